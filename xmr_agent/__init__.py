@@ -1,0 +1,70 @@
+"""xmr-agent: cross-modal retrieval and recommendation over LanceDB.
+
+Importing this package is cheap: each public name is imported from its module on first
+access (PEP 562), and encoders load their frameworks (torch, transformers) on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xmr_agent.encoders.base import Encoder, EncoderBase
+    from xmr_agent.encoders.registry import EncoderInfo, get_encoder, list_encoders
+    from xmr_agent.errors import (
+        ConfigError,
+        EncoderMismatch,
+        EncoderNotFound,
+        EncoderUnavailable,
+        IngestError,
+        ModalityError,
+        PluginError,
+        StoreError,
+        XmrError,
+    )
+    from xmr_agent.ingest import ingest
+    from xmr_agent.records import FieldMap
+    from xmr_agent.store import Catalog, VectorSpec
+    from xmr_agent.types import BadRecord, Hit, IngestReport
+
+__version__ = "0.1.0"
+
+_WHERE: dict[str, str] = {
+    "BadRecord": "xmr_agent.types",
+    "Catalog": "xmr_agent.store",
+    "ConfigError": "xmr_agent.errors",
+    "Encoder": "xmr_agent.encoders.base",
+    "EncoderBase": "xmr_agent.encoders.base",
+    "EncoderInfo": "xmr_agent.encoders.registry",
+    "EncoderMismatch": "xmr_agent.errors",
+    "EncoderNotFound": "xmr_agent.errors",
+    "EncoderUnavailable": "xmr_agent.errors",
+    "FieldMap": "xmr_agent.records",
+    "Hit": "xmr_agent.types",
+    "IngestError": "xmr_agent.errors",
+    "IngestReport": "xmr_agent.types",
+    "ModalityError": "xmr_agent.errors",
+    "PluginError": "xmr_agent.errors",
+    "StoreError": "xmr_agent.errors",
+    "VectorSpec": "xmr_agent.store",
+    "XmrError": "xmr_agent.errors",
+    "get_encoder": "xmr_agent.encoders.registry",
+    "ingest": "xmr_agent.ingest",
+    "list_encoders": "xmr_agent.encoders.registry",
+}
+
+__all__ = sorted([*_WHERE, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'xmr_agent' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,154 @@
+"""The ``xmr`` command: a thin layer that parses options and calls the library.
+
+Heavy modules (lancedb, pyarrow, torch) are imported inside the commands, so ``xmr --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from xmr_agent.errors import XmrError
+
+EXIT_SKIPPED = 3
+DB_OPTION = click.option(
+    "--db", envvar="XMR_DB", default=".xmr", show_default=True, help="LanceDB folder or URI (env XMR_DB)."
+)
+TABLE_OPTION = click.option(
+    "--table", envvar="XMR_TABLE", default="catalog", show_default=True, help="Table name (env XMR_TABLE)."
+)
+
+
+class _Group(click.Group):
+    """Turns xmr-agent errors into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except XmrError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xmr-agent")
+def main() -> None:
+    """Cross-modal retrieval and recommendation over LanceDB."""
+
+
+@main.command()
+def encoders() -> None:
+    """List installed encoder plugins: name, modalities, space, dim, and whether each loads."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from xmr_agent.encoders.registry import describe_encoders
+
+    table = Table("name", "modalities", "space", "dim", "available", "from")
+    for row in describe_encoders():
+        table.add_row(
+            row["name"], ", ".join(row["modalities"]), row["space"], str(row["dim"] or "?"),
+            "yes" if row["available"] else f"no: {row['reason']}", row["target"],
+        )
+    Console().print(table)
+
+
+@main.command()
+@click.argument("catalog", type=click.Path(exists=True))
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--encoder", "encoders_", multiple=True, metavar="FIELD=NAME",
+              help="Embed FIELD with encoder NAME (default: text=text). Repeatable.")
+@click.option("--id-field", default="id", show_default=True, help="Source field holding the item id.")
+@click.option("--title-field", default="title", show_default=True, help="Source field holding the title.")
+@click.option("--text-field", "text_fields", multiple=True, metavar="FIELD",
+              help="Source field(s) composed into the item text (default: text). Repeatable.")
+@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
+@click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
+              help="Build an ANN index once the table has this many rows.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
+           text_fields: tuple[str, ...], batch_size: int, ann_threshold: int, report: str | None,
+           progress: bool) -> None:
+    """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
+
+    Exit status 3 means some records were skipped (they are listed).
+    """
+    from xmr_agent.ingest import ingest as run_ingest
+    from xmr_agent.records import FieldMap
+
+    fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",))
+    result = run_ingest(catalog, db, table, vectors=_pairs(encoders_) or None, fields=fields,
+                        batch_size=batch_size, ann_threshold=ann_threshold, progress=progress)
+    click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
+    for bad in result.bad:
+        click.secho(f"skipped {bad}", fg="yellow", err=True)
+    if report:
+        with open(report, "w", encoding="utf-8") as f:
+            json.dump(result.to_dict(), f, indent=2)
+    if result.bad:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("query")
+@DB_OPTION
+@TABLE_OPTION
+@click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1))
+@click.option("--where", help="SQL filter on metadata, e.g. \"year > 2000\" or \"array_has(genre, 'comedy')\".")
+@click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search (reciprocal rank).")
+@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
+def search(query: str, db: str, table: str, k: int, where: str | None, hybrid: bool, as_json: bool) -> None:
+    """Search a table for QUERY over its text fields."""
+    from xmr_agent.store import Catalog
+
+    hits = Catalog.open(db, table).search(query, k=k, where=where, hybrid=hybrid)
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table("#", "score", "id", "title", "text")
+    for rank, hit in enumerate(hits, start=1):
+        text = str(hit.item.get("text") or "")
+        out.add_row(str(rank), f"{hit.score:.3f}", hit.id, str(hit.item.get("title") or ""),
+                    text[:80] + ("…" if len(text) > 80 else ""))
+    Console().print(out)
+
+
+@main.command()
+@DB_OPTION
+@TABLE_OPTION
+def info(db: str, table: str) -> None:
+    """Show a table's rows, columns, vector columns and indexes."""
+    from xmr_agent.store import Catalog
+
+    catalog = Catalog.open(db, table)
+    click.echo(f"table {table!r} in {db}: {catalog.count()} rows")
+    click.echo(f"columns: {', '.join(catalog.columns())}")
+    for spec in catalog.vectors.values():
+        click.echo(f"vector {spec.column}: field {spec.field!r}, encoder {spec.encoder!r} {spec.config}, "
+                   f"space {spec.space!r}, dim {spec.dim}")
+    for index in catalog.table.list_indices():
+        click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        field, sep, name = value.partition("=")
+        if not sep or not field or not name:
+            raise click.BadParameter(f"expected FIELD=NAME, got {value!r}", param_hint="--encoder")
+        pairs[field.strip()] = name.strip()
+    return pairs
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Encoder contract (:mod:`.base`) and the lazy plugin registry (:mod:`.registry`)."""

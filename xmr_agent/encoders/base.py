@@ -1,0 +1,82 @@
+"""The encoder contract every plugin fulfils.
+
+An encoder turns items of one or more modalities into L2-normalised float32 vectors of a
+fixed ``dim``. Vectors are comparable only within one ``space``: two encoders that share a
+space (e.g. CLIP's text and image towers) may be searched against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+
+from xmr_agent.errors import ModalityError
+
+REQUIRED_ATTRIBUTES: tuple[str, ...] = ("name", "space", "modalities", "dim", "encode", "config")
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What xmr-agent needs from an encoder plugin."""
+
+    name: str
+    modalities: frozenset[str]
+
+    @property
+    def space(self) -> str:
+        """Vectors from encoders with equal ``space`` strings are comparable."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of every vector."""
+        ...
+
+    def encode(self, items: Sequence[Any], *, modality: str, role: str) -> np.ndarray:
+        """Encode ``items`` → ``(len(items), dim)`` float32, rows L2-normalised.
+
+        ``role`` is ``"query"`` or ``"document"``; asymmetric models embed them differently.
+        """
+        ...
+
+    def config(self) -> dict[str, Any]:
+        """JSON-serialisable settings that rebuild an equal encoder (never secrets)."""
+        ...
+
+
+class EncoderBase:
+    """Helper base class: validates inputs, batches, normalises.
+
+    Subclasses set ``name`` and ``modalities`` and implement ``_encode(items, modality, role)``
+    returning an ``(n, dim)`` array, plus ``space``, ``dim`` and ``config``.
+    """
+
+    name: ClassVar[str] = ""
+    modalities: ClassVar[frozenset[str]] = frozenset()
+    batch_size: int = 64
+
+    def encode(self, items: Sequence[Any], *, modality: str, role: str) -> np.ndarray:
+        if modality not in self.modalities:
+            raise ModalityError(
+                f"encoder {self.name!r} handles {sorted(self.modalities)}, not {modality!r}; "
+                "pick an encoder for that modality (`xmr encoders` lists them)"
+            )
+        if role not in ("query", "document"):
+            raise ValueError(f"role must be 'query' or 'document', got {role!r}")
+        if len(items) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalise(np.asarray(self._encode(list(items), modality, role), dtype=np.float32))
+
+    def _encode(self, items: list[Any], modality: str, role: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.config()!r})"
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalise rows; zero rows stay zero."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)

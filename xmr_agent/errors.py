@@ -1,0 +1,52 @@
+"""Every error xmr-agent raises on purpose.
+
+    XmrError
+    ├── ConfigError            bad option or argument given by the user
+    ├── PluginError            something wrong with an encoder plugin
+    │   ├── EncoderNotFound    no installed encoder has that name
+    │   ├── EncoderUnavailable the plugin exists but cannot load (missing extra, weights)
+    │   └── EncoderMismatch    a query encoder differs from the one the table was indexed with
+    ├── ModalityError          an encoder was asked for a modality it does not handle
+    ├── StoreError             LanceDB table missing, unreadable or of the wrong shape
+    └── IngestError            a catalogue cannot be read at all (bad records are skipped, not raised)
+
+Messages say what happened, what was expected, what was found, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class XmrError(Exception):
+    """Base class of all xmr-agent errors."""
+
+
+class ConfigError(XmrError):
+    """An option or argument is invalid."""
+
+
+class PluginError(XmrError):
+    """An encoder plugin cannot be used."""
+
+
+class EncoderNotFound(PluginError):
+    """No encoder of that name is installed."""
+
+
+class EncoderUnavailable(PluginError):
+    """The encoder is installed but cannot be imported or loaded."""
+
+
+class EncoderMismatch(PluginError):
+    """A query encoder does not match the encoder a vector column was built with."""
+
+
+class ModalityError(XmrError):
+    """An encoder was given a modality it does not support."""
+
+
+class StoreError(XmrError):
+    """The LanceDB store cannot do what was asked."""
+
+
+class IngestError(XmrError):
+    """A catalogue cannot be read at all."""

@@ -1,0 +1,316 @@
+"""The catalogue store: one LanceDB table per catalogue.
+
+A table holds the core fields (``id``, ``title``, ``text``, ``image``, ``audio``, ``video``),
+any other item fields as typed metadata columns, a content hash ``_hash``, and one vector
+column per (field, encoder). The encoders' names and settings live in the table's schema
+metadata, so :meth:`Catalog.open` rebuilds them in a new process with no arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from xmr_agent.encoders.base import Encoder
+from xmr_agent.encoders.registry import get_encoder, list_encoders
+from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
+from xmr_agent.types import Hit
+
+META_KEY = b"xmr_agent"
+FORMAT_VERSION = 1
+TEXT_FIELDS = ("title", "text")
+HIDDEN_PREFIXES = ("_", "vec__")
+DEFAULT_ANN_THRESHOLD = 50_000
+
+
+@dataclass(frozen=True)
+class VectorSpec:
+    """How one vector column was built: which field, by which encoder, in which space."""
+
+    column: str
+    field: str
+    encoder: str
+    config: dict[str, Any]
+    space: str
+    dim: int
+    modality: str
+    target: str = ""
+
+    @classmethod
+    def build(cls, field: str, encoder: Encoder, modality: str = "text") -> VectorSpec:
+        column = f"vec__{field}__{re.sub(r'[^0-9A-Za-z]+', '_', encoder.name)}"
+        target = f"{type(encoder).__module__}:{type(encoder).__qualname__}"
+        return cls(column, field, encoder.name, encoder.config(), encoder.space, encoder.dim, modality, target)
+
+
+def check_same_space(spec: VectorSpec, encoder: Encoder) -> None:
+    """Refuse ``encoder`` for ``spec``'s column unless it embeds into the same space and dim."""
+    if encoder.space != spec.space or encoder.dim != spec.dim:
+        raise EncoderMismatch(
+            f"column {spec.column!r} was indexed with encoder {spec.encoder!r} "
+            f"(space {spec.space!r}, dim {spec.dim}); the query encoder {encoder.name!r} has "
+            f"space {encoder.space!r}, dim {encoder.dim}. Search with the indexed encoder "
+            "(omit the encoder option) or re-ingest into a new table"
+        )
+
+
+def connect(uri: str | Path) -> Any:
+    """A LanceDB connection: a local folder (created if needed) or any lancedb URI."""
+    import lancedb
+
+    uri = str(uri)
+    if "://" not in uri:
+        Path(uri).mkdir(parents=True, exist_ok=True)
+    return lancedb.connect(uri)
+
+
+class Catalog:
+    """One catalogue table: write rows, search them, and keep its indexes."""
+
+    def __init__(self, db: Any, name: str, table: Any | None, vectors: Sequence[VectorSpec]) -> None:
+        self.db = db
+        self.name = name
+        self.table = table
+        self.vectors = {v.column: v for v in vectors}
+        self._encoders: dict[str, Encoder] = {}
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, uri: str | Path, name: str) -> Catalog:
+        """Open an existing catalogue; its encoders come back from the table metadata."""
+        db = connect(uri)
+        try:
+            table = db.open_table(name)
+        except (ValueError, FileNotFoundError) as e:
+            raise StoreError(
+                f"no table {name!r} in {uri}; tables there: {_table_names(db) or 'none'}. "
+                "Create it with `xmr ingest CATALOG --db DIR --table NAME`"
+            ) from e
+        return cls(db, name, table, read_vector_specs(table.schema, name))
+
+    @classmethod
+    def open_or_new(cls, uri: str | Path, name: str, vectors: Sequence[VectorSpec]) -> Catalog:
+        """Open ``name`` if it exists (its vector columns must match ``vectors``), else prepare it."""
+        db = connect(uri)
+        if name not in _table_names(db):
+            return cls(db, name, None, vectors)
+        catalog = cls.open(uri, name)
+        for spec in vectors:
+            stored = catalog.vectors.get(spec.column)
+            if stored is None:
+                raise ConfigError(
+                    f"table {name!r} has no vector column {spec.column!r} (it has "
+                    f"{sorted(catalog.vectors)}); ingest into a new table to add encoders"
+                )
+            if (stored.space, stored.dim, stored.config) != (spec.space, spec.dim, spec.config):
+                raise EncoderMismatch(
+                    f"table {name!r} column {spec.column!r} was built with {stored.encoder!r} "
+                    f"{stored.config}; this ingest uses {spec.encoder!r} {spec.config}. "
+                    "Use the same encoder settings or a new table"
+                )
+        return catalog
+
+    # -- facts -------------------------------------------------------------------------------
+    def count(self) -> int:
+        return 0 if self.table is None else self.table.count_rows()
+
+    def columns(self) -> list[str]:
+        """User-visible columns (no hash, no vectors)."""
+        if self.table is None:
+            return []
+        return [f.name for f in self.table.schema if not f.name.startswith(HIDDEN_PREFIXES)]
+
+    def encoder(self, column: str) -> Encoder:
+        """The encoder that built ``column``, rebuilt from the table metadata (cached)."""
+        if column not in self._encoders:
+            spec = self.vectors[column]
+            registered = {info.name for info in list_encoders()}
+            name = spec.encoder if spec.encoder in registered or not spec.target else spec.target
+            encoder = get_encoder(name, **spec.config)
+            check_same_space(spec, encoder)
+            self._encoders[column] = encoder
+        return self._encoders[column]
+
+    def use_encoder(self, column: str, encoder: Encoder) -> None:
+        """Search ``column`` with an encoder instance of your own (must share its space)."""
+        check_same_space(self.vectors[column], encoder)
+        self._encoders[column] = encoder
+
+    def text_columns(self) -> list[str]:
+        return [c for c, v in self.vectors.items() if v.modality == "text"]
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, rows: pa.Table) -> tuple[int, int]:
+        """Upsert ``rows`` by ``id``; returns (inserted, updated)."""
+        if self.table is None:
+            schema = rows.schema.with_metadata({META_KEY: _dump_meta(self.vectors.values())})
+            self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema)
+            return rows.num_rows, 0
+        result = (
+            self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(rows)
+        )
+        return result.num_inserted_rows, result.num_updated_rows
+
+    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Stored content hashes of those ``ids`` that exist."""
+        if self.table is None or not ids:
+            return {}
+        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
+        found = self.table.search().where(where).select(["id", "_hash"]).limit(len(ids)).to_arrow()
+        return dict(zip(found["id"].to_pylist(), found["_hash"].to_pylist(), strict=True))
+
+    def add_columns(self, fields: Sequence[pa.Field]) -> None:
+        """Add new (all-null) metadata columns."""
+        if self.table is not None and fields:
+            self.table.add_columns(list(fields))
+
+    def schema(self) -> pa.Schema | None:
+        return None if self.table is None else self.table.schema
+
+    def refresh_indexes(self, *, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> list[str]:
+        """Compact, (re)build full-text and id indexes, and an ANN index once the table is large."""
+        from lancedb.index import FTS, BTree, IvfHnswSq
+
+        if self.table is None:
+            return []
+        have = {tuple(ix.columns): ix.index_type for ix in self.table.list_indices()}
+        built: list[str] = []
+        for column in (*TEXT_FIELDS, "id"):
+            if (column,) not in have:
+                self.table.create_index(column, config=BTree() if column == "id" else FTS(), replace=True)
+                built.append(column)
+        if self.table.count_rows() >= ann_threshold:
+            for column in self.vectors:
+                if (column,) not in have:
+                    self.table.create_index(column, config=IvfHnswSq(distance_type="cosine"), replace=True)
+                    built.append(column)
+        self.table.optimize()
+        return built
+
+    # -- searching ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        where: str | None = None,
+        hybrid: bool = False,
+        columns: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Text query → hits over the text vector columns (and full text when ``hybrid``)."""
+        if not query or not query.strip():
+            raise ConfigError("the query is empty: give some words to search for")
+        if k < 1:
+            raise ConfigError(f"k must be at least 1, got {k}")
+        columns = list(columns or self.text_columns())
+        if not columns:
+            raise StoreError(f"table {self.name!r} has no text vector column to search")
+        per_column = []
+        for column in columns:
+            vector = self.encoder(column).encode([query], modality="text", role="query")[0]
+            if hybrid:
+                per_column.append(self._hybrid(query, vector, column, k, where))
+            else:
+                per_column.append(self.search_vector(vector, column=column, k=k, where=where))
+        return per_column[0] if len(per_column) == 1 else rrf_fuse(per_column, k=k)
+
+    def search_vector(
+        self, vector: np.ndarray, *, column: str, k: int = 10, where: str | None = None
+    ) -> list[Hit]:
+        """Nearest rows to ``vector`` in ``column`` by cosine similarity."""
+        query = self._table().search(vector, vector_column_name=column).distance_type("cosine").limit(k)
+        rows = self._run(query.where(where, prefilter=True) if where else query, where)
+        return [self._hit(r, 1.0 - float(r.pop("_distance")), f"vector:{column}") for r in rows]
+
+    def _hybrid(self, text: str, vector: np.ndarray, column: str, k: int, where: str | None) -> list[Hit]:
+        from lancedb.rerankers import RRFReranker
+
+        query = (
+            self._table()
+            .search(query_type="hybrid", vector_column_name=column, fts_columns=list(TEXT_FIELDS))
+            .vector(vector)
+            .text(text)
+            .distance_type("cosine")
+            .limit(k)
+            .rerank(RRFReranker())
+        )
+        rows = self._run(query.where(where, prefilter=True) if where else query, where)
+        return [self._hit(r, float(r.pop("_relevance_score")), "hybrid") for r in rows]
+
+    def get(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Stored items by id (user-visible fields), in the order given; missing ids are left out."""
+        if not ids:
+            return []
+        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
+        rows = self._table().search().where(where).limit(len(ids)).to_list()
+        by_id = {r["id"]: self._visible(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _table(self) -> Any:
+        if self.table is None:
+            raise StoreError(f"table {self.name!r} is empty: ingest a catalogue first")
+        return self.table
+
+    def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
+        try:
+            return query.to_list()
+        except ValueError as e:
+            if where:
+                raise ConfigError(
+                    f"the filter {where!r} is not valid for table {self.name!r}: {e}. "
+                    f"Columns: {', '.join(self.columns())}"
+                ) from e
+            raise StoreError(f"search on table {self.name!r} failed: {e}") from e
+
+    def _hit(self, row: dict[str, Any], score: float, source: str) -> Hit:
+        return Hit(id=row["id"], score=score, item=self._visible(row), scores={source: score})
+
+    @staticmethod
+    def _visible(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in row.items() if not k.startswith(HIDDEN_PREFIXES)}
+
+
+def rrf_fuse(rankings: Sequence[Sequence[Hit]], *, k: int, c: int = 60) -> list[Hit]:
+    """Reciprocal-rank fusion of several ranked hit lists (score = Σ 1 / (c + rank))."""
+    fused: dict[str, float] = {}
+    first: dict[str, Hit] = {}
+    sources: dict[str, dict[str, float]] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (c + rank)
+            first.setdefault(hit.id, hit)
+            sources.setdefault(hit.id, {}).update(hit.scores)
+    order = sorted(fused, key=lambda i: -fused[i])[:k]
+    return [Hit(i, fused[i], first[i].item, sources[i]) for i in order]
+
+
+def sql_literal(value: str) -> str:
+    """A single-quoted SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def read_vector_specs(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
+    """The vector specs recorded in a table's schema metadata."""
+    raw = (schema.metadata or {}).get(META_KEY)
+    if raw is None:
+        raise StoreError(f"table {name!r} was not written by xmr-agent (no {META_KEY.decode()} metadata)")
+    meta = json.loads(raw)
+    if meta.get("format", 0) > FORMAT_VERSION:
+        raise StoreError(f"table {name!r} has format {meta['format']}; upgrade xmr-agent to read it")
+    return [VectorSpec(**v) for v in meta["vectors"]]
+
+
+def _dump_meta(vectors: Sequence[VectorSpec]) -> bytes:
+    return json.dumps({"format": FORMAT_VERSION, "vectors": [asdict(v) for v in vectors]}).encode()
+
+
+def _table_names(db: Any) -> list[str]:
+    listing = db.list_tables()
+    return list(getattr(listing, "tables", listing))
