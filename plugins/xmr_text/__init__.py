@@ -15,6 +15,8 @@ import importlib.resources
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -67,6 +69,20 @@ def _verify(path: Path, sha256: str) -> None:
             "reinstall the package that ships them"
         )
     _verified.add(path)
+
+
+@contextmanager
+def _quiet_weight_loading() -> Iterator[None]:
+    """Hide transformers' per-tensor "Loading weights" bar, restoring the user's setting."""
+    from transformers.utils import logging as hf_logging
+
+    enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if enabled:
+            hf_logging.enable_progress_bar()
 
 
 class SentenceTransformerEncoder(EncoderBase):
@@ -126,7 +142,8 @@ class SentenceTransformerEncoder(EncoderBase):
             ) from e
         path = resolve_model_path(self.model)
         try:
-            return SentenceTransformer(path, device=self.device)
+            with _quiet_weight_loading():
+                return SentenceTransformer(path, device=self.device)
         except OSError as e:
             hint = "" if os.environ.get("HF_HUB_OFFLINE") != "1" else " (HF_HUB_OFFLINE=1 is set)"
             raise EncoderUnavailable(

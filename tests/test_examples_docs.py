@@ -1,0 +1,59 @@
+"""The examples and the README's commands run as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+BIN = Path(sys.executable).parent
+
+
+def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(args, capture_output=True, text=True, env=env, timeout=600, check=False, **kwargs)
+
+
+@pytest.mark.model
+def test_quickstart_ingests_and_finds_calm_music(tmp_path: Path) -> None:
+    out = run([sys.executable, str(EXAMPLES / "quickstart.py"), "--db", str(tmp_path)])
+    assert out.returncode == 0, out.stderr
+    assert "24 inserted, 0 unchanged, 0 skipped" in out.stdout
+    first = out.stdout.splitlines()[1]
+    assert "song-" in first  # calm, cheap music ranks first under "price < 5"
+
+
+def test_custom_encoder_example_passes_the_contract() -> None:
+    out = run([sys.executable, str(EXAMPLES / "custom_encoder.py")])
+    assert out.returncode == 0, out.stderr
+    assert "gear-003 Pocket Espresso" in out.stdout
+
+
+@pytest.mark.model
+def test_demo_as_make_demo_runs_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo")
+    ingest = run([str(BIN / "xmr"), "ingest", str(EXAMPLES / "demo" / "catalog.jsonl"),
+                  "--db", db, "--table", "demo", "--no-progress"])
+    assert ingest.returncode == 0, ingest.stderr
+    demo = run([sys.executable, str(EXAMPLES / "demo.py"), "--db", db, "--table", "demo"])
+    assert demo.returncode == 0, demo.stderr
+    blocks = demo.stdout.split("\n» ")[1:]
+    assert len(blocks) == 5
+    assert "Star Lanes" in blocks[2].splitlines()[1]          # space opera → the space-opera film
+    filtered = [line for line in blocks[1].splitlines()[1:] if line.strip()]
+    assert all(" music " in line for line in filtered)          # category = 'music' AND price < 1.0
+    assert "Sourdough Every Day" in blocks[4].splitlines()[1]   # hybrid: baking bread
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test\b", readme, re.MULTILINE)
+    assert re.search(r"^make test$", ci, re.MULTILINE)
+    assert re.search(r"^make demo\b", readme, re.MULTILINE)
