@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         StoreError,
         XmrError,
     )
-    from xmr_agent.ingest import ingest
+    from xmr_agent.ingestion import ingest
     from xmr_agent.records import FieldMap
     from xmr_agent.store import Catalog, VectorSpec
     from xmr_agent.types import BadRecord, Hit, IngestReport
@@ -50,7 +50,7 @@ _WHERE: dict[str, str] = {
     "VectorSpec": "xmr_agent.store",
     "XmrError": "xmr_agent.errors",
     "get_encoder": "xmr_agent.encoders.registry",
-    "ingest": "xmr_agent.ingest",
+    "ingest": "xmr_agent.ingestion",
     "list_encoders": "xmr_agent.encoders.registry",
 }
 

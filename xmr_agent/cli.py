@@ -67,23 +67,27 @@ def encoders() -> None:
 @click.option("--title-field", default="title", show_default=True, help="Source field holding the title.")
 @click.option("--text-field", "text_fields", multiple=True, metavar="FIELD",
               help="Source field(s) composed into the item text (default: text). Repeatable.")
+@click.option("--type", "types", multiple=True, metavar="COLUMN=TYPE",
+              help="Column type instead of inferring it: str, int, float, bool, list[str], list[int], "
+                   "list[float]. Repeatable.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
-           text_fields: tuple[str, ...], batch_size: int, ann_threshold: int, report: str | None,
+           text_fields: tuple[str, ...], types: tuple[str, ...], batch_size: int, ann_threshold: int, report: str | None,
            progress: bool) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
     Exit status 3 means some records were skipped (they are listed).
     """
-    from xmr_agent.ingest import ingest as run_ingest
+    from xmr_agent.ingestion import ingest as run_ingest
     from xmr_agent.records import FieldMap
 
-    fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",))
-    result = run_ingest(catalog, db, table, vectors=_pairs(encoders_) or None, fields=fields,
+    fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
+                      types=_pairs(types, "--type"))
+    result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, progress=progress)
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
@@ -140,12 +144,40 @@ def info(db: str, table: str) -> None:
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
 
 
-def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+@main.command("eval")
+@click.argument("dataset", type=click.Path(exists=True))
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--kind", type=click.Choice(["redial", "retrieval"]), help="Data set kind (detected if omitted).")
+@click.option("--out", default="reports/eval", show_default=True, help="Folder for results.json, report.md, plots.")
+@click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
+@click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
+          progress: bool) -> None:
+    """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, or a JSONL of {query, relevant_ids}.
+
+    A data set that carries a catalogue (ReDial) is ingested into --table first (idempotent).
+    """
+    from xmr_agent.eval.evaluate import evaluate
+
+    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress)
+    for variant, metrics in results["metrics"].items():
+        if metrics:
+            shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())
+            click.echo(f"{variant}: {shown}")
+    total = results["latency"].get("total", {})
+    if total:
+        click.echo(f"latency per query: p50 {total['p50_ms']:.1f} ms, p95 {total['p95_ms']:.1f} ms")
+    click.echo(f"report: {out}/report.md")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     pairs = {}
     for value in values:
         field, sep, name = value.partition("=")
-        if not sep or not field or not name:
-            raise click.BadParameter(f"expected FIELD=NAME, got {value!r}", param_hint="--encoder")
+        if not sep or not field.strip() or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
         pairs[field.strip()] = name.strip()
     return pairs
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ MEDIA_EXTENSIONS: dict[str, frozenset[str]] = {
 }
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 MEDIA_FIELDS = tuple(MEDIA_EXTENSIONS)
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 Raw = tuple[int | None, dict[str, Any] | BadRecord]
@@ -42,10 +43,16 @@ class FieldMap:
     title: str = "title"
     text: tuple[str, ...] = ("text",)
     drop: tuple[str, ...] = field(default_factory=tuple)
+    #: Column types to use instead of inferring them, e.g. ``{"price": "float"}``.
+    types: Mapping[str, str] = field(default_factory=dict)
 
 
-def read_catalog(path: str | Path) -> Iterator[Raw]:
-    """Stream raw records from a JSONL, CSV or JSON file, or a folder of files."""
+def read_catalog(path: str | Path, *, raw_fields: Sequence[str] = ("id", "title", "text")) -> Iterator[Raw]:
+    """Stream raw records from a JSONL, CSV or JSON file, or a folder of files.
+
+    CSV cells are typed (numbers, booleans) except in ``raw_fields``, which stay strings
+    (an id ``007`` stays ``"007"``).
+    """
     path = Path(path)
     if path.is_dir():
         return read_folder(path)
@@ -55,7 +62,7 @@ def read_catalog(path: str | Path) -> Iterator[Raw]:
     if suffix in (".jsonl", ".ndjson"):
         return read_jsonl(path)
     if suffix == ".csv":
-        return read_csv(path)
+        return read_csv(path, raw_fields)
     if suffix == ".json":
         return read_json(path)
     raise IngestError(f"cannot read {path}: expected .jsonl, .ndjson, .csv, .json or a folder, got {suffix!r}")
@@ -89,7 +96,7 @@ def read_jsonl(path: Path) -> Iterator[Raw]:
             yield line_no, record
 
 
-def read_csv(path: Path) -> Iterator[Raw]:
+def read_csv(path: Path, raw_fields: Sequence[str] = ()) -> Iterator[Raw]:
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         for row in reader:
@@ -97,7 +104,7 @@ def read_csv(path: Path) -> Iterator[Raw]:
             if None in row:
                 yield line_no, BadRecord(str(path), line_no, f"{len(row[None])} more values than header columns")
                 continue
-            yield line_no, {k: parse_cell(v) for k, v in row.items() if k}
+            yield line_no, {k: (v if k in raw_fields else parse_cell(v)) for k, v in row.items() if k}
 
 
 def read_json(path: Path) -> Iterator[Raw]:
@@ -153,6 +160,8 @@ def parse_cell(value: str | None) -> Any:
         return None
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    if not NUMBER.match(text):
+        return value
     for kind in (int, float):
         try:
             return kind(text)
@@ -195,8 +204,8 @@ def compose_text(raw: dict[str, Any], text_fields: Sequence[str]) -> str:
 
 
 def column_name(key: str) -> str:
-    """A metadata key as a safe column name (letters, digits, underscore; no leading _)."""
-    name = re.sub(r"[^0-9A-Za-z_]+", "_", str(key)).strip("_") or "field"
+    """A metadata key as a safe, lower-case column name (SQL filters need no quoting)."""
+    name = re.sub(r"[^0-9a-z_]+", "_", str(key).lower()).strip("_") or "field"
     return f"f_{name}" if name[0].isdigit() or name.startswith("vec__") else name
 
 

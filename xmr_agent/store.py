@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -61,12 +63,14 @@ def check_same_space(spec: VectorSpec, encoder: Encoder) -> None:
         )
 
 
-def connect(uri: str | Path) -> Any:
-    """A LanceDB connection: a local folder (created if needed) or any lancedb URI."""
+def connect(uri: str | Path, *, create: bool = True) -> Any:
+    """A LanceDB connection: a local folder (made if ``create``) or any lancedb URI."""
     import lancedb
 
     uri = str(uri)
     if "://" not in uri:
+        if not create and not Path(uri).is_dir():
+            raise StoreError(f"no database at {uri}: ingest a catalogue there first (`xmr ingest ... --db {uri}`)")
         Path(uri).mkdir(parents=True, exist_ok=True)
     return lancedb.connect(uri)
 
@@ -85,7 +89,7 @@ class Catalog:
     @classmethod
     def open(cls, uri: str | Path, name: str) -> Catalog:
         """Open an existing catalogue; its encoders come back from the table metadata."""
-        db = connect(uri)
+        db = connect(uri, create=False)
         try:
             table = db.open_table(name)
         except (ValueError, FileNotFoundError) as e:
@@ -152,19 +156,23 @@ class Catalog:
         if self.table is None:
             schema = rows.schema.with_metadata({META_KEY: _dump_meta(self.vectors.values())})
             self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema)
+            from lancedb.index import BTree
+
+            self.table.create_index("id", config=BTree())
             return rows.num_rows, 0
         result = (
             self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(rows)
         )
         return result.num_inserted_rows, result.num_updated_rows
 
-    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        """Stored content hashes of those ``ids`` that exist."""
+    def hashes(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Stored (content hash, embedded-inputs hash) of those ``ids`` that exist."""
         if self.table is None or not ids:
             return {}
         where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        found = self.table.search().where(where).select(["id", "_hash"]).limit(len(ids)).to_arrow()
-        return dict(zip(found["id"].to_pylist(), found["_hash"].to_pylist(), strict=True))
+        found = self.table.search().where(where).select(["id", "_hash", "_embed_hash"]).limit(len(ids)).to_arrow()
+        pairs = zip(found["_hash"].to_pylist(), found["_embed_hash"].to_pylist(), strict=True)
+        return dict(zip(found["id"].to_pylist(), pairs, strict=True))
 
     def add_columns(self, fields: Sequence[pa.Field]) -> None:
         """Add new (all-null) metadata columns."""
@@ -174,25 +182,31 @@ class Catalog:
     def schema(self) -> pa.Schema | None:
         return None if self.table is None else self.table.schema
 
-    def refresh_indexes(self, *, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> list[str]:
-        """Compact, (re)build full-text and id indexes, and an ANN index once the table is large."""
-        from lancedb.index import FTS, BTree, IvfHnswSq
-
+    def missing_indexes(self, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> list[str]:
+        """Columns that should have an index and have none yet."""
         if self.table is None:
             return []
-        have = {tuple(ix.columns): ix.index_type for ix in self.table.list_indices()}
-        built: list[str] = []
-        for column in (*TEXT_FIELDS, "id"):
-            if (column,) not in have:
-                self.table.create_index(column, config=BTree() if column == "id" else FTS(), replace=True)
-                built.append(column)
+        have = {column for ix in self.table.list_indices() for column in ix.columns}
+        wanted = [*TEXT_FIELDS, "id"]
         if self.table.count_rows() >= ann_threshold:
-            for column in self.vectors:
-                if (column,) not in have:
-                    self.table.create_index(column, config=IvfHnswSq(distance_type="cosine"), replace=True)
-                    built.append(column)
-        self.table.optimize()
-        return built
+            wanted += list(self.vectors)
+        return [c for c in wanted if c not in have]
+
+    def refresh_indexes(self, *, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> list[str]:
+        """Build missing indexes (full text on title/text, B-tree on id, ANN once the table has
+        ``ann_threshold`` rows), then compact and bring existing indexes up to date."""
+        from lancedb.index import FTS, BTree, IvfHnswSq
+
+        missing = self.missing_indexes(ann_threshold)
+        for column in missing:
+            if column in self.vectors:
+                config: Any = IvfHnswSq(distance_type="cosine")
+            else:
+                config = BTree() if column == "id" else FTS()
+            self._table().create_index(column, config=config, replace=True)
+        if self.table is not None:
+            self.table.optimize()
+        return missing
 
     # -- searching ---------------------------------------------------------------------------
     def search(
@@ -203,8 +217,12 @@ class Catalog:
         where: str | None = None,
         hybrid: bool = False,
         columns: Sequence[str] | None = None,
+        timings: dict[str, float] | None = None,
     ) -> list[Hit]:
-        """Text query → hits over the text vector columns (and full text when ``hybrid``)."""
+        """Text query → hits over the text vector columns (and full text when ``hybrid``).
+
+        Pass a dict as ``timings`` to get the seconds spent per stage (``encode``, ``search``).
+        """
         if not query or not query.strip():
             raise ConfigError("the query is empty: give some words to search for")
         if k < 1:
@@ -212,14 +230,20 @@ class Catalog:
         columns = list(columns or self.text_columns())
         if not columns:
             raise StoreError(f"table {self.name!r} has no text vector column to search")
+        clock = timings if timings is not None else {}
         per_column = []
         for column in columns:
-            vector = self.encoder(column).encode([query], modality="text", role="query")[0]
-            if hybrid:
-                per_column.append(self._hybrid(query, vector, column, k, where))
-            else:
-                per_column.append(self.search_vector(vector, column=column, k=k, where=where))
-        return per_column[0] if len(per_column) == 1 else rrf_fuse(per_column, k=k)
+            with _timed(clock, "encode"):
+                vector = self.encoder(column).encode([query], modality="text", role="query")[0]
+            with _timed(clock, "search"):
+                if hybrid:
+                    per_column.append(self._hybrid(query, vector, column, k, where))
+                else:
+                    per_column.append(self.search_vector(vector, column=column, k=k, where=where))
+        if len(per_column) == 1:
+            return per_column[0]
+        with _timed(clock, "fuse"):
+            return rrf_fuse(per_column, k=k)
 
     def search_vector(
         self, vector: np.ndarray, *, column: str, k: int = 10, where: str | None = None
@@ -289,6 +313,15 @@ def rrf_fuse(rankings: Sequence[Sequence[Hit]], *, k: int, c: int = 60) -> list[
             sources.setdefault(hit.id, {}).update(hit.scores)
     order = sorted(fused, key=lambda i: -fused[i])[:k]
     return [Hit(i, fused[i], first[i].item, sources[i]) for i in order]
+
+
+@contextmanager
+def _timed(clock: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - start
 
 
 def sql_literal(value: str) -> str:

@@ -61,6 +61,10 @@ def load_encoder_class(spec: str) -> type:
         raise EncoderUnavailable(
             f"encoder {spec!r} cannot be imported ({target}): {e}. {_extra_hint(e)}"
         ) from e
+    except Exception as e:  # a plugin's own import-time failure must not escape raw
+        raise EncoderUnavailable(
+            f"encoder {spec!r} failed to import ({target}): {type(e).__name__}: {e}"
+        ) from e
     cls = getattr(module, attr, None)
     if cls is None:
         raise EncoderNotFound(f"module {module_name!r} has no attribute {attr!r} (from {spec!r})")

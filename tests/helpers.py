@@ -1,0 +1,69 @@
+"""Plain helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xmr_agent.testing import FakeEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("XMR_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+FAKE = "xmr_agent.testing:FakeEncoder"
+
+#: A small catalogue with typed metadata: ints, floats, bools and lists.
+ITEMS: list[dict[str, Any]] = [
+    {"id": "bike", "title": "Red bicycle", "text": "a red bicycle leaning on a brick wall",
+     "year": 2001, "price": 120.0, "tags": ["sport", "outdoor"], "used": False},
+    {"id": "piano", "title": "Piano nocturne", "text": "a calm piano piece for a rainy evening",
+     "year": 1999, "price": 0.99, "tags": ["music", "calm"], "used": True},
+    {"id": "guitar", "title": "Guitar solo", "text": "a loud electric guitar solo",
+     "year": 2015, "price": 1.29, "tags": ["music", "rock"], "used": False},
+    {"id": "tent", "title": "Mountain tent", "text": "a light tent for camping in the mountains",
+     "year": 2020, "price": 250.0, "tags": ["outdoor", "camping"], "used": True},
+    {"id": "bread", "title": "Sourdough book", "text": "baking sourdough bread at home every day",
+     "year": 2012, "price": 19.5, "tags": ["food"], "used": False},
+    {"id": "espresso", "title": "Pocket espresso", "text": "a hand pump espresso maker for travel",
+     "year": 2018, "price": 59.0, "tags": ["food", "camping"], "used": False},
+]
+
+
+class RecordingEncoder(FakeEncoder):
+    """A FakeEncoder that remembers every item it was asked to embed."""
+
+    def __init__(self, dim: int = 64, *, space: str = "fake") -> None:
+        super().__init__(dim, space=space)
+        self.seen: list[str] = []
+
+    def _encode(self, items: list[Any], modality: str, role: str) -> np.ndarray:
+        self.seen.extend(str(i) for i in items)
+        return super()._encode(items, modality, role)
+
+
+def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any] | str]) -> Path:
+    """Rows as JSON lines; a ``str`` row is written verbatim (for malformed lines)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n")
+    return path
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "NO_COLOR": "1", **extra}
+
+
+def run_python(code: str, *, timeout: float = 300, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter of this virtualenv."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+        env=subprocess_env(), timeout=timeout, check=False, cwd=cwd,
+    )

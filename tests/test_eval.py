@@ -1,0 +1,128 @@
+"""`xmr eval`: metrics, data set detection, the runner and the report."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xmr_agent.cli import main
+from xmr_agent.errors import ConfigError
+from xmr_agent.eval.datasets import Case, cases, locate, redial_query
+from xmr_agent.eval.evaluate import evaluate
+from xmr_agent.eval.metrics import ndcg_at, ranking_metrics, recall_at, reciprocal_rank
+from xmr_agent.eval.runner import run_retrieval
+from xmr_agent.ingestion import ingest
+from xmr_agent.store import Catalog
+from xmr_agent.testing import FakeEncoder
+
+DATA = Path(os.environ.get("XMR_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+REDIAL = DATA / "redial"
+
+
+def test_metrics_on_a_hand_checked_ranking() -> None:
+    ranked = ["a", "x", "b", "y"]
+    assert recall_at(ranked, {"a", "b"}, 1) == 0.5
+    assert recall_at(ranked, {"a", "b"}, 3) == 1.0
+    assert reciprocal_rank(ranked, {"b"}) == pytest.approx(1 / 3)
+    assert reciprocal_rank(ranked, {"z"}) == 0.0
+    ideal = 1 + 1 / math.log2(3)
+    assert ndcg_at(ranked, {"a", "b"}, 10) == pytest.approx((1 + 1 / math.log2(4)) / ideal)
+    assert set(ranking_metrics(ranked, {"a"}, [1, 5])) == {"recall@1", "recall@5", "ndcg@10", "mrr"}
+    with pytest.raises(ValueError):
+        recall_at(ranked, set(), 1)
+
+
+def test_redial_query_keeps_the_last_turns() -> None:
+    assert redial_query(["", "hi", "I like horror", "any like The Babadook?"]) == (
+        "hi I like horror any like The Babadook?")
+    assert redial_query(["", " "]) == "a good movie"
+
+
+def write_generic(tmp_path: Path) -> tuple[Path, Path]:
+    catalog = tmp_path / "items.jsonl"
+    rows = [{"id": f"i{n}", "title": t, "text": x} for n, (t, x) in enumerate([
+        ("Red bike", "a red bicycle for the city"), ("Kettle", "an electric kettle"),
+        ("Piano", "a calm piano piece"), ("Lamp", "a reading lamp for the desk")])]
+    catalog.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text("".join(json.dumps(q) + "\n" for q in [
+        {"query": "red bicycle", "relevant_ids": ["i0"]},
+        {"query": "calm piano", "relevant_ids": ["i2"]},
+        {"query": "desk lamp for reading", "relevant_ids": ["i3", "i1"]},
+    ]))
+    return catalog, queries
+
+
+def test_generic_retrieval_evaluation_writes_report_and_plots(tmp_path: Path) -> None:
+    catalog, queries = write_generic(tmp_path)
+    ingest(catalog, tmp_path / "db", "t", vectors={"text": FakeEncoder()})
+    assert locate(queries).kind == "retrieval"
+    results = evaluate(queries, tmp_path / "db", "t", tmp_path / "out")
+    metrics = results["metrics"]["all"]
+    assert metrics["recall@1"] == pytest.approx((1 + 1 + 0.5) / 3)
+    assert metrics["mrr"] == pytest.approx(1.0)
+    assert {"encode", "search", "total"} <= set(results["latency"])
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"results.json", "per_query.jsonl", "report.md", "recall_at_k.png", "latency.png"} <= written
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "recall@1" in report and "| total |" in report
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["n_queries"] == 3
+
+
+def test_excluded_ids_never_rank_and_no_repeat_metrics_drop_them(tmp_path: Path) -> None:
+    catalog, _ = write_generic(tmp_path)
+    ingest(catalog, tmp_path / "db", "t", vectors={"text": FakeEncoder()})
+    case = Case("red bicycle", frozenset({"i0", "i2"}), exclude=frozenset({"i0"}))
+    results = run_retrieval(Catalog.open(tmp_path / "db", "t"), [case])
+    assert "i0" not in results["per_query"][0]["top10"]
+    assert results["metrics"]["all"]["recall@50"] == 0.5       # i0 was excluded from the ranking
+    assert results["metrics"]["no_repeats"]["recall@50"] == 1.0  # only i2 counts as new
+
+
+def test_unknown_layouts_and_kinds_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text('{"foo": 1}\n')
+    with pytest.raises(ConfigError, match="cannot tell"):
+        locate(tmp_path / "x.jsonl")
+    with pytest.raises(ConfigError, match="unknown data set kind"):
+        locate(tmp_path / "x.jsonl", kind="nope")
+    with pytest.raises(ConfigError, match="does not exist"):
+        locate(tmp_path / "missing")
+
+
+def redial_slice(tmp_path: Path, turns: int = 30, others: int = 150) -> Path:
+    """A few dozen ReDial turns with a catalogue of their movies plus some others."""
+    catalog = json.loads((REDIAL / "catalog.json").read_text())
+    lines = (REDIAL / "valid.jsonl").read_text().splitlines()[:turns]
+    names = {n for line in lines for key in ("rec", "entity") for n in json.loads(line)[key]}
+    keep = {k: v for k, v in catalog.items() if v["name"] in names}
+    keep.update(dict(list(catalog.items())[:others]))
+    folder = tmp_path / "redial-slice"
+    folder.mkdir()
+    (folder / "catalog.json").write_text(json.dumps(keep))
+    (folder / "valid.jsonl").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (REDIAL / "valid.jsonl").exists(), reason=f"ReDial data not found at {REDIAL}")
+def test_xmr_eval_on_a_redial_slice(tmp_path: Path) -> None:
+    folder = redial_slice(tmp_path)
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["eval", str(folder), "--db", str(tmp_path / "db"), "--table", "movies",
+                                       "--out", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "no_repeats: recall@1" in result.output
+    results = json.loads((out / "results.json").read_text())
+    assert results["kind"] == "redial" and results["n_queries"] == len(cases(locate(folder)))
+    assert 0 < results["n_queries_no_repeats"] <= results["n_queries"]
+    # a small catalogue holding every gold movie: the text model must find some of them
+    assert results["metrics"]["all"]["recall@50"] > 0.1
+    for row in (out / "per_query.jsonl").read_text().splitlines():
+        query = json.loads(row)
+        assert len(query["top10"]) == len(set(query["top10"]))
+    assert (out / "recall_at_k.png").stat().st_size > 1000

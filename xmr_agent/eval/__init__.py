@@ -1,0 +1,1 @@
+"""Evaluation: data set adapters, retrieval metrics, runners and reports (``xmr eval``)."""

@@ -1,0 +1,149 @@
+"""Evaluation data sets: detect the layout of a path and turn it into retrieval cases.
+
+* ``redial`` — conversational recommendation: a folder with ``catalog.json`` (movies keyed by
+  id) and a JSONL of turns (``context``, ``entity``, ``rec``), or that JSONL itself.
+* ``retrieval`` — a JSONL of ``{"query": ..., "relevant_ids": [...]}`` over a table you ingested.
+
+Only what a live system would know goes into a case's query and ``exclude`` set (the dialogue
+so far); gold labels (``rec``) only ever become ``relevant``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xmr_agent.errors import ConfigError
+from xmr_agent.records import FieldMap
+
+KINDS = ("redial", "retrieval")
+REDIAL_FIELDS = FieldMap(title="name", text=("plot", "genre", "director", "star"))
+#: Dialogue turns (most recent last) that make up a ReDial query.
+REDIAL_CONTEXT_TURNS = 3
+
+
+@dataclass(frozen=True)
+class Case:
+    """One query with its relevant ids; ``exclude`` are ids already known to the user."""
+
+    query: str
+    relevant: frozenset[str]
+    exclude: frozenset[str] = frozenset()
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A located data set: its kind, its query file, and the catalogue to ingest (if any)."""
+
+    kind: str
+    queries: Path
+    catalog: Path | None = None
+    fields: FieldMap | None = None
+
+
+def locate(path: str | Path, kind: str | None = None) -> Dataset:
+    """Detect (or check) the data set kind from the layout at ``path``."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"data set {path} does not exist")
+    if kind is not None and kind not in KINDS:
+        raise ConfigError(f"unknown data set kind {kind!r}; expected one of {', '.join(KINDS)}")
+    found = _detect(path)
+    if found is None:
+        raise ConfigError(
+            f"cannot tell what kind of data set {path} is: expected a ReDial folder (catalog.json + "
+            "turns .jsonl) or a JSONL of {query, relevant_ids}; pass --kind to say"
+        )
+    if kind is not None and found.kind != kind:
+        raise ConfigError(f"{path} looks like a {found.kind!r} data set, not {kind!r}")
+    return found
+
+
+def _detect(path: Path) -> Dataset | None:
+    if path.is_dir():
+        turns = sorted(path.glob("*.jsonl"))
+        if (path / "catalog.json").is_file() and turns:
+            preferred = [t for t in turns if t.stem in ("valid", "test")] or turns
+            return Dataset("redial", preferred[0], path / "catalog.json", REDIAL_FIELDS)
+        return None
+    first = _first_record(path)
+    if first is None:
+        return None
+    if {"context", "rec"} <= first.keys() and (path.parent / "catalog.json").is_file():
+        return Dataset("redial", path, path.parent / "catalog.json", REDIAL_FIELDS)
+    if {"query", "relevant_ids"} <= first.keys():
+        return Dataset("retrieval", path)
+    return None
+
+
+def _first_record(path: Path) -> dict | None:
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return None
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    return None
+                return record if isinstance(record, dict) else None
+    return None
+
+
+def cases(dataset: Dataset, *, limit: int | None = None) -> list[Case]:
+    """The data set's cases (the first ``limit`` of them)."""
+    reader = _redial_cases(dataset) if dataset.kind == "redial" else _retrieval_cases(dataset.queries)
+    out = []
+    for case in reader:
+        if limit is not None and len(out) >= limit:
+            break
+        out.append(case)
+    return out
+
+
+def _retrieval_cases(path: Path) -> Iterator[Case]:
+    with path.open(encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                query, relevant = str(record["query"]), [str(i) for i in record["relevant_ids"]]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise ConfigError(f"{path}:{line_no}: expected {{query, relevant_ids}}: {e}") from e
+            if relevant and query.strip():
+                yield Case(query, frozenset(relevant), group=str(record.get("group", "")))
+
+
+def _redial_cases(dataset: Dataset) -> Iterator[Case]:
+    if dataset.catalog is None:
+        raise ConfigError(f"ReDial data set {dataset.queries} needs a catalog.json beside it")
+    ids_by_name = redial_name_index(dataset.catalog)
+    with dataset.queries.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            turn = json.loads(line)
+            relevant = {i for name in turn.get("rec", []) for i in ids_by_name.get(name, ())}
+            if not relevant:
+                continue
+            mentioned = {i for name in turn.get("entity", []) for i in ids_by_name.get(name, ())}
+            yield Case(redial_query(turn["context"]), frozenset(relevant), frozenset(mentioned),
+                       str(turn.get("dialog_id", "")))
+
+
+def redial_query(context: list[str]) -> str:
+    """The dialogue so far as a query: its last few non-empty turns, oldest first."""
+    turns = [t.strip() for t in context if t and t.strip()]
+    return " ".join(turns[-REDIAL_CONTEXT_TURNS:]) or "a good movie"
+
+
+def redial_name_index(catalog: Path) -> dict[str, list[str]]:
+    """Movie name → catalogue ids (a name can belong to several ids)."""
+    index: dict[str, list[str]] = {}
+    for movie_id, movie in json.loads(catalog.read_text(encoding="utf-8")).items():
+        index.setdefault(movie.get("name", ""), []).append(str(movie_id))
+    return index

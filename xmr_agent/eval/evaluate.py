@@ -1,0 +1,54 @@
+"""``xmr eval``: locate a data set, ingest its catalogue, run its cases, write the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from xmr_agent.eval.datasets import cases, locate
+from xmr_agent.eval.report import write_report
+from xmr_agent.eval.runner import run_retrieval
+from xmr_agent.ingestion import ingest
+from xmr_agent.progress import progress_bar
+from xmr_agent.store import Catalog
+
+
+def evaluate(
+    dataset: str | Path,
+    db: str | Path,
+    table: str,
+    out: str | Path,
+    *,
+    kind: str | None = None,
+    limit: int | None = None,
+    hybrid: bool = False,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Evaluate retrieval on ``dataset``; returns the results also written to ``out``."""
+    found = locate(dataset, kind)
+    if found.catalog is not None:
+        ingest(found.catalog, db, table, fields=found.fields, progress=progress)
+    catalog = Catalog.open(db, table)
+    selected = cases(found, limit=limit)
+    with progress_bar(progress, len(selected), "evaluating") as advance:
+        results = run_retrieval(catalog, selected, hybrid=hybrid, on_case=lambda: advance(1))
+    results = {
+        "dataset": str(found.queries), "kind": found.kind, "table": table, "mode": "hybrid" if hybrid else "vector",
+        "encoders": {v.column: f"{v.encoder} {v.config}" for v in catalog.vectors.values()},
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **results,
+    }
+    write_report(dict(results), out)
+    return results
+
+
+def machine() -> str:
+    """Cores, RAM and CPU model, for reports."""
+    ram = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        ram = f", {kb / 2**20:.0f} GiB RAM"
+    return f"{os.cpu_count()} cores{ram}, {platform.processor() or platform.machine()}"

@@ -1,0 +1,172 @@
+"""Ingest a catalogue into a LanceDB table: stream, batch, embed what changed, upsert by id.
+
+Each batch is committed on its own, so an interrupted run loses at most the batch in flight;
+a rerun skips every item whose content hash is already stored and upserts the rest, so rows
+are never duplicated. An item whose embedded inputs did not change (only metadata did) is
+updated without re-embedding. Bad records are skipped and reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from xmr_agent.encoders.base import Encoder
+from xmr_agent.encoders.registry import get_encoder
+from xmr_agent.progress import progress_bar
+from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
+from xmr_agent.schema import arrow_rows
+from xmr_agent.store import DEFAULT_ANN_THRESHOLD, Catalog, VectorSpec
+from xmr_agent.types import BadRecord, IngestReport
+
+DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
+#: Compact the table and bring its indexes up to date every this many batches.
+OPTIMIZE_EVERY = 20
+
+Items = dict[str, tuple[int | None, dict[str, Any]]]
+
+
+@dataclass
+class _Run:
+    """State of one ingest run."""
+
+    catalog: Catalog
+    source: str
+    new_table: bool
+    seen: set[str] = field(default_factory=set)
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    bad: list[BadRecord] = field(default_factory=list)
+
+
+def ingest(
+    source: str | Path,
+    db: str | Path,
+    table: str,
+    *,
+    vectors: Mapping[str, str | Encoder] | None = None,
+    fields: FieldMap | None = None,
+    batch_size: int = 256,
+    ann_threshold: int = DEFAULT_ANN_THRESHOLD,
+    progress: bool = False,
+) -> IngestReport:
+    """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
+
+    ``vectors`` maps an item field (``"text"`` = title + text, or any other field) to the
+    encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
+    """
+    source = Path(source)
+    fields = fields or FieldMap()
+    encoders = {f: get_encoder(e) for f, e in (vectors or DEFAULT_VECTORS).items()}
+    specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in encoders.items()]
+    catalog = Catalog.open_or_new(db, table, specs)
+    for spec in specs:
+        catalog.use_encoder(spec.column, encoders[spec.field])
+    run = _Run(catalog, str(source), new_table=catalog.table is None)
+    records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
+    base_dir = source if source.is_dir() else source.parent
+    with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
+        for n, batch in enumerate(_batched(records, batch_size), start=1):
+            _write_batch(run, _normalise(run, batch, fields, base_dir), fields.types)
+            advance(len(batch))
+            if n % OPTIMIZE_EVERY == 0 and catalog.table is not None:
+                catalog.table.optimize()
+    if run.inserted or run.updated or catalog.missing_indexes(ann_threshold):
+        catalog.refresh_indexes(ann_threshold=ann_threshold)
+    return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count())
+
+
+def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: FieldMap, base_dir: Path) -> Items:
+    """Good items of a batch by id; a repeated id (in this batch or an earlier one) is reported."""
+    items: Items = {}
+    for line, raw in batch:
+        run.read += 1
+        if isinstance(raw, BadRecord):
+            run.bad.append(raw)
+            continue
+        try:
+            item = normalise(raw, fields, base_dir)
+        except RecordError as e:
+            run.bad.append(BadRecord(run.source, line, str(e), _raw_id(raw, fields)))
+            continue
+        if item["id"] in run.seen:
+            run.bad.append(BadRecord(run.source, line, "duplicate id: replaces an earlier record", item["id"]))
+        run.seen.add(item["id"])
+        items[item["id"]] = (line, item)
+    return items
+
+
+def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
+    """Classify items as unchanged / metadata-only / to embed, then write the last two."""
+    catalog = run.catalog
+    hashes = {i: _hashes(item, catalog) for i, (_, item) in items.items()}
+    stored = {} if run.new_table else catalog.hashes(list(items))
+    changed = [i for i in items if stored.get(i, ("", ""))[0] != hashes[i][0]]
+    run.unchanged += len(items) - len(changed)
+    rows = [{**items[i][1], "_hash": hashes[i][0], "_embed_hash": hashes[i][1]} for i in changed]
+    table, bad = arrow_rows(rows, catalog, types)
+    run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
+    reuse = {i for i in table["id"].to_pylist() if stored.get(i, ("", ""))[1] == hashes[i][1]}
+    mask = pa.array([i in reuse for i in table["id"].to_pylist()], type=pa.bool_())
+    metadata_only, to_embed = table.filter(mask), table.filter(pa.compute.invert(mask))
+    for part, embed in ((to_embed, True), (metadata_only, False)):
+        if part.num_rows:
+            inserted, updated = catalog.write(_with_vectors(part, catalog) if embed else part)
+            run.inserted += inserted
+            run.updated += updated
+
+
+def _with_vectors(table: pa.Table, catalog: Catalog) -> pa.Table:
+    for column, spec in catalog.vectors.items():
+        inputs = [embed_input(row, spec.field) for row in table.select(["title", "text", *_extra(spec)]).to_pylist()]
+        matrix = catalog.encoder(column).encode(inputs, modality=spec.modality, role="document")
+        flat = pa.array(np.ascontiguousarray(matrix, dtype=np.float32).ravel(), pa.float32())
+        table = table.append_column(column, pa.FixedSizeListArray.from_arrays(flat, spec.dim))
+    return table
+
+
+def _extra(spec: VectorSpec) -> list[str]:
+    return [] if spec.field in ("title", "text") else [spec.field]
+
+
+def embed_input(item: Mapping[str, Any], field_name: str) -> Any:
+    """What an encoder sees for ``field_name``: for ``text``, the title and text together."""
+    if field_name != "text":
+        return item.get(field_name)
+    return ". ".join(p for p in (item.get("title") or "", item.get("text") or "") if p)
+
+
+def _hashes(item: Mapping[str, Any], catalog: Catalog) -> tuple[str, str]:
+    """(hash of the whole item, hash of what its encoders embed) — each with the vector specs."""
+    specs = sorted(catalog.vectors.values(), key=lambda v: v.column)
+    embedded = [[v.column, v.space, embed_input(item, v.field)] for v in specs]
+    return _digest([item, embedded]), _digest(embedded)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _raw_id(raw: Mapping[str, Any], fields: FieldMap) -> str | None:
+    value = raw.get(fields.id)
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _batched(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,129 @@
+"""Item dicts → Arrow rows in a catalogue's schema.
+
+Core fields are strings. A metadata column's type is inferred the first time the column has
+a value, by majority over the values' types (ints and floats together widen to float64), so
+one odd value is reported instead of turning the whole column into strings. A value is
+accepted only if it survives the conversion unchanged: pyarrow would otherwise truncate 9.99
+into an int64 column or split "abc" into a list of characters without complaint.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from xmr_agent.errors import ConfigError
+from xmr_agent.types import CORE_FIELDS
+
+if TYPE_CHECKING:
+    from xmr_agent.store import Catalog
+
+HIDDEN_COLUMNS = (pa.field("_hash", pa.string()), pa.field("_embed_hash", pa.string()))
+
+
+TYPE_NAMES: dict[str, pa.DataType] = {
+    "str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+    "list[str]": pa.list_(pa.string()), "list[int]": pa.list_(pa.int64()), "list[float]": pa.list_(pa.float64()),
+}
+
+
+def parse_type(name: str) -> pa.DataType:
+    """A column type by name: str, int, float, bool, list[str], list[int], list[float]."""
+    kind = TYPE_NAMES.get(name.strip().replace(" ", ""))
+    if kind is None:
+        raise ConfigError(f"unknown column type {name!r}; expected one of {', '.join(TYPE_NAMES)}")
+    return kind
+
+
+def arrow_rows(
+    rows: list[dict[str, Any]], catalog: Catalog, types: Mapping[str, str] | None = None
+) -> tuple[pa.Table, list[tuple[str, str]]]:
+    """Rows → an Arrow table in the catalogue's schema; plus (id, reason) of rows that do not fit.
+
+    New metadata columns are added, typed by ``types`` (column → type name) where given, else
+    inferred from the values.
+    """
+    schema = catalog.schema()
+    known = {f.name for f in schema} if schema is not None else set()
+    declared = {name: pa.field(name, parse_type(kind)) for name, kind in (types or {}).items()}
+    new_fields = [
+        f for f in (declared.get(n) or infer_field(n, rows) for n in _keys(rows) if n not in known) if f is not None
+    ]
+    if schema is None:
+        core = [pa.field(n, pa.string()) for n in CORE_FIELDS] + list(HIDDEN_COLUMNS)
+        taken = {c.name for c in core}
+        target = pa.schema(core + [f for f in new_fields if f.name not in taken])
+    else:
+        catalog.add_columns(new_fields)
+        target = pa.schema([f for f in catalog.schema() if not f.name.startswith("vec__")])
+    bad = misfits(rows, target)
+    good = [r for r in rows if r["id"] not in bad]
+    arrays = [pa.array([r.get(f.name) for r in good], type=f.type) for f in target]
+    return pa.Table.from_arrays(arrays, schema=target), list(bad.items())
+
+
+def infer_field(name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Field | None:
+    """The majority type of ``name``'s non-null values, or None while it has none."""
+    kinds: Counter[pa.DataType] = Counter()
+    for row in rows:
+        value = row.get(name)
+        if value is None:
+            continue
+        try:
+            kinds[pa.array([value]).type] += 1
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            continue
+    kinds = Counter({k: n for k, n in kinds.items() if not _is_null(k)})
+    if not kinds:
+        return None
+    if pa.int64() in kinds and pa.float64() in kinds:
+        kinds[pa.float64()] += kinds.pop(pa.int64())
+    return pa.field(name, kinds.most_common(1)[0][0])
+
+
+def misfits(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> dict[str, str]:
+    """Ids of rows with a value that does not fit its column's type unchanged, and why."""
+    bad: dict[str, str] = {}
+    for f in schema:
+        if fits([r.get(f.name) for r in rows], f.type):
+            continue
+        for row in rows:
+            if row["id"] not in bad and not fits([row.get(f.name)], f.type):
+                bad[row["id"]] = f"field {f.name!r}: expected {f.type}, got {row.get(f.name)!r:.60}"
+    return bad
+
+
+def fits(values: list[Any], kind: pa.DataType) -> bool:
+    """True when ``values`` convert to ``kind`` and read back equal."""
+    try:
+        back = pa.array(values, type=kind).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+        return False
+    return all(_same(a, b) for a, b in zip(values, back, strict=True))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, Mapping):
+        return isinstance(b, Mapping) and all(_same(v, b.get(k)) for k, v in a.items())
+    return a == b
+
+
+def _is_null(kind: pa.DataType) -> bool:
+    return pa.types.is_null(kind) or (pa.types.is_list(kind) and pa.types.is_null(kind.value_type))
+
+
+def _keys(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
