@@ -160,6 +160,11 @@ def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
     return (time.perf_counter() - t0) * 1000.0, result
 
 
+def disk_mb(path: Path) -> float:
+    """Bytes under ``path`` (a LanceDB folder: all versions kept), in MiB."""
+    return round(sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 2**20, 1)
+
+
 def _version(package: str) -> str | None:
     try:
         return version(package)

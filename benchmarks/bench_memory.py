@@ -109,7 +109,9 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                     batch_size=args.batch_size, ann_threshold=args.ann_threshold)
     elapsed = time.perf_counter() - start
     sampler.stop()
-    return summarise(args, description, baseline, wrapped.records, sampler.peak, elapsed, report.rows)
+    result = summarise(args, description, baseline, wrapped.records, sampler.peak, elapsed, report.rows)
+    result["db_disk_mb"] = c.disk_mb(workdir / "db")
+    return result
 
 
 def summarise(args: argparse.Namespace, description: str, baseline: int, records: list[dict[str, Any]],
@@ -143,6 +145,7 @@ def print_summary(result: dict[str, Any]) -> None:
     for r in result["checkpoints"]:
         c.log(f"  at {r['items']:>7} items: peak RSS {r['peak_rss_mb']:8.1f} MB (now {r['rss_mb']} MB, "
               f"{r['elapsed_s']} s)")
+    c.log(f"  table folder on disk after ingest: {result['db_disk_mb']} MB")
     c.log(f"  whole ingest incl. index build: peak {result['peak_rss_mb_total']} MB "
           f"(ru_maxrss {result['ru_maxrss_mb']} MB); growth first→last checkpoint "
           f"{result['growth_first_to_last_checkpoint']:+.1%}; target met: {result['met']}")

@@ -110,7 +110,8 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path, encoder: Any) ->
     column = next(iter(catalog.vectors))
     queries = encoder.encode(c.query_texts(args.queries + args.warmup), modality="text", role="query")
     row_of, sims = exact_topk(catalog, column, queries[args.warmup :], args.k)
-    out: dict[str, Any] = {"items": n, "ingest_s": round(ingest_s, 1), "ingest_items_per_s": round(n / ingest_s, 1)}
+    out: dict[str, Any] = {"items": n, "ingest_s": round(ingest_s, 1), "ingest_items_per_s": round(n / ingest_s, 1),
+                           "db_disk_mb_after_ingest": c.disk_mb(workdir / "db" / f"bench{n}.lance")}
     warm, measured = queries[: args.warmup], queries[args.warmup :]
     flat = interleaved(catalog, column, warm, measured, args.k)
     out["flat"] = phase_summary(flat, row_of, sims, args.k)

@@ -172,6 +172,30 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     click.echo(f"report: {out}/report.md")
 
 
+@main.command()
+@click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Catalogue sizes, comma-separated.")
+@click.option("--dim", default=384, show_default=True, type=click.IntRange(2), help="Vector dimension.")
+@click.option("--queries", default=200, show_default=True, type=click.IntRange(1))
+@click.option("--batch-size", default=2048, show_default=True, type=click.IntRange(1))
+@click.option("--out", default="reports/bench", show_default=True, help="Folder for results.json and bench.md.")
+@click.option("--workdir", type=click.Path(file_okay=False), help="Where the temporary tables go (default: system temp).")
+def bench(sizes: str, dim: int, queries: int, batch_size: int, out: str, workdir: str | None) -> None:
+    """Ingest throughput, query latency, peak memory and ANN build/recall at each size, against raw LanceDB."""
+    from pathlib import Path
+
+    from xmr_agent.eval.bench import markdown, run_bench
+
+    try:
+        counts = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError as e:
+        raise click.BadParameter(f"expected comma-separated integers, got {sizes!r}", param_hint="--sizes") from e
+    results = run_bench(counts, dim=dim, queries=queries, batch=batch_size, workdir=workdir)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / "results.json").write_text(json.dumps(results, indent=2))
+    (Path(out) / "bench.md").write_text(markdown(results))
+    click.echo(markdown(results))
+
+
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     pairs = {}
     for value in values:

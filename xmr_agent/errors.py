@@ -7,6 +7,7 @@
     │   ├── EncoderUnavailable the plugin exists but cannot load (missing extra, weights)
     │   └── EncoderMismatch    a query encoder differs from the one the table was indexed with
     ├── ModalityError          an encoder was asked for a modality it does not handle
+    ├── InputError             some inputs of a batch cannot be encoded (corrupt, unreadable)
     ├── StoreError             LanceDB table missing, unreadable or of the wrong shape
     └── IngestError            a catalogue cannot be read at all (bad records are skipped, not raised)
 
@@ -42,6 +43,20 @@ class EncoderMismatch(PluginError):
 
 class ModalityError(XmrError):
     """An encoder was given a modality it does not support."""
+
+
+class InputError(XmrError):
+    """Some items of a batch cannot be encoded; ``failures`` maps their index to the reason.
+
+    Encoders raise it after checking the whole batch, so the caller can drop exactly those
+    items (reporting each with its reason) and encode the rest again.
+    """
+
+    def __init__(self, failures: dict[int, str]) -> None:
+        self.failures = dict(failures)
+        shown = "; ".join(f"item {i}: {reason}" for i, reason in sorted(self.failures.items())[:5])
+        more = f" (+{len(self.failures) - 5} more)" if len(self.failures) > 5 else ""
+        super().__init__(f"{len(self.failures)} input(s) cannot be encoded: {shown}{more}")
 
 
 class StoreError(XmrError):

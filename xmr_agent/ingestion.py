@@ -41,6 +41,7 @@ class _Run:
     source: str
     new_table: bool
     seen: set[str] = field(default_factory=set)
+    repeated: set[str] = field(default_factory=set)
     read: int = 0
     inserted: int = 0
     updated: int = 0
@@ -100,6 +101,7 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
             continue
         if item["id"] in run.seen:
             run.bad.append(BadRecord(run.source, line, "duplicate id: replaces an earlier record", item["id"]))
+            run.repeated.add(item["id"])
         run.seen.add(item["id"])
         items[item["id"]] = (line, item)
     return items
@@ -118,11 +120,22 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     reuse = {i for i in table["id"].to_pylist() if stored.get(i, ("", ""))[1] == hashes[i][1]}
     mask = pa.array([i in reuse for i in table["id"].to_pylist()], type=pa.bool_())
     metadata_only, to_embed = table.filter(mask), table.filter(pa.compute.invert(mask))
-    for part, embed in ((to_embed, True), (metadata_only, False)):
-        if part.num_rows:
-            inserted, updated = catalog.write(_with_vectors(part, catalog) if embed else part)
-            run.inserted += inserted
-            run.updated += updated
+    if to_embed.num_rows:
+        to_embed = _with_vectors(to_embed, catalog)
+        # In a table this run created, an id not repeated in the source cannot be there yet.
+        fresh = pa.array([run.new_table and i not in run.repeated for i in to_embed["id"].to_pylist()],
+                         type=pa.bool_())
+        _count(run, catalog.write(to_embed.filter(fresh), new=True) if pa.compute.any(fresh).as_py() else (0, 0))
+        stale = to_embed.filter(pa.compute.invert(fresh))
+        if stale.num_rows:
+            _count(run, catalog.write(stale))
+    if metadata_only.num_rows:
+        _count(run, catalog.write(metadata_only))
+
+
+def _count(run: _Run, written: tuple[int, int]) -> None:
+    run.inserted += written[0]
+    run.updated += written[1]
 
 
 def _with_vectors(table: pa.Table, catalog: Catalog) -> pa.Table:
@@ -148,12 +161,13 @@ def embed_input(item: Mapping[str, Any], field_name: str) -> Any:
 def _hashes(item: Mapping[str, Any], catalog: Catalog) -> tuple[str, str]:
     """(hash of the whole item, hash of what its encoders embed) — each with the vector specs."""
     specs = sorted(catalog.vectors.values(), key=lambda v: v.column)
-    embedded = [[v.column, v.space, embed_input(item, v.field)] for v in specs]
-    return _digest([item, embedded]), _digest(embedded)
+    embedded = _digest([[v.column, v.space, embed_input(item, v.field)] for v in specs])
+    return _digest([item, embedded]), embedded
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    payload = json.dumps(value, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def _raw_id(raw: Mapping[str, Any], fields: FieldMap) -> str | None:

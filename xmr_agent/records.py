@@ -8,6 +8,7 @@ into an item with ``id``, ``title``, ``text``, media paths and typed metadata, o
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -203,6 +204,7 @@ def compose_text(raw: dict[str, Any], text_fields: Sequence[str]) -> str:
     return ". ".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
 def column_name(key: str) -> str:
     """A metadata key as a safe, lower-case column name (SQL filters need no quoting)."""
     name = re.sub(r"[^0-9a-z_]+", "_", str(key).lower()).strip("_") or "field"

@@ -60,19 +60,56 @@ def arrow_rows(
     else:
         catalog.add_columns(new_fields)
         target = pa.schema([f for f in catalog.schema() if not f.name.startswith("vec__")])
-    bad = misfits(rows, target)
-    good = [r for r in rows if r["id"] not in bad]
-    arrays = [pa.array([r.get(f.name) for r in good], type=f.type) for f in target]
-    return pa.Table.from_arrays(arrays, schema=target), list(bad.items())
+    converted, bad = convert(rows, target)
+    if bad:  # rare: convert again without the rows that do not fit
+        converted, _ = convert([r for r in rows if r["id"] not in bad], target)
+    return pa.Table.from_arrays(converted, schema=target), list(bad.items())
+
+
+def convert(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> tuple[list[pa.Array], dict[str, str]]:
+    """One Arrow array per column, and the ids of rows with a value that does not fit (and why)."""
+    arrays, bad = [], {}
+    for f in schema:
+        values = [r.get(f.name) for r in rows]
+        array = to_array(values, f.type)
+        if array is None:
+            for row in rows:
+                if row["id"] not in bad and to_array([row.get(f.name)], f.type) is None:
+                    bad[row["id"]] = f"field {f.name!r}: expected {f.type}, got {row.get(f.name)!r:.60}"
+        arrays.append(array)
+    return arrays, bad
+
+
+def to_array(values: list[Any], kind: pa.DataType) -> pa.Array | None:
+    """``values`` as an Arrow array of ``kind``, or None when any value would not survive unchanged.
+
+    Strings, floats and booleans either convert exactly or raise; other types (ints, lists,
+    structs) are read back and compared, because pyarrow truncates 9.99 into int64 and splits
+    "abc" into a list of characters without complaint.
+    """
+    try:
+        array = pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+        return None
+    if pa.types.is_string(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
+        return array
+    back = array.to_pylist()
+    if back == values or all(_same(a, b) for a, b in zip(values, back, strict=True)):
+        return array
+    return None
 
 
 def infer_field(name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Field | None:
     """The majority type of ``name``'s non-null values, or None while it has none."""
+    values = [row.get(name) for row in rows if row.get(name) is not None]
+    try:
+        whole = pa.array(values).type  # one consistent type: the common case, decided at once
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        whole = None
+    if whole is not None and not _is_null(whole):
+        return pa.field(name, whole)
     kinds: Counter[pa.DataType] = Counter()
-    for row in rows:
-        value = row.get(name)
-        if value is None:
-            continue
+    for value in values:
         try:
             kinds[pa.array([value]).type] += 1
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -83,27 +120,6 @@ def infer_field(name: str, rows: Sequence[Mapping[str, Any]]) -> pa.Field | None
     if pa.int64() in kinds and pa.float64() in kinds:
         kinds[pa.float64()] += kinds.pop(pa.int64())
     return pa.field(name, kinds.most_common(1)[0][0])
-
-
-def misfits(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> dict[str, str]:
-    """Ids of rows with a value that does not fit its column's type unchanged, and why."""
-    bad: dict[str, str] = {}
-    for f in schema:
-        if fits([r.get(f.name) for r in rows], f.type):
-            continue
-        for row in rows:
-            if row["id"] not in bad and not fits([row.get(f.name)], f.type):
-                bad[row["id"]] = f"field {f.name!r}: expected {f.type}, got {row.get(f.name)!r:.60}"
-    return bad
-
-
-def fits(values: list[Any], kind: pa.DataType) -> bool:
-    """True when ``values`` convert to ``kind`` and read back equal."""
-    try:
-        back = pa.array(values, type=kind).to_pylist()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
-        return False
-    return all(_same(a, b) for a, b in zip(values, back, strict=True))
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -151,8 +151,15 @@ class Catalog:
         return [c for c, v in self.vectors.items() if v.modality == "text"]
 
     # -- writing -----------------------------------------------------------------------------
-    def write(self, rows: pa.Table) -> tuple[int, int]:
-        """Upsert ``rows`` by ``id``; returns (inserted, updated)."""
+    def write(self, rows: pa.Table, *, new: bool = False) -> tuple[int, int]:
+        """Upsert ``rows`` by ``id``; returns (inserted, updated).
+
+        ``new=True`` promises that no id of ``rows`` is in the table yet: they are appended
+        without the merge (much faster on a large table).
+        """
+        if self.table is not None and new:
+            self.table.add(rows)
+            return rows.num_rows, 0
         if self.table is None:
             schema = rows.schema.with_metadata({META_KEY: _dump_meta(self.vectors.values())})
             self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema)

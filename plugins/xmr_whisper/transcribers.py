@@ -1,0 +1,200 @@
+"""Speech → text: the :class:`Transcriber` contract and the faster-whisper backend.
+
+Every backend reads audio the same way (:func:`xmr_whisper.audio.load_audio`: PyAV, at most
+``max_seconds`` decoded), skips the model for silent clips, and loads its model once per
+instance, lazily, under a lock (safe to share between threads).
+
+Errors: a file that cannot be read as audio is an *input* problem —
+:meth:`~TranscriberBase.transcribe` raises :class:`~xmr_agent.errors.InputError` (``{0: reason}``)
+and :meth:`~TranscriberBase.transcribe_many` returns a :class:`~xmr_whisper.transcript.Failure`
+in that item's place, so a batch never loses its good items. A model that cannot load is a
+*plugin* problem: :class:`~xmr_agent.errors.EncoderUnavailable`, raised from either call.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from xmr_agent.errors import EncoderUnavailable, InputError
+
+from xmr_whisper.audio import Audio, AudioReadError, load_audio
+from xmr_whisper.transcript import Failure, Segment, Transcript
+from xmr_whisper.weights import resolve_model
+
+__all__ = ["DEFAULT_MAX_SECONDS", "FasterWhisperTranscriber", "Transcriber", "TranscriberBase"]
+
+#: Audio past this many seconds is not transcribed (``Transcript.truncated`` says so).
+DEFAULT_MAX_SECONDS = 600.0
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """What xmr-agent needs from a speech-to-text backend."""
+
+    def transcribe(self, path: str | Path) -> Transcript:
+        """One file → its transcript; raises ``InputError({0: reason})`` for an unreadable file."""
+        ...
+
+    def transcribe_many(self, paths: Iterable[str | Path]) -> list[Transcript | Failure]:
+        """Files → one result per file, in order; unreadable files give a ``Failure``."""
+        ...
+
+    def config(self) -> dict[str, Any]:
+        """JSON-serialisable settings that rebuild an equal transcriber."""
+        ...
+
+
+class TranscriberBase:
+    """Shared reading, silence handling, batching and lazy loading; backends add ``_load``/``_run``."""
+
+    max_seconds: float | None = DEFAULT_MAX_SECONDS
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Any:
+        """Load the model once (thread-safe); later calls return the same object."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+        return self._model
+
+    def transcribe(self, path: str | Path) -> Transcript:
+        try:
+            audio = load_audio(path, max_seconds=self.max_seconds)
+        except AudioReadError as e:
+            raise InputError({0: e.reason}) from e
+        return self._transcribe_audio(audio)
+
+    def transcribe_many(self, paths: Iterable[str | Path]) -> list[Transcript | Failure]:
+        """One result per path, in order: a ``Transcript``, or a ``Failure(path, reason)``.
+
+        Never raises for a bad file (``failures_of(results)`` gives ``{index: reason}`` for
+        ``InputError``); raises ``EncoderUnavailable`` if the model cannot load.
+        """
+        results: list[Transcript | Failure] = []
+        for path in paths:
+            try:
+                audio = load_audio(path, max_seconds=self.max_seconds)
+            except AudioReadError as e:
+                results.append(Failure(path=str(path), reason=e.reason))
+                continue
+            results.append(self._transcribe_audio(audio))
+        return results
+
+    def _transcribe_audio(self, audio: Audio) -> Transcript:
+        if audio.is_silent:
+            return Transcript(text="", language=None, language_probability=0.0,
+                              duration=audio.duration, truncated=audio.truncated)
+        return self._run(audio)
+
+    def _load(self) -> Any:
+        raise NotImplementedError
+
+    def _run(self, audio: Audio) -> Transcript:
+        raise NotImplementedError
+
+    def config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.config()!r})"
+
+
+def make_transcript(audio: Audio, spans: Iterable[tuple[float, float, str]], language: str | None,
+                    probability: float) -> Transcript:
+    """A Transcript from raw ``(start, end, text)`` spans, times clamped to the decoded audio.
+
+    Whisper predicts timestamps in 30 s windows and may end the last one past the audio; such
+    times are cut to the end of what was transcribed, and starts never decrease.
+    """
+    limit = round(audio.seconds, 3)
+    segments: list[Segment] = []
+    floor = 0.0
+    for start, end, text in spans:
+        start = min(max(float(start), floor), limit)
+        end = min(max(float(end), start), limit)
+        if text.strip():
+            segments.append(Segment(round(start, 3), round(end, 3), text.strip()))
+            floor = start
+    return Transcript(
+        text=" ".join(s.text for s in segments),
+        language=language,
+        language_probability=round(float(probability), 4),
+        duration=audio.duration,
+        segments=tuple(segments),
+        truncated=audio.truncated,
+    )
+
+
+class FasterWhisperTranscriber(TranscriberBase):
+    """Whisper through faster-whisper (CTranslate2): int8 on CPU by default.
+
+    ``model`` is ``"tiny.en"`` or ``"base"`` (offline from the pinned PyPI weight packages when
+    installed, else from the hub), any other faster-whisper size or hub id, or a local
+    CTranslate2 folder. ``language=None`` detects it (multilingual models). ``vad_filter``
+    drops non-speech with Silero VAD (shipped in faster-whisper). ``max_seconds`` bounds the
+    work per file (``None``: whole file). ``cache_dir`` holds the assembled ``base`` model.
+    """
+
+    def __init__(
+        self,
+        model: str = "tiny.en",
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        language: str | None = None,
+        beam_size: int = 5,
+        vad_filter: bool = True,
+        max_seconds: float | None = DEFAULT_MAX_SECONDS,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        super().__init__()
+        if max_seconds is not None and max_seconds <= 0:
+            raise ValueError(f"max_seconds must be positive or None, got {max_seconds!r}")
+        if beam_size < 1:
+            raise ValueError(f"beam_size must be at least 1, got {beam_size!r}")
+        self.model = model
+        self.device = device
+        self.compute_type = compute_type
+        self.language = language
+        self.beam_size = beam_size
+        self.vad_filter = vad_filter
+        self.max_seconds = max_seconds
+        self.cache_dir = cache_dir
+
+    def config(self) -> dict[str, Any]:
+        return {"backend": "faster-whisper", "model": self.model, "compute_type": self.compute_type,
+                "language": self.language, "beam_size": self.beam_size,
+                "vad_filter": self.vad_filter, "max_seconds": self.max_seconds}
+
+    def _load(self) -> Any:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as e:
+            raise EncoderUnavailable(
+                "the Whisper transcriber needs faster-whisper: pip install 'xmr-agent[audio]'"
+            ) from e
+        path = resolve_model(self.model, self.cache_dir)
+        try:
+            return WhisperModel(path, device=self.device, compute_type=self.compute_type)
+        except (OSError, RuntimeError, ValueError) as e:
+            offline = " (HF_HUB_OFFLINE=1 is set)" if os.environ.get("HF_HUB_OFFLINE") == "1" else ""
+            raise EncoderUnavailable(
+                f"cannot load Whisper model {self.model!r} from {path!r}{offline}: {e}. Give a local "
+                "CTranslate2 folder, a hub id with network access, or install 'xmr-agent[offline]' "
+                "for 'tiny.en' and 'base' without network"
+            ) from e
+
+    def _run(self, audio: Audio) -> Transcript:
+        model = self.load()
+        segments, info = model.transcribe(
+            audio.samples, language=self.language, beam_size=self.beam_size, vad_filter=self.vad_filter
+        )
+        spans = [(s.start, s.end, s.text) for s in segments]  # decoding happens here
+        return make_transcript(audio, spans, info.language, info.language_probability)
