@@ -126,3 +126,25 @@ def test_xmr_eval_on_a_redial_slice(tmp_path: Path) -> None:
         query = json.loads(row)
         assert len(query["top10"]) == len(set(query["top10"]))
     assert (out / "recall_at_k.png").stat().st_size > 1000
+
+
+def test_xmr_bench_runs_a_small_size_against_raw_lancedb(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    result = CliRunner().invoke(main, ["bench", "--sizes", "400", "--dim", "32", "--queries", "20",
+                                       "--batch-size", "128", "--out", str(out), "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (size,) = json.loads((out / "results.json").read_text())["sizes"]
+    assert size["items"] == 400 and size["dim"] == 32
+    assert size["ingest"]["xmr_items_per_s"] > 0 and size["ingest"]["raw_items_per_s"] > 0
+    assert size["ingest"]["peak_rss_mb"] > 50
+    for mode in ("query_flat", "query_ann"):
+        assert size[mode]["xmr"]["n"] == 20 and size[mode]["raw"]["n"] == 20
+    assert 0.5 <= size["ann"]["recall@10"] <= 1.0
+    assert "| 400 |" in (out / "bench.md").read_text()
+
+
+def test_clustered_encoder_passes_the_contract() -> None:
+    from xmr_agent.eval.bench import ClusteredEncoder
+    from xmr_agent.testing import check_encoder
+
+    check_encoder(ClusteredEncoder(dim=16))
