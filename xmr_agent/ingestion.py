@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 
 from xmr_agent.encoders.base import Encoder
 from xmr_agent.encoders.registry import get_encoder
@@ -117,20 +118,27 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     rows = [{**items[i][1], "_hash": hashes[i][0], "_embed_hash": hashes[i][1]} for i in changed]
     table, bad = arrow_rows(rows, catalog, types)
     run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
-    reuse = {i for i in table["id"].to_pylist() if stored.get(i, ("", ""))[1] == hashes[i][1]}
-    mask = pa.array([i in reuse for i in table["id"].to_pylist()], type=pa.bool_())
-    metadata_only, to_embed = table.filter(mask), table.filter(pa.compute.invert(mask))
+    same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
+    metadata_only, to_embed = _split(table, same_inputs)
     if to_embed.num_rows:
-        to_embed = _with_vectors(to_embed, catalog)
-        # In a table this run created, an id not repeated in the source cannot be there yet.
-        fresh = pa.array([run.new_table and i not in run.repeated for i in to_embed["id"].to_pylist()],
-                         type=pa.bool_())
-        _count(run, catalog.write(to_embed.filter(fresh), new=True) if pa.compute.any(fresh).as_py() else (0, 0))
-        stale = to_embed.filter(pa.compute.invert(fresh))
-        if stale.num_rows:
-            _count(run, catalog.write(stale))
-    if metadata_only.num_rows:
+        _write_embedded(run, _with_vectors(to_embed, catalog))
+    if metadata_only.num_rows:  # only metadata changed: update without re-embedding
         _count(run, catalog.write(metadata_only))
+
+
+def _write_embedded(run: _Run, table: pa.Table) -> None:
+    """Append rows that cannot be in the table yet (new table, id not repeated); upsert the rest."""
+    fresh, stale = _split(table, [run.new_table and i not in run.repeated for i in table["id"].to_pylist()])
+    if fresh.num_rows:
+        _count(run, run.catalog.write(fresh, new=True))
+    if stale.num_rows:
+        _count(run, run.catalog.write(stale))
+
+
+def _split(table: pa.Table, flags: list[bool]) -> tuple[pa.Table, pa.Table]:
+    """(rows where ``flags`` is true, the other rows)."""
+    mask = pa.array(flags, type=pa.bool_())
+    return table.filter(mask), table.filter(pa.compute.invert(mask))
 
 
 def _count(run: _Run, written: tuple[int, int]) -> None:
