@@ -133,7 +133,7 @@ def bench_text(n: int, queries: int, workdir: Path) -> dict[str, Any]:
     ingest(source, workdir / "db", f"text{n}")  # default vectors: text=text (real model)
     ingest_s = time.perf_counter() - t0
     catalog = Catalog.open(workdir / "db", f"text{n}")  # fresh process-like open: encoder from metadata
-    column = catalog.text_columns()[0]
+    column = catalog.columns_for("text")[0]
     texts = c.query_texts(queries + 10, seed=99)
     for t in texts[:10]:
         catalog.search(t)

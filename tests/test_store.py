@@ -114,7 +114,7 @@ def test_facts_about_the_table(catalog: Catalog) -> None:
     (spec,) = catalog.vectors.values()
     assert spec == VectorSpec(COLUMN, "text", "fake", {"dim": 64, "space": "fake"}, "fake:64", 64, "text",
                               "xmr_agent.testing:FakeEncoder")
-    assert catalog.text_columns() == [COLUMN]
+    assert catalog.columns_for("text") == [COLUMN]
 
 
 def test_encoder_is_rebuilt_from_the_stored_target(catalog: Catalog) -> None:

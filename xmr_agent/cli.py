@@ -101,18 +101,24 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @DB_OPTION
 @TABLE_OPTION
+@click.option("--image", type=click.Path(exists=True, dir_okay=False),
+              help="Search with a photo instead of words (needs an image vector column).")
 @click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--where", help="SQL filter on metadata, e.g. \"year > 2000\" or \"array_has(genre, 'comedy')\".")
 @click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search (reciprocal rank).")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
-def search(query: str, db: str, table: str, k: int, where: str | None, hybrid: bool, as_json: bool) -> None:
-    """Search a table for QUERY over its text fields."""
+def search(query: str | None, db: str, table: str, image: str | None, k: int, where: str | None, hybrid: bool,
+           as_json: bool) -> None:
+    """Search a table for QUERY (words), or with --image PATH (a photo)."""
     from xmr_agent.store import Catalog
 
-    hits = Catalog.open(db, table).search(query, k=k, where=where, hybrid=hybrid)
+    if (query is None) == (image is None):
+        raise click.UsageError("give either QUERY or --image PATH")
+    modality = "image" if image else "text"
+    hits = Catalog.open(db, table).search(query or image, k=k, where=where, hybrid=hybrid, modality=modality)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2, default=str))
         return

@@ -21,6 +21,7 @@ import pyarrow.compute  # noqa: F401 - pa.compute
 
 from xmr_agent.encoders.base import Encoder
 from xmr_agent.encoders.registry import get_encoder
+from xmr_agent.errors import InputError
 from xmr_agent.progress import progress_bar
 from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
 from xmr_agent.schema import arrow_rows
@@ -121,7 +122,9 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
     metadata_only, to_embed = _split(table, same_inputs)
     if to_embed.num_rows:
-        _write_embedded(run, _with_vectors(to_embed, catalog))
+        embedded, rejected = _with_vectors(to_embed, catalog)
+        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in rejected.items())
+        _write_embedded(run, embedded)
     if metadata_only.num_rows:  # only metadata changed: update without re-embedding
         _count(run, catalog.write(metadata_only))
 
@@ -146,13 +149,49 @@ def _count(run: _Run, written: tuple[int, int]) -> None:
     run.updated += written[1]
 
 
-def _with_vectors(table: pa.Table, catalog: Catalog) -> pa.Table:
+def _with_vectors(table: pa.Table, catalog: Catalog) -> tuple[pa.Table, dict[str, str]]:
+    """Append one vector column per encoder; rows an encoder rejects are dropped, with the reason.
+
+    A row whose field is empty (e.g. an item with no image) gets a null vector in that column.
+    """
+    rejected: dict[str, str] = {}
     for column, spec in catalog.vectors.items():
-        inputs = [embed_input(row, spec.field) for row in table.select(["title", "text", *_extra(spec)]).to_pylist()]
-        matrix = catalog.encoder(column).encode(inputs, modality=spec.modality, role="document")
+        rows = table.select(["id", "title", "text", *_extra(spec)]).to_pylist()
+        inputs = [embed_input(row, spec.field) for row in rows]
+        matrix, present, failures = encode_present(catalog.encoder(column), inputs, spec.modality)
+        if failures:
+            rejected.update({rows[i]["id"]: f"{spec.field}: {reason}" for i, reason in failures.items()})
+            keep = [i not in failures for i in range(len(rows))]
+            table, matrix, present = table.filter(pa.array(keep)), matrix[keep], present[keep]
         flat = pa.array(np.ascontiguousarray(matrix, dtype=np.float32).ravel(), pa.float32())
-        table = table.append_column(column, pa.FixedSizeListArray.from_arrays(flat, spec.dim))
-    return table
+        vectors = pa.FixedSizeListArray.from_arrays(flat, spec.dim, mask=pa.array(~present))
+        table = table.append_column(column, vectors)
+    return table, rejected
+
+
+def encode_present(encoder: Encoder, inputs: list[Any], modality: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Encode the non-empty inputs: (matrix with zero rows elsewhere, mask of encoded rows, failures).
+
+    When the encoder raises :class:`InputError`, the failing inputs are set aside with their
+    reasons and the rest are encoded again.
+    """
+    todo = [i for i, x in enumerate(inputs) if x is not None]
+    failures: dict[int, str] = {}
+    matrix = np.zeros((len(inputs), encoder.dim), dtype=np.float32)
+    while todo:
+        try:
+            encoded = encoder.encode([inputs[i] for i in todo], modality=modality, role="document")
+        except InputError as e:
+            if not e.failures or not set(e.failures) <= set(range(len(todo))):
+                raise
+            failures.update({todo[j]: reason for j, reason in e.failures.items()})
+            todo = [i for j, i in enumerate(todo) if j not in e.failures]
+            continue
+        matrix[todo] = encoded
+        break
+    present = np.zeros(len(inputs), dtype=bool)
+    present[[i for i in range(len(inputs)) if inputs[i] is not None and i not in failures]] = True
+    return matrix, present, failures
 
 
 def _extra(spec: VectorSpec) -> list[str]:

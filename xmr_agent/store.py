@@ -147,9 +147,6 @@ class Catalog:
         check_same_space(self.vectors[column], encoder)
         self._encoders[column] = encoder
 
-    def text_columns(self) -> list[str]:
-        return [c for c, v in self.vectors.items() if v.modality == "text"]
-
     # -- writing -----------------------------------------------------------------------------
     def write(self, rows: pa.Table, *, new: bool = False) -> tuple[int, int]:
         """Upsert ``rows`` by ``id``; returns (inserted, updated).
@@ -223,25 +220,30 @@ class Catalog:
         k: int = 10,
         where: str | None = None,
         hybrid: bool = False,
-        columns: Sequence[str] | None = None,
+        modality: str = "text",
         timings: dict[str, float] | None = None,
     ) -> list[Hit]:
-        """Text query → hits over the text vector columns (and full text when ``hybrid``).
+        """A query → hits, fused (reciprocal rank) over every vector column it can be compared with.
 
-        Pass a dict as ``timings`` to get the seconds spent per stage (``encode``, ``search``).
+        ``query`` is text, or for ``modality="image"`` (or another media) a file path or URL: it
+        is encoded by each column's encoder that takes that modality. ``hybrid`` adds full-text
+        search (text only). Pass a dict as ``timings`` to get seconds per stage.
         """
-        if not query or not query.strip():
-            raise ConfigError("the query is empty: give some words to search for")
+        if not query or not str(query).strip():
+            raise ConfigError("the query is empty: give some words (or a file) to search for")
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
-        columns = list(columns or self.text_columns())
+        if hybrid and modality != "text":
+            raise ConfigError("hybrid search combines full text with vectors: it needs a text query")
+        columns = self.columns_for(modality)
         if not columns:
-            raise StoreError(f"table {self.name!r} has no text vector column to search")
+            raise StoreError(f"table {self.name!r} has no vector column that a {modality} query can search; "
+                             f"its columns: {', '.join(self.vectors) or 'none'}")
         clock = timings if timings is not None else {}
         per_column = []
         for column in columns:
             with _timed(clock, "encode"):
-                vector = self.encoder(column).encode([query], modality="text", role="query")[0]
+                vector = self.encoder(column).encode([query], modality=modality, role="query")[0]
             with _timed(clock, "search"):
                 if hybrid:
                     per_column.append(self._hybrid(query, vector, column, k, where))
@@ -251,6 +253,10 @@ class Catalog:
             return per_column[0]
         with _timed(clock, "fuse"):
             return rrf_fuse(per_column, k=k)
+
+    def columns_for(self, modality: str) -> list[str]:
+        """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
+        return [c for c, v in self.vectors.items() if v.modality == modality or modality in self.encoder(c).modalities]
 
     def search_vector(
         self, vector: np.ndarray, *, column: str, k: int = 10, where: str | None = None

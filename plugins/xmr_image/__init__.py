@@ -61,7 +61,7 @@ class EfficientNetEncoder(EncoderBase):
     ) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive int, got {batch_size!r}")
-        self.weights = None if weights is None else str(Path(weights).expanduser())
+        self.weights = None if weights is None else str(Path(weights).expanduser().absolute())
         self.batch_size = batch_size
         self.device = device
         self._model: Any = None

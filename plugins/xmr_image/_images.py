@@ -41,11 +41,15 @@ def load_crops(items: Sequence[Any]) -> tuple[np.ndarray, dict[int, str]]:
 
 
 def to_model_input(crops: np.ndarray) -> Any:
-    """``uint8 (n, 224, 224, 3)`` → float32 torch tensor ``(n, 3, 224, 224)``, ``(p - 127) / 128``."""
+    """``uint8 (n, 224, 224, 3)`` → float32 tensor ``(n, 3, 224, 224)`` of ``(p - 127) / 128``.
+
+    The permuted view keeps the pixels' HWC order, so the tensor is channels-last, the layout
+    the optimised model runs in (no copy needed).
+    """
     import torch
 
     x = torch.from_numpy(np.ascontiguousarray(crops)).permute(0, 3, 1, 2).float()
-    return x.sub_(MEAN).div_(SCALE).contiguous()
+    return x.sub_(MEAN).div_(SCALE)
 
 
 class _BadImage(Exception):
@@ -119,7 +123,7 @@ def _decoded(image: Any, label: str) -> Any:
 
 
 def crop(image: Any) -> np.ndarray:
-    """Shorter side → 256 (bilinear), centre 224×224 crop, as ``uint8 (224, 224, 3)``.
+    """Shorter side → 256 (bilinear), centre 224x224 crop, as ``uint8 (224, 224, 3)``.
 
     Sizes and offsets are computed as torchvision's ``Resize(256)`` + ``CenterCrop(224)`` do.
     """
@@ -132,6 +136,6 @@ def crop(image: Any) -> np.ndarray:
         size = (max(1, int(RESIZE * width / height)), RESIZE)
     if size != (width, height):
         image = image.resize(size, Image.Resampling.BILINEAR)
-    left = int(round((size[0] - CROP) / 2.0))
-    top = int(round((size[1] - CROP) / 2.0))
+    left = round((size[0] - CROP) / 2.0)
+    top = round((size[1] - CROP) / 2.0)
     return np.asarray(image.crop((left, top, left + CROP, top + CROP)), dtype=np.uint8)

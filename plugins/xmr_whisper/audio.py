@@ -62,8 +62,8 @@ def load_audio(path: str | Path, *, max_seconds: float | None = 600.0) -> Audio:
     try:
         with av.open(str(file), mode="r", metadata_errors="ignore") as container:
             if not container.streams.audio:
-                kinds = sorted({s.type for s in container.streams}) or ["none"]
-                raise AudioReadError(f"{file} has no audio stream (streams: {', '.join(kinds)}); "
+                kinds = ", ".join(sorted({str(s.type) for s in container.streams})) or "none"
+                raise AudioReadError(f"{file} has no audio stream (streams: {kinds}); "
                                      f"{_FORMATS_HINT}")
             declared = _declared_seconds(container)
             samples, more = _decode(container, max_seconds)
@@ -95,7 +95,7 @@ def _check_file(file: Path) -> Path:
 def _declared_seconds(container: Any) -> float | None:
     """The duration the container or its audio stream declares, if any (no decoding)."""
     if container.duration is not None and container.duration > 0:
-        return container.duration / 1_000_000  # AV_TIME_BASE
+        return float(container.duration) / 1_000_000  # AV_TIME_BASE
     stream = container.streams.audio[0]
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import EncoderUnavailable
-
 from xmr_whisper.audio import Audio
 from xmr_whisper.transcribers import DEFAULT_MAX_SECONDS, TranscriberBase, make_transcript
 from xmr_whisper.transcript import Transcript

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from xmr_agent.errors import EncoderUnavailable, InputError
-
 from xmr_whisper.audio import Audio, AudioReadError, load_audio
 from xmr_whisper.transcript import Failure, Segment, Transcript
 from xmr_whisper.weights import resolve_model

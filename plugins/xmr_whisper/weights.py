@@ -56,15 +56,17 @@ def default_cache_dir() -> Path:
 
 
 def resolve_model(model: str, cache_dir: str | Path | None = None) -> str:
-    """A local folder for ``model`` when given or installed offline; else ``model`` unchanged."""
-    path = Path(model).expanduser()
-    if path.exists():
-        return str(path)
+    """A local folder for ``model`` when installed offline or given; else ``model`` unchanged.
+
+    The names ``"tiny.en"`` and ``"base"`` mean the offline packages when they are installed,
+    even if the working directory has a folder of that name (write ``./base`` for that).
+    """
     if model == "tiny.en" and importlib.util.find_spec(TINY_EN_PACKAGE) is not None:
         return str(tiny_en_folder())
     if model == "base" and all(importlib.util.find_spec(p) is not None for p in BASE_PACKAGES):
         return str(assemble_base(cache_dir))
-    return model
+    path = Path(model).expanduser()
+    return str(path) if path.exists() else model
 
 
 def tiny_en_folder() -> Path:

