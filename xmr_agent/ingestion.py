@@ -26,6 +26,7 @@ from xmr_agent.progress import progress_bar
 from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
 from xmr_agent.schema import arrow_rows
 from xmr_agent.store import DEFAULT_ANN_THRESHOLD, Catalog, VectorSpec
+from xmr_agent.tagging import TAGS_COLUMN, Tagger
 from xmr_agent.types import BadRecord, IngestReport
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
@@ -42,6 +43,7 @@ class _Run:
     catalog: Catalog
     source: str
     new_table: bool
+    tagger: Tagger | None = None
     seen: set[str] = field(default_factory=set)
     repeated: set[str] = field(default_factory=set)
     read: int = 0
@@ -60,12 +62,15 @@ def ingest(
     fields: FieldMap | None = None,
     batch_size: int = 256,
     ann_threshold: int = DEFAULT_ANN_THRESHOLD,
+    tags: str | Encoder | None = None,
     progress: bool = False,
 ) -> IngestReport:
     """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
 
     ``vectors`` maps an item field (``"text"`` = title + text, or any other field) to the
     encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
+    ``tags`` names an image classifier (e.g. ``"efficientnet-lite0"``) whose top labels for
+    each item's image are stored as ``image_tags`` and embedded with the item's text.
     """
     source = Path(source)
     fields = fields or FieldMap()
@@ -74,7 +79,8 @@ def ingest(
     catalog = Catalog.open_or_new(db, table, specs)
     for spec in specs:
         catalog.use_encoder(spec.column, encoders[spec.field])
-    run = _Run(catalog, str(source), new_table=catalog.table is None)
+    tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders))
+    run = _Run(catalog, str(source), new_table=catalog.table is None, tagger=tagger)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
     with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
@@ -112,17 +118,24 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
 def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     """Classify items as unchanged / metadata-only / to embed, then write the last two."""
     catalog = run.catalog
-    hashes = {i: _hashes(item, catalog) for i, (_, item) in items.items()}
+    signature = run.tagger.signature() if run.tagger else ""
+    hashes = {i: _hashes(item, catalog, signature) for i, (_, item) in items.items()}
     stored = {} if run.new_table else catalog.hashes(list(items))
     changed = [i for i in items if stored.get(i, ("", ""))[0] != hashes[i][0]]
     run.unchanged += len(items) - len(changed)
     rows = [{**items[i][1], "_hash": hashes[i][0], "_embed_hash": hashes[i][1]} for i in changed]
+    tagged: dict[str, np.ndarray] = {}
+    if run.tagger is not None:
+        tagged, failures = run.tagger.tag(rows)
+        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
+        rows = [r for r in rows if r["id"] not in failures]
     table, bad = arrow_rows(rows, catalog, types)
     run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
     same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
     metadata_only, to_embed = _split(table, same_inputs)
     if to_embed.num_rows:
-        embedded, rejected = _with_vectors(to_embed, catalog)
+        reuse = {c: tagged for c in catalog.vectors if run.tagger and catalog.encoder(c) is run.tagger.encoder}
+        embedded, rejected = _with_vectors(to_embed, catalog, reuse)
         run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in rejected.items())
         _write_embedded(run, embedded)
     if metadata_only.num_rows:  # only metadata changed: update without re-embedding
@@ -149,16 +162,23 @@ def _count(run: _Run, written: tuple[int, int]) -> None:
     run.updated += written[1]
 
 
-def _with_vectors(table: pa.Table, catalog: Catalog) -> tuple[pa.Table, dict[str, str]]:
+def _with_vectors(
+    table: pa.Table, catalog: Catalog, reuse: Mapping[str, Mapping[str, np.ndarray]]
+) -> tuple[pa.Table, dict[str, str]]:
     """Append one vector column per encoder; rows an encoder rejects are dropped, with the reason.
 
-    A row whose field is empty (e.g. an item with no image) gets a null vector in that column.
+    A row whose field is empty (e.g. an item with no image) gets a null vector in that column;
+    ``reuse`` gives vectors already computed (column → row id → vector), which are not recomputed.
     """
     rejected: dict[str, str] = {}
     for column, spec in catalog.vectors.items():
-        rows = table.select(["id", "title", "text", *_extra(spec)]).to_pylist()
-        inputs = [embed_input(row, spec.field) for row in rows]
+        rows = table.select(["id", *_inputs_of(spec, table)]).to_pylist()
+        known = reuse.get(column, {})
+        inputs = [None if row["id"] in known else embed_input(row, spec.field) for row in rows]
         matrix, present, failures = encode_present(catalog.encoder(column), inputs, spec.modality)
+        for i, row in enumerate(rows):
+            if row["id"] in known:
+                matrix[i], present[i] = known[row["id"]], True
         if failures:
             rejected.update({rows[i]["id"]: f"{spec.field}: {reason}" for i, reason in failures.items()})
             keep = [i not in failures for i in range(len(rows))]
@@ -194,22 +214,44 @@ def encode_present(encoder: Encoder, inputs: list[Any], modality: str) -> tuple[
     return matrix, present, failures
 
 
-def _extra(spec: VectorSpec) -> list[str]:
-    return [] if spec.field in ("title", "text") else [spec.field]
+def _inputs_of(spec: VectorSpec, table: pa.Table) -> list[str]:
+    """The columns :func:`embed_input` reads for ``spec``'s field."""
+    if spec.field != "text":
+        return [spec.field]
+    return [c for c in ("title", "text", TAGS_COLUMN) if c in table.column_names]
+
+
+def _shared(tagger: Encoder, encoders: Mapping[str, Encoder]) -> Encoder:
+    """The image column's own encoder instance when it is the same model as the tagger (one pass for both)."""
+    image = encoders.get("image")
+    same = image is not None and (image.name, image.config()) == (tagger.name, tagger.config())
+    return image if same else tagger
 
 
 def embed_input(item: Mapping[str, Any], field_name: str) -> Any:
     """What an encoder sees for ``field_name``: for ``text``, the title and text together."""
     if field_name != "text":
         return item.get(field_name)
-    return ". ".join(p for p in (item.get("title") or "", item.get("text") or "") if p)
+    tags = item.get(TAGS_COLUMN)
+    parts = (item.get("title") or "", item.get("text") or "", f"image tags: {', '.join(tags)}" if tags else "")
+    return ". ".join(p for p in parts if p)
 
 
-def _hashes(item: Mapping[str, Any], catalog: Catalog) -> tuple[str, str]:
+def _hashes(item: Mapping[str, Any], catalog: Catalog, tagging: str = "") -> tuple[str, str]:
     """(hash of the whole item, hash of what its encoders embed) — each with the vector specs."""
     specs = sorted(catalog.vectors.values(), key=lambda v: v.column)
-    embedded = _digest([[v.column, v.space, embed_input(item, v.field)] for v in specs])
+    media = {m: _file_signature(item[m]) for m in MEDIA_FIELDS if item.get(m)}
+    embedded = _digest([[v.column, v.space, embed_input(item, v.field)] for v in specs] + [media, tagging])
     return _digest([item, embedded]), embedded
+
+
+def _file_signature(path: str) -> str:
+    """Size and modification time of a local file (so a replaced file is re-embedded); URLs as is."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return path
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _digest(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 * ``redial`` — conversational recommendation: a folder with ``catalog.json`` (movies keyed by
   id) and a JSONL of turns (``context``, ``entity``, ``rec``), or that JSONL itself.
+* ``image-text`` — a folder with ``images/`` and ``captions.csv`` (``image,caption``), as
+  Flickr8k: each caption is a text query whose relevant item is its image (text → image).
 * ``retrieval`` — a JSONL of ``{"query": ..., "relevant_ids": [...]}`` over a table you ingested.
 
 Only what a live system would know goes into a case's query and ``exclude`` set (the dialogue
@@ -10,6 +12,7 @@ so far); gold labels (``rec``) only ever become ``relevant``.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from pathlib import Path
 from xmr_agent.errors import ConfigError
 from xmr_agent.records import FieldMap
 
-KINDS = ("redial", "retrieval")
+KINDS = ("redial", "image-text", "retrieval")
 REDIAL_FIELDS = FieldMap(title="name", text=("plot", "genre", "director", "star"))
 #: Dialogue turns (most recent last) that make up a ReDial query.
 REDIAL_CONTEXT_TURNS = 3
@@ -64,6 +67,8 @@ def locate(path: str | Path, kind: str | None = None) -> Dataset:
 
 def _detect(path: Path) -> Dataset | None:
     if path.is_dir():
+        if (path / "images").is_dir() and (path / "captions.csv").is_file():
+            return Dataset("image-text", path / "captions.csv", path / "images")
         turns = sorted(path.glob("*.jsonl"))
         if (path / "catalog.json").is_file() and turns:
             preferred = [t for t in turns if t.stem in ("valid", "test")] or turns
@@ -95,13 +100,34 @@ def _first_record(path: Path) -> dict | None:
 
 def cases(dataset: Dataset, *, limit: int | None = None) -> list[Case]:
     """The data set's cases (the first ``limit`` of them)."""
-    reader = _redial_cases(dataset) if dataset.kind == "redial" else _retrieval_cases(dataset.queries)
+    readers = {"redial": _redial_cases, "image-text": _caption_cases}
+    reader = readers[dataset.kind](dataset) if dataset.kind in readers else _retrieval_cases(dataset.queries)
     out = []
     for case in reader:
         if limit is not None and len(out) >= limit:
             break
         out.append(case)
     return out
+
+
+def _caption_cases(dataset: Dataset) -> Iterator[Case]:
+    """Each caption of an image that exists → a text query for that image."""
+    with dataset.queries.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            image, caption = (row.get("image") or "").strip(), (row.get("caption") or "").strip()
+            if image and caption and dataset.catalog is not None and (dataset.catalog / image).is_file():
+                yield Case(caption, frozenset({image}), group=image)
+
+
+def image_items(dataset: Dataset, path: Path, *, limit: int | None = None) -> Path:
+    """Write the images of an ``image-text`` data set as a JSONL catalogue (id = file name)."""
+    if dataset.catalog is None:
+        raise ConfigError(f"data set {dataset.queries} has no images folder")
+    names = sorted({case.group for case in _caption_cases(dataset)})[:limit]
+    with path.open("w", encoding="utf-8") as f:
+        for name in names:
+            f.write(json.dumps({"id": name, "title": "", "image": str((dataset.catalog / name).resolve())}) + "\n")
+    return path
 
 
 def _retrieval_cases(path: Path) -> Iterator[Case]:

@@ -8,7 +8,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.eval.datasets import cases, locate
+from xmr_agent.eval.datasets import cases, image_items, locate
 from xmr_agent.eval.report import write_report
 from xmr_agent.eval.runner import run_retrieval
 from xmr_agent.ingestion import ingest
@@ -25,11 +25,21 @@ def evaluate(
     kind: str | None = None,
     limit: int | None = None,
     hybrid: bool = False,
+    image_encoder: str = "efficientnet-lite0",
     progress: bool = False,
 ) -> dict[str, Any]:
-    """Evaluate retrieval on ``dataset``; returns the results also written to ``out``."""
+    """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
+
+    An ``image-text`` data set is ingested with ``image_encoder`` for image vectors and, as tags
+    embedded with the text model, for caption → image search.
+    """
     found = locate(dataset, kind)
-    if found.catalog is not None:
+    if found.kind == "image-text":
+        Path(out).mkdir(parents=True, exist_ok=True)
+        items = image_items(found, Path(out) / "catalog.jsonl")
+        ingest(items, db, table, vectors={"text": "text", "image": image_encoder}, tags=image_encoder,
+               progress=progress)
+    elif found.catalog is not None:
         ingest(found.catalog, db, table, fields=found.fields, progress=progress)
     catalog = Catalog.open(db, table)
     selected = cases(found, limit=limit)

@@ -1,0 +1,57 @@
+"""Image tags at ingest: an image classifier's top labels, stored with the item and embedded with its text.
+
+With tags, words reach photos even where no shared image–text model (CLIP) is available:
+"a dog running in the snow" meets a photo tagged "dogsled, Eskimo dog, Siberian husky".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from xmr_agent.errors import ConfigError, InputError
+
+TAGS_COLUMN = "image_tags"
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """Tags images with ``encoder.encode_and_tag`` (labels and the image vectors from one pass)."""
+
+    encoder: Any
+    k: int = 5
+    min_score: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not callable(getattr(self.encoder, "encode_and_tag", None)):
+            raise ConfigError(
+                f"encoder {getattr(self.encoder, 'name', self.encoder)!r} cannot tag images: it has no "
+                "encode_and_tag(items, k=...) method; use an image classifier such as efficientnet-lite0"
+            )
+
+    def signature(self) -> str:
+        return f"{self.encoder.name}:{self.encoder.space}:{self.k}:{self.min_score}"
+
+    def tag(self, rows: list[dict[str, Any]]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """Set ``rows[i][TAGS_COLUMN]`` for rows with an image.
+
+        Returns the image vectors by row id (for reuse by the image column) and the rows whose
+        image could not be read, by id, with the reason.
+        """
+        todo = [r for r in rows if r.get("image")]
+        vectors: dict[str, np.ndarray] = {}
+        failures: dict[str, str] = {}
+        while todo:
+            try:
+                matrix, tags = self.encoder.encode_and_tag([r["image"] for r in todo], k=self.k)
+            except InputError as e:
+                failures.update({todo[j]["id"]: f"image: {reason}" for j, reason in e.failures.items()})
+                todo = [r for j, r in enumerate(todo) if j not in e.failures]
+                continue
+            for row, vector, labels in zip(todo, matrix, tags, strict=True):
+                row[TAGS_COLUMN] = [label for label, score in labels if score >= self.min_score]
+                vectors[row["id"]] = vector
+            break
+        return vectors, failures
