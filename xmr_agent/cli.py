@@ -109,17 +109,22 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
 @TABLE_OPTION
 @click.option("--image", type=click.Path(exists=True, dir_okay=False),
               help="Search with a photo instead of words (needs an image vector column).")
+@click.option("--audio", type=click.Path(exists=True, dir_okay=False),
+              help="Search with a spoken request: it is transcribed (Whisper) and searched as words.")
+@click.option("--whisper", default="tiny.en", show_default=True, help="Whisper model for --audio (size, hub id or folder).")
 @click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--where", help="SQL filter on metadata, e.g. \"year > 2000\" or \"array_has(genre, 'comedy')\".")
 @click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search (reciprocal rank).")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
-def search(query: str | None, db: str, table: str, image: str | None, k: int, where: str | None, hybrid: bool,
-           as_json: bool) -> None:
-    """Search a table for QUERY (words), or with --image PATH (a photo)."""
+def search(query: str | None, db: str, table: str, image: str | None, audio: str | None, whisper: str, k: int,
+           where: str | None, hybrid: bool, as_json: bool) -> None:
+    """Search a table for QUERY (words), with --image PATH (a photo) or --audio PATH (a spoken request)."""
     from xmr_agent.store import Catalog
 
-    if (query is None) == (image is None):
-        raise click.UsageError("give either QUERY or --image PATH")
+    if sum(x is not None for x in (query, image, audio)) != 1:
+        raise click.UsageError("give exactly one of QUERY, --image PATH or --audio PATH")
+    if audio is not None:
+        query = _transcribe(audio, whisper)
     modality = "image" if image else "text"
     hits = Catalog.open(db, table).search(query or image, k=k, where=where, hybrid=hybrid, modality=modality)
     if as_json:
@@ -205,6 +210,19 @@ def bench(sizes: str, dim: int, queries: int, batch_size: int, out: str, workdir
     (Path(out) / "results.json").write_text(json.dumps(results, indent=2))
     (Path(out) / "bench.md").write_text(markdown(results))
     click.echo(markdown(results))
+
+
+def _transcribe(path: str, model: str) -> str:
+    """A spoken request → its words (Whisper); an empty transcript is an error, not a search for nothing."""
+    from xmr_agent.errors import ConfigError
+    from xmr_whisper import FasterWhisperTranscriber
+
+    transcript = FasterWhisperTranscriber(model).transcribe(path)
+    if not transcript.text.strip():
+        raise ConfigError(f"no speech found in {path} (language {transcript.language}, "
+                          f"{transcript.duration:.1f} s): nothing to search for")
+    click.echo(f"heard ({transcript.language}): {transcript.text.strip()}", err=True)
+    return transcript.text
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
