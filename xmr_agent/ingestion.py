@@ -30,8 +30,9 @@ from xmr_agent.tagging import TAGS_COLUMN, Tagger
 from xmr_agent.types import BadRecord, IngestReport
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
-#: Compact the table and bring its indexes up to date every this many batches.
-OPTIMIZE_EVERY = 20
+#: Compact and bring indexes up to date once this many rows were written since the last time
+#: (and at least as many as the table then had: a geometric schedule keeps the rewrites O(n)).
+OPTIMIZE_MIN_ROWS = 50_000
 
 Items = dict[str, tuple[int | None, dict[str, Any]]]
 
@@ -45,6 +46,7 @@ class _Run:
     new_table: bool
     tagger: Tagger | None = None
     seen: set[str] = field(default_factory=set)
+    optimized_at: int = 0
     repeated: set[str] = field(default_factory=set)
     read: int = 0
     inserted: int = 0
@@ -84,14 +86,21 @@ def ingest(
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
     with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
-        for n, batch in enumerate(_batched(records, batch_size), start=1):
+        for batch in _batched(records, batch_size):
             _write_batch(run, _normalise(run, batch, fields, base_dir), fields.types)
             advance(len(batch))
-            if n % OPTIMIZE_EVERY == 0 and catalog.table is not None:
-                catalog.table.optimize()
+            _maybe_optimize(run)
     if run.inserted or run.updated or catalog.missing_indexes(ann_threshold):
         catalog.refresh_indexes(ann_threshold=ann_threshold)
     return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count())
+
+
+def _maybe_optimize(run: _Run) -> None:
+    """Compact during a long ingest on a geometric schedule (each compaction rewrites the table)."""
+    written = run.inserted + run.updated
+    if run.catalog.table is not None and written - run.optimized_at >= max(OPTIMIZE_MIN_ROWS, run.optimized_at):
+        run.catalog.table.optimize()
+        run.optimized_at = written
 
 
 def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: FieldMap, base_dir: Path) -> Items:
