@@ -262,7 +262,10 @@ class Catalog:
         self, vector: np.ndarray, *, column: str, k: int = 10, where: str | None = None
     ) -> list[Hit]:
         """Nearest rows to ``vector`` in ``column`` by cosine similarity."""
-        query = self._table().search(vector, vector_column_name=column).distance_type("cosine").limit(k)
+        query = (
+            self._table().search(vector, vector_column_name=column).distance_type("cosine").limit(k)
+            .select([*self.columns(), "_distance"])  # vectors stay in the table: no copying 384 floats a hit
+        )
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
         return [self._hit(r, 1.0 - float(r.pop("_distance")), f"vector:{column}") for r in rows]
 
@@ -276,6 +279,7 @@ class Catalog:
             .text(text)
             .distance_type("cosine")
             .limit(k)
+            .select(self.columns())
             .rerank(RRFReranker())
         )
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
