@@ -118,6 +118,8 @@ def summarise(args: argparse.Namespace, description: str, baseline: int, records
               peak: int, elapsed: float, rows: int) -> dict[str, Any]:
     first, last = records[0]["peak_rss_mb"], records[-1]["peak_rss_mb"]
     growth = round((last - first) / first, 3)
+    span = records[-1]["items"] - records[0]["items"]
+    slope = round((last - first) / span * 1000, 2) if span else 0.0
     return {
         "benchmark": "memory",
         "encoder": description,
@@ -131,6 +133,7 @@ def summarise(args: argparse.Namespace, description: str, baseline: int, records
         "peak_rss_mb_total": mb(peak),
         "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "growth_first_to_last_checkpoint": growth,
+        "growth_mb_per_1k_items": slope,
         "elapsed_s": round(elapsed, 1),
         "items_per_s": round(rows / elapsed, 1),
         "target": f"peak < {TARGET_MB} MB and flat (last checkpoint within {FLAT_TOLERANCE:.0%} of first)",
@@ -148,7 +151,8 @@ def print_summary(result: dict[str, Any]) -> None:
     c.log(f"  table folder on disk after ingest: {result['db_disk_mb']} MB")
     c.log(f"  whole ingest incl. index build: peak {result['peak_rss_mb_total']} MB "
           f"(ru_maxrss {result['ru_maxrss_mb']} MB); growth first→last checkpoint "
-          f"{result['growth_first_to_last_checkpoint']:+.1%}; target met: {result['met']}")
+          f"{result['growth_first_to_last_checkpoint']:+.1%} ({result['growth_mb_per_1k_items']} MB per 1k items); "
+          f"target met: {result['met']}")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -63,10 +63,19 @@ def run_one(name: str, argv: list[str]) -> dict[str, Any]:
     return entry
 
 
+def merge(out: Path, runs: dict[str, Any]) -> dict[str, Any]:
+    """``--only`` reruns replace their entries in an existing results file; the others are kept."""
+    report = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"benchmarks": {}}
+    report["benchmarks"].update(runs)
+    report.setdefault("reruns", []).append({"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "benchmarks": list(runs)})
+    return report
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="small sizes: checks that every benchmark runs")
-    p.add_argument("--only", default="", help=f"comma-separated subset of {', '.join(PLAN)}")
+    p.add_argument("--only", default="", help=f"comma-separated subset of {', '.join(PLAN)}; their entries "
+                                              "replace those in an existing results file")
     p.add_argument("--out", type=Path, help=f"results file (default {DEFAULT_OUT.relative_to(HERE.parent)}; "
                                             "--quick writes results/quick.json)")
     return p.parse_args(argv)
@@ -82,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or (HERE / "results" / ("quick.json" if args.quick else "latest.json"))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     runs = {name: run_one(name, plan[name]) for name in names}
-    report = {"started": started, "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": args.quick,
-              "machine": c.machine(), "benchmarks": runs,
-              "all_targets_met": all((r["result"] or {}).get("met", False) for r in runs.values())}
+    report = merge(out, runs) if args.only else {"started": started, "benchmarks": runs}
+    report.update(finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"), quick=args.quick, machine=c.machine())
+    report["all_targets_met"] = all((r["result"] or {}).get("met", False) for r in report["benchmarks"].values())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     c.log(f"\nwrote {out}")
