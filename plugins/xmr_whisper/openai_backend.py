@@ -19,7 +19,7 @@ from typing import Any
 
 from xmr_agent.errors import EncoderUnavailable
 from xmr_whisper.audio import Audio
-from xmr_whisper.transcribers import DEFAULT_MAX_SECONDS, TranscriberBase, make_transcript
+from xmr_whisper.transcribers import DEFAULT_MAX_SECONDS, TranscriberBase, check_decoding, make_transcript
 from xmr_whisper.transcript import Transcript
 
 __all__ = ["OpenAIWhisperTranscriber"]
@@ -43,10 +43,7 @@ class OpenAIWhisperTranscriber(TranscriberBase):
         download_root: str | Path | None = None,
     ) -> None:
         super().__init__()
-        if max_seconds is not None and max_seconds <= 0:
-            raise ValueError(f"max_seconds must be positive or None, got {max_seconds!r}")
-        if beam_size < 1:
-            raise ValueError(f"beam_size must be at least 1, got {beam_size!r}")
+        check_decoding(beam_size, max_seconds)
         self.model = model
         self.device = device
         self.language = language

@@ -47,6 +47,14 @@ class Transcriber(Protocol):
         ...
 
 
+def check_decoding(beam_size: int, max_seconds: float | None) -> None:
+    """Reject decoding options no backend can use."""
+    if max_seconds is not None and max_seconds <= 0:
+        raise ValueError(f"max_seconds must be positive or None, got {max_seconds!r}")
+    if beam_size < 1:
+        raise ValueError(f"beam_size must be at least 1, got {beam_size!r}")
+
+
 class TranscriberBase:
     """Shared reading, silence handling, batching and lazy loading; backends add ``_load``/``_run``."""
 
@@ -154,10 +162,7 @@ class FasterWhisperTranscriber(TranscriberBase):
         cache_dir: str | Path | None = None,
     ) -> None:
         super().__init__()
-        if max_seconds is not None and max_seconds <= 0:
-            raise ValueError(f"max_seconds must be positive or None, got {max_seconds!r}")
-        if beam_size < 1:
-            raise ValueError(f"beam_size must be at least 1, got {beam_size!r}")
+        check_decoding(beam_size, max_seconds)
         self.model = model
         self.device = device
         self.compute_type = compute_type
