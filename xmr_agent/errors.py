@@ -9,6 +9,8 @@
     ├── ModalityError          an encoder was asked for a modality it does not handle
     ├── InputError             some inputs of a batch cannot be encoded (corrupt, unreadable)
     ├── StoreError             LanceDB table missing, unreadable or of the wrong shape
+    ├── PromptError            a prompt template is missing, malformed or lacks a variable
+    ├── LLMError               an LLM backend failed, timed out or gave no usable answer
     └── IngestError            a catalogue cannot be read at all (bad records are skipped, not raised)
 
 Messages say what happened, what was expected, what was found, and how to fix it.
@@ -61,6 +63,14 @@ class InputError(XmrError):
 
 class StoreError(XmrError):
     """The LanceDB store cannot do what was asked."""
+
+
+class PromptError(XmrError):
+    """A prompt template cannot be loaded or rendered."""
+
+
+class LLMError(XmrError):
+    """An LLM call failed, timed out, or gave no valid answer (callers may fall back)."""
 
 
 class IngestError(XmrError):

@@ -269,6 +269,26 @@ class Catalog:
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
         return [self._hit(r, 1.0 - float(r.pop("_distance")), f"vector:{column}") for r in rows]
 
+    def search_text(self, text: str, *, k: int = 10, where: str | None = None) -> list[Hit]:
+        """Full-text (BM25) search over title and text; scores are LanceDB's BM25 scores."""
+        query = (
+            self._table().search(text, query_type="fts", fts_columns=list(TEXT_FIELDS))
+            .limit(k).select([*self.columns(), "_score"])
+        )
+        try:
+            rows = self._run(query.where(where, prefilter=True) if where else query, where)
+        except StoreError:
+            return []  # no full-text index yet (an empty or fresh table): nothing to add
+        return [self._hit(r, float(r.pop("_score")), "fts") for r in rows]
+
+    def vectors_of(self, ids: Sequence[str], column: str) -> dict[str, np.ndarray]:
+        """Stored vectors of ``column`` for ``ids`` (items without one are left out)."""
+        if not ids:
+            return {}
+        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
+        rows = self._table().search().where(where).select(["id", column]).limit(len(ids)).to_list()
+        return {r["id"]: np.asarray(r[column], dtype=np.float32) for r in rows if r.get(column) is not None}
+
     def _hybrid(self, text: str, vector: np.ndarray, column: str, k: int, where: str | None) -> list[Hit]:
         from lancedb.rerankers import RRFReranker
 

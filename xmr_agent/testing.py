@@ -3,6 +3,7 @@
 * :class:`FakeEncoder` — deterministic, hash-based bag-of-words vectors: texts that share
   words are similar, no model needed.
 * :func:`check_encoder` — the conformance check a third-party encoder plugin should pass.
+* :class:`ScriptedLLM` — an LLM that replies from a queue (or a function) and records every call.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from xmr_agent.encoders.base import EncoderBase
 from xmr_agent.encoders.registry import check_contract
-from xmr_agent.errors import ModalityError, PluginError
+from xmr_agent.errors import LLMError, ModalityError, PluginError
 from xmr_agent.types import MODALITIES
 
-__all__ = ["FakeEncoder", "check_encoder"]
+__all__ = ["FakeEncoder", "ScriptedLLM", "check_encoder"]
 
 DEFAULT_SAMPLES: Mapping[str, Sequence[Any]] = {
     "text": ["a red bicycle leaning on a wall", "a calm piano piece", "北京的秋天"],
@@ -57,6 +58,35 @@ class FakeEncoder(EncoderBase):
                 h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
                 out[row, h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
         return out
+
+
+class ScriptedLLM:
+    """A fake LLM for tests: each call takes the next reply from ``replies`` (a string, or a
+    function of the messages returning one); ``calls`` keeps the messages and schema of each call.
+
+    When the queue is empty the last reply repeats, or :class:`~xmr_agent.errors.LLMError` is
+    raised if ``strict``.
+    """
+
+    name = "scripted"
+
+    def __init__(self, replies: Sequence[str | Callable[[list[dict[str, str]]], str]], *, strict: bool = False) -> None:
+        self._replies = list(replies)
+        self._strict = strict
+        self._last: str | Callable[[list[dict[str, str]]], str] = ""
+        self.calls: list[dict[str, Any]] = []
+
+    def complete(
+        self, messages: Sequence[Mapping[str, str]], *, schema: dict[str, Any] | None = None, max_tokens: int = 512
+    ) -> str:
+        history = [dict(m) for m in messages]
+        self.calls.append({"messages": history, "schema": schema, "max_tokens": max_tokens})
+        if self._replies:
+            self._last = self._replies.pop(0)
+        elif self._strict or not self._last:
+            raise LLMError("ScriptedLLM has no reply left for this call")
+        reply = self._last
+        return reply(history) if callable(reply) else reply
 
 
 def check_encoder(encoder: Any, samples: Mapping[str, Sequence[Any]] | None = None) -> None:

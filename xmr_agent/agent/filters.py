@@ -1,0 +1,216 @@
+"""Filters → a LanceDB ``where`` clause, checked against the table, never raw SQL.
+
+:class:`Facets` describes a table's filterable metadata columns (type, and for small sets of
+strings, their values). :func:`compile_where` turns :class:`~xmr_agent.agent.query.Filter`
+objects into SQL: the column must be one of the table's metadata columns, the operator one of
+a fixed set, and the value is converted to the column's type and written as a literal. A
+filter that fails any check is rejected with a reason, so a crafted intent can add conditions
+but never change the clause's structure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from xmr_agent.agent.query import Filter, Scalar
+from xmr_agent.store import HIDDEN_PREFIXES, Catalog, sql_literal
+from xmr_agent.types import CORE_FIELDS
+
+#: Columns with at most this many distinct strings get their values listed (categorical).
+MAX_FACET_VALUES = 200
+#: Rows scanned to collect facet values.
+FACET_SCAN_ROWS = 200_000
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_COMPARE = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filterable column: ``kind`` is number, string, list or bool."""
+
+    column: str
+    kind: str
+    values: frozenset[str] = frozenset()
+    lower: float | None = None
+    upper: float | None = None
+    canonical: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def categorical(self) -> bool:
+        return bool(self.values) and self.kind in ("string", "list")
+
+    def describe(self) -> str:
+        if self.kind == "number":
+            return f"{self.column} (number, {self.lower:g} to {self.upper:g})" if self.lower is not None else \
+                f"{self.column} (number)"
+        if self.categorical:
+            shown = ", ".join(sorted(self.values)[:30])
+            return f"{self.column} ({'list of ' if self.kind == 'list' else ''}one of: {shown})"
+        return f"{self.column} ({self.kind})"
+
+
+class Facets(dict[str, Facet]):
+    """Filterable columns of a table, by name."""
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Facets:
+        """Read the metadata columns of ``catalog`` (scanning up to ``FACET_SCAN_ROWS`` rows)."""
+        schema = catalog.schema()
+        if schema is None:
+            return cls()
+        wanted = [f for f in schema if f.name not in CORE_FIELDS and not f.name.startswith(HIDDEN_PREFIXES)]
+        if not wanted:
+            return cls()
+        data = catalog.table.search().select([f.name for f in wanted]).limit(FACET_SCAN_ROWS).to_arrow()
+        return cls((f.name, _facet(f, data.column(f.name))) for f in wanted if _kind(f.type))
+
+    def describe(self) -> str:
+        return "\n".join(f"- {facet.describe()}" for facet in self.values())
+
+
+def _kind(arrow_type: pa.DataType) -> str | None:
+    if pa.types.is_boolean(arrow_type):
+        return "bool"
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+        return "number"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        inner = arrow_type.value_type
+        return "list" if pa.types.is_string(inner) or pa.types.is_large_string(inner) else None
+    return None
+
+
+def _facet(f: pa.Field, column: pa.ChunkedArray) -> Facet:
+    kind = _kind(f.type) or "string"
+    if kind == "number":
+        numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None))
+    if kind == "bool":
+        return Facet(f.name, kind)
+    values = _strings(column.to_pylist())
+    if len(values) > MAX_FACET_VALUES:
+        return Facet(f.name, kind)
+    return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+def _strings(values: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, list):
+            found.update(str(v) for v in value if v is not None)
+        elif value is not None:
+            found.add(str(value))
+    return found
+
+
+class FilterRejected(ValueError):
+    """A filter does not fit the table (unknown column, wrong type, unknown value)."""
+
+
+def compile_where(filters: Sequence[Filter], facets: Facets) -> tuple[str | None, list[tuple[Filter, str]]]:
+    """The hard filters as one ``where`` clause (joined by AND), and the rejected ones with reasons."""
+    clauses, rejected = [], []
+    for flt in filters:
+        if not flt.hard:
+            continue
+        try:
+            clauses.append(compile_one(flt, facets))
+        except FilterRejected as e:
+            rejected.append((flt, str(e)))
+    return (" AND ".join(f"({c})" for c in clauses) or None), rejected
+
+
+def compile_one(flt: Filter, facets: Facets) -> str:
+    """One filter → SQL, after checking its column, operator and value against ``facets``."""
+    facet = facets.get(flt.column)
+    if facet is None:
+        raise FilterRejected(f"no filterable column {flt.column!r} (columns: {', '.join(facets) or 'none'})")
+    column = flt.column if _IDENT.match(flt.column) else "`" + flt.column.replace("`", "") + "`"
+    if facet.kind == "list":
+        if flt.op not in ("contains", "not_contains", "=", "!="):
+            raise FilterRejected(f"{flt.column} is a list: use contains / not_contains, not {flt.op}")
+        clause = f"array_has({column}, {sql_literal(_category(flt.value, facet))})"
+        return clause if flt.op in ("contains", "=") else f"NOT {clause}"
+    if flt.op in ("contains", "not_contains"):
+        if facet.kind != "string":
+            raise FilterRejected(f"{flt.op} needs a text column; {flt.column} is {facet.kind}")
+        needle = str(_scalar(flt.value)).replace("%", "").replace("_", " ").strip()
+        clause = f"lower({column}) LIKE {sql_literal('%' + needle.lower() + '%')}"
+        return clause if flt.op == "contains" else f"NOT ({clause})"
+    return f"{column} {_COMPARE[flt.op]} {_literal(flt, facet)}"
+
+
+def _literal(flt: Filter, facet: Facet) -> str:
+    value = _scalar(flt.value)
+    if facet.kind == "number":
+        number = _number(value)
+        if number is None:
+            raise FilterRejected(f"{flt.column} is a number; {value!r} is not")
+        return repr(number)
+    if facet.kind == "bool":
+        if isinstance(value, bool) or str(value).lower() in ("true", "false", "yes", "no"):
+            return "true" if str(value).lower() in ("true", "yes") else "false"
+        raise FilterRejected(f"{flt.column} is true/false; {value!r} is not")
+    if flt.op not in ("=", "!="):
+        raise FilterRejected(f"{flt.column} is text: use = or != (or contains), not {flt.op}")
+    return sql_literal(_category(value, facet) if facet.categorical else str(value))
+
+
+def _category(value: Scalar | list[Scalar], facet: Facet) -> str:
+    text = str(_scalar(value)).strip()
+    if not facet.categorical:
+        return text
+    stored = facet.canonical.get(text.lower())
+    if stored is None:
+        raise FilterRejected(f"{text!r} is not a value of {facet.column} (values: {', '.join(sorted(facet.values)[:20])})")
+    return stored
+
+
+def _scalar(value: Scalar | list[Scalar]) -> Scalar:
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise FilterRejected(f"expected one value, got {value!r}")
+        return value[0]
+    return value
+
+
+def _number(value: Scalar) -> float | int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value if math.isfinite(value) else None
+    match = re.fullmatch(r"\s*\$?\s*(-?\d+(?:\.\d+)?)\s*", str(value))
+    if not match:
+        return None
+    number = float(match.group(1))
+    return int(number) if number.is_integer() else number
+
+
+def satisfies(item: Mapping[str, Any], flt: Filter) -> bool:
+    """Whether a stored item meets ``flt`` (used for soft filters and for evidence)."""
+    value = item.get(flt.column)
+    if value is None:
+        return False
+    target = _scalar(flt.value) if not isinstance(flt.value, list) or len(flt.value) == 1 else flt.value
+    if isinstance(value, list):
+        has = str(target).lower() in {str(v).lower() for v in value}
+        return has if flt.op in ("contains", "=") else not has
+    if flt.op in ("contains", "not_contains"):
+        has = str(target).lower() in str(value).lower()
+        return has if flt.op == "contains" else not has
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = _number(target)  # type: ignore[arg-type]
+        return number is not None and _compare(value, flt.op, number)
+    return _compare(str(value).lower(), flt.op, str(target).lower())
+
+
+def _compare(left: Any, op: str, right: Any) -> bool:
+    return {"=": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
+            ">": left > right, ">=": left >= right}.get(op, False)

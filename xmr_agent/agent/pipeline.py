@@ -1,0 +1,224 @@
+"""The agent, as plain sequential code: rewrite → route → search → fuse → rerank → explain.
+
+    agent = Agent(Catalog.open(".xmr", "catalog"), llm=None)        # rule-based, no LLM
+    answer = agent.ask("an animated movie for kids about toys, nothing scary", k=5)
+    for rec in answer.recommendations:
+        print(rec.rank, rec.item["title"], "—", rec.explanation)
+
+Every step appends to ``answer.trace`` (what it decided, how long it took).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from xmr_agent.agent.explain import Evidence, build_evidence, grounded, template_narrative
+from xmr_agent.agent.filters import Facets, compile_where
+from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
+from xmr_agent.agent.query import CrossModalQuery, Filter
+from xmr_agent.agent.rerank import Reranker, get_reranker
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.route import Route, route
+from xmr_agent.llm.base import LLM
+from xmr_agent.prompts import Prompts
+from xmr_agent.store import Catalog, sql_literal
+from xmr_agent.types import Hit
+
+#: Candidates fetched per search before fusion and reranking.
+CANDIDATES = 50
+#: Excluded ids up to this many go into the ``where`` clause; more are dropped after the search.
+MAX_EXCLUDE_IN_WHERE = 500
+
+Transcriber = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended item, with the evidence for it and a sentence that explains it."""
+
+    rank: int
+    id: str
+    score: float
+    item: dict[str, Any]
+    evidence: Evidence
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "id": self.id, "score": self.score, "item": self.item,
+                "evidence": self.evidence.to_dict(), "explanation": self.explanation}
+
+
+@dataclass
+class Answer:
+    """What :meth:`Agent.ask` returns."""
+
+    request: str
+    query: CrossModalQuery
+    where: str | None
+    recommendations: list[Recommendation]
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"request": self.request, "query": self.query.model_dump(mode="json"), "where": self.where,
+                "recommendations": [r.to_dict() for r in self.recommendations], "trace": self.trace,
+                "timings": self.timings}
+
+
+class Agent:
+    """Answers requests over one catalogue. Every collaborator is an explicit argument:
+    ``llm`` (``None``: rule-based rewriting and template explanations), ``reranker`` (a spec
+    such as ``"mmr"`` or a :class:`~xmr_agent.agent.rerank.Reranker`), ``prompts``, the
+    ``fusion`` method, and ``transcriber`` (audio file → words) for spoken requests."""
+
+    def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
+                 prompts: Prompts | None = None, fusion: FusionMethod = "relative",
+                 transcriber: Transcriber | None = None, hard_categories: bool = True) -> None:
+        self.catalog, self.llm, self.fusion = catalog, llm, fusion
+        self.prompts = prompts or Prompts()
+        self.facets = Facets.of(catalog)
+        self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
+        self.reranker = reranker if not isinstance(reranker, str | None) else \
+            get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
+        self.transcriber = transcriber
+
+    def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
+            exclude_ids: Sequence[str] = (), explain: bool = True) -> Answer:
+        """Recommendations for a request: words, and optionally a photo (``image``) or a spoken
+        request / clip (``audio``, transcribed and added to the words)."""
+        run = _Run()
+        if audio:
+            with run.step("transcribe") as note:
+                heard = self._transcribe(audio)
+                note(heard=heard)
+            text = f"{text} {heard}".strip()
+        with run.step("rewrite") as note:
+            query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
+            where, rejected = compile_where(query.filters, self.facets)
+            note(query=query.model_dump(mode="json"), where=where, rejected=[f"{f}: {why}" for f, why in rejected])
+        with run.step("route") as note:
+            routes = route(query, self.catalog)
+            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file for s in r.inputs],
+                          "reason": r.reason} for r in routes])
+        lists = self._search(run, routes, query, where)
+        with run.step("fuse") as note:
+            soft = [f for f in query.filters if not f.hard]
+            fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
+            fused = [h for h in fused if h.id not in set(query.exclude_ids)]
+            note(method=self.fusion, candidates=len(fused), top=[(h.id, round(h.score, 4)) for h in fused[:10]])
+        with run.step("rerank") as note:
+            if self.reranker is None:
+                ranked, notes = fused[: query.k], ["none"]
+            else:
+                ranked, notes = self.reranker.rerank(text, fused, k=query.k)
+            note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
+        with run.step("explain") as note:
+            recommendations = self._explain(text, query, routes, ranked, explain, note)
+        return Answer(text, query, where, recommendations, run.trace, run.timings)
+
+    # -- steps -------------------------------------------------------------------------------
+    def _transcribe(self, audio: str) -> str:
+        if self.transcriber is None:
+            from xmr_whisper import FasterWhisperTranscriber
+
+            whisper = FasterWhisperTranscriber("tiny.en")
+            self.transcriber = lambda path: whisper.transcribe(path).text
+        return " ".join(self.transcriber(audio).split())
+
+    def _search(self, run: _Run, routes: Sequence[Route], query: CrossModalQuery, where: str | None) -> list[Ranked]:
+        depth = max(CANDIDATES, query.k * 3)
+        exclude = list(query.exclude_ids)
+        if exclude and len(exclude) <= MAX_EXCLUDE_IN_WHERE:
+            clause = "id NOT IN (" + ", ".join(sql_literal(i) for i in exclude) + ")"
+            where = f"({where}) AND {clause}" if where else clause
+        elif exclude:
+            depth += len(exclude)
+        lists = []
+        with run.step("search") as note:
+            counts = {}
+            for r in routes:
+                with run.clock("encode" if r.column else "search"):
+                    vector = self._vector(r) if r.column else None
+                with run.clock("search"):
+                    hits = self._run_route(r, vector, depth, where)
+                lists.append(Ranked(r.source, r.weight, hits))
+                counts[r.source] = len(hits)
+            note(hits_per_search=counts, where=where)
+        return lists
+
+    def _run_route(self, r: Route, vector: np.ndarray | None, depth: int, where: str | None) -> list[Hit]:
+        if r.column is None:
+            return self.catalog.search_text(" ".join(s.text for s in r.inputs), k=depth, where=where)
+        if vector is None or not np.any(vector):
+            return []  # a query the encoder maps to nothing (no known tokens) finds nothing here
+        return self.catalog.search_vector(vector, column=r.column, k=depth, where=where)
+
+    def _vector(self, r: Route) -> np.ndarray:
+        encoder = self.catalog.encoder(r.column)  # type: ignore[arg-type]
+        items = [s.text if s.modality == "text" else s.file for s in r.inputs]
+        vectors = encoder.encode(items, modality=r.modality, role="query")
+        weights = np.asarray(r.weights, dtype=np.float32)[:, None]
+        mean = (vectors * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm > 0 else mean
+
+    def _explain(self, text: str, query: CrossModalQuery, routes: Sequence[Route], ranked: Sequence[Hit],
+                 explain: bool, note: Callable[..., None]) -> list[Recommendation]:
+        evidence = [build_evidence(h, query, routes) for h in ranked]
+        words = [template_narrative(e) for e in evidence]
+        if explain and self.llm is not None and evidence:
+            words, rejected = self._narratives(text, evidence, words)
+            note(llm_rejected=rejected)
+        note(explained=len(evidence), by="llm" if explain and self.llm else "template")
+        return [Recommendation(i + 1, h.id, h.score, h.item, e, w)
+                for i, (h, e, w) in enumerate(zip(ranked, evidence, words, strict=True))]
+
+    def _narratives(self, text: str, evidence: list[Evidence], fallback: list[str]) -> tuple[list[str], list[str]]:
+        from xmr_agent.agent.explain import llm_narratives
+
+        vocabulary = [v for f in self.facets.values() for v in f.values]
+        return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)  # type: ignore[arg-type]
+
+
+class _Run:
+    """Trace entries and per-step seconds for one request."""
+
+    def __init__(self) -> None:
+        self.trace: list[dict[str, Any]] = []
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[Callable[..., None]]:
+        entry: dict[str, Any] = {"step": name}
+        start = time.perf_counter()
+        try:
+            yield entry.update
+        finally:
+            entry["seconds"] = round(time.perf_counter() - start, 4)
+            self.timings[name] = self.timings.get(name, 0.0) + entry["seconds"]
+            self.trace.append(entry)
+
+    @contextmanager
+    def clock(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[f"{name}_s"] = self.timings.get(f"{name}_s", 0.0) + time.perf_counter() - start
+
+
+def describe_query(query: CrossModalQuery) -> str:
+    """One line for terminals: sub-queries, filters, avoid, k."""
+    parts = [f"{s.text or s.file!r}→{s.target}×{s.weight:g}" for s in query.queries]
+    parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
+    return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))
+
+
+__all__ = ["Agent", "Answer", "Filter", "Recommendation", "describe_query"]

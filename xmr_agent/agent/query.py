@@ -1,0 +1,86 @@
+"""What a user wants, as structured data: the :class:`CrossModalQuery` a rewriter produces.
+
+These are pydantic models because they cross edges: an LLM writes them as JSON, sessions
+store them, the HTTP API returns them. Everything in them is data; filters become a LanceDB
+``where`` clause only through :mod:`xmr_agent.agent.filters`, which checks every column and
+value against the table.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Target = Literal["any", "text", "image", "audio"]
+Op = Literal["=", "!=", "<", "<=", ">", ">=", "contains", "not_contains"]
+Scalar = str | int | float | bool
+
+
+class SubQuery(BaseModel):
+    """One thing to search for: words, or an attached file, aimed at a kind of content.
+
+    ``target`` says what the words describe: ``text`` (the item's description), ``image`` (how
+    it looks), ``audio`` (how it sounds) or ``any``. ``weight`` is its share in the fusion.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    file: str | None = Field(default=None, description="path of an attached image or audio file")
+    modality: Literal["text", "image", "audio"] = "text"
+    target: Target = "any"
+    weight: float = Field(default=1.0, ge=0.0, le=10.0)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
+class Filter(BaseModel):
+    """A condition on a metadata column. ``hard`` filters restrict the search (a ``where``
+    clause); soft ones only lift the items that meet them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    column: str
+    op: Op
+    value: Scalar | list[Scalar]
+    hard: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.column} {self.op} {self.value!r}" + ("" if self.hard else " (preferred)")
+
+
+class CrossModalQuery(BaseModel):
+    """The rewritten intent: sub-queries with weights, filters, things to avoid, and how many."""
+
+    model_config = ConfigDict(frozen=True)
+
+    queries: tuple[SubQuery, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    avoid: tuple[str, ...] = Field(default=(), description="negative preferences, e.g. 'scary'")
+    k: int = Field(default=10, ge=1, le=200)
+    exclude_ids: tuple[str, ...] = Field(default=(), description="items never to return")
+    notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
+
+
+# -- what an LLM is asked to write (a narrower shape: words only, no files, no ids) ------------
+class LLMSubQuery(BaseModel):
+    text: str = Field(description="a short search phrase")
+    target: Target = Field(default="any", description="what the phrase describes")
+    weight: float = Field(default=1.0, ge=0.0, le=10.0)
+
+
+class LLMFilter(BaseModel):
+    column: str
+    op: Op
+    value: Scalar | list[Scalar]
+
+
+class LLMRewrite(BaseModel):
+    queries: list[LLMSubQuery] = Field(default_factory=list, max_length=4)
+    filters: list[LLMFilter] = Field(default_factory=list, max_length=6)
+    avoid: list[str] = Field(default_factory=list, max_length=6)
+    k: int | None = Field(default=None, ge=1, le=200)

@@ -1,0 +1,94 @@
+"""Rewriting: a user's request (words, optionally a photo or a clip) → a :class:`CrossModalQuery`.
+
+The rule-based parse (:mod:`xmr_agent.agent.rules`) always runs and is the source of truth for
+filters. With an LLM, its JSON adds paraphrased sub-queries aimed at the right modality,
+further filters (each checked against the table, rejected ones noted), things to avoid and k.
+An LLM that fails or returns garbage leaves the rule-based query, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
+from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.errors import ConfigError, LLMError
+from xmr_agent.llm.base import LLM, complete_json
+from xmr_agent.prompts import Prompts
+
+MAX_LLM_QUERIES = 3
+MAX_LLM_WEIGHT = 3.0
+
+
+class Rewriter:
+    """Turns requests into queries for one table (its ``facets``), with or without an LLM."""
+
+    def __init__(self, facets: Facets, *, llm: LLM | None = None, prompts: Prompts | None = None,
+                 hard_categories: bool = True) -> None:
+        self.facets, self.llm, self.prompts = facets, llm, prompts or Prompts()
+        self.hard_categories = hard_categories
+
+    def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
+                exclude_ids: Sequence[str] = ()) -> CrossModalQuery:
+        """The query for ``text`` plus attachments (``image``: a photo to match; ``audio``: a clip
+        to match where the table has an audio encoder)."""
+        if not text.strip() and not image and not audio:
+            raise ConfigError("the request is empty: give some words, a photo or an audio clip")
+        base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories)
+        query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
+        files = [SubQuery(file=image, modality="image", target="any")] if image else []
+        files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
+        explicit_k = k or (base.k if base.k != 10 else query.k)
+        return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
+                                        "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
+
+    def _with_llm(self, text: str, base: CrossModalQuery, attached: bool) -> CrossModalQuery:
+        parsed = json.dumps({"filters": [f.model_dump() for f in base.filters], "avoid": list(base.avoid)})
+        messages = self.prompts.render("rewrite", request=text, columns=self.facets.describe() or "(none)",
+                                       attachments="a file the user wants matched" if attached else "", parsed=parsed)
+        try:
+            reply = complete_json(self.llm, messages, LLMRewrite, max_tokens=300)  # type: ignore[arg-type]
+        except LLMError as e:
+            return base.model_copy(update={"notes": (*base.notes, f"LLM rewrite failed, rules only: {e}")})
+        return merge(base, reply, self.facets)
+
+
+def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets) -> CrossModalQuery:
+    """The rule-based query with the LLM's sub-queries, valid filters and avoid phrases added."""
+    notes = list(base.notes)
+    seen = {s.text.lower() for s in base.queries}
+    queries = list(base.queries)
+    for sub in reply.queries[:MAX_LLM_QUERIES]:
+        text = " ".join(sub.text.split())
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            queries.append(SubQuery(text=text, target=sub.target, weight=min(sub.weight, MAX_LLM_WEIGHT)))
+            notes.append(f"LLM sub-query {text!r} → {sub.target} (weight {queries[-1].weight:g})")
+    filters = list(base.filters)
+    taken = {_key(f, facets) for f in filters}
+    for proposed in reply.filters:
+        candidate = Filter(column=proposed.column, op=proposed.op, value=proposed.value)
+        if _key(candidate, facets) in taken:
+            continue
+        try:
+            compile_one(candidate, facets)
+        except FilterRejected as e:
+            notes.append(f"LLM filter {candidate} rejected: {e}")
+            continue
+        taken.add(_key(candidate, facets))
+        filters.append(candidate)
+        notes.append(f"LLM filter {candidate}")
+    avoid = tuple(dict.fromkeys([*base.avoid, *(a.strip().lower() for a in reply.avoid if a.strip())]))
+    return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
+                                   "k": reply.k or base.k, "notes": tuple(notes)})
+
+
+def _key(flt: Filter, facets: Facets) -> tuple[str, ...]:
+    """Filters with equal keys say the same thing; the rule-based one wins. A list column can
+    take several ``contains``; a number or text column one condition per operator."""
+    facet = facets.get(flt.column)
+    if facet is not None and facet.kind == "list":
+        return flt.column, flt.op, str(flt.value).lower()
+    return flt.column, flt.op
