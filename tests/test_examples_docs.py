@@ -43,12 +43,18 @@ def test_demo_as_make_demo_runs_it(tmp_path: Path) -> None:
     assert ingest.returncode == 0, ingest.stderr
     demo = run([sys.executable, str(EXAMPLES / "demo.py"), "--db", db, "--table", "demo"])
     assert demo.returncode == 0, demo.stderr
-    blocks = demo.stdout.split("\n» ")[1:]
-    assert len(blocks) == 5
+    searches, *asks = demo.stdout.split("\n? ")
+    blocks = searches.split("\n» ")[1:]
+    assert len(blocks) == 5 and len(asks) == 3
     assert "Star Lanes" in blocks[2].splitlines()[1]          # space opera → the space-opera film
     filtered = [line for line in blocks[1].splitlines()[1:] if line.strip()]
     assert all(" music " in line for line in filtered)          # category = 'music' AND price < 1.0
     assert "Sourdough Every Day" in blocks[4].splitlines()[1]   # hybrid: baking bread
+    assert "where (price < 1.0)" in asks[0] and "Moonlit Harbour" in asks[0].splitlines()[1]
+    assert "avoid war" in asks[1] and "(category = 'book' OR category = 'film')" in asks[1]
+    assert sum(line.startswith("  ") for line in asks[1].splitlines()) == 3
+    hike = asks[2].splitlines()
+    assert "price < 200.0" in hike[0] and "Rain Shell Jacket" in "".join(hike[1:3])
 
 
 def test_readme_test_command_is_what_ci_runs() -> None:

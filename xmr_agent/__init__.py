@@ -10,6 +10,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from xmr_agent.agent.pipeline import Agent, Answer, Recommendation
+    from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
     from xmr_agent.encoders.base import Encoder, EncoderBase
     from xmr_agent.encoders.registry import EncoderInfo, get_encoder, list_encoders
     from xmr_agent.errors import (
@@ -19,12 +21,15 @@ if TYPE_CHECKING:
         EncoderUnavailable,
         IngestError,
         InputError,
+        LLMError,
         ModalityError,
         PluginError,
+        PromptError,
         StoreError,
         XmrError,
     )
     from xmr_agent.ingestion import ingest
+    from xmr_agent.prompts import Prompts
     from xmr_agent.records import FieldMap
     from xmr_agent.store import Catalog, VectorSpec
     from xmr_agent.types import BadRecord, Hit, IngestReport
@@ -32,6 +37,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _WHERE: dict[str, str] = {
+    "Agent": "xmr_agent.agent.pipeline",
+    "Answer": "xmr_agent.agent.pipeline",
+    "CrossModalQuery": "xmr_agent.agent.query",
+    "Filter": "xmr_agent.agent.query",
+    "LLMError": "xmr_agent.errors",
+    "PromptError": "xmr_agent.errors",
+    "Prompts": "xmr_agent.prompts",
+    "Recommendation": "xmr_agent.agent.pipeline",
+    "SubQuery": "xmr_agent.agent.query",
     "BadRecord": "xmr_agent.types",
     "Catalog": "xmr_agent.store",
     "ConfigError": "xmr_agent.errors",

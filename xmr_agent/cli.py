@@ -233,9 +233,14 @@ def _print_answer(answer: Any, trace: bool) -> None:
 @click.option("--out", default="reports/eval", show_default=True, help="Folder for results.json, report.md, plots.")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
 @click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search.")
+@click.option("--agent", "use_agent", is_flag=True, help="Evaluate the agent (rewrite, route, fuse, rerank) "
+              "instead of the plain search.")
+@click.option("--llm", "llm_spec", default="none", show_default=True, help="LLM for --agent (see `xmr ask --help`).")
+@click.option("--rerank", default="none", show_default=True, help="Reranker for --agent.")
+@click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
-          progress: bool) -> None:
+          use_agent: bool, llm_spec: str, rerank: str, fusion: str, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
 
@@ -243,7 +248,14 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     """
     from xmr_agent.eval.evaluate import evaluate
 
-    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress)
+    agent = None
+    if use_agent:
+        from xmr_agent.llm import get_llm
+
+        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion}
+    elif (llm_spec, rerank, fusion) != ("none", "none", "relative"):
+        raise click.UsageError("--llm, --rerank and --fusion apply to --agent")
+    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent)
     for variant, metrics in results["metrics"].items():
         if metrics:
             shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())

@@ -63,6 +63,9 @@ class Prompts:
             raise PromptError(f"unknown prompt step {step!r}; steps: {', '.join(STEPS)}")
         messages = []
         for key in KEYS:
+            missing = sorted(_needs(self.templates[step][key]) - variables.keys())
+            if missing:
+                raise PromptError(f"prompt {step}.{key} needs variable(s) it was not given: {', '.join(missing)}")
             try:
                 text = _template(self.templates[step][key]).render(**variables)
             except jinja2.UndefinedError as e:
@@ -81,6 +84,18 @@ def _template(source: str) -> Any:
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     try:
         return env.from_string(source)
+    except jinja2.TemplateSyntaxError as e:
+        raise PromptError(f"prompt template has a syntax error at line {e.lineno}: {e.message}") from e
+
+
+@lru_cache(maxsize=64)
+def _needs(source: str) -> frozenset[str]:
+    """Variables a template uses (a ``tojson`` of an undefined one would fail obscurely)."""
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return frozenset(meta.find_undeclared_variables(jinja2.Environment().parse(source)))
     except jinja2.TemplateSyntaxError as e:
         raise PromptError(f"prompt template has a syntax error at line {e.lineno}: {e.message}") from e
 

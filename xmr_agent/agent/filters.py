@@ -115,15 +115,24 @@ class FilterRejected(ValueError):
 
 
 def compile_where(filters: Sequence[Filter], facets: Facets) -> tuple[str | None, list[tuple[Filter, str]]]:
-    """The hard filters as one ``where`` clause (joined by AND), and the rejected ones with reasons."""
-    clauses, rejected = [], []
-    for flt in filters:
+    """The hard filters as one ``where`` clause, and the rejected ones with reasons.
+
+    Conditions are joined by AND, except several ``=`` on one single-valued column ("books or
+    films"), which are joined by OR.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    rejected = []
+    for n, flt in enumerate(filters):
         if not flt.hard:
             continue
         try:
-            clauses.append(compile_one(flt, facets))
+            clause = compile_one(flt, facets)
         except FilterRejected as e:
             rejected.append((flt, str(e)))
+            continue
+        either = flt.op == "=" and facets[flt.column].kind != "list"
+        groups.setdefault((flt.column, "=") if either else (str(n),), []).append(clause)
+    clauses = [" OR ".join(group) for group in groups.values()]
     return (" AND ".join(f"({c})" for c in clauses) or None), rejected
 
 

@@ -92,7 +92,8 @@ class Agent:
     def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
             exclude_ids: Sequence[str] = (), explain: bool = True) -> Answer:
         """Recommendations for a request: words, and optionally a photo (``image``) or a spoken
-        request / clip (``audio``, transcribed and added to the words)."""
+        request / clip (``audio``, transcribed and added to the words). ``explain=False`` skips
+        evidence and explanations (for bulk evaluation)."""
         run = _Run()
         if audio:
             with run.step("transcribe") as note:
@@ -171,12 +172,16 @@ class Agent:
 
     def _explain(self, text: str, query: CrossModalQuery, routes: Sequence[Route], ranked: Sequence[Hit],
                  explain: bool, note: Callable[..., None]) -> list[Recommendation]:
+        if not explain:  # scores and matches only: no snippets, tags or narratives
+            evidence = [Evidence(h.id, str(h.item.get("title") or ""), scores=dict(h.scores)) for h in ranked]
+            note(explained=0, by="none")
+            return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence))]
         evidence = [build_evidence(h, query, routes) for h in ranked]
         words = [template_narrative(e) for e in evidence]
-        if explain and self.llm is not None and evidence:
+        if self.llm is not None and evidence:
             words, rejected = self._narratives(text, evidence, words)
             note(llm_rejected=rejected)
-        note(explained=len(evidence), by="llm" if explain and self.llm else "template")
+        note(explained=len(evidence), by="llm" if self.llm else "template")
         return [Recommendation(i + 1, h.id, h.score, h.item, e, w)
                 for i, (h, e, w) in enumerate(zip(ranked, evidence, words, strict=True))]
 

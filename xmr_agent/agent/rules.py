@@ -167,9 +167,9 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
             continue
         taken.add((facet.column, value.lower()))
         op = "contains" if facet.kind == "list" else "="
-        hard = hard and facet.column not in DESCRIPTIVE_COLUMNS
-        parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=hard))
-        parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if hard else 'preferred'})")
+        required = hard and facet.column not in DESCRIPTIVE_COLUMNS
+        parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
+        parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
 
 
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
@@ -203,6 +203,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     return {k: tuple(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=65_536)
 def _stem_phrase(words: str) -> str:
     return " ".join(_stemmer().stemWords(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,20 @@ def image_items(dataset: Dataset, path: Path, *, limit: int | None = None) -> Pa
     with path.open("w", encoding="utf-8") as f:
         for name in names:
             f.write(json.dumps({"id": name, "title": "", "image": str((dataset.catalog / name).resolve())}) + "\n")
+    return path
+
+
+def redial_items(dataset: Dataset, path: Path) -> Path:
+    """Write a ReDial ``catalog.json`` as a JSONL catalogue, with ``year`` read from names such
+    as "Toy Story (1995)" so that requests like "from the 90s" can filter on it."""
+    if dataset.catalog is None:
+        raise ConfigError(f"ReDial data set {dataset.queries} needs a catalog.json beside it")
+    movies = json.loads(dataset.catalog.read_text(encoding="utf-8"))
+    with path.open("w", encoding="utf-8") as f:
+        for movie_id, movie in movies.items():
+            year = re.search(r"\((\d{4})\)\s*$", str(movie.get("name", "")))
+            row = {"id": str(movie_id), **movie, "year": int(year.group(1)) if year else None}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return path
 
 

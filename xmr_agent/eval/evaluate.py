@@ -8,9 +8,9 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.eval.datasets import cases, image_items, locate
+from xmr_agent.eval.datasets import cases, image_items, locate, redial_items
 from xmr_agent.eval.report import write_report
-from xmr_agent.eval.runner import run_retrieval
+from xmr_agent.eval.runner import agent_retrieve, run_retrieval
 from xmr_agent.ingestion import ingest
 from xmr_agent.progress import progress_bar
 from xmr_agent.store import Catalog
@@ -27,11 +27,15 @@ def evaluate(
     hybrid: bool = False,
     image_encoder: str = "efficientnet-lite0",
     progress: bool = False,
+    agent: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
 
     An ``image-text`` data set is ingested with ``image_encoder`` for image vectors and, as tags
-    embedded with the text model, for caption → image search.
+    embedded with the text model, for caption → image search. ``agent`` (keyword arguments of
+    :class:`~xmr_agent.agent.pipeline.Agent`, e.g. ``{"llm": None, "reranker": "mmr"}``) runs
+    the agent instead of the plain search; dialogue contexts give it soft, not hard, category
+    preferences.
     """
     found = locate(dataset, kind)
     if found.kind == "image-text":
@@ -39,14 +43,24 @@ def evaluate(
         items = image_items(found, Path(out) / "catalog.jsonl")
         ingest(items, db, table, vectors={"text": "text", "image": image_encoder}, tags=image_encoder,
                progress=progress)
+    elif found.kind == "redial":
+        Path(out).mkdir(parents=True, exist_ok=True)
+        ingest(redial_items(found, Path(out) / "catalog.jsonl"), db, table, fields=found.fields, progress=progress)
     elif found.catalog is not None:
         ingest(found.catalog, db, table, fields=found.fields, progress=progress)
     catalog = Catalog.open(db, table)
     selected = cases(found, limit=limit)
+    retrieve, mode = None, "hybrid" if hybrid else "vector"
+    if agent is not None:
+        from xmr_agent.agent.pipeline import Agent
+
+        settings = {"hard_categories": found.kind != "redial", **agent}
+        retrieve = agent_retrieve(Agent(catalog, **settings))
+        mode = "agent " + ", ".join(f"{k}={_describe(v)}" for k, v in settings.items())
     with progress_bar(progress, len(selected), "evaluating") as advance:
-        results = run_retrieval(catalog, selected, hybrid=hybrid, on_case=lambda: advance(1))
+        results = run_retrieval(catalog, selected, hybrid=hybrid, on_case=lambda: advance(1), retrieve=retrieve)
     results = {
-        "dataset": str(found.queries), "kind": found.kind, "table": table, "mode": "hybrid" if hybrid else "vector",
+        "dataset": str(found.queries), "kind": found.kind, "table": table, "mode": mode,
         "encoders": {v.column: f"{v.encoder} {v.config}" for v in catalog.vectors.values()},
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **results,
     }
@@ -62,3 +76,9 @@ def machine() -> str:
         kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         ram = f", {kb / 2**20:.0f} GiB RAM"
     return f"{os.cpu_count()} cores{ram}, {platform.processor() or platform.machine()}"
+
+
+def _describe(value: Any) -> str:
+    if value is None or isinstance(value, str | int | float | bool):
+        return str(value)
+    return getattr(value, "name", type(value).__name__)

@@ -9,6 +9,10 @@ from typing import Any
 from xmr_agent.eval.datasets import Case
 from xmr_agent.eval.metrics import latency_summary, mean_metrics, ranking_metrics, recall_at
 from xmr_agent.store import Catalog
+from xmr_agent.types import Hit
+
+#: ``retrieve(case, depth, timings)`` → ranked hits; fills ``timings`` with seconds per stage.
+Retrieve = Callable[[Case, int, dict[str, float]], list[Hit]]
 
 DEFAULT_KS = (1, 5, 10, 50)
 CURVE_MAX_K = 50
@@ -21,12 +25,19 @@ def run_retrieval(
     ks: Sequence[int] = DEFAULT_KS,
     hybrid: bool = False,
     on_case: Callable[[], None] | None = None,
+    retrieve: Retrieve | None = None,
 ) -> dict[str, Any]:
     """Search every case; ids in a case's ``exclude`` set are removed from its ranking.
 
     Metrics come twice: over all relevant ids, and over relevant ids not in ``exclude``
-    ("no repeats"; cases left with no relevant id are not counted there).
+    ("no repeats"; cases left with no relevant id are not counted there). ``retrieve`` replaces
+    the plain search (e.g. with the agent); it sees a case's query and ``exclude``, never its
+    relevant ids.
     """
+    if retrieve is None:
+        def retrieve(case: Case, depth: int, timings: dict[str, float]) -> list[Hit]:
+            return catalog.search(case.query, k=depth + len(case.exclude), hybrid=hybrid, timings=timings)
+
     depth = max(max(ks), CURVE_MAX_K)
     rows_all, rows_new, per_query = [], [], []
     stages: dict[str, list[float]] = {}
@@ -34,7 +45,7 @@ def run_retrieval(
     for case in cases:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        hits = catalog.search(case.query, k=depth + len(case.exclude), hybrid=hybrid, timings=timings)
+        hits = retrieve(Case(case.query, frozenset(), case.exclude, case.group), depth, timings)
         timings["total"] = time.perf_counter() - start
         for stage, seconds in timings.items():
             stages.setdefault(stage, []).append(seconds)
@@ -59,3 +70,15 @@ def run_retrieval(
         "latency_raw_s": stages,
         "per_query": per_query,
     }
+
+
+def agent_retrieve(agent: Any) -> Retrieve:
+    """A :data:`Retrieve` that asks ``agent`` (an :class:`~xmr_agent.agent.pipeline.Agent`),
+    with the case's already-known ids excluded, and no narratives."""
+
+    def retrieve(case: Case, depth: int, timings: dict[str, float]) -> list[Hit]:
+        answer = agent.ask(case.query, k=min(depth, 200), exclude_ids=sorted(case.exclude), explain=False)
+        timings.update({k: v for k, v in answer.timings.items() if not k.endswith("_s")})
+        return [Hit(r.id, r.score) for r in answer.recommendations]
+
+    return retrieve
