@@ -106,7 +106,7 @@ def test_agent_without_llm_answers_with_filters_and_evidence(demo: Catalog) -> N
     assert any(m.source == "fts" for m in top.evidence.matches)
     assert "price < 1.0 (0.99)" in top.evidence.filters
     assert "Moonlit Harbour" in top.explanation and "0.99" in top.explanation
-    assert [e["step"] for e in answer.trace] == ["rewrite", "route", "search", "fuse", "rerank", "explain"]
+    assert [e["step"] for e in answer.trace] == ["rewrite", "filters", "route", "search", "fuse", "rerank", "explain"]
     assert set(answer.timings) >= {"rewrite", "search", "fuse", "rerank", "explain", "encode_s", "search_s"}
     json.dumps(answer.to_dict(), default=str)
 

@@ -238,9 +238,16 @@ def _print_answer(answer: Any, trace: bool) -> None:
 @click.option("--llm", "llm_spec", default="none", show_default=True, help="LLM for --agent (see `xmr ask --help`).")
 @click.option("--rerank", default="none", show_default=True, help="Reranker for --agent.")
 @click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
+@click.option("--history", type=click.Path(exists=True, dir_okay=False),
+              help="Past dialogues (ReDial turns format) to learn item-to-item links from; implies --agent.")
+@click.option("--holdout", type=click.FloatRange(0.0, 1.0, min_open=True),
+              help="Score only this fraction of dialogues (stable split by dialogue id); never learned from.")
+@click.option("--graph-weight", default=1.0, show_default=True, help="Weight of the item graph in the fusion.")
+@click.option("--popularity-weight", default=0.3, show_default=True, help="Weight of popularity (with --history).")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
-          use_agent: bool, llm_spec: str, rerank: str, fusion: str, progress: bool) -> None:
+          use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
+          graph_weight: float, popularity_weight: float, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
 
@@ -249,13 +256,16 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     from xmr_agent.eval.evaluate import evaluate
 
     agent = None
-    if use_agent:
+    if use_agent or history:
         from xmr_agent.llm import get_llm
 
         agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion}
+        if history:
+            agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight}
     elif (llm_spec, rerank, fusion) != ("none", "none", "relative"):
         raise click.UsageError("--llm, --rerank and --fusion apply to --agent")
-    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent)
+    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
+                       history=history, holdout=holdout)
     for variant, metrics in results["metrics"].items():
         if metrics:
             shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())

@@ -305,12 +305,14 @@ class Catalog:
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
         return [self._hit(r, float(r.pop("_relevance_score")), "hybrid") for r in rows]
 
-    def get(self, ids: Sequence[str]) -> list[dict[str, Any]]:
-        """Stored items by id (user-visible fields), in the order given; missing ids are left out."""
+    def get(self, ids: Sequence[str], *, where: str | None = None) -> list[dict[str, Any]]:
+        """Stored items by id (user-visible fields), in the order given; missing ids (and, with
+        ``where``, items that do not meet it) are left out."""
         if not ids:
             return []
-        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        rows = self._table().search().where(where).limit(len(ids)).to_list()
+        clause = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
+        clause = f"({clause}) AND ({where})" if where else clause
+        rows = self._run(self._table().search().where(clause).select(self.columns()).limit(len(ids)), where)
         by_id = {r["id"]: self._visible(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 

@@ -75,11 +75,15 @@ def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route]) ->
 
 
 def _matches(hit: Hit, routes: Sequence[Route]) -> Iterable[Match]:
+    for source in ("graph", "popular"):
+        if source in hit.scores:
+            what = "seen with the items you mentioned" if source == "graph" else "often chosen"
+            yield Match(source, what, "interactions", "", round(hit.scores[source], 4))
     for r in routes:
         if r.negative or r.source not in hit.scores:
             continue
         field_name = "title/text" if r.column is None else r.column.split("__")[1]
-        shown = ", ".join(s.text or (s.file or "") for s in r.inputs)
+        shown = ", ".join(s.text or s.file or (f"item {s.item}" if s.item else "") for s in r.inputs)
         yield Match(r.source, field_name, r.modality, shown, round(hit.scores[r.source], 4))
 
 
@@ -140,9 +144,11 @@ def _met(item: Mapping[str, Any], filters: Sequence[Filter]) -> Iterable[str]:
 def template_narrative(evidence: Evidence) -> str:
     """A plain sentence from the evidence alone."""
     how: dict[str, list[str]] = {}
+    parts = [m.field for m in evidence.matches if m.source in ("graph", "popular")]
     for m in evidence.matches:
-        how.setdefault(m.query, []).append("its words" if m.source == "fts" else f"its {m.field} ({m.modality} query)")
-    parts = [f"“{q}” matched {' and '.join(dict.fromkeys(ways))}" for q, ways in list(how.items())[:2]]
+        if m.source not in ("graph", "popular"):
+            how.setdefault(m.query, []).append("its words" if m.source == "fts" else f"its {m.field} ({m.modality} query)")
+    parts += [f"“{q}” matched {' and '.join(dict.fromkeys(ways))}" for q, ways in list(how.items())[:2]]
     if evidence.tags:
         parts.append("tags: " + ", ".join(evidence.tags[:4]))
     if evidence.snippet:

@@ -28,6 +28,7 @@ from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
+from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.store import Catalog, sql_literal
 from xmr_agent.types import Hit
 
@@ -76,12 +77,16 @@ class Agent:
     """Answers requests over one catalogue. Every collaborator is an explicit argument:
     ``llm`` (``None``: rule-based rewriting and template explanations), ``reranker`` (a spec
     such as ``"mmr"`` or a :class:`~xmr_agent.agent.rerank.Reranker`), ``prompts``, the
-    ``fusion`` method, and ``transcriber`` (audio file → words) for spoken requests."""
+    ``fusion`` method, ``transcriber`` (audio file → words) for spoken requests, and ``graph``
+    (an :class:`~xmr_agent.recommend.graph.ItemGraph` learned from interaction logs) whose links
+    from a query's ``seed_ids``, and whose popularity, join the fusion with their weights."""
 
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
-                 transcriber: Transcriber | None = None, hard_categories: bool = True) -> None:
+                 transcriber: Transcriber | None = None, hard_categories: bool = True,
+                 graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
+        self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
@@ -90,10 +95,11 @@ class Agent:
         self.transcriber = transcriber
 
     def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
-            exclude_ids: Sequence[str] = (), explain: bool = True) -> Answer:
+            exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
         """Recommendations for a request: words, and optionally a photo (``image``) or a spoken
         request / clip (``audio``, transcribed and added to the words). ``explain=False`` skips
-        evidence and explanations (for bulk evaluation)."""
+        evidence and explanations (for bulk evaluation). ``seed_ids``: items the user mentioned
+        or liked, oldest first, for the item graph."""
         run = _Run()
         if audio:
             with run.step("transcribe") as note:
@@ -102,13 +108,21 @@ class Agent:
             text = f"{text} {heard}".strip()
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
+            query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query
+            note(query=query.model_dump(mode="json"))
+        return self.run(query, text, explain=explain, trace=run)
+
+    def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Run | None = None) -> Answer:
+        """Answer an already-built query (sessions build theirs from the conversation state)."""
+        run = trace or _Run()
+        with run.step("filters") as note:
             where, rejected = compile_where(query.filters, self.facets)
-            note(query=query.model_dump(mode="json"), where=where, rejected=[f"{f}: {why}" for f, why in rejected])
+            note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
         with run.step("route") as note:
             routes = route(query, self.catalog)
-            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file for s in r.inputs],
+            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file or s.item for s in r.inputs],
                           "reason": r.reason} for r in routes])
-        lists = self._search(run, routes, query, where)
+        lists = self._search(run, routes, query, where) + self._graph_lists(run, query, where)
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
             fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
@@ -118,11 +132,11 @@ class Agent:
             if self.reranker is None:
                 ranked, notes = fused[: query.k], ["none"]
             else:
-                ranked, notes = self.reranker.rerank(text, fused, k=query.k)
+                ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
         with run.step("explain") as note:
-            recommendations = self._explain(text, query, routes, ranked, explain, note)
-        return Answer(text, query, where, recommendations, run.trace, run.timings)
+            recommendations = self._explain(request, query, routes, ranked, explain, note)
+        return Answer(request, query, where, recommendations, run.trace, run.timings)
 
     # -- steps -------------------------------------------------------------------------------
     def _transcribe(self, audio: str) -> str:
@@ -161,14 +175,39 @@ class Agent:
             return []  # a query the encoder maps to nothing (no known tokens) finds nothing here
         return self.catalog.search_vector(vector, column=r.column, k=depth, where=where)
 
+    def _graph_lists(self, run: _Run, query: CrossModalQuery, where: str | None) -> list[Ranked]:
+        if self.graph is None:
+            return []
+        with run.step("graph") as note:
+            skip = set(query.exclude_ids)
+            pairs = []
+            if query.seed_ids and self.graph_weight:
+                pairs.append(("graph", self.graph_weight, self.graph.related(query.seed_ids, exclude=skip, k=CANDIDATES * 2)))
+            if self.popularity_weight:
+                pairs.append(("popular", self.popularity_weight, self.graph.popular(exclude=skip, k=CANDIDATES * 2)))
+            lists = []
+            for source, weight, scored in pairs:
+                items = {row["id"]: row for row in self.catalog.get([i for i, _ in scored], where=where)}
+                lists.append(Ranked(source, weight, [Hit(i, s, items[i], {source: s}) for i, s in scored if i in items]))
+            note(seeds=list(query.seed_ids[-10:]), **{r.source: len(r.hits) for r in lists})
+        return lists
+
     def _vector(self, r: Route) -> np.ndarray:
-        encoder = self.catalog.encoder(r.column)  # type: ignore[arg-type]
-        items = [s.text if s.modality == "text" else s.file for s in r.inputs]
-        vectors = encoder.encode(items, modality=r.modality, role="query")
-        weights = np.asarray(r.weights, dtype=np.float32)[:, None]
+        if r.modality == "item":
+            stored = self.catalog.vectors_of([s.item for s in r.inputs if s.item], r.column)  # type: ignore[arg-type]
+            pairs = [(stored[s.item], w) for s, w in zip(r.inputs, r.weights, strict=True) if s.item in stored]
+            if not pairs:
+                return np.zeros(self.catalog.vectors[r.column].dim, dtype=np.float32)  # type: ignore[index]
+            vectors, weights = np.stack([v for v, _ in pairs]), np.asarray([w for _, w in pairs], dtype=np.float32)[:, None]
+        else:
+            encoder = self.catalog.encoder(r.column)  # type: ignore[arg-type]
+            items = [s.text if s.modality == "text" else s.file for s in r.inputs]
+            vectors = encoder.encode(items, modality=r.modality, role="query")
+            weights = np.asarray(r.weights, dtype=np.float32)[:, None]
         mean = (vectors * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
         norm = float(np.linalg.norm(mean))
         return mean / norm if norm > 0 else mean
+        
 
     def _explain(self, text: str, query: CrossModalQuery, routes: Sequence[Route], ranked: Sequence[Hit],
                  explain: bool, note: Callable[..., None]) -> list[Recommendation]:

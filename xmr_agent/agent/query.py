@@ -28,7 +28,8 @@ class SubQuery(BaseModel):
 
     text: str = ""
     file: str | None = Field(default=None, description="path of an attached image or audio file")
-    modality: Literal["text", "image", "audio"] = "text"
+    item: str | None = Field(default=None, description="id of a catalogue item whose stored vectors are the query")
+    modality: Literal["text", "image", "audio", "item"] = "text"
     target: Target = "any"
     weight: float = Field(default=1.0, ge=0.0, le=10.0)
 
@@ -63,6 +64,10 @@ class CrossModalQuery(BaseModel):
     avoid: tuple[str, ...] = Field(default=(), description="negative preferences, e.g. 'scary'")
     k: int = Field(default=10, ge=1, le=200)
     exclude_ids: tuple[str, ...] = Field(default=(), description="items never to return")
+    like_ids: tuple[str, ...] = Field(default=(), description="find more like these items (their stored vectors)")
+    unlike_ids: tuple[str, ...] = Field(default=(), description="demote items like these")
+    seed_ids: tuple[str, ...] = Field(default=(), description="items the user mentioned or liked, oldest first "
+                                                                 "(for item-to-item links from interaction logs)")
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
 

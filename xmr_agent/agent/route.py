@@ -19,6 +19,8 @@ from xmr_agent.store import Catalog
 FTS_WEIGHT = 0.5
 #: Weight of a cross-modal route that a sub-query reaches only because its target is ``any``.
 ANY_CROSS_WEIGHT = 0.5
+#: Weight of "more like this item" (its stored vectors as the query, per column).
+LIKE_WEIGHT = 1.0
 #: Negative weight given to each ``avoid`` phrase.
 AVOID_WEIGHT = -0.5
 
@@ -53,6 +55,12 @@ def route(query: CrossModalQuery, catalog: Catalog, *, fts: bool = True) -> list
         planned += [(col, sub, w, why, False) for col, w, why in _columns_for(sub, catalog)]
         if fts and sub.modality == "text" and sub.text and _has_text_column(catalog):
             planned.append((None, sub, sub.weight * FTS_WEIGHT, "words also match title/text by BM25", False))
+    for item in query.like_ids:
+        anchor = SubQuery(item=item, modality="item", weight=LIKE_WEIGHT)
+        planned += [(c, anchor, anchor.weight, f"more like item {item!r}", False) for c in catalog.vectors]
+    for item in query.unlike_ids:
+        anchor = SubQuery(item=item, modality="item", weight=-AVOID_WEIGHT)
+        planned += [(c, anchor, anchor.weight, f"less like item {item!r}", True) for c in catalog.vectors]
     for phrase in query.avoid:
         avoid = SubQuery(text=phrase, target="any", weight=-AVOID_WEIGHT)
         planned += [(col, avoid, avoid.weight, f"demote items like {phrase!r}", True)
@@ -92,5 +100,5 @@ def _merge(planned: Sequence[tuple[str | None, SubQuery, float, str, bool]], cat
             merged[key] = Route(column, sub.modality, (sub,), (weight,), reason, negative)
         elif column is not None or not negative:
             merged[key] = Route(column, sub.modality, (*seen.inputs, sub), (*seen.weights, weight),
-                                f"{seen.reason}; early fusion with {sub.text or sub.file!r}", negative)
+                                f"{seen.reason}; early fusion with {sub.text or sub.file or sub.item!r}", negative)
     return list(merged.values())

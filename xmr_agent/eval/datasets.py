@@ -13,9 +13,10 @@ so far); gold labels (``rec``) only ever become ``relevant``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,12 +31,14 @@ REDIAL_CONTEXT_TURNS = 3
 
 @dataclass(frozen=True)
 class Case:
-    """One query with its relevant ids; ``exclude`` are ids already known to the user."""
+    """One query with its relevant ids; ``exclude`` are ids already known to the user, ``seeds``
+    the items the user mentioned so far, oldest first (both known at inference time)."""
 
     query: str
     relevant: frozenset[str]
     exclude: frozenset[str] = frozenset()
     group: str = ""
+    seeds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,9 +174,38 @@ def _redial_cases(dataset: Dataset) -> Iterator[Case]:
             relevant = {i for name in turn.get("rec", []) for i in ids_by_name.get(name, ())}
             if not relevant:
                 continue
-            mentioned = {i for name in turn.get("entity", []) for i in ids_by_name.get(name, ())}
+            mentioned = [i for name in turn.get("entity", []) for i in ids_by_name.get(name, ())]
             yield Case(redial_query(turn["context"]), frozenset(relevant), frozenset(mentioned),
-                       str(turn.get("dialog_id", "")))
+                       str(turn.get("dialog_id", "")), tuple(dict.fromkeys(mentioned)))
+
+
+def redial_sessions(path: Path, catalog: Path, *, skip: Iterable[str] = ()) -> list[list[str]]:
+    """Past dialogues as interaction sessions: per dialogue, the movies in the order they came up
+    (mentioned, then recommended, turn by turn). Dialogues whose id is in ``skip`` are left out."""
+    ids_by_name = redial_name_index(catalog)
+    skipped = set(skip)
+    turns: dict[str, list[tuple[int, list[str]]]] = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            turn = json.loads(line)
+            dialog = str(turn.get("dialog_id", ""))
+            if dialog in skipped:
+                continue
+            names = [*turn.get("entity", []), *turn.get("rec", [])]
+            turns.setdefault(dialog, []).append((int(turn.get("turn_id", 0)), names))
+    sessions = []
+    for parts in turns.values():
+        names = [n for _, group in sorted(parts, key=lambda p: p[0]) for n in group]
+        sessions.append(list(dict.fromkeys(i for n in names for i in ids_by_name.get(n, ()))))
+    return sessions
+
+
+def in_holdout(group: str, fraction: float) -> bool:
+    """A stable pseudo-random split by group (dialogue id): True for about ``fraction`` of groups."""
+    digest = hashlib.blake2b(group.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") / 2**64 < fraction
 
 
 def redial_query(context: list[str]) -> str:

@@ -8,11 +8,12 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.eval.datasets import cases, image_items, locate, redial_items
+from xmr_agent.eval.datasets import Case, cases, image_items, in_holdout, locate, redial_items, redial_sessions
 from xmr_agent.eval.report import write_report
 from xmr_agent.eval.runner import agent_retrieve, run_retrieval
 from xmr_agent.ingestion import ingest
 from xmr_agent.progress import progress_bar
+from xmr_agent.errors import ConfigError
 from xmr_agent.store import Catalog
 
 
@@ -28,6 +29,8 @@ def evaluate(
     image_encoder: str = "efficientnet-lite0",
     progress: bool = False,
     agent: dict[str, Any] | None = None,
+    history: str | Path | None = None,
+    holdout: float | None = None,
 ) -> dict[str, Any]:
     """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
 
@@ -35,7 +38,9 @@ def evaluate(
     embedded with the text model, for caption → image search. ``agent`` (keyword arguments of
     :class:`~xmr_agent.agent.pipeline.Agent`, e.g. ``{"llm": None, "reranker": "mmr"}``) runs
     the agent instead of the plain search; dialogue contexts give it soft, not hard, category
-    preferences.
+    preferences. ``history`` (past dialogues in the same format as a ReDial turns file) trains
+    an item graph for the agent; dialogues that are scored are never learned from, and with
+    ``holdout`` only that fraction of dialogues (a stable split by dialogue id) is scored.
     """
     found = locate(dataset, kind)
     if found.kind == "image-text":
@@ -49,8 +54,11 @@ def evaluate(
     elif found.catalog is not None:
         ingest(found.catalog, db, table, fields=found.fields, progress=progress)
     catalog = Catalog.open(db, table)
-    selected = cases(found, limit=limit)
+    selected = _select(found, limit, holdout)
     retrieve, mode = None, "hybrid" if hybrid else "vector"
+    if history is not None:
+        agent = agent if agent is not None else {}
+        agent["graph"] = _history_graph(found, Path(history), {c.group for c in selected})
     if agent is not None:
         from xmr_agent.agent.pipeline import Agent
 
@@ -78,7 +86,24 @@ def machine() -> str:
     return f"{os.cpu_count()} cores{ram}, {platform.processor() or platform.machine()}"
 
 
+def _select(found: Any, limit: int | None, holdout: float | None) -> list[Case]:
+    chosen = cases(found) if holdout is not None else cases(found, limit=limit)
+    if holdout is not None:
+        chosen = [c for c in chosen if in_holdout(c.group, holdout)][:limit]
+    return chosen
+
+
+def _history_graph(found: Any, history: Path, scored: set[str]) -> Any:
+    from xmr_agent.recommend.graph import ItemGraph
+
+    if found.kind != "redial" or found.catalog is None:
+        raise ConfigError("--history is for ReDial-style data sets (dialogues with movie mentions)")
+    return ItemGraph.fit(redial_sessions(history, found.catalog, skip=scored))
+
+
 def _describe(value: Any) -> str:
+    if hasattr(value, "sessions") and hasattr(value, "counts"):
+        return f"ItemGraph({value.sessions} sessions, {len(value)} items)"
     if value is None or isinstance(value, str | int | float | bool):
         return str(value)
     return getattr(value, "name", type(value).__name__)

@@ -45,7 +45,7 @@ def run_retrieval(
     for case in cases:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        hits = retrieve(Case(case.query, frozenset(), case.exclude, case.group), depth, timings)
+        hits = retrieve(Case(case.query, frozenset(), case.exclude, case.group, case.seeds), depth, timings)
         timings["total"] = time.perf_counter() - start
         for stage, seconds in timings.items():
             stages.setdefault(stage, []).append(seconds)
@@ -77,7 +77,8 @@ def agent_retrieve(agent: Any) -> Retrieve:
     with the case's already-known ids excluded, and no narratives."""
 
     def retrieve(case: Case, depth: int, timings: dict[str, float]) -> list[Hit]:
-        answer = agent.ask(case.query, k=min(depth, 200), exclude_ids=sorted(case.exclude), explain=False)
+        answer = agent.ask(case.query, k=min(depth, 200), exclude_ids=sorted(case.exclude), seed_ids=case.seeds,
+                           explain=False)
         timings.update({k: v for k, v in answer.timings.items() if not k.endswith("_s")})
         return [Hit(r.id, r.score) for r in answer.recommendations]
 

@@ -1,0 +1,148 @@
+"""Critiques in a conversation: "cheaper", "more like the second one", "less dark",
+"something different", "I like the first one" — parsed into changes of the session state.
+
+References to earlier results are resolved against the latest list shown: ordinals ("the
+second one", "#2", "number 3", "the last one") or a shown item's title. Comparisons take their
+reference value from the referred item, or from the median of the items shown when none is named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.query import Filter
+
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+            "fifth": 4, "5th": 4, "last": -1}
+_ORDINAL = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)(?:\s+(?:one|item|result))?\b"
+                      r"|#\s*(\d{1,2})\b|\bnumber\s+(\d{1,2})\b", re.IGNORECASE)
+_LIKE = re.compile(r"\b(?:more\s+like|similar\s+to|something\s+like|like)\b", re.IGNORECASE)
+_PRAISE = re.compile(r"\b(?:i\s+(?:really\s+)?(?:like|love|liked|loved|enjoyed)|(?:that|this)\s+one\s+is\s+great|"
+                     r"sounds\s+(?:good|great))\b", re.IGNORECASE)
+_DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s+(?:hate|hated|dislike)|"
+                      r"not\s+(?:that|this)\s+one|no\s+to)\b", re.IGNORECASE)
+_CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b", re.IGNORECASE)
+_PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b", re.IGNORECASE)
+_NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b", re.IGNORECASE)
+_OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b", re.IGNORECASE)
+_LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+([a-z][a-z\-]+)", re.IGNORECASE)
+_MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b)([a-z][a-z\-]+)", re.IGNORECASE)
+_DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
+                        r"not\s+these)\b", re.IGNORECASE)
+_AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
+_RESET = re.compile(r"^\s*(?:reset|start\s+over|forget\s+(?:it|everything)|new\s+search)\b", re.IGNORECASE)
+
+
+@dataclass
+class Critique:
+    """What a message changes: filters that replace earlier ones on the same column and
+    direction, phrases to avoid or to add, items to find more / less like, feedback, flags."""
+
+    filters: list[Filter] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    boost: list[str] = field(default_factory=list)
+    like_ids: list[str] = field(default_factory=list)
+    unlike_ids: list[str] = field(default_factory=list)
+    liked: list[str] = field(default_factory=list)
+    disliked: list[str] = field(default_factory=list)
+    again: list[str] = field(default_factory=list)
+    reset: bool = False
+    rest: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.filters or self.avoid or self.boost or self.like_ids or self.unlike_ids or self.liked
+                    or self.disliked or self.again or self.reset)
+
+
+def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Facets) -> Critique:
+    """The changes ``message`` asks for, given the items of the latest list ``shown`` (in order)."""
+    out = Critique(reset=bool(_RESET.search(message)))
+    text = message
+    refs, text = _references(text, shown)
+    anchor = refs[0] if refs else _typical(shown)
+    ids = [str(r["id"]) for r in refs]
+    if _PRAISE.search(text) and ids:
+        out.liked += ids
+        out.like_ids += ids
+        out.notes.append(f"liked {ids}")
+    elif _DISLIKE.search(text) and ids:
+        out.disliked += ids
+        out.unlike_ids += ids
+        out.notes.append(f"disliked {ids}")
+    elif _LIKE.search(text) and ids:
+        out.like_ids += ids
+        out.notes.append(f"more like {ids}")
+    if _AGAIN.search(text) and ids:
+        out.again += ids
+    text = _comparisons(out, text, anchor, facets)
+    if _DIFFERENT.search(text):
+        out.unlike_ids += [str(r["id"]) for r in shown]
+        out.notes.append("something different: demote the items just shown")
+        text = _DIFFERENT.sub(" ", text)
+    for m in _LESS.finditer(text):
+        out.avoid.append(m.group(1).lower())
+        out.notes.append(f"less {m.group(1).lower()!r}")
+    text = _LESS.sub(" ", text)
+    for m in _MORE.finditer(text):
+        out.boost.append(m.group(1).lower())
+        out.notes.append(f"more {m.group(1).lower()!r}")
+    text = _MORE.sub(" ", text)
+    for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET):
+        text = pattern.sub(" ", text)
+    out.rest = " ".join(text.split()).strip(" ,.;:!?")
+    return out
+
+
+def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """With no item named, comparisons ("cheaper") are against the middle of what was shown:
+    each numeric field's median over the list."""
+    if not shown:
+        return None
+    typical: dict[str, Any] = {"id": "the items shown", "title": "the items shown"}
+    for name in shown[0]:
+        values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
+        if values:
+            typical[name] = values[(len(values) - 1) // 2]
+    return typical
+
+
+def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    refs: list[dict[str, Any]] = []
+    for m in _ORDINAL.finditer(text):
+        word, hash_n, number_n = m.group(1), m.group(2), m.group(3)
+        index = ORDINALS[word.lower()] if word else int(hash_n or number_n) - 1
+        if shown and -len(shown) <= index < len(shown):
+            refs.append(dict(shown[index]))
+    text = _ORDINAL.sub(" ", text)
+    lowered = text.lower()
+    for item in shown:
+        title = str(item.get("title") or "").strip()
+        if len(title) >= 3 and title.lower() in lowered:
+            refs.append(dict(item))
+            lowered = lowered.replace(title.lower(), " ")
+            text = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
+    unique = list({str(r["id"]): r for r in refs}.values())
+    return unique, text
+
+
+def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
+    numbers = {f.column for f in facets.values() if f.kind == "number"}
+    price = next((c for c in ("price", "cost") if c in numbers), None)
+    year = next((c for c in ("year", "release_year") if c in numbers), None)
+    for pattern, column, op in ((_CHEAPER, price, "<"), (_PRICIER, price, ">"), (_NEWER, year, ">"), (_OLDER, year, "<")):
+        if not pattern.search(text):
+            continue
+        text = pattern.sub(" ", text)
+        value = anchor.get(column) if anchor and column else None
+        if column and isinstance(value, int | float):
+            out.filters.append(Filter(column=column, op=op, value=value))
+            out.notes.append(f"{column} {op} {value} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
+        else:
+            out.notes.append(f"cannot compare: no {column or 'such'} column or value to compare with")
+    return text

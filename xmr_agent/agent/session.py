@@ -1,0 +1,215 @@
+"""Conversations: a :class:`Session` keeps what the user said, liked and was shown, so each
+message refines the same query instead of starting over, and survives restarts.
+
+    session = Session.open(agent, "alice", store=SessionStore(".xmr-sessions"))
+    session.send("a calm piano song under $2")
+    session.send("cheaper")                       # price < the top item's price
+    session.send("more like the second one")      # its stored vectors join the query
+    session.send("something that sounds like this", attachments=["clip.wav"])
+
+State (:class:`SessionState`) is plain data, saved as one JSON file per session after every
+turn (written to a temporary file and renamed, so a crash never leaves half a file). Items
+already shown are not offered again unless asked ("show me the first one again").
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from xmr_agent.agent.critique import parse_critique
+from xmr_agent.agent.pipeline import Agent, Answer
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+from xmr_agent.errors import ConfigError
+
+#: Earlier request phrases kept in the query (most recent last).
+TOPIC_TURNS = 2
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
+_FILLER = {"please", "thanks", "thank", "you", "show", "me", "give", "some", "something", "one", "ones", "than",
+           "instead", "now", "ok", "okay", "yes", "no", "and", "but", "a", "an", "the", "what", "about", "how"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
+class Turn(BaseModel):
+    role: str
+    text: str
+    attachments: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+    at: float = Field(default_factory=time.time)
+
+
+class SessionState(BaseModel):
+    """Everything a session remembers."""
+
+    id: str
+    table: str = ""
+    turns: list[Turn] = Field(default_factory=list)
+    topic: list[str] = Field(default_factory=list)
+    boost: list[str] = Field(default_factory=list)
+    filters: list[Filter] = Field(default_factory=list)
+    avoid: list[str] = Field(default_factory=list)
+    liked: list[str] = Field(default_factory=list)
+    disliked: list[str] = Field(default_factory=list)
+    like_ids: list[str] = Field(default_factory=list)
+    unlike_ids: list[str] = Field(default_factory=list)
+    shown: list[str] = Field(default_factory=list)
+    last: list[str] = Field(default_factory=list)
+    attachments: list[str] = Field(default_factory=list)
+    k: int = 5
+
+
+class SessionStore:
+    """Session states as JSON files in ``folder``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def path(self, session_id: str) -> Path:
+        if not _SESSION_ID.match(session_id):
+            raise ConfigError(f"session id {session_id!r}: use 1–100 letters, digits, '.', '_' or '-'")
+        return self.folder / f"{session_id}.json"
+
+    def load(self, session_id: str) -> SessionState | None:
+        path = self.path(session_id)
+        if not path.is_file():
+            return None
+        try:
+            return SessionState.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as e:
+            raise ConfigError(f"session file {path} is damaged ({e}); delete it to start over") from e
+
+    def save(self, state: SessionState) -> Path:
+        path = self.path(state.id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        tmp.write_text(state.model_dump_json(indent=1), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    def ids(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.json")) if self.folder.is_dir() else []
+
+
+class Session:
+    """A conversation with an :class:`~xmr_agent.agent.pipeline.Agent` over one catalogue."""
+
+    def __init__(self, agent: Agent, state: SessionState, store: SessionStore | None = None) -> None:
+        self.agent, self.state, self.store = agent, state, store
+
+    @classmethod
+    def open(cls, agent: Agent, session_id: str | None = None, *, store: SessionStore | None = None,
+             k: int = 5) -> Session:
+        """Resume ``session_id`` from ``store`` if it is there, else start it (a new id if ``None``)."""
+        session_id = session_id or uuid.uuid4().hex[:12]
+        state = store.load(session_id) if store is not None else None
+        if state is None:
+            state = SessionState(id=session_id, table=agent.catalog.name, k=k)
+        elif state.table and state.table != agent.catalog.name:
+            raise ConfigError(f"session {session_id!r} belongs to table {state.table!r}, not {agent.catalog.name!r}")
+        return cls(agent, state, store)
+
+    def send(self, message: str, *, attachments: Sequence[str] = ()) -> Answer:
+        """One user turn → recommendations; the state is updated and saved."""
+        if not message.strip() and not attachments:
+            raise ConfigError("the message is empty: say what you are looking for, or attach a file")
+        shown = self.agent.catalog.get(self.state.last) if self.state.last else []
+        critique = parse_critique(message, shown, self.agent.facets)
+        if critique.reset:
+            self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
+        heard = self._hear(attachments)
+        request = self.agent.rewriter.rewrite(f"{critique.rest} {heard}".strip() or "", k=None) \
+            if (critique.rest or heard) else None
+        before = list(self.state.filters)
+        self._update(critique, request, attachments)
+        query = self._query(request, critique.again)
+        answer = self.agent.run(query, " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
+        if not answer.recommendations and critique.filters:
+            self.state.filters = before
+            answer = self.agent.run(self._query(request, critique.again), " ".join(self.state.topic[-TOPIC_TURNS:]))
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
+                                 "reason": "no item meets the critique; showing the closest instead"})
+        self._remember(message, attachments, answer)
+        return answer
+
+    def feedback(self, item_id: str, *, liked: bool) -> None:
+        """A like or dislike given outside a message (e.g. a button); saved at once."""
+        (self.state.liked if liked else self.state.disliked).append(item_id)
+        (self.state.like_ids if liked else self.state.unlike_ids).append(item_id)
+        self._save()
+
+    # -- state -------------------------------------------------------------------------------
+    def _hear(self, attachments: Sequence[str]) -> str:
+        audio = [a for a in attachments if Path(a).suffix.lower() not in IMAGE_SUFFIXES]
+        return " ".join(self.agent._transcribe(a) for a in audio)
+
+    def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
+        s, c = self.state, critique
+        new = [*(request.filters if request else ()), *c.filters]  # type: ignore[attr-defined]
+        if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
+            s.topic, s.boost, s.like_ids, s.unlike_ids = [], [], [], []
+            s.filters = [f for f in s.filters if f.hard]
+        s.filters = _replace(s.filters, new)
+        s.avoid = list(dict.fromkeys([*s.avoid, *c.avoid, *(request.avoid if request else ())]))  # type: ignore[attr-defined]
+        s.boost = list(dict.fromkeys([*s.boost, *c.boost]))[-4:]  # type: ignore[attr-defined]
+        for name in ("liked", "disliked", "like_ids", "unlike_ids"):
+            getattr(s, name).extend(i for i in getattr(c, name) if i not in getattr(s, name))
+        s.like_ids = [i for i in s.like_ids if i not in s.disliked]
+        words = request.queries[0].text if request and request.queries else ""
+        if _substantive(words):
+            s.topic.append(words)
+        if request and request.k != 10:
+            s.k = request.k
+        s.attachments = [*s.attachments, *attachments]
+
+    def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery:
+        s = self.state
+        text = " ".join([*s.topic[-TOPIC_TURNS:], *s.boost])
+        subs = [SubQuery(text=text)] if text.strip() else []
+        subs += [q for q in (request.queries[1:] if request else ()) if q.modality == "text"]
+        images = [a for a in s.attachments[-1:] if Path(a).suffix.lower() in IMAGE_SUFFIXES]
+        subs += [SubQuery(file=a, modality="image") for a in images]
+        if not subs and not s.like_ids:
+            raise ConfigError("nothing to search for yet: say what you are looking for")
+        exclude = [i for i in [*s.shown, *s.disliked] if i not in again]
+        return CrossModalQuery(queries=tuple(subs), filters=tuple(s.filters), avoid=tuple(s.avoid), k=s.k,
+                               exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
+                               unlike_ids=tuple(s.unlike_ids[-10:]), seed_ids=tuple([*s.like_ids, *s.liked][-10:]))
+
+    def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:
+        ids = [r.id for r in answer.recommendations]
+        self.state.turns.append(Turn(role="user", text=message, attachments=list(attachments)))
+        self.state.turns.append(Turn(role="assistant", text=f"{len(ids)} recommendations", items=ids))
+        self.state.last = ids or self.state.last  # an empty answer keeps "the second one" meaningful
+        self.state.shown = list(dict.fromkeys([*self.state.shown, *ids]))
+        self._save()
+
+    def _save(self) -> None:
+        if self.store is not None:
+            self.store.save(self.state)
+
+
+def _key(f: Filter) -> tuple[str, str]:
+    """Filters with one key say the same kind of thing: a bound in one direction, the value of
+    a single-valued column, or one value of a list column."""
+    direction = {"<": "<", "<=": "<", ">": ">", ">=": ">", "=": "=", "!=": f"!={f.value}"}.get(f.op, f"{f.op}:{f.value}")
+    return f.column, direction
+
+
+def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
+    """Earlier filters, with any that a new one restates (same column and direction) replaced."""
+    fresh = {_key(f) for f in new}
+    return [*(f for f in old if _key(f) not in fresh), *new]
+
+
+def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
+    before = {f.column: f.value for f in old if f.op == "=" and f.hard}
+    return any(f.op == "=" and f.hard and f.column in before and before[f.column] != f.value for f in new)
+
+
+def _substantive(words: str) -> bool:
+    return any(w not in _FILLER and len(w) > 1 for w in re.findall(r"[a-z0-9\-']+", words.lower()))
