@@ -14,13 +14,9 @@ import click
 
 from xmr_agent.errors import XmrError
 
+from xmr_agent.cli_options import DB_OPTION, TABLE_OPTION
+
 EXIT_SKIPPED = 3
-DB_OPTION = click.option(
-    "--db", envvar="XMR_DB", default=".xmr", show_default=True, help="LanceDB folder or URI (env XMR_DB)."
-)
-TABLE_OPTION = click.option(
-    "--table", envvar="XMR_TABLE", default="catalog", show_default=True, help="Table name (env XMR_TABLE)."
-)
 
 
 class _Group(click.Group):
@@ -158,72 +154,6 @@ def info(db: str, table: str) -> None:
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
 
 
-@main.command()
-@click.argument("request", required=False, default="")
-@DB_OPTION
-@TABLE_OPTION
-@click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A photo to find items like.")
-@click.option("--audio", type=click.Path(exists=True, dir_okay=False),
-              help="A spoken request (transcribed with Whisper and added to the words).")
-@click.option("--whisper", default="tiny.en", show_default=True, help="Whisper model for --audio.")
-@click.option("--llm", "llm_spec", envvar="XMR_LLM", default="none", show_default=True,
-              help="LLM: none, local, local:PATH.gguf, openai:MODEL[@URL], ollama:MODEL (env XMR_LLM).")
-@click.option("--rerank", default="none", show_default=True, help="none, mmr[:LAMBDA], llm, cross-encoder[:MODEL].")
-@click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
-@click.option("--prompts", "prompts_path", type=click.Path(exists=True),
-              help="YAML file or folder overriding packaged prompts per key.")
-@click.option("-k", "--top-k", "k", type=click.IntRange(1, 200), help="How many (default: from the request, else 10).")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer (query, recommendations, evidence) as JSON.")
-@click.option("--trace", is_flag=True, help="Show each step: rewritten query, searches, fusion, rerank, timings.")
-def ask(request: str, db: str, table: str, image: str | None, audio: str | None, whisper: str, llm_spec: str,
-        rerank: str, fusion: str, prompts_path: str | None, k: int | None, as_json: bool, trace: bool) -> None:
-    """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
-    from xmr_agent.agent.pipeline import Agent
-    from xmr_agent.llm import get_llm
-    from xmr_agent.prompts import Prompts
-    from xmr_agent.store import Catalog
-
-    if not request.strip() and not image and not audio:
-        raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
-    transcriber = None
-    if audio:
-        from xmr_whisper import FasterWhisperTranscriber
-
-        model = FasterWhisperTranscriber(whisper)
-        transcriber = lambda path: model.transcribe(path).text  # noqa: E731
-    agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
-                  prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber)
-    answer = agent.ask(request, image=image, audio=audio, k=k)
-    if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
-        return
-    _print_answer(answer, trace)
-
-
-def _print_answer(answer: Any, trace: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from xmr_agent.agent.pipeline import describe_query
-
-    console = Console()
-    console.print(f"[bold]query[/bold]: {describe_query(answer.query)}", markup=True, highlight=False)
-    if answer.where:
-        console.print(f"[bold]where[/bold]: {answer.where}", highlight=False)
-    if trace:
-        for entry in answer.trace:
-            shown = {k: v for k, v in entry.items() if k not in ("step", "seconds")}
-            console.print(f"[cyan]{entry['step']}[/cyan] {entry['seconds'] * 1000:.0f} ms "
-                          f"{json.dumps(shown, ensure_ascii=False, default=str)}", highlight=False)
-    if not answer.recommendations:
-        console.print("no items match: try fewer conditions")
-        return
-    out = Table("#", "score", "id", "title", "why")
-    for rec in answer.recommendations:
-        out.add_row(str(rec.rank), f"{rec.score:.3f}", rec.id, str(rec.item.get("title") or ""), rec.explanation)
-    console.print(out)
-
-
 @main.command("eval")
 @click.argument("dataset", type=click.Path(exists=True))
 @DB_OPTION
@@ -322,6 +252,15 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
         pairs[field.strip()] = name.strip()
     return pairs
 
+
+def _register() -> None:
+    from xmr_agent.cli_agent import ask, chat, recommend
+
+    for command in (ask, chat, recommend):
+        main.add_command(command)
+
+
+_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -146,7 +146,9 @@ def template_narrative(evidence: Evidence) -> str:
     how: dict[str, list[str]] = {}
     parts = [m.field for m in evidence.matches if m.source in ("graph", "popular")]
     for m in evidence.matches:
-        if m.source not in ("graph", "popular"):
+        if m.modality == "item":
+            parts.append(f"close to {m.query} in {m.field}")
+        elif m.source not in ("graph", "popular"):
             how.setdefault(m.query, []).append("its words" if m.source == "fts" else f"its {m.field} ({m.modality} query)")
     parts += [f"“{q}” matched {' and '.join(dict.fromkeys(ways))}" for q, ways in list(how.items())[:2]]
     if evidence.tags:

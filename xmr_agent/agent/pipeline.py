@@ -115,14 +115,7 @@ class Agent:
     def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Run | None = None) -> Answer:
         """Answer an already-built query (sessions build theirs from the conversation state)."""
         run = trace or _Run()
-        with run.step("filters") as note:
-            where, rejected = compile_where(query.filters, self.facets)
-            note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
-        with run.step("route") as note:
-            routes = route(query, self.catalog)
-            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file or s.item for s in r.inputs],
-                          "reason": r.reason} for r in routes])
-        lists = self._search(run, routes, query, where) + self._graph_lists(run, query, where)
+        where, routes, lists = self.candidates(query, run)
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
             fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
@@ -137,6 +130,18 @@ class Agent:
         with run.step("explain") as note:
             recommendations = self._explain(request, query, routes, ranked, explain, note)
         return Answer(request, query, where, recommendations, run.trace, run.timings)
+
+    def candidates(self, query: CrossModalQuery, trace: _Run | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
+        """The ``where`` clause, the routes, and every search's ranked list, before fusion."""
+        run = trace or _Run()
+        with run.step("filters") as note:
+            where, rejected = compile_where(query.filters, self.facets)
+            note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
+        with run.step("route") as note:
+            routes = route(query, self.catalog)
+            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file or s.item for s in r.inputs],
+                          "reason": r.reason} for r in routes])
+        return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
 
     # -- steps -------------------------------------------------------------------------------
     def _transcribe(self, audio: str) -> str:
@@ -195,7 +200,7 @@ class Agent:
     def _vector(self, r: Route) -> np.ndarray:
         if r.modality == "item":
             stored = self.catalog.vectors_of([s.item for s in r.inputs if s.item], r.column)  # type: ignore[arg-type]
-            pairs = [(stored[s.item], w) for s, w in zip(r.inputs, r.weights, strict=True) if s.item in stored]
+            pairs = [(stored[s.item], w) for s, w in zip(r.inputs, r.weights, strict=True) if s.item in stored and w > 0]
             if not pairs:
                 return np.zeros(self.catalog.vectors[r.column].dim, dtype=np.float32)  # type: ignore[index]
             vectors, weights = np.stack([v for v, _ in pairs]), np.asarray([w for _, w in pairs], dtype=np.float32)[:, None]
@@ -260,7 +265,7 @@ class _Run:
 
 def describe_query(query: CrossModalQuery) -> str:
     """One line for terminals: sub-queries, filters, avoid, k."""
-    parts = [f"{s.text or s.file!r}→{s.target}×{s.weight:g}" for s in query.queries]
+    parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
     parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
     return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))
 

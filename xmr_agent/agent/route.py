@@ -69,6 +69,8 @@ def route(query: CrossModalQuery, catalog: Catalog, *, fts: bool = True) -> list
 
 
 def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list[tuple[str, float, str]]:
+    if sub.modality == "item":
+        return [(c, sub.weight, f"like item {sub.item!r} (its stored vector)") for c in catalog.vectors]
     takes = [c for c in catalog.vectors if sub.modality in catalog.encoder(c).modalities]
     if sub.modality != "text":
         return [(c, sub.weight, f"{sub.modality} query → {catalog.vectors[c].field} ({catalog.vectors[c].encoder})")

@@ -29,6 +29,8 @@ from xmr_agent.errors import ConfigError
 
 #: Earlier request phrases kept in the query (most recent last).
 TOPIC_TURNS = 2
+#: Share of a user's profile (liked items' vectors) in each turn's query.
+PROFILE_WEIGHT = 0.5
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 _FILLER = {"please", "thanks", "thank", "you", "show", "me", "give", "some", "something", "one", "ones", "than",
            "instead", "now", "ok", "okay", "yes", "no", "and", "but", "a", "an", "the", "what", "about", "how"}
@@ -98,20 +100,23 @@ class SessionStore:
 class Session:
     """A conversation with an :class:`~xmr_agent.agent.pipeline.Agent` over one catalogue."""
 
-    def __init__(self, agent: Agent, state: SessionState, store: SessionStore | None = None) -> None:
-        self.agent, self.state, self.store = agent, state, store
+    def __init__(self, agent: Agent, state: SessionState, store: SessionStore | None = None,
+                 profile: CrossModalQuery | None = None) -> None:
+        self.agent, self.state, self.store, self.profile = agent, state, store, profile
 
     @classmethod
     def open(cls, agent: Agent, session_id: str | None = None, *, store: SessionStore | None = None,
-             k: int = 5) -> Session:
-        """Resume ``session_id`` from ``store`` if it is there, else start it (a new id if ``None``)."""
+             k: int = 5, profile: CrossModalQuery | None = None) -> Session:
+        """Resume ``session_id`` from ``store`` if it is there, else start it (a new id if ``None``).
+        ``profile`` (:func:`~xmr_agent.recommend.profile.profile_query`) blends a user's taste into
+        every turn at half weight."""
         session_id = session_id or uuid.uuid4().hex[:12]
         state = store.load(session_id) if store is not None else None
         if state is None:
             state = SessionState(id=session_id, table=agent.catalog.name, k=k)
         elif state.table and state.table != agent.catalog.name:
             raise ConfigError(f"session {session_id!r} belongs to table {state.table!r}, not {agent.catalog.name!r}")
-        return cls(agent, state, store)
+        return cls(agent, state, store, profile)
 
     def send(self, message: str, *, attachments: Sequence[str] = ()) -> Answer:
         """One user turn → recommendations; the state is updated and saved."""
@@ -173,6 +178,8 @@ class Session:
         subs += [q for q in (request.queries[1:] if request else ()) if q.modality == "text"]
         images = [a for a in s.attachments[-1:] if Path(a).suffix.lower() in IMAGE_SUFFIXES]
         subs += [SubQuery(file=a, modality="image") for a in images]
+        if self.profile is not None:
+            subs += [q.model_copy(update={"weight": q.weight * PROFILE_WEIGHT}) for q in self.profile.queries]
         if not subs and not s.like_ids:
             raise ConfigError("nothing to search for yet: say what you are looking for")
         exclude = [i for i in [*s.shown, *s.disliked] if i not in again]

@@ -1,0 +1,103 @@
+"""ReDial with interaction logs: learn the item graph from past dialogues, choose the fusion
+weights on a validation split OF THOSE PAST DIALOGUES, then score held-out dialogues once.
+
+    python benchmarks/redial_tune.py --db .xmr --table movies [--holdout 0.2] [--val 0.25]
+
+Splits are by dialogue id (stable hashes): ``holdout`` of the dialogues are scored and never
+learned from; of the rest, ``val`` choose the weights (graph fitted on the remainder), and the
+final graph is fitted on all non-held-out dialogues. Gold recommendations are used only to score.
+Writes benchmarks/results/redial_tune.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from pathlib import Path
+
+from _common import machine
+
+from xmr_agent.agent.fuse import Ranked, fuse
+from xmr_agent.agent.pipeline import Agent
+from xmr_agent.eval.datasets import cases, in_holdout, locate, redial_sessions
+from xmr_agent.eval.metrics import mean_metrics, ranking_metrics
+from xmr_agent.recommend.graph import ItemGraph
+from xmr_agent.store import Catalog
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GRAPH = (0.0, 0.5, 1.0, 2.0, 4.0)
+POPULAR = (0.0, 0.25, 0.5, 1.0)
+TEXT = (0.5, 1.0)
+KS = (1, 10, 50)
+
+
+def collect(agent: Agent, selected: list) -> list[tuple[object, list[Ranked]]]:
+    rows = []
+    for case in selected:
+        query = agent.rewriter.rewrite(case.query, k=50, exclude_ids=sorted(case.exclude))
+        query = query.model_copy(update={"seed_ids": case.seeds})
+        rows.append((case, agent.candidates(query)[2]))
+    return rows
+
+
+def score(rows: list, weights: dict[str, float]) -> dict[str, float]:
+    metrics = []
+    for case, lists in rows:
+        weighted = [Ranked(r.source, r.weight * weights.get(_kind(r.source), 1.0), r.hits) for r in lists]
+        ranked = [h.id for h in fuse(weighted, k=50 + len(case.exclude)) if h.id not in case.exclude][:50]
+        fresh = case.relevant - case.exclude
+        if fresh:
+            metrics.append(ranking_metrics(ranked, fresh, KS))
+    return mean_metrics(metrics)
+
+
+def _kind(source: str) -> str:
+    return source if source in ("graph", "popular") else "text"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data/redial/valid.jsonl"))
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--table", default="movies")
+    parser.add_argument("--holdout", type=float, default=0.2)
+    parser.add_argument("--val", type=float, default=0.25)
+    args = parser.parse_args()
+    found = locate(args.data)
+    catalog = Catalog.open(args.db, args.table)
+    every = cases(found)
+    test = [c for c in every if in_holdout(c.group, args.holdout)]
+    history = [c for c in every if not in_holdout(c.group, args.holdout)]
+    val = [c for c in history if in_holdout(c.group + ":val", args.val)]
+    skip_val = {c.group for c in test} | {c.group for c in val}
+    start = time.perf_counter()
+    agent = Agent(catalog, hard_categories=False, popularity_weight=1.0,
+                  graph=ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip=skip_val)))
+    rows = collect(agent, val)
+    grid = []
+    for g, p, t in itertools.product(GRAPH, POPULAR, TEXT):
+        m = score(rows, {"graph": g, "popular": p, "text": t})
+        grid.append({"graph": g, "popular": p, "text": t, **m})
+    best = max(grid, key=lambda r: r["recall@10"] + r["recall@50"])
+    agent.graph = ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip={c.group for c in test}))
+    test_rows = collect(agent, test)
+    chosen = {k: best[k] for k in ("graph", "popular", "text")}
+    results = {
+        "machine": machine(), "data": args.data, "holdout": args.holdout, "val": args.val,
+        "val_cases": len(val), "test_cases": len(test), "chosen_weights": chosen,
+        "test": {"content only": score(test_rows, {"graph": 0, "popular": 0, "text": 1}),
+                 "popularity only": score(test_rows, {"graph": 0, "popular": 1, "text": 0}),
+                 "graph only": score(test_rows, {"graph": 1, "popular": 0, "text": 0}),
+                 "graph + popularity": score(test_rows, {**chosen, "text": 0}),
+                 "chosen (content + graph + popularity)": score(test_rows, chosen)},
+        "grid_on_val": grid, "seconds": round(time.perf_counter() - start, 1),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "redial_tune.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps({k: v for k, v in results.items() if k != "grid_on_val"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

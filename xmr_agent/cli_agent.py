@@ -1,0 +1,198 @@
+"""The agent's commands: ``xmr ask`` (one request), ``xmr chat`` (a conversation that remembers)
+and ``xmr recommend`` (more for a user, from their interactions). Imports stay inside the
+commands so ``xmr --help`` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
+
+@click.command()
+@click.argument("request", required=False, default="")
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A photo to find items like.")
+@click.option("--audio", type=click.Path(exists=True, dir_okay=False),
+              help="A spoken request (transcribed with Whisper and added to the words).")
+@click.option("--whisper", default="tiny.en", show_default=True, help="Whisper model for --audio.")
+@LLM_OPTION
+@click.option("--rerank", default="none", show_default=True, help="none, mmr[:LAMBDA], llm, cross-encoder[:MODEL].")
+@click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
+@click.option("--prompts", "prompts_path", type=click.Path(exists=True),
+              help="YAML file or folder overriding packaged prompts per key.")
+@click.option("-k", "--top-k", "k", type=click.IntRange(1, 200), help="How many (default: from the request, else 10).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer (query, recommendations, evidence) as JSON.")
+@click.option("--trace", is_flag=True, help="Show each step: rewritten query, searches, fusion, rerank, timings.")
+def ask(request: str, db: str, table: str, image: str | None, audio: str | None, whisper: str, llm_spec: str,
+        rerank: str, fusion: str, prompts_path: str | None, k: int | None, as_json: bool, trace: bool) -> None:
+    """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.llm import get_llm
+    from xmr_agent.prompts import Prompts
+    from xmr_agent.store import Catalog
+
+    if not request.strip() and not image and not audio:
+        raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
+    transcriber = None
+    if audio:
+        from xmr_whisper import FasterWhisperTranscriber
+
+        model = FasterWhisperTranscriber(whisper)
+        transcriber = lambda path: model.transcribe(path).text  # noqa: E731
+    agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
+                  prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber)
+    answer = agent.ask(request, image=image, audio=audio, k=k)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    _print_answer(answer, trace)
+
+
+def _print_answer(answer: Any, trace: bool, console: Any = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from xmr_agent.agent.pipeline import describe_query
+
+    console = console or Console()
+    console.print(f"[bold]query[/bold]: {describe_query(answer.query)}", markup=True, highlight=False)
+    if answer.where:
+        console.print(f"[bold]where[/bold]: {answer.where}", highlight=False)
+    if trace:
+        for entry in answer.trace:
+            shown = {k: v for k, v in entry.items() if k not in ("step", "seconds")}
+            console.print(f"[cyan]{entry['step']}[/cyan] {entry['seconds'] * 1000:.0f} ms "
+                          f"{json.dumps(shown, ensure_ascii=False, default=str)}", highlight=False)
+    for entry in answer.trace:
+        if entry.get("step") == "relax":
+            console.print(f"[yellow]{entry['reason']}[/yellow] (dropped: {', '.join(entry['dropped'])})")
+    if not answer.recommendations:
+        console.print("no items match: try fewer conditions")
+        return
+    out = Table("#", "score", "id", "title", "why")
+    for rec in answer.recommendations:
+        out.add_row(str(rec.rank), f"{rec.score:.3f}", rec.id, str(rec.item.get("title") or ""), rec.explanation)
+    console.print(out)
+
+
+@click.command()
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--session", "session_id", help="Resume (or start) this session; a new id when omitted.")
+@click.option("--sessions", "sessions_dir", help="Folder of saved sessions (default: DB/.sessions).")
+@LLM_OPTION
+@click.option("--user", help="Blend this user's profile (from --interactions) into every turn.")
+@click.option("--interactions", type=click.Path(exists=True, dir_okay=False), help="Interaction log (JSONL).")
+@click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--json", "as_json", is_flag=True, help="One JSON answer per line (for scripts).")
+def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str, user: str | None,
+         interactions: str | None, k: int, as_json: bool) -> None:
+    """Talk with the recommender. Lines are messages; /like N, /dislike N, /image PATH,
+    /audio PATH (attach to the next message), /state, /quit. Reads stdin when it is not a terminal."""
+    from rich.console import Console
+
+    session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, interactions, k)
+    console = Console()
+    if not as_json:
+        console.print(f"session [bold]{session.state.id}[/bold] on table {table!r} "
+                      f"({len(session.state.turns) // 2} earlier turns); /quit to leave", highlight=False)
+    pending: list[str] = []
+    for line in _lines(console):
+        message = line.strip()
+        if not message:
+            continue
+        if message.startswith("/"):
+            if _command(session, message, pending, console) == "quit":
+                break
+            continue
+        answer = session.send(message, attachments=pending)
+        pending = []
+        if as_json:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+        else:
+            _print_answer(answer, trace=False, console=console)
+
+
+@click.command()
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--user", required=True, help="The user to recommend for.")
+@click.option("--interactions", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Interaction log, JSONL: {user, item, rating | like, time}.")
+@click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--json", "as_json", is_flag=True)
+def recommend(db: str, table: str, user: str, interactions: str, k: int, as_json: bool) -> None:
+    """More for this user, with no query: their profile (liked items' vectors per modality, by
+    rating and recency) and items liked together by others; popular items for a new user."""
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.recommend.profile import read_interactions, recommend_for_user
+    from xmr_agent.store import Catalog
+
+    events, bad = read_interactions(interactions)
+    for record in bad:
+        click.secho(f"skipped {record}", fg="yellow", err=True)
+    answer = recommend_for_user(Agent(Catalog.open(db, table)), events, user, k=k)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_answer(answer, trace=False)
+
+
+def _open_session(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str,
+                  user: str | None, interactions: str | None, k: int) -> Any:
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.agent.session import Session, SessionStore
+    from xmr_agent.llm import get_llm
+    from xmr_agent.store import Catalog
+
+    if bool(user) != bool(interactions):
+        raise click.UsageError("--user and --interactions go together")
+    folder = sessions_dir or (str(Path(db) / ".sessions") if "://" not in db else ".xmr-sessions")
+    profile = None
+    if user and interactions:
+        from xmr_agent.recommend.profile import profile_query, read_interactions
+
+        profile = profile_query(read_interactions(interactions)[0], user)
+    agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec))
+    return Session.open(agent, session_id, store=SessionStore(folder), k=k, profile=profile)
+
+
+def _lines(console: Any) -> Any:
+    if not sys.stdin.isatty():
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield console.input("[bold green]you>[/bold green] ")
+        except (EOFError, KeyboardInterrupt):
+            return
+
+
+def _command(session: Any, message: str, pending: list[str], console: Any) -> str | None:
+    name, _, arg = message.partition(" ")
+    if name in ("/quit", "/exit"):
+        return "quit"
+    if name in ("/like", "/dislike"):
+        last = session.state.last
+        if not arg.strip().isdigit() or not 1 <= int(arg) <= len(last):
+            console.print(f"{name} N: N is a number shown in the last list (1–{len(last)})")
+            return None
+        session.feedback(last[int(arg) - 1], liked=name == "/like")
+        console.print(f"{name[1:]}d {last[int(arg) - 1]}")
+    elif name in ("/image", "/audio"):
+        if not Path(arg.strip()).is_file():
+            console.print(f"no file {arg.strip()!r}")
+            return None
+        pending.append(arg.strip())
+        console.print(f"attached {arg.strip()} to your next message")
+    elif name == "/state":
+        console.print_json(session.state.model_dump_json(exclude={"turns"}))
+    else:
+        console.print("commands: /like N, /dislike N, /image PATH, /audio PATH, /state, /quit")
+    return None
