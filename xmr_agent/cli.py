@@ -255,8 +255,9 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 def _register() -> None:
     from xmr_agent.cli_agent import ask, chat, recommend
+    from xmr_agent.cli_serve import mcp_command, serve
 
-    for command in (ask, chat, recommend):
+    for command in (ask, chat, recommend, serve, mcp_command):
         main.add_command(command)
 
 

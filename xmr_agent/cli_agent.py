@@ -27,10 +27,13 @@ from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
 @click.option("--prompts", "prompts_path", type=click.Path(exists=True),
               help="YAML file or folder overriding packaged prompts per key.")
 @click.option("-k", "--top-k", "k", type=click.IntRange(1, 200), help="How many (default: from the request, else 10).")
+@click.option("--llm-explains", default=3, show_default=True, type=click.IntRange(0, 50),
+              help="With --llm, how many top results get LLM-worded explanations (others: templates).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer (query, recommendations, evidence) as JSON.")
 @click.option("--trace", is_flag=True, help="Show each step: rewritten query, searches, fusion, rerank, timings.")
 def ask(request: str, db: str, table: str, image: str | None, audio: str | None, whisper: str, llm_spec: str,
-        rerank: str, fusion: str, prompts_path: str | None, k: int | None, as_json: bool, trace: bool) -> None:
+        rerank: str, fusion: str, prompts_path: str | None, k: int | None, llm_explains: int, as_json: bool,
+        trace: bool) -> None:
     """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.llm import get_llm
@@ -46,7 +49,8 @@ def ask(request: str, db: str, table: str, image: str | None, audio: str | None,
         model = FasterWhisperTranscriber(whisper)
         transcriber = lambda path: model.transcribe(path).text  # noqa: E731
     agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
-                  prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber)
+                  prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber,
+                  llm_explains=llm_explains)
     answer = agent.ask(request, image=image, audio=audio, k=k)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))

@@ -191,6 +191,15 @@ def grounded(text: str, evidence: Evidence, *, others: Sequence[Evidence] = (), 
     return True, ""
 
 
+def _for_prompt(evidence: Evidence) -> dict[str, Any]:
+    """The evidence an LLM needs to word a sentence, without scores and empty fields."""
+    shown: dict[str, Any] = {"id": evidence.id, "title": evidence.title,
+                             "matched": sorted({f"{m.field}: {m.query}" if m.query else m.field for m in evidence.matches}),
+                             "tags": list(evidence.tags), "snippet": evidence.snippet, "filters": list(evidence.filters),
+                             "facts": evidence.facts, "transcript": evidence.transcript}
+    return {k: v for k, v in shown.items() if v}
+
+
 def llm_narratives(llm: Any, prompts: Any, request: str, evidence: Sequence[Evidence], fallback: Sequence[str],
                    vocabulary: Iterable[str]) -> tuple[list[str], list[str]]:
     """One sentence per item from the LLM, each kept only if :func:`grounded`; otherwise the
@@ -207,7 +216,7 @@ def llm_narratives(llm: Any, prompts: Any, request: str, evidence: Sequence[Evid
     class _Lines(BaseModel):
         explanations: list[_Line] = Field(default_factory=list)
 
-    shown = json.dumps([e.to_dict() for e in evidence], ensure_ascii=False, default=str, indent=1)
+    shown = json.dumps([_for_prompt(e) for e in evidence], ensure_ascii=False, default=str)
     messages = prompts.render("explain", request=request, evidence=shown)
     try:
         reply = complete_json(llm, messages, _Lines, max_tokens=80 * len(evidence) + 60)

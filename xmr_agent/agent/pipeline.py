@@ -84,9 +84,11 @@ class Agent:
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: Transcriber | None = None, hard_categories: bool = True,
-                 graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0) -> None:
+                 graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
+                 llm_explains: int = 5) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
+        self.llm_explains = llm_explains
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
@@ -222,10 +224,12 @@ class Agent:
             return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence))]
         evidence = [build_evidence(h, query, routes) for h in ranked]
         words = [template_narrative(e) for e in evidence]
-        if self.llm is not None and evidence:
-            words, rejected = self._narratives(text, evidence, words)
+        head = min(self.llm_explains, len(evidence)) if self.llm is not None else 0
+        if head:
+            worded, rejected = self._narratives(text, evidence[:head], words[:head])
+            words[:head] = worded
             note(llm_rejected=rejected)
-        note(explained=len(evidence), by="llm" if self.llm else "template")
+        note(explained=len(evidence), by_llm=head)
         return [Recommendation(i + 1, h.id, h.score, h.item, e, w)
                 for i, (h, e, w) in enumerate(zip(ranked, evidence, words, strict=True))]
 

@@ -73,6 +73,7 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets) -> CrossModa
         if _key(candidate, facets) in taken:
             continue
         try:
+            _free_text_check(candidate, facets)
             compile_one(candidate, facets)
         except FilterRejected as e:
             notes.append(f"LLM filter {candidate} rejected: {e}")
@@ -83,6 +84,14 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets) -> CrossModa
     avoid = tuple(dict.fromkeys([*base.avoid, *(a.strip().lower() for a in reply.avoid if a.strip())]))
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes)})
+
+
+def _free_text_check(flt: Filter, facets: Facets) -> None:
+    """An LLM's condition on a free-text column (a plot, a description) is nearly always a
+    misreading ("plot != 'nothing scary'"): those words belong to the search, not to a filter."""
+    facet = facets.get(flt.column)
+    if facet is not None and facet.kind == "string" and not facet.categorical:
+        raise FilterRejected(f"{flt.column} is free text: its words are searched, not filtered")
 
 
 def _key(flt: Filter, facets: Facets) -> tuple[str, ...]:

@@ -1,0 +1,72 @@
+"""``xmr serve`` (the HTTP API) and ``xmr mcp`` (an MCP server). Frameworks are imported inside
+the commands, so ``xmr --help`` stays fast."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
+from xmr_agent.errors import XmrError
+
+API_KEY_OPTION = click.option("--api-key", envvar="XMR_API_KEY", help="Require this key (X-API-Key or "
+                              "Authorization: Bearer); needed to listen beyond 127.0.0.1 (env XMR_API_KEY).")
+INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True, dir_okay=False),
+                                   help="Interaction log (JSONL) so `recommend` can take a user id.")
+
+
+@click.command()
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@API_KEY_OPTION
+@LLM_OPTION
+@click.option("--rerank", default="none", show_default=True, help="none, mmr[:LAMBDA], llm, cross-encoder[:MODEL].")
+@click.option("--max-body-mb", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Largest request body (413 above it).")
+@INTERACTIONS_OPTION
+def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
+          max_body_mb: float, interactions: str | None) -> None:
+    """Serve the catalogue over HTTP: /search, /ask, /chat/{session}, /items; docs at /docs."""
+    try:
+        import uvicorn
+
+        from xmr_agent.server.app import create_app
+    except ImportError as e:
+        raise click.ClickException(f"{e}. Install the extra: pip install 'xmr-agent[serve]'") from e
+    from xmr_agent.llm import get_llm
+    from xmr_agent.server.auth import check_bind
+
+    check_bind(host, api_key)
+    app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
+                     max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions)
+    click.echo(f"serving table {table!r} of {db} on http://{host}:{port} (docs: /docs)"
+               f"{'' if api_key else '; no API key: local use only'}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.command("mcp")
+@DB_OPTION
+@TABLE_OPTION
+@click.option("--transport", type=click.Choice(["stdio", "http"]), default="stdio", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface for --transport http.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port for --transport http (endpoint /mcp).")
+@API_KEY_OPTION
+@LLM_OPTION
+@INTERACTIONS_OPTION
+def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_key: str | None, llm_spec: str,
+                interactions: str | None) -> None:
+    """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item."""
+    try:
+        from xmr_agent.integrations.mcp import run_server
+    except ImportError as e:
+        raise click.ClickException(f"{e}") from e
+    try:
+        run_server(db, table, transport=transport, host=host, port=port, api_key=api_key, llm=llm_spec,
+                   interactions=interactions)
+    except XmrError as e:  # also when run as `python -m xmr_agent.integrations.mcp`, outside the xmr group
+        click.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(1)

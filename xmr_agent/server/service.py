@@ -1,0 +1,143 @@
+"""What the HTTP API serves, built once per process: the catalogue, the agent, sessions, ingest.
+
+Every method is plain blocking code, safe to call from the server's worker threads: searches
+share one :class:`~xmr_agent.integrations.XmrTools`; a conversation's turns are serialised per
+session id; adding items is serialised and then swaps in a freshly opened catalogue and agent
+(new rows, new facet values) while requests in flight finish on the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from xmr_agent.errors import ConfigError, StoreError
+from xmr_agent.integrations import XmrTools, media_folder, media_suffix
+from xmr_agent.records import MEDIA_FIELDS, URL
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Service:
+    """One catalogue table served over HTTP (see :func:`xmr_agent.server.app.create_app`)."""
+
+    def __init__(self, db: str | Path, table: str, *, llm: Any = None, reranker: str | None = None,
+                 sessions: str | Path | None = None, interactions: str | Path | None = None,
+                 transcriber: Any = None) -> None:
+        self.db, self.table = Path(db), table
+        self.media = media_folder(db)
+        self.uploads = self.media / "uploads"
+        from xmr_agent.agent.session import SessionStore
+
+        self.sessions = SessionStore(sessions or self.db / ".sessions")
+        self._llm, self._reranker, self._interactions, self._transcriber = llm, reranker, interactions, transcriber
+        self._write = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self.tools = self._load()
+
+    def _load(self) -> XmrTools:
+        from xmr_agent.agent.pipeline import Agent
+        from xmr_agent.store import Catalog
+
+        catalog = Catalog.open(self.db, self.table)
+        for column in catalog.vectors:
+            catalog.encoder(column)  # load every encoder now, not in the first request's thread
+        agent = Agent(catalog, llm=self._llm, reranker=self._reranker, transcriber=self._transcriber)
+        return XmrTools(agent, interactions=self._interactions, media_roots=[self.media])
+
+    # -- conversations -----------------------------------------------------------------------
+    def chat(self, session_id: str, message: str, *, attachments: Sequence[str] = (), like: Sequence[str] = (),
+             dislike: Sequence[str] = (), k: int = 5) -> tuple[Any, Any]:
+        """One turn of ``session_id`` (created if new): feedback first, then the message.
+        Returns (answer or ``None`` for feedback only, state)."""
+        from xmr_agent.agent.session import Session
+
+        with self._lock_for(session_id):
+            session = Session.open(self.tools.agent, session_id, store=self.sessions, k=k)
+            for item in like:
+                session.feedback(item, liked=True)
+            for item in dislike:
+                session.feedback(item, liked=False)
+            if not message.strip() and not attachments:
+                if not like and not dislike:
+                    raise ConfigError("the message is empty: say what you are looking for, attach a file, or send "
+                                      "like/dislike ids")
+                return None, session.state
+            return session.send(message, attachments=attachments), session.state
+
+    def state(self, session_id: str) -> Any:
+        state = self.sessions.load(session_id)
+        if state is None:
+            raise StoreError(f"no session {session_id!r}: POST a message to /chat/{session_id} to start it")
+        return state
+
+    def _lock_for(self, session_id: str) -> threading.Lock:
+        self.sessions.path(session_id)  # checks the id before it names a file
+        with self._locks_guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    # -- media -------------------------------------------------------------------------------
+    def keep(self, value: str | None, kind: str) -> str | None:
+        """A path (inside the media folder) or base64 → a file kept under ``uploads/``."""
+        return self.tools.media_path(value, kind, self.uploads) if value else None
+
+    def save_upload(self, data: bytes, filename: str, kind: str = "") -> Path:
+        """Store an uploaded file under ``uploads/`` by content, keeping its (cleaned) name; a name
+        without a suffix gets one from the content (``kind``: image or audio, the fallback)."""
+        import hashlib
+
+        if not data:
+            raise ConfigError(f"uploaded file {filename!r} is empty")
+        name = _SAFE_NAME.sub("_", Path(filename or "upload").name).strip("._") or "upload"
+        if not Path(name).suffix and kind:
+            name += media_suffix(data, kind)
+        path = self.uploads / f"{hashlib.sha256(data).hexdigest()[:16]}-{name}"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_bytes(data)
+        return path
+
+    # -- adding items ------------------------------------------------------------------------
+    def add_items(self, items: Sequence[Mapping[str, Any]], files: Mapping[str, bytes] | None = None) -> dict[str, Any]:
+        """Ingest ``items`` with the table's own encoders; ``files`` (name → bytes) are stored
+        under the media folder and replace the items' references to those names."""
+        from xmr_agent.ingestion import ingest
+
+        if not items:
+            raise ConfigError("no items given: send a JSON list of objects with at least an id and a title or text")
+        with self._write:
+            stored = {name: self.save_upload(data, name) for name, data in (files or {}).items()}
+            rows = [self._with_media(dict(item), stored) for item in items]
+            catalog = self.tools.catalog
+            vectors = {spec.field: catalog.encoder(spec.column) for spec in catalog.vectors.values()}
+            self.media.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=self.media, delete=False,
+                                             encoding="utf-8") as f:
+                f.writelines(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in rows)
+            try:
+                report = ingest(f.name, self.db, self.table, vectors=vectors, progress=False)
+            finally:
+                Path(f.name).unlink(missing_ok=True)
+            self.tools = self._load()
+        return {**report.to_dict(), "stored": {name: str(p) for name, p in stored.items()}}
+
+    def _with_media(self, item: dict[str, Any], stored: Mapping[str, Path]) -> dict[str, Any]:
+        for field in MEDIA_FIELDS:
+            value = item.get(field)
+            if not isinstance(value, str) or not value:
+                continue
+            if value in stored:
+                item[field] = str(stored[value])
+            elif not URL.match(value):
+                path = (self.media / value).resolve()
+                if not path.is_relative_to(self.media.resolve()):
+                    raise ConfigError(f"item {item.get('id')!r}: {field} {value!r} is not an uploaded file, a URL "
+                                      "or a file in the media folder; upload it with the items (multipart)")
+                item[field] = str(path)
+        return item
