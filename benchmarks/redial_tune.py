@@ -28,8 +28,9 @@ from xmr_agent.store import Catalog
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GRAPH = (0.0, 0.5, 1.0, 2.0, 4.0)
-POPULAR = (0.0, 0.25, 0.5, 1.0)
-TEXT = (0.5, 1.0)
+POPULAR = (0.0, 0.5, 1.0, 2.0, 4.0)
+TEXT = (0.25, 0.5, 1.0)
+LIKE = (0.0, 0.5, 1.0, 2.0)
 KS = (1, 10, 50)
 
 
@@ -54,6 +55,8 @@ def score(rows: list, weights: dict[str, float]) -> dict[str, float]:
 
 
 def _kind(source: str) -> str:
+    if source.startswith("like:"):
+        return "like"
     return source if source in ("graph", "popular") else "text"
 
 
@@ -73,24 +76,25 @@ def main() -> None:
     val = [c for c in history if in_holdout(c.group + ":val", args.val)]
     skip_val = {c.group for c in test} | {c.group for c in val}
     start = time.perf_counter()
-    agent = Agent(catalog, hard_categories=False, popularity_weight=1.0,
+    agent = Agent(catalog, hard_categories=False, popularity_weight=1.0, seed_weight=1.0,
                   graph=ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip=skip_val)))
     rows = collect(agent, val)
     grid = []
-    for g, p, t in itertools.product(GRAPH, POPULAR, TEXT):
-        m = score(rows, {"graph": g, "popular": p, "text": t})
-        grid.append({"graph": g, "popular": p, "text": t, **m})
+    for g, p, t, like in itertools.product(GRAPH, POPULAR, TEXT, LIKE):
+        m = score(rows, {"graph": g, "popular": p, "text": t, "like": like})
+        grid.append({"graph": g, "popular": p, "text": t, "like": like, **m})
     best = max(grid, key=lambda r: r["recall@10"] + r["recall@50"])
     agent.graph = ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip={c.group for c in test}))
     test_rows = collect(agent, test)
-    chosen = {k: best[k] for k in ("graph", "popular", "text")}
+    chosen = {k: best[k] for k in ("graph", "popular", "text", "like")}
     results = {
         "machine": machine(), "data": args.data, "holdout": args.holdout, "val": args.val,
         "val_cases": len(val), "test_cases": len(test), "chosen_weights": chosen,
-        "test": {"content only": score(test_rows, {"graph": 0, "popular": 0, "text": 1}),
-                 "popularity only": score(test_rows, {"graph": 0, "popular": 1, "text": 0}),
-                 "graph only": score(test_rows, {"graph": 1, "popular": 0, "text": 0}),
-                 "graph + popularity": score(test_rows, {**chosen, "text": 0}),
+        "test": {"content only (dialogue words)": score(test_rows, {"graph": 0, "popular": 0, "text": 1, "like": 0}),
+                 "like the mentioned items": score(test_rows, {"graph": 0, "popular": 0, "text": 0, "like": 1}),
+                 "popularity only": score(test_rows, {"graph": 0, "popular": 1, "text": 0, "like": 0}),
+                 "graph only": score(test_rows, {"graph": 1, "popular": 0, "text": 0, "like": 0}),
+                 "graph + popularity": score(test_rows, {**chosen, "text": 0, "like": 0}),
                  "chosen (content + graph + popularity)": score(test_rows, chosen)},
         "grid_on_val": grid, "seconds": round(time.perf_counter() - start, 1),
     }

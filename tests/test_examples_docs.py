@@ -63,3 +63,16 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert re.search(r"^make test\b", readme, re.MULTILINE)
     assert re.search(r"^make test$", ci, re.MULTILINE)
     assert re.search(r"^make demo\b", readme, re.MULTILINE)
+
+
+def test_readme_agent_snippet_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## The agent: ask, chat, recommend", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    setup = ("import xmr_agent\n"
+             "xmr_agent.ingest('" + str(EXAMPLES / "demo" / "catalog.jsonl") + "', '.xmr-demo', 'demo', "
+             "vectors={'text': 'xmr_agent.testing:FakeEncoder'})\n")
+    out = run([sys.executable, "-c", setup + snippet], cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "(price < 1.0)" in out.stdout and "Moonlit Harbour" in out.stdout
+    assert (tmp_path / ".xmr-demo" / ".sessions" / "alice.json").is_file()

@@ -26,7 +26,7 @@ from xmr_agent.progress import progress_bar
 from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
 from xmr_agent.schema import arrow_rows
 from xmr_agent.store import DEFAULT_ANN_THRESHOLD, Catalog, VectorSpec
-from xmr_agent.tagging import TAGS_COLUMN, Tagger
+from xmr_agent.tagging import TAGS_COLUMN, TAGS_K, Tagger
 from xmr_agent.types import BadRecord, IngestReport
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
@@ -65,6 +65,7 @@ def ingest(
     batch_size: int = 256,
     ann_threshold: int = DEFAULT_ANN_THRESHOLD,
     tags: str | Encoder | None = None,
+    tags_k: int = TAGS_K,
     progress: bool = False,
 ) -> IngestReport:
     """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
@@ -72,7 +73,8 @@ def ingest(
     ``vectors`` maps an item field (``"text"`` = title + text, or any other field) to the
     encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
     ``tags`` names an image classifier (e.g. ``"efficientnet-lite0"``) whose top labels for
-    each item's image are stored as ``image_tags`` and embedded with the item's text.
+    each item's image are stored as ``image_tags`` and embedded with the item's text; ``tags_k``
+    says how many labels.
     """
     source = Path(source)
     fields = fields or FieldMap()
@@ -81,7 +83,7 @@ def ingest(
     catalog = Catalog.open_or_new(db, table, specs)
     for spec in specs:
         catalog.use_encoder(spec.column, encoders[spec.field])
-    tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders))
+    tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
     run = _Run(catalog, str(source), new_table=catalog.table is None, tagger=tagger)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent

@@ -14,6 +14,8 @@ import numpy as np
 from xmr_agent.errors import ConfigError, InputError
 
 TAGS_COLUMN = "image_tags"
+#: Labels kept per image by default (each also needs a probability of at least ``min_score``).
+TAGS_K = 5
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Tagger:
     """Tags images with ``encoder.encode_and_tag`` (labels and the image vectors from one pass)."""
 
     encoder: Any
-    k: int = 5
+    k: int = TAGS_K
     min_score: float = 0.05
 
     def __post_init__(self) -> None:

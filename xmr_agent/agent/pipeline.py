@@ -22,7 +22,7 @@ import numpy as np
 from xmr_agent.agent.explain import Evidence, build_evidence, grounded, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
-from xmr_agent.agent.query import CrossModalQuery, Filter
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -34,6 +34,10 @@ from xmr_agent.types import Hit
 
 #: Candidates fetched per search before fusion and reranking.
 CANDIDATES = 50
+#: Seeds (latest first) whose stored vectors join the query when ``seed_weight`` > 0, and the
+#: factor by which each older one counts less.
+SEED_ITEMS = 5
+SEED_DECAY = 0.7
 #: Excluded ids up to this many go into the ``where`` clause; more are dropped after the search.
 MAX_EXCLUDE_IN_WHERE = 500
 
@@ -85,10 +89,10 @@ class Agent:
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: Transcriber | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
-                 llm_explains: int = 5) -> None:
+                 llm_explains: int = 5, seed_weight: float = 0.0) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
-        self.llm_explains = llm_explains
+        self.llm_explains, self.seed_weight = llm_explains, seed_weight
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
@@ -140,10 +144,17 @@ class Agent:
             where, rejected = compile_where(query.filters, self.facets)
             note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
         with run.step("route") as note:
-            routes = route(query, self.catalog)
+            routes = route(self._with_seeds(query), self.catalog)
             note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file or s.item for s in r.inputs],
                           "reason": r.reason} for r in routes])
         return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
+
+    def _with_seeds(self, query: CrossModalQuery) -> CrossModalQuery:
+        if not self.seed_weight or not query.seed_ids:
+            return query
+        latest = list(reversed(query.seed_ids))[:SEED_ITEMS]
+        seeds = [SubQuery(item=i, modality="item", weight=self.seed_weight * SEED_DECAY**age) for age, i in enumerate(latest)]
+        return query.model_copy(update={"queries": (*query.queries, *seeds)})
 
     # -- steps -------------------------------------------------------------------------------
     def _transcribe(self, audio: str) -> str:

@@ -44,7 +44,7 @@ class Route:
 
     @property
     def source(self) -> str:
-        kind = f"vector:{self.column}" if self.column else "fts"
+        kind = "fts" if not self.column else f"like:{self.column}" if self.modality == "item" else f"vector:{self.column}"
         return f"avoid:{kind}" if self.negative else kind
 
 
