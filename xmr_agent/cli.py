@@ -69,14 +69,18 @@ def encoders() -> None:
 @click.option("--tags", "tagger", metavar="ENCODER",
               help="Tag each item's image with this classifier (e.g. efficientnet-lite0); tags are stored "
                    "as image_tags and embedded with the text.")
+@click.option("--tags-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Labels kept per image.")
+@click.option("--transcribe", metavar="WHISPER",
+              help="Transcribe each item's audio (e.g. tiny.en, base, a CTranslate2 folder): the transcript, its "
+                   "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
-           text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, batch_size: int, ann_threshold: int, report: str | None,
-           progress: bool) -> None:
+           text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, tags_k: int, transcribe: str | None,
+           batch_size: int, ann_threshold: int, report: str | None, progress: bool) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
     Exit status 3 means some records were skipped (they are listed).
@@ -87,7 +91,8 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
-                        batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, progress=progress)
+                        batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
+                        transcribe=transcribe, progress=progress)
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
     for bad in result.bad:

@@ -27,6 +27,7 @@ from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records
 from xmr_agent.schema import arrow_rows
 from xmr_agent.store import DEFAULT_ANN_THRESHOLD, Catalog, VectorSpec
 from xmr_agent.tagging import TAGS_COLUMN, TAGS_K, Tagger
+from xmr_agent.transcribing import TRANSCRIPT_COLUMN, Transcription
 from xmr_agent.types import BadRecord, IngestReport
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
@@ -45,6 +46,7 @@ class _Run:
     source: str
     new_table: bool
     tagger: Tagger | None = None
+    transcription: Transcription | None = None
     seen: set[str] = field(default_factory=set)
     optimized_at: int = 0
     repeated: set[str] = field(default_factory=set)
@@ -66,6 +68,7 @@ def ingest(
     ann_threshold: int = DEFAULT_ANN_THRESHOLD,
     tags: str | Encoder | None = None,
     tags_k: int = TAGS_K,
+    transcribe: str | Any | None = None,
     progress: bool = False,
 ) -> IngestReport:
     """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
@@ -74,7 +77,8 @@ def ingest(
     encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
     ``tags`` names an image classifier (e.g. ``"efficientnet-lite0"``) whose top labels for
     each item's image are stored as ``image_tags`` and embedded with the item's text; ``tags_k``
-    says how many labels.
+    says how many labels. ``transcribe`` (a Whisper model such as ``"tiny.en"``, or a transcriber)
+    stores each item's audio transcript, segments and language, and embeds the transcript with the text.
     """
     source = Path(source)
     fields = fields or FieldMap()
@@ -84,7 +88,8 @@ def ingest(
     for spec in specs:
         catalog.use_encoder(spec.column, encoders[spec.field])
     tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
-    run = _Run(catalog, str(source), new_table=catalog.table is None, tagger=tagger)
+    transcription = None if transcribe is None else Transcription.of(transcribe)
+    run = _Run(catalog, str(source), new_table=catalog.table is None, tagger=tagger, transcription=transcription)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
     with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
@@ -129,7 +134,8 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
 def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     """Classify items as unchanged / metadata-only / to embed, then write the last two."""
     catalog = run.catalog
-    signature = run.tagger.signature() if run.tagger else ""
+    signature = (run.tagger.signature() if run.tagger else "") + (
+        run.transcription.signature() if run.transcription else "")
     hashes = {i: _hashes(item, catalog, signature) for i, (_, item) in items.items()}
     stored = {} if run.new_table else catalog.hashes(list(items))
     changed = [i for i in items if stored.get(i, ("", ""))[0] != hashes[i][0]]
@@ -138,6 +144,10 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     tagged: dict[str, np.ndarray] = {}
     if run.tagger is not None:
         tagged, failures = run.tagger.tag(rows)
+        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
+        rows = [r for r in rows if r["id"] not in failures]
+    if run.transcription is not None:
+        failures = run.transcription.transcribe(rows)
         run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
         rows = [r for r in rows if r["id"] not in failures]
     table, bad = arrow_rows(rows, catalog, types)
@@ -229,7 +239,7 @@ def _inputs_of(spec: VectorSpec, table: pa.Table) -> list[str]:
     """The columns :func:`embed_input` reads for ``spec``'s field."""
     if spec.field != "text":
         return [spec.field]
-    return [c for c in ("title", "text", TAGS_COLUMN) if c in table.column_names]
+    return [c for c in ("title", "text", TAGS_COLUMN, TRANSCRIPT_COLUMN) if c in table.column_names]
 
 
 def _shared(tagger: Encoder, encoders: Mapping[str, Encoder]) -> Encoder:
@@ -243,8 +253,9 @@ def embed_input(item: Mapping[str, Any], field_name: str) -> Any:
     """What an encoder sees for ``field_name``: for ``text``, the title and text together."""
     if field_name != "text":
         return item.get(field_name)
-    tags = item.get(TAGS_COLUMN)
-    parts = (item.get("title") or "", item.get("text") or "", f"image tags: {', '.join(tags)}" if tags else "")
+    tags, heard = item.get(TAGS_COLUMN), item.get(TRANSCRIPT_COLUMN)
+    parts = (item.get("title") or "", item.get("text") or "", f"image tags: {', '.join(tags)}" if tags else "",
+             f"transcript: {heard}" if heard else "")
     return ". ".join(p for p in parts if p)
 
 

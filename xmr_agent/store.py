@@ -191,7 +191,7 @@ class Catalog:
         if self.table is None:
             return []
         have = {column for ix in self.table.list_indices() for column in ix.columns}
-        wanted = [*TEXT_FIELDS, "id"]
+        wanted = [*self.fts_columns(), "id"]
         if self.table.count_rows() >= ann_threshold:
             wanted += list(self.vectors)
         return [c for c in wanted if c not in have]
@@ -269,10 +269,15 @@ class Catalog:
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
         return [self._hit(r, 1.0 - float(r.pop("_distance")), f"vector:{column}") for r in rows]
 
+    def fts_columns(self) -> list[str]:
+        """Columns with a full-text index: title, text, and transcripts where the table has them."""
+        names = self.schema().names if self.schema() is not None else []  # type: ignore[union-attr]
+        return [*TEXT_FIELDS, *(c for c in ("transcript",) if c in names)]
+
     def search_text(self, text: str, *, k: int = 10, where: str | None = None) -> list[Hit]:
-        """Full-text (BM25) search over title and text; scores are LanceDB's BM25 scores."""
+        """Full-text (BM25) search over title, text (and transcripts); scores are BM25 scores."""
         query = (
-            self._table().search(text, query_type="fts", fts_columns=list(TEXT_FIELDS))
+            self._table().search(text, query_type="fts", fts_columns=self.fts_columns())
             .limit(k).select([*self.columns(), "_score"])
         )
         try:
@@ -294,7 +299,7 @@ class Catalog:
 
         query = (
             self._table()
-            .search(query_type="hybrid", vector_column_name=column, fts_columns=list(TEXT_FIELDS))
+            .search(query_type="hybrid", vector_column_name=column, fts_columns=self.fts_columns())
             .vector(vector)
             .text(text)
             .distance_type("cosine")

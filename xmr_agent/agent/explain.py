@@ -121,6 +121,11 @@ def _snippet(text: Any, words: set[str]) -> str:
 
 
 def _segment(segments: Any, words: set[str]) -> dict[str, Any] | None:
+    if isinstance(segments, str):  # stored as JSON by ingest (xmr_agent.transcribing)
+        try:
+            segments = json.loads(segments)
+        except ValueError:
+            return None
     if not isinstance(segments, list) or not segments:
         return None
     scored = [(len(set(_stem_phrase(str(s.get("text", ""))).split()) & words), s)

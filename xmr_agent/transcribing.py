@@ -1,0 +1,60 @@
+"""Transcripts at ingest: each item's ``audio`` is transcribed (Whisper), and the words, their
+segment timestamps and the detected language are stored with the item.
+
+The transcript is embedded with the item's text and full-text indexed, so words reach what was
+said; the segments come back as evidence ("at 0:42–0:47: …") when a request matches them. A file
+that cannot be decoded (empty, not audio) makes its item a bad record with the reason; a long file
+costs bounded work (the transcriber's ``max_seconds``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from xmr_agent.errors import ConfigError
+
+TRANSCRIPT_COLUMN = "transcript"
+SEGMENTS_COLUMN = "transcript_segments"
+LANGUAGE_COLUMN = "transcript_language"
+
+
+@dataclass(frozen=True)
+class Transcription:
+    """Runs ``transcriber.transcribe_many`` over the rows that have audio."""
+
+    transcriber: Any
+
+    @classmethod
+    def of(cls, spec: str | Any) -> Transcription:
+        """From a Whisper model name / folder (faster-whisper) or a transcriber object."""
+        if isinstance(spec, str):
+            try:
+                from xmr_whisper import FasterWhisperTranscriber
+            except ImportError as e:  # pragma: no cover - the plugin ships in the wheel
+                raise ConfigError("transcripts need the Whisper plugin: pip install 'xmr-agent[audio]'") from e
+            spec = FasterWhisperTranscriber(spec)
+        if not callable(getattr(spec, "transcribe_many", None)):
+            raise ConfigError(f"{spec!r} cannot transcribe: it has no transcribe_many(paths) method")
+        return cls(spec)
+
+    def signature(self) -> str:
+        config = getattr(self.transcriber, "config", lambda: {})()
+        return f"{type(self.transcriber).__name__}:{json.dumps(config, sort_keys=True, default=str)}"
+
+    def transcribe(self, rows: list[dict[str, Any]]) -> dict[str, str]:
+        """Fill the transcript columns of rows with audio; returns ``{id: reason}`` for failures."""
+        todo = [r for r in rows if r.get("audio")]
+        failures: dict[str, str] = {}
+        for row, result in zip(todo, self.transcriber.transcribe_many([r["audio"] for r in todo]), strict=True):
+            reason = getattr(result, "reason", None)
+            if reason is not None:
+                failures[row["id"]] = f"audio: {reason}"
+                continue
+            row[TRANSCRIPT_COLUMN] = " ".join(str(result.text).split())
+            row[LANGUAGE_COLUMN] = result.language or ""
+            row[SEGMENTS_COLUMN] = json.dumps(
+                [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()} for s in result.segments],
+                ensure_ascii=False)
+        return failures
