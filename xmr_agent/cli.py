@@ -179,10 +179,12 @@ def info(db: str, table: str) -> None:
               help="Score only this fraction of dialogues (stable split by dialogue id); never learned from.")
 @click.option("--graph-weight", default=1.0, show_default=True, help="Weight of the item graph in the fusion.")
 @click.option("--popularity-weight", default=0.3, show_default=True, help="Weight of popularity (with --history).")
+@click.option("--seed-weight", default=0.0, show_default=True,
+              help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, progress: bool) -> None:
+          graph_weight: float, popularity_weight: float, seed_weight: float, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
 
@@ -194,11 +196,11 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     if use_agent or history:
         from xmr_agent.llm import get_llm
 
-        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion}
+        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion, "seed_weight": seed_weight}
         if history:
             agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight}
-    elif (llm_spec, rerank, fusion) != ("none", "none", "relative"):
-        raise click.UsageError("--llm, --rerank and --fusion apply to --agent")
+    elif (llm_spec, rerank, fusion, seed_weight) != ("none", "none", "relative", 0.0):
+        raise click.UsageError("--llm, --rerank, --fusion and --seed-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
                        history=history, holdout=holdout)
     for variant, metrics in results["metrics"].items():

@@ -27,8 +27,10 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
 @click.option("--max-body-mb", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Largest request body (413 above it).")
 @INTERACTIONS_OPTION
+@click.option("--torch-threads", default=1, show_default=True, type=click.IntRange(0),
+              help="Threads per query for torch encoders (requests already run in parallel); 0: torch's default.")
 def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
-          max_body_mb: float, interactions: str | None) -> None:
+          max_body_mb: float, interactions: str | None, torch_threads: int) -> None:
     """Serve the catalogue over HTTP: /search, /ask, /chat/{session}, /items; docs at /docs."""
     try:
         import uvicorn
@@ -41,10 +43,13 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
 
     check_bind(host, api_key)
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
-                     max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions)
+                     max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
+                     torch_threads=torch_threads or None)
     click.echo(f"serving table {table!r} of {db} on http://{host}:{port} (docs: /docs)"
                f"{'' if api_key else '; no API key: local use only'}", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # Keep idle connections longer than uvicorn's 5 s: under load a pooled client may reuse one just as
+    # the server closes it, which the client sees as a dropped connection.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 @click.command("mcp")

@@ -22,10 +22,10 @@ import hashlib
 import json
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from xmr_agent.store import Catalog
     from xmr_agent.types import Hit
 
-__all__ = ["AskArgs", "DescribeArgs", "MAX_MEDIA_BYTES", "RecommendArgs", "SearchArgs", "XmrTools",
-           "answer_card", "hit_card", "media_folder", "media_suffix", "to_json"]
+__all__ = ["MAX_MEDIA_BYTES", "AskArgs", "DescribeArgs", "RecommendArgs", "SearchArgs", "ToolSpec", "XmrTools",
+           "answer_card", "hit_card", "media_folder", "media_suffix", "to_json", "tool_specs"]
 
 #: Largest photo or sound accepted as base64 (decoded bytes).
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
@@ -125,6 +125,14 @@ class XmrTools:
 
                     self._agent = Agent(self.catalog)
         return self._agent
+
+    def warm_up(self) -> XmrTools:
+        """Load every encoder and its model now (one throwaway text query), not in the first call."""
+        for column in self.catalog.vectors:
+            encoder = self.catalog.encoder(column)
+            if "text" in encoder.modalities:
+                encoder.encode(["warm up"], modality="text", role="query")
+        return self
 
     # -- the tools ---------------------------------------------------------------------------
     def search(self, query: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
@@ -237,6 +245,43 @@ def media_folder(db: str | Path) -> Path:
     return db.with_name(f"{db.name}-media")
 
 
+class ToolSpec(NamedTuple):
+    """One tool as every framework needs it: a name, the argument model (its docstring is the
+    description), and ``run(**args) → (JSON text for the model, the full JSON-ready result)``."""
+
+    name: str
+    args: type[BaseModel]
+    run: Callable[..., tuple[str, Any]]
+
+
+def tool_specs(tools: XmrTools, *, describe: bool = True) -> list[ToolSpec]:
+    """``xmr_search``, ``xmr_ask``, ``xmr_recommend`` (and ``xmr_describe_item``) over ``tools``;
+    arguments are validated with their model, so adapters may pass them through untouched."""
+
+    def search(**args: Any) -> tuple[str, Any]:
+        hits = tools.search(**SearchArgs(**args).model_dump())
+        return to_json([hit_card(h) for h in hits]), [h.to_dict() for h in hits]
+
+    def ask(**args: Any) -> tuple[str, Any]:
+        a = AskArgs(**args)
+        answer = tools.ask(a.request, image=a.image, audio=a.audio, k=a.k, exclude_ids=a.exclude_ids,
+                           seed_ids=a.seed_ids)
+        return to_json(answer_card(answer)), answer.to_dict()
+
+    def recommend(**args: Any) -> tuple[str, Any]:
+        a = RecommendArgs(**args)
+        answer = tools.recommend(a.user, liked_ids=a.liked_ids, k=a.k)
+        return to_json(answer_card(answer)), answer.to_dict()
+
+    def describe_item(**args: Any) -> tuple[str, Any]:
+        item = tools.describe_item(DescribeArgs(**args).item_id)
+        return to_json(item), item
+
+    specs = [ToolSpec("xmr_search", SearchArgs, search), ToolSpec("xmr_ask", AskArgs, ask),
+             ToolSpec("xmr_recommend", RecommendArgs, recommend)]
+    return specs + [ToolSpec("xmr_describe_item", DescribeArgs, describe_item)] if describe else specs
+
+
 # -- output for language models -------------------------------------------------------------
 def hit_card(hit: Hit) -> dict[str, Any]:
     """A compact, JSON-ready view of a hit for a language model: id, score, title, a snippet,
@@ -249,7 +294,8 @@ def answer_card(answer: Answer) -> dict[str, Any]:
     recs = [{"rank": r.rank, "id": r.id, "score": round(float(r.score), 4), **_item_card(r.item),
              "why": r.explanation} for r in answer.recommendations]
     notes = [e["reason"] for e in answer.trace if e.get("step") == "relax"]
-    return {"request": answer.request, "where": answer.where, "recommendations": recs, **({"notes": notes} if notes else {})}
+    card = {"request": answer.request, "where": answer.where, "recommendations": recs}
+    return card | {"notes": notes} if notes else card
 
 
 def to_json(value: Any) -> str:
@@ -259,7 +305,8 @@ def to_json(value: Any) -> str:
 
 def _item_card(item: dict[str, Any]) -> dict[str, Any]:
     text = str(item.get("text") or "")
-    card: dict[str, Any] = {"title": item.get("title") or "", "text": text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")}
+    snippet = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
+    card: dict[str, Any] = {"title": item.get("title") or "", "text": snippet}
     for key, value in item.items():
         if key in ("id", "title", "text") or value is None or value == []:
             continue

@@ -15,23 +15,14 @@ correct itself) instead of ending the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from xmr_agent.errors import XmrError
-from xmr_agent.integrations import (
-    AskArgs,
-    DescribeArgs,
-    RecommendArgs,
-    SearchArgs,
-    XmrTools,
-    answer_card,
-    hit_card,
-    to_json,
-)
+from xmr_agent.integrations import ToolSpec, XmrTools, tool_specs
 
 try:
     from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -87,38 +78,16 @@ def make_tools(target: Any, *, interactions: Any = None, media_roots: Sequence[s
     """
     tools = target if isinstance(target, XmrTools) else XmrTools(target, interactions=interactions,
                                                                    media_roots=media_roots)
-
-    def search(**args: Any) -> tuple[str, list[dict[str, Any]]]:
-        hits = tools.search(**SearchArgs(**args).model_dump())
-        return to_json([hit_card(h) for h in hits]), [h.to_dict() for h in hits]
-
-    def ask(**args: Any) -> tuple[str, dict[str, Any]]:
-        a = AskArgs(**args)
-        answer = tools.ask(a.request, image=a.image, audio=a.audio, k=a.k, exclude_ids=a.exclude_ids,
-                           seed_ids=a.seed_ids)
-        return to_json(answer_card(answer)), answer.to_dict()
-
-    def recommend(**args: Any) -> tuple[str, dict[str, Any]]:
-        a = RecommendArgs(**args)
-        answer = tools.recommend(a.user, liked_ids=a.liked_ids, k=a.k)
-        return to_json(answer_card(answer)), answer.to_dict()
-
-    def describe_item(item_id: str) -> tuple[str, dict[str, Any]]:
-        item = tools.describe_item(item_id)
-        return to_json(item), item
-
-    made = [_tool(search, "xmr_search", SearchArgs), _tool(ask, "xmr_ask", AskArgs),
-            _tool(recommend, "xmr_recommend", RecommendArgs)]
-    return made + [_tool(describe_item, "xmr_describe_item", DescribeArgs)] if describe else made
+    return [_tool(spec) for spec in tool_specs(tools, describe=describe)]
 
 
-def _tool(fn: Callable[..., Any], name: str, schema: type[BaseModel]) -> StructuredTool:
-    def run(**args: Any) -> Any:
+def _tool(spec: ToolSpec) -> StructuredTool:
+    def run(**args: Any) -> tuple[str, Any]:
         try:
-            return fn(**args)
-        except XmrError as e:
+            return spec.run(**args)
+        except XmrError as e:  # handle_tool_error turns it into the tool's answer for the model
             raise ToolException(f"{type(e).__name__}: {e}") from e
 
-    return StructuredTool.from_function(func=run, name=name, description=(schema.__doc__ or "").strip(),
-                                        args_schema=schema, response_format="content_and_artifact",
+    return StructuredTool.from_function(func=run, name=spec.name, description=(spec.args.__doc__ or "").strip(),
+                                        args_schema=spec.args, response_format="content_and_artifact",
                                         handle_tool_error=True)

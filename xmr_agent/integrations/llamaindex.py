@@ -14,23 +14,12 @@ A ``QueryBundle`` with an ``image_path`` and no words searches by the photo.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from xmr_agent.errors import XmrError
-from xmr_agent.integrations import (
-    AskArgs,
-    DescribeArgs,
-    RecommendArgs,
-    SearchArgs,
-    XmrTools,
-    answer_card,
-    hit_card,
-    to_json,
-)
+from xmr_agent.integrations import ToolSpec, XmrTools, tool_specs
 
 try:
     from llama_index.core.callbacks import CallbackManager
@@ -93,44 +82,23 @@ def make_tools(target: Any, *, interactions: Any = None, media_roots: Sequence[s
     Each returns compact JSON for the LLM; ``ToolOutput.raw_output`` holds the full result."""
     tools = target if isinstance(target, XmrTools) else XmrTools(target, interactions=interactions,
                                                                    media_roots=media_roots)
-
-    def search(**args: Any) -> tuple[str, Any]:
-        hits = tools.search(**SearchArgs(**args).model_dump())
-        return to_json([hit_card(h) for h in hits]), [h.to_dict() for h in hits]
-
-    def ask(**args: Any) -> tuple[str, Any]:
-        a = AskArgs(**args)
-        answer = tools.ask(a.request, image=a.image, audio=a.audio, k=a.k, exclude_ids=a.exclude_ids,
-                           seed_ids=a.seed_ids)
-        return to_json(answer_card(answer)), answer.to_dict()
-
-    def recommend(**args: Any) -> tuple[str, Any]:
-        a = RecommendArgs(**args)
-        answer = tools.recommend(a.user, liked_ids=a.liked_ids, k=a.k)
-        return to_json(answer_card(answer)), answer.to_dict()
-
-    def describe_item(**args: Any) -> tuple[str, Any]:
-        item = tools.describe_item(DescribeArgs(**args).item_id)
-        return to_json(item), item
-
-    made = [_tool(search, "xmr_search", SearchArgs), _tool(ask, "xmr_ask", AskArgs),
-            _tool(recommend, "xmr_recommend", RecommendArgs)]
-    return made + [_tool(describe_item, "xmr_describe_item", DescribeArgs)] if describe else made
+    return [_tool(spec) for spec in tool_specs(tools, describe=describe)]
 
 
-def _tool(fn: Callable[..., tuple[str, Any]], name: str, schema: type[BaseModel]) -> FunctionTool:
-    description = (schema.__doc__ or "").strip()
+def _tool(spec: ToolSpec) -> FunctionTool:
+    description = (spec.args.__doc__ or "").strip()
 
     def run(**args: Any) -> tuple[str, Any, bool]:
         try:
-            content, raw = fn(**args)
+            content, raw = spec.run(**args)
         except XmrError as e:  # the model reads the reason and can try again
             return f"{type(e).__name__}: {e}", None, True
         return content, raw, False
 
     def output(result: tuple[str, Any, bool]) -> ToolOutput:
         content, raw, failed = result
-        return ToolOutput(content=content, tool_name=name, raw_input={}, raw_output=raw, is_error=failed)
+        return ToolOutput(content=content, tool_name=spec.name, raw_input={}, raw_output=raw, is_error=failed)
 
     run.__doc__ = description
-    return FunctionTool.from_defaults(fn=run, name=name, description=description, fn_schema=schema, callback=output)
+    return FunctionTool.from_defaults(fn=run, name=spec.name, description=description, fn_schema=spec.args,
+                                      callback=output)

@@ -102,7 +102,7 @@ def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: st
         check_bind(host, api_key)
     roots = None if transport == "stdio" else [media_folder(db)]
     agent = Agent(Catalog.open(db, table), llm=get_llm(llm))
-    tools = XmrTools(agent, interactions=interactions, media_roots=roots)
+    tools = XmrTools(agent, interactions=interactions, media_roots=roots).warm_up()
     server = build_server(tools)
     if transport == "stdio":
         server.run("stdio")

@@ -3,6 +3,7 @@
     GET  /health                 status, table, rows (no key needed)
     GET  /search?q=...&k=5       POST /search {query | image | audio, k, where, hybrid}
     POST /ask                    JSON {request, image, audio, k, ...} or multipart (request + image/audio files)
+    POST /recommend              {user | liked_ids, k}: more for a user (with --interactions) or like these items
     POST /chat/{session}         JSON {message, image, audio, like, dislike, k} or multipart; a new id starts a session
     GET  /chat/{session}         the session's state
     POST /items                  JSON [items] or multipart (items = JSON text, plus the media files)
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from xmr_agent.errors import ConfigError, InputError, LLMError, ModalityError, PluginError, StoreError, XmrError
-from xmr_agent.integrations import MAX_K, AskArgs, SearchArgs
+from xmr_agent.integrations import MAX_K, AskArgs, RecommendArgs, SearchArgs
 from xmr_agent.server.auth import MAX_BODY_BYTES, BodyLimitMiddleware, key_matches
 from xmr_agent.server.service import Service
 
@@ -61,12 +62,14 @@ class ChatBody(BaseModel):
 
 def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: Any = None, reranker: str | None = None,
                max_body_bytes: int = MAX_BODY_BYTES, sessions: str | Path | None = None,
-               interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None) -> FastAPI:
+               interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None,
+               torch_threads: int | None = 1) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
     ``reranker`` and ``transcriber`` (audio path → words; Whisper tiny.en when ``None``) go to the
-    :class:`~xmr_agent.agent.pipeline.Agent`; ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``)."""
+    :class:`~xmr_agent.agent.pipeline.Agent`; ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``).
+    ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone)."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
-                      transcriber=transcriber)
+                      transcriber=transcriber, torch_threads=torch_threads)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
                   dependencies=[Security(_key_check(api_key))])
     app.state.service = service
@@ -102,6 +105,10 @@ def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small h
     async def chat(session: str, request: Request) -> dict[str, Any]:
         body, files = await _read(request, ChatBody, lists=("like", "dislike"))
         return await run_in_threadpool(_chat, service, session, body, files)
+
+    @app.post("/recommend", tags=["agent"])
+    def recommend(body: RecommendArgs) -> dict[str, Any]:
+        return service.tools.recommend(body.user, liked_ids=body.liked_ids, k=body.k).to_dict()
 
     @app.get("/chat/{session}", tags=["agent"])
     def chat_state(session: str) -> dict[str, Any]:
@@ -161,7 +168,8 @@ async def _read_items(request: Request) -> tuple[list[dict[str, Any]], dict[str,
         raw = form.get("items")
         if not isinstance(raw, str):
             raise ConfigError("multipart /items needs a field 'items' holding the items as JSON text")
-        files = {value.filename or key: await value.read() for key, value in form.multi_items() if not isinstance(value, str)}
+        files = {value.filename or key: await value.read() for key, value in form.multi_items()
+                 if not isinstance(value, str)}
         data = _loads(raw)
     else:
         data, files = await _json(request), {}

@@ -99,7 +99,8 @@ class BodyLimitMiddleware:
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}], receive), send)
+        body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([body], receive), send)
 
     async def _refuse(self, send: Send) -> None:
         limit = self.max_bytes / (1024 * 1024)
