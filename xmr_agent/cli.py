@@ -69,7 +69,7 @@ def encoders() -> None:
 @click.option("--tags", "tagger", metavar="ENCODER",
               help="Tag each item's image with this classifier (e.g. efficientnet-lite0); tags are stored "
                    "as image_tags and embedded with the text.")
-@click.option("--tags-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Labels kept per image.")
+@click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 50), help="Labels kept per image.")
 @click.option("--transcribe", metavar="WHISPER",
               help="Transcribe each item's audio (e.g. tiny.en, base, a CTranslate2 folder): the transcript, its "
                    "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
