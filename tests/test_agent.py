@@ -312,3 +312,15 @@ def test_instructions_inside_item_text_change_neither_ranking_nor_narrative(tmp_
     assert [r.explanation for r in attacked.recommendations] == [r.explanation for r in clean.recommendations]
     assert all("Desk Lamp" not in r.explanation for r in attacked.recommendations)
     assert attacked.recommendations[0].id != "gear-005"
+
+
+def test_a_spoken_request_is_transcribed_then_answered(demo: Catalog, tmp_path: Path) -> None:
+    clip = tmp_path / "request.wav"
+    clip.write_bytes(b"RIFF")
+    heard: list[str] = []
+    agent = Agent(demo, transcriber=lambda path: heard.append(path) or "  a calm piano song\n under $1 ")
+    answer = agent.ask(audio=str(clip), k=2)
+    assert heard == [str(clip)]
+    assert answer.trace[0] == {"step": "transcribe", "heard": "a calm piano song under $1",
+                               "seconds": answer.trace[0]["seconds"]}
+    assert answer.where == "(price < 1.0)" and answer.recommendations[0].id == "song-001"

@@ -109,7 +109,7 @@ class Agent:
         run = _Run()
         if audio:
             with run.step("transcribe") as note:
-                heard = self._transcribe(audio)
+                heard = self.transcribe(audio)
                 note(heard=heard)
             text = f"{text} {heard}".strip()
         with run.step("rewrite") as note:
@@ -157,7 +157,8 @@ class Agent:
         return query.model_copy(update={"queries": (*query.queries, *seeds)})
 
     # -- steps -------------------------------------------------------------------------------
-    def _transcribe(self, audio: str) -> str:
+    def transcribe(self, audio: str) -> str:
+        """The words of a spoken request (Whisper tiny.en unless a transcriber was given)."""
         if self.transcriber is None:
             from xmr_whisper import FasterWhisperTranscriber
 

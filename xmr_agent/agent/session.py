@@ -150,7 +150,7 @@ class Session:
     # -- state -------------------------------------------------------------------------------
     def _hear(self, attachments: Sequence[str]) -> str:
         audio = [a for a in attachments if Path(a).suffix.lower() not in IMAGE_SUFFIXES]
-        return " ".join(self.agent._transcribe(a) for a in audio)
+        return " ".join(self.agent.transcribe(a) for a in audio)
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique

@@ -143,7 +143,7 @@ class XmrTools:
             raise ConfigError("search takes words or an image, not both; use ask to combine them")
         with self.media(image=image, audio=audio) as (image_path, audio_path):
             if audio_path:
-                query = f"{query} {self.agent._transcribe(audio_path)}".strip()
+                query = f"{query} {self.agent.transcribe(audio_path)}".strip()
             if image_path:
                 return self.catalog.search(image_path, k=k, where=where, modality="image")
             if not query.strip():
