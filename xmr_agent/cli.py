@@ -181,10 +181,12 @@ def info(db: str, table: str) -> None:
 @click.option("--popularity-weight", default=0.3, show_default=True, help="Weight of popularity (with --history).")
 @click.option("--seed-weight", default=0.0, show_default=True,
               help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
+@click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
+              "(transcribed by this Whisper model, e.g. tiny.en) against the typed caption; reports WER too.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, seed_weight: float, progress: bool) -> None:
+          graph_weight: float, popularity_weight: float, seed_weight: float, spoken: str | None, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
 
@@ -202,7 +204,7 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     elif (llm_spec, rerank, fusion, seed_weight) != ("none", "none", "relative", 0.0):
         raise click.UsageError("--llm, --rerank, --fusion and --seed-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
-                       history=history, holdout=holdout)
+                       history=history, holdout=holdout, spoken=spoken)
     for variant, metrics in results["metrics"].items():
         if metrics:
             shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())
@@ -210,6 +212,11 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     total = results["latency"].get("total", {})
     if total:
         click.echo(f"latency per query: p50 {total['p50_ms']:.1f} ms, p95 {total['p95_ms']:.1f} ms")
+    if "spoken" in results:
+        facts = results["spoken"]
+        ratio = facts["r10_spoken_over_typed"]
+        click.echo(f"spoken ({facts['whisper']}, {facts['clips']} clips): WER {facts['wer']:.2%}, "
+                   f"R@10 spoken / typed {ratio:.2f}" if ratio is not None else "R@10 typed is 0")
     click.echo(f"report: {out}/report.md")
 
 

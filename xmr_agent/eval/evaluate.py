@@ -31,6 +31,7 @@ def evaluate(
     agent: dict[str, Any] | None = None,
     history: str | Path | None = None,
     holdout: float | None = None,
+    spoken: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
 
@@ -41,6 +42,8 @@ def evaluate(
     preferences. ``history`` (past dialogues in the same format as a ReDial turns file) trains
     an item graph for the agent; dialogues that are scored are never learned from, and with
     ``holdout`` only that fraction of dialogues (a stable split by dialogue id) is scored.
+    ``spoken`` (a Whisper model) evaluates an image-text set's spoken first captions against the
+    same captions typed, with the transcripts' word error rate.
     """
     found = locate(dataset, kind)
     if found.kind == "image-text":
@@ -54,6 +57,8 @@ def evaluate(
     elif found.catalog is not None:
         ingest(found.catalog, db, table, fields=found.fields, progress=progress)
     catalog = Catalog.open(db, table)
+    if spoken is not None:
+        return _spoken(catalog, found, table, out, spoken, limit, progress)
     selected = _select(found, limit, holdout)
     retrieve, mode = None, "hybrid" if hybrid else "vector"
     if history is not None:
@@ -84,6 +89,22 @@ def machine() -> str:
         kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         ram = f", {kb / 2**20:.0f} GiB RAM"
     return f"{os.cpu_count()} cores{ram}, {platform.processor() or platform.machine()}"
+
+
+def _spoken(catalog: Catalog, found: Any, table: str, out: str | Path, whisper: str, limit: int | None,
+            progress: bool) -> dict[str, Any]:
+    from xmr_agent.eval.spoken import run_spoken, spoken_cases
+
+    if found.kind != "image-text":
+        raise ConfigError("--spoken is for image-text data sets with an audio/ folder of spoken captions")
+    total = len(spoken_cases(found, limit=limit))
+    with progress_bar(progress, total, "spoken captions") as advance:
+        results = run_spoken(catalog, found, whisper=whisper, limit=limit, on_case=lambda: advance(1))
+    results = {"dataset": str(found.queries), "kind": "image-text (spoken)", "table": table, "mode": f"whisper {whisper}",
+               "encoders": {v.column: f"{v.encoder} {v.config}" for v in catalog.vectors.values()},
+               "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **results}
+    write_report(dict(results), out)
+    return results
 
 
 def _select(found: Any, limit: int | None, holdout: float | None) -> list[Case]:
