@@ -178,3 +178,22 @@ def test_recommend_for_a_user_and_a_new_user(shop_db: str, tmp_path: Path) -> No
     new = json.loads(_xmr("recommend", "--db", shop_db, "--table", "shop", "--user", "dan", "--interactions",
                           str(log), "--json").stdout)
     assert [r["id"] for r in new["recommendations"]][:2] == ["gear-01", "gear-17"]  # cold start: popular
+
+
+def test_titles_named_in_a_message_are_found() -> None:
+    from xmr_agent.agent.mentions import TitleIndex
+
+    index = TitleIndex([("1", "The Babadook (2014)"), ("2", "It (2017)"), ("3", "Toy Story (1995)"),
+                        ("4", "Toy Story 3 (2010)"), ("5", "Inception"), ("6", "Inception")])
+    found = index.find("I loved the Babadook and Toy Story 3; it was fine. Inception!")
+    assert found == ["1", "4", "5", "6"]          # "it" is a word, not the film; remakes both match
+
+
+def test_items_named_in_chat_are_seeds_and_never_offered(agent: Agent) -> None:
+    session = Session.open(agent, k=3)
+    answer = session.send("I loved Warm jacket 1, something like it under $100")
+    assert "gear-01" in session.state.mentioned and "gear-01" in session.state.liked
+    assert "gear-01" in answer.query.like_ids and "gear-01" in answer.query.exclude_ids
+    assert "gear-01" not in [r.id for r in answer.recommendations]
+    session.send("I hated Waterproof boots 2")
+    assert "gear-02" in session.state.disliked and "gear-02" in session.state.unlike_ids

@@ -146,3 +146,12 @@ def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, fac
         else:
             out.notes.append(f"cannot compare: no {column or 'such'} column or value to compare with")
     return text
+
+
+def tone(message: str) -> str:
+    """How a message speaks of what it names: "dislike", "like" (praise or "more like"), or "neutral"."""
+    if _DISLIKE.search(message):
+        return "dislike"
+    if _PRAISE.search(message) or _LIKE.search(message):
+        return "like"
+    return "neutral"

@@ -22,6 +22,7 @@ import numpy as np
 from xmr_agent.agent.explain import Evidence, build_evidence, grounded, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
+from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
@@ -93,6 +94,7 @@ class Agent:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.llm_explains, self.seed_weight = llm_explains, seed_weight
+        self._titles: TitleIndex | None = None
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
@@ -157,6 +159,12 @@ class Agent:
         return query.model_copy(update={"queries": (*query.queries, *seeds)})
 
     # -- steps -------------------------------------------------------------------------------
+    def titles(self) -> TitleIndex:
+        """The catalogue's titles, for finding items named in a message (built once)."""
+        if self._titles is None:
+            self._titles = TitleIndex.of(self.catalog)
+        return self._titles
+
     def transcribe(self, audio: str) -> str:
         """The words of a spoken request (Whisper tiny.en unless a transcriber was given)."""
         if self.transcriber is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from xmr_agent.agent.critique import parse_critique
+from xmr_agent.agent.critique import parse_critique, tone
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.errors import ConfigError
@@ -60,6 +60,7 @@ class SessionState(BaseModel):
     like_ids: list[str] = Field(default_factory=list)
     unlike_ids: list[str] = Field(default_factory=list)
     shown: list[str] = Field(default_factory=list)
+    mentioned: list[str] = Field(default_factory=list)
     last: list[str] = Field(default_factory=list)
     attachments: list[str] = Field(default_factory=list)
     k: int = 5
@@ -130,6 +131,7 @@ class Session:
         request = self.agent.rewriter.rewrite(f"{critique.rest} {heard}".strip() or "", k=None) \
             if (critique.rest or heard) else None
         before = list(self.state.filters)
+        self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
         query = self._query(request, critique.again)
         answer = self.agent.run(query, " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
@@ -151,6 +153,22 @@ class Session:
     def _hear(self, attachments: Sequence[str]) -> str:
         audio = [a for a in attachments if Path(a).suffix.lower() not in IMAGE_SUFFIXES]
         return " ".join(self.agent.transcribe(a) for a in audio)
+
+    def _named(self, message: str, shown: set[str]) -> None:
+        """Catalogue items the message names by title (not ones just shown): never offered back,
+        and used as seeds; liked or disliked by the message's tone."""
+        named = [i for i in self.agent.titles().find(message) if i not in shown]
+        if not named:
+            return
+        s = self.state
+        s.mentioned = list(dict.fromkeys([*s.mentioned, *named]))
+        feeling = tone(message)
+        if feeling == "like":
+            s.liked += [i for i in named if i not in s.liked]
+            s.like_ids += [i for i in named if i not in s.like_ids]
+        elif feeling == "dislike":
+            s.disliked += [i for i in named if i not in s.disliked]
+            s.unlike_ids += [i for i in named if i not in s.unlike_ids]
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique
@@ -182,10 +200,11 @@ class Session:
             subs += [q.model_copy(update={"weight": q.weight * PROFILE_WEIGHT}) for q in self.profile.queries]
         if not subs and not s.like_ids:
             raise ConfigError("nothing to search for yet: say what you are looking for")
-        exclude = [i for i in [*s.shown, *s.disliked] if i not in again]
+        exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(s.filters), avoid=tuple(s.avoid), k=s.k,
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
-                               unlike_ids=tuple(s.unlike_ids[-10:]), seed_ids=tuple([*s.like_ids, *s.liked][-10:]))
+                               unlike_ids=tuple(s.unlike_ids[-10:]),
+                               seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])
 
     def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:
         ids = [r.id for r in answer.recommendations]
