@@ -324,3 +324,11 @@ def test_a_spoken_request_is_transcribed_then_answered(demo: Catalog, tmp_path: 
     assert answer.trace[0] == {"step": "transcribe", "heard": "a calm piano song under $1",
                                "seconds": answer.trace[0]["seconds"]}
     assert answer.where == "(price < 1.0)" and answer.recommendations[0].id == "song-001"
+
+
+def test_in_dialogues_llm_category_filters_are_preferences() -> None:
+    reply = '{"queries": [], "filters": [{"column": "genre", "op": "contains", "value": "family"}, ' \
+            '{"column": "price", "op": "<", "value": 30}]}'
+    query = Rewriter(FACETS, llm=ScriptedLLM([reply]), hard_categories=False).rewrite("something for tonight")
+    assert Filter(column="genre", op="contains", value="family", hard=False) in query.filters
+    assert compile_where(query.filters, FACETS)[0] == "(price < 30)"

@@ -52,11 +52,13 @@ class Rewriter:
             reply = complete_json(self.llm, messages, LLMRewrite, max_tokens=300)  # type: ignore[arg-type]
         except LLMError as e:
             return base.model_copy(update={"notes": (*base.notes, f"LLM rewrite failed, rules only: {e}")})
-        return merge(base, reply, self.facets)
+        return merge(base, reply, self.facets, hard_categories=self.hard_categories)
 
 
-def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets) -> CrossModalQuery:
-    """The rule-based query with the LLM's sub-queries, valid filters and avoid phrases added."""
+def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_categories: bool = True) -> CrossModalQuery:
+    """The rule-based query with the LLM's sub-queries, valid filters and avoid phrases added.
+    With ``hard_categories`` off (dialogues), the LLM's conditions on categorical columns are
+    preferences, like the rule-based ones."""
     notes = list(base.notes)
     seen = {s.text.lower() for s in base.queries}
     queries = list(base.queries)
@@ -69,7 +71,9 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets) -> CrossModa
     filters = list(base.filters)
     taken = {_key(f, facets) for f in filters}
     for proposed in reply.filters:
-        candidate = Filter(column=proposed.column, op=proposed.op, value=proposed.value)
+        facet = facets.get(proposed.column)
+        soft = not hard_categories and facet is not None and facet.categorical
+        candidate = Filter(column=proposed.column, op=proposed.op, value=proposed.value, hard=not soft)
         if _key(candidate, facets) in taken:
             continue
         try:
