@@ -225,8 +225,8 @@ def test_llm_rewrite_adds_subqueries_and_checked_filters() -> None:
     assert query.queries[1].target == "text" and query.queries[1].weight == 2
     where, rejected = compile_where(query.filters, FACETS)
     assert where == "(price < 20.0) AND (array_has(genre, 'animation')) AND (array_has(genre, 'family'))"
-    assert set(query.avoid) == {"scary", "dark"} and query.k == 4
-    assert sum("rejected" in n for n in query.notes) == 2
+    assert query.avoid == ("scary",) and query.k == 4   # "dark" is not in the request: dropped
+    assert sum("rejected" in n for n in query.notes) == 2 and any("dark" in n for n in query.notes)
     assert llm.calls[0]["schema"]["title"] == "LLMRewrite"
     system, user = llm.calls[0]["messages"]
     assert "genre (list of one of:" in user["content"] and '"an animated movie' in user["content"]
@@ -332,3 +332,10 @@ def test_in_dialogues_llm_category_filters_are_preferences() -> None:
     query = Rewriter(FACETS, llm=ScriptedLLM([reply]), hard_categories=False).rewrite("something for tonight")
     assert Filter(column="genre", op="contains", value="family", hard=False) in query.filters
     assert compile_where(query.filters, FACETS)[0] == "(price < 30)"
+
+
+def test_llm_avoid_phrases_must_come_from_the_request() -> None:
+    reply = '{"queries": [], "filters": [], "avoid": ["scary", "vocals", "gore"]}'
+    query = Rewriter(FACETS, llm=ScriptedLLM([reply])).rewrite("a horror film, not too much gore please")
+    assert "gore" in query.avoid and "scary" not in query.avoid and "vocals" not in query.avoid
+    assert any("'scary' dropped" in n for n in query.notes)

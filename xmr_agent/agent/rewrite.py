@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery
-from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.rules import _stem_phrase, rule_rewrite
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
@@ -52,13 +52,15 @@ class Rewriter:
             reply = complete_json(self.llm, messages, LLMRewrite, max_tokens=300)  # type: ignore[arg-type]
         except LLMError as e:
             return base.model_copy(update={"notes": (*base.notes, f"LLM rewrite failed, rules only: {e}")})
-        return merge(base, reply, self.facets, hard_categories=self.hard_categories)
+        return merge(base, reply, self.facets, hard_categories=self.hard_categories, request=text)
 
 
-def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_categories: bool = True) -> CrossModalQuery:
+def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_categories: bool = True,
+          request: str | None = None) -> CrossModalQuery:
     """The rule-based query with the LLM's sub-queries, valid filters and avoid phrases added.
     With ``hard_categories`` off (dialogues), the LLM's conditions on categorical columns are
-    preferences, like the rule-based ones."""
+    preferences, like the rule-based ones. Given the ``request``, an avoid phrase is kept only if
+    the request says it (small models copy the prompt's examples)."""
     notes = list(base.notes)
     seen = {s.text.lower() for s in base.queries}
     queries = list(base.queries)
@@ -85,7 +87,11 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
         taken.add(_key(candidate, facets))
         filters.append(candidate)
         notes.append(f"LLM filter {candidate}")
-    avoid = tuple(dict.fromkeys([*base.avoid, *(a.strip().lower() for a in reply.avoid if a.strip())]))
+    said = set(_stem_phrase(request).split()) if request is not None else None
+    proposed_avoid = [a.strip().lower() for a in reply.avoid if a.strip()]
+    kept = [a for a in proposed_avoid if said is None or set(_stem_phrase(a).split()) <= said]
+    notes += [f"LLM avoid {a!r} dropped: not in the request" for a in proposed_avoid if a not in kept]
+    avoid = tuple(dict.fromkeys([*base.avoid, *kept]))
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes)})
 
