@@ -339,3 +339,16 @@ def test_llm_avoid_phrases_must_come_from_the_request() -> None:
     query = Rewriter(FACETS, llm=ScriptedLLM([reply])).rewrite("a horror film, not too much gore please")
     assert "gore" in query.avoid and "scary" not in query.avoid and "vocals" not in query.avoid
     assert any("'scary' dropped" in n for n in query.notes)
+
+
+def test_dialogue_negations_about_the_speaker_are_not_avoid_phrases() -> None:
+    query = rule_rewrite("no i have not seen it, is the movie ok? nothing scary though", FACETS)
+    assert query.avoid == ("scary",)
+
+
+def test_llm_filters_on_unverifiable_list_values_are_preferences() -> None:
+    facets = Facets({**FACETS, "director": Facet("director", "list")})   # too many values to enumerate
+    reply = '{"queries": [], "filters": [{"column": "director", "op": "contains", "value": "Simon Pegg"}]}'
+    query = Rewriter(facets, llm=ScriptedLLM([reply])).rewrite("a comedy with Simon Pegg")
+    assert Filter(column="director", op="contains", value="Simon Pegg", hard=False) in query.filters
+    assert compile_where(query.filters, facets)[0] == "(array_has(genre, 'comedy'))"

@@ -74,7 +74,10 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     taken = {_key(f, facets) for f in filters}
     for proposed in reply.filters:
         facet = facets.get(proposed.column)
-        soft = not hard_categories and facet is not None and facet.categorical
+        # Unverifiable values (a list column too large to enumerate, e.g. directors) and, in
+        # dialogues, category values, are preferences: a wrong guess must not empty the answer.
+        soft = facet is not None and ((facet.kind == "list" and not facet.categorical)
+                                      or (not hard_categories and facet.categorical))
         candidate = Filter(column=proposed.column, op=proposed.op, value=proposed.value, hard=not soft)
         if _key(candidate, facets) in taken:
             continue

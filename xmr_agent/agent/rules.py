@@ -26,9 +26,13 @@ _NEGATION = r"(?:no|not|nothing|without|avoid|except|never|don't want|do not wan
 _AVOID = re.compile(rf"\b{_NEGATION}\s+((?:[a-z][a-z\-']*\s*){{1,4}})", re.IGNORECASE)
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that"}
+#: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
+_NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
+                "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries"}
 #: Words that end a negated phrase.
 _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", "with", "for", "in", "of", "more",
-               "from", "under", "over", "than", "to", "at", "on", "by", "than", "please"}
+               "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
+               "today", "tonight", "too"}
 _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
@@ -152,6 +156,8 @@ def _phrase(words: list[str]) -> list[str]:
     """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
     while words and words[0] in _FILLER:
         words = words[1:]
+    if not words or words[0] in _NOT_A_THING:
+        return []
     taken = []
     for word in words:
         if word in _STOP_AFTER or len(taken) == 2:
