@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from xmr_agent.testing import FakeEncoder
 
@@ -67,3 +70,18 @@ def run_python(code: str, *, timeout: float = 300, cwd: Path | None = None) -> s
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
         env=subprocess_env(), timeout=timeout, check=False, cwd=cwd,
     )
+
+
+@contextlib.contextmanager
+def refusing_network() -> Iterator[None]:
+    """Any connection attempt (a hub download) raises inside this block."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network access attempted in an offline test")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket.socket, "connect_ex", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        mp.setattr(socket, "getaddrinfo", refuse)
+        yield

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import refusing_network
 
 from xmr_agent.encoders.registry import describe_encoders, get_encoder, list_encoders
 from xmr_agent.errors import ConfigError, EncoderMismatch, EncoderUnavailable, InputError, ModalityError
@@ -63,15 +63,7 @@ NAMES = ["red", "green", "blue", "yellow", "black"]
 @pytest.fixture(scope="module", autouse=True)
 def no_network() -> Iterator[None]:
     """Any connection attempt (a hub download) raises, for every test and fixture here."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access attempted in an offline test")
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(socket.socket, "connect", refuse)
-        mp.setattr(socket.socket, "connect_ex", refuse)
-        mp.setattr(socket, "create_connection", refuse)
-        mp.setattr(socket, "getaddrinfo", refuse)
+    with refusing_network():
         yield
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DATA
+from helpers import DATA, refusing_network
 
 from xmr_agent.encoders.registry import get_encoder
 from xmr_agent.errors import ConfigError, EncoderUnavailable, InputError
@@ -46,15 +45,7 @@ FLICKR = DATA / "flickr8k-dev"
 @pytest.fixture(scope="module", autouse=True)
 def no_network() -> Iterator[None]:
     """Any connection attempt (a hub download) raises, for every test and fixture here."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("network access attempted in an offline test")
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(socket.socket, "connect", refuse)
-        mp.setattr(socket.socket, "connect_ex", refuse)
-        mp.setattr(socket, "create_connection", refuse)
-        mp.setattr(socket, "getaddrinfo", refuse)
+    with refusing_network():
         yield
 
 

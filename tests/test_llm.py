@@ -437,7 +437,7 @@ def test_default_model_is_assembled_once_atomically_and_verified(
         raise AssertionError("the stamp should make hashing unnecessary")
 
     with monkeypatch.context() as m:  # a later load trusts the stamp (same size and mtime)
-        m.setattr(local, "_sha256", no_hashing)
+        m.setattr(local, "sha256_file", no_hashing)
         m.setattr(local, "_assemble", no_hashing)
         assert local.default_model_path(cache) == target
     target.write_bytes(b"tampered")  # changed file: hashed, found wrong, rebuilt

@@ -42,6 +42,15 @@ def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
             os.unlink(tmp)
 
 
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def chmod_default(path: str | Path) -> None:
     """Give a ``mkstemp`` file (mode 0600) the mode a new file would have under the umask."""
     umask = os.umask(0)

@@ -14,7 +14,6 @@ Any other model name, hub id or folder is left to ``faster_whisper.WhisperModel`
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import importlib.util
 import os
@@ -23,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xmr_agent.errors import EncoderUnavailable
-from xmr_agent.files import concatenate_checked
+from xmr_agent.files import concatenate_checked, sha256_file
 
 __all__ = ["BASE_FILES", "TINY_EN_FILES", "assemble_base", "default_cache_dir", "resolve_model", "sha256"]
 
@@ -116,10 +115,4 @@ def _write_checked(target: Path, sources: Sequence[Path], expected: str) -> None
         f"{_OFFLINE_HINT}"))
 
 
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256 = sha256_file  # kept under its old name for callers of this module

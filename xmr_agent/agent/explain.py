@@ -21,7 +21,7 @@ from xmr_agent.agent.data import clean
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.route import Route
-from xmr_agent.agent.rules import _stem_phrase
+from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.types import CORE_FIELDS, Hit
 
 TAG_FIELDS = ("image_tags", "tags", "keywords")
@@ -58,7 +58,7 @@ class Evidence:
 
 def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route]) -> Evidence:
     """The evidence for one fused hit."""
-    words = {w for s in query.queries for w in _stem_phrase(s.text).split() if len(w) > 2}
+    words = {w for s in query.queries for w in stem_phrase(s.text).split() if len(w) > 2}
     matches = tuple(_matches(hit, routes))
     title, _ = clean(hit.item.get("title"), 120)
     return Evidence(
@@ -105,7 +105,7 @@ def _matched_tags(item: Mapping[str, Any], words: set[str]) -> Iterable[str]:
         tags = item.get(name)
         if isinstance(tags, list):
             for tag in tags:
-                if set(_stem_phrase(str(tag)).split()) & words:
+                if set(stem_phrase(str(tag)).split()) & words:
                     yield str(tag)
 
 
@@ -114,7 +114,7 @@ def _snippet(text: Any, words: set[str]) -> str:
         return ""
     best, score = "", 0
     for sentence in re.split(r"(?<=[.!?])\s+", str(text)):
-        overlap = len(set(_stem_phrase(sentence).split()) & words)
+        overlap = len(set(stem_phrase(sentence).split()) & words)
         if overlap > score:
             best, score = sentence, overlap
     return clean(best, 240)[0] if best else ""
@@ -128,7 +128,7 @@ def _segment(segments: Any, words: set[str]) -> dict[str, Any] | None:
             return None
     if not isinstance(segments, list) or not segments:
         return None
-    scored = [(len(set(_stem_phrase(str(s.get("text", ""))).split()) & words), s)
+    scored = [(len(set(stem_phrase(str(s.get("text", ""))).split()) & words), s)
               for s in segments if isinstance(s, Mapping)]
     if not scored:
         return None

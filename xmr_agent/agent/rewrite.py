@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery
-from xmr_agent.agent.rules import _stem_phrase, rule_rewrite
+from xmr_agent.agent.rules import stem_phrase, rule_rewrite
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
@@ -90,9 +90,9 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
         taken.add(_key(candidate, facets))
         filters.append(candidate)
         notes.append(f"LLM filter {candidate}")
-    said = set(_stem_phrase(request).split()) if request is not None else None
+    said = set(stem_phrase(request).split()) if request is not None else None
     proposed_avoid = [a.strip().lower() for a in reply.avoid if a.strip()]
-    kept = [a for a in proposed_avoid if said is None or set(_stem_phrase(a).split()) <= said]
+    kept = [a for a in proposed_avoid if said is None or set(stem_phrase(a).split()) <= said]
     notes += [f"LLM avoid {a!r} dropped: not in the request" for a in proposed_avoid if a not in kept]
     avoid = tuple(dict.fromkeys([*base.avoid, *kept]))
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,

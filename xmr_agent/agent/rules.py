@@ -187,7 +187,7 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
-    key = _stem_phrase(words)
+    key = stem_phrase(words)
     for facet in facets.values():
         if not facet.categorical:
             continue
@@ -205,12 +205,13 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     index: dict[str, list[str]] = {}
     for value in sorted(values):
         if len(value) >= 3:
-            index.setdefault(_stem_phrase(value), []).append(value)
+            index.setdefault(stem_phrase(value), []).append(value)
     return {k: tuple(v) for k, v in index.items()}
 
 
 @lru_cache(maxsize=65_536)
-def _stem_phrase(words: str) -> str:
+def stem_phrase(words: str) -> str:
+    """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces."""
     return " ".join(_stemmer().stemWords(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())))
 
 

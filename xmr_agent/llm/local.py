@@ -18,7 +18,6 @@ shared by every :class:`LocalLLM` with the same path and context settings.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import importlib.resources
 import importlib.util
 import json
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import ConfigError, LLMError
-from xmr_agent.files import chmod_default, concatenate_checked
+from xmr_agent.files import chmod_default, concatenate_checked, sha256_file
 from xmr_agent.llm.base import Message, check_messages
 
 __all__ = [
@@ -223,7 +222,7 @@ def _verified(target: Path) -> bool:
             return True
     except (OSError, ValueError):
         pass
-    if stat.st_size != MODEL_SIZE or _sha256(target) != MODEL_SHA256:
+    if stat.st_size != MODEL_SIZE or sha256_file(target) != MODEL_SHA256:
         return False
     _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
     return True
@@ -249,10 +248,3 @@ def _write_atomic(target: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
