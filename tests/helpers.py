@@ -39,6 +39,17 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 
+def demo_rows() -> list[dict[str, Any]]:
+    """The demo catalogue's items with absolute media paths, to write into a JSONL anywhere."""
+    folder = ROOT / "examples" / "demo"
+    rows = [json.loads(line) for line in (folder / "catalog.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        for field in ("image", "audio", "video"):
+            if row.get(field):
+                row[field] = str(folder / row[field])
+    return rows
+
+
 class RecordingEncoder(FakeEncoder):
     """A FakeEncoder that remembers every item it was asked to embed."""
 

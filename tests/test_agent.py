@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import FAKE, ROOT
+from helpers import FAKE, ROOT, demo_rows
 
 import xmr_agent
 from xmr_agent.agent.explain import Evidence, grounded
@@ -293,7 +293,7 @@ def _gullible(messages: list[dict[str, str]]) -> str:
 def test_instructions_inside_item_text_change_neither_ranking_nor_narrative(tmp_path: Path, jsonl: Any) -> None:
     fooled = json.loads(_gullible([{"role": "system", "content": "ranking"}, {"role": "user", "content": INJECTION}]))
     assert fooled["ranking"][0] == "gear-005"  # the fake LLM does obey instructions it is shown
-    rows = [json.loads(line) for line in DEMO.read_text().splitlines()]
+    rows = demo_rows()
     clean_rows = [dict(r) for r in rows]
     poisoned = [dict(r) for r in rows]
     for r in (clean_rows, poisoned):

@@ -38,8 +38,9 @@ def test_custom_encoder_example_passes_the_contract() -> None:
 @pytest.mark.model
 def test_demo_as_make_demo_runs_it(tmp_path: Path) -> None:
     db = str(tmp_path / "demo")
+    encoders = re.search(r"^DEMO_ENCODERS \?= (.+)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
     ingest = run([str(BIN / "xmr"), "ingest", str(EXAMPLES / "demo" / "catalog.jsonl"),
-                  "--db", db, "--table", "demo", "--no-progress"])
+                  "--db", db, "--table", "demo", *encoders, "--no-progress"])
     assert ingest.returncode == 0, ingest.stderr
     demo = run([sys.executable, str(EXAMPLES / "demo.py"), "--db", db, "--table", "demo"])
     assert demo.returncode == 0, demo.stderr

@@ -80,7 +80,8 @@ def test_retriever_returns_text_nodes_with_scores_and_metadata(catalog: Catalog)
     nodes = XmrLlamaRetriever(catalog, k=3).retrieve("calm solo piano rain")
     assert len(nodes) == 3 and nodes[0].score == pytest.approx(nodes[0].node.metadata["score"])
     top = nodes[0].node
-    assert isinstance(top, TextNode) and not isinstance(top, ImageNode)
+    assert isinstance(top, TextNode) and isinstance(top, ImageNode)  # the demo items have cover images
+    assert Path(top.image_path).name == "song-001.png"
     assert top.node_id == "song-001" and top.text.startswith("Moonlit Harbour\n")
     assert top.metadata["category"] == "music" and top.metadata["tags"] == ["calm", "piano", "instrumental"]
     cheap = XmrLlamaRetriever(catalog, k=10, where="price < 1").retrieve("piano")

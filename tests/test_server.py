@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,18 +19,13 @@ import httpx  # noqa: E402
 
 import xmr_agent  # noqa: E402
 from xmr_agent.cli import main  # noqa: E402
+from xmr_agent.server import running  # noqa: E402
 from xmr_agent.server.app import create_app  # noqa: E402
 
 DEMO = ROOT / "examples" / "demo" / "catalog.jsonl"
 KEY = "test-key-123"
 # A 1×1 PNG.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +40,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(db: Path) -> Iterator[str]:
     """A real uvicorn server in a thread, with an API key and a 1 MB body limit."""
     app = create_app(db, "demo", api_key=KEY, max_body_bytes=1024 * 1024, transcriber=lambda path: "calm piano")
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with running(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -127,6 +127,19 @@ def test_a_new_subject_replaces_the_old_one(agent: Agent) -> None:
     assert session.state.topic == ["now a book about mars"]
 
 
+def test_earlier_conditions_give_way_when_nothing_meets_them_with_a_new_request(agent: Agent) -> None:
+    session = Session.open(agent, k=3)
+    books = session.send("a novel about mars under $12")
+    assert books.where == "(price < 12.0)" and len(books.recommendations) == 3  # all the books under $12
+    gear = session.send("a warm jacket")  # all gear costs $20 or more
+    assert gear.recommendations and gear.recommendations[0].item["title"].startswith("Warm jacket")
+    relax = [t for t in gear.trace if t["step"] == "relax"]
+    assert relax and relax[0]["dropped"] == ["price < 12.0"]
+    assert session.state.filters == []
+    again = session.send("cheaper")  # a critique still narrows what is shown now
+    assert again.where and "price <" in again.where
+
+
 # -- the command line: xmr chat and xmr recommend -------------------------------------------
 def _xmr(*args: str, stdin: str = "") -> Result:
     return CliRunner().invoke(main, list(args), input=stdin, env={"COLUMNS": "200", "NO_COLOR": "1"})

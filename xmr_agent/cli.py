@@ -73,6 +73,12 @@ def encoders() -> None:
 @click.option("--transcribe", metavar="WHISPER",
               help="Transcribe each item's audio (e.g. tiny.en, base, a CTranslate2 folder): the transcript, its "
                    "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
+@click.option("--keyframe-every", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              metavar="SECONDS", help="Videos: embed one frame every SECONDS with the image encoder(s) and tagger "
+                                      "(the soundtrack is transcribed with --transcribe).")
+@click.option("--max-keyframes", default=32, show_default=True, type=click.IntRange(1),
+              help="Videos: at most this many keyframes each (a longer video gets them evenly spread).")
+@click.option("--scene-change", is_flag=True, help="Videos: also take the first frame after each scene change.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
@@ -80,19 +86,22 @@ def encoders() -> None:
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
            text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, tags_k: int, transcribe: str | None,
-           batch_size: int, ann_threshold: int, report: str | None, progress: bool) -> None:
+           keyframe_every: float, max_keyframes: int, scene_change: bool, batch_size: int, ann_threshold: int,
+           report: str | None, progress: bool) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
     Exit status 3 means some records were skipped (they are listed).
     """
     from xmr_agent.ingestion import ingest as run_ingest
     from xmr_agent.records import FieldMap
+    from xmr_agent.video import Keyframes
 
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
-                        transcribe=transcribe, progress=progress)
+                        transcribe=transcribe, progress=progress,
+                        keyframes=Keyframes(every=keyframe_every, max_frames=max_keyframes, scene=scene_change))
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
     for bad in result.bad:
@@ -137,6 +146,8 @@ def search(query: str | None, db: str, table: str, image: str | None, audio: str
     out = Table("#", "score", "id", "title", "text")
     for rank, hit in enumerate(hits, start=1):
         text = str(hit.item.get("text") or "")
+        if hit.item.get("matched_keyframe"):
+            text = f"[frame at {hit.item['matched_keyframe']['at']}] {text}"
         out.add_row(str(rank), f"{hit.score:.3f}", hit.id, str(hit.item.get("title") or ""),
                     text[:80] + ("…" if len(text) > 80 else ""))
     Console().print(out)

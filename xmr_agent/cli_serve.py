@@ -29,9 +29,15 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
 @INTERACTIONS_OPTION
 @click.option("--torch-threads", default=1, show_default=True, type=click.IntRange(0),
               help="Threads per query for torch encoders (requests already run in parallel); 0: torch's default.")
+@click.option("--media-root", "media_roots", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder whose files the web chat may show (items' images, audio, video). Repeatable; "
+                   "default: the current folder. The media folder beside the database is always allowed.")
+@click.option("--web/--no-web", default=True, show_default=True, help="Serve the chat page at /.")
 def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
-          max_body_mb: float, interactions: str | None, torch_threads: int) -> None:
-    """Serve the catalogue over HTTP: /search, /ask, /chat/{session}, /items; docs at /docs."""
+          max_body_mb: float, interactions: str | None, torch_threads: int, media_roots: tuple[str, ...],
+          web: bool) -> None:
+    """Serve the catalogue over HTTP: a web chat at /, and /search, /ask, /chat/{session}, /items
+    (docs at /docs)."""
     try:
         import uvicorn
 
@@ -44,8 +50,8 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     check_bind(host, api_key)
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
-                     torch_threads=torch_threads or None)
-    click.echo(f"serving table {table!r} of {db} on http://{host}:{port} (docs: /docs)"
+                     torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None)
+    click.echo(f"serving table {table!r} of {db} on http://{host}:{port} ({'chat: /, ' if web else ''}docs: /docs)"
                f"{'' if api_key else '; no API key: local use only'}", err=True)
     # Keep idle connections longer than uvicorn's 5 s: under load a pooled client may reuse one just as
     # the server closes it, which the client sees as a dropped connection.

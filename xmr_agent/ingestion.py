@@ -29,6 +29,7 @@ from xmr_agent.store import DEFAULT_ANN_THRESHOLD, Catalog, VectorSpec
 from xmr_agent.tagging import TAGS_COLUMN, TAGS_K, Tagger
 from xmr_agent.transcribing import TRANSCRIPT_COLUMN, Transcription
 from xmr_agent.types import BadRecord, IngestReport
+from xmr_agent.video import Keyframes, VideoStage
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
 #: Compact and bring indexes up to date once this many rows were written since the last time
@@ -45,6 +46,7 @@ class _Run:
     catalog: Catalog
     source: str
     new_table: bool
+    video: VideoStage
     tagger: Tagger | None = None
     transcription: Transcription | None = None
     seen: set[str] = field(default_factory=set)
@@ -69,6 +71,7 @@ def ingest(
     tags: str | Encoder | None = None,
     tags_k: int = TAGS_K,
     transcribe: str | Any | None = None,
+    keyframes: Keyframes | float | None = None,
     progress: bool = False,
 ) -> IngestReport:
     """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
@@ -79,6 +82,9 @@ def ingest(
     each item's image are stored as ``image_tags`` and embedded with the item's text; ``tags_k``
     says how many labels. ``transcribe`` (a Whisper model such as ``"tiny.en"``, or a transcriber)
     stores each item's audio transcript, segments and language, and embeds the transcript with the text.
+    A ``video`` is embedded through its keyframes by the image column(s) and tagger, and its soundtrack
+    is transcribed like audio (:mod:`xmr_agent.video`); ``keyframes`` says which frames (a
+    :class:`~xmr_agent.video.Keyframes`, or seconds between frames).
     """
     source = Path(source)
     fields = fields or FieldMap()
@@ -89,7 +95,10 @@ def ingest(
         catalog.use_encoder(spec.column, encoders[spec.field])
     tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
     transcription = None if transcribe is None else Transcription.of(transcribe)
-    run = _Run(catalog, str(source), new_table=catalog.table is None, tagger=tagger, transcription=transcription)
+    keyframes = Keyframes(every=keyframes) if isinstance(keyframes, int | float) else keyframes
+    video = VideoStage(catalog, keyframes, tagger=tagger, transcription=transcription)
+    run = _Run(catalog, str(source), new_table=catalog.table is None, video=video, tagger=tagger,
+               transcription=transcription)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
     with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
@@ -136,7 +145,8 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     catalog = run.catalog
     signature = (run.tagger.signature() if run.tagger else "") + (
         run.transcription.signature() if run.transcription else "")
-    hashes = {i: _hashes(item, catalog, signature) for i, (_, item) in items.items()}
+    video = run.video
+    hashes = {i: _hashes(item, catalog, signature + video.signature(item)) for i, (_, item) in items.items()}
     stored = {} if run.new_table else catalog.hashes(list(items))
     changed = [i for i in items if stored.get(i, ("", ""))[0] != hashes[i][0]]
     run.unchanged += len(items) - len(changed)
@@ -150,15 +160,19 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
         failures = run.transcription.transcribe(rows)
         run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
         rows = [r for r in rows if r["id"] not in failures]
+    found = video.process(rows)
+    run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in found.failures.items())
+    rows = [r for r in rows if r["id"] not in found.failures]
     table, bad = arrow_rows(rows, catalog, types)
     run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
     same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
     metadata_only, to_embed = _split(table, same_inputs)
     if to_embed.num_rows:
         reuse = {c: tagged for c in catalog.vectors if run.tagger and catalog.encoder(c) is run.tagger.encoder}
+        reuse = {c: {**reuse.get(c, {}), **found.pooled.get(c, {})} for c in {*reuse, *found.pooled}}
         embedded, rejected = _with_vectors(to_embed, catalog, reuse)
         run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in rejected.items())
-        _write_embedded(run, embedded)
+        _write_embedded(run, video.with_keyframes(embedded, found, catalog))
     if metadata_only.num_rows:  # only metadata changed: update without re-embedding
         _count(run, catalog.write(metadata_only))
 

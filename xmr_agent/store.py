@@ -227,7 +227,8 @@ class Catalog:
 
         ``query`` is text, or for ``modality="image"`` (or another media) a file path or URL: it
         is encoded by each column's encoder that takes that modality. ``hybrid`` adds full-text
-        search (text only). Pass a dict as ``timings`` to get seconds per stage.
+        search (text only). Pass a dict as ``timings`` to get seconds per stage. A hit on a video
+        item through an image column names the keyframe that matched (``item["matched_keyframe"]``).
         """
         if not query or not str(query).strip():
             raise ConfigError("the query is empty: give some words (or a file) to search for")
@@ -240,19 +241,24 @@ class Catalog:
             raise StoreError(f"table {self.name!r} has no vector column that a {modality} query can search; "
                              f"its columns: {', '.join(self.vectors) or 'none'}")
         clock = timings if timings is not None else {}
-        per_column = []
+        per_column, vectors = [], {}
         for column in columns:
             with _timed(clock, "encode"):
-                vector = self.encoder(column).encode([query], modality=modality, role="query")[0]
+                vector = vectors[column] = self.encoder(column).encode([query], modality=modality, role="query")[0]
             with _timed(clock, "search"):
                 if hybrid:
                     per_column.append(self._hybrid(query, vector, column, k, where))
                 else:
                     per_column.append(self.search_vector(vector, column=column, k=k, where=where))
         if len(per_column) == 1:
-            return per_column[0]
-        with _timed(clock, "fuse"):
-            return rrf_fuse(per_column, k=k)
+            hits = per_column[0]
+        else:
+            with _timed(clock, "fuse"):
+                hits = rrf_fuse(per_column, k=k)
+        from xmr_agent.video import mark_keyframes
+
+        mark_keyframes(self, hits, vectors)
+        return hits
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""

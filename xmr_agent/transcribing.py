@@ -43,14 +43,15 @@ class Transcription:
         config = getattr(self.transcriber, "config", lambda: {})()
         return f"{type(self.transcriber).__name__}:{json.dumps(config, sort_keys=True, default=str)}"
 
-    def transcribe(self, rows: list[dict[str, Any]]) -> dict[str, str]:
-        """Fill the transcript columns of rows with audio; returns ``{id: reason}`` for failures."""
-        todo = [r for r in rows if r.get("audio")]
+    def transcribe(self, rows: list[dict[str, Any]], field: str = "audio") -> dict[str, str]:
+        """Fill the transcript columns of rows with a file in ``field`` (``audio``, or ``video``
+        for soundtracks); returns ``{id: reason}`` for failures."""
+        todo = [r for r in rows if r.get(field)]
         failures: dict[str, str] = {}
-        for row, result in zip(todo, self.transcriber.transcribe_many([r["audio"] for r in todo]), strict=True):
+        for row, result in zip(todo, self.transcriber.transcribe_many([r[field] for r in todo]), strict=True):
             reason = getattr(result, "reason", None)
             if reason is not None:
-                failures[row["id"]] = f"audio: {reason}"
+                failures[row["id"]] = f"{field}: {reason}"
                 continue
             row[TRANSCRIPT_COLUMN] = " ".join(str(result.text).split())
             row[LANGUAGE_COLUMN] = result.language or ""

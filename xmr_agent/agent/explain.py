@@ -3,10 +3,11 @@
 :func:`build_evidence` records, per hit, which searches matched (field, modality, query, score),
 the item's tags that share a word stem with the request, the sentence of its text that shares
 most words with it, the best transcript segment with its timestamps (items with
-``transcript_segments``), and the filters it meets. :func:`template_narrative` words that
-evidence without an LLM. :func:`llm_narratives` asks an LLM to word it, and keeps an answer
-only if :func:`grounded` accepts it: it names no other item, and every number and catalogue
-value it mentions is in the evidence; otherwise the template is used.
+``transcript_segments``), the keyframe of a video item that matched (its time), and the filters
+it meets. :func:`template_narrative` words that evidence without an LLM. :func:`llm_narratives`
+asks an LLM to word it, and keeps an answer only if :func:`grounded` accepts it: it names no
+other item, and every number and catalogue value it mentions is in the evidence; otherwise the
+template is used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.route import Route
 from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.types import CORE_FIELDS, Hit
+from xmr_agent.video import KEYFRAMES_COLUMN, MATCH_KEY, keyframe_with_tags
 
 TAG_FIELDS = ("image_tags", "tags", "keywords")
 
@@ -48,6 +50,7 @@ class Evidence:
     tags: tuple[str, ...] = ()
     snippet: str = ""
     transcript: dict[str, Any] | None = None
+    keyframe: dict[str, Any] | None = None
     filters: tuple[str, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
@@ -56,25 +59,30 @@ class Evidence:
         return asdict(self)
 
 
-def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route]) -> Evidence:
-    """The evidence for one fused hit."""
+def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route],
+                   keyframe: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> Evidence:
+    """The evidence for one fused hit; ``keyframe`` is the video keyframe that matched the query
+    vector (:func:`xmr_agent.video.match_keyframes`), else the one whose tags the request matched;
+    ``names``: titles of the items the query starts from (liked or named), by id."""
     words = {w for s in query.queries for w in stem_phrase(s.text).split() if len(w) > 2}
-    matches = tuple(_matches(hit, routes))
+    matches = tuple(_matches(hit, routes, names or {}))
     title, _ = clean(hit.item.get("title"), 120)
+    tags = tuple(_matched_tags(hit.item, words))
     return Evidence(
         id=hit.id,
         title=title,
         matches=matches,
-        tags=tuple(_matched_tags(hit.item, words)),
+        tags=tags,
         snippet=_snippet(hit.item.get("text"), words),
         transcript=_segment(hit.item.get("transcript_segments"), words),
+        keyframe=dict(keyframe) if keyframe else keyframe_with_tags(hit.item.get(KEYFRAMES_COLUMN), tags),
         filters=tuple(_met(hit.item, query.filters)),
         facts=_facts(hit.item),
         scores={k: round(v, 4) for k, v in hit.scores.items()},
     )
 
 
-def _matches(hit: Hit, routes: Sequence[Route]) -> Iterable[Match]:
+def _matches(hit: Hit, routes: Sequence[Route], names: Mapping[str, str]) -> Iterable[Match]:
     for source in ("graph", "popular"):
         if source in hit.scores:
             what = "seen with the items you mentioned" if source == "graph" else "often chosen"
@@ -83,15 +91,25 @@ def _matches(hit: Hit, routes: Sequence[Route]) -> Iterable[Match]:
         if r.negative or r.source not in hit.scores:
             continue
         field_name = "title/text" if r.column is None else r.column.split("__")[1]
-        shown = ", ".join(s.text or s.file or (f"item {s.item}" if s.item else "") for s in r.inputs)
+        shown = ", ".join(s.text or (_attached(s.modality) if s.file else "")
+                          or (names.get(s.item) or f"item {s.item}" if s.item else "") for s in r.inputs)
         yield Match(r.source, field_name, r.modality, shown, round(hit.scores[r.source], 4))
+
+
+#: How a query file is named to the user (never by its path on the server).
+ATTACHED = {"image": "your photo", "audio": "your sound", "video": "your video", "": "your file"}
+
+
+def _attached(modality: str) -> str:
+    return ATTACHED.get(modality, ATTACHED[""])
 
 
 def _facts(item: Mapping[str, Any]) -> dict[str, Any]:
     """The item's short metadata values (price, year, genre…): attributes a narrative may name."""
     facts = {}
     for name, value in item.items():
-        if name in CORE_FIELDS or name in TAG_FIELDS or name.startswith("transcript") or value is None:
+        if name in CORE_FIELDS or name in TAG_FIELDS or name.startswith("transcript") or value is None \
+                or name in (KEYFRAMES_COLUMN, MATCH_KEY):
             continue
         if isinstance(value, list) and len(value) <= 8 and all(len(str(v)) <= 60 for v in value):
             facts[name] = [clean(v, 60)[0] for v in value]
@@ -155,7 +173,8 @@ def template_narrative(evidence: Evidence) -> str:
             parts.append(f"close to {m.query} in {m.field}")
         elif m.source not in ("graph", "popular"):
             how.setdefault(m.query, []).append("its words" if m.source == "fts" else f"its {m.field} ({m.modality} query)")
-    parts += [f"“{q}” matched {' and '.join(dict.fromkeys(ways))}" for q, ways in list(how.items())[:2]]
+    parts += [f"{q if q in ATTACHED.values() else f'“{q}”'} matched {' and '.join(dict.fromkeys(ways))}"
+              for q, ways in list(how.items())[:2]]
     if evidence.tags:
         parts.append("tags: " + ", ".join(evidence.tags[:4]))
     if evidence.snippet:
@@ -163,6 +182,10 @@ def template_narrative(evidence: Evidence) -> str:
     if evidence.transcript:
         t = evidence.transcript
         parts.append(f"at {_clock(t.get('start'))}–{_clock(t.get('end'))}: “{t.get('text', '')[:80]}”")
+    if evidence.keyframe:
+        frame = evidence.keyframe
+        seen = f" ({', '.join(frame['tags'][:3])})" if frame.get("tags") else ""
+        parts.append(f"the frame at {_clock(frame.get('time'))}{seen} matched")
     if evidence.filters:
         parts.append("meets " + "; ".join(evidence.filters))
     return (evidence.title + ": " if evidence.title else "") + ("; ".join(parts) or "a close match") + "."
@@ -201,7 +224,8 @@ def _for_prompt(evidence: Evidence) -> dict[str, Any]:
     shown: dict[str, Any] = {"id": evidence.id, "title": evidence.title,
                              "matched": sorted({f"{m.field}: {m.query}" if m.query else m.field for m in evidence.matches}),
                              "tags": list(evidence.tags), "snippet": evidence.snippet, "filters": list(evidence.filters),
-                             "facts": evidence.facts, "transcript": evidence.transcript}
+                             "facts": evidence.facts, "transcript": evidence.transcript,
+                             "keyframe": evidence.keyframe}
     return {k: v for k, v in shown.items() if v}
 
 

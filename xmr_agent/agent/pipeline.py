@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from xmr_agent.agent.explain import Evidence, build_evidence, grounded, template_narrative
+from xmr_agent.agent.data import clean
+from xmr_agent.agent.explain import Evidence, build_evidence, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.mentions import TitleIndex
@@ -32,6 +33,7 @@ from xmr_agent.prompts import Prompts
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.store import Catalog, sql_literal
 from xmr_agent.types import Hit
+from xmr_agent.video import match_keyframes
 
 #: Candidates fetched per search before fusion and reranking.
 CANDIDATES = 50
@@ -136,7 +138,7 @@ class Agent:
                 ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
         with run.step("explain") as note:
-            recommendations = self._explain(request, query, routes, ranked, explain, note)
+            recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)
         return Answer(request, query, where, recommendations, run.trace, run.timings)
 
     def candidates(self, query: CrossModalQuery, trace: _Run | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
@@ -188,6 +190,8 @@ class Agent:
             for r in routes:
                 with run.clock("encode" if r.column else "search"):
                     vector = self._vector(r) if r.column else None
+                if vector is not None and r.weight > 0:
+                    run.vectors.setdefault(r.column, vector)  # type: ignore[arg-type]  # to name a video's keyframe
                 with run.clock("search"):
                     hits = self._run_route(r, vector, depth, where)
                 lists.append(Ranked(r.source, r.weight, hits))
@@ -237,12 +241,16 @@ class Agent:
         
 
     def _explain(self, text: str, query: CrossModalQuery, routes: Sequence[Route], ranked: Sequence[Hit],
-                 explain: bool, note: Callable[..., None]) -> list[Recommendation]:
+                 explain: bool, note: Callable[..., None], vectors: dict[str, np.ndarray] | None = None,
+                 ) -> list[Recommendation]:
         if not explain:  # scores and matches only: no snippets, tags or narratives
             evidence = [Evidence(h.id, str(h.item.get("title") or ""), scores=dict(h.scores)) for h in ranked]
             note(explained=0, by="none")
             return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence))]
-        evidence = [build_evidence(h, query, routes) for h in ranked]
+        frames = match_keyframes(self.catalog, ranked, vectors or {})
+        seeds = list(dict.fromkeys(s.item for r in routes for s in r.inputs if s.item))
+        names = {row["id"]: clean(row.get("title"), 120)[0] for row in self.catalog.get(seeds) if row.get("title")}
+        evidence = [build_evidence(h, query, routes, frames.get(h.id), names) for h in ranked]
         words = [template_narrative(e) for e in evidence]
         head = min(self.llm_explains, len(evidence)) if self.llm is not None else 0
         if head:
@@ -266,6 +274,7 @@ class _Run:
     def __init__(self) -> None:
         self.trace: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
+        self.vectors: dict[str, np.ndarray] = {}  # column → query vector searched there
 
     @contextmanager
     def step(self, name: str) -> Iterator[Callable[..., None]]:

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -42,6 +43,9 @@ class Turn(BaseModel):
     text: str
     attachments: list[str] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list)
+    #: Per recommended item: its explanation and evidence, so a conversation can be shown again.
+    explanations: dict[str, str] = Field(default_factory=dict)
+    evidence: dict[str, dict[str, Any]] = Field(default_factory=dict)
     at: float = Field(default_factory=time.time)
 
 
@@ -139,7 +143,19 @@ class Session:
             self.state.filters = before
             answer = self.agent.run(self._query(request, critique.again), " ".join(self.state.topic[-TOPIC_TURNS:]))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
-                                 "reason": "no item meets the critique; showing the closest instead"})
+                                 "reason": f"no other item meets {'; '.join(str(f) for f in critique.filters)}: "
+                                           "showing the closest instead"})
+        stated = {str(f) for f in [*(request.filters if request else ()), *critique.filters]}
+        inherited = [f for f in self.state.filters if f.hard and str(f) not in stated]
+        if not answer.recommendations and inherited and (request is not None or attachments):
+            # A new request (or photo) that no item meets together with an earlier turn's conditions:
+            # the new request wins, and the earlier conditions are dropped from the session.
+            self.state.filters = [f for f in self.state.filters if f not in inherited]
+            answer = self.agent.run(self._query(request, critique.again),
+                                    " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in inherited],
+                                 "reason": f"nothing meets this request together with earlier conditions "
+                                           f"({'; '.join(str(f) for f in inherited)}); they were dropped"})
         self._remember(message, attachments, answer)
         return answer
 
@@ -209,7 +225,9 @@ class Session:
     def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:
         ids = [r.id for r in answer.recommendations]
         self.state.turns.append(Turn(role="user", text=message, attachments=list(attachments)))
-        self.state.turns.append(Turn(role="assistant", text=f"{len(ids)} recommendations", items=ids))
+        self.state.turns.append(Turn(role="assistant", text=f"{len(ids)} recommendations", items=ids,
+                                     explanations={r.id: r.explanation for r in answer.recommendations},
+                                     evidence={r.id: r.evidence.to_dict() for r in answer.recommendations}))
         self.state.last = ids or self.state.last  # an empty answer keeps "the second one" meaningful
         self.state.shown = list(dict.fromkeys([*self.state.shown, *ids]))
         self._save()

@@ -8,7 +8,9 @@
     GET  /chat/{session}         the session's state
     POST /items                  JSON [items] or multipart (items = JSON text, plus the media files)
     GET  /items/{id}             one item
+    GET  /chat/{session}/history the conversation with its items, explanations and evidence
     GET  /docs                   OpenAPI documentation
+    GET  /                       the web chat (xmr_agent.web): page, /static, /media, /uploads
 
 Images and sounds in JSON are base64 (or paths inside the media folder beside the database).
 Errors are JSON ``{"detail": ..., "type": ...}``: 400 bad input, 401 no key, 404 missing table,
@@ -18,9 +20,10 @@ item or session, 413 body over the limit, 422 malformed request, 502 LLM failure
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -41,6 +44,10 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 __all__ = ["create_app"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+#: Paths open without the API key: the health check and the chat page (it asks for the key).
+OPEN_PATHS = frozenset({"/health", "/"})
+KEY_COOKIE = "xmr_key"
+COOKIE_PATHS = ("/media/", "/uploads/")
 Files = dict[str, tuple[str, bytes]]
 STATUS: tuple[tuple[type[XmrError], int], ...] = (
     (StoreError, 404), (ConfigError, 400), (InputError, 400), (ModalityError, 400), (LLMError, 502), (PluginError, 503),
@@ -63,11 +70,14 @@ class ChatBody(BaseModel):
 def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: Any = None, reranker: str | None = None,
                max_body_bytes: int = MAX_BODY_BYTES, sessions: str | Path | None = None,
                interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None,
-               torch_threads: int | None = 1) -> FastAPI:
+               torch_threads: int | None = 1, web: bool = True,
+               media_roots: Sequence[str | Path] | None = None) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
     ``reranker`` and ``transcriber`` (audio path → words; Whisper tiny.en when ``None``) go to the
     :class:`~xmr_agent.agent.pipeline.Agent`; ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``).
-    ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone)."""
+    ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone).
+    ``web``: serve the chat page at ``/`` (:mod:`xmr_agent.web`), with item media read only inside
+    ``media_roots`` (``None``: the working folder) and the media folder beside the database."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
                       transcriber=transcriber, torch_threads=torch_threads)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
@@ -76,6 +86,10 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_exception_handler(XmrError, _xmr_error)  # type: ignore[arg-type]
     _routes(app, service)
+    if web:
+        from xmr_agent.web import mount
+
+        mount(app, service, [Path.cwd()] if media_roots is None else media_roots)
     return app
 
 
@@ -113,6 +127,11 @@ def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small h
     @app.get("/chat/{session}", tags=["agent"])
     def chat_state(session: str) -> dict[str, Any]:
         return service.state(session).model_dump(mode="json")
+
+    @app.get("/chat/{session}/history", tags=["agent"])
+    def chat_history(session: str) -> dict[str, Any]:
+        """The conversation to show again: turns, with the items, explanations and evidence shown."""
+        return service.history(session)
 
     @app.post("/items", tags=["catalogue"], openapi_extra=_items_body())
     async def add_items(request: Request) -> dict[str, Any]:
@@ -210,9 +229,15 @@ def _key_check(api_key: str | None) -> Callable[..., None]:
 
     def check(request: Request, key: str | None = Security(header),
               token: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
-        if not api_key or request.url.path == "/health":
+        path = request.url.path
+        if not api_key or path in OPEN_PATHS:
             return
-        if not (key_matches(key, api_key) or key_matches(token.credentials if token else None, api_key)):
+        # <img>/<audio> elements cannot send headers: the page's media requests carry the key
+        # in a SameSite=Strict cookie, accepted for reading media and nothing else.
+        cookie = unquote(request.cookies.get(KEY_COOKIE, "")) if request.method == "GET" and path.startswith(
+            COOKIE_PATHS) else None
+        if not (key_matches(key, api_key) or key_matches(token.credentials if token else None, api_key)
+                or key_matches(cookie, api_key)):
             raise HTTPException(401, "missing or wrong API key: send it as X-API-Key or Authorization: Bearer",
                                 headers={"WWW-Authenticate": "Bearer"})
 

@@ -79,6 +79,30 @@ class Service:
             raise StoreError(f"no session {session_id!r}: POST a message to /chat/{session_id} to start it")
         return state
 
+    def history(self, session_id: str) -> dict[str, Any]:
+        """The session's turns for showing again: each assistant turn with its items (as stored
+        now; items since deleted are left out), explanations and evidence; attachments by the
+        name ``GET /uploads/{name}`` serves."""
+        state = self.state(session_id)
+        ids = list(dict.fromkeys(i for turn in state.turns for i in turn.items))
+        items = {item["id"]: item for item in self.tools.catalog.get(ids)}
+        turns = []
+        for turn in state.turns:
+            cards = [{"rank": rank, "id": i, "item": items[i], "explanation": turn.explanations.get(i, ""),
+                      "evidence": turn.evidence.get(i)} for rank, i in enumerate(turn.items, start=1) if i in items]
+            turns.append({"role": turn.role, "text": turn.text, "at": turn.at, "cards": cards,
+                          "attachments": [self._attachment(a) for a in turn.attachments]})
+        return {"session": state.id, "turns": turns, "liked": state.liked, "disliked": state.disliked,
+                "last": state.last}
+
+    def _attachment(self, path: str) -> dict[str, Any]:
+        from xmr_agent.agent.session import IMAGE_SUFFIXES
+
+        p = Path(path)
+        served = p.parent.resolve() == self.uploads.resolve()
+        return {"name": p.name, "kind": "image" if p.suffix.lower() in IMAGE_SUFFIXES else "audio",
+                "url": f"/uploads/{p.name}" if served else None}
+
     def _lock_for(self, session_id: str) -> threading.Lock:
         self.sessions.path(session_id)  # checks the id before it names a file
         with self._locks_guard:
