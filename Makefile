@@ -38,8 +38,8 @@ chat: demo-db
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install Chromium and set XMR_CHROMIUM"; \
-	  elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
-	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends chromium; \
+	  elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is missing (apt-get install chromium): the browser tests will be skipped"; fi; }
 
 test: setup browser

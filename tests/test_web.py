@@ -402,3 +402,23 @@ def test_the_screenshot_example_records_a_session(browser: Any, live: str, tmp_p
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000 for p in shots)
     for name in ("web-1-words.png", "web-3-photo.png", "web-5-phone.png"):
         assert (ROOT / "docs" / "images" / name).is_file()
+
+
+def test_media_outside_the_roots_are_found_and_serve_warns(media_table: tuple[Path, Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from xmr_agent.cli import main
+    from xmr_agent.store import Catalog
+    from xmr_agent.web import media_outside
+
+    db, media = media_table
+    outside = media_outside(Catalog.open(db, "items"), [media])
+    assert sorted(Path(p).name for p in outside) == sorted(["secret.txt", Path(
+        "/etc/hostname" if Path("/etc/hostname").is_file() else "secret.txt").name])
+    assert media_outside(Catalog.open(db, "items"), [media.parent, "/etc"]) == []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    result = CliRunner().invoke(main, ["serve", "--db", str(db), "--table", "items", "--media-root", str(media)])
+    assert result.exit_code == 0, result.output
+    assert "media files of this catalogue lie outside the web chat's media roots" in result.output
+    assert f"--media-root {media.parent}" in result.output or "--media-root /etc" in result.output

@@ -4,6 +4,7 @@ the commands, so ``xmr --help`` stays fast."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -51,6 +52,16 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
                      torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None)
+    if web:
+        from xmr_agent.web import media_outside
+
+        service = app.state.service
+        outside = media_outside(service.tools.catalog, [*(media_roots or [Path.cwd()]), service.media])
+        if outside:
+            folders = sorted({str(Path(p).parent) for p in outside})
+            click.echo(f"warning: {len(outside)} media files of this catalogue lie outside the web chat's media "
+                       f"roots, so the page will not show them; add e.g. --media-root {folders[0]}"
+                       f"{f' (and {len(folders) - 1} other folders)' if len(folders) > 1 else ''}", err=True)
     click.echo(f"serving table {table!r} of {db} on http://{host}:{port} ({'chat: /, ' if web else ''}docs: /docs)"
                f"{'' if api_key else '; no API key: local use only'}", err=True)
     # Keep idle connections longer than uvicorn's 5 s: under load a pooled client may reuse one just as

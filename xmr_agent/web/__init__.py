@@ -31,7 +31,7 @@ try:
 except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError("the web chat needs FastAPI: pip install 'xmr-agent[serve]'") from e
 
-__all__ = ["STATIC", "PAGE_CSP", "mount", "MediaFiles"]
+__all__ = ["STATIC", "PAGE_CSP", "mount", "MediaFiles", "media_outside"]
 
 STATIC = Path(__file__).parent / "static"
 #: The page may load only its own script, style and media (plus https media of catalogues whose
@@ -59,6 +59,19 @@ class MediaFiles:
         if not path.is_file():
             raise HTTPException(404, "the item's file is missing")
         return path
+
+
+def media_outside(catalog: Any, roots: Sequence[str | Path], *, limit: int = 5000) -> list[str]:
+    """Local media files of (the first ``limit``) items that lie outside ``roots``: the page
+    cannot show them (``xmr serve`` names a few at start-up)."""
+    columns = [c for c in MEDIA_FIELDS if c in catalog.columns()]
+    if not columns or catalog.table is None:
+        return []
+    files = MediaFiles(roots)
+    rows = catalog.table.search().select(columns).limit(limit).to_list()
+    values = [v for row in rows for v in row.values() if isinstance(v, str) and v and not URL.match(v)]
+    return [v for v in dict.fromkeys(values)
+            if not any(Path(v).resolve().is_relative_to(root) for root in files.roots)]
 
 
 def mount(app: FastAPI, service: Any, media_roots: Sequence[str | Path]) -> None:
