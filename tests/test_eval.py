@@ -143,6 +143,31 @@ def test_xmr_bench_runs_a_small_size_against_raw_lancedb(tmp_path: Path) -> None
     assert "| 400 |" in (out / "bench.md").read_text()
 
 
+def test_xmr_bench_flat_queries_runs_fewer_flat_queries_than_ann(tmp_path: Path) -> None:
+    out = tmp_path / "bench"
+    result = CliRunner().invoke(main, ["bench", "--sizes", "300", "--dim", "16", "--queries", "12",
+                                       "--flat-queries", "5", "--batch-size", "100", "--out", str(out),
+                                       "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (size,) = json.loads((out / "results.json").read_text())["sizes"]
+    assert size["query_flat"]["xmr"]["n"] == 5 and size["query_flat"]["raw"]["n"] == 5
+    assert size["query_ann"]["xmr"]["n"] == 12 and size["query_ann"]["raw"]["n"] == 12
+    assert size["queries"] == {"flat": 5, "ann": 12, "recall": 5}
+    assert size["peak_rss_mb_all"] >= size["ingest"]["peak_rss_mb"]
+    assert {"xmr ingest", "raw ingest", "flat queries", "ANN build", "ANN queries"} <= set(size["stages_s"])
+    assert "| 300 |" in (out / "bench.md").read_text() and "| 5 / 12 |" in (out / "bench.md").read_text()
+
+
+def test_bench_runs_every_query_flat_up_to_100k_items_and_100_above() -> None:
+    from xmr_agent.eval.bench import flat_query_count
+
+    assert flat_query_count(100_000, 200) == 200
+    assert flat_query_count(1_000_000, 200) == 100
+    assert flat_query_count(1_000_000, 40) == 40
+    assert flat_query_count(1_000_000, 200, 150) == 150
+    assert flat_query_count(10_000, 20, 50) == 20
+
+
 def test_clustered_encoder_passes_the_contract() -> None:
     from xmr_agent.eval.bench import ClusteredEncoder
     from xmr_agent.testing import check_encoder

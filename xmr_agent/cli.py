@@ -234,12 +234,18 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
 @main.command()
 @click.option("--sizes", default="10000,100000,1000000", show_default=True, help="Catalogue sizes, comma-separated.")
 @click.option("--dim", default=384, show_default=True, type=click.IntRange(2), help="Vector dimension.")
-@click.option("--queries", default=200, show_default=True, type=click.IntRange(1))
+@click.option("--queries", default=200, show_default=True, type=click.IntRange(1),
+              help="Queries per size (ANN pass; also the flat pass up to 100,000 items).")
+@click.option("--flat-queries", type=click.IntRange(1),
+              help="Queries for the flat pass and the recall (default: all up to 100,000 items, else 100).")
 @click.option("--batch-size", default=2048, show_default=True, type=click.IntRange(1))
 @click.option("--out", default="reports/bench", show_default=True, help="Folder for results.json and bench.md.")
 @click.option("--workdir", type=click.Path(file_okay=False), help="Where the temporary tables go (default: system temp).")
-def bench(sizes: str, dim: int, queries: int, batch_size: int, out: str, workdir: str | None) -> None:
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+def bench(sizes: str, dim: int, queries: int, flat_queries: int | None, batch_size: int, out: str,
+          workdir: str | None, quiet: bool) -> None:
     """Ingest throughput, query latency, peak memory and ANN build/recall at each size, against raw LanceDB."""
+    import time
     from pathlib import Path
 
     from xmr_agent.eval.bench import markdown, run_bench
@@ -248,7 +254,13 @@ def bench(sizes: str, dim: int, queries: int, batch_size: int, out: str, workdir
         counts = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError as e:
         raise click.BadParameter(f"expected comma-separated integers, got {sizes!r}", param_hint="--sizes") from e
-    results = run_bench(counts, dim=dim, queries=queries, batch=batch_size, workdir=workdir)
+
+    def log(message: str) -> None:
+        if not quiet:
+            click.echo(f"[{time.strftime('%H:%M:%S')}] {message}", err=True)
+
+    results = run_bench(counts, dim=dim, queries=queries, batch=batch_size, workdir=workdir,
+                        flat_queries=flat_queries, log=log)
     Path(out).mkdir(parents=True, exist_ok=True)
     (Path(out) / "results.json").write_text(json.dumps(results, indent=2))
     (Path(out) / "bench.md").write_text(markdown(results))
