@@ -84,13 +84,21 @@ def encoders() -> None:
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Encode in this process, or on a Ray cluster (pip install 'xmr-agent[ray]'; docs/scale.md).")
+@click.option("--address", envvar="RAY_ADDRESS", metavar="ADDR",
+              help="--engine ray: the cluster (auto, ray://HOST:10001, HOST:PORT; env RAY_ADDRESS); "
+                   "default: a local Ray runtime for this run.")
+@click.option("--actors", type=click.IntRange(1), help="--engine ray: encoder actors per vector column "
+                                                       "(default: the cluster's GPUs, else CPUs, shared).")
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
            text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, tags_k: int, transcribe: str | None,
            keyframe_every: float, max_keyframes: int, scene_change: bool, batch_size: int, ann_threshold: int,
-           report: str | None, progress: bool) -> None:
+           report: str | None, progress: bool, engine: str, address: str | None, actors: int | None) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
-    Exit status 3 means some records were skipped (they are listed).
+    --db may be an S3 URI (s3://bucket/path): the endpoint, region and keys come from the
+    environment (docs/scale.md). Exit status 3 means some records were skipped (they are listed).
     """
     from xmr_agent.ingestion import ingest as run_ingest
     from xmr_agent.records import FieldMap
@@ -98,9 +106,14 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
 
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
+    runner: Any = engine
+    if engine == "ray":
+        from xmr_agent.distributed import RayEngine
+
+        runner = RayEngine(address=address, actors=actors)
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
-                        transcribe=transcribe, progress=progress,
+                        transcribe=transcribe, progress=progress, engine=runner,
                         keyframes=Keyframes(every=keyframe_every, max_frames=max_keyframes, scene=scene_change))
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")

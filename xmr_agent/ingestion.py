@@ -1,19 +1,25 @@
 """Ingest a catalogue into a LanceDB table: stream, batch, embed what changed, upsert by id.
 
-Each batch is committed on its own, so an interrupted run loses at most the batch in flight;
+Each batch is committed on its own, so an interrupted run loses at most the batches in flight;
 a rerun skips every item whose content hash is already stored and upserts the rest, so rows
 are never duplicated. An item whose embedded inputs did not change (only metadata did) is
 updated without re-embedding. Bad records are skipped and reported, never fatal.
+
+The flow is one way: records → :func:`_normalise` → :func:`_prepare` (hashes, change detection,
+metadata-only updates, tags, transcripts, keyframes) → an *engine* adds the vector columns →
+:func:`_finish` (rejections reported, rows upserted). The default engine encodes in this process
+(:func:`embed_locally`); :class:`xmr_agent.distributed.RayEngine` encodes on a Ray cluster and hands
+the batches back in order, so every guarantee above comes from the same code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -21,7 +27,7 @@ import pyarrow.compute  # noqa: F401 - pa.compute
 
 from xmr_agent.encoders.base import Encoder
 from xmr_agent.encoders.registry import get_encoder
-from xmr_agent.errors import InputError
+from xmr_agent.errors import ConfigError, InputError
 from xmr_agent.progress import progress_bar
 from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
 from xmr_agent.schema import arrow_rows
@@ -40,6 +46,49 @@ Items = dict[str, tuple[int | None, dict[str, Any]]]
 
 
 @dataclass
+class Prepared:
+    """One catalogue batch with everything done but encoding."""
+
+    items: Items  #: the batch's good items by id, with their line numbers (for reports)
+    size: int  #: records read for this batch (progress)
+    rows: pa.Table  #: rows whose embedded inputs changed, without vector columns yet
+    reuse: dict[str, dict[str, np.ndarray]]  #: vectors computed already (column → id → vector)
+    found: Any  #: keyframes found by the video stage
+
+
+#: What an engine gets: prepared batches, and ``None`` where every batch before must be written
+#: before the next is prepared (an id repeats one of an earlier batch).
+PreparedStream = Iterator[Prepared | None]
+#: What an engine gives back, in the order received: (batch, rows with vector columns, rejected id → reason).
+Embedded = tuple[Prepared, pa.Table, dict[str, str]]
+
+
+class Engine(Protocol):
+    """Adds the vector columns to prepared batches (here, or on a cluster)."""
+
+    def embed(self, catalog: Catalog, batches: PreparedStream) -> Iterator[Embedded]: ...
+
+
+class LocalEngine:
+    """Encodes in this process, one batch at a time (the default)."""
+
+    def embed(self, catalog: Catalog, batches: PreparedStream) -> Iterator[Embedded]:
+        return embed_locally(catalog, batches)
+
+
+def embed_locally(catalog: Catalog, batches: PreparedStream) -> Iterator[Embedded]:
+    """The local engine: each batch encoded here when it arrives."""
+    for batch in batches:
+        if batch is None:
+            continue
+        if not batch.rows.num_rows:
+            yield batch, batch.rows, {}
+            continue
+        embedded, rejected = _with_vectors(batch.rows, catalog, batch.reuse)
+        yield batch, embedded, rejected
+
+
+@dataclass
 class _Run:
     """State of one ingest run."""
 
@@ -49,7 +98,9 @@ class _Run:
     video: VideoStage
     tagger: Tagger | None = None
     transcription: Transcription | None = None
-    seen: set[str] = field(default_factory=set)
+    seen: dict[str, int] = field(default_factory=dict)  # id → batch number
+    batches: int = 0
+    barrier: bool = False  # the batch just read repeats an id of an earlier batch
     optimized_at: int = 0
     repeated: set[str] = field(default_factory=set)
     read: int = 0
@@ -73,6 +124,8 @@ def ingest(
     transcribe: str | Any | None = None,
     keyframes: Keyframes | float | None = None,
     progress: bool = False,
+    engine: str | Engine = "local",
+    storage_options: Mapping[str, str] | None = None,
 ) -> IngestReport:
     """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
 
@@ -85,12 +138,17 @@ def ingest(
     A ``video`` is embedded through its keyframes by the image column(s) and tagger, and its soundtrack
     is transcribed like audio (:mod:`xmr_agent.video`); ``keyframes`` says which frames (a
     :class:`~xmr_agent.video.Keyframes`, or seconds between frames).
+
+    ``engine`` encodes the vector columns: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see
+    :class:`xmr_agent.distributed.RayEngine`; pass an instance for its options). ``db`` may be an object
+    store URI (``s3://bucket/path``); ``storage_options`` reach it (see :mod:`xmr_agent.storage`).
     """
     source = Path(source)
     fields = fields or FieldMap()
+    runner = _engine(engine)
     encoders = {f: get_encoder(e) for f, e in (vectors or DEFAULT_VECTORS).items()}
     specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in encoders.items()]
-    catalog = Catalog.open_or_new(db, table, specs)
+    catalog = Catalog.open_or_new(db, table, specs, storage_options=storage_options)
     for spec in specs:
         catalog.use_encoder(spec.column, encoders[spec.field])
     tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
@@ -101,14 +159,38 @@ def ingest(
                transcription=transcription)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
+    prepared = _prepared(run, _batched(records, batch_size), fields, base_dir)
     with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
-        for batch in _batched(records, batch_size):
-            _write_batch(run, _normalise(run, batch, fields, base_dir), fields.types)
-            advance(len(batch))
+        for batch, embedded, rejected in runner.embed(catalog, prepared):
+            _finish(run, batch, embedded, rejected)
+            advance(batch.size)
             _maybe_optimize(run)
     if run.inserted or run.updated or catalog.missing_indexes(ann_threshold):
         catalog.refresh_indexes(ann_threshold=ann_threshold)
     return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count())
+
+
+def _engine(engine: str | Engine) -> Engine:
+    if not isinstance(engine, str):
+        return engine
+    if engine == "local":
+        return LocalEngine()
+    if engine == "ray":
+        from xmr_agent.distributed import RayEngine
+
+        return RayEngine()
+    raise ConfigError(f"unknown engine {engine!r}: use 'local' or 'ray'")
+
+
+def _prepared(run: _Run, batches: Iterable[list[Any]], fields: FieldMap, base_dir: Path) -> PreparedStream:
+    """Each batch normalised and prepared; ``None`` before a batch that repeats an earlier batch's id
+    (the engine writes what it holds first, so the later record wins as in a sequential run)."""
+    for batch in batches:
+        items = _normalise(run, batch, fields, base_dir)
+        if run.barrier:
+            run.barrier = False
+            yield None
+        yield _prepare(run, items, fields.types, len(batch))
 
 
 def _maybe_optimize(run: _Run) -> None:
@@ -122,6 +204,7 @@ def _maybe_optimize(run: _Run) -> None:
 def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: FieldMap, base_dir: Path) -> Items:
     """Good items of a batch by id; a repeated id (in this batch or an earlier one) is reported."""
     items: Items = {}
+    run.batches += 1
     for line, raw in batch:
         run.read += 1
         if isinstance(raw, BadRecord):
@@ -135,13 +218,14 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
         if item["id"] in run.seen:
             run.bad.append(BadRecord(run.source, line, "duplicate id: replaces an earlier record", item["id"]))
             run.repeated.add(item["id"])
-        run.seen.add(item["id"])
+            run.barrier = run.barrier or run.seen[item["id"]] < run.batches
+        run.seen[item["id"]] = run.batches
         items[item["id"]] = (line, item)
     return items
 
 
-def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
-    """Classify items as unchanged / metadata-only / to embed, then write the last two."""
+def _prepare(run: _Run, items: Items, types: Mapping[str, str], size: int) -> Prepared:
+    """Classify items as unchanged / metadata-only / to embed; write the metadata-only ones now."""
     catalog = run.catalog
     signature = (run.tagger.signature() if run.tagger else "") + (
         run.transcription.signature() if run.transcription else "")
@@ -167,14 +251,18 @@ def _write_batch(run: _Run, items: Items, types: Mapping[str, str]) -> None:
     run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
     same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
     metadata_only, to_embed = _split(table, same_inputs)
-    if to_embed.num_rows:
-        reuse = {c: tagged for c in catalog.vectors if run.tagger and catalog.encoder(c) is run.tagger.encoder}
-        reuse = {c: {**reuse.get(c, {}), **found.pooled.get(c, {})} for c in {*reuse, *found.pooled}}
-        embedded, rejected = _with_vectors(to_embed, catalog, reuse)
-        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in rejected.items())
-        _write_embedded(run, video.with_keyframes(embedded, found, catalog))
     if metadata_only.num_rows:  # only metadata changed: update without re-embedding
         _count(run, catalog.write(metadata_only))
+    reuse = {c: tagged for c in catalog.vectors if run.tagger and catalog.encoder(c) is run.tagger.encoder}
+    reuse = {c: {**reuse.get(c, {}), **found.pooled.get(c, {})} for c in {*reuse, *found.pooled}}
+    return Prepared(items, size, to_embed, reuse, found)
+
+
+def _finish(run: _Run, batch: Prepared, embedded: pa.Table, rejected: Mapping[str, str]) -> None:
+    """Report the rows an encoder rejected; upsert the rest."""
+    run.bad.extend(BadRecord(run.source, batch.items[i][0], reason, i) for i, reason in rejected.items())
+    if embedded.num_rows:
+        _write_embedded(run, run.video.with_keyframes(embedded, batch.found, run.catalog))
 
 
 def _write_embedded(run: _Run, table: pa.Table) -> None:
@@ -207,21 +295,30 @@ def _with_vectors(
     """
     rejected: dict[str, str] = {}
     for column, spec in catalog.vectors.items():
-        rows = table.select(["id", *_inputs_of(spec, table)]).to_pylist()
-        known = reuse.get(column, {})
-        inputs = [None if row["id"] in known else embed_input(row, spec.field) for row in rows]
-        matrix, present, failures = encode_present(catalog.encoder(column), inputs, spec.modality)
-        for i, row in enumerate(rows):
-            if row["id"] in known:
-                matrix[i], present[i] = known[row["id"]], True
+        vectors, failures = vector_column(table, spec, catalog.encoder(column), reuse.get(column, {}))
         if failures:
-            rejected.update({rows[i]["id"]: f"{spec.field}: {reason}" for i, reason in failures.items()})
-            keep = [i not in failures for i in range(len(rows))]
-            table, matrix, present = table.filter(pa.array(keep)), matrix[keep], present[keep]
-        flat = pa.array(np.ascontiguousarray(matrix, dtype=np.float32).ravel(), pa.float32())
-        vectors = pa.FixedSizeListArray.from_arrays(flat, spec.dim, mask=pa.array(~present))
+            ids = table["id"].to_pylist()
+            rejected.update({ids[i]: reason for i, reason in failures.items()})
+            keep = pa.array([i not in failures for i in range(len(ids))])
+            table, vectors = table.filter(keep), vectors.filter(keep)
         table = table.append_column(column, vectors)
     return table, rejected
+
+
+def vector_column(
+    table: pa.Table, spec: VectorSpec, encoder: Encoder, known: Mapping[str, np.ndarray], skip: Collection[str] = ()
+) -> tuple[pa.FixedSizeListArray, dict[int, str]]:
+    """``spec``'s vector for each row of ``table`` (null where its field is empty or the id is in ``skip``),
+    and the rows the encoder rejected (row number → reason). ``known`` vectors (by id) are not recomputed."""
+    rows = table.select(["id", *inputs_of(spec, table)]).to_pylist()
+    inputs = [None if row["id"] in known or row["id"] in skip else embed_input(row, spec.field) for row in rows]
+    matrix, present, failures = encode_present(encoder, inputs, spec.modality)
+    for i, row in enumerate(rows):
+        if row["id"] in known:
+            matrix[i], present[i] = known[row["id"]], True
+    flat = pa.array(np.ascontiguousarray(matrix, dtype=np.float32).ravel(), pa.float32())
+    vectors = pa.FixedSizeListArray.from_arrays(flat, spec.dim, mask=pa.array(~present))
+    return vectors, {i: f"{spec.field}: {reason}" for i, reason in failures.items()}
 
 
 def encode_present(encoder: Encoder, inputs: list[Any], modality: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
@@ -249,7 +346,7 @@ def encode_present(encoder: Encoder, inputs: list[Any], modality: str) -> tuple[
     return matrix, present, failures
 
 
-def _inputs_of(spec: VectorSpec, table: pa.Table) -> list[str]:
+def inputs_of(spec: VectorSpec, table: pa.Table) -> list[str]:
     """The columns :func:`embed_input` reads for ``spec``'s field."""
     if spec.field != "text":
         return [spec.field]

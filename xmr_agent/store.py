@@ -63,16 +63,32 @@ def check_same_space(spec: VectorSpec, encoder: Encoder) -> None:
         )
 
 
-def connect(uri: str | Path, *, create: bool = True) -> Any:
-    """A LanceDB connection: a local folder (made if ``create``) or any lancedb URI."""
+def build_encoder(spec: VectorSpec, **extra: Any) -> Encoder:
+    """The encoder that built a column, from its spec (a registered name, else its class path)."""
+    registered = {info.name for info in list_encoders()}
+    name = spec.encoder if spec.encoder in registered or not spec.target else spec.target
+    encoder = get_encoder(name, **spec.config, **extra)
+    check_same_space(spec, encoder)
+    return encoder
+
+
+def connect(uri: str | Path, *, create: bool = True, storage_options: Mapping[str, str] | None = None) -> Any:
+    """A LanceDB connection: a local folder (made if ``create``) or any lancedb URI. An object store
+    (``s3://``) is reached with :func:`xmr_agent.storage.resolve_options`: ``storage_options`` first,
+    then the environment."""
     import lancedb
 
-    uri = str(uri)
+    from xmr_agent.storage import is_object_store, normalise_uri, probe, resolve_options
+
+    uri = normalise_uri(uri)
+    if is_object_store(uri):
+        options = resolve_options(uri, storage_options)
+        return probe(uri, options, lambda: lancedb.connect(uri, storage_options=options or None))
     if "://" not in uri:
         if not create and not Path(uri).is_dir():
             raise StoreError(f"no database at {uri}: ingest a catalogue there first (`xmr ingest ... --db {uri}`)")
         Path(uri).mkdir(parents=True, exist_ok=True)
-    return lancedb.connect(uri)
+    return lancedb.connect(uri, storage_options=dict(storage_options) if storage_options else None)
 
 
 class Catalog:
@@ -87,9 +103,9 @@ class Catalog:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, uri: str | Path, name: str) -> Catalog:
+    def open(cls, uri: str | Path, name: str, *, storage_options: Mapping[str, str] | None = None) -> Catalog:
         """Open an existing catalogue; its encoders come back from the table metadata."""
-        db = connect(uri, create=False)
+        db = connect(uri, create=False, storage_options=storage_options)
         try:
             table = db.open_table(name)
         except (ValueError, FileNotFoundError) as e:
@@ -100,12 +116,15 @@ class Catalog:
         return cls(db, name, table, read_vector_specs(table.schema, name))
 
     @classmethod
-    def open_or_new(cls, uri: str | Path, name: str, vectors: Sequence[VectorSpec]) -> Catalog:
+    def open_or_new(
+        cls, uri: str | Path, name: str, vectors: Sequence[VectorSpec], *,
+        storage_options: Mapping[str, str] | None = None,
+    ) -> Catalog:
         """Open ``name`` if it exists (its vector columns must match ``vectors``), else prepare it."""
-        db = connect(uri)
+        db = connect(uri, storage_options=storage_options)
         if name not in _table_names(db):
             return cls(db, name, None, vectors)
-        catalog = cls.open(uri, name)
+        catalog = cls.open(uri, name, storage_options=storage_options)
         for spec in vectors:
             stored = catalog.vectors.get(spec.column)
             if stored is None:
@@ -134,12 +153,7 @@ class Catalog:
     def encoder(self, column: str) -> Encoder:
         """The encoder that built ``column``, rebuilt from the table metadata (cached)."""
         if column not in self._encoders:
-            spec = self.vectors[column]
-            registered = {info.name for info in list_encoders()}
-            name = spec.encoder if spec.encoder in registered or not spec.target else spec.target
-            encoder = get_encoder(name, **spec.config)
-            check_same_space(spec, encoder)
-            self._encoders[column] = encoder
+            self._encoders[column] = build_encoder(self.vectors[column])
         return self._encoders[column]
 
     def use_encoder(self, column: str, encoder: Encoder) -> None:

@@ -29,12 +29,14 @@ class Service:
     def __init__(self, db: str | Path, table: str, *, llm: Any = None, reranker: str | None = None,
                  sessions: str | Path | None = None, interactions: str | Path | None = None,
                  transcriber: Any = None, torch_threads: int | None = 1) -> None:
-        self.db, self.table = Path(db), table
-        self.media = media_folder(db)
+        remote = URL.match(str(db)) is not None  # s3://…: sessions and uploads stay on this machine
+        self.db, self.table = (str(db) if remote else Path(db)), table
+        local = Path(".xmr-serve") if remote else Path(db)
+        self.media = media_folder(local)
         self.uploads = self.media / "uploads"
         from xmr_agent.agent.session import SessionStore
 
-        self.sessions = SessionStore(sessions or self.db / ".sessions")
+        self.sessions = SessionStore(sessions or local / ".sessions")
         self._llm, self._reranker, self._interactions, self._transcriber = llm, reranker, interactions, transcriber
         self._write = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
