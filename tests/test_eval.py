@@ -14,7 +14,7 @@ from xmr_agent.cli import main
 from xmr_agent.errors import ConfigError
 from xmr_agent.eval.datasets import Case, cases, locate, redial_query
 from xmr_agent.eval.evaluate import evaluate
-from xmr_agent.eval.metrics import ndcg_at, ranking_metrics, recall_at, reciprocal_rank
+from xmr_agent.eval.metrics import hit_at, ndcg_at, ranking_metrics, recall_at, reciprocal_rank
 from xmr_agent.eval.runner import run_retrieval
 from xmr_agent.ingestion import ingest
 from xmr_agent.store import Catalog
@@ -35,6 +35,9 @@ def test_metrics_on_a_hand_checked_ranking() -> None:
     assert set(ranking_metrics(ranked, {"a"}, [1, 5])) == {"recall@1", "recall@5", "ndcg@10", "mrr"}
     with pytest.raises(ValueError):
         recall_at(ranked, set(), 1)
+    assert (hit_at(ranked, {"b", "z"}, 2), hit_at(ranked, {"b", "z"}, 3)) == (0.0, 1.0)
+    assert ranking_metrics(ranked, {"b", "y"}, [3], any_hit=True)["recall@3"] == 1.0
+    assert ranking_metrics(ranked, {"b", "y"}, [3])["recall@3"] == 0.5
 
 
 def test_redial_query_keeps_the_last_turns() -> None:
@@ -222,6 +225,17 @@ def test_xmr_eval_on_a_flickr_slice_tags_images_and_finds_them_by_caption(tmp_pa
     assert results["kind"] == "image-text" and results["n_queries"] == 5 * len(names)
     # tags from the offline classifier, embedded with the text: better than chance (0.5 at k=5 of 10)
     assert results["metrics"]["all"]["recall@5"] > 0.5
+    # image → text: each image ranks all 50 captions; a hit is any of its 5 captions
+    i2t = results["metrics"]["image_to_text"]
+    assert {"recall@1", "recall@5", "recall@10", "ndcg@10", "mrr"} <= set(i2t)
+    assert all(0.0 <= value <= 1.0 for value in i2t.values())
+    facts = results["image_to_text"]
+    assert facts["n_queries"] == len(names) and facts["n_captions"] == 5 * len(names)
+    assert len(results["image_to_text"]["recall_curve"]) == 50 and "image_to_text" in results["latency"]
+    report = (out / "report.md").read_text()
+    assert "Ranking metrics — image → text" in report and "image_to_text" in result.output
     catalog = Catalog.open(tmp_path / "db", "flickr")
-    assert any(item["image_tags"] for item in catalog.get(names))
+    items = catalog.get(names)
+    assert any(item["image_tags"] for item in items)
+    assert any(" (" in tag for item in items for tag in item["image_tags"])  # the top labels carry glosses
     assert len(catalog.vectors) == 2  # text (title + tags) and image vectors

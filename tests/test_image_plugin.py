@@ -126,6 +126,31 @@ def test_imagenet_labels_are_the_standard_list_in_index_order() -> None:
     assert {i: labels[i] for i in known} == known
 
 
+def test_glosses_are_wordnet_definitions_in_class_order() -> None:
+    glosses = xmr_image.imagenet_glosses()
+    assert list(glosses) == list(imagenet_labels())
+    assert glosses["golden retriever"] == "an English breed having a long silky golden coat"
+    assert glosses["tabby"] == "a cat with a grey or tawny coat mottled with black"
+    assert all(g and "\t" not in g and ";" not in g for g in glosses.values())
+    text = (Path(xmr_image.__file__).parent / "imagenet_glosses.tsv").read_text(encoding="utf-8")
+    wnids = [line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")]
+    assert wnids == sorted(wnids) and wnids[0] == "n01440764" and wnids[281] == "n02123045"  # tench, tabby
+    assert "WordNet 3.0 Copyright 2006 by Princeton University" in text
+
+
+def test_describe_tags_glosses_the_most_probable_labels_only() -> None:
+    tags = [[("golden retriever", 0.6), ("tabby", 0.3), ("tench", 0.1)], [("tench", 0.9)]]
+    described = EfficientNetEncoder(glosses=2).describe_tags(tags)
+    assert described[0][0] == "golden retriever (an English breed having a long silky golden coat)"
+    assert described[0][1].startswith("tabby (a cat with") and described[0][2] == "tench"
+    assert described[1][0].startswith("tench (")
+    assert EfficientNetEncoder(glosses=0).describe_tags(tags) == [["golden retriever", "tabby", "tench"], ["tench"]]
+    assert EfficientNetEncoder().config() == {} and EfficientNetEncoder(glosses=0).config() == {"glosses": 0}
+    assert EfficientNetEncoder(glosses=0).describe_signature != EfficientNetEncoder().describe_signature
+    with pytest.raises(ConfigError, match="glosses"):
+        EfficientNetEncoder(glosses=-1)
+
+
 def test_a_missing_weights_file_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(EncoderUnavailable, match="not found"):
         EfficientNetEncoder(tmp_path / "nope.pth").load()

@@ -207,12 +207,18 @@ def info(db: str, table: str) -> None:
               help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
 @click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
               "(transcribed by this Whisper model, e.g. tiny.en) against the typed caption; reports WER too.")
+@click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="Image-text sets: ImageNet labels tagged per image.")
+@click.option("--tag-glosses", type=click.IntRange(0, 1000),
+              help="Image-text sets: how many of those labels carry their WordNet gloss (default: the "
+                   "image encoder's, 3; 0 = bare labels).")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, seed_weight: float, spoken: str | None, progress: bool) -> None:
+          graph_weight: float, popularity_weight: float, seed_weight: float, spoken: str | None, tags_k: int,
+          tag_glosses: int | None, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
-    captions.csv: caption → image), or a JSONL of {query, relevant_ids}.
+    captions.csv: caption → image, and image → text), or a JSONL of {query, relevant_ids}.
 
     A data set that carries a catalogue (ReDial) is ingested into --table first (idempotent).
     """
@@ -228,7 +234,7 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     elif (llm_spec, rerank, fusion, seed_weight) != ("none", "none", "relative", 0.0):
         raise click.UsageError("--llm, --rerank, --fusion and --seed-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
-                       history=history, holdout=holdout, spoken=spoken)
+                       history=history, holdout=holdout, spoken=spoken, tags_k=tags_k, tag_glosses=tag_glosses)
     for variant, metrics in results["metrics"].items():
         if metrics:
             shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())
@@ -241,6 +247,37 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
         ratio = facts["r10_spoken_over_typed"]
         click.echo(f"spoken ({facts['whisper']}, {facts['clips']} clips): WER {facts['wer']:.2%}, "
                    f"R@10 spoken / typed {ratio:.2f}" if ratio is not None else "R@10 typed is 0")
+    click.echo(f"report: {out}/report.md")
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(exists=True))
+@click.option("--out", default="reports/align", show_default=True,
+              help="Folder for projection.npz, results.json and report.md.")
+@click.option("--test-fraction", default=0.5, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Share of images (stable split by file name) held out for scoring, never fitted on.")
+@click.option("--ridge", "ridges", default="0.1,1,10", show_default=True,
+              help="Ridge penalties to try, comma-separated; chosen by a 2-fold split of the fit images.")
+@click.option("--limit", type=click.IntRange(4), help="Use only the first N images (sorted by name).")
+def align(dataset: str, out: str, test_fraction: float, ridges: str, limit: int | None) -> None:
+    """Fit a linear map (ridge regression) from image vectors to text vectors on an image-text
+    DATASET (images/ + captions.csv), and score it on held-out images in both directions,
+    against and together with the image tags."""
+    from xmr_agent.eval.align import run_align
+
+    try:
+        penalties = [float(r) for r in ridges.split(",") if r.strip()]
+    except ValueError as e:
+        raise click.BadParameter(f"expected numbers separated by commas: {e}", param_hint="--ridge") from e
+    results = run_align(dataset, out, test_fraction=test_fraction, ridges=penalties, limit=limit,
+                        on_stage=lambda stage: click.echo(f"… {stage}", err=True))
+    click.echo(f"fitted on {results['images']['fit']} images, scored on {results['images']['test']}; "
+               f"ridge λ = {results['ridge']['chosen']:g}")
+    for route, directions in results["routes"].items():
+        shown = "; ".join(f"{d.replace('_', ' ')} R@1/5/10 {m['recall@1']:.3f}/{m['recall@5']:.3f}/{m['recall@10']:.3f}"
+                          for d, m in directions.items())
+        click.echo(f"{route}: {shown}")
     click.echo(f"report: {out}/report.md")
 
 

@@ -2,6 +2,9 @@
 
 With tags, words reach photos even where no shared image–text model (CLIP) is available:
 "a dog running in the snow" meets a photo tagged "dogsled, Eskimo dog, Siberian husky".
+An encoder with a ``describe_tags(tags)`` method decides what text each tag becomes (the
+EfficientNet-Lite0 plugin adds WordNet glosses to the most probable labels); its
+``describe_signature`` string names those settings, so that changing them re-tags the items.
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ class Tagger:
             )
 
     def signature(self) -> str:
-        return f"{self.encoder.name}:{self.encoder.space}:{self.k}:{self.min_score}"
+        """What decides the tag texts: a change re-tags and re-embeds the items."""
+        base = f"{self.encoder.name}:{self.encoder.space}:{self.k}:{self.min_score}"
+        if callable(getattr(self.encoder, "describe_tags", None)):
+            base += f":{getattr(self.encoder, 'describe_signature', '')}"
+        return base
 
     def tag(self, rows: list[dict[str, Any]]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         """Set ``rows[i][TAGS_COLUMN]`` for rows with an image.
@@ -52,8 +59,11 @@ class Tagger:
                 failures.update({todo[j]["id"]: f"image: {reason}" for j, reason in e.failures.items()})
                 todo = [r for j, r in enumerate(todo) if j not in e.failures]
                 continue
-            for row, vector, labels in zip(todo, matrix, tags, strict=True):
-                row[TAGS_COLUMN] = [label for label, score in labels if score >= self.min_score]
+            kept = [[(label, score) for label, score in labels if score >= self.min_score] for labels in tags]
+            describe = getattr(self.encoder, "describe_tags", None)
+            texts = describe(kept) if callable(describe) else [[label for label, _ in labels] for labels in kept]
+            for row, vector, labels in zip(todo, matrix, texts, strict=True):
+                row[TAGS_COLUMN] = list(labels)
                 vectors[row["id"]] = vector
             break
         return vectors, failures

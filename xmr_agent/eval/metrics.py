@@ -15,6 +15,13 @@ def recall_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float
     return len(set(ranked[:k]) & set(relevant)) / len(relevant)
 
 
+def hit_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
+    """1 when any relevant id is in the top ``k``, else 0 (R@K as image → text retrieval reports it)."""
+    if not relevant:
+        raise ValueError("a hit needs at least one relevant id")
+    return float(any(i in relevant for i in ranked[:k]))
+
+
 def ndcg_at(ranked: Sequence[str], relevant: Collection[str], k: int) -> float:
     """Normalised discounted cumulative gain with binary relevance."""
     gains = sum(1.0 / math.log2(rank + 2) for rank, i in enumerate(ranked[:k]) if i in relevant)
@@ -27,9 +34,15 @@ def reciprocal_rank(ranked: Sequence[str], relevant: Collection[str]) -> float:
     return next((1.0 / (rank + 1) for rank, i in enumerate(ranked) if i in relevant), 0.0)
 
 
-def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Sequence[int]) -> dict[str, float]:
-    """Recall@k for each k, nDCG@10 and reciprocal rank for one query."""
-    out = {f"recall@{k}": recall_at(ranked, relevant, k) for k in ks}
+def ranking_metrics(ranked: Sequence[str], relevant: Collection[str], ks: Sequence[int], *,
+                    any_hit: bool = False) -> dict[str, float]:
+    """Recall@k for each k, nDCG@10 and reciprocal rank for one query.
+
+    ``any_hit``: recall@k is 1 when any relevant id is in the top k (:func:`hit_at`) rather than the
+    share of relevant ids found there.
+    """
+    recall = hit_at if any_hit else recall_at
+    out = {f"recall@{k}": recall(ranked, relevant, k) for k in ks}
     out["ndcg@10"] = ndcg_at(ranked, relevant, 10)
     out["mrr"] = reciprocal_rank(ranked, relevant)
     return out

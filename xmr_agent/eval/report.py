@@ -29,11 +29,17 @@ def markdown(results: dict[str, Any], plots: list[str]) -> str:
     lines += [f"- {k}: `{results[k]}`" for k in ("kind", "table", "encoders", "mode", "date", "machine")
               if k in results]
     lines += [f"- queries: {results['n_queries']} ({results['n_queries_no_repeats']} with a gold item "
-              "not already mentioned)", ""]
+              "not already mentioned)"]
+    if "image_to_text" in results:
+        i2t = results["image_to_text"]
+        lines += [f"- image → text: {i2t['n_queries']} images, each ranking {i2t['n_captions']} captions; "
+                  f"{i2t['recall']}", f"- image → text route: {i2t['route']}"]
+    lines.append("")
     for variant, metrics in results["metrics"].items():
         if not metrics:
             continue
-        lines += [f"## Ranking metrics — {variant.replace('_', ' ')}", "",
+        title = "image → text" if variant == "image_to_text" else variant.replace("_", " ")
+        lines += [f"## Ranking metrics — {title}", "",
                   "| " + " | ".join(metrics) + " |", "|" + "---|" * len(metrics),
                   "| " + " | ".join(f"{v:.4f}" for v in metrics.values()) + " |", ""]
     lines += ["## Latency per stage (ms)", "", "| stage | n | p50 | p95 | p99 | mean |", "|---|---|---|---|---|---|"]
@@ -54,7 +60,11 @@ def _plots(results: dict[str, Any], raw: dict[str, list[float]], out: Path) -> l
         return []
     curve = results["recall_curve"]
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(1, len(curve) + 1), curve, marker=".")
+    other = results.get("image_to_text", {}).get("recall_curve")
+    ax.plot(range(1, len(curve) + 1), curve, marker=".", label="text → image" if other else None)
+    if other:
+        ax.plot(range(1, len(other) + 1), other, marker=".", label="image → text (any caption)")
+        ax.legend(loc="lower right")
     ax.set(xlabel="K", ylabel="Recall@K", title=f"Recall@K — {results.get('dataset', '')}", ylim=(0, 1))
     ax.grid(alpha=0.3)
     recall_png = out / "recall_at_k.png"

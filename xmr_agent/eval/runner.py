@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from xmr_agent.eval.datasets import Case
-from xmr_agent.eval.metrics import latency_summary, mean_metrics, ranking_metrics, recall_at
+from xmr_agent.eval.metrics import hit_at, latency_summary, mean_metrics, ranking_metrics, recall_at
 from xmr_agent.store import Catalog
 from xmr_agent.types import Hit
 
@@ -26,14 +26,16 @@ def run_retrieval(
     hybrid: bool = False,
     on_case: Callable[[], None] | None = None,
     retrieve: Retrieve | None = None,
+    any_hit: bool = False,
 ) -> dict[str, Any]:
     """Search every case; ids in a case's ``exclude`` set are removed from its ranking.
 
     Metrics come twice: over all relevant ids, and over relevant ids not in ``exclude``
     ("no repeats"; cases left with no relevant id are not counted there). ``retrieve`` replaces
     the plain search (e.g. with the agent); it sees a case's query and ``exclude``, never its
-    relevant ids.
+    relevant ids. ``any_hit``: recall@k counts a case found when any relevant id is in the top k.
     """
+    recall = hit_at if any_hit else recall_at
     if retrieve is None:
         def retrieve(case: Case, depth: int, timings: dict[str, float]) -> list[Hit]:
             return catalog.search(case.query, k=depth + len(case.exclude), hybrid=hybrid, timings=timings)
@@ -50,12 +52,12 @@ def run_retrieval(
         for stage, seconds in timings.items():
             stages.setdefault(stage, []).append(seconds)
         ranked = [h.id for h in hits if h.id not in case.exclude][:depth]
-        rows_all.append(ranking_metrics(ranked, case.relevant, ks))
+        rows_all.append(ranking_metrics(ranked, case.relevant, ks, any_hit=any_hit))
         fresh = case.relevant - case.exclude
         if fresh:
-            rows_new.append(ranking_metrics(ranked, fresh, ks))
+            rows_new.append(ranking_metrics(ranked, fresh, ks, any_hit=any_hit))
         for k in range(1, CURVE_MAX_K + 1):
-            curve_all[k - 1] += recall_at(ranked, case.relevant, k)
+            curve_all[k - 1] += recall(ranked, case.relevant, k)
         per_query.append({"query": case.query, "group": case.group, "relevant": sorted(case.relevant),
                           "top10": ranked[:10], **{f"{m}": v for m, v in rows_all[-1].items()}})
         if on_case is not None:
