@@ -330,6 +330,43 @@ def test_s3_ingest_report_and_errors_name_no_credential(
     assert "***" in redact(f"{SECRET} and {ACCESS_KEY}") and SECRET not in redact(SECRET)
 
 
+def test_ray_backfill_on_s3_matches_local_while_a_reader_keeps_searching(
+    ray_address: str, s3_env: dict[str, str], tmp_path: Path
+) -> None:
+    from xmr_agent.backfill import backfill
+    from xmr_agent.distributed import RayEngine
+
+    source = write_jsonl(tmp_path / "c.jsonl", _catalogue(400, special={33: "REJECT me"}))
+    uri = f"s3://{BUCKET}/backfill"
+    for db in (uri, tmp_path / "db"):
+        ingest(source, db, "t", vectors={"text": FAKE}, batch_size=200)
+    reader = Catalog.open(uri, "t")
+    on_ray = backfill(uri, "t", {"text": PICKY}, engine=RayEngine(actors=2), batch_size=50)
+    here = backfill(tmp_path / "db", "t", {"text": PICKY}, batch_size=50)
+    assert on_ray.columns == here.columns == {"vec__text__picky": "added"}
+    assert on_ray.encoded == here.encoded == 399
+    assert [(b.id, b.reason) for b in on_ray.bad] == [(b.id, b.reason) for b in here.bad] == [
+        ("item-00033", "text: no REJECT allowed")]
+    column = {i: r["vec__text__picky"] for i, r in _table_rows(uri, "t").items()}
+    assert column == {i: r["vec__text__picky"] for i, r in _table_rows(tmp_path / "db", "t").items()}
+    assert column["item-00033"] is None
+
+    assert set(reader.vectors) == {"vec__text__fake"}  # opened before: its version, still answering
+    assert reader.search("word5 colour5", k=1)[0].id == "item-00005"
+    catalog = Catalog.open(uri, "t")
+    assert set(catalog.vectors) == {"vec__text__fake", "vec__text__picky"}
+    hits = catalog.search_vector(catalog.encoder("vec__text__picky").encode(["word5 colour5"], modality="text", role="query")[0],
+                                 column="vec__text__picky", k=1)
+    assert hits[0].id == "item-00005"
+
+    again = _xmr_here("backfill", "--db", uri, "--table", "t", "--encoder", f"text={PICKY}", "--engine", "ray",
+                      "--address", ray_address, "--no-progress")
+    assert again.exit_code == 3, again.output  # the rejected row is still listed; nothing else to embed
+    assert "vec__text__picky: filled" in again.output and "0 rows embedded" in again.output
+    for text in (again.stdout, again.stderr, str(on_ray.to_dict())):
+        assert SECRET not in text and ACCESS_KEY not in text
+
+
 # -- a real model ----------------------------------------------------------------------------
 
 @pytest.mark.model

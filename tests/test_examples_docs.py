@@ -77,3 +77,14 @@ def test_readme_agent_snippet_runs(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "(price < 1.0)" in out.stdout and "Moonlit Harbour" in out.stdout
     assert (tmp_path / ".xmr-demo" / ".sessions" / "alice.json").is_file()
+
+
+@pytest.mark.model
+def test_backfill_example_adds_image_vectors_to_a_words_only_table(tmp_path: Path) -> None:
+    out = run([sys.executable, str(EXAMPLES / "backfill.py"), "--db", str(tmp_path)])
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "24 inserted with words only"
+    assert lines[1] == "{'vec__image__efficientnet_lite0': 'added'}: 24 embedded, 0 without an image, 0 skipped"
+    assert lines[2].endswith("film-001  Star Lanes")  # the poster finds its own film first
+    assert lines[-2].endswith("Star Lanes") and lines[-1] == "24 unchanged"

@@ -276,7 +276,8 @@ def test_ingest_with_different_encoder_settings_is_refused(
 
 def test_ingest_with_a_different_encoder_names_the_existing_columns(items_file: Path, tmp_path: Path) -> None:
     ingest(items_file, tmp_path / "db", "t", vectors={"text": FakeEncoder()})
-    with pytest.raises(ConfigError, match=r"has no vector column 'vec__text__text'.*vec__text__fake"):
+    with pytest.raises(ConfigError, match=r"no vector column for field 'text' by encoder 'text'.*vec__text__fake"
+                       r".*xmr backfill --encoder text=text"):
         ingest(items_file, tmp_path / "db", "t", vectors={"text": "text"})
 
 

@@ -342,3 +342,27 @@ def test_readme_video_snippet_runs(tmp_path: Path) -> None:
     out = run_python(section.split("```python\n", 1)[1].split("```", 1)[0], cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("colours {'time': 2.0, 'at': '0:02'")
+
+
+def test_backfill_of_an_image_column_embeds_videos_through_keyframes_at_the_stored_times(tmp_path: Path) -> None:
+    from xmr_agent.backfill import backfill
+
+    ingest(_catalogue(tmp_path), tmp_path / "db", "v", vectors={"text": FAKE})  # words only: no keyframes yet
+    report = backfill(tmp_path / "db", "v", {"image": ColourEncoder()}, keyframes=Keyframes(every=1.0))
+    assert report.columns == {COLUMN: "added"} and not report.bad
+    assert (report.encoded, report.empty) == (3, 1)  # flags, night (keyframes), poster (its image); notes: nothing
+    catalog = Catalog.open(tmp_path / "db", "v")
+    (flags,) = catalog.get(["flags"])
+    assert [k["time"] for k in json.loads(flags["video_keyframes"])] == [0.0, 1.0, 2.0]
+    hits = catalog.search(str(make_png(tmp_path / "green.png", GREEN)), modality="image", k=3)
+    assert hits[0].id == "flags" and hits[0].item["matched_keyframe"]["time"] == 1.0
+
+    class Palette(ColourEncoder):
+        name: ClassVar[str] = "palette"
+
+    # Another image column later, with other keyframe settings than the stored times: refused per item.
+    other = backfill(tmp_path / "db", "v", {"image": Palette()})
+    assert sorted(b.id for b in other.bad) == ["flags", "night"]
+    assert "give the keyframe settings the ingest used" in other.bad[0].reason
+    again = backfill(tmp_path / "db", "v", {"image": Palette()}, keyframes=Keyframes(every=1.0))
+    assert again.columns == {"vec__image__palette": "filled"} and again.encoded == 2 and not again.bad

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         StoreError,
         XmrError,
     )
+    from xmr_agent.backfill import BackfillReport, backfill
     from xmr_agent.ingestion import ingest
     from xmr_agent.prompts import Prompts
     from xmr_agent.records import FieldMap
@@ -46,6 +47,7 @@ _WHERE: dict[str, str] = {
     "Prompts": "xmr_agent.prompts",
     "Recommendation": "xmr_agent.agent.pipeline",
     "SubQuery": "xmr_agent.agent.query",
+    "BackfillReport": "xmr_agent.backfill",
     "BadRecord": "xmr_agent.types",
     "Catalog": "xmr_agent.store",
     "ConfigError": "xmr_agent.errors",
@@ -65,6 +67,7 @@ _WHERE: dict[str, str] = {
     "StoreError": "xmr_agent.errors",
     "VectorSpec": "xmr_agent.store",
     "XmrError": "xmr_agent.errors",
+    "backfill": "xmr_agent.backfill",
     "get_encoder": "xmr_agent.encoders.registry",
     "ingest": "xmr_agent.ingestion",
     "list_encoders": "xmr_agent.encoders.registry",

@@ -14,9 +14,19 @@ import click
 
 from xmr_agent.errors import XmrError
 
-from xmr_agent.cli_options import DB_OPTION, TABLE_OPTION
+from xmr_agent.cli_options import (
+    DB_OPTION,
+    EXIT_SKIPPED,
+    TABLE_OPTION,
+    engine_options,
+    finish,
+    keyframe_options,
+    make_engine,
+    make_keyframes,
+)
+from xmr_agent.cli_options import pairs as _pairs
 
-EXIT_SKIPPED = 3
+__all__ = ["EXIT_SKIPPED", "main"]
 
 
 class _Group(click.Group):
@@ -73,24 +83,13 @@ def encoders() -> None:
 @click.option("--transcribe", metavar="WHISPER",
               help="Transcribe each item's audio (e.g. tiny.en, base, a CTranslate2 folder): the transcript, its "
                    "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
-@click.option("--keyframe-every", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
-              metavar="SECONDS", help="Videos: embed one frame every SECONDS with the image encoder(s) and tagger "
-                                      "(the soundtrack is transcribed with --transcribe).")
-@click.option("--max-keyframes", default=32, show_default=True, type=click.IntRange(1),
-              help="Videos: at most this many keyframes each (a longer video gets them evenly spread).")
-@click.option("--scene-change", is_flag=True, help="Videos: also take the first frame after each scene change.")
+@keyframe_options
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Encode in this process, or on a Ray cluster (pip install 'xmr-agent[ray]'; docs/scale.md).")
-@click.option("--address", envvar="RAY_ADDRESS", metavar="ADDR",
-              help="--engine ray: the cluster (auto, ray://HOST:10001, HOST:PORT; env RAY_ADDRESS); "
-                   "default: a local Ray runtime for this run.")
-@click.option("--actors", type=click.IntRange(1), help="--engine ray: encoder actors per vector column "
-                                                       "(default: the cluster's GPUs, else CPUs, shared).")
+@engine_options
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
            text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, tags_k: int, transcribe: str | None,
            keyframe_every: float, max_keyframes: int, scene_change: bool, batch_size: int, ann_threshold: int,
@@ -102,28 +101,16 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
     """
     from xmr_agent.ingestion import ingest as run_ingest
     from xmr_agent.records import FieldMap
-    from xmr_agent.video import Keyframes
 
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
-    runner: Any = engine
-    if engine == "ray":
-        from xmr_agent.distributed import RayEngine
-
-        runner = RayEngine(address=address, actors=actors)
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
-                        transcribe=transcribe, progress=progress, engine=runner,
-                        keyframes=Keyframes(every=keyframe_every, max_frames=max_keyframes, scene=scene_change))
+                        transcribe=transcribe, progress=progress, engine=make_engine(engine, address, actors),
+                        keyframes=make_keyframes(keyframe_every, max_keyframes, scene_change))
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
                f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
-    for bad in result.bad:
-        click.secho(f"skipped {bad}", fg="yellow", err=True)
-    if report:
-        with open(report, "w", encoding="utf-8") as f:
-            json.dump(result.to_dict(), f, indent=2)
-    if result.bad:
-        sys.exit(EXIT_SKIPPED)
+    finish(result.bad, result.to_dict(), report)
 
 
 @main.command()
@@ -176,9 +163,13 @@ def info(db: str, table: str) -> None:
     catalog = Catalog.open(db, table)
     click.echo(f"table {table!r} in {db}: {catalog.count()} rows")
     click.echo(f"columns: {', '.join(catalog.columns())}")
-    for spec in catalog.vectors.values():
-        click.echo(f"vector {spec.column}: field {spec.field!r}, encoder {spec.encoder!r} {spec.config}, "
-                   f"space {spec.space!r}, dim {spec.dim}")
+    from xmr_agent.backfill import iter_columns
+
+    for column, state in iter_columns(catalog):
+        spec = catalog.vectors.get(column)
+        about = (f"field {spec.field!r}, encoder {spec.encoder!r} {spec.config}, space {spec.space!r}, dim {spec.dim}"
+                 if spec else state)
+        click.echo(f"vector {column}: {about}")
     for index in catalog.table.list_indices():
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
 
@@ -330,21 +321,12 @@ def _transcribe(path: str, model: str) -> str:
     return transcript.text
 
 
-def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        field, sep, name = value.partition("=")
-        if not sep or not field.strip() or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
-        pairs[field.strip()] = name.strip()
-    return pairs
-
-
 def _register() -> None:
     from xmr_agent.cli_agent import ask, chat, recommend
+    from xmr_agent.cli_backfill import backfill
     from xmr_agent.cli_serve import mcp_command, serve
 
-    for command in (ask, chat, recommend, serve, mcp_command):
+    for command in (backfill, ask, chat, recommend, serve, mcp_command):
         main.add_command(command)
 
 

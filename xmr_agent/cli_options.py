@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import click
+
+#: Exit status when some records or rows were skipped (each is listed on stderr).
+EXIT_SKIPPED = 3
 
 DB_OPTION = click.option(
     "--db", envvar="XMR_DB", default=".xmr", show_default=True, help="LanceDB folder or URI (env XMR_DB)."
@@ -14,3 +22,70 @@ LLM_OPTION = click.option(
     "--llm", "llm_spec", envvar="XMR_LLM", default="none", show_default=True,
     help="LLM: none, local, local:PATH.gguf, openai:MODEL[@URL], ollama:MODEL (env XMR_LLM).",
 )
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--engine``, ``--address`` and ``--actors`` (read them with :func:`make_engine`)."""
+    for option in reversed((
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                     help="Encode in this process, or on a Ray cluster (pip install 'xmr-agent[ray]'; docs/scale.md)."),
+        click.option("--address", envvar="RAY_ADDRESS", metavar="ADDR",
+                     help="--engine ray: the cluster (auto, ray://HOST:10001, HOST:PORT; env RAY_ADDRESS); "
+                          "default: a local Ray runtime for this run."),
+        click.option("--actors", type=click.IntRange(1), help="--engine ray: encoder actors per vector column "
+                                                              "(default: the cluster's GPUs, else CPUs, shared)."),
+    )):
+        command = option(command)
+    return command
+
+
+def make_engine(engine: str, address: str | None, actors: int | None) -> Any:
+    """The engine named by the options of :func:`engine_options`."""
+    if engine != "ray":
+        return engine
+    from xmr_agent.distributed import RayEngine
+
+    return RayEngine(address=address, actors=actors)
+
+
+def keyframe_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--keyframe-every``, ``--max-keyframes`` and ``--scene-change`` (read them with :func:`make_keyframes`)."""
+    for option in reversed((
+        click.option("--keyframe-every", default=5.0, show_default=True, type=click.FloatRange(0, min_open=True),
+                     metavar="SECONDS", help="Videos: embed one frame every SECONDS with the image encoder(s) and "
+                                             "tagger (the soundtrack is transcribed with --transcribe)."),
+        click.option("--max-keyframes", default=32, show_default=True, type=click.IntRange(1),
+                     help="Videos: at most this many keyframes each (a longer video gets them evenly spread)."),
+        click.option("--scene-change", is_flag=True, help="Videos: also take the first frame after each scene change."),
+    )):
+        command = option(command)
+    return command
+
+
+def make_keyframes(every: float, max_frames: int, scene: bool) -> Any:
+    from xmr_agent.video import Keyframes
+
+    return Keyframes(every=every, max_frames=max_frames, scene=scene)
+
+
+def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    """``("a=b", ...)`` → ``{"a": "b"}``; a value without ``=`` is a usage error."""
+    found = {}
+    for value in values:
+        key, sep, name = value.partition("=")
+        if not sep or not key.strip() or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
+        found[key.strip()] = name.strip()
+    return found
+
+
+def finish(skipped: Sequence[Any], summary: dict[str, Any], report: str | None) -> None:
+    """List what was skipped on stderr, write ``summary`` as JSON to ``report``, and exit with
+    :data:`EXIT_SKIPPED` when something was skipped."""
+    for bad in skipped:
+        click.secho(f"skipped {bad}", fg="yellow", err=True)
+    if report:
+        with open(report, "w", encoding="utf-8") as f:
+            json.dump(summary, f, indent=2)
+    if skipped:
+        sys.exit(EXIT_SKIPPED)

@@ -145,12 +145,8 @@ def ingest(
     """
     source = Path(source)
     fields = fields or FieldMap()
-    runner = _engine(engine)
-    encoders = {f: get_encoder(e) for f, e in (vectors or DEFAULT_VECTORS).items()}
-    specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in encoders.items()]
-    catalog = Catalog.open_or_new(db, table, specs, storage_options=storage_options)
-    for spec in specs:
-        catalog.use_encoder(spec.column, encoders[spec.field])
+    runner = get_engine(engine)
+    catalog, encoders = _open(db, table, vectors, storage_options)
     tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
     transcription = None if transcribe is None else Transcription.of(transcribe)
     keyframes = Keyframes(every=keyframes) if isinstance(keyframes, int | float) else keyframes
@@ -170,7 +166,25 @@ def ingest(
     return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count())
 
 
-def _engine(engine: str | Engine) -> Engine:
+def _open(db: str | Path, table: str, vectors: Mapping[str, str | Encoder] | None,
+          storage_options: Mapping[str, str] | None) -> tuple[Catalog, dict[str, Encoder]]:
+    """The catalogue to write, and the encoders given (by field). With no ``vectors``, an existing
+    table keeps its own encoders and a new one gets :data:`DEFAULT_VECTORS`."""
+    if vectors is None:
+        existing = Catalog.open_or_new(db, table, [], storage_options=storage_options)
+        if existing.table is not None:
+            return existing, {}
+    encoders = {f: get_encoder(e) for f, e in (vectors or DEFAULT_VECTORS).items()}
+    specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in encoders.items()]
+    catalog = Catalog.open_or_new(db, table, specs, storage_options=storage_options)
+    for spec in specs:
+        stored = catalog.column_like(spec)
+        catalog.use_encoder(stored.column if stored else spec.column, encoders[spec.field])
+    return catalog, encoders
+
+
+def get_engine(engine: str | Engine) -> Engine:
+    """An engine by name (``local``, ``ray``), or the instance given."""
     if not isinstance(engine, str):
         return engine
     if engine == "local":
@@ -346,11 +360,12 @@ def encode_present(encoder: Encoder, inputs: list[Any], modality: str) -> tuple[
     return matrix, present, failures
 
 
-def inputs_of(spec: VectorSpec, table: pa.Table) -> list[str]:
-    """The columns :func:`embed_input` reads for ``spec``'s field."""
+def inputs_of(spec: VectorSpec, table: pa.Table | Collection[str]) -> list[str]:
+    """The columns :func:`embed_input` reads for ``spec``'s field (of a table, or of its column names)."""
+    names = table.column_names if isinstance(table, pa.Table) else table
     if spec.field != "text":
         return [spec.field]
-    return [c for c in ("title", "text", TAGS_COLUMN, TRANSCRIPT_COLUMN) if c in table.column_names]
+    return [c for c in ("title", "text", TAGS_COLUMN, TRANSCRIPT_COLUMN) if c in names]
 
 
 def _shared(tagger: Encoder, encoders: Mapping[str, Encoder]) -> Encoder:
@@ -371,10 +386,16 @@ def embed_input(item: Mapping[str, Any], field_name: str) -> Any:
 
 
 def _hashes(item: Mapping[str, Any], catalog: Catalog, tagging: str = "") -> tuple[str, str]:
-    """(hash of the whole item, hash of what its encoders embed) — each with the vector specs."""
-    specs = sorted(catalog.vectors.values(), key=lambda v: v.column)
+    """(hash of the whole item, hash of what its encoders embed) — each with the vector specs the
+    table was created with (:attr:`Catalog.hash_basis`), so a column added later by a backfill does
+    not make stored rows look changed. A later column's field that those specs do not read (nor
+    the media signatures) joins the hash, so its changes are still seen."""
+    specs = sorted(catalog.hash_basis, key=lambda v: v.column)
     media = {m: _file_signature(item[m]) for m in MEDIA_FIELDS if item.get(m)}
-    embedded = _digest([[v.column, v.space, embed_input(item, v.field)] for v in specs] + [media, tagging])
+    parts: list[Any] = [[v.column, v.space, embed_input(item, v.field)] for v in specs]
+    read = {v.field for v in specs} | set(MEDIA_FIELDS)
+    parts += [[f, embed_input(item, f)] for f in sorted({v.field for v in catalog.vectors.values()} - read)]
+    embedded = _digest(parts + [media, tagging])
     return _digest([item, embedded]), embedded
 
 

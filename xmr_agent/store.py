@@ -4,6 +4,11 @@ A table holds the core fields (``id``, ``title``, ``text``, ``image``, ``audio``
 any other item fields as typed metadata columns, a content hash ``_hash``, and one vector
 column per (field, encoder). The encoders' names and settings live in the table's schema
 metadata, so :meth:`Catalog.open` rebuilds them in a new process with no arguments.
+
+Columns added later by :mod:`xmr_agent.backfill` carry their spec in their own field metadata
+(LanceDB updates a field's metadata, not the schema's): a column counts once it has a spec
+there, a column marked retired no longer counts, and the specs the table was created with stay
+the basis of the content hashes, so adding a column never makes stored rows look changed.
 """
 
 from __future__ import annotations
@@ -26,10 +31,19 @@ from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
 from xmr_agent.types import Hit
 
 META_KEY = b"xmr_agent"
+#: Field metadata: the spec of a column added after the table was made (JSON).
+FIELD_SPEC_KEY = "xmr_agent"
+#: Field metadata: the spec of a column being filled and not searchable yet.
+FIELD_PENDING_KEY = "xmr_agent:pending"
+#: Field metadata: the column that replaced this one (no longer searched).
+FIELD_RETIRED_KEY = "xmr_agent:retired"
 FORMAT_VERSION = 1
 TEXT_FIELDS = ("title", "text")
 HIDDEN_PREFIXES = ("_", "vec__")
 DEFAULT_ANN_THRESHOLD = 50_000
+#: An item with nothing to embed in a column (e.g. no image) has a null vector there; LanceDB
+#: refuses null vectors in wide float columns unless told to keep them as null.
+NULL_VECTORS = "null"
 
 
 @dataclass(frozen=True)
@@ -94,11 +108,14 @@ def connect(uri: str | Path, *, create: bool = True, storage_options: Mapping[st
 class Catalog:
     """One catalogue table: write rows, search them, and keep its indexes."""
 
-    def __init__(self, db: Any, name: str, table: Any | None, vectors: Sequence[VectorSpec]) -> None:
+    def __init__(self, db: Any, name: str, table: Any | None, vectors: Sequence[VectorSpec],
+                 hash_basis: Sequence[VectorSpec] | None = None) -> None:
         self.db = db
         self.name = name
         self.table = table
         self.vectors = {v.column: v for v in vectors}
+        #: The specs the table was created with: what content hashes are computed over.
+        self.hash_basis = list(vectors if hash_basis is None else hash_basis)
         self._encoders: dict[str, Encoder] = {}
 
     # -- opening -----------------------------------------------------------------------------
@@ -113,7 +130,7 @@ class Catalog:
                 f"no table {name!r} in {uri}; tables there: {_table_names(db) or 'none'}. "
                 "Create it with `xmr ingest CATALOG --db DIR --table NAME`"
             ) from e
-        return cls(db, name, table, read_vector_specs(table.schema, name))
+        return cls(db, name, table, read_vector_specs(table.schema, name), read_hash_basis(table.schema, name))
 
     @classmethod
     def open_or_new(
@@ -126,19 +143,27 @@ class Catalog:
             return cls(db, name, None, vectors)
         catalog = cls.open(uri, name, storage_options=storage_options)
         for spec in vectors:
-            stored = catalog.vectors.get(spec.column)
+            stored = catalog.column_like(spec)
             if stored is None:
                 raise ConfigError(
-                    f"table {name!r} has no vector column {spec.column!r} (it has "
-                    f"{sorted(catalog.vectors)}); ingest into a new table to add encoders"
+                    f"table {name!r} has no vector column for field {spec.field!r} by encoder {spec.encoder!r} "
+                    f"(it has {sorted(catalog.vectors)}); add it with `xmr backfill --encoder "
+                    f"{spec.field}={spec.encoder} --db {uri} --table {name}` or ingest into a new table"
                 )
             if (stored.space, stored.dim, stored.config) != (spec.space, spec.dim, spec.config):
                 raise EncoderMismatch(
-                    f"table {name!r} column {spec.column!r} was built with {stored.encoder!r} "
+                    f"table {name!r} column {stored.column!r} was built with {stored.encoder!r} "
                     f"{stored.config}; this ingest uses {spec.encoder!r} {spec.config}. "
-                    "Use the same encoder settings or a new table"
+                    "Use the same encoder settings, re-embed the column with `xmr backfill`, or a new table"
                 )
         return catalog
+
+    def column_like(self, spec: VectorSpec) -> VectorSpec | None:
+        """The stored spec of ``spec``'s column: the same column name, else the same field and encoder."""
+        if spec.column in self.vectors:
+            return self.vectors[spec.column]
+        same = [v for v in self.vectors.values() if (v.field, v.encoder) == (spec.field, spec.encoder)]
+        return same[0] if len(same) == 1 else None
 
     # -- facts -------------------------------------------------------------------------------
     def count(self) -> int:
@@ -169,17 +194,19 @@ class Catalog:
         without the merge (much faster on a large table).
         """
         if self.table is not None and new:
-            self.table.add(rows)
+            self.table.add(rows, on_bad_vectors=NULL_VECTORS)
             return rows.num_rows, 0
         if self.table is None:
             schema = rows.schema.with_metadata({META_KEY: _dump_meta(self.vectors.values())})
-            self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema)
+            self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema,
+                                              on_bad_vectors=NULL_VECTORS)
             from lancedb.index import BTree
 
             self.table.create_index("id", config=BTree())
             return rows.num_rows, 0
         result = (
-            self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(rows)
+            self.table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
+            .execute(rows, on_bad_vectors=NULL_VECTORS)
         )
         return result.num_inserted_rows, result.num_updated_rows
 
@@ -394,7 +421,19 @@ def sql_literal(value: str) -> str:
 
 
 def read_vector_specs(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
-    """The vector specs recorded in a table's schema metadata."""
+    """The searchable vector columns: the schema metadata's specs whose column is there and not
+    retired, then the columns added later (a spec in their field metadata)."""
+    names = set(schema.names)
+    basis = [v for v in read_hash_basis(schema, name) if v.column in names and not _field_meta(schema, v.column,
+                                                                                               FIELD_RETIRED_KEY)]
+    added = [VectorSpec(**json.loads(raw)) for f in schema
+             if (raw := _field_meta(schema, f.name, FIELD_SPEC_KEY)) and not _field_meta(schema, f.name,
+                                                                                             FIELD_RETIRED_KEY)]
+    return basis + [v for v in added if v.column not in {b.column for b in basis}]
+
+
+def read_hash_basis(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
+    """The vector specs in a table's schema metadata (those it was created with)."""
     raw = (schema.metadata or {}).get(META_KEY)
     if raw is None:
         raise StoreError(f"table {name!r} was not written by xmr-agent (no {META_KEY.decode()} metadata)")
@@ -402,6 +441,20 @@ def read_vector_specs(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
     if meta.get("format", 0) > FORMAT_VERSION:
         raise StoreError(f"table {name!r} has format {meta['format']}; upgrade xmr-agent to read it")
     return [VectorSpec(**v) for v in meta["vectors"]]
+
+
+def _field_meta(schema: pa.Schema, column: str, key: str) -> str | None:
+    """A value of ``column``'s field metadata (None when absent)."""
+    index = schema.get_field_index(column)
+    if index < 0:
+        return None
+    raw = (schema.field(index).metadata or {}).get(key.encode())
+    return None if raw is None else raw.decode()
+
+
+def spec_json(spec: VectorSpec) -> str:
+    """``spec`` as the JSON kept in a column's field metadata."""
+    return json.dumps(asdict(spec), sort_keys=True)
 
 
 def _dump_meta(vectors: Sequence[VectorSpec]) -> bytes:
