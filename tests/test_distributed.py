@@ -330,6 +330,37 @@ def test_s3_ingest_report_and_errors_name_no_credential(
     assert "***" in redact(f"{SECRET} and {ACCESS_KEY}") and SECRET not in redact(SECRET)
 
 
+def test_ray_ingest_tags_and_transcribes_on_actors_and_writes_what_the_local_engine_writes(
+    ray_address: str, tmp_path: Path
+) -> None:
+    from ray_encoders import BytesTagger, TextFileTranscriber
+
+    from xmr_agent.distributed import RayEngine
+
+    media = tmp_path / "media"
+    media.mkdir()
+    rows = []
+    for i in range(40):
+        (media / f"{i}.img").write_bytes(b"BAD" if i == 7 else bytes([i % 5, i % 3, 9]) * (i + 1))
+        (media / f"{i}.txt").write_text("BAD" if i == 12 else f"spoken words number {i}")
+        rows.append({"id": f"m{i:02d}", "title": f"item {i}", "image": f"media/{i}.img",
+                     **({"audio": f"media/{i}.txt"} if i % 2 == 0 else {})})
+    source = write_jsonl(tmp_path / "c.jsonl", rows)
+    options: dict[str, Any] = {"vectors": {"text": FAKE, "image": BytesTagger()}, "tags": BytesTagger(),
+                               "transcribe": TextFileTranscriber(), "batch_size": 8}
+    local = ingest(source, tmp_path / "db", "local", **options)
+    on_ray = ingest(source, tmp_path / "db", "ray", engine=RayEngine(actors=2), **options)
+    assert (on_ray.inserted, on_ray.rows) == (local.inserted, local.rows) == (38, 38)
+    assert sorted(map(str, on_ray.bad)) == sorted(map(str, local.bad))
+    assert {b.reason for b in on_ray.bad} == {"image: not an image", "audio: not audio"}
+    here, there = _table_rows(tmp_path / "db", "local"), _table_rows(tmp_path / "db", "ray")
+    languages = {i: (here[i].pop("transcript_language"), there[i].pop("transcript_language")) for i in here}
+    assert here == there  # tags, transcripts, segments and every vector
+    spoken = [pair for pair in languages.values() if pair[0]]
+    assert spoken and all(mine == f"pid{os.getpid()}" and theirs != mine for mine, theirs in spoken)  # on actors
+    assert here["m04"]["image_tags"] and here["m04"]["transcript"] == "spoken words number 4"
+
+
 def test_ray_backfill_on_s3_matches_local_while_a_reader_keeps_searching(
     ray_address: str, s3_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -7,6 +7,10 @@ encoder, on GPUs when the cluster has them — and hands the batches back in the
 for the driver to write. So a killed run resumes like a local one: a rerun skips every row whose
 hash was written.
 
+With image tags, transcripts or video keyframes (``--tags``, ``--transcribe``, video items), a pool
+of media actors does that work too: the driver splits each batch's changed rows among them and joins
+the parts in order (:mod:`xmr_agent.media`), so Whisper and the tagger run on the cluster as well.
+
 The pools live for the whole run; up to ``in_flight`` batches per actor wait in Ray at a time, so
 the driver prepares and writes while the actors encode, and memory stays bounded. A batch goes
 through the columns' actors in a chain (each actor hands its result to the next through the object
@@ -30,6 +34,7 @@ import pyarrow as pa
 from xmr_agent.encoders.registry import load_encoder_class
 from xmr_agent.errors import ConfigError, EncoderUnavailable
 from xmr_agent.ingestion import Embedded, Prepared, PreparedStream, inputs_of, vector_column
+from xmr_agent.media import MediaResult, MediaStage, Rows, join
 from xmr_agent.store import Catalog, VectorSpec, build_encoder
 
 REJECTED = "_xmr_rejected"
@@ -51,6 +56,26 @@ class RayEngine:
     actors: int | None = None
     gpus: bool | None = None
     in_flight: int = 2
+    _media: MediaStage | None = field(default=None, repr=False)
+    _media_pool: list[Any] = field(default_factory=list, repr=False)
+
+    def media_runner(self, stage: MediaStage) -> Any:
+        """Run ``stage`` on a pool of media actors during :meth:`embed` (called by ingest first)."""
+        self._media = stage
+        return self._run_media
+
+    def _run_media(self, rows: Rows) -> tuple[Rows, MediaResult]:
+        import ray
+
+        pool = self._media_pool
+        if not pool:  # outside embed(): here
+            return self._media.apply(rows)  # type: ignore[union-attr]
+        size = -(-len(rows) // len(pool))
+        parts = [rows[i:i + size] for i in range(0, len(rows), size)]
+        try:
+            return join(ray.get([actor.apply.remote(part) for actor, part in zip(pool, parts, strict=False)]))
+        except ray.exceptions.RayActorError as e:
+            raise EncoderUnavailable(f"a media actor failed to start or died: {_first_line(e)}") from e
 
     def embed(self, catalog: Catalog, batches: PreparedStream) -> Iterator[Embedded]:
         try:
@@ -64,12 +89,16 @@ class RayEngine:
         pools: dict[str, list[Any]] = {}
         try:
             node_cpus = max((n["Resources"].get("CPU", 0.0) for n in ray.nodes() if n.get("Alive")), default=None)
-            plan = self.plan(len(catalog.vectors), ray.cluster_resources(), node_cpus)
+            media = self._media is not None and self._media.active
+            plan = self.plan(len(catalog.vectors) + media, ray.cluster_resources(), node_cpus)
             pools = {column: _start_pool(spec, plan) for column, spec in catalog.vectors.items()}
+            if media:
+                self._media_pool = _start_media_pool(self._media, plan)  # type: ignore[arg-type]
             yield from _Stream(catalog, pools, plan.actors * self.in_flight).run(batches)
         finally:
-            for actor in (a for pool in pools.values() for a in pool):
+            for actor in (*(a for pool in pools.values() for a in pool), *self._media_pool):
                 ray.kill(actor)
+            self._media_pool = []
             if started:
                 ray.shutdown()
 
@@ -154,6 +183,25 @@ class _Stream:
             for actor in used:
                 self.load[actor] -= 1
         return (batch, *_joined(batch.rows, encoded, self.catalog))
+
+
+def _start_media_pool(stage: MediaStage, plan: Plan) -> list[Any]:
+    import ray
+
+    actor = ray.remote(MediaWorker).options(
+        num_cpus=plan.num_cpus, num_gpus=plan.num_gpus, max_restarts=1, max_task_retries=1,
+        scheduling_strategy="SPREAD")
+    return [actor.remote(stage) for _ in range(plan.actors)]  # pickled without loaded models: each loads its own
+
+
+class MediaWorker:
+    """A Ray actor: tags, transcribes and takes keyframes for the rows it is given."""
+
+    def __init__(self, stage: MediaStage) -> None:
+        self.stage = stage
+
+    def apply(self, rows: Rows) -> tuple[Rows, MediaResult]:
+        return self.stage.apply(rows)
 
 
 def _first_line(error: BaseException) -> str:

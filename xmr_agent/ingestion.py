@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +28,7 @@ import pyarrow.compute  # noqa: F401 - pa.compute
 from xmr_agent.encoders.base import Encoder
 from xmr_agent.encoders.registry import get_encoder
 from xmr_agent.errors import ConfigError, InputError
+from xmr_agent.media import MediaResult, MediaStage
 from xmr_agent.progress import progress_bar
 from xmr_agent.records import MEDIA_FIELDS, FieldMap, RecordError, count_records, normalise, read_catalog
 from xmr_agent.schema import arrow_rows
@@ -88,6 +89,10 @@ def embed_locally(catalog: Catalog, batches: PreparedStream) -> Iterator[Embedde
         yield batch, embedded, rejected
 
 
+#: Runs the media work of a batch's rows (here, or where the engine puts it).
+MediaRunner = Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], MediaResult]]
+
+
 @dataclass
 class _Run:
     """State of one ingest run."""
@@ -95,9 +100,8 @@ class _Run:
     catalog: Catalog
     source: str
     new_table: bool
-    video: VideoStage
-    tagger: Tagger | None = None
-    transcription: Transcription | None = None
+    media: MediaStage
+    run_media: MediaRunner
     seen: dict[str, int] = field(default_factory=dict)  # id → batch number
     batches: int = 0
     barrier: bool = False  # the batch just read repeats an id of an earlier batch
@@ -151,8 +155,10 @@ def ingest(
     transcription = None if transcribe is None else Transcription.of(transcribe)
     keyframes = Keyframes(every=keyframes) if isinstance(keyframes, int | float) else keyframes
     video = VideoStage(catalog, keyframes, tagger=tagger, transcription=transcription)
-    run = _Run(catalog, str(source), new_table=catalog.table is None, video=video, tagger=tagger,
-               transcription=transcription)
+    media = MediaStage(tagger, transcription, video)
+    place = getattr(runner, "media_runner", None)  # an engine may run the media work elsewhere
+    run_media = place(media) if callable(place) and media.active else media.apply
+    run = _Run(catalog, str(source), new_table=catalog.table is None, media=media, run_media=run_media)
     records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
     base_dir = source if source.is_dir() else source.parent
     prepared = _prepared(run, _batched(records, batch_size), fields, base_dir)
@@ -241,33 +247,22 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
 def _prepare(run: _Run, items: Items, types: Mapping[str, str], size: int) -> Prepared:
     """Classify items as unchanged / metadata-only / to embed; write the metadata-only ones now."""
     catalog = run.catalog
-    signature = (run.tagger.signature() if run.tagger else "") + (
-        run.transcription.signature() if run.transcription else "")
-    video = run.video
-    hashes = {i: _hashes(item, catalog, signature + video.signature(item)) for i, (_, item) in items.items()}
+    hashes = {i: _hashes(item, catalog, run.media.signature(item)) for i, (_, item) in items.items()}
     stored = {} if run.new_table else catalog.hashes(list(items))
     changed = [i for i in items if stored.get(i, ("", ""))[0] != hashes[i][0]]
     run.unchanged += len(items) - len(changed)
     rows = [{**items[i][1], "_hash": hashes[i][0], "_embed_hash": hashes[i][1]} for i in changed]
-    tagged: dict[str, np.ndarray] = {}
-    if run.tagger is not None:
-        tagged, failures = run.tagger.tag(rows)
-        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
-        rows = [r for r in rows if r["id"] not in failures]
-    if run.transcription is not None:
-        failures = run.transcription.transcribe(rows)
-        run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in failures.items())
-        rows = [r for r in rows if r["id"] not in failures]
-    found = video.process(rows)
-    run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in found.failures.items())
-    rows = [r for r in rows if r["id"] not in found.failures]
+    rows, media = run.run_media(rows) if rows else (rows, MediaResult())
+    run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in media.failures.items())
+    tagged, found = media.tagged, media.found
     table, bad = arrow_rows(rows, catalog, types)
     run.bad.extend(BadRecord(run.source, items[i][0], reason, i) for i, reason in bad)
     same_inputs = [stored.get(i, ("", ""))[1] == hashes[i][1] for i in table["id"].to_pylist()]
     metadata_only, to_embed = _split(table, same_inputs)
     if metadata_only.num_rows:  # only metadata changed: update without re-embedding
         _count(run, catalog.write(metadata_only))
-    reuse = {c: tagged for c in catalog.vectors if run.tagger and catalog.encoder(c) is run.tagger.encoder}
+    tagger = run.media.tagger
+    reuse = {c: tagged for c in catalog.vectors if tagger and catalog.encoder(c) is tagger.encoder}
     reuse = {c: {**reuse.get(c, {}), **found.pooled.get(c, {})} for c in {*reuse, *found.pooled}}
     return Prepared(items, size, to_embed, reuse, found)
 
@@ -276,7 +271,7 @@ def _finish(run: _Run, batch: Prepared, embedded: pa.Table, rejected: Mapping[st
     """Report the rows an encoder rejected; upsert the rest."""
     run.bad.extend(BadRecord(run.source, batch.items[i][0], reason, i) for i, reason in rejected.items())
     if embedded.num_rows:
-        _write_embedded(run, run.video.with_keyframes(embedded, batch.found, run.catalog))
+        _write_embedded(run, run.media.video.with_keyframes(embedded, batch.found, run.catalog))
 
 
 def _write_embedded(run: _Run, table: pa.Table) -> None:

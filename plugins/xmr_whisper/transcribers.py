@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from xmr_agent.encoders.base import LazyState
 from xmr_agent.errors import EncoderUnavailable, InputError
 from xmr_whisper.audio import Audio, AudioReadError, load_audio
 from xmr_whisper.transcript import Failure, Segment, Transcript
@@ -55,7 +56,7 @@ def check_decoding(beam_size: int, max_seconds: float | None) -> None:
         raise ValueError(f"beam_size must be at least 1, got {beam_size!r}")
 
 
-class TranscriberBase:
+class TranscriberBase(LazyState):
     """Shared reading, silence handling, batching and lazy loading; backends add ``_load``/``_run``."""
 
     max_seconds: float | None = DEFAULT_MAX_SECONDS

@@ -7,6 +7,7 @@ space (e.g. CLIP's text and image towers) may be searched against each other.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -46,7 +47,25 @@ class Encoder(Protocol):
         ...
 
 
-class EncoderBase:
+class LazyState:
+    """Pickles an object that loads its model lazily without the loaded model and its lock, so a
+    copy sent to another process (a Ray actor) loads the model there, once, on first use."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if "_model" in state:
+            state["_model"] = None
+        if "_lock" in state:
+            state["_lock"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if "_lock" in state:
+            self._lock = threading.Lock()
+
+
+class EncoderBase(LazyState):
     """Helper base class: validates inputs, batches, normalises.
 
     Subclasses set ``name`` and ``modalities`` and implement ``_encode(items, modality, role)``
