@@ -20,7 +20,7 @@ from xmr_agent.cli_options import (
 @DB_OPTION
 @TABLE_OPTION
 @click.option("--encoder", "encoders_", multiple=True, required=True, metavar="FIELD=NAME",
-              help="Fill FIELD's vectors with encoder NAME (text=minilm, image=efficientnet-lite0, ...). Repeatable.")
+              help="Fill FIELD's vectors with encoder NAME (text=e5-multilingual, image=efficientnet-lite0, ...). Repeatable.")
 @click.option("--replace", multiple=True, metavar="COLUMN",
               help="A vector column the new one replaces: no longer searched once the new one is in place. Repeatable. "
                    "(The same encoder with other settings replaces its old column by itself.)")
@@ -44,7 +44,7 @@ def backfill(db: str, table: str, encoders_: tuple[str, ...], replace: tuple[str
 
     \b
       xmr backfill --encoder image=efficientnet-lite0 --db .xmr --table shop
-      xmr backfill --encoder text=bge-small --replace vec__text__text --db .xmr --table shop
+      xmr backfill --encoder text=e5-multilingual --replace vec__text__text --db .xmr --table shop
       xmr backfill --encoder image=clip --db s3://bucket/xmr --table shop --engine ray --address auto
 
     Exit status 3 means some rows got no vector (they are listed).
