@@ -27,10 +27,11 @@ from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.store import Catalog
 
 RESULTS = Path(__file__).resolve().parent / "results"
-GRAPH = (0.0, 0.5, 1.0, 2.0, 4.0)
-POPULAR = (0.0, 0.5, 1.0, 2.0, 4.0)
-TEXT = (0.25, 0.5, 1.0)
-LIKE = (0.0, 0.5, 1.0, 2.0)
+GRAPH = (0.5, 1.0, 2.0, 4.0)
+POPULAR = (0.5, 1.0, 2.0, 4.0, 8.0)
+ATTRIBUTES = (0.0, 0.5, 1.0, 2.0, 4.0)
+TEXT = (0.25, 0.5)
+LIKE = (0.0, 0.5)
 KS = (1, 10, 50)
 
 
@@ -57,7 +58,7 @@ def score(rows: list, weights: dict[str, float]) -> dict[str, float]:
 def _kind(source: str) -> str:
     if source.startswith("like:"):
         return "like"
-    return source if source in ("graph", "popular") else "text"
+    return source if source in ("graph", "popular", "attributes") else "text"
 
 
 def main() -> None:
@@ -76,26 +77,29 @@ def main() -> None:
     val = [c for c in history if in_holdout(c.group + ":val", args.val)]
     skip_val = {c.group for c in test} | {c.group for c in val}
     start = time.perf_counter()
-    agent = Agent(catalog, hard_categories=False, popularity_weight=1.0, seed_weight=1.0,
+    agent = Agent(catalog, hard_categories=False, popularity_weight=1.0, seed_weight=1.0, attribute_weight=1.0,
                   graph=ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip=skip_val)))
     rows = collect(agent, val)
     grid = []
-    for g, p, t, like in itertools.product(GRAPH, POPULAR, TEXT, LIKE):
-        m = score(rows, {"graph": g, "popular": p, "text": t, "like": like})
-        grid.append({"graph": g, "popular": p, "text": t, "like": like, **m})
+    for g, p, a, t, like in itertools.product(GRAPH, POPULAR, ATTRIBUTES, TEXT, LIKE):
+        m = score(rows, {"graph": g, "popular": p, "attributes": a, "text": t, "like": like})
+        grid.append({"graph": g, "popular": p, "attributes": a, "text": t, "like": like, **m})
     best = max(grid, key=lambda r: r["recall@10"] + r["recall@50"])
     agent.graph = ItemGraph.fit(redial_sessions(found.queries, found.catalog, skip={c.group for c in test}))
     test_rows = collect(agent, test)
-    chosen = {k: best[k] for k in ("graph", "popular", "text", "like")}
+    chosen = {k: best[k] for k in ("graph", "popular", "attributes", "text", "like")}
+    off = {"graph": 0, "popular": 0, "attributes": 0, "text": 0, "like": 0}
     results = {
         "machine": machine(), "data": args.data, "holdout": args.holdout, "val": args.val,
         "val_cases": len(val), "test_cases": len(test), "chosen_weights": chosen,
-        "test": {"content only (dialogue words)": score(test_rows, {"graph": 0, "popular": 0, "text": 1, "like": 0}),
-                 "like the mentioned items": score(test_rows, {"graph": 0, "popular": 0, "text": 0, "like": 1}),
-                 "popularity only": score(test_rows, {"graph": 0, "popular": 1, "text": 0, "like": 0}),
-                 "graph only": score(test_rows, {"graph": 1, "popular": 0, "text": 0, "like": 0}),
-                 "graph + popularity": score(test_rows, {**chosen, "text": 0, "like": 0}),
-                 "chosen (content + graph + popularity)": score(test_rows, chosen)},
+        "test": {"content only (dialogue words)": score(test_rows, {**off, "text": 1}),
+                 "like the mentioned items": score(test_rows, {**off, "like": 1}),
+                 "popularity only (lifted by preferences)": score(test_rows, {**off, "popular": 1}),
+                 "graph only": score(test_rows, {**off, "graph": 1}),
+                 "shared metadata only": score(test_rows, {**off, "attributes": 1}),
+                 "graph + popularity": score(test_rows, {**chosen, "attributes": 0, "text": 0, "like": 0}),
+                 "graph + popularity + shared metadata": score(test_rows, {**chosen, "text": 0, "like": 0}),
+                 "chosen (all)": score(test_rows, chosen)},
         "grid_on_val": grid, "seconds": round(time.perf_counter() - start, 1),
     }
     RESULTS.mkdir(exist_ok=True)

@@ -196,6 +196,9 @@ def info(db: str, table: str) -> None:
 @click.option("--popularity-weight", default=0.3, show_default=True, help="Weight of popularity (with --history).")
 @click.option("--seed-weight", default=0.0, show_default=True,
               help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
+@click.option("--attribute-weight", default=0.0, show_default=True,
+              help="With --agent: weight of items sharing metadata (director, cast, genre, tags...) with the items "
+                   "mentioned so far, rarer values counting more.")
 @click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
               "(transcribed by this Whisper model, e.g. tiny.en) against the typed caption; reports WER too.")
 @click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
@@ -206,7 +209,8 @@ def info(db: str, table: str) -> None:
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, seed_weight: float, spoken: str | None, tags_k: int,
+          graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
+          spoken: str | None, tags_k: int,
           tag_glosses: int | None, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image, and image → text), or a JSONL of {query, relevant_ids}.
@@ -219,11 +223,12 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
     if use_agent or history:
         from xmr_agent.llm import get_llm
 
-        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion, "seed_weight": seed_weight}
+        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion, "seed_weight": seed_weight,
+                 "attribute_weight": attribute_weight}
         if history:
             agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight}
-    elif (llm_spec, rerank, fusion, seed_weight) != ("none", "none", "relative", 0.0):
-        raise click.UsageError("--llm, --rerank, --fusion and --seed-weight apply to --agent")
+    elif (llm_spec, rerank, fusion, seed_weight, attribute_weight) != ("none", "none", "relative", 0.0, 0.0):
+        raise click.UsageError("--llm, --rerank, --fusion, --seed-weight and --attribute-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
                        history=history, holdout=holdout, spoken=spoken, tags_k=tags_k, tag_glosses=tag_glosses)
     for variant, metrics in results["metrics"].items():

@@ -21,7 +21,7 @@ import numpy as np
 
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, template_narrative
-from xmr_agent.agent.filters import Facets, compile_where
+from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
@@ -30,6 +30,7 @@ from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
+from xmr_agent.recommend.attributes import AttributeIndex
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.store import Catalog, sql_literal
 from xmr_agent.types import Hit
@@ -43,6 +44,11 @@ SEED_ITEMS = 5
 SEED_DECAY = 0.7
 #: Excluded ids up to this many go into the ``where`` clause; more are dropped after the search.
 MAX_EXCLUDE_IN_WHERE = 500
+#: Popular items meeting the request's preferences (soft filters) count this much more per
+#: preference met: popularity within what the user asked for ("a horror movie"), not overall.
+PREFERENCE_LIFT = 3.0
+#: How many popular items are considered when preferences lift some of them.
+POPULAR_POOL = 1000
 
 Transcriber = Callable[[str], str]
 
@@ -92,11 +98,14 @@ class Agent:
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: Transcriber | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
-                 llm_explains: int = 5, seed_weight: float = 0.0) -> None:
+                 llm_explains: int = 5, seed_weight: float = 0.0, attribute_weight: float = 0.0,
+                 preference_lift: float = PREFERENCE_LIFT) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.llm_explains, self.seed_weight = llm_explains, seed_weight
+        self.attribute_weight, self.preference_lift = attribute_weight, preference_lift
         self._titles: TitleIndex | None = None
+        self._attributes: AttributeIndex | None = None
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
@@ -206,22 +215,49 @@ class Agent:
             return []  # a query the encoder maps to nothing (no known tokens) finds nothing here
         return self.catalog.search_vector(vector, column=r.column, k=depth, where=where)
 
+    def attributes(self) -> AttributeIndex:
+        """The catalogue's shared-metadata index (built once)."""
+        if self._attributes is None:
+            self._attributes = AttributeIndex.of(self.catalog)
+        return self._attributes
+
     def _graph_lists(self, run: _Run, query: CrossModalQuery, where: str | None) -> list[Ranked]:
-        if self.graph is None:
+        """Lists that need no search: links from the seed items in the interaction logs, popularity
+        (lifted by the request's preferences), and items sharing metadata with the seeds."""
+        skip = set(query.exclude_ids)
+        preferences = [f for f in query.filters if not f.hard] if self.preference_lift else []
+        pairs = []
+        if self.graph is not None and query.seed_ids and self.graph_weight:
+            pairs.append(("graph", self.graph_weight, self.graph.related(query.seed_ids, exclude=skip, k=CANDIDATES * 2)))
+        if self.graph is not None and self.popularity_weight:
+            pool = POPULAR_POOL if preferences else CANDIDATES * 2
+            pairs.append(("popular", self.popularity_weight, self.graph.popular(exclude=skip, k=pool)))
+        if query.seed_ids and self.attribute_weight:
+            related = self.attributes().related(query.seed_ids, exclude=skip, k=CANDIDATES * 2)
+            pairs.append(("attributes", self.attribute_weight, related))
+        if not pairs:
             return []
         with run.step("graph") as note:
-            skip = set(query.exclude_ids)
-            pairs = []
-            if query.seed_ids and self.graph_weight:
-                pairs.append(("graph", self.graph_weight, self.graph.related(query.seed_ids, exclude=skip, k=CANDIDATES * 2)))
-            if self.popularity_weight:
-                pairs.append(("popular", self.popularity_weight, self.graph.popular(exclude=skip, k=CANDIDATES * 2)))
             lists = []
             for source, weight, scored in pairs:
                 items = {row["id"]: row for row in self.catalog.get([i for i, _ in scored], where=where)}
+                if source == "popular" and preferences:
+                    scored = self._lifted(scored, items, preferences)
                 lists.append(Ranked(source, weight, [Hit(i, s, items[i], {source: s}) for i, s in scored if i in items]))
-            note(seeds=list(query.seed_ids[-10:]), **{r.source: len(r.hits) for r in lists})
+            note(seeds=list(query.seed_ids[-10:]), preferences=[str(f) for f in preferences],
+                 **{r.source: len(r.hits) for r in lists})
         return lists
+
+    def _lifted(self, scored: list[tuple[str, float]], items: dict[str, Any],
+                preferences: Sequence[Filter]) -> list[tuple[str, float]]:
+        """Popularity within the preferences: each preference an item meets multiplies its score."""
+        def lift(item_id: str) -> float:
+            row = items.get(item_id)
+            met = sum(satisfies(row, f) for f in preferences) if row is not None else 0
+            return 1.0 + self.preference_lift * met
+
+        lifted = sorted(((i, s * lift(i)) for i, s in scored), key=lambda pair: -pair[1])
+        return lifted[: CANDIDATES * 2]
 
     def _vector(self, r: Route) -> np.ndarray:
         if r.modality == "item":
