@@ -22,6 +22,9 @@ from xmr_agent.errors import EncoderUnavailable, InputError
 
 pytest.importorskip("xmr_whisper", reason="the xmr_whisper plugin is not importable (plugins/ not installed)")
 from xmr_whisper import (  # noqa: E402
+    DEFAULT_COMPUTE_TYPE,
+    DEFAULT_MODEL,
+    OPTION_DEFAULTS,
     Audio,
     Failure,
     FasterWhisperTranscriber,
@@ -320,6 +323,69 @@ def test_transcribers_follow_the_protocol_and_serialise_their_config() -> None:
         assert isinstance(transcriber, Transcriber)
         assert json.loads(json.dumps(transcriber.config()))["model"] in ("base", "small")
         assert type(transcriber).__name__ in repr(transcriber)
+
+
+def test_decoding_options_reach_faster_whisper_and_config_names_only_changed_ones(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    seen: dict[str, dict] = {}
+
+    class FakeModel:
+        def __init__(self, path: str, **kwargs: object) -> None:
+            seen["init"] = {"path": path, **kwargs}
+
+        def transcribe(self, audio: np.ndarray, **kwargs: object) -> tuple:
+            seen["transcribe"] = kwargs
+            segment = SimpleNamespace(start=0.0, end=1.0, text=" A dog runs.")
+            return iter([segment]), SimpleNamespace(language="en", language_probability=0.9)
+
+    monkeypatch.setitem(__import__("sys").modules, "faster_whisper", SimpleNamespace(WhisperModel=FakeModel))
+    loud = Audio(samples=np.full(16_000, 0.1, dtype=np.float32), duration=1.0, truncated=False)
+    plain = FasterWhisperTranscriber(str(tmp_path))
+    assert set(plain.config()) == {"backend", "model", "compute_type", "language", "beam_size", "vad_filter",
+                                   "max_seconds"}  # defaults are not named: configs made before stay equal
+    assert plain._transcribe_audio(loud).text == "A dog runs."
+    assert seen["init"] == {"path": str(tmp_path), "device": "cpu", "compute_type": "float32", "cpu_threads": 0}
+    assert seen["transcribe"] == plain.decoding()
+    assert seen["transcribe"]["temperature"] == list(OPTION_DEFAULTS["temperature"])
+
+    tuned = FasterWhisperTranscriber(str(tmp_path), cpu_threads=2, best_of=1, patience=2.0, temperature=0,
+                                     condition_on_previous_text=not OPTION_DEFAULTS["condition_on_previous_text"],
+                                     without_timestamps=True)
+    tuned._transcribe_audio(loud)
+    assert seen["init"]["cpu_threads"] == 2
+    assert seen["transcribe"] == {"language": None, "beam_size": 5, "vad_filter": True, "best_of": 1,
+                                  "patience": 2.0, "temperature": [0.0],
+                                  "condition_on_previous_text": not OPTION_DEFAULTS["condition_on_previous_text"],
+                                  "without_timestamps": True}
+    config = json.loads(json.dumps(tuned.config()))
+    assert config["temperature"] == [0.0] and config["cpu_threads"] == 2
+    rebuilt = FasterWhisperTranscriber(**{k: v for k, v in config.items() if k != "backend"})
+    assert rebuilt.config() == tuned.config() and rebuilt.decoding() == tuned.decoding()
+
+
+def test_defaults_are_tiny_en_in_float32_and_an_earlier_config_rebuilds_unchanged() -> None:
+    plain = FasterWhisperTranscriber()
+    assert (plain.model, plain.compute_type) == (DEFAULT_MODEL, DEFAULT_COMPUTE_TYPE) == ("tiny.en", "float32")
+    # a table ingested before float32 became the default recorded this config (int8): it still
+    # builds, names the same settings, and decodes with faster-whisper's own defaults as it did
+    earlier = {"backend": "faster-whisper", "model": "tiny.en", "compute_type": "int8", "language": None,
+               "beam_size": 5, "vad_filter": True, "max_seconds": 600.0}
+    rebuilt = FasterWhisperTranscriber(**{k: v for k, v in earlier.items() if k != "backend"})
+    assert rebuilt.config() == earlier
+    assert rebuilt.decoding() == {"language": None, "beam_size": 5, "vad_filter": True, "best_of": 5,
+                                  "patience": 1.0, "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+                                  "condition_on_previous_text": True, "without_timestamps": False}
+    # the new default is a different setting, so its transcripts carry a different signature
+    assert plain.config() != earlier and plain.config()["compute_type"] == "float32"
+
+
+@pytest.mark.parametrize("bad", [{"cpu_threads": -1}, {"best_of": 0}, {"patience": 0}, {"temperature": 1.5},
+                                 {"temperature": ()}, {"beam_size": 0}])
+def test_bad_decoding_options_are_refused(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        FasterWhisperTranscriber(**bad)
 
 
 def test_the_model_loads_once_across_threads() -> None:

@@ -1,6 +1,7 @@
 """First-party speech plugin: Whisper transcription for spoken captions and spoken queries.
 
-* :class:`FasterWhisperTranscriber` — faster-whisper (CTranslate2), int8 on CPU. ``"tiny.en"``
+* :class:`FasterWhisperTranscriber` — faster-whisper (CTranslate2), float32 on CPU (``int8`` is
+  faster but makes more word errors), ``tiny.en`` unless another model is named. ``"tiny.en"``
   and ``"base"`` load offline from pinned PyPI weight packages (``xmr-agent[offline]``),
   checked by sha256; any other size, hub id or local CTranslate2 folder goes to faster-whisper.
 * :class:`OpenAIWhisperTranscriber` — the reference ``openai-whisper`` (PyTorch), installed
@@ -22,7 +23,10 @@ from __future__ import annotations
 from xmr_whisper.audio import SAMPLE_RATE, Audio, AudioReadError, load_audio
 from xmr_whisper.openai_backend import OpenAIWhisperTranscriber
 from xmr_whisper.transcribers import (
+    DEFAULT_COMPUTE_TYPE,
     DEFAULT_MAX_SECONDS,
+    DEFAULT_MODEL,
+    OPTION_DEFAULTS,
     FasterWhisperTranscriber,
     Transcriber,
     TranscriberBase,
@@ -34,9 +38,12 @@ from xmr_whisper.wer import basic_normalize, corpus_wer, edit_distance, wer, whi
 __all__ = [
     "Audio",
     "AudioReadError",
+    "DEFAULT_COMPUTE_TYPE",
     "DEFAULT_MAX_SECONDS",
+    "DEFAULT_MODEL",
     "Failure",
     "FasterWhisperTranscriber",
+    "OPTION_DEFAULTS",
     "OpenAIWhisperTranscriber",
     "SAMPLE_RATE",
     "Segment",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,10 +25,35 @@ from xmr_whisper.audio import Audio, AudioReadError, load_audio
 from xmr_whisper.transcript import Failure, Segment, Transcript
 from xmr_whisper.weights import resolve_model
 
-__all__ = ["DEFAULT_MAX_SECONDS", "FasterWhisperTranscriber", "Transcriber", "TranscriberBase"]
+__all__ = [
+    "DEFAULT_COMPUTE_TYPE",
+    "DEFAULT_MAX_SECONDS",
+    "DEFAULT_MODEL",
+    "OPTION_DEFAULTS",
+    "FasterWhisperTranscriber",
+    "Transcriber",
+    "TranscriberBase",
+]
 
 #: Audio past this many seconds is not transcribed (``Transcript.truncated`` says so).
 DEFAULT_MAX_SECONDS = 600.0
+#: The Whisper model used when none is named (spoken requests, ``xmr search --audio``).
+DEFAULT_MODEL = "tiny.en"
+#: CTranslate2 compute type of :class:`FasterWhisperTranscriber`: float32, the full-precision
+#: reading of the packaged float16 weights, rather than int8. Over the 500 spoken Flickr8k-dev
+#: captions tiny.en made 4.07 % WER against 4.25 % in int8, for about a quarter more CPU (a small,
+#: uncertain gain: docs/benchmarks.md, "Speech"). On a GPU, pass "float16".
+DEFAULT_COMPUTE_TYPE = "float32"
+#: faster-whisper options of :class:`FasterWhisperTranscriber` beyond model, beam and VAD, with
+#: their defaults (faster-whisper's own); ``config()`` lists only those set otherwise.
+OPTION_DEFAULTS: dict[str, Any] = {
+    "cpu_threads": 0,
+    "best_of": 5,
+    "patience": 1.0,
+    "temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+    "condition_on_previous_text": True,
+    "without_timestamps": False,
+}
 
 
 @runtime_checkable
@@ -141,29 +166,50 @@ def make_transcript(audio: Audio, spans: Iterable[tuple[float, float, str]], lan
 
 
 class FasterWhisperTranscriber(TranscriberBase):
-    """Whisper through faster-whisper (CTranslate2): int8 on CPU by default.
+    """Whisper through faster-whisper (CTranslate2): float32 on CPU by default.
 
     ``model`` is ``"tiny.en"`` or ``"base"`` (offline from the pinned PyPI weight packages when
     installed, else from the hub), any other faster-whisper size or hub id, or a local
     CTranslate2 folder. ``language=None`` detects it (multilingual models). ``vad_filter``
     drops non-speech with Silero VAD (shipped in faster-whisper). ``max_seconds`` bounds the
     work per file (``None``: whole file). ``cache_dir`` holds the assembled ``base`` model.
+
+    ``cpu_threads`` (0: CTranslate2's default) and the decoding options ``best_of``,
+    ``patience``, ``temperature`` (one value, or the fallback sequence tried in order),
+    ``condition_on_previous_text`` and ``without_timestamps`` are passed to faster-whisper
+    unchanged; :data:`OPTION_DEFAULTS` holds their defaults. :meth:`config` names them only
+    when they differ from those defaults.
     """
 
     def __init__(
         self,
-        model: str = "tiny.en",
+        model: str = DEFAULT_MODEL,
         *,
         device: str = "cpu",
-        compute_type: str = "int8",
+        compute_type: str = DEFAULT_COMPUTE_TYPE,
         language: str | None = None,
         beam_size: int = 5,
         vad_filter: bool = True,
         max_seconds: float | None = DEFAULT_MAX_SECONDS,
         cache_dir: str | Path | None = None,
+        cpu_threads: int = OPTION_DEFAULTS["cpu_threads"],
+        best_of: int = OPTION_DEFAULTS["best_of"],
+        patience: float = OPTION_DEFAULTS["patience"],
+        temperature: float | Sequence[float] = OPTION_DEFAULTS["temperature"],
+        condition_on_previous_text: bool = OPTION_DEFAULTS["condition_on_previous_text"],
+        without_timestamps: bool = OPTION_DEFAULTS["without_timestamps"],
     ) -> None:
         super().__init__()
         check_decoding(beam_size, max_seconds)
+        if not isinstance(cpu_threads, int) or isinstance(cpu_threads, bool) or cpu_threads < 0:
+            raise ValueError(f"cpu_threads must be an int >= 0 (0: CTranslate2's default), got {cpu_threads!r}")
+        if best_of < 1:
+            raise ValueError(f"best_of must be at least 1, got {best_of!r}")
+        if patience <= 0:
+            raise ValueError(f"patience must be positive, got {patience!r}")
+        temperatures = (temperature,) if isinstance(temperature, (int, float)) else tuple(temperature)
+        if not temperatures or any(not 0 <= float(t) <= 1 for t in temperatures):
+            raise ValueError(f"temperature must be a value or a non-empty sequence in [0, 1], got {temperature!r}")
         self.model = model
         self.device = device
         self.compute_type = compute_type
@@ -172,11 +218,29 @@ class FasterWhisperTranscriber(TranscriberBase):
         self.vad_filter = vad_filter
         self.max_seconds = max_seconds
         self.cache_dir = cache_dir
+        self.cpu_threads = cpu_threads
+        self.best_of = best_of
+        self.patience = float(patience)
+        self.temperature = tuple(float(t) for t in temperatures)
+        self.condition_on_previous_text = bool(condition_on_previous_text)
+        self.without_timestamps = bool(without_timestamps)
+
+    def decoding(self) -> dict[str, Any]:
+        """The options given to ``WhisperModel.transcribe`` besides the audio."""
+        return {"language": self.language, "beam_size": self.beam_size, "vad_filter": self.vad_filter,
+                "best_of": self.best_of, "patience": self.patience, "temperature": list(self.temperature),
+                "condition_on_previous_text": self.condition_on_previous_text,
+                "without_timestamps": self.without_timestamps}
 
     def config(self) -> dict[str, Any]:
-        return {"backend": "faster-whisper", "model": self.model, "compute_type": self.compute_type,
-                "language": self.language, "beam_size": self.beam_size,
-                "vad_filter": self.vad_filter, "max_seconds": self.max_seconds}
+        config = {"backend": "faster-whisper", "model": self.model, "compute_type": self.compute_type,
+                  "language": self.language, "beam_size": self.beam_size,
+                  "vad_filter": self.vad_filter, "max_seconds": self.max_seconds}
+        for key, default in OPTION_DEFAULTS.items():
+            value = getattr(self, key)
+            if value != default:
+                config[key] = list(value) if isinstance(value, tuple) else value
+        return config
 
     def _load(self) -> Any:
         try:
@@ -187,7 +251,8 @@ class FasterWhisperTranscriber(TranscriberBase):
             ) from e
         path = resolve_model(self.model, self.cache_dir)
         try:
-            return WhisperModel(path, device=self.device, compute_type=self.compute_type)
+            return WhisperModel(path, device=self.device, compute_type=self.compute_type,
+                                cpu_threads=self.cpu_threads)
         except (OSError, RuntimeError, ValueError) as e:
             offline = " (HF_HUB_OFFLINE=1 is set)" if os.environ.get("HF_HUB_OFFLINE") == "1" else ""
             raise EncoderUnavailable(
@@ -198,8 +263,6 @@ class FasterWhisperTranscriber(TranscriberBase):
 
     def _run(self, audio: Audio) -> Transcript:
         model = self.load()
-        segments, info = model.transcribe(
-            audio.samples, language=self.language, beam_size=self.beam_size, vad_filter=self.vad_filter
-        )
+        segments, info = model.transcribe(audio.samples, **self.decoding())
         spans = [(s.start, s.end, s.text) for s in segments]  # decoding happens here
         return make_transcript(audio, spans, info.language, info.language_probability)
