@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +96,27 @@ def refusing_network() -> Iterator[None]:
         mp.setattr(socket, "create_connection", refuse)
         mp.setattr(socket, "getaddrinfo", refuse)
         yield
+
+
+def kill_when(proc: subprocess.Popen, rows: Callable[[], int], at_least: int, *, timeout: float,
+              output: Callable[[], str]) -> int:
+    """SIGKILL ``proc`` once ``rows()`` reaches ``at_least`` (the process must still be running then);
+    returns the rows seen at the kill. The process is reaped whatever happens."""
+    import signal
+    import time
+
+    try:
+        deadline, at_kill = time.monotonic() + timeout, 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            at_kill = rows()
+            if at_kill >= at_least:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, f"the ingest ended before it could be killed: {output()}"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return at_kill

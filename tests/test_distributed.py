@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ITEMS, subprocess_env, write_jsonl
+from helpers import ITEMS, kill_when, subprocess_env, write_jsonl
 
 from xmr_agent.ingestion import ingest
 from xmr_agent.store import Catalog
@@ -261,20 +260,8 @@ def test_killed_ray_ingest_into_s3_resumes_and_the_table_is_searchable(
             [xmr_bin, "ingest", str(source), "--db", uri, "--table", "big", "--encoder", f"text={FAKE}",
              "--batch-size", str(batch), "--engine", "ray", "--address", ray_address, "--no-progress"],
             env=subprocess_env(LANCEDB_LOG="info", **s3_env), stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline, at_kill = time.monotonic() + 150, 0
-            while time.monotonic() < deadline and proc.poll() is None:
-                at_kill = _rows_on_s3(uri, "big")
-                if at_kill >= 3 * batch:
-                    break
-                time.sleep(0.05)
-            assert proc.poll() is None, f"the ingest ended before it could be killed: {log.read_text()[-2000:]}"
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        at_kill = kill_when(proc, lambda: _rows_on_s3(uri, "big"), 3 * batch, timeout=150,
+                            output=lambda: log.read_text()[-2000:])
     survived = _rows_on_s3(uri, "big")
     assert at_kill <= survived < n, "the kill came too late to test resuming"
 

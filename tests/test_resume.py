@@ -6,12 +6,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import lancedb
 import pytest
-from helpers import subprocess_env, write_jsonl
+from helpers import kill_when, subprocess_env, write_jsonl
 
 from xmr_agent.ingestion import ingest
 from xmr_agent.store import Catalog
@@ -42,21 +41,8 @@ def test_killed_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
     """
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=subprocess_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        at_kill = 0
-        while time.monotonic() < deadline and proc.poll() is None:
-            at_kill = _rows_now(db, "big")
-            if at_kill >= 5 * BATCH:
-                break
-            time.sleep(0.02)
-        assert proc.poll() is None, f"the ingest ended before it could be killed: {proc.communicate()}"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    at_kill = kill_when(proc, lambda: _rows_now(db, "big"), 5 * BATCH, timeout=120,
+                        output=lambda: str(proc.communicate()))
     assert proc.returncode == -signal.SIGKILL
     survived = _rows_now(db, "big")
     assert at_kill <= survived < N, "kill came too late to test resuming"
