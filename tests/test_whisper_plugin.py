@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from xmr_agent.errors import EncoderUnavailable, InputError
+from xmr_agent.transcribing import DEFAULT_WHISPER
 
 pytest.importorskip("xmr_whisper", reason="the xmr_whisper plugin is not importable (plugins/ not installed)")
 from xmr_whisper import (  # noqa: E402
@@ -365,9 +366,10 @@ def test_decoding_options_reach_faster_whisper_and_config_names_only_changed_one
     assert rebuilt.config() == tuned.config() and rebuilt.decoding() == tuned.decoding()
 
 
-def test_defaults_are_tiny_en_in_float32_and_an_earlier_config_rebuilds_unchanged() -> None:
+def test_defaults_are_base_in_float32_and_an_earlier_config_rebuilds_unchanged() -> None:
     plain = FasterWhisperTranscriber()
-    assert (plain.model, plain.compute_type) == (DEFAULT_MODEL, DEFAULT_COMPUTE_TYPE) == ("tiny.en", "float32")
+    assert (plain.model, plain.compute_type) == (DEFAULT_MODEL, DEFAULT_COMPUTE_TYPE) == ("base", "float32")
+    assert DEFAULT_MODEL == DEFAULT_WHISPER  # one default for the plugin, the CLI and the agent
     # a table ingested before float32 became the default recorded this config (int8): it still
     # builds, names the same settings, and decodes with faster-whisper's own defaults as it did
     earlier = {"backend": "faster-whisper", "model": "tiny.en", "compute_type": "int8", "language": None,

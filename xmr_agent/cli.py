@@ -25,6 +25,7 @@ from xmr_agent.cli_options import (
     make_keyframes,
 )
 from xmr_agent.cli_options import pairs as _pairs
+from xmr_agent.transcribing import DEFAULT_WHISPER
 
 __all__ = ["EXIT_SKIPPED", "main"]
 
@@ -81,7 +82,7 @@ def encoders() -> None:
                    "as image_tags and embedded with the text.")
 @click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 50), help="Labels kept per image.")
 @click.option("--transcribe", metavar="WHISPER",
-              help="Transcribe each item's audio (e.g. tiny.en, base, a CTranslate2 folder): the transcript, its "
+              help="Transcribe each item's audio (e.g. base, tiny.en, a CTranslate2 folder): the transcript, its "
                    "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
 @keyframe_options
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(1))
@@ -121,7 +122,8 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
               help="Search with a photo instead of words (needs an image vector column).")
 @click.option("--audio", type=click.Path(exists=True, dir_okay=False),
               help="Search with a spoken request: it is transcribed (Whisper) and searched as words.")
-@click.option("--whisper", default="tiny.en", show_default=True, help="Whisper model for --audio (size, hub id or folder).")
+@click.option("--whisper", default=DEFAULT_WHISPER, show_default=True,
+              help="Whisper model for --audio (base, tiny.en for speed, another size, a hub id or a folder).")
 @click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--where", help="SQL filter on metadata, e.g. \"year > 2000\" or \"array_has(genre, 'comedy')\".")
 @click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search (reciprocal rank).")
@@ -200,7 +202,7 @@ def info(db: str, table: str) -> None:
               help="With --agent: weight of items sharing metadata (director, cast, genre, tags...) with the items "
                    "mentioned so far, rarer values counting more.")
 @click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
-              "(transcribed by this Whisper model, e.g. tiny.en) against the typed caption; reports WER too.")
+              "(transcribed by this Whisper model, e.g. base or tiny.en) against the typed caption; reports WER too.")
 @click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
               help="Image-text sets: ImageNet labels tagged per image.")
 @click.option("--tag-glosses", type=click.IntRange(0, 1000),

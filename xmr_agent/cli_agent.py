@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
+from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION, agent_signals, make_signals, signal_options
+from xmr_agent.transcribing import DEFAULT_WHISPER
 
 @click.command()
 @click.argument("request", required=False, default="")
@@ -20,7 +21,7 @@ from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A photo to find items like.")
 @click.option("--audio", type=click.Path(exists=True, dir_okay=False),
               help="A spoken request (transcribed with Whisper and added to the words).")
-@click.option("--whisper", default="tiny.en", show_default=True, help="Whisper model for --audio.")
+@click.option("--whisper", default=DEFAULT_WHISPER, show_default=True, help="Whisper model for --audio (tiny.en for speed).")
 @LLM_OPTION
 @click.option("--rerank", default="none", show_default=True, help="none, mmr[:LAMBDA], llm, cross-encoder[:MODEL].")
 @click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
@@ -29,11 +30,16 @@ from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
 @click.option("-k", "--top-k", "k", type=click.IntRange(1, 200), help="How many (default: from the request, else 10).")
 @click.option("--llm-explains", default=3, show_default=True, type=click.IntRange(0, 50),
               help="With --llm, how many top results get LLM-worded explanations (others: templates).")
+@click.option("--interactions", type=click.Path(exists=True, dir_okay=False),
+              help="Interaction log (JSONL: user, item, rating | like, time) to learn which items go together "
+                   "and which are popular.")
+@signal_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer (query, recommendations, evidence) as JSON.")
 @click.option("--trace", is_flag=True, help="Show each step: rewritten query, searches, fusion, rerank, timings.")
 def ask(request: str, db: str, table: str, image: str | None, audio: str | None, whisper: str, llm_spec: str,
-        rerank: str, fusion: str, prompts_path: str | None, k: int | None, llm_explains: int, as_json: bool,
-        trace: bool) -> None:
+        rerank: str, fusion: str, prompts_path: str | None, k: int | None, llm_explains: int,
+        interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
+        attribute_weight: float, seed_weight: float, as_json: bool, trace: bool) -> None:
     """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.llm import get_llm
@@ -42,16 +48,19 @@ def ask(request: str, db: str, table: str, image: str | None, audio: str | None,
 
     if not request.strip() and not image and not audio:
         raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
+    signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     transcriber = None
     if audio:
         from xmr_whisper import FasterWhisperTranscriber
 
         model = FasterWhisperTranscriber(whisper)
         transcriber = lambda path: model.transcribe(path).text  # noqa: E731
-    agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
+    catalog = Catalog.open(db, table)
+    agent = Agent(catalog, llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
                   prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber,
-                  llm_explains=llm_explains)
-    answer = agent.ask(request, image=image, audio=audio, k=k)
+                  llm_explains=llm_explains, **agent_signals(signals, catalog))
+    named = agent.titles().find(request) if signals.uses_seeds() else []  # "like Alien (1979)": a seed
+    answer = agent.ask(request, image=image, audio=audio, k=k, seed_ids=named, exclude_ids=named)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -92,16 +101,21 @@ def _print_answer(answer: Any, trace: bool, console: Any = None) -> None:
 @click.option("--sessions", "sessions_dir", help="Folder of saved sessions (default: DB/.sessions).")
 @LLM_OPTION
 @click.option("--user", help="Blend this user's profile (from --interactions) into every turn.")
-@click.option("--interactions", type=click.Path(exists=True, dir_okay=False), help="Interaction log (JSONL).")
+@click.option("--interactions", type=click.Path(exists=True, dir_okay=False),
+              help="Interaction log (JSONL: user, item, rating | like, time): which items go together and which "
+                   "are popular, and --user's profile.")
+@signal_options
 @click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="One JSON answer per line (for scripts).")
 def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str, user: str | None,
-         interactions: str | None, k: int, as_json: bool) -> None:
+         interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
+         attribute_weight: float, seed_weight: float, k: int, as_json: bool) -> None:
     """Talk with the recommender. Lines are messages; /like N, /dislike N, /image PATH,
     /audio PATH (attach to the next message), /state, /quit. Reads stdin when it is not a terminal."""
     from rich.console import Console
 
-    session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, interactions, k)
+    signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
+    session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, signals, k)
     console = Console()
     if not as_json:
         console.print(f"session [bold]{session.state.id}[/bold] on table {table!r} "
@@ -149,21 +163,23 @@ def recommend(db: str, table: str, user: str, interactions: str, k: int, as_json
 
 
 def _open_session(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str,
-                  user: str | None, interactions: str | None, k: int) -> Any:
+                  user: str | None, signals: Any, k: int) -> Any:
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.agent.session import Session, SessionStore
     from xmr_agent.llm import get_llm
     from xmr_agent.store import Catalog
 
-    if bool(user) != bool(interactions):
-        raise click.UsageError("--user and --interactions go together")
+    interactions = signals.interactions
+    if user and not interactions:
+        raise click.UsageError("--user needs --interactions (the log the user's profile is read from)")
     folder = sessions_dir or (str(Path(db) / ".sessions") if "://" not in db else ".xmr-sessions")
     profile = None
     if user and interactions:
         from xmr_agent.recommend.profile import profile_query, read_interactions
 
         profile = profile_query(read_interactions(interactions)[0], user)
-    agent = Agent(Catalog.open(db, table), llm=get_llm(llm_spec))
+    catalog = Catalog.open(db, table)
+    agent = Agent(catalog, llm=get_llm(llm_spec), **agent_signals(signals, catalog))
     return Session.open(agent, session_id, store=SessionStore(folder), k=k, profile=profile)
 
 

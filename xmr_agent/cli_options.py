@@ -68,6 +68,48 @@ def make_keyframes(every: float, max_frames: int, scene: bool) -> Any:
     return Keyframes(every=every, max_frames=max_frames, scene=scene)
 
 
+def signal_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--dialogues`` and the weights of the recommender's signals (read them with :func:`make_signals`,
+    together with the command's own ``--interactions``)."""
+    weight = click.FloatRange(0)
+    for option in reversed((
+        click.option("--dialogues", type=click.Path(exists=True, dir_okay=False),
+                     help="Past dialogues (JSONL, ReDial turns: dialog_id, turn_id, entity, rec; names matched "
+                          "against titles) to learn which items go together and which are popular."),
+        click.option("--graph-weight", default=1.0, show_default=True, type=weight,
+                     help="Weight of items that went together with those mentioned or liked so far "
+                          "(learned from --interactions / --dialogues)."),
+        click.option("--popularity-weight", default=0.0, show_default=True, type=weight,
+                     help="Weight of popularity in those logs, lifted for items meeting the request's preferences."),
+        click.option("--attribute-weight", default=0.0, show_default=True, type=weight,
+                     help="Weight of items sharing metadata (director, cast, genre, tags...) with those mentioned "
+                          "or liked so far, rarer values counting more."),
+        click.option("--seed-weight", default=0.0, show_default=True, type=weight,
+                     help="Weight of searching with the stored vectors of the items mentioned or liked so far."),
+    )):
+        command = option(command)
+    return command
+
+
+def make_signals(interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
+                 attribute_weight: float, seed_weight: float) -> Any:
+    from xmr_agent.errors import ConfigError
+    from xmr_agent.recommend.signals import Signals
+
+    try:
+        return Signals(interactions=interactions, dialogues=dialogues, graph_weight=graph_weight,
+                       popularity_weight=popularity_weight, attribute_weight=attribute_weight,
+                       seed_weight=seed_weight)
+    except ConfigError as e:
+        raise click.UsageError(str(e)) from e
+
+
+def agent_signals(signals: Any, catalog: Any) -> dict[str, Any]:
+    """The :class:`~xmr_agent.agent.pipeline.Agent` settings of ``signals``; skipped log lines on stderr."""
+    return signals.agent_settings(catalog, on_skip=lambda record: click.secho(f"skipped {record}", fg="yellow",
+                                                                             err=True))
+
+
 def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     """``("a=b", ...)`` → ``{"a": "b"}``; a value without ``=`` is a usage error."""
     found = {}

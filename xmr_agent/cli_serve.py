@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION
+from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION, make_signals, signal_options
 from xmr_agent.errors import XmrError
 
 API_KEY_OPTION = click.option("--api-key", envvar="XMR_API_KEY", help="Require this key (X-API-Key or "
                               "Authorization: Bearer); needed to listen beyond 127.0.0.1 (env XMR_API_KEY).")
 INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True, dir_okay=False),
-                                   help="Interaction log (JSONL) so `recommend` can take a user id.")
+                                   help="Interaction log (JSONL: user, item, rating | like, time) so `recommend` "
+                                        "can take a user id; the agent learns from it which items go together.")
 
 
 @click.command()
@@ -28,6 +29,7 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
 @click.option("--max-body-mb", default=10.0, show_default=True, type=click.FloatRange(0.1),
               help="Largest request body (413 above it).")
 @INTERACTIONS_OPTION
+@signal_options
 @click.option("--torch-threads", default=1, show_default=True, type=click.IntRange(0),
               help="Threads per query for torch encoders (requests already run in parallel); 0: torch's default.")
 @click.option("--media-root", "media_roots", multiple=True, type=click.Path(exists=True, file_okay=False),
@@ -35,8 +37,9 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
                    "default: the current folder. The media folder beside the database is always allowed.")
 @click.option("--web/--no-web", default=True, show_default=True, help="Serve the chat page at /.")
 def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
-          max_body_mb: float, interactions: str | None, torch_threads: int, media_roots: tuple[str, ...],
-          web: bool) -> None:
+          max_body_mb: float, interactions: str | None, dialogues: str | None, graph_weight: float,
+          popularity_weight: float, attribute_weight: float, seed_weight: float, torch_threads: int,
+          media_roots: tuple[str, ...], web: bool) -> None:
     """Serve the catalogue over HTTP: a web chat at /, and /search, /ask, /chat/{session}, /items
     (docs at /docs)."""
     try:
@@ -49,9 +52,11 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     from xmr_agent.server.auth import check_bind
 
     check_bind(host, api_key)
+    signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
-                     torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None)
+                     torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None,
+                     signals=signals)
     if web:
         from xmr_agent.web import media_outside
 
@@ -79,16 +84,19 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
 @API_KEY_OPTION
 @LLM_OPTION
 @INTERACTIONS_OPTION
+@signal_options
 def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_key: str | None, llm_spec: str,
-                interactions: str | None) -> None:
+                interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
+                attribute_weight: float, seed_weight: float) -> None:
     """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item."""
     try:
         from xmr_agent.integrations.mcp import run_server
     except ImportError as e:
         raise click.ClickException(f"{e}") from e
+    signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     try:
         run_server(db, table, transport=transport, host=host, port=port, api_key=api_key, llm=llm_spec,
-                   interactions=interactions)
+                   interactions=interactions, signals=signals)
     except XmrError as e:  # also when run as `python -m xmr_agent.integrations.mcp`, outside the xmr group
         click.secho(f"error: {e}", fg="red", err=True)
         sys.exit(1)

@@ -137,7 +137,7 @@ def ingest(
     encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
     ``tags`` names an image classifier (e.g. ``"efficientnet-lite0"``) whose top labels for
     each item's image are stored as ``image_tags`` and embedded with the item's text; ``tags_k``
-    says how many labels. ``transcribe`` (a Whisper model such as ``"tiny.en"``, or a transcriber)
+    says how many labels. ``transcribe`` (a Whisper model such as ``"base"`` or ``"tiny.en"``, or a transcriber)
     stores each item's audio transcript, segments and language, and embeds the transcript with the text.
     A ``video`` is embedded through its keyframes by the image column(s) and tagger, and its soundtrack
     is transcribed like audio (:mod:`xmr_agent.video`); ``keyframes`` says which frames (a

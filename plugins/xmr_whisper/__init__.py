@@ -1,7 +1,7 @@
 """First-party speech plugin: Whisper transcription for spoken captions and spoken queries.
 
 * :class:`FasterWhisperTranscriber` — faster-whisper (CTranslate2), float32 on CPU (``int8`` is
-  faster but makes more word errors), ``tiny.en`` unless another model is named. ``"tiny.en"``
+  faster but makes more word errors), the multilingual ``base`` unless another model is named. ``"tiny.en"``
   and ``"base"`` load offline from pinned PyPI weight packages (``xmr-agent[offline]``),
   checked by sha256; any other size, hub id or local CTranslate2 folder goes to faster-whisper.
 * :class:`OpenAIWhisperTranscriber` — the reference ``openai-whisper`` (PyTorch), installed

@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from xmr_agent.encoders.base import LazyState
 from xmr_agent.errors import EncoderUnavailable, InputError
+from xmr_agent.transcribing import DEFAULT_WHISPER
 from xmr_whisper.audio import Audio, AudioReadError, load_audio
 from xmr_whisper.transcript import Failure, Segment, Transcript
 from xmr_whisper.weights import resolve_model
@@ -37,8 +38,9 @@ __all__ = [
 
 #: Audio past this many seconds is not transcribed (``Transcript.truncated`` says so).
 DEFAULT_MAX_SECONDS = 600.0
-#: The Whisper model used when none is named (spoken requests, ``xmr search --audio``).
-DEFAULT_MODEL = "tiny.en"
+#: The Whisper model used when none is named: the multilingual ``base`` (see
+#: :data:`xmr_agent.transcribing.DEFAULT_WHISPER`, where the choice is explained).
+DEFAULT_MODEL = DEFAULT_WHISPER
 #: CTranslate2 compute type of :class:`FasterWhisperTranscriber`: float32, the full-precision
 #: reading of the packaged float16 weights, rather than int8. Over the 500 spoken Flickr8k-dev
 #: captions tiny.en made 4.07 % WER against 4.25 % in int8, for about a quarter more CPU (a small,

@@ -33,6 +33,7 @@ from xmr_agent.prompts import Prompts
 from xmr_agent.recommend.attributes import AttributeIndex
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.store import Catalog, sql_literal
+from xmr_agent.transcribing import DEFAULT_WHISPER
 from xmr_agent.types import Hit
 from xmr_agent.video import match_keyframes
 
@@ -177,11 +178,11 @@ class Agent:
         return self._titles
 
     def transcribe(self, audio: str) -> str:
-        """The words of a spoken request (Whisper tiny.en unless a transcriber was given)."""
+        """The words of a spoken request (Whisper ``DEFAULT_WHISPER`` unless a transcriber was given)."""
         if self.transcriber is None:
             from xmr_whisper import FasterWhisperTranscriber
 
-            whisper = FasterWhisperTranscriber("tiny.en")
+            whisper = FasterWhisperTranscriber(DEFAULT_WHISPER)
             self.transcriber = lambda path: whisper.transcribe(path).text
         return " ".join(self.transcriber(audio).split())
 

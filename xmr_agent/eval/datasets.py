@@ -181,25 +181,11 @@ def _redial_cases(dataset: Dataset) -> Iterator[Case]:
 
 def redial_sessions(path: Path, catalog: Path, *, skip: Iterable[str] = ()) -> list[list[str]]:
     """Past dialogues as interaction sessions: per dialogue, the movies in the order they came up
-    (mentioned, then recommended, turn by turn). Dialogues whose id is in ``skip`` are left out."""
-    ids_by_name = redial_name_index(catalog)
-    skipped = set(skip)
-    turns: dict[str, list[tuple[int, list[str]]]] = {}
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            turn = json.loads(line)
-            dialog = str(turn.get("dialog_id", ""))
-            if dialog in skipped:
-                continue
-            names = [*turn.get("entity", []), *turn.get("rec", [])]
-            turns.setdefault(dialog, []).append((int(turn.get("turn_id", 0)), names))
-    sessions = []
-    for parts in turns.values():
-        names = [n for _, group in sorted(parts, key=lambda p: p[0]) for n in group]
-        sessions.append(list(dict.fromkeys(i for n in names for i in ids_by_name.get(n, ()))))
-    return sessions
+    (mentioned, then recommended, turn by turn), names matched in ReDial's ``catalog.json``.
+    Dialogues whose id is in ``skip`` are left out."""
+    from xmr_agent.recommend.signals import dialogue_sessions
+
+    return dialogue_sessions(path, redial_name_index(catalog), skip=skip)
 
 
 def in_holdout(group: str, fraction: float) -> bool:

@@ -17,6 +17,7 @@ from xmr_agent.errors import ConfigError, XmrError
 from xmr_agent.eval.datasets import Case, Dataset
 from xmr_agent.eval.runner import run_retrieval
 from xmr_agent.store import Catalog
+from xmr_agent.transcribing import DEFAULT_WHISPER
 from xmr_agent.types import Hit
 
 AUDIO_SUFFIXES = (".mp3", ".wav", ".flac", ".ogg", ".m4a")
@@ -42,7 +43,7 @@ def spoken_cases(dataset: Dataset, *, limit: int | None = None) -> list[tuple[Ca
     return pairs[:limit]
 
 
-def run_spoken(catalog: Catalog, dataset: Dataset, *, whisper: str = "tiny.en", limit: int | None = None,
+def run_spoken(catalog: Catalog, dataset: Dataset, *, whisper: str = DEFAULT_WHISPER, limit: int | None = None,
                on_case: Any = None) -> dict[str, Any]:
     """Typed and spoken first captions through the same search; metrics, R@10 ratio, WER."""
     from xmr_whisper import FasterWhisperTranscriber, corpus_wer, whisper_english_normalizer

@@ -88,8 +88,9 @@ def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: str = "127.0.0.1",
                port: int = 8765, api_key: str | None = None, llm: str = "none",
-               interactions: str | None = None) -> None:
-    """Open the catalogue once, then serve MCP on ``transport`` (``stdio`` or ``http``)."""
+               interactions: str | None = None, signals: Any = None) -> None:
+    """Open the catalogue once, then serve MCP on ``transport`` (``stdio`` or ``http``). ``signals``
+    (a :class:`~xmr_agent.recommend.signals.Signals`) gives the agent its item graph and weights."""
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.llm import get_llm
     from xmr_agent.store import Catalog
@@ -101,7 +102,8 @@ def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: st
 
         check_bind(host, api_key)
     roots = None if transport == "stdio" else [media_folder(db)]
-    agent = Agent(Catalog.open(db, table), llm=get_llm(llm))
+    catalog = Catalog.open(db, table)
+    agent = Agent(catalog, llm=get_llm(llm), **(signals.agent_settings(catalog) if signals is not None else {}))
     tools = XmrTools(agent, interactions=interactions, media_roots=roots).warm_up()
     server = build_server(tools)
     if transport == "stdio":

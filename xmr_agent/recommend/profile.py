@@ -40,18 +40,22 @@ class Interaction:
 def read_interactions(path: str | Path) -> tuple[list[Interaction], list[BadRecord]]:
     """Events from a JSONL file; malformed lines are returned as bad records, not raised."""
     events, bad = [], []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise ConfigError(f"cannot read interactions {path}: {e}") from e
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for n, line in log_lines(path, "interactions"):
         try:
             events.append(_event(json.loads(line)))
         except (ValueError, TypeError, KeyError) as e:
             bad.append(BadRecord(str(path), n, f"not an interaction ({e}); expected user, item and rating or like"))
     return events, bad
+
+
+def log_lines(path: str | Path, what: str) -> list[tuple[int, str]]:
+    """(line number, line) of each non-blank line of a log; a file that cannot be read raises
+    :class:`ConfigError` naming ``what`` it should hold."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ConfigError(f"cannot read {what} {path}: {e}") from e
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
 
 
 def _event(row: Any) -> Interaction:

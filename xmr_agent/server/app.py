@@ -71,15 +71,16 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
                max_body_bytes: int = MAX_BODY_BYTES, sessions: str | Path | None = None,
                interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None,
                torch_threads: int | None = 1, web: bool = True,
-               media_roots: Sequence[str | Path] | None = None) -> FastAPI:
+               media_roots: Sequence[str | Path] | None = None, signals: Any = None) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
-    ``reranker`` and ``transcriber`` (audio path → words; Whisper tiny.en when ``None``) go to the
-    :class:`~xmr_agent.agent.pipeline.Agent`; ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``).
+    ``reranker`` and ``transcriber`` (audio path → words; Whisper ``base`` when ``None``) go to the
+    :class:`~xmr_agent.agent.pipeline.Agent`, and so do the item graph and signal weights of ``signals``
+    (a :class:`~xmr_agent.recommend.signals.Signals`); ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``).
     ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone).
     ``web``: serve the chat page at ``/`` (:mod:`xmr_agent.web`), with item media read only inside
     ``media_roots`` (``None``: the working folder) and the media folder beside the database."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
-                      transcriber=transcriber, torch_threads=torch_threads)
+                      transcriber=transcriber, torch_threads=torch_threads, signals=signals)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
                   dependencies=[Security(_key_check(api_key))])
     app.state.service = service

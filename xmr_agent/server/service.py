@@ -28,7 +28,7 @@ class Service:
 
     def __init__(self, db: str | Path, table: str, *, llm: Any = None, reranker: str | None = None,
                  sessions: str | Path | None = None, interactions: str | Path | None = None,
-                 transcriber: Any = None, torch_threads: int | None = 1) -> None:
+                 transcriber: Any = None, torch_threads: int | None = 1, signals: Any = None) -> None:
         remote = URL.match(str(db)) is not None  # s3://…: sessions and uploads stay on this machine
         self.db, self.table = (str(db) if remote else Path(db)), table
         local = Path(".xmr-serve") if remote else Path(db)
@@ -38,6 +38,7 @@ class Service:
 
         self.sessions = SessionStore(sessions or local / ".sessions")
         self._llm, self._reranker, self._interactions, self._transcriber = llm, reranker, interactions, transcriber
+        self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
         self._write = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -52,7 +53,8 @@ class Service:
         catalog = Catalog.open(self.db, self.table)
         for column in catalog.vectors.keys() & (previous.catalog.vectors if previous else {}).keys():
             catalog.use_encoder(column, previous.catalog.encoder(column))  # type: ignore[union-attr]
-        agent = Agent(catalog, llm=self._llm, reranker=self._reranker, transcriber=self._transcriber)
+        settings = self._signals.agent_settings(catalog) if self._signals is not None else {}
+        agent = Agent(catalog, llm=self._llm, reranker=self._reranker, transcriber=self._transcriber, **settings)
         return XmrTools(agent, interactions=self._interactions, media_roots=[self.media]).warm_up()
 
     # -- conversations -----------------------------------------------------------------------
