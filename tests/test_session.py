@@ -202,6 +202,22 @@ def test_titles_named_in_a_message_are_found() -> None:
     assert found == ["1", "4", "5", "6"]          # "it" is a word, not the film; remakes both match
 
 
+def test_one_word_titles_count_when_written_as_names_and_a_year_picks_the_remake() -> None:
+    from xmr_agent.agent.mentions import TitleIndex
+
+    index = TitleIndex([("d58", "Dunkirk (1958)"), ("d17", "Dunkirk (2017)"), ("it", "It (2017)"),
+                        ("moana", "Moana (2016)"), ("awe", "Awesome (2006)"), ("up", "Up (2009)"),
+                        ("sm", "Scary Movie"), ("sm00", "Scary Movie (2000)"), ("ts", "Toy Story (1995)")])
+    assert index.find("Dunkirk (2017) was great") == ["d17"]            # the year picks the remake
+    assert index.find("have you seen Dunkirk?") == ["d58", "d17"]       # without one, both
+    assert index.find("It (2017) scared me") == ["it"]                  # a year makes a short word a title
+    assert index.find("It was awesome, it really was. up we go") == []  # ordinary words, sentence starts
+    assert index.find("we watched Moana and Up last week") == ["moana", "up"]
+    assert index.find("Awesome. Loved it") == ["awe"]                   # six letters or more: a capital is enough
+    assert index.find("I liked Scary Movie (2000)") == ["sm00"]
+    assert index.find("i loved toy story") == ["ts"]                    # titles of several words: any case
+
+
 def test_items_named_in_chat_are_seeds_and_never_offered(agent: Agent) -> None:
     session = Session.open(agent, k=3)
     answer = session.send("I loved Warm jacket 1, something like it under $100")

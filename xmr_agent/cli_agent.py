@@ -14,6 +14,7 @@ import click
 from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION, agent_signals, make_signals, signal_options
 from xmr_agent.transcribing import DEFAULT_WHISPER
 
+
 @click.command()
 @click.argument("request", required=False, default="")
 @DB_OPTION

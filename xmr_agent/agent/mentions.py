@@ -2,9 +2,12 @@
 "The Babadook (2014)".
 
 Titles are normalised (lower case, no punctuation, a trailing "(year)" dropped) and matched as
-whole word sequences of the message. One-word titles count only when they are at least six
-letters long, since short ones ("It", "Up", "Her") are ordinary words. Where titles collide
-(remakes), every match is returned.
+whole word sequences of the message, longest first. Titles of several words match in any case.
+A one-word title is also an ordinary word ("It", "Up", "Always", "Family"), so it counts only
+when the message writes it like a name: followed by a year ("It (2017)"), or capitalised, and
+for words under six letters not at the start of a sentence ("we watched Moana"). A year written
+after a title picks the item of that year among remakes ("Dunkirk (2017)"); without one, every
+item with that title is returned.
 """
 
 from __future__ import annotations
@@ -12,26 +15,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_YEAR = re.compile(r"\s*\(\d{4}\)\s*$")
-_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(^|[.!?\n])[\s\"'(\[]*$")
 MAX_TITLE_WORDS = 8
+#: A capitalised one-word title at the start of a sentence counts from this many letters.
+SENTENCE_START_LETTERS = 6
 #: Titles read at most (bigger catalogues match the first ones only).
 MAX_TITLES = 500_000
 
 
 def normalise(title: str) -> tuple[str, ...]:
-    return tuple(_WORDS.findall(_YEAR.sub("", title.lower())))
+    return tuple(w.lower() for w in _WORDS.findall(_YEAR.sub("", title)))
+
+
+def title_year(title: str) -> str | None:
+    """The trailing "(1995)" of a title, if it has one."""
+    found = _YEAR.search(title)
+    return found.group(1) if found else None
 
 
 class TitleIndex:
-    """Normalised title → item ids."""
+    """Normalised title → item ids, with each item's year when its title gives one."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self.ids: dict[tuple[str, ...], list[str]] = {}
+        self.ids: dict[tuple[str, ...], list[tuple[str, str | None]]] = {}
         for item_id, title in pairs:
             words = normalise(title or "")
-            if len(words) > 1 or (len(words) == 1 and len(words[0]) >= 6):
-                self.ids.setdefault(words[:MAX_TITLE_WORDS], []).append(str(item_id))
+            if len(words) > 1 or (len(words) == 1 and len(words[0]) >= 2):
+                self.ids.setdefault(words[:MAX_TITLE_WORDS], []).append((str(item_id), title_year(title or "")))
         self.longest = max((len(k) for k in self.ids), default=0)
 
     @classmethod
@@ -44,15 +56,31 @@ class TitleIndex:
 
     def find(self, text: str) -> list[str]:
         """Ids of items named in ``text``, in the order they appear (longest titles first)."""
-        words = _WORDS.findall(text.lower())
+        tokens = list(_WORDS.finditer(text))
+        words = [t.group().lower() for t in tokens]
         found: list[str] = []
         i = 0
         while i < len(words):
             for n in range(min(self.longest, len(words) - i), 0, -1):
-                ids = self.ids.get(tuple(words[i : i + n]))
-                if ids:
-                    found += [x for x in ids if x not in found]
-                    i += n - 1
-                    break
+                items = self.ids.get(tuple(words[i : i + n]))
+                year = words[i + n] if i + n < len(words) and _is_year(words[i + n]) else None
+                if not items or (n == 1 and not year and not _written_as_name(text, tokens[i])):
+                    continue
+                dated = [item for item, y in items if y == year] if year else []
+                found += [item for item in (dated or [item for item, _ in items]) if item not in found]
+                i += n - 1 + bool(dated)
+                break
             i += 1
         return found
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and 1870 <= int(word) <= 2100
+
+
+def _written_as_name(text: str, token: re.Match[str]) -> bool:
+    """A capitalised word; under six letters, not the first word of a sentence either."""
+    word = token.group()
+    if not word[0].isupper():
+        return False
+    return len(word) >= SENTENCE_START_LETTERS or not _SENTENCE_END.search(text[: token.start()])
