@@ -5,6 +5,7 @@ Every script prints one JSON object of results on stdout and a readable summary 
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -46,6 +47,16 @@ ENDINGS = ("before it is too late", "while hiding a terrible secret", "to save t
 GENRES = ("action", "comedy", "drama", "horror", "romance", "thriller", "sci-fi", "animation",
           "documentary", "fantasy", "crime", "family", "musical", "war", "western", "mystery")
 SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vor", "sha", "el", "dun", "bri", "zo", "pen", "qua", "fi")
+
+
+def redial_parser(doc: str | None) -> argparse.ArgumentParser:
+    """Arguments of the ReDial scripts: the turns file, the movies table, the held-out fraction."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(REDIAL.parent / "valid.jsonl"))
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--table", default="movies")
+    parser.add_argument("--holdout", type=float, default=0.2)
+    return parser
 
 
 def sentence(rng: random.Random) -> str:

@@ -14,12 +14,11 @@ the gold, so only the seeds differ. Writes benchmarks/results/redial_chat_seeds.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
-from _common import machine
+from _common import machine, redial_parser
 
 from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.pipeline import Agent
@@ -50,11 +49,7 @@ def contexts(path: Path, catalog: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data/redial/valid.jsonl"))
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--table", default="movies")
-    parser.add_argument("--holdout", type=float, default=0.2)
+    parser = redial_parser(__doc__)
     args = parser.parse_args()
     found = locate(args.data)
     catalog = Catalog.open(args.db, args.table)

@@ -11,13 +11,12 @@ Writes benchmarks/results/redial_tune.json.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import time
 from pathlib import Path
 
-from _common import machine
+from _common import machine, redial_parser
 
 from xmr_agent.agent.fuse import Ranked, fuse
 from xmr_agent.agent.pipeline import Agent
@@ -62,11 +61,7 @@ def _kind(source: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/data/redial/valid.jsonl"))
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--table", default="movies")
-    parser.add_argument("--holdout", type=float, default=0.2)
+    parser = redial_parser(__doc__)
     parser.add_argument("--val", type=float, default=0.25)
     args = parser.parse_args()
     found = locate(args.data)
