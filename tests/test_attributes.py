@@ -79,3 +79,18 @@ def test_the_agent_fuses_shared_metadata_and_lifts_popular_items_that_meet_prefe
     plain = Agent(catalog, graph=ItemGraph.fit(logs), popularity_weight=1.0, preference_lift=0.0)
     assert {r.source: r for r in plain.candidates(horror)[2]}["popular"].hits[0].id == "filler-1"
     assert "attributes" not in {r.source for r in plain.candidates(horror)[2]}  # off by default
+
+
+def test_a_recommendation_by_shared_metadata_names_the_values_and_the_item_it_shares_them_with(tmp_path: Path) -> None:
+    films = [{"id": "seed", "title": "The Seed", "director": ["Ann Lee"], "writer": ["Ann Lee"], "star": ["Bo Kim", "Cy Roe"]},
+             {"id": "both", "title": "Six", "director": ["Ann Lee"], "writer": ["Ann Lee"], "star": ["Bo Kim"]},
+             *FILMS[5:]]  # the fillers: each value above is held by two films, so it counts
+    ingest(write_jsonl(tmp_path / "films.jsonl", films), tmp_path / "db", "films", vectors={"text": FakeEncoder()})
+    agent = Agent(Catalog.open(tmp_path / "db", "films"), attribute_weight=5.0)
+    answer = agent.run(CrossModalQuery(seed_ids=("seed",), k=3, exclude_ids=("seed",)))
+    top = answer.recommendations[0]
+    assert top.id == "both"
+    shared = [(m.field, m.query) for m in top.evidence.matches if m.source == "attributes"]
+    assert shared == [("director and writer Ann Lee", "The Seed"), ("star Bo Kim", "The Seed")]  # as stored, grouped
+    assert "director and writer Ann Lee, as in The Seed" in top.explanation
+    assert "Cy Roe" not in top.explanation  # only what the two share

@@ -27,6 +27,8 @@ from xmr_agent.types import CORE_FIELDS, Hit
 from xmr_agent.video import KEYFRAMES_COLUMN, MATCH_KEY, keyframe_with_tags
 
 TAG_FIELDS = ("image_tags", "tags", "keywords")
+#: Shared metadata values named per recommendation (the rarest).
+MAX_SHARED_SHOWN = 2
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,14 @@ class Evidence:
 
 
 def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route],
-                   keyframe: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> Evidence:
+                   keyframe: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None,
+                   shared: Sequence[tuple[str, str, str]] = ()) -> Evidence:
     """The evidence for one fused hit; ``keyframe`` is the video keyframe that matched the query
     vector (:func:`xmr_agent.video.match_keyframes`), else the one whose tags the request matched;
-    ``names``: titles of the items the query starts from (liked or named), by id."""
+    ``names``: titles of the items the query starts from (liked or named), by id; ``shared``: the
+    (column, value, seed id) metadata the item shares with those items, rarest first."""
     words = {w for s in query.queries for w in stem_phrase(s.text).split() if len(w) > 2}
-    matches = tuple(_matches(hit, routes, names or {}))
+    matches = tuple(_matches(hit, routes, names or {}, shared))
     title, _ = clean(hit.item.get("title"), 120)
     tags = tuple(_matched_tags(hit.item, words))
     return Evidence(
@@ -82,18 +86,32 @@ def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route],
     )
 
 
-def _matches(hit: Hit, routes: Sequence[Route], names: Mapping[str, str]) -> Iterable[Match]:
+def _matches(hit: Hit, routes: Sequence[Route], names: Mapping[str, str],
+             shared: Sequence[tuple[str, str, str]]) -> Iterable[Match]:
     for source in ("graph", "popular"):
         if source in hit.scores:
             what = "seen with the items you mentioned" if source == "graph" else "often chosen"
             yield Match(source, what, "interactions", "", round(hit.scores[source], 4))
+    if "attributes" in hit.scores:
+        columns: dict[tuple[str, str], list[str]] = {}  # (value, seed) → the columns sharing it
+        for column, value, seed in shared:
+            columns.setdefault((_as_stored(hit.item.get(column), value), seed), []).append(column)
+        for (value, seed), where in list(columns.items())[:MAX_SHARED_SHOWN]:
+            yield Match("attributes", f"{' and '.join(where)} {value}", "metadata", names.get(seed) or f"item {seed}",
+                        round(hit.scores["attributes"], 4))
     for r in routes:
         if r.negative or r.source not in hit.scores:
             continue
         field_name = "title/text" if r.column is None else r.column.split("__")[1]
-        shown = ", ".join(s.text or (_attached(s.modality) if s.file else "")
-                          or (names.get(s.item) or f"item {s.item}" if s.item else "") for s in r.inputs)
+        shown = ", ".join(dict.fromkeys(s.text or (_attached(s.modality) if s.file else "")
+                                        or (names.get(s.item) or f"item {s.item}" if s.item else "")
+                                        for s in r.inputs))
         yield Match(r.source, field_name, r.modality, shown, round(hit.scores[r.source], 4))
+
+
+def _as_stored(values: Any, key: str) -> str:
+    """The item's own spelling of a shared value (the index keeps them lower-cased)."""
+    return next((str(v) for v in values or () if str(v).strip().lower() == key), key)
 
 
 #: How a query file is named to the user (never by its path on the server).
@@ -168,7 +186,10 @@ def template_narrative(evidence: Evidence) -> str:
     """A plain sentence from the evidence alone."""
     how: dict[str, list[str]] = {}
     parts = [m.field for m in evidence.matches if m.source in ("graph", "popular")]
+    parts += [f"{m.field}, as in {m.query}" for m in evidence.matches if m.source == "attributes"]
     for m in evidence.matches:
+        if m.source == "attributes":
+            continue
         if m.modality == "item":
             parts.append(f"close to {m.query} in {m.field}")
         elif m.source not in ("graph", "popular"):

@@ -222,6 +222,12 @@ class Agent:
             self._attributes = AttributeIndex.of(self.catalog)
         return self._attributes
 
+    def _shared(self, seeds: Sequence[str], item: str) -> list[tuple[str, str, str]]:
+        """(column, value, seed) of the metadata ``item`` shares with the seeds, latest seed first."""
+        index = self.attributes()
+        return [(column, value, seed) for seed in reversed(list(dict.fromkeys(seeds)))
+                for column, value in index.shared(seed, item)]
+
     def _graph_lists(self, run: _Run, query: CrossModalQuery, where: str | None) -> list[Ranked]:
         """Lists that need no search: links from the seed items in the interaction logs, popularity
         (lifted by the request's preferences), and items sharing metadata with the seeds."""
@@ -285,9 +291,10 @@ class Agent:
             note(explained=0, by="none")
             return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence))]
         frames = match_keyframes(self.catalog, ranked, vectors or {})
-        seeds = list(dict.fromkeys(s.item for r in routes for s in r.inputs if s.item))
+        seeds = list(dict.fromkeys([*(s.item for r in routes for s in r.inputs if s.item), *query.seed_ids]))
         names = {row["id"]: clean(row.get("title"), 120)[0] for row in self.catalog.get(seeds) if row.get("title")}
-        evidence = [build_evidence(h, query, routes, frames.get(h.id), names) for h in ranked]
+        shared = {h.id: self._shared(query.seed_ids, h.id) for h in ranked if "attributes" in h.scores}
+        evidence = [build_evidence(h, query, routes, frames.get(h.id), names, shared.get(h.id, ())) for h in ranked]
         words = [template_narrative(e) for e in evidence]
         head = min(self.llm_explains, len(evidence)) if self.llm is not None else 0
         if head:
