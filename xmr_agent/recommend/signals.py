@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xmr_agent.agent.mentions import MAX_TITLES
 from xmr_agent.errors import ConfigError
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.profile import log_lines, read_interactions, user_sessions
 from xmr_agent.types import BadRecord
-
-#: Titles read from a table to match names in dialogues.
-MAX_TITLES = 1_000_000
-
 
 @dataclass(frozen=True)
 class Signals:
@@ -68,9 +65,8 @@ class Signals:
         """Keyword arguments of :class:`~xmr_agent.agent.pipeline.Agent` for ``catalog``; each log
         line that was skipped goes to ``on_skip``."""
         graph, bad = self.graph(catalog)
-        for record in bad:
-            if on_skip is not None:
-                on_skip(record)
+        for record in bad if on_skip is not None else ():
+            on_skip(record)
         return {"graph": graph, "graph_weight": self.graph_weight, "popularity_weight": self.popularity_weight,
                 "attribute_weight": self.attribute_weight, "seed_weight": self.seed_weight}
 
@@ -78,10 +74,6 @@ class Signals:
         """Whether a signal starts from the items mentioned or liked (the graph, metadata, seeds)."""
         return bool((self.graph_weight and (self.interactions or self.dialogues)) or self.attribute_weight
                     or self.seed_weight)
-
-    def describe(self) -> dict[str, Any]:
-        """The settings as JSON-ready values (for traces and reports)."""
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
 
 
 def title_index(catalog: Any) -> dict[str, list[str]]:
