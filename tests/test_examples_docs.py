@@ -29,6 +29,16 @@ def test_quickstart_ingests_and_finds_calm_music(tmp_path: Path) -> None:
     assert "song-" in first  # calm, cheap music ranks first under "price < 5"
 
 
+@pytest.mark.model
+def test_signals_example_recommends_what_was_liked_together_and_says_why(tmp_path: Path) -> None:
+    out = run([sys.executable, str(EXAMPLES / "signals.py"), "--db", str(tmp_path)])
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("1. Cold Equations of Mars:")  # liked with Star Lanes twice
+    assert "seen with the items you mentioned" in lines[0] and "tags sci-fi, as in Star Lanes" in lines[0]
+    assert "Star Lanes:" not in out.stdout  # the film named is never offered back
+
+
 def test_custom_encoder_example_passes_the_contract() -> None:
     out = run([sys.executable, str(EXAMPLES / "custom_encoder.py")])
     assert out.returncode == 0, out.stderr

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xmr_agent.agent.pipeline import Agent, Answer, Recommendation
     from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+    from xmr_agent.agent.session import Session, SessionStore
     from xmr_agent.encoders.base import Encoder, EncoderBase
     from xmr_agent.encoders.registry import EncoderInfo, get_encoder, list_encoders
     from xmr_agent.errors import (
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from xmr_agent.backfill import BackfillReport, backfill
     from xmr_agent.ingestion import ingest
     from xmr_agent.prompts import Prompts
+    from xmr_agent.recommend.signals import Signals
     from xmr_agent.records import FieldMap
     from xmr_agent.store import Catalog, VectorSpec
     from xmr_agent.types import BadRecord, Hit, IngestReport
@@ -47,6 +49,9 @@ _WHERE: dict[str, str] = {
     "Prompts": "xmr_agent.prompts",
     "Recommendation": "xmr_agent.agent.pipeline",
     "SubQuery": "xmr_agent.agent.query",
+    "Session": "xmr_agent.agent.session",
+    "SessionStore": "xmr_agent.agent.session",
+    "Signals": "xmr_agent.recommend.signals",
     "BackfillReport": "xmr_agent.backfill",
     "BadRecord": "xmr_agent.types",
     "Catalog": "xmr_agent.store",

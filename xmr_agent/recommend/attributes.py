@@ -3,8 +3,8 @@
 :class:`AttributeIndex` reads the catalogue's list-of-strings columns (``genre``, ``director``,
 ``star``, ``tags`` …) once and scores an item by the values it shares with the seed items, each
 value weighted by its rarity (inverse document frequency): sharing a director counts for more
-than sharing "drama". Values held by more than ``max_share`` of the catalogue are ignored, and so
-are values no other item holds. It needs no interaction logs, so it also works for items the logs
+than sharing "drama". Values held by more than ``max_share`` of the catalogue (and by more than
+three items) are ignored, and so are values no other item holds. It needs no interaction logs, so it also works for items the logs
 never saw.
 """
 
@@ -20,6 +20,8 @@ import pyarrow as pa
 
 #: Values held by more than this share of the items say little about any of them.
 MAX_SHARE = 0.06
+#: ... except in small catalogues: a value held by this many items or fewer always counts.
+SMALL_SHARE = 3
 #: Columns that are never attributes (the text fields and media paths are strings, not lists).
 SKIP = frozenset({"video_keyframes", "transcript_segments"})
 
@@ -65,7 +67,7 @@ class AttributeIndex:
     def weight(self, key: tuple[str, str]) -> float:
         """The rarity of a value (0 for values too common or held by one item only)."""
         held = len(self.holders.get(key, ()))
-        if held < 2 or held > self.max_share * len(self.keys):
+        if held < 2 or held > max(self.max_share * len(self.keys), SMALL_SHARE):
             return 0.0
         return math.log(len(self.keys) / (1 + held))
 
