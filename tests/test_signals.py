@@ -113,6 +113,10 @@ def test_ask_names_a_film_as_the_seed_and_refuses_popularity_without_logs(films:
         assert served.exit_code == 2 and "popularity is learned from logs" in served.output
     lonely = _xmr("chat", "--db", films, "--table", "films", "--user", "ann", stdin="hi\n")
     assert lonely.exit_code == 2 and "--user needs --interactions" in lonely.output
+    strangers = Path(films).parent / "strangers.jsonl"
+    strangers.write_text(json.dumps({"dialog_id": "x", "turn_id": 1, "entity": ["Not Here (1999)"], "rec": []}) + "\n")
+    unheard = _xmr("chat", "--db", films, "--table", "films", "--dialogues", str(strangers), stdin="hi\n")
+    assert unheard.exit_code == 0 and "the logs name no item of table 'films'" in unheard.stderr
     negative = _xmr("chat", "--db", films, "--table", "films", "--attribute-weight", "-2", stdin="hi\n")
     assert negative.exit_code == 2 and "--attribute-weight" in negative.output
 

@@ -106,8 +106,13 @@ def make_signals(interactions: str | None, dialogues: str | None, graph_weight: 
 
 def agent_signals(signals: Any, catalog: Any) -> dict[str, Any]:
     """The :class:`~xmr_agent.agent.pipeline.Agent` settings of ``signals``; skipped log lines on stderr."""
-    return signals.agent_settings(catalog, on_skip=lambda record: click.secho(f"skipped {record}", fg="yellow",
-                                                                             err=True))
+    settings = signals.agent_settings(catalog, on_skip=lambda record: click.secho(f"skipped {record}", fg="yellow",
+                                                                                 err=True))
+    graph = settings["graph"]
+    if graph is not None and not len(graph):
+        click.secho(f"warning: the logs name no item of table {catalog.name!r} (ids for --interactions, titles for "
+                    "--dialogues), so they add nothing", fg="yellow", err=True)
+    return settings
 
 
 def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
