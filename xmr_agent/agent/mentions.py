@@ -17,7 +17,9 @@ from collections.abc import Iterable
 
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(^|[.!?\n])[\s\"'(\[]*$")
+#: What may stand between a sentence's end and its first word: spaces, quotes, brackets.
+_OPENERS = frozenset(" \t\r\"'([“‘")
+_ENDS = frozenset(".!?\n")
 MAX_TITLE_WORDS = 8
 #: A capitalised one-word title at the start of a sentence counts from this many letters.
 SENTENCE_START_LETTERS = 6
@@ -83,4 +85,13 @@ def _written_as_name(text: str, token: re.Match[str]) -> bool:
     word = token.group()
     if not word[0].isupper():
         return False
-    return len(word) >= SENTENCE_START_LETTERS or not _SENTENCE_END.search(text[: token.start()])
+    return len(word) >= SENTENCE_START_LETTERS or not _starts_sentence(text, token.start())
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether only spaces, quotes or brackets stand between ``at`` and the start of the text or
+    the end of a sentence (., !, ? or a new line): looks back only over those characters."""
+    i = at - 1
+    while i >= 0 and text[i] in _OPENERS:
+        i -= 1
+    return i < 0 or text[i] in _ENDS
