@@ -13,7 +13,7 @@ RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # The demo's words go to MiniLM, its cover images to EfficientNet-Lite0 (so a photo finds items).
 DEMO_ENCODERS ?= --encoder text=text --encoder image=efficientnet-lite0
 
-.PHONY: setup demo demo-db chat browser test bench clean
+.PHONY: setup demo demo-db chat browser lint test bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,13 @@ browser:
 	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is missing (apt-get install chromium): the browser tests will be skipped"; fi; }
 
-test: setup browser
+# Style, types and layers (docs/architecture.md); part of `make test`.
+lint: setup
+	$(BIN)/ruff check xmr_agent plugins tests benchmarks examples
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: setup browser lint
 	$(RUN) $(BIN)/python -m pytest
 
 bench: setup

@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = p.parse_args(argv)
 
     from xmr_agent import backfill, ingest
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     with tempfile.TemporaryDirectory(prefix="xmr-bench-backfill-") as tmp:
         work = Path(tmp)
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         if not args.no_ray:
             import ray
 
-            from xmr_agent.distributed import RayEngine
+            from xmr_agent.ingestion.ray import RayEngine
 
             t0 = time.perf_counter()
             ray.init(include_dashboard=False, log_to_driver=False)

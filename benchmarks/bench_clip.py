@@ -52,6 +52,7 @@ def make_photos(folder: Path, n: int) -> list[Path]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import torch
     from PIL import Image
+
     from xmr_clip import ClipEncoder
 
     folder = Path(tempfile.mkdtemp(prefix="xmr-bench-clip-"))

@@ -28,9 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 import _common as c
+import httpx
 
 DEMO = c.ROOT / "examples" / "demo" / "catalog.jsonl"
 QUERIES = ("calm piano music", "waterproof jacket for hiking", "a film about space travel", "baking bread at home",

@@ -52,7 +52,7 @@ def source_catalogue(args: argparse.Namespace, workdir: Path) -> tuple[Path, Any
 
 def encoder_texts(path: Path, fields: Any) -> list[str]:
     """What ingest hands the encoder for each item: ``title. text`` (records.normalise + embed_inputs)."""
-    from xmr_agent.records import normalise, read_jsonl
+    from xmr_agent.ingestion.readers import normalise, read_jsonl
 
     items = [normalise(raw, fields, path.parent) for _, raw in read_jsonl(path)]
     return [". ".join(p for p in (i["title"], i["text"]) if p) for i in items]

@@ -23,7 +23,7 @@ Whisper each clip), so load from other work on a shared machine hits all sides a
 
 ``--part whisper`` (``--clips`` mp3s per round, for each of ``--models``):
 
-* ``xmr``: ``xmr_agent.transcribing.Transcription.of(model).transcribe([row])`` per clip, the
+* ``xmr``: ``xmr_agent.ingestion.transcripts.Transcription.of(model).transcribe([row])`` per clip, the
   ingest path (``FasterWhisperTranscriber`` with its defaults: PyAV decoding to 16 kHz, silence
   check, ``WhisperModel.transcribe`` with beam 5, VAD filter, float32, CTranslate2's default
   threads);
@@ -114,7 +114,7 @@ def bare_pil_batches(paths: Sequence[Path], batch: int) -> list[Any]:
 
 def run_image(args: argparse.Namespace) -> dict[str, Any]:
     import torch
-    import torch.nn.functional as F  # noqa: N812
+    import torch.nn.functional as F
 
     from xmr_agent.encoders.registry import get_encoder
     from xmr_image._images import load_crops, to_model_input
@@ -183,7 +183,8 @@ def run_image(args: argparse.Namespace) -> dict[str, Any]:
 def run_whisper_model(model: str, clips: Sequence[Path], args: argparse.Namespace) -> dict[str, Any]:
     from faster_whisper import WhisperModel
 
-    from xmr_agent.transcribing import TRANSCRIPT_COLUMN, Transcription
+    from xmr_agent.ingestion.transcripts import Transcription
+    from xmr_agent.store.columns import TRANSCRIPT_COLUMN
     from xmr_whisper import load_audio, resolve_model
 
     transcription = Transcription.of(model)

@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 import _common as c
+import psutil
 
 TARGET_MB = 3 * 1024
 FLAT_TOLERANCE = 0.15  # peak at the last checkpoint within 15 % of the peak at the first one

@@ -70,7 +70,7 @@ class Stopwatch:
 def run_local(args: argparse.Namespace, source: Path, fields: Any, db: Path, table: str,
               encoder: Any) -> dict[str, Any]:
     from xmr_agent import ingest
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     timed = TimedEncoder(encoder)
     watch = Stopwatch(Catalog, ("write", "hashes", "refresh_indexes"))
@@ -84,7 +84,7 @@ def run_local(args: argparse.Namespace, source: Path, fields: Any, db: Path, tab
 
 def run_ray(args: argparse.Namespace, source: Path, fields: Any, db: Path, table: str, n: int) -> float:
     from xmr_agent import ingest
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     t0 = time.perf_counter()
     report = ingest(source, db, table, vectors={"text": "text"}, fields=fields, batch_size=args.batch_size,
@@ -98,7 +98,7 @@ def single_core_encode_s(encoder: Any, items: list[dict[str, Any]]) -> float:
     """Seconds per item to encode ``items`` on one core (torch limited to one thread), as a Ray actor does."""
     import torch
 
-    from xmr_agent.ingestion import embed_input
+    from xmr_agent.ingestion.embedding import embed_input
 
     texts = [embed_input(item, "text") for item in items]
     threads = torch.get_num_threads()
@@ -139,7 +139,7 @@ def s3_write_costs(args: argparse.Namespace, source: Path, fields: Any, workdir:
         c.log("skip: moto/boto3 not installed, no S3 write costs")
         return None
     from xmr_agent import ingest
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -192,7 +192,7 @@ def rerun_unchanged(args: argparse.Namespace, source: Path, fields: Any, db: Pat
                     encoder: Any) -> dict[str, float]:
     """A rerun over a table that holds every item (what a resumed run does for the part already written)."""
     from xmr_agent import ingest
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     watch = Stopwatch(Catalog, ("hashes",))
     t0 = time.perf_counter()
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     import ray
 
-    from xmr_agent.records import normalise, read_jsonl
+    from xmr_agent.ingestion.readers import normalise, read_jsonl
 
     with tempfile.TemporaryDirectory(prefix="xmr-bench-ray-") as tmp:
         workdir = args.workdir or Path(tmp)
@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ray.init(include_dashboard=False, log_to_driver=False)
         ray_init_s = time.perf_counter() - t0
         cpus = int(ray.cluster_resources().get("CPU", 1))
-        from xmr_agent.records import FieldMap
+        from xmr_agent.ingestion.readers import FieldMap
 
         counter = itertools.count()
         ray_fixed_s = run_ray(args, small, FieldMap(), workdir / "db", "warm", 64)

@@ -20,9 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import _common as c
+import numpy as np
 
 TARGET_RATIO = 1.3
 NO_ANN = 10**12

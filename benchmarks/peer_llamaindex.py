@@ -24,9 +24,10 @@ from typing import Any
 
 from xmr_agent.eval.datasets import REDIAL_FIELDS, cases, locate
 from xmr_agent.eval.metrics import latency_summary, mean_metrics, ranking_metrics
-from xmr_agent.ingestion import embed_input, ingest
-from xmr_agent.records import normalise, read_catalog
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.embedding import embed_input
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.ingestion.readers import normalise, read_catalog
+from xmr_agent.store.catalog import Catalog
 from xmr_text import SentenceTransformerEncoder, resolve_model_path
 
 ROOT = Path(__file__).resolve().parents[1]

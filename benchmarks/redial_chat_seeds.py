@@ -26,7 +26,7 @@ from xmr_agent.eval.datasets import cases, in_holdout, locate, redial_name_index
 from xmr_agent.eval.metrics import mean_metrics, ranking_metrics
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.signals import dialogue_sessions, title_index
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The weights of the held-out ReDial figures (docs/benchmarks.md).

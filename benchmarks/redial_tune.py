@@ -23,7 +23,7 @@ from xmr_agent.agent.pipeline import Agent
 from xmr_agent.eval.datasets import cases, in_holdout, locate, redial_sessions
 from xmr_agent.eval.metrics import mean_metrics, ranking_metrics
 from xmr_agent.recommend.graph import ItemGraph
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GRAPH = (0.5, 1.0, 2.0, 4.0)

@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from xmr_clip import ClipEncoder
 
 from xmr_agent import Catalog, ingest
+from xmr_clip import ClipEncoder
 
 TINY_CONFIG = {
     "embed_dim": 32,

@@ -4,7 +4,7 @@
     python examples/mcp_client.py --db .xmr --table demo "a calm piano song under \\$2"
     python examples/mcp_client.py --url http://127.0.0.1:8765/mcp --api-key KEY "calm piano"
 
-Over stdio the server is spawned as ``python -m xmr_agent.integrations.mcp --db DB --table T``
+Over stdio the server is spawned as ``python -m xmr_agent.cli mcp --db DB --table T``
 (the same as ``xmr mcp``); with ``--url`` it connects to ``xmr mcp --transport http``.
 ``--demo`` ingests the demo catalogue with the hash-based FakeEncoder into a temporary folder.
 """
@@ -36,7 +36,7 @@ async def connect(args: argparse.Namespace) -> Any:
         ), ClientSession(read, write) as session:
             yield session
         return
-    server = StdioServerParameters(command=sys.executable, args=["-m", "xmr_agent.integrations.mcp", "--db", args.db,
+    server = StdioServerParameters(command=sys.executable, args=["-m", "xmr_agent.cli", "mcp", "--db", args.db,
                                                                  "--table", args.table], env={"HF_HUB_OFFLINE": "1"})
     async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
         yield session

@@ -17,15 +17,15 @@ HERE = Path(__file__).resolve().parent
 PHOTO = HERE / "demo" / "media" / "film-001.png"
 
 
-def capture(url: str, out: Path, browser) -> list[Path]:  # noqa: ANN001 - a Playwright browser
+def capture(url: str, out: Path, browser) -> list[Path]:
     """Drive one conversation at ``url`` in ``browser`` and save a screenshot of each main state into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
 
-    def turns(page, n: int) -> None:  # noqa: ANN001 - a Playwright page
+    def turns(page, n: int) -> None:
         page.wait_for_function(f"() => document.querySelectorAll('.turn.assistant').length >= {n}")
 
-    def shot(page, name: str, top: str | None = None) -> None:  # noqa: ANN001
+    def shot(page, name: str, top: str | None = None) -> None:
         if top:  # start the view at this element (once the page's own smooth scrolling is over)
             page.wait_for_timeout(800)
             page.locator(top).last.evaluate("e => e.scrollIntoView({block: 'start'})")

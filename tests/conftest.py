@@ -17,9 +17,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from helpers import DATA, ITEMS, RecordingEncoder, write_jsonl  # noqa: E402
+from helpers import DATA, ITEMS, RecordingEncoder, write_jsonl
 
-from xmr_agent.testing import FakeEncoder  # noqa: E402
+from xmr_agent.testing import FakeEncoder
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def xmr_bin() -> str:
 @pytest.fixture(scope="module")
 def fake_table(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """ITEMS ingested once per module with FakeEncoder: ``(db, table)``."""
-    from xmr_agent.ingestion import ingest
+    from xmr_agent.ingestion.pipeline import ingest
 
     root = tmp_path_factory.mktemp("fake-table")
     source = write_jsonl(root / "items.jsonl", ITEMS)

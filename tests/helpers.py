@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import os
+import socket
 import subprocess
 import sys
 import textwrap

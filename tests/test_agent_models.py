@@ -9,8 +9,8 @@ import pytest
 
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.eval.datasets import REDIAL_FIELDS, Dataset, redial_items
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 
 pytestmark = pytest.mark.model
 TOYS = "an animated movie for kids about toys, nothing scary"
@@ -43,7 +43,7 @@ def test_toys_request_without_llm(movies: Catalog) -> None:
 
 def test_words_become_where_clauses_on_movies(movies: Catalog) -> None:
     answer = Agent(movies).ask("a comedy from the 90s", k=10)
-    assert answer.where == "(year >= 1990) AND (year <= 1999) AND (array_has(genre, 'comedy'))"
+    assert answer.where == "(`year` >= 1990) AND (`year` <= 1999) AND (array_has(genre, 'comedy'))"
     assert answer.recommendations
     assert all(1990 <= r.item["year"] <= 1999 and "comedy" in r.item["genre"] for r in answer.recommendations)
 

@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_eval import FLICKR, _flickr_slice
 
 from xmr_agent.cli import main
 from xmr_agent.errors import ConfigError
 from xmr_agent.eval.align import both_ways, fit_ridge, project
-
-from test_eval import FLICKR, _flickr_slice
 
 
 def test_ridge_recovers_a_linear_map_and_project_normalises() -> None:
@@ -53,6 +52,6 @@ def test_xmr_align_on_a_flickr_slice_never_fits_on_the_test_images(tmp_path: Pat
             assert all(0.0 <= v <= 1.0 for v in metrics.values())
     saved = np.load(out / "projection.npz")
     assert saved["w"].shape == (1280, 384) and float(saved["ridge"]) in (1.0, 10.0)
-    test_images = {n for n in names} - set(saved["fit_images"].tolist())
+    test_images = set(names) - set(saved["fit_images"].tolist())
     assert len(test_images) == results["images"]["test"]
     assert "| projection | image to text |" in (out / "report.md").read_text()

@@ -30,7 +30,7 @@ def test_ask_json_has_query_where_recommendations_and_evidence(db: str) -> None:
     result = xmr("ask", "waterproof gear for a rainy hike under $200", "--db", db, "--table", "demo", "-k", "3", "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert answer["where"] == "(price < 200.0) AND (category = 'gear')"
+    assert answer["where"] == "(price < 200.0) AND (`category` = 'gear')"
     assert len(answer["recommendations"]) == 3
     for rec in answer["recommendations"]:
         assert rec["item"]["category"] == "gear" and rec["item"]["price"] < 200

@@ -8,10 +8,10 @@ from helpers import write_jsonl
 
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.query import CrossModalQuery, Filter
-from xmr_agent.ingestion import ingest
+from xmr_agent.ingestion.pipeline import ingest
 from xmr_agent.recommend.attributes import AttributeIndex
 from xmr_agent.recommend.graph import ItemGraph
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 FILMS = [

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from helpers import ITEMS, write_jsonl
 from test_media_ingest import FakeImageEncoder, write_catalogue
 
-from xmr_agent.backfill import backfill, iter_columns
 from xmr_agent.cli import main
 from xmr_agent.errors import ConfigError, EncoderMismatch, EncoderNotFound, StoreError
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.backfill import backfill, iter_columns
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 IMAGE = "vec__image__fake_image"

@@ -24,12 +24,12 @@ from helpers import refusing_network
 
 from xmr_agent.encoders.registry import describe_encoders, get_encoder, list_encoders
 from xmr_agent.errors import ConfigError, EncoderMismatch, EncoderUnavailable, InputError, ModalityError
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import check_encoder
 
 xmr_clip = pytest.importorskip("xmr_clip", reason="the xmr_clip plugin is not importable (plugins/ not installed)")
-from xmr_clip import ClipEncoder  # noqa: E402
+from xmr_clip import ClipEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_PILLOW = find_spec("PIL") is not None
@@ -221,6 +221,7 @@ def test_vectors_are_what_open_clip_gives(encoder: ClipEncoder, photos: list[Pat
 def test_split_preprocessing_equals_open_clips_transform(encoder: ClipEncoder, photos: list[Path]) -> None:
     import torch
     from PIL import Image
+
     from xmr_clip._pixels import Pixels
 
     loaded = encoder.load()

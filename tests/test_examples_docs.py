@@ -62,7 +62,7 @@ def test_demo_as_make_demo_runs_it(tmp_path: Path) -> None:
     assert all(" music " in line for line in filtered)          # category = 'music' AND price < 1.0
     assert "Sourdough Every Day" in blocks[4].splitlines()[1]   # hybrid: baking bread
     assert "where (price < 1.0)" in asks[0] and "Moonlit Harbour" in asks[0].splitlines()[1]
-    assert "avoid war" in asks[1] and "(category = 'book' OR category = 'film')" in asks[1]
+    assert "avoid war" in asks[1] and "(`category` = 'book' OR `category` = 'film')" in asks[1]
     assert sum(line.startswith("  ") for line in asks[1].splitlines()) == 3
     hike = asks[2].splitlines()
     assert "price < 200.0" in hike[0] and "Rain Shell Jacket" in "".join(hike[1:3])

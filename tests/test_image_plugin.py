@@ -24,7 +24,7 @@ from xmr_agent.errors import ConfigError, EncoderUnavailable, InputError
 from xmr_agent.testing import check_encoder
 
 xmr_image = pytest.importorskip("xmr_image", reason="the xmr_image plugin is not importable (plugins/ not installed)")
-from xmr_image import EfficientNetEncoder, _images, _weights, imagenet_labels  # noqa: E402
+from xmr_image import EfficientNetEncoder, _images, _weights, imagenet_labels
 
 HAS_PILLOW = find_spec("PIL") is not None
 HAS_TORCH = HAS_PILLOW and find_spec("torch") is not None and find_spec("efficientnet_lite_pytorch") is not None

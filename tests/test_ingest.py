@@ -10,9 +10,9 @@ import pytest
 from helpers import ITEMS, RecordingEncoder, write_jsonl
 
 from xmr_agent.errors import ConfigError, EncoderMismatch, IngestError, StoreError
-from xmr_agent.ingestion import ingest
-from xmr_agent.records import FieldMap
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.ingestion.readers import FieldMap
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 

@@ -13,12 +13,12 @@ import pytest
 from helpers import FAKE, ROOT, subprocess_env
 
 pytest.importorskip("langchain")
-from langchain.agents import create_agent  # noqa: E402
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage  # noqa: E402
+from langchain.agents import create_agent
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-import xmr_agent  # noqa: E402
-from xmr_agent import Agent, Catalog  # noqa: E402
-from xmr_agent.integrations.langchain import XmrRetriever, make_tools  # noqa: E402
+import xmr_agent
+from xmr_agent import Agent, Catalog
+from xmr_agent.integrations.langchain import XmrRetriever, make_tools
 
 DEMO = ROOT / "examples" / "demo" / "catalog.jsonl"
 EXAMPLE = ROOT / "examples" / "langchain_agent.py"
@@ -76,7 +76,7 @@ def test_tools_have_typed_schemas_and_return_content_and_artifact(catalog: Catal
     message = tools["xmr_ask"].invoke(call)
     assert isinstance(message, ToolMessage)
     card = json.loads(message.content)
-    assert card["where"] == "(price < 200.0) AND (category = 'gear')" and len(card["recommendations"]) == 2
+    assert card["where"] == "(price < 200.0) AND (`category` = 'gear')" and len(card["recommendations"]) == 2
     assert message.artifact["recommendations"][0]["evidence"]  # the full answer rides along
     liked = json.loads(tools["xmr_recommend"].invoke({"liked_ids": ["song-001"], "k": 2}))
     assert len(liked["recommendations"]) == 2

@@ -19,14 +19,14 @@ import pytest
 from helpers import FAKE, ROOT, subprocess_env, write_jsonl
 
 pytest.importorskip("llama_index.core")
-from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult  # noqa: E402
-from llama_index.core.llms.mock import MockFunctionCallingLLM  # noqa: E402
-from llama_index.core.schema import ImageNode, QueryBundle, TextNode  # noqa: E402
+from llama_index.core.agent.workflow import FunctionAgent, ToolCallResult
+from llama_index.core.llms.mock import MockFunctionCallingLLM
+from llama_index.core.schema import ImageNode, QueryBundle, TextNode
 
-import xmr_agent  # noqa: E402
-from xmr_agent import Agent, Catalog  # noqa: E402
-from xmr_agent.integrations.llamaindex import XmrLlamaRetriever, make_tools  # noqa: E402
-from xmr_agent.testing import FakeEncoder  # noqa: E402
+import xmr_agent
+from xmr_agent import Agent, Catalog
+from xmr_agent.integrations.llamaindex import XmrLlamaRetriever, make_tools
+from xmr_agent.testing import FakeEncoder
 
 DEMO = ROOT / "examples" / "demo" / "catalog.jsonl"
 EXAMPLE = ROOT / "examples" / "llamaindex_agent.py"
@@ -105,7 +105,7 @@ def test_function_tools_return_json_and_keep_the_full_result(catalog: Catalog) -
     params = tools["xmr_ask"].metadata.get_parameters_dict()["properties"]
     assert {"request", "image", "audio", "k", "exclude_ids", "seed_ids"} == set(params)
     out = tools["xmr_ask"].call(request="waterproof gear for a rainy hike under $200", k=2)
-    assert not out.is_error and json.loads(out.content)["where"] == "(price < 200.0) AND (category = 'gear')"
+    assert not out.is_error and json.loads(out.content)["where"] == "(price < 200.0) AND (`category` = 'gear')"
     assert out.raw_output["recommendations"][0]["evidence"]
     found = asyncio.run(tools["xmr_search"].acall(query="calm solo piano rain", k=1))
     assert json.loads(found.content)[0]["id"] == "song-001"

@@ -16,13 +16,13 @@ import pytest
 from helpers import FAKE, ROOT, subprocess_env
 
 pytest.importorskip("mcp")
-from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
-from mcp.client.client import Client  # noqa: E402
+from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp.client.client import Client
 
-import xmr_agent  # noqa: E402
-from xmr_agent.errors import ConfigError  # noqa: E402
-from xmr_agent.integrations import XmrTools  # noqa: E402
-from xmr_agent.integrations.mcp import build_server  # noqa: E402
+import xmr_agent
+from xmr_agent.errors import ConfigError
+from xmr_agent.integrations import XmrTools
+from xmr_agent.server.mcp import build_server
 
 DEMO = ROOT / "examples" / "demo" / "catalog.jsonl"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
@@ -44,7 +44,7 @@ async def _stdio_session(command: list[str], calls: list[tuple[str, dict[str, An
 
 
 def test_stdio_server_lists_tools_and_answers_search_and_ask(db: Path) -> None:
-    command = [sys.executable, "-m", "xmr_agent.integrations.mcp", "--db", str(db), "--table", "demo"]
+    command = [sys.executable, "-m", "xmr_agent.cli", "mcp", "--db", str(db), "--table", "demo"]
     calls = [("search", {"query": "calm solo piano rain", "k": 2}),
              ("ask", {"request": "waterproof gear for a rainy hike under $200", "k": 2}),
              ("describe_item", {"item_id": "song-001"}),
@@ -55,7 +55,7 @@ def test_stdio_server_lists_tools_and_answers_search_and_ask(db: Path) -> None:
     assert not search.is_error and search.structured_content["hits"][0]["id"] == "song-001"
     assert '"Moonlit Harbour"' in search.content[0].text  # the same result as text for clients without structure
     answer = ask.structured_content
-    assert answer["where"] == "(price < 200.0) AND (category = 'gear')"
+    assert answer["where"] == "(price < 200.0) AND (`category` = 'gear')"
     assert all(r["category"] == "gear" and r["why"] for r in answer["recommendations"])
     assert item.structured_content["title"] == "Moonlit Harbour"
     assert missing.is_error and "no item with id 'nope'" in missing.content[0].text
@@ -93,7 +93,7 @@ def test_streamable_http_transport_needs_the_key(db: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "xmr_agent.integrations.mcp", "--db", str(db), "--table", "demo",
+    process = subprocess.Popen([sys.executable, "-m", "xmr_agent.cli", "mcp", "--db", str(db), "--table", "demo",
                                 "--transport", "http", "--port", str(port), "--api-key", "k3y"], env=subprocess_env())
     url = f"http://127.0.0.1:{port}/mcp"
 
@@ -122,7 +122,7 @@ def test_streamable_http_transport_needs_the_key(db: Path) -> None:
 
 
 def test_mcp_http_refuses_a_public_interface_without_a_key(db: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "xmr_agent.integrations.mcp", "--db", str(db), "--table", "demo",
+    out = subprocess.run([sys.executable, "-m", "xmr_agent.cli", "mcp", "--db", str(db), "--table", "demo",
                           "--transport", "http", "--host", "0.0.0.0"], capture_output=True, text=True,
                          env={**subprocess_env(), "XMR_API_KEY": ""}, timeout=120, check=False)
     assert out.returncode == 1 and "without an API key" in out.stderr

@@ -15,8 +15,8 @@ import pytest
 
 from xmr_agent.encoders.base import EncoderBase
 from xmr_agent.errors import ConfigError, InputError, StoreError
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 DATA = Path(os.environ.get("XMR_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))

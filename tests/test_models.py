@@ -14,9 +14,9 @@ import pytest
 from helpers import write_jsonl
 
 from xmr_agent.encoders.registry import get_encoder
-from xmr_agent.ingestion import ingest
-from xmr_agent.records import FieldMap
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.ingestion.readers import FieldMap
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import check_encoder
 from xmr_agent.types import IngestReport
 

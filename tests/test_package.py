@@ -45,6 +45,7 @@ def test_cli_help_imports_no_heavy_framework() -> None:
 def test_all_is_sorted_and_every_name_resolves() -> None:
     names = xmr_agent.__all__
     assert names == sorted(names)
+    assert set(names) == {*xmr_agent._WHERE, "__version__"}  # every lazy name is public, and only those
     assert len(names) == len(set(names))
     for name in names:
         assert getattr(xmr_agent, name) is not None, name

@@ -9,8 +9,8 @@ import pytest
 from helpers import write_jsonl
 
 from xmr_agent.errors import IngestError
-from xmr_agent.ingestion import ingest
-from xmr_agent.records import (
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.ingestion.readers import (
     FieldMap,
     RecordError,
     column_name,
@@ -20,7 +20,7 @@ from xmr_agent.records import (
     parse_cell,
     read_catalog,
 )
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 from xmr_agent.types import BadRecord
 

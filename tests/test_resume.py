@@ -12,8 +12,8 @@ import lancedb
 import pytest
 from helpers import kill_when, subprocess_env, write_jsonl
 
-from xmr_agent.ingestion import ingest
-from xmr_agent.store import Catalog
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.testing import FakeEncoder
 
 N = 3000

@@ -15,12 +15,12 @@ from helpers import FAKE, ROOT, subprocess_env
 
 pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
-import httpx  # noqa: E402
+import httpx
 
-import xmr_agent  # noqa: E402
-from xmr_agent.cli import main  # noqa: E402
-from xmr_agent.server import running  # noqa: E402
-from xmr_agent.server.app import create_app  # noqa: E402
+import xmr_agent
+from xmr_agent.cli import main
+from xmr_agent.server import running
+from xmr_agent.server.app import create_app
 
 DEMO = ROOT / "examples" / "demo" / "catalog.jsonl"
 KEY = "test-key-123"
@@ -109,7 +109,7 @@ def test_bodies_over_the_limit_get_413(api: httpx.Client) -> None:
 
 def test_ask_json_gives_query_filters_recommendations_and_evidence(api: httpx.Client) -> None:
     answer = api.post("/ask", json={"request": "waterproof gear for a rainy hike under $200", "k": 2}).json()
-    assert answer["where"] == "(price < 200.0) AND (category = 'gear')"
+    assert answer["where"] == "(price < 200.0) AND (`category` = 'gear')"
     assert len(answer["recommendations"]) == 2
     for rec in answer["recommendations"]:
         assert rec["item"]["category"] == "gear" and rec["explanation"] and rec["evidence"]
@@ -202,5 +202,5 @@ def test_http_client_example_runs_against_its_own_server() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "examples" / "http_client.py"), "--demo"], capture_output=True,
                          text=True, env=subprocess_env(), timeout=300, check=False)
     assert out.returncode == 0, out.stderr
-    assert "ask     where (price < 200.0) AND (category = 'gear')" in out.stdout
+    assert "ask     where (price < 200.0) AND (`category` = 'gear')" in out.stdout
     assert "items   inserted 1, rows 25" in out.stdout and "no key  401" in out.stdout

@@ -16,7 +16,7 @@ from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.session import Session, SessionStore
 from xmr_agent.cli import main
 from xmr_agent.errors import ConfigError
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 SHOWN = [{"id": "a", "title": "Moonlit Harbour", "price": 0.99, "year": 2019},
          {"id": "b", "title": "Neon Sprint", "price": 1.29, "year": 2021},
@@ -97,7 +97,7 @@ def test_five_turn_conversation_is_consistent_and_never_repeats(agent: Agent, tm
     assert resumed.state.shown == session.state.shown and resumed.state.liked == session.state.liked
     assert len(resumed.state.turns) == 10
     again = resumed.send("show me the first one again")
-    assert again.recommendations and set(r.id for r in again.recommendations) - set(flat) != set() or \
+    assert (again.recommendations and {r.id for r in again.recommendations} - set(flat) != set()) or \
         shown[-1][0] in [r.id for r in again.recommendations]
 
 
@@ -120,9 +120,9 @@ def test_session_state_is_json_on_disk_and_checked(agent: Agent, tmp_path: Path)
 def test_a_new_subject_replaces_the_old_one(agent: Agent) -> None:
     session = Session.open(agent, k=3)
     gear = session.send("gear for camping under $100")
-    assert gear.where == "(price < 100.0) AND (category = 'gear')"
+    assert gear.where == "(price < 100.0) AND (`category` = 'gear')"
     books = session.send("now a book about mars")
-    assert books.where == "(price < 100.0) AND (category = 'book')"
+    assert books.where == "(price < 100.0) AND (`category` = 'book')"
     assert books.recommendations and all(r.item["category"] == "book" for r in books.recommendations)
     assert session.state.topic == ["now a book about mars"]
 

@@ -11,9 +11,9 @@ from helpers import FAKE, write_jsonl
 
 from xmr_agent.cli import main
 from xmr_agent.errors import ConfigError
-from xmr_agent.ingestion import ingest
+from xmr_agent.ingestion.pipeline import ingest
 from xmr_agent.recommend.signals import Signals, dialogue_sessions, title_index
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 FILMS = [{"id": f"f{i}", "title": f"Film number {word} ({2000 + i})", "text": f"a {word} film about {word} things",
           "genre": ["drama"]} for i, word in enumerate(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"])]
@@ -67,7 +67,8 @@ def test_signals_learn_one_graph_from_interactions_and_dialogues(films: str, dia
     graph = settings.pop("graph")
     assert graph.sessions == 4 and graph.counts["f1"] == 3 and graph.counts["f4"] == 1
     assert [i for i, _ in graph.related(["f0"], k=2)] == ["f1", "f2"]
-    assert settings == {"graph_weight": 1.0, "popularity_weight": 2, "attribute_weight": 1, "seed_weight": 0.0}
+    assert settings == {"graph_weight": 1.0, "popularity_weight": 2, "attribute_weight": 1, "seed_weight": 0.0,
+                        "named_seeds": True}
     assert len(skipped) == 2
     assert Signals().agent_settings(catalog)["graph"] is None and not Signals().uses_seeds()
     assert Signals(attribute_weight=1).uses_seeds() and not Signals(graph_weight=3).uses_seeds()

@@ -12,7 +12,10 @@ import pytest
 from helpers import ITEMS, run_python
 
 from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
-from xmr_agent.store import META_KEY, Catalog, VectorSpec, read_vector_specs, rrf_fuse, sql_literal
+from xmr_agent.store.catalog import Catalog
+from xmr_agent.store.filters import compare, contains_text, ids_in, list_has, literal
+from xmr_agent.store.fusion import rrf_fuse
+from xmr_agent.store.specs import META_KEY, VectorSpec, read_vector_specs
 from xmr_agent.testing import FakeEncoder
 from xmr_agent.types import Hit
 
@@ -198,9 +201,26 @@ def test_rrf_fuse_rewards_items_ranked_well_in_both_lists() -> None:
     assert rrf_fuse([a], k=5)[0].item == {"t": 1}
 
 
-def test_sql_literal_escapes_quotes() -> None:
-    assert sql_literal("it's") == "'it''s'"
-    assert sql_literal("plain") == "'plain'"
+def test_filters_quote_literals_and_identifiers() -> None:
+    assert literal("it's") == "'it''s'"
+    assert literal("plain") == "'plain'"
+    assert ids_in(["a", "b'c"]) == "id IN ('a', 'b''c')"
+    assert ids_in(["a"], negate=True) == "NOT (id IN ('a'))"
+    assert compare("price", "<", 10.0) == "price < 10.0"
+    assert compare("weird col", "=", "x") == "`weird col` = 'x'"
+    assert list_has("genre", "sci-fi") == "array_has(genre, 'sci-fi')"
+    assert contains_text("title", "50%_OFF") == "contains(lower(title), '50%_off')"
+
+
+def test_a_text_filter_keeps_percent_and_underscore(tmp_path: Path) -> None:
+    """``contains`` matches "50%_off" literally (a LIKE pattern would treat % and _ as wildcards)."""
+    import lancedb
+    import pyarrow as pa
+
+    table = lancedb.connect(tmp_path).create_table("t", pa.table({"id": ["a", "b", "c"],
+                                                                  "title": ["50%_off sale", "50 off sale", "5x0off"]}))
+    found = table.search().where(contains_text("title", "50%_off")).to_list()
+    assert [r["id"] for r in found] == ["a"]
 
 
 def test_search_vector_with_a_raw_vector(catalog: Catalog) -> None:

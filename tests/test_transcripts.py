@@ -13,7 +13,7 @@ from helpers import FAKE, write_jsonl
 
 import xmr_agent
 from xmr_agent.agent.pipeline import Agent
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 FLICKR = Path(__file__).resolve().parents[2] / "shared" / "data" / "flickr8k-dev"
 

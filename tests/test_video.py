@@ -16,12 +16,12 @@ from helpers import FAKE, write_jsonl
 
 av = pytest.importorskip("av", reason="install xmr-agent[video]")
 
-from xmr_agent.agent.pipeline import Agent  # noqa: E402
-from xmr_agent.encoders.base import EncoderBase  # noqa: E402
-from xmr_agent.errors import ConfigError  # noqa: E402
-from xmr_agent.ingestion import ingest  # noqa: E402
-from xmr_agent.store import Catalog  # noqa: E402
-from xmr_agent.video import Keyframes, VideoReadError, read_video  # noqa: E402
+from xmr_agent.agent.pipeline import Agent
+from xmr_agent.encoders.base import EncoderBase
+from xmr_agent.errors import ConfigError
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.media.video import Keyframes, VideoReadError, read_video
+from xmr_agent.store.catalog import Catalog
 
 RED, GREEN, BLUE, WHITE, BLACK = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255), (0, 0, 0)
 COLUMN = "vec__image__colour"
@@ -345,7 +345,7 @@ def test_readme_video_snippet_runs(tmp_path: Path) -> None:
 
 
 def test_backfill_of_an_image_column_embeds_videos_through_keyframes_at_the_stored_times(tmp_path: Path) -> None:
-    from xmr_agent.backfill import backfill
+    from xmr_agent.ingestion.backfill import backfill
 
     ingest(_catalogue(tmp_path), tmp_path / "db", "v", vectors={"text": FAKE})  # words only: no keyframes yet
     report = backfill(tmp_path / "db", "v", {"image": ColourEncoder()}, keyframes=Keyframes(every=1.0))

@@ -14,12 +14,12 @@ from helpers import FAKE, ROOT, demo_rows, write_jsonl
 
 pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-import xmr_agent  # noqa: E402
-from xmr_agent.server import running  # noqa: E402
-from xmr_agent.server.app import create_app  # noqa: E402
-from xmr_agent.web import STATIC  # noqa: E402
+import xmr_agent
+from xmr_agent.server import running
+from xmr_agent.server.app import create_app
+from xmr_agent.server.web import STATIC
 
 DEMO = ROOT / "examples" / "demo"
 KEY = "web-key-456"
@@ -409,8 +409,8 @@ def test_media_outside_the_roots_are_found_and_serve_warns(media_table: tuple[Pa
     from click.testing import CliRunner
 
     from xmr_agent.cli import main
-    from xmr_agent.store import Catalog
-    from xmr_agent.web import media_outside
+    from xmr_agent.server.web import media_outside
+    from xmr_agent.store.catalog import Catalog
 
     db, media = media_table
     outside = media_outside(Catalog.open(db, "items"), [media])

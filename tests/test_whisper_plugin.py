@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from xmr_agent.encoders.speech import DEFAULT_WHISPER
 from xmr_agent.errors import EncoderUnavailable, InputError
-from xmr_agent.transcribing import DEFAULT_WHISPER
 
 pytest.importorskip("xmr_whisper", reason="the xmr_whisper plugin is not importable (plugins/ not installed)")
-from xmr_whisper import (  # noqa: E402
+from xmr_whisper import (
     DEFAULT_COMPUTE_TYPE,
     DEFAULT_MODEL,
     OPTION_DEFAULTS,
@@ -45,7 +45,7 @@ from xmr_whisper import (  # noqa: E402
     wer,
     whisper_english_normalizer,
 )
-from xmr_whisper import weights as weights_module  # noqa: E402
+from xmr_whisper import weights as weights_module
 
 #: Three spoken Flickr8k captions (text-to-speech of each image's FIRST caption).
 CLIPS = ("1000268201_693b08cb0e", "1001773457_577c3a7d70", "101654506_8eb26cfb60")
@@ -448,8 +448,8 @@ def test_segment_for_returns_none_without_shared_words() -> None:
 
 # -- word error rate ---------------------------------------------------------------------------------
 def test_edit_distance_and_basic_normalize() -> None:
-    assert edit_distance("a b c".split(), "a x c d".split()) == 2
-    assert edit_distance([], "a b".split()) == 2 and edit_distance("a b".split(), []) == 2
+    assert edit_distance(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
+    assert edit_distance([], ["a", "b"]) == 2 and edit_distance(["a", "b"], []) == 2
     assert basic_normalize("A dog's \"toy\" -- in the PARK.") == "a dog's toy in the park"
     assert wer("a dog in the park", "A dog in a park!", normalize=basic_normalize) == pytest.approx(0.2)
     assert corpus_wer([("a b c d", "a b c d"), ("a b", "x b")], normalize=basic_normalize) == pytest.approx(1 / 6)

@@ -29,12 +29,13 @@ if TYPE_CHECKING:
         StoreError,
         XmrError,
     )
-    from xmr_agent.backfill import BackfillReport, backfill
-    from xmr_agent.ingestion import ingest
+    from xmr_agent.ingestion.backfill import BackfillReport, backfill
+    from xmr_agent.ingestion.pipeline import ingest
+    from xmr_agent.ingestion.readers import FieldMap
     from xmr_agent.prompts import Prompts
     from xmr_agent.recommend.signals import Signals
-    from xmr_agent.records import FieldMap
-    from xmr_agent.store import Catalog, VectorSpec
+    from xmr_agent.store.catalog import Catalog
+    from xmr_agent.store.specs import VectorSpec
     from xmr_agent.types import BadRecord, Hit, IngestReport
 
 __version__ = "0.1.0"
@@ -52,9 +53,9 @@ _WHERE: dict[str, str] = {
     "Session": "xmr_agent.agent.session",
     "SessionStore": "xmr_agent.agent.session",
     "Signals": "xmr_agent.recommend.signals",
-    "BackfillReport": "xmr_agent.backfill",
+    "BackfillReport": "xmr_agent.ingestion.backfill",
     "BadRecord": "xmr_agent.types",
-    "Catalog": "xmr_agent.store",
+    "Catalog": "xmr_agent.store.catalog",
     "ConfigError": "xmr_agent.errors",
     "Encoder": "xmr_agent.encoders.base",
     "EncoderBase": "xmr_agent.encoders.base",
@@ -62,7 +63,7 @@ _WHERE: dict[str, str] = {
     "EncoderMismatch": "xmr_agent.errors",
     "EncoderNotFound": "xmr_agent.errors",
     "EncoderUnavailable": "xmr_agent.errors",
-    "FieldMap": "xmr_agent.records",
+    "FieldMap": "xmr_agent.ingestion.readers",
     "Hit": "xmr_agent.types",
     "IngestError": "xmr_agent.errors",
     "IngestReport": "xmr_agent.types",
@@ -70,15 +71,53 @@ _WHERE: dict[str, str] = {
     "ModalityError": "xmr_agent.errors",
     "PluginError": "xmr_agent.errors",
     "StoreError": "xmr_agent.errors",
-    "VectorSpec": "xmr_agent.store",
+    "VectorSpec": "xmr_agent.store.specs",
     "XmrError": "xmr_agent.errors",
-    "backfill": "xmr_agent.backfill",
+    "backfill": "xmr_agent.ingestion.backfill",
     "get_encoder": "xmr_agent.encoders.registry",
-    "ingest": "xmr_agent.ingestion",
+    "ingest": "xmr_agent.ingestion.pipeline",
     "list_encoders": "xmr_agent.encoders.registry",
 }
 
-__all__ = sorted([*_WHERE, "__version__"])
+__all__ = [
+    "Agent",
+    "Answer",
+    "BackfillReport",
+    "BadRecord",
+    "Catalog",
+    "ConfigError",
+    "CrossModalQuery",
+    "Encoder",
+    "EncoderBase",
+    "EncoderInfo",
+    "EncoderMismatch",
+    "EncoderNotFound",
+    "EncoderUnavailable",
+    "FieldMap",
+    "Filter",
+    "Hit",
+    "IngestError",
+    "IngestReport",
+    "InputError",
+    "LLMError",
+    "ModalityError",
+    "PluginError",
+    "PromptError",
+    "Prompts",
+    "Recommendation",
+    "Session",
+    "SessionStore",
+    "Signals",
+    "StoreError",
+    "SubQuery",
+    "VectorSpec",
+    "XmrError",
+    "__version__",
+    "backfill",
+    "get_encoder",
+    "ingest",
+    "list_encoders",
+]
 
 
 def __getattr__(name: str) -> Any:

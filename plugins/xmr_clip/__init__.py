@@ -31,7 +31,14 @@ import numpy as np
 from xmr_agent.encoders.base import EncoderBase
 from xmr_agent.errors import ConfigError, EncoderUnavailable, InputError
 
-from ._loading import Loaded, build, embed_dim, is_checkpoint_path, read_model_config, sha256_of
+from ._loading import (
+    Loaded,
+    build,
+    embed_dim,
+    is_checkpoint_path,
+    read_model_config,
+    sha256_of,
+)
 
 __all__ = ["ClipEncoder"]
 

@@ -7,7 +7,6 @@ to fix it: install the ``clip`` extra, match torchvision to torch, reach the hub
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import ConfigError, EncoderUnavailable
+from xmr_agent.model_files import sha256_file
 
 from ._pixels import Pixels
 
@@ -69,11 +69,7 @@ def sha256_of(path: Path) -> str:
     key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
     with _lock:
         if key not in _digests:
-            digest = hashlib.sha256()
-            with path.open("rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(chunk)
-            _digests[key] = digest.hexdigest()
+            _digests[key] = sha256_file(path)
         return _digests[key]
 
 

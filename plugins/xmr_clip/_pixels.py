@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from xmr_image._images import _BadImage, open_image
 
 TO_TENSOR = ("ToTensor", "MaybeToTensor")

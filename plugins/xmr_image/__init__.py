@@ -31,7 +31,14 @@ from xmr_agent.encoders.base import EncoderBase, normalise
 from xmr_agent.errors import ConfigError, InputError
 
 from ._images import load_crops, to_model_input
-from ._weights import WEIGHTS_SHA256, build_model, imagenet_glosses, imagenet_labels, resolve_weights, sha256_of
+from ._weights import (
+    WEIGHTS_SHA256,
+    build_model,
+    imagenet_glosses,
+    imagenet_labels,
+    resolve_weights,
+    sha256_of,
+)
 
 __all__ = ["EfficientNetEncoder", "Tags", "imagenet_glosses", "imagenet_labels"]
 

@@ -9,7 +9,6 @@ call ``torch.load`` without that guarantee and print to stdout, so it is not use
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import threading
 from functools import cache
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import EncoderUnavailable
+from xmr_agent.model_files import sha256_file
 
 from ._fuse import optimise_for_inference
 
@@ -48,14 +48,10 @@ def sha256_of(path: Path) -> str:
     path = path.resolve()
     with _digest_lock:
         if path not in _digests:
-            digest = hashlib.sha256()
             try:
-                with path.open("rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(chunk)
+                _digests[path] = sha256_file(path)
             except OSError as e:
                 raise EncoderUnavailable(f"cannot read EfficientNet-Lite0 weights at {path}: {e}") from e
-            _digests[path] = digest.hexdigest()
         return _digests[path]
 
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import importlib.util
 import os
@@ -24,6 +23,7 @@ import numpy as np
 
 from xmr_agent.encoders.base import EncoderBase
 from xmr_agent.errors import EncoderUnavailable
+from xmr_agent.model_files import sha256_file
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -59,13 +59,10 @@ _verified: set[Path] = set()
 def _verify(path: Path, sha256: str) -> None:
     if path in _verified:
         return
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != sha256:
+    found = sha256_file(path)
+    if found != sha256:
         raise EncoderUnavailable(
-            f"weights at {path} have sha256 {digest.hexdigest()}, expected {sha256}; "
+            f"weights at {path} have sha256 {found}, expected {sha256}; "
             "reinstall the package that ships them"
         )
     _verified.add(path)

@@ -20,6 +20,20 @@ to install (``pip install 'xmr-agent[audio]'``).
 
 from __future__ import annotations
 
+from xmr_agent.encoders.speech import (
+    Failure,
+    Segment,
+    Transcript,
+    failures_of,
+    segment_for,
+)
+from xmr_agent.eval.wer import (
+    basic_normalize,
+    corpus_wer,
+    edit_distance,
+    wer,
+    whisper_english_normalizer,
+)
 from xmr_whisper.audio import SAMPLE_RATE, Audio, AudioReadError, load_audio
 from xmr_whisper.openai_backend import OpenAIWhisperTranscriber
 from xmr_whisper.transcribers import (
@@ -31,9 +45,7 @@ from xmr_whisper.transcribers import (
     Transcriber,
     TranscriberBase,
 )
-from xmr_whisper.transcript import Failure, Segment, Transcript, failures_of, segment_for
 from xmr_whisper.weights import assemble_base, default_cache_dir, resolve_model
-from xmr_whisper.wer import basic_normalize, corpus_wer, edit_distance, wer, whisper_english_normalizer
 
 __all__ = [
     "Audio",

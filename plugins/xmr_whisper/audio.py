@@ -4,7 +4,7 @@ PyAV bundles FFmpeg's libraries, so no ``ffmpeg`` binary is needed. The containe
 is read first; at most ``max_seconds`` of audio are then decoded, so a two-hour recording
 costs no more than a ten-minute one. Problems with the file itself raise
 :class:`AudioReadError` with a reason a person can act on; callers turn it into
-:class:`xmr_agent.errors.InputError` (one item) or a :class:`~xmr_whisper.transcript.Failure`
+:class:`xmr_agent.errors.InputError` (one item) or a :class:`~xmr_agent.encoders.speech.Failure`
 (batches).
 """
 

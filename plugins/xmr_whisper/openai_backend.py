@@ -17,10 +17,15 @@ import urllib.error
 from pathlib import Path
 from typing import Any
 
+from xmr_agent.encoders.speech import Transcript
 from xmr_agent.errors import EncoderUnavailable
 from xmr_whisper.audio import Audio
-from xmr_whisper.transcribers import DEFAULT_MAX_SECONDS, TranscriberBase, check_decoding, make_transcript
-from xmr_whisper.transcript import Transcript
+from xmr_whisper.transcribers import (
+    DEFAULT_MAX_SECONDS,
+    TranscriberBase,
+    check_decoding,
+    make_transcript,
+)
 
 __all__ = ["OpenAIWhisperTranscriber"]
 

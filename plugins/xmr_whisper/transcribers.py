@@ -6,7 +6,7 @@ instance, lazily, under a lock (safe to share between threads).
 
 Errors: a file that cannot be read as audio is an *input* problem —
 :meth:`~TranscriberBase.transcribe` raises :class:`~xmr_agent.errors.InputError` (``{0: reason}``)
-and :meth:`~TranscriberBase.transcribe_many` returns a :class:`~xmr_whisper.transcript.Failure`
+and :meth:`~TranscriberBase.transcribe_many` returns a :class:`~xmr_agent.encoders.speech.Failure`
 in that item's place, so a batch never loses its good items. A model that cannot load is a
 *plugin* problem: :class:`~xmr_agent.errors.EncoderUnavailable`, raised from either call.
 """
@@ -17,13 +17,18 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from xmr_agent.encoders.base import LazyState
+from xmr_agent.encoders.speech import (
+    DEFAULT_WHISPER,
+    Failure,
+    Segment,
+    Transcriber,
+    Transcript,
+)
 from xmr_agent.errors import EncoderUnavailable, InputError
-from xmr_agent.transcribing import DEFAULT_WHISPER
 from xmr_whisper.audio import Audio, AudioReadError, load_audio
-from xmr_whisper.transcript import Failure, Segment, Transcript
 from xmr_whisper.weights import resolve_model
 
 __all__ = [
@@ -39,7 +44,7 @@ __all__ = [
 #: Audio past this many seconds is not transcribed (``Transcript.truncated`` says so).
 DEFAULT_MAX_SECONDS = 600.0
 #: The Whisper model used when none is named: the multilingual ``base`` (see
-#: :data:`xmr_agent.transcribing.DEFAULT_WHISPER`, where the choice is explained).
+#: :data:`xmr_agent.encoders.speech.DEFAULT_WHISPER`, where the choice is explained).
 DEFAULT_MODEL = DEFAULT_WHISPER
 #: CTranslate2 compute type of :class:`FasterWhisperTranscriber`: float32, the full-precision
 #: reading of the packaged float16 weights, rather than int8. Over the 500 spoken Flickr8k-dev
@@ -56,23 +61,6 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "condition_on_previous_text": True,
     "without_timestamps": False,
 }
-
-
-@runtime_checkable
-class Transcriber(Protocol):
-    """What xmr-agent needs from a speech-to-text backend."""
-
-    def transcribe(self, path: str | Path) -> Transcript:
-        """One file → its transcript; raises ``InputError({0: reason})`` for an unreadable file."""
-        ...
-
-    def transcribe_many(self, paths: Iterable[str | Path]) -> list[Transcript | Failure]:
-        """Files → one result per file, in order; unreadable files give a ``Failure``."""
-        ...
-
-    def config(self) -> dict[str, Any]:
-        """JSON-serialisable settings that rebuild an equal transcriber."""
-        ...
 
 
 def check_decoding(beam_size: int, max_seconds: float | None) -> None:
@@ -235,7 +223,7 @@ class FasterWhisperTranscriber(TranscriberBase):
                 "without_timestamps": self.without_timestamps}
 
     def config(self) -> dict[str, Any]:
-        config = {"backend": "faster-whisper", "model": self.model, "compute_type": self.compute_type,
+        config: dict[str, Any] = {"backend": "faster-whisper", "model": self.model, "compute_type": self.compute_type,
                   "language": self.language, "beam_size": self.beam_size,
                   "vad_filter": self.vad_filter, "max_seconds": self.max_seconds}
         for key, default in OPTION_DEFAULTS.items():

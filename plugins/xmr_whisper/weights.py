@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xmr_agent.errors import EncoderUnavailable
-from xmr_agent.files import concatenate_checked, sha256_file
+from xmr_agent.model_files import concatenate_checked, sha256_file
 
 __all__ = ["BASE_FILES", "TINY_EN_FILES", "assemble_base", "default_cache_dir", "resolve_model", "sha256"]
 

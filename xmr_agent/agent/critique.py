@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import Filter
+from xmr_agent.agent.query import Filter, Op
 
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
             "fifth": 4, "5th": 4, "last": -1}
@@ -135,7 +135,9 @@ def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, fac
     numbers = {f.column for f in facets.values() if f.kind == "number"}
     price = next((c for c in ("price", "cost") if c in numbers), None)
     year = next((c for c in ("year", "release_year") if c in numbers), None)
-    for pattern, column, op in ((_CHEAPER, price, "<"), (_PRICIER, price, ">"), (_NEWER, year, ">"), (_OLDER, year, "<")):
+    moves: tuple[tuple[re.Pattern[str], str | None, Op], ...] = (
+        (_CHEAPER, price, "<"), (_PRICIER, price, ">"), (_NEWER, year, ">"), (_OLDER, year, "<"))
+    for pattern, column, op in moves:
         if not pattern.search(text):
             continue
         text = pattern.sub(" ", text)

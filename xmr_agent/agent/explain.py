@@ -23,8 +23,9 @@ from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.route import Route
 from xmr_agent.agent.rules import stem_phrase
+from xmr_agent.store.columns import KEYFRAMES_COLUMN, MATCH_KEY
+from xmr_agent.store.keyframes import keyframe_with_tags
 from xmr_agent.types import CORE_FIELDS, Hit
-from xmr_agent.video import KEYFRAMES_COLUMN, MATCH_KEY, keyframe_with_tags
 
 TAG_FIELDS = ("image_tags", "tags", "keywords")
 #: Shared metadata values named per recommendation (the rarest).
@@ -65,7 +66,7 @@ def build_evidence(hit: Hit, query: CrossModalQuery, routes: Sequence[Route],
                    keyframe: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None,
                    shared: Sequence[tuple[str, str, str]] = ()) -> Evidence:
     """The evidence for one fused hit; ``keyframe`` is the video keyframe that matched the query
-    vector (:func:`xmr_agent.video.match_keyframes`), else the one whose tags the request matched;
+    vector (:func:`xmr_agent.store.keyframes.match_keyframes`), else the one whose tags the request matched;
     ``names``: titles of the items the query starts from (liked or named), by id; ``shared``: the
     (column, value, seed id) metadata the item shares with those items, rarest first."""
     words = {w for s in query.queries for w in stem_phrase(s.text).split() if len(w) > 2}
@@ -124,7 +125,7 @@ def _attached(modality: str) -> str:
 
 def _facts(item: Mapping[str, Any]) -> dict[str, Any]:
     """The item's short metadata values (price, year, genre…): attributes a narrative may name."""
-    facts = {}
+    facts: dict[str, Any] = {}
     for name, value in item.items():
         if name in CORE_FIELDS or name in TAG_FIELDS or name.startswith("transcript") or value is None \
                 or name in (KEYFRAMES_COLUMN, MATCH_KEY):
@@ -157,7 +158,7 @@ def _snippet(text: Any, words: set[str]) -> str:
 
 
 def _segment(segments: Any, words: set[str]) -> dict[str, Any] | None:
-    if isinstance(segments, str):  # stored as JSON by ingest (xmr_agent.transcribing)
+    if isinstance(segments, str):  # stored as JSON by ingest (xmr_agent.ingestion.transcripts)
         try:
             segments = json.loads(segments)
         except ValueError:
@@ -270,8 +271,8 @@ def llm_narratives(llm: Any, prompts: Any, request: str, evidence: Sequence[Evid
     messages = prompts.render("explain", request=request, evidence=shown)
     try:
         reply = complete_json(llm, messages, _Lines, max_tokens=80 * len(evidence) + 60)
-    except LLMError as e:
-        return list(fallback), [f"all: {e}"]
+    except LLMError as error:
+        return list(fallback), [f"all: {error}"]
     said = {line.id: " ".join(line.text.split()) for line in reply.explanations}
     words, rejected = [], []
     vocabulary = list(vocabulary)

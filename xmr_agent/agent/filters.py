@@ -19,7 +19,9 @@ from typing import Any
 import pyarrow as pa
 
 from xmr_agent.agent.query import Filter, Scalar
-from xmr_agent.store import HIDDEN_PREFIXES, Catalog, sql_literal
+from xmr_agent.store.catalog import Catalog
+from xmr_agent.store.columns import HIDDEN_PREFIXES
+from xmr_agent.store.filters import compare, contains_text, list_has
 from xmr_agent.types import CORE_FIELDS
 
 #: Columns with at most this many distinct strings get their values listed (categorical).
@@ -67,7 +69,7 @@ class Facets(dict[str, Facet]):
         wanted = [f for f in schema if f.name not in CORE_FIELDS and not f.name.startswith(HIDDEN_PREFIXES)]
         if not wanted:
             return cls()
-        data = catalog.table.search().select([f.name for f in wanted]).limit(FACET_SCAN_ROWS).to_arrow()
+        data = catalog.scan([f.name for f in wanted], limit=FACET_SCAN_ROWS)
         return cls((f.name, _facet(f, data.column(f.name))) for f in wanted if _kind(f.type))
 
     def describe(self) -> str:
@@ -141,35 +143,33 @@ def compile_one(flt: Filter, facets: Facets) -> str:
     facet = facets.get(flt.column)
     if facet is None:
         raise FilterRejected(f"no filterable column {flt.column!r} (columns: {', '.join(facets) or 'none'})")
-    column = flt.column if _IDENT.match(flt.column) else "`" + flt.column.replace("`", "") + "`"
     if facet.kind == "list":
         if flt.op not in ("contains", "not_contains", "=", "!="):
             raise FilterRejected(f"{flt.column} is a list: use contains / not_contains, not {flt.op}")
-        clause = f"array_has({column}, {sql_literal(_category(flt.value, facet))})"
+        clause = list_has(flt.column, _category(flt.value, facet))
         return clause if flt.op in ("contains", "=") else f"NOT {clause}"
     if flt.op in ("contains", "not_contains"):
         if facet.kind != "string":
             raise FilterRejected(f"{flt.op} needs a text column; {flt.column} is {facet.kind}")
-        needle = str(_scalar(flt.value)).replace("%", "").replace("_", " ").strip()
-        clause = f"lower({column}) LIKE {sql_literal('%' + needle.lower() + '%')}"
+        clause = contains_text(flt.column, str(_scalar(flt.value)).strip())
         return clause if flt.op == "contains" else f"NOT ({clause})"
-    return f"{column} {_COMPARE[flt.op]} {_literal(flt, facet)}"
+    return compare(flt.column, _COMPARE[flt.op], _literal(flt, facet))
 
 
-def _literal(flt: Filter, facet: Facet) -> str:
+def _literal(flt: Filter, facet: Facet) -> str | float | bool:
     value = _scalar(flt.value)
     if facet.kind == "number":
         number = _number(value)
         if number is None:
             raise FilterRejected(f"{flt.column} is a number; {value!r} is not")
-        return repr(number)
+        return number
     if facet.kind == "bool":
         if isinstance(value, bool) or str(value).lower() in ("true", "false", "yes", "no"):
-            return "true" if str(value).lower() in ("true", "yes") else "false"
+            return str(value).lower() in ("true", "yes")
         raise FilterRejected(f"{flt.column} is true/false; {value!r} is not")
     if flt.op not in ("=", "!="):
         raise FilterRejected(f"{flt.column} is text: use = or != (or contains), not {flt.op}")
-    return sql_literal(_category(value, facet) if facet.categorical else str(value))
+    return _category(value, facet) if facet.categorical else str(value)
 
 
 def _category(value: Scalar | list[Scalar], facet: Facet) -> str:

@@ -20,10 +20,10 @@ import numpy as np
 
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import Filter
+from xmr_agent.store.fusion import rank_scores
 from xmr_agent.types import Hit
 
 FusionMethod = Literal["relative", "zscore", "rrf"]
-RRF_C = 60
 SOFT_BONUS = 0.15
 
 
@@ -42,7 +42,7 @@ def calibrate(scores: Sequence[float], method: FusionMethod) -> np.ndarray:
     if values.size == 0:
         return values
     if method == "rrf":
-        return 1.0 / (RRF_C + np.arange(1, values.size + 1))
+        return rank_scores(values.size)
     if method == "zscore":
         spread = values.std()
         return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)

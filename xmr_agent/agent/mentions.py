@@ -12,6 +12,11 @@ item with that title is returned.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xmr_agent.store.catalog import Catalog
+
 import re
 from collections.abc import Iterable
 
@@ -23,8 +28,6 @@ _ENDS = frozenset(".!?\n")
 MAX_TITLE_WORDS = 8
 #: A capitalised one-word title at the start of a sentence counts from this many letters.
 SENTENCE_START_LETTERS = 6
-#: Titles read at most (bigger catalogues match the first ones only).
-MAX_TITLES = 500_000
 
 
 def normalise(title: str) -> tuple[str, ...]:
@@ -49,12 +52,8 @@ class TitleIndex:
         self.longest = max((len(k) for k in self.ids), default=0)
 
     @classmethod
-    def of(cls, catalog: object) -> TitleIndex:
-        table = getattr(catalog, "table", None)
-        if table is None:
-            return cls([])
-        rows = table.search().select(["id", "title"]).limit(MAX_TITLES).to_arrow().to_pylist()
-        return cls((r["id"], r["title"]) for r in rows)
+    def of(cls, catalog: Catalog) -> TitleIndex:
+        return cls(catalog.titles())
 
     def find(self, text: str) -> list[str]:
         """Ids of items named in ``text``, in the order they appear (longest titles first)."""

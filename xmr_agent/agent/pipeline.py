@@ -10,6 +10,7 @@ Every step appends to ``answer.trace`` (what it decided, how long it took).
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,14 +29,15 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
+from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
+from xmr_agent.errors import ConfigError
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
 from xmr_agent.recommend.attributes import AttributeIndex
 from xmr_agent.recommend.graph import ItemGraph
-from xmr_agent.store import Catalog, sql_literal
-from xmr_agent.transcribing import DEFAULT_WHISPER
+from xmr_agent.store.catalog import Catalog
+from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
-from xmr_agent.video import match_keyframes
 
 #: Candidates fetched per search before fusion and reranking.
 CANDIDATES = 50
@@ -93,18 +95,20 @@ class Agent:
     such as ``"mmr"`` or a :class:`~xmr_agent.agent.rerank.Reranker`), ``prompts``, the
     ``fusion`` method, ``transcriber`` (audio file → words) for spoken requests, and ``graph``
     (an :class:`~xmr_agent.recommend.graph.ItemGraph` learned from interaction logs) whose links
-    from a query's ``seed_ids``, and whose popularity, join the fusion with their weights."""
+    from a query's ``seed_ids``, and whose popularity, join the fusion with their weights.
+    ``named_seeds``: items a request names by title become seeds (and are not offered back)."""
 
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: Transcriber | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
                  llm_explains: int = 5, seed_weight: float = 0.0, attribute_weight: float = 0.0,
-                 preference_lift: float = PREFERENCE_LIFT) -> None:
+                 preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.llm_explains, self.seed_weight = llm_explains, seed_weight
         self.attribute_weight, self.preference_lift = attribute_weight, preference_lift
+        self.named_seeds = named_seeds
         self._titles: TitleIndex | None = None
         self._attributes: AttributeIndex | None = None
         self.prompts = prompts or Prompts()
@@ -113,6 +117,16 @@ class Agent:
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber
+
+    def using(self, **changes: Any) -> Agent:
+        """A copy of this agent with some settings changed (``graph``, ``popularity_weight``, ...);
+        this one is left as it is, so it may keep serving other requests."""
+        unknown = [name for name in changes if not hasattr(self, name)]
+        if unknown:
+            raise ConfigError(f"Agent has no setting {', '.join(unknown)}")
+        other = copy.copy(self)
+        other.__dict__.update(changes)
+        return other
 
     def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
             exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
@@ -126,6 +140,9 @@ class Agent:
                 heard = self.transcribe(audio)
                 note(heard=heard)
             text = f"{text} {heard}".strip()
+        if self.named_seeds:  # "like Alien (1979)": a seed, and not offered back
+            named = [i for i in self.titles().find(text) if i not in seed_ids]
+            seed_ids, exclude_ids = (*seed_ids, *named), (*exclude_ids, *named)
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query
@@ -180,9 +197,7 @@ class Agent:
     def transcribe(self, audio: str) -> str:
         """The words of a spoken request (Whisper ``DEFAULT_WHISPER`` unless a transcriber was given)."""
         if self.transcriber is None:
-            from xmr_whisper import FasterWhisperTranscriber
-
-            whisper = FasterWhisperTranscriber(DEFAULT_WHISPER)
+            whisper = get_transcriber(DEFAULT_WHISPER)
             self.transcriber = lambda path: whisper.transcribe(path).text
         return " ".join(self.transcriber(audio).split())
 
@@ -190,8 +205,7 @@ class Agent:
         depth = max(CANDIDATES, query.k * 3)
         exclude = list(query.exclude_ids)
         if exclude and len(exclude) <= MAX_EXCLUDE_IN_WHERE:
-            clause = "id NOT IN (" + ", ".join(sql_literal(i) for i in exclude) + ")"
-            where = f"({where}) AND {clause}" if where else clause
+            where = all_of(where, ids_in(exclude, negate=True))
         elif exclude:
             depth += len(exclude)
         lists = []
@@ -281,7 +295,7 @@ class Agent:
         mean = (vectors * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
         norm = float(np.linalg.norm(mean))
         return mean / norm if norm > 0 else mean
-        
+
 
     def _explain(self, text: str, query: CrossModalQuery, routes: Sequence[Route], ranked: Sequence[Hit],
                  explain: bool, note: Callable[..., None], vectors: dict[str, np.ndarray] | None = None,
@@ -289,8 +303,8 @@ class Agent:
         if not explain:  # scores and matches only: no snippets, tags or narratives
             evidence = [Evidence(h.id, str(h.item.get("title") or ""), scores=dict(h.scores)) for h in ranked]
             note(explained=0, by="none")
-            return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence))]
-        frames = match_keyframes(self.catalog, ranked, vectors or {})
+            return [Recommendation(i + 1, h.id, h.score, h.item, e, "") for i, (h, e) in enumerate(zip(ranked, evidence, strict=True))]
+        frames = self.catalog.match_keyframes(ranked, vectors or {})
         seeds = list(dict.fromkeys([*(s.item for r in routes for s in r.inputs if s.item), *query.seed_ids]))
         names = {row["id"]: clean(row.get("title"), 120)[0] for row in self.catalog.get(seeds) if row.get("title")}
         shared = {h.id: self._shared(query.seed_ids, h.id) for h in ranked if "attributes" in h.scores}
@@ -309,7 +323,7 @@ class Agent:
         from xmr_agent.agent.explain import llm_narratives
 
         vocabulary = [v for f in self.facets.values() for v in f.values]
-        return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)  # type: ignore[arg-type]
+        return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)
 
 
 class _Run:

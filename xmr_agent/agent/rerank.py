@@ -18,7 +18,7 @@ from xmr_agent.agent.data import item_card
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.types import Hit
 
 

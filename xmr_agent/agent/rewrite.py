@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery
-from xmr_agent.agent.rules import stem_phrase, rule_rewrite
+from xmr_agent.agent.rules import rule_rewrite, stem_phrase
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts

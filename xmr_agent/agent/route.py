@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xmr_agent.agent.query import CrossModalQuery, SubQuery
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 
 #: Weight of the full-text (BM25) route relative to its sub-query.
 FTS_WEIGHT = 0.5
@@ -90,7 +90,8 @@ def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list
 
 
 def _has_text_column(catalog: Catalog) -> bool:
-    return "text" in (catalog.schema() or []).names if catalog.schema() is not None else False
+    schema = catalog.schema()
+    return schema is not None and "text" in schema.names
 
 
 def _merge(planned: Sequence[tuple[str | None, SubQuery, float, str, bool]], catalog: Catalog) -> list[Route]:

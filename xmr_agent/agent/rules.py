@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery
 
 MONEY = r"(?:\$\s*(?P<{n}a>\d+(?:\.\d+)?)|(?P<{n}b>\d+(?:\.\d+)?)\s*(?:\$|dollars?|bucks|usd|eur|euros?|€|£))"
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -158,7 +159,7 @@ def _phrase(words: list[str]) -> list[str]:
         words = words[1:]
     if not words or words[0] in _NOT_A_THING:
         return []
-    taken = []
+    taken: list[str] = []
     for word in words:
         if word in _STOP_AFTER or len(taken) == 2:
             break
@@ -172,7 +173,7 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         if (facet.column, value.lower()) in taken:
             continue
         taken.add((facet.column, value.lower()))
-        op = "contains" if facet.kind == "list" else "="
+        op: Op = "contains" if facet.kind == "list" else "="
         required = hard and facet.column not in DESCRIPTIVE_COLUMNS
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
@@ -216,7 +217,7 @@ def stem_phrase(words: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")

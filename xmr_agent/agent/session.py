@@ -113,7 +113,7 @@ class Session:
     def open(cls, agent: Agent, session_id: str | None = None, *, store: SessionStore | None = None,
              k: int = 5, profile: CrossModalQuery | None = None) -> Session:
         """Resume ``session_id`` from ``store`` if it is there, else start it (a new id if ``None``).
-        ``profile`` (:func:`~xmr_agent.recommend.profile.profile_query`) blends a user's taste into
+        ``profile`` (:func:`~xmr_agent.agent.users.profile_query`) blends a user's taste into
         every turn at half weight."""
         session_id = session_id or uuid.uuid4().hex[:12]
         state = store.load(session_id) if store is not None else None

@@ -85,14 +85,15 @@ class EncoderBase(LazyState):
         if role not in ("query", "document"):
             raise ValueError(f"role must be 'query' or 'document', got {role!r}")
         if len(items) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, int(getattr(self, "dim", 0))), dtype=np.float32)
         return normalise(np.asarray(self._encode(list(items), modality, role), dtype=np.float32))
 
     def _encode(self, items: list[Any], modality: str, role: str) -> np.ndarray:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.config()!r})"
+        config = getattr(self, "config", dict)
+        return f"{type(self).__name__}({config()!r})"
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:

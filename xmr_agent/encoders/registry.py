@@ -31,12 +31,17 @@ class EncoderInfo:
 
 
 @cache
-def _entry_points() -> dict[str, EncoderInfo]:
+def _entry_points(group: str = GROUP) -> dict[str, EncoderInfo]:
     found: dict[str, EncoderInfo] = {}
-    for ep in entry_points(group=GROUP):
+    for ep in entry_points(group=group):
         dist = ep.dist.name if ep.dist is not None else None
         found.setdefault(ep.name, EncoderInfo(ep.name, ep.value, dist))
     return found
+
+
+def entry_point_targets(group: str) -> dict[str, str]:
+    """``name → "module:Class"`` of the plugins registered under an entry-point ``group``."""
+    return {name: info.target for name, info in _entry_points(group).items()}
 
 
 def list_encoders() -> list[EncoderInfo]:
@@ -54,6 +59,12 @@ def load_encoder_class(spec: str) -> type:
             f"no encoder named {spec!r}; installed encoders: {names}. "
             "Install a plugin or give a dotted path such as 'my_pkg.module:MyEncoder'"
         )
+    return import_target(spec, target)
+
+
+def import_target(spec: str, target: str) -> Any:
+    """The object behind ``module:attr`` (``spec`` names it in errors); import failures become
+    :class:`EncoderUnavailable` with the extra to install."""
     module_name, _, attr = target.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -93,7 +104,7 @@ def check_contract(encoder: object) -> None:
             f"{type(encoder).__module__}.{type(encoder).__qualname__} is not an encoder: "
             f"missing {', '.join(missing)} (see xmr_agent.encoders.Encoder)"
         )
-    if not callable(getattr(encoder, "encode")):
+    if not callable(getattr(encoder, "encode", None)):
         raise PluginError(f"{type(encoder).__qualname__}.encode is not callable")
 
 

@@ -52,18 +52,18 @@ def project(x: np.ndarray, fit: dict[str, np.ndarray]) -> np.ndarray:
     return _unit((x - fit["mx"]) @ fit["w"] + fit["my"])
 
 
-def both_ways(scores: np.ndarray, owner: Sequence[int]) -> dict[str, dict[str, float]]:
+def both_ways(scores: np.ndarray, owner: Sequence[int] | np.ndarray) -> dict[str, dict[str, float]]:
     """Metrics of a captions × images score matrix; ``owner[c]`` is caption c's image column.
 
     Caption → image: one relevant image per caption. Image → text: an image is found at K when
     any of its captions is in the top K; nDCG@10 and MRR count all of its captions.
     """
-    owner = np.asarray(owner)
-    t2i = [ranking_metrics([str(j) for j in np.argsort(-row, kind="stable")], {str(owner[c])}, KS)
+    owners = np.asarray(owner)
+    t2i = [ranking_metrics([str(j) for j in np.argsort(-row, kind="stable")], {str(owners[c])}, KS)
            for c, row in enumerate(scores)]
     i2t = []
     for image in range(scores.shape[1]):
-        relevant = {str(c) for c in np.flatnonzero(owner == image)}
+        relevant = {str(c) for c in np.flatnonzero(owners == image)}
         if relevant:
             ranked = [str(c) for c in np.argsort(-scores[:, image], kind="stable")]
             i2t.append(ranking_metrics(ranked, relevant, KS, any_hit=True))
@@ -84,8 +84,9 @@ def run_align(
 ) -> dict[str, Any]:
     """Fit the map on the fit images' captions, score the test images once; write the report."""
     from xmr_agent.encoders.registry import get_encoder
-    from xmr_agent.ingestion import embed_input
-    from xmr_agent.tagging import TAGS_COLUMN, TAGS_K, Tagger
+    from xmr_agent.ingestion.embedding import embed_input
+    from xmr_agent.ingestion.tags import TAGS_K, Tagger
+    from xmr_agent.store.columns import TAGS_COLUMN
 
     found = locate(dataset, "image-text")
     if not 0 < test_fraction < 1:
@@ -139,8 +140,9 @@ def run_align(
     }
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / "projection.npz", ridge=chosen, image_encoder=image_encoder, text_encoder=text_encoder,
-             fit_images=np.array(fit), **fitted)
+    arrays: dict[str, Any] = {"ridge": chosen, "image_encoder": image_encoder, "text_encoder": text_encoder,
+                              "fit_images": np.array(fit), **fitted}
+    np.savez(out / "projection.npz", **arrays)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     (out / "report.md").write_text(markdown(results))
     return results
@@ -186,7 +188,7 @@ def _choose_ridge(x: np.ndarray, captions: np.ndarray, owner: np.ndarray, index:
     return float(best), tried
 
 
-def _pairs_of(x: np.ndarray, captions: np.ndarray, owner: np.ndarray, images: Sequence[int]) -> tuple[np.ndarray, ...]:
+def _pairs_of(x: np.ndarray, captions: np.ndarray, owner: np.ndarray, images: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     rows = np.flatnonzero(np.isin(owner, np.asarray(images)))
     return x[owner[rows]], captions[rows]
 

@@ -139,8 +139,8 @@ def bench_size(n: int, *, dim: int, queries: int, batch: int, workdir: Path, fla
     import lancedb
     from lancedb.index import FTS, BTree
 
-    from xmr_agent.ingestion import ingest
-    from xmr_agent.store import Catalog
+    from xmr_agent.ingestion.pipeline import ingest
+    from xmr_agent.store.catalog import Catalog
 
     began, stages = time.perf_counter(), {}
 
@@ -153,7 +153,7 @@ def bench_size(n: int, *, dim: int, queries: int, batch: int, workdir: Path, fla
         start = time.perf_counter()
         write_catalogue(source, n)
         stage("catalogue", time.perf_counter() - start)
-        encoder = ClusteredEncoder(dim)
+        encoder: Any = ClusteredEncoder(dim)
         with PeakRss() as rss:
             start = time.perf_counter()
             ingest(source, workdir / "xmr", f"t{n}", vectors={"text": encoder}, batch_size=batch,
@@ -176,7 +176,7 @@ def bench_size(n: int, *, dim: int, queries: int, batch: int, workdir: Path, fla
         catalog = Catalog.open(workdir / "xmr", f"t{n}")
         with warnings.catch_warnings():  # nothing else reads this table: every old version can go
             warnings.simplefilter("ignore", UserWarning)
-            catalog.table.optimize(cleanup_older_than=timedelta(0))
+            catalog.optimize(cleanup_older_than=timedelta(0))
         source.unlink()
         column = next(iter(catalog.vectors))
         n_flat = flat_query_count(n, queries, flat_queries)
@@ -216,7 +216,7 @@ def _latencies(catalog: Any, column: str, probes: np.ndarray,
         mine.append(time.perf_counter() - start)
         top.append([h.id for h in hits])
         start = time.perf_counter()
-        catalog.table.search(vector, vector_column_name=column).distance_type("cosine").limit(10).to_list()
+        catalog.lance.search(vector, vector_column_name=column).distance_type("cosine").limit(10).to_list()
         raw.append(time.perf_counter() - start)
         if i % every == 0 and i < len(probes):
             log(f"  {i}/{len(probes)} queries, xmr p50 so far {1000 * float(np.median(mine)):.1f} ms")

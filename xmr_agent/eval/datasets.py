@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xmr_agent.errors import ConfigError
-from xmr_agent.records import FieldMap
+from xmr_agent.ingestion.readers import FieldMap
 
 KINDS = ("redial", "image-text", "retrieval")
 REDIAL_FIELDS = FieldMap(title="name", text=("plot", "genre", "director", "star"))
@@ -106,7 +106,7 @@ def cases(dataset: Dataset, *, limit: int | None = None) -> list[Case]:
     """The data set's cases (the first ``limit`` of them)."""
     readers = {"redial": _redial_cases, "image-text": _caption_cases}
     reader = readers[dataset.kind](dataset) if dataset.kind in readers else _retrieval_cases(dataset.queries)
-    out = []
+    out: list[Case] = []
     for case in reader:
         if limit is not None and len(out) >= limit:
             break

@@ -8,14 +8,22 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.eval.datasets import Case, cases, image_items, in_holdout, locate, redial_items, redial_sessions
+from xmr_agent.errors import ConfigError
+from xmr_agent.eval.datasets import (
+    Case,
+    cases,
+    image_items,
+    in_holdout,
+    locate,
+    redial_items,
+    redial_sessions,
+)
 from xmr_agent.eval.report import write_report
 from xmr_agent.eval.runner import agent_retrieve, run_retrieval
-from xmr_agent.ingestion import ingest
+from xmr_agent.ingestion.pipeline import ingest
+from xmr_agent.ingestion.tags import TAGS_K
 from xmr_agent.progress import progress_bar
-from xmr_agent.errors import ConfigError
-from xmr_agent.store import Catalog
-from xmr_agent.tagging import TAGS_K
+from xmr_agent.store.catalog import Catalog
 
 
 def evaluate(

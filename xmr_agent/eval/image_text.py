@@ -20,7 +20,7 @@ import numpy as np
 from xmr_agent.errors import ConfigError
 from xmr_agent.eval.datasets import Case, Dataset
 from xmr_agent.eval.runner import run_retrieval
-from xmr_agent.store import Catalog
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.types import Hit
 
 ROUTE = ("image query = the image's stored text-column vector (its tags through the text encoder); "

@@ -7,8 +7,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from xmr_agent.eval.datasets import Case
-from xmr_agent.eval.metrics import hit_at, latency_summary, mean_metrics, ranking_metrics, recall_at
-from xmr_agent.store import Catalog
+from xmr_agent.eval.metrics import (
+    hit_at,
+    latency_summary,
+    mean_metrics,
+    ranking_metrics,
+    recall_at,
+)
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.types import Hit
 
 #: ``retrieve(case, depth, timings)`` → ranked hits; fills ``timings`` with seconds per stage.

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from xmr_agent.encoders.speech import DEFAULT_WHISPER
 from xmr_agent.errors import ConfigError, XmrError
 from xmr_agent.eval.datasets import Case, Dataset
 from xmr_agent.eval.runner import run_retrieval
-from xmr_agent.store import Catalog
-from xmr_agent.transcribing import DEFAULT_WHISPER
+from xmr_agent.store.catalog import Catalog
 from xmr_agent.types import Hit
 
 AUDIO_SUFFIXES = (".mp3", ".wav", ".flac", ".ogg", ".m4a")
@@ -46,7 +46,8 @@ def spoken_cases(dataset: Dataset, *, limit: int | None = None) -> list[tuple[Ca
 def run_spoken(catalog: Catalog, dataset: Dataset, *, whisper: str = DEFAULT_WHISPER, limit: int | None = None,
                on_case: Any = None) -> dict[str, Any]:
     """Typed and spoken first captions through the same search; metrics, R@10 ratio, WER."""
-    from xmr_whisper import FasterWhisperTranscriber, corpus_wer, whisper_english_normalizer
+    from xmr_agent.encoders.speech import get_transcriber
+    from xmr_agent.eval.wer import corpus_wer, whisper_english_normalizer
 
     pairs = spoken_cases(dataset, limit=limit)
     if not pairs:
@@ -54,7 +55,7 @@ def run_spoken(catalog: Catalog, dataset: Dataset, *, whisper: str = DEFAULT_WHI
     cases = [case for case, _ in pairs]
     clips = {case.group: clip for case, clip in pairs}
     typed = run_retrieval(catalog, cases)
-    transcriber = FasterWhisperTranscriber(whisper)
+    transcriber = get_transcriber(whisper)
     heard: dict[str, str] = {}
 
     def retrieve(case: Case, depth: int, timings: dict[str, float]) -> list[Hit]:

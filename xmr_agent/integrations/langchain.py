@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict
 
 from xmr_agent.errors import XmrError
-from xmr_agent.integrations import ToolSpec, XmrTools, tool_specs
+from xmr_agent.integrations.tools import ToolSpec, XmrTools, tool_specs
 
 try:
     from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -50,7 +50,7 @@ class XmrRetriever(BaseRetriever):
 
     @classmethod
     def open(cls, db: str | Path, table: str, **fields: Any) -> XmrRetriever:
-        from xmr_agent.store import Catalog
+        from xmr_agent.store.catalog import Catalog
 
         return cls(catalog=Catalog.open(db, table), **fields)
 
@@ -76,8 +76,10 @@ def make_tools(target: Any, *, interactions: Any = None, media_roots: Sequence[s
     ``interactions`` (a JSONL log or events) lets ``xmr_recommend`` take a user id;
     ``media_roots`` limits which folders image/audio paths may come from (base64 always works).
     """
-    tools = target if isinstance(target, XmrTools) else XmrTools(target, interactions=interactions,
-                                                                   media_roots=media_roots)
+    from xmr_agent.assembly import build_tools
+
+    tools = target if isinstance(target, XmrTools) else build_tools(target, interactions=interactions,
+                                                                      media_roots=media_roots)
     return [_tool(spec) for spec in tool_specs(tools, describe=describe)]
 
 

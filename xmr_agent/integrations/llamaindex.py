@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import XmrError
-from xmr_agent.integrations import ToolSpec, XmrTools, tool_specs
+from xmr_agent.integrations.tools import ToolSpec, XmrTools, tool_specs
 
 try:
     from llama_index.core.callbacks import CallbackManager
@@ -43,7 +43,7 @@ class XmrLlamaRetriever(BaseRetriever):
 
     @classmethod
     def open(cls, db: str | Path, table: str, **options: Any) -> XmrLlamaRetriever:
-        from xmr_agent.store import Catalog
+        from xmr_agent.store.catalog import Catalog
 
         return cls(Catalog.open(db, table), **options)
 
@@ -80,8 +80,10 @@ def make_tools(target: Any, *, interactions: Any = None, media_roots: Sequence[s
     """``FunctionTool``\\ s ``xmr_search``, ``xmr_ask``, ``xmr_recommend`` (and
     ``xmr_describe_item``) for ``target``: a Catalog, an Agent, or :class:`XmrTools`.
     Each returns compact JSON for the LLM; ``ToolOutput.raw_output`` holds the full result."""
-    tools = target if isinstance(target, XmrTools) else XmrTools(target, interactions=interactions,
-                                                                   media_roots=media_roots)
+    from xmr_agent.assembly import build_tools
+
+    tools = target if isinstance(target, XmrTools) else build_tools(target, interactions=interactions,
+                                                                      media_roots=media_roots)
     return [_tool(spec) for spec in tool_specs(tools, describe=describe)]
 
 

@@ -13,7 +13,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from xmr_agent.llm.base import LLM, Message, check_messages, complete_json, parse_json
+    from xmr_agent.llm.base import (
+        LLM,
+        Message,
+        check_messages,
+        complete_json,
+        parse_json,
+    )
     from xmr_agent.llm.langchain_chat import LangChainLLM
     from xmr_agent.llm.local import LocalLLM, default_model_path
     from xmr_agent.llm.openai_compat import OpenAICompatibleLLM

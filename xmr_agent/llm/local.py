@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import ConfigError, LLMError
-from xmr_agent.files import chmod_default, concatenate_checked, sha256_file
 from xmr_agent.llm.base import Message, check_messages
+from xmr_agent.model_files import chmod_default, concatenate_checked, sha256_file
 
 __all__ = [
     "MODEL_FILE",

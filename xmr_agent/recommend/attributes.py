@@ -46,7 +46,7 @@ class AttributeIndex:
             and pa.types.is_list(f.type) and pa.types.is_string(f.type.value_type)]
         if not chosen:
             return cls(max_share=max_share)
-        rows = catalog.table.search().select(["id", *chosen]).to_arrow().to_pylist()
+        rows = catalog.scan(["id", *chosen]).to_pylist()
         return cls.fit(((r["id"], [(c, str(v)) for c in chosen for v in r[c] or ()]) for r in rows),
                        max_share=max_share)
 
@@ -84,8 +84,8 @@ class AttributeIndex:
                     continue
                 for item in self.holders[key]:
                     if item not in skip:
-                        scores[item] += weight
-        return scores.most_common(k)
+                        scores[item] += weight  # type: ignore[assignment]  # a Counter of floats
+        return [(item, float(score)) for item, score in scores.most_common(k)]
 
     def shared(self, seed: str, item: str) -> list[tuple[str, str]]:
         """The (column, value) pairs ``item`` shares with ``seed`` that count, rarest first."""

@@ -66,11 +66,11 @@ class ItemGraph:
             weight = recency**age / math.sqrt(self.counts[seed])
             links = Counter(self.together.get(seed, {}))
             for item, n in self.follows.get(seed, {}).items():
-                links[item] += FOLLOW_WEIGHT * n
+                links[item] += FOLLOW_WEIGHT * n  # type: ignore[assignment]  # a Counter of floats
             for item, n in links.items():
                 if item not in skip:
-                    scores[item] += weight * n / math.sqrt(self.counts[item])
-        return scores.most_common(k)
+                    scores[item] += weight * n / math.sqrt(self.counts[item])  # type: ignore[assignment]
+        return [(item, float(score)) for item, score in scores.most_common(k)]
 
     def popular(self, *, exclude: Iterable[str] = (), k: int = 100) -> list[tuple[str, float]]:
         """The items in most sessions: the cold-start answer."""

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.agent.mentions import MAX_TITLES
 from xmr_agent.errors import ConfigError
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.profile import log_lines, read_interactions, user_sessions
 from xmr_agent.types import BadRecord
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -65,10 +65,12 @@ class Signals:
         """Keyword arguments of :class:`~xmr_agent.agent.pipeline.Agent` for ``catalog``; each log
         line that was skipped goes to ``on_skip``."""
         graph, bad = self.graph(catalog)
-        for record in bad if on_skip is not None else ():
-            on_skip(record)
+        if on_skip is not None:
+            for record in bad:
+                on_skip(record)
         return {"graph": graph, "graph_weight": self.graph_weight, "popularity_weight": self.popularity_weight,
-                "attribute_weight": self.attribute_weight, "seed_weight": self.seed_weight}
+                "attribute_weight": self.attribute_weight, "seed_weight": self.seed_weight,
+                "named_seeds": self.uses_seeds()}
 
     def uses_seeds(self) -> bool:
         """Whether a signal starts from the items mentioned or liked (the graph, metadata, seeds)."""
@@ -78,11 +80,10 @@ class Signals:
 
 def title_index(catalog: Any) -> dict[str, list[str]]:
     """Item title → ids (several items may share a title), from the catalogue's table."""
-    rows = catalog.table.search().select(["id", "title"]).limit(MAX_TITLES).to_arrow().to_pylist()
     index: dict[str, list[str]] = {}
-    for row in rows:
-        if row.get("title"):
-            index.setdefault(str(row["title"]), []).append(str(row["id"]))
+    for item_id, title in catalog.titles():
+        if title:
+            index.setdefault(str(title), []).append(str(item_id))
     return index
 
 

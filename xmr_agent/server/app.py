@@ -10,7 +10,7 @@
     GET  /items/{id}             one item
     GET  /chat/{session}/history the conversation with its items, explanations and evidence
     GET  /docs                   OpenAPI documentation
-    GET  /                       the web chat (xmr_agent.web): page, /static, /media, /uploads
+    GET  /                       the web chat (xmr_agent.server.web): page, /static, /media, /uploads
 
 Images and sounds in JSON are base64 (or paths inside the media folder beside the database).
 Errors are JSON ``{"detail": ..., "type": ...}``: 400 bad input, 401 no key, 404 missing table,
@@ -27,8 +27,16 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, Field, ValidationError
 
-from xmr_agent.errors import ConfigError, InputError, LLMError, ModalityError, PluginError, StoreError, XmrError
-from xmr_agent.integrations import MAX_K, AskArgs, RecommendArgs, SearchArgs
+from xmr_agent.errors import (
+    ConfigError,
+    InputError,
+    LLMError,
+    ModalityError,
+    PluginError,
+    StoreError,
+    XmrError,
+)
+from xmr_agent.integrations.tools import MAX_K, AskArgs, RecommendArgs, SearchArgs
 from xmr_agent.server.auth import MAX_BODY_BYTES, BodyLimitMiddleware, key_matches
 from xmr_agent.server.service import Service
 
@@ -71,16 +79,18 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
                max_body_bytes: int = MAX_BODY_BYTES, sessions: str | Path | None = None,
                interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None,
                torch_threads: int | None = 1, web: bool = True,
-               media_roots: Sequence[str | Path] | None = None, signals: Any = None) -> FastAPI:
+               media_roots: Sequence[str | Path] | None = None, signals: Any = None,
+               notify: Callable[[str], Any] | None = None) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
     ``reranker`` and ``transcriber`` (audio path → words; Whisper ``base`` when ``None``) go to the
     :class:`~xmr_agent.agent.pipeline.Agent`, and so do the item graph and signal weights of ``signals``
     (a :class:`~xmr_agent.recommend.signals.Signals`); ``sessions`` defaults to ``DB/.sessions`` (as ``xmr chat``).
     ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone).
-    ``web``: serve the chat page at ``/`` (:mod:`xmr_agent.web`), with item media read only inside
-    ``media_roots`` (``None``: the working folder) and the media folder beside the database."""
+    ``web``: serve the chat page at ``/`` (:mod:`xmr_agent.server.web`), with item media read only inside
+    ``media_roots`` (``None``: the working folder) and the media folder beside the database.
+    ``notify`` gets warnings about the logs (skipped lines, no item of the table named)."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
-                      transcriber=transcriber, torch_threads=torch_threads, signals=signals)
+                      transcriber=transcriber, torch_threads=torch_threads, signals=signals, notify=notify)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
                   dependencies=[Security(_key_check(api_key))])
     app.state.service = service
@@ -88,7 +98,7 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
     app.add_exception_handler(XmrError, _xmr_error)  # type: ignore[arg-type]
     _routes(app, service)
     if web:
-        from xmr_agent.web import mount
+        from xmr_agent.server.web import mount
 
         mount(app, service, [Path.cwd()] if media_roots is None else media_roots)
     return app

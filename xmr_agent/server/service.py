@@ -9,17 +9,22 @@ session id; adding items is serialised and then swaps in a freshly opened catalo
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import ConfigError, StoreError
-from xmr_agent.integrations import XmrTools, media_folder, media_suffix
-from xmr_agent.records import MEDIA_FIELDS, URL
+from xmr_agent.ingestion.readers import MEDIA_FIELDS
+from xmr_agent.integrations.media import media_folder
+from xmr_agent.integrations.tools import XmrTools
+from xmr_agent.media.roots import URL, inside, resolved_roots
+from xmr_agent.media.sniff import media_suffix
 
+_log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -28,7 +33,8 @@ class Service:
 
     def __init__(self, db: str | Path, table: str, *, llm: Any = None, reranker: str | None = None,
                  sessions: str | Path | None = None, interactions: str | Path | None = None,
-                 transcriber: Any = None, torch_threads: int | None = 1, signals: Any = None) -> None:
+                 transcriber: Any = None, torch_threads: int | None = 1, signals: Any = None,
+                 notify: Callable[[str], Any] | None = None) -> None:
         remote = URL.match(str(db)) is not None  # s3://…: sessions and uploads stay on this machine
         self.db, self.table = (str(db) if remote else Path(db)), table
         local = Path(".xmr-serve") if remote else Path(db)
@@ -39,6 +45,7 @@ class Service:
         self.sessions = SessionStore(sessions or local / ".sessions")
         self._llm, self._reranker, self._interactions, self._transcriber = llm, reranker, interactions, transcriber
         self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
+        self._notify = notify or _log.warning  # skipped log lines, logs naming no item
         self._write = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -47,15 +54,12 @@ class Service:
 
     def _load(self, previous: XmrTools | None = None) -> XmrTools:
         """Open the catalogue and build the agent; encoders (and their models) of ``previous`` are reused."""
-        from xmr_agent.agent.pipeline import Agent
-        from xmr_agent.store import Catalog
+        from xmr_agent.assembly import AgentOptions, build_tools
 
-        catalog = Catalog.open(self.db, self.table)
-        for column in catalog.vectors.keys() & (previous.catalog.vectors if previous else {}).keys():
-            catalog.use_encoder(column, previous.catalog.encoder(column))  # type: ignore[union-attr]
-        settings = self._signals.agent_settings(catalog) if self._signals is not None else {}
-        agent = Agent(catalog, llm=self._llm, reranker=self._reranker, transcriber=self._transcriber, **settings)
-        return XmrTools(agent, interactions=self._interactions, media_roots=[self.media]).warm_up()
+        options = AgentOptions(llm=self._llm, reranker=self._reranker, transcriber=self._transcriber,
+                               signals=self._signals)
+        return build_tools(self.db, self.table, options, interactions=self._interactions, media_roots=[self.media],
+                           notify=self._notify, previous=previous).warm_up()
 
     # -- conversations -----------------------------------------------------------------------
     def chat(self, session_id: str, message: str, *, attachments: Sequence[str] = (), like: Sequence[str] = (),
@@ -137,7 +141,7 @@ class Service:
     def add_items(self, items: Sequence[Mapping[str, Any]], files: Mapping[str, bytes] | None = None) -> dict[str, Any]:
         """Ingest ``items`` with the table's own encoders; ``files`` (name → bytes) are stored
         under the media folder and replace the items' references to those names."""
-        from xmr_agent.ingestion import ingest
+        from xmr_agent.ingestion.pipeline import ingest
 
         if not items:
             raise ConfigError("no items given: send a JSON list of objects with at least an id and a title or text")
@@ -166,7 +170,7 @@ class Service:
                 item[field] = str(stored[value])
             elif not URL.match(value):
                 path = (self.media / value).resolve()
-                if not path.is_relative_to(self.media.resolve()):
+                if not inside(path, resolved_roots([self.media])):
                     raise ConfigError(f"item {item.get('id')!r}: {field} {value!r} is not an uploaded file, a URL "
                                       "or a file in the media folder; upload it with the items (multipart)")
                 item[field] = str(path)

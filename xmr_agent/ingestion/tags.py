@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.errors import ConfigError, InputError
+from xmr_agent.store.columns import TAGS_COLUMN
 
-TAGS_COLUMN = "image_tags"
 #: Labels kept per image by default (10 beat 5 on Flickr8k caption → image: R@10 .263 against .234).
 TAGS_K = 10
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from xmr_agent.cli_options import (
+from xmr_agent.cli.options import (
     DB_OPTION,
     TABLE_OPTION,
     engine_options,
@@ -49,7 +49,7 @@ def backfill(db: str, table: str, encoders_: tuple[str, ...], replace: tuple[str
 
     Exit status 3 means some rows got no vector (they are listed).
     """
-    from xmr_agent.backfill import backfill as run_backfill
+    from xmr_agent.ingestion.backfill import backfill as run_backfill
 
     result = run_backfill(db, table, pairs(encoders_, "--encoder"), replace=replace, keep_old=keep_old,
                           restart=restart, engine=make_engine(engine, address, actors), batch_size=batch_size,

@@ -13,17 +13,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from xmr_agent.errors import ConfigError
+from xmr_agent.encoders.speech import get_transcriber
+from xmr_agent.errors import ConfigError, PluginError
+from xmr_agent.store.columns import LANGUAGE_COLUMN, SEGMENTS_COLUMN, TRANSCRIPT_COLUMN
 
 #: The Whisper model used when none is named (spoken requests, ``xmr search --audio``, ``xmr ask
 #: --audio``, the web chat): the multilingual ``base``. Over the 500 spoken Flickr8k-dev captions it
 #: made 3.74 % WER against tiny.en's 4.07 %, and it hears other languages, for about three times
 #: tiny.en's CPU time (docs/media.md). Name ``tiny.en`` for speed.
 DEFAULT_WHISPER = "base"
-
-TRANSCRIPT_COLUMN = "transcript"
-SEGMENTS_COLUMN = "transcript_segments"
-LANGUAGE_COLUMN = "transcript_language"
 
 
 @dataclass(frozen=True)
@@ -34,19 +32,15 @@ class Transcription:
 
     @classmethod
     def of(cls, spec: str | Any) -> Transcription:
-        """From a Whisper model name / folder (faster-whisper) or a transcriber object."""
-        if isinstance(spec, str):
-            try:
-                from xmr_whisper import FasterWhisperTranscriber
-            except ImportError as e:  # pragma: no cover - the plugin ships in the wheel
-                raise ConfigError("transcripts need the Whisper plugin: pip install 'xmr-agent[audio]'") from e
-            spec = FasterWhisperTranscriber(spec)
-        if not callable(getattr(spec, "transcribe_many", None)):
-            raise ConfigError(f"{spec!r} cannot transcribe: it has no transcribe_many(paths) method")
-        return cls(spec)
+        """From a model name / folder (``base``, ``openai-whisper:/path.pt``: see
+        :func:`~xmr_agent.encoders.speech.get_transcriber`) or a transcriber object."""
+        try:
+            return cls(get_transcriber(spec))
+        except PluginError as e:
+            raise ConfigError(str(e)) from e
 
     def signature(self) -> str:
-        config = getattr(self.transcriber, "config", lambda: {})()
+        config: dict[str, Any] = getattr(self.transcriber, "config", dict)()
         return f"{type(self.transcriber).__name__}:{json.dumps(config, sort_keys=True, default=str)}"
 
     def transcribe(self, rows: list[dict[str, Any]], field: str = "audio") -> dict[str, str]:

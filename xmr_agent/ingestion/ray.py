@@ -9,7 +9,7 @@ hash was written.
 
 With image tags, transcripts or video keyframes (``--tags``, ``--transcribe``, video items), a pool
 of media actors does that work too: the driver splits each batch's changed rows among them and joins
-the parts in order (:mod:`xmr_agent.media`), so Whisper and the tagger run on the cluster as well.
+the parts in order (:mod:`xmr_agent.ingestion.stages`), so Whisper and the tagger run on the cluster as well.
 
 The pools live for the whole run; up to ``in_flight`` batches per actor wait in Ray at a time, so
 the driver prepares and writes while the actors encode, and memory stays bounded. A batch goes
@@ -33,9 +33,16 @@ import pyarrow as pa
 
 from xmr_agent.encoders.registry import load_encoder_class
 from xmr_agent.errors import ConfigError, EncoderUnavailable
-from xmr_agent.ingestion import Embedded, Prepared, PreparedStream, inputs_of, vector_column
-from xmr_agent.media import MediaResult, MediaStage, Rows, join
-from xmr_agent.store import Catalog, VectorSpec, build_encoder
+from xmr_agent.ingestion.embedding import (
+    Embedded,
+    Prepared,
+    PreparedStream,
+    inputs_of,
+    vector_column,
+)
+from xmr_agent.ingestion.stages import MediaResult, MediaStage, Rows, join
+from xmr_agent.store.catalog import Catalog
+from xmr_agent.store.specs import VectorSpec, build_encoder
 
 REJECTED = "_xmr_rejected"
 KNOWN = "_xmr_known__"

@@ -5,7 +5,7 @@ vectors) and the rows that failed, with the reasons.
 
 :class:`MediaStage` is plain data and a pure function of its rows, so an engine may run it
 elsewhere on parts of a batch: the local engine calls :meth:`MediaStage.apply` in the process; the
-Ray engine sends parts of each batch to a pool of actors (:mod:`xmr_agent.distributed`) and joins
+Ray engine sends parts of each batch to a pool of actors (:mod:`xmr_agent.ingestion.ray`) and joins
 the parts with :func:`join`.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from xmr_agent.tagging import Tagger
-from xmr_agent.transcribing import Transcription
-from xmr_agent.video import VideoBatch, VideoStage
+from xmr_agent.ingestion.tags import Tagger
+from xmr_agent.ingestion.transcripts import Transcription
+from xmr_agent.ingestion.video import VideoBatch, VideoStage
 
 Rows = list[dict[str, Any]]
 

@@ -5,7 +5,7 @@ any other item fields as typed metadata columns, a content hash ``_hash``, and o
 column per (field, encoder). The encoders' names and settings live in the table's schema
 metadata, so :meth:`Catalog.open` rebuilds them in a new process with no arguments.
 
-Columns added later by :mod:`xmr_agent.backfill` carry their spec in their own field metadata
+Columns added later by :mod:`xmr_agent.ingestion.backfill` carry their spec in their own field metadata
 (LanceDB updates a field's metadata, not the schema's): a column counts once it has a spec
 there, a column marked retired no longer counts, and the specs the table was created with stay
 the basis of the content hashes, so adding a column never makes stored rows look changed.
@@ -13,12 +13,9 @@ the basis of the content hashes, so adding a column never makes stored rows look
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,83 +23,29 @@ import numpy as np
 import pyarrow as pa
 
 from xmr_agent.encoders.base import Encoder
-from xmr_agent.encoders.registry import get_encoder, list_encoders
 from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
+from xmr_agent.store.columns import HIDDEN_PREFIXES, TEXT_FIELDS
+from xmr_agent.store.connection import connect, table_names
+from xmr_agent.store.filters import all_of, ids_in
+from xmr_agent.store.fusion import rrf_fuse
+from xmr_agent.store.keyframes import match_keyframes, with_keyframes
+from xmr_agent.store.specs import (
+    META_KEY,
+    VectorSpec,
+    build_encoder,
+    check_same_space,
+    dump_meta,
+    read_hash_basis,
+    read_vector_specs,
+)
 from xmr_agent.types import Hit
 
-META_KEY = b"xmr_agent"
-#: Field metadata: the spec of a column added after the table was made (JSON).
-FIELD_SPEC_KEY = "xmr_agent"
-#: Field metadata: the spec of a column being filled and not searchable yet.
-FIELD_PENDING_KEY = "xmr_agent:pending"
-#: Field metadata: the column that replaced this one (no longer searched).
-FIELD_RETIRED_KEY = "xmr_agent:retired"
-FORMAT_VERSION = 1
-TEXT_FIELDS = ("title", "text")
-HIDDEN_PREFIXES = ("_", "vec__")
 DEFAULT_ANN_THRESHOLD = 50_000
+#: Most titles read for finding items named in a request (a table larger than this is scanned in part).
+MAX_TITLES = 500_000
 #: An item with nothing to embed in a column (e.g. no image) has a null vector there; LanceDB
 #: refuses null vectors in wide float columns unless told to keep them as null.
 NULL_VECTORS = "null"
-
-
-@dataclass(frozen=True)
-class VectorSpec:
-    """How one vector column was built: which field, by which encoder, in which space."""
-
-    column: str
-    field: str
-    encoder: str
-    config: dict[str, Any]
-    space: str
-    dim: int
-    modality: str
-    target: str = ""
-
-    @classmethod
-    def build(cls, field: str, encoder: Encoder, modality: str = "text") -> VectorSpec:
-        column = f"vec__{field}__{re.sub(r'[^0-9A-Za-z]+', '_', encoder.name)}"
-        target = f"{type(encoder).__module__}:{type(encoder).__qualname__}"
-        return cls(column, field, encoder.name, encoder.config(), encoder.space, encoder.dim, modality, target)
-
-
-def check_same_space(spec: VectorSpec, encoder: Encoder) -> None:
-    """Refuse ``encoder`` for ``spec``'s column unless it embeds into the same space and dim."""
-    if encoder.space != spec.space or encoder.dim != spec.dim:
-        raise EncoderMismatch(
-            f"column {spec.column!r} was indexed with encoder {spec.encoder!r} "
-            f"(space {spec.space!r}, dim {spec.dim}); the query encoder {encoder.name!r} has "
-            f"space {encoder.space!r}, dim {encoder.dim}. Search with the indexed encoder "
-            "(omit the encoder option) or re-ingest into a new table"
-        )
-
-
-def build_encoder(spec: VectorSpec, **extra: Any) -> Encoder:
-    """The encoder that built a column, from its spec (a registered name, else its class path)."""
-    registered = {info.name for info in list_encoders()}
-    name = spec.encoder if spec.encoder in registered or not spec.target else spec.target
-    encoder = get_encoder(name, **spec.config, **extra)
-    check_same_space(spec, encoder)
-    return encoder
-
-
-def connect(uri: str | Path, *, create: bool = True, storage_options: Mapping[str, str] | None = None) -> Any:
-    """A LanceDB connection: a local folder (made if ``create``) or any lancedb URI. An object store
-    (``s3://``) is reached with :func:`xmr_agent.storage.resolve_options`: ``storage_options`` first,
-    then the environment."""
-    import lancedb
-
-    from xmr_agent.storage import is_object_store, normalise_uri, probe, resolve_options
-
-    uri = normalise_uri(uri)
-    if is_object_store(uri):
-        options = resolve_options(uri, storage_options)
-        return probe(uri, options, lambda: lancedb.connect(uri, storage_options=options or None))
-    if "://" not in uri:
-        if not create and not Path(uri).is_dir():
-            raise StoreError(f"no database at {uri}: ingest a catalogue there first (`xmr ingest ... --db {uri}`)")
-        Path(uri).mkdir(parents=True, exist_ok=True)
-    return lancedb.connect(uri, storage_options=dict(storage_options) if storage_options else None)
 
 
 class Catalog:
@@ -127,7 +70,7 @@ class Catalog:
             table = db.open_table(name)
         except (ValueError, FileNotFoundError) as e:
             raise StoreError(
-                f"no table {name!r} in {uri}; tables there: {_table_names(db) or 'none'}. "
+                f"no table {name!r} in {uri}; tables there: {table_names(db) or 'none'}. "
                 "Create it with `xmr ingest CATALOG --db DIR --table NAME`"
             ) from e
         return cls(db, name, table, read_vector_specs(table.schema, name), read_hash_basis(table.schema, name))
@@ -139,7 +82,7 @@ class Catalog:
     ) -> Catalog:
         """Open ``name`` if it exists (its vector columns must match ``vectors``), else prepare it."""
         db = connect(uri, storage_options=storage_options)
-        if name not in _table_names(db):
+        if name not in table_names(db):
             return cls(db, name, None, vectors)
         catalog = cls.open(uri, name, storage_options=storage_options)
         for spec in vectors:
@@ -197,7 +140,7 @@ class Catalog:
             self.table.add(rows, on_bad_vectors=NULL_VECTORS)
             return rows.num_rows, 0
         if self.table is None:
-            schema = rows.schema.with_metadata({META_KEY: _dump_meta(self.vectors.values())})
+            schema = rows.schema.with_metadata({META_KEY: dump_meta(list(self.vectors.values()))})
             self.table = self.db.create_table(self.name, data=rows.cast(schema), schema=schema,
                                               on_bad_vectors=NULL_VECTORS)
             from lancedb.index import BTree
@@ -214,8 +157,7 @@ class Catalog:
         """Stored (content hash, embedded-inputs hash) of those ``ids`` that exist."""
         if self.table is None or not ids:
             return {}
-        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        found = self.table.search().where(where).select(["id", "_hash", "_embed_hash"]).limit(len(ids)).to_arrow()
+        found = self.table.search().where(ids_in(ids)).select(["id", "_hash", "_embed_hash"]).limit(len(ids)).to_arrow()
         pairs = zip(found["_hash"].to_pylist(), found["_embed_hash"].to_pylist(), strict=True)
         return dict(zip(found["id"].to_pylist(), pairs, strict=True))
 
@@ -248,7 +190,7 @@ class Catalog:
                 config: Any = IvfHnswSq(distance_type="cosine")
             else:
                 config = BTree() if column == "id" else FTS()
-            self._table().create_index(column, config=config, replace=True)
+            self.lance.create_index(column, config=config, replace=True)
         if self.table is not None:
             self.table.optimize()
         return missing
@@ -296,10 +238,11 @@ class Catalog:
         else:
             with _timed(clock, "fuse"):
                 hits = rrf_fuse(per_column, k=k)
-        from xmr_agent.video import mark_keyframes
+        return with_keyframes(hits, self.match_keyframes(hits, vectors))
 
-        mark_keyframes(self, hits, vectors)
-        return hits
+    def match_keyframes(self, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
+        """The best keyframe of each video hit for the query ``vectors`` (column → vector)."""
+        return match_keyframes(self.table, {c: v.field for c, v in self.vectors.items()}, hits, vectors)
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
@@ -310,7 +253,7 @@ class Catalog:
     ) -> list[Hit]:
         """Nearest rows to ``vector`` in ``column`` by cosine similarity."""
         query = (
-            self._table().search(vector, vector_column_name=column).distance_type("cosine").limit(k)
+            self.lance.search(vector, vector_column_name=column).distance_type("cosine").limit(k)
             .select([*self.columns(), "_distance"])  # vectors stay in the table: no copying 384 floats a hit
         )
         rows = self._run(query.where(where, prefilter=True) if where else query, where)
@@ -324,7 +267,7 @@ class Catalog:
     def search_text(self, text: str, *, k: int = 10, where: str | None = None) -> list[Hit]:
         """Full-text (BM25) search over title, text (and transcripts); scores are BM25 scores."""
         query = (
-            self._table().search(text, query_type="fts", fts_columns=self.fts_columns())
+            self.lance.search(text, query_type="fts", fts_columns=self.fts_columns())
             .limit(k).select([*self.columns(), "_score"])
         )
         try:
@@ -337,15 +280,14 @@ class Catalog:
         """Stored vectors of ``column`` for ``ids`` (items without one are left out)."""
         if not ids:
             return {}
-        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        rows = self._table().search().where(where).select(["id", column]).limit(len(ids)).to_list()
+        rows = self.lance.search().where(ids_in(ids)).select(["id", column]).limit(len(ids)).to_list()
         return {r["id"]: np.asarray(r[column], dtype=np.float32) for r in rows if r.get(column) is not None}
 
     def _hybrid(self, text: str, vector: np.ndarray, column: str, k: int, where: str | None) -> list[Hit]:
         from lancedb.rerankers import RRFReranker
 
         query = (
-            self._table()
+            self.lance
             .search(query_type="hybrid", vector_column_name=column, fts_columns=self.fts_columns())
             .vector(vector)
             .text(text)
@@ -362,16 +304,43 @@ class Catalog:
         ``where``, items that do not meet it) are left out."""
         if not ids:
             return []
-        clause = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        clause = f"({clause}) AND ({where})" if where else clause
-        rows = self._run(self._table().search().where(clause).select(self.columns()).limit(len(ids)), where)
+        clause = all_of(ids_in(ids), where)
+        rows = self._run(self.lance.search().where(clause).select(self.columns()).limit(len(ids)), where)
         by_id = {r["id"]: self._visible(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
-    def _table(self) -> Any:
+    @property
+    def lance(self) -> Any:
+        """The LanceDB table, for storage-level work (backfill, benchmarks); :class:`StoreError`
+        while the catalogue has no table yet."""
         if self.table is None:
             raise StoreError(f"table {self.name!r} is empty: ingest a catalogue first")
         return self.table
+
+    @property
+    def exists(self) -> bool:
+        """Whether the table has been created (by a first write)."""
+        return self.table is not None
+
+    def scan(self, columns: Sequence[str], *, limit: int | None = None) -> pa.Table:
+        """Columns of every row (the first ``limit`` rows), as Arrow; empty before the first write."""
+        if self.table is None:
+            return pa.table({c: pa.array([], pa.string()) for c in columns})
+        query = self.table.search().select(list(columns))
+        return (query.limit(limit) if limit else query.limit(None)).to_arrow()
+
+    def titles(self) -> list[tuple[str, str]]:
+        """(id, title) of every item, up to :data:`MAX_TITLES` (for finding items named in words)."""
+        return [(r["id"], r["title"]) for r in self.scan(["id", "title"], limit=MAX_TITLES).to_pylist()]
+
+    def optimize(self, **options: Any) -> None:
+        """Compact the table and bring its indexes up to date (LanceDB ``optimize``)."""
+        if self.table is not None:
+            self.table.optimize(**options)
+
+    def indexes(self) -> list[Any]:
+        """The table's indexes (LanceDB ``list_indices``)."""
+        return [] if self.table is None else list(self.table.list_indices())
 
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
         try:
@@ -392,20 +361,6 @@ class Catalog:
         return {k: v for k, v in row.items() if not k.startswith(HIDDEN_PREFIXES)}
 
 
-def rrf_fuse(rankings: Sequence[Sequence[Hit]], *, k: int, c: int = 60) -> list[Hit]:
-    """Reciprocal-rank fusion of several ranked hit lists (score = Σ 1 / (c + rank))."""
-    fused: dict[str, float] = {}
-    first: dict[str, Hit] = {}
-    sources: dict[str, dict[str, float]] = {}
-    for ranking in rankings:
-        for rank, hit in enumerate(ranking, start=1):
-            fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (c + rank)
-            first.setdefault(hit.id, hit)
-            sources.setdefault(hit.id, {}).update(hit.scores)
-    order = sorted(fused, key=lambda i: -fused[i])[:k]
-    return [Hit(i, fused[i], first[i].item, sources[i]) for i in order]
-
-
 @contextmanager
 def _timed(clock: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -415,52 +370,3 @@ def _timed(clock: dict[str, float], stage: str) -> Iterator[None]:
         clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - start
 
 
-def sql_literal(value: str) -> str:
-    """A single-quoted SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def read_vector_specs(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
-    """The searchable vector columns: the schema metadata's specs whose column is there and not
-    retired, then the columns added later (a spec in their field metadata)."""
-    names = set(schema.names)
-    basis = [v for v in read_hash_basis(schema, name) if v.column in names and not _field_meta(schema, v.column,
-                                                                                               FIELD_RETIRED_KEY)]
-    added = [VectorSpec(**json.loads(raw)) for f in schema
-             if (raw := _field_meta(schema, f.name, FIELD_SPEC_KEY)) and not _field_meta(schema, f.name,
-                                                                                             FIELD_RETIRED_KEY)]
-    return basis + [v for v in added if v.column not in {b.column for b in basis}]
-
-
-def read_hash_basis(schema: pa.Schema, name: str = "") -> list[VectorSpec]:
-    """The vector specs in a table's schema metadata (those it was created with)."""
-    raw = (schema.metadata or {}).get(META_KEY)
-    if raw is None:
-        raise StoreError(f"table {name!r} was not written by xmr-agent (no {META_KEY.decode()} metadata)")
-    meta = json.loads(raw)
-    if meta.get("format", 0) > FORMAT_VERSION:
-        raise StoreError(f"table {name!r} has format {meta['format']}; upgrade xmr-agent to read it")
-    return [VectorSpec(**v) for v in meta["vectors"]]
-
-
-def _field_meta(schema: pa.Schema, column: str, key: str) -> str | None:
-    """A value of ``column``'s field metadata (None when absent)."""
-    index = schema.get_field_index(column)
-    if index < 0:
-        return None
-    raw = (schema.field(index).metadata or {}).get(key.encode())
-    return None if raw is None else raw.decode()
-
-
-def spec_json(spec: VectorSpec) -> str:
-    """``spec`` as the JSON kept in a column's field metadata."""
-    return json.dumps(asdict(spec), sort_keys=True)
-
-
-def _dump_meta(vectors: Sequence[VectorSpec]) -> bytes:
-    return json.dumps({"format": FORMAT_VERSION, "vectors": [asdict(v) for v in vectors]}).encode()
-
-
-def _table_names(db: Any) -> list[str]:
-    listing = db.list_tables()
-    return list(getattr(listing, "tables", listing))

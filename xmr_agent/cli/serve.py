@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION, make_signals, signal_options
+from xmr_agent.cli.options import (
+    DB_OPTION,
+    LLM_OPTION,
+    TABLE_OPTION,
+    make_signals,
+    signal_options,
+    warn,
+)
 from xmr_agent.errors import XmrError
 
 API_KEY_OPTION = click.option("--api-key", envvar="XMR_API_KEY", help="Require this key (X-API-Key or "
@@ -56,9 +63,9 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
                      torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None,
-                     signals=signals)
+                     signals=signals, notify=warn)
     if web:
-        from xmr_agent.web import media_outside
+        from xmr_agent.server.web import media_outside
 
         service = app.state.service
         outside = media_outside(service.tools.catalog, [*(media_roots or [Path.cwd()]), service.media])
@@ -90,13 +97,13 @@ def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_k
                 attribute_weight: float, seed_weight: float) -> None:
     """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item."""
     try:
-        from xmr_agent.integrations.mcp import run_server
+        from xmr_agent.server.mcp import run_server
     except ImportError as e:
         raise click.ClickException(f"{e}") from e
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     try:
         run_server(db, table, transport=transport, host=host, port=port, api_key=api_key, llm=llm_spec,
-                   interactions=interactions, signals=signals)
-    except XmrError as e:  # also when run as `python -m xmr_agent.integrations.mcp`, outside the xmr group
+                   interactions=interactions, signals=signals, notify=warn)
+    except XmrError as e:  # also when run as `python -m xmr_agent.cli mcp`, outside the xmr group
         click.secho(f"error: {e}", fg="red", err=True)
         sys.exit(1)

@@ -43,7 +43,7 @@ def make_engine(engine: str, address: str | None, actors: int | None) -> Any:
     """The engine named by the options of :func:`engine_options`."""
     if engine != "ray":
         return engine
-    from xmr_agent.distributed import RayEngine
+    from xmr_agent.ingestion.ray import RayEngine
 
     return RayEngine(address=address, actors=actors)
 
@@ -63,7 +63,7 @@ def keyframe_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def make_keyframes(every: float, max_frames: int, scene: bool) -> Any:
-    from xmr_agent.video import Keyframes
+    from xmr_agent.media.video import Keyframes
 
     return Keyframes(every=every, max_frames=max_frames, scene=scene)
 
@@ -104,15 +104,9 @@ def make_signals(interactions: str | None, dialogues: str | None, graph_weight: 
         raise click.UsageError(str(e)) from e
 
 
-def agent_signals(signals: Any, catalog: Any) -> dict[str, Any]:
-    """The :class:`~xmr_agent.agent.pipeline.Agent` settings of ``signals``; skipped log lines on stderr."""
-    settings = signals.agent_settings(catalog, on_skip=lambda record: click.secho(f"skipped {record}", fg="yellow",
-                                                                                 err=True))
-    graph = settings["graph"]
-    if graph is not None and not len(graph):
-        click.secho(f"warning: the logs name no item of table {catalog.name!r} (ids for --interactions, titles for "
-                    "--dialogues), so they add nothing", fg="yellow", err=True)
-    return settings
+def warn(message: str) -> None:
+    """A warning (or a skipped log line) on stderr."""
+    click.secho(message, fg="yellow", err=True)
 
 
 def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:

@@ -11,8 +11,15 @@ from typing import Any
 
 import click
 
-from xmr_agent.cli_options import DB_OPTION, LLM_OPTION, TABLE_OPTION, agent_signals, make_signals, signal_options
-from xmr_agent.transcribing import DEFAULT_WHISPER
+from xmr_agent.cli.options import (
+    DB_OPTION,
+    LLM_OPTION,
+    TABLE_OPTION,
+    make_signals,
+    signal_options,
+    warn,
+)
+from xmr_agent.encoders.speech import DEFAULT_WHISPER
 
 
 @click.command()
@@ -42,26 +49,21 @@ def ask(request: str, db: str, table: str, image: str | None, audio: str | None,
         interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
         attribute_weight: float, seed_weight: float, as_json: bool, trace: bool) -> None:
     """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
-    from xmr_agent.agent.pipeline import Agent
-    from xmr_agent.llm import get_llm
-    from xmr_agent.prompts import Prompts
-    from xmr_agent.store import Catalog
+    from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
 
     if not request.strip() and not image and not audio:
         raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     transcriber = None
     if audio:
-        from xmr_whisper import FasterWhisperTranscriber
+        from xmr_agent.encoders.speech import get_transcriber
 
-        model = FasterWhisperTranscriber(whisper)
+        model = get_transcriber(whisper)
         transcriber = lambda path: model.transcribe(path).text  # noqa: E731
-    catalog = Catalog.open(db, table)
-    agent = Agent(catalog, llm=get_llm(llm_spec), reranker=rerank, fusion=fusion,  # type: ignore[arg-type]
-                  prompts=Prompts.load(prompts_path) if prompts_path else None, transcriber=transcriber,
-                  llm_explains=llm_explains, **agent_signals(signals, catalog))
-    named = agent.titles().find(request) if signals.uses_seeds() else []  # "like Alien (1979)": a seed
-    answer = agent.ask(request, image=image, audio=audio, k=k, seed_ids=named, exclude_ids=named)
+    options = AgentOptions(llm=llm_spec, reranker=rerank, fusion=fusion, prompts=prompts_path, transcriber=transcriber,
+                           llm_explains=llm_explains, signals=signals)
+    agent = build_agent(open_catalog(db, table), options, notify=warn)
+    answer = agent.ask(request, image=image, audio=audio, k=k)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -149,14 +151,14 @@ def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, 
 def recommend(db: str, table: str, user: str, interactions: str, k: int, as_json: bool) -> None:
     """More for this user, with no query: their profile (liked items' vectors per modality, by
     rating and recency) and items liked together by others; popular items for a new user."""
-    from xmr_agent.agent.pipeline import Agent
-    from xmr_agent.recommend.profile import read_interactions, recommend_for_user
-    from xmr_agent.store import Catalog
+    from xmr_agent.agent.users import recommend_for_user
+    from xmr_agent.assembly import build_agent, open_catalog
+    from xmr_agent.recommend.profile import read_interactions
 
     events, bad = read_interactions(interactions)
     for record in bad:
         click.secho(f"skipped {record}", fg="yellow", err=True)
-    answer = recommend_for_user(Agent(Catalog.open(db, table)), events, user, k=k)
+    answer = recommend_for_user(build_agent(open_catalog(db, table)), events, user, k=k)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -165,10 +167,8 @@ def recommend(db: str, table: str, user: str, interactions: str, k: int, as_json
 
 def _open_session(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str,
                   user: str | None, signals: Any, k: int) -> Any:
-    from xmr_agent.agent.pipeline import Agent
     from xmr_agent.agent.session import Session, SessionStore
-    from xmr_agent.llm import get_llm
-    from xmr_agent.store import Catalog
+    from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
 
     interactions = signals.interactions
     if user and not interactions:
@@ -176,11 +176,11 @@ def _open_session(db: str, table: str, session_id: str | None, sessions_dir: str
     folder = sessions_dir or (str(Path(db) / ".sessions") if "://" not in db else ".xmr-sessions")
     profile = None
     if user and interactions:
-        from xmr_agent.recommend.profile import profile_query, read_interactions
+        from xmr_agent.agent.users import profile_query
+        from xmr_agent.recommend.profile import read_interactions
 
         profile = profile_query(read_interactions(interactions)[0], user)
-    catalog = Catalog.open(db, table)
-    agent = Agent(catalog, llm=get_llm(llm_spec), **agent_signals(signals, catalog))
+    agent = build_agent(open_catalog(db, table), AgentOptions(llm=llm_spec, signals=signals), notify=warn)
     return Session.open(agent, session_id, store=SessionStore(folder), k=k, profile=profile)
 
 

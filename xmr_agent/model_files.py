@@ -43,16 +43,12 @@ def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
 
 
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
+    """Hex sha256 of a file."""
     with Path(path).open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def chmod_default(path: str | Path) -> None:
-    """Give a ``mkstemp`` file (mode 0600) the mode a new file would have under the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    """Give a ``mkstemp`` file (mode 0600) the mode of an ordinary readable file (0644). Reading the
+    umask would mean setting it, which races with other threads of a server."""
+    os.chmod(path, 0o644)

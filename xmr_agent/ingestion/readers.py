@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import IngestError
+from xmr_agent.media.roots import URL
 from xmr_agent.types import BadRecord
 
 MEDIA_EXTENSIONS: dict[str, frozenset[str]] = {
@@ -27,7 +28,6 @@ MEDIA_EXTENSIONS: dict[str, frozenset[str]] = {
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 MEDIA_FIELDS = tuple(MEDIA_EXTENSIONS)
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 Raw = tuple[int | None, dict[str, Any] | BadRecord]
 

@@ -20,7 +20,7 @@ from xmr_agent.errors import ConfigError
 from xmr_agent.types import CORE_FIELDS
 
 if TYPE_CHECKING:
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
 HIDDEN_COLUMNS = (pa.field("_hash", pa.string()), pa.field("_embed_hash", pa.string()))
 
@@ -59,7 +59,7 @@ def arrow_rows(
         target = pa.schema(core + [f for f in new_fields if f.name not in taken])
     else:
         catalog.add_columns(new_fields)
-        target = pa.schema([f for f in catalog.schema() if not f.name.startswith("vec__")])
+        target = pa.schema([f for f in catalog.schema() or () if not f.name.startswith("vec__")])
     converted, bad = convert(rows, target)
     if bad:  # rare: convert again without the rows that do not fit
         converted, _ = convert([r for r in rows if r["id"] not in bad], target)
@@ -128,7 +128,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) != isinstance(b, bool):
         return False
     if isinstance(a, (list, tuple)):
-        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):
         return isinstance(b, Mapping) and all(_same(v, b.get(k)) for k, v in a.items())
     return a == b

@@ -12,9 +12,7 @@ from typing import Any
 
 import click
 
-from xmr_agent.errors import XmrError
-
-from xmr_agent.cli_options import (
+from xmr_agent.cli.options import (
     DB_OPTION,
     EXIT_SKIPPED,
     TABLE_OPTION,
@@ -24,8 +22,9 @@ from xmr_agent.cli_options import (
     make_engine,
     make_keyframes,
 )
-from xmr_agent.cli_options import pairs as _pairs
-from xmr_agent.transcribing import DEFAULT_WHISPER
+from xmr_agent.cli.options import pairs as _pairs
+from xmr_agent.encoders.speech import DEFAULT_WHISPER
+from xmr_agent.errors import XmrError
 
 __all__ = ["EXIT_SKIPPED", "main"]
 
@@ -100,8 +99,8 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
     --db may be an S3 URI (s3://bucket/path): the endpoint, region and keys come from the
     environment (docs/scale.md). Exit status 3 means some records were skipped (they are listed).
     """
-    from xmr_agent.ingestion import ingest as run_ingest
-    from xmr_agent.records import FieldMap
+    from xmr_agent.ingestion.pipeline import ingest as run_ingest
+    from xmr_agent.ingestion.readers import FieldMap
 
     fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
                       types=_pairs(types, "--type"))
@@ -131,14 +130,14 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
 def search(query: str | None, db: str, table: str, image: str | None, audio: str | None, whisper: str, k: int,
            where: str | None, hybrid: bool, as_json: bool) -> None:
     """Search a table for QUERY (words), with --image PATH (a photo) or --audio PATH (a spoken request)."""
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     if sum(x is not None for x in (query, image, audio)) != 1:
         raise click.UsageError("give exactly one of QUERY, --image PATH or --audio PATH")
     if audio is not None:
         query = _transcribe(audio, whisper)
     modality = "image" if image else "text"
-    hits = Catalog.open(db, table).search(query or image, k=k, where=where, hybrid=hybrid, modality=modality)
+    hits = Catalog.open(db, table).search(query or image or "", k=k, where=where, hybrid=hybrid, modality=modality)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2, default=str))
         return
@@ -160,19 +159,19 @@ def search(query: str | None, db: str, table: str, image: str | None, audio: str
 @TABLE_OPTION
 def info(db: str, table: str) -> None:
     """Show a table's rows, columns, vector columns and indexes."""
-    from xmr_agent.store import Catalog
+    from xmr_agent.store.catalog import Catalog
 
     catalog = Catalog.open(db, table)
     click.echo(f"table {table!r} in {db}: {catalog.count()} rows")
     click.echo(f"columns: {', '.join(catalog.columns())}")
-    from xmr_agent.backfill import iter_columns
+    from xmr_agent.ingestion.backfill import iter_columns
 
     for column, state in iter_columns(catalog):
         spec = catalog.vectors.get(column)
         about = (f"field {spec.field!r}, encoder {spec.encoder!r} {spec.config}, space {spec.space!r}, dim {spec.dim}"
                  if spec else state)
         click.echo(f"vector {column}: {about}")
-    for index in catalog.table.list_indices():
+    for index in catalog.indexes():
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
 
 
@@ -195,7 +194,7 @@ def info(db: str, table: str) -> None:
 @click.option("--holdout", type=click.FloatRange(0.0, 1.0, min_open=True),
               help="Score only this fraction of dialogues (stable split by dialogue id); never learned from.")
 @click.option("--graph-weight", default=1.0, show_default=True, help="Weight of the item graph in the fusion.")
-@click.option("--popularity-weight", default=0.3, show_default=True, help="Weight of popularity (with --history).")
+@click.option("--popularity-weight", default=0.0, show_default=True, help="Weight of popularity (with --history).")
 @click.option("--seed-weight", default=0.0, show_default=True,
               help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
 @click.option("--attribute-weight", default=0.0, show_default=True,
@@ -317,10 +316,10 @@ def bench(sizes: str, dim: int, queries: int, flat_queries: int | None, batch_si
 
 def _transcribe(path: str, model: str) -> str:
     """A spoken request → its words (Whisper); an empty transcript is an error, not a search for nothing."""
+    from xmr_agent.encoders.speech import get_transcriber
     from xmr_agent.errors import ConfigError
-    from xmr_whisper import FasterWhisperTranscriber
 
-    transcript = FasterWhisperTranscriber(model).transcribe(path)
+    transcript = get_transcriber(model).transcribe(path)
     if not transcript.text.strip():
         raise ConfigError(f"no speech found in {path} (language {transcript.language}, "
                           f"{transcript.duration:.1f} s): nothing to search for")
@@ -329,9 +328,9 @@ def _transcribe(path: str, model: str) -> str:
 
 
 def _register() -> None:
-    from xmr_agent.cli_agent import ask, chat, recommend
-    from xmr_agent.cli_backfill import backfill
-    from xmr_agent.cli_serve import mcp_command, serve
+    from xmr_agent.cli.agent import ask, chat, recommend
+    from xmr_agent.cli.backfill import backfill
+    from xmr_agent.cli.serve import mcp_command, serve
 
     for command in (backfill, ask, chat, recommend, serve, mcp_command):
         main.add_command(command)

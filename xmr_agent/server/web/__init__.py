@@ -16,13 +16,13 @@ page shows with ``textContent`` only, could not run even if it were ever put int
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import StoreError
-from xmr_agent.records import MEDIA_FIELDS, URL
+from xmr_agent.ingestion.readers import MEDIA_FIELDS
+from xmr_agent.media.roots import URL, inside, resolved_roots
 
 try:
     from fastapi import FastAPI, HTTPException, Request, Response
@@ -41,20 +41,19 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
             "base-uri 'none'; form-action 'self'")
 #: Files served from the catalogue are never run as documents (an SVG or HTML file stays inert).
 MEDIA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-_UPLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
 
 class MediaFiles:
     """Resolves an item's media file, refusing anything outside ``roots``."""
 
     def __init__(self, roots: Sequence[str | Path]) -> None:
-        self.roots = [Path(r).resolve() for r in roots]
+        self.roots = resolved_roots(roots)
 
     def path(self, value: Any) -> Path:
         if not isinstance(value, str) or not value or URL.match(value):
             raise HTTPException(404, "this item has no local file in that field")
         path = Path(value).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        if not inside(path, self.roots):
             raise HTTPException(403, "the item's file lies outside the catalogue's media folders (--media-root)")
         if not path.is_file():
             raise HTTPException(404, "the item's file is missing")
@@ -65,13 +64,13 @@ def media_outside(catalog: Any, roots: Sequence[str | Path], *, limit: int = 500
     """Local media files of (the first ``limit``) items that lie outside ``roots``: the page
     cannot show them (``xmr serve`` names a few at start-up)."""
     columns = [c for c in MEDIA_FIELDS if c in catalog.columns()]
-    if not columns or catalog.table is None:
+    if not columns or not catalog.exists:
         return []
     files = MediaFiles(roots)
-    rows = catalog.table.search().select(columns).limit(limit).to_list()
+    rows = catalog.scan(columns, limit=limit).to_pylist()
     values = [v for row in rows for v in row.values() if isinstance(v, str) and v and not URL.match(v)]
     return [v for v in dict.fromkeys(values)
-            if not any(Path(v).resolve().is_relative_to(root) for root in files.roots)]
+            if not inside(v, files.roots)]
 
 
 def mount(app: FastAPI, service: Any, media_roots: Sequence[str | Path]) -> None:
@@ -106,15 +105,16 @@ def mount(app: FastAPI, service: Any, media_roots: Sequence[str | Path]) -> None
             raise StoreError(f"no item {item_id!r}")
         return _file(files.path(items[0].get(field)))
 
+    uploads = StaticFiles(directory=service.uploads, check_dir=False)
+
     @app.get("/uploads/{name}", tags=["web"])
-    def upload(name: str) -> FileResponse:
-        """A file attached to a chat message (by the name the chat history gives)."""
-        if not _UPLOAD_NAME.match(name):
-            raise HTTPException(404, "no such upload")
-        path = service.uploads / name
-        if not path.is_file():
-            raise HTTPException(404, "no such upload")
-        return _file(path)
+    async def upload(name: str, request: Request) -> Response:
+        """A file attached to a chat message (by the name the chat history gives). StaticFiles
+        finds it, refusing paths and symlinks that lead out of the folder; a route (not a mount)
+        keeps the API key check."""
+        response: Response = await uploads.get_response(name, request.scope)
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 def _file(path: Path) -> FileResponse:

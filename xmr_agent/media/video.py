@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,17 +31,9 @@ import numpy as np
 from xmr_agent.errors import ConfigError
 
 if TYPE_CHECKING:
-    import pyarrow as pa
 
-    from xmr_agent.store import Catalog
-    from xmr_agent.tagging import Tagger
-    from xmr_agent.transcribing import Transcription
-    from xmr_agent.types import Hit
+    pass
 
-#: Keyframe times (and tags) of each video item, as JSON: ``[{"time": 0.0, "tags": [...]}, ...]``.
-KEYFRAMES_COLUMN = "video_keyframes"
-#: Where a search hit on a video item says which keyframe matched: ``{"time", "at", "field", "score"}``.
-MATCH_KEY = "matched_keyframe"
 #: Keyframes are scaled down so that their shorter side is at most this (image encoders use 224).
 MAX_SHORT_SIDE = 320
 #: A keyframe this many seconds past the last decoded frame is reached by seeking, not decoding.
@@ -117,7 +107,7 @@ class Video:
 def read_video(path: str | Path, keyframes: Keyframes | None = None) -> Video:
     """Open ``path`` (a file, or a URL FFmpeg can read), check it has a decodable video stream,
     and read its ``keyframes`` (``None``: only check it and whether it has a soundtrack)."""
-    from xmr_agent.records import URL
+    from xmr_agent.media.roots import URL
 
     remote = bool(URL.match(str(path)))
     file = str(path) if remote else str(_check_file(Path(path).expanduser()))
@@ -273,208 +263,3 @@ def png_bytes(frame: Any) -> bytes:
     return b"".join(bytes(p) for p in [*codec.encode(frame), *codec.encode(None)])
 
 
-def keyframe_column(column: str) -> str:
-    """The hidden column that holds the per-keyframe vectors of image vector column ``column``."""
-    return f"{column}__keyframes"
-
-
-@dataclass
-class VideoBatch:
-    """What :meth:`VideoStage.process` found for one batch of rows."""
-
-    pooled: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)     # column → id → item vector
-    frames: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)     # column → id → (n, dim)
-    failures: dict[str, str] = field(default_factory=dict)                     # id → reason
-
-
-class VideoStage:
-    """Video work at ingest: keyframes for the image vector columns (and the tagger), the
-    soundtrack for the transcriber. Inactive (a video is then only a stored path) when the
-    ingest has none of these."""
-
-    def __init__(self, catalog: Catalog, keyframes: Keyframes | None = None, *, tagger: Tagger | None = None,
-                 transcription: Transcription | None = None) -> None:
-        self.keyframes = keyframes or Keyframes()
-        self.tagger, self.transcription = tagger, transcription
-        for spec in catalog.vectors.values():
-            if spec.field == "video":
-                raise ConfigError("a video is embedded through its keyframes by the image column(s): "
-                                  "use an image encoder for field 'image' (e.g. --encoder image=efficientnet-lite0)")
-        self.columns = {c: catalog.encoder(c) for c, spec in catalog.vectors.items()
-                        if spec.field == "image" and "image" in catalog.encoder(c).modalities}
-
-    @property
-    def visual(self) -> bool:
-        return bool(self.columns) or self.tagger is not None
-
-    @property
-    def active(self) -> bool:
-        return self.visual or self.transcription is not None
-
-    def signature(self, item: Mapping[str, Any]) -> str:
-        """Added to a video item's hash, so new keyframe settings re-embed video items only."""
-        return f"video:{self.keyframes.signature()}" if self.active and item.get("video") else ""
-
-    def process(self, rows: list[dict[str, Any]]) -> VideoBatch:
-        """Fill the keyframe (and tag, transcript) columns of rows with a video; return the
-        vectors for the image columns and the rows that failed, with the reasons."""
-        batch = VideoBatch()
-        todo = [r for r in rows if r.get("video")] if self.active else []
-        if not todo:
-            return batch
-        speak = []
-        with tempfile.TemporaryDirectory(prefix="xmr-keyframes-") as tmp:
-            for n, row in enumerate(todo):
-                visual = self.visual and not row.get("image")
-                try:
-                    video = read_video(row["video"], self.keyframes if visual else None)
-                    if visual:
-                        self._embed(row, video.keyframes, Path(tmp) / str(n), batch)
-                except VideoReadError as e:
-                    batch.failures[row["id"]] = f"video: {e.reason}"
-                    continue
-                if self.transcription is not None and not row.get("audio") and video.has_audio:
-                    speak.append(row)
-        if speak:
-            batch.failures.update(self.transcription.transcribe(speak, field="video"))  # type: ignore[union-attr]
-        for failed in batch.failures:
-            for per_column in (*batch.pooled.values(), *batch.frames.values()):
-                per_column.pop(failed, None)
-        return batch
-
-    def _embed(self, row: dict[str, Any], keyframes: Sequence[Keyframe], tmp: Path, batch: VideoBatch) -> None:
-        from xmr_agent.ingestion import encode_present
-        from xmr_agent.tagging import TAGS_COLUMN
-
-        tmp.mkdir()
-        paths = [tmp / f"{i}.png" for i in range(len(keyframes))]
-        for path, keyframe in zip(paths, keyframes, strict=True):
-            path.write_bytes(png_bytes(keyframe.frame))
-        shown: list[dict[str, Any]] = [{"time": k.time} for k in keyframes]
-        tagged = None
-        if self.tagger is not None:
-            from xmr_agent.errors import InputError
-
-            try:
-                tagged, labels = self.tagger.encoder.encode_and_tag([str(p) for p in paths], k=self.tagger.k)
-            except InputError as e:
-                raise VideoReadError(f"keyframe at {keyframes[min(e.failures)].time:g} s: "
-                                     f"{next(iter(e.failures.values()))}") from e
-            best: dict[str, float] = {}
-            for entry, pairs in zip(shown, labels, strict=True):
-                entry["tags"] = [label for label, score in pairs if score >= self.tagger.min_score]
-                for label, score in pairs:
-                    if score >= self.tagger.min_score:
-                        best[label] = max(best.get(label, 0.0), float(score))
-            row[TAGS_COLUMN] = sorted(best, key=lambda label: -best[label])[: self.tagger.k]
-        for column, encoder in self.columns.items():
-            if tagged is not None and encoder is self.tagger.encoder:  # type: ignore[union-attr]
-                matrix = np.asarray(tagged, dtype=np.float32)
-            else:
-                matrix, _, failures = encode_present(encoder, [str(p) for p in paths], "image")
-                if failures:
-                    first = min(failures)
-                    raise VideoReadError(f"keyframe at {keyframes[first].time:g} s: {failures[first]}")
-            mean = matrix.mean(axis=0)
-            batch.pooled.setdefault(column, {})[row["id"]] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            batch.frames.setdefault(column, {})[row["id"]] = matrix
-        row[KEYFRAMES_COLUMN] = json.dumps(shown, ensure_ascii=False)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    def with_keyframes(self, table: pa.Table, batch: VideoBatch, catalog: Catalog) -> pa.Table:
-        """Append the hidden per-keyframe vector columns to rows about to be written (null for
-        rows without keyframes), adding the columns to the table first where it lacks them."""
-        import pyarrow as pa
-
-        have = set(catalog.schema().names) if catalog.schema() is not None else set()  # type: ignore[union-attr]
-        ids = table["id"].to_pylist()
-        new = []
-        for column in self.columns:
-            name, found = keyframe_column(column), batch.frames.get(column, {})
-            if name not in have and not any(i in found for i in ids):
-                continue
-            kind = pa.list_(pa.list_(pa.float32(), catalog.vectors[column].dim))
-            values = [found[i].tolist() if i in found else None for i in ids]
-            table = table.append_column(pa.field(name, kind), pa.array(values, type=kind))
-            if name not in have:
-                new.append(pa.field(name, kind))
-        catalog.add_columns(new)
-        return table
-
-
-def match_keyframes(catalog: Catalog, hits: Sequence[Hit],
-                    vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
-    """For each hit on a video item found through an image vector column, the keyframe closest
-    to that column's query vector (``vectors``: column → query vector):
-    ``{id: {"time": 1.0, "at": "0:01", "field": "image", "score": 0.93}}``."""
-    if catalog.table is None or not any(h.item.get("video") for h in hits):
-        return {}
-    names = set(catalog.table.schema.names)
-    found: dict[str, dict[str, Any]] = {}
-    for column, vector in vectors.items():
-        name = keyframe_column(column)
-        ids = [h.id for h in hits if h.id not in found and h.item.get("video") and _found_by(h, column)]
-        if name not in names or not ids or vector is None or not np.any(vector):
-            continue
-        from xmr_agent.store import sql_literal
-
-        where = "id IN (" + ", ".join(sql_literal(i) for i in ids) + ")"
-        rows = catalog.table.search().where(where).select(["id", name, KEYFRAMES_COLUMN]).limit(len(ids)).to_list()
-        for row in rows:
-            frames, times = row.get(name), _times(row.get(KEYFRAMES_COLUMN))
-            if not frames or len(frames) != len(times):
-                continue
-            matrix = np.asarray(frames, dtype=np.float32)
-            scores = matrix @ np.asarray(vector, dtype=np.float32) / np.maximum(
-                np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(vector)), 1e-12)
-            best = int(np.argmax(scores))
-            found[row["id"]] = {"time": times[best], "at": clock(times[best]),
-                                "field": catalog.vectors[column].field, "score": round(float(scores[best]), 4)}
-    return found
-
-
-def mark_keyframes(catalog: Catalog, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> None:
-    """Put :func:`match_keyframes`' answer into each video hit's item, under :data:`MATCH_KEY`."""
-    found = match_keyframes(catalog, hits, vectors)
-    for hit in hits:
-        if hit.id in found:
-            hit.item[MATCH_KEY] = found[hit.id]
-
-
-def keyframe_with_tags(keyframes: Any, tags: Sequence[str]) -> dict[str, Any] | None:
-    """The keyframe whose tags include most of ``tags`` (those a request matched), if any."""
-    entries = _entries(keyframes)
-    wanted = set(tags)
-    scored = [(len(wanted & set(e.get("tags") or ())), e) for e in entries]
-    if not scored or not wanted:
-        return None
-    count, best = max(scored, key=lambda pair: pair[0])
-    if count == 0:
-        return None
-    time = best.get("time")
-    return {"time": time, "at": clock(time), "field": "image tags",
-            "tags": [t for t in best.get("tags") or () if t in wanted]}
-
-
-def clock(seconds: Any) -> str:
-    """``m:ss`` for a number of seconds (``?`` when unknown)."""
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-        return "?"
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
-
-
-def _found_by(hit: Hit, column: str) -> bool:
-    return any(source.endswith(f":{column}") and not source.startswith("avoid:") for source in hit.scores)
-
-
-def _entries(value: Any) -> list[dict[str, Any]]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
-
-
-def _times(value: Any) -> list[Any]:
-    return [e.get("time") for e in _entries(value)]

@@ -1,0 +1,247 @@
+"""The agent as tools: plain functions that every adapter (LangChain, LlamaIndex, MCP, HTTP) wraps.
+
+    tools = XmrTools.open(".xmr", "catalog")            # or XmrTools(agent) / XmrTools(catalog)
+    hits = tools.search("calm piano", k=3)               # list[Hit]
+    answer = tools.ask("a calm piano song under $1")     # Answer
+    answer = tools.recommend(liked_ids=["song-001"])     # "more like these", no log needed
+    tools.describe_item("song-001")                      # the stored item
+
+Inputs are checked here once, with the same pydantic argument models every adapter shows its
+framework (:class:`SearchArgs`, :class:`AskArgs`, :class:`RecommendArgs`); the adapters only add
+their framework's idiom, and import it lazily. A photo or a sound arrives as a file path or as
+base64 (a ``data:`` URI or the bare characters), which is written to a file with a size limit.
+Importing this module imports no framework and no LanceDB.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import BaseModel, Field
+
+from xmr_agent.errors import ConfigError, StoreError
+from xmr_agent.integrations.cards import answer_card, hit_card, to_json
+from xmr_agent.integrations.media import MAX_MEDIA_BYTES, MEDIA_FIELD, MediaInput
+
+if TYPE_CHECKING:
+    from xmr_agent.agent.pipeline import Agent, Answer
+    from xmr_agent.recommend.profile import Interaction
+    from xmr_agent.store.catalog import Catalog
+    from xmr_agent.types import Hit
+
+__all__ = ["MAX_K", "AskArgs", "DescribeArgs", "RecommendArgs", "SearchArgs", "ToolSpec", "XmrTools", "tool_specs"]
+
+MAX_K = 50
+
+
+class SearchArgs(BaseModel):
+    """Find catalogue items similar to words, a photo or a spoken request."""
+
+    query: str = Field("", description="Words to search for (leave empty when searching with an image).")
+    image: str | None = Field(None, description=f"A photo to find similar items: {MEDIA_FIELD}.")
+    audio: str | None = Field(None, description=f"A spoken request, transcribed then searched: {MEDIA_FIELD}.")
+    k: int = Field(5, ge=1, le=MAX_K, description="How many items to return.")
+    where: str | None = Field(None, description="Optional SQL filter on item columns, e.g. \"price < 20\".")
+    hybrid: bool = Field(False, description="Fuse full-text (keyword) search with the vector search.")
+
+
+class AskArgs(BaseModel):
+    """Recommend items for a request in plain words (filters such as 'under $20' are understood)."""
+
+    request: str = Field("", description="What the user wants, in their words.")
+    image: str | None = Field(None, description=f"A photo the user shared: {MEDIA_FIELD}.")
+    audio: str | None = Field(None, description=f"A spoken request or clip: {MEDIA_FIELD}.")
+    k: int = Field(5, ge=1, le=MAX_K, description="How many recommendations.")
+    exclude_ids: list[str] = Field(default_factory=list, description="Item ids not to recommend (already shown).")
+    seed_ids: list[str] = Field(default_factory=list, description="Item ids the user mentioned or liked.")
+
+
+class RecommendArgs(BaseModel):
+    """More items for a user (from their interaction history) or like the given items."""
+
+    user: str | None = Field(None, description="A user id from the interaction log.")
+    liked_ids: list[str] = Field(default_factory=list, description="Item ids the user liked.")
+    k: int = Field(5, ge=1, le=MAX_K, description="How many recommendations.")
+
+
+class DescribeArgs(BaseModel):
+    """Every stored field of one catalogue item."""
+
+    item_id: str = Field(description="The item's id, as returned by search, ask or recommend.")
+
+
+class XmrTools:
+    """Search, ask, recommend and describe over one catalogue, safe to call from many threads.
+
+    ``target`` is a :class:`~xmr_agent.store.catalog.Catalog` (an agent with no LLM is built on first
+    use) or an :class:`~xmr_agent.agent.pipeline.Agent`. ``interactions`` (a JSONL log or events)
+    lets ``recommend`` take a user id. ``media_roots``: folders file paths must lie in (``None``:
+    any path; ``()``: base64 only — for callers on other machines).
+    """
+
+    def __init__(self, target: Catalog | Agent, *, interactions: str | Path | Sequence[Interaction] | None = None,
+                 media_roots: Sequence[str | Path] | None = None, max_media_bytes: int = MAX_MEDIA_BYTES) -> None:
+        from xmr_agent.agent.pipeline import Agent
+
+        self._agent: Agent | None = target if isinstance(target, Agent) else None
+        self.catalog: Catalog = target.catalog if isinstance(target, Agent) else target
+        self.media_input = MediaInput(media_roots, max_media_bytes)
+        self.events = _events(interactions)
+        self._lock = threading.Lock()
+        self._graph: Any = None
+
+    @classmethod
+    def open(cls, db: str | Path, table: str, **options: Any) -> XmrTools:
+        from xmr_agent.store.catalog import Catalog
+
+        return cls(Catalog.open(db, table), **options)
+
+    @property
+    def agent(self) -> Agent:
+        if self._agent is None:
+            with self._lock:
+                if self._agent is None:
+                    from xmr_agent.agent.pipeline import Agent
+
+                    self._agent = Agent(self.catalog)
+        return self._agent
+
+    def warm_up(self) -> XmrTools:
+        """Load every encoder and its model now (one throwaway text query), not in the first call."""
+        for column in self.catalog.vectors:
+            encoder = self.catalog.encoder(column)
+            if "text" in encoder.modalities:
+                encoder.encode(["warm up"], modality="text", role="query")
+        return self
+
+    # -- the tools ---------------------------------------------------------------------------
+    def search(self, query: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
+               where: str | None = None, hybrid: bool = False) -> list[Hit]:
+        """Items nearest to words, a photo (``image``) or a spoken request (``audio``)."""
+        _check_k(k)
+        if image and query.strip():
+            raise ConfigError("search takes words or an image, not both; use ask to combine them")
+        with self.media(image=image, audio=audio) as (image_path, audio_path):
+            if audio_path:
+                query = f"{query} {self.agent.transcribe(audio_path)}".strip()
+            if image_path:
+                return self.catalog.search(image_path, k=k, where=where, modality="image")
+            if not query.strip():
+                raise ConfigError("nothing to search for: give query words, an image or an audio clip")
+            return self.catalog.search(query, k=k, where=where, hybrid=hybrid)
+
+    def ask(self, request: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
+            exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
+        """The agent's recommendations for a request, each with evidence and an explanation."""
+        _check_k(k)
+        if not request.strip() and not image and not audio:
+            raise ConfigError("the request is empty: say what you are looking for, or give an image or audio")
+        with self.media(image=image, audio=audio) as (image_path, audio_path):
+            return self.agent.ask(request, image=image_path, audio=audio_path, k=k, exclude_ids=exclude_ids,
+                                  seed_ids=seed_ids, explain=explain)
+
+    def recommend(self, user: str | None = None, *, liked_ids: Sequence[str] = (), k: int = 5) -> Answer:
+        """More for ``user`` (from the interaction log) and/or like ``liked_ids``; popular items
+        for a user with no history."""
+        from xmr_agent.agent.users import recommend_for_user
+        from xmr_agent.recommend.graph import ItemGraph
+        from xmr_agent.recommend.profile import (
+            Interaction,
+            user_sessions,
+        )
+
+        _check_k(k)
+        if not user and not liked_ids:
+            raise ConfigError("give a user id (with an interaction log) or liked_ids to recommend from")
+        if user and not liked_ids and not self.events:
+            raise ConfigError(f"no interaction log was given, so user {user!r} is unknown; pass liked_ids instead")
+        missing = sorted(set(liked_ids) - {row["id"] for row in self.catalog.get(list(liked_ids))})
+        if missing:
+            raise StoreError(f"no item with id {', '.join(map(repr, missing))} in table {self.catalog.name!r}")
+        events = list(self.events)
+        who = user or "(liked items)"
+        events += [Interaction(who, i, 1.0, 0.0) for i in liked_ids]
+        if liked_ids:
+            graph = ItemGraph.fit(user_sessions(events))
+        else:
+            with self._lock:
+                self._graph = self._graph or ItemGraph.fit(user_sessions(events))
+            graph = self._graph
+        return recommend_for_user(self.agent.using(graph=graph), events, who, k=k)
+
+    def describe_item(self, item_id: str) -> dict[str, Any]:
+        """Every stored (user-visible) field of one item."""
+        found = self.catalog.get([item_id])
+        if not found:
+            raise StoreError(f"no item with id {item_id!r} in table {self.catalog.name!r}")
+        return found[0]
+
+    # -- media -------------------------------------------------------------------------------
+    def media(self, *, image: str | None = None, audio: str | None = None,
+              folder: str | Path | None = None) -> AbstractContextManager[tuple[str | None, str | None]]:
+        """File paths for ``image`` and ``audio`` given as paths or base64 (see :class:`MediaInput`)."""
+        return self.media_input.files(image=image, audio=audio, folder=folder)
+
+    def media_path(self, value: str, kind: str, folder: Path) -> str:
+        """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``)."""
+        return self.media_input.path(value, kind, folder)
+
+
+class ToolSpec(NamedTuple):
+    """One tool as every framework needs it: a name, the argument model (its docstring is the
+    description), and ``run(**args) → (JSON text for the model, the full JSON-ready result)``."""
+
+    name: str
+    args: type[BaseModel]
+    run: Callable[..., tuple[str, Any]]
+
+
+def tool_specs(tools: XmrTools, *, describe: bool = True) -> list[ToolSpec]:
+    """``xmr_search``, ``xmr_ask``, ``xmr_recommend`` (and ``xmr_describe_item``) over ``tools``;
+    arguments are validated with their model, so adapters may pass them through untouched."""
+
+    def search(**args: Any) -> tuple[str, Any]:
+        hits = tools.search(**SearchArgs(**args).model_dump())
+        return to_json([hit_card(h) for h in hits]), [h.to_dict() for h in hits]
+
+    def ask(**args: Any) -> tuple[str, Any]:
+        a = AskArgs(**args)
+        answer = tools.ask(a.request, image=a.image, audio=a.audio, k=a.k, exclude_ids=a.exclude_ids,
+                           seed_ids=a.seed_ids)
+        return to_json(answer_card(answer)), answer.to_dict()
+
+    def recommend(**args: Any) -> tuple[str, Any]:
+        a = RecommendArgs(**args)
+        answer = tools.recommend(a.user, liked_ids=a.liked_ids, k=a.k)
+        return to_json(answer_card(answer)), answer.to_dict()
+
+    def describe_item(**args: Any) -> tuple[str, Any]:
+        item = tools.describe_item(DescribeArgs(**args).item_id)
+        return to_json(item), item
+
+    specs = [ToolSpec("xmr_search", SearchArgs, search), ToolSpec("xmr_ask", AskArgs, ask),
+             ToolSpec("xmr_recommend", RecommendArgs, recommend)]
+    return specs + [ToolSpec("xmr_describe_item", DescribeArgs, describe_item)] if describe else specs
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _check_k(k: int) -> None:
+    if not 1 <= k <= MAX_K:
+        raise ConfigError(f"k must be between 1 and {MAX_K}, got {k}")
+
+
+def _events(interactions: str | Path | Sequence[Interaction] | None) -> list[Interaction]:
+    if interactions is None:
+        return []
+    if isinstance(interactions, str | Path):
+        from xmr_agent.recommend.profile import read_interactions
+
+        events, _bad = read_interactions(interactions)
+        return events
+    return list(interactions)
+
+

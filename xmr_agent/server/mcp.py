@@ -1,0 +1,119 @@
+"""An MCP server (official ``mcp`` SDK, ``pip install 'xmr-agent[mcp]'``) with the tools
+``search``, ``ask``, ``recommend`` and ``describe_item`` over one catalogue.
+
+    xmr mcp --db .xmr --table catalog                        # stdio: for Claude Desktop, IDEs, agents
+    xmr mcp --db .xmr --table catalog --transport http       # streamable HTTP on 127.0.0.1:8765/mcp
+    python -m xmr_agent.cli mcp --db .xmr --table catalog
+
+An image or a sound is a file path (stdio) or base64 (a ``data:`` URI or bare), written to a
+file with a size limit. Over HTTP, paths are read only from the media folder beside the database
+and an API key (``X-API-Key`` or ``Authorization: Bearer``) is required off localhost.
+Errors reach the model as tool errors that say what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from xmr_agent.errors import ConfigError, XmrError
+from xmr_agent.integrations.cards import answer_card, hit_card
+from xmr_agent.integrations.media import media_folder
+from xmr_agent.integrations.tools import MAX_K, XmrTools
+
+try:
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+except ImportError as e:  # pragma: no cover - exercised only without the extra
+    raise ImportError("the MCP server needs the MCP SDK 2.x: pip install 'xmr-agent[mcp]'") from e
+
+__all__ = ["build_server", "run_server"]
+
+INSTRUCTIONS = (
+    "Tools over a product/media catalogue. Use `ask` for requests in plain words (it understands "
+    "prices, years, categories and 'nothing scary'), `search` for raw similarity search (words, a "
+    "photo or a spoken clip), `recommend` for more items like ones a user liked, and `describe_item` "
+    "for every field of one item. Images and audio: a file path or base64."
+)
+_MEDIA = "a file path, or the file as base64 (data: URI or bare)"
+K = Annotated[int, Field(ge=1, le=MAX_K, description="How many items.")]
+
+
+def build_server(tools: XmrTools, *, name: str = "xmr-agent") -> MCPServer:
+    """An ``MCPServer`` whose tools call ``tools`` (one catalogue, loaded once)."""
+    server: MCPServer = MCPServer(name, instructions=INSTRUCTIONS, log_level="WARNING")
+
+    @server.tool(description="Find catalogue items similar to words, a photo or a spoken request.")
+    def search(query: Annotated[str, Field(description="Words to search for.")] = "",
+               image: Annotated[str | None, Field(description=f"A photo: {_MEDIA}.")] = None,
+               audio: Annotated[str | None, Field(description=f"A spoken request: {_MEDIA}.")] = None,
+               k: K = 5, where: Annotated[str | None, Field(description='SQL filter, e.g. "price < 20".')] = None,
+               hybrid: Annotated[bool, Field(description="Add keyword (full-text) search.")] = False) -> dict[str, Any]:
+        return _run(lambda: {"hits": [hit_card(h) for h in tools.search(query, image=image, audio=audio, k=k,
+                                                                        where=where, hybrid=hybrid)]})
+
+    @server.tool(description="Recommend items for a request in plain words, each with the reason; "
+                             "filters such as 'under $20' or 'from the 90s' are understood.")
+    def ask(request: Annotated[str, Field(description="What the user wants, in their words.")] = "",
+            image: Annotated[str | None, Field(description=f"A photo the user shared: {_MEDIA}.")] = None,
+            audio: Annotated[str | None, Field(description=f"A spoken request: {_MEDIA}.")] = None,
+            k: K = 5, exclude_ids: Annotated[list[str] | None, Field(description="Item ids not to recommend.")] = None,
+            seed_ids: Annotated[list[str] | None, Field(description="Item ids the user mentioned or liked.")] = None,
+            ) -> dict[str, Any]:
+        return _run(lambda: answer_card(tools.ask(request, image=image, audio=audio, k=k, exclude_ids=exclude_ids or (),
+                                                  seed_ids=seed_ids or ())))
+
+    @server.tool(description="More items for a user (from the interaction log) or like the given item ids.")
+    def recommend(user: Annotated[str | None, Field(description="A user id from the interaction log.")] = None,
+                  liked_ids: Annotated[list[str] | None, Field(description="Item ids the user liked.")] = None,
+                  k: K = 5) -> dict[str, Any]:
+        return _run(lambda: answer_card(tools.recommend(user, liked_ids=liked_ids or (), k=k)))
+
+    @server.tool(description="Every stored field of one catalogue item.")
+    def describe_item(item_id: Annotated[str, Field(description="The item's id.")]) -> dict[str, Any]:
+        return _run(lambda: tools.describe_item(item_id))
+
+    return server
+
+
+def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The tool's result as JSON-ready data (the SDK sends it as text and as structured content)."""
+    try:
+        return json.loads(json.dumps(call(), ensure_ascii=False, default=str))
+    except XmrError as e:
+        raise ToolError(f"{type(e).__name__}: {e}") from e
+
+
+def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: str = "127.0.0.1",
+               port: int = 8765, api_key: str | None = None, llm: str = "none",
+               interactions: str | None = None, signals: Any = None,
+               notify: Callable[[str], Any] | None = None) -> None:
+    """Open the catalogue once, then serve MCP on ``transport`` (``stdio`` or ``http``). ``signals``
+    (a :class:`~xmr_agent.recommend.signals.Signals`) gives the agent its item graph and weights."""
+    from xmr_agent.assembly import AgentOptions, build_tools
+
+    if transport not in ("stdio", "http"):
+        raise ConfigError(f"transport {transport!r}: expected stdio or http")
+    if transport == "http":
+        from xmr_agent.server.auth import check_bind
+
+        check_bind(host, api_key)
+    roots = None if transport == "stdio" else [media_folder(db)]
+    tools = build_tools(db, table, AgentOptions(llm=llm, signals=signals), interactions=interactions,
+                        media_roots=roots, notify=notify or (lambda message: print(message, file=sys.stderr))).warm_up()
+    server = build_server(tools)
+    if transport == "stdio":
+        server.run("stdio")
+        return
+    import uvicorn
+
+    from xmr_agent.server.auth import ApiKeyMiddleware
+
+    app = ApiKeyMiddleware(server.streamable_http_app(host=host), api_key=api_key, open_paths=())
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
