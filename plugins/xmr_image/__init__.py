@@ -47,9 +47,8 @@ Tags = list[list[tuple[str, float]]]
 
 FEATURE_DIM = 1280
 NUM_CLASSES = 1000
-#: Tags per image that :meth:`EfficientNetEncoder.describe_tags` glosses by default. Chosen on one half of
-#: Flickr8k-dev (232 images) and confirmed on the other (268): caption → image R@10 .363 → .394 there,
-#: .263 → .293 on all 500 images (docs/benchmarks.md).
+#: Tags per image that :meth:`EfficientNetEncoder.describe_tags` glosses by default: chosen on one half
+#: of Flickr8k-dev and confirmed on the other (figures: docs/benchmarks.md).
 TAG_GLOSSES = 3
 
 

@@ -47,9 +47,8 @@ DEFAULT_MAX_SECONDS = 600.0
 #: :data:`xmr_agent.encoders.speech.DEFAULT_WHISPER`, where the choice is explained).
 DEFAULT_MODEL = DEFAULT_WHISPER
 #: CTranslate2 compute type of :class:`FasterWhisperTranscriber`: float32, the full-precision
-#: reading of the packaged float16 weights, rather than int8. Over the 500 spoken Flickr8k-dev
-#: captions tiny.en made 4.07 % WER against 4.25 % in int8, for about a quarter more CPU (a small,
-#: uncertain gain: docs/benchmarks.md, "Speech"). On a GPU, pass "float16".
+#: reading of the packaged float16 weights, rather than int8: fewer word errors for about a quarter
+#: more CPU (a small gain: docs/benchmarks.md, "Speech"). On a GPU, pass "float16".
 DEFAULT_COMPUTE_TYPE = "float32"
 #: faster-whisper options of :class:`FasterWhisperTranscriber` beyond model, beam and VAD, with
 #: their defaults (faster-whisper's own); ``config()`` lists only those set otherwise.

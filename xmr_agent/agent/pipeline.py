@@ -53,7 +53,8 @@ PREFERENCE_LIFT = 3.0
 #: How many popular items are considered when preferences lift some of them.
 POPULAR_POOL = 1000
 
-Transcriber = Callable[[str], str]
+#: Audio file → its words (a spoken request).
+SpeechToWords = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Agent:
 
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
-                 transcriber: Transcriber | None = None, hard_categories: bool = True,
+                 transcriber: SpeechToWords | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
                  llm_explains: int = 5, seed_weight: float = 0.0, attribute_weight: float = 0.0,
                  preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False) -> None:
@@ -134,7 +135,7 @@ class Agent:
         request / clip (``audio``, transcribed and added to the words). ``explain=False`` skips
         evidence and explanations (for bulk evaluation). ``seed_ids``: items the user mentioned
         or liked, oldest first, for the item graph."""
-        run = _Run()
+        run = _Trace()
         if audio:
             with run.step("transcribe") as note:
                 heard = self.transcribe(audio)
@@ -149,9 +150,9 @@ class Agent:
             note(query=query.model_dump(mode="json"))
         return self.run(query, text, explain=explain, trace=run)
 
-    def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Run | None = None) -> Answer:
+    def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Trace | None = None) -> Answer:
         """Answer an already-built query (sessions build theirs from the conversation state)."""
-        run = trace or _Run()
+        run = trace or _Trace()
         where, routes, lists = self.candidates(query, run)
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
@@ -168,9 +169,9 @@ class Agent:
             recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)
         return Answer(request, query, where, recommendations, run.trace, run.timings)
 
-    def candidates(self, query: CrossModalQuery, trace: _Run | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
+    def candidates(self, query: CrossModalQuery, trace: _Trace | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
         """The ``where`` clause, the routes, and every search's ranked list, before fusion."""
-        run = trace or _Run()
+        run = trace or _Trace()
         with run.step("filters") as note:
             where, rejected = compile_where(query.filters, self.facets)
             note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
@@ -201,7 +202,7 @@ class Agent:
             self.transcriber = lambda path: whisper.transcribe(path).text
         return " ".join(self.transcriber(audio).split())
 
-    def _search(self, run: _Run, routes: Sequence[Route], query: CrossModalQuery, where: str | None) -> list[Ranked]:
+    def _search(self, run: _Trace, routes: Sequence[Route], query: CrossModalQuery, where: str | None) -> list[Ranked]:
         depth = max(CANDIDATES, query.k * 3)
         exclude = list(query.exclude_ids)
         if exclude and len(exclude) <= MAX_EXCLUDE_IN_WHERE:
@@ -215,7 +216,8 @@ class Agent:
                 with run.clock("encode" if r.column else "search"):
                     vector = self._vector(r) if r.column else None
                 if vector is not None and r.weight > 0:
-                    run.vectors.setdefault(r.column, vector)  # type: ignore[arg-type]  # to name a video's keyframe
+                    if r.column is not None:  # to name a video's keyframe
+                        run.vectors.setdefault(r.column, vector)
                 with run.clock("search"):
                     hits = self._run_route(r, vector, depth, where)
                 lists.append(Ranked(r.source, r.weight, hits))
@@ -242,7 +244,7 @@ class Agent:
         return [(column, value, seed) for seed in reversed(list(dict.fromkeys(seeds)))
                 for column, value in index.shared(seed, item)]
 
-    def _graph_lists(self, run: _Run, query: CrossModalQuery, where: str | None) -> list[Ranked]:
+    def _graph_lists(self, run: _Trace, query: CrossModalQuery, where: str | None) -> list[Ranked]:
         """Lists that need no search: links from the seed items in the interaction logs, popularity
         (lifted by the request's preferences), and items sharing metadata with the seeds."""
         skip = set(query.exclude_ids)
@@ -326,7 +328,7 @@ class Agent:
         return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)
 
 
-class _Run:
+class _Trace:
     """Trace entries and per-step seconds for one request."""
 
     def __init__(self) -> None:

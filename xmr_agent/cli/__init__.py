@@ -295,7 +295,7 @@ def bench(sizes: str, dim: int, queries: int, flat_queries: int | None, batch_si
     import time
     from pathlib import Path
 
-    from xmr_agent.eval.bench import markdown, run_bench
+    from xmr_agent.eval.bench import bench_markdown, run_bench
 
     try:
         counts = [int(s) for s in sizes.split(",") if s.strip()]
@@ -310,8 +310,8 @@ def bench(sizes: str, dim: int, queries: int, flat_queries: int | None, batch_si
                         flat_queries=flat_queries, log=log)
     Path(out).mkdir(parents=True, exist_ok=True)
     (Path(out) / "results.json").write_text(json.dumps(results, indent=2))
-    (Path(out) / "bench.md").write_text(markdown(results))
-    click.echo(markdown(results))
+    (Path(out) / "bench.md").write_text(bench_markdown(results))
+    click.echo(bench_markdown(results))
 
 
 def _transcribe(path: str, model: str) -> str:

@@ -25,7 +25,9 @@ GROUP = "xmr_agent.transcribers"
 #: The backend a bare model name goes to.
 DEFAULT_BACKEND = "faster-whisper"
 #: The Whisper model used when none is named (spoken requests, ``xmr search --audio``, ``xmr ask
-#: --audio``, the web chat): the multilingual ``base`` (docs/media.md). Name ``tiny.en`` for speed.
+#: --audio``, the web chat): the multilingual ``base``, fewer word errors than ``tiny.en`` and other
+#: languages heard, for about three times its CPU time (figures: docs/benchmarks.md, "Speech").
+#: Name ``tiny.en`` for speed.
 DEFAULT_WHISPER = "base"
 
 

@@ -144,11 +144,11 @@ def run_align(
                               "fit_images": np.array(fit), **fitted}
     np.savez(out / "projection.npz", **arrays)
     (out / "results.json").write_text(json.dumps(results, indent=2))
-    (out / "report.md").write_text(markdown(results))
+    (out / "report.md").write_text(align_markdown(results))
     return results
 
 
-def markdown(results: dict[str, Any]) -> str:
+def align_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown: one row per route and direction, on the test images."""
     images, captions = results["images"], results["captions"]
     lines = [f"# Alignment: {results['dataset']}", "",

@@ -234,7 +234,7 @@ def run_bench(sizes: list[int], *, dim: int = 384, queries: int = 200, batch: in
     return {"sizes": results, "batch_size": batch, "queries": queries, "flat_queries": flat_queries}
 
 
-def markdown(results: dict[str, Any]) -> str:
+def bench_markdown(results: dict[str, Any]) -> str:
     """The results as Markdown tables."""
     lines = ["| items | xmr ingest items/s | raw items/s | xmr/raw | peak RSS MB ingest / all | "
              "flat p50/p95/p99 ms | xmr/raw p50 | ANN p50/p95/p99 ms | xmr/raw p50 | ANN build s | "

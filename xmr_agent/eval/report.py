@@ -19,11 +19,11 @@ def write_report(results: dict[str, Any], out: str | Path) -> list[Path]:
         for row in per_query:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     written += _plots(results, raw, out)
-    written[2].write_text(markdown(results, [p.name for p in written[3:]]))
+    written[2].write_text(eval_markdown(results, [p.name for p in written[3:]]))
     return written
 
 
-def markdown(results: dict[str, Any], plots: list[str]) -> str:
+def eval_markdown(results: dict[str, Any], plots: list[str]) -> str:
     """The report as Markdown."""
     lines = [f"# Evaluation: {results.get('dataset', '')}", ""]
     lines += [f"- {k}: `{results[k]}`" for k in ("kind", "table", "encoders", "mode", "date", "machine")

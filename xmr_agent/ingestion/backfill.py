@@ -114,7 +114,7 @@ def backfill(
 def plan(catalog: Catalog, encoders: Mapping[str, Encoder], replace: Sequence[str] = (), *,
          restart: bool = False) -> list[Target]:
     """Which column each (field, encoder) fills, and what it replaces."""
-    names = set(catalog.schema().names)  # type: ignore[union-attr]
+    names = catalog.column_names()
     unknown = [c for c in replace if c not in catalog.vectors]
     if unknown:
         raise ConfigError(f"cannot replace {', '.join(map(repr, unknown))}: not a vector column of table "
@@ -234,7 +234,7 @@ def _switch(catalog: Catalog, targets: Sequence[Target]) -> tuple[str, ...]:
 
 
 def _drop(catalog: Catalog, columns: Sequence[str]) -> tuple[str, ...]:
-    names = set(catalog.schema().names)  # type: ignore[union-attr]
+    names = catalog.column_names()
     doomed = [c for column in columns for c in (column, keyframe_column(column)) if c in names]
     _drop_columns(catalog, doomed)
     return tuple(doomed)

@@ -185,7 +185,7 @@ class Filler:
         out = embedded.select(["id", *columns, *extra]).filter(pa.array(filled))
         times = [self.times.get(i) for i in out["id"].to_pylist()]
         if any(times):
-            if KEYFRAMES_COLUMN not in self.catalog.schema().names:  # type: ignore[union-attr]
+            if KEYFRAMES_COLUMN not in self.catalog.column_names():
                 self.catalog.add_columns([pa.field(KEYFRAMES_COLUMN, pa.string())])
             out = out.append_column(KEYFRAMES_COLUMN, pa.array(times, pa.string()))
         if out.num_rows:

@@ -17,7 +17,7 @@ import numpy as np
 from xmr_agent.errors import ConfigError, InputError
 from xmr_agent.store.columns import TAGS_COLUMN
 
-#: Labels kept per image by default (10 beat 5 on Flickr8k caption → image: R@10 .263 against .234).
+#: Labels kept per image by default (chosen on Flickr8k caption → image: docs/benchmarks.md).
 TAGS_K = 10
 
 

@@ -17,12 +17,6 @@ from xmr_agent.encoders.speech import get_transcriber
 from xmr_agent.errors import ConfigError, PluginError
 from xmr_agent.store.columns import LANGUAGE_COLUMN, SEGMENTS_COLUMN, TRANSCRIPT_COLUMN
 
-#: The Whisper model used when none is named (spoken requests, ``xmr search --audio``, ``xmr ask
-#: --audio``, the web chat): the multilingual ``base``. Over the 500 spoken Flickr8k-dev captions it
-#: made 3.74 % WER against tiny.en's 4.07 %, and it hears other languages, for about three times
-#: tiny.en's CPU time (docs/media.md). Name ``tiny.en`` for speed.
-DEFAULT_WHISPER = "base"
-
 
 @dataclass(frozen=True)
 class Transcription:

@@ -142,7 +142,7 @@ class VideoStage:
         rows without keyframes), adding the columns to the table first where it lacks them."""
         import pyarrow as pa
 
-        have = set(catalog.schema().names) if catalog.schema() is not None else set()  # type: ignore[union-attr]
+        have = catalog.column_names()
         ids = table["id"].to_pylist()
         new = []
         for column in self.columns:

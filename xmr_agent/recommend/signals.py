@@ -10,7 +10,7 @@ are learned from: one settings object for ``xmr ask``, ``xmr chat``, ``xmr serve
 * **seed vectors** — searching with the stored vectors of those items.
 
 Every weight is 0 (off) by default except the graph's, which only counts when a log is given.
-On ReDial, held-out turns: graph 4, popularity 4, metadata 4, seeds 1 (docs/benchmarks.md).
+Weights measured on ReDial are in docs/benchmarks.md.
 
     from xmr_agent.recommend.signals import Signals
     settings = Signals(dialogues="dialogues.jsonl", popularity_weight=4, attribute_weight=4)

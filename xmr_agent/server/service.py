@@ -179,8 +179,8 @@ class Service:
 
 def _limit_torch_threads(threads: int | None) -> None:
     """Intra-op threads for torch encoders (if torch is loaded at all). A server runs requests in
-    parallel, so one thread per query encoding avoids oversubscribing the cores: on 2 busy cores,
-    MiniLM took 24 ms per query with 1 thread and ~500 ms with 2 (OpenMP threads waiting on each other)."""
+    parallel, so one thread per query encoding avoids oversubscribing the cores (OpenMP threads
+    otherwise wait on each other; see docs/benchmarks.md)."""
     import sys
 
     if threads is not None and "torch" in sys.modules:

@@ -166,6 +166,11 @@ class Catalog:
         if self.table is not None and fields:
             self.table.add_columns(list(fields))
 
+    def column_names(self) -> set[str]:
+        """Every column of the table, hidden ones included (none before the first write)."""
+        schema = self.schema()
+        return set() if schema is None else set(schema.names)
+
     def schema(self) -> pa.Schema | None:
         return None if self.table is None else self.table.schema
 
@@ -261,7 +266,7 @@ class Catalog:
 
     def fts_columns(self) -> list[str]:
         """Columns with a full-text index: title, text, and transcripts where the table has them."""
-        names = self.schema().names if self.schema() is not None else []  # type: ignore[union-attr]
+        names = self.column_names()
         return [*TEXT_FIELDS, *(c for c in ("transcript",) if c in names)]
 
     def search_text(self, text: str, *, k: int = 10, where: str | None = None) -> list[Hit]:
