@@ -35,6 +35,7 @@ from xmr_agent.store.specs import (
     build_encoder,
     check_same_space,
     dump_meta,
+    field_meta,
     read_hash_basis,
     read_vector_specs,
 )
@@ -332,6 +333,29 @@ class Catalog:
     def titles(self) -> list[tuple[str, str]]:
         """(id, title) of every item, up to :data:`MAX_TITLES` (for finding items named in words)."""
         return [(r["id"], r["title"]) for r in self.scan(["id", "title"], limit=MAX_TITLES).to_pylist()]
+
+    def ids(self) -> list[str]:
+        """Every item id in the table."""
+        return [str(i) for i in self.scan(["id"])["id"].to_pylist()]
+
+    def delete(self, ids: Sequence[str]) -> int:
+        """Remove the items with these ids; returns how many there were."""
+        if not ids or self.table is None:
+            return 0
+        clause = ids_in(list(dict.fromkeys(ids)))
+        found = self.table.count_rows(clause)
+        if found:
+            self.table.delete(clause)
+        return found
+
+    def meta(self, key: str) -> str | None:
+        """A value xmr-agent keeps with the table (in the field metadata of ``id``)."""
+        schema = self.schema()
+        return None if schema is None else field_meta(schema, "id", key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep ``value`` with the table under ``key`` (one metadata commit)."""
+        self.lance.update_field_metadata({"path": "id", "metadata": {key: value}})
 
     def optimize(self, **options: Any) -> None:
         """Compact the table and bring its indexes up to date (LanceDB ``optimize``)."""
