@@ -200,3 +200,75 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     out = subprocess.run(list(args), capture_output=True, text=True, timeout=300, env=subprocess_env())
     assert out.returncode in (0, 3), out.stderr
     return out
+
+
+# -- several server processes on one database ----------------------------------------------------
+def test_two_server_processes_keep_every_turn_and_like_of_a_shared_session(tmp_path: Path, xmr_bin: str) -> None:
+    pytest.importorskip("fastapi")
+    import socket
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    db = tmp_path / "db"
+    rows = [{"id": f"s{n:02d}", "title": f"song {n}", "text": f"a calm piano piece number {n}", "price": n}
+            for n in range(30)]
+    ingest(write_jsonl(tmp_path / "songs.jsonl", rows), db, "t", vectors={"text": FAKE})
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    servers = [subprocess.Popen([xmr_bin, "serve", "--db", str(db), "--table", "t", "--port", str(p), "--no-web"],
+                                env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for p in ports]
+    try:
+        urls = [f"http://127.0.0.1:{p}" for p in ports]
+        deadline = time.monotonic() + 120
+        while not all(_healthy(u) for u in urls):
+            assert time.monotonic() < deadline and all(s.poll() is None for s in servers), "servers did not start"
+            time.sleep(0.3)
+
+        def turn(n: int) -> int:
+            body = {"message": f"a calm piano piece {n}"} if n < 50 else {"message": "", "like": [f"s{n - 50:02d}"]}
+            return httpx.post(f"{urls[n % 2]}/chat/shared", json=body, timeout=120).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(turn, range(70)))
+        assert codes == [200] * 70
+        state = httpx.get(f"{urls[0]}/chat/shared", timeout=30).json()
+        assert len([t for t in state["turns"] if t["role"] == "user"]) == 50
+        assert sorted(state["like_ids"]) == [f"s{n:02d}" for n in range(20)]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _healthy(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_a_photo_on_a_table_without_image_vectors_names_the_command_that_adds_them(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.errors import ModalityError, StoreError
+
+    ingest(write_jsonl(tmp_path / "a.jsonl", SHOP), tmp_path / "db", "t", vectors={"text": FAKE})
+    photo = tmp_path / "red.png"
+    Image.new("RGB", (32, 32), (200, 20, 20)).save(photo)
+    catalog = Catalog.open(tmp_path / "db", "t")
+    with pytest.raises(StoreError, match=r"no image vectors.*xmr backfill --encoder image=efficientnet-lite0"):
+        catalog.search(str(photo), modality="image")
+    agent = Agent(catalog)
+    with pytest.raises(ModalityError, match="xmr backfill --encoder image="):
+        agent.ask("", image=str(photo))
+    answer = agent.ask("a red mug", image=str(photo), k=2)
+    assert answer.recommendations and any("photo was not used" in e.get("reason", "") for e in answer.trace)

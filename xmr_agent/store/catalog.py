@@ -222,8 +222,7 @@ class Catalog:
             raise ConfigError("hybrid search combines full text with vectors: it needs a text query")
         columns = self.columns_for(modality)
         if not columns:
-            raise StoreError(f"table {self.name!r} has no vector column that a {modality} query can search; "
-                             f"its columns: {', '.join(self.vectors) or 'none'}")
+            raise StoreError(self.cannot_search(modality))
         clock = timings if timings is not None else {}
         per_column, vectors = [], {}
         for column in columns:
@@ -244,6 +243,14 @@ class Catalog:
     def match_keyframes(self, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
         """The best keyframe of each video hit for the query ``vectors`` (column → vector)."""
         return match_keyframes(self.table, {c: v.field for c, v in self.vectors.items()}, hits, vectors)
+
+    def cannot_search(self, modality: str) -> str:
+        """Why a ``modality`` query finds nothing here, and the command that adds such vectors."""
+        encoder = {"image": "efficientnet-lite0", "audio": "ENCODER"}.get(modality, "text")
+        uri = getattr(self.db, "uri", "DB")
+        return (f"table {self.name!r} has no {modality} vectors (its vector columns: {', '.join(self.vectors) or 'none'}), "
+                f"so a {modality} query cannot be searched; add them with `xmr backfill --encoder "
+                f"{modality}={encoder} --db {uri} --table {self.name}`")
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
