@@ -272,3 +272,19 @@ def test_a_photo_on_a_table_without_image_vectors_names_the_command_that_adds_th
         agent.ask("", image=str(photo))
     answer = agent.ask("a red mug", image=str(photo), k=2)
     assert answer.recommendations and any("photo was not used" in e.get("reason", "") for e in answer.trace)
+
+
+def test_the_delete_tool_is_off_unless_enabled(tmp_path: Path) -> None:
+    from xmr_agent.assembly import build_tools
+    from xmr_agent.integrations.tools import tool_specs
+
+    ingest(write_jsonl(tmp_path / "a.jsonl", SHOP), tmp_path / "db", "t", vectors={"text": FAKE})
+    plain = build_tools(tmp_path / "db", "t")
+    assert "xmr_delete_items" not in [s.name for s in tool_specs(plain)]
+    with pytest.raises(ConfigError, match="not enabled"):
+        plain.delete_items(["k01"])
+    allowed = build_tools(tmp_path / "db", "t", allow_delete=True)
+    run = {s.name: s for s in tool_specs(allowed)}["xmr_delete_items"].run
+    text, result = run(item_ids=["k01", "nope"])
+    assert result == {"removed": 1, "asked": 2} and json.loads(text) == result
+    assert sorted(Catalog.open(tmp_path / "db", "t").ids()) == ["m01", "t01"]

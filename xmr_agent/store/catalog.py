@@ -341,6 +341,11 @@ class Catalog:
         """(id, title) of every item, up to :data:`MAX_TITLES` (for finding items named in words)."""
         return [(r["id"], r["title"]) for r in self.scan(["id", "title"], limit=MAX_TITLES).to_pylist()]
 
+    @property
+    def uri(self) -> str:
+        """Where the database is (a folder or an object-store URI)."""
+        return str(getattr(self.db, "uri", ""))
+
     def ids(self) -> list[str]:
         """Every item id in the table."""
         return [str(i) for i in self.scan(["id"])["id"].to_pylist()]
