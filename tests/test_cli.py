@@ -51,7 +51,8 @@ def test_ingest_prints_a_summary_and_exits_zero(items_file: Path, tmp_path: Path
             "--no-progress"]
     first = xmr(*args)
     assert first.exit_code == 0, first.output
-    assert first.stdout.strip() == "6 read, 6 inserted, 0 updated, 0 unchanged, 0 skipped; table 't' has 6 rows"
+    assert first.stdout.strip().splitlines() == ["text: title, text",
+                                                 "6 read, 6 inserted, 0 updated, 0 unchanged, 0 skipped; table 't' has 6 rows"]
     assert first.stderr == ""
     again = xmr(*args)
     assert "6 read, 0 inserted, 0 updated, 6 unchanged, 0 skipped" in again.stdout

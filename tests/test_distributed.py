@@ -112,7 +112,7 @@ def _catalogue(n: int, *, special: dict[int, str] | None = None) -> list[dict[st
 
 
 def _table_rows(db: str | Path, table: str) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for r in Catalog.open(db, table).table.to_arrow().to_pylist()}
+    return {r["id"]: r for r in Catalog.open(db, table).lance.to_arrow().to_pylist()}
 
 
 def _bucket_bytes(endpoint: str) -> bytes:
@@ -296,6 +296,22 @@ def test_killed_ray_ingest_into_s3_resumes_and_the_table_is_searchable(
         assert client.get("/health").json()["rows"] == n
         hits = client.get("/search", params={"q": "red bicycle wall", "k": 1}).json()["hits"]
     assert hits[0]["id"] == "item-00005"
+
+
+def test_sync_and_delete_on_s3_remove_exactly_what_they_should(s3_env: dict[str, str], tmp_path: Path) -> None:
+    db = f"s3://{BUCKET}/lifecycle"
+    rows = _catalogue(6)
+    _xmr_here("ingest", str(write_jsonl(tmp_path / "all.jsonl", rows)), "--db", db, "--table", "t",
+              "--encoder", f"text={FAKE}", "--no-progress")
+    fewer = write_jsonl(tmp_path / "fewer.jsonl", rows[:4])
+    dry = _xmr_here("ingest", str(fewer), "--db", db, "--table", "t", "--sync", "--dry-run")
+    assert "2 items of table 't' are no longer in the source: item-00004, item-00005" in dry.stdout, dry.output
+    assert len(_table_rows(db, "t")) == 6
+    synced = _xmr_here("ingest", str(fewer), "--db", db, "--table", "t", "--sync", "--no-progress")
+    assert synced.exit_code == 0 and "2 removed" in synced.stdout, synced.output
+    gone = _xmr_here("delete", "item-00000", "--db", db, "--table", "t")
+    assert gone.exit_code == 0 and "removed 1 items" in gone.stdout
+    assert sorted(_table_rows(db, "t")) == ["item-00001", "item-00002", "item-00003"]
 
 
 def test_s3_ingest_report_and_errors_name_no_credential(

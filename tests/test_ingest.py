@@ -344,6 +344,7 @@ def test_report_serialises_to_json(items_file: Path, tmp_path: Path) -> None:
     report = ingest(items_file, tmp_path / "db", "t", vectors={"text": FakeEncoder()})
     assert json.loads(json.dumps(report.to_dict())) == {
         "read": 6, "inserted": 6, "updated": 0, "unchanged": 0, "skipped": [], "rows": 6,
+        "warnings": [], "mapping": "text: title, text", "removed": [],
     }
 
 

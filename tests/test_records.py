@@ -272,7 +272,7 @@ def test_ingest_resolves_media_against_the_catalogue_not_the_cwd(
     ("key", "column"),
     [("year", "year"), ("Year", "year"), ("release year", "release_year"), ("2nd-cast", "f_2nd_cast"),
      ("_hash", "hash"),
-     ("vec__text__x", "f_vec__text__x"), ("ñ!", "field")],
+     ("vec__text__x", "f_vec__text__x"), ("ñ!", "n"), ("Ünïcode", "unicode"), ("价格", "价格"), ("!!", "field")],
 )
 def test_column_names_are_safe(key: str, column: str) -> None:
     assert column_name(key) == column

@@ -99,12 +99,12 @@ def _names_an_item(graph: Any, catalog: Catalog) -> bool:
 def build_tools(target: str | Path | Catalog | Agent, table: str | None = None, options: AgentOptions | None = None,
                 *, interactions: str | Path | Sequence[Interaction] | None = None,
                 media_roots: Sequence[str | Path] | None = None, notify: Notify | None = None,
-                previous: XmrTools | None = None) -> XmrTools:
+                previous: XmrTools | None = None, allow_delete: bool = False) -> XmrTools:
     """The tools every surface serves, over a database and table, a catalogue, or an agent.
 
     ``interactions`` lets ``recommend`` take a user id; ``media_roots`` limits the folders image
     and audio paths may come from (``None``: any). ``previous`` tools lend their loaded encoders
-    (a server reopening its table after a write).
+    (a server reopening its table after a write). ``allow_delete`` offers the delete tool.
     """
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.integrations.tools import XmrTools
@@ -118,7 +118,7 @@ def build_tools(target: str | Path | Catalog | Agent, table: str | None = None, 
         agent = build_agent(catalog, options, notify=notify)
     if interactions is None and options is not None and options.signals is not None:
         interactions = options.signals.interactions
-    return XmrTools(agent, interactions=interactions, media_roots=media_roots)
+    return XmrTools(agent, interactions=interactions, media_roots=media_roots, allow_delete=allow_delete)
 
 
 def reuse_encoders(catalog: Catalog, previous: Catalog) -> None:

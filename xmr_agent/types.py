@@ -56,6 +56,12 @@ class IngestReport:
     unchanged: int
     bad: tuple[BadRecord, ...]
     rows: int
+    #: What was decided without being asked (an encoding detected, a column renamed, media left unembedded).
+    warnings: tuple[str, ...] = ()
+    #: How records become the table (``text: title, description; image: efficientnet-lite0``).
+    mapping: str = ""
+    #: Ids removed because the source no longer has them (``sync``).
+    removed: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -73,4 +79,7 @@ class IngestReport:
                 {"source": b.source, "line": b.line, "id": b.id, "reason": b.reason} for b in self.bad
             ],
             "rows": self.rows,
+            "warnings": list(self.warnings),
+            "mapping": self.mapping,
+            "removed": list(self.removed),
         }

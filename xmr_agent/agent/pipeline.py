@@ -30,7 +30,7 @@ from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
-from xmr_agent.errors import ConfigError
+from xmr_agent.errors import ConfigError, ModalityError
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
 from xmr_agent.recommend.attributes import AttributeIndex
@@ -144,6 +144,12 @@ class Agent:
         if self.named_seeds:  # "like Alien (1979)": a seed, and not offered back
             named = [i for i in self.titles().find(text) if i not in seed_ids]
             seed_ids, exclude_ids = (*seed_ids, *named), (*exclude_ids, *named)
+        if image and not self.catalog.columns_for("image"):
+            if not text.strip():
+                raise ModalityError(self.catalog.cannot_search("image"))
+            with run.step("relax") as note:
+                note(reason=f"the photo was not used: {self.catalog.cannot_search('image')}", dropped=["photo"])
+            image = None
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,17 @@ class SessionStore:
 
     def ids(self) -> list[str]:
         return sorted(p.stem for p in self.folder.glob("*.json")) if self.folder.is_dir() else []
+
+    @contextmanager
+    def locked(self, session_id: str) -> Iterator[None]:
+        """Hold ``session_id`` for one turn, across processes (a lock file beside the session):
+        several servers on one folder then keep every turn and like of a shared session."""
+        from filelock import FileLock
+
+        path = self.path(session_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.with_name(f".{path.stem}.lock"))):
+            yield
 
 
 class Session:

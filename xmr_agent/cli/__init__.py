@@ -21,6 +21,7 @@ from xmr_agent.cli.options import (
     keyframe_options,
     make_engine,
     make_keyframes,
+    warn,
 )
 from xmr_agent.cli.options import pairs as _pairs
 from xmr_agent.encoders.speech import DEFAULT_WHISPER
@@ -37,6 +38,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except XmrError as e:
             click.secho(f"error: {e}", fg="red", err=True)
+            sys.exit(1)
+        except OSError as e:  # disk full, a read-only folder, a permission: one line, not a traceback
+            where = f" ({e.filename})" if e.filename else ""
+            click.secho(f"error: {e.strerror or e}{where}", fg="red", err=True)
             sys.exit(1)
 
 
@@ -68,18 +73,20 @@ def encoders() -> None:
 @DB_OPTION
 @TABLE_OPTION
 @click.option("--encoder", "encoders_", multiple=True, metavar="FIELD=NAME",
-              help="Embed FIELD with encoder NAME (default: text=text). Repeatable.")
-@click.option("--id-field", default="id", show_default=True, help="Source field holding the item id.")
-@click.option("--title-field", default="title", show_default=True, help="Source field holding the title.")
+              help="Embed FIELD with encoder NAME (default: text=text, and image=efficientnet-lite0 when items have "
+                   "images; a table keeps its own). Repeatable.")
+@click.option("--id-field", help="Source field holding the item id (default: id; a table keeps its own).")
+@click.option("--title-field", help="Source field holding the title (default: title; a table keeps its own).")
 @click.option("--text-field", "text_fields", multiple=True, metavar="FIELD",
-              help="Source field(s) composed into the item text (default: text). Repeatable.")
+              help="Source field(s) composed into the item text (default: every descriptive text column; a table "
+                   "keeps its own). Repeatable.")
 @click.option("--type", "types", multiple=True, metavar="COLUMN=TYPE",
               help="Column type instead of inferring it: str, int, float, bool, list[str], list[int], "
                    "list[float]. Repeatable.")
 @click.option("--tags", "tagger", metavar="ENCODER",
               help="Tag each item's image with this classifier (e.g. efficientnet-lite0); tags are stored "
                    "as image_tags and embedded with the text.")
-@click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 50), help="Labels kept per image.")
+@click.option("--tags-k", type=click.IntRange(1, 50), help="Labels kept per image (default 10).")
 @click.option("--transcribe", metavar="WHISPER",
               help="Transcribe each item's audio (e.g. base, tiny.en, a CTranslate2 folder): the transcript, its "
                    "segments with timestamps and the language are stored, embedded with the text and full-text indexed.")
@@ -88,29 +95,61 @@ def encoders() -> None:
 @click.option("--ann-threshold", default=50_000, show_default=True, type=click.IntRange(1),
               help="Build an ANN index once the table has this many rows.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the ingest report as JSON here.")
+@click.option("--encoding", help="Text encoding of the catalogue file (default: UTF-8, or detected when it is not).")
+@click.option("--sync", is_flag=True, help="Then remove the table's items that CATALOG no longer has.")
+@click.option("--dry-run", is_flag=True, help="With --sync: only list the items that would be removed; write nothing.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @engine_options
 def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_field: str, title_field: str,
            text_fields: tuple[str, ...], types: tuple[str, ...], tagger: str | None, tags_k: int, transcribe: str | None,
            keyframe_every: float, max_keyframes: int, scene_change: bool, batch_size: int, ann_threshold: int,
-           report: str | None, progress: bool, engine: str, address: str | None, actors: int | None) -> None:
+           report: str | None, encoding: str | None, sync: bool, dry_run: bool, progress: bool, engine: str,
+           address: str | None, actors: int | None) -> None:
     """Ingest CATALOG (.jsonl, .csv, .json or a folder) into a table; upserts by id.
 
     --db may be an S3 URI (s3://bucket/path): the endpoint, region and keys come from the
     environment (docs/scale.md). Exit status 3 means some records were skipped (they are listed).
     """
     from xmr_agent.ingestion.pipeline import ingest as run_ingest
+    from xmr_agent.ingestion.pipeline import preview_sync
     from xmr_agent.ingestion.readers import FieldMap
 
-    fields = FieldMap(id=id_field, title=title_field, text=text_fields or ("text",),
-                      types=_pairs(types, "--type"))
+    fields = None
+    if id_field or title_field or text_fields:
+        fields = FieldMap(id=id_field or "id", title=title_field or "title", text=text_fields or ("text",))
+    if dry_run:
+        if not sync:
+            raise click.UsageError("--dry-run goes with --sync (it lists what a sync would remove)")
+        click.echo(preview_sync(catalog, db, table, fields=fields, encoding=encoding).describe(table))
+        return
     result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
                         transcribe=transcribe, progress=progress, engine=make_engine(engine, address, actors),
-                        keyframes=make_keyframes(keyframe_every, max_keyframes, scene_change))
+                        keyframes=make_keyframes(keyframe_every, max_keyframes, scene_change), encoding=encoding,
+                        notify=warn, sync=sync, types=_pairs(types, "--type"))
+    for line in result.warnings:
+        warn(f"warning: {line}")
+    click.echo(result.mapping)
     click.echo(f"{result.read} read, {result.inserted} inserted, {result.updated} updated, "
-               f"{result.unchanged} unchanged, {len(result.bad)} skipped; table {table!r} has {result.rows} rows")
+               f"{result.unchanged} unchanged, {len(result.bad)} skipped"
+               f"{f', {len(result.removed)} removed (no longer in the source)' if sync else ''}; "
+               f"table {table!r} has {result.rows} rows")
     finish(result.bad, result.to_dict(), report)
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+@DB_OPTION
+@TABLE_OPTION
+def delete(ids: tuple[str, ...], db: str, table: str) -> None:
+    """Remove the items with these IDS from the table."""
+    from xmr_agent.store.catalog import Catalog
+    from xmr_agent.store.locks import write_lock
+
+    with write_lock(db, table, notify=warn):
+        removed = Catalog.open(db, table).delete(list(ids))
+    missing = len(set(ids)) - removed
+    click.echo(f"removed {removed} items from table {table!r}" + (f"; {missing} ids were not there" if missing else ""))
 
 
 @main.command()

@@ -14,6 +14,7 @@ the batches back in order, so every guarantee above comes from the same code.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,21 +27,23 @@ from xmr_agent.encoders.base import Encoder
 from xmr_agent.encoders.registry import get_encoder
 from xmr_agent.ingestion.embedding import Items, Prepared, PreparedStream, item_hashes
 from xmr_agent.ingestion.engines import Engine, get_engine
+from xmr_agent.ingestion.mapping import MAPPING_KEY, IngestMapping, Requested, resolve, with_saved_types
 from xmr_agent.ingestion.readers import (
     MEDIA_FIELDS,
     FieldMap,
     RecordError,
-    count_records,
     normalise,
-    read_catalog,
 )
+from xmr_agent.ingestion.sources import Source, open_source
 from xmr_agent.ingestion.stages import MediaResult, MediaStage
-from xmr_agent.ingestion.tags import TAGS_K, Tagger
+from xmr_agent.ingestion.sync import SyncPlan, plan_sync
+from xmr_agent.ingestion.tags import Tagger
 from xmr_agent.ingestion.transcripts import Transcription
 from xmr_agent.ingestion.video import VideoStage
 from xmr_agent.media.video import Keyframes
 from xmr_agent.progress import progress_bar
 from xmr_agent.store.catalog import DEFAULT_ANN_THRESHOLD, Catalog
+from xmr_agent.store.locks import write_lock
 from xmr_agent.store.schema import arrow_rows
 from xmr_agent.store.specs import VectorSpec
 from xmr_agent.types import BadRecord, IngestReport
@@ -74,10 +77,11 @@ class _Run:
     updated: int = 0
     unchanged: int = 0
     bad: list[BadRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the readers had to decide (report warnings)
 
 
 def ingest(
-    source: str | Path,
+    source: Source,
     db: str | Path,
     table: str,
     *,
@@ -86,52 +90,120 @@ def ingest(
     batch_size: int = 256,
     ann_threshold: int = DEFAULT_ANN_THRESHOLD,
     tags: str | Encoder | None = None,
-    tags_k: int = TAGS_K,
+    tags_k: int | None = None,
     transcribe: str | Any | None = None,
     keyframes: Keyframes | float | None = None,
     progress: bool = False,
     engine: str | Engine = "local",
     storage_options: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    notify: Callable[[str], Any] | None = None,
+    sync: bool = False,
+    types: Mapping[str, str] | None = None,
 ) -> IngestReport:
-    """Read ``source`` and upsert its items into ``table`` of the LanceDB at ``db``.
+    """Read ``source`` (a catalogue file or folder, an iterable of dicts, a DataFrame) and upsert
+    its items into ``table`` of the LanceDB at ``db``.
 
-    ``vectors`` maps an item field (``"text"`` = title + text, or any other field) to the
-    encoder that embeds it: a registered name, a ``module:Class`` path or an instance.
-    ``tags`` names an image classifier (e.g. ``"efficientnet-lite0"``) whose top labels for
-    each item's image are stored as ``image_tags`` and embedded with the item's text; ``tags_k``
-    says how many labels. ``transcribe`` (a Whisper model such as ``"base"`` or ``"tiny.en"``, or a transcriber)
-    stores each item's audio transcript, segments and language, and embeds the transcript with the text.
-    A ``video`` is embedded through its keyframes by the image column(s) and tagger, and its soundtrack
-    is transcribed like audio (:mod:`xmr_agent.ingestion.video`); ``keyframes`` says which frames (a
-    :class:`~xmr_agent.media.video.Keyframes`, or seconds between frames).
+    With no ``vectors``, ``fields``, ``tags`` or ``transcribe``, a new table gets a mapping chosen
+    from the first records and a table that exists keeps its own (:mod:`xmr_agent.ingestion.mapping`);
+    an option that contradicts a table's mapping is refused. ``vectors`` maps an item field
+    (``"text"`` = title + text, or any other field) to the encoder that embeds it: a registered
+    name, a ``module:Class`` path or an instance. ``tags`` names an image classifier (e.g.
+    ``"efficientnet-lite0"``) whose top labels (``tags_k``, default 10) for each item's image are
+    stored as ``image_tags`` and embedded with the item's text. ``transcribe`` (a Whisper model
+    such as ``"base"``, or a transcriber) stores each item's audio transcript, segments and language,
+    and embeds the transcript with the text. A ``video`` is embedded through its keyframes by the
+    image column(s) and tagger, and its soundtrack is transcribed like audio; ``keyframes`` says
+    which frames (a :class:`~xmr_agent.media.video.Keyframes`, or seconds between frames).
 
     ``engine`` encodes the vector columns: ``"local"`` (this process) or ``"ray"`` (a Ray cluster, see
-    :class:`xmr_agent.ingestion.ray.RayEngine`; pass an instance for its options). ``db`` may be an object
-    store URI (``s3://bucket/path``); ``storage_options`` reach it (see :mod:`xmr_agent.store.objectstore`).
+    :class:`xmr_agent.ingestion.ray.RayEngine`). ``db`` may be an object store URI (``s3://bucket/path``);
+    ``storage_options`` reach it. ``encoding``: the file's text encoding (default: UTF-8, or detected).
+    One ingest at a time writes to a table (a lock beside a local table); ``notify`` hears about waits.
+    ``sync``: then remove the table's items that the source no longer has (:mod:`xmr_agent.ingestion.sync`).
+    ``types``: column types instead of inferred ones (``{"price": "float"}``), with any mapping.
     """
-    source = Path(source)
-    fields = fields or FieldMap()
-    runner = get_engine(engine)
+    asked = Requested(fields, vectors, tags, tags_k, transcribe)
+    with write_lock(db, table, notify=notify):
+        saved = saved_mapping(db, table, storage_options)
+        given = fields or (saved.fields if saved else FieldMap())
+        records = open_source(source, raw_fields=(given.id, given.title, *given.text), encoding=encoding)
+        batches = _batched(records.stream, batch_size)
+        first = next(batches, [])
+        mapping = with_saved_types(resolve(saved, asked, [raw for _, raw in first if isinstance(raw, dict)],
+                                           records.notes, table=table), types or {})
+        runner = get_engine(engine)
+        catalog, run = _start(db, table, mapping, asked, saved is not None, storage_options, runner, keyframes,
+                              records.name)
+        run.notes = records.notes
+        prepared = _prepared(run, itertools.chain([first] if first else [], batches), mapping.fields,
+                             records.base_dir)
+        with progress_bar(progress, records.total, f"ingesting {Path(records.name).name}") as advance:
+            for batch, embedded, rejected in runner.embed(catalog, prepared):
+                _finish(run, batch, embedded, rejected)
+                advance(batch.size)
+                _maybe_optimize(run)
+        if run.inserted or run.updated or catalog.missing_indexes(ann_threshold):
+            catalog.refresh_indexes(ann_threshold=ann_threshold)
+        if saved is None and catalog.exists:
+            catalog.set_meta(MAPPING_KEY, mapping.to_json())
+        removed = _sync(run) if sync else ()
+    return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count(),
+                        warnings=tuple(run.notes), mapping=mapping.describe(), removed=removed)
+
+
+def _sync(run: _Run) -> tuple[str, ...]:
+    """Remove the items the source no longer has (a note says why nothing was removed, if so)."""
+    plan = plan_sync(run.catalog.ids(), {*run.seen, *(b.id for b in run.bad if b.id)}, run.bad)
+    if plan.blocked:
+        run.notes.append(plan.describe(run.catalog.name))
+        return ()
+    run.catalog.delete(plan.remove)
+    return plan.remove
+
+
+def preview_sync(source: Source, db: str | Path, table: str, *, fields: FieldMap | None = None,
+                 encoding: str | None = None, storage_options: Mapping[str, str] | None = None) -> SyncPlan:
+    """What ``ingest(..., sync=True)`` would remove, without writing anything."""
+    saved = saved_mapping(db, table, storage_options)
+    given = fields or (saved.fields if saved else FieldMap())
+    records = open_source(source, raw_fields=(given.id, given.title, *given.text), encoding=encoding)
+    seen, bad = set(), []
+    for line, raw in records.stream:
+        if isinstance(raw, BadRecord):
+            bad.append(raw)
+            continue
+        try:
+            seen.add(normalise(raw, given, records.base_dir)["id"])
+        except RecordError as e:
+            bad.append(BadRecord(records.name, line, str(e), _raw_id(raw, given)))
+    catalog = Catalog.open(db, table, storage_options=storage_options)
+    return plan_sync(catalog.ids(), {*seen, *(b.id for b in bad if b.id)}, bad)
+
+
+def saved_mapping(db: str | Path, table: str, storage_options: Mapping[str, str] | None) -> IngestMapping | None:
+    """The mapping a table was ingested with (``None`` for a new table or one from an older version)."""
+    catalog = Catalog.open_or_new(db, table, [], storage_options=storage_options)
+    raw = catalog.meta(MAPPING_KEY) if catalog.exists else None
+    return IngestMapping.from_json(raw) if raw else None
+
+
+def _start(db: str | Path, table: str, mapping: IngestMapping, asked: Requested, existing: bool,
+           storage_options: Mapping[str, str] | None, runner: Engine,
+           keyframes: Keyframes | float | None, source: str) -> tuple[Catalog, _Run]:
+    """The catalogue to write (its encoders) and the run's media work, from the mapping."""
+    vectors = asked.vectors or (None if existing else mapping.vectors)
     catalog, encoders = _open(db, table, vectors, storage_options)
-    tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=tags_k)
+    tags = asked.tags or mapping.tags
+    tagger = None if tags is None else Tagger(_shared(get_encoder(tags), encoders), k=mapping.tags_k)
+    transcribe = asked.transcribe or mapping.transcribe
     transcription = None if transcribe is None else Transcription.of(transcribe)
     keyframes = Keyframes(every=keyframes) if isinstance(keyframes, int | float) else keyframes
     video = VideoStage(catalog, keyframes, tagger=tagger, transcription=transcription)
     media = MediaStage(tagger, transcription, video)
     place = getattr(runner, "media_runner", None)  # an engine may run the media work elsewhere
     run_media = place(media) if callable(place) and media.active else media.apply
-    run = _Run(catalog, str(source), new_table=not catalog.exists, media=media, run_media=run_media)
-    records = read_catalog(source, raw_fields=(fields.id, fields.title, *fields.text))
-    base_dir = source if source.is_dir() else source.parent
-    prepared = _prepared(run, _batched(records, batch_size), fields, base_dir)
-    with progress_bar(progress, count_records(source), f"ingesting {source.name}") as advance:
-        for batch, embedded, rejected in runner.embed(catalog, prepared):
-            _finish(run, batch, embedded, rejected)
-            advance(batch.size)
-            _maybe_optimize(run)
-    if run.inserted or run.updated or catalog.missing_indexes(ann_threshold):
-        catalog.refresh_indexes(ann_threshold=ann_threshold)
-    return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count())
+    return catalog, _Run(catalog, source, new_table=not catalog.exists, media=media, run_media=run_media)
 
 
 def _open(db: str | Path, table: str, vectors: Mapping[str, str | Encoder] | None,
@@ -180,7 +252,7 @@ def _normalise(run: _Run, batch: Sequence[tuple[int | None, Any]], fields: Field
             run.bad.append(raw)
             continue
         try:
-            item = normalise(raw, fields, base_dir)
+            item = normalise(raw, fields, base_dir, run.notes)
         except RecordError as e:
             run.bad.append(BadRecord(run.source, line, str(e), _raw_id(raw, fields)))
             continue

@@ -7,8 +7,6 @@ into an item with ``id``, ``title``, ``text``, media paths and typed metadata, o
 
 from __future__ import annotations
 
-import csv
-import functools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from xmr_agent.errors import IngestError
+from xmr_agent.ingestion.csvfile import read_csv_rows
+from xmr_agent.ingestion.decoding import MAX_DEPTH, column_name, file_encoding, value_problem
 from xmr_agent.media.roots import URL
 from xmr_agent.types import BadRecord
 
@@ -48,25 +48,29 @@ class FieldMap:
     types: Mapping[str, str] = field(default_factory=dict)
 
 
-def read_catalog(path: str | Path, *, raw_fields: Sequence[str] = ("id", "title", "text")) -> Iterator[Raw]:
+def read_catalog(path: str | Path, *, raw_fields: Sequence[str] = ("id", "title", "text"), encoding: str | None = None,
+                 notes: list[str] | None = None) -> Iterator[Raw]:
     """Stream raw records from a JSONL, CSV or JSON file, or a folder of files.
 
     CSV cells are typed (numbers, booleans) except in ``raw_fields``, which stay strings
-    (an id ``007`` stays ``"007"``).
+    (an id ``007`` stays ``"007"``). ``encoding``: the files' text encoding (default: UTF-8, or
+    detected when a file is not UTF-8); what the reader had to decide goes to ``notes``.
     """
     path = Path(path)
+    notes = notes if notes is not None else []
     if path.is_dir():
         return read_folder(path)
     if not path.is_file():
         raise IngestError(f"catalogue {path} does not exist; give a .jsonl, .csv or .json file or a folder")
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return read_jsonl(path)
+    if suffix not in (".jsonl", ".ndjson", ".csv", ".json"):
+        raise IngestError(f"cannot read {path}: expected .jsonl, .ndjson, .csv, .json or a folder, got {suffix!r}")
+    chosen, note = file_encoding(path, encoding)
+    if note:
+        notes.append(note)
     if suffix == ".csv":
-        return read_csv(path, raw_fields)
-    if suffix == ".json":
-        return read_json(path)
-    raise IngestError(f"cannot read {path}: expected .jsonl, .ndjson, .csv, .json or a folder, got {suffix!r}")
+        return read_csv_rows(path, chosen, raw_fields, parse_cell, notes)
+    return read_json(path, chosen) if suffix == ".json" else read_jsonl(path, chosen)
 
 
 def count_records(path: str | Path) -> int | None:
@@ -81,8 +85,8 @@ def count_records(path: str | Path) -> int | None:
     return None
 
 
-def read_jsonl(path: Path) -> Iterator[Raw]:
-    with path.open(encoding="utf-8", errors="replace") as f:
+def read_jsonl(path: Path, encoding: str = "utf-8-sig") -> Iterator[Raw]:
+    with path.open(encoding=encoding, errors="replace") as f:
         for line_no, line in enumerate(f, start=1):
             if not line.strip():
                 continue
@@ -91,29 +95,23 @@ def read_jsonl(path: Path) -> Iterator[Raw]:
             except json.JSONDecodeError as e:
                 yield line_no, BadRecord(str(path), line_no, f"malformed JSON: {e.msg} at column {e.colno}")
                 continue
+            except RecursionError:
+                yield line_no, BadRecord(str(path), line_no, f"nested too deep to read (keep it under {MAX_DEPTH} levels)")
+                continue
             if not isinstance(record, dict):
                 yield line_no, BadRecord(str(path), line_no, f"expected a JSON object, got {type(record).__name__}")
                 continue
             yield line_no, record
 
 
-def read_csv(path: Path, raw_fields: Sequence[str] = ()) -> Iterator[Raw]:
-    with path.open(encoding="utf-8", errors="replace", newline="") as f:
-        reader = csv.DictReader(f)
-        for row in reader:
-            line_no = reader.line_num
-            if None in row:
-                yield line_no, BadRecord(str(path), line_no, f"{len(row[None])} more values than header columns")
-                continue
-            yield line_no, {k: (v if k in raw_fields else parse_cell(v)) for k, v in row.items() if k}
-
-
-def read_json(path: Path) -> Iterator[Raw]:
+def read_json(path: Path, encoding: str = "utf-8-sig") -> Iterator[Raw]:
     """A JSON array of objects, or an object mapping ids to objects (loaded whole)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        data = json.loads(path.read_text(encoding=encoding, errors="replace"))
+    except json.JSONDecodeError as e:
         raise IngestError(f"{path} is not valid JSON: {e}; for one object per line use .jsonl") from e
+    except RecursionError:
+        raise IngestError(f"{path} is nested too deep to read (keep it under {MAX_DEPTH} levels)") from None
     if isinstance(data, dict):
         entries: Iterator[tuple[int, Any]] = (
             (n, {"id": key, **value} if isinstance(value, dict) and "id" not in value else value)
@@ -171,8 +169,13 @@ def parse_cell(value: str | None) -> Any:
     return value
 
 
-def normalise(raw: dict[str, Any], fields: FieldMap, base_dir: Path) -> dict[str, Any]:
-    """A raw record → an item dict, or :class:`RecordError` with the reason."""
+def normalise(raw: dict[str, Any], fields: FieldMap, base_dir: Path, notes: list[str] | None = None) -> dict[str, Any]:
+    """A raw record → an item dict, or :class:`RecordError` with the reason. Keys that become
+    the same column are kept under numbered names, with a line in ``notes``."""
+    for key, value in raw.items():
+        problem = value_problem(str(key), value)
+        if problem:
+            raise RecordError(problem)
     item_id = raw.get(fields.id)
     if item_id is None or (isinstance(item_id, str) and not item_id.strip()):
         raise RecordError(f"missing id (field {fields.id!r})")
@@ -187,9 +190,24 @@ def normalise(raw: dict[str, Any], fields: FieldMap, base_dir: Path) -> dict[str
         item[media] = _media_path(raw.get(media), media, base_dir)
     skip = {fields.id, fields.title, *MEDIA_FIELDS, "text", *fields.drop}
     for key, value in raw.items():
-        if key not in skip:
-            item[column_name(key)] = value
+        if key in skip:
+            continue
+        column = column_name(key)
+        if column in item:
+            column = _free_name(column, item, key, notes)
+        item[column] = value
     return item
+
+
+def _free_name(column: str, item: Mapping[str, Any], key: str, notes: list[str] | None) -> str:
+    n = 2
+    while f"{column}_{n}" in item:
+        n += 1
+    if notes is not None:
+        note = f"field {key!r} is column {column!r} like an earlier field: stored as {column}_{n}"
+        if note not in notes:
+            notes.append(note)
+    return f"{column}_{n}"
 
 
 def compose_text(raw: dict[str, Any], text_fields: Sequence[str]) -> str:
@@ -202,13 +220,6 @@ def compose_text(raw: dict[str, Any], text_fields: Sequence[str]) -> str:
         if value:
             parts.append(value if name in ("text", "plot", "description") else f"{name}: {value}")
     return ". ".join(parts)
-
-
-@functools.lru_cache(maxsize=4096)
-def column_name(key: str) -> str:
-    """A metadata key as a safe, lower-case column name (SQL filters need no quoting)."""
-    name = re.sub(r"[^0-9a-z_]+", "_", str(key).lower()).strip("_") or "field"
-    return f"f_{name}" if name[0].isdigit() or name.startswith("vec__") else name
 
 
 def _as_text(value: Any) -> str:

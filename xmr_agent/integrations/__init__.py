@@ -16,13 +16,13 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "AskArgs": "tools", "DescribeArgs": "tools", "MAX_K": "tools", "RecommendArgs": "tools", "SearchArgs": "tools",
+    "AskArgs": "tools", "DeleteArgs": "tools", "DescribeArgs": "tools", "MAX_K": "tools", "RecommendArgs": "tools", "SearchArgs": "tools",
     "ToolSpec": "tools", "XmrTools": "tools", "tool_specs": "tools",
     "answer_card": "cards", "hit_card": "cards", "to_json": "cards",
     "MAX_MEDIA_BYTES": "media", "MediaInput": "media", "media_folder": "media",
 }
 
-__all__ = ["MAX_K", "MAX_MEDIA_BYTES", "AskArgs", "DescribeArgs", "MediaInput", "RecommendArgs", "SearchArgs",
+__all__ = ["MAX_K", "MAX_MEDIA_BYTES", "AskArgs", "DeleteArgs", "DescribeArgs", "MediaInput", "RecommendArgs", "SearchArgs",
            "ToolSpec", "XmrTools", "answer_card", "hit_card", "media_folder", "to_json", "tool_specs"]
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from xmr_agent.store.catalog import Catalog
     from xmr_agent.types import Hit
 
-__all__ = ["MAX_K", "AskArgs", "DescribeArgs", "RecommendArgs", "SearchArgs", "ToolSpec", "XmrTools", "tool_specs"]
+__all__ = ["MAX_K", "AskArgs", "DeleteArgs", "DescribeArgs", "RecommendArgs", "SearchArgs", "ToolSpec", "XmrTools", "tool_specs"]
 
 MAX_K = 50
 
@@ -74,22 +74,31 @@ class DescribeArgs(BaseModel):
     item_id: str = Field(description="The item's id, as returned by search, ask or recommend.")
 
 
+class DeleteArgs(BaseModel):
+    """Remove items from the catalogue for good (only offered when deleting was enabled)."""
+
+    item_ids: list[str] = Field(min_length=1, max_length=MAX_K, description="Ids of the items to remove.")
+
+
 class XmrTools:
     """Search, ask, recommend and describe over one catalogue, safe to call from many threads.
 
     ``target`` is a :class:`~xmr_agent.store.catalog.Catalog` (an agent with no LLM is built on first
     use) or an :class:`~xmr_agent.agent.pipeline.Agent`. ``interactions`` (a JSONL log or events)
     lets ``recommend`` take a user id. ``media_roots``: folders file paths must lie in (``None``:
-    any path; ``()``: base64 only — for callers on other machines).
+    any path; ``()``: base64 only — for callers on other machines). ``allow_delete`` offers
+    :meth:`delete_items` (and the ``xmr_delete_items`` tool); it is off by default.
     """
 
     def __init__(self, target: Catalog | Agent, *, interactions: str | Path | Sequence[Interaction] | None = None,
-                 media_roots: Sequence[str | Path] | None = None, max_media_bytes: int = MAX_MEDIA_BYTES) -> None:
+                 media_roots: Sequence[str | Path] | None = None, max_media_bytes: int = MAX_MEDIA_BYTES,
+                 allow_delete: bool = False) -> None:
         from xmr_agent.agent.pipeline import Agent
 
         self._agent: Agent | None = target if isinstance(target, Agent) else None
         self.catalog: Catalog = target.catalog if isinstance(target, Agent) else target
         self.media_input = MediaInput(media_roots, max_media_bytes)
+        self.allow_delete = allow_delete
         self.events = _events(interactions)
         self._lock = threading.Lock()
         self._graph: Any = None
@@ -173,6 +182,17 @@ class XmrTools:
             graph = self._graph
         return recommend_for_user(self.agent.using(graph=graph), events, who, k=k)
 
+    def delete_items(self, item_ids: Sequence[str]) -> int:
+        """Remove items (one writer at a time per table); how many there were. Off unless the
+        tools were made with ``allow_delete=True``."""
+        if not self.allow_delete:
+            raise ConfigError("deleting items is not enabled here (start the tools with allow_delete=True, "
+                              "or `xmr mcp --allow-delete`)")
+        from xmr_agent.store.locks import write_lock
+
+        with write_lock(self.catalog.uri, self.catalog.name):
+            return self.catalog.delete(list(item_ids))
+
     def describe_item(self, item_id: str) -> dict[str, Any]:
         """Every stored (user-visible) field of one item."""
         found = self.catalog.get([item_id])
@@ -223,9 +243,15 @@ def tool_specs(tools: XmrTools, *, describe: bool = True) -> list[ToolSpec]:
         item = tools.describe_item(DescribeArgs(**args).item_id)
         return to_json(item), item
 
+    def delete_items(**args: Any) -> tuple[str, Any]:
+        ids = DeleteArgs(**args).item_ids
+        result = {"removed": tools.delete_items(ids), "asked": len(set(ids))}
+        return to_json(result), result
+
     specs = [ToolSpec("xmr_search", SearchArgs, search), ToolSpec("xmr_ask", AskArgs, ask),
              ToolSpec("xmr_recommend", RecommendArgs, recommend)]
-    return specs + [ToolSpec("xmr_describe_item", DescribeArgs, describe_item)] if describe else specs
+    specs += [ToolSpec("xmr_describe_item", DescribeArgs, describe_item)] if describe else []
+    return specs + [ToolSpec("xmr_delete_items", DeleteArgs, delete_items)] if tools.allow_delete else specs
 
 
 # -- helpers ---------------------------------------------------------------------------------

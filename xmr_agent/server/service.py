@@ -68,7 +68,7 @@ class Service:
         Returns (answer or ``None`` for feedback only, state)."""
         from xmr_agent.agent.session import Session
 
-        with self._lock_for(session_id):
+        with self._lock_for(session_id), self.sessions.locked(session_id):
             session = Session.open(self.tools.agent, session_id, store=self.sessions, k=k)
             for item in like:
                 session.feedback(item, liked=True)

@@ -35,6 +35,7 @@ from xmr_agent.store.specs import (
     build_encoder,
     check_same_space,
     dump_meta,
+    field_meta,
     read_hash_basis,
     read_vector_specs,
 )
@@ -226,8 +227,7 @@ class Catalog:
             raise ConfigError("hybrid search combines full text with vectors: it needs a text query")
         columns = self.columns_for(modality)
         if not columns:
-            raise StoreError(f"table {self.name!r} has no vector column that a {modality} query can search; "
-                             f"its columns: {', '.join(self.vectors) or 'none'}")
+            raise StoreError(self.cannot_search(modality))
         clock = timings if timings is not None else {}
         per_column, vectors = [], {}
         for column in columns:
@@ -248,6 +248,14 @@ class Catalog:
     def match_keyframes(self, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
         """The best keyframe of each video hit for the query ``vectors`` (column → vector)."""
         return match_keyframes(self.table, {c: v.field for c, v in self.vectors.items()}, hits, vectors)
+
+    def cannot_search(self, modality: str) -> str:
+        """Why a ``modality`` query finds nothing here, and the command that adds such vectors."""
+        encoder = {"image": "efficientnet-lite0", "audio": "ENCODER"}.get(modality, "text")
+        uri = getattr(self.db, "uri", "DB")
+        return (f"table {self.name!r} has no {modality} vectors (its vector columns: {', '.join(self.vectors) or 'none'}), "
+                f"so a {modality} query cannot be searched; add them with `xmr backfill --encoder "
+                f"{modality}={encoder} --db {uri} --table {self.name}`")
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
@@ -337,6 +345,34 @@ class Catalog:
     def titles(self) -> list[tuple[str, str]]:
         """(id, title) of every item, up to :data:`MAX_TITLES` (for finding items named in words)."""
         return [(r["id"], r["title"]) for r in self.scan(["id", "title"], limit=MAX_TITLES).to_pylist()]
+
+    @property
+    def uri(self) -> str:
+        """Where the database is (a folder or an object-store URI)."""
+        return str(getattr(self.db, "uri", ""))
+
+    def ids(self) -> list[str]:
+        """Every item id in the table."""
+        return [str(i) for i in self.scan(["id"])["id"].to_pylist()]
+
+    def delete(self, ids: Sequence[str]) -> int:
+        """Remove the items with these ids; returns how many there were."""
+        if not ids or self.table is None:
+            return 0
+        clause = ids_in(list(dict.fromkeys(ids)))
+        found = self.table.count_rows(clause)
+        if found:
+            self.table.delete(clause)
+        return found
+
+    def meta(self, key: str) -> str | None:
+        """A value xmr-agent keeps with the table (in the field metadata of ``id``)."""
+        schema = self.schema()
+        return None if schema is None else field_meta(schema, "id", key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep ``value`` with the table under ``key`` (one metadata commit)."""
+        self.lance.update_field_metadata({"path": "id", "metadata": {key: value}})
 
     def optimize(self, **options: Any) -> None:
         """Compact the table and bring its indexes up to date (LanceDB ``optimize``)."""

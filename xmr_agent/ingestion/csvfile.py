@@ -1,0 +1,93 @@
+"""CSV catalogues, read so that nothing is lost without a word.
+
+* The file's encoding is UTF-8 (a byte-order mark is dropped) or detected (:mod:`.decoding`).
+* An unclosed quote would make Python's ``csv`` swallow every following line into one field: a
+  record whose quoted field runs over lines that are themselves complete rows is reported as a
+  bad record (the line where the quote opens), and reading goes on from the next line.
+* Header names that become the same column (``Price``, ``price``, ``PRICE``) are all kept, as
+  ``price``, ``price_2``, ``price_3``, and the report says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from xmr_agent.ingestion.decoding import column_name
+from xmr_agent.types import BadRecord
+
+Raw = tuple[int | None, dict[str, Any] | BadRecord]
+
+
+def read_csv_rows(path: Path, encoding: str, raw_fields: Sequence[str], parse: Any,
+                  notes: list[str]) -> Iterator[Raw]:
+    """``(line, raw record)`` for each row; bad rows as ``(line, BadRecord)``."""
+    with path.open(encoding=encoding, errors="replace", newline="") as f:
+        lines = f.read().splitlines(keepends=True)
+    if not lines:
+        return
+    header = next(csv.reader([lines[0]]))
+    names = unique_names(header, notes, path.name)
+    start = 1
+    while start < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[start:])))
+        restart = None
+        before = 0
+        for cells in reader:
+            first, before = start + before + 1, reader.line_num  # 1-based line where the record starts
+            if not cells or all(not c.strip() for c in cells):
+                continue
+            swallowed = _swallowed(cells, len(names))
+            if swallowed:
+                yield first, BadRecord(str(path), first, f"unclosed quote: a field opened here runs over {swallowed} "
+                                                         "lines that are rows of their own; close the quote")
+                restart = max(first, start + 1)  # go on from the line after the opening one
+                break
+            if len(cells) > len(names):
+                yield first, BadRecord(str(path), first, f"{len(cells) - len(names)} more values than header columns")
+                continue
+            row = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
+            yield first, {k: (v if k in raw_fields else parse(v)) for k, v in row.items() if k}
+        if restart is None:
+            return
+        start = restart
+
+
+def unique_names(header: Sequence[str], notes: list[str], source: str) -> list[str]:
+    """Header names, each given once: a name that becomes the same column as an earlier one gets
+    a numbered suffix (and a note)."""
+    taken: dict[str, str] = {}
+    out = []
+    for name in header:
+        column = column_name(name) if name else ""
+        if not column or column not in taken:
+            taken.setdefault(column, name)
+            out.append(name)
+            continue
+        n = 2
+        while f"{column}_{n}" in taken:
+            n += 1
+        taken[f"{column}_{n}"] = name
+        notes.append(f"{source}: columns {taken[column]!r} and {name!r} are both column {column!r}; "
+                     f"{name!r} is stored as {column}_{n}")
+        out.append(f"{column}_{n}")
+    return out
+
+
+def _swallowed(cells: Sequence[str], columns: int) -> int:
+    """How many lines inside one field parse as complete rows (an unclosed quote), else 0."""
+    if columns < 2:
+        return 0
+    inner = [line for cell in cells if "\n" in cell for line in cell.split("\n")[1:]]
+    rows = 0
+    for line in inner:
+        try:
+            parsed = next(csv.reader([line]), [])
+        except csv.Error:
+            continue
+        if len(parsed) == columns:
+            rows += 1
+    return rows

