@@ -21,7 +21,7 @@ media = ("image", "audio", "video")
 catalog_file.write_text("".join(json.dumps({**r, **{m: str(demo / r[m]) for m in media if r.get(m)}}) + "\n"
                                 for r in rows))
 
-first = ingest(catalog_file, db, "shop")  # words only: one text column
+first = ingest(catalog_file, db, "shop", vectors={"text": "text"})  # words only: one text column
 print(f"{first.inserted} inserted with words only")
 reader = Catalog.open(db, "shop")  # opened before the backfill: it keeps its version
 

@@ -81,7 +81,7 @@ def test_in_process_tools_take_base64_images_and_explain_missing_columns(db: Pat
                     await client.call_tool("recommend", {"user": "u1"})]
 
     no_column, ask, no_log = asyncio.run(asyncio.wait_for(run(), 60))
-    assert no_column.is_error and "no vector column that a image query can search" in no_column.content[0].text
+    assert no_column.is_error and "no image vectors" in no_column.content[0].text
     assert not ask.is_error and ask.structured_content["where"] == "(price < 2.0)"
     assert no_log.is_error and "no interaction log" in no_log.content[0].text
 

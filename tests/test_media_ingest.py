@@ -86,7 +86,7 @@ def test_text_queries_skip_image_columns_and_image_queries_skip_text_columns(tmp
     assert catalog.search(str(tmp_path / "a.jpg"), modality="image", k=1)[0].id == "a"
     with pytest.raises(ConfigError, match="needs a text query"):
         catalog.search(str(tmp_path / "a.jpg"), modality="image", hybrid=True)
-    with pytest.raises(StoreError, match="no vector column that a audio query"):
+    with pytest.raises(StoreError, match="no audio vectors"):
         catalog.search("x.mp3", modality="audio")
 
 

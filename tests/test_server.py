@@ -89,7 +89,7 @@ def test_errors_are_json_with_the_right_status(api: httpx.Client) -> None:
     missing = api.get("/items/no-such-item")
     assert missing.status_code == 404 and missing.json()["type"] == "StoreError"
     no_image_column = api.post("/search", json={"image": base64.b64encode(PNG).decode()})
-    assert no_image_column.status_code == 404 and "no vector column" in no_image_column.json()["detail"]
+    assert no_image_column.status_code == 404 and "no image vectors" in no_image_column.json()["detail"]
     outside = api.post("/ask", json={"request": "piano", "image": str(DEMO)})
     assert outside.status_code == 400 and "outside the folders" in outside.json()["detail"]
 

@@ -149,7 +149,6 @@ class Agent:
                 raise ModalityError(self.catalog.cannot_search("image"))
             with run.step("relax") as note:
                 note(reason=f"the photo was not used: {self.catalog.cannot_search('image')}", dropped=["photo"])
-            image = None
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query

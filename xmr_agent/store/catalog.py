@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from xmr_agent.encoders.base import Encoder
 from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
-from xmr_agent.store.columns import HIDDEN_PREFIXES, TEXT_FIELDS
+from xmr_agent.store.columns import TEXT_FIELDS
 from xmr_agent.store.connection import connect, table_names
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.store.fusion import rrf_fuse
@@ -35,28 +35,24 @@ from xmr_agent.store.specs import (
     build_encoder,
     check_same_space,
     dump_meta,
-    field_meta,
     read_hash_basis,
     read_vector_specs,
 )
+from xmr_agent.store.table import TableHandle
 from xmr_agent.types import Hit
 
 DEFAULT_ANN_THRESHOLD = 50_000
-#: Most titles read for finding items named in a request (a table larger than this is scanned in part).
-MAX_TITLES = 500_000
 #: An item with nothing to embed in a column (e.g. no image) has a null vector there; LanceDB
 #: refuses null vectors in wide float columns unless told to keep them as null.
 NULL_VECTORS = "null"
 
 
-class Catalog:
+class Catalog(TableHandle):
     """One catalogue table: write rows, search them, and keep its indexes."""
 
     def __init__(self, db: Any, name: str, table: Any | None, vectors: Sequence[VectorSpec],
                  hash_basis: Sequence[VectorSpec] | None = None) -> None:
-        self.db = db
-        self.name = name
-        self.table = table
+        super().__init__(db, name, table)
         self.vectors = {v.column: v for v in vectors}
         #: The specs the table was created with: what content hashes are computed over.
         self.hash_basis = list(vectors if hash_basis is None else hash_basis)
@@ -109,15 +105,7 @@ class Catalog:
         same = [v for v in self.vectors.values() if (v.field, v.encoder) == (spec.field, spec.encoder)]
         return same[0] if len(same) == 1 else None
 
-    # -- facts -------------------------------------------------------------------------------
-    def count(self) -> int:
-        return 0 if self.table is None else self.table.count_rows()
-
-    def columns(self) -> list[str]:
-        """User-visible columns (no hash, no vectors)."""
-        if self.table is None:
-            return []
-        return [f.name for f in self.table.schema if not f.name.startswith(HIDDEN_PREFIXES)]
+    # -- encoders ----------------------------------------------------------------------------
 
     def encoder(self, column: str) -> Encoder:
         """The encoder that built ``column``, rebuilt from the table metadata (cached)."""
@@ -161,19 +149,6 @@ class Catalog:
         found = self.table.search().where(ids_in(ids)).select(["id", "_hash", "_embed_hash"]).limit(len(ids)).to_arrow()
         pairs = zip(found["_hash"].to_pylist(), found["_embed_hash"].to_pylist(), strict=True)
         return dict(zip(found["id"].to_pylist(), pairs, strict=True))
-
-    def add_columns(self, fields: Sequence[pa.Field]) -> None:
-        """Add new (all-null) metadata columns."""
-        if self.table is not None and fields:
-            self.table.add_columns(list(fields))
-
-    def column_names(self) -> set[str]:
-        """Every column of the table, hidden ones included (none before the first write)."""
-        schema = self.schema()
-        return set() if schema is None else set(schema.names)
-
-    def schema(self) -> pa.Schema | None:
-        return None if self.table is None else self.table.schema
 
     def missing_indexes(self, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> list[str]:
         """Columns that should have an index and have none yet."""
@@ -251,10 +226,10 @@ class Catalog:
 
     def cannot_search(self, modality: str) -> str:
         """Why a ``modality`` query finds nothing here, and the command that adds such vectors."""
-        encoder = {"image": "efficientnet-lite0", "audio": "ENCODER"}.get(modality, "text")
+        encoder = {"image": "efficientnet-lite0", "audio": "NAME"}.get(modality, "text")
         uri = getattr(self.db, "uri", "DB")
         return (f"table {self.name!r} has no {modality} vectors (its vector columns: {', '.join(self.vectors) or 'none'}), "
-                f"so a {modality} query cannot be searched; add them with `xmr backfill --encoder "
+                f"so a query by {modality} cannot be searched; add them with `xmr backfill --encoder "
                 f"{modality}={encoder} --db {uri} --table {self.name}`")
 
     def columns_for(self, modality: str) -> list[str]:
@@ -322,67 +297,6 @@ class Catalog:
         by_id = {r["id"]: self._visible(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
-    @property
-    def lance(self) -> Any:
-        """The LanceDB table, for storage-level work (backfill, benchmarks); :class:`StoreError`
-        while the catalogue has no table yet."""
-        if self.table is None:
-            raise StoreError(f"table {self.name!r} is empty: ingest a catalogue first")
-        return self.table
-
-    @property
-    def exists(self) -> bool:
-        """Whether the table has been created (by a first write)."""
-        return self.table is not None
-
-    def scan(self, columns: Sequence[str], *, limit: int | None = None) -> pa.Table:
-        """Columns of every row (the first ``limit`` rows), as Arrow; empty before the first write."""
-        if self.table is None:
-            return pa.table({c: pa.array([], pa.string()) for c in columns})
-        query = self.table.search().select(list(columns))
-        return (query.limit(limit) if limit else query.limit(None)).to_arrow()
-
-    def titles(self) -> list[tuple[str, str]]:
-        """(id, title) of every item, up to :data:`MAX_TITLES` (for finding items named in words)."""
-        return [(r["id"], r["title"]) for r in self.scan(["id", "title"], limit=MAX_TITLES).to_pylist()]
-
-    @property
-    def uri(self) -> str:
-        """Where the database is (a folder or an object-store URI)."""
-        return str(getattr(self.db, "uri", ""))
-
-    def ids(self) -> list[str]:
-        """Every item id in the table."""
-        return [str(i) for i in self.scan(["id"])["id"].to_pylist()]
-
-    def delete(self, ids: Sequence[str]) -> int:
-        """Remove the items with these ids; returns how many there were."""
-        if not ids or self.table is None:
-            return 0
-        clause = ids_in(list(dict.fromkeys(ids)))
-        found = self.table.count_rows(clause)
-        if found:
-            self.table.delete(clause)
-        return found
-
-    def meta(self, key: str) -> str | None:
-        """A value xmr-agent keeps with the table (in the field metadata of ``id``)."""
-        schema = self.schema()
-        return None if schema is None else field_meta(schema, "id", key)
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Keep ``value`` with the table under ``key`` (one metadata commit)."""
-        self.lance.update_field_metadata({"path": "id", "metadata": {key: value}})
-
-    def optimize(self, **options: Any) -> None:
-        """Compact the table and bring its indexes up to date (LanceDB ``optimize``)."""
-        if self.table is not None:
-            self.table.optimize(**options)
-
-    def indexes(self) -> list[Any]:
-        """The table's indexes (LanceDB ``list_indices``)."""
-        return [] if self.table is None else list(self.table.list_indices())
-
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
         try:
             return query.to_list()
@@ -396,11 +310,6 @@ class Catalog:
 
     def _hit(self, row: dict[str, Any], score: float, source: str) -> Hit:
         return Hit(id=row["id"], score=score, item=self._visible(row), scores={source: score})
-
-    @staticmethod
-    def _visible(row: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in row.items() if not k.startswith(HIDDEN_PREFIXES)}
-
 
 @contextmanager
 def _timed(clock: dict[str, float], stage: str) -> Iterator[None]:
