@@ -94,13 +94,29 @@ def _decoded_file(stream: Any, label: str) -> Any:
 
     try:
         with Image.open(stream) as image:
-            return _decoded(image, label)
+            return _decoded(_within_limit(image, label), label)
     except UnidentifiedImageError:
         raise _BadImage(f"not an image that Pillow can read (unknown or damaged format): {label}") from None
     except Image.DecompressionBombError as e:
         raise _BadImage(f"image too large to decode safely ({e}): {label}") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise _BadImage(f"corrupt or truncated image ({e}): {label}") from None
+
+
+def _within_limit(image: Any, label: str) -> Any:
+    """``image`` (opened, not decoded) if it fits :data:`~xmr_agent.media.images.MAX_IMAGE_PIXELS`;
+    a large JPEG is set to decode at a fraction of its size; anything else too large is refused."""
+    from xmr_agent.media.images import MAX_IMAGE_PIXELS, draft_size, too_large
+
+    reason = too_large(image.width, image.height, image.format)
+    if reason:
+        raise _BadImage(f"{reason}: {label}")
+    size = draft_size(image.width, image.height)
+    if size is not None and image.format == "JPEG":
+        image.draft("RGB", size)
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        raise _BadImage(f"the image is {image.width}×{image.height}, too large to decode safely: {label}")
+    return image
 
 
 def _decoded(image: Any, label: str) -> Any:
