@@ -53,6 +53,8 @@ class MediaInput:
         """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``;
         a file written now is added to ``created``)."""
         value = value.strip()
+        if "\x00" in value:
+            raise ConfigError(f"the {kind} holds a NUL character: give a file path or base64")
         if value.startswith("data:"):
             header, _, payload = value.partition(",")
             return write_media(decode_media(payload, kind, self.max_bytes), kind, folder, header[5:].split(";")[0],

@@ -45,6 +45,7 @@ from xmr_agent.integrations.tools import (
 from xmr_agent.server.auth import MAX_BODY_BYTES, ApiKeyMiddleware, BodyLimitMiddleware
 from xmr_agent.server.errors import install, invalid_body
 from xmr_agent.server.guard import SiteGuard, allowed_hosts
+from xmr_agent.server.items import Items, items_schema
 from xmr_agent.server.service import Retention, Service
 
 try:
@@ -224,7 +225,7 @@ async def _read_items(request: Request) -> tuple[list[dict[str, Any]], dict[str,
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise invalid_body("list_type", "expected a JSON list of item objects (or {\"items\": [...]})")
-    return items, files
+    return [item.row() for item in _validate(Items, items).root], files
 
 
 async def _json(request: Request) -> Any:
@@ -281,11 +282,8 @@ def _bodies(model: type[BaseModel], form: dict[str, str]) -> dict[str, Any]:
 
 
 def _items_body() -> dict[str, Any]:
-    item = {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                                             "text": {"type": "string"}, "image": {"type": "string"}},
-            "additionalProperties": True}
     return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"type": "array", "items": item}},
+        "application/json": {"schema": items_schema()},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "items": {"type": "string", "description": "the items as JSON text"},
             "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}

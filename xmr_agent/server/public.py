@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from xmr_agent.ingestion.readers import MEDIA_FIELDS
-from xmr_agent.media.roots import URL
+from xmr_agent.media.roots import URL, inside
 
 __all__ = ["Public", "redact"]
 
@@ -53,7 +53,8 @@ class Public:
     def upload_url(self, path: str) -> str:
         """``/uploads/{name}`` for a file in the upload folder, else the file's name alone."""
         p = Path(path)
-        return f"/uploads/{p.name}" if p.parent.resolve() == self.uploads else p.name
+        served = inside(p, [self.uploads]) and p.resolve().parent == self.uploads  # resolves once inside says so
+        return f"/uploads/{p.name}" if served else p.name
 
 
 def redact(text: str) -> str:

@@ -128,7 +128,8 @@ class Service:
         from xmr_agent.agent.session import IMAGE_SUFFIXES
 
         p = Path(path)
-        served = p.parent.resolve() == self.uploads.resolve()
+        uploads = self.uploads.resolve()
+        served = inside(p, [uploads]) and p.resolve().parent == uploads  # resolves once inside says so
         return {"name": p.name, "kind": "image" if p.suffix.lower() in IMAGE_SUFFIXES else "audio",
                 "url": f"/uploads/{p.name}" if served else None}
 
@@ -218,11 +219,11 @@ class Service:
             if value in stored:
                 item[field] = str(stored[value])
             elif not URL.match(value):
-                path = (self.media / value).resolve()
+                path = self.media / value
                 if not inside(path, resolved_roots([self.media])):
                     raise ConfigError(f"item {item.get('id')!r}: {field} {value!r} is not an uploaded file, a URL "
                                       "or a file in the media folder; upload it with the items (multipart)")
-                item[field] = str(path)
+                item[field] = str(path.resolve())
         return item
 
 

@@ -52,9 +52,9 @@ class MediaFiles:
     def path(self, value: Any) -> Path:
         if not isinstance(value, str) or not value or URL.match(value):
             raise HTTPException(404, "this item has no local file in that field")
-        path = Path(value).resolve()
-        if not inside(path, self.roots):
+        if not inside(value, self.roots):
             raise HTTPException(403, "the item's file lies outside the catalogue's media folders (--media-root)")
+        path = Path(value).resolve()
         if not path.is_file():
             raise HTTPException(404, "the item's file is missing")
         return path
