@@ -106,3 +106,14 @@ def test_lone_surrogates_in_tool_arguments_are_tool_errors(mcp_url: str, argumen
     text = json.dumps(reply, ensure_ascii=False)
     assert status == 400 and reply["error"]["code"] == -32700, text[:300]
     assert httpx2.post(mcp_url, content=json.dumps(INIT), headers={**AUTH, **JSON}).status_code == 200
+
+
+def test_results_and_errors_over_http_name_no_server_path(mcp_url: str) -> None:
+    demo = str(ROOT / "examples" / "demo")
+    found, outside = asyncio.run(asyncio.wait_for(_calls(mcp_url, [
+        ("search", {"query": "calm solo piano", "k": 3}),
+        ("ask", {"request": "piano", "image": str(ROOT / "examples" / "demo" / "catalog.jsonl")})]), 60))
+    assert found.structured_content["hits"][0]["image"] == "song-001.png"
+    assert outside.is_error and "catalog.jsonl" in outside.content[0].text
+    for result in (found, outside):
+        assert demo not in json.dumps([c.model_dump() for c in result.content])

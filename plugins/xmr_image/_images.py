@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+#: Images decoded at once in this process: a full-size image takes up to ~210 MB while it is
+#: decoded (a 4096×4096 RGBA PNG), so a server with many request threads stays within ~0.5 GB.
+MAX_DECODES = 2
+_DECODING = threading.BoundedSemaphore(MAX_DECODES)
 RESIZE = 256
 CROP = 224
 MEAN = 127.0
@@ -93,7 +98,7 @@ def _decoded_file(stream: Any, label: str) -> Any:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(stream) as image:
+        with Image.open(stream) as image, _DECODING:
             return _decoded(_within_limit(image, label), label)
     except UnidentifiedImageError:
         raise _BadImage(f"not an image that Pillow can read (unknown or damaged format): {label}") from None

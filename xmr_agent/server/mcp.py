@@ -28,6 +28,7 @@ from xmr_agent.errors import ConfigError, XmrError
 from xmr_agent.integrations.cards import answer_card, hit_card
 from xmr_agent.integrations.media import media_folder
 from xmr_agent.integrations.tools import MAX_IDS, MAX_K, ItemId, Media, Where, Words, XmrTools
+from xmr_agent.server.public import redact_all
 
 try:
     from mcp.server.mcpserver import MCPServer
@@ -50,9 +51,14 @@ Ids = Annotated[list[ItemId] | None, Field(max_length=MAX_IDS)]
 MAX_MCP_BODY_BYTES = 16 * 1024 * 1024
 
 
-def build_server(tools: XmrTools, *, name: str = "xmr-agent") -> MCPServer:
-    """An ``MCPServer`` whose tools call ``tools`` (one catalogue, loaded once)."""
+def build_server(tools: XmrTools, *, name: str = "xmr-agent", hide_paths: bool = False) -> MCPServer:
+    """An ``MCPServer`` whose tools call ``tools`` (one catalogue, loaded once). ``hide_paths``: cut
+    this machine's file paths in results and errors to their last part (for clients elsewhere)."""
     server: MCPServer = MCPServer(name, instructions=INSTRUCTIONS, log_level="WARNING")
+    show: Callable[[Any], Any] = redact_all if hide_paths else (lambda value: value)
+
+    def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        return _result(call, show)
 
     @server.tool(description="Find catalogue items similar to words, a photo or a spoken request.")
     def search(query: Annotated[Words, Field(description="Words to search for.")] = "",
@@ -88,12 +94,12 @@ def build_server(tools: XmrTools, *, name: str = "xmr-agent") -> MCPServer:
     return server
 
 
-def _run(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _result(call: Callable[[], dict[str, Any]], show: Callable[[Any], Any]) -> dict[str, Any]:
     """The tool's result as JSON-ready data (the SDK sends it as text and as structured content)."""
     try:
-        return json.loads(json.dumps(call(), ensure_ascii=False, default=str))
+        return show(json.loads(json.dumps(call(), ensure_ascii=False, default=str)))
     except XmrError as e:
-        raise ToolError(f"{type(e).__name__}: {e}") from e
+        raise ToolError(show(f"{type(e).__name__}: {e}")) from e
 
 
 def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: str = "127.0.0.1",
@@ -115,7 +121,7 @@ def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: st
     roots = None if transport == "stdio" else [media_folder(db)]
     tools = build_tools(db, table, AgentOptions(llm=llm, signals=signals), interactions=interactions,
                         media_roots=roots, notify=notify or (lambda message: print(message, file=sys.stderr))).warm_up()
-    server = build_server(tools)
+    server = build_server(tools, hide_paths=transport == "http")
     if transport == "stdio":
         server.run("stdio")
         return

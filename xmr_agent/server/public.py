@@ -18,7 +18,7 @@ from urllib.parse import quote
 from xmr_agent.ingestion.readers import MEDIA_FIELDS
 from xmr_agent.media.roots import URL, inside
 
-__all__ = ["Public", "redact"]
+__all__ = ["Public", "redact", "redact_all"]
 
 _log = logging.getLogger(__name__)
 #: An absolute path: a slash, then characters up to a space, a quote or a bracket.
@@ -55,6 +55,15 @@ class Public:
         p = Path(path)
         served = inside(p, [self.uploads]) and p.resolve().parent == self.uploads  # resolves once inside says so
         return f"/uploads/{p.name}" if served else p.name
+
+
+def redact_all(value: Any) -> Any:
+    """``value`` (JSON-ready data) with :func:`redact` applied to every string in it."""
+    if isinstance(value, dict):
+        return {key: redact_all(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [redact_all(inner) for inner in value]
+    return redact(value) if isinstance(value, str) else value
 
 
 def redact(text: str) -> str:

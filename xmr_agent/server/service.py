@@ -14,6 +14,7 @@ import logging
 import re
 import tempfile
 import threading
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ __all__ = ["Retention", "Service"]
 
 _log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Locks that serialise the turns of a session (shared by hash of the session id).
+SESSION_LOCKS = 256
 _SAFE_NAME_FULL = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,150}$")
 
 
@@ -55,8 +58,7 @@ class Service:
         self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
         self._notify = notify or _log.warning  # skipped log lines, logs naming no item
         self._write = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self._locks = tuple(threading.Lock() for _ in range(SESSION_LOCKS))
         self._query_timeout = query_timeout
         self.tools = self._load()
         self._public = Public(self.uploads)
@@ -134,9 +136,10 @@ class Service:
                 "url": f"/uploads/{p.name}" if served else None}
 
     def _lock_for(self, session_id: str) -> threading.Lock:
+        """The lock of ``session_id``'s turns: one of a fixed set (by a hash of the id), so any
+        number of session ids costs no memory; two sessions may share one and wait for each other."""
         self.sessions.path(session_id)  # checks the id before it names a file
-        with self._locks_guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+        return self._locks[zlib.crc32(session_id.encode()) % SESSION_LOCKS]
 
     # -- media -------------------------------------------------------------------------------
     @contextlib.contextmanager
