@@ -49,7 +49,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def keyless(db: Path) -> Iterator[tuple[str, Any]]:
     """A local server with no key: the one a page on another site would aim at."""
-    with serving(["serve", "--db", str(db), "--table", "demo", "--no-web"]) as (url, process):
+    command = ["serve", "--db", str(db), "--table", "demo", "--no-web", "--allow-host", "shop.example",
+               "--keep", "upload_days=1", "--keep", "session_mb=50"]
+    with serving(command) as (url, process):
         before = psutil.Process(process.pid).memory_info().rss
         yield url, process
         assert process.poll() is None, server_log(process)
@@ -146,6 +148,17 @@ def test_a_foreign_host_is_refused_so_dns_rebinding_fails(http: httpx.Client) ->
     same = http.post("/search", json={"query": "piano", "k": 1}, headers={"origin": f"http://{own}"})
     assert same.status_code == 200
     assert http.get("/health", headers={"host": f"localhost:{http.base_url.port}"}).status_code == 200
+    assert http.get("/health", headers={"host": "shop.example"}).status_code == 200  # --allow-host
+
+
+def test_retention_options_are_checked() -> None:
+    from click.testing import CliRunner
+
+    from xmr_agent.cli import main
+
+    for keep, words in (("upload_days=abc", "valid number"), ("foo=1", "expected WHAT=N"), ("session_mb=-1", "greater")):
+        result = CliRunner().invoke(main, ["serve", "--db", "nowhere", "--table", "t", "--keep", keep])
+        assert result.exit_code == 2 and words in result.output, result.output
 
 
 def test_the_key_is_checked_before_a_large_body_is_read(keyed: str) -> None:
