@@ -120,3 +120,54 @@ def kill_when(proc: subprocess.Popen, rows: Callable[[], int], at_least: int, *,
             proc.kill()
             proc.wait()
     return at_kill
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(command: list[str], *, health: str = "/health", timeout: float = 120) -> Iterator[tuple[str, Any]]:
+    """Run ``python -m xmr_agent.cli COMMAND --port P`` (a real server process on 127.0.0.1) until
+    ``health`` answers; yields (base URL, the process). Stopped (and reaped) on exit."""
+    import tempfile
+    import time
+
+    import httpx
+
+    port = free_port()
+    log = tempfile.TemporaryFile()  # not a pipe: a server that logs much must never block on it
+    process = subprocess.Popen([sys.executable, "-m", "xmr_agent.cli", *command, "--port", str(port)],
+                               env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=log)
+    process.log = log  # type: ignore[attr-defined]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"the server exited with {process.returncode}: {log.read().decode()[-2000:]}")
+            try:
+                httpx.get(url + health, timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not answer {health} within {timeout} s") from None
+                time.sleep(0.1)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def server_log(process: Any) -> str:
+    """What a process started by :func:`serving` wrote to stderr so far."""
+    process.log.seek(0)
+    return process.log.read().decode(errors="replace")

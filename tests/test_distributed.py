@@ -292,7 +292,7 @@ def test_killed_ray_ingest_into_s3_resumes_and_the_table_is_searchable(
     from xmr_agent.server.app import create_app
 
     app = create_app(uri, "big", sessions=tmp_path / "sessions", torch_threads=None, web=False)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         assert client.get("/health").json()["rows"] == n
         hits = client.get("/search", params={"q": "red bicycle wall", "k": 1}).json()["hits"]
     assert hits[0]["id"] == "item-00005"

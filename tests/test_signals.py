@@ -133,7 +133,7 @@ def test_the_server_agent_gets_the_signals(films: str, dialogues: Path) -> None:
     agent = app.state.service.tools.agent
     assert agent.graph is not None and agent.graph.sessions == 3 and agent.graph_weight == 4
     assert agent.attribute_weight == 0.5
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         turn = client.post("/chat/s1", json={"message": f"I loved {ALPHA}", "k": 3})
     assert turn.status_code == 200, turn.text
     assert turn.json()["answer"]["recommendations"][0]["id"] == "f1"

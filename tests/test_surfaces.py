@@ -50,7 +50,7 @@ def _http(db: Path, log: Path) -> list[str]:
     from xmr_agent.server.app import create_app
 
     app = create_app(db, "demo", signals=Signals(interactions=log), interactions=log, web=False)
-    response = TestClient(app).post("/ask", json={"request": REQUEST, "k": K})
+    response = TestClient(app, base_url="http://127.0.0.1").post("/ask", json={"request": REQUEST, "k": K})
     assert response.status_code == 200, response.text
     return _ids(response.json()["recommendations"])
 

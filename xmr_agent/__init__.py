@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         PluginError,
         PromptError,
         StoreError,
+        StoreUnavailable,
         XmrError,
     )
     from xmr_agent.ingestion.backfill import BackfillReport, backfill
@@ -71,6 +72,7 @@ _WHERE: dict[str, str] = {
     "ModalityError": "xmr_agent.errors",
     "PluginError": "xmr_agent.errors",
     "StoreError": "xmr_agent.errors",
+    "StoreUnavailable": "xmr_agent.errors",
     "VectorSpec": "xmr_agent.store.specs",
     "XmrError": "xmr_agent.errors",
     "backfill": "xmr_agent.ingestion.backfill",
@@ -109,6 +111,7 @@ __all__ = [
     "SessionStore",
     "Signals",
     "StoreError",
+    "StoreUnavailable",
     "SubQuery",
     "VectorSpec",
     "XmrError",

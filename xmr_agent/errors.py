@@ -9,6 +9,7 @@
     ├── ModalityError          an encoder was asked for a modality it does not handle
     ├── InputError             some inputs of a batch cannot be encoded (corrupt, unreadable)
     ├── StoreError             LanceDB table missing, unreadable or of the wrong shape
+    │   └── StoreUnavailable   the store cannot answer now: disk full or read-only, a query over its time
     ├── PromptError            a prompt template is missing, malformed or lacks a variable
     ├── LLMError               an LLM backend failed, timed out or gave no usable answer
     └── IngestError            a catalogue cannot be read at all (bad records are skipped, not raised)
@@ -63,6 +64,11 @@ class InputError(XmrError):
 
 class StoreError(XmrError):
     """The LanceDB store cannot do what was asked."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot read or write now (full or read-only disk, I/O error) or a query ran past
+    its time budget: the request may succeed later, unchanged."""
 
 
 class PromptError(XmrError):

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+#: Images decoded at once in this process: a full-size image takes up to ~210 MB while it is
+#: decoded (a 4096×4096 RGBA PNG), so a server with many request threads stays within ~0.5 GB.
+MAX_DECODES = 2
+_DECODING = threading.BoundedSemaphore(MAX_DECODES)
 RESIZE = 256
 CROP = 224
 MEAN = 127.0
@@ -93,14 +98,30 @@ def _decoded_file(stream: Any, label: str) -> Any:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(stream) as image:
-            return _decoded(image, label)
+        with Image.open(stream) as image, _DECODING:
+            return _decoded(_within_limit(image, label), label)
     except UnidentifiedImageError:
         raise _BadImage(f"not an image that Pillow can read (unknown or damaged format): {label}") from None
     except Image.DecompressionBombError as e:
         raise _BadImage(f"image too large to decode safely ({e}): {label}") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise _BadImage(f"corrupt or truncated image ({e}): {label}") from None
+
+
+def _within_limit(image: Any, label: str) -> Any:
+    """``image`` (opened, not decoded) if it fits :data:`~xmr_agent.media.images.MAX_IMAGE_PIXELS`;
+    a large JPEG is set to decode at a fraction of its size; anything else too large is refused."""
+    from xmr_agent.media.images import MAX_IMAGE_PIXELS, draft_size, too_large
+
+    reason = too_large(image.width, image.height, image.format)
+    if reason:
+        raise _BadImage(f"{reason}: {label}")
+    size = draft_size(image.width, image.height)
+    if size is not None and image.format == "JPEG":
+        image.draft("RGB", size)
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        raise _BadImage(f"the image is {image.width}×{image.height}, too large to decode safely: {label}")
+    return image
 
 
 def _decoded(image: Any, label: str) -> Any:

@@ -107,7 +107,16 @@ def _matches(hit: Hit, routes: Sequence[Route], names: Mapping[str, str],
         shown = ", ".join(dict.fromkeys(s.text or (_attached(s.modality) if s.file else "")
                                         or (names.get(s.item) or f"item {s.item}" if s.item else "")
                                         for s in r.inputs))
-        yield Match(r.source, field_name, r.modality, shown, round(hit.scores[r.source], 4))
+        yield Match(r.source, field_name, r.modality, shorten(shown), round(hit.scores[r.source], 4))
+
+
+#: Longest request words repeated in each match (a long request is not copied into every item's evidence).
+MAX_SHOWN_QUERY = 160
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_QUERY) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _as_stored(values: Any, key: str) -> str:

@@ -28,6 +28,8 @@ from xmr_agent.types import CORE_FIELDS
 MAX_FACET_VALUES = 200
 #: Rows scanned to collect facet values.
 FACET_SCAN_ROWS = 200_000
+#: Most hard filters in one where clause (after merging); more are rejected with a reason.
+MAX_FILTERS = 16
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _COMPARE = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -120,13 +122,15 @@ def compile_where(filters: Sequence[Filter], facets: Facets) -> tuple[str | None
     """The hard filters as one ``where`` clause, and the rejected ones with reasons.
 
     Conditions are joined by AND, except several ``=`` on one single-valued column ("books or
-    films"), which are joined by OR.
+    films"), which are joined by OR. Filters are merged first (:func:`merge_filters`); past
+    :data:`MAX_FILTERS` the rest are rejected, so no request can build an unbounded clause.
     """
     groups: dict[tuple[str, ...], list[str]] = {}
     rejected = []
-    for n, flt in enumerate(filters):
-        if not flt.hard:
-            continue
+    hard = merge_filters([f for f in filters if f.hard])
+    for flt in hard[MAX_FILTERS:]:
+        rejected.append((flt, f"more than {MAX_FILTERS} conditions in one request: only the first {MAX_FILTERS} apply"))
+    for n, flt in enumerate(hard[:MAX_FILTERS]):
         try:
             clause = compile_one(flt, facets)
         except FilterRejected as e:
@@ -136,6 +140,35 @@ def compile_where(filters: Sequence[Filter], facets: Facets) -> tuple[str | None
         groups.setdefault((flt.column, "=") if either else (str(n),), []).append(clause)
     clauses = [" OR ".join(group) for group in groups.values()]
     return (" AND ".join(f"({c})" for c in clauses) or None), rejected
+
+
+def merge_filters(filters: Sequence[Filter]) -> list[Filter]:
+    """``filters`` without repeats, and with the bounds of one column in one direction merged
+    into the tightest ("under $5" and "under $2" → ``< 2``); the order of first mention is kept."""
+    merged: dict[tuple[Any, ...], Filter] = {}
+    for flt in filters:
+        key = _merge_key(flt)
+        kept = merged.get(key)
+        merged[key] = flt if kept is None else _tighter(kept, flt)
+    return list(merged.values())
+
+
+def _merge_key(flt: Filter) -> tuple[Any, ...]:
+    number = None if isinstance(flt.value, list) else _number(flt.value)
+    if flt.op in ("<", "<=", ">", ">=") and number is not None:
+        return flt.column, "upper" if flt.op.startswith("<") else "lower", flt.hard
+    return flt.column, flt.op, repr(flt.value), flt.hard
+
+
+def _tighter(kept: Filter, new: Filter) -> Filter:
+    """The stricter of two bounds in the same direction (at equal values, the strict one)."""
+    if kept.op in ("=", "!=", "contains", "not_contains"):
+        return kept  # the same condition again
+    a, b = _number(kept.value), _number(new.value)  # type: ignore[arg-type]
+    if a is None or b is None or a == b:
+        return new if a == b and new.op in ("<", ">") else kept
+    upper = kept.op.startswith("<")
+    return new if (b < a if upper else b > a) else kept
 
 
 def compile_one(flt: Filter, facets: Facets) -> str:

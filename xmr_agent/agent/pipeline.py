@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.agent.data import clean
-from xmr_agent.agent.explain import Evidence, build_evidence, template_narrative
+from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.mentions import TitleIndex
@@ -182,7 +182,8 @@ class Agent:
             note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
         with run.step("route") as note:
             routes = route(self._with_seeds(query), self.catalog)
-            note(routes=[{"source": r.source, "weight": r.weight, "inputs": [s.text or s.file or s.item for s in r.inputs],
+            note(routes=[{"source": r.source, "weight": r.weight,
+                          "inputs": [shorten(s.text or s.file or s.item or "") for s in r.inputs],
                           "reason": r.reason} for r in routes])
         return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery
 
 MONEY = r"(?:\$\s*(?P<{n}a>\d+(?:\.\d+)?)|(?P<{n}b>\d+(?:\.\d+)?)\s*(?:\$|dollars?|bucks|usd|eur|euros?|€|£))"
@@ -39,6 +39,9 @@ _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "keywords", "labels", "moods", "mood"})
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+#: Most notes (for traces) and negative phrases kept from one request.
+MAX_NOTES = 32
+MAX_AVOID = 8
 
 
 @dataclass
@@ -66,8 +69,9 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?") or " ".join(text.split())
     queries = (SubQuery(text=words, target="any"),) if words else ()
-    return CrossModalQuery(queries=queries, filters=tuple(parse.filters), avoid=tuple(dict.fromkeys(parse.avoid)),
-                           k=k, notes=tuple(parse.notes))
+    return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
+                           avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k,
+                           notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
 def _price_column(facets: Facets) -> str | None:

@@ -37,6 +37,13 @@ _SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 _FILLER = {"please", "thanks", "thank", "you", "show", "me", "give", "some", "something", "one", "ones", "than",
            "instead", "now", "ok", "okay", "yes", "no", "and", "but", "a", "an", "the", "what", "about", "how"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+#: What a session keeps, most recent last, so its file stays small however long it runs: turns
+#: (user and assistant), earlier request phrases, item ids per list, attachments, filters.
+MAX_TURNS = 100
+MAX_TOPICS = 8
+MAX_KEPT_IDS = 500
+MAX_ATTACHMENTS = 20
+MAX_SESSION_FILTERS = 32
 
 
 class Turn(BaseModel):
@@ -244,7 +251,17 @@ class Session:
         self.state.shown = list(dict.fromkeys([*self.state.shown, *ids]))
         self._save()
 
+    def _trim(self) -> None:
+        """Keep the most recent part of every list (see :data:`MAX_TURNS` and the limits beside it)."""
+        s = self.state
+        s.turns, s.topic = s.turns[-MAX_TURNS:], s.topic[-MAX_TOPICS:]
+        s.attachments, s.filters, s.avoid = s.attachments[-MAX_ATTACHMENTS:], s.filters[-MAX_SESSION_FILTERS:], \
+            s.avoid[-MAX_SESSION_FILTERS:]
+        for name in ("shown", "mentioned", "liked", "disliked", "like_ids", "unlike_ids"):
+            setattr(s, name, getattr(s, name)[-MAX_KEPT_IDS:])
+
     def _save(self) -> None:
+        self._trim()
         if self.store is not None:
             self.store.save(self.state)
 

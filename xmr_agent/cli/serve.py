@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,8 +19,14 @@ from xmr_agent.cli.options import (
 )
 from xmr_agent.errors import XmrError
 
+if TYPE_CHECKING:
+    from xmr_agent.server.retention import Retention
+
 API_KEY_OPTION = click.option("--api-key", envvar="XMR_API_KEY", help="Require this key (X-API-Key or "
                               "Authorization: Bearer); needed to listen beyond 127.0.0.1 (env XMR_API_KEY).")
+ALLOW_HOST_OPTION = click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+                                 help="Another name this server answers to in the Host header (repeatable; '*': "
+                                      "any). By default: its address, and the loopback names for a local server.")
 INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True, dir_okay=False),
                                    help="Interaction log (JSONL: user, item, rating | like, time) so `recommend` "
                                         "can take a user id; the agent learns from it which items go together.")
@@ -43,10 +50,19 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
               help="Folder whose files the web chat may show (items' images, audio, video). Repeatable; "
                    "default: the current folder. The media folder beside the database is always allowed.")
 @click.option("--web/--no-web", default=True, show_default=True, help="Serve the chat page at /.")
+@ALLOW_HOST_OPTION
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="URL",
+              help="Another site (scheme://host[:port]) whose pages may send requests that change data (repeatable).")
+@click.option("--query-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds one search may run in LanceDB before it is stopped (503).")
+@click.option("--keep", "keep", multiple=True, metavar="WHAT=N",
+              help="How long and how much to keep: upload_days, upload_mb, session_days, session_mb "
+                   "(e.g. --keep upload_days=1 --keep session_mb=100; defaults 7 days / 1024 MB, 30 days / 256 MB).")
 def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
           max_body_mb: float, interactions: str | None, dialogues: str | None, graph_weight: float,
           popularity_weight: float, attribute_weight: float, seed_weight: float, torch_threads: int,
-          media_roots: tuple[str, ...], web: bool) -> None:
+          media_roots: tuple[str, ...], web: bool, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...],
+          query_timeout: float, keep: tuple[str, ...]) -> None:
     """Serve the catalogue over HTTP: a web chat at /, and /search, /ask, /chat/{session}, /items
     (docs at /docs)."""
     try:
@@ -59,11 +75,13 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     from xmr_agent.server.auth import check_bind
 
     check_bind(host, api_key)
+    retention = _retention(keep)
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
                      torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None,
-                     signals=signals, notify=warn)
+                     signals=signals, notify=warn, host=host, allow_hosts=allow_hosts, allow_origins=allow_origins,
+                     retention=retention, query_timeout=query_timeout)
     if web:
         from xmr_agent.server.web import media_outside
 
@@ -81,6 +99,26 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
+def _retention(keep: tuple[str, ...]) -> Retention:
+    """``--keep WHAT=N`` options → a :class:`~xmr_agent.server.retention.Retention`."""
+    from pydantic import ValidationError
+
+    from xmr_agent.server.retention import Retention
+
+    values: dict[str, str] = {}
+    for option in keep:
+        name, equals, value = option.partition("=")
+        if not equals or name.strip() not in Retention.model_fields or name.strip() == "every_s":
+            raise click.BadParameter(f"{option!r}: expected WHAT=N with WHAT one of upload_days, upload_mb, "
+                                     "session_days, session_mb", param_hint="--keep")
+        values[name.strip()] = value.strip()
+    try:
+        return Retention.model_validate(values)
+    except ValidationError as e:
+        problems = "; ".join(f"{err['loc'][0]}: {err['msg']}" for err in e.errors())
+        raise click.BadParameter(problems, param_hint="--keep") from None
+
+
 @click.command("mcp")
 @DB_OPTION
 @TABLE_OPTION
@@ -92,9 +130,10 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
 @LLM_OPTION
 @INTERACTIONS_OPTION
 @signal_options
+@ALLOW_HOST_OPTION
 def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_key: str | None, llm_spec: str,
                 interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
-                attribute_weight: float, seed_weight: float) -> None:
+                attribute_weight: float, seed_weight: float, allow_hosts: tuple[str, ...]) -> None:
     """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item."""
     try:
         from xmr_agent.server.mcp import run_server
@@ -103,7 +142,7 @@ def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_k
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     try:
         run_server(db, table, transport=transport, host=host, port=port, api_key=api_key, llm=llm_spec,
-                   interactions=interactions, signals=signals, notify=warn)
+                   interactions=interactions, signals=signals, notify=warn, allow_hosts=allow_hosts)
     except XmrError as e:  # also when run as `python -m xmr_agent.cli mcp`, outside the xmr group
         click.secho(f"error: {e}", fg="red", err=True)
         sys.exit(1)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xmr_agent.errors import ConfigError
+from xmr_agent.media.images import check_image
 from xmr_agent.media.roots import inside, resolved_roots
 from xmr_agent.media.sniff import media_suffix
 
@@ -48,12 +49,16 @@ class MediaInput:
             yield (self.path(image, "image", target) if image else None,
                    self.path(audio, "audio", target) if audio else None)
 
-    def path(self, value: str, kind: str, folder: Path) -> str:
-        """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``)."""
+    def path(self, value: str, kind: str, folder: Path, created: list[Path] | None = None) -> str:
+        """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``;
+        a file written now is added to ``created``)."""
         value = value.strip()
+        if "\x00" in value:
+            raise ConfigError(f"the {kind} holds a NUL character: give a file path or base64")
         if value.startswith("data:"):
             header, _, payload = value.partition(",")
-            return write_media(decode_media(payload, kind, self.max_bytes), kind, folder, header[5:].split(";")[0])
+            return write_media(decode_media(payload, kind, self.max_bytes), kind, folder, header[5:].split(";")[0],
+                               created)
         if len(value) < 1024 and "\n" not in value and Path(value).expanduser().is_file():
             return self._allowed(Path(value).expanduser(), kind)
         try:
@@ -71,8 +76,11 @@ class MediaInput:
         return str(path.resolve())
 
 
-def write_media(data: bytes, kind: str, folder: Path, mime: str) -> str:
-    """``data`` saved in ``folder`` under a name made of its digest (written once, atomically)."""
+def write_media(data: bytes, kind: str, folder: Path, mime: str, created: list[Path] | None = None) -> str:
+    """``data`` saved in ``folder`` under a name made of its digest (written once, atomically; added
+    to ``created`` when written now). An image too large to decode is refused before it is written."""
+    if kind == "image":
+        check_image(data, f"the {kind}")
     suffix = media_suffix(data, kind, mime)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:24]}{suffix}"
@@ -80,6 +88,8 @@ def write_media(data: bytes, kind: str, folder: Path, mime: str) -> str:
         tmp = path.with_suffix(f"{suffix}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+        if created is not None:
+            created.append(path)
     return str(path)
 
 

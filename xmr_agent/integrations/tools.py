@@ -19,13 +19,15 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from xmr_agent.errors import ConfigError, StoreError
 from xmr_agent.integrations.cards import answer_card, hit_card, to_json
 from xmr_agent.integrations.media import MAX_MEDIA_BYTES, MEDIA_FIELD, MediaInput
+from xmr_agent.store.where import MAX_WHERE_CHARS, check_where
 
 if TYPE_CHECKING:
     from xmr_agent.agent.pipeline import Agent, Answer
@@ -33,51 +35,88 @@ if TYPE_CHECKING:
     from xmr_agent.store.catalog import Catalog
     from xmr_agent.types import Hit
 
-__all__ = ["MAX_K", "AskArgs", "DeleteArgs", "DescribeArgs", "RecommendArgs", "SearchArgs", "ToolSpec", "XmrTools", "tool_specs"]
+__all__ = ["MAX_IDS", "MAX_K", "MAX_TEXT_CHARS", "AskArgs", "DeleteArgs", "DescribeArgs", "ItemId", "RecommendArgs",
+           "SearchArgs", "Text", "ToolSpec", "Words", "XmrTools", "check_text", "tool_specs"]
 
 MAX_K = 50
+#: Longest words of one request (a search query, an ask request, a chat message).
+MAX_TEXT_CHARS = 4000
+#: Most item ids in one list (exclude_ids, seed_ids, liked_ids, like, dislike).
+MAX_IDS = 200
+#: Longest item id accepted in a request.
+MAX_ID_CHARS = 256
+#: Longest photo or sound argument: a path, or base64 of MAX_MEDIA_BYTES (with a data: header).
+MAX_MEDIA_CHARS = (MAX_MEDIA_BYTES * 4) // 3 + 1024
+
+
+def valid_unicode(value: str) -> str:
+    """``value`` if it can be written as UTF-8; an ``invalid_unicode`` validation error if it holds
+    a lone surrogate (JSON allows ``"\\ud83c"`` alone; no file, database or response can hold it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise PydanticCustomError("invalid_unicode", "not valid Unicode: a lone surrogate ({char}) at character "
+                                  "{at}; send the text as UTF-8 (surrogates only in pairs)",
+                                  {"char": f"\\u{ord(value[e.start]):04x}", "at": e.start + 1}) from None
+    return value
+
+
+#: Text checked for valid Unicode.
+Text = Annotated[str, AfterValidator(valid_unicode)]
+#: A user's words: valid Unicode, at most MAX_TEXT_CHARS.
+Words = Annotated[str, AfterValidator(valid_unicode), Field(max_length=MAX_TEXT_CHARS)]
+#: An item id as a request gives it.
+ItemId = Annotated[str, AfterValidator(valid_unicode), Field(max_length=MAX_ID_CHARS)]
+#: A photo or a sound: a path or base64.
+Media = Annotated[str, AfterValidator(valid_unicode), Field(max_length=MAX_MEDIA_CHARS)]
+#: A where filter (checked in full by :func:`xmr_agent.store.where.check_where`).
+Where = Annotated[str, AfterValidator(valid_unicode), Field(max_length=MAX_WHERE_CHARS)]
 
 
 class SearchArgs(BaseModel):
     """Find catalogue items similar to words, a photo or a spoken request."""
 
-    query: str = Field("", description="Words to search for (leave empty when searching with an image).")
-    image: str | None = Field(None, description=f"A photo to find similar items: {MEDIA_FIELD}.")
-    audio: str | None = Field(None, description=f"A spoken request, transcribed then searched: {MEDIA_FIELD}.")
+    query: Words = Field("", description="Words to search for (leave empty when searching with an image).")
+    image: Media | None = Field(None, description=f"A photo to find similar items: {MEDIA_FIELD}.")
+    audio: Media | None = Field(None, description=f"A spoken request, transcribed then searched: {MEDIA_FIELD}.")
     k: int = Field(5, ge=1, le=MAX_K, description="How many items to return.")
-    where: str | None = Field(None, description="Optional SQL filter on item columns, e.g. \"price < 20\".")
+    where: Where | None = Field(None, description="Optional filter on item columns, e.g. \"price < 20\": "
+                                                   "comparisons, AND/OR/NOT, IN, IS NULL, BETWEEN, LIKE, "
+                                                   "lower/upper, array_has.")
     hybrid: bool = Field(False, description="Fuse full-text (keyword) search with the vector search.")
 
 
 class AskArgs(BaseModel):
     """Recommend items for a request in plain words (filters such as 'under $20' are understood)."""
 
-    request: str = Field("", description="What the user wants, in their words.")
-    image: str | None = Field(None, description=f"A photo the user shared: {MEDIA_FIELD}.")
-    audio: str | None = Field(None, description=f"A spoken request or clip: {MEDIA_FIELD}.")
+    request: Words = Field("", description="What the user wants, in their words.")
+    image: Media | None = Field(None, description=f"A photo the user shared: {MEDIA_FIELD}.")
+    audio: Media | None = Field(None, description=f"A spoken request or clip: {MEDIA_FIELD}.")
     k: int = Field(5, ge=1, le=MAX_K, description="How many recommendations.")
-    exclude_ids: list[str] = Field(default_factory=list, description="Item ids not to recommend (already shown).")
-    seed_ids: list[str] = Field(default_factory=list, description="Item ids the user mentioned or liked.")
+    exclude_ids: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS,
+                                      description="Item ids not to recommend (already shown).")
+    seed_ids: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS,
+                                   description="Item ids the user mentioned or liked.")
 
 
 class RecommendArgs(BaseModel):
     """More items for a user (from their interaction history) or like the given items."""
 
-    user: str | None = Field(None, description="A user id from the interaction log.")
-    liked_ids: list[str] = Field(default_factory=list, description="Item ids the user liked.")
+    user: ItemId | None = Field(None, description="A user id from the interaction log.")
+    liked_ids: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS, description="Item ids the user liked.")
     k: int = Field(5, ge=1, le=MAX_K, description="How many recommendations.")
 
 
 class DescribeArgs(BaseModel):
     """Every stored field of one catalogue item."""
 
-    item_id: str = Field(description="The item's id, as returned by search, ask or recommend.")
+    item_id: ItemId = Field(description="The item's id, as returned by search, ask or recommend.")
 
 
 class DeleteArgs(BaseModel):
     """Remove items from the catalogue for good (only offered when deleting was enabled)."""
 
-    item_ids: list[str] = Field(min_length=1, max_length=MAX_K, description="Ids of the items to remove.")
+    item_ids: list[ItemId] = Field(min_length=1, max_length=MAX_K, description="Ids of the items to remove.")
 
 
 class XmrTools:
@@ -130,8 +169,12 @@ class XmrTools:
     # -- the tools ---------------------------------------------------------------------------
     def search(self, query: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
                where: str | None = None, hybrid: bool = False) -> list[Hit]:
-        """Items nearest to words, a photo (``image``) or a spoken request (``audio``)."""
+        """Items nearest to words, a photo (``image``) or a spoken request (``audio``); ``where`` is
+        checked and rewritten by :func:`~xmr_agent.store.where.check_where` first."""
         _check_k(k)
+        check_text(query, "query")
+        where = check_where(check_text(where, "where", MAX_WHERE_CHARS), self.catalog.columns()) \
+            if where and where.strip() else None
         if image and query.strip():
             raise ConfigError("search takes words or an image, not both; use ask to combine them")
         with self.media(image=image, audio=audio) as (image_path, audio_path):
@@ -147,6 +190,9 @@ class XmrTools:
             exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
         """The agent's recommendations for a request, each with evidence and an explanation."""
         _check_k(k)
+        check_text(request, "request")
+        _check_ids(exclude_ids, "exclude_ids")
+        _check_ids(seed_ids, "seed_ids")
         if not request.strip() and not image and not audio:
             raise ConfigError("the request is empty: say what you are looking for, or give an image or audio")
         with self.media(image=image, audio=audio) as (image_path, audio_path):
@@ -164,6 +210,7 @@ class XmrTools:
         )
 
         _check_k(k)
+        _check_ids(liked_ids, "liked_ids")
         if not user and not liked_ids:
             raise ConfigError("give a user id (with an interaction log) or liked_ids to recommend from")
         if user and not liked_ids and not self.events:
@@ -206,9 +253,10 @@ class XmrTools:
         """File paths for ``image`` and ``audio`` given as paths or base64 (see :class:`MediaInput`)."""
         return self.media_input.files(image=image, audio=audio, folder=folder)
 
-    def media_path(self, value: str, kind: str, folder: Path) -> str:
-        """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``)."""
-        return self.media_input.path(value, kind, folder)
+    def media_path(self, value: str, kind: str, folder: Path, created: list[Path] | None = None) -> str:
+        """A path for ``value`` (a path inside the allowed roots, or base64 written into ``folder``;
+        a file written now is added to ``created``)."""
+        return self.media_input.path(value, kind, folder, created)
 
 
 class ToolSpec(NamedTuple):
@@ -258,6 +306,24 @@ def tool_specs(tools: XmrTools, *, describe: bool = True) -> list[ToolSpec]:
 def _check_k(k: int) -> None:
     if not 1 <= k <= MAX_K:
         raise ConfigError(f"k must be between 1 and {MAX_K}, got {k}")
+
+
+def check_text(value: str, name: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` if it is valid Unicode of at most ``limit`` characters, else :class:`ConfigError`."""
+    if len(value) > limit:
+        raise ConfigError(f"the {name} is {len(value)} characters long; at most {limit} are accepted")
+    try:
+        valid_unicode(value)
+    except ValueError as e:
+        raise ConfigError(f"the {name} is {e}") from None
+    return value
+
+
+def _check_ids(ids: Sequence[str], name: str) -> None:
+    if len(ids) > MAX_IDS:
+        raise ConfigError(f"{name} has {len(ids)} ids; at most {MAX_IDS} are accepted")
+    for item in ids:
+        check_text(item, name, MAX_ID_CHARS)
 
 
 def _events(interactions: str | Path | Sequence[Interaction] | None) -> list[Interaction]:

@@ -17,6 +17,10 @@ def resolved_roots(roots: Sequence[str | Path]) -> list[Path]:
 
 
 def inside(path: str | Path, roots: Sequence[Path]) -> bool:
-    """Whether ``path`` resolves to a place inside one of ``roots`` (already resolved)."""
-    resolved = Path(path).expanduser().resolve()
+    """Whether ``path`` resolves to a place inside one of ``roots`` (already resolved); a path that
+    cannot be resolved (a NUL character, a link loop) lies nowhere."""
+    try:
+        resolved = Path(path).expanduser().resolve()
+    except (OSError, ValueError, RuntimeError):
+        return False
     return any(resolved.is_relative_to(root) for root in roots)

@@ -9,12 +9,15 @@
     POST /items                  JSON [items] or multipart (items = JSON text, plus the media files)
     GET  /items/{id}             one item
     GET  /chat/{session}/history the conversation with its items, explanations and evidence
-    GET  /docs                   OpenAPI documentation
+    GET  /docs                   OpenAPI documentation (behind the key when one is set)
     GET  /                       the web chat (xmr_agent.server.web): page, /static, /media, /uploads
 
 Images and sounds in JSON are base64 (or paths inside the media folder beside the database).
-Errors are JSON ``{"detail": ..., "type": ...}``: 400 bad input, 401 no key, 404 missing table,
-item or session, 413 body over the limit, 422 malformed request, 502 LLM failure.
+Responses name media by URL (``/media/{field}/{id}``, ``/uploads/{name}``), never by a server path.
+Every request passes, in order: the host and origin checks (:mod:`xmr_agent.server.guard`), the
+API key (before the body is read), the body size limit, then the endpoint's own limits (text
+length, filters, ``where``). Errors are JSON ``{"detail": ..., "type": ...}``
+(:mod:`xmr_agent.server.errors`).
 """
 
 from __future__ import annotations
@@ -23,28 +26,32 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote
 
 from pydantic import BaseModel, Field, ValidationError
 
-from xmr_agent.errors import (
-    ConfigError,
-    InputError,
-    LLMError,
-    ModalityError,
-    PluginError,
-    StoreError,
-    XmrError,
+from xmr_agent.errors import ConfigError
+from xmr_agent.integrations.tools import (
+    MAX_IDS,
+    MAX_K,
+    MAX_TEXT_CHARS,
+    AskArgs,
+    ItemId,
+    Media,
+    RecommendArgs,
+    SearchArgs,
+    Where,
+    Words,
 )
-from xmr_agent.integrations.tools import MAX_K, AskArgs, RecommendArgs, SearchArgs
-from xmr_agent.server.auth import MAX_BODY_BYTES, BodyLimitMiddleware, key_matches
-from xmr_agent.server.service import Service
+from xmr_agent.server.auth import MAX_BODY_BYTES, ApiKeyMiddleware, BodyLimitMiddleware
+from xmr_agent.server.errors import install, invalid_body
+from xmr_agent.server.guard import SiteGuard, allowed_hosts
+from xmr_agent.server.items import Items, items_schema
+from xmr_agent.server.service import Retention, Service
 
 try:
-    from fastapi import FastAPI, HTTPException, Query, Request, Security
+    from fastapi import FastAPI, Query, Request, Security
     from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
-    from fastapi.responses import JSONResponse
     from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError("the HTTP API needs FastAPI and uvicorn: pip install 'xmr-agent[serve]'") from e
@@ -52,14 +59,12 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 __all__ = ["create_app"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-#: Paths open without the API key: the health check and the chat page (it asks for the key).
+#: Paths open without the API key: the health check and the chat page (it asks for the key), and its assets.
 OPEN_PATHS = frozenset({"/health", "/"})
+OPEN_PREFIXES = ("/static/",)
 KEY_COOKIE = "xmr_key"
 COOKIE_PATHS = ("/media/", "/uploads/")
 Files = dict[str, tuple[str, bytes]]
-STATUS: tuple[tuple[type[XmrError], int], ...] = (
-    (StoreError, 404), (ConfigError, 400), (InputError, 400), (ModalityError, 400), (LLMError, 502), (PluginError, 503),
-)
 
 
 class AskBody(AskArgs):
@@ -67,11 +72,11 @@ class AskBody(AskArgs):
 
 
 class ChatBody(BaseModel):
-    message: str = Field("", description="The user's message.")
-    image: str | None = Field(None, description="A photo, as base64 (or a path in the media folder).")
-    audio: str | None = Field(None, description="A spoken message or clip, as base64.")
-    like: list[str] = Field(default_factory=list, description="Item ids the user liked.")
-    dislike: list[str] = Field(default_factory=list, description="Item ids the user disliked.")
+    message: Words = Field("", description=f"The user's message (at most {MAX_TEXT_CHARS} characters).")
+    image: Media | None = Field(None, description="A photo, as base64 (or a path in the media folder).")
+    audio: Media | None = Field(None, description="A spoken message or clip, as base64.")
+    like: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS, description="Item ids the user liked.")
+    dislike: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS, description="Item ids the user disliked.")
     k: int = Field(5, ge=1, le=MAX_K)
 
 
@@ -80,7 +85,9 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
                interactions: str | Path | None = None, transcriber: Callable[[str], str] | None = None,
                torch_threads: int | None = 1, web: bool = True,
                media_roots: Sequence[str | Path] | None = None, signals: Any = None,
-               notify: Callable[[str], Any] | None = None) -> FastAPI:
+               notify: Callable[[str], Any] | None = None, host: str = "127.0.0.1",
+               allow_hosts: Sequence[str] = (), allow_origins: Sequence[str] = (),
+               retention: Retention | None = None, query_timeout: float | None = None) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
     ``reranker`` and ``transcriber`` (audio path → words; Whisper ``base`` when ``None``) go to the
     :class:`~xmr_agent.agent.pipeline.Agent`, and so do the item graph and signal weights of ``signals``
@@ -88,14 +95,22 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
     ``torch_threads``: intra-op threads of torch encoders (``None``: leave torch's setting alone).
     ``web``: serve the chat page at ``/`` (:mod:`xmr_agent.server.web`), with item media read only inside
     ``media_roots`` (``None``: the working folder) and the media folder beside the database.
-    ``notify`` gets warnings about the logs (skipped lines, no item of the table named)."""
+    ``notify`` gets warnings about the logs (skipped lines, no item of the table named).
+    ``host``: the address the server is bound to; with ``allow_hosts`` the ``Host`` names it answers to,
+    and ``allow_origins`` other sites' pages that may send it requests (:mod:`xmr_agent.server.guard`).
+    ``retention``: how long uploads and sessions are kept; ``query_timeout``: seconds one search may run."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
-                      transcriber=transcriber, torch_threads=torch_threads, signals=signals, notify=notify)
+                      transcriber=transcriber, torch_threads=torch_threads, signals=signals, notify=notify,
+                      retention=retention, query_timeout=query_timeout)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
-                  dependencies=[Security(_key_check(api_key))])
+                  dependencies=[Security(_key_schemes())])
     app.state.service = service
+    # Outermost last: the host and origin checks, then the key (before any body is read), then the body size.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
-    app.add_exception_handler(XmrError, _xmr_error)  # type: ignore[arg-type]
+    app.add_middleware(ApiKeyMiddleware, api_key=api_key, open_paths=OPEN_PATHS, open_prefixes=OPEN_PREFIXES,
+                       cookie=KEY_COOKIE, cookie_paths=COOKIE_PATHS)
+    app.add_middleware(SiteGuard, hosts=allowed_hosts(host, allow_hosts), origins=allow_origins)
+    install(app)
     _routes(app, service)
     if web:
         from xmr_agent.server.web import mount
@@ -110,70 +125,74 @@ def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small h
         return {"status": "ok", "table": service.table, "rows": service.tools.catalog.count(), "version": _version()}
 
     @app.get("/search", tags=["search"])
-    def search_get(q: str = Query(..., description="Words to search for."), k: int = Query(5, ge=1, le=MAX_K),
-                   where: str | None = Query(None, description='SQL filter, e.g. "price < 20".'),
+    def search_get(q: Words = Query(..., description="Words to search for."), k: int = Query(5, ge=1, le=MAX_K),
+                   where: Where | None = Query(None, description='Filter, e.g. "price < 20" (see POST /search).'),
                    hybrid: bool = False) -> dict[str, Any]:
-        return {"hits": [h.to_dict() for h in service.tools.search(q, k=k, where=where, hybrid=hybrid)]}
+        return service.public({"hits": [h.to_dict() for h in service.tools.search(q, k=k, where=where,
+                                                                                    hybrid=hybrid)]})
 
     @app.post("/search", tags=["search"])
     def search_post(body: SearchArgs) -> dict[str, Any]:
-        return {"hits": [h.to_dict() for h in service.tools.search(**body.model_dump())]}
+        return service.public({"hits": [h.to_dict() for h in service.tools.search(**body.model_dump())]})
 
     @app.post("/ask", tags=["agent"], openapi_extra=_bodies(AskBody, {"request": "string", "k": "integer",
                                                                       "image": "binary", "audio": "binary"}))
     async def ask(request: Request) -> dict[str, Any]:
         body, files = await _read(request, AskBody, lists=("exclude_ids", "seed_ids"))
-        return await run_in_threadpool(_ask, service, body, files)
+        return service.public(await run_in_threadpool(_ask, service, body, files))
 
     @app.post("/chat/{session}", tags=["agent"], openapi_extra=_bodies(ChatBody, {"message": "string", "k": "integer",
                                                                                  "image": "binary", "audio": "binary"}))
     async def chat(session: str, request: Request) -> dict[str, Any]:
         body, files = await _read(request, ChatBody, lists=("like", "dislike"))
-        return await run_in_threadpool(_chat, service, session, body, files)
+        return service.public(await run_in_threadpool(_chat, service, session, body, files))
 
     @app.post("/recommend", tags=["agent"])
     def recommend(body: RecommendArgs) -> dict[str, Any]:
-        return service.tools.recommend(body.user, liked_ids=body.liked_ids, k=body.k).to_dict()
+        return service.public(service.tools.recommend(body.user, liked_ids=body.liked_ids, k=body.k).to_dict())
 
     @app.get("/chat/{session}", tags=["agent"])
     def chat_state(session: str) -> dict[str, Any]:
-        return service.state(session).model_dump(mode="json")
+        return service.public(service.state(session).model_dump(mode="json"))
 
     @app.get("/chat/{session}/history", tags=["agent"])
     def chat_history(session: str) -> dict[str, Any]:
         """The conversation to show again: turns, with the items, explanations and evidence shown."""
-        return service.history(session)
+        return service.public(service.history(session))
 
     @app.post("/items", tags=["catalogue"], openapi_extra=_items_body())
     async def add_items(request: Request) -> dict[str, Any]:
         items, files = await _read_items(request)
-        return await run_in_threadpool(service.add_items, items, files)
+        return service.public(await run_in_threadpool(service.add_items, items, files))
 
     @app.get("/items/{item_id}", tags=["catalogue"])
     def get_item(item_id: str) -> dict[str, Any]:
-        return service.tools.describe_item(item_id)
+        return service.public(service.tools.describe_item(item_id))
 
 
 # -- handlers (blocking; run in the threadpool) ----------------------------------------------
-def _media(service: Service, body: BaseModel, files: Files, kind: str) -> str | None:
-    """The ``kind`` file of a request: uploaded (multipart), else base64 or a media-folder path (JSON)."""
+def _media(service: Service, body: BaseModel, files: Files, kind: str, new: list[Path]) -> str | None:
+    """The ``kind`` file of a request: uploaded (multipart), else base64 or a media-folder path (JSON).
+    Files this request wrote are added to ``new`` (removed again if the request fails)."""
     if kind in files:
         filename, data = files[kind]
-        return str(service.save_upload(data, filename, kind))
-    return service.keep(getattr(body, kind), kind)
+        return str(service.save_upload(data, filename, kind, new=new))
+    return service.keep(getattr(body, kind), kind, new=new)
 
 
 def _ask(service: Service, body: AskBody, files: Files) -> dict[str, Any]:
-    answer = service.tools.ask(body.request, image=_media(service, body, files, "image"),
-                               audio=_media(service, body, files, "audio"), k=body.k, exclude_ids=body.exclude_ids,
-                               seed_ids=body.seed_ids, explain=body.explain)
+    with service.uploading() as new:
+        answer = service.tools.ask(body.request, image=_media(service, body, files, "image", new),
+                                   audio=_media(service, body, files, "audio", new), k=body.k,
+                                   exclude_ids=body.exclude_ids, seed_ids=body.seed_ids, explain=body.explain)
     return answer.to_dict()
 
 
 def _chat(service: Service, session: str, body: ChatBody, files: Files) -> dict[str, Any]:
-    attachments = [p for p in (_media(service, body, files, kind) for kind in ("image", "audio")) if p]
-    answer, state = service.chat(session, body.message, attachments=attachments, like=body.like,
-                                 dislike=body.dislike, k=body.k)
+    with service.uploading() as new:
+        attachments = [p for p in (_media(service, body, files, kind, new) for kind in ("image", "audio")) if p]
+        answer, state = service.chat(session, body.message, attachments=attachments, like=body.like,
+                                     dislike=body.dislike, k=body.k)
     return {"session": state.id, "answer": answer.to_dict() if answer else None, "state": state.model_dump(mode="json")}
 
 
@@ -205,21 +224,29 @@ async def _read_items(request: Request) -> tuple[list[dict[str, Any]], dict[str,
         data, files = await _json(request), {}
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise RequestValidationError([{"type": "list_type", "loc": ["body"], "msg": "expected a JSON list of item "
-                                       "objects (or {\"items\": [...]})", "input": None}])
-    return items, files
+        raise invalid_body("list_type", "expected a JSON list of item objects (or {\"items\": [...]})")
+    return [item.row() for item in _validate(Items, items).root], files
 
 
 async def _json(request: Request) -> Any:
-    return _loads((await request.body()).decode("utf-8", errors="replace"))
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"the body is not valid UTF-8 (byte {e.start + 1} cannot be decoded): send JSON as "
+                          "UTF-8") from None
+    return _loads(text)
 
 
 def _loads(text: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except ValueError as e:
         raise RequestValidationError([{"type": "json_invalid", "loc": ["body", e.pos if hasattr(e, "pos") else 0],
                                        "msg": f"JSON decode error: {e}", "input": text[:100]}]) from e
+    except RecursionError:
+        raise invalid_body("json_invalid", "the JSON is nested too deeply", text) from None
+    return data
 
 
 def _validate(model: type[ModelT], data: Any) -> ModelT:
@@ -230,34 +257,20 @@ def _validate(model: type[ModelT], data: Any) -> ModelT:
 
 
 def _is_form(request: Request) -> bool:
-    kind = request.headers.get("content-type", "")
-    return kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
 
 
-# -- auth, errors, docs ----------------------------------------------------------------------
-def _key_check(api_key: str | None) -> Callable[..., None]:
+# -- auth (the schemes, for the docs), docs --------------------------------------------------
+def _key_schemes() -> Callable[..., None]:
+    """Declares the two ways to send the key, so /docs shows them. The key itself is checked by
+    :class:`~xmr_agent.server.auth.ApiKeyMiddleware`, before a request's body is read."""
     header, bearer = APIKeyHeader(name="X-API-Key", auto_error=False), HTTPBearer(auto_error=False)
 
-    def check(request: Request, key: str | None = Security(header),
-              token: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
-        path = request.url.path
-        if not api_key or path in OPEN_PATHS:
-            return
-        # <img>/<audio> elements cannot send headers: the page's media requests carry the key
-        # in a SameSite=Strict cookie, accepted for reading media and nothing else.
-        cookie = unquote(request.cookies.get(KEY_COOKIE, "")) if request.method == "GET" and path.startswith(
-            COOKIE_PATHS) else None
-        if not (key_matches(key, api_key) or key_matches(token.credentials if token else None, api_key)
-                or key_matches(cookie, api_key)):
-            raise HTTPException(401, "missing or wrong API key: send it as X-API-Key or Authorization: Bearer",
-                                headers={"WWW-Authenticate": "Bearer"})
+    def schemes(key: str | None = Security(header),
+                token: HTTPAuthorizationCredentials | None = Security(bearer)) -> None:
+        return None
 
-    return check
-
-
-async def _xmr_error(request: Request, exc: XmrError) -> JSONResponse:
-    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-    return JSONResponse({"detail": str(exc), "type": type(exc).__name__}, status_code=status)
+    return schemes
 
 
 def _bodies(model: type[BaseModel], form: dict[str, str]) -> dict[str, Any]:
@@ -269,11 +282,8 @@ def _bodies(model: type[BaseModel], form: dict[str, str]) -> dict[str, Any]:
 
 
 def _items_body() -> dict[str, Any]:
-    item = {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                                             "text": {"type": "string"}, "image": {"type": "string"}},
-            "additionalProperties": True}
     return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"type": "array", "items": item}},
+        "application/json": {"schema": items_schema()},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "items": {"type": "string", "description": "the items as JSON text"},
             "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import unquote
 
 from xmr_agent.errors import ConfigError
 
@@ -52,21 +54,49 @@ async def send_json(send: Send, status: int, body: dict[str, Any], headers: Iter
     await send({"type": "http.response.body", "body": payload})
 
 
-class ApiKeyMiddleware:
-    """401 for HTTP requests without the right key (paths in ``open_paths`` excepted);
-    no key configured: everything passes."""
+def cookie_value(headers: Iterable[tuple[bytes, bytes]], name: str) -> str | None:
+    """The value of cookie ``name`` in a request's ``Cookie`` header, if any (URL-decoded)."""
+    for header, value in headers:
+        if header.lower() == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except CookieError:
+                continue
+            if name in jar:
+                return unquote(jar[name].value)
+    return None
 
-    def __init__(self, app: App, *, api_key: str | None, open_paths: Iterable[str] = ()) -> None:
+
+class ApiKeyMiddleware:
+    """401 for HTTP requests without the right key, before the body is read; no key configured:
+    everything passes. ``open_paths`` (exact) and ``open_prefixes`` need no key. ``GET`` requests
+    under ``cookie_paths`` may carry the key in the cookie ``cookie`` instead (``<img>`` and
+    ``<audio>`` elements cannot send headers)."""
+
+    def __init__(self, app: App, *, api_key: str | None, open_paths: Iterable[str] = (),
+                 open_prefixes: tuple[str, ...] = (), cookie: str | None = None,
+                 cookie_paths: tuple[str, ...] = ()) -> None:
         self.app, self.api_key, self.open_paths = app, api_key, frozenset(open_paths)
+        self.open_prefixes, self.cookie, self.cookie_paths = open_prefixes, cookie, cookie_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (self.api_key and scope["type"] == "http" and scope["path"] not in self.open_paths
-                and not key_matches(presented_key(scope["headers"]), self.api_key)):
+        if scope["type"] == "http" and not self.allowed(scope):
             await send_json(send, 401, {"detail": "missing or wrong API key: send it as X-API-Key or "
                                                   "Authorization: Bearer", "type": "Unauthorized"},
                             [(b"www-authenticate", b"Bearer")])
             return
         await self.app(scope, receive, send)
+
+    def allowed(self, scope: Scope) -> bool:
+        path = scope["path"]
+        if not self.api_key or path in self.open_paths or (self.open_prefixes and path.startswith(self.open_prefixes)):
+            return True
+        if key_matches(presented_key(scope["headers"]), self.api_key):
+            return True
+        if self.cookie and scope.get("method") == "GET" and self.cookie_paths and path.startswith(self.cookie_paths):
+            return key_matches(cookie_value(scope["headers"], self.cookie), self.api_key)
+        return False
 
 
 class BodyLimitMiddleware:

@@ -8,12 +8,14 @@ session id; adding items is serialised and then swaps in a freshly opened catalo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,19 @@ from xmr_agent.errors import ConfigError, StoreError
 from xmr_agent.ingestion.readers import MEDIA_FIELDS
 from xmr_agent.integrations.media import media_folder
 from xmr_agent.integrations.tools import XmrTools
+from xmr_agent.media.images import check_image
 from xmr_agent.media.roots import URL, inside, resolved_roots
 from xmr_agent.media.sniff import media_suffix
+from xmr_agent.server.public import Public
+from xmr_agent.server.retention import Retention, Sweeper
+
+__all__ = ["Retention", "Service"]
 
 _log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: Locks that serialise the turns of a session (shared by hash of the session id).
+SESSION_LOCKS = 256
+_SAFE_NAME_FULL = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,150}$")
 
 
 class Service:
@@ -34,7 +44,8 @@ class Service:
     def __init__(self, db: str | Path, table: str, *, llm: Any = None, reranker: str | None = None,
                  sessions: str | Path | None = None, interactions: str | Path | None = None,
                  transcriber: Any = None, torch_threads: int | None = 1, signals: Any = None,
-                 notify: Callable[[str], Any] | None = None) -> None:
+                 notify: Callable[[str], Any] | None = None, retention: Retention | None = None,
+                 query_timeout: float | None = None) -> None:
         remote = URL.match(str(db)) is not None  # s3://…: sessions and uploads stay on this machine
         self.db, self.table = (str(db) if remote else Path(db)), table
         local = Path(".xmr-serve") if remote else Path(db)
@@ -47,9 +58,12 @@ class Service:
         self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
         self._notify = notify or _log.warning  # skipped log lines, logs naming no item
         self._write = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self._locks = tuple(threading.Lock() for _ in range(SESSION_LOCKS))
+        self._query_timeout = query_timeout
         self.tools = self._load()
+        self._public = Public(self.uploads)
+        self.sweeper = Sweeper(retention or Retention(), self.uploads, self.sessions.folder)
+        self.sweeper.maybe()
         _limit_torch_threads(torch_threads)
 
     def _load(self, previous: XmrTools | None = None) -> XmrTools:
@@ -58,8 +72,15 @@ class Service:
 
         options = AgentOptions(llm=self._llm, reranker=self._reranker, transcriber=self._transcriber,
                                signals=self._signals)
-        return build_tools(self.db, self.table, options, interactions=self._interactions, media_roots=[self.media],
-                           notify=self._notify, previous=previous).warm_up()
+        tools = build_tools(self.db, self.table, options, interactions=self._interactions, media_roots=[self.media],
+                            notify=self._notify, previous=previous)
+        if self._query_timeout is not None:
+            tools.catalog.query_timeout = self._query_timeout
+        return tools.warm_up()
+
+    def public(self, data: Any) -> Any:
+        """``data`` for a response: media as URLs, no server path (:class:`~xmr_agent.server.public.Public`)."""
+        return self._public.data(data)
 
     # -- conversations -----------------------------------------------------------------------
     def chat(self, session_id: str, message: str, *, attachments: Sequence[str] = (), like: Sequence[str] = (),
@@ -79,7 +100,9 @@ class Service:
                     raise ConfigError("the message is empty: say what you are looking for, attach a file, or send "
                                       "like/dislike ids")
                 return None, session.state
-            return session.send(message, attachments=attachments), session.state
+            answer = session.send(message, attachments=attachments)
+        self.sweeper.maybe()
+        return answer, session.state
 
     def state(self, session_id: str) -> Any:
         state = self.sessions.load(session_id)
@@ -107,34 +130,64 @@ class Service:
         from xmr_agent.agent.session import IMAGE_SUFFIXES
 
         p = Path(path)
-        served = p.parent.resolve() == self.uploads.resolve()
+        uploads = self.uploads.resolve()
+        served = inside(p, [uploads]) and p.resolve().parent == uploads  # resolves once inside says so
         return {"name": p.name, "kind": "image" if p.suffix.lower() in IMAGE_SUFFIXES else "audio",
                 "url": f"/uploads/{p.name}" if served else None}
 
     def _lock_for(self, session_id: str) -> threading.Lock:
+        """The lock of ``session_id``'s turns: one of a fixed set (by a hash of the id), so any
+        number of session ids costs no memory; two sessions may share one and wait for each other."""
         self.sessions.path(session_id)  # checks the id before it names a file
-        with self._locks_guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+        return self._locks[zlib.crc32(session_id.encode()) % SESSION_LOCKS]
 
     # -- media -------------------------------------------------------------------------------
-    def keep(self, value: str | None, kind: str) -> str | None:
-        """A path (inside the media folder) or base64 → a file kept under ``uploads/``."""
-        return self.tools.media_path(value, kind, self.uploads) if value else None
+    @contextlib.contextmanager
+    def uploading(self) -> Iterator[list[Path]]:
+        """Collects the files a request writes under ``uploads/``; if the request fails, they are
+        deleted again (a refused photo does not stay on disk)."""
+        new: list[Path] = []
+        try:
+            yield new
+        except BaseException:
+            for path in new:
+                path.unlink(missing_ok=True)
+            raise
+        self.sweeper.maybe()
 
-    def save_upload(self, data: bytes, filename: str, kind: str = "") -> Path:
+    def keep(self, value: str | None, kind: str, new: list[Path] | None = None) -> str | None:
+        """A path (inside the media folder) or base64 → a file kept under ``uploads/``."""
+        return self.tools.media_path(value, kind, self.uploads, created=new) if value else None
+
+    def save_upload(self, data: bytes, filename: str, kind: str = "", new: list[Path] | None = None) -> Path:
         """Store an uploaded file under ``uploads/`` by content, keeping its (cleaned) name; a name
-        without a suffix gets one from the content (``kind``: image or audio, the fallback)."""
+        without a suffix gets one from the content (``kind``: image or audio, the fallback). An
+        image too large to decode is refused here. A file written now is added to ``new``."""
         import hashlib
 
         if not data:
             raise ConfigError(f"uploaded file {filename!r} is empty")
-        name = _SAFE_NAME.sub("_", Path(filename or "upload").name).strip("._") or "upload"
+        name = _SAFE_NAME.sub("_", Path(filename or "upload").name).strip("._")[:100] or "upload"
         if not Path(name).suffix and kind:
             name += media_suffix(data, kind)
+        check_image(data, f"uploaded file {name!r}")
         path = self.uploads / f"{hashlib.sha256(data).hexdigest()[:16]}-{name}"
         self.uploads.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            path.write_bytes(data)
+            tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            if new is not None:
+                new.append(path)
+        return path
+
+    def upload(self, name: str) -> Path:
+        """The file ``GET /uploads/{name}`` serves: a plain file directly in ``uploads/`` (no link,
+        nothing outside); :class:`StoreError` otherwise."""
+        path = self.uploads / name
+        if (not _SAFE_NAME_FULL.match(name) or path.is_symlink() or not path.is_file()
+                or path.resolve().parent != self.uploads.resolve()):
+            raise StoreError(f"no uploaded file {name[:100]!r}")
         return path
 
     # -- adding items ------------------------------------------------------------------------
@@ -145,8 +198,8 @@ class Service:
 
         if not items:
             raise ConfigError("no items given: send a JSON list of objects with at least an id and a title or text")
-        with self._write:
-            stored = {name: self.save_upload(data, name) for name, data in (files or {}).items()}
+        with self._write, self.uploading() as new:
+            stored = {name: self.save_upload(data, name, new=new) for name, data in (files or {}).items()}
             rows = [self._with_media(dict(item), stored) for item in items]
             catalog = self.tools.catalog
             vectors = {spec.field: catalog.encoder(spec.column) for spec in catalog.vectors.values()}
@@ -159,7 +212,7 @@ class Service:
             finally:
                 Path(f.name).unlink(missing_ok=True)
             self.tools = self._load(self.tools)
-        return {**report.to_dict(), "stored": {name: str(p) for name, p in stored.items()}}
+        return {**report.to_dict(), "stored": {name: f"/uploads/{p.name}" for name, p in stored.items()}}
 
     def _with_media(self, item: dict[str, Any], stored: Mapping[str, Path]) -> dict[str, Any]:
         for field in MEDIA_FIELDS:
@@ -169,11 +222,11 @@ class Service:
             if value in stored:
                 item[field] = str(stored[value])
             elif not URL.match(value):
-                path = (self.media / value).resolve()
+                path = self.media / value
                 if not inside(path, resolved_roots([self.media])):
                     raise ConfigError(f"item {item.get('id')!r}: {field} {value!r} is not an uploaded file, a URL "
                                       "or a file in the media folder; upload it with the items (multipart)")
-                item[field] = str(path)
+                item[field] = str(path.resolve())
         return item
 
 

@@ -23,9 +23,9 @@ import numpy as np
 import pyarrow as pa
 
 from xmr_agent.encoders.base import Encoder
-from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError
+from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError, StoreUnavailable
 from xmr_agent.store.columns import TEXT_FIELDS
-from xmr_agent.store.connection import connect, table_names
+from xmr_agent.store.connection import connect, lance_message, table_names, unavailable
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.store.fusion import rrf_fuse
 from xmr_agent.store.keyframes import match_keyframes, with_keyframes
@@ -45,10 +45,15 @@ DEFAULT_ANN_THRESHOLD = 50_000
 #: An item with nothing to embed in a column (e.g. no image) has a null vector there; LanceDB
 #: refuses null vectors in wide float columns unless told to keep them as null.
 NULL_VECTORS = "null"
+#: Seconds a search may run in LanceDB before it is stopped (``Catalog.query_timeout``; ``None``: no limit).
+QUERY_TIMEOUT = 30.0
 
 
 class Catalog(TableHandle):
     """One catalogue table: write rows, search them, and keep its indexes."""
+
+    #: Time budget of one search in seconds (``None``: none); a query past it raises StoreUnavailable.
+    query_timeout: float | None = QUERY_TIMEOUT
 
     def __init__(self, db: Any, name: str, table: Any | None, vectors: Sequence[VectorSpec],
                  hash_basis: Sequence[VectorSpec] | None = None) -> None:
@@ -260,6 +265,8 @@ class Catalog(TableHandle):
         )
         try:
             rows = self._run(query.where(where, prefilter=True) if where else query, where)
+        except StoreUnavailable:
+            raise
         except StoreError:
             return []  # no full-text index yet (an empty or fresh table): nothing to add
         return [self._hit(r, float(r.pop("_score")), "fts") for r in rows]
@@ -298,15 +305,20 @@ class Catalog(TableHandle):
         return [by_id[i] for i in ids if i in by_id]
 
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
+        from datetime import timedelta
+
+        timeout = timedelta(seconds=self.query_timeout) if self.query_timeout else None
         try:
-            return query.to_list()
+            return query.to_list(timeout=timeout)
         except ValueError as e:
             if where:
                 raise ConfigError(
-                    f"the filter {where!r} is not valid for table {self.name!r}: {e}. "
+                    f"the filter {where!r} is not valid for table {self.name!r}: {lance_message(e)}. "
                     f"Columns: {', '.join(self.columns())}"
                 ) from e
-            raise StoreError(f"search on table {self.name!r} failed: {e}") from e
+            raise StoreError(f"search on table {self.name!r} failed: {lance_message(e)}") from e
+        except (OSError, RuntimeError) as e:
+            raise unavailable(self.name, e) from e
 
     def _hit(self, row: dict[str, Any], score: float, source: str) -> Hit:
         return Hit(id=row["id"], score=score, item=self._visible(row), scores={source: score})

@@ -52,9 +52,9 @@ class MediaFiles:
     def path(self, value: Any) -> Path:
         if not isinstance(value, str) or not value or URL.match(value):
             raise HTTPException(404, "this item has no local file in that field")
-        path = Path(value).resolve()
-        if not inside(path, self.roots):
+        if not inside(value, self.roots):
             raise HTTPException(403, "the item's file lies outside the catalogue's media folders (--media-root)")
+        path = Path(value).resolve()
         if not path.is_file():
             raise HTTPException(404, "the item's file is missing")
         return path
@@ -105,16 +105,11 @@ def mount(app: FastAPI, service: Any, media_roots: Sequence[str | Path]) -> None
             raise StoreError(f"no item {item_id!r}")
         return _file(files.path(items[0].get(field)))
 
-    uploads = StaticFiles(directory=service.uploads, check_dir=False)
-
     @app.get("/uploads/{name}", tags=["web"])
-    async def upload(name: str, request: Request) -> Response:
-        """A file attached to a chat message (by the name the chat history gives). StaticFiles
-        finds it, refusing paths and symlinks that lead out of the folder; a route (not a mount)
-        keeps the API key check."""
-        response: Response = await uploads.get_response(name, request.scope)
-        response.headers["Cache-Control"] = "private, max-age=3600"
-        return response
+    def upload(name: str) -> FileResponse:
+        """A file attached to a chat message (by the name the chat history gives): only a plain
+        file directly in the upload folder, never a link or a path that leads out of it."""
+        return _file(service.upload(name))
 
 
 def _file(path: Path) -> FileResponse:
