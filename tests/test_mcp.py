@@ -162,3 +162,20 @@ def test_media_paths_base64_and_limits(db: Path, tmp_path: Path) -> None:
     with tools.media(image=raw) as (image, audio):
         assert Path(image).is_file() and audio is None  # type: ignore[arg-type]
     assert not Path(image).exists()  # a temporary file, removed after the call
+
+
+def test_the_delete_tool_is_offered_only_when_allowed(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    assert xmr_agent.ingest(DEMO, db, "demo", vectors={"text": FAKE}).ok
+
+    async def tools(allow: bool) -> tuple[list[str], Any]:
+        async with Client(build_server(XmrTools.open(db, "demo", allow_delete=allow))) as client:
+            names = [t.name for t in (await client.list_tools()).tools]
+            removed = await client.call_tool("delete_items", {"item_ids": ["song-001"]}) if allow else None
+            return names, removed
+
+    plain, _ = asyncio.run(asyncio.wait_for(tools(False), 60))
+    assert "delete_items" not in plain
+    names, removed = asyncio.run(asyncio.wait_for(tools(True), 60))
+    assert "delete_items" in names and removed.structured_content == {"removed": 1}
+    assert "song-001" not in xmr_agent.Catalog.open(db, "demo").ids()

@@ -206,3 +206,13 @@ def test_http_client_example_runs_against_its_own_server() -> None:
     assert out.returncode == 0, out.stderr
     assert "ask     where (price < 200.0) AND (`category` = 'gear')" in out.stdout
     assert "items   inserted 1, rows 25" in out.stdout and "no key  401" in out.stdout
+
+
+def test_delete_an_item_over_http(api: httpx.Client) -> None:
+    added = api.post("/items", json=[{"id": "song-950", "title": "Short Lived", "category": "music", "price": 1.0}])
+    assert added.status_code == 200, added.text
+    gone = api.delete("/items/song-950")
+    assert gone.status_code == 200 and gone.json() == {"removed": 1}
+    assert api.get("/items/song-950").status_code == 404
+    again = api.delete("/items/song-950")
+    assert again.status_code == 404 and "no item with id 'song-950'" in again.json()["detail"]

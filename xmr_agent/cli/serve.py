@@ -131,10 +131,13 @@ def _retention(keep: tuple[str, ...]) -> Retention:
 @INTERACTIONS_OPTION
 @signal_options
 @ALLOW_HOST_OPTION
+@click.option("--allow-delete", is_flag=True, help="Offer the delete_items tool (off by default: a model could "
+                                                   "remove items for good).")
 def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_key: str | None, llm_spec: str,
                 interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
-                attribute_weight: float, seed_weight: float, allow_hosts: tuple[str, ...]) -> None:
-    """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item."""
+                attribute_weight: float, seed_weight: float, allow_hosts: tuple[str, ...], allow_delete: bool) -> None:
+    """Serve the catalogue as an MCP server: tools search, ask, recommend, describe_item (and
+    delete_items with --allow-delete)."""
     try:
         from xmr_agent.server.mcp import run_server
     except ImportError as e:
@@ -142,7 +145,8 @@ def mcp_command(db: str, table: str, transport: str, host: str, port: int, api_k
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     try:
         run_server(db, table, transport=transport, host=host, port=port, api_key=api_key, llm=llm_spec,
-                   interactions=interactions, signals=signals, notify=warn, allow_hosts=allow_hosts)
+                   interactions=interactions, signals=signals, notify=warn, allow_hosts=allow_hosts,
+                   allow_delete=allow_delete)
     except XmrError as e:  # also when run as `python -m xmr_agent.cli mcp`, outside the xmr group
         click.secho(f"error: {e}", fg="red", err=True)
         sys.exit(1)

@@ -8,6 +8,7 @@
     GET  /chat/{session}         the session's state
     POST /items                  JSON [items] or multipart (items = JSON text, plus the media files)
     GET  /items/{id}             one item
+    DELETE /items/{id}           remove one item
     GET  /chat/{session}/history the conversation with its items, explanations and evidence
     GET  /docs                   OpenAPI documentation (behind the key when one is set)
     GET  /                       the web chat (xmr_agent.server.web): page, /static, /media, /uploads
@@ -168,6 +169,11 @@ def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small h
     @app.get("/items/{item_id}", tags=["catalogue"])
     def get_item(item_id: str) -> dict[str, Any]:
         return service.public(service.tools.describe_item(item_id))
+
+    @app.delete("/items/{item_id}", tags=["catalogue"])
+    def delete_item(item_id: str) -> dict[str, Any]:
+        """Remove one item (404 when there is none)."""
+        return service.delete_items([item_id])
 
 
 # -- handlers (blocking; run in the threadpool) ----------------------------------------------

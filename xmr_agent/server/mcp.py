@@ -91,6 +91,12 @@ def build_server(tools: XmrTools, *, name: str = "xmr-agent", hide_paths: bool =
     def describe_item(item_id: Annotated[ItemId, Field(description="The item's id.")]) -> dict[str, Any]:
         return _run(lambda: tools.describe_item(item_id))
 
+    if tools.allow_delete:
+        @server.tool(description="Remove items from the catalogue for good, by id.")
+        def delete_items(item_ids: Annotated[Ids, Field(description="Ids of the items to remove.")] = None,
+                         ) -> dict[str, Any]:
+            return _run(lambda: {"removed": tools.delete_items(item_ids or [])})
+
     return server
 
 
@@ -106,10 +112,11 @@ def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: st
                port: int = 8765, api_key: str | None = None, llm: str = "none",
                interactions: str | None = None, signals: Any = None,
                notify: Callable[[str], Any] | None = None, allow_hosts: Sequence[str] = (),
-               max_body_bytes: int = MAX_MCP_BODY_BYTES) -> None:
+               max_body_bytes: int = MAX_MCP_BODY_BYTES, allow_delete: bool = False) -> None:
     """Open the catalogue once, then serve MCP on ``transport`` (``stdio`` or ``http``). ``signals``
     (a :class:`~xmr_agent.recommend.signals.Signals`) gives the agent its item graph and weights.
-    Over HTTP, ``allow_hosts`` are names the server answers to besides its address (``*``: any)."""
+    Over HTTP, ``allow_hosts`` are names the server answers to besides its address (``*``: any).
+    ``allow_delete`` adds the ``delete_items`` tool (off by default)."""
     from xmr_agent.assembly import AgentOptions, build_tools
 
     if transport not in ("stdio", "http"):
@@ -120,7 +127,8 @@ def run_server(db: str | Path, table: str, *, transport: str = "stdio", host: st
         check_bind(host, api_key)
     roots = None if transport == "stdio" else [media_folder(db)]
     tools = build_tools(db, table, AgentOptions(llm=llm, signals=signals), interactions=interactions,
-                        media_roots=roots, notify=notify or (lambda message: print(message, file=sys.stderr))).warm_up()
+                        media_roots=roots, notify=notify or (lambda message: print(message, file=sys.stderr)),
+                        allow_delete=allow_delete).warm_up()
     server = build_server(tools, hide_paths=transport == "http")
     if transport == "stdio":
         server.run("stdio")

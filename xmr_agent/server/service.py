@@ -214,6 +214,16 @@ class Service:
             self.tools = self._load(self.tools)
         return {**report.to_dict(), "stored": {name: f"/uploads/{p.name}" for name, p in stored.items()}}
 
+    def delete_items(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Remove items by id (one writer per table, as ingest); :class:`StoreError` when none was there."""
+        from xmr_agent.store.locks import write_lock
+
+        with self._write, write_lock(self.db, self.table):
+            removed = self.tools.catalog.delete(list(ids))
+        if not removed:
+            raise StoreError(f"no item with id {', '.join(map(repr, ids))} in table {self.table!r}")
+        return {"removed": removed}
+
     def _with_media(self, item: dict[str, Any], stored: Mapping[str, Path]) -> dict[str, Any]:
         for field in MEDIA_FIELDS:
             value = item.get(field)
