@@ -116,7 +116,7 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
 
     fields = None
     if id_field or title_field or text_fields:
-        fields = FieldMap(id=id_field or "id", title=title_field or "title", text=text_fields or ("text",))
+        fields = FieldMap(id=id_field or "id", title=title_field or "title", text=text_fields)  # () → found
     if dry_run:
         if not sync:
             raise click.UsageError("--dry-run goes with --sync (it lists what a sync would remove)")

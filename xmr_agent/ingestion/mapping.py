@@ -33,7 +33,9 @@ IMAGE_ENCODER = "efficientnet-lite0"
 #: Column names that hold descriptive text whatever their length.
 DESCRIPTIVE = frozenset({"text", "description", "desc", "summary", "plot", "overview", "synopsis", "body", "content",
                          "details", "abstract", "caption", "captions", "review", "notes", "about", "blurb",
-                         "lyrics", "story", "comment", "comments", "bio"})
+                         "lyrics", "story", "comment", "comments", "bio", "descripcion", "descripción",
+                         "beschreibung", "descrizione", "resume", "résumé", "resumen", "zusammenfassung",
+                         "描述", "说明", "简介", "内容", "介绍", "説明", "概要"})
 #: A column counts as sentences when its values average this many characters and words.
 MIN_CHARS, MIN_WORDS = 25, 4
 
@@ -90,7 +92,12 @@ def resolve(saved: IngestMapping | None, asked: Requested, sample: Sequence[Mapp
     if saved is not None:
         check_same(saved, asked, table)
         return with_saved_types(saved, asked.fields.types) if asked.fields is not None else saved
-    fields = asked.fields or FieldMap(text=detect_text(sample))
+    fields = asked.fields or FieldMap()
+    _check_id(fields, sample)
+    if not fields.text:  # field options given, text columns left to find
+        fields = replace(fields, text=detect_text(sample, id_field=fields.id, title=fields.title))
+    elif asked.fields is None:
+        fields = replace(fields, text=detect_text(sample))
     plain = asked.vectors is None and asked.tags is None and asked.transcribe is None
     vectors = {f: _name(e) or TEXT_ENCODER for f, e in (asked.vectors or {"text": TEXT_ENCODER}).items()}
     tags, transcribe = _name(asked.tags), _name(asked.transcribe)
@@ -126,6 +133,14 @@ def detect_text(sample: Sequence[Mapping[str, Any]], *, id_field: str = "id", ti
     return tuple(found) or ("text",)
 
 
+def _check_id(fields: FieldMap, sample: Sequence[Mapping[str, Any]]) -> None:
+    """A new table's records must have the id field: say which columns there are if none has it."""
+    if sample and not any(row.get(fields.id) not in (None, "") for row in sample):
+        columns = ", ".join(dict.fromkeys(str(k) for row in sample for k in row))
+        raise ConfigError(f"no record has an {fields.id!r} field (the columns are: {columns}); name the column "
+                          "that identifies each item with --id-field (and the title with --title-field)")
+
+
 def _descriptive(key: str, sample: Sequence[Mapping[str, Any]]) -> bool:
     values = [row[key] for row in sample if row.get(key) not in (None, "")]
     texts = [v for v in values if isinstance(v, str) and not URL.match(v)]
@@ -134,8 +149,14 @@ def _descriptive(key: str, sample: Sequence[Mapping[str, Any]]) -> bool:
     if key.strip().lower() in DESCRIPTIVE:
         return True
     chars = sum(len(t) for t in texts) / len(texts)
-    words = sum(len(t.split()) for t in texts) / len(texts)
-    return chars >= MIN_CHARS and words >= MIN_WORDS
+    words = sum(_words(t) for t in texts) / len(texts)
+    return chars >= MIN_CHARS and words >= MIN_WORDS or (words >= MIN_WORDS * 2 and chars >= MIN_WORDS * 2)
+
+
+def _words(text: str) -> int:
+    """Words of ``text``: spaced words, each CJK character counting as one (those scripts use no spaces)."""
+    cjk = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+    return len(text.split()) + cjk
 
 
 def _media_defaults(sample: Sequence[Mapping[str, Any]], notes: list[str]) -> tuple[dict[str, str], str | None,
