@@ -83,6 +83,7 @@ def evaluate(
     if history is not None:
         agent = agent if agent is not None else {}
         agent["graph"] = _history_graph(found, Path(history), {c.group for c in selected})
+        agent["ranker"] = _ranker(agent.get("ranker", "auto"), catalog, holdout)
     if agent is not None:
         from xmr_agent.agent.pipeline import Agent
 
@@ -160,7 +161,31 @@ def _history_graph(found: Any, history: Path, scored: set[str]) -> Any:
     return ItemGraph.fit(redial_sessions(history, found.catalog, skip=scored))
 
 
+def _ranker(spec: Any, catalog: Catalog, holdout: float | None) -> Any:
+    """The learned ranker for ``--history``: a file, ``auto`` (the table's, when it exists and
+    was trained leaving out the same held-out dialogues) or ``none``."""
+    from xmr_agent.recommend.ranker import Ranker, ranker_path
+
+    if spec is None or not isinstance(spec, str | Path):
+        return spec
+    if str(spec) == "none":
+        return None
+    if str(spec) != "auto":
+        return Ranker.load(spec)
+    path = ranker_path(catalog.uri, catalog.name)
+    if not path.is_file():
+        return None
+    ranker = Ranker.load(path)
+    if ranker.summary.get("holdout") != holdout:
+        raise ConfigError(f"the ranker {path} was trained with holdout {ranker.summary.get('holdout')}, not {holdout}: "
+                          f"it may have learned from the turns scored; retrain it with `xmr train --holdout {holdout}` "
+                          "or pass --ranker none")
+    return ranker
+
+
 def _describe(value: Any) -> str:
+    if hasattr(value, "weights") and hasattr(value, "summary"):
+        return f"Ranker({value.summary.get('turns')} turns)"
     if hasattr(value, "sessions") and hasattr(value, "counts"):
         return f"ItemGraph({value.sessions} sessions, {len(value)} items)"
     if value is None or isinstance(value, str | int | float | bool):
