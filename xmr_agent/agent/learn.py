@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from xmr_agent.agent.critique import tone
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.errors import ConfigError
@@ -32,12 +34,29 @@ from xmr_agent.types import Hit
 #: Dialogue turns (most recent last) that make up a request, as in ``xmr eval``.
 CONTEXT_TURNS = 3
 FOLDS = 2
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
 
 
-def learned_ranking(agent: Any, lists: Sequence[Any], query: CrossModalQuery, where: str | None) -> list[Hit]:
+def sentiment(agent: Any, text: str, seeds: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The seeds the request speaks well of and ill of: the tone of each sentence naming them."""
+    liked: list[str] = []
+    disliked: list[str] = []
+    known = set(seeds)
+    for sentence in _SENTENCES.split(text):
+        named = [i for i in agent.titles().find(sentence) if i in known]
+        if named:
+            mood = tone(sentence)
+            (liked if mood == "like" else disliked if mood == "dislike" else []).extend(named)
+    return liked, disliked
+
+
+def learned_ranking(agent: Any, lists: Sequence[Any], query: CrossModalQuery, where: str | None,
+                    request: str = "") -> list[Hit]:
     """The candidates of ``lists`` (and two-hop links) ranked by ``agent.ranker``."""
     seeds = list(query.seed_ids)
-    ids, x, hits = candidate_features(lists, graph=agent.graph, seeds=seeds, exclude=query.exclude_ids)
+    liked, disliked = sentiment(agent, request, seeds) if request and seeds else ([], [])
+    ids, x, hits = candidate_features(lists, graph=agent.graph, seeds=seeds, exclude=query.exclude_ids,
+                                      liked=liked, disliked=disliked)
     missing = [i for i in ids if i not in hits]
     if missing:  # two-hop-only candidates: fetched through the hard filters
         rows = {row["id"]: row for row in agent.catalog.get(missing, where=where)}
@@ -99,7 +118,9 @@ def turn_rows(agent: Any, turns: Sequence[Turn], graph: ItemGraph | None,
         query = agent.rewriter.rewrite(turn.text, k=50, exclude_ids=list(turn.seeds))
         query = query.model_copy(update={"seed_ids": turn.seeds})
         where, _, lists = agent.candidates(query)
-        ids, x, hits = candidate_features(lists, graph=graph, seeds=list(turn.seeds), exclude=turn.seeds)
+        liked, disliked = sentiment(agent, turn.text, turn.seeds) if turn.seeds else ([], [])
+        ids, x, hits = candidate_features(lists, graph=graph, seeds=list(turn.seeds), exclude=turn.seeds,
+                                          liked=liked, disliked=disliked)
         soft = [f for f in query.filters if not f.hard]
         if soft:
             x[:, FEATURES.index("soft_met")] = [sum(satisfies(hits[i].item, f) for f in soft)

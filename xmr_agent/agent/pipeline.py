@@ -174,7 +174,7 @@ class Agent:
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
             if self.ranker is not None:
-                fused = learned_ranking(self, lists, query, where)
+                fused = learned_ranking(self, lists, query, where, request)
             else:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
