@@ -82,3 +82,20 @@ def test_a_ranker_file_with_other_features_is_refused(tmp_path: Path) -> None:
     (tmp_path / "r.json").write_text(json.dumps(data))
     with pytest.raises(ConfigError, match=r"other features .*rebuild it with `xmr train`"):
         Ranker.load(tmp_path / "r.json")
+
+
+def test_xmr_train_writes_the_ranker_next_to_the_table_and_ask_uses_it(setup: tuple[str, Path]) -> None:
+    from click.testing import CliRunner
+
+    from xmr_agent.cli import main
+
+    db, dialogues = setup
+    run = CliRunner().invoke(main, ["train", "--db", db, "--table", "films", "--dialogues", str(dialogues),
+                                    "--holdout", "0.2", "--no-progress"])
+    assert run.exit_code == 0, run.output
+    saved = Ranker.load(ranker_path(db, "films"))
+    assert saved.summary["holdout"] == 0.2 and 0 < saved.summary["turns"] < 40
+    ask = CliRunner().invoke(main, ["ask", f"anything like {FILMS[0]['title']}?", "--db", db, "--table", "films",
+                                    "--dialogues", str(dialogues), "--trace", "-k", "2"])
+    assert ask.exit_code == 0, ask.output
+    assert "learned ranker" in ask.output

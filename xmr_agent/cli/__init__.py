@@ -241,7 +241,8 @@ def info(db: str, table: str) -> None:
                    "mentioned so far, rarer values counting more.")
 @click.option("--ranker", default="auto", show_default=True,
               help="With --history: a learned ranker file (`xmr train`); auto = <db>/<table>.ranker.json when it "
-                   "exists (train it with the same --holdout); none = the weighted fusion.")
+                   "exists (trained with the same --holdout), else one learned now from --history's dialogues that "
+                   "are not scored; none = the weighted fusion.")
 @click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
               "(transcribed by this Whisper model, e.g. base or tiny.en) against the typed caption; reports WER too.")
 @click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
