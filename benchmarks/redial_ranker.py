@@ -74,6 +74,16 @@ def zeroed(rows, drop):
     return out
 
 
+def _trees(rows):
+    """scikit-learn's HistGradientBoostingClassifier on the same rows (for comparison only)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    x = np.concatenate([r[2] for r in rows])
+    y = np.concatenate([[i in r[0].gold for i in r[1]] for r in rows]).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0).fit(x, y)
+    return lambda turn, ids, x: [ids[n] for n in np.argsort(-model.predict_proba(x)[:, 1], kind="stable")][:50]
+
+
 def hand_fused(agent, turns, graph) -> dict[str, float]:
     """The hand-weighted relative fusion (graph 4, popularity 4, metadata 4, text and seeds 1)."""
     agent = agent.using(graph=graph, graph_weight=1.0, popularity_weight=1.0, attribute_weight=1.0, seed_weight=1.0)
@@ -132,6 +142,7 @@ def main() -> None:
     ablation = {name: recall(test_rows, by(fit_rows(zeroed(history_rows, drop), c=best), drop))
                 for name, drop in GROUPS.items()}
     hand = hand_fused(agent, test_turns, test_graph)
+    trees = recall(test_rows, _trees(history_rows))
     # 3. latency of the full agent (ask, no explanations) with the ranker
     live = agent.using(graph=test_graph, ranker=ranker)
     seconds = []
@@ -142,6 +153,7 @@ def main() -> None:
     results = {"machine": machine(), "data": args.data, "holdout": args.holdout, "val": args.val,
                "turns": {"train": len(train_rows), "val": len(val_rows), "test": len(test_rows)},
                "C_grid_on_val": grid, "chosen_C": best, "held_out": held_out, "hand_fusion_held_out": hand,
+               "gradient_boosted_trees_held_out": trees,
                "ablation_held_out": ablation, "latency_per_turn_s": latency_summary(seconds),
                "weights": dict(zip(FEATURES, np.round(ranker.weights, 3).tolist(), strict=True)),
                "seconds": round(time.perf_counter() - start, 1)}
