@@ -112,7 +112,8 @@ def fold_of(dialog: str, folds: int = FOLDS) -> int:
 def turn_rows(agent: Any, turns: Sequence[Turn], graph: ItemGraph | None,
               on_turn: Callable[[], None] | None = None) -> list[tuple[Turn, list[str], np.ndarray]]:
     """Per turn: candidate ids and features (the gold items only label them, never build them)."""
-    agent = agent.with_all_signals().using(graph=graph, ranker=None)
+    agent = agent.using(graph=graph, ranker=None, graph_weight=1.0, popularity_weight=1.0, attribute_weight=1.0,
+                        seed_weight=1.0)  # every list on, as with_all_signals() gives a ranking agent
     out = []
     for turn in turns:
         query = agent.rewriter.rewrite(turn.text, k=50, exclude_ids=list(turn.seeds))
