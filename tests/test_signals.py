@@ -68,7 +68,7 @@ def test_signals_learn_one_graph_from_interactions_and_dialogues(films: str, dia
     assert graph.sessions == 4 and graph.counts["f1"] == 3 and graph.counts["f4"] == 1
     assert [i for i, _ in graph.related(["f0"], k=2)] == ["f1", "f2"]
     assert settings == {"graph_weight": 1.0, "popularity_weight": 2, "attribute_weight": 1, "seed_weight": 0.0,
-                        "named_seeds": True}
+                        "named_seeds": True, "ranker": None}
     assert len(skipped) == 2
     assert Signals().agent_settings(catalog)["graph"] is None and not Signals().uses_seeds()
     assert Signals(attribute_weight=1).uses_seeds() and not Signals(graph_weight=3).uses_seeds()

@@ -24,6 +24,7 @@ from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
+from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
@@ -35,6 +36,7 @@ from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
 from xmr_agent.recommend.attributes import AttributeIndex
 from xmr_agent.recommend.graph import ItemGraph
+from xmr_agent.recommend.ranker import Ranker
 from xmr_agent.store.catalog import Catalog
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
@@ -97,19 +99,21 @@ class Agent:
     ``fusion`` method, ``transcriber`` (audio file → words) for spoken requests, and ``graph``
     (an :class:`~xmr_agent.recommend.graph.ItemGraph` learned from interaction logs) whose links
     from a query's ``seed_ids``, and whose popularity, join the fusion with their weights.
-    ``named_seeds``: items a request names by title become seeds (and are not offered back)."""
+    ``named_seeds``: items a request names by title become seeds (and are not offered back).
+    ``ranker``: a learned :class:`~xmr_agent.recommend.ranker.Ranker` that ranks the union of
+    every list (all signals on) instead of the weighted fusion."""
 
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: SpeechToWords | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
                  llm_explains: int = 5, seed_weight: float = 0.0, attribute_weight: float = 0.0,
-                 preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False) -> None:
+                 preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False, ranker: Ranker | None = None) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.llm_explains, self.seed_weight = llm_explains, seed_weight
         self.attribute_weight, self.preference_lift = attribute_weight, preference_lift
-        self.named_seeds = named_seeds
+        self.named_seeds, self.ranker = named_seeds, ranker
         self._titles: TitleIndex | None = None
         self._attributes: AttributeIndex | None = None
         self.prompts = prompts or Prompts()
@@ -128,6 +132,13 @@ class Agent:
         other = copy.copy(self)
         other.__dict__.update(changes)
         return other
+
+    def with_all_signals(self) -> Agent:
+        """This agent, or with a ranker a copy whose every list is on (the ranker weighs them)."""
+        if self.ranker is None:
+            return self
+        return self.using(graph_weight=self.graph_weight or 1.0, popularity_weight=self.popularity_weight or 1.0,
+                          attribute_weight=self.attribute_weight or 1.0, seed_weight=self.seed_weight or 1.0)
 
     def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
             exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
@@ -158,12 +169,16 @@ class Agent:
     def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Trace | None = None) -> Answer:
         """Answer an already-built query (sessions build theirs from the conversation state)."""
         run = trace or _Trace()
-        where, routes, lists = self.candidates(query, run)
+        where, routes, lists = self.with_all_signals().candidates(query, run)
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
-            fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
+            if self.ranker is not None:
+                fused = learned_ranking(self, lists, query, where, request)
+            else:
+                fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
-            note(method=self.fusion, candidates=len(fused), top=[(h.id, round(h.score, 4)) for h in fused[:10]])
+            note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
+                 top=[(h.id, round(h.score, 4)) for h in fused[:10]])
         with run.step("rerank") as note:
             if self.reranker is None:
                 ranked, notes = fused[: query.k], ["none"]

@@ -239,6 +239,10 @@ def info(db: str, table: str) -> None:
 @click.option("--attribute-weight", default=0.0, show_default=True,
               help="With --agent: weight of items sharing metadata (director, cast, genre, tags...) with the items "
                    "mentioned so far, rarer values counting more.")
+@click.option("--ranker", default="auto", show_default=True,
+              help="With --history: a learned ranker file (`xmr train`); auto = <db>/<table>.ranker.json when it "
+                   "exists (trained with the same --holdout), else one learned now from --history's dialogues that "
+                   "are not scored; none = the weighted fusion.")
 @click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
               "(transcribed by this Whisper model, e.g. base or tiny.en) against the typed caption; reports WER too.")
 @click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
@@ -250,7 +254,7 @@ def info(db: str, table: str) -> None:
 def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
           graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
-          spoken: str | None, tags_k: int,
+          ranker: str, spoken: str | None, tags_k: int,
           tag_glosses: int | None, progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image, and image → text), or a JSONL of {query, relevant_ids}.
@@ -266,7 +270,7 @@ def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: 
         agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion, "seed_weight": seed_weight,
                  "attribute_weight": attribute_weight}
         if history:
-            agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight}
+            agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight, "ranker": ranker}
     elif (llm_spec, rerank, fusion, seed_weight, attribute_weight) != ("none", "none", "relative", 0.0, 0.0):
         raise click.UsageError("--llm, --rerank, --fusion, --seed-weight and --attribute-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
@@ -370,8 +374,9 @@ def _register() -> None:
     from xmr_agent.cli.agent import ask, chat, recommend
     from xmr_agent.cli.backfill import backfill
     from xmr_agent.cli.serve import mcp_command, serve
+    from xmr_agent.cli.train import train
 
-    for command in (backfill, ask, chat, recommend, serve, mcp_command):
+    for command in (backfill, ask, chat, recommend, serve, mcp_command, train):
         main.add_command(command)
 
 

@@ -86,9 +86,17 @@ def signal_options(command: Callable[..., Any]) -> Callable[..., Any]:
                           "or liked so far, rarer values counting more."),
         click.option("--seed-weight", default=0.0, show_default=True, type=weight,
                      help="Weight of searching with the stored vectors of the items mentioned or liked so far."),
+        click.option("--ranker", default="auto", show_default=True, expose_value=False, callback=_keep_ranker,
+                     help="Learned ranker (a file from `xmr train`): auto = <db>/<table>.ranker.json when it exists "
+                          "and logs are given (then the weights above are not used); none = weighted fusion."),
     )):
         command = option(command)
     return command
+
+
+def _keep_ranker(ctx: click.Context, _: Any, value: str) -> str:
+    ctx.meta["xmr_ranker"] = value
+    return value
 
 
 def make_signals(interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
@@ -99,7 +107,7 @@ def make_signals(interactions: str | None, dialogues: str | None, graph_weight: 
     try:
         return Signals(interactions=interactions, dialogues=dialogues, graph_weight=graph_weight,
                        popularity_weight=popularity_weight, attribute_weight=attribute_weight,
-                       seed_weight=seed_weight)
+                       seed_weight=seed_weight, ranker=click.get_current_context().meta.get("xmr_ranker", "auto"))
     except ConfigError as e:
         raise click.UsageError(str(e)) from e
 

@@ -83,6 +83,9 @@ def evaluate(
     if history is not None:
         agent = agent if agent is not None else {}
         agent["graph"] = _history_graph(found, Path(history), {c.group for c in selected})
+        agent["ranker"] = _ranker(agent.get("ranker", "auto"), catalog, holdout)
+        if agent["ranker"] == "train":  # the measured best: a ranker learned from the history itself
+            agent["ranker"] = _train(catalog, Path(history), {c.group for c in selected}, progress)
     if agent is not None:
         from xmr_agent.agent.pipeline import Agent
 
@@ -160,7 +163,41 @@ def _history_graph(found: Any, history: Path, scored: set[str]) -> Any:
     return ItemGraph.fit(redial_sessions(history, found.catalog, skip=scored))
 
 
+def _ranker(spec: Any, catalog: Catalog, holdout: float | None) -> Any:
+    """The learned ranker for ``--history``: a file, ``auto`` (the table's, when it exists and
+    was trained leaving out the same held-out dialogues; else ``"train"``: learn one from the
+    history) or ``none``."""
+    from xmr_agent.recommend.ranker import Ranker, ranker_path
+
+    if spec is None or not isinstance(spec, str | Path):
+        return spec
+    if str(spec) == "none":
+        return None
+    if str(spec) != "auto":
+        return Ranker.load(spec)
+    path = ranker_path(catalog.uri, catalog.name)
+    if not path.is_file():
+        return "train"
+    ranker = Ranker.load(path)
+    if ranker.summary.get("holdout") != holdout:
+        raise ConfigError(f"the ranker {path} was trained with holdout {ranker.summary.get('holdout')}, not {holdout}: "
+                          f"it may have learned from the turns scored; retrain it with `xmr train --holdout {holdout}` "
+                          "or pass --ranker none")
+    return ranker
+
+
+def _train(catalog: Catalog, history: Path, scored: set[str], progress: bool) -> Any:
+    """A ranker learned from the history's dialogues that are not scored (``xmr train``'s way)."""
+    from xmr_agent.agent.learn import train_ranker
+    from xmr_agent.agent.pipeline import Agent
+
+    with progress_bar(progress, None, "learning the ranker from --history") as advance:
+        return train_ranker(Agent(catalog, hard_categories=False), history, skip=scored, on_turn=lambda: advance(1))
+
+
 def _describe(value: Any) -> str:
+    if hasattr(value, "weights") and hasattr(value, "summary"):
+        return f"Ranker({value.summary.get('turns')} turns)"
     if hasattr(value, "sessions") and hasattr(value, "counts"):
         return f"ItemGraph({value.sessions} sessions, {len(value)} items)"
     if value is None or isinstance(value, str | int | float | bool):

@@ -28,6 +28,7 @@ from typing import Any
 from xmr_agent.errors import ConfigError
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.profile import log_lines, read_interactions, user_sessions
+from xmr_agent.recommend.ranker import Ranker, ranker_path
 from xmr_agent.types import BadRecord
 
 
@@ -41,6 +42,9 @@ class Signals:
     popularity_weight: float = 0.0
     attribute_weight: float = 0.0
     seed_weight: float = 0.0
+    #: A learned ranker file (``xmr train``), ``"auto"``: the table's ``<db>/<table>.ranker.json``
+    #: when it exists and logs are given, or ``None``: the weighted fusion.
+    ranker: str | Path | None = "auto"
 
     def __post_init__(self) -> None:
         for name in ("graph_weight", "popularity_weight", "attribute_weight", "seed_weight"):
@@ -70,7 +74,17 @@ class Signals:
                 on_skip(record)
         return {"graph": graph, "graph_weight": self.graph_weight, "popularity_weight": self.popularity_weight,
                 "attribute_weight": self.attribute_weight, "seed_weight": self.seed_weight,
-                "named_seeds": self.uses_seeds()}
+                "named_seeds": self.uses_seeds(), "ranker": self.learned_ranker(catalog, graph)}
+
+    def learned_ranker(self, catalog: Any, graph: ItemGraph | None) -> Ranker | None:
+        """The ranker to use: the given file, or with ``"auto"`` the table's own when it exists
+        (it needs the item graph, so only with logs)."""
+        if self.ranker is None or str(self.ranker) == "none":
+            return None
+        if str(self.ranker) != "auto":
+            return Ranker.load(self.ranker)
+        path = ranker_path(catalog.uri, catalog.name)
+        return Ranker.load(path) if graph is not None and path.is_file() else None
 
     def uses_seeds(self) -> bool:
         """Whether a signal starts from the items mentioned or liked (the graph, metadata, seeds)."""
