@@ -223,6 +223,8 @@ class Catalog:
         if not columns:
             raise StoreError(f"table {self.name!r} has no vector column that a {modality} query can search; "
                              f"its columns: {', '.join(self.vectors) or 'none'}")
+        if where:
+            self.check_filter(where)  # before any model loads: a bad filter answers at once
         clock = timings if timings is not None else {}
         per_column, vectors = [], {}
         for column in columns:
@@ -243,6 +245,14 @@ class Catalog:
     def match_keyframes(self, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
         """The best keyframe of each video hit for the query ``vectors`` (column → vector)."""
         return match_keyframes(self.table, {c: v.field for c, v in self.vectors.items()}, hits, vectors)
+
+    def check_filter(self, where: str) -> None:
+        """Raise :class:`ConfigError` if ``where`` is not a valid filter on this table (the query is
+        planned, not run)."""
+        try:
+            self.lance.search().where(where).limit(1).explain_plan()
+        except (RuntimeError, ValueError) as e:
+            raise self._bad_filter(where, e) from e
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
@@ -347,11 +357,12 @@ class Catalog:
             return query.to_list()
         except ValueError as e:
             if where:
-                raise ConfigError(
-                    f"the filter {where!r} is not valid for table {self.name!r}: {e}. "
-                    f"Columns: {', '.join(self.columns())}"
-                ) from e
+                raise self._bad_filter(where, e) from e
             raise StoreError(f"search on table {self.name!r} failed: {e}") from e
+
+    def _bad_filter(self, where: str, error: Exception) -> ConfigError:
+        return ConfigError(f"the filter {where!r} is not valid for table {self.name!r}: {error}. "
+                           f"Columns: {', '.join(self.columns())}")
 
     def _hit(self, row: dict[str, Any], score: float, source: str) -> Hit:
         return Hit(id=row["id"], score=score, item=self._visible(row), scores={source: score})
