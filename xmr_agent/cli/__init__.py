@@ -173,10 +173,13 @@ def search(query: str | None, db: str, table: str, image: str | None, audio: str
 
     if sum(x is not None for x in (query, image, audio)) != 1:
         raise click.UsageError("give exactly one of QUERY, --image PATH or --audio PATH")
+    catalog = Catalog.open(db, table)  # a missing table or a bad filter answers before any model loads
+    if where:
+        catalog.check_filter(where)
     if audio is not None:
         query = _transcribe(audio, whisper)
     modality = "image" if image else "text"
-    hits = Catalog.open(db, table).search(query or image or "", k=k, where=where, hybrid=hybrid, modality=modality)
+    hits = catalog.search(query or image or "", k=k, where=where, hybrid=hybrid, modality=modality)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2, default=str))
         return

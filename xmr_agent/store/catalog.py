@@ -208,6 +208,8 @@ class Catalog(TableHandle):
         columns = self.columns_for(modality)
         if not columns:
             raise StoreError(self.cannot_search(modality))
+        if where:
+            self.check_filter(where)  # before any model loads: a bad filter answers at once
         clock = timings if timings is not None else {}
         per_column, vectors = [], {}
         for column in columns:
@@ -236,6 +238,14 @@ class Catalog(TableHandle):
         return (f"table {self.name!r} has no {modality} vectors (its vector columns: {', '.join(self.vectors) or 'none'}), "
                 f"so a query by {modality} cannot be searched; add them with `xmr backfill --encoder "
                 f"{modality}={encoder} --db {uri} --table {self.name}`")
+
+    def check_filter(self, where: str) -> None:
+        """Raise :class:`ConfigError` if ``where`` is not a valid filter on this table (the query is
+        planned, not run)."""
+        try:
+            self.lance.search().where(where).limit(1).explain_plan()
+        except (RuntimeError, ValueError) as e:
+            raise self._bad_filter(where, e) from e
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
@@ -312,16 +322,18 @@ class Catalog(TableHandle):
             return query.to_list(timeout=timeout)
         except ValueError as e:
             if where:
-                raise ConfigError(
-                    f"the filter {where!r} is not valid for table {self.name!r}: {lance_message(e)}. "
-                    f"Columns: {', '.join(self.columns())}"
-                ) from e
+                raise self._bad_filter(where, e) from e
             raise StoreError(f"search on table {self.name!r} failed: {lance_message(e)}") from e
         except (OSError, RuntimeError) as e:
             raise unavailable(self.name, e) from e
 
+    def _bad_filter(self, where: str, error: Exception) -> ConfigError:
+        return ConfigError(f"the filter {where!r} is not valid for table {self.name!r}: {lance_message(error)}. "
+                           f"Columns: {', '.join(self.columns())}")
+
     def _hit(self, row: dict[str, Any], score: float, source: str) -> Hit:
         return Hit(id=row["id"], score=score, item=self._visible(row), scores={source: score})
+
 
 @contextmanager
 def _timed(clock: dict[str, float], stage: str) -> Iterator[None]:
