@@ -7,10 +7,9 @@ as an ONNX graph (:func:`xmr_text._onnx_graph.build_bert_onnx`) into the cache f
 is written to a temporary name, checked against the sha256 recorded here and only then renamed
 into place, and checked again when loaded (a file checked before and unchanged since, by size,
 modification time and inode, is not read again: see :func:`has_sha256`); the recorded digests pin
-the weights too. Texts are
-tokenised with the model's own ``tokenizer.json`` (truncated at the model's ``max_seq_length``,
-as sentence-transformers does), so the vectors are the sentence-transformers ones to float
-rounding.
+the weights too. Texts are tokenised with the model's own ``tokenizer.json`` (truncated at the
+model's ``max_seq_length``, as sentence-transformers does), so the vectors are the
+sentence-transformers ones to float rounding.
 """
 
 from __future__ import annotations
