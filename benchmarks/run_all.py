@@ -27,7 +27,8 @@ DEFAULT_OUT = HERE / "results" / "latest.json"
 
 #: name → arguments, the documented default sizes (docs/benchmarks.md).
 PLAN: dict[str, list[str]] = {
-    "startup": ["bench_startup.py", "--runs", "7"],
+    "startup": ["bench_startup.py", "--runs", "7", "--torch-runs", "3"],
+    "text_backends": ["bench_text_backends.py"],
     "search": ["bench_search.py", "--sizes", "10000,100000", "--queries", "300", "--text-items", "10000"],
     "ingest": ["bench_ingest.py", "--n", "2000", "--repeats", "3"],
     # The real model runs ≈50-150 texts/s on 2 cores: 100k items would take > 15 min, so the real
@@ -36,7 +37,8 @@ PLAN: dict[str, list[str]] = {
     "memory_fake": ["bench_memory.py", "--fake", "--n", "100000", "--checkpoints", "10000,50000,100000"],
 }
 QUICK: dict[str, list[str]] = {
-    "startup": ["bench_startup.py", "--runs", "3"],
+    "startup": ["bench_startup.py", "--runs", "3", "--items", "50", "--torch-runs", "1"],
+    "text_backends": ["bench_text_backends.py", "--redial-items", "100", "--redial-queries", "30", "--flickr-images", "50"],
     "search": ["bench_search.py", "--sizes", "2000", "--queries", "30", "--text-items", "500", "--text-queries", "10"],
     "ingest": ["bench_ingest.py", "--n", "200", "--repeats", "1"],
     "memory_real": ["bench_memory.py", "--n", "1000", "--checkpoints", "250,500,1000"],

