@@ -44,6 +44,7 @@ class Facet:
     lower: float | None = None
     upper: float | None = None
     canonical: Mapping[str, str] = field(default_factory=dict)
+    integer: bool = False  #: a number column of whole numbers (a bound of 12.5 is rounded to fit it)
 
     @property
     def categorical(self) -> bool:
@@ -95,7 +96,8 @@ def _facet(f: pa.Field, column: pa.ChunkedArray) -> Facet:
     kind = _kind(f.type) or "string"
     if kind == "number":
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
-        return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None))
+        return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None),
+                     integer=pa.types.is_integer(f.type))
     if kind == "bool":
         return Facet(f.name, kind)
     values = _strings(column.to_pylist())
@@ -195,7 +197,7 @@ def _literal(flt: Filter, facet: Facet) -> str | float | bool:
         number = _number(value)
         if number is None:
             raise FilterRejected(f"{flt.column} is a number; {value!r} is not")
-        return number
+        return _whole(number, flt.op) if facet.integer else number
     if facet.kind == "bool":
         if isinstance(value, bool) or str(value).lower() in ("true", "false", "yes", "no"):
             return str(value).lower() in ("true", "yes")
@@ -213,6 +215,18 @@ def _category(value: Scalar | list[Scalar], facet: Facet) -> str:
     if stored is None:
         raise FilterRejected(f"{text!r} is not a value of {facet.column} (values: {', '.join(sorted(facet.values)[:20])})")
     return stored
+
+
+def _whole(number: float, op: str) -> float | int:
+    """A bound on a column of whole numbers as a whole number that keeps its meaning
+    (``< 12.5`` → ``< 13``, ``>= 12.5`` → ``>= 13``); an exact non-whole value stays as it is."""
+    if float(number).is_integer():
+        return int(number)
+    if op in ("<", ">="):
+        return math.ceil(number)
+    if op in ("<=", ">"):
+        return math.floor(number)
+    return number
 
 
 def _scalar(value: Scalar | list[Scalar]) -> Scalar:

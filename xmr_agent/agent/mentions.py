@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from xmr_agent.store.catalog import Catalog
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+
+from xmr_agent.agent.query import CrossModalQuery
 
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
@@ -57,9 +59,16 @@ class TitleIndex:
 
     def find(self, text: str) -> list[str]:
         """Ids of items named in ``text``, in the order they appear (longest titles first)."""
+        found: list[str] = []
+        for _, ids in self.spans(text):
+            found += [i for i in ids if i not in found]
+        return found
+
+    def spans(self, text: str) -> list[tuple[tuple[int, int], list[str]]]:
+        """Where ``text`` names items: each (start, end) span with the ids it names."""
         tokens = list(_WORDS.finditer(text))
         words = [t.group().lower() for t in tokens]
-        found: list[str] = []
+        found: list[tuple[tuple[int, int], list[str]]] = []
         i = 0
         while i < len(words):
             for n in range(min(self.longest, len(words) - i), 0, -1):
@@ -68,11 +77,21 @@ class TitleIndex:
                 if not items or (n == 1 and not year and not _written_as_name(text, tokens[i])):
                     continue
                 dated = [item for item, y in items if y == year] if year else []
-                found += [item for item in (dated or [item for item, _ in items]) if item not in found]
+                end = tokens[i + n - 1 + bool(dated)].end()
+                found.append(((tokens[i].start(), end), dated or [item for item, _ in items]))
                 i += n - 1 + bool(dated)
                 break
             i += 1
         return found
+
+    def naming(self, words: str, stem: Callable[[str], str]) -> list[str]:
+        """Ids of items whose title has every word of ``words`` (compared by ``stem``): "mugs" →
+        every item with "Mug" in its title."""
+        wanted = set(stem(words).split())
+        if not wanted:
+            return []
+        return [item for title, items in self.ids.items() if wanted <= set(stem(" ".join(title)).split())
+                for item, _ in items]
 
 
 def _is_year(word: str) -> bool:
@@ -94,3 +113,38 @@ def _starts_sentence(text: str, at: int) -> bool:
     while i >= 0 and text[i] in _OPENERS:
         i -= 1
     return i < 0 or text[i] in _ENDS
+
+
+def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds: bool
+                ) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """Where ``text`` names catalogue items: the spans (searched, never read as filters), the
+    items it asks to be like ("like the Orange Dome Tent": their vectors join the query and they
+    are not offered back), and with ``seeds`` the other named items (seeds, not offered back)."""
+    from xmr_agent.agent import lexicon
+
+    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|el|los|las)?\s*$")
+    spans: list[tuple[int, int]] = []
+    like: list[str] = []
+    named: list[str] = []
+    for span, ids in titles.spans(text):
+        spans.append(span)
+        fresh = [i for i in ids if i not in seed_ids and i not in like and i not in named]
+        if like_before.search(text[max(0, span[0] - 24): span[0]]):
+            like += fresh
+        elif seeds:
+            named += fresh
+    return spans, like, named
+
+
+def without_named(query: CrossModalQuery, titles: TitleIndex) -> CrossModalQuery:
+    """``query`` with the items whose titles name a negated word ("no mugs") excluded."""
+    if not query.exclude_words:
+        return query
+    from xmr_agent.agent.rules import stem_phrase
+
+    named = [i for words in query.exclude_words for i in titles.naming(words, stem_phrase)]
+    if not named:
+        return query
+    return query.model_copy(update={"exclude_ids": tuple(dict.fromkeys([*query.exclude_ids, *named])),
+                                    "notes": (*query.notes, f"left out {len(named)} items named "
+                                                            f"{', '.join(map(repr, query.exclude_words))}")})

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +23,13 @@ from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
-from xmr_agent.agent.mentions import TitleIndex
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
+from xmr_agent.agent.order import against, apply_order, has_subject, valid_order
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
+from xmr_agent.agent.trace import Trace
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
 from xmr_agent.errors import ConfigError, ModalityError
 from xmr_agent.llm.base import LLM
@@ -146,29 +146,32 @@ class Agent:
         request / clip (``audio``, transcribed and added to the words). ``explain=False`` skips
         evidence and explanations (for bulk evaluation). ``seed_ids``: items the user mentioned
         or liked, oldest first, for the item graph."""
-        run = _Trace()
+        run = Trace()
         if audio:
             with run.step("transcribe") as note:
                 heard = self.transcribe(audio)
                 note(heard=heard)
             text = f"{text} {heard}".strip()
-        if self.named_seeds:  # "like Alien (1979)": a seed, and not offered back
-            named = [i for i in self.titles().find(text) if i not in seed_ids]
-            seed_ids, exclude_ids = (*seed_ids, *named), (*exclude_ids, *named)
+        spans, like, named = named_items(self.titles(), text, seed_ids, seeds=self.named_seeds)
+        seed_ids, exclude_ids = (*seed_ids, *named), (*exclude_ids, *named, *like)
         if image and not self.catalog.columns_for("image"):
             if not text.strip():
                 raise ModalityError(self.catalog.cannot_search("image"))
             with run.step("relax") as note:
                 note(reason=f"the photo was not used: {self.catalog.cannot_search('image')}", dropped=["photo"])
         with run.step("rewrite") as note:
-            query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids)
+            query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids, named=spans)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query
+            query = query.model_copy(update={"like_ids": (*query.like_ids, *like)}) if like else query
+            reference = (like or named)[:1]
+            query = against(query, next(iter(self.catalog.get(reference)), None))  # "cheaper" than a named item
             note(query=query.model_dump(mode="json"))
         return self.run(query, text, explain=explain, trace=run)
 
-    def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: _Trace | None = None) -> Answer:
+    def run(self, query: CrossModalQuery, request: str = "", *, explain: bool = True, trace: Trace | None = None) -> Answer:
         """Answer an already-built query (sessions build theirs from the conversation state)."""
-        run = trace or _Trace()
+        run = trace or Trace()
+        query = without_named(query, self.titles())
         where, routes, lists = self.with_all_signals().candidates(query, run)
         with run.step("fuse") as note:
             soft = [f for f in query.filters if not f.hard]
@@ -177,8 +180,13 @@ class Agent:
             else:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
+            order = valid_order(query.order, self.facets)
+            if order is not None:
+                fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where))
+            elif not has_subject(query):  # only conditions ("moins de 12 euros"): the items that meet them
+                fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
-                 top=[(h.id, round(h.score, 4)) for h in fused[:10]])
+                 order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])
         with run.step("rerank") as note:
             if self.reranker is None:
                 ranked, notes = fused[: query.k], ["none"]
@@ -189,9 +197,9 @@ class Agent:
             recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)
         return Answer(request, query, where, recommendations, run.trace, run.timings)
 
-    def candidates(self, query: CrossModalQuery, trace: _Trace | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
+    def candidates(self, query: CrossModalQuery, trace: Trace | None = None) -> tuple[str | None, list[Route], list[Ranked]]:
         """The ``where`` clause, the routes, and every search's ranked list, before fusion."""
-        run = trace or _Trace()
+        run = trace or Trace()
         with run.step("filters") as note:
             where, rejected = compile_where(query.filters, self.facets)
             note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
@@ -201,6 +209,16 @@ class Agent:
                           "inputs": [shorten(s.text or s.file or s.item or "") for s in r.inputs],
                           "reason": r.reason} for r in routes])
         return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
+
+    def _sorted(self, order: Order | None, query: CrossModalQuery, where: str | None) -> list[dict[str, Any]]:
+        """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
+        with no subject ("the cheapest thing you have", "under 12 euros")."""
+        exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
+        clause = all_of(where, ids_in(exclude, negate=True)) if exclude else where
+        descending = order is not None and (order.descending or order.mode in ("high", "more"))
+        ids = self.catalog.sorted_ids(order.column if order else None, descending=descending, where=clause,
+                                      k=max(query.k, CANDIDATES))
+        return self.catalog.get(ids)
 
     def _with_seeds(self, query: CrossModalQuery) -> CrossModalQuery:
         if not self.seed_weight or not query.seed_ids:
@@ -223,7 +241,7 @@ class Agent:
             self.transcriber = lambda path: whisper.transcribe(path).text
         return " ".join(self.transcriber(audio).split())
 
-    def _search(self, run: _Trace, routes: Sequence[Route], query: CrossModalQuery, where: str | None) -> list[Ranked]:
+    def _search(self, run: Trace, routes: Sequence[Route], query: CrossModalQuery, where: str | None) -> list[Ranked]:
         depth = max(CANDIDATES, query.k * 3)
         exclude = list(query.exclude_ids)
         if exclude and len(exclude) <= MAX_EXCLUDE_IN_WHERE:
@@ -265,7 +283,7 @@ class Agent:
         return [(column, value, seed) for seed in reversed(list(dict.fromkeys(seeds)))
                 for column, value in index.shared(seed, item)]
 
-    def _graph_lists(self, run: _Trace, query: CrossModalQuery, where: str | None) -> list[Ranked]:
+    def _graph_lists(self, run: Trace, query: CrossModalQuery, where: str | None) -> list[Ranked]:
         """Lists that need no search: links from the seed items in the interaction logs, popularity
         (lifted by the request's preferences), and items sharing metadata with the seeds."""
         skip = set(query.exclude_ids)
@@ -347,34 +365,6 @@ class Agent:
 
         vocabulary = [v for f in self.facets.values() for v in f.values]
         return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)
-
-
-class _Trace:
-    """Trace entries and per-step seconds for one request."""
-
-    def __init__(self) -> None:
-        self.trace: list[dict[str, Any]] = []
-        self.timings: dict[str, float] = {}
-        self.vectors: dict[str, np.ndarray] = {}  # column → query vector searched there
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[Callable[..., None]]:
-        entry: dict[str, Any] = {"step": name}
-        start = time.perf_counter()
-        try:
-            yield entry.update
-        finally:
-            entry["seconds"] = round(time.perf_counter() - start, 4)
-            self.timings[name] = self.timings.get(name, 0.0) + entry["seconds"]
-            self.trace.append(entry)
-
-    @contextmanager
-    def clock(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[f"{name}_s"] = self.timings.get(f"{name}_s", 0.0) + time.perf_counter() - start
 
 
 def describe_query(query: CrossModalQuery) -> str:

@@ -54,6 +54,24 @@ class Filter(BaseModel):
         return f"{self.column} {self.op} {self.value!r}" + ("" if self.hard else " (preferred)")
 
 
+class Order(BaseModel):
+    """Ranking by a numeric column. ``sort``: a superlative ("the cheapest": the relevant items
+    in the column's order); ``low``/``high``: a relative word ("cheap", "pricey": the lower or
+    upper half of the relevant items' values first); ``less``/``more``: a comparative
+    ("cheaper") — than a named or shown item when there is one, else like ``low``/``high``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    column: str
+    mode: Literal["sort", "low", "high", "less", "more"] = "sort"
+    descending: bool = False
+
+    def __str__(self) -> str:
+        if self.mode == "sort":
+            return f"sort by {self.column} {'descending' if self.descending else 'ascending'}"
+        return {"low": "low", "high": "high", "less": "lower", "more": "higher"}[self.mode] + f" {self.column}"
+
+
 class CrossModalQuery(BaseModel):
     """The rewritten intent: sub-queries with weights, filters, things to avoid, and how many."""
 
@@ -68,6 +86,9 @@ class CrossModalQuery(BaseModel):
     unlike_ids: tuple[str, ...] = Field(default=(), description="demote items like these")
     seed_ids: tuple[str, ...] = Field(default=(), description="items the user mentioned or liked, oldest first "
                                                                  "(for item-to-item links from interaction logs)")
+    order: Order | None = Field(default=None, description="rank by a numeric column (the cheapest, cheap, cheaper)")
+    exclude_words: tuple[str, ...] = Field(default=(), description="items whose title names these are never shown "
+                                                                     "('no mugs')")
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
 
@@ -84,8 +105,16 @@ class LLMFilter(BaseModel):
     value: Scalar | list[Scalar]
 
 
+class LLMOrder(BaseModel):
+    column: str
+    mode: Literal["sort", "low", "high", "less", "more"] = "sort"
+    descending: bool = False
+
+
 class LLMRewrite(BaseModel):
     queries: list[LLMSubQuery] = Field(default_factory=list, max_length=4)
     filters: list[LLMFilter] = Field(default_factory=list, max_length=6)
     avoid: list[str] = Field(default_factory=list, max_length=6)
+    exclude_words: list[str] = Field(default_factory=list, max_length=6)
+    order: LLMOrder | None = None
     k: int | None = Field(default=None, ge=1, le=200)

@@ -31,12 +31,13 @@ class Rewriter:
         self.hard_categories = hard_categories
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
-                exclude_ids: Sequence[str] = ()) -> CrossModalQuery:
+                exclude_ids: Sequence[str] = (), named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
         """The query for ``text`` plus attachments (``image``: a photo to match; ``audio``: a clip
-        to match where the table has an audio encoder)."""
+        to match where the table has an audio encoder). ``named``: spans of ``text`` that name
+        catalogue items (searched, never read as filters)."""
         if not text.strip() and not image and not audio:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
-        base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories)
+        base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []

@@ -1,128 +1,232 @@
 """The rule-based rewriter: a user's words → a :class:`CrossModalQuery` with no LLM.
 
-It reads what rules read reliably — prices ("under $20", "between 10 and 30 dollars"), years
-and decades ("from the 90s", "after 2005"), "top 5", values of the table's categorical columns
-("a comedy", "no horror", with stemming so "comedies" finds ``comedy``), and negative phrases
-("nothing scary", "without vocals") — and keeps the rest of the words as the search text.
-It is deterministic, so the toolkit works with no LLM at all, and the LLM rewriter uses it as
-the source of truth for filters.
+It reads what rules read reliably, in English, French, German, Spanish and Chinese (the words
+are in :mod:`xmr_agent.agent.lexicon`): prices with currencies, bounds and ranges ("under $20",
+"moins de 12 euros", "20元以下"), relative price words ("cheap", "pricey") and comparatives
+("cheaper"), superlatives as sorts ("the cheapest", "the newest", "the longest"), years and
+decades, "top 5", values of the table's categorical columns, and negations. A value of a
+category-like column ("a comedy", "kitchen stuff") is a condition; any other value ("red") is a
+preference unless the user makes it one ("only red ones"); a negated value or a negated word
+that names items ("no mugs") is a hard exclusion, other negated phrases ("nothing scary") are
+demoted. Words that carry no subject ("something like this") are dropped from the search. It is
+deterministic, so the toolkit works with no LLM at all; with an LLM it is the fallback.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
-from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 
-MONEY = r"(?:\$\s*(?P<{n}a>\d+(?:\.\d+)?)|(?P<{n}b>\d+(?:\.\d+)?)\s*(?:\$|dollars?|bucks|usd|eur|euros?|€|£))"
-_NUM = r"(\d+(?:\.\d+)?)"
-_BELOW = r"under|below|less than|cheaper than|at most|no more than|up to|max(?:imum)?|<=?"
-_ABOVE = r"over|above|more than|at least|min(?:imum)?|>=?"
-_NEGATION = r"(?:no|not|nothing|without|avoid|except|never|don't want|do not want|isn't|aren't|but not)"
-_AVOID = re.compile(rf"\b{_NEGATION}\s+((?:[a-z][a-z\-']*\s*){{1,4}})", re.IGNORECASE)
+_NUM = r"(\d+(?:[.,]\d{1,2})?)"
+_CUR = rf"(?:{lx.CURRENCY})"
+#: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
+_PRICE = rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}|{_NUM})"
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
-_FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that"}
+_FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
+           "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
+           "uno", "unos", "unas", "ningún"}
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
-                "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries"}
+                "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
+                "je", "ich", "yo", "sé", "se", "es", "est", "ist", "weiß", "sais", "gracias", "merci", "danke",
+                "mal", "très", "muy", "sehr", "cher", "chère", "teuer", "caro", "cara", "than", "expensive", "que",
+                "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
 #: Words that end a negated phrase.
 _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", "with", "for", "in", "of", "more",
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
-               "today", "tonight", "too"}
+               "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
+               "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
 _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "keywords", "labels", "moods", "mood"})
+#: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
+CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
+                              "format", "medium", "product_type", "item_type", "class", "media_type", "section_name"})
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
+#: Words before a column value, at most this far, that make it a condition ("only in red").
+CONDITION_REACH = 24
 
 
 @dataclass
 class _Parse:
-    text: str
-    filters: list[Filter]
-    avoid: list[str]
-    notes: list[str]
+    text: str  #: what is left for the search
+    scan: str  #: the same with named titles blanked: where filters are looked for
+    filters: list[Filter] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    order: Order | None = None
 
     def cut(self, span: tuple[int, int]) -> None:
-        self.text = self.text[: span[0]] + " " * (span[1] - span[0]) + self.text[span[1]:]
+        blank = " " * (span[1] - span[0])
+        self.text = self.text[: span[0]] + blank + self.text[span[1]:]
+        self.scan = self.scan[: span[0]] + blank + self.scan[span[1]:]
 
 
-def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True) -> CrossModalQuery:
-    """Parse ``text`` into a query for a table with ``facets``; see the module docstring."""
-    parse = _Parse(text, [], [], [])
-    price = _price_column(facets)
+def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True,
+                 named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
+    """Parse ``text`` into a query for a table with ``facets``; see the module docstring.
+    ``named``: spans of ``text`` that name catalogue items (their words are searched, never
+    read as filters: the "orange" of "like the Orange Dome Tent")."""
+    scan = text
+    for start, end in named:
+        scan = scan[:start] + " " * (end - start) + scan[end:]
+    parse = _Parse(text, scan)
+    price = column_of_kind(facets, "price")
     if price:
         _prices(parse, price)
-    year = _year_column(facets)
+    year = column_of_kind(facets, "time")
     if year:
         _years(parse, year)
+    _superlatives(parse, facets)
+    if price:
+        _relative_price(parse, price)
     k = _top_k(parse) or k
     _negatives(parse, facets)
     _categories(parse, facets, hard_categories)
-    words = " ".join(parse.text.split()).strip(" ,.;:!?") or " ".join(text.split())
+    words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？")
+    if not has_subject(words):
+        words = "" if (parse.filters or parse.order or parse.exclude or parse.avoid) else " ".join(text.split())
     queries = (SubQuery(text=words, target="any"),) if words else ()
     return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
-                           avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k,
+                           avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k, order=parse.order,
+                           exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
-def _price_column(facets: Facets) -> str | None:
+def has_subject(words: str) -> bool:
+    """Whether ``words`` say what is wanted (not only "something like this", "je cherche")."""
+    rest = words.lower()
+    for filler in sorted((w for w in lx.FILLER if lx.has_cjk(w)), key=len, reverse=True):
+        rest = rest.replace(filler, " ")
+    tokens = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+", rest)
+    return any(t not in lx.FILLER and (len(t) > 1 or lx.has_cjk(t)) for t in tokens)
+
+
+def column_of_kind(facets: Facets, kind: str) -> str | None:
+    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size)."""
     numbers = [f.column for f in facets.values() if f.kind == "number"]
-    for name in ("price", "cost", "price_usd", "amount"):
+    names = lx.COLUMN_KINDS.get(kind, ())
+    for name in names:
         if name in numbers:
             return name
-    return next((c for c in numbers if "price" in c.lower()), None)
+    return next((c for c in numbers if any(c.lower().startswith(n) or c.lower().endswith(n) for n in names)), None)
 
 
-def _year_column(facets: Facets) -> str | None:
-    numbers = [f.column for f in facets.values() if f.kind == "number"]
-    return next((c for c in ("year", "release_year", "released") if c in numbers), None)
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
 
 
 def _prices(parse: _Parse, column: str) -> None:
-    money = MONEY.format(n="m")
-    between = re.compile(rf"\bbetween\s+\$?\s*{_NUM}\s*(?:and|-|to)\s+(?:{money}|{_NUM})", re.IGNORECASE)
-    for m in between.finditer(parse.text):
-        high = m.group("ma") or m.group("mb") or m.group(m.lastindex or 0)
-        parse.filters += [Filter(column=column, op=">=", value=float(m.group(1))),
-                          Filter(column=column, op="<=", value=float(high))]
-        parse.notes.append(f"price range from {m.group(0)!r}")
+    between = lx.pattern(lx.BETWEEN, after=rf"\s*{_CUR}?\s*{_NUM}\s*{_CUR}?\s*(?:{lx.AND})\s*{_PRICE}")
+    range_ = re.compile(rf"{_CUR}?\s*{_NUM}\s*(?:-|–|到|至)\s*{_CUR}?\s*{_NUM}\s*{_CUR}")
+    for m in [*between.finditer(parse.scan), *range_.finditer(parse.scan)]:
+        numbers = [g for g in m.groups() if g]
+        if len(numbers) < 2 or (_years_only(numbers) and not re.search(_CUR, m.group(0), re.IGNORECASE)):
+            continue
+        low, high = sorted((_number(numbers[0]), _number(numbers[-1])))
+        parse.filters += [Filter(column=column, op=">=", value=low), Filter(column=column, op="<=", value=high)]
+        parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
         parse.cut(m.span())
-    for words, op in ((_BELOW, "<="), (_ABOVE, ">=")):
-        pattern = re.compile(rf"\b(?:{words})\s*(?:{money}|{_NUM}(?=\s*(?:$|[,.;!?]|\s(?!years?\b|minutes?\b|mins?\b))))",
-                             re.IGNORECASE)
-        for m in pattern.finditer(parse.text):
-            value = m.group("ma") or m.group("mb") or m.group(m.lastindex or 0)
-            strict = "<" if m.group(0).lower().startswith(("under", "below", "less", "cheaper")) else op
-            strict = ">" if m.group(0).lower().startswith(("over", "above", "more")) else strict
-            parse.filters.append(Filter(column=column, op=strict, value=float(value)))  # type: ignore[arg-type]
-            parse.notes.append(f"{column} {strict} {value} from {m.group(0).strip()!r}")
+    bounds: tuple[tuple[str, Op, bool], ...] = ((lx.BELOW, "<", True), (lx.ABOVE, ">", True),
+                                                (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
+    for words, op, prefix in bounds:
+        value = rf"\s*(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页))"
+        found = lx.pattern(words, after=value) if prefix else \
+            re.compile(rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}?)\s*(?:{words})", re.IGNORECASE)
+        for m in found.finditer(parse.scan):
+            number = next(g for g in m.groups() if g)
+            parse.filters.append(Filter(column=column, op=op, value=_number(number)))
+            parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
+    for m in re.finditer(rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR})", parse.scan, re.IGNORECASE):
+        number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget
+        parse.filters.append(Filter(column=column, op="<=", value=_number(number)))
+        parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
+        parse.cut(m.span())
+
+
+def _years_only(numbers: Sequence[str]) -> bool:
+    """"from 1990 to 2000" is years, not prices."""
+    return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
+
+
+def _relative_price(parse: _Parse, column: str) -> None:
+    comparatives = ((r"cheaper|less expensive|lower[- ]priced|more affordable|moins ch(?:er|ère|ers|ères)|"
+                     r"meilleur marché|billiger|günstiger|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些",
+                     "less"),
+                    (r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点",
+                     "more"))
+    for words, mode in comparatives:
+        for m in lx.pattern(words).finditer(parse.scan):
+            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
+            parse.cut(m.span())
+    for words, mode in ((lx.CHEAP, "low"), (lx.PRICEY, "high")):
+        for m in lx.pattern(words).finditer(parse.scan):
+            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's prices)")
             parse.cut(m.span())
 
 
+def _superlatives(parse: _Parse, facets: Facets) -> None:
+    for words, kind, descending in lx.SUPERLATIVES:
+        column = column_of_kind(facets, kind)
+        for m in lx.pattern(words).finditer(parse.scan):
+            if column is None:
+                parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
+                continue
+            parse.order = parse.order or Order(column=column, descending=descending)
+            parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+            parse.cut(m.span())
+    numbers = [f.column for f in facets.values() if f.kind == "number"]
+    for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
+        for column in numbers:
+            name = re.escape(column.replace("_", " ")).replace(r"\ ", r"[ _]")
+            for m in lx.pattern(words, after=rf"\s+(?:{name}|{name}s)\b").finditer(parse.scan):
+                parse.order = parse.order or Order(column=column, descending=descending)
+                parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+                parse.cut(m.span())
+
+
 def _years(parse: _Parse, column: str) -> None:
-    for m in _DECADE.finditer(parse.text):
+    for m in _DECADE.finditer(parse.scan):
         century = m.group(1) or ("20" if m.group(2) in "012" else "19")
         start = int(f"{century}{m.group(2)}0")
         _year_range(parse, column, start, start + 9, m)
     for word, start in DECADE_WORDS.items():
-        for m in re.finditer(rf"\b(?:from |in )?(?:the )?{word}\b", parse.text, re.IGNORECASE):
+        for m in re.finditer(rf"\b(?:from |in )?(?:the )?{word}\b", parse.scan, re.IGNORECASE):
             _year_range(parse, column, start, start + 9, m)
-    pattern = re.compile(r"\b(after|since|newer than|before|older than|from|in)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-    for m in pattern.finditer(parse.text):
-        word, year = m.group(1).lower(), int(m.group(2))
-        op = {"after": ">", "since": ">=", "newer than": ">", "before": "<", "older than": "<"}.get(word, "=")
-        parse.filters.append(Filter(column=column, op=op, value=year))  # type: ignore[arg-type]
-        parse.notes.append(f"{column} {op} {year} from {m.group(0)!r}")
-        parse.cut(m.span())
+    span = re.compile(r"\b(?:from|between|de|von|entre|desde|du)\s+((?:19|20)\d\d)\s*(?:to|and|-|–|à|a|au|bis|und|y|"
+                      r"hasta|et)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
+    for m in span.finditer(parse.scan):
+        low, high = sorted((int(m.group(1)), int(m.group(2))))
+        _year_range(parse, column, low, high, m)
+    words = {"after": ">", "since": ">=", "newer than": ">", "before": "<", "older than": "<", "from": "=", "in": "=",
+             "après": ">", "depuis": ">=", "avant": "<", "nach": ">", "seit": ">=", "vor": "<",
+             "después de": ">", "desde": ">=", "antes de": "<", "en": "="}
+    pattern = re.compile(rf"\b({'|'.join(sorted(words, key=len, reverse=True))})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    for m in pattern.finditer(parse.scan):
+        _year_bound(parse, column, words[m.group(1).lower()], int(m.group(2)), m)
+    for m in re.finditer(r"((?:19|20)\d\d)年?(以后|之后|以来|以前|之前)", parse.scan):
+        _year_bound(parse, column, "<" if m.group(2) in ("以前", "之前") else ">", int(m.group(1)), m)
+
+
+def _year_bound(parse: _Parse, column: str, op: str, year: int, m: re.Match[str]) -> None:
+    parse.filters.append(Filter(column=column, op=op, value=year))  # type: ignore[arg-type]
+    parse.notes.append(f"{column} {op} {year} from {m.group(0)!r}")
+    parse.cut(m.span())
 
 
 def _year_range(parse: _Parse, column: str, start: int, end: int, m: re.Match[str]) -> None:
@@ -132,7 +236,7 @@ def _year_range(parse: _Parse, column: str, start: int, end: int, m: re.Match[st
 
 
 def _top_k(parse: _Parse) -> int | None:
-    m = _TOP.search(parse.text)
+    m = _TOP.search(parse.scan)
     if not m or not 1 <= int(m.group(1)) <= 200:
         return None
     parse.notes.append(f"k = {m.group(1)} from {m.group(0)!r}")
@@ -141,9 +245,12 @@ def _top_k(parse: _Parse) -> int | None:
 
 
 def _negatives(parse: _Parse, facets: Facets) -> None:
-    for m in _AVOID.finditer(parse.text):
-        words = _phrase(m.group(1).lower().split())
-        if not words:
+    latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
+    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
+    for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
+        phrase = m.group(1).lower()
+        words = [phrase.strip()] if lx.has_cjk(phrase) else _phrase(phrase.split())
+        if not words or not words[0]:
             continue
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
         if hit:
@@ -152,8 +259,10 @@ def _negatives(parse: _Parse, facets: Facets) -> None:
                                         value=value))
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
         else:
-            parse.avoid.append(" ".join(words))
-            parse.notes.append(f"avoid {' '.join(words)!r}")
+            phrase = " ".join(words)
+            parse.avoid.append(phrase)
+            parse.exclude.append(phrase)
+            parse.notes.append(f"avoid {phrase!r} (items named so are left out)")
         parse.cut(m.span())
 
 
@@ -173,22 +282,33 @@ def _phrase(words: list[str]) -> list[str]:
 
 def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
-    for facet, value, _ in _mentions(parse.text, facets):
+    for facet, value, span in _mentions(parse.scan, facets):
         if (facet.column, value.lower()) in taken:
             continue
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
-        required = hard and facet.column not in DESCRIPTIVE_COLUMNS
+        before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
+        condition = bool(lx.pattern(lx.CONDITION).search(before))
+        kind_of_item = facet.column.lower() in CATEGORY_COLUMNS
+        required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
+        if condition or required:  # the condition says it: the words need not be searched as well
+            parse.cut(span)
 
 
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Categorical values named in ``text`` (stem match on whole words or phrases)."""
-    for m in re.finditer(r"[A-Za-z][A-Za-z\-']*", text):
+    """Categorical values named in ``text`` (stem match on whole words or phrases; colours also
+    in the other languages of the lexicon)."""
+    for m in re.finditer(r"[^\W\d_][\w\-']*", text):
         hit = _category_of(m.group(0), facets)
         if hit:
             yield hit[0], hit[1], m.span()
+    for english, words in lx.COLOURS.items():
+        for m in lx.pattern(words).finditer(text):
+            for facet in facets.values():
+                if facet.categorical and english in facet.values:
+                    yield facet, facet.canonical[english], m.span()
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:

@@ -314,6 +314,21 @@ class Catalog(TableHandle):
         by_id = {r["id"]: self._visible(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
+    def sorted_ids(self, column: str | None, *, descending: bool = False, where: str | None = None, k: int = 10,
+                   limit: int = 100_000) -> list[str]:
+        """Ids of the first ``k`` items by ``column`` (items without a value left out; ``None``: in
+        stored order), among the items that meet ``where`` (the first ``limit`` of them): "the
+        cheapest thing you have"."""
+        if self.table is None:
+            return []
+        query = self.lance.search().select(["id", column] if column else ["id"]).limit(limit if column else k)
+        rows = self._run(query.where(where) if where else query, where)
+        if column is None:
+            return [str(r["id"]) for r in rows]
+        valued = [r for r in rows if isinstance(r.get(column), int | float) and r[column] == r[column]]
+        valued.sort(key=lambda r: r[column], reverse=descending)
+        return [str(r["id"]) for r in valued[:k]]
+
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
         from datetime import timedelta
 

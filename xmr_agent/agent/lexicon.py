@@ -1,0 +1,172 @@
+"""The words the rule-based rewriter reads, in English, French, German, Spanish and Chinese.
+
+Each entry is a regular-expression alternation. Latin-script words are matched on word
+boundaries and case-insensitively; Chinese ones anywhere (Chinese has no spaces). Keeping the
+vocabulary here, as data, means a language is added by adding words, not code. Longer phrases
+come first in each alternation so that "le moins cher" wins over "moins cher".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Currency words and symbols; a number next to one is a price.
+CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
+            r"francs?|yuan|rmb")
+#: "under 20": the number is an upper bound.
+BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|"
+         r"moins de|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
+         r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|billiger als|günstiger als|"
+         r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
+         r"低于|少于|不超过|不到|不高于|便宜于")
+#: "over 20": the number is a lower bound.
+ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
+         r"plus de|au-dessus de|au moins|minimum|"
+         r"mehr als|über|ueber|mindestens|"
+         r"más de|por encima de|al menos|mínimo|"
+         r"高于|超过|多于|不低于")
+#: Written after the number ("20元以下", "20 euros max").
+BELOW_AFTER = r"以下|以内|之内|或更少|or less|or under|max|maximum|au maximum|höchstens|como máximo|o menos|ou moins"
+ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o más|minimum|au moins|mindestens"
+#: "between 10 and 20" — the words around the two numbers.
+BETWEEN = r"between|entre|zwischen|from|de|von|desde|介于|在"
+AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
+
+#: Relative price words, against the catalogue's own prices: checked in this order.
+CHEAP = (r"not (?:too |very |so )?expensive|inexpensive|cheap(?:ish)?|affordable|budget|low[- ]cost|bargain|"
+         r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
+         r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
+         r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
+         r"不贵|便宜|实惠|平价|划算")
+PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|"
+          r"ch(?:er|ère|ers|ères)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
+          r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
+          r"car[oa]s?|de lujo|lujos[oa]s?|"
+          r"贵|昂贵|高档|奢华|高端")
+
+#: Superlatives → a sort: (words, column kind, descending).
+SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
+    (r"cheapest|least expensive|lowest[- ]price[d]?|most affordable|"
+     r"(?:le|la|les) moins ch(?:er|ère|ers|ères)|"
+     r"billigsten?|günstigsten?|am billigsten|am günstigsten|"
+     r"(?:el|la|los|las|lo) más barat[oa]s?|"
+     r"最便宜|最实惠|最低价", "price", False),
+    (r"most expensive|priciest|dearest|highest[- ]price[d]?|"
+     r"(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
+     r"teuersten?|am teuersten|"
+     r"(?:el|la|los|las|lo) más car[oa]s?|"
+     r"最贵|最昂贵|最高价", "price", True),
+    (r"newest|latest|most recent|"
+     r"(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|"
+     r"neueste[nrs]?|aktuellste[nrs]?|"
+     r"(?:el|la|los|las|lo) más (?:reciente|nuev[oa])s?|"
+     r"最新", "time", True),
+    (r"oldest|earliest|"
+     r"(?:le|la|les) plus (?:ancien(?:ne)?s?|vieux|vieille)|"
+     r"älteste[nrs]?|aelteste[nrs]?|"
+     r"(?:el|la|los|las|lo) más (?:antigu[oa]|viej[oa])s?|"
+     r"最老|最早|最旧", "time", False),
+    (r"longest|"
+     r"(?:le|la|les) plus longs?(?:ues?)?|"
+     r"längste[nrs]?|laengste[nrs]?|"
+     r"(?:el|la|los|las|lo) más larg[oa]s?|"
+     r"最长", "length", True),
+    (r"shortest|"
+     r"(?:le|la|les) plus courte?s?|"
+     r"kürzeste[nrs]?|kuerzeste[nrs]?|"
+     r"(?:el|la|los|las|lo) más cort[oa]s?|"
+     r"最短", "length", False),
+    (r"best[- ]rated|highest[- ]rated|top[- ]rated|"
+     r"(?:le|la|les) mieux notée?s?|"
+     r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
+     r"(?:el|la|los|las|lo) mejor valorad[oa]s?|"
+     r"评分最高|评价最好|最好评", "rating", True),
+    (r"lightest|(?:le|la|les) plus légère?s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻", "weight", False),
+    (r"heaviest|(?:le|la|les) plus lourde?s?|schwerste[nrs]?|(?:el|la|los|las|lo) más pesad[oa]s?|最重", "weight", True),
+    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
+     "size", True),
+    (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "size", False),
+)
+#: "lowest calories", "most pages": a superlative before a numeric column's name.
+LOW_WORDS = r"lowest|least|fewest|smallest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
+HIGH_WORDS = r"highest|most|largest|biggest|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
+
+#: Names of numeric columns, by what they measure (matched on the column name).
+COLUMN_KINDS = {
+    "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio"),
+    "time": ("year", "release_year", "released", "date", "published", "publication_year", "release_date", "added",
+             "created", "jahr", "annee", "año"),
+    "length": ("duration", "length", "runtime", "minutes", "pages", "page_count", "duration_s", "seconds",
+               "duration_min", "running_time", "length_min", "words"),
+    "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
+    "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg"),
+    "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height"),
+}
+
+#: Negations: the phrase after one is not wanted.
+NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|isn't|aren't|but not|excluding|"
+            r"minus|other than|anything but|"
+            r"sans|pas de|pas d'|aucune?|sauf|excepté|hormis|ni|"
+            r"ohne|keine?[nrs]?|nicht|außer|ausser|"
+            r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|"
+            r"不要|没有|除了|别|不含|无|非")
+#: Words that make a column value a condition, not a preference ("only red ones").
+CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothing but|"
+             r"seulement|uniquement|exclusivement|que des|"
+             r"nur|ausschließlich|ausschliesslich|muss|"
+             r"solo|sólo|solamente|únicamente|unicamente|tiene que ser|"
+             r"只要|只|必须|仅|仅限")
+#: Words that make a request "more like" something rather than this thing itself.
+LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
+
+#: Words that carry no subject: a request of only these (and a photo) is "like the photo".
+FILLER = frozenset("""
+something anything stuff thing things one ones like this that these those similar same kind sort
+please i'd id i want need looking for find show me give get have got you do any a an the some can could
+would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only
+quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
+le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu
+etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem für fuer mit
+und oder auch bitte habt haben sie du was ähnliches aehnliches sowas
+algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
+para con y o también tambien por favor tienes tienen que
+类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请
+""".split())
+
+#: Colours, by the English value a catalogue stores, in the other four languages.
+COLOURS = {
+    "red": r"rouges?|rot(?:e[nrs]?)?|roj[oa]s?|红色?",
+    "blue": r"bleue?s?|blau(?:e[nrs]?)?|azul(?:es)?|蓝色?",
+    "green": r"verte?s?|grün(?:e[nrs]?)?|gruen(?:e[nrs]?)?|verdes?|绿色?",
+    "black": r"noire?s?|schwarz(?:e[nrs]?)?|negr[oa]s?|黑色?",
+    "white": r"blanc(?:he)?s?|weiß(?:e[nrs]?)?|weiss(?:e[nrs]?)?|blanc[oa]s?|白色?",
+    "yellow": r"jaunes?|gelb(?:e[nrs]?)?|amarill[oa]s?|黄色?",
+    "orange": r"naranjas?|橙色?|橘色",
+    "grey": r"grise?s?|grau(?:e[nrs]?)?|gris(?:es)?|灰色?",
+    "gray": r"grise?s?|grau(?:e[nrs]?)?|gris(?:es)?|灰色?",
+    "brown": r"marrons?|brun(?:e)?s?|braun(?:e[nrs]?)?|marr[oó]n(?:es)?|棕色?|褐色|咖啡色",
+    "pink": r"roses?|rosa(?:s)?|粉红?色?",
+    "purple": r"violette?s?|lila|morad[oa]s?|púrpura|紫色?",
+}
+
+
+@lru_cache(maxsize=256)
+def pattern(words: str, *, before: str = "", after: str = "") -> re.Pattern[str]:
+    """``words`` as one case-insensitive pattern: Latin words on word boundaries, CJK anywhere."""
+    return re.compile(rf"{before}(?<![\w])(?:{words})(?![\w]){after}|{before}(?:{cjk_words(words)}){after}"
+                      if cjk_words(words) else rf"{before}(?<![\w])(?:{words})(?![\w]){after}", re.IGNORECASE)
+
+
+def cjk_words(words: str) -> str:
+    """The alternatives of ``words`` written in Chinese characters (no word boundaries there)."""
+    return "|".join(w for w in words.split("|") if w and _has_cjk(w))
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` has Chinese characters."""
+    return _has_cjk(text)

@@ -1,0 +1,80 @@
+"""Ranking by a column ("the cheapest", "cheap", "cheaper than the blue one").
+
+A request's :class:`~xmr_agent.agent.query.Order` applies to the items that answer it: the
+fused candidates scoring at least :data:`RELEVANT` of the best one (all items that meet the
+filters when the request has no subject: "the cheapest thing you have"). A superlative sorts
+them by the column; a relative word ("cheap") puts those in the lower half of their values
+first, in the order of relevance; a comparative ("cheaper") against a reference item becomes a
+condition (``price < 120``). The rest of the candidates follow, so a list is never shorter
+than it would be without the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.types import Hit
+
+#: Share of the best fused score a candidate needs to count as answering the request.
+RELEVANT = 0.5
+#: Most items read when a request with no subject is sorted ("the cheapest thing you have").
+SORT_SCAN = 100_000
+
+
+def valid_order(order: Order | None, facets: Facets) -> Order | None:
+    """``order`` if its column is a numeric column of the table, else ``None``."""
+    if order is None:
+        return None
+    facet = facets.get(order.column)
+    return order if facet is not None and facet.kind == "number" else None
+
+
+def against(query: CrossModalQuery, reference: Mapping[str, Any] | None) -> CrossModalQuery:
+    """A comparative ("cheaper") made a condition against ``reference`` (a named or shown item):
+    ``price < its price``. Without a reference value it stays a relative word ("cheap")."""
+    order = query.order
+    if order is None or order.mode not in ("less", "more"):
+        return query
+    value = reference.get(order.column) if reference else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        condition = Filter(column=order.column, op="<" if order.mode == "less" else ">", value=value)
+        name = (reference or {}).get("title") or (reference or {}).get("id")
+        return query.model_copy(update={"filters": (*query.filters, condition), "order": None,
+                                        "notes": (*query.notes, f"{condition} (than {name})")})
+    relative = order.model_copy(update={"mode": "low" if order.mode == "less" else "high"})
+    return query.model_copy(update={"order": relative})
+
+
+def has_subject(query: CrossModalQuery) -> bool:
+    """Whether the query says what is wanted (words, a file, items to be like)."""
+    return bool(query.queries or query.like_ids or query.seed_ids)
+
+
+def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = ()) -> list[Hit]:
+    """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
+    a request with no subject, already in the column's order."""
+    if sorted_rows:
+        head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
+                for n, r in enumerate(sorted_rows)]
+        seen = {h.id for h in head}
+        return [*head, *(h for h in fused if h.id not in seen)]
+    if not fused:
+        return []
+    top = max(fused[0].score, 1e-9)
+    relevant = [h for h in fused if h.score >= RELEVANT * top]
+    rest = [h for h in fused if h.score < RELEVANT * top]
+    valued = [h for h in relevant if _value(h, order.column) is not None]
+    missing = [h for h in relevant if _value(h, order.column) is None]
+    descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
+    valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
+    return [*valued, *missing, *rest]
+
+
+def _value(hit: Hit, column: str) -> float | None:
+    value = hit.item.get(column)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
