@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import Filter, Op
+from xmr_agent.agent.query import Filter, Op, Order
 
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
             "fifth": 4, "5th": 4, "last": -1}
@@ -29,8 +29,8 @@ _CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affor
 _PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b", re.IGNORECASE)
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b", re.IGNORECASE)
 _OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b", re.IGNORECASE)
-_LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+([a-z][a-z\-]+)", re.IGNORECASE)
-_MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b)([a-z][a-z\-]+)", re.IGNORECASE)
+_LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+(?!than\b|expensive\b)([a-z][a-z\-]+)", re.IGNORECASE)
+_MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b|than\b)([a-z][a-z\-]+)", re.IGNORECASE)
 _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
                         r"not\s+these)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
@@ -51,6 +51,10 @@ class Critique:
     disliked: list[str] = field(default_factory=list)
     again: list[str] = field(default_factory=list)
     reset: bool = False
+    #: The item comparisons are against: the one referred to, else the middle of those shown.
+    anchor: dict[str, Any] | None = None
+    #: A comparison with nothing to compare against ("cheaper" before anything was shown).
+    order: Order | None = None
     rest: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -65,7 +69,10 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     out = Critique(reset=bool(_RESET.search(message)))
     text = message
     refs, text = _references(text, shown)
+    if not refs:
+        refs, text = _described(text, shown, facets)
     anchor = refs[0] if refs else _typical(shown)
+    out.anchor = anchor
     ids = [str(r["id"]) for r in refs]
     if _PRAISE.search(text) and ids:
         out.liked += ids
@@ -131,6 +138,31 @@ def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dic
     return unique, text
 
 
+_THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
+
+
+def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets) -> tuple[list[dict[str, Any]], str]:
+    """A shown item referred to by what it is: "the blue one" (a value of a filterable column) or
+    "the mug" (a word of its title), when exactly one item shown fits."""
+    from xmr_agent.agent.rules import stem_phrase
+
+    categorical = [f.column for f in facets.values() if f.categorical]
+    for m in re.finditer(rf"\b{_THE}([^\W\d_][\w\-']*)(?:\s+(?:one|item|un|une|eins|uno|una))?\b", text, re.IGNORECASE):
+        word = stem_phrase(m.group(1))
+        if not word:
+            continue
+        fits = [row for row in shown
+                if any(stem_phrase(str(v)) == word for c in categorical for v in _values(row.get(c)))
+                or word in stem_phrase(str(row.get("title") or "")).split()]
+        if len(fits) == 1:
+            return [dict(fits[0])], text[: m.start()] + " " + text[m.end():]
+    return [], text
+
+
+def _values(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
     numbers = {f.column for f in facets.values() if f.kind == "number"}
     price = next((c for c in ("price", "cost") if c in numbers), None)
@@ -145,6 +177,9 @@ def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, fac
         if column and isinstance(value, int | float):
             out.filters.append(Filter(column=column, op=op, value=value))
             out.notes.append(f"{column} {op} {value} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
+        elif column and anchor is None:
+            out.order = Order(column=column, mode="less" if op == "<" else "more")
+            out.notes.append(f"nothing shown to compare with: the {'lowest' if op == '<' else 'highest'} {column} first")
         else:
             out.notes.append(f"cannot compare: no {column or 'such'} column or value to compare with")
     return text

@@ -85,11 +85,13 @@ class Answer:
     recommendations: list[Recommendation]
     trace: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: Said to the user instead of (or beside) recommendations: why a turn has none, what to do.
+    message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"request": self.request, "query": self.query.model_dump(mode="json"), "where": self.where,
                 "recommendations": [r.to_dict() for r in self.recommendations], "trace": self.trace,
-                "timings": self.timings}
+                "timings": self.timings, "message": self.message}
 
 
 class Agent:
@@ -153,7 +155,7 @@ class Agent:
                 note(heard=heard)
             text = f"{text} {heard}".strip()
         spans, like, named = named_items(self.titles(), text, seed_ids, seeds=self.named_seeds)
-        seed_ids, exclude_ids = (*seed_ids, *named), (*exclude_ids, *named, *like)
+        seed_ids, exclude_ids = (*seed_ids, *like, *named) if self.named_seeds else seed_ids, (*exclude_ids, *named, *like)
         if image and not self.catalog.columns_for("image"):
             if not text.strip():
                 raise ModalityError(self.catalog.cannot_search("image"))
@@ -183,7 +185,7 @@ class Agent:
             order = valid_order(query.order, self.facets)
             if order is not None:
                 fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where))
-            elif not has_subject(query):  # only conditions ("moins de 12 euros"): the items that meet them
+            elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])

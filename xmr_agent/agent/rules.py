@@ -67,6 +67,7 @@ class _Parse:
     exclude: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     order: Order | None = None
+    said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
 
     def cut(self, span: tuple[int, int]) -> None:
         blank = " " * (span[1] - span[0])
@@ -96,7 +97,10 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _negatives(parse, facets)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？")
-    if not has_subject(words):
+    rest = parse.text
+    for start, end in parse.said:
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    if not has_subject(rest):
         words = "" if (parse.filters or parse.order or parse.exclude or parse.avoid) else " ".join(text.split())
     queries = (SubQuery(text=words, target="any"),) if words else ()
     return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
@@ -293,8 +297,10 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
-        if condition or required:  # the condition says it: the words need not be searched as well
+        if condition:  # "only red ones": the condition says it, the words need not be searched as well
             parse.cut(span)
+        elif required:  # "kitchen stuff": searched, but the words alone are no subject
+            parse.said.append(span)
 
 
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:

@@ -25,9 +25,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from xmr_agent.agent.critique import parse_critique, tone
+from xmr_agent.agent.order import against
 from xmr_agent.agent.pipeline import Agent, Answer
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
-from xmr_agent.errors import ConfigError
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
+from xmr_agent.agent.topic import fresh_topic, new_subject
+from xmr_agent.errors import ConfigError, InputError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
 TOPIC_TURNS = 2
@@ -75,6 +77,8 @@ class SessionState(BaseModel):
     mentioned: list[str] = Field(default_factory=list)
     last: list[str] = Field(default_factory=list)
     attachments: list[str] = Field(default_factory=list)
+    order: Order | None = None
+    exclude_words: list[str] = Field(default_factory=list)
     k: int = 5
 
 
@@ -143,24 +147,54 @@ class Session:
         return cls(agent, state, store, profile)
 
     def send(self, message: str, *, attachments: Sequence[str] = ()) -> Answer:
-        """One user turn → recommendations; the state is updated and saved."""
-        if not message.strip() and not attachments:
-            raise ConfigError("the message is empty: say what you are looking for, or attach a file")
+        """One user turn → recommendations; the state is updated and saved. A turn that cannot be
+        answered (an empty message, a photo the table cannot search, nothing said yet) answers
+        with a message that says why and what to do, and the session goes on."""
+        try:
+            if not message.strip() and not attachments:
+                raise ConfigError("the message is empty: say what you are looking for, or attach a file")
+            answer = self._turn(message, attachments)
+        except (ConfigError, ModalityError, InputError, LLMError) as e:
+            answer = Answer(message, CrossModalQuery(), None, [], message=str(e))
+        self._remember(message, attachments, answer)
+        return answer
+
+    def _turn(self, message: str, attachments: Sequence[str]) -> Answer:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
         critique = parse_critique(message, shown, self.agent.facets)
         if critique.reset:
-            self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
+            self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k,
+                                      shown=self.state.shown)
         heard = self._hear(attachments)
-        request = self.agent.rewriter.rewrite(f"{critique.rest} {heard}".strip() or "", k=None) \
-            if (critique.rest or heard) else None
+        words = f"{critique.rest} {heard}".strip()
+        spans = [span for span, _ in self.agent.titles().spans(words)] if words else []
+        request = self.agent.rewriter.rewrite(words, k=None, named=spans) if words else None
+        compared = bool(critique.filters)
+        if request is not None and request.order is not None and request.order.mode in ("less", "more"):
+            request = against(request, critique.anchor)  # "moins cher": than what was shown
+            compared = compared or request.order is None
+        if compared:  # "cheaper than the green one": the others just shown may be the answer
+            anchor = str((critique.anchor or {}).get("id"))
+            critique.again += [i for i in self.state.last if i != anchor and i not in critique.again]
+        if critique.reset and request is None and not attachments:
+            return Answer(message, CrossModalQuery(), None, [], message="Started over: what are you looking for?")
+        if new_subject(self.state, message, request, critique, self.agent):
+            self.state = fresh_topic(self.state, self.agent.facets)
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
         query = self._query(request, critique.again)
+        if query is None:
+            return Answer(message, CrossModalQuery(), None, [], message="nothing to search for yet: say what you are "
+                          "looking for (for example \"a red mug under $15\"), or attach a photo")
         answer = self.agent.run(query, " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
+        if not shown and critique.order is not None:
+            answer.message = (f"Nothing was shown yet, so these are the items with the "
+                              f"{'lowest' if critique.order.mode in ('less', 'low') else 'highest'} "
+                              f"{critique.order.column}: say what you are looking for.")
         if not answer.recommendations and critique.filters:
             self.state.filters = before
-            answer = self.agent.run(self._query(request, critique.again), " ".join(self.state.topic[-TOPIC_TURNS:]))
+            answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.topic[-TOPIC_TURNS:]))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
                                  "reason": f"no other item meets {'; '.join(str(f) for f in critique.filters)}: "
                                            "showing the closest instead"})
@@ -170,12 +204,15 @@ class Session:
             # A new request (or photo) that no item meets together with an earlier turn's conditions:
             # the new request wins, and the earlier conditions are dropped from the session.
             self.state.filters = [f for f in self.state.filters if f not in inherited]
-            answer = self.agent.run(self._query(request, critique.again),
+            answer = self.agent.run(self._query(request, critique.again) or query,
                                     " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in inherited],
                                  "reason": f"nothing meets this request together with earlier conditions "
                                            f"({'; '.join(str(f) for f in inherited)}); they were dropped"})
-        self._remember(message, attachments, answer)
+        if not answer.recommendations and not answer.message:
+            conditions = "; ".join(str(f) for f in self.state.filters if f.hard)
+            answer.message = f"no item meets {conditions}: try fewer conditions" if conditions else \
+                "nothing matches: try other words"
         return answer
 
     def feedback(self, item_id: str, *, liked: bool) -> None:
@@ -212,6 +249,9 @@ class Session:
             s.topic, s.boost, s.like_ids, s.unlike_ids = [], [], [], []
             s.filters = [f for f in s.filters if f.hard]
         s.filters = _replace(s.filters, new)
+        order = (request.order if request else None) or c.order  # type: ignore[attr-defined]
+        s.order = order or s.order
+        s.exclude_words = list(dict.fromkeys([*s.exclude_words, *(request.exclude_words if request else ())]))
         s.avoid = list(dict.fromkeys([*s.avoid, *c.avoid, *(request.avoid if request else ())]))  # type: ignore[attr-defined]
         s.boost = list(dict.fromkeys([*s.boost, *c.boost]))[-4:]  # type: ignore[attr-defined]
         for name in ("liked", "disliked", "like_ids", "unlike_ids"):
@@ -224,7 +264,7 @@ class Session:
             s.k = request.k
         s.attachments = [*s.attachments, *attachments]
 
-    def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery:
+    def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery | None:
         s = self.state
         text = " ".join([*s.topic[-TOPIC_TURNS:], *s.boost])
         subs = [SubQuery(text=text)] if text.strip() else []
@@ -233,10 +273,11 @@ class Session:
         subs += [SubQuery(file=a, modality="image") for a in images]
         if self.profile is not None:
             subs += [q.model_copy(update={"weight": q.weight * PROFILE_WEIGHT}) for q in self.profile.queries]
-        if not subs and not s.like_ids:
-            raise ConfigError("nothing to search for yet: say what you are looking for")
+        if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
+            return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(s.filters), avoid=tuple(s.avoid), k=s.k,
+                               order=s.order, exclude_words=tuple(s.exclude_words),
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
                                unlike_ids=tuple(s.unlike_ids[-10:]),
                                seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])

@@ -20,6 +20,7 @@ from xmr_agent.cli.options import (
     warn,
 )
 from xmr_agent.encoders.speech import DEFAULT_WHISPER
+from xmr_agent.errors import XmrError
 
 
 @click.command()
@@ -88,8 +89,11 @@ def _print_answer(answer: Any, trace: bool, console: Any = None) -> None:
     for entry in answer.trace:
         if entry.get("step") == "relax":
             console.print(f"[yellow]{entry['reason']}[/yellow] (dropped: {', '.join(entry['dropped'])})")
+    if answer.message:
+        console.print(answer.message, highlight=False)
     if not answer.recommendations:
-        console.print("no items match: try fewer conditions")
+        if not answer.message:
+            console.print("no items match: try fewer conditions")
         return
     out = Table("#", "score", "id", "title", "why")
     for rec in answer.recommendations:
@@ -132,8 +136,13 @@ def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, 
             if _command(session, message, pending, console) == "quit":
                 break
             continue
-        answer = session.send(message, attachments=pending)
-        pending = []
+        try:
+            answer = session.send(message, attachments=pending)
+        except XmrError as e:  # a turn that fails says why; the session goes on
+            console.print(f"[red]{e}[/red]", highlight=False)
+            continue
+        finally:
+            pending = []
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
         else:

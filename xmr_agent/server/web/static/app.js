@@ -224,7 +224,8 @@
   }
 
   function notesOf(answer) {
-    const notes = [...((answer.query && answer.query.notes) || [])];
+    const notes = answer.message ? [answer.message] : [];
+    notes.push(...((answer.query && answer.query.notes) || []));
     if (answer.where) notes.push(`only items where ${answer.where}`);
     const avoid = (answer.query && answer.query.avoid) || [];
     if (avoid.length) notes.push(`avoiding: ${avoid.join(", ")}`);

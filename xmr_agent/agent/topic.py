@@ -1,0 +1,60 @@
+"""When a chat message starts a new subject ("a tent" after "a red mug") rather than refining
+the current one ("in blue", "waterproof", "cheaper").
+
+A message is a new subject when it names a kind of item the conversation has not named: one of
+its words is a word of the catalogue's titles (where item kinds are named: "Orange Dome Tent")
+and not a value of a filterable column ("red"), and no such word of it was in the earlier
+requests. A message that starts like a refinement ("but", "with", "also", "mais", "aber",
+"pero", "但") or refers to what was shown ("the second one", "cheaper") never is. A new subject
+keeps what the user liked, disliked and was shown, and conditions on numbers (a budget); it drops
+the earlier words, preferences, order and other conditions.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from xmr_agent.agent import lexicon
+from xmr_agent.agent.query import CrossModalQuery
+from xmr_agent.agent.rules import stem_phrase
+
+#: Opening words of a message that refines the current subject.
+REFINE = lexicon.pattern(
+    r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|"
+    r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
+    r"también|solo|但|要|最好|还|只", before=r"^\s*")
+
+
+def new_subject(state: Any, message: str, request: CrossModalQuery | None, critique: Any, agent: Any) -> bool:
+    """Whether ``message`` (rewritten as ``request``) starts a new subject in a session ``state``."""
+    if not state.topic or request is None or not request.queries:
+        return False
+    if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
+            or critique.order is not None or REFINE.search(message):
+        return False
+    words = set(stem_phrase(request.queries[0].text).split())
+    values = {stem_phrase(v) for facet in agent.facets.values() for v in facet.values}
+    kinds = (words & _title_words(agent.titles())) - values - _FILLER_STEMS
+    earlier = set(stem_phrase(" ".join(state.topic)).split())
+    return bool(kinds) and not kinds & earlier
+
+
+def fresh_topic(state: Any, facets: Any) -> Any:
+    """``state`` with the current subject dropped (words, preferences, order, conditions on kinds
+    and colours); conditions on numbers (a budget) are kept, and give way if nothing meets them."""
+    kept = [f for f in state.filters if f.hard and getattr(facets.get(f.column), "kind", None) == "number"]
+    return state.model_copy(update={"topic": [], "boost": [], "filters": kept, "avoid": [], "order": None,
+                                    "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
+
+
+_FILLER_STEMS = frozenset(stem_phrase(w) for w in lexicon.FILLER)
+
+
+def _title_words(titles: Any) -> frozenset[str]:
+    return _title_stems(id(titles), tuple(titles.ids))
+
+
+@lru_cache(maxsize=8)
+def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(stem for title in titles for stem in stem_phrase(" ".join(title)).split() if len(stem) > 2)
