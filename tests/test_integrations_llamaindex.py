@@ -103,7 +103,7 @@ def test_function_tools_return_json_and_keep_the_full_result(catalog: Catalog) -
     tools = {t.metadata.name: t for t in make_tools(catalog)}
     assert set(tools) == {"xmr_search", "xmr_ask", "xmr_recommend", "xmr_describe_item"}
     params = tools["xmr_ask"].metadata.get_parameters_dict()["properties"]
-    assert {"request", "image", "audio", "k", "exclude_ids", "seed_ids"} == set(params)
+    assert {"request", "image", "audio", "k", "exclude_ids", "seed_ids", "detail"} == set(params)
     out = tools["xmr_ask"].call(request="waterproof gear for a rainy hike under $200", k=2)
     assert not out.is_error and json.loads(out.content)["where"] == "(price < 200.0) AND (`category` = 'gear')"
     assert out.raw_output["recommendations"][0]["evidence"]

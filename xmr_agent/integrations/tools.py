@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
@@ -84,6 +84,8 @@ class SearchArgs(BaseModel):
                                                    "comparisons, AND/OR/NOT, IN, IS NULL, BETWEEN, LIKE, "
                                                    "lower/upper, array_has.")
     hybrid: bool = Field(False, description="Fuse full-text (keyword) search with the vector search.")
+    detail: Literal["compact", "full"] = Field("compact", description="compact: ids, titles, key fields and a "
+                                                                       "one-line reason; full: every short field.")
 
 
 class AskArgs(BaseModel):
@@ -97,6 +99,8 @@ class AskArgs(BaseModel):
                                       description="Item ids not to recommend (already shown).")
     seed_ids: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS,
                                    description="Item ids the user mentioned or liked.")
+    detail: Literal["compact", "full"] = Field("compact", description="compact: ids, titles, key fields and a "
+                                                                       "one-line reason; full: every short field.")
 
 
 class RecommendArgs(BaseModel):
@@ -105,6 +109,8 @@ class RecommendArgs(BaseModel):
     user: ItemId | None = Field(None, description="A user id from the interaction log.")
     liked_ids: list[ItemId] = Field(default_factory=list, max_length=MAX_IDS, description="Item ids the user liked.")
     k: int = Field(5, ge=1, le=MAX_K, description="How many recommendations.")
+    detail: Literal["compact", "full"] = Field("compact", description="compact: ids, titles, key fields and a "
+                                                                       "one-line reason; full: every short field.")
 
 
 class DescribeArgs(BaseModel):
@@ -273,19 +279,20 @@ def tool_specs(tools: XmrTools, *, describe: bool = True) -> list[ToolSpec]:
     arguments are validated with their model, so adapters may pass them through untouched."""
 
     def search(**args: Any) -> tuple[str, Any]:
-        hits = tools.search(**SearchArgs(**args).model_dump())
-        return to_json([hit_card(h) for h in hits]), [h.to_dict() for h in hits]
+        a = SearchArgs(**args)
+        hits = tools.search(**a.model_dump(exclude={"detail"}))
+        return to_json([hit_card(h, compact=a.detail == "compact") for h in hits]), [h.to_dict() for h in hits]
 
     def ask(**args: Any) -> tuple[str, Any]:
         a = AskArgs(**args)
         answer = tools.ask(a.request, image=a.image, audio=a.audio, k=a.k, exclude_ids=a.exclude_ids,
                            seed_ids=a.seed_ids)
-        return to_json(answer_card(answer)), answer.to_dict()
+        return to_json(answer_card(answer, compact=a.detail == "compact")), answer.to_dict()
 
     def recommend(**args: Any) -> tuple[str, Any]:
         a = RecommendArgs(**args)
         answer = tools.recommend(a.user, liked_ids=a.liked_ids, k=a.k)
-        return to_json(answer_card(answer)), answer.to_dict()
+        return to_json(answer_card(answer, compact=a.detail == "compact")), answer.to_dict()
 
     def describe_item(**args: Any) -> tuple[str, Any]:
         item = tools.describe_item(DescribeArgs(**args).item_id)

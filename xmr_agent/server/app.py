@@ -134,7 +134,7 @@ def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small h
 
     @app.post("/search", tags=["search"])
     def search_post(body: SearchArgs) -> dict[str, Any]:
-        return service.public({"hits": [h.to_dict() for h in service.tools.search(**body.model_dump())]})
+        return service.public({"hits": [h.to_dict() for h in service.tools.search(**body.model_dump(exclude={"detail"}))]})
 
     @app.post("/ask", tags=["agent"], openapi_extra=_bodies(AskBody, {"request": "string", "k": "integer",
                                                                       "image": "binary", "audio": "binary"}))

@@ -20,7 +20,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -47,6 +47,8 @@ INSTRUCTIONS = (
 _MEDIA = "a file path, or the file as base64 (data: URI or bare)"
 K = Annotated[int, Field(ge=1, le=MAX_K, description="How many items.")]
 Ids = Annotated[list[ItemId] | None, Field(max_length=MAX_IDS)]
+Detail = Annotated[Literal["compact", "full"], Field(description="compact: ids, titles, key fields, a one-line reason; "
+                                                                    "full: every short field.")]
 #: Largest MCP request body over HTTP (a photo as base64 fits).
 MAX_MCP_BODY_BYTES = 16 * 1024 * 1024
 
@@ -66,9 +68,11 @@ def build_server(tools: XmrTools, *, name: str = "xmr-agent", hide_paths: bool =
                audio: Annotated[Media | None, Field(description=f"A spoken request: {_MEDIA}.")] = None,
                k: K = 5, where: Annotated[Where | None, Field(description='Filter, e.g. "price < 20": comparisons, '
                                                              'AND/OR/NOT, IN, IS NULL, BETWEEN, LIKE.')] = None,
-               hybrid: Annotated[bool, Field(description="Add keyword (full-text) search.")] = False) -> dict[str, Any]:
-        return _run(lambda: {"hits": [hit_card(h) for h in tools.search(query, image=image, audio=audio, k=k,
-                                                                        where=where, hybrid=hybrid)]})
+               hybrid: Annotated[bool, Field(description="Add keyword (full-text) search.")] = False,
+               detail: Detail = "compact") -> dict[str, Any]:
+        return _run(lambda: {"hits": [hit_card(h, compact=detail == "compact")
+                                      for h in tools.search(query, image=image, audio=audio, k=k, where=where,
+                                                            hybrid=hybrid)]})
 
     @server.tool(description="Recommend items for a request in plain words, each with the reason; "
                              "filters such as 'under $20' or 'from the 90s' are understood.")
@@ -77,15 +81,16 @@ def build_server(tools: XmrTools, *, name: str = "xmr-agent", hide_paths: bool =
             audio: Annotated[Media | None, Field(description=f"A spoken request: {_MEDIA}.")] = None,
             k: K = 5, exclude_ids: Annotated[Ids, Field(description="Item ids not to recommend.")] = None,
             seed_ids: Annotated[Ids, Field(description="Item ids the user mentioned or liked.")] = None,
-            ) -> dict[str, Any]:
+            detail: Detail = "compact") -> dict[str, Any]:
         return _run(lambda: answer_card(tools.ask(request, image=image, audio=audio, k=k, exclude_ids=exclude_ids or (),
-                                                  seed_ids=seed_ids or ())))
+                                                  seed_ids=seed_ids or ()), compact=detail == "compact"))
 
     @server.tool(description="More items for a user (from the interaction log) or like the given item ids.")
     def recommend(user: Annotated[ItemId | None, Field(description="A user id from the interaction log.")] = None,
                   liked_ids: Annotated[Ids, Field(description="Item ids the user liked.")] = None,
-                  k: K = 5) -> dict[str, Any]:
-        return _run(lambda: answer_card(tools.recommend(user, liked_ids=liked_ids or (), k=k)))
+                  k: K = 5, detail: Detail = "compact") -> dict[str, Any]:
+        return _run(lambda: answer_card(tools.recommend(user, liked_ids=liked_ids or (), k=k),
+                                        compact=detail == "compact"))
 
     @server.tool(description="Every stored field of one catalogue item.")
     def describe_item(item_id: Annotated[ItemId, Field(description="The item's id.")]) -> dict[str, Any]:
