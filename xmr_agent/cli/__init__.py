@@ -217,82 +217,6 @@ def info(db: str, table: str) -> None:
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
 
 
-@main.command("eval")
-@click.argument("dataset", type=click.Path(exists=True))
-@DB_OPTION
-@TABLE_OPTION
-@click.option("--kind", type=click.Choice(["redial", "image-text", "retrieval"]),
-              help="Data set kind (detected if omitted).")
-@click.option("--out", default="reports/eval", show_default=True, help="Folder for results.json, report.md, plots.")
-@click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
-@click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search.")
-@click.option("--agent", "use_agent", is_flag=True, help="Evaluate the agent (rewrite, route, fuse, rerank) "
-              "instead of the plain search.")
-@click.option("--llm", "llm_spec", default="none", show_default=True, help="LLM for --agent (see `xmr ask --help`).")
-@click.option("--rerank", default="none", show_default=True, help="Reranker for --agent.")
-@click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
-@click.option("--history", type=click.Path(exists=True, dir_okay=False),
-              help="Past dialogues (ReDial turns format) to learn item-to-item links from; implies --agent.")
-@click.option("--holdout", type=click.FloatRange(0.0, 1.0, min_open=True),
-              help="Score only this fraction of dialogues (stable split by dialogue id); never learned from.")
-@click.option("--graph-weight", default=1.0, show_default=True, help="Weight of the item graph in the fusion.")
-@click.option("--popularity-weight", default=0.0, show_default=True, help="Weight of popularity (with --history).")
-@click.option("--seed-weight", default=0.0, show_default=True,
-              help="With --agent: weight of searching with the stored vectors of the items mentioned so far.")
-@click.option("--attribute-weight", default=0.0, show_default=True,
-              help="With --agent: weight of items sharing metadata (director, cast, genre, tags...) with the items "
-                   "mentioned so far, rarer values counting more.")
-@click.option("--ranker", default="auto", show_default=True,
-              help="With --history: a learned ranker file (`xmr train`); auto = <db>/<table>.ranker.json when it "
-                   "exists (trained with the same --holdout), else one learned now from --history's dialogues that "
-                   "are not scored; none = the weighted fusion.")
-@click.option("--spoken", metavar="WHISPER", help="Image-text sets: search with each image's spoken first caption "
-              "(transcribed by this Whisper model, e.g. base or tiny.en) against the typed caption; reports WER too.")
-@click.option("--tags-k", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="Image-text sets: ImageNet labels tagged per image.")
-@click.option("--tag-glosses", type=click.IntRange(0, 1000),
-              help="Image-text sets: how many of those labels carry their WordNet gloss (default: the "
-                   "image encoder's, 3; 0 = bare labels).")
-@click.option("--progress/--no-progress", default=True, show_default=True)
-def eval_(dataset: str, db: str, table: str, kind: str | None, out: str, limit: int | None, hybrid: bool,
-          use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
-          ranker: str, spoken: str | None, tags_k: int,
-          tag_glosses: int | None, progress: bool) -> None:
-    """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
-    captions.csv: caption → image, and image → text), or a JSONL of {query, relevant_ids}.
-
-    A data set that carries a catalogue (ReDial) is ingested into --table first (idempotent).
-    """
-    from xmr_agent.eval.evaluate import evaluate
-
-    agent = None
-    if use_agent or history:
-        from xmr_agent.llm import get_llm
-
-        agent = {"llm": get_llm(llm_spec), "reranker": rerank, "fusion": fusion, "seed_weight": seed_weight,
-                 "attribute_weight": attribute_weight}
-        if history:
-            agent |= {"graph_weight": graph_weight, "popularity_weight": popularity_weight, "ranker": ranker}
-    elif (llm_spec, rerank, fusion, seed_weight, attribute_weight) != ("none", "none", "relative", 0.0, 0.0):
-        raise click.UsageError("--llm, --rerank, --fusion, --seed-weight and --attribute-weight apply to --agent")
-    results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
-                       history=history, holdout=holdout, spoken=spoken, tags_k=tags_k, tag_glosses=tag_glosses)
-    for variant, metrics in results["metrics"].items():
-        if metrics:
-            shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())
-            click.echo(f"{variant}: {shown}")
-    total = results["latency"].get("total", {})
-    if total:
-        click.echo(f"latency per query: p50 {total['p50_ms']:.1f} ms, p95 {total['p95_ms']:.1f} ms")
-    if "spoken" in results:
-        facts = results["spoken"]
-        ratio = facts["r10_spoken_over_typed"]
-        click.echo(f"spoken ({facts['whisper']}, {facts['clips']} clips): WER {facts['wer']:.2%}, "
-                   f"R@10 spoken / typed {ratio:.2f}" if ratio is not None else "R@10 typed is 0")
-    click.echo(f"report: {out}/report.md")
-
-
 @main.command()
 @click.argument("dataset", type=click.Path(exists=True))
 @click.option("--out", default="reports/align", show_default=True,
@@ -376,10 +300,11 @@ def _transcribe(path: str, model: str) -> str:
 def _register() -> None:
     from xmr_agent.cli.agent import ask, chat, recommend
     from xmr_agent.cli.backfill import backfill
+    from xmr_agent.cli.evaluation import eval_
     from xmr_agent.cli.serve import mcp_command, serve
     from xmr_agent.cli.train import train
 
-    for command in (backfill, ask, chat, recommend, serve, mcp_command, train):
+    for command in (backfill, eval_, ask, chat, recommend, serve, mcp_command, train):
         main.add_command(command)
 
 
