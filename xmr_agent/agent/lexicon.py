@@ -77,6 +77,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"kürzeste[nrs]?|kuerzeste[nrs]?|"
      r"(?:el|la|los|las|lo) más cort[oa]s?|"
      r"最短", "length", False),
+    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
+     "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|"
      r"(?:le|la|les) mieux notée?s?|"
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
@@ -98,7 +100,7 @@ COLUMN_KINDS = {
     "time": ("year", "release_year", "released", "date", "published", "publication_year", "release_date", "added",
              "created", "jahr", "annee", "año"),
     "length": ("duration", "length", "runtime", "minutes", "pages", "page_count", "duration_s", "seconds",
-               "duration_min", "running_time", "length_min", "words"),
+               "duration_min", "running_time", "length_min", "words", "prep_time", "time", "cook_time", "mins"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height"),
@@ -117,6 +119,8 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
              r"nur|ausschließlich|ausschliesslich|muss|"
              r"solo|sólo|solamente|únicamente|unicamente|tiene que ser|"
              r"只要|只|必须|仅|仅限")
+#: "in red", "en rouge", "auf Deutsch": a value right after one of these is a condition.
+IN = r"in|en|auf|in der|in einem|de color|en color"
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 

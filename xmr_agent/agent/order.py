@@ -20,6 +20,10 @@ from xmr_agent.types import Hit
 
 #: Share of the best fused score a candidate needs to count as answering the request.
 RELEVANT = 0.5
+#: How far below the best vector similarity a candidate may be and still answer the request.
+MARGIN = 0.1
+#: ... and at most this share of the way from the best to the median candidate.
+SPREAD = 0.4
 #: Most items read when a request with no subject is sorted ("the cheapest thing you have").
 SORT_SCAN = 100_000
 
@@ -63,14 +67,29 @@ def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[s
         return [*head, *(h for h in fused if h.id not in seen)]
     if not fused:
         return []
-    top = max(fused[0].score, 1e-9)
-    relevant = [h for h in fused if h.score >= RELEVANT * top]
-    rest = [h for h in fused if h.score < RELEVANT * top]
+    answers = _answering(fused)
+    relevant = [h for h in fused if h.id in answers]
+    rest = [h for h in fused if h.id not in answers]
     valued = [h for h in relevant if _value(h, order.column) is not None]
     missing = [h for h in relevant if _value(h, order.column) is None]
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
     valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
     return [*valued, *missing, *rest]
+
+
+def _answering(fused: Sequence[Hit]) -> set[str]:
+    """The candidates that answer the request: close to the best similarity of a vector search
+    (raw cosines: within :data:`MARGIN`, and within :data:`SPREAD` of the way down to the median
+    candidate), else at least :data:`RELEVANT` of the
+    best fused score."""
+    raw = {h.id: max((v for k, v in h.scores.items() if k.startswith("vector:")), default=None) for h in fused}
+    known = [v for v in raw.values() if v is not None]
+    if known:
+        top, middle = max(known), sorted(known)[len(known) // 2]
+        floor = top - min(MARGIN, SPREAD * (top - middle))  # encoders differ in how spread their cosines are
+        return {i for i, v in raw.items() if v is not None and v >= floor}
+    best = max(fused[0].score, 1e-9)
+    return {h.id for h in fused if h.score >= RELEVANT * best}
 
 
 def _value(hit: Hit, column: str) -> float | None:

@@ -50,6 +50,11 @@ DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "keywords", "labels", "mo
 #: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
 CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
                               "format", "medium", "product_type", "item_type", "class", "media_type", "section_name"})
+#: Columns whose values describe an item (a colour, a language): a preference unless the user
+#: makes it a condition ("only red", "in French").
+ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
+                               "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
+                               "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist"})
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
@@ -197,8 +202,8 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
     numbers = [f.column for f in facets.values() if f.kind == "number"]
     for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
         for column in numbers:
-            name = re.escape(column.replace("_", " ")).replace(r"\ ", r"[ _]")
-            for m in lx.pattern(words, after=rf"\s+(?:{name}|{name}s)\b").finditer(parse.scan):
+            name = re.escape(column.replace("_", " ").removesuffix("s")).replace(r"\ ", r"[ _\-]")
+            for m in lx.pattern(words, after=rf"[\s\-]+(?:{name}s?)\b").finditer(parse.scan):
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
@@ -292,8 +297,9 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
-        condition = bool(lx.pattern(lx.CONDITION).search(before))
-        kind_of_item = facet.column.lower() in CATEGORY_COLUMNS
+        condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(lx.IN, after=r"\s+$").search(before))
+        kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
+            facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
@@ -303,13 +309,31 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
             parse.said.append(span)
 
 
+def _as_noun(text: str, span: tuple[int, int]) -> bool:
+    """Whether a value is written as the thing wanted ("lunch without meat", "kitchen stuff"),
+    not as a word describing another ("vegan lunch", "a red mug"): nothing but filler, a stop
+    word or the end of the phrase follows it."""
+    following = re.match(r"\s*([^\W\d_][\w\-']*)?", text[span[1]:])
+    word = (following.group(1) or "").lower() if following else ""
+    return not word or word in lx.FILLER or word in _STOP_AFTER or bool(lx.pattern(lx.NEGATION).fullmatch(word))
+
+
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Categorical values named in ``text`` (stem match on whole words or phrases; colours also
-    in the other languages of the lexicon)."""
-    for m in re.finditer(r"[^\W\d_][\w\-']*", text):
-        hit = _category_of(m.group(0), facets)
-        if hit:
-            yield hit[0], hit[1], m.span()
+    """Categorical values named in ``text`` (stem match on whole words or phrases of up to three
+    words, longest first; colours also in the other languages of the lexicon)."""
+    words = list(re.finditer(r"[^\W\d_][\w\-']*", text))
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            if i + n > len(words):
+                continue
+            span = (words[i].start(), words[i + n - 1].end())
+            hit = _category_of(text[span[0]:span[1]], facets)
+            if hit:
+                yield hit[0], hit[1], span
+                i += n - 1
+                break
+        i += 1
     for english, words in lx.COLOURS.items():
         for m in lx.pattern(words).finditer(text):
             for facet in facets.values():
