@@ -129,6 +129,8 @@ FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only
+item items product products article articles shop store catalogue catalog you've boutique magasin laden
+geschäft sortiment catálogo 店 店里
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
 le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu
 etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem für fuer mit

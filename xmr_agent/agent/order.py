@@ -24,6 +24,8 @@ RELEVANT = 0.5
 MARGIN = 0.1
 #: ... and at most this share of the way from the best to the median candidate.
 SPREAD = 0.4
+#: How a condition taken from the items a request asks to be like is noted (so it can give way).
+LIKE_KIND = "same kind as the item asked to be like:"
 #: Most items read when a request with no subject is sorted ("the cheapest thing you have").
 SORT_SCAN = 100_000
 
@@ -52,14 +54,38 @@ def against(query: CrossModalQuery, reference: Mapping[str, Any] | None) -> Cros
     return query.model_copy(update={"order": relative})
 
 
+def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facets: Facets) -> CrossModalQuery:
+    """"Books like The Hobbit": the kind of the items asked to be like (their values of
+    category-like columns: genre, category) becomes a condition, unless the request names one."""
+    from xmr_agent.agent.rules import CATEGORY_COLUMNS
+
+    said = {f.column for f in query.filters}
+    added: list[Filter] = []
+    for facet in facets.values():
+        if facet.column.lower() not in CATEGORY_COLUMNS or not facet.categorical or facet.column in said:
+            continue
+        for item in items:
+            value = item.get(facet.column)
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and str(v).lower() in facet.values:
+                    added.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=", value=v))
+    if not added:
+        return query
+    added = list(dict.fromkeys(added))
+    return query.model_copy(update={"filters": (*query.filters, *added),
+                                    "notes": (*query.notes, *(f"{LIKE_KIND} {f}" for f in added))})
+
+
 def has_subject(query: CrossModalQuery) -> bool:
     """Whether the query says what is wanted (words, a file, items to be like)."""
     return bool(query.queries or query.like_ids or query.seed_ids)
 
 
-def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = ()) -> list[Hit]:
+def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
+                scoped: bool = False) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
-    a request with no subject, already in the column's order."""
+    a request with no subject, already in the column's order. ``scoped``: a condition on the kind
+    of item ("the quickest lunch") already says which items answer: all candidates do."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -67,7 +93,7 @@ def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[s
         return [*head, *(h for h in fused if h.id not in seen)]
     if not fused:
         return []
-    answers = _answering(fused)
+    answers = {h.id for h in fused} if scoped else _answering(fused)
     relevant = [h for h in fused if h.id in answers]
     rest = [h for h in fused if h.id not in answers]
     valued = [h for h in relevant if _value(h, order.column) is not None]

@@ -24,7 +24,7 @@ from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
-from xmr_agent.agent.order import against, apply_order, has_subject, valid_order
+from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, valid_order
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
@@ -164,7 +164,8 @@ class Agent:
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids, named=spans)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query
-            query = query.model_copy(update={"like_ids": (*query.like_ids, *like)}) if like else query
+            query = like_kinds(query.model_copy(update={"like_ids": (*query.like_ids, *like)}), self.catalog.get(like),
+                               self.facets) if like else query
             reference = (like or named)[:1]
             query = against(query, next(iter(self.catalog.get(reference)), None))  # "cheaper" than a named item
             note(query=query.model_dump(mode="json"))
@@ -184,7 +185,9 @@ class Agent:
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
             if order is not None:
-                fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where))
+                scoped = any(f.hard and f.op in ("=", "contains") for f in query.filters)
+                fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where),
+                                    scoped=scoped)
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
@@ -195,6 +198,13 @@ class Agent:
             else:
                 ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
+        if not ranked and any(n.startswith(LIKE_KIND) for n in query.notes):  # "like X" but none of its kind left
+            kept = [f for f in query.filters if f"{LIKE_KIND} {f}" not in query.notes]
+            answer = self.run(query.model_copy(update={"filters": tuple(kept), "notes": ()}), request,
+                              explain=explain)
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in query.filters if f not in kept],
+                                 "reason": "nothing else of the same kind: showing the closest of any kind"})
+            return answer
         with run.step("explain") as note:
             recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)
         return Answer(request, query, where, recommendations, run.trace, run.timings)

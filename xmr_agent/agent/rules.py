@@ -321,7 +321,7 @@ def _as_noun(text: str, span: tuple[int, int]) -> bool:
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
     """Categorical values named in ``text`` (stem match on whole words or phrases of up to three
     words, longest first; colours also in the other languages of the lexicon)."""
-    words = list(re.finditer(r"[^\W\d_][\w\-']*", text))
+    words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", text))  # "children's" → children
     i = 0
     while i < len(words):
         for n in (3, 2, 1):
