@@ -26,6 +26,8 @@ MARGIN = 0.1
 SPREAD = 0.4
 #: How a condition taken from the items a request asks to be like is noted (so it can give way).
 LIKE_KIND = "same kind as the item asked to be like:"
+#: Share of the best keyword (BM25) score that makes a candidate answer the request too.
+KEYWORD = 0.8
 #: Most items read when a request with no subject is sorted ("the cheapest thing you have").
 SORT_SCAN = 100_000
 
@@ -106,14 +108,16 @@ def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[s
 def _answering(fused: Sequence[Hit]) -> set[str]:
     """The candidates that answer the request: close to the best similarity of a vector search
     (raw cosines: within :data:`MARGIN`, and within :data:`SPREAD` of the way down to the median
-    candidate), else at least :data:`RELEVANT` of the
+    candidate) or matching its words nearly as well as the best keyword match (:data:`KEYWORD`), else at least :data:`RELEVANT` of the
     best fused score."""
     raw = {h.id: max((v for k, v in h.scores.items() if k.startswith("vector:")), default=None) for h in fused}
     known = [v for v in raw.values() if v is not None]
+    words = {h.id: h.scores["fts"] for h in fused if "fts" in h.scores}
+    named = {i for i, v in words.items() if v >= KEYWORD * max(words.values())} if words else set()
     if known:
         top, middle = max(known), sorted(known)[len(known) // 2]
         floor = top - min(MARGIN, SPREAD * (top - middle))  # encoders differ in how spread their cosines are
-        return {i for i, v in raw.items() if v is not None and v >= floor}
+        return {i for i, v in raw.items() if v is not None and v >= floor} | named
     best = max(fused[0].score, 1e-9)
     return {h.id for h in fused if h.score >= RELEVANT * best}
 

@@ -1,0 +1,201 @@
+"""Ordinary requests on a catalogue the code was not built against: prices and price words,
+superlatives, negations, values that are preferences, named items, other languages, chats that
+never end on a turn, compact tool outputs, and the intent suite run through `xmr eval`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xmr_agent.agent.filters import Facet, Facets, compile_where
+from xmr_agent.agent.pipeline import Agent
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.session import Session
+from xmr_agent.assembly import build_agent, open_catalog
+from xmr_agent.cli import main
+from xmr_agent.integrations.cards import answer_card, to_json
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITE = ROOT / "benchmarks" / "intents"
+COLOURS = {"red", "blue", "green", "orange", "grey", "brown", "white", "black", "yellow"}
+KINDS = {"prints", "kitchen", "outdoor", "toys", "apparel"}
+FACETS = Facets({
+    "price": Facet("price", "number", lower=5, upper=300, integer=True),
+    "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS}),
+    "category": Facet("category", "string", frozenset(KINDS), canonical={c: c for c in KINDS}),
+})
+SHOP = [  # id, title, description, price, category, colour
+    ("p1", "Sleeping Dog Print", "A watercolour print of a beagle asleep on a rug", 18, "prints", "brown"),
+    ("p2", "Mountain Sunrise Print", "Snowy peaks at dawn in soft pastel colours", 22, "prints", "blue"),
+    ("p3", "Two Dogs on the Beach Print", "Two spaniels playing in the surf", 25, "prints", "white"),
+    ("p4", "Botanical Fern Print", "Pressed fern illustration on cream paper", 15, "prints", "green"),
+    ("k1", "Red Ceramic Mug", "A stoneware coffee mug with a glossy red glaze", 9, "kitchen", "red"),
+    ("k2", "Blue Enamel Mug", "Camping style enamel mug for tea or coffee", 11, "kitchen", "blue"),
+    ("k3", "Chef Knife", "Eight inch stainless steel knife for chopping vegetables", 65, "kitchen", "grey"),
+    ("k4", "Cast Iron Skillet", "Pre-seasoned frying pan for steak and eggs", 45, "kitchen", "black"),
+    ("k5", "Wooden Spoon Set", "Three beech spoons for stirring sauces", 7, "kitchen", "brown"),
+    ("o1", "Orange Dome Tent", "Two person waterproof dome tent for weekend camping", 120, "outdoor", "orange"),
+    ("o2", "Green Tunnel Tent", "Four person family tent with two rooms", 210, "outdoor", "green"),
+    ("o3", "Ultralight Backpacking Tent", "One person tent weighing under one kilogram", 260, "outdoor", "grey"),
+    ("o4", "Camping Lantern", "Rechargeable LED lantern for the campsite", 29, "outdoor", "yellow"),
+    ("t1", "Wooden Train Set", "Thirty piece railway with bridges for toddlers", 49, "toys", "brown"),
+    ("t2", "Kite", "Red diamond kite for windy days at the beach", 16, "toys", "red"),
+    ("a1", "Grey Wool Beanie", "Warm knitted hat for winter", 14, "apparel", "grey"),
+    ("a2", "Rain Jacket", "Waterproof hooded jacket for hiking in the rain", 89, "apparel", "yellow"),
+]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Agent:
+    folder = tmp_path_factory.mktemp("shop")
+    path = folder / "shop.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "title", "description", "price", "category", "colour"])
+        writer.writerows(SHOP)
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(folder / "db"), "--table", "shop", "--no-progress"])
+    assert done.exit_code == 0, done.output
+    return build_agent(open_catalog(str(folder / "db"), "shop"))
+
+
+def _ids(agent: Agent, request: str, k: int = 3) -> list[str]:
+    return [r.id for r in agent.ask(request, k=k).recommendations]
+
+
+def _price(item_id: str) -> int:
+    return next(row[3] for row in SHOP if row[0] == item_id)
+
+
+# -- the rules, in five languages -------------------------------------------------------------
+@pytest.mark.parametrize(("request_", "where"), [
+    ("moins de 12 euros", "(price < 12)"),
+    ("unter 20 Euro", "(price < 20)"),
+    ("menos de 15 dólares", "(price < 15)"),
+    ("20元以下的玩具", "(price <= 20)"),
+    ("zwischen 10 und 20 Euro", "(price >= 10) AND (price <= 20)"),
+    ("entre 10 y 30 euros", "(price >= 10) AND (price <= 30)"),
+    ("a mug for less than 12.50 euros", "(price < 13)"),
+    ("only red ones", "(colour = 'red')"),
+    ("this lamp but in white", "(colour = 'white')"),
+    ("two breeds of brown and white dogs play on the beach", None),  # colours described, not demanded
+])
+def test_prices_and_conditions_in_five_languages(request_: str, where: str | None) -> None:
+    assert compile_where(rule_rewrite(request_, FACETS).filters, FACETS) == (where, [])
+
+
+@pytest.mark.parametrize(("request_", "column", "mode", "descending"), [
+    ("the cheapest thing you have", "price", "sort", False),
+    ("the most expensive tent", "price", "sort", True),
+    ("le moins cher de la boutique", "price", "sort", False),
+    ("das teuerste Zelt", "price", "sort", True),
+    ("el más barato", "price", "sort", False),
+    ("最便宜的帐篷", "price", "sort", False),
+    ("something cheap for the kitchen", "price", "low", False),
+    ("une tasse pas chère", "price", "low", False),
+    ("a pricey jacket", "price", "high", False),
+    ("something like it but cheaper", "price", "less", False),
+])
+def test_superlatives_and_price_words_become_an_order(request_: str, column: str, mode: str, descending: bool) -> None:
+    order = rule_rewrite(request_, FACETS).order
+    assert order is not None and (order.column, order.mode, order.descending) == (column, mode, descending)
+
+
+def test_negations_name_values_or_items_and_filler_is_no_subject() -> None:
+    query = rule_rewrite("kitchen stuff but no mugs", FACETS)
+    assert query.exclude_words == ("mugs",) and not query.queries
+    assert compile_where(query.filters, FACETS)[0] == "(`category` = 'kitchen')"
+    assert any(f.op == "!=" and f.value == "red" for f in rule_rewrite("prints without red", FACETS).filters)
+    assert rule_rewrite("sans chiens", FACETS).avoid == ("chiens",)
+    assert not rule_rewrite("something like this but under $20", FACETS).queries  # the photo is the subject
+    named = "something like the Orange Dome Tent but cheaper"
+    spans = [(named.index("Orange"), named.index("Tent") + 4)]
+    assert not rule_rewrite(named, FACETS, named=spans).filters  # "orange" is in the title, not a condition
+
+
+# -- the agent on a real catalogue and encoder --------------------------------------------------
+def test_price_words_and_superlatives_rank_by_price(shop: Agent) -> None:
+    assert _ids(shop, "the cheapest thing you have") == ["k5", "k1", "k2"]
+    assert _ids(shop, "the most expensive tent") == ["o3", "o2", "o1"]
+    cheap = _ids(shop, "something cheap for the kitchen")
+    assert cheap == ["k5", "k1", "k2"]
+    assert _ids(shop, "a cheap tent")[0] == "o1"
+
+
+def test_negations_are_hard_exclusions(shop: Agent) -> None:
+    assert not {"p1", "p3"} & set(_ids(shop, "prints without dogs", k=5))
+    kitchen = _ids(shop, "kitchen stuff but no mugs", k=5)
+    assert kitchen and not {"k1", "k2"} & set(kitchen) and all(i.startswith("k") for i in kitchen)
+
+
+def test_a_named_item_is_a_seed_and_cheaper_means_cheaper_than_it(shop: Agent) -> None:
+    answer = shop.ask("something like the Orange Dome Tent but cheaper", k=3)
+    assert answer.recommendations and "o1" not in [r.id for r in answer.recommendations]
+    assert all(r.item["price"] < 120 for r in answer.recommendations)
+    assert "o1" in answer.query.like_ids
+
+
+def test_a_chat_never_ends_on_a_turn(shop: Agent) -> None:
+    session = Session.open(shop, k=3)
+    first = session.send("cheaper")  # nothing shown yet: the cheapest, and what to say next
+    assert [r.id for r in first.recommendations] == ["k5", "k1", "k2"] and "say what you are looking for" in first.message
+    session.send("a red mug")
+    reset = session.send("start over")
+    assert not reset.recommendations and "Started over" in reset.message
+    tents = session.send("a tent")
+    assert {r.id for r in tents.recommendations} == {"o1", "o2", "o3"}
+    cheaper = session.send("cheaper than the green one")  # a shown item, named by its colour
+    assert cheaper.recommendations[0].id == "o1" and all(r.item["price"] < 210 for r in cheaper.recommendations)
+    assert "empty" in session.send("  ").message
+    other = session.send("a knife")  # a new subject: the tents' words are dropped
+    assert other.recommendations[0].id == "k3"
+    french = session.send("moins cher")  # a comparative in French, against what was shown
+    assert french.recommendations and all(_price(r.id) < _price(other.recommendations[1].id)
+                                          for r in french.recommendations)
+
+
+def test_chat_cli_goes_on_after_a_turn_it_cannot_answer(shop: Agent) -> None:
+    db = str(shop.catalog.db.uri)
+    done = CliRunner().invoke(main, ["chat", "--db", db, "--table", "shop", "--json"],
+                              input="a mug\nstart over\na tent\n")
+    assert done.exit_code == 0, done.output
+    turns = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert len(turns) == 3 and turns[1]["message"].startswith("Started over")
+    assert {r["id"] for r in turns[2]["recommendations"][:3]} == {"o1", "o2", "o3"}
+
+
+def test_compact_tool_output_fits_a_context(shop: Agent) -> None:
+    answer = shop.ask("something for camping", k=5)
+    compact, full = to_json(answer_card(answer, compact=True)), to_json(answer_card(answer))
+    assert len(compact) <= len(full) and len(compact) < 2000
+    card = answer_card(answer, compact=True)["recommendations"][0]
+    assert {"id", "title", "price", "why"} <= set(card) and len(card["why"]) <= 160 and len(card["text"]) <= 101
+
+
+# -- the intent suite, through `xmr eval`, on a slice (the whole suite: benchmarks/intents/run.sh) ---
+def test_the_intent_suite_on_its_english_bookshop_and_cafe_cases(tmp_path: Path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "db")
+    for table in ("books", "cafe"):
+        done = runner.invoke(main, ["ingest", str(SUITE / f"{table}.csv"), "--db", db, "--table", table, "--no-progress"])
+        assert done.exit_code == 0, done.output
+    cases = [json.loads(line) for line in (SUITE / "suite.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    chosen = [c for c in cases if c.get("table") in ("books", "cafe") and c.get("lang") == "en"]
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text("".join(json.dumps(c) + "\n" for c in chosen), encoding="utf-8")
+    out = tmp_path / "report"
+    done = runner.invoke(main, ["eval", "--intents", str(suite), "--db", db, "--out", str(out), "--no-progress",
+                                "--min-pass", "0.7"])
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert done.exit_code == 0, (results["overall"], [c["id"] for c in results["cases"] if not c["passed"]])
+    assert results["overall"]["n"] == len(chosen) >= 30
+
+
+def test_make_images_draws_the_shop_pictures(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(SUITE / "make_images.py")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (SUITE / "images" / "shop" / "mug-red.png").is_file()
