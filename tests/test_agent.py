@@ -215,7 +215,7 @@ def test_llm_reranker_only_reorders_candidates() -> None:
 def test_llm_rewrite_adds_subqueries_and_checked_filters() -> None:
     reply = LLMRewrite.model_validate({
         "queries": [{"text": "toy story like animation", "target": "text", "weight": 2}],
-        "filters": [{"column": "genre", "op": "contains", "value": "family"},
+        "filters": [{"column": "price", "op": "<", "value": 20}, {"column": "genre", "op": "contains", "value": "family"},
                     {"column": "genre", "op": "contains", "value": "toys'); DROP"},
                     {"column": "rating", "op": ">", "value": 4}],
         "avoid": ["dark"], "k": 4})
@@ -224,7 +224,7 @@ def test_llm_rewrite_adds_subqueries_and_checked_filters() -> None:
     assert [s.text for s in query.queries] == ["an animated movie for kids", "toy story like animation"]
     assert query.queries[1].target == "text" and query.queries[1].weight == 2
     where, rejected = compile_where(query.filters, FACETS)
-    assert where == "(price < 20.0) AND (array_has(genre, 'animation')) AND (array_has(genre, 'family'))"
+    assert where == "(price < 20) AND (array_has(genre, 'family'))"  # the LLM's conditions win
     assert query.avoid == ("scary",) and query.k == 4   # "dark" is not in the request: dropped
     assert sum("rejected" in n for n in query.notes) == 2 and any("dark" in n for n in query.notes)
     assert llm.calls[0]["schema"]["title"] == "LLMRewrite"
@@ -348,7 +348,18 @@ def test_dialogue_negations_about_the_speaker_are_not_avoid_phrases() -> None:
 
 def test_llm_filters_on_unverifiable_list_values_are_preferences() -> None:
     facets = Facets({**FACETS, "director": Facet("director", "list")})   # too many values to enumerate
-    reply = '{"queries": [], "filters": [{"column": "director", "op": "contains", "value": "Simon Pegg"}]}'
+    reply = '{"queries": [], "filters": [{"column": "director", "op": "contains", "value": "Simon Pegg"}, ' \
+            '{"column": "genre", "op": "contains", "value": "comedy"}]}'
     query = Rewriter(facets, llm=ScriptedLLM([reply])).rewrite("a comedy with Simon Pegg")
     assert Filter(column="director", op="contains", value="Simon Pegg", hard=False) in query.filters
     assert compile_where(query.filters, facets)[0] == "(array_has(genre, 'comedy'))"
+
+
+def test_a_perfect_llm_rewrite_wins_over_the_rules() -> None:
+    facets = Facets({**FACETS, "colour": Facet("colour", "string", frozenset({"orange"}), canonical={"orange": "orange"})})
+    reply = ('{"queries": [{"text": "a dome tent"}], "filters": [{"column": "price", "op": "<", "value": 120}], '
+             '"order": {"column": "price", "mode": "sort"}, "exclude_words": ["mugs"]}')
+    query = Rewriter(facets, llm=ScriptedLLM([reply])).rewrite("only orange, a dome tent but no mugs")
+    assert compile_where(query.filters, facets)[0] == "(price < 120)"  # the rule's colour condition is dropped
+    assert query.order is not None and query.order.column == "price" and query.exclude_words == ("mugs",)
+    assert any("dropped: not in the LLM's rewrite" in n for n in query.notes)

@@ -1,9 +1,10 @@
 """Rewriting: a user's request (words, optionally a photo or a clip) → a :class:`CrossModalQuery`.
 
-The rule-based parse (:mod:`xmr_agent.agent.rules`) always runs and is the source of truth for
-filters. With an LLM, its JSON adds paraphrased sub-queries aimed at the right modality,
-further filters (each checked against the table, rejected ones noted), things to avoid and k.
-An LLM that fails or returns garbage leaves the rule-based query, with a note saying why.
+The rule-based parse (:mod:`xmr_agent.agent.rules`) always runs. With an LLM, the parse is shown
+to it, and its JSON wins: its conditions (each checked against the table; rejected ones noted)
+replace the rule-based ones, and it adds paraphrased sub-queries aimed at the right modality, an
+order, words naming unwanted items, things to avoid and k. An LLM that fails or returns garbage
+leaves the rule-based query, with a note saying why.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
-from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery
 from xmr_agent.agent.rules import rule_rewrite, stem_phrase
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
@@ -71,8 +72,10 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
             seen.add(text.lower())
             queries.append(SubQuery(text=text, target=sub.target, weight=min(sub.weight, MAX_LLM_WEIGHT)))
             notes.append(f"LLM sub-query {text!r} → {sub.target} (weight {queries[-1].weight:g})")
-    filters = list(base.filters)
-    taken = {_key(f, facets) for f in filters}
+    filters: list[Filter] = []  # the LLM's checked conditions replace the rule-based ones
+    taken: set[tuple[str, ...]] = set()
+    dropped = [f for f in base.filters if not any(_same(f, p) for p in reply.filters)]
+    notes += [f"rule filter {f} dropped: not in the LLM's rewrite" for f in dropped]
     for proposed in reply.filters:
         facet = facets.get(proposed.column)
         # Unverifiable values (a list column too large to enumerate, e.g. directors) and, in
@@ -96,8 +99,23 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     kept = [a for a in proposed_avoid if said is None or set(stem_phrase(a).split()) <= said]
     notes += [f"LLM avoid {a!r} dropped: not in the request" for a in proposed_avoid if a not in kept]
     avoid = tuple(dict.fromkeys([*base.avoid, *kept]))
+    order = base.order
+    if reply.order is not None:
+        facet = facets.get(reply.order.column)
+        if facet is not None and facet.kind == "number":
+            order = Order(**reply.order.model_dump())
+            notes.append(f"LLM order {order}")
+        else:
+            notes.append(f"LLM order on {reply.order.column!r} rejected: not a number column")
+    exclude = tuple(dict.fromkeys(" ".join(w.lower().split()) for w in reply.exclude_words if w.strip()))
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
-                                   "k": reply.k or base.k, "notes": tuple(notes)})
+                                   "k": reply.k or base.k, "notes": tuple(notes), "order": order,
+                                   "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _same(rule: Filter, proposed: object) -> bool:
+    return (rule.column, rule.op, str(rule.value).lower()) == \
+        (getattr(proposed, "column", None), getattr(proposed, "op", None), str(getattr(proposed, "value", "")).lower())
 
 
 def _free_text_check(flt: Filter, facets: Facets) -> None:
