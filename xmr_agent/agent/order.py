@@ -61,7 +61,7 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     category-like columns: genre, category) becomes a condition, unless the request names one."""
     from xmr_agent.agent.rules import CATEGORY_COLUMNS
 
-    said = {f.column for f in query.filters}
+    said = {f.column for f in query.filters if f.hard}
     added: list[Filter] = []
     for facet in facets.values():
         if facet.column.lower() not in CATEGORY_COLUMNS or not facet.categorical or facet.column in said:

@@ -23,6 +23,7 @@ from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
+from xmr_agent.agent.meaning import Meanings, text_encoder
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
 from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, valid_order
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
@@ -120,7 +121,9 @@ class Agent:
         self._attributes: AttributeIndex | None = None
         self.prompts = prompts or Prompts()
         self.facets = Facets.of(catalog)
-        self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories)
+        self._meanings: Meanings | None = None
+        self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories,
+                                 meanings=self.meanings if hard_categories else None)
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber
@@ -282,6 +285,13 @@ class Agent:
         if vector is None or not np.any(vector):
             return []  # a query the encoder maps to nothing (no known tokens) finds nothing here
         return self.catalog.search_vector(vector, column=r.column, k=depth, where=where)
+
+    def meanings(self) -> Meanings | None:
+        """The table's category values embedded for matching requests by meaning (built once)."""
+        if self._meanings is None:
+            encoder = text_encoder(self.catalog)
+            self._meanings = Meanings(encoder, self.facets) if encoder is not None else None
+        return self._meanings
 
     def attributes(self) -> AttributeIndex:
         """The catalogue's shared-metadata index (built once)."""

@@ -10,9 +10,10 @@ leaves the rule-based query, with a note saying why.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
+from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery
 from xmr_agent.agent.rules import rule_rewrite, stem_phrase
 from xmr_agent.errors import ConfigError, LLMError
@@ -27,9 +28,9 @@ class Rewriter:
     """Turns requests into queries for one table (its ``facets``), with or without an LLM."""
 
     def __init__(self, facets: Facets, *, llm: LLM | None = None, prompts: Prompts | None = None,
-                 hard_categories: bool = True) -> None:
+                 hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None) -> None:
         self.facets, self.llm, self.prompts = facets, llm, prompts or Prompts()
-        self.hard_categories = hard_categories
+        self.hard_categories, self.meanings = hard_categories, meanings
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
                 exclude_ids: Sequence[str] = (), named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
@@ -39,12 +40,24 @@ class Rewriter:
         if not text.strip() and not image and not audio:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named)
+        base = self._by_meaning(base)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
         explicit_k = k or (base.k if base.k != 10 else query.k)
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
+
+    def _by_meaning(self, query: CrossModalQuery) -> CrossModalQuery:
+        """The kinds of item the request describes without naming them, as preferences."""
+        meanings = self.meanings() if self.meanings is not None and query.queries else None
+        if meanings is None:
+            return query
+        found = meanings.preferences(query.queries[0].text, {f.column for f in query.filters})
+        if not found:
+            return query
+        return query.model_copy(update={"filters": (*query.filters, *found),
+                                        "notes": (*query.notes, *(f"{f} by meaning" for f in found))})
 
     def _with_llm(self, text: str, base: CrossModalQuery, attached: bool) -> CrossModalQuery:
         parsed = json.dumps({"filters": [f.model_dump() for f in base.filters], "avoid": list(base.avoid)})
