@@ -141,3 +141,10 @@ def test_several_encoders_for_one_field_make_a_column_each_and_searches_pick_one
     assert set(catalog.search("une tente pour la montagne", k=1)[0].scores) == {"vector:vec__text__fake_any"}
     again = ingest(source, tmp_path / "db", "t")  # the table's own encoders, both
     assert (again.unchanged, list(Catalog.open(tmp_path / "db", "t").vectors)) == (1, list(catalog.vectors))
+
+
+def test_the_encoder_option_named_twice_gives_a_column_each() -> None:
+    from xmr_agent.cli.options import encoder_pairs
+
+    assert encoder_pairs(("text=text", "text=e5-multilingual", "image=efficientnet-lite0")) == {
+        "text": ["text", "e5-multilingual"], "image": "efficientnet-lite0"}
