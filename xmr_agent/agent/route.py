@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xmr_agent.agent.query import CrossModalQuery, SubQuery
+from xmr_agent.encoders.language import for_language
 from xmr_agent.store.catalog import Catalog
 
 #: Weight of the full-text (BM25) route relative to its sub-query.
@@ -76,13 +77,15 @@ def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list
         return [(c, sub.weight, f"{sub.modality} query → {catalog.vectors[c].field} ({catalog.vectors[c].encoder})")
                 for c in takes]
     by_field = {m: [c for c in takes if catalog.vectors[c].modality == m] for m in ("text", "image", "audio")}
+    # several text columns (MiniLM and multilingual-e5): the ones made for the request's language
+    own = for_language(sub.text, {c: catalog.encoder(c) for c in by_field["text"]})
     if sub.target in ("image", "audio"):
         if by_field[sub.target]:
             return [(c, sub.weight, f"words about the {sub.target} → {catalog.vectors[c].encoder} text tower")
                     for c in by_field[sub.target]]
         return [(c, sub.weight, f"no text→{sub.target} encoder: {sub.target} tags/transcripts in the text column")
-                for c in by_field["text"]]
-    routes = [(c, sub.weight, "words → item text") for c in by_field["text"]]
+                for c in own]
+    routes = [(c, sub.weight, "words → item text") for c in own]
     if cross and sub.target == "any":
         routes += [(c, sub.weight * ANY_CROSS_WEIGHT, f"words → {catalog.vectors[c].field} "
                     f"({catalog.vectors[c].encoder} shared space)") for c in by_field["image"] + by_field["audio"]]

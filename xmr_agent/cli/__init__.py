@@ -16,6 +16,7 @@ from xmr_agent.cli.options import (
     DB_OPTION,
     EXIT_SKIPPED,
     TABLE_OPTION,
+    encoder_pairs,
     engine_options,
     finish,
     keyframe_options,
@@ -73,8 +74,9 @@ def encoders() -> None:
 @DB_OPTION
 @TABLE_OPTION
 @click.option("--encoder", "encoders_", multiple=True, metavar="FIELD=NAME",
-              help="Embed FIELD with encoder NAME (default: text=text, and image=efficientnet-lite0 when items have "
-                   "images; a table keeps its own). Repeatable.")
+              help="Embed FIELD with encoder NAME (default: text=text and text=e5-multilingual, each request "
+                   "searched by the one for its language, and image=efficientnet-lite0 when items have images; a "
+                   "table keeps its own). Repeatable; a field named twice gets a column per encoder.")
 @click.option("--id-field", help="Source field holding the item id (default: id; a table keeps its own).")
 @click.option("--title-field", help="Source field holding the title (default: title; a table keeps its own).")
 @click.option("--text-field", "text_fields", multiple=True, metavar="FIELD",
@@ -122,7 +124,7 @@ def ingest(catalog: str, db: str, table: str, encoders_: tuple[str, ...], id_fie
             raise click.UsageError("--dry-run goes with --sync (it lists what a sync would remove)")
         click.echo(preview_sync(catalog, db, table, fields=fields, encoding=encoding).describe(table))
         return
-    result = run_ingest(catalog, db, table, vectors=_pairs(encoders_, "--encoder") or None, fields=fields,
+    result = run_ingest(catalog, db, table, vectors=encoder_pairs(encoders_) or None, fields=fields,
                         batch_size=batch_size, ann_threshold=ann_threshold, tags=tagger, tags_k=tags_k,
                         transcribe=transcribe, progress=progress, engine=make_engine(engine, address, actors),
                         keyframes=make_keyframes(keyframe_every, max_keyframes, scene_change), encoding=encoding,

@@ -57,13 +57,16 @@ from xmr_agent.cli.options import DB_OPTION, TABLE_OPTION, warn
 @click.option("--tag-glosses", type=click.IntRange(0, 1000),
               help="Image-text sets: how many of those labels carry their WordNet gloss (default: the "
                    "image encoder's, 3; 0 = bare labels).")
+@click.option("--text-encoder", "text_encoders", multiple=True, metavar="NAME",
+              help="Text encoder of a new table (repeat for one column each, every request then searched by "
+                   "the one for its language); default: a plain `xmr ingest`'s.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str | None, intents: str | None, split: str | None, min_pass: float | None, db: str, table: str,
           kind: str | None, out: str, limit: int | None, hybrid: bool,
           use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
           graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
           ranker: str, spoken: str | None, tags_k: int,
-          tag_glosses: int | None, progress: bool) -> None:
+          tag_glosses: int | None, text_encoders: tuple[str, ...], progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
     captions.csv: caption → image, and image → text), or a JSONL of {query, relevant_ids}.
     Or, with --intents SUITE.jsonl, the agent's pass rate on a suite of requests and chats.
@@ -97,7 +100,8 @@ def eval_(dataset: str | None, intents: str | None, split: str | None, min_pass:
     elif (llm_spec, rerank, fusion, seed_weight, attribute_weight) != ("none", "none", "relative", 0.0, 0.0):
         raise click.UsageError("--llm, --rerank, --fusion, --seed-weight and --attribute-weight apply to --agent")
     results = evaluate(dataset, db, table, out, kind=kind, limit=limit, hybrid=hybrid, progress=progress, agent=agent,
-                       history=history, holdout=holdout, spoken=spoken, tags_k=tags_k, tag_glosses=tag_glosses)
+                       history=history, holdout=holdout, spoken=spoken, tags_k=tags_k, tag_glosses=tag_glosses,
+                       text_encoders=text_encoders)
     for variant, metrics in results["metrics"].items():
         if metrics:
             shown = ", ".join(f"{name} {value:.3f}" for name, value in metrics.items())

@@ -128,6 +128,17 @@ def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     return found
 
 
+def encoder_pairs(values: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """``--encoder`` values → field → encoder; a field named twice gets a vector column per encoder
+    (``text=text text=e5-multilingual``: each request searched by the one for its language)."""
+    found: dict[str, str | list[str]] = {}
+    for value in values:
+        for field, name in pairs((value,), "--encoder").items():
+            before = found.get(field)
+            found[field] = name if before is None else [*([before] if isinstance(before, str) else before), name]
+    return found
+
+
 def finish(skipped: Sequence[Any], summary: dict[str, Any], report: str | None) -> None:
     """List what was skipped on stderr, write ``summary`` as JSON to ``report``, and exit with
     :data:`EXIT_SKIPPED` when something was skipped."""

