@@ -62,8 +62,8 @@ class Meanings:
             spread = float(scores.std()) or 1.0
             best, second = float(scores[order[0]]), float(scores[order[1]])
             if (best - float(scores.mean())) / spread >= STANDOUT and (best - second) / spread >= GAP:
-                op = "contains" if facet.kind == "list" else "="
-                found.append(Filter(column=facet.column, op=op, value=values[int(order[0])], hard=False))
+                found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
+                                    value=values[int(order[0])], hard=False))
         return found
 
 

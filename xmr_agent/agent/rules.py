@@ -334,8 +334,8 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
                 i += n - 1
                 break
         i += 1
-    for english, words in lx.COLOURS.items():
-        for m in lx.pattern(words).finditer(text):
+    for english, names in lx.COLOURS.items():
+        for m in lx.pattern(names).finditer(text):
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
