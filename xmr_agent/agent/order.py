@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.filters import Facets, satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.types import Hit
 
@@ -84,10 +84,11 @@ def has_subject(query: CrossModalQuery) -> bool:
 
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
-                scoped: bool = False) -> list[Hit]:
+                scoped: bool = False, preferences: Sequence[Filter] = ()) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
-    of item ("the quickest lunch") already says which items answer: all candidates do."""
+    of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
+meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -96,6 +97,8 @@ def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[s
     if not fused:
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
+    preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
+    answers = (answers & preferred or preferred) if preferred else answers  # "a cheap red mug": red ones first
     relevant = [h for h in fused if h.id in answers]
     rest = [h for h in fused if h.id not in answers]
     valued = [h for h in relevant if _value(h, order.column) is not None]

@@ -190,7 +190,7 @@ class Agent:
             if order is not None:
                 scoped = any(f.hard and f.op in ("=", "contains") for f in query.filters)
                 fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where),
-                                    scoped=scoped)
+                                    scoped=scoped, preferences=soft)
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
