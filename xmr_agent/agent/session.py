@@ -28,6 +28,7 @@ from xmr_agent.agent.critique import parse_critique, tone
 from xmr_agent.agent.order import against
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
+from xmr_agent.agent.rules import has_subject
 from xmr_agent.agent.topic import fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, InputError, LLMError, ModalityError
 
@@ -36,8 +37,6 @@ TOPIC_TURNS = 2
 #: Share of a user's profile (liked items' vectors) in each turn's query.
 PROFILE_WEIGHT = 0.5
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
-_FILLER = {"please", "thanks", "thank", "you", "show", "me", "give", "some", "something", "one", "ones", "than",
-           "instead", "now", "ok", "okay", "yes", "no", "and", "but", "a", "an", "the", "what", "about", "how"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 #: What a session keeps, most recent last, so its file stays small however long it runs: turns
 #: (user and assistant), earlier request phrases, item ids per list, attachments, filters.
@@ -258,7 +257,7 @@ class Session:
             getattr(s, name).extend(i for i in getattr(c, name) if i not in getattr(s, name))
         s.like_ids = [i for i in s.like_ids if i not in s.disliked]
         words = request.queries[0].text if request and request.queries else ""
-        if _substantive(words):
+        if has_subject(words):
             s.topic.append(words)
         if request and request.k != 10:
             s.k = request.k
@@ -323,7 +322,3 @@ def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
 def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
     before = {f.column: f.value for f in old if f.op == "=" and f.hard}
     return any(f.op == "=" and f.hard and f.column in before and before[f.column] != f.value for f in new)
-
-
-def _substantive(words: str) -> bool:
-    return any(w not in _FILLER and len(w) > 1 for w in re.findall(r"[a-z0-9\-']+", words.lower()))

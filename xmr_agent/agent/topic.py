@@ -33,6 +33,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
             or critique.order is not None or REFINE.search(message):
         return False
+    if lexicon.has_cjk(request.queries[0].text):
+        return _new_cjk_subject(request.queries[0].text, " ".join(state.topic))
     words = set(stem_phrase(request.queries[0].text).split())
     values = {stem_phrase(v) for facet in agent.facets.values() for v in facet.values}
     kinds = (words & _title_words(agent.titles())) - values - _FILLER_STEMS
@@ -46,6 +48,17 @@ def fresh_topic(state: Any, facets: Any) -> Any:
     kept = [f for f in state.filters if f.hard and getattr(facets.get(f.column), "kind", None) == "number"]
     return state.model_copy(update={"topic": [], "boost": [], "filters": kept, "avoid": [], "order": None,
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
+
+
+def _new_cjk_subject(text: str, earlier: str) -> bool:
+    """Chinese has no spaces or stems: a message whose characters, once colours and filler are
+    taken out, share none with the earlier requests names a new subject."""
+    for words in lexicon.COLOURS.values():
+        text = lexicon.pattern(words).sub(" ", text)
+    for filler in (w for w in lexicon.FILLER if lexicon.has_cjk(w)):
+        text, earlier = text.replace(filler, " "), earlier.replace(filler, " ")
+    chars = {ch for ch in text if lexicon.has_cjk(ch)}
+    return bool(chars) and not chars & set(earlier)
 
 
 _FILLER_STEMS = frozenset(stem_phrase(w) for w in lexicon.FILLER)
