@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from xmr_agent.agent.query import CrossModalQuery
 
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 #: What may stand between a sentence's end and its first word: spaces, quotes, brackets.
@@ -47,11 +48,16 @@ class TitleIndex:
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.ids: dict[tuple[str, ...], list[tuple[str, str | None]]] = {}
+        pairs = list(pairs)
         for item_id, title in pairs:
             words = normalise(title or "")
             if len(words) > 1 or (len(words) == 1 and len(words[0]) >= 2):
                 self.ids.setdefault(words[:MAX_TITLE_WORDS], []).append((str(item_id), title_year(title or "")))
         self.longest = max((len(k) for k in self.ids), default=0)
+        self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
+        for item_id, title in pairs:
+            for run in _CJK_RUN.findall(title or ""):
+                self.cjk.setdefault(run, []).append(str(item_id))
 
     @classmethod
     def of(cls, catalog: Catalog) -> TitleIndex:
@@ -82,6 +88,11 @@ class TitleIndex:
                 i += n - 1 + bool(dated)
                 break
             i += 1
+        if self.cjk and _CJK_RUN.search(text):
+            for run, ids in self.cjk.items():
+                at = text.find(run)
+                if at >= 0:
+                    found.append(((at, at + len(run)), list(ids)))
         return found
 
     def naming(self, words: str, stem: Callable[[str], str]) -> list[str]:
