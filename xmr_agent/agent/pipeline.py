@@ -123,7 +123,7 @@ class Agent:
         self.facets = Facets.of(catalog)
         self._meanings: Meanings | None = None
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories,
-                                 meanings=self.meanings if hard_categories else None)
+                                 meanings=self.meanings if hard_categories else None, table=catalog.name)
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber

@@ -28,9 +28,12 @@ class Rewriter:
     """Turns requests into queries for one table (its ``facets``), with or without an LLM."""
 
     def __init__(self, facets: Facets, *, llm: LLM | None = None, prompts: Prompts | None = None,
-                 hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None) -> None:
+                 hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None,
+                 table: str = "") -> None:
         self.facets, self.llm, self.prompts = facets, llm, prompts or Prompts()
         self.hard_categories, self.meanings = hard_categories, meanings
+        #: "books" in a table named books: a word for every item, no subject on its own.
+        self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
                 exclude_ids: Sequence[str] = (), named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
@@ -39,7 +42,8 @@ class Rewriter:
         catalogue items (searched, never read as filters)."""
         if not text.strip() and not image and not audio:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
-        base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named)
+        base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
+                            generic=self.generic)
         base = self._by_meaning(base)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []

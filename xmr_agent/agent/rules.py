@@ -81,10 +81,11 @@ class _Parse:
 
 
 def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True,
-                 named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
+                 named: Sequence[tuple[int, int]] = (), generic: frozenset[str] = frozenset()) -> CrossModalQuery:
     """Parse ``text`` into a query for a table with ``facets``; see the module docstring.
     ``named``: spans of ``text`` that name catalogue items (their words are searched, never
-    read as filters: the "orange" of "like the Orange Dome Tent")."""
+    read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
+    name every item of the table ("book" in a table of books): no subject on their own."""
     scan = text
     for start, end in named:
         scan = scan[:start] + " " * (end - start) + scan[end:]
@@ -105,7 +106,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     rest = parse.text
     for start, end in parse.said:
         rest = rest[:start] + " " * (end - start) + rest[end:]
-    if not has_subject(rest):
+    if not has_subject(rest, generic):
         words = "" if (parse.filters or parse.order or parse.exclude or parse.avoid) else " ".join(text.split())
     queries = (SubQuery(text=words, target="any"),) if words else ()
     return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
@@ -114,13 +115,15 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
-def has_subject(words: str) -> bool:
-    """Whether ``words`` say what is wanted (not only "something like this", "je cherche")."""
+def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
+    """Whether ``words`` say what is wanted (not only "something like this", "je cherche", or a
+    ``generic`` word stem such as "book" in a bookshop)."""
     rest = words.lower()
     for filler in sorted((w for w in lx.FILLER if lx.has_cjk(w)), key=len, reverse=True):
         rest = rest.replace(filler, " ")
     tokens = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+", rest)
-    return any(t not in lx.FILLER and (len(t) > 1 or lx.has_cjk(t)) for t in tokens)
+    return any(t not in lx.FILLER and (len(t) > 1 or lx.has_cjk(t)) and (not generic or stem_phrase(t) not in generic)
+               for t in tokens)
 
 
 def column_of_kind(facets: Facets, kind: str) -> str | None:
