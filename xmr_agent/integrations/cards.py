@@ -50,7 +50,8 @@ def _item_card(item: dict[str, Any], compact: bool = False) -> dict[str, Any]:
     for key, value in item.items():
         if key in ("id", "title", "text") or value is None or value == []:
             continue
-        if compact and (key in MACHINE_FIELDS or len(card) >= COMPACT_FIELDS + 2 or not _short(value)):
+        if compact and (key in MACHINE_FIELDS or len(card) >= COMPACT_FIELDS + 2 or not _short(value)
+                        or (isinstance(value, str) and value in text)):  # the text says it already
             continue
         if isinstance(value, str | int | float | bool) or (isinstance(value, list) and len(value) <= 12):
             card[key] = value
