@@ -11,7 +11,6 @@ Every step appends to ``answer.trace`` (what it decided, how long it took).
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.mentions import TitleIndex
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -375,13 +374,6 @@ class _Trace:
             yield
         finally:
             self.timings[f"{name}_s"] = self.timings.get(f"{name}_s", 0.0) + time.perf_counter() - start
-
-
-def describe_query(query: CrossModalQuery) -> str:
-    """One line for terminals: sub-queries, filters, avoid, k."""
-    parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
-    parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
-    return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))
 
 
 __all__ = ["Agent", "Answer", "Filter", "Recommendation", "describe_query"]

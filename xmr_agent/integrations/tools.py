@@ -186,10 +186,12 @@ class XmrTools:
                 raise ConfigError("nothing to search for: give query words, an image or an audio clip")
             return self.catalog.search(query, k=k, where=where, hybrid=hybrid)
 
-    def ask(self, request: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
+    def ask(self, request: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = 5,
             exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
-        """The agent's recommendations for a request, each with evidence and an explanation."""
-        _check_k(k)
+        """The agent's recommendations for a request, each with evidence and an explanation
+        (``k=None``: as many as the request asks for, else 10)."""
+        if k is not None:
+            _check_k(k)
         check_text(request, "request")
         _check_ids(exclude_ids, "exclude_ids")
         _check_ids(seed_ids, "seed_ids")
