@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from xmr_agent.cli import warm
 from xmr_agent.cli.options import (
     DB_OPTION,
     EXIT_SKIPPED,
@@ -25,6 +24,7 @@ from xmr_agent.cli.options import (
     warn,
 )
 from xmr_agent.cli.options import pairs as _pairs
+from xmr_agent.cli.warm import describe_path
 from xmr_agent.errors import XmrError
 
 __all__ = ["EXIT_SKIPPED", "main"]
@@ -171,7 +171,7 @@ def info(db: str, table: str) -> None:
         click.echo(f"vector {column}: {about}")
     for index in catalog.indexes():
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
-    click.echo(warm.describe(db, table))
+    click.echo(describe_path(db, table))
 
 
 @main.command("eval")

@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from xmr_agent.cli import warm
 from xmr_agent.cli.options import (
     DB_OPTION,
     LLM_OPTION,
@@ -20,7 +19,7 @@ from xmr_agent.cli.options import (
     signal_options,
     warn,
 )
-from xmr_agent.cli.warm import NO_SERVER_OPTION
+from xmr_agent.cli.warm import NO_SERVER_OPTION, RemoteSession, ask_server, find_server, profile
 from xmr_agent.encoders import DEFAULT_WHISPER
 
 
@@ -55,12 +54,12 @@ def ask(request: str, db: str, table: str, image: str | None, audio: str | None,
     When `xmr serve` runs for the table with the same agent options, it answers (--no-server: never)."""
     if not request.strip() and not image and not audio:
         raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
-    server = warm.find(db, table, no_server=no_server)
-    wanted = warm.profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
+    server = find_server(db, table, no_server=no_server)
+    wanted = profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
                           graph_weight=graph_weight, popularity_weight=popularity_weight,
                           attribute_weight=attribute_weight, seed_weight=seed_weight, ranker=_ranker(),
                           fusion=fusion, prompts=prompts_path, llm_explains=llm_explains, whisper=whisper)
-    found = warm.ask(server, request, image=image, audio=audio, k=k) if server and server.agent == wanted else None
+    found = ask_server(server, request, image=image, audio=audio, k=k) if server and server.agent == wanted else None
     if found is not None:
         _show(found, as_json, trace)
         return
@@ -145,12 +144,12 @@ def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, 
 
     session: Any = None
     if not user and (sessions_dir is None or "://" in db or Path(sessions_dir).resolve() == Path(db, ".sessions").resolve()):
-        server = warm.find(db, table, no_server=no_server)
-        wanted = warm.profile(llm=llm_spec, interactions=interactions, dialogues=dialogues, graph_weight=graph_weight,
+        server = find_server(db, table, no_server=no_server)
+        wanted = profile(llm=llm_spec, interactions=interactions, dialogues=dialogues, graph_weight=graph_weight,
                               popularity_weight=popularity_weight, attribute_weight=attribute_weight,
                               seed_weight=seed_weight, ranker=_ranker())
         if server is not None and server.agent == wanted:
-            session = warm.RemoteSession.open(server, session_id, k)
+            session = RemoteSession.open(server, session_id, k)
     if session is None:
         signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
         session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, signals, k)

@@ -9,9 +9,8 @@ from typing import Any
 
 import click
 
-from xmr_agent.cli import warm
 from xmr_agent.cli.options import DB_OPTION, TABLE_OPTION
-from xmr_agent.cli.warm import NO_SERVER_OPTION
+from xmr_agent.cli.warm import NO_SERVER_OPTION, find_server, search_server
 from xmr_agent.encoders import DEFAULT_WHISPER
 
 
@@ -36,8 +35,8 @@ def search(query: str | None, db: str, table: str, image: str | None, audio: str
     When `xmr serve` runs for the table, it answers with its loaded models (--no-server: never)."""
     if sum(x is not None for x in (query, image, audio)) != 1:
         raise click.UsageError("give exactly one of QUERY, --image PATH or --audio PATH")
-    server = warm.find(db, table, no_server=no_server) if audio is None or whisper == DEFAULT_WHISPER else None
-    found = warm.search(server, query, image=image, audio=audio, k=k, where=where, hybrid=hybrid) if server else None
+    server = find_server(db, table, no_server=no_server) if audio is None or whisper == DEFAULT_WHISPER else None
+    found = search_server(server, query, image=image, audio=audio, k=k, where=where, hybrid=hybrid) if server else None
     if found is not None:
         if found.get("heard"):
             click.echo(f"heard ({found['heard'].get('language')}): {str(found['heard'].get('text', '')).strip()}",

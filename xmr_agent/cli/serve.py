@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from xmr_agent.cli import warm
 from xmr_agent.cli.options import (
     DB_OPTION,
     LLM_OPTION,
@@ -19,6 +18,7 @@ from xmr_agent.cli.options import (
     signal_options,
     warn,
 )
+from xmr_agent.cli.warm import profile
 from xmr_agent.errors import XmrError
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
                        f"{f' (and {len(folders) - 1} other folders)' if len(folders) > 1 else ''}", err=True)
     click.echo(f"serving table {table!r} of {db} on http://{host}:{port} ({'chat: /, ' if web else ''}docs: /docs)"
                f"{'' if api_key else '; no API key: local use only'}", err=True)
-    agent = warm.profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
+    agent = profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
                          graph_weight=graph_weight, popularity_weight=popularity_weight,
                          attribute_weight=attribute_weight, seed_weight=seed_weight,
                          ranker=str(click.get_current_context().meta.get("xmr_ranker", "auto")))

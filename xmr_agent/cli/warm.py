@@ -26,7 +26,8 @@ import click
 from xmr_agent.encoders import DEFAULT_WHISPER
 from xmr_agent.server import announce
 
-__all__ = ["NO_SERVER_OPTION", "Server", "describe", "find", "profile"]
+__all__ = ["NO_SERVER_OPTION", "RemoteSession", "Server", "ask_server", "describe_path", "find_server", "profile",
+           "search_server"]
 
 #: How long the health check may take before the command runs in-process.
 HEALTH_TIMEOUT_S = 1.0
@@ -69,7 +70,7 @@ class Server:
             connection.close()
 
 
-def find(db: str, table: str, *, no_server: bool = False) -> Server | None:
+def find_server(db: str, table: str, *, no_server: bool = False) -> Server | None:
     """The server to ask for ``table`` of ``db``, or ``None`` (run in-process). A file left by a
     server that is gone is removed."""
     if no_server:
@@ -95,9 +96,9 @@ def find(db: str, table: str, *, no_server: bool = False) -> Server | None:
     return server
 
 
-def describe(db: str, table: str) -> str:
+def describe_path(db: str, table: str) -> str:
     """One line for ``xmr info``: which path ``xmr search``/``ask``/``chat`` take now."""
-    server = find(db, table)
+    server = find_server(db, table)
     if server is None:
         return ("no server runs for this table: xmr search/ask/chat load the models in-process "
                 "(start one with xmr serve to keep them warm)")
@@ -128,7 +129,7 @@ def media(path: str | None) -> str | None:
 
 
 # -- the commands' requests ------------------------------------------------------------------
-def search(server: Server, query: str | None, *, image: str | None, audio: str | None, k: int,
+def search_server(server: Server, query: str | None, *, image: str | None, audio: str | None, k: int,
            where: str | None, hybrid: bool) -> dict[str, Any] | None:
     """``{"hits": [...], "heard": ...}`` from the server, or ``None``."""
     if image is None and audio is None and not hybrid and not where:
@@ -140,7 +141,7 @@ def search(server: Server, query: str | None, *, image: str | None, audio: str |
     return found if isinstance(found, dict) and isinstance(found.get("hits"), list) else None
 
 
-def ask(server: Server, request: str, *, image: str | None, audio: str | None, k: int | None) -> dict[str, Any] | None:
+def ask_server(server: Server, request: str, *, image: str | None, audio: str | None, k: int | None) -> dict[str, Any] | None:
     """The answer (``Answer.to_dict()``) from the server, or ``None``."""
     found = server.call("POST", "/ask", {"request": request, "image": media(image), "audio": media(audio), "k": k})
     return found if isinstance(found, dict) and "recommendations" in found else None
