@@ -46,7 +46,7 @@ class HeldEncoder(FakeEncoder):
 
 def _pending(batcher: BatchingEncoder, count: int) -> None:
     deadline = time.monotonic() + 30
-    while len(batcher._pending) < count:
+    while len(batcher.batcher._pending) < count:
         assert time.monotonic() < deadline, "the calls did not queue up"
         time.sleep(0.005)
 
@@ -79,7 +79,7 @@ def test_concurrent_calls_are_encoded_together_and_each_gets_its_own_rows() -> N
     reference = FakeEncoder()
     for (items, role), got in zip(calls, results, strict=True):
         assert np.array_equal(got, reference.encode(items, modality="text", role=role))
-    assert batcher.calls == 16 and batcher.batches == 2  # the held one alone, then the 15 that queued behind it
+    assert batcher.batcher.calls == 16 and batcher.batcher.batches == 2  # the held one alone, then the 15 that queued behind it
     assert len(encoder.calls_seen) == 2
 
 
@@ -102,7 +102,7 @@ def test_max_batch_caps_a_batch() -> None:
     batcher = BatchingEncoder(encoder, window_s=0.05, max_batch=4)
     _concurrently(batcher, encoder, [([f"q{i}"], "query") for i in range(11)])
     assert max(len(items) for items, _ in encoder.calls_seen) <= 4
-    assert batcher.calls == 11
+    assert batcher.batcher.calls == 11
 
 
 def test_a_bad_input_fails_only_its_own_caller() -> None:
@@ -133,7 +133,7 @@ def test_a_zero_window_or_a_large_call_goes_straight_to_the_encoder() -> None:
                            (BatchingEncoder(encoder, max_batch=2), ["a", "b", "c"])):
         assert np.array_equal(batcher.encode(items, modality="text", role="query"),
                               encoder.encode(items, modality="text", role="query"))
-        assert batcher.batches == 0 and batcher._worker is None
+        assert batcher.batcher.batches == 0 and batcher.batcher._worker is None
     batcher = BatchingEncoder(encoder)
     assert (batcher.name, batcher.space, batcher.dim, batcher.config()) == \
         (encoder.name, encoder.space, encoder.dim, encoder.config())
@@ -156,10 +156,43 @@ def test_batched_real_text_queries_give_the_same_top10_as_single_ones() -> None:
     batcher = BatchingEncoder(encoder, window_s=0.05, max_batch=16)
     with ThreadPoolExecutor(16) as pool:
         batched = np.stack(list(pool.map(lambda q: batcher.encode([q], modality="text", role="query")[0], queries)))
-    assert batcher.batches < len(queries)  # some calls did share a batch
+    assert batcher.batcher.batches < len(queries)  # some calls did share a batch
     assert float(np.min(np.sum(single * batched, axis=1))) > 0.99999
     top = lambda vectors: np.argsort(-(vectors @ documents.T), axis=1, kind="stable")[:, :10]  # noqa: E731
     assert np.array_equal(top(single), top(batched))
+
+
+# -- whole searches batched ------------------------------------------------------------------
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    assert xmr_agent.ingest(write_jsonl(tmp_path / "items.jsonl", ITEMS), tmp_path / "db", "shop",
+                            vectors={"text": FAKE}).ok
+    return tmp_path / "db"
+
+
+@pytest.mark.parametrize("where", [None, "price < 100", "array_has(tags, 'music')"])
+def test_search_many_answers_each_query_as_search_does(shop: Path, where: str | None) -> None:
+    catalog = xmr_agent.Catalog.open(shop, "shop")
+    queries = [item["text"] for item in ITEMS] + ["camping gear", "music for a rainy day"]
+    many = catalog.search_many(queries, k=4, where=where)
+    for query, hits in zip(queries, many, strict=True):
+        alone = catalog.search(query, k=4, where=where)
+        assert [(h.id, h.scores) for h in hits] == [(h.id, h.scores) for h in alone]
+        assert [h.item for h in hits] == [h.item for h in alone]
+
+
+def test_concurrent_http_searches_get_their_own_hits(shop: Path) -> None:
+    app = create_app(shop, "shop", web=False, batch_window_ms=20)
+    catalog = xmr_agent.Catalog.open(shop, "shop")
+    queries = [(item["text"], None) for item in ITEMS] + [("a calm song", "price < 10"), ("gear", "price > 100")]
+    with running(app) as url, httpx.Client(base_url=url, timeout=60) as http, ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda qw: http.get("/search", params={"q": qw[0], "k": 3,
+                                                                       **({"where": qw[1]} if qw[1] else {})}),
+                                queries * 3))
+    for (query, where), response in zip(queries * 3, answers, strict=True):
+        assert response.status_code == 200
+        assert [h["id"] for h in response.json()["hits"]] == [h.id for h in catalog.search(query, k=3, where=where)]
+    assert app.state.service._searches.calls == len(queries) * 3
 
 
 # -- the worker pool -------------------------------------------------------------------------
@@ -180,19 +213,17 @@ def test_workers_refuse_beyond_threads_plus_queue() -> None:
     asyncio.run(scenario())
 
 
-def test_a_full_queue_is_a_503_with_retry_after(tmp_path: Path) -> None:
-    assert xmr_agent.ingest(write_jsonl(tmp_path / "items.jsonl", ITEMS), tmp_path / "db", "shop",
-                            vectors={"text": FAKE}).ok
-    app = create_app(tmp_path / "db", "shop", web=False, threads=1, queue=0)
+def test_a_full_queue_is_a_503_with_retry_after(shop: Path) -> None:
+    app = create_app(shop, "shop", web=False, threads=1, queue=0)
     service, gate, entered = app.state.service, threading.Event(), threading.Event()
-    search: Callable[..., Any] = service.tools.search
+    search: Callable[..., Any] = service.search
 
     def slow_search(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         gate.wait(30)
         return search(*args, **kwargs)
 
-    service.tools.search = slow_search
+    service.search = slow_search
     with running(app) as url, httpx.Client(base_url=url, timeout=60) as http, ThreadPoolExecutor(1) as pool:
         first = pool.submit(http.get, "/search", params={"q": "bread"})
         assert entered.wait(30)

@@ -152,7 +152,7 @@ def _routes(app: FastAPI, service: Service, workers: Workers, local: str | None)
                          k: int = Query(5, ge=1, le=MAX_K),
                          where: Where | None = Query(None, description='Filter, e.g. "price < 20" (see POST /search).'),
                          hybrid: bool = False) -> dict[str, Any]:
-        hits = await workers.run(service.tools.search, q, k=k, where=where, hybrid=hybrid)
+        hits = await workers.run(service.search, q, k=k, where=where, hybrid=hybrid)
         return out(request, {"hits": [h.to_dict() for h in hits]})
 
     @app.post("/search", tags=["search"])
@@ -213,14 +213,14 @@ def _media(service: Service, body: BaseModel, files: Files, kind: str, new: list
 def _search(service: Service, body: SearchArgs) -> dict[str, Any]:
     """POST /search; a spoken query is transcribed here so the answer can say what was heard."""
     if not body.audio or body.image:
-        return {"hits": [h.to_dict() for h in service.tools.search(**body.model_dump())]}
+        return {"hits": [h.to_dict() for h in service.search(**body.model_dump())]}
     args = body.model_dump(exclude={"audio"})
     with service.tools.media(audio=body.audio) as (_, audio_path):
         heard = service.hearing.transcript(str(audio_path))
     if not str(heard.text).strip():
         raise ConfigError(f"no speech found in the audio (language {heard.language}): nothing to search for")
     args["query"] = f"{args['query']} {heard.text}".strip()
-    return {"hits": [h.to_dict() for h in service.tools.search(**args)],
+    return {"hits": [h.to_dict() for h in service.search(**args)],
             "heard": {"text": heard.text, "language": heard.language}}
 
 

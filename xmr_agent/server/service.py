@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from xmr_agent.encoders.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_S, BatchingEncoder
+from xmr_agent.encoders.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_S, BatchingEncoder, MicroBatcher
 from xmr_agent.errors import ConfigError, StoreError
 from xmr_agent.ingestion.readers import MEDIA_FIELDS
 from xmr_agent.integrations.media import media_folder
@@ -59,6 +59,8 @@ class Service:
         self.hearing = Hearing(transcriber)  # Whisper loads on the first spoken request and stays loaded
         self._llm, self._reranker, self._interactions = llm, reranker, interactions
         self._batch = (batch_window_s, max_batch)  # encoders' micro-batching (window 0: off)
+        self._searches = MicroBatcher(self._search_many, window_s=batch_window_s, max_batch=max_batch,
+                                      name="xmr-search-batcher") if batch_window_s > 0 else None
         self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
         self._notify = notify or _log.warning  # skipped log lines, logs naming no item
         self._write = threading.Lock()
@@ -87,6 +89,19 @@ class Service:
         if self._query_timeout is not None:
             tools.catalog.query_timeout = self._query_timeout
         return tools.warm_up()
+
+    def search(self, query: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
+               where: str | None = None, hybrid: bool = False) -> list[Any]:
+        """:meth:`XmrTools.search`; plain text searches of concurrent requests with the same ``k``
+        and ``where`` run together (one encode, one multi-vector LanceDB query) when batching is on."""
+        if self._searches is None or image or audio or hybrid or not query.strip():
+            return self.tools.search(query, image=image, audio=audio, k=k, where=where, hybrid=hybrid)
+        where = self.tools.check_search(query, k=k, where=where)
+        return list(self._searches((k, where), query))
+
+    def _search_many(self, key: tuple[int, str | None], queries: list[str]) -> list[Any]:
+        k, where = key
+        return list(self.tools.catalog.search_many(queries, k=k, where=where))
 
     def public(self, data: Any) -> Any:
         """``data`` for a response: media as URLs, no server path (:class:`~xmr_agent.server.public.Public`)."""
