@@ -9,9 +9,18 @@ requests apiece, back to back. Reported: errors (non-200 or transport failures),
 percentiles per request (ms, client side), throughput. The clients share the machine with the
 server, so on few cores the figures are a lower bound for the server alone.
 
+``--redial N`` measures the warm path instead, in one run: the first N ReDial movies are ingested
+with ``xmr ingest`` (the real text model), and, round by round with the order alternating,
+``/search`` is driven against a server with micro-batching on (the default window) and one with
+it off (``--batch-window-ms 0``), and the same requests run in-process (C threads calling
+``Catalog.search`` in one process, no HTTP: the baseline). Then ``xmr search … --json`` is timed
+end to end (a fresh process each time) with the batching server running and with ``--no-server``,
+interleaved; the two outputs are checked to be the same.
+
     .venv/bin/python benchmarks/bench_http.py                       # 50 × 20 /search, FakeEncoder
     .venv/bin/python benchmarks/bench_http.py --real                # the same with MiniLM
     .venv/bin/python benchmarks/bench_http.py --endpoint ask --clients 10 --requests 5
+    .venv/bin/python benchmarks/bench_http.py --redial 500 --rounds 3 --cli-runs 7
 """
 
 from __future__ import annotations
@@ -36,12 +45,12 @@ QUERIES = ("calm piano music", "waterproof jacket for hiking", "a film about spa
            "energetic synth track", "a friendly book about algorithms", "a heist movie", "running shoes for trails")
 
 
-def start_server(db: Path, table: str, key: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: Path, table: str, key: str | None, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "xmr_agent.cli", "serve", "--db", str(db), "--table", table,
-                                "--port", str(port), "--api-key", key],
+                                "--port", str(port), "--no-web", *(["--api-key", key] if key else []), *extra],
                                env={**os.environ, "HF_HUB_OFFLINE": "1"}, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -78,10 +87,11 @@ async def client(http: httpx.AsyncClient, endpoint: str, n: int, offset: int, ou
             out["failures"].append(f"status {response.status_code}: {response.text[:200]}")
 
 
-async def load(url: str, key: str, endpoint: str, clients: int, requests: int) -> dict[str, Any]:
+async def load(url: str, key: str | None, endpoint: str, clients: int, requests: int) -> dict[str, Any]:
     out: dict[str, list[Any]] = {"latency_ms": [], "failures": []}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=120) as http:
+    headers = {"X-API-Key": key} if key else {}
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=120) as http:
         await asyncio.gather(*(client(http, endpoint, 3, i, out) for i in range(4)))  # warm-up, not counted
         out = {"latency_ms": [], "failures": []}
         t0 = time.perf_counter()
@@ -100,7 +110,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
     parser.add_argument("--endpoint", choices=("search", "ask"), default="search")
     parser.add_argument("--real", action="store_true", help="ingest with the real MiniLM text model")
+    parser.add_argument("--redial", type=int, metavar="N", help="the warm-path comparison on N ReDial movies")
+    parser.add_argument("--rounds", type=int, default=3, help="--redial: rounds of the three load runs")
+    parser.add_argument("--cli-runs", type=int, default=7, help="--redial: xmr search processes per side")
     args = parser.parse_args()
+    if args.redial:
+        from _warm import compare
+
+        c.emit(compare(args.redial, args.clients, args.requests, args.rounds, args.cli_runs))
+        return
     from xmr_agent import ingest
 
     key = secrets.token_urlsafe(16)

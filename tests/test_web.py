@@ -418,7 +418,7 @@ def test_media_outside_the_roots_are_found_and_serve_warns(media_table: tuple[Pa
     assert sorted(Path(p).name for p in outside) == sorted(["secret.txt", Path(
         "/etc/hostname" if Path("/etc/hostname").is_file() else "secret.txt").name])
     assert media_outside(Catalog.open(db, "items"), [media.parent, "/etc"]) == []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda *args, **kwargs: None)  # xmr serve runs a uvicorn.Server
     result = CliRunner().invoke(main, ["serve", "--db", str(db), "--table", "items", "--media-root", str(media)])
     assert result.exit_code == 0, result.output
     assert "media files of this catalogue lie outside the web chat's media roots" in result.output

@@ -11,7 +11,6 @@ Every step appends to ``answer.trace`` (what it decided, how long it took).
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.meaning import Meanings, text_encoder
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
 from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, valid_order
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, describe_query
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -389,11 +388,6 @@ class Agent:
         return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)
 
 
-def describe_query(query: CrossModalQuery) -> str:
-    """One line for terminals: sub-queries, filters, avoid, k."""
-    parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
-    parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
-    return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))
 
 
 __all__ = ["Agent", "Answer", "Filter", "Recommendation", "describe_query"]

@@ -8,6 +8,7 @@ value against the table.
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -118,3 +119,10 @@ class LLMRewrite(BaseModel):
     exclude_words: list[str] = Field(default_factory=list, max_length=6)
     order: LLMOrder | None = None
     k: int | None = Field(default=None, ge=1, le=200)
+
+
+def describe_query(query: CrossModalQuery) -> str:
+    """One line for terminals: sub-queries, filters, avoid, k."""
+    parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
+    parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
+    return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))

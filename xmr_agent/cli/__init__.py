@@ -25,7 +25,7 @@ from xmr_agent.cli.options import (
     warn,
 )
 from xmr_agent.cli.options import pairs as _pairs
-from xmr_agent.encoders.speech import DEFAULT_WHISPER
+from xmr_agent.cli.warm import describe_path
 from xmr_agent.errors import XmrError
 
 __all__ = ["EXIT_SKIPPED", "main"]
@@ -155,50 +155,6 @@ def delete(ids: tuple[str, ...], db: str, table: str) -> None:
 
 
 @main.command()
-@click.argument("query", required=False)
-@DB_OPTION
-@TABLE_OPTION
-@click.option("--image", type=click.Path(exists=True, dir_okay=False),
-              help="Search with a photo instead of words (needs an image vector column).")
-@click.option("--audio", type=click.Path(exists=True, dir_okay=False),
-              help="Search with a spoken request: it is transcribed (Whisper) and searched as words.")
-@click.option("--whisper", default=DEFAULT_WHISPER, show_default=True,
-              help="Whisper model for --audio (base, tiny.en for speed, another size, a hub id or a folder).")
-@click.option("-k", "--top-k", "k", default=10, show_default=True, type=click.IntRange(1))
-@click.option("--where", help="SQL filter on metadata, e.g. \"year > 2000\" or \"array_has(genre, 'comedy')\".")
-@click.option("--hybrid", is_flag=True, help="Fuse vector and full-text search (reciprocal rank).")
-@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON list.")
-def search(query: str | None, db: str, table: str, image: str | None, audio: str | None, whisper: str, k: int,
-           where: str | None, hybrid: bool, as_json: bool) -> None:
-    """Search a table for QUERY (words), with --image PATH (a photo) or --audio PATH (a spoken request)."""
-    from xmr_agent.store.catalog import Catalog
-
-    if sum(x is not None for x in (query, image, audio)) != 1:
-        raise click.UsageError("give exactly one of QUERY, --image PATH or --audio PATH")
-    catalog = Catalog.open(db, table)  # a missing table or a bad filter answers before any model loads
-    if where:
-        catalog.check_filter(where)
-    if audio is not None:
-        query = _transcribe(audio, whisper)
-    modality = "image" if image else "text"
-    hits = catalog.search(query or image or "", k=k, where=where, hybrid=hybrid, modality=modality)
-    if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2, default=str))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    out = Table("#", "score", "id", "title", "text")
-    for rank, hit in enumerate(hits, start=1):
-        text = str(hit.item.get("text") or "")
-        if hit.item.get("matched_keyframe"):
-            text = f"[frame at {hit.item['matched_keyframe']['at']}] {text}"
-        out.add_row(str(rank), f"{hit.score:.3f}", hit.id, str(hit.item.get("title") or ""),
-                    text[:80] + ("…" if len(text) > 80 else ""))
-    Console().print(out)
-
-
-@main.command()
 @DB_OPTION
 @TABLE_OPTION
 def info(db: str, table: str) -> None:
@@ -217,6 +173,7 @@ def info(db: str, table: str) -> None:
         click.echo(f"vector {column}: {about}")
     for index in catalog.indexes():
         click.echo(f"index {index.name}: {index.index_type} on {', '.join(index.columns)}")
+    click.echo(describe_path(db, table))
 
 
 @main.command()
@@ -286,27 +243,15 @@ def bench(sizes: str, dim: int, queries: int, flat_queries: int | None, batch_si
     click.echo(bench_markdown(results))
 
 
-def _transcribe(path: str, model: str) -> str:
-    """A spoken request → its words (Whisper); an empty transcript is an error, not a search for nothing."""
-    from xmr_agent.encoders.speech import get_transcriber
-    from xmr_agent.errors import ConfigError
-
-    transcript = get_transcriber(model).transcribe(path)
-    if not transcript.text.strip():
-        raise ConfigError(f"no speech found in {path} (language {transcript.language}, "
-                          f"{transcript.duration:.1f} s): nothing to search for")
-    click.echo(f"heard ({transcript.language}): {transcript.text.strip()}", err=True)
-    return transcript.text
-
-
 def _register() -> None:
     from xmr_agent.cli.agent import ask, chat, recommend
     from xmr_agent.cli.backfill import backfill
     from xmr_agent.cli.evaluation import eval_
+    from xmr_agent.cli.search import search
     from xmr_agent.cli.serve import mcp_command, serve
     from xmr_agent.cli.train import train
 
-    for command in (backfill, eval_, ask, chat, recommend, serve, mcp_command, train):
+    for command in (search, backfill, eval_, ask, chat, recommend, serve, mcp_command, train):
         main.add_command(command)
 
 

@@ -19,7 +19,8 @@ from xmr_agent.cli.options import (
     signal_options,
     warn,
 )
-from xmr_agent.encoders.speech import DEFAULT_WHISPER
+from xmr_agent.cli.warm import NO_SERVER_OPTION, RemoteSession, ask_server, find_server, profile
+from xmr_agent.encoders import DEFAULT_WHISPER
 from xmr_agent.errors import XmrError
 
 
@@ -45,15 +46,26 @@ from xmr_agent.errors import XmrError
 @signal_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer (query, recommendations, evidence) as JSON.")
 @click.option("--trace", is_flag=True, help="Show each step: rewritten query, searches, fusion, rerank, timings.")
+@NO_SERVER_OPTION
 def ask(request: str, db: str, table: str, image: str | None, audio: str | None, whisper: str, llm_spec: str,
         rerank: str, fusion: str, prompts_path: str | None, k: int | None, llm_explains: int,
         interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
-        attribute_weight: float, seed_weight: float, as_json: bool, trace: bool) -> None:
-    """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why."""
-    from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
-
+        attribute_weight: float, seed_weight: float, as_json: bool, trace: bool, no_server: bool) -> None:
+    """Recommend items for REQUEST (words), optionally with --image and/or --audio, and say why.
+    When `xmr serve` runs for the table with the same agent options, it answers (--no-server: never)."""
     if not request.strip() and not image and not audio:
         raise click.UsageError("give a REQUEST, --image PATH or --audio PATH")
+    server = find_server(db, table, no_server=no_server)
+    wanted = profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
+                          graph_weight=graph_weight, popularity_weight=popularity_weight,
+                          attribute_weight=attribute_weight, seed_weight=seed_weight, ranker=_ranker(),
+                          fusion=fusion, prompts=prompts_path, llm_explains=llm_explains, whisper=whisper)
+    found = ask_server(server, request, image=image, audio=audio, k=k) if server and server.agent == wanted else None
+    if found is not None:
+        _show(found, as_json, trace)
+        return
+    from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
+
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     transcriber = None
     if audio:
@@ -64,40 +76,50 @@ def ask(request: str, db: str, table: str, image: str | None, audio: str | None,
     options = AgentOptions(llm=llm_spec, reranker=rerank, fusion=fusion, prompts=prompts_path, transcriber=transcriber,
                            llm_explains=llm_explains, signals=signals)
     agent = build_agent(open_catalog(db, table), options, notify=warn)
-    answer = agent.ask(request, image=image, audio=audio, k=k)
+    _show(agent.ask(request, image=image, audio=audio, k=k).to_dict(), as_json, trace)
+
+
+def _ranker() -> str:
+    return str(click.get_current_context().meta.get("xmr_ranker", "auto"))
+
+
+def _show(answer: dict[str, Any], as_json: bool, trace: bool) -> None:
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
-        return
-    _print_answer(answer, trace)
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_answer(answer, trace)
 
 
-def _print_answer(answer: Any, trace: bool, console: Any = None) -> None:
+def _print_answer(answer: dict[str, Any], trace: bool, console: Any = None) -> None:
+    """An answer (``Answer.to_dict()``, in-process or from the server) as a table."""
     from rich.console import Console
     from rich.table import Table
 
-    from xmr_agent.agent.pipeline import describe_query
+    from xmr_agent.agent.query import CrossModalQuery, describe_query
 
     console = console or Console()
-    console.print(f"[bold]query[/bold]: {describe_query(answer.query)}", markup=True, highlight=False)
-    if answer.where:
-        console.print(f"[bold]where[/bold]: {answer.where}", highlight=False)
+    query = describe_query(CrossModalQuery.model_validate(answer["query"]))
+    console.print(f"[bold]query[/bold]: {query}", markup=True, highlight=False)
+    if answer.get("where"):
+        console.print(f"[bold]where[/bold]: {answer['where']}", highlight=False)
     if trace:
-        for entry in answer.trace:
+        for entry in answer.get("trace", []):
             shown = {k: v for k, v in entry.items() if k not in ("step", "seconds")}
             console.print(f"[cyan]{entry['step']}[/cyan] {entry['seconds'] * 1000:.0f} ms "
                           f"{json.dumps(shown, ensure_ascii=False, default=str)}", highlight=False)
-    for entry in answer.trace:
+    for entry in answer.get("trace", []):
         if entry.get("step") == "relax":
             console.print(f"[yellow]{entry['reason']}[/yellow] (dropped: {', '.join(entry['dropped'])})")
-    if answer.message:
-        console.print(answer.message, highlight=False)
-    if not answer.recommendations:
-        if not answer.message:
+    if answer.get("message"):
+        console.print(answer["message"], highlight=False)
+    if not answer.get("recommendations"):
+        if not answer.get("message"):
             console.print("no items match: try fewer conditions")
         return
     out = Table("#", "score", "id", "title", "why")
-    for rec in answer.recommendations:
-        out.add_row(str(rec.rank), f"{rec.score:.3f}", rec.id, str(rec.item.get("title") or ""), rec.explanation)
+    for rec in answer["recommendations"]:
+        out.add_row(str(rec["rank"]), f"{rec['score']:.3f}", rec["id"], str(rec["item"].get("title") or ""),
+                    rec["explanation"])
     console.print(out)
 
 
@@ -114,15 +136,27 @@ def _print_answer(answer: Any, trace: bool, console: Any = None) -> None:
 @signal_options
 @click.option("-k", "--top-k", "k", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="One JSON answer per line (for scripts).")
+@NO_SERVER_OPTION
 def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str, user: str | None,
          interactions: str | None, dialogues: str | None, graph_weight: float, popularity_weight: float,
-         attribute_weight: float, seed_weight: float, k: int, as_json: bool) -> None:
+         attribute_weight: float, seed_weight: float, k: int, as_json: bool, no_server: bool) -> None:
     """Talk with the recommender. Lines are messages; /like N, /dislike N, /image PATH,
-    /audio PATH (attach to the next message), /state, /quit. Reads stdin when it is not a terminal."""
+    /audio PATH (attach to the next message), /state, /quit. Reads stdin when it is not a terminal.
+    When `xmr serve` runs for the table with the same agent options and sessions folder, the
+    conversation is held there (--no-server: never)."""
     from rich.console import Console
 
-    signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
-    session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, signals, k)
+    session: Any = None
+    if not user and (sessions_dir is None or "://" in db or Path(sessions_dir).resolve() == Path(db, ".sessions").resolve()):
+        server = find_server(db, table, no_server=no_server)
+        wanted = profile(llm=llm_spec, interactions=interactions, dialogues=dialogues, graph_weight=graph_weight,
+                              popularity_weight=popularity_weight, attribute_weight=attribute_weight,
+                              seed_weight=seed_weight, ranker=_ranker())
+        if server is not None and server.agent == wanted:
+            session = RemoteSession.open(server, session_id, k)
+    if session is None:
+        signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
+        session = _open_session(db, table, session_id, sessions_dir, llm_spec, user, signals, k)
     console = Console()
     if not as_json:
         console.print(f"session [bold]{session.state.id}[/bold] on table {table!r} "
@@ -143,8 +177,9 @@ def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, 
             continue
         finally:
             pending = []
+        answer = answer if isinstance(answer, dict) else answer.to_dict()
         if as_json:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+            click.echo(json.dumps(answer, ensure_ascii=False, default=str))
         else:
             _print_answer(answer, trace=False, console=console)
 
@@ -171,7 +206,7 @@ def recommend(db: str, table: str, user: str, interactions: str, k: int, as_json
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        _print_answer(answer, trace=False)
+        _print_answer(answer.to_dict(), trace=False)
 
 
 def _open_session(db: str, table: str, session_id: str | None, sessions_dir: str | None, llm_spec: str,

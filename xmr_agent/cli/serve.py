@@ -3,9 +3,10 @@ the commands, so ``xmr --help`` stays fast."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +18,7 @@ from xmr_agent.cli.options import (
     signal_options,
     warn,
 )
+from xmr_agent.cli.warm import profile
 from xmr_agent.errors import XmrError
 
 if TYPE_CHECKING:
@@ -58,13 +60,24 @@ INTERACTIONS_OPTION = click.option("--interactions", type=click.Path(exists=True
 @click.option("--keep", "keep", multiple=True, metavar="WHAT=N",
               help="How long and how much to keep: upload_days, upload_mb, session_days, session_mb "
                    "(e.g. --keep upload_days=1 --keep session_mb=100; defaults 7 days / 1024 MB, 30 days / 256 MB).")
+@click.option("--batch-window-ms", default=4.0, show_default=True, type=click.FloatRange(0),
+              envvar="XMR_BATCH_WINDOW_MS",
+              help="Encode the queries of concurrent requests together when they come within this many "
+                   "milliseconds; 0: one at a time (env XMR_BATCH_WINDOW_MS).")
+@click.option("--max-batch", default=32, show_default=True, type=click.IntRange(1), help="Most queries in one batch.")
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1),
+              help="Worker threads for the blocking work (encoding, LanceDB, the agent).")
+@click.option("--queue", default=256, show_default=True, type=click.IntRange(0),
+              help="Requests that may wait for a worker; beyond them the server answers 503 with Retry-After.")
 def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_spec: str, rerank: str,
           max_body_mb: float, interactions: str | None, dialogues: str | None, graph_weight: float,
           popularity_weight: float, attribute_weight: float, seed_weight: float, torch_threads: int,
           media_roots: tuple[str, ...], web: bool, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...],
-          query_timeout: float, keep: tuple[str, ...]) -> None:
+          query_timeout: float, keep: tuple[str, ...], batch_window_ms: float, max_batch: int, threads: int,
+          queue: int) -> None:
     """Serve the catalogue over HTTP: a web chat at /, and /search, /ask, /chat/{session}, /items
-    (docs at /docs)."""
+    (docs at /docs). While it runs, `xmr search`, `xmr ask` and `xmr chat` on this machine send
+    their requests here instead of loading the models themselves (DB/.xmr-server.json)."""
     try:
         import uvicorn
 
@@ -72,16 +85,19 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
     except ImportError as e:
         raise click.ClickException(f"{e}. Install the extra: pip install 'xmr-agent[serve]'") from e
     from xmr_agent.llm import get_llm
+    from xmr_agent.server import announce
     from xmr_agent.server.auth import check_bind
 
     check_bind(host, api_key)
+    token = announce.local_token()
     retention = _retention(keep)
     signals = make_signals(interactions, dialogues, graph_weight, popularity_weight, attribute_weight, seed_weight)
     app = create_app(db, table, api_key=api_key, llm=get_llm(llm_spec), reranker=rerank,
                      max_body_bytes=int(max_body_mb * 1024 * 1024), interactions=interactions,
                      torch_threads=torch_threads or None, web=web, media_roots=list(media_roots) or None,
                      signals=signals, notify=warn, host=host, allow_hosts=allow_hosts, allow_origins=allow_origins,
-                     retention=retention, query_timeout=query_timeout)
+                     retention=retention, query_timeout=query_timeout, batch_window_ms=batch_window_ms,
+                     max_batch=max_batch, threads=threads, queue=queue, local_token=token)
     if web:
         from xmr_agent.server.web import media_outside
 
@@ -94,9 +110,44 @@ def serve(db: str, table: str, host: str, port: int, api_key: str | None, llm_sp
                        f"{f' (and {len(folders) - 1} other folders)' if len(folders) > 1 else ''}", err=True)
     click.echo(f"serving table {table!r} of {db} on http://{host}:{port} ({'chat: /, ' if web else ''}docs: /docs)"
                f"{'' if api_key else '; no API key: local use only'}", err=True)
+    agent = profile(llm=llm_spec, rerank=rerank, interactions=interactions, dialogues=dialogues,
+                         graph_weight=graph_weight, popularity_weight=popularity_weight,
+                         attribute_weight=attribute_weight, seed_weight=seed_weight,
+                         ranker=str(click.get_current_context().meta.get("xmr_ranker", "auto")))
+    notice = {"pid": os.getpid(), "tables": [table], "auth": "api-key" if api_key else None, "local_token": token,
+              "agent": agent}
     # Keep idle connections longer than uvicorn's 5 s: under load a pooled client may reuse one just as
     # the server closes it, which the client sees as a dropped connection.
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    try:
+        _run_announced(config, db, notice)
+    finally:
+        announce.remove(db, os.getpid())
+        app.state.workers.shutdown()
+
+
+def _run_announced(config: Any, db: str, notice: dict[str, Any]) -> None:
+    """Run uvicorn; once it listens, write the announcement (DB/.xmr-server.json), and remove it
+    as the server stops (:mod:`xmr_agent.server.announce`)."""
+    import uvicorn
+
+    from xmr_agent.server import announce
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.should_exit or not self.servers:
+                return
+            address = self.servers[0].sockets[0].getsockname()
+            host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(address[0], address[0])
+            url = f"http://{f'[{host}]' if ':' in host else host}:{address[1]}"
+            announce.write(db, {"url": url, **notice})
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            announce.remove(db, os.getpid())
+            await super().shutdown(sockets=sockets)
+
+    AnnouncingServer(config).run()
 
 
 def _retention(keep: tuple[str, ...]) -> Retention:

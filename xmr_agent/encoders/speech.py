@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from xmr_agent.encoders import DEFAULT_WHISPER  # re-exported
 from xmr_agent.encoders.registry import entry_point_targets, import_target
 from xmr_agent.errors import EncoderNotFound, PluginError
 
@@ -24,11 +25,6 @@ __all__ = ["DEFAULT_BACKEND", "DEFAULT_WHISPER", "GROUP", "Failure", "Segment", 
 GROUP = "xmr_agent.transcribers"
 #: The backend a bare model name goes to.
 DEFAULT_BACKEND = "faster-whisper"
-#: The Whisper model used when none is named (spoken requests, ``xmr search --audio``, ``xmr ask
-#: --audio``, the web chat): the multilingual ``base``, fewer word errors than ``tiny.en`` and other
-#: languages heard, for about three times its CPU time (figures: docs/benchmarks.md, "Speech").
-#: Name ``tiny.en`` for speed.
-DEFAULT_WHISPER = "base"
 
 
 @dataclass(frozen=True)

@@ -177,10 +177,7 @@ class XmrTools:
                where: str | None = None, hybrid: bool = False) -> list[Hit]:
         """Items nearest to words, a photo (``image``) or a spoken request (``audio``); ``where`` is
         checked and rewritten by :func:`~xmr_agent.store.where.check_where` first."""
-        _check_k(k)
-        check_text(query, "query")
-        where = check_where(check_text(where, "where", MAX_WHERE_CHARS), self.catalog.columns()) \
-            if where and where.strip() else None
+        where = self.check_search(query, k=k, where=where)
         if image and query.strip():
             raise ConfigError("search takes words or an image, not both; use ask to combine them")
         with self.media(image=image, audio=audio) as (image_path, audio_path):
@@ -192,10 +189,20 @@ class XmrTools:
                 raise ConfigError("nothing to search for: give query words, an image or an audio clip")
             return self.catalog.search(query, k=k, where=where, hybrid=hybrid)
 
-    def ask(self, request: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
-            exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
-        """The agent's recommendations for a request, each with evidence and an explanation."""
+    def check_search(self, query: str, *, k: int = 5, where: str | None = None) -> str | None:
+        """What :meth:`search` checks before it searches: ``k``, the query's text and ``where``
+        (returned as :func:`~xmr_agent.store.where.check_where` writes it out again)."""
         _check_k(k)
+        check_text(query, "query")
+        return check_where(check_text(where, "where", MAX_WHERE_CHARS), self.catalog.columns()) \
+            if where and where.strip() else None
+
+    def ask(self, request: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = 5,
+            exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
+        """The agent's recommendations for a request, each with evidence and an explanation
+        (``k=None``: as many as the request asks for, else 10)."""
+        if k is not None:
+            _check_k(k)
         check_text(request, "request")
         _check_ids(exclude_ids, "exclude_ids")
         _check_ids(seed_ids, "seed_ids")

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from xmr_agent.encoders.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_S
 from xmr_agent.errors import ConfigError
 from xmr_agent.integrations.tools import (
     MAX_IDS,
@@ -43,16 +44,18 @@ from xmr_agent.integrations.tools import (
     Where,
     Words,
 )
-from xmr_agent.server.auth import MAX_BODY_BYTES, ApiKeyMiddleware, BodyLimitMiddleware
+from xmr_agent.server.announce import LOCAL_HEADER
+from xmr_agent.server.auth import MAX_BODY_BYTES, ApiKeyMiddleware, BodyLimitMiddleware, key_matches
 from xmr_agent.server.errors import install, invalid_body
 from xmr_agent.server.guard import SiteGuard, allowed_hosts
 from xmr_agent.server.items import Items, items_schema
 from xmr_agent.server.service import Retention, Service
+from xmr_agent.server.workers import DEFAULT_QUEUE, DEFAULT_THREADS, Busy, Workers
 
 try:
     from fastapi import FastAPI, Query, Request, Security
-    from fastapi.concurrency import run_in_threadpool
     from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
     from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 except ImportError as e:  # pragma: no cover - exercised only without the extra
     raise ImportError("the HTTP API needs FastAPI and uvicorn: pip install 'xmr-agent[serve]'") from e
@@ -69,6 +72,8 @@ Files = dict[str, tuple[str, bytes]]
 
 
 class AskBody(AskArgs):
+    k: int | None = Field(5, ge=1, le=MAX_K, description="How many recommendations (null: as many as the "  # type: ignore[assignment]
+                                                         "request says, else 10).")
     explain: bool = Field(True, description="Build evidence and an explanation for each recommendation.")
 
 
@@ -88,7 +93,9 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
                media_roots: Sequence[str | Path] | None = None, signals: Any = None,
                notify: Callable[[str], Any] | None = None, host: str = "127.0.0.1",
                allow_hosts: Sequence[str] = (), allow_origins: Sequence[str] = (),
-               retention: Retention | None = None, query_timeout: float | None = None) -> FastAPI:
+               retention: Retention | None = None, query_timeout: float | None = None,
+               batch_window_ms: float = DEFAULT_WINDOW_S * 1000, max_batch: int = DEFAULT_MAX_BATCH,
+               threads: int = DEFAULT_THREADS, queue: int = DEFAULT_QUEUE, local_token: str | None = None) -> FastAPI:
     """The API over ``table`` of ``db``: the catalogue and agent are opened here, once. ``llm``,
     ``reranker`` and ``transcriber`` (audio path → words; Whisper ``base`` when ``None``) go to the
     :class:`~xmr_agent.agent.pipeline.Agent`, and so do the item graph and signal weights of ``signals``
@@ -99,20 +106,27 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
     ``notify`` gets warnings about the logs (skipped lines, no item of the table named).
     ``host``: the address the server is bound to; with ``allow_hosts`` the ``Host`` names it answers to,
     and ``allow_origins`` other sites' pages that may send it requests (:mod:`xmr_agent.server.guard`).
-    ``retention``: how long uploads and sessions are kept; ``query_timeout``: seconds one search may run."""
+    ``retention``: how long uploads and sessions are kept; ``query_timeout``: seconds one search may run.
+    Queries of concurrent requests are encoded together when they come within ``batch_window_ms``
+    (up to ``max_batch``; 0 ms: one at a time, :mod:`xmr_agent.encoders.batching`); the blocking work
+    runs on ``threads`` threads with at most ``queue`` requests waiting (then 503,
+    :mod:`xmr_agent.server.workers`). ``local_token``: requests carrying it get unrewritten data."""
     service = Service(db, table, llm=llm, reranker=reranker, sessions=sessions, interactions=interactions,
                       transcriber=transcriber, torch_threads=torch_threads, signals=signals, notify=notify,
-                      retention=retention, query_timeout=query_timeout)
+                      retention=retention, query_timeout=query_timeout, batch_window_s=batch_window_ms / 1000,
+                      max_batch=max_batch)
+    workers = Workers(threads, queue)
     app = FastAPI(title="xmr-agent", version=_version(), description=__doc__.split("\n\n")[0],
                   dependencies=[Security(_key_schemes())])
-    app.state.service = service
+    app.state.service, app.state.workers = service, workers
     # Outermost last: the host and origin checks, then the key (before any body is read), then the body size.
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(ApiKeyMiddleware, api_key=api_key, open_paths=OPEN_PATHS, open_prefixes=OPEN_PREFIXES,
                        cookie=KEY_COOKIE, cookie_paths=COOKIE_PATHS)
     app.add_middleware(SiteGuard, hosts=allowed_hosts(host, allow_hosts), origins=allow_origins)
     install(app)
-    _routes(app, service)
+    app.add_exception_handler(Busy, _busy)  # type: ignore[arg-type]
+    _routes(app, service, workers, local_token)
     if web:
         from xmr_agent.server.web import mount
 
@@ -120,60 +134,70 @@ def create_app(db: str | Path, table: str, *, api_key: str | None = None, llm: A
     return app
 
 
-def _routes(app: FastAPI, service: Service) -> None:  # noqa: C901 - one small handler per endpoint
+def _routes(app: FastAPI, service: Service, workers: Workers, local: str | None) -> None:  # noqa: C901
+    """One small handler per endpoint: the blocking work runs on ``workers``. A request carrying
+    the ``local`` token (:data:`~xmr_agent.server.announce.LOCAL_HEADER`, from a command on this
+    machine) gets the data as it is, without :meth:`Service.public`'s rewriting."""
+
+    def out(request: Request, data: Any) -> Any:
+        given = request.headers.get(LOCAL_HEADER)
+        return data if local and given and key_matches(given, local) else service.public(data)
+
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:
         return {"status": "ok", "table": service.table, "rows": service.tools.catalog.count(), "version": _version()}
 
     @app.get("/search", tags=["search"])
-    def search_get(q: Words = Query(..., description="Words to search for."), k: int = Query(5, ge=1, le=MAX_K),
-                   where: Where | None = Query(None, description='Filter, e.g. "price < 20" (see POST /search).'),
-                   hybrid: bool = False) -> dict[str, Any]:
-        return service.public({"hits": [h.to_dict() for h in service.tools.search(q, k=k, where=where,
-                                                                                    hybrid=hybrid)]})
+    async def search_get(request: Request, q: Words = Query(..., description="Words to search for."),
+                         k: int = Query(5, ge=1, le=MAX_K),
+                         where: Where | None = Query(None, description='Filter, e.g. "price < 20" (see POST /search).'),
+                         hybrid: bool = False) -> dict[str, Any]:
+        hits = await workers.run(service.search, q, k=k, where=where, hybrid=hybrid)
+        return out(request, {"hits": [h.to_dict() for h in hits]})
 
     @app.post("/search", tags=["search"])
-    def search_post(body: SearchArgs) -> dict[str, Any]:
-        return service.public({"hits": [h.to_dict() for h in service.tools.search(**body.model_dump(exclude={"detail"}))]})
+    async def search_post(request: Request, body: SearchArgs) -> dict[str, Any]:
+        return out(request, await workers.run(_search, service, body))
 
     @app.post("/ask", tags=["agent"], openapi_extra=_bodies(AskBody, {"request": "string", "k": "integer",
                                                                       "image": "binary", "audio": "binary"}))
     async def ask(request: Request) -> dict[str, Any]:
         body, files = await _read(request, AskBody, lists=("exclude_ids", "seed_ids"))
-        return service.public(await run_in_threadpool(_ask, service, body, files))
+        return out(request, await workers.run(_ask, service, body, files))
 
     @app.post("/chat/{session}", tags=["agent"], openapi_extra=_bodies(ChatBody, {"message": "string", "k": "integer",
                                                                                  "image": "binary", "audio": "binary"}))
     async def chat(session: str, request: Request) -> dict[str, Any]:
         body, files = await _read(request, ChatBody, lists=("like", "dislike"))
-        return service.public(await run_in_threadpool(_chat, service, session, body, files))
+        return out(request, await workers.run(_chat, service, session, body, files))
 
     @app.post("/recommend", tags=["agent"])
-    def recommend(body: RecommendArgs) -> dict[str, Any]:
-        return service.public(service.tools.recommend(body.user, liked_ids=body.liked_ids, k=body.k).to_dict())
+    async def recommend(request: Request, body: RecommendArgs) -> dict[str, Any]:
+        answer = await workers.run(service.tools.recommend, body.user, liked_ids=body.liked_ids, k=body.k)
+        return out(request, answer.to_dict())
 
     @app.get("/chat/{session}", tags=["agent"])
-    def chat_state(session: str) -> dict[str, Any]:
-        return service.public(service.state(session).model_dump(mode="json"))
+    async def chat_state(request: Request, session: str) -> dict[str, Any]:
+        return out(request, (await workers.run(service.state, session)).model_dump(mode="json"))
 
     @app.get("/chat/{session}/history", tags=["agent"])
-    def chat_history(session: str) -> dict[str, Any]:
+    async def chat_history(request: Request, session: str) -> dict[str, Any]:
         """The conversation to show again: turns, with the items, explanations and evidence shown."""
-        return service.public(service.history(session))
+        return out(request, await workers.run(service.history, session))
 
     @app.post("/items", tags=["catalogue"], openapi_extra=_items_body())
     async def add_items(request: Request) -> dict[str, Any]:
         items, files = await _read_items(request)
-        return service.public(await run_in_threadpool(service.add_items, items, files))
+        return out(request, await workers.run(service.add_items, items, files))
 
     @app.get("/items/{item_id}", tags=["catalogue"])
-    def get_item(item_id: str) -> dict[str, Any]:
-        return service.public(service.tools.describe_item(item_id))
+    async def get_item(request: Request, item_id: str) -> dict[str, Any]:
+        return out(request, await workers.run(service.tools.describe_item, item_id))
 
     @app.delete("/items/{item_id}", tags=["catalogue"])
-    def delete_item(item_id: str) -> dict[str, Any]:
+    async def delete_item(item_id: str) -> dict[str, Any]:
         """Remove one item (404 when there is none)."""
-        return service.delete_items([item_id])
+        return await workers.run(service.delete_items, [item_id])
 
 
 # -- handlers (blocking; run in the threadpool) ----------------------------------------------
@@ -184,6 +208,20 @@ def _media(service: Service, body: BaseModel, files: Files, kind: str, new: list
         filename, data = files[kind]
         return str(service.save_upload(data, filename, kind, new=new))
     return service.keep(getattr(body, kind), kind, new=new)
+
+
+def _search(service: Service, body: SearchArgs) -> dict[str, Any]:
+    """POST /search; a spoken query is transcribed here so the answer can say what was heard."""
+    if not body.audio or body.image:
+        return {"hits": [h.to_dict() for h in service.search(**body.model_dump(exclude={"detail"}))]}
+    args = body.model_dump(exclude={"audio", "detail"})
+    with service.tools.media(audio=body.audio) as (_, audio_path):
+        heard = service.hearing.transcript(str(audio_path))
+    if not str(heard.text).strip():
+        raise ConfigError(f"no speech found in the audio (language {heard.language}): nothing to search for")
+    args["query"] = f"{args['query']} {heard.text}".strip()
+    return {"hits": [h.to_dict() for h in service.search(**args)],
+            "heard": {"text": heard.text, "language": heard.language}}
 
 
 def _ask(service: Service, body: AskBody, files: Files) -> dict[str, Any]:
@@ -200,6 +238,11 @@ def _chat(service: Service, session: str, body: ChatBody, files: Files) -> dict[
         answer, state = service.chat(session, body.message, attachments=attachments, like=body.like,
                                      dislike=body.dislike, k=body.k)
     return {"session": state.id, "answer": answer.to_dict() if answer else None, "state": state.model_dump(mode="json")}
+
+
+async def _busy(request: Request, exc: Busy) -> JSONResponse:
+    return JSONResponse({"detail": str(exc), "type": "Busy"}, status_code=503,
+                        headers={"Retry-After": str(exc.retry_after_s)})
 
 
 # -- request bodies: JSON or multipart -------------------------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from xmr_agent.encoders.batching import DEFAULT_MAX_BATCH, DEFAULT_WINDOW_S, BatchingEncoder, MicroBatcher
 from xmr_agent.errors import ConfigError, StoreError
 from xmr_agent.ingestion.readers import MEDIA_FIELDS
 from xmr_agent.integrations.media import media_folder
@@ -29,7 +30,7 @@ from xmr_agent.media.sniff import media_suffix
 from xmr_agent.server.public import Public
 from xmr_agent.server.retention import Retention, Sweeper
 
-__all__ = ["Retention", "Service"]
+__all__ = ["Hearing", "Retention", "Service"]
 
 _log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -45,7 +46,8 @@ class Service:
                  sessions: str | Path | None = None, interactions: str | Path | None = None,
                  transcriber: Any = None, torch_threads: int | None = 1, signals: Any = None,
                  notify: Callable[[str], Any] | None = None, retention: Retention | None = None,
-                 query_timeout: float | None = None) -> None:
+                 query_timeout: float | None = None, batch_window_s: float = DEFAULT_WINDOW_S,
+                 max_batch: int = DEFAULT_MAX_BATCH) -> None:
         remote = URL.match(str(db)) is not None  # s3://…: sessions and uploads stay on this machine
         self.db, self.table = (str(db) if remote else Path(db)), table
         local = Path(".xmr-serve") if remote else Path(db)
@@ -54,7 +56,11 @@ class Service:
         from xmr_agent.agent.session import SessionStore
 
         self.sessions = SessionStore(sessions or local / ".sessions")
-        self._llm, self._reranker, self._interactions, self._transcriber = llm, reranker, interactions, transcriber
+        self.hearing = Hearing(transcriber)  # Whisper loads on the first spoken request and stays loaded
+        self._llm, self._reranker, self._interactions = llm, reranker, interactions
+        self._batch = (batch_window_s, max_batch)  # encoders' micro-batching (window 0: off)
+        self._searches = MicroBatcher(self._search_many, window_s=batch_window_s, max_batch=max_batch,
+                                      name="xmr-search-batcher") if batch_window_s > 0 else None
         self._signals = signals  # a Signals: item graph, popularity, metadata and seed weights for the agent
         self._notify = notify or _log.warning  # skipped log lines, logs naming no item
         self._write = threading.Lock()
@@ -70,13 +76,32 @@ class Service:
         """Open the catalogue and build the agent; encoders (and their models) of ``previous`` are reused."""
         from xmr_agent.assembly import AgentOptions, build_tools
 
-        options = AgentOptions(llm=self._llm, reranker=self._reranker, transcriber=self._transcriber,
+        options = AgentOptions(llm=self._llm, reranker=self._reranker, transcriber=self.hearing.words,
                                signals=self._signals)
         tools = build_tools(self.db, self.table, options, interactions=self._interactions, media_roots=[self.media],
                             notify=self._notify, previous=previous)
+        window, largest = self._batch
+        if window > 0:  # concurrent requests' queries are encoded together (xmr_agent.encoders.batching)
+            for column in tools.catalog.vectors:
+                encoder = tools.catalog.encoder(column)
+                if not isinstance(encoder, BatchingEncoder):
+                    tools.catalog.use_encoder(column, BatchingEncoder(encoder, window_s=window, max_batch=largest))
         if self._query_timeout is not None:
             tools.catalog.query_timeout = self._query_timeout
         return tools.warm_up()
+
+    def search(self, query: str = "", *, image: str | None = None, audio: str | None = None, k: int = 5,
+               where: str | None = None, hybrid: bool = False) -> list[Any]:
+        """:meth:`XmrTools.search`; plain text searches of concurrent requests with the same ``k``
+        and ``where`` run together (one encode, one multi-vector LanceDB query) when batching is on."""
+        if self._searches is None or image or audio or hybrid or not query.strip():
+            return self.tools.search(query, image=image, audio=audio, k=k, where=where, hybrid=hybrid)
+        where = self.tools.check_search(query, k=k, where=where)
+        return list(self._searches((k, where), query))
+
+    def _search_many(self, key: tuple[int, str | None], queries: list[str]) -> list[Any]:
+        k, where = key
+        return list(self.tools.catalog.search_many(queries, k=k, where=where))
 
     def public(self, data: Any) -> Any:
         """``data`` for a response: media as URLs, no server path (:class:`~xmr_agent.server.public.Public`)."""
@@ -238,6 +263,37 @@ class Service:
                                       "or a file in the media folder; upload it with the items (multipart)")
                 item[field] = str(path.resolve())
         return item
+
+
+class Hearing:
+    """Speech to words for every request of the server: ``transcriber`` (audio path → words), or
+    Whisper ``DEFAULT_WHISPER``, loaded once on first use (one load even when the first spoken
+    requests come together) and kept across requests and catalogue reloads."""
+
+    def __init__(self, transcriber: Callable[[str], str] | None = None) -> None:
+        self._given, self._lock = transcriber, threading.Lock()
+        self._model: Any = None
+
+    def model(self) -> Any:
+        """The Whisper transcriber (loaded on first use)."""
+        with self._lock:
+            if self._model is None:
+                from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
+
+                self._model = get_transcriber(DEFAULT_WHISPER)
+            return self._model
+
+    def transcript(self, path: str) -> Any:
+        """The :class:`~xmr_agent.encoders.speech.Transcript` of ``path`` (Whisper), or, with a
+        transcriber of one's own, an object with its ``text`` and ``language`` ``None``."""
+        if self._given is not None:
+            from types import SimpleNamespace
+
+            return SimpleNamespace(text=self._given(path), language=None)
+        return self.model().transcribe(path)
+
+    def words(self, path: str) -> str:
+        return str(self.transcript(path).text)
 
 
 def _limit_torch_threads(threads: int | None) -> None:

@@ -230,6 +230,39 @@ class Catalog(TableHandle):
                 hits = rrf_fuse(per_column, k=k)
         return with_keyframes(hits, self.match_keyframes(hits, vectors))
 
+    def search_many(self, queries: Sequence[str], *, k: int = 10, where: str | None = None) -> list[list[Hit]]:
+        """Several text queries at once, each answered as :meth:`search` answers it: every vector
+        column's encoder embeds them in one call and LanceDB searches them in one multi-vector query."""
+        if not queries or any(not q or not str(q).strip() for q in queries):
+            raise ConfigError("the query is empty: give some words (or a file) to search for")
+        if k < 1:
+            raise ConfigError(f"k must be at least 1, got {k}")
+        columns = self.columns_for("text")
+        if not columns:
+            raise StoreError(self.cannot_search("text"))
+        if where:
+            self.check_filter(where)
+        vectors = {c: self.encoder(c).encode(list(queries), modality="text", role="query") for c in columns}
+        lists = {c: self.search_vectors(vectors[c], column=c, k=k, where=where) for c in columns}
+        out = []
+        for i in range(len(queries)):
+            hits = lists[columns[0]][i] if len(columns) == 1 else rrf_fuse([lists[c][i] for c in columns], k=k)
+            out.append(with_keyframes(hits, self.match_keyframes(hits, {c: v[i] for c, v in vectors.items()})))
+        return out
+
+    def search_vectors(self, vectors: np.ndarray, *, column: str, k: int = 10, where: str | None = None
+                       ) -> list[list[Hit]]:
+        """:meth:`search_vector` for each row of ``vectors``, in one LanceDB query."""
+        if len(vectors) == 1:
+            return [self.search_vector(vectors[0], column=column, k=k, where=where)]
+        query = (self.lance.search(list(vectors), vector_column_name=column).distance_type("cosine").limit(k)
+                 .select([*self.columns(), "_distance"]))
+        found: list[list[Hit]] = [[] for _ in vectors]
+        for row in self._run(query.where(where, prefilter=True) if where else query, where):
+            found[int(row.pop("query_index"))].append(self._hit(row, 1.0 - float(row.pop("_distance")),
+                                                                f"vector:{column}"))
+        return [sorted(hits, key=lambda h: -h.score) for hits in found]
+
     def match_keyframes(self, hits: Sequence[Hit], vectors: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
         """The best keyframe of each video hit for the query ``vectors`` (column → vector)."""
         return match_keyframes(self.table, {c: v.field for c, v in self.vectors.items()}, hits, vectors)
