@@ -359,18 +359,14 @@ class Catalog(TableHandle):
 
     def sorted_ids(self, column: str | None, *, descending: bool = False, where: str | None = None, k: int = 10,
                    limit: int = 100_000) -> list[str]:
-        """Ids of the first ``k`` items by ``column`` (items without a value left out; ``None``: in
-        stored order), among the items that meet ``where`` (the first ``limit`` of them): "the
-        cheapest thing you have"."""
+        """Ids of the first ``k`` items meeting ``where`` (of the first ``limit``) by ``column``, items
+        without a value left out ("the cheapest thing you have"); ``None``: in stored order."""
         if self.table is None:
             return []
         query = self.lance.search().select(["id", column] if column else ["id"]).limit(limit if column else k)
         rows = self._run(query.where(where) if where else query, where)
-        if column is None:
-            return [str(r["id"]) for r in rows]
-        valued = [r for r in rows if isinstance(r.get(column), int | float) and r[column] == r[column]]
-        valued.sort(key=lambda r: r[column], reverse=descending)
-        return [str(r["id"]) for r in valued[:k]]
+        valued = [r for r in rows if column is None or (isinstance(r.get(column), int | float) and r[column] == r[column])]
+        return [str(r["id"]) for r in (sorted(valued, key=lambda r: r[column], reverse=descending) if column else valued)][:k]
 
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
         from datetime import timedelta
