@@ -199,3 +199,22 @@ def test_make_images_draws_the_shop_pictures(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(SUITE / "make_images.py")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (SUITE / "images" / "shop" / "mug-red.png").is_file()
+
+
+def test_only_confident_image_tags_are_shown() -> None:
+    import numpy as np
+
+    from xmr_agent.agent.explain import _matched_tags
+    from xmr_agent.ingestion.tags import Tagger
+
+    class Classifier:
+        name, space = "fake-classifier", "fake"
+
+        def encode_and_tag(self, items: list[str], k: int) -> tuple[np.ndarray, list[list[tuple[str, float]]]]:
+            return np.ones((len(items), 4), dtype=np.float32), [[("red mug", 0.8), ("face powder", 0.05)]] * len(items)
+
+    rows = [{"id": "a", "image": "a.png"}]
+    Tagger(Classifier()).tag(rows)
+    assert rows[0]["image_tags"] == ["red mug", "face powder"]  # every tag is searched
+    assert rows[0]["image_labels"] == ["red mug"]  # only the confident ones are shown
+    assert list(_matched_tags(rows[0], {"mug", "powder"})) == ["red mug"]

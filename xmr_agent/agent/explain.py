@@ -23,7 +23,7 @@ from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.route import Route
 from xmr_agent.agent.rules import stem_phrase
-from xmr_agent.store.columns import KEYFRAMES_COLUMN, MATCH_KEY
+from xmr_agent.store.columns import KEYFRAMES_COLUMN, LABELS_COLUMN, MATCH_KEY
 from xmr_agent.store.keyframes import keyframe_with_tags
 from xmr_agent.types import CORE_FIELDS, Hit
 
@@ -147,11 +147,15 @@ def _facts(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _matched_tags(item: Mapping[str, Any], words: set[str]) -> Iterable[str]:
+    """Tags sharing a word with the request; of an image's tags only the confident ones
+    (``image_labels``, where the table has it)."""
+    confident = item.get(LABELS_COLUMN)
     for name in TAG_FIELDS:
         tags = item.get(name)
         if isinstance(tags, list):
             for tag in tags:
-                if set(stem_phrase(str(tag)).split()) & words:
+                shown = name != "image_tags" or not isinstance(confident, list) or str(tag).split(" (")[0] in confident
+                if shown and set(stem_phrase(str(tag)).split()) & words:
                     yield str(tag)
 
 

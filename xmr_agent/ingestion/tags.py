@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.errors import ConfigError, InputError
-from xmr_agent.store.columns import TAGS_COLUMN
+from xmr_agent.store.columns import LABELS_COLUMN, SHOWN_TAG_SCORE, TAGS_COLUMN
 
 #: Labels kept per image by default (chosen on Flickr8k caption → image: docs/benchmarks.md).
 TAGS_K = 10
@@ -44,7 +44,7 @@ class Tagger:
         return base
 
     def tag(self, rows: list[dict[str, Any]]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-        """Set ``rows[i][TAGS_COLUMN]`` for rows with an image.
+        """Set ``rows[i][TAGS_COLUMN]`` (and the confident ones, ``LABELS_COLUMN``) for rows with an image.
 
         Returns the image vectors by row id (for reuse by the image column) and the rows whose
         image could not be read, by id, with the reason.
@@ -62,8 +62,9 @@ class Tagger:
             kept = [[(label, score) for label, score in labels if score >= self.min_score] for labels in tags]
             describe = getattr(self.encoder, "describe_tags", None)
             texts = describe(kept) if callable(describe) else [[label for label, _ in labels] for labels in kept]
-            for row, vector, labels in zip(todo, matrix, texts, strict=True):
+            for row, vector, labels, scored in zip(todo, matrix, texts, kept, strict=True):
                 row[TAGS_COLUMN] = list(labels)
+                row[LABELS_COLUMN] = [label for label, score in scored if score >= SHOWN_TAG_SCORE]
                 vectors[row["id"]] = vector
             break
         return vectors, failures

@@ -8,6 +8,11 @@ TEXT_FIELDS = ("title", "text")
 HIDDEN_PREFIXES = ("_", "vec__")
 #: Image tags (ImageNet labels of an image classifier), embedded with the item's text.
 TAGS_COLUMN = "image_tags"
+#: The confident ones among them (probability at least :data:`SHOWN_TAG_SCORE`; on 24 Flickr8k photos
+#: the labels above 0.3 were mostly right, those between 0.1 and 0.3 mostly not), as plain labels:
+#: what people and LLMs are shown. ``image_tags`` keeps every tag for search.
+LABELS_COLUMN = "image_labels"
+SHOWN_TAG_SCORE = 0.3
 #: What was said in an item's audio (or a video's soundtrack), with segments and the language.
 TRANSCRIPT_COLUMN = "transcript"
 SEGMENTS_COLUMN = "transcript_segments"
