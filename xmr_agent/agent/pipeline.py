@@ -166,8 +166,9 @@ class Agent:
         with run.step("rewrite") as note:
             query = self.rewriter.rewrite(text, image=image, k=k, exclude_ids=exclude_ids, named=spans)
             query = query.model_copy(update={"seed_ids": tuple(seed_ids)}) if seed_ids else query
-            query = like_kinds(query.model_copy(update={"like_ids": (*query.like_ids, *like)}), self.catalog.get(like),
-                               self.facets) if like else query
+            query = query.model_copy(update={"like_ids": (*query.like_ids, *like)}) if like else query
+            if like and self.rewriter.hard_categories:  # in dialogues kinds are preferences: no condition
+                query = like_kinds(query, self.catalog.get(like), self.facets)
             reference = (like or named)[:1]
             query = against(query, next(iter(self.catalog.get(reference)), None))  # "cheaper" than a named item
             note(query=query.model_dump(mode="json"))
