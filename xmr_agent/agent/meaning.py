@@ -28,6 +28,8 @@ STANDOUT = 1.5
 GAP = 1.2
 #: Columns with fewer or more values than this are not matched by meaning.
 MIN_VALUES, MAX_VALUES = 3, 60
+#: ... or with a value longer than this (a column of descriptions, in a small catalogue).
+MAX_NAME_CHARS, MAX_NAME_WORDS = 40, 4
 
 
 class Meanings:
@@ -39,7 +41,7 @@ class Meanings:
         for facet in facets.values():
             kind = facet.column.lower() in CATEGORY_COLUMNS or facet.column.lower() not in ATTRIBUTE_COLUMNS
             if kind and facet.categorical and facet.column not in DESCRIPTIVE_COLUMNS \
-                    and MIN_VALUES <= len(facet.values) <= MAX_VALUES:
+                    and MIN_VALUES <= len(facet.values) <= MAX_VALUES and all(_a_name(v) for v in facet.values):
                 values = sorted(facet.canonical[v] for v in facet.values)
                 self.columns.append((facet, values, self._embed(values, "document")))
 
@@ -65,6 +67,11 @@ class Meanings:
                 found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
                                     value=values[int(order[0])], hard=False))
         return found
+
+
+def _a_name(value: str) -> bool:
+    """A value that names a kind ("science fiction"), not a description ("Warm knitted hat for winter")."""
+    return len(value) <= MAX_NAME_CHARS and len(value.split()) <= MAX_NAME_WORDS
 
 
 def text_encoder(catalog: Any) -> Any | None:
