@@ -22,7 +22,7 @@ from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
-from xmr_agent.agent.meaning import Meanings, text_encoder
+from xmr_agent.agent.meaning import Meanings, text_encoders
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
 from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, valid_order
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, describe_query
@@ -289,8 +289,8 @@ class Agent:
     def meanings(self) -> Meanings | None:
         """The table's category values embedded for matching requests by meaning (built once)."""
         if self._meanings is None:
-            encoder = text_encoder(self.catalog)
-            self._meanings = Meanings(encoder, self.facets) if encoder is not None else None
+            encoders = text_encoders(self.catalog)
+            self._meanings = Meanings(encoders, self.facets) if encoders else None
         return self._meanings
 
     def attributes(self) -> AttributeIndex:

@@ -162,8 +162,7 @@ class Session:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
         critique = parse_critique(message, shown, self.agent.facets)
         if critique.reset:
-            self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k,
-                                      shown=self.state.shown)
+            self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
         heard = self._hear(attachments)
         words = f"{critique.rest} {heard}".strip()
         spans = [span for span, _ in self.agent.titles().spans(words)] if words else []

@@ -1,10 +1,12 @@
 """When a chat message starts a new subject ("a tent" after "a red mug") rather than refining
 the current one ("in blue", "waterproof", "cheaper").
 
-A message is a new subject when it names a kind of item the conversation has not named: one of
-its words is a word of the catalogue's titles (where item kinds are named: "Orange Dome Tent")
-and not a value of a filterable column ("red"), and no such word of it was in the earlier
-requests. A message that starts like a refinement ("but", "with", "also", "mais", "aber",
+A message is a new subject when it describes, by meaning, another kind of item than the earlier
+requests (another value of the same kind column: "une écharpe" after "a present for a child"),
+or names a kind of item the conversation has not named: one of its words is a word of the
+catalogue's titles (where item kinds are named: "Orange Dome Tent") and not a value of a
+filterable column ("red"), and no such word of it was in the earlier requests; in another
+language than the titles', when none of its words was (in Chinese: none of its characters). A message that starts like a refinement ("but", "with", "also", "mais", "aber",
 "pero", "但") or refers to what was shown ("the second one", "cheaper") never is. A new subject
 keeps what the user liked, disliked and was shown, and conditions on numbers (a budget); it drops
 the earlier words, preferences, order and other conditions.
@@ -12,12 +14,14 @@ the earlier words, preferences, order and other conditions.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.agent.rules import stem_phrase
+from xmr_agent.encoders.language import ENGLISH, detect
 
 #: Opening words of a message that refines the current subject.
 REFINE = lexicon.pattern(
@@ -33,8 +37,12 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
             or critique.order is not None or REFINE.search(message):
         return False
+    if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
+        return True
     if lexicon.has_cjk(request.queries[0].text):
         return _new_cjk_subject(request.queries[0].text, " ".join(state.topic))
+    if detect(request.queries[0].text) != ENGLISH:  # titles are no help in another language: words are
+        return _new_words(request.queries[0].text, " ".join(state.topic))
     words = set(stem_phrase(request.queries[0].text).split())
     values = {stem_phrase(v) for facet in agent.facets.values() for v in facet.values}
     kinds = (words & _title_words(agent.titles())) - values - _FILLER_STEMS
@@ -50,6 +58,27 @@ def fresh_topic(state: Any, facets: Any) -> Any:
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
 
 
+def _other_kind(text: str, earlier: str, agent: Any) -> bool:
+    """The message describes another kind of item than the earlier requests, by meaning (in any
+    language the table's text encoder reads): "une écharpe" after "a present for a child"."""
+    meanings = agent.meanings() if callable(getattr(agent, "meanings", None)) else None
+    if meanings is None:
+        return False
+    new = {(f.column, str(f.value)) for f in meanings.preferences(text, set())}
+    old = {(f.column, str(f.value)) for f in meanings.preferences(earlier, set())}
+    return bool(new and old) and not new & old and {c for c, _ in new} & {c for c, _ in old} != set()
+
+
+def _new_words(text: str, earlier: str) -> bool:
+    """A message in another language than the titles': new when none of its words (colours and
+    filler aside) was in the earlier requests."""
+    for words in lexicon.COLOURS.values():
+        text = lexicon.pattern(words).sub(" ", text)
+    said = {w.lower() for w in _WORD.findall(earlier)}
+    new = {w.lower() for w in _WORD.findall(text)} - lexicon.FILLER
+    return bool(new) and not new & said
+
+
 def _new_cjk_subject(text: str, earlier: str) -> bool:
     """Chinese has no spaces or stems: a message whose characters, once colours and filler are
     taken out, share none with the earlier requests names a new subject."""
@@ -61,6 +90,7 @@ def _new_cjk_subject(text: str, earlier: str) -> bool:
     return bool(chars) and not chars & set(earlier)
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _FILLER_STEMS = frozenset(stem_phrase(w) for w in lexicon.FILLER)
 
 
