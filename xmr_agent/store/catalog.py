@@ -126,11 +126,10 @@ class Catalog(TableHandle):
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, rows: pa.Table, *, new: bool = False) -> tuple[int, int]:
-        """Upsert ``rows`` by ``id``; returns (inserted, updated).
-
-        ``new=True`` promises that no id of ``rows`` is in the table yet: they are appended
-        without the merge (much faster on a large table).
-        """
+        """Upsert ``rows`` by ``id``; returns (inserted, updated). ``new=True`` promises that no id of
+        ``rows`` is in the table yet: they are appended without the merge (much faster)."""
+        if self.table is not None:  # a column first seen in a batch prepared before the table had it
+            self.add_columns([f for f in rows.schema if f.name not in self.column_names()])
         if self.table is not None and new:
             self.table.add(rows, on_bad_vectors=NULL_VECTORS)
             return rows.num_rows, 0
