@@ -155,8 +155,8 @@ def test_a_chat_never_ends_on_a_turn(shop: Agent) -> None:
     other = session.send("a knife")  # a new subject: the tents' words are dropped
     assert other.recommendations[0].id == "k3"
     french = session.send("moins cher")  # a comparative in French, against what was shown
-    assert french.recommendations and all(_price(r.id) < _price(other.recommendations[1].id)
-                                          for r in french.recommendations)
+    shown = [_price(r.id) for r in other.recommendations]
+    assert french.recommendations and all(_price(r.id) < max(shown) for r in french.recommendations)
 
 
 def test_chat_cli_goes_on_after_a_turn_it_cannot_answer(shop: Agent) -> None:

@@ -30,7 +30,7 @@ from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rules import has_subject
 from xmr_agent.agent.topic import fresh_topic, new_subject
-from xmr_agent.errors import ConfigError, InputError, LLMError, ModalityError
+from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
 TOPIC_TURNS = 2
@@ -153,7 +153,7 @@ class Session:
             if not message.strip() and not attachments:
                 raise ConfigError("the message is empty: say what you are looking for, or attach a file")
             answer = self._turn(message, attachments)
-        except (ConfigError, ModalityError, InputError, LLMError) as e:
+        except (ConfigError, ModalityError, LLMError) as e:
             answer = Answer(message, CrossModalQuery(), None, [], message=str(e))
         self._remember(message, attachments, answer)
         return answer
@@ -242,7 +242,8 @@ class Session:
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique
-        new = [*(request.filters if request else ()), *c.filters]  # type: ignore[attr-defined]
+        guessed = _by_meaning(request)  # kinds found by meaning: for this turn's words only, never kept
+        new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
             s.topic, s.boost, s.like_ids, s.unlike_ids = [], [], [], []
             s.filters = [f for f in s.filters if f.hard]
@@ -274,7 +275,8 @@ class Session:
         if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
-        return CrossModalQuery(queries=tuple(subs), filters=tuple(s.filters), avoid=tuple(s.avoid), k=s.k,
+        filters = [*s.filters, *(f for f in _by_meaning(request) if f.column not in {g.column for g in s.filters})]
+        return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
                                order=s.order, exclude_words=tuple(s.exclude_words),
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
                                unlike_ids=tuple(s.unlike_ids[-10:]),
@@ -321,3 +323,8 @@ def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
 def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
     before = {f.column: f.value for f in old if f.op == "=" and f.hard}
     return any(f.op == "=" and f.hard and f.column in before and before[f.column] != f.value for f in new)
+
+
+def _by_meaning(request: CrossModalQuery | None) -> list[Filter]:
+    """The preferences the rewriter found by meaning in this turn's words."""
+    return [f for f in request.filters if f"{f} by meaning" in request.notes] if request else []
