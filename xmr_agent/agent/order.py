@@ -1,12 +1,12 @@
 """Ranking by a column ("the cheapest", "cheap", "cheaper than the blue one").
 
-A request's :class:`~xmr_agent.agent.query.Order` applies to the items that answer it: the
-fused candidates scoring at least :data:`RELEVANT` of the best one (all items that meet the
-filters when the request has no subject: "the cheapest thing you have"). A superlative sorts
-them by the column; a relative word ("cheap") puts those in the lower half of their values
-first, in the order of relevance; a comparative ("cheaper") against a reference item becomes a
-condition (``price < 120``). The rest of the candidates follow, so a list is never shorter
-than it would be without the order.
+A request's :class:`~xmr_agent.agent.query.Order` applies to the items that answer it: with no
+subject, every item meeting the conditions ("the cheapest thing you have"); otherwise the fused
+candidates close to the best vector similarity or keyword match (:func:`_answering`), or only
+those meeting the request's preferences when some do ("a cheap red mug"). A superlative and a
+relative word ("cheap", against the prices of the items that answer) sort them by the column; a
+comparative ("cheaper") against a reference item becomes a condition (``price < 120``). The
+rest of the candidates follow, so a list is never shorter than it would be without the order.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ SPREAD = 0.4
 LIKE_KIND = "same kind as the item asked to be like:"
 #: Share of the best keyword (BM25) score that makes a candidate answer the request too.
 KEYWORD = 0.8
-#: Most items read when a request with no subject is sorted ("the cheapest thing you have").
-SORT_SCAN = 100_000
 
 
 def valid_order(order: Order | None, facets: Facets) -> Order | None:
@@ -111,8 +109,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
 def _answering(fused: Sequence[Hit]) -> set[str]:
     """The candidates that answer the request: close to the best similarity of a vector search
     (raw cosines: within :data:`MARGIN`, and within :data:`SPREAD` of the way down to the median
-    candidate) or matching its words nearly as well as the best keyword match (:data:`KEYWORD`), else at least :data:`RELEVANT` of the
-    best fused score."""
+    candidate) or matching its words nearly as well as the best keyword match (:data:`KEYWORD`),
+    else at least :data:`RELEVANT` of the best fused score."""
     raw = {h.id: max((v for k, v in h.scores.items() if k.startswith("vector:")), default=None) for h in fused}
     known = [v for v in raw.values() if v is not None]
     words = {h.id: h.scores["fts"] for h in fused if "fts" in h.scores}
