@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from xmr_agent.agent.critique import parse_critique, tone
+from xmr_agent.agent.critique import Critique, parse_critique, tone
 from xmr_agent.agent.order import against
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
@@ -190,6 +190,12 @@ class Session:
             answer.message = (f"Nothing was shown yet, so these are the items with the "
                               f"{'lowest' if critique.order.mode in ('less', 'low') else 'highest'} "
                               f"{critique.order.column}: say what you are looking for.")
+        return self._relaxed(answer, query, request, critique, before, bool(attachments))
+
+    def _relaxed(self, answer: Answer, query: CrossModalQuery, request: CrossModalQuery | None, critique: Critique,
+                 before: list[Filter], attached: bool) -> Answer:
+        """An empty answer tried again without the conditions that emptied it (the critique's, then
+        earlier turns'), each drop noted in the trace; still empty, a message says what to try."""
         if not answer.recommendations and critique.filters:
             self.state.filters = before
             answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.topic[-TOPIC_TURNS:]))
@@ -198,7 +204,7 @@ class Session:
                                            "showing the closest instead"})
         stated = {str(f) for f in [*(request.filters if request else ()), *critique.filters]}
         inherited = [f for f in self.state.filters if f.hard and str(f) not in stated]
-        if not answer.recommendations and inherited and (request is not None or attachments):
+        if not answer.recommendations and inherited and (request is not None or attached):
             # A new request (or photo) that no item meets together with an earlier turn's conditions:
             # the new request wins, and the earlier conditions are dropped from the session.
             self.state.filters = [f for f in self.state.filters if f not in inherited]
