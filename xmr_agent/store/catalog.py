@@ -230,24 +230,11 @@ class Catalog(TableHandle):
         return with_keyframes(hits, self.match_keyframes(hits, vectors))
 
     def search_many(self, queries: Sequence[str], *, k: int = 10, where: str | None = None) -> list[list[Hit]]:
-        """Several text queries at once, each answered as :meth:`search` answers it: every vector
-        column's encoder embeds them in one call and LanceDB searches them in one multi-vector query."""
-        if not queries or any(not q or not str(q).strip() for q in queries):
-            raise ConfigError("the query is empty: give some words (or a file) to search for")
-        if k < 1:
-            raise ConfigError(f"k must be at least 1, got {k}")
-        columns = self.columns_for("text")
-        if not columns:
-            raise StoreError(self.cannot_search("text"))
-        if where:
-            self.check_filter(where)
-        vectors = {c: self.encoder(c).encode(list(queries), modality="text", role="query") for c in columns}
-        lists = {c: self.search_vectors(vectors[c], column=c, k=k, where=where) for c in columns}
-        out = []
-        for i in range(len(queries)):
-            hits = lists[columns[0]][i] if len(columns) == 1 else rrf_fuse([lists[c][i] for c in columns], k=k)
-            out.append(with_keyframes(hits, self.match_keyframes(hits, {c: v[i] for c, v in vectors.items()})))
-        return out
+        """Several text queries at once, each answered as :meth:`search` answers it (one encode per
+        column and one multi-vector LanceDB query: :func:`xmr_agent.store.many.search_many`)."""
+        from xmr_agent.store.many import search_many
+
+        return search_many(self, queries, k=k, where=where)
 
     def search_vectors(self, vectors: np.ndarray, *, column: str, k: int = 10, where: str | None = None
                        ) -> list[list[Hit]]:
