@@ -218,3 +218,20 @@ def test_only_confident_image_tags_are_shown() -> None:
     assert rows[0]["image_tags"] == ["red mug", "face powder"]  # every tag is searched
     assert rows[0]["image_labels"] == ["red mug"]  # only the confident ones are shown
     assert list(_matched_tags(rows[0], {"mug", "powder"})) == ["red mug"]
+
+
+def test_a_guessed_preference_never_replaces_the_items_that_answer() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Filter, Order
+    from xmr_agent.types import Hit
+
+    def hit(i: str, cos: float, price: int, kind: str) -> Hit:
+        return Hit(i, cos, {"id": i, "price": price, "category": kind}, {"vector:text": cos})
+
+    fused = [hit("peg-b", 0.70, 4, "outdoor"), hit("peg-a", 0.69, 3, "outdoor"), hit("dino", 0.30, 12, "toys"),
+             hit("kite", 0.28, 16, "toys"), hit("mug", 0.10, 9, "kitchen")]
+    toys = [Filter(column="category", op="=", value="toys", hard=False)]  # "tent peg" misread as a toy
+    order = Order(column="price")
+    assert [h.id for h in apply_order(order, fused, preferences=toys)][:2] == ["peg-a", "peg-b"]
+    outdoor = [Filter(column="category", op="=", value="outdoor", hard=False)]
+    assert [h.id for h in apply_order(order, fused, preferences=outdoor)][:2] == ["peg-a", "peg-b"]

@@ -2,8 +2,8 @@
 
 A request's :class:`~xmr_agent.agent.query.Order` applies to the items that answer it: with no
 subject, every item meeting the conditions ("the cheapest thing you have"); otherwise the fused
-candidates close to the best vector similarity or keyword match (:func:`_answering`), or only
-those meeting the request's preferences when some do ("a cheap red mug"). A superlative and a
+candidates close to the best vector similarity or keyword match (:func:`_answering`), and of
+those only the ones meeting the request's preferences when some do ("a cheap red mug"). A superlative and a
 relative word ("cheap", against the prices of the items that answer) sort them by the column; a
 comparative ("cheaper") against a reference item becomes a condition (``price < 120``). The
 rest of the candidates follow, so a list is never shorter than it would be without the order.
@@ -96,7 +96,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
-    answers = (answers & preferred or preferred) if preferred else answers  # "a cheap red mug": red ones first
+    answers = answers & preferred or answers  # "a cheap red mug": the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]
     rest = [h for h in fused if h.id not in answers]
     valued = [h for h in relevant if _value(h, order.column) is not None]
