@@ -9,6 +9,7 @@ reference value from the referred item, or from the median of the items shown wh
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,12 @@ def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
         values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
         if values:
             typical[name] = values[(len(values) - 1) // 2]
+            continue
+        words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
+        if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps)
+            value, count = words.most_common(1)[0]
+            if 2 * count > len(shown):
+                typical[name] = value
     return typical
 
 
@@ -164,9 +171,9 @@ def _values(value: Any) -> list[Any]:
 
 
 def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
-    numbers = {f.column for f in facets.values() if f.kind == "number"}
-    price = next((c for c in ("price", "cost") if c in numbers), None)
-    year = next((c for c in ("year", "release_year") if c in numbers), None)
+    from xmr_agent.agent.rules import column_of_kind
+
+    price, year = column_of_kind(facets, "price"), column_of_kind(facets, "time")
     moves: tuple[tuple[re.Pattern[str], str | None, Op], ...] = (
         (_CHEAPER, price, "<"), (_PRICIER, price, ">"), (_NEWER, year, ">"), (_OLDER, year, "<"))
     for pattern, column, op in moves:

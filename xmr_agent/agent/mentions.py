@@ -133,7 +133,8 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     are not offered back), and with ``seeds`` the other named items (seeds, not offered back)."""
     from xmr_agent.agent import lexicon
 
-    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|el|los|las)?\s*$")
+    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|el|los|las)?\s*"
+                                                       r"""[《「『“"'‘(]?\s*$""")
     spans: list[tuple[int, int]] = []
     like: list[str] = []
     named: list[str] = []

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from xmr_agent.agent.critique import Critique, parse_critique, tone
-from xmr_agent.agent.order import against
+from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rules import has_subject
@@ -181,7 +181,11 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
+        if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
+            critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
+        if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
+            query = like_kinds(query, [critique.anchor], self.agent.facets)  # "cheaper": the same kind of thing
         if query is None:
             return Answer(message, CrossModalQuery(), None, [], message="nothing to search for yet: say what you are "
                           "looking for (for example \"a red mug under $15\"), or attach a photo")
@@ -281,12 +285,21 @@ class Session:
         if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
-        filters = [*s.filters, *(f for f in _by_meaning(request) if f.column not in {g.column for g in s.filters})]
+        guessed = _by_meaning(request) if request and request.queries or images else self._topic_kinds()
+        filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
                                order=s.order, exclude_words=tuple(s.exclude_words),
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
                                unlike_ids=tuple(s.unlike_ids[-10:]),
                                seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])
+
+    def _topic_kinds(self) -> list[Filter]:
+        """A message with no subject of its own ("under 100 euros", "cheaper") keeps the kinds the
+        conversation's subject describes by meaning ("a tent": camping), as preferences."""
+        meanings = self.agent.meanings() if self.state.topic else None
+        if meanings is None:
+            return []
+        return meanings.preferences(" ".join(self.state.topic[-TOPIC_TURNS:]), {f.column for f in self.state.filters})
 
     def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:
         ids = [r.id for r in answer.recommendations]
