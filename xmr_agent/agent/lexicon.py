@@ -109,9 +109,10 @@ COLUMN_KINDS = {
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|isn't|aren't|but not|excluding|"
             r"minus|other than|anything but|"
-            r"sans|pas de|pas d'|aucune?|sauf|excepté|hormis|ni|"
-            r"ohne|keine?[nrs]?|nicht|außer|ausser|"
-            r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|"
+            r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"
+            r"rien de|rien d'|"
+            r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
+            r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|没有|除了|别|不含|无|非")
 #: Words that make a column value a condition, not a preference ("only red ones").
 CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothing but|"
@@ -131,8 +132,11 @@ please i'd id i want need looking for find show me give get have got you do any 
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
 geschäft sortiment catálogo 店 店里
+sell sells sold offer offers carry stock stocks available has we our there total overall ever all whole
+vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
+vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
-le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu
+le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n'
 etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem für fuer mit
 und oder auch bitte habt haben sie du was ähnliches aehnliches sowas
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las

@@ -106,6 +106,17 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     return [*valued, *missing, *rest]
 
 
+def prefer(fused: Sequence[Hit], preferences: Sequence[Filter]) -> list[Hit]:
+    """``fused`` with the candidates that answer the request and meet every stated preference
+    ("a red mug": the red mugs) first, each part in its fused order."""
+    if not preferences or not fused:
+        return list(fused)
+    answers = _answering(fused)
+    first = [h for h in fused if h.id in answers and h.item and all(satisfies(h.item, f) for f in preferences)]
+    chosen = {h.id for h in first}
+    return [*first, *(h for h in fused if h.id not in chosen)]
+
+
 def _answering(fused: Sequence[Hit]) -> set[str]:
     """The candidates that answer the request: close to the best similarity of a vector search
     (raw cosines: within :data:`MARGIN`, and within :data:`SPREAD` of the way down to the median

@@ -24,7 +24,7 @@ from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.meaning import Meanings, text_encoders
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
-from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, valid_order
+from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, prefer, valid_order
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, describe_query
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
@@ -193,6 +193,8 @@ class Agent:
                                     scoped=scoped, preferences=soft)
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
+            else:  # "a red mug": the red mugs first (kinds guessed by meaning only weigh in the fusion)
+                fused = prefer(fused, [f for f in soft if f"{f} by meaning" not in query.notes])
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])
         with run.step("rerank") as note:

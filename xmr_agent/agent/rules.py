@@ -54,7 +54,8 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
-                               "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist"})
+                               "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
+                               "season", "seasons", "occasion", "theme", "themes", "finish", "origin", "country"})
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
@@ -261,7 +262,7 @@ def _negatives(parse: _Parse, facets: Facets) -> None:
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
     for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
         phrase = m.group(1).lower()
-        words = [phrase.strip()] if lx.has_cjk(phrase) else _phrase(phrase.split())
+        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split())
         if not words or not words[0]:
             continue
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
@@ -304,6 +305,9 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
             facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
+        if required and op == "=" and not condition and any(f.hard and f.op == "=" and f.column == facet.column
+                                                            for f in parse.filters):
+            required = False  # "bulbs to plant": one kind is the thing wanted, a second is a preference
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition:  # "only red ones": the condition says it, the words need not be searched as well
@@ -345,12 +349,18 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
+    """The value ``words`` name (by stem; a colour also in the lexicon's other languages)."""
     key = stem_phrase(words)
     for facet in facets.values():
         if not facet.categorical:
             continue
         for value in _stem_index(facet).get(key, ()):
             return facet, facet.canonical[value]
+    for english, names in lx.COLOURS.items():
+        if lx.pattern(names).fullmatch(words.strip()):
+            for facet in facets.values():
+                if facet.categorical and english in facet.values:
+                    return facet, facet.canonical[english]
     return None
 
 

@@ -38,6 +38,10 @@ MULTILINGUAL_ENCODER = "e5-multilingual"
 TEXT_VECTORS: tuple[str, ...] = (TEXT_ENCODER, MULTILINGUAL_ENCODER)
 IMAGE_ENCODER = "efficientnet-lite0"
 #: Column names that hold descriptive text whatever their length.
+#: Columns that identify items / name them, when a catalogue has no ``id`` / ``title`` column.
+ID_NAMES = ("item_id", "product_id", "sku", "uid", "uuid", "key", "ref", "code")
+TITLE_NAMES = ("name", "product_name", "item_name", "product", "item", "label", "heading", "titre", "nom", "titel",
+               "nombre", "titulo", "título", "名称", "标题", "名字", "品名")
 DESCRIPTIVE = frozenset({"text", "description", "desc", "summary", "plot", "overview", "synopsis", "body", "content",
                          "details", "abstract", "caption", "captions", "review", "notes", "about", "blurb",
                          "lyrics", "story", "comment", "comments", "bio", "descripcion", "descripción",
@@ -102,12 +106,12 @@ def resolve(saved: IngestMapping | None, asked: Requested, sample: Sequence[Mapp
     if saved is not None:
         check_same(saved, asked, table)
         return with_saved_types(saved, asked.fields.types) if asked.fields is not None else saved
-    fields = asked.fields or FieldMap()
+    fields = named_fields(asked.fields or FieldMap(), sample, notes)
     _check_id(fields, sample)
     if not fields.text:  # field options given, text columns left to find
         fields = replace(fields, text=detect_text(sample, id_field=fields.id, title=fields.title))
     elif asked.fields is None:
-        fields = replace(fields, text=detect_text(sample))
+        fields = replace(fields, text=detect_text(sample, id_field=fields.id, title=fields.title))
     plain = asked.vectors is None and asked.tags is None and asked.transcribe is None
     vectors = {f: _names(e) for f, e in (asked.vectors or {"text": TEXT_ENCODER}).items()}
     tags, transcribe = _name(asked.tags), _name(asked.transcribe)
@@ -133,6 +137,25 @@ def check_same(saved: IngestMapping, asked: Requested, table: str) -> None:
 def with_saved_types(saved: IngestMapping, types: Mapping[str, str]) -> IngestMapping:
     """``saved`` with more column types (a type only matters for a column not in the table yet)."""
     return replace(saved, fields=replace(saved.fields, types={**saved.fields.types, **types}))
+
+
+def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: list[str]) -> FieldMap:
+    """``fields`` with the id and title taken from columns named as such ("sku", "name", "nom")
+    when the records have no ``id`` / ``title`` column and none was asked for."""
+    keys = {str(k).lower(): k for row in sample for k in row}
+
+    def filled(key: str) -> bool:
+        return any(row.get(key) not in (None, "") for row in sample)
+
+    changes: dict[str, str] = {}
+    for name, default, candidates in (("id", "id", ID_NAMES), ("title", "title", TITLE_NAMES)):
+        if getattr(fields, name) != default or filled(default):
+            continue
+        found = next((keys[c] for c in candidates if c in keys and filled(keys[c])), None)
+        if found is not None and found not in changes.values():
+            changes[name] = found
+            notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
+    return replace(fields, **changes) if changes else fields
 
 
 def detect_text(sample: Sequence[Mapping[str, Any]], *, id_field: str = "id", title: str = "title") -> tuple[str, ...]:
