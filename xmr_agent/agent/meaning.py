@@ -2,18 +2,21 @@
 course ``dessert``, "a lamp" → category ``lighting``, in any language the text encoder reads.
 
 The rule-based parser finds values written out ("a comedy", "kitchen stuff"); this finds the
-kind of item a request describes without naming it. The request's subject and each value of a
-column of kinds (not colours, languages, tags) are embedded with the table's text encoders (a request is matched with the one made for its
-language); a value is taken when it stands out from the column's other values — its
-similarity is :data:`STANDOUT` standard deviations above their mean and clearly above the runner
-up — so the test does not depend on how spread an encoder's cosines are. A value found this way
-is a preference (it lifts the items of that kind), never a condition: a guess must not empty
-an answer.
+kind of item a request describes without naming it. The request's subject is embedded with the
+table's text encoder for its language and compared with each value of a column of kinds (not
+colours, languages, tags) twice: with the value's name ("plant") and with the mean of the stored
+vectors of the items that have it (what a plant of this catalogue is described as). Each
+comparison is made a z-score over the column's values and the two are added, so the test does
+not depend on how spread an encoder's cosines are; the items carry more than a one-word name,
+which matters most for a request in another language than the catalogue's. A value is taken
+when it stands out: :data:`STANDOUT` standard deviations above the column's mean and
+:data:`GAP` above the runner up. A value found this way is a preference (it lifts the items of
+that kind), never a condition: a guess must not empty an answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +30,8 @@ from xmr_agent.encoders.language import for_language
 STANDOUT = 1.5
 #: ... and how far above the second best, in the same units.
 GAP = 1.2
+#: The gap needed when the value's name and its items' mean vector are counted together.
+ITEMS_GAP = 1.05
 #: Columns with fewer or more values than this are not matched by meaning.
 MIN_VALUES, MAX_VALUES = 3, 60
 #: ... or with a value longer than this (a column of descriptions, in a small catalogue).
@@ -37,15 +42,20 @@ class Meanings:
     """The category values of one table, embedded once with each of its text encoders (column →
     encoder); a request is matched with the encoder made for its language."""
 
-    def __init__(self, encoders: Mapping[str, Any], facets: Facets) -> None:
+    def __init__(self, encoders: Mapping[str, Any], facets: Facets,
+                 rows: Callable[[list[str]], list[dict[str, Any]]] | None = None) -> None:
+        """``rows(columns)``: stored rows with those columns (the vector columns and the columns
+        of kinds), for the items' mean vectors; without it, values are matched by name only."""
         self.encoders = dict(encoders)
         kinds = [f for f in facets.values() if _kinds(f)]
-        self.columns: dict[str, list[tuple[Facet, list[str], np.ndarray]]] = {}
+        stored = rows([*self.encoders, *(f.column for f in kinds)]) if rows is not None and kinds else []
+        self.columns: dict[str, list[tuple[Facet, list[str], np.ndarray, np.ndarray | None]]] = {}
         for column, encoder in self.encoders.items():
             self.columns[column] = []
             for facet in kinds:
                 values = sorted(facet.canonical[v] for v in facet.values)
-                self.columns[column].append((facet, values, _embed(encoder, values, "document")))
+                self.columns[column].append((facet, values, _embed(encoder, values, "document"),
+                                             _means(stored, column, facet, values)))
 
     def preferences(self, subject: str, said: set[str]) -> list[Filter]:
         """Soft filters for the values ``subject`` describes, on columns not in ``said``."""
@@ -54,17 +64,48 @@ class Meanings:
         column = for_language(subject, self.encoders)[0]
         query = _embed(self.encoders[column], [subject], "query")[0]
         found = []
-        for facet, values, matrix in self.columns[column]:
+        for facet, values, names, means in self.columns[column]:
             if facet.column in said:
                 continue
-            scores = matrix @ query
-            order = np.argsort(-scores)
-            spread = float(scores.std()) or 1.0
-            best, second = float(scores[order[0]]), float(scores[order[1]])
-            if (best - float(scores.mean())) / spread >= STANDOUT and (best - second) / spread >= GAP:
+            by_name = _z(names @ query)
+            best = _standout(by_name, GAP)
+            if best is None and means is not None:
+                best = _standout(by_name + _z(means @ query), ITEMS_GAP)
+            if best is not None:
                 found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
-                                    value=values[int(order[0])], hard=False))
+                                    value=values[best], hard=False))
         return found
+
+
+def _standout(scores: np.ndarray, gap: float) -> int | None:
+    """The index of the value that stands out (:data:`STANDOUT`, then ``gap`` above the next)."""
+    order = np.argsort(-scores)
+    spread = float(scores.std()) or 1.0
+    best, second = float(scores[order[0]]), float(scores[order[1]])
+    return int(order[0]) if (best - float(scores.mean())) / spread >= STANDOUT and (best - second) / spread >= gap else None
+
+
+def _z(scores: np.ndarray) -> np.ndarray:
+    return (scores - scores.mean()) / (float(scores.std()) or 1.0)
+
+
+def _means(rows: Sequence[Mapping[str, Any]], column: str, facet: Facet, values: Sequence[str]) -> np.ndarray | None:
+    """Per value, the normalised mean of ``column``'s vectors over the items that have it
+    (``None`` unless every value has an item with a vector)."""
+    sums: dict[str, np.ndarray] = {}
+    for row in rows:
+        vector = row.get(column)
+        if vector is None:
+            continue
+        raw = row.get(facet.column)
+        for value in raw if isinstance(raw, list) else [raw]:
+            key = facet.canonical.get(str(value).lower()) if value is not None else None
+            if key is not None:
+                sums[key] = sums.get(key, 0.0) + np.asarray(vector, dtype=np.float32)
+    if not rows or any(v not in sums for v in values):
+        return None
+    matrix = np.stack([sums[v] for v in values])
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
 def _kinds(facet: Facet) -> bool:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import Facets, satisfies
+from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
 #: Share of the best fused score a candidate needs to count as answering the request.
@@ -26,6 +27,8 @@ MARGIN = 0.1
 SPREAD = 0.4
 #: How a condition taken from the items a request asks to be like is noted (so it can give way).
 LIKE_KIND = "same kind as the item asked to be like:"
+#: Most excluded ids written into a ``where`` clause (more are left out after the search).
+MAX_EXCLUDE_IN_WHERE = 500
 #: Share of the best keyword (BM25) score that makes a candidate answer the request too.
 KEYWORD = 0.8
 
@@ -82,11 +85,15 @@ def has_subject(query: CrossModalQuery) -> bool:
 
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
-                scoped: bool = False, preferences: Sequence[Filter] = ()) -> list[Hit]:
+                scoped: bool = False, preferences: Sequence[Filter] = (),
+                kind_rows: Sequence[dict[str, Any]] = ()) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
-meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first."""
+meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first.
+    ``kind_rows``: the items of the kind the request describes by meaning, in the column's order
+    ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
+    request's words name candidates outright (a keyword match) that are not of that kind."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -96,6 +103,12 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
+    if kind_rows and (answers & preferred or not _named(fused)):
+        known = {h.id for h in fused}
+        fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in kind_rows
+                           if str(r["id"]) not in known)]
+        preferred |= {str(r["id"]) for r in kind_rows}
+        answers = preferred
     answers = answers & preferred or answers  # "a cheap red mug": the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]
     rest = [h for h in fused if h.id not in answers]
@@ -106,15 +119,41 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     return [*valued, *missing, *rest]
 
 
-def prefer(fused: Sequence[Hit], preferences: Sequence[Filter]) -> list[Hit]:
+def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:
     """``fused`` with the candidates that answer the request and meet every stated preference
-    ("a red mug": the red mugs) first, each part in its fused order."""
+    ("a red mug": the red mugs) first, each part in its fused order. ``scoped``: a condition on
+    the kind of item already says which items answer ("summer plants": every plant)."""
     if not preferences or not fused:
         return list(fused)
-    answers = _answering(fused)
+    answers = {h.id for h in fused} if scoped else _answering(fused)
     first = [h for h in fused if h.id in answers and h.item and all(satisfies(h.item, f) for f in preferences)]
     chosen = {h.id for h in first}
     return [*first, *(h for h in fused if h.id not in chosen)]
+
+
+def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, where: str | None, *, k: int
+                 ) -> list[dict[str, Any]]:
+    """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
+    with no subject ("the cheapest thing you have", "under 12 euros")."""
+    exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
+    clause = all_of(where, ids_in(exclude, negate=True)) if exclude else where
+    descending = order is not None and (order.descending or order.mode in ("high", "more"))
+    return catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
+
+
+def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int) -> list[dict[str, Any]]:
+    """For a superlative with a subject, the items of the kinds found by meaning, in the column's order."""
+    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if f"{f} by meaning" in query.notes]
+    if order.mode != "sort" or not kinds or not has_subject(query):
+        return []
+    where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)
+    return sorted_items(catalog, order, query, where, k=k)
+
+
+def _named(fused: Sequence[Hit]) -> set[str]:
+    """Candidates matching the request's words nearly as well as the best keyword match."""
+    words = {h.id: h.scores["fts"] for h in fused if "fts" in h.scores}
+    return {i for i, v in words.items() if v >= KEYWORD * max(words.values())} if words else set()
 
 
 def _answering(fused: Sequence[Hit]) -> set[str]:
@@ -124,8 +163,7 @@ def _answering(fused: Sequence[Hit]) -> set[str]:
     else at least :data:`RELEVANT` of the best fused score."""
     raw = {h.id: max((v for k, v in h.scores.items() if k.startswith("vector:")), default=None) for h in fused}
     known = [v for v in raw.values() if v is not None]
-    words = {h.id: h.scores["fts"] for h in fused if "fts" in h.scores}
-    named = {i for i, v in words.items() if v >= KEYWORD * max(words.values())} if words else set()
+    named = _named(fused)
     if known:
         top, middle = max(known), sorted(known)[len(known) // 2]
         floor = top - min(MARGIN, SPREAD * (top - middle))  # encoders differ in how spread their cosines are

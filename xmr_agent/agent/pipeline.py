@@ -24,7 +24,18 @@ from xmr_agent.agent.fuse import FusionMethod, Ranked, fuse
 from xmr_agent.agent.learn import learned_ranking
 from xmr_agent.agent.meaning import Meanings, text_encoders
 from xmr_agent.agent.mentions import TitleIndex, named_items, without_named
-from xmr_agent.agent.order import LIKE_KIND, against, apply_order, has_subject, like_kinds, prefer, valid_order
+from xmr_agent.agent.order import (
+    LIKE_KIND,
+    MAX_EXCLUDE_IN_WHERE,
+    against,
+    apply_order,
+    has_subject,
+    kind_items,
+    like_kinds,
+    prefer,
+    sorted_items,
+    valid_order,
+)
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, describe_query
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
@@ -47,8 +58,6 @@ CANDIDATES = 50
 #: factor by which each older one counts less.
 SEED_ITEMS = 5
 SEED_DECAY = 0.7
-#: Excluded ids up to this many go into the ``where`` clause; more are dropped after the search.
-MAX_EXCLUDE_IN_WHERE = 500
 #: Popular items meeting the request's preferences (soft filters) count this much more per
 #: preference met: popularity within what the user asked for ("a horror movie"), not overall.
 PREFERENCE_LIFT = 3.0
@@ -187,14 +196,14 @@ class Agent:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
+            scoped = any(f.hard and f.op in ("=", "contains") for f in query.filters)
             if order is not None:
-                scoped = any(f.hard and f.op in ("=", "contains") for f in query.filters)
                 fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where),
-                                    scoped=scoped, preferences=soft)
+                                    scoped=scoped, preferences=soft, kind_rows=kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
             else:  # "a red mug": the red mugs first (kinds guessed by meaning only weigh in the fusion)
-                fused = prefer(fused, [f for f in soft if f"{f} by meaning" not in query.notes])
+                fused = prefer(fused, [f for f in soft if f"{f} by meaning" not in query.notes], scoped=scoped)
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])
         with run.step("rerank") as note:
@@ -228,14 +237,7 @@ class Agent:
         return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
 
     def _sorted(self, order: Order | None, query: CrossModalQuery, where: str | None) -> list[dict[str, Any]]:
-        """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
-        with no subject ("the cheapest thing you have", "under 12 euros")."""
-        exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
-        clause = all_of(where, ids_in(exclude, negate=True)) if exclude else where
-        descending = order is not None and (order.descending or order.mode in ("high", "more"))
-        ids = self.catalog.sorted_ids(order.column if order else None, descending=descending, where=clause,
-                                      k=max(query.k, CANDIDATES))
-        return self.catalog.get(ids)
+        return sorted_items(self.catalog, order, query, where, k=max(query.k, CANDIDATES))
 
     def _with_seeds(self, query: CrossModalQuery) -> CrossModalQuery:
         if not self.seed_weight or not query.seed_ids:
@@ -292,7 +294,7 @@ class Agent:
         """The table's category values embedded for matching requests by meaning (built once)."""
         if self._meanings is None:
             encoders = text_encoders(self.catalog)
-            self._meanings = Meanings(encoders, self.facets) if encoders else None
+            self._meanings = Meanings(encoders, self.facets, self.catalog.rows) if encoders else None
         return self._meanings
 
     def attributes(self) -> AttributeIndex:

@@ -55,7 +55,7 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
-                               "season", "seasons", "occasion", "theme", "themes", "finish", "origin", "country"})
+                               "season", "seasons", "occasion", "theme", "themes", "origin", "country"})
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32

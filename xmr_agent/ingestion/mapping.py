@@ -155,7 +155,7 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
         if found is not None and found not in changes.values():
             changes[name] = found
             notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
-    return replace(fields, **changes) if changes else fields
+    return replace(fields, id=changes.get("id", fields.id), title=changes.get("title", fields.title))
 
 
 def detect_text(sample: Sequence[Mapping[str, Any]], *, id_field: str = "id", title: str = "title") -> tuple[str, ...]:
