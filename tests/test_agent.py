@@ -123,8 +123,8 @@ def test_agent_respects_k_exclusions_and_rejects_empty_requests(demo: Catalog) -
 
 def test_avoid_phrases_demote_items(demo: Catalog) -> None:
     agent = Agent(demo)
-    plain = agent.ask("a film for the evening about a crew or a family", k=6)
-    avoiding = agent.ask("a film for the evening about a crew or a family, nothing with thieves", k=6)
+    plain = agent.ask("a film for the evening about a crew or a team", k=6)
+    avoiding = agent.ask("a film for the evening about a crew or a team, nothing with thieves", k=6)
     assert avoiding.query.avoid == ("thieves",)
     before = [r.id for r in plain.recommendations]
     after = [r.id for r in avoiding.recommendations]

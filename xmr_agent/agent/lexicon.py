@@ -80,11 +80,11 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
      "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|"
-     r"(?:le|la|les) mieux notée?s?|"
+     r"(?:le|la|les) mieux notée?s?|(?:la |les )?meilleures? notes?|"
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
-     r"(?:el|la|los|las|lo) mejor valorad[oa]s?|"
+     r"(?:el|la|los|las|lo) mejor (?:valorad|puntuad)[oa]s?|"
      r"评分最高|评价最好|最好评", "rating", True),
-    (r"lightest|(?:le|la|les) plus légère?s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻", "weight", False),
+    (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻", "weight", False),
     (r"heaviest|(?:le|la|les) plus lourde?s?|schwerste[nrs]?|(?:el|la|los|las|lo) más pesad[oa]s?|最重", "weight", True),
     (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
      "size", True),

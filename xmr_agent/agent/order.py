@@ -103,7 +103,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
-    if kind_rows and (answers & preferred or not _named(fused)):
+    if kind_rows and not answers & preferred and not _named(fused):
         known = {h.id for h in fused}
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in kind_rows
                            if str(r["id"]) not in known)]
@@ -116,7 +116,25 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     missing = [h for h in relevant if _value(h, order.column) is None]
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
     valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
+    if order.mode in ("low", "high") and len(valued) > 1:
+        return _relative(valued, missing, rest, preferred, order.column, descending)
     return [*valued, *missing, *rest]
+
+
+def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,
+              descending: bool) -> list[Hit]:
+    """"A cheap lamp": the lamps cheaper than their middle one, then other items of the kind the
+    request prefers that are as cheap (a cheap light), then the other lamps; each part in order."""
+    middle = _value(valued[len(valued) // 2], column)
+
+    def beyond(hit: Hit) -> bool:
+        value = _value(hit, column)
+        return value is not None and middle is not None and (value > middle if descending else value < middle)
+
+    head = [h for h in valued if beyond(h)]
+    also = [h for h in rest if h.id in kind and beyond(h)]
+    taken = {h.id for h in [*head, *also]}
+    return [*head, *also, *(h for h in [*valued, *missing, *rest] if h.id not in taken)]
 
 
 def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:

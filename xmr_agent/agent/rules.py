@@ -103,7 +103,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     k = _top_k(parse) or k
     _negatives(parse, facets)
     _categories(parse, facets, hard_categories)
-    words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？")
+    words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = parse.text
     for start, end in parse.said:
         rest = rest[:start] + " " * (end - start) + rest[end:]
@@ -196,7 +196,10 @@ def _relative_price(parse: _Parse, column: str) -> None:
 def _superlatives(parse: _Parse, facets: Facets) -> None:
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
-        for m in lx.pattern(words).finditer(parse.scan):
+        spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
+        found = [*lx.pattern(words).finditer(parse.scan),
+                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if _ARTICLE_BEFORE.search(parse.scan[:m.start()]))]
+        for m in found:
             if column is None:
                 parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
                 continue
@@ -211,6 +214,9 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 
 
 def _years(parse: _Parse, column: str) -> None:
