@@ -11,6 +11,7 @@ rest of the candidates follow, so a list is never shorter than it would be witho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -135,6 +136,32 @@ def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[
     also = [h for h in rest if h.id in kind and beyond(h)]
     taken = {h.id for h in [*head, *also]}
     return [*head, *also, *(h for h in [*valued, *missing, *rest] if h.id not in taken)]
+
+
+def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
+    """``fused`` with the items whose fields name a negated phrase ("not set on Mars", "not by
+    Tolkien") after all the others, each part in its order. A field that negates the phrase
+    itself ("sugar-free", "no added sugar") does not count."""
+    from xmr_agent.agent import lexicon
+    from xmr_agent.agent.rules import stem_phrase
+
+    wanted = [f" {stem_phrase(p)} " for p in phrases if stem_phrase(p).strip()]
+    if not wanted or not fused:
+        return list(fused)
+    negated = lexicon.pattern(lexicon.NEGATION, after=r"\s+(?:[\w'-]+\s+){0,2}?")
+
+    def names(hit: Hit) -> bool:
+        for value in (hit.item or {}).values():
+            if not isinstance(value, str) or len(value) < 3:
+                continue
+            text = re.sub(r"(\w+)-free\b", " ", negated.sub(" ", value))  # "no added sugar", "sugar-free"
+            stems = f" {stem_phrase(text)} "
+            if any(w in stems for w in wanted):
+                return True
+        return False
+
+    marked = {h.id for h in fused if names(h)}
+    return [*(h for h in fused if h.id not in marked), *(h for h in fused if h.id in marked)]
 
 
 def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:

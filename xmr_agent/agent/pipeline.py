@@ -29,6 +29,7 @@ from xmr_agent.agent.order import (
     MAX_EXCLUDE_IN_WHERE,
     against,
     apply_order,
+    demote,
     has_subject,
     kind_items,
     like_kinds,
@@ -36,7 +37,7 @@ from xmr_agent.agent.order import (
     sorted_items,
     valid_order,
 )
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, describe_query
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -196,14 +197,17 @@ class Agent:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
-            scoped = any(f.hard and f.op in ("=", "contains") for f in query.filters)
+            scoped, depth = any(f.hard and f.op in ("=", "contains") for f in query.filters), max(query.k, CANDIDATES)
             if order is not None:
-                fused = apply_order(order, fused, [] if has_subject(query) else self._sorted(order, query, where),
-                                    scoped=scoped, preferences=soft, kind_rows=kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
+                rows = [] if has_subject(query) else sorted_items(self.catalog, order, query, where, k=depth)
+                fused = apply_order(order, fused, rows, scoped=scoped, preferences=soft,
+                                    kind_rows=kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
-                fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in self._sorted(None, query, where)]
+                rows = sorted_items(self.catalog, None, query, where, k=depth)
+                fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
             else:  # "a red mug": the red mugs first (kinds guessed by meaning only weigh in the fusion)
                 fused = prefer(fused, [f for f in soft if f"{f} by meaning" not in query.notes], scoped=scoped)
+            fused = demote(fused, query.exclude_words)  # "not set on Mars": the items that say so last
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])
         with run.step("rerank") as note:
@@ -235,9 +239,6 @@ class Agent:
                           "inputs": [shorten(s.text or s.file or s.item or "") for s in r.inputs],
                           "reason": r.reason} for r in routes])
         return where, routes, self._search(run, routes, query, where) + self._graph_lists(run, query, where)
-
-    def _sorted(self, order: Order | None, query: CrossModalQuery, where: str | None) -> list[dict[str, Any]]:
-        return sorted_items(self.catalog, order, query, where, k=max(query.k, CANDIDATES))
 
     def _with_seeds(self, query: CrossModalQuery) -> CrossModalQuery:
         if not self.seed_weight or not query.seed_ids:

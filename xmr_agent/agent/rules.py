@@ -43,6 +43,8 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
                "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
                "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
+#: Words after which a negated phrase names what is not wanted ("not set on Mars", "no songs by Queen").
+_ABOUT = {"on", "in", "at", "about", "by", "from", "sur", "à", "von", "über", "sobre", "de", "por", "en"}
 _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
@@ -292,8 +294,11 @@ def _phrase(words: list[str]) -> list[str]:
     if not words or words[0] in _NOT_A_THING:
         return []
     taken: list[str] = []
-    for word in words:
+    for n, word in enumerate(words):
         if word in _STOP_AFTER or len(taken) == 2:
+            after = [w for w in words[n + 1:] if w not in lx.FILLER][:1]
+            if word in _ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
+                return [after[0].strip("'")]
             break
         taken.append(word.strip("'"))
     return taken
