@@ -120,8 +120,8 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
              r"nur|ausschließlich|ausschliesslich|muss|"
              r"solo|sólo|solamente|únicamente|unicamente|tiene que ser|"
              r"只要|只|必须|仅|仅限")
-#: "in red", "en rouge", "auf Deutsch": a value right after one of these is a condition.
-IN = r"in|en|auf|in der|in einem|de color|en color"
+#: "in red", "en rouge", "auf Deutsch", "like the X but red": a value right after one of these is a condition.
+IN = r"in|en|auf|in der|in einem|de color|en color|but|but in|mais|mais en|aber|aber in|pero|pero en"
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 
