@@ -29,7 +29,7 @@ from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import fresh_topic, new_subject
+from xmr_agent.agent.topic import REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -176,13 +176,15 @@ class Session:
             critique.again += [i for i in self.state.last if i != anchor and i not in critique.again]
         if critique.reset and request is None and not attachments:
             return Answer(message, CrossModalQuery(), None, [], message="Started over: what are you looking for?")
-        if new_subject(self.state, message, request, critique, self.agent):
+        if new_subject(self.state, message, request, critique, self.agent, shown):
             self.state = fresh_topic(self.state, self.agent.facets)
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
         if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
             critique.again += [i for i in self.state.last if i not in critique.again]
+        if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
+            critique.again += [i for i in self.state.shown if i not in critique.again]
         query = self._query(request, critique.again)
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets)  # "cheaper": the same kind of thing
@@ -194,12 +196,22 @@ class Session:
             answer.message = (f"Nothing was shown yet, so these are the items with the "
                               f"{'lowest' if critique.order.mode in ('less', 'low') else 'highest'} "
                               f"{critique.order.column}: say what you are looking for.")
-        return self._relaxed(answer, query, request, critique, before, bool(attachments))
+        return self._relaxed(answer, query, request, critique, before, bool(attachments), message)
 
     def _relaxed(self, answer: Answer, query: CrossModalQuery, request: CrossModalQuery | None, critique: Critique,
-                 before: list[Filter], attached: bool) -> Answer:
-        """An empty answer tried again without the conditions that emptied it (the critique's, then
-        earlier turns'), each drop noted in the trace; still empty, a message says what to try."""
+                 before: list[Filter], attached: bool, message: str = "") -> Answer:
+        """An empty answer tried again with the items already shown, then without the conditions
+        that emptied it (the critique's, then earlier turns'), each step noted in the trace; still
+        empty, a message says what to try."""
+        refining = request is None or not request.queries or bool(REFINE.search(message))
+        if not answer.recommendations and self.state.shown and refining:  # every item that fits was shown already
+            disliked = set(self.state.disliked) | set(self.state.mentioned)
+            again = query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)})
+            retry = self.agent.run(again, " ".join(self.state.topic[-TOPIC_TURNS:]))
+            if retry.recommendations:
+                retry.trace.append({"step": "relax", "dropped": ["items already shown"],
+                                    "reason": "nothing new meets this request: showing items shown before"})
+                return retry
         if not answer.recommendations and critique.filters:
             self.state.filters = before
             answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.topic[-TOPIC_TURNS:]))
@@ -255,7 +267,7 @@ class Session:
         guessed = _by_meaning(request)  # kinds found by meaning: for this turn's words only, never kept
         new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
-            s.topic, s.boost, s.like_ids, s.unlike_ids = [], [], [], []
+            s.topic, s.boost, s.like_ids, s.unlike_ids, s.order = [], [], [], [], None
             s.filters = [f for f in s.filters if f.hard]
         s.filters = _replace(s.filters, new)
         order = (request.order if request else None) or c.order  # type: ignore[attr-defined]

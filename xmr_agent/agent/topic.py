@@ -15,10 +15,12 @@ the earlier words, preferences, order and other conditions.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
+from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect
@@ -30,12 +32,18 @@ REFINE = lexicon.pattern(
     r"también|solo|但|要|最好|还|只", before=r"^\s*")
 
 
-def new_subject(state: Any, message: str, request: CrossModalQuery | None, critique: Any, agent: Any) -> bool:
-    """Whether ``message`` (rewritten as ``request``) starts a new subject in a session ``state``."""
-    if not state.topic or request is None or not request.queries:
+def new_subject(state: Any, message: str, request: CrossModalQuery | None, critique: Any, agent: Any,
+                shown: Sequence[Mapping[str, Any]] = ()) -> bool:
+    """Whether ``message`` (rewritten as ``request``) starts a new subject in a session ``state``
+    (``shown``: the items last shown)."""
+    if not state.topic or request is None:
         return False
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
             or critique.order is not None or REFINE.search(message):
+        return False
+    if _other_value(request, shown):
+        return True
+    if not request.queries:
         return False
     if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
         return True
@@ -56,6 +64,14 @@ def fresh_topic(state: Any, facets: Any) -> Any:
     kept = [f for f in state.filters if f.hard and getattr(facets.get(f.column), "kind", None) == "number"]
     return state.model_copy(update={"topic": [], "boost": [], "filters": kept, "avoid": [], "order": None,
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
+
+
+def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]]) -> bool:
+    """The request requires a kind ("a stove") that none of the items last shown is ("shelter")."""
+    from xmr_agent.agent.rules import CATEGORY_COLUMNS
+
+    kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in CATEGORY_COLUMNS]
+    return bool(kinds and shown) and all(not any(satisfies(row, f) for row in shown) for f in kinds)
 
 
 def _other_kind(text: str, earlier: str, agent: Any) -> bool:
