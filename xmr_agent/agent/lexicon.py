@@ -90,6 +90,9 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      "size", True),
     (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "size", False),
 )
+#: Spanish puts the article before the noun ("la mochila más ligera"): a superlative with one in
+#: the three words before it.
+ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 #: "lowest calories", "most pages": a superlative before a numeric column's name.
 LOW_WORDS = r"lowest|least|fewest|smallest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
 HIGH_WORDS = r"highest|most|largest|biggest|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
@@ -114,6 +117,8 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|i
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|没有|除了|别|不含|无|非")
+#: Words after which a negated phrase names what is not wanted ("not set on Mars", "no songs by Queen").
+ABOUT = frozenset({"on", "in", "at", "about", "by", "from", "sur", "à", "von", "über", "sobre", "de", "por", "en"})
 #: Words that make a column value a condition, not a preference ("only red ones").
 CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothing but|"
              r"seulement|uniquement|exclusivement|que des|"

@@ -43,8 +43,6 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
                "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
                "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
-#: Words after which a negated phrase names what is not wanted ("not set on Mars", "no songs by Queen").
-_ABOUT = {"on", "in", "at", "about", "by", "from", "sur", "à", "von", "über", "sobre", "de", "por", "en"}
 _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
@@ -200,7 +198,7 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
         column = column_of_kind(facets, kind)
         spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
         found = [*lx.pattern(words).finditer(parse.scan),
-                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if _ARTICLE_BEFORE.search(parse.scan[:m.start()]))]
+                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if lx.ARTICLE_BEFORE.search(parse.scan[:m.start()]))]
         for m in found:
             if column is None:
                 parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
@@ -216,9 +214,6 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
-
-
-_ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 
 
 def _years(parse: _Parse, column: str) -> None:
@@ -297,7 +292,7 @@ def _phrase(words: list[str]) -> list[str]:
     for n, word in enumerate(words):
         if word in _STOP_AFTER or len(taken) == 2:
             after = [w for w in words[n + 1:] if w not in lx.FILLER][:1]
-            if word in _ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
+            if word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
                 return [after[0].strip("'")]
             break
         taken.append(word.strip("'"))
@@ -357,6 +352,10 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
+    for facet in facets.values():  # two-letter values ("CD", "XL") count when written in capitals
+        for value in (v for v in facet.values if len(v) == 2 and v.isalpha()) if facet.categorical else ():
+            for m in re.finditer(rf"(?<!\w){value.upper()}(?!\w)", text):
+                yield facet, facet.canonical[value], m.span()
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
