@@ -235,3 +235,101 @@ def test_a_guessed_preference_never_replaces_the_items_that_answer() -> None:
     assert [h.id for h in apply_order(order, fused, preferences=toys)][:2] == ["peg-a", "peg-b"]
     outdoor = [Filter(column="category", op="=", value="outdoor", hard=False)]
     assert [h.id for h in apply_order(order, fused, preferences=outdoor)][:2] == ["peg-a", "peg-b"]
+
+
+# -- catalogues with other columns, other phrasings ----------------------------------------------
+GEAR = Facets({
+    "price_eur": Facet("price_eur", "number", lower=10, upper=300, integer=True),
+    "weight_g": Facet("weight_g", "number", lower=20, upper=2000, integer=True),
+    "rating": Facet("rating", "number", lower=3, upper=5),
+    "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS}),
+    "type": Facet("type", "string", frozenset({"plant", "bulbs", "tool"}), canonical={v: v for v in ("plant", "bulbs", "tool")}),
+    "format": Facet("format", "string", frozenset({"cd", "vinyl"}), canonical={"cd": "cd", "vinyl": "vinyl"}),
+})
+
+
+@pytest.mark.parametrize(("request_", "where"), [
+    ("Gartenmöbel, aber nichts Rotes", "(colour <> 'red')"),  # German "nichts", an inflected colour
+    ("园艺工具，不要绿色的", "(colour <> 'green')"),  # a negated colour in Chinese, with its particle
+    ("une lampe, pas rouge", "(colour <> 'red')"),
+    ("bulbs to plant in spring", "(`type` = 'bulbs')"),  # one kind is the thing wanted, a second a preference
+    ("albums on CD under 15 euros", "(price_eur < 15) AND (`format` = 'cd')"),  # a two-letter value in capitals
+    ("like that one but red", "(colour = 'red')"),  # "but red" makes the colour a condition
+])
+def test_conditions_on_other_catalogues(request_: str, where: str) -> None:
+    assert compile_where(rule_rewrite(request_, GEAR).filters, GEAR) == (where, [])
+
+
+@pytest.mark.parametrize(("request_", "column", "descending", "subject"), [
+    ("la mochila más ligera", "weight_g", False, "la mochila"),  # the Spanish article comes before the noun
+    ("le sac à dos le plus léger", "weight_g", False, "le sac à dos"),
+    ("el saco de dormir mejor valorado", "rating", True, "el saco de dormir"),
+    ("the most expensive thing you sell", "price_eur", True, None),  # "you sell" is no subject
+    ("最轻的背包", "weight_g", False, "背包"),
+])
+def test_superlatives_on_other_columns(request_: str, column: str, descending: bool, subject: str | None) -> None:
+    query = rule_rewrite(request_, GEAR)
+    assert query.order is not None and (query.order.column, query.order.descending) == (column, descending)
+    assert [q.text for q in query.queries] == ([subject] if subject else [])
+
+
+def test_a_negated_phrase_after_on_or_by_names_what_is_not_wanted() -> None:
+    assert rule_rewrite("science fiction, not set on Mars", GEAR).exclude_words == ("mars",)
+    assert rule_rewrite("fantasy but nothing by Tolkien", GEAR).exclude_words == ("tolkien",)
+
+
+def test_items_whose_fields_say_a_negated_phrase_come_last() -> None:
+    from xmr_agent.agent.order import demote
+    from xmr_agent.types import Hit
+
+    hits = [Hit("martian", 0.9, {"description": "An astronaut stranded on Mars"}, {}),
+            Hit("dune", 0.8, {"description": "A desert planet and its spice"}, {}),
+            Hit("lemonade", 0.7, {"description": "Sugar-free lemonade with no added sugar"}, {}),
+            Hit("cola", 0.6, {"description": "Cola with cane sugar"}, {})]
+    assert [h.id for h in demote(hits, ["mars"])] == ["dune", "lemonade", "cola", "martian"]
+    assert [h.id for h in demote(hits, ["sugar"])] == ["martian", "dune", "lemonade", "cola"]  # "sugar-free" does not say it
+
+
+def test_a_cheap_lamp_is_cheap_for_a_lamp() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Filter, Order
+    from xmr_agent.types import Hit
+
+    def hit(i: str, cos: float, price: int, kind: str) -> Hit:
+        return Hit(i, cos, {"id": i, "price": price, "category": kind}, {"vector:text": cos})
+
+    fused = [hit("desk-lamp", 0.80, 42, "lighting"), hit("bedside-lamp", 0.79, 26, "lighting"),
+             hit("floor-lamp", 0.78, 149, "lighting"), hit("string-lights", 0.50, 15, "lighting"),
+             hit("solar-lights", 0.45, 34, "lighting"), hit("mug", 0.40, 9, "kitchen"),
+             *(hit(f"other-{n}", 0.2, 5, "garden") for n in range(6))]
+    lighting = [Filter(column="category", op="=", value="lighting", hard=False)]
+    ranked = [h.id for h in apply_order(Order(column="price", mode="low"), fused, preferences=lighting)]
+    assert ranked[:3] == ["bedside-lamp", "string-lights", "solar-lights"]  # then the dearer lamps
+    assert ranked.index("desk-lamp") < ranked.index("mug")
+
+
+def test_a_plain_ingest_takes_the_title_from_a_name_column(tmp_path: Path) -> None:
+    path = tmp_path / "garden.csv"
+    path.write_text("sku,name,details,cost,type\n"
+                    "g1,Terracotta Pot,A classic unglazed clay pot for herbs on a sunny windowsill,12,planter\n"
+                    "g2,Steel Trowel,A sturdy hand trowel with an ash handle for planting bulbs,9,tool\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "garden",
+                                     "--no-progress"])
+    assert done.exit_code == 0, done.output
+    assert "column 'sku'" in done.output and "column 'name'" in done.output and "text: name, details" in done.output
+    agent = build_agent(open_catalog(str(tmp_path / "db"), "garden"))
+    assert agent.titles().find("I liked the Steel Trowel") == ["g2"]
+    assert agent.ask("a trowel", k=1).recommendations[0].item["title"] == "Steel Trowel"
+
+
+def test_a_chat_keeps_its_subject_through_a_budget_and_cheaper(shop: Agent) -> None:
+    session = Session.open(shop, k=3)
+    session.send("a tent")
+    budget = session.send("under 150 euros")  # no subject of its own: still tents, and the tent shown may come back
+    assert budget.recommendations[0].id == "o1"
+    session = Session.open(shop, k=3)
+    session.send("a mug")
+    cheaper = session.send("cheaper")  # the same kind of thing as what was shown
+    assert cheaper.recommendations and all(r.item["category"] == "kitchen" for r in cheaper.recommendations)
+    other = session.send("some apparel")  # a kind none of the shown items is: a new subject
+    assert other.recommendations and all(r.item["category"] == "apparel" for r in other.recommendations)
