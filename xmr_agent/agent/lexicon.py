@@ -44,6 +44,19 @@ PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
           r"car[oa]s?|de lujo|lujos[oa]s?|"
           r"贵|昂贵|高档|奢华|高端")
+#: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
+CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|moins ch(?:er|ère|ers|ères)|"
+           r"meilleur marché|billiger|günstiger|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
+PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
+
+#: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
+#: tent", not "a reading light"), and only on a table with a column of that kind.
+RELATIVE = (
+    (r"lightweight|ultra-?light|light(?=\s+[^\W\d_])|légère?s?|leichte?[nrs]?|liger[oa]s?|轻便|轻巧", "weight", "low"),
+    (r"quick|fast|rapide?s?|schnelle?[nrs]?|rápid[oa]s?|快速?", "length", "low"),
+    (r"short|courte?s?|kurze?[nrs]?|cort[oa]s?|短", "length", "low"),
+    (r"recent|latest|récente?s?|neuere?[nrs]?|reciente?s?|新近|最近", "time", "high"),
+)
 
 #: Superlatives → a sort: (words, column kind, descending).
 SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
@@ -138,6 +151,7 @@ would recommend suggest what is are it for to of with but and or also maybe perh
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
 geschäft sortiment catálogo 店 店里
 sell sells sold offer offers carry stock stocks available has we our there total overall ever all whole
+your yours my votre vos ton tes mon ma mes dein deine deinen euer eure ihr ihre tus su sus mi mis 你们 您
 vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
 vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des

@@ -98,8 +98,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     if year:
         _years(parse, year)
     _superlatives(parse, facets)
-    if price:
-        _relative_price(parse, price)
+    _relative(parse, facets, price)
     k = _top_k(parse) or k
     _negatives(parse, facets)
     _categories(parse, facets, hard_categories)
@@ -175,21 +174,18 @@ def _years_only(numbers: Sequence[str]) -> bool:
     return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
 
 
-def _relative_price(parse: _Parse, column: str) -> None:
-    comparatives = ((r"cheaper|less expensive|lower[- ]priced|more affordable|moins ch(?:er|ère|ers|ères)|"
-                     r"meilleur marché|billiger|günstiger|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些",
-                     "less"),
-                    (r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点",
-                     "more"))
-    for words, mode in comparatives:
+def _relative(parse: _Parse, facets: Facets, price: str | None) -> None:
+    """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order."""
+    for words, mode in ((lx.CHEAPER, "less"), (lx.PRICIER, "more")) if price else ():
         for m in lx.pattern(words).finditer(parse.scan):
-            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
+            parse.order = parse.order or Order(column=price, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {price} from {m.group(0)!r}")
             parse.cut(m.span())
-    for words, mode in ((lx.CHEAP, "low"), (lx.PRICEY, "high")):
-        for m in lx.pattern(words).finditer(parse.scan):
+    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *lx.RELATIVE):
+        column = column_of_kind(facets, kind)
+        for m in lx.pattern(words).finditer(parse.scan) if column else ():
             parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's prices)")
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's values)")
             parse.cut(m.span())
 
 
