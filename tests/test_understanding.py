@@ -273,6 +273,31 @@ def test_superlatives_on_other_columns(request_: str, column: str, descending: b
     assert [q.text for q in query.queries] == ([subject] if subject else [])
 
 
+@pytest.mark.parametrize(("request_", "where"), [
+    ("ein Album aus den 70ern", "(`year` >= 1970) AND (`year` <= 1979)"),
+    ("des albums des années 80", "(`year` >= 1980) AND (`year` <= 1989)"),
+    ("álbumes de los años 60", "(`year` >= 1960) AND (`year` <= 1969)"),
+    ("70年代的摇滚", "(`year` >= 1970) AND (`year` <= 1979)"),
+    ("albums by Miles Davis", "(artist = 'Miles Davis')"),  # "by" names the artist as a condition
+])
+def test_decades_in_other_languages_and_by_an_artist(request_: str, where: str) -> None:
+    facets = Facets({"year": Facet("year", "number", lower=1950, upper=2020, integer=True),
+                     "artist": Facet("artist", "string", frozenset({"miles davis", "queen"}),
+                                     canonical={"miles davis": "Miles Davis", "queen": "Queen"})})
+    assert compile_where(rule_rewrite(request_, facets).filters, facets) == (where, [])
+
+
+@pytest.mark.parametrize(("request_", "column", "mode"), [
+    ("a light tent", "weight_g", "low"),
+    ("lightweight gear", "weight_g", "low"),
+    ("something cheap", "price_eur", "low"),
+])
+def test_relative_words_for_other_measures(request_: str, column: str, mode: str) -> None:
+    order = rule_rewrite(request_, GEAR).order
+    assert order is not None and (order.column, order.mode) == (column, mode)
+    assert rule_rewrite("a reading light", GEAR).order is None  # "light" as a noun is no weight
+
+
 def test_a_negated_phrase_after_on_or_by_names_what_is_not_wanted() -> None:
     assert rule_rewrite("science fiction, not set on Mars", GEAR).exclude_words == ("mars",)
     assert rule_rewrite("fantasy but nothing by Tolkien", GEAR).exclude_words == ("tolkien",)

@@ -130,6 +130,11 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|i
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|没有|除了|别|不含|无|非")
+#: Decades in the other languages (groups: century, decade digit), as "the 70s" is in English.
+DECADES = (re.compile(r"\b(?:aus |in )?(?:den |die )?(19|20)?(\d)0er(?:n|jahren|jahre)?\b", re.IGNORECASE),
+           re.compile(r"\b(?:des |les )?années (19|20)?(\d)0\b", re.IGNORECASE),
+           re.compile(r"\b(?:de )?(?:los )?años (19|20)?(\d)0s?\b", re.IGNORECASE),
+           re.compile(r"(19|20)?(\d)0年代"))
 #: Words after which a negated phrase names what is not wanted ("not set on Mars", "no songs by Queen").
 ABOUT = frozenset({"on", "in", "at", "about", "by", "from", "sur", "à", "von", "über", "sobre", "de", "por", "en"})
 #: Words that make a column value a condition, not a preference ("only red ones").
@@ -138,8 +143,9 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
              r"nur|ausschließlich|ausschliesslich|muss|"
              r"solo|sólo|solamente|únicamente|unicamente|tiene que ser|"
              r"只要|只|必须|仅|仅限")
-#: "in red", "en rouge", "auf Deutsch", "like the X but red": a value right after one of these is a condition.
-IN = r"in|en|auf|in der|in einem|de color|en color|but|but in|mais|mais en|aber|aber in|pero|pero en"
+#: "in red", "en rouge", "auf Deutsch", "like the X but red", "by Miles Davis": a value right after one of these
+#: is a condition.
+IN = r"in|en|auf|in der|in einem|de color|en color|but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par"
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 

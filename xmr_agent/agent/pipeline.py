@@ -216,11 +216,12 @@ class Agent:
             else:
                 ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
-        if not ranked and any(n.startswith(LIKE_KIND) for n in query.notes):  # "like X" but none of its kind left
-            kept = [f for f in query.filters if f"{LIKE_KIND} {f}" not in query.notes]
-            answer = self.run(query.model_copy(update={"filters": tuple(kept), "notes": ()}), request,
-                              explain=explain)
-            answer.trace.append({"step": "relax", "dropped": [str(f) for f in query.filters if f not in kept],
+        kinds = [f for f in query.filters if f"{LIKE_KIND} {f}" in query.notes]
+        if not ranked and kinds:  # "like X" but none of its kind left: its kinds give way, the last found first
+            kept = tuple(n for n in query.notes if n != f"{LIKE_KIND} {kinds[-1]}")
+            answer = self.run(query.model_copy(update={"filters": tuple(f for f in query.filters if f != kinds[-1]),
+                                                       "notes": kept}), request, explain=explain)
+            answer.trace.append({"step": "relax", "dropped": [str(kinds[-1])],
                                  "reason": "nothing else of the same kind: showing the closest of any kind"})
             return answer
         with run.step("explain") as note:

@@ -213,7 +213,7 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
 
 
 def _years(parse: _Parse, column: str) -> None:
-    for m in _DECADE.finditer(parse.scan):
+    for m in [*_DECADE.finditer(parse.scan), *(m for p in lx.DECADES for m in p.finditer(parse.scan))]:
         century = m.group(1) or ("20" if m.group(2) in "012" else "19")
         start = int(f"{century}{m.group(2)}0")
         _year_range(parse, column, start, start + 9, m)
