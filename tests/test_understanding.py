@@ -358,3 +358,11 @@ def test_a_chat_keeps_its_subject_through_a_budget_and_cheaper(shop: Agent) -> N
     assert cheaper.recommendations and all(r.item["category"] == "kitchen" for r in cheaper.recommendations)
     other = session.send("some apparel")  # a kind none of the shown items is: a new subject
     assert other.recommendations and all(r.item["category"] == "apparel" for r in other.recommendations)
+
+
+@pytest.mark.parametrize(("request_", "value"), [
+    ("el libro en español más antiguo", "Spanish"), ("un livre en français", "French"), ("一本中文书", "Chinese")])
+def test_languages_named_in_other_languages(request_: str, value: str) -> None:
+    facets = Facets({"language": Facet("language", "string", frozenset({"spanish", "french", "chinese", "english"}),
+                                       canonical={v: v.title() for v in ("spanish", "french", "chinese", "english")})})
+    assert [f.value for f in rule_rewrite(request_, facets).filters] == [value]

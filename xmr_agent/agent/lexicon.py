@@ -184,6 +184,18 @@ COLOURS = {
     "pink": r"roses?|rosa(?:s)?|粉红?色?",
     "purple": r"violette?s?|lila|morad[oa]s?|púrpura|紫色?",
 }
+#: Languages by their English name, in the other languages (a column of languages written in English).
+LANGUAGES = {
+    "english": r"anglais|anglaise|englisch(?:e[nrs]?)?|inglés|ingles|英语|英文",
+    "french": r"français|francais|française|französisch(?:e[nrs]?)?|francés|frances|法语|法文",
+    "german": r"allemand|allemande|deutsch(?:e[nrs]?)?|alemán|aleman|德语|德文",
+    "spanish": r"espagnol|espagnole|spanisch(?:e[nrs]?)?|español|espanol|西班牙语|西班牙文",
+    "italian": r"italien|italienne|italienisch(?:e[nrs]?)?|italiano|意大利语",
+    "chinese": r"chinois|chinoise|chinesisch(?:e[nrs]?)?|chino|中文|汉语|华语",
+    "japanese": r"japonais|japonaise|japanisch(?:e[nrs]?)?|japonés|japones|日语|日文",
+}
+#: Values written in English in a catalogue, with their names in the other languages.
+TRANSLATED = {**COLOURS, **LANGUAGES}
 
 
 @lru_cache(maxsize=256)

@@ -118,7 +118,11 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
     valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
     if order.mode in ("low", "high") and len(valued) > 1:
-        return _relative(valued, missing, rest, preferred, order.column, descending)
+        from xmr_agent.agent.rules import CATEGORY_COLUMNS
+
+        kinds = [f for f in preferences if f.column.lower() in CATEGORY_COLUMNS] or preferences
+        kind = {h.id for h in fused if kinds and all(satisfies(h.item, f) for f in kinds)}
+        return _relative(valued, missing, rest, kind, order.column, descending)
     return [*valued, *missing, *rest]
 
 

@@ -343,7 +343,7 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
                 i += n - 1
                 break
         i += 1
-    for english, names in lx.COLOURS.items():
+    for english, names in lx.TRANSLATED.items():
         for m in lx.pattern(names).finditer(text):
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
@@ -362,7 +362,7 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             continue
         for value in _stem_index(facet).get(key, ()):
             return facet, facet.canonical[value]
-    for english, names in lx.COLOURS.items():
+    for english, names in lx.TRANSLATED.items():
         if lx.pattern(names).fullmatch(words.strip()):
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
