@@ -366,3 +366,10 @@ def test_languages_named_in_other_languages(request_: str, value: str) -> None:
     facets = Facets({"language": Facet("language", "string", frozenset({"spanish", "french", "chinese", "english"}),
                                        canonical={v: v.title() for v in ("spanish", "french", "chinese", "english")})})
     assert [f.value for f in rule_rewrite(request_, facets).filters] == [value]
+
+
+@pytest.mark.parametrize("message", ["recommencer", "von vorne", "empezar de nuevo", "重新开始", "start again"])
+def test_start_over_in_other_languages(message: str) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    assert parse_critique(message, [], FACETS).reset

@@ -35,7 +35,11 @@ _MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b|than\b
 _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
                         r"not\s+these)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
-_RESET = re.compile(r"^\s*(?:reset|start\s+over|forget\s+(?:it|everything)|new\s+search)\b", re.IGNORECASE)
+_RESET = re.compile(r"^\s*(?:reset|start\s+(?:over|again)|forget\s+(?:it|everything)|new\s+search|"
+                    r"recommencer|on\s+recommence|recommençons|nouvelle\s+recherche|oublie(?:z)?\s+tout|"
+                    r"von\s+vorne?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles)|"
+                    r"empezar\s+de\s+nuevo|empecemos\s+de\s+nuevo|volver\s+a\s+empezar|nueva\s+búsqueda|olvídalo|"
+                    r"重新开始|重来|重新搜索|算了)(?!\w)", re.IGNORECASE)
 
 
 @dataclass

@@ -58,9 +58,11 @@ def against(query: CrossModalQuery, reference: Mapping[str, Any] | None) -> Cros
     return query.model_copy(update={"order": relative})
 
 
-def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facets: Facets) -> CrossModalQuery:
+def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facets: Facets, *,
+               limit: int | None = None) -> CrossModalQuery:
     """"Books like The Hobbit": the kind of the items asked to be like (their values of
-    category-like columns: genre, category) becomes a condition, unless the request names one."""
+    category-like columns: genre, category) becomes a condition, unless the request names one.
+    ``limit``: at most this many columns (the first of the table's)."""
     from xmr_agent.agent.rules import CATEGORY_COLUMNS
 
     said = {f.column for f in query.filters if f.hard}
@@ -76,6 +78,9 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     if not added:
         return query
     added = list(dict.fromkeys(added))
+    if limit is not None:
+        columns = list(dict.fromkeys(f.column for f in added))[:limit]
+        added = [f for f in added if f.column in columns]
     return query.model_copy(update={"filters": (*query.filters, *added),
                                     "notes": (*query.notes, *(f"{LIKE_KIND} {f}" for f in added))})
 

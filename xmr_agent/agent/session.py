@@ -187,7 +187,7 @@ class Session:
             critique.again += [i for i in self.state.shown if i not in critique.again]
         query = self._query(request, critique.again)
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
-            query = like_kinds(query, [critique.anchor], self.agent.facets)  # "cheaper": the same kind of thing
+            query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind
         if query is None:
             return Answer(message, CrossModalQuery(), None, [], message="nothing to search for yet: say what you are "
                           "looking for (for example \"a red mug under $15\"), or attach a photo")
@@ -220,15 +220,18 @@ class Session:
                                            "showing the closest instead"})
         stated = {str(f) for f in [*(request.filters if request else ()), *critique.filters]}
         inherited = [f for f in self.state.filters if f.hard and str(f) not in stated]
-        if not answer.recommendations and inherited and (request is not None or attached):
-            # A new request (or photo) that no item meets together with an earlier turn's conditions:
-            # the new request wins, and the earlier conditions are dropped from the session.
-            self.state.filters = [f for f in self.state.filters if f not in inherited]
+        for n in range(1, len(inherited) + 1) if not answer.recommendations and (request is not None or attached) else ():
+            # A new request (or photo) that no item meets together with earlier turns' conditions: the
+            # new request wins, and the earlier conditions are dropped from the session, the latest first.
+            dropped = inherited[-n:]
+            self.state.filters = [f for f in self.state.filters if f not in dropped]
             answer = self.agent.run(self._query(request, critique.again) or query,
                                     " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
-            answer.trace.append({"step": "relax", "dropped": [str(f) for f in inherited],
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in dropped],
                                  "reason": f"nothing meets this request together with earlier conditions "
-                                           f"({'; '.join(str(f) for f in inherited)}); they were dropped"})
+                                           f"({'; '.join(str(f) for f in dropped)}); they were dropped"})
+            if answer.recommendations:
+                break
         if not answer.recommendations and not answer.message:
             conditions = "; ".join(str(f) for f in self.state.filters if f.hard)
             answer.message = f"no item meets {conditions}: try fewer conditions" if conditions else \
