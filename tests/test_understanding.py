@@ -291,6 +291,8 @@ def test_decades_in_other_languages_and_by_an_artist(request_: str, where: str) 
     ("a light tent", "weight_g", "low"),
     ("lightweight gear", "weight_g", "low"),
     ("something cheap", "price_eur", "low"),
+    ("moins lourde", "weight_g", "less"),  # a comparative of another measure, against what was shown
+    ("noch leichter", "weight_g", "less"),
 ])
 def test_relative_words_for_other_measures(request_: str, column: str, mode: str) -> None:
     order = rule_rewrite(request_, GEAR).order

@@ -48,6 +48,16 @@ PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|"
 CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|moins ch(?:er|ère|ers|ères)|"
            r"meilleur marché|billiger|günstiger|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
+#: Comparatives of the other measures: (words, column kind, mode).
+COMPARATIVES = (
+    (r"lighter|less heavy|plus lég(?:er|ère)s?|moins lourde?s?|leichtere?[nrs]?|más liger[oa]s?|menos pesad[oa]s?|更轻",
+     "weight", "less"),
+    (r"heavier|plus lourde?s?|schwerere?[nrs]?|más pesad[oa]s?|更重", "weight", "more"),
+    (r"newer|more recent|plus récente?s?|neuere?[nrs]?|más recientes?|más nuev[oa]s?|更新的", "time", "more"),
+    (r"older|plus ancien(?:ne)?s?|plus vieux|plus vieille?s?|ältere?[nrs]?|más antigu[oa]s?|更老|更早", "time", "less"),
+    (r"shorter|plus courte?s?|kürzere?[nrs]?|más cort[oa]s?|更短", "length", "less"),
+    (r"longer|plus longu?e?s?|längere?[nrs]?|más larg[oa]s?|更长", "length", "more"),
+)
 
 #: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
 #: tent", not "a reading light"), and only on a table with a column of that kind.

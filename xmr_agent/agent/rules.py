@@ -176,10 +176,11 @@ def _years_only(numbers: Sequence[str]) -> bool:
 
 def _relative(parse: _Parse, facets: Facets, price: str | None) -> None:
     """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order."""
-    for words, mode in ((lx.CHEAPER, "less"), (lx.PRICIER, "more")) if price else ():
-        for m in lx.pattern(words).finditer(parse.scan):
-            parse.order = parse.order or Order(column=price, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {price} from {m.group(0)!r}")
+    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *lx.COMPARATIVES):
+        column = column_of_kind(facets, kind)
+        for m in lx.pattern(words).finditer(parse.scan) if column else ():
+            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
             parse.cut(m.span())
     for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *lx.RELATIVE):
         column = column_of_kind(facets, kind)
