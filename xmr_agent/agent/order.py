@@ -173,10 +173,15 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     return [*(h for h in fused if h.id not in marked), *(h for h in fused if h.id in marked)]
 
 
-def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:
+def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,
+           notes: Sequence[str] = ()) -> list[Hit]:
     """``fused`` with the candidates that answer the request and meet every stated preference
     ("a red mug": the red mugs) first, each part in its fused order. ``scoped``: a condition on
-    the kind of item already says which items answer ("summer plants": every plant)."""
+    the kind of item already says which items answer ("summer plants": every plant). Kinds
+    guessed by meaning (noted so in ``notes``) and machine-made tags only weigh in the fusion."""
+    from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS
+
+    preferences = [f for f in preferences if f"{f} by meaning" not in notes and f.column not in DESCRIPTIVE_COLUMNS]
     if not preferences or not fused:
         return list(fused)
     answers = {h.id for h in fused} if scoped else _answering(fused)

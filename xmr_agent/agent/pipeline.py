@@ -205,8 +205,8 @@ class Agent:
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
-            else:  # "a red mug": the red mugs first (kinds guessed by meaning only weigh in the fusion)
-                fused = prefer(fused, [f for f in soft if f"{f} by meaning" not in query.notes], scoped=scoped)
+            else:  # "a red mug": the red mugs first
+                fused = prefer(fused, soft, scoped=scoped, notes=query.notes)
             fused = demote(fused, query.exclude_words)  # "not set on Mars": the items that say so last
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])

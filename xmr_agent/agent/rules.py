@@ -46,7 +46,7 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
 _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
-DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "keywords", "labels", "moods", "mood"})
+DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
 #: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
 CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
                               "format", "medium", "product_type", "item_type", "class", "media_type", "section_name"})
