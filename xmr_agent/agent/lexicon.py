@@ -155,7 +155,9 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
              r"只要|只|必须|仅|仅限")
 #: "in red", "en rouge", "auf Deutsch", "like the X but red", "by Miles Davis": a value right after one of these
 #: is a condition.
-IN = r"in|en|auf|in der|in einem|de color|en color|but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par"
+IN = r"in|en|auf|in der|in einem|de color|en color"
+#: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
+IN_REQUEST = r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par"
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 

@@ -98,9 +98,9 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     if year:
         _years(parse, year)
     _superlatives(parse, facets)
-    _relative(parse, facets, price)
+    _relative(parse, facets, price, measures=hard_categories)
     k = _top_k(parse) or k
-    _negatives(parse, facets)
+    _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = parse.text
@@ -174,15 +174,16 @@ def _years_only(numbers: Sequence[str]) -> bool:
     return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
 
 
-def _relative(parse: _Parse, facets: Facets, price: str | None) -> None:
-    """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order."""
-    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *lx.COMPARATIVES):
+def _relative(parse: _Parse, facets: Facets, price: str | None, *, measures: bool = True) -> None:
+    """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order
+    (with ``measures`` off, as in dialogues, only the price words)."""
+    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ())):
         column = column_of_kind(facets, kind)
         for m in lx.pattern(words).finditer(parse.scan) if column else ():
             parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
             parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
             parse.cut(m.span())
-    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *lx.RELATIVE):
+    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *(lx.RELATIVE if measures else ())):
         column = column_of_kind(facets, kind)
         for m in lx.pattern(words).finditer(parse.scan) if column else ():
             parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
@@ -257,12 +258,12 @@ def _top_k(parse: _Parse) -> int | None:
     return int(m.group(1))
 
 
-def _negatives(parse: _Parse, facets: Facets) -> None:
+def _negatives(parse: _Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
     for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
         phrase = m.group(1).lower()
-        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split())
+        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
         if not words or not words[0]:
             continue
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
@@ -279,7 +280,7 @@ def _negatives(parse: _Parse, facets: Facets) -> None:
         parse.cut(m.span())
 
 
-def _phrase(words: list[str]) -> list[str]:
+def _phrase(words: list[str], about: bool = True) -> list[str]:
     """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
     while words and words[0] in _FILLER:
         words = words[1:]
@@ -289,7 +290,7 @@ def _phrase(words: list[str]) -> list[str]:
     for n, word in enumerate(words):
         if word in _STOP_AFTER or len(taken) == 2:
             after = [w for w in words[n + 1:] if w not in lx.FILLER][:1]
-            if word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
+            if about and word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
                 return [after[0].strip("'")]
             break
         taken.append(word.strip("'"))
@@ -304,7 +305,8 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
-        condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(lx.IN, after=r"\s+$").search(before))
+        marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
+        condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
         kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
             facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
