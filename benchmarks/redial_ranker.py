@@ -6,15 +6,17 @@ past dialogues, hyper-parameter chosen on a validation split, held-out dialogues
 
 Splits are by dialogue id (stable hashes). Held-out dialogues are never learned from (neither
 the item graph nor the ranker). Training turns get their graph features from a graph that did not
-see their own dialogue (2 folds, xmr_agent.agent.learn). Reports no-repeat R@1/10/50 with
-standard errors, the hand-weighted fusion on the same turns, an ablation (each feature group
-removed and the ranker refitted), and latency per turn of the full `Agent.ask`.
+see their own dialogue (xmr_agent.agent.learn.FOLDS folds). Reports no-repeat R@1/10/50 with
+standard errors, the fraction of gold items among the candidates at all, the hand-weighted fusion
+on the same turns, an ablation (each feature group removed, with the candidates only it brought,
+and the ranker refitted), and latency per turn of the full `Agent.ask` with a per-step breakdown.
 Writes benchmarks/results/redial_ranker.json.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -35,8 +37,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 KS = (1, 10, 50)
 CS = (0.01, 0.1, 1.0, 10.0)
 GROUPS = {**{k: [f for f in FEATURES if f.startswith(k + "_")] for k in KINDS},
-          "two-hop graph": ["two_hop"], "recency (latest mention)": ["graph_last"],
-          "popularity prior": ["log_pop"], "preferences met": ["soft_met"], "list count": ["lists"]}
+          "two-hop graph": ["two_hop"], "item vectors from the sessions": ["emb_cos", "emb_rr", "emb_liked", "emb_disliked"],
+          "liked / disliked / turned down": ["graph_liked", "graph_disliked", "emb_liked", "emb_disliked"],
+          "recency (latest mention)": ["graph_last"], "popularity prior": ["log_pop"], "preferences met": ["soft_met"],
+          "list count": ["lists"]}
+#: Groups that also bring candidates of their own: removing the group removes those too.
+BRINGS = {"two-hop graph": "two_hop", "item vectors from the sessions": "emb_rr"}
 HAND = {"graph": 4.0, "popular": 4.0, "attributes": 4.0}  # the weights of docs/benchmarks.md
 
 
@@ -64,14 +70,24 @@ def by(ranker, drop=()):
     return rank
 
 
-def zeroed(rows, drop):
+def zeroed(rows, drop, brings=None):
+    """Rows with the ``drop`` columns zeroed, and without the candidates only ``brings`` found."""
     cols = [FEATURES.index(f) for f in drop]
+    found = [FEATURES.index(f) for f in FEATURES if (f.endswith("_in") or f in ("two_hop", "emb_rr")) and f != brings]
     out = []
     for turn, ids, x in rows:
-        x = x.copy()
+        keep = np.ones(len(ids), dtype=bool) if brings is None else x[:, found].any(axis=1)
+        x = x[keep].copy()
         x[:, cols] = 0.0
-        out.append((turn, ids, x))
+        out.append((turn, [i for i, k in zip(ids, keep, strict=True) if k], x))
     return out
+
+
+def candidate_recall(rows) -> float:
+    """The mean fraction of a turn's new gold items that are among its candidates at all."""
+    per = [len((t.gold - set(t.seeds)) & set(ids)) / len(t.gold - set(t.seeds)) for t, ids, _ in rows
+           if t.gold - set(t.seeds)]
+    return round(float(np.mean(per)), 4)
 
 
 def _trees(rows):
@@ -101,9 +117,9 @@ def collect(agent, turns, names, data, skip):
     """Training rows: each fold's turns featurised with a graph learned without that fold."""
     rows = []
     for fold in range(FOLDS):
-        held = {t.dialog for t in turns if fold_of(t.dialog) == fold} | skip
+        held = {t.dialog for t in turns if fold_of(t.dialog, FOLDS) == fold} | skip
         graph = ItemGraph.fit(dialogue_sessions(data, names, skip=held))
-        rows += turn_rows(agent, [t for t in turns if fold_of(t.dialog) == fold], graph)
+        rows += turn_rows(agent, [t for t in turns if fold_of(t.dialog, FOLDS) == fold], graph)
     return rows
 
 
@@ -139,22 +155,32 @@ def main() -> None:
     test_turns = cap(test, args.max_test)
     test_rows = turn_rows(agent, test_turns, test_graph)
     held_out = recall(test_rows, by(ranker))
-    ablation = {name: recall(test_rows, by(fit_rows(zeroed(history_rows, drop), c=best), drop))
-                for name, drop in GROUPS.items()}
+    ablation = {}
+    for name, drop in GROUPS.items():
+        refit = fit_rows(zeroed(history_rows, drop, BRINGS.get(name)), c=best)
+        ablation[name] = recall(zeroed(test_rows, drop, BRINGS.get(name)), by(refit))
     hand = hand_fused(agent, test_turns, test_graph)
     trees = recall(test_rows, _trees(history_rows))
     # 3. latency of the full agent (ask, no explanations) with the ranker
     live = agent.using(graph=test_graph, ranker=ranker)
-    seconds = []
-    for turn in test_turns[: args.latency_turns]:
+    seconds, steps = [], {}
+    warm = test_turns[0]
+    live.ask(warm.text, k=50, exclude_ids=list(warm.seeds), seed_ids=warm.seeds, explain=False)  # fits the item vectors
+    load = [os.getloadavg()[0]]
+    for turn in test_turns[1: args.latency_turns + 1]:
         t0 = time.perf_counter()
-        live.ask(turn.text, k=50, exclude_ids=list(turn.seeds), seed_ids=turn.seeds, explain=False)
+        answer = live.ask(turn.text, k=50, exclude_ids=list(turn.seeds), seed_ids=turn.seeds, explain=False)
         seconds.append(time.perf_counter() - t0)
+        for step, value in answer.timings.items():
+            steps.setdefault(step, []).append(value)
+    load.append(os.getloadavg()[0])
     results = {"machine": machine(), "data": args.data, "holdout": args.holdout, "val": args.val,
                "turns": {"train": len(train_rows), "val": len(val_rows), "test": len(test_rows)},
                "C_grid_on_val": grid, "chosen_C": best, "held_out": held_out, "hand_fusion_held_out": hand,
                "gradient_boosted_trees_held_out": trees,
                "ablation_held_out": ablation, "latency_per_turn_s": latency_summary(seconds),
+               "latency_steps_p50_s": {k: round(float(np.median(v)), 4) for k, v in steps.items()},
+               "load_average_1min": load, "candidate_recall_held_out": candidate_recall(test_rows),
                "weights": dict(zip(FEATURES, np.round(ranker.weights, 3).tolist(), strict=True)),
                "seconds": round(time.perf_counter() - start, 1)}
     RESULTS.mkdir(exist_ok=True)

@@ -35,7 +35,7 @@ from xmr_agent.types import Hit
 #: Dialogue turns (most recent last) that make up a request, as in ``xmr eval``.
 CONTEXT_TURNS = 3
 #: Folds of the training turns: each fold's features come from a graph of the other folds' logs.
-FOLDS = 2
+FOLDS = 5
 #: Steps of each user's history that become training turns (``xmr train --interactions``).
 TURNS_PER_USER = 20
 #: Prefix of an interaction log's users among the training groups (dialogue ids are the others).
