@@ -141,3 +141,20 @@ def test_readme_trains_a_ranker_from_an_interaction_log_in_one_command(tmp_path:
     assert saved.summary["turns"] == 60 and np.any(saved.weights != 0)
     assert "demo.ranker.json" in outputs[0]
     assert json.loads(outputs[1])["recommendations"]
+
+
+def test_with_a_ranker_the_metadata_index_is_built_once_across_requests(films: tuple[str, Catalog],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.recommend import attributes
+
+    built = []
+    original = attributes.AttributeIndex.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(attributes.AttributeIndex, "of",
+                        classmethod(lambda cls, *a, **kw: built.append(1) or original(cls, *a, **kw)))
+    n = len(FEATURES)
+    ranker = Ranker(np.ones(n), 0.0, np.zeros(n), np.ones(n))
+    agent = Agent(films[1], hard_categories=False, graph=ItemGraph.fit(SESSIONS), ranker=ranker)
+    for _ in range(3):
+        answer = agent.ask("a drama film", seed_ids=["f0"], exclude_ids=["f0"], k=3, explain=False)
+        assert answer.recommendations
+    assert len(built) == 1
