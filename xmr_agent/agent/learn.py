@@ -1,11 +1,13 @@
 """The learned ranker in the agent: rank the union of the candidate lists by a
-:class:`~xmr_agent.recommend.ranker.Ranker`, and train one from past dialogues.
+:class:`~xmr_agent.recommend.ranker.Ranker`, and train one from past dialogues or an
+interaction log.
 
-Training (``xmr train``): the dialogues are split into folds by dialogue id; each fold's turns
+Training (``xmr train``): the turns are split into folds by dialogue (or user); each fold's turns
 get their candidates and features from an item graph learned on the *other* folds, so that no
 turn is featurised with a graph that saw its own dialogue (which would make the graph look far
 better than it is on new conversations). A candidate is positive when the recommender gave it
-in that turn. The ranker file holds the feature list and a summary of the training data.
+in that turn (in a log: when it is the user's next liked item). The ranker file holds the feature
+list and a summary of the training data.
 """
 
 from __future__ import annotations
