@@ -28,7 +28,7 @@ from xmr_agent.agent.learn import FOLDS, dialogue_turns, fit_rows, fold_of, turn
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.eval.datasets import in_holdout
 from xmr_agent.eval.metrics import latency_summary, ranking_metrics
-from xmr_agent.recommend.features import FEATURES, KINDS
+from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES, KINDS
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.signals import dialogue_sessions, title_index
 from xmr_agent.store.catalog import Catalog
@@ -38,7 +38,6 @@ KS = (1, 10, 50)
 CS = (0.01, 0.1, 1.0)
 GROUPS = {**{k: [f for f in FEATURES if f.startswith(k + "_")] for k in KINDS},
           "two-hop graph": ["two_hop"], "item vectors from the sessions": ["emb_cos", "emb_rr", "emb_liked", "emb_disliked"],
-          "liked / disliked / turned down": ["graph_liked", "graph_disliked", "emb_liked", "emb_disliked"],
           "recency (latest mention)": ["graph_last"], "popularity prior": ["log_pop"], "preferences met": ["soft_met"],
           "list count": ["lists"]}
 #: Groups that also bring candidates of their own: removing the group removes those too.
@@ -110,10 +109,11 @@ def _trees(rows):
     """scikit-learn's HistGradientBoostingClassifier on the same rows (for comparison only)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    x = np.concatenate([r[2] for r in rows])
+    cols = [FEATURES.index(f) for f in DEFAULT_FEATURES]
+    x = np.concatenate([r[2][:, cols] for r in rows])
     y = np.concatenate([[i in r[0].gold for i in r[1]] for r in rows]).astype(int)
     model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0).fit(x, y)
-    return lambda turn, ids, x: [ids[n] for n in np.argsort(-model.predict_proba(x)[:, 1], kind="stable")][:50]
+    return lambda turn, ids, x: [ids[n] for n in np.argsort(-model.predict_proba(x[:, cols])[:, 1], kind="stable")][:50]
 
 
 def hand_fused(agent, turns, graph) -> dict[str, float]:
@@ -172,7 +172,8 @@ def main() -> None:
     test_rows = turn_rows(agent, test_turns, test_graph)
     full = per_turn(test_rows, by(ranker))
     held_out = summary(full)
-    ablation = {}
+    with_moods = per_turn(test_rows, by(fit_rows(history_rows, c=best, features=FEATURES)))
+    ablation = {"WITH the liked / disliked / turned-down features": {**summary(with_moods), **change(full, with_moods)}}
     for name, drop in GROUPS.items():
         refit = fit_rows(zeroed(history_rows, drop, BRINGS.get(name)), c=best)
         without = per_turn(zeroed(test_rows, drop, BRINGS.get(name)), by(refit))
@@ -199,7 +200,7 @@ def main() -> None:
                "ablation_held_out": ablation, "latency_per_turn_s": latency_summary(seconds),
                "latency_steps_p50_s": {k: round(float(np.median(v)), 4) for k, v in steps.items()},
                "load_average_1min": load, "candidate_recall_held_out": candidate_recall(test_rows),
-               "weights": dict(zip(FEATURES, np.round(ranker.weights, 3).tolist(), strict=True)),
+               "weights": dict(zip(ranker.features, np.round(ranker.weights, 3).tolist(), strict=True)),
                "seconds": round(time.perf_counter() - start, 1)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "redial_ranker.json").write_text(json.dumps(results, indent=2))

@@ -19,7 +19,7 @@ from xmr_agent.agent.pipeline import Agent
 from xmr_agent.errors import ConfigError
 from xmr_agent.ingestion.pipeline import ingest
 from xmr_agent.recommend.embedding import ItemEmbedding
-from xmr_agent.recommend.features import FEATURES, candidate_features
+from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES, SENTIMENT, candidate_features
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.profile import read_interactions
 from xmr_agent.recommend.ranker import Ranker, ranker_path
@@ -151,10 +151,24 @@ def test_with_a_ranker_the_metadata_index_is_built_once_across_requests(films: t
     original = attributes.AttributeIndex.of.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(attributes.AttributeIndex, "of",
                         classmethod(lambda cls, *a, **kw: built.append(1) or original(cls, *a, **kw)))
-    n = len(FEATURES)
+    n = len(DEFAULT_FEATURES)
     ranker = Ranker(np.ones(n), 0.0, np.zeros(n), np.ones(n))
     agent = Agent(films[1], hard_categories=False, graph=ItemGraph.fit(SESSIONS), ranker=ranker)
     for _ in range(3):
         answer = agent.ask("a drama film", seed_ids=["f0"], exclude_ids=["f0"], k=3, explain=False)
         assert answer.recommendations
     assert len(built) == 1
+
+
+def test_the_sentiment_features_are_read_only_by_a_ranker_trained_with_them(films: tuple[str, Catalog],
+                                                                             tmp_path: Path) -> None:
+    x = np.zeros((3, len(FEATURES)))
+    x[:, FEATURES.index("graph_liked")] = [1.0, 0.0, 0.0]
+    plain = Ranker(np.ones(len(DEFAULT_FEATURES)), 0.0, np.zeros(len(DEFAULT_FEATURES)), np.ones(len(DEFAULT_FEATURES)))
+    assert not set(SENTIMENT) & set(plain.features) and np.all(plain.score(x) == 0)
+    moody = Ranker(np.ones(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), FEATURES)
+    loaded = Ranker.load(moody.save(tmp_path / "moody.json"))
+    assert loaded.features == FEATURES and loaded.score(x).tolist() == [1.0, 0.0, 0.0]
+    agent = Agent(films[1], hard_categories=False)
+    trained = train_ranker(agent, interactions=_events(tmp_path / "events.jsonl"), features=FEATURES)
+    assert trained.features == FEATURES and len(trained.weights) == len(FEATURES)

@@ -27,7 +27,7 @@ from xmr_agent.agent.critique import tone
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.errors import ConfigError
-from xmr_agent.recommend.features import FEATURES, candidate_features
+from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES, SENTIMENT, candidate_features
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.profile import Interaction, read_interactions, user_sessions
 from xmr_agent.recommend.ranker import DEFAULT_C, Ranker
@@ -70,12 +70,13 @@ def sentiment(agent: Any, text: str, seeds: Sequence[str]) -> tuple[list[str], l
 
 
 def featurise(agent: Any, lists: Sequence[Any], query: CrossModalQuery, where: str | None,
-              request: str = "") -> tuple[list[str], np.ndarray, dict[str, Hit]]:
+              request: str = "", *, moods: bool = True) -> tuple[list[str], np.ndarray, dict[str, Hit]]:
     """The candidates of ``lists`` (and the item graph's two-hop and embedding neighbours of the
     seeds, fetched through the hard filters), their features, and id → hit. Training and ranking
-    both featurise here, so a ranker sees at ranking time what it learned from."""
+    both featurise here, so a ranker sees at ranking time what it learned from. ``moods=False``
+    leaves the sentiment features at 0 (a ranker that does not read them)."""
     seeds = list(query.seed_ids)
-    liked, disliked = sentiment(agent, request, seeds) if request and seeds else ([], [])
+    liked, disliked = sentiment(agent, request, seeds) if moods and request and seeds else ([], [])
     ids, x, hits = candidate_features(lists, graph=agent.graph, seeds=seeds, exclude=query.exclude_ids,
                                       liked=liked, disliked=disliked)
     missing = [i for i in ids if i not in hits]
@@ -94,7 +95,8 @@ def featurise(agent: Any, lists: Sequence[Any], query: CrossModalQuery, where: s
 def learned_ranking(agent: Any, lists: Sequence[Any], query: CrossModalQuery, where: str | None,
                     request: str = "") -> list[Hit]:
     """The candidates of ``lists`` (and the graph's neighbours of the seeds) ranked by ``agent.ranker``."""
-    ids, x, hits = featurise(agent, lists, query, where, request)
+    moods = any(f in agent.ranker.features for f in SENTIMENT)
+    ids, x, hits = featurise(agent, lists, query, where, request, moods=moods)
     scores = agent.ranker.score(x)
     order = np.argsort(-scores, kind="stable")
     return [Hit(ids[n], float(scores[n]), hits[ids[n]].item, dict(hits[ids[n]].scores)) for n in order]
@@ -158,7 +160,7 @@ def turn_rows(agent: Any, turns: Sequence[Turn], graph: ItemGraph | None,
 
 
 def fit_rows(rows: Iterable[tuple[Turn, list[str], np.ndarray]], *, c: float = DEFAULT_C,
-             summary: dict[str, Any] | None = None) -> Ranker:
+             features: tuple[str, ...] = DEFAULT_FEATURES, summary: dict[str, Any] | None = None) -> Ranker:
     xs, ys = [], []
     for turn, ids, x in rows:
         if len(ids):
@@ -166,7 +168,7 @@ def fit_rows(rows: Iterable[tuple[Turn, list[str], np.ndarray]], *, c: float = D
             ys.append(np.asarray([i in turn.gold for i in ids], dtype=np.int8))
     if not xs:
         raise ConfigError("no dialogue turn gave candidates to learn from")
-    return Ranker.fit(np.concatenate(xs), np.concatenate(ys), c=c, summary=summary)
+    return Ranker.fit(np.concatenate(xs), np.concatenate(ys), c=c, features=features, summary=summary)
 
 
 def interaction_turns(events: Iterable[Interaction], *, per_user: int = TURNS_PER_USER) -> list[Turn]:
@@ -188,10 +190,10 @@ def interaction_turns(events: Iterable[Interaction], *, per_user: int = TURNS_PE
 
 def train_ranker(agent: Any, dialogues: str | Path | None = None, *, interactions: str | Path | None = None,
                  c: float = DEFAULT_C, skip: Iterable[str] = (), limit: int | None = None, folds: int = FOLDS,
-                 on_turn: Callable[[], None] | None = None) -> Ranker:
+                 features: tuple[str, ...] = DEFAULT_FEATURES, on_turn: Callable[[], None] | None = None) -> Ranker:
     """A ranker learned from past dialogues and/or an interaction log (dialogue ids, or users as
-    ``user:ID``, in ``skip`` are left out entirely). Each fold's turns are featurised with an item
-    graph learned from the other folds only."""
+    ``user:ID``, in ``skip`` are left out entirely), reading ``features``. Each fold's turns are
+    featurised with an item graph learned from the other folds only."""
     if dialogues is None and interactions is None:
         raise ConfigError("a ranker learns from logs: give past dialogues, an interaction log, or both")
     start = time.perf_counter()
@@ -211,4 +213,4 @@ def train_ranker(agent: Any, dialogues: str | Path | None = None, *, interaction
     summary = {"dialogues": str(dialogues) if dialogues is not None else None,
                "interactions": str(interactions) if interactions is not None else None, "turns": len(turns),
                "dialogs": len(groups), "folds": folds, "seconds": round(time.perf_counter() - start, 1)}
-    return fit_rows(rows, c=c, summary=summary)
+    return fit_rows(rows, c=c, features=features, summary=summary)

@@ -22,11 +22,14 @@ from xmr_agent.cli.options import DB_OPTION, TABLE_OPTION
 @click.option("--limit", type=click.IntRange(1), help="Learn from the first N turns only.")
 @click.option("-C", "c", default=None, type=click.FloatRange(0, min_open=True),
               help="Inverse regularisation of the logistic regression (default: the value measured best).")
+@click.option("--sentiment/--no-sentiment", default=False, show_default=True,
+              help="Also learn from the mentions the user spoke well or ill of, offers turned down among them "
+                   "(no measurable gain on ReDial, docs/benchmarks.md: off by default).")
 @click.option("--out", type=click.Path(dir_okay=False), help="Ranker file (default: <db>/<table>.ranker.json, "
               "which ask, chat, serve, mcp and eval use when given logs).")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def train(db: str, table: str, dialogues: str | None, interactions: str | None, holdout: float | None,
-          limit: int | None, c: float | None, out: str | None, progress: bool) -> None:
+          limit: int | None, c: float | None, sentiment: bool, out: str | None, progress: bool) -> None:
     """Learn a ranker (logistic regression over per-candidate features of every signal) from past
     dialogues and/or an interaction log."""
     import json
@@ -35,6 +38,7 @@ def train(db: str, table: str, dialogues: str | None, interactions: str | None, 
     from xmr_agent.agent.pipeline import Agent
     from xmr_agent.eval.datasets import in_holdout
     from xmr_agent.progress import progress_bar
+    from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES
     from xmr_agent.recommend.profile import read_interactions
     from xmr_agent.recommend.ranker import DEFAULT_C, ranker_path
     from xmr_agent.recommend.signals import title_index
@@ -50,7 +54,7 @@ def train(db: str, table: str, dialogues: str | None, interactions: str | None, 
     total = min(limit or len(turns), sum(t.dialog not in skip for t in turns))
     with progress_bar(progress, total, "learning from turns") as advance:
         ranker = train_ranker(agent, dialogues, interactions=interactions, c=c or DEFAULT_C, skip=skip, limit=limit,
-                              on_turn=lambda: advance(1))
+                              features=FEATURES if sentiment else DEFAULT_FEATURES, on_turn=lambda: advance(1))
     ranker.summary["holdout"] = holdout
     path = ranker.save(out or ranker_path(catalog.uri, table))
     click.echo(json.dumps(ranker.summary))

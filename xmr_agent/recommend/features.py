@@ -16,6 +16,9 @@ shared metadata) and of the item graph's two-hop links from the seeds. Each cand
 * ``emb_liked`` / ``emb_disliked``: cosine to the mentions the user spoke well / ill of (an item
   the recommender offered and the user turned down counts as spoken ill of).
 
+Every candidate row has every column of :data:`FEATURES`; a ranker reads the columns it was
+trained on (:data:`DEFAULT_FEATURES` unless told otherwise).
+
 Lists are duck-typed (``.source``, ``.hits``) so that this layer needs nothing from the agent.
 """
 
@@ -34,6 +37,11 @@ KINDS = ("fts", "vector", "like", "graph", "popular", "attributes")
 FEATURES = (*(f"{k}_{part}" for k in KINDS for part in ("score", "rr", "in")),
             "two_hop", "graph_last", "graph_liked", "graph_disliked", "log_pop", "soft_met", "lists",
             "emb_cos", "emb_rr", "emb_liked", "emb_disliked")
+#: Features of the mentions the user spoke well or ill of (offers turned down among them): no
+#: measurable gain on ReDial (docs/benchmarks.md), so a ranker uses them only when trained with them.
+SENTIMENT = ("graph_liked", "graph_disliked", "emb_liked", "emb_disliked")
+#: The features a ranker learns from unless told otherwise: the ones measured to help.
+DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in SENTIMENT)
 #: Two-hop links: the seeds' best neighbours walked through, and the candidates they add.
 TWO_HOP_VIA = 20
 TWO_HOP_K = 100
