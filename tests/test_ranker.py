@@ -13,7 +13,7 @@ from xmr_agent.agent.learn import train_ranker
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.errors import ConfigError
 from xmr_agent.ingestion.pipeline import ingest
-from xmr_agent.recommend.features import FEATURES, candidate_features, two_hop
+from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES, candidate_features, two_hop
 from xmr_agent.recommend.graph import ItemGraph
 from xmr_agent.recommend.ranker import Ranker, ranker_path
 from xmr_agent.store.catalog import Catalog
@@ -66,7 +66,7 @@ def test_trained_ranker_is_saved_loaded_and_ranks_the_next_film_first(setup: tup
     path = ranker.save(ranker_path(db, "films"))
     assert path.name == "films.ranker.json"
     loaded = Ranker.load(path)
-    assert np.allclose(loaded.weights, ranker.weights) and loaded.features == FEATURES
+    assert np.allclose(loaded.weights, ranker.weights) and loaded.features == DEFAULT_FEATURES
     graph = ItemGraph.fit([[f["id"] for f in FILMS[a:a + 2]] for a in range(3)] * 3)
     answer = agent.using(graph=graph, ranker=loaded).ask("anything like it?", seed_ids=["f0"], exclude_ids=["f0"],
                                                           k=3, explain=False)
@@ -75,7 +75,7 @@ def test_trained_ranker_is_saved_loaded_and_ranks_the_next_film_first(setup: tup
 
 
 def test_a_ranker_file_with_other_features_is_refused(tmp_path: Path) -> None:
-    n = len(FEATURES)
+    n = len(DEFAULT_FEATURES)
     ranker = Ranker(np.ones(n), 0.0, np.zeros(n), np.ones(n))
     data = json.loads(ranker.save(tmp_path / "r.json").read_text())
     data["features"] = [*data["features"][:-1], "something_else"]
@@ -99,3 +99,17 @@ def test_xmr_train_writes_the_ranker_next_to_the_table_and_ask_uses_it(setup: tu
                                     "--dialogues", str(dialogues), "--trace", "-k", "2"])
     assert ask.exit_code == 0, ask.output
     assert "learned ranker" in ask.output
+
+
+def test_xmr_train_reads_the_sentiment_features_only_when_asked(setup: tuple[str, Path], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xmr_agent.cli import main
+
+    db, dialogues = setup
+    for flag, expected in (("--no-sentiment", DEFAULT_FEATURES), ("--sentiment", FEATURES)):
+        out = tmp_path / f"{flag}.json"
+        run = CliRunner().invoke(main, ["train", "--db", db, "--table", "films", "--dialogues", str(dialogues),
+                                        flag, "--out", str(out), "--no-progress"])
+        assert run.exit_code == 0, run.output
+        assert Ranker.load(out).features == expected

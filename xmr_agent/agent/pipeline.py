@@ -151,6 +151,7 @@ class Agent:
         """This agent, or with a ranker a copy whose every list is on (the ranker weighs them)."""
         if self.ranker is None:
             return self
+        self.attributes()  # built here, once: a copy's own would be built again on every request
         return self.using(graph_weight=self.graph_weight or 1.0, popularity_weight=self.popularity_weight or 1.0,
                           attribute_weight=self.attribute_weight or 1.0, seed_weight=self.seed_weight or 1.0)
 

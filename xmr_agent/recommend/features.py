@@ -9,7 +9,15 @@ shared metadata) and of the item graph's two-hop links from the seeds. Each cand
 * ``graph_last``: links from the latest mention only (recency);
 * ``graph_liked`` / ``graph_disliked``: links from the mentions the user spoke well / ill of;
 * ``log_pop``: overall popularity in the logs; ``soft_met``: preferences of the request met;
-* ``lists``: in how many kinds of list the candidate appears.
+* ``lists``: in how many kinds of list the candidate appears;
+* ``emb_cos``, ``emb_rr``: cosine to the seeds in the item vectors learned from the sessions
+  (:mod:`xmr_agent.recommend.embedding`), and the rank among the seeds' nearest items (which
+  join the candidates: items close in those vectors need never have met the seeds in a session);
+* ``emb_liked`` / ``emb_disliked``: cosine to the mentions the user spoke well / ill of (an item
+  the recommender offered and the user turned down counts as spoken ill of).
+
+Every candidate row has every column of :data:`FEATURES`; a ranker reads the columns it was
+trained on (:data:`DEFAULT_FEATURES` unless told otherwise).
 
 Lists are duck-typed (``.source``, ``.hits``) so that this layer needs nothing from the agent.
 """
@@ -27,10 +35,18 @@ from xmr_agent.recommend.graph import ItemGraph
 
 KINDS = ("fts", "vector", "like", "graph", "popular", "attributes")
 FEATURES = (*(f"{k}_{part}" for k in KINDS for part in ("score", "rr", "in")),
-            "two_hop", "graph_last", "graph_liked", "graph_disliked", "log_pop", "soft_met", "lists")
+            "two_hop", "graph_last", "graph_liked", "graph_disliked", "log_pop", "soft_met", "lists",
+            "emb_cos", "emb_rr", "emb_liked", "emb_disliked")
+#: Features of the mentions the user spoke well or ill of (offers turned down among them): no
+#: measurable gain on ReDial (docs/benchmarks.md), so a ranker uses them only when trained with them.
+SENTIMENT = ("graph_liked", "graph_disliked", "emb_liked", "emb_disliked")
+#: The features a ranker learns from unless told otherwise: the ones measured to help.
+DEFAULT_FEATURES = tuple(f for f in FEATURES if f not in SENTIMENT)
 #: Two-hop links: the seeds' best neighbours walked through, and the candidates they add.
 TWO_HOP_VIA = 20
 TWO_HOP_K = 100
+#: The seeds' nearest items in the learned item vectors that join the candidates.
+EMBEDDING_K = 100
 
 
 def kind_of(source: str) -> str | None:
@@ -82,16 +98,11 @@ def candidate_features(lists: Sequence[Any], *, graph: ItemGraph | None, seeds: 
             row[f"{kind}_rr"] = max(row.get(f"{kind}_rr", 0.0), 1.0 / (1 + rank))
             row[f"{kind}_in"] = 1.0
     if graph is not None and seeds:
-        for item, s in _by_best(two_hop(graph, seeds, exclude=skip)).items():
-            rows.setdefault(item, {})["two_hop"] = s
-        links = {"graph_last": seeds[-1:], "graph_liked": liked, "graph_disliked": disliked}
-        for name, anchors in links.items():
-            if anchors:
-                for item, s in _by_best(graph.related(anchors, exclude=skip, k=TWO_HOP_K * 2)).items():
-                    if item in rows:
-                        rows[item][name] = s
+        _graph_links(rows, graph, seeds, skip, liked, disliked)
     top = math.log1p(max(graph.counts.values(), default=0)) if graph is not None else 0.0
     ids = list(rows)
+    if graph is not None:
+        _embedding_similarity(rows, ids, graph, seeds, liked, disliked)
     matrix = np.zeros((len(ids), len(FEATURES)), dtype=np.float32)
     column = {name: j for j, name in enumerate(FEATURES)}
     for n, item in enumerate(ids):
@@ -103,3 +114,29 @@ def candidate_features(lists: Sequence[Any], *, graph: ItemGraph | None, seeds: 
         for name, value in row.items():
             matrix[n, column[name]] = value
     return ids, matrix, hits
+
+
+def _graph_links(rows: dict[str, dict[str, float]], graph: ItemGraph, seeds: Sequence[str], skip: set[str],
+                 liked: Sequence[str], disliked: Sequence[str]) -> None:
+    """Two-hop and embedding candidates join ``rows``; graph links from the latest, liked and
+    disliked mentions fill the rows' graph features."""
+    for item, s in _by_best(two_hop(graph, seeds, exclude=skip)).items():
+        rows.setdefault(item, {})["two_hop"] = s
+    for rank, (item, _) in enumerate(graph.embedding().nearest(seeds, exclude=list(skip), k=EMBEDDING_K)):
+        rows.setdefault(item, {})["emb_rr"] = 1.0 / (1 + rank)
+    links = {"graph_last": seeds[-1:], "graph_liked": liked, "graph_disliked": disliked}
+    for name, anchors in links.items():
+        if anchors:
+            for item, s in _by_best(graph.related(anchors, exclude=skip, k=TWO_HOP_K * 2)).items():
+                if item in rows:
+                    rows[item][name] = s
+
+
+def _embedding_similarity(rows: dict[str, dict[str, float]], ids: Sequence[str], graph: ItemGraph,
+                          seeds: Sequence[str], liked: Sequence[str], disliked: Sequence[str]) -> None:
+    vectors = graph.embedding()
+    for name, anchors in {"emb_cos": seeds, "emb_liked": liked, "emb_disliked": disliked}.items():
+        if anchors:
+            for item, s in zip(ids, vectors.similarity(anchors, ids), strict=True):
+                if s:
+                    rows[item][name] = float(s)

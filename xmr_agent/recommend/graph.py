@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xmr_agent.errors import ConfigError
+from xmr_agent.recommend.embedding import ItemEmbedding
 
 #: Items at most this many positions apart in a session count as "b followed a".
 FOLLOW_WINDOW = 5
@@ -32,6 +33,7 @@ class ItemGraph:
     follows: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     counts: Counter[str] = field(default_factory=Counter)
     sessions: int = 0
+    _embedding: ItemEmbedding | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, sessions: Iterable[Sequence[str]], *, window: int = FOLLOW_WINDOW) -> ItemGraph:
@@ -71,6 +73,13 @@ class ItemGraph:
                 if item not in skip:
                     scores[item] += weight * n / math.sqrt(self.counts[item])  # type: ignore[assignment]
         return [(item, float(score)) for item, score in scores.most_common(k)]
+
+    def embedding(self) -> ItemEmbedding:
+        """Item vectors factorised from these counts (:mod:`xmr_agent.recommend.embedding`), fitted
+        on first use and kept."""
+        if self._embedding is None:
+            self._embedding = ItemEmbedding.of(self)
+        return self._embedding
 
     def popular(self, *, exclude: Iterable[str] = (), k: int = 100) -> list[tuple[str, float]]:
         """The items in most sessions: the cold-start answer."""

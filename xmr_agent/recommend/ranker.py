@@ -3,9 +3,9 @@
 Logistic regression (scikit-learn's ``LogisticRegression`` to fit; plain numpy to score), saved
 as JSON next to the table (``<db>/<table>.ranker.json``): the feature list, the standardisation,
 the weights, and a summary of the data it was trained on. JSON rather than a pickled model, so
-that loading a ranker file never runs code; a file whose feature list differs from this
-version's is refused with a clear error. Training needs the ``recommend`` extra (scikit-learn);
-ranking needs only numpy.
+that loading a ranker file never runs code; a file naming a feature this version does not
+compute is refused with a clear error. A ranker reads the feature columns it was trained on.
+Training needs the ``recommend`` extra (scikit-learn); ranking needs only numpy.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.errors import ConfigError
-from xmr_agent.recommend.features import FEATURES
+from xmr_agent.recommend.features import DEFAULT_FEATURES, FEATURES
 
 FORMAT = 1
 #: Inverse regularisation strength, chosen on a validation split of ReDial (docs/benchmarks.md).
@@ -27,38 +27,41 @@ DEFAULT_C = 1.0
 
 @dataclass
 class Ranker:
-    """Weights over :data:`~xmr_agent.recommend.features.FEATURES` (standardised first)."""
+    """Weights over ``features`` (columns of :data:`~xmr_agent.recommend.features.FEATURES`,
+    standardised first)."""
 
     weights: np.ndarray
     bias: float
     mean: np.ndarray
     scale: np.ndarray
-    features: tuple[str, ...] = FEATURES
+    features: tuple[str, ...] = DEFAULT_FEATURES
     summary: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, *, c: float = DEFAULT_C, summary: dict[str, Any] | None = None) -> Ranker:
-        """Fit on candidate rows ``x`` (columns :data:`FEATURES`) labelled ``y`` (1: the item was
-        recommended in that turn)."""
+    def fit(cls, x: np.ndarray, y: np.ndarray, *, c: float = DEFAULT_C, features: tuple[str, ...] = DEFAULT_FEATURES,
+            summary: dict[str, Any] | None = None) -> Ranker:
+        """Fit on candidate rows ``x`` (columns :data:`FEATURES`, of which ``features`` are used)
+        labelled ``y`` (1: the item was recommended in that turn)."""
         try:
             from sklearn.linear_model import LogisticRegression
         except ImportError as e:  # pragma: no cover - depends on the extra
             raise ConfigError("training a ranker needs scikit-learn: pip install 'xmr-agent[recommend]'") from e
         if len(set(np.asarray(y).tolist())) < 2:
             raise ConfigError("the logs gave no positive (or no negative) candidates to learn from")
+        x = x[:, columns(features)]
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale == 0] = 1.0
         model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
         model.fit((x - mean) / scale, y)
         info = {"model": "logistic regression (scikit-learn)", "C": c, "rows": int(len(y)),
                 "positives": int(np.sum(y)), **(summary or {})}
-        return cls(model.coef_[0].astype(np.float64), float(model.intercept_[0]), mean, scale, FEATURES, info)
+        return cls(model.coef_[0].astype(np.float64), float(model.intercept_[0]), mean, scale, tuple(features), info)
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """A score per candidate row (higher is better)."""
+        """A score per candidate row (columns :data:`FEATURES`; higher is better)."""
         if not len(x):
             return np.zeros(0)
-        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return ((x[:, columns(self.features)] - self.mean) / self.scale) @ self.weights + self.bias
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -80,11 +83,19 @@ class Ranker:
                          features, dict(data.get("summary", {})))
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise ConfigError(f"cannot read the ranker {path}: {e}") from e
-        if features != FEATURES or not len(ranker.weights) == len(ranker.mean) == len(ranker.scale) == len(FEATURES):
-            missing, extra = set(FEATURES) - set(features), set(features) - set(FEATURES)
-            raise ConfigError(f"the ranker {path} was trained on other features (missing {sorted(missing)}, "
-                              f"unknown {sorted(extra)}); rebuild it with `xmr train`")
+        unknown = sorted(set(features) - set(FEATURES))
+        if unknown:
+            raise ConfigError(f"the ranker {path} was trained on other features ({unknown} are unknown to this "
+                              "version); rebuild it with `xmr train`")
+        if not len(ranker.weights) == len(ranker.mean) == len(ranker.scale) == len(features):
+            raise ConfigError(f"the ranker {path} has {len(ranker.weights)} weights for {len(features)} features; "
+                              "rebuild it with `xmr train`")
         return ranker
+
+
+def columns(features: tuple[str, ...]) -> list[int]:
+    """The columns of :data:`FEATURES` that ``features`` name, in their order."""
+    return [FEATURES.index(f) for f in features]
 
 
 def ranker_path(db: str | Path, table: str) -> Path:
