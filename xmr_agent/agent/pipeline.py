@@ -222,8 +222,7 @@ class Agent:
             kept = tuple(n for n in query.notes if n != f"{LIKE_KIND} {kinds[-1]}")
             answer = self.run(query.model_copy(update={"filters": tuple(f for f in query.filters if f != kinds[-1]),
                                                        "notes": kept}), request, explain=explain)
-            answer.trace.append({"step": "relax", "dropped": [str(kinds[-1])],
-                                 "reason": "nothing else of the same kind: showing the closest of any kind"})
+            answer.trace.append({"step": "relax", "dropped": [str(kinds[-1])], "reason": "nothing else of that kind"})
             return answer
         with run.step("explain") as note:
             recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)
