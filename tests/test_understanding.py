@@ -252,7 +252,8 @@ GEAR = Facets({
     ("Gartenmöbel, aber nichts Rotes", "(colour <> 'red')"),  # German "nichts", an inflected colour
     ("园艺工具，不要绿色的", "(colour <> 'green')"),  # a negated colour in Chinese, with its particle
     ("une lampe, pas rouge", "(colour <> 'red')"),
-    ("bulbs to plant in spring", "(`type` = 'bulbs')"),  # one kind is the thing wanted, a second a preference
+    ("bulbs or plants for spring", "(`type` = 'bulbs' OR `type` = 'plant')"),  # two kinds: either
+    ("bulbs to plant in spring", "(`type` = 'bulbs')"),  # a second kind not joined by "or" is a preference
     ("albums on CD under 15 euros", "(price_eur < 15) AND (`format` = 'cd')"),  # a two-letter value in capitals
     ("like that one but red", "(colour = 'red')"),  # "but red" makes the colour a condition
 ])

@@ -145,6 +145,8 @@ DECADES = (re.compile(r"\b(?:aus |in )?(?:den |die )?(19|20)?(\d)0er(?:n|jahren|
            re.compile(r"\b(?:des |les )?années (19|20)?(\d)0\b", re.IGNORECASE),
            re.compile(r"\b(?:de )?(?:los )?años (19|20)?(\d)0s?\b", re.IGNORECASE),
            re.compile(r"(19|20)?(\d)0年代"))
+#: "books or films": either kind.
+OR = r"or|ou|oder|o|u|或|或者|还是"
 #: Words after which a negated phrase names what is not wanted ("not set on Mars", "no songs by Queen").
 ABOUT = frozenset({"on", "in", "at", "about", "by", "from", "sur", "à", "von", "über", "sobre", "de", "por", "en"})
 #: Words that make a column value a condition, not a preference ("only red ones").

@@ -299,6 +299,7 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
 
 def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
+    kinds: dict[str, int] = {}  # column → where its first required kind ended
     for facet, value, span in _mentions(parse.scan, facets):
         if (facet.column, value.lower()) in taken:
             continue
@@ -310,9 +311,9 @@ def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
         kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
             facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
-        if required and op == "=" and not condition and any(f.hard and f.op == "=" and f.column == facet.column
-                                                            for f in parse.filters):
-            required = False  # "bulbs to plant": one kind is the thing wanted, a second is a preference
+        joined = facet.column in kinds and lx.pattern(lx.OR).search(parse.scan[kinds[facet.column]:span[0]])
+        required = required and (condition or facet.column not in kinds or bool(joined))  # "bulbs to plant"
+        kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition:  # "only red ones": the condition says it, the words need not be searched as well
