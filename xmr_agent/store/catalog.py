@@ -354,8 +354,8 @@ class Catalog(TableHandle):
         valued = [r for r in rows if column is None or (isinstance(r.get(column), int | float) and r[column] == r[column])]
         return [str(r["id"]) for r in (sorted(valued, key=lambda r: r[column], reverse=descending) if column else valued)][:k]
 
-    def rows(self, columns: Sequence[str], *, limit: int = 20_000) -> list[dict[str, Any]]:
-        """The first ``limit`` stored rows, with only ``columns`` (vector columns too)."""
+    def rows(self, columns: Sequence[str], *, limit: int = 5_000) -> list[dict[str, Any]]:
+        """The first ``limit`` stored rows, with only ``columns`` (vector columns too): a sample."""
         return self._run(self.lance.search().select(list(columns)).limit(limit), None) if self.table is not None else []
 
     def _run(self, query: Any, where: str | None) -> list[dict[str, Any]]:
