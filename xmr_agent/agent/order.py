@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, guessed_note
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
@@ -181,7 +181,7 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     guessed by meaning (noted so in ``notes``) and machine-made tags only weigh in the fusion."""
     from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS
 
-    preferences = [f for f in preferences if f"{f} by meaning" not in notes and f.column not in DESCRIPTIVE_COLUMNS]
+    preferences = [f for f in preferences if guessed_note(f) not in notes and f.column not in DESCRIPTIVE_COLUMNS]
     if not preferences or not fused:
         return list(fused)
     answers = {h.id for h in fused} if scoped else _answering(fused)
@@ -202,7 +202,7 @@ def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, wher
 
 def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int) -> list[dict[str, Any]]:
     """For a superlative with a subject, the items of the kinds found by meaning, in the column's order."""
-    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if f"{f} by meaning" in query.notes]
+    kinds = [f.model_copy(update={"hard": True}) for f in query.guessed()]
     if order.mode != "sort" or not kinds or not has_subject(query):
         return []
     where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)

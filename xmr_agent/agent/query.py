@@ -92,6 +92,15 @@ class CrossModalQuery(BaseModel):
                                                                      "('no mugs')")
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
+    def guessed(self) -> list[Filter]:
+        """The preferences found by meaning (:func:`guessed_note`), not stated by the user."""
+        return [f for f in self.filters if guessed_note(f) in self.notes]
+
+
+def guessed_note(flt: Filter) -> str:
+    """How the rewriter notes a preference it found by meaning ("a lamp" → category lighting)."""
+    return f"{flt} by meaning"
+
 
 # -- what an LLM is asked to write (a narrower shape: words only, no files, no ids) ------------
 class LLMSubQuery(BaseModel):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
-from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note
 from xmr_agent.agent.rules import rule_rewrite, stem_phrase
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
@@ -61,7 +61,7 @@ class Rewriter:
         if not found:
             return query
         return query.model_copy(update={"filters": (*query.filters, *found),
-                                        "notes": (*query.notes, *(f"{f} by meaning" for f in found))})
+                                        "notes": (*query.notes, *(guessed_note(f) for f in found))})
 
     def _with_llm(self, text: str, base: CrossModalQuery, attached: bool) -> CrossModalQuery:
         parsed = json.dumps({"filters": [f.model_dump() for f in base.filters], "avoid": list(base.avoid)})

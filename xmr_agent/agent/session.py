@@ -361,4 +361,4 @@ def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
 
 def _by_meaning(request: CrossModalQuery | None) -> list[Filter]:
     """The preferences the rewriter found by meaning in this turn's words."""
-    return [f for f in request.filters if f"{f} by meaning" in request.notes] if request else []
+    return request.guessed() if request else []
