@@ -12,7 +12,7 @@ rest of the candidates follow, so a list is never shorter than it would be witho
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -92,12 +92,12 @@ def has_subject(query: CrossModalQuery) -> bool:
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
-                kind_rows: Sequence[dict[str, Any]] = ()) -> list[Hit]:
+                kind_rows: Callable[[], Sequence[dict[str, Any]]] | None = None) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
 meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first.
-    ``kind_rows``: the items of the kind the request describes by meaning, in the column's order
+    ``kind_rows()``: the items of the kind the request describes by meaning, in the column's order
     ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
     request's words name candidates outright (a keyword match) that are not of that kind."""
     if sorted_rows:
@@ -109,11 +109,12 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
-    if kind_rows and not answers & preferred and not _named(fused):
+    rows = kind_rows() if kind_rows is not None and not answers & preferred and not _named(fused) else []
+    if rows:  # asked for only when nothing that answers is of the kind
         known = {h.id for h in fused}
-        fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in kind_rows
+        fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
                            if str(r["id"]) not in known)]
-        preferred |= {str(r["id"]) for r in kind_rows}
+        preferred |= {str(r["id"]) for r in rows}
         answers = preferred
     answers = answers & preferred or answers  # "a cheap red mug": the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]

@@ -202,7 +202,7 @@ class Agent:
             if order is not None:
                 rows = [] if has_subject(query) else sorted_items(self.catalog, order, query, where, k=depth)
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=soft,
-                                    kind_rows=kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
+                                    kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
