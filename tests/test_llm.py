@@ -412,7 +412,7 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[byt
     for i, part in enumerate(parts):
         part.write_bytes(bytes([i]) * 1000)
     whole = b"".join(p.read_bytes() for p in parts)
-    monkeypatch.setattr(local, "_part_files", lambda: parts)
+    monkeypatch.setattr(local, "_part_files", lambda model: parts)
     monkeypatch.setattr(local, "MODEL_SHA256", hashlib.sha256(whole).hexdigest())
     monkeypatch.setattr(local, "MODEL_SIZE", len(whole))
 
@@ -448,7 +448,7 @@ def test_wrong_parts_leave_no_model_behind(tmp_path: Path, fake_parts: Callable[
     from xmr_agent.llm import local
 
     fake_parts(b"not the right bytes")
-    with pytest.raises(LLMError, match=r"not version 0\.9\.0 or are damaged"):
+    with pytest.raises(LLMError, match=r"not the pinned version or are damaged"):
         local.default_model_path(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["part01.bin", "part02.bin", "part03.bin"]
 

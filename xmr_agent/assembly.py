@@ -12,6 +12,7 @@ warning when the logs name no item of the table.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,10 @@ class AgentOptions:
     ``llm``: an LLM instance or a spec (``none``, ``local``, ``openai:MODEL``, ...); ``reranker``:
     ``none``, ``mmr[:LAMBDA]``, ``llm``, ...; ``prompts``: a YAML file or folder of overrides;
     ``transcriber``: audio path → words (Whisper ``base`` when ``None``); ``signals``: the logs
-    and weights of the recommender's signals.
+    and weights of the recommender's signals; ``translate``: the LLM that reads requests in
+    another language than the catalogue's (``auto``: the offline Qwen2.5-Coder-1.5B when it is
+    installed; ``none``; or an LLM spec such as ``openai:MODEL``), by default ``$XMR_TRANSLATE``
+    or ``auto``.
     """
 
     llm: Any = None
@@ -48,6 +52,7 @@ class AgentOptions:
     llm_explains: int = 5
     signals: Signals | None = None
     extra: dict[str, Any] = field(default_factory=dict)  #: other Agent settings (e.g. hard_categories)
+    translate: Any = field(default_factory=lambda: os.environ.get("XMR_TRANSLATE") or "auto")
 
 
 def open_catalog(db: str | Path, table: str) -> Catalog:
@@ -60,15 +65,18 @@ def open_catalog(db: str | Path, table: str) -> Catalog:
 def build_agent(catalog: Catalog, options: AgentOptions | None = None, *, notify: Notify | None = None) -> Agent:
     """The agent over ``catalog``; skipped log lines and warnings go to ``notify``."""
     from xmr_agent.agent.pipeline import Agent
-    from xmr_agent.llm import get_llm
+    from xmr_agent.agent.translate import Translator
+    from xmr_agent.llm import get_llm, translator_llm
     from xmr_agent.prompts import Prompts
 
     options = options or AgentOptions()
     llm = get_llm(options.llm) if isinstance(options.llm, str) or options.llm is None else options.llm
     prompts = Prompts.load(options.prompts) if options.prompts else None
+    reader = translator_llm(options.translate) if isinstance(options.translate, str | None) else options.translate
+    translator = Translator(reader, prompts=prompts) if reader is not None else None
     return Agent(catalog, llm=llm, reranker=options.reranker, fusion=options.fusion,  # type: ignore[arg-type]
                  prompts=prompts, transcriber=options.transcriber, llm_explains=options.llm_explains,
-                 **signal_settings(options.signals, catalog, notify), **options.extra)
+                 translator=translator, **signal_settings(options.signals, catalog, notify), **options.extra)
 
 
 def signal_settings(signals: Signals | None, catalog: Catalog, notify: Notify | None = None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from xmr_agent.errors import PromptError
 
-STEPS = ("rewrite", "rerank", "explain")
+STEPS = ("rewrite", "rerank", "explain", "translate")
 KEYS = ("system", "user")
 
 

@@ -42,6 +42,7 @@ from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
 from xmr_agent.agent.trace import Trace
+from xmr_agent.agent.translate import Translator, language_of
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
 from xmr_agent.errors import ConfigError, ModalityError
 from xmr_agent.llm.base import LLM
@@ -113,14 +114,16 @@ class Agent:
     from a query's ``seed_ids``, and whose popularity, join the fusion with their weights.
     ``named_seeds``: items a request names by title become seeds (and are not offered back).
     ``ranker``: a learned :class:`~xmr_agent.recommend.ranker.Ranker` that ranks the union of
-    every list (all signals on) instead of the weighted fusion."""
+    every list (all signals on) instead of the weighted fusion. ``translator``: reads requests
+    in another language than the catalogue's (:mod:`xmr_agent.agent.translate`)."""
 
     def __init__(self, catalog: Catalog, *, llm: LLM | None = None, reranker: str | Reranker | None = None,
                  prompts: Prompts | None = None, fusion: FusionMethod = "relative",
                  transcriber: SpeechToWords | None = None, hard_categories: bool = True,
                  graph: ItemGraph | None = None, graph_weight: float = 1.0, popularity_weight: float = 0.0,
                  llm_explains: int = 5, seed_weight: float = 0.0, attribute_weight: float = 0.0,
-                 preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False, ranker: Ranker | None = None) -> None:
+                 preference_lift: float = PREFERENCE_LIFT, named_seeds: bool = False, ranker: Ranker | None = None,
+                 translator: Translator | None = None) -> None:
         self.catalog, self.llm, self.fusion = catalog, llm, fusion
         self.graph, self.graph_weight, self.popularity_weight = graph, graph_weight, popularity_weight
         self.llm_explains, self.seed_weight = llm_explains, seed_weight
@@ -132,7 +135,8 @@ class Agent:
         self.facets = Facets.of(catalog)
         self._meanings: Meanings | None = None
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories,
-                                 meanings=self.meanings if hard_categories else None, table=catalog.name)
+                                 meanings=self.meanings if hard_categories else None, table=catalog.name,
+                                 translator=translator, language=language_of(catalog))
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber

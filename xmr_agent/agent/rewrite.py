@@ -16,6 +16,7 @@ from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note
 from xmr_agent.agent.rules import rule_rewrite, stem_phrase
+from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
@@ -29,9 +30,13 @@ class Rewriter:
 
     def __init__(self, facets: Facets, *, llm: LLM | None = None, prompts: Prompts | None = None,
                  hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None,
-                 table: str = "") -> None:
+                 table: str = "", translator: Translator | None = None,
+                 language: Callable[[], str | None] | None = None) -> None:
+        """``translator`` reads requests whose language is not the catalogue's (``language()``,
+        asked on the first request in another language than English) in the catalogue's."""
         self.facets, self.llm, self.prompts = facets, llm, prompts or Prompts()
         self.hard_categories, self.meanings = hard_categories, meanings
+        self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
         self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
 
@@ -44,13 +49,31 @@ class Rewriter:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.generic)
-        base = self._by_meaning(base)
+        base = self._by_meaning(self._translated(text, base, k, named))
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
         explicit_k = k or (base.k if base.k != 10 else query.k)
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
+
+    def _translated(self, text: str, base: CrossModalQuery, k: int | None,
+                    named: Sequence[tuple[int, int]]) -> CrossModalQuery:
+        """``base`` joined with the parse of ``text`` translated into the catalogue's language
+        (:mod:`xmr_agent.agent.translate`), when it is in another."""
+        if self.translator is None or self.language is None or not self.hard_categories:
+            return base
+        if not needs_translation(text, self.language()):
+            return base
+        english = self.translator(text)
+        if english is None:
+            why = self.translator.last_error or "no usable translation"
+            return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")})
+        masked = _without(text, named)
+        other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
+                             named=_spans_in(english, [text[a:b] for a, b in named]))
+        numeric = {c for c, f in self.facets.items() if f.kind == "number"}
+        return with_translation(base, other, masked, english, numeric.__contains__)
 
     def _by_meaning(self, query: CrossModalQuery) -> CrossModalQuery:
         """The kinds of item the request describes without naming them, as preferences."""
@@ -128,6 +151,24 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` without the named spans (a title's digits are no price)."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the item names of the original request appear, unchanged, in its translation."""
+    lowered = text.lower()
+    spans = []
+    for name in names:
+        at = lowered.find(name.lower()) if name.strip() else -1
+        if at >= 0:
+            spans.append((at, at + len(name)))
+    return spans
 
 
 def _same(rule: Filter, proposed: object) -> bool:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from xmr_agent.llm.langchain_chat import LangChainLLM
     from xmr_agent.llm.local import LocalLLM, default_model_path
     from xmr_agent.llm.openai_compat import OpenAICompatibleLLM
-    from xmr_agent.llm.spec import describe, get_llm
+    from xmr_agent.llm.spec import describe, get_llm, translator_llm
 
 _WHERE: dict[str, str] = {
     "LLM": "xmr_agent.llm.base",
@@ -37,6 +37,7 @@ _WHERE: dict[str, str] = {
     "describe": "xmr_agent.llm.spec",
     "get_llm": "xmr_agent.llm.spec",
     "parse_json": "xmr_agent.llm.base",
+    "translator_llm": "xmr_agent.llm.spec",
 }
 
 __all__ = sorted(_WHERE)

