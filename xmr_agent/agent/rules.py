@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
+from xmr_agent.agent.numbers import Parse, column_of_kind, prices, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 
-_NUM = r"(\d+(?:[.,]\d{1,2})?)"
-_CUR = rf"(?:{lx.CURRENCY})"
-#: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
-_PRICE = rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}|{_NUM})"
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
            "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
@@ -43,7 +39,6 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
                "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
                "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
-_DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
@@ -56,29 +51,11 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
                                "season", "seasons", "occasion", "theme", "themes", "origin", "country"})
-DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
 #: Words before a column value, at most this far, that make it a condition ("only in red").
 CONDITION_REACH = 24
-
-
-@dataclass
-class _Parse:
-    text: str  #: what is left for the search
-    scan: str  #: the same with named titles blanked: where filters are looked for
-    filters: list[Filter] = field(default_factory=list)
-    avoid: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    order: Order | None = None
-    said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
-
-    def cut(self, span: tuple[int, int]) -> None:
-        blank = " " * (span[1] - span[0])
-        self.text = self.text[: span[0]] + blank + self.text[span[1]:]
-        self.scan = self.scan[: span[0]] + blank + self.scan[span[1]:]
 
 
 def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True,
@@ -90,13 +67,13 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     scan = text
     for start, end in named:
         scan = scan[:start] + " " * (end - start) + scan[end:]
-    parse = _Parse(text, scan)
+    parse = Parse(text, scan)
     price = column_of_kind(facets, "price")
     if price:
-        _prices(parse, price)
+        prices(parse, price)
     year = column_of_kind(facets, "time")
     if year:
-        _years(parse, year)
+        years(parse, year)
     _superlatives(parse, facets)
     _relative(parse, facets, price, measures=hard_categories)
     k = _top_k(parse) or k
@@ -126,55 +103,7 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
                for t in tokens)
 
 
-def column_of_kind(facets: Facets, kind: str) -> str | None:
-    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size)."""
-    numbers = [f.column for f in facets.values() if f.kind == "number"]
-    names = lx.COLUMN_KINDS.get(kind, ())
-    for name in names:
-        if name in numbers:
-            return name
-    return next((c for c in numbers if any(c.lower().startswith(n) or c.lower().endswith(n) for n in names)), None)
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))
-
-
-def _prices(parse: _Parse, column: str) -> None:
-    between = lx.pattern(lx.BETWEEN, after=rf"\s*{_CUR}?\s*{_NUM}\s*{_CUR}?\s*(?:{lx.AND})\s*{_PRICE}")
-    range_ = re.compile(rf"{_CUR}?\s*{_NUM}\s*(?:-|–|到|至)\s*{_CUR}?\s*{_NUM}\s*{_CUR}")
-    for m in [*between.finditer(parse.scan), *range_.finditer(parse.scan)]:
-        numbers = [g for g in m.groups() if g]
-        if len(numbers) < 2 or (_years_only(numbers) and not re.search(_CUR, m.group(0), re.IGNORECASE)):
-            continue
-        low, high = sorted((_number(numbers[0]), _number(numbers[-1])))
-        parse.filters += [Filter(column=column, op=">=", value=low), Filter(column=column, op="<=", value=high)]
-        parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
-        parse.cut(m.span())
-    bounds: tuple[tuple[str, Op, bool], ...] = ((lx.BELOW, "<", True), (lx.ABOVE, ">", True),
-                                                (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
-    for words, op, prefix in bounds:
-        value = rf"\s*(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页))"
-        found = lx.pattern(words, after=value) if prefix else \
-            re.compile(rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR}?)\s*(?:{words})", re.IGNORECASE)
-        for m in found.finditer(parse.scan):
-            number = next(g for g in m.groups() if g)
-            parse.filters.append(Filter(column=column, op=op, value=_number(number)))
-            parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
-            parse.cut(m.span())
-    for m in re.finditer(rf"(?:{_CUR}\s*{_NUM}|{_NUM}\s*{_CUR})", parse.scan, re.IGNORECASE):
-        number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget
-        parse.filters.append(Filter(column=column, op="<=", value=_number(number)))
-        parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
-        parse.cut(m.span())
-
-
-def _years_only(numbers: Sequence[str]) -> bool:
-    """"from 1990 to 2000" is years, not prices."""
-    return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
-
-
-def _relative(parse: _Parse, facets: Facets, price: str | None, *, measures: bool = True) -> None:
+def _relative(parse: Parse, facets: Facets, price: str | None, *, measures: bool = True) -> None:
     """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order
     (with ``measures`` off, as in dialogues, only the price words)."""
     for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ())):
@@ -191,7 +120,7 @@ def _relative(parse: _Parse, facets: Facets, price: str | None, *, measures: boo
             parse.cut(m.span())
 
 
-def _superlatives(parse: _Parse, facets: Facets) -> None:
+def _superlatives(parse: Parse, facets: Facets) -> None:
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
         spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
@@ -214,42 +143,7 @@ def _superlatives(parse: _Parse, facets: Facets) -> None:
                 parse.cut(m.span())
 
 
-def _years(parse: _Parse, column: str) -> None:
-    for m in [*_DECADE.finditer(parse.scan), *(m for p in lx.DECADES for m in p.finditer(parse.scan))]:
-        century = m.group(1) or ("20" if m.group(2) in "012" else "19")
-        start = int(f"{century}{m.group(2)}0")
-        _year_range(parse, column, start, start + 9, m)
-    for word, start in DECADE_WORDS.items():
-        for m in re.finditer(rf"\b(?:from |in )?(?:the )?{word}\b", parse.scan, re.IGNORECASE):
-            _year_range(parse, column, start, start + 9, m)
-    span = re.compile(r"\b(?:from|between|de|von|entre|desde|du)\s+((?:19|20)\d\d)\s*(?:to|and|-|–|à|a|au|bis|und|y|"
-                      r"hasta|et)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
-    for m in span.finditer(parse.scan):
-        low, high = sorted((int(m.group(1)), int(m.group(2))))
-        _year_range(parse, column, low, high, m)
-    words = {"after": ">", "since": ">=", "newer than": ">", "before": "<", "older than": "<", "from": "=", "in": "=",
-             "après": ">", "depuis": ">=", "avant": "<", "nach": ">", "seit": ">=", "vor": "<",
-             "después de": ">", "desde": ">=", "antes de": "<", "en": "="}
-    pattern = re.compile(rf"\b({'|'.join(sorted(words, key=len, reverse=True))})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-    for m in pattern.finditer(parse.scan):
-        _year_bound(parse, column, words[m.group(1).lower()], int(m.group(2)), m)
-    for m in re.finditer(r"((?:19|20)\d\d)年?(以后|之后|以来|以前|之前)", parse.scan):
-        _year_bound(parse, column, "<" if m.group(2) in ("以前", "之前") else ">", int(m.group(1)), m)
-
-
-def _year_bound(parse: _Parse, column: str, op: str, year: int, m: re.Match[str]) -> None:
-    parse.filters.append(Filter(column=column, op=op, value=year))  # type: ignore[arg-type]
-    parse.notes.append(f"{column} {op} {year} from {m.group(0)!r}")
-    parse.cut(m.span())
-
-
-def _year_range(parse: _Parse, column: str, start: int, end: int, m: re.Match[str]) -> None:
-    parse.filters += [Filter(column=column, op=">=", value=start), Filter(column=column, op="<=", value=end)]
-    parse.notes.append(f"{column} {start}–{end} from {m.group(0).strip()!r}")
-    parse.cut(m.span())
-
-
-def _top_k(parse: _Parse) -> int | None:
+def _top_k(parse: Parse) -> int | None:
     m = _TOP.search(parse.scan)
     if not m or not 1 <= int(m.group(1)) <= 200:
         return None
@@ -258,7 +152,7 @@ def _top_k(parse: _Parse) -> int | None:
     return int(m.group(1))
 
 
-def _negatives(parse: _Parse, facets: Facets, *, about: bool = True) -> None:
+def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
     for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
@@ -297,7 +191,7 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
     return taken
 
 
-def _categories(parse: _Parse, facets: Facets, hard: bool) -> None:
+def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     for facet, value, span in _mentions(parse.scan, facets):

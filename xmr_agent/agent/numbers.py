@@ -1,0 +1,125 @@
+"""Numbers in a request: prices with currencies, bounds and ranges ("under $20", "moins de 12
+euros", "20元以下"), years and decades ("from the 70s", "années 80"), star ratings ("rated 4.5
+stars or more") and ages ("for my 8 year old"), each read into a condition on the table's
+column that measures it (:func:`column_of_kind`). Part of the rule-based parse
+(:mod:`xmr_agent.agent.rules`), which owns :class:`Parse`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.query import Filter, Op, Order
+
+NUM = r"(\d+(?:[.,]\d{1,2})?)"
+CUR = rf"(?:{lx.CURRENCY})"
+#: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
+PRICE = rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}|{NUM})"
+_DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNORECASE)
+DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
+
+
+@dataclass
+class Parse:
+    """A request being read: each rule cuts out what it understood and adds its conditions."""
+
+    text: str  #: what is left for the search
+    scan: str  #: the same with named titles blanked: where filters are looked for
+    filters: list[Filter] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    order: Order | None = None
+    said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
+
+    def cut(self, span: tuple[int, int]) -> None:
+        blank = " " * (span[1] - span[0])
+        self.text = self.text[: span[0]] + blank + self.text[span[1]:]
+        self.scan = self.scan[: span[0]] + blank + self.scan[span[1]:]
+
+
+def column_of_kind(facets: Facets, kind: str) -> str | None:
+    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size)."""
+    numbers = [f.column for f in facets.values() if f.kind == "number"]
+    names = lx.COLUMN_KINDS.get(kind, ())
+    for name in names:
+        if name in numbers:
+            return name
+    return next((c for c in numbers if any(c.lower().startswith(n) or c.lower().endswith(n) for n in names)), None)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def prices(parse: Parse, column: str) -> None:
+    between = lx.pattern(lx.BETWEEN, after=rf"\s*{CUR}?\s*{NUM}\s*{CUR}?\s*(?:{lx.AND})\s*{PRICE}")
+    range_ = re.compile(rf"{CUR}?\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}\s*{CUR}")
+    for m in [*between.finditer(parse.scan), *range_.finditer(parse.scan)]:
+        numbers = [g for g in m.groups() if g]
+        if len(numbers) < 2 or (_years_only(numbers) and not re.search(CUR, m.group(0), re.IGNORECASE)):
+            continue
+        low, high = sorted((_number(numbers[0]), _number(numbers[-1])))
+        parse.filters += [Filter(column=column, op=">=", value=low), Filter(column=column, op="<=", value=high)]
+        parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
+        parse.cut(m.span())
+    bounds: tuple[tuple[str, Op, bool], ...] = ((lx.BELOW, "<", True), (lx.ABOVE, ">", True),
+                                                (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
+    for words, op, prefix in bounds:
+        value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页))"
+        found = lx.pattern(words, after=value) if prefix else \
+            re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
+        for m in found.finditer(parse.scan):
+            number = next(g for g in m.groups() if g)
+            parse.filters.append(Filter(column=column, op=op, value=_number(number)))
+            parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
+    for m in re.finditer(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR})", parse.scan, re.IGNORECASE):
+        number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget
+        parse.filters.append(Filter(column=column, op="<=", value=_number(number)))
+        parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
+        parse.cut(m.span())
+
+
+def _years_only(numbers: Sequence[str]) -> bool:
+    """"from 1990 to 2000" is years, not prices."""
+    return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
+
+
+def years(parse: Parse, column: str) -> None:
+    for m in [*_DECADE.finditer(parse.scan), *(m for p in lx.DECADES for m in p.finditer(parse.scan))]:
+        century = m.group(1) or ("20" if m.group(2) in "012" else "19")
+        start = int(f"{century}{m.group(2)}0")
+        _year_range(parse, column, start, start + 9, m)
+    for word, start in DECADE_WORDS.items():
+        for m in re.finditer(rf"\b(?:from |in )?(?:the )?{word}\b", parse.scan, re.IGNORECASE):
+            _year_range(parse, column, start, start + 9, m)
+    span = re.compile(r"\b(?:from|between|de|von|entre|desde|du)\s+((?:19|20)\d\d)\s*(?:to|and|-|–|à|a|au|bis|und|y|"
+                      r"hasta|et)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
+    for m in span.finditer(parse.scan):
+        low, high = sorted((int(m.group(1)), int(m.group(2))))
+        _year_range(parse, column, low, high, m)
+    words = {"after": ">", "since": ">=", "newer than": ">", "before": "<", "older than": "<", "from": "=", "in": "=",
+             "après": ">", "depuis": ">=", "avant": "<", "nach": ">", "seit": ">=", "vor": "<",
+             "después de": ">", "desde": ">=", "antes de": "<", "en": "="}
+    pattern = re.compile(rf"\b({'|'.join(sorted(words, key=len, reverse=True))})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+    for m in pattern.finditer(parse.scan):
+        _year_bound(parse, column, words[m.group(1).lower()], int(m.group(2)), m)
+    for m in re.finditer(r"((?:19|20)\d\d)年?(以后|之后|以来|以前|之前)", parse.scan):
+        _year_bound(parse, column, "<" if m.group(2) in ("以前", "之前") else ">", int(m.group(1)), m)
+
+
+def _year_bound(parse: Parse, column: str, op: str, year: int, m: re.Match[str]) -> None:
+    parse.filters.append(Filter(column=column, op=op, value=year))  # type: ignore[arg-type]
+    parse.notes.append(f"{column} {op} {year} from {m.group(0)!r}")
+    parse.cut(m.span())
+
+
+def _year_range(parse: Parse, column: str, start: int, end: int, m: re.Match[str]) -> None:
+    parse.filters += [Filter(column=column, op=">=", value=start), Filter(column=column, op="<=", value=end)]
+    parse.notes.append(f"{column} {start}–{end} from {m.group(0).strip()!r}")
+    parse.cut(m.span())
