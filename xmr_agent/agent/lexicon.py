@@ -29,6 +29,12 @@ ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
 #: Written after the number ("20元以下", "20 euros max").
 BELOW_AFTER = r"以下|以内|之内|或更少|or less|or under|max|maximum|au maximum|höchstens|como máximo|o menos|ou moins"
 ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o más|minimum|au moins|mindestens"
+#: Stars of a rating ("4 stars or more").
+STARS = r"stars?|étoiles?|sterne?n?|estrellas?|星"
+#: An age ("my 8 year old", "5 ans", "6-Jährige", "4 años").
+AGES = r"years?[- ]olds?|yrs?[- ]olds?|y/?o\b|years? of age|ans\b|jahre\b|jahren\b|jährigen?|jährige[nr]?|años\b"
+#: Small numbers written out (ages, mostly).
+NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 #: "between 10 and 20" — the words around the two numbers.
 BETWEEN = r"between|entre|zwischen|from|de|von|desde|介于|在"
 AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
@@ -57,6 +63,8 @@ COMPARATIVES = (
     (r"older|plus ancien(?:ne)?s?|plus vieux|plus vieille?s?|ältere?[nrs]?|más antigu[oa]s?|更老|更早", "time", "less"),
     (r"shorter|plus courte?s?|kürzere?[nrs]?|más cort[oa]s?|更短", "length", "less"),
     (r"longer|plus longu?e?s?|längere?[nrs]?|más larg[oa]s?|更长", "length", "more"),
+    (r"smaller|more compact|plus petite?s?|kleinere?[nrs]?|más pequeñ[oa]s?|更小", "size", "less"),
+    (r"bigger|larger|plus grande?s?|größere?[nrs]?|groessere?[nrs]?|más grandes?|更大", "size", "more"),
 )
 
 #: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
@@ -159,7 +167,8 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
 #: is a condition.
 IN = r"in|en|auf|in der|in einem|de color|en color"
 #: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
-IN_REQUEST = r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par"
+IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|"
+              r"something|anything|quelque chose de|quelque chose d'|etwas|algo")
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 

@@ -123,3 +123,43 @@ def _year_range(parse: Parse, column: str, start: int, end: int, m: re.Match[str
     parse.filters += [Filter(column=column, op=">=", value=start), Filter(column=column, op="<=", value=end)]
     parse.notes.append(f"{column} {start}–{end} from {m.group(0).strip()!r}")
     parse.cut(m.span())
+
+
+def ratings(parse: Parse, facets: Facets) -> None:
+    """"rated 4.5 stars or more", "at least 4 stars", "4+ stars", "4 étoiles", "4星以上" → the rating
+    column at least that (at most, after "under"/"below")."""
+    column = column_of_kind(facets, "rating")
+    if column is None:
+        return
+    stars = re.compile(rf"(?:(?P<below>{lx.BELOW})\s+|(?:{lx.ABOVE}|rated|noté(?:e|s|es)?|bewertet|valorad[oa]s?)\s+)?"
+                       rf"{NUM}\s*\+?\s*(?:{lx.STARS})(?:\s*(?:{lx.ABOVE_AFTER}|or (?:higher|better|above)))?"
+                       rf"|rated\s+(?:at least\s+)?{NUM}\s*(?:\+|(?:or|and)\s+(?:more|higher|above|better|up))?",
+                       re.IGNORECASE)
+    for m in stars.finditer(parse.scan):
+        number = next(g for g in m.groups()[1:] if g)
+        if not 0 < float(number.replace(",", ".")) <= 10:
+            continue
+        op: Op = "<=" if m.group("below") else ">="
+        parse.filters.append(Filter(column=column, op=op, value=float(number.replace(",", "."))))
+        parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
+        parse.cut(m.span())
+
+
+def ages(parse: Parse, facets: Facets) -> None:
+    """"for my 8 year old", "a four-year-old", "pour un enfant de 5 ans", "für 6-Jährige", "5岁" → an
+    age column's bounds: a minimum age (``min_age``, ``age``) at most that, a maximum at least that."""
+    columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
+    lows = [c for c, parts in columns if "age" in parts and not parts & {"max", "to", "upper"}]
+    highs = [c for c, parts in columns if "age" in parts and parts & {"max", "to", "upper"}]
+    if not lows and not highs:
+        return
+    words = "|".join(lx.NUMBER_WORDS)
+    age = re.compile(rf"\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.AGES})|(?:ages?|aged|âge|alter|edad)\s+(\d{{1,2}})\s*\+?"
+                     rf"|(\d{{1,2}})\s*岁", re.IGNORECASE)
+    for m in age.finditer(parse.scan):
+        said = next(g for g in m.groups() if g)
+        years = int(said) if said.isdigit() else lx.NUMBER_WORDS[said.lower()]
+        parse.filters += [*(Filter(column=c, op="<=", value=years) for c in lows),
+                          *(Filter(column=c, op=">=", value=years) for c in highs)]
+        parse.notes.append(f"age {years} from {m.group(0).strip()!r}")
+        parse.cut(m.span())

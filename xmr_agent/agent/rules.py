@@ -21,7 +21,7 @@ from typing import Any
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
-from xmr_agent.agent.numbers import Parse, column_of_kind, prices, years
+from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
@@ -68,6 +68,8 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     for start, end in named:
         scan = scan[:start] + " " * (end - start) + scan[end:]
     parse = Parse(text, scan)
+    ratings(parse, facets)
+    ages(parse, facets)
     price = column_of_kind(facets, "price")
     if price:
         prices(parse, price)
@@ -278,6 +280,9 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     for value in sorted(values):
         if len(value) >= 3:
             index.setdefault(stem_phrase(value), []).append(value)
+        if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
+            for form in {value + "en", value + value[-1] + "en"}:
+                index.setdefault(stem_phrase(form), []).append(value)
     return {k: tuple(v) for k, v in index.items()}
 
 
