@@ -32,6 +32,9 @@ STANDOUT = 1.5
 GAP = 1.2
 #: The gap needed when the value's name and its items' mean vector are counted together.
 ITEMS_GAP = 1.05
+#: When neither test alone finds a value: both put the same one first, this far above the mean
+#: in each, and this far ahead of the second on their sum.
+AGREED, AGREED_GAP = 1.5, 0.3
 #: Columns with fewer or more values than this are not matched by meaning.
 MIN_VALUES, MAX_VALUES = 3, 60
 #: ... or with a value longer than this (a column of descriptions, in a small catalogue).
@@ -70,11 +73,26 @@ class Meanings:
             by_name = _z(names @ query)
             best = _standout(by_name, GAP)
             if best is None and means is not None:
-                best = _standout(by_name + _z(means @ query), ITEMS_GAP)
+                by_items = _z(means @ query)
+                best = _standout(by_name + by_items, ITEMS_GAP)
+                if best is None:
+                    best = _agreed(by_name, by_items)
             if best is not None:
                 found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
                                     value=values[best], hard=False))
         return found
+
+
+def _agreed(by_name: np.ndarray, by_items: np.ndarray) -> int | None:
+    """The value both tests put first, when it stands :data:`AGREED` above the mean in each and
+    first by :data:`AGREED_GAP` on their sum ("a stuffed animal": plush by name and by items, with
+    dolls close behind in both)."""
+    best = int(np.argmax(by_name))
+    if int(np.argmax(by_items)) != best or min(by_name[best], by_items[best]) < AGREED:
+        return None
+    total = by_name + by_items
+    second = float(np.sort(total)[-2])
+    return best if (float(total[best]) - second) / (float(total.std()) or 1.0) >= AGREED_GAP else None
 
 
 def _standout(scores: np.ndarray, gap: float) -> int | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, guessed_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
@@ -174,15 +174,15 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     return [*(h for h in fused if h.id not in marked), *(h for h in fused if h.id in marked)]
 
 
-def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,
-           notes: Sequence[str] = ()) -> list[Hit]:
+def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:
     """``fused`` with the candidates that answer the request and meet every stated preference
     ("a red mug": the red mugs) first, each part in its fused order. ``scoped``: a condition on
-    the kind of item already says which items answer ("summer plants": every plant). Kinds
-    guessed by meaning (noted so in ``notes``) and machine-made tags only weigh in the fusion."""
+    the kind of item already says which items answer ("summer plants": every plant). A kind
+    found by meaning counts too ("a stuffed animal": the plush toys among the answers first);
+    machine-made tags only weigh in the fusion."""
     from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS
 
-    preferences = [f for f in preferences if guessed_note(f) not in notes and f.column not in DESCRIPTIVE_COLUMNS]
+    preferences = [f for f in preferences if f.column not in DESCRIPTIVE_COLUMNS]
     if not preferences or not fused:
         return list(fused)
     answers = {h.id for h in fused} if scoped else _answering(fused)
