@@ -52,7 +52,7 @@ PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|"
           r"贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
 CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|moins ch(?:er|ère|ers|ères)|"
-           r"meilleur marché|billiger|günstiger|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
+           r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
 #: Comparatives of the other measures: (words, column kind, mode).
 COMPARATIVES = (

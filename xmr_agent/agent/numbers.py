@@ -35,6 +35,7 @@ class Parse:
     notes: list[str] = field(default_factory=list)
     order: Order | None = None
     said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
+    valued: list[tuple[int, int]] = field(default_factory=list)  #: spans of every value named
 
     def cut(self, span: tuple[int, int]) -> None:
         blank = " " * (span[1] - span[0])

@@ -82,9 +82,10 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
-    rest = parse.text
-    for start, end in parse.said:
-        rest = rest[:start] + " " * (end - start) + rest[end:]
+    rest = _blank(parse.text, parse.said)
+    if hard_categories and not parse.said and not has_subject(_blank(rest, parse.valued), generic):  # "red", "要粉色的"
+        parse.filters = [f if f.hard or f.column in DESCRIPTIVE_COLUMNS else f.model_copy(update={"hard": True})
+                         for f in parse.filters]
     if not has_subject(rest, generic):
         words = "" if (parse.filters or parse.order or parse.exclude or parse.avoid) else " ".join(text.split())
     queries = (SubQuery(text=words, target="any"),) if words else ()
@@ -92,6 +93,12 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
                            avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k, order=parse.order,
                            exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
@@ -211,6 +218,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
         required = required and (condition or facet.column not in kinds or bool(joined))  # "bulbs to plant"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
+        parse.valued.append(span)
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition:  # "only red ones": the condition says it, the words need not be searched as well
             parse.cut(span)

@@ -300,7 +300,8 @@ class Session:
         if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
-        guessed = _by_meaning(request) if request and request.queries or images else self._topic_kinds()
+        own = _by_meaning(request) if request and request.queries or images else []
+        guessed = [*own, *(f for f in self._topic_kinds() if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
                                order=s.order, exclude_words=tuple(s.exclude_words),
@@ -309,8 +310,9 @@ class Session:
                                seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])
 
     def _topic_kinds(self) -> list[Filter]:
-        """A message with no subject of its own ("under 100 euros", "cheaper") keeps the kinds the
-        conversation's subject describes by meaning ("a tent": camping), as preferences."""
+        """A message that describes no kind of its own ("under 100 euros", "cheaper", "one for my
+        face") keeps the kinds the conversation's subject describes by meaning ("a tent": camping),
+        as preferences."""
         meanings = self.agent.meanings() if self.state.topic else None
         if meanings is None:
             return []
