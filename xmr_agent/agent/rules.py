@@ -27,7 +27,7 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
            "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
-           "uno", "unos", "unas", "ningún"}
+           "uno", "unos", "unas", "ningún", "made", "out", "sea", "sean", "soit", "soient", "aus", "en"}
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
@@ -197,6 +197,8 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
                 return [after[0].strip("'")]
             break
         taken.append(word.strip("'"))
+    while len(taken) > 1 and taken[-1] in lx.FILLER:  # "not an anti-dandruff one"
+        taken.pop()
     return taken
 
 
