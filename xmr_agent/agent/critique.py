@@ -113,7 +113,8 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
 
 def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """With no item named, comparisons ("cheaper") are against the middle of what was shown:
-    each numeric field's median over the list."""
+    each numeric field's median over the list, and each other field's most common value (or the
+    first item's, when no value is shared by most)."""
     if not shown:
         return None
     typical: dict[str, Any] = {"id": "the items shown", "title": "the items shown"}
@@ -123,10 +124,9 @@ def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
             typical[name] = values[(len(values) - 1) // 2]
             continue
         words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
-        if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps)
-            value, count = words.most_common(1)[0]
-            if 2 * count > len(shown):
-                typical[name] = value
+        if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps),
+            value, count = words.most_common(1)[0]  # else the first one's, the best match
+            typical[name] = value if 2 * count > len(shown) else shown[0].get(name)
     return typical
 
 

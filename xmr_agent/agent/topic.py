@@ -29,7 +29,9 @@ from xmr_agent.encoders.language import ENGLISH, detect
 REFINE = lexicon.pattern(
     r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|"
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
-    r"también|solo|但|要|最好|还|只", before=r"^\s*")
+    r"también|solo|但|要|最好|还|只|"
+    r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|"
+    r"ein anderes|otro|otra", before=r"^\s*")
 
 
 def new_subject(state: Any, message: str, request: CrossModalQuery | None, critique: Any, agent: Any,
