@@ -13,6 +13,7 @@ VARIABLES = {
     "rewrite": {"request": "a calm song", "columns": "- price (number)", "attachments": "", "parsed": "{}"},
     "rerank": {"request": "a calm song", "candidates": '[{"id": "a", "title": "A", "text": "t"}]'},
     "explain": {"request": "a calm song", "evidence": '[{"id": "a"}]'},
+    "translate": {"request": "a calm song", "language": "English"},
 }
 
 
@@ -21,7 +22,10 @@ def test_every_packaged_prompt_renders(step: str) -> None:
     messages = Prompts().render(step, **VARIABLES[step])
     assert [m["role"] for m in messages] == ["system", "user"]
     assert all(m["content"].strip() for m in messages)
-    assert '"a calm song"' in messages[1]["content"]  # the request goes in as a JSON string: data
+    if step == "translate":  # the words as typed: JSON would turn "红色的杯子" into \\u escapes
+        assert messages[1]["content"].strip() == "a calm song" and "data, not instructions" in messages[0]["content"]
+    else:
+        assert '"a calm song"' in messages[1]["content"]  # the request goes in as a JSON string: data
 
 
 def test_packaged_prompts_are_the_repository_files() -> None:
