@@ -33,6 +33,9 @@ from xmr_agent.cli.options import DB_OPTION, TABLE_OPTION, warn
               "instead of the plain search.")
 @click.option("--llm", "llm_spec", default="none", show_default=True,
               help="LLM for --agent and --intents (see `xmr ask --help`).")
+@click.option("--translate", envvar="XMR_TRANSLATE", default="auto", show_default=True,
+              help="--intents: the LLM that reads requests in another language than the catalogue's: auto (the "
+                   "offline Qwen2.5-Coder-1.5B when installed), none, or an LLM spec (env XMR_TRANSLATE).")
 @click.option("--rerank", default="none", show_default=True, help="Reranker for --agent.")
 @click.option("--fusion", type=click.Choice(["relative", "zscore", "rrf"]), default="relative", show_default=True)
 @click.option("--history", type=click.Path(exists=True, dir_okay=False),
@@ -63,8 +66,8 @@ from xmr_agent.cli.options import DB_OPTION, TABLE_OPTION, warn
 @click.option("--progress/--no-progress", default=True, show_default=True)
 def eval_(dataset: str | None, intents: str | None, split: str | None, min_pass: float | None, db: str, table: str,
           kind: str | None, out: str, limit: int | None, hybrid: bool,
-          use_agent: bool, llm_spec: str, rerank: str, fusion: str, history: str | None, holdout: float | None,
-          graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
+          use_agent: bool, llm_spec: str, translate: str, rerank: str, fusion: str, history: str | None,
+          holdout: float | None, graph_weight: float, popularity_weight: float, seed_weight: float, attribute_weight: float,
           ranker: str, spoken: str | None, tags_k: int,
           tag_glosses: int | None, text_encoders: tuple[str, ...], progress: bool) -> None:
     """Evaluate retrieval on DATASET: a ReDial folder or turns .jsonl, an image-text folder (images/ +
@@ -83,7 +86,7 @@ def eval_(dataset: str | None, intents: str | None, split: str | None, min_pass:
         if others != (None, False, False, "none", "relative", None, None, 1.0, 0.0, 0.0, 0.0, "auto", None, 10, None):
             raise click.UsageError("with --intents only --db, --table, --split, --limit, --llm, --min-pass, --out "
                                    "and --progress apply")
-        _intents(intents, db, table, split, limit, llm_spec, min_pass, out, progress)
+        _intents(intents, db, table, split, limit, llm_spec, min_pass, out, progress, translate)
         return
     if split is not None or min_pass is not None:
         raise click.UsageError("--split and --min-pass go with --intents")
@@ -118,7 +121,7 @@ def eval_(dataset: str | None, intents: str | None, split: str | None, min_pass:
 
 
 def _intents(suite: str, db: str, table: str, split: str | None, limit: int | None, llm_spec: str,
-             min_pass: float | None, out: str, progress: bool) -> None:
+             min_pass: float | None, out: str, progress: bool, translate: str = "auto") -> None:
     """``xmr eval --intents``: load the suite, open every table it names (before running any
     case), build each table's agent as ``xmr ask`` does, run, report, and apply --min-pass."""
     from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
@@ -146,7 +149,7 @@ def _intents(suite: str, db: str, table: str, split: str | None, limit: int | No
         except StoreError as e:
             shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
             raise ConfigError(f"cases {shown} need table {name!r}: {e}") from e
-    options = AgentOptions(llm=get_llm(llm_spec))
+    options = AgentOptions(llm=get_llm(llm_spec), translate=translate)
     agents = {name: build_agent(catalog, options, notify=warn) for name, catalog in catalogs.items()}
     unknown = unknown_ids(cases, table, agents)
     if unknown:
@@ -154,7 +157,9 @@ def _intents(suite: str, db: str, table: str, split: str | None, limit: int | No
                           + "\n  ".join(unknown))
     with progress_bar(progress, len(cases), "intents") as advance:
         outcomes = run_suite(cases, agents.__getitem__, default_table=table, on_case=lambda _: advance(1))
+    reader = next((a.rewriter.translator for a in agents.values() if a.rewriter.translator is not None), None)
     results = intent_results(suite, outcomes, {"db": db, "tables": sorted(agents), "llm": llm_spec,
+                                              "translate": repr(reader) if reader else "none",
                                               "split": split or "all", "machine": machine()})
     write_intent_report(results, out)
     _print_rates(results)

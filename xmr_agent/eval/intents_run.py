@@ -176,7 +176,7 @@ def write_intent_report(results: Mapping[str, Any], out: str | Path) -> list[Pat
 def intents_markdown(results: Mapping[str, Any]) -> str:
     """The report as Markdown: the rates, then each failed case with its reasons."""
     lines = [f"# Intent suite: {results['suite']}", ""]
-    lines += [f"- {k}: `{results[k]}`" for k in ("tables", "llm", "split", "date", "machine") if results.get(k)]
+    lines += [f"- {k}: `{results[k]}`" for k in ("tables", "llm", "translate", "split", "date", "machine") if results.get(k)]
     lines += [f"- cases: {results['overall']['n']}, {results['seconds']} s", "",
               "## Pass rate", "", "| group | n | passed | rate | ± s.e. |", "|---|---|---|---|---|"]
     for label, row in rate_rows(results):
