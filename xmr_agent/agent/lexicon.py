@@ -169,6 +169,10 @@ IN = r"in|en|auf|in der|in einem|de color|en color"
 #: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
 IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|"
               r"something|anything|quelque chose de|quelque chose d'|etwas|algo")
+#: A kind right after these goes with what is wanted, it is not the thing wanted ("something sweet to eat
+#: with my drink", "for after lunch"): no condition.
+ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"
+             r"avec (?:mon|ma|mes|un|une|le|la)|après|nach dem|nach der|zum|zu meinem|zu meiner|con (?:mi|un|una|el|la)|después del?")
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
 

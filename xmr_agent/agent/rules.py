@@ -211,6 +211,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
+        if hard and facet.column.lower() not in ATTRIBUTE_COLUMNS and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
+            continue  # "to eat with my drink": not a drink
         marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
         condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
         kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
