@@ -99,7 +99,7 @@ def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[s
 meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first.
     ``kind_rows()``: the items of the kind the request describes by meaning, in the column's order
     ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
-    request's words name candidates outright (a keyword match) that are not of that kind."""
+    request's words name candidates outright (a keyword match)."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -109,8 +109,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
-    rows = kind_rows() if kind_rows is not None and not answers & preferred and not _named(fused) else []
-    if rows:  # asked for only when nothing that answers is of the kind
+    rows = kind_rows() if kind_rows is not None and not _named(fused) else []
+    if rows:  # "the cheapest rug": every rug, not only the ones the search found
         known = {h.id for h in fused}
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
                            if str(r["id"]) not in known)]
