@@ -141,3 +141,14 @@ def test_the_offline_model_reads_other_languages_end_to_end(tmp_path: Path) -> N
                                          for r in tools.recommendations)
     plain = build_agent(open_catalog(str(tmp_path / "db"), "garden"), AgentOptions(translate="none"))
     assert not any("read in the catalogue's language" in n for n in plain.ask("die teuerste Pflanze").query.notes)
+
+
+def test_a_request_with_a_cue_of_another_language_gets_a_second_opinion() -> None:
+    pytest.importorskip("lingua")
+    from xmr_agent.encoders.language import detect, detect_closely
+
+    assert detect("was hilft gegen Rückenschmerzen?") == "en"  # "was" is English too: the word lists tie
+    assert detect_closely("was hilft gegen Rückenschmerzen?") == "de"
+    assert detect_closely("tengo mucha caspa, ¿qué me recomiendas?") == "es"
+    for english in ("Jazz", "a red mug", "science fiction", "something like Amélie"):
+        assert detect_closely(english) == "en", english

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
-from xmr_agent.encoders.language import ENGLISH, detect
+from xmr_agent.encoders.language import ENGLISH, detect, detect_closely
 from xmr_agent.errors import LLMError
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
@@ -88,7 +88,7 @@ def clean(reply: str, original: str) -> str | None:
 
 def needs_translation(text: str, catalogue_language: str | None) -> bool:
     """Whether ``text`` is in another language than the catalogue's (known, and English)."""
-    return catalogue_language == ENGLISH and bool(text.strip()) and detect(text) != catalogue_language
+    return catalogue_language == ENGLISH and bool(text.strip()) and detect_closely(text) != catalogue_language
 
 
 def catalogue_language(texts: Sequence[str]) -> str | None:
