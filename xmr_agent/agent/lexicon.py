@@ -142,7 +142,7 @@ COLUMN_KINDS = {
 
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|isn't|aren't|but not|excluding|"
-            r"don't|do not|doesn't|does not|free of|"
+            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include)|free of|"
             r"minus|other than|anything but|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"
             r"rien de|rien d'|"

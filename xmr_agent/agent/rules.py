@@ -28,7 +28,7 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
            "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
            "uno", "unos", "unas", "ningún", "made", "out", "sea", "sean", "soit", "soient", "aus", "en",
-           "use", "take", "contain", "containing", "include", "including"}
+           "containing", "including"}
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
