@@ -376,3 +376,11 @@ def test_start_over_in_other_languages(message: str) -> None:
     from xmr_agent.agent.critique import parse_critique
 
     assert parse_critique(message, [], FACETS).reset
+
+
+@pytest.mark.parametrize("name", ["suite", "fresh", "fresh2", "fresh3"])
+def test_the_bundled_suites_fit_their_catalogues(name: str) -> None:
+    done = subprocess.run([sys.executable, str(SUITE / "check_suite.py"), str(SUITE / f"{name}.jsonl")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok" in done.stdout

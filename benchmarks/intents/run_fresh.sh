@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# The blind suite fresh.jsonl end to end: check it against its catalogues (garden.csv, records.csv,
-# gear.csv), then run it as run.sh does, each catalogue ingested with the plain `xmr ingest FILE`.
-# Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-fresh) as for run.sh.
+# A blind suite end to end: check it against its catalogues, then run it as run.sh does, each
+# catalogue ingested with the plain `xmr ingest FILE`. FRESH picks the suite:
+#   fresh  (default): fresh.jsonl  over garden.csv, records.csv, gear.csv
+#   fresh2:           fresh2.jsonl over toys.csv, pharmacy.csv, furniture.csv
+#   fresh3:           fresh3.jsonl over electronics.csv, petshop.csv, sports.csv
+# Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/fresh.jsonl"
-SUITE=fresh.jsonl TABLES="garden records gear" OUT="${OUT:-reports/intents-fresh}" exec "$HERE/run.sh" "$@"
+FRESH="${FRESH:-fresh}"
+case "$FRESH" in
+  fresh) TABLES="garden records gear" ;;
+  fresh2) TABLES="toys pharmacy furniture" ;;
+  fresh3) TABLES="electronics petshop sports" ;;
+  *) echo "FRESH must be fresh, fresh2 or fresh3" >&2; exit 2 ;;
+esac
+"${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
+SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
