@@ -201,6 +201,16 @@ def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, wher
     return catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
 
 
+def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: bool, soft: Sequence[Filter]) -> bool:
+    """A superlative whose subject names no kind, no value and no word of any item ("your newest
+    release" in a record shop: every item is one) ranges over every item, as with no subject."""
+    if order.mode != "sort" or scoped or soft or query.like_ids or query.seed_ids or len(query.queries) != 1 \
+            or query.queries[0].modality != "text":
+        return False  # a translated request has two: its own words may not be the catalogue's
+    keyword = [r for r in lists if getattr(r, "source", "") == "fts"]
+    return bool(keyword) and not any(r.hits for r in keyword)
+
+
 def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int) -> list[dict[str, Any]]:
     """For a superlative with a subject, the items of the kinds found by meaning, in the column's order."""
     kinds = [f.model_copy(update={"hard": True}) for f in query.guessed()]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from xmr_agent.agent.answer import Answer, Recommendation
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -35,6 +35,7 @@ from xmr_agent.agent.order import (
     like_kinds,
     prefer,
     sorted_items,
+    unnamed,
     valid_order,
 )
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query
@@ -68,41 +69,6 @@ POPULAR_POOL = 1000
 
 #: Audio file → its words (a spoken request).
 SpeechToWords = Callable[[str], str]
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """One recommended item, with the evidence for it and a sentence that explains it."""
-
-    rank: int
-    id: str
-    score: float
-    item: dict[str, Any]
-    evidence: Evidence
-    explanation: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "id": self.id, "score": self.score, "item": self.item,
-                "evidence": self.evidence.to_dict(), "explanation": self.explanation}
-
-
-@dataclass
-class Answer:
-    """What :meth:`Agent.ask` returns."""
-
-    request: str
-    query: CrossModalQuery
-    where: str | None
-    recommendations: list[Recommendation]
-    trace: list[dict[str, Any]] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    #: Said to the user instead of (or beside) recommendations: why a turn has none, what to do.
-    message: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"request": self.request, "query": self.query.model_dump(mode="json"), "where": self.where,
-                "recommendations": [r.to_dict() for r in self.recommendations], "trace": self.trace,
-                "timings": self.timings, "message": self.message}
 
 
 class Agent:
@@ -204,7 +170,8 @@ class Agent:
             order = valid_order(query.order, self.facets)
             scoped, depth = any(f.hard and f.op in ("=", "contains") for f in query.filters), max(query.k, CANDIDATES)
             if order is not None:
-                rows = [] if has_subject(query) else sorted_items(self.catalog, order, query, where, k=depth)
+                rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
+                    sorted_items(self.catalog, order, query, where, k=depth)
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=soft,
                                     kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
