@@ -384,3 +384,27 @@ def test_the_bundled_suites_fit_their_catalogues(name: str) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok" in done.stdout
+
+
+@pytest.mark.model
+def test_like_this_but_cheaper_is_cheaper_than_the_item_the_photo_shows(tmp_path: Path) -> None:
+    pytest.importorskip("efficientnet_lite_pytorch")
+    subprocess.run([sys.executable, str(SUITE / "make_images.py")], check=True, capture_output=True, timeout=120)
+    wanted = {"mug-red", "mug-blue", "teapot-green", "tent-orange-dome", "tent-blue-popup", "tent-green-tunnel",
+              "lamp-desk", "lamp-bedside", "vase-blue"}
+    with (SUITE / "shop.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["id"] in wanted]
+    path = tmp_path / "shop.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "image": str(SUITE / r["image"])} for r in rows)
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "shop",
+                                     "--no-progress"])
+    assert done.exit_code == 0, done.output
+    agent = build_agent(open_catalog(str(tmp_path / "db"), "shop"))
+    tent = agent.ask("a cheaper tent like this one", image=str(SUITE / "images/photos/orange-tent.png"), k=2)
+    assert "price < 129.0" in {str(f) for f in tent.query.filters}  # than the Orange Dome Tent the photo shows
+    assert [r.id for r in tent.recommendations] == ["tent-blue-popup"]  # the only cheaper tent; not itself
+    mug = agent.ask("something like this but under $20", image=str(SUITE / "images/photos/red-mug.png"), k=2)
+    assert [r.id for r in mug.recommendations][0] == "mug-red"  # an absolute price: the item itself may answer
