@@ -156,6 +156,7 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     from xmr_agent.agent.rules import stem_phrase
 
     wanted = [f" {stem_phrase(p)} " for p in phrases if stem_phrase(p).strip()]
+    wanted += [f" {w.strip()}" for w in wanted if len(w.strip()) >= 5 and " " not in w.strip()]  # "squeaks": squeaky
     if not wanted or not fused:
         return list(fused)
     negated = lexicon.pattern(lexicon.NEGATION, after=r"\s+(?:[\w'-]+\s+){0,2}?")

@@ -45,7 +45,9 @@ _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
 #: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
 CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
-                              "format", "medium", "product_type", "item_type", "class", "media_type", "section_name"})
+                              "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
+                              "sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
+                              "subcategory", "sub_category", "product_category", "family", "group"})
 #: Columns whose values describe an item (a colour, a language): a preference unless the user
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
