@@ -10,8 +10,11 @@ comparison is made a z-score over the column's values and the two are added, so 
 not depend on how spread an encoder's cosines are; the items carry more than a one-word name,
 which matters most for a request in another language than the catalogue's. A value is taken
 when it stands out: :data:`STANDOUT` standard deviations above the column's mean and
-:data:`GAP` above the runner up. A value found this way is a preference (it lifts the items of
-that kind), never a condition: a guess must not empty an answer.
+:data:`GAP` above the runner up. A value that stands out by its name and whose items' mean
+vector is also the closest is a condition ("a kettle" → kitchen; tried on four suites, 441
+cases: 13 more right, 5 fewer, and the superlatives among the 5, so a request with an order
+keeps it a preference); any other value found is a preference (it lifts the items of that
+kind). A guessed condition that leaves nothing gives way (the agent answers without it).
 """
 
 from __future__ import annotations
@@ -61,7 +64,8 @@ class Meanings:
                                              _means(stored, column, facet, values)))
 
     def preferences(self, subject: str, said: set[str]) -> list[Filter]:
-        """Soft filters for the values ``subject`` describes, on columns not in ``said``."""
+        """Filters for the values ``subject`` describes, on columns not in ``said``: conditions when
+        both tests agree on a value that stands out by name, else preferences (module docstring)."""
         if not self.encoders or not subject.strip():
             return []
         column = for_language(subject, self.encoders)[0]
@@ -72,6 +76,7 @@ class Meanings:
                 continue
             by_name = _z(names @ query)
             best = _standout(by_name, GAP)
+            sure = best is not None and means is not None and int(np.argmax(means @ query)) == best
             if best is None and means is not None:
                 by_items = _z(means @ query)
                 best = _standout(by_name + by_items, ITEMS_GAP)
@@ -79,7 +84,7 @@ class Meanings:
                     best = _agreed(by_name, by_items)
             if best is not None:
                 found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
-                                    value=values[best], hard=False))
+                                    value=values[best], hard=sure))
         return found
 
 

@@ -38,7 +38,7 @@ from xmr_agent.agent.order import (
     unnamed,
     valid_order,
 )
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -194,12 +194,12 @@ class Agent:
             else:
                 ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
-        kinds = [f for f in query.filters if f"{LIKE_KIND} {f}" in query.notes]
-        if not ranked and kinds:  # "like X" but none of its kind left: its kinds give way, the last found first
-            kept = tuple(n for n in query.notes if n != f"{LIKE_KIND} {kinds[-1]}")
+        kinds = [f for f in query.filters if f"{LIKE_KIND} {f}" in query.notes or f.hard and f in query.guessed()]
+        if not ranked and kinds:  # "like X" (or a kind guessed) but none of it left: kinds give way, the last first
+            kept = tuple(n for n in query.notes if n not in (f"{LIKE_KIND} {kinds[-1]}", guessed_note(kinds[-1])))
             answer = self.run(query.model_copy(update={"filters": tuple(f for f in query.filters if f != kinds[-1]),
                                                        "notes": kept}), request, explain=explain)
-            answer.trace.append({"step": "relax", "dropped": [str(kinds[-1])], "reason": "nothing else of that kind"})
+            answer.trace.append({"step": "relax", "dropped": [str(kinds[-1])], "reason": "nothing (else) of that kind"})
             return answer
         with run.step("explain") as note:
             recommendations = self._explain(request, query, routes, ranked, explain, note, run.vectors)

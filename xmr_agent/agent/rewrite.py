@@ -76,13 +76,15 @@ class Rewriter:
         return with_translation(base, other, masked, english, numeric.__contains__)
 
     def _by_meaning(self, query: CrossModalQuery) -> CrossModalQuery:
-        """The kinds of item the request describes without naming them, as preferences."""
+        """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`)."""
         meanings = self.meanings() if self.meanings is not None and query.queries else None
         if meanings is None:
             return query
         found = meanings.preferences(query.queries[0].text, {f.column for f in query.filters})
         if not found:
             return query
+        if query.order is not None:  # "the cheapest tent": the tents among the camping gear, sorted
+            found = [f.model_copy(update={"hard": False}) for f in found]
         return query.model_copy(update={"filters": (*query.filters, *found),
                                         "notes": (*query.notes, *(guessed_note(f) for f in found))})
 
