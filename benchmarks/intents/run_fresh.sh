@@ -4,6 +4,7 @@
 #   fresh  (default): fresh.jsonl  over garden.csv, records.csv, gear.csv
 #   fresh2:           fresh2.jsonl over toys.csv, pharmacy.csv, furniture.csv
 #   fresh3:           fresh3.jsonl over electronics.csv, petshop.csv, sports.csv
+#   fresh4:           fresh4.jsonl over homeware.csv, stationery.csv, beauty.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,7 +13,8 @@ case "$FRESH" in
   fresh) TABLES="garden records gear" ;;
   fresh2) TABLES="toys pharmacy furniture" ;;
   fresh3) TABLES="electronics petshop sports" ;;
-  *) echo "FRESH must be fresh, fresh2 or fresh3" >&2; exit 2 ;;
+  fresh4) TABLES="homeware stationery beauty" ;;
+  *) echo "FRESH must be fresh, fresh2, fresh3 or fresh4" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
