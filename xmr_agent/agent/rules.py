@@ -227,7 +227,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
         parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
         parse.valued.append(span)
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
-        if condition:  # "only red ones": the condition says it, the words need not be searched as well
+        if condition and required:  # "only red ones": the condition says it, the words need not be searched
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)

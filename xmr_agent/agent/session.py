@@ -301,7 +301,8 @@ class Session:
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
         own = _by_meaning(request) if request and request.queries or images else []
-        guessed = [*own, *(f for f in self._topic_kinds() if f.column not in {g.column for g in own})]  # "one for my face"
+        topic = [] if images else self._topic_kinds()  # a photo answers for itself
+        guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
                                order=s.order, exclude_words=tuple(s.exclude_words),
@@ -316,7 +317,8 @@ class Session:
         meanings = self.agent.meanings() if self.state.topic else None
         if meanings is None:
             return []
-        return meanings.preferences(" ".join(self.state.topic[-TOPIC_TURNS:]), {f.column for f in self.state.filters})
+        found = meanings.preferences(" ".join(self.state.topic[-TOPIC_TURNS:]), {f.column for f in self.state.filters})
+        return [f.model_copy(update={"hard": False}) for f in found]  # a guess carried over: never a condition
 
     def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:
         ids = [r.id for r in answer.recommendations]
