@@ -83,10 +83,12 @@ def test_english_requests_and_other_catalogues_are_not_translated() -> None:
 
 
 def test_a_failed_or_rambling_translation_leaves_the_original_parse() -> None:
-    down, _ = _rewriter({}, fail=True)
+    down, llm = _rewriter({"des graines de tomates": "tomato seeds"}, fail=True)
     query = down.rewrite("des graines de tomates")
     assert any("not translated" in n and "the model is down" in n for n in query.notes)
     assert [q.text for q in query.queries] == ["des graines de tomates"]
+    llm.fail = False  # a failure is not remembered: the model back, the request is translated
+    assert {str(f) for f in down.rewrite("des graines de tomates").filters} == {"type = 'seeds'"}
     assert clean("Sure! Here is the translation of your request into English, " * 5, "des graines") is None
     assert clean('"Tomato seeds."\nNote: seeds are plants.', "des graines de tomates") == "Tomato seeds"
     assert clean("   ", "x") is None

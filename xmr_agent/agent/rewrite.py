@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note
-from xmr_agent.agent.rules import rule_rewrite, stem_phrase
+from xmr_agent.agent.rules import blank, rule_rewrite, stem_phrase
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
@@ -69,7 +69,7 @@ class Rewriter:
         if english is None:
             why = self.translator.last_error or "no usable translation"
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")})
-        masked = _without(text, named)
+        masked = blank(text, named)  # a title's digits are no price
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]))
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
@@ -153,13 +153,6 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
-
-
-def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``text`` without the named spans (a title's digits are no price)."""
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + " " + text[end:]
-    return text
 
 
 def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:

@@ -67,10 +67,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     ``named``: spans of ``text`` that name catalogue items (their words are searched, never
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
-    scan = text
-    for start, end in named:
-        scan = scan[:start] + " " * (end - start) + scan[end:]
-    parse = Parse(text, scan)
+    parse = Parse(text, blank(text, named))
     ratings(parse, facets)
     ages(parse, facets)
     price = column_of_kind(facets, "price")
@@ -85,8 +82,8 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
-    rest = _blank(parse.text, parse.said)
-    if hard_categories and not parse.said and not has_subject(_blank(rest, parse.valued), generic):  # "red", "要粉色的"
+    rest = blank(parse.text, parse.said)
+    if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"
         parse.filters = [f if f.hard or f.column in DESCRIPTIVE_COLUMNS else f.model_copy(update={"hard": True})
                          for f in parse.filters]
     if not has_subject(rest, generic):
@@ -98,7 +95,8 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
-def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+def blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``spans`` made spaces (its other offsets unchanged)."""
     for start, end in spans:
         text = text[:start] + " " * (end - start) + text[end:]
     return text

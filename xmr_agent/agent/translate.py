@@ -11,9 +11,10 @@ original parse missed, and its words become a second sub-query for the encoder o
 catalogue's language. A kind named in the translation is a condition, as it is in a request
 written in the catalogue's language ("Gartenmöbel" → garden furniture → ``type = furniture``);
 tried as a mere preference, the blind suite passed 13 points less. When a mistranslated
-condition ("déjeuner" → breakfast) leaves nothing, the conditions give way as usual. A number the original does not contain is never taken from the
-translation, and a translation that fails or looks wrong (empty, many times longer) is dropped
-with a note: the request is then answered from its own words, as without a translator.
+condition ("déjeuner" → breakfast) leaves nothing, the conditions give way as usual. A number
+the original does not contain is never taken from the translation, and a translation that fails
+or looks wrong (empty, many times longer) is dropped with a note: the request is then answered
+from its own words, as without a translator.
 
 A hand-written join, not a library's: it is the rules' own query shape that is merged.
 """
@@ -31,6 +32,7 @@ from xmr_agent.encoders.language import ENGLISH, detect, detect_closely
 from xmr_agent.errors import LLMError
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
+from xmr_agent.store.columns import TEXT_FIELDS
 
 #: Language names for the prompt.
 NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "zh": "Chinese", "it": "Italian",
@@ -67,8 +69,9 @@ class Translator:
         try:
             answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text)
             self.last_error = None if answer else "the translation was empty or too long"
-        except LLMError as e:
-            answer, self.last_error = None, str(e)
+        except LLMError as e:  # not cached: the model may answer next time
+            self.last_error = str(e)
+            return None
         with self._lock:
             self._cache[text] = answer
             if len(self._cache) > CACHE:
@@ -135,16 +138,14 @@ def _grounded(flt: Filter, numbers: set[float], numeric: Callable[[str], bool]) 
 
 
 def language_of(catalog: Any, sample: int = 200) -> Callable[[], str | None]:
-    """A function giving the language of ``catalog``'s titles and descriptions (read once, from
-    a sample of ``sample`` rows, on first call)."""
+    """A function giving the language of ``catalog``'s titles and texts (read once, from a sample
+    of ``sample`` rows, on first call)."""
     found: list[str | None] = []
 
     def language() -> str | None:
         if not found:
-            names = set(catalog.lance.schema.names) if catalog.table is not None else set()
-            columns = [c for c in ("title", "description", "text", "summary") if c in names]
-            rows = catalog.rows(columns, limit=sample) if columns else []
-            found.append(catalogue_language([" ".join(str(r.get(c) or "") for c in columns) for r in rows]))
+            rows = catalog.rows(list(TEXT_FIELDS), limit=sample)
+            found.append(catalogue_language([" ".join(str(r.get(c) or "") for c in TEXT_FIELDS) for r in rows]))
         return found[0]
 
     return language
