@@ -148,7 +148,7 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|i
             r"rien de|rien d'|"
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
-            r"不要|没有|除了|别|不含|无|非")
+            r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个])别(?!的)|不含|无(?![线论限])|非(?!常)")
 #: Decades in the other languages (groups: century, decade digit), as "the 70s" is in English.
 DECADES = (re.compile(r"\b(?:aus |in )?(?:den |die )?(19|20)?(\d)0er(?:n|jahren|jahre)?\b", re.IGNORECASE),
            re.compile(r"\b(?:des |les )?années (19|20)?(\d)0\b", re.IGNORECASE),

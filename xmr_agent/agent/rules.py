@@ -166,7 +166,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
     for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
-        phrase = m.group(1).lower()
+        phrase = next(group for group in m.groups() if group is not None).lower()
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
         if not words or not words[0]:
             continue
