@@ -38,6 +38,9 @@ ITEMS_GAP = 1.05
 #: When neither test alone finds a value: both put the same one first, this far above the mean
 #: in each, and this far ahead of the second on their sum.
 AGREED, AGREED_GAP = 1.5, 0.3
+#: A request read in two languages: how far above the mean (the sum of the two z-scores) each
+#: reading must put the same value, and how far ahead of the second.
+TWO_VIEWS, TWO_VIEWS_GAP = 2.0, 0.5
 #: Columns with fewer or more values than this are not matched by meaning.
 MIN_VALUES, MAX_VALUES = 3, 60
 #: ... or with a value longer than this (a column of descriptions, in a small catalogue).
@@ -86,6 +89,41 @@ class Meanings:
                 found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
                                     value=values[best], hard=sure))
         return found
+
+
+    def agreed(self, original: str, translation: str, said: set[str]) -> list[Filter]:
+        """Conditions on the kinds that a request in another language than the catalogue's
+        (``original``, read by the encoder for its language) and its ``translation`` (read by the
+        catalogue's) both put first, each :data:`TWO_VIEWS` above its column's mean and
+        :data:`TWO_VIEWS_GAP` ahead of its second: "Zahnpflege" and "dental care" → oral care.
+        Two encoders and a translation that agree are seldom wrong together."""
+        first, second = self._scores(original), self._scores(translation)
+        if first is None or second is None:
+            return []
+        found = []
+        for (facet, values, a), (_, _, b) in zip(first, second, strict=True):
+            if facet.column in said or facet.column.lower() not in CATEGORY_COLUMNS:
+                continue
+            best = int(np.argmax(a))
+            if int(np.argmax(b)) == best and _leads(a, best) and _leads(b, best):
+                found.append(Filter(column=facet.column, op="contains" if facet.kind == "list" else "=",
+                                    value=values[best]))
+        return found
+
+    def _scores(self, subject: str) -> list[tuple[Facet, list[str], np.ndarray]] | None:
+        """Per column of kinds, each value's z-score by name plus by its items' mean vector."""
+        if not self.encoders or not subject.strip():
+            return None
+        column = for_language(subject, self.encoders)[0]
+        query = _embed(self.encoders[column], [subject], "query")[0]
+        return [(facet, values, _z(names @ query) + (_z(means @ query) if means is not None else 0.0))
+                for facet, values, names, means in self.columns[column]]
+
+
+def _leads(scores: np.ndarray, best: int) -> bool:
+    """Whether value ``best`` is :data:`TWO_VIEWS` above the mean and :data:`TWO_VIEWS_GAP` ahead."""
+    second = float(np.sort(scores)[-2]) if len(scores) > 1 else float("-inf")
+    return float(scores[best]) >= TWO_VIEWS and float(scores[best]) - second >= TWO_VIEWS_GAP
 
 
 def _agreed(by_name: np.ndarray, by_items: np.ndarray) -> int | None:

@@ -10,6 +10,7 @@ leaves the rule-based query, with a note saying why.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
@@ -49,7 +50,9 @@ class Rewriter:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.generic)
-        base = self._by_meaning(self._translated(text, base, k, named))
+        translated = self._translated(text, base, k, named)
+        own = base.queries[0].text if translated is not base and base.queries and base.queries[0].text else None
+        base = self._by_meaning(translated, own)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
@@ -75,12 +78,18 @@ class Rewriter:
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         return with_translation(base, other, masked, english, numeric.__contains__)
 
-    def _by_meaning(self, query: CrossModalQuery) -> CrossModalQuery:
-        """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`)."""
+    def _by_meaning(self, query: CrossModalQuery, own: str | None = None) -> CrossModalQuery:
+        """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`).
+        ``own``: the subject in the request's own words, when ``query`` holds its translation."""
         meanings = self.meanings() if self.meanings is not None and query.queries else None
         if meanings is None:
             return query
-        found = meanings.preferences(query.queries[0].text, {f.column for f in query.filters})
+        said = {f.column for f in query.filters}
+        found = meanings.preferences(query.queries[0].text, said)
+        if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
+            agreed = meanings.agreed(own, query.queries[0].text, said)
+            columns = {f.column for f in agreed}
+            found = [*agreed, *(f for f in found if f.column not in columns)]
         if not found:
             return query
         if query.order is not None:  # "the cheapest tent": the tents among the camping gear, sorted
@@ -153,6 +162,13 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _proper_names(text: str) -> bool:
+    """Whether ``text`` (a translation into English) has a capitalised word after its first: a
+    title or brand ("the album Jazz by Queen"), whose words name no kind of item."""
+    words = re.findall(r"[^\W\d_][\w'-]*", text)
+    return any(w[0].isupper() and w != "I" for w in words[1:])
 
 
 def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
