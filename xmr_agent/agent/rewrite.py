@@ -75,8 +75,29 @@ class Rewriter:
         masked = blank(text, named)  # a title's digits are no price
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]))
+        other = self._negated(base, other, k)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         return with_translation(base, other, masked, english, numeric.__contains__)
+
+    def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
+        """``other`` (the parse of a translation) with the words ``base`` (the parse of the
+        original) avoids, each translated on its own, when the translation lost its negation
+        ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet")."""
+        negative = ("!=", "not_contains", "not_in")
+        if not base.avoid or other.avoid or any(f.op in negative for f in other.filters) or self.translator is None:
+            return other
+        filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
+        for phrase in base.avoid[:2]:
+            word = self.translator(phrase)
+            if not word:
+                continue
+            negated = rule_rewrite(f"not {word}", self.facets, k=k or 10, hard_categories=True)
+            filters += [f for f in negated.filters if f.op in negative]
+            avoid += [a for a in negated.avoid if a not in avoid]
+            notes.append(f"{phrase!r} read in the catalogue's language as {word!r}")
+        return other.model_copy(update={"filters": tuple(filters), "avoid": tuple(avoid),
+                                        "exclude_words": tuple(dict.fromkeys((*other.exclude_words, *avoid))),
+                                        "notes": tuple(notes)})
 
     def _by_meaning(self, query: CrossModalQuery, own: str | None = None) -> CrossModalQuery:
         """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`).

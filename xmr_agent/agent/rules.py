@@ -24,6 +24,8 @@ from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 
+#: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
+_FOR = {"for", "pour", "für", "fuer", "para"}
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
            "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
@@ -53,7 +55,8 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
-                               "season", "seasons", "occasion", "theme", "themes", "origin", "country"})
+                               "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
+                               "shades", "tone", "hue"})
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
@@ -186,7 +189,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
 
 def _phrase(words: list[str], about: bool = True) -> list[str]:
     """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
-    while words and words[0] in _FILLER:
+    while words and (words[0] in _FILLER or words[0] in _FOR):  # "not for kids": kids
         words = words[1:]
     if not words or words[0] in _NOT_A_THING:
         return []
