@@ -102,7 +102,7 @@ class Meanings:
             return []
         found = []
         for (facet, values, a), (_, _, b) in zip(first, second, strict=True):
-            if facet.column in said or facet.column.lower() not in CATEGORY_COLUMNS:
+            if facet.column in said:
                 continue
             best = int(np.argmax(a))
             if int(np.argmax(b)) == best and _leads(a, best) and _leads(b, best):
