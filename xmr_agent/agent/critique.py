@@ -69,14 +69,17 @@ class Critique:
                     or self.disliked or self.again or self.reset)
 
 
-def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Facets) -> Critique:
-    """The changes ``message`` asks for, given the items of the latest list ``shown`` (in order)."""
+def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Facets, *,
+                   typical: Sequence[Mapping[str, Any]] | None = None) -> Critique:
+    """The changes ``message`` asks for, given the items of the latest list ``shown`` (in order).
+    ``typical``: the items an unnamed comparison ("cheaper") is against, when not the list's middle
+    (the item the user asked to see by its title)."""
     out = Critique(reset=bool(_RESET.search(message)))
     text = message
     refs, text = _references(text, shown)
     if not refs:
         refs, text = _described(text, shown, facets)
-    anchor = refs[0] if refs else _typical(shown)
+    anchor = refs[0] if refs else _typical(typical or shown)
     out.anchor = anchor
     ids = [str(r["id"]) for r in refs]
     if _PRAISE.search(text) and ids:

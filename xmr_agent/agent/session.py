@@ -74,6 +74,8 @@ class SessionState(BaseModel):
     unlike_ids: list[str] = Field(default_factory=list)
     shown: list[str] = Field(default_factory=list)
     mentioned: list[str] = Field(default_factory=list)
+    #: Items the latest message asked to see by title alone: "cheaper" is then cheaper than them.
+    looked_up: list[str] = Field(default_factory=list)
     last: list[str] = Field(default_factory=list)
     attachments: list[str] = Field(default_factory=list)
     order: Order | None = None
@@ -160,7 +162,8 @@ class Session:
 
     def _turn(self, message: str, attachments: Sequence[str]) -> Answer:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
-        critique = parse_critique(message, shown, self.agent.facets)
+        looked_up = [r for r in shown if str(r["id"]) in self.state.looked_up]
+        critique = parse_critique(message, shown, self.agent.facets, typical=looked_up or None)
         if critique.reset:
             self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
         heard = self._hear(attachments)
@@ -168,6 +171,9 @@ class Session:
         spans = [span for span, _ in self.agent.titles().spans(words)] if words else []
         request = self.agent.rewriter.rewrite(words, k=None, named=spans) if words else None
         compared = bool(critique.filters)
+        if request is not None and request.order is not None and \
+                any(f.column == request.order.column for f in critique.filters):  # "bit pricey, anything cheaper?"
+            request = request.model_copy(update={"order": None})
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
             request = against(request, critique.anchor)  # "moins cher": than what was shown
             compared = compared or request.order is None
@@ -253,6 +259,10 @@ class Session:
         """Catalogue items the message names by title (not ones just shown): never offered back,
         and used as seeds; liked or disliked by the message's tone."""
         named = [i for i in self.agent.titles().find(message) if i not in shown]
+        self.state.looked_up = []
+        if named and self.agent.rewriter.hard_categories and self._only_titles(message):
+            self.state.looked_up = named  # "the Felt Cat Cave Bed" in a shop: show it; "cheaper" is than it
+            return
         if not named:
             return
         s = self.state
@@ -264,6 +274,14 @@ class Session:
         elif feeling == "dislike":
             s.disliked += [i for i in named if i not in s.disliked]
             s.unlike_ids += [i for i in named if i not in s.unlike_ids]
+
+    def _only_titles(self, message: str) -> bool:
+        """Whether ``message`` says nothing but the titles it names (and words of no subject)."""
+        from xmr_agent.agent.lexicon import FILLER
+        from xmr_agent.agent.rules import blank
+
+        rest = blank(message, [span for span, _ in self.agent.titles().spans(message)])
+        return all(w in FILLER for w in re.findall(r"[^\W_]+", rest.lower()))
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique
