@@ -35,11 +35,14 @@ _MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b|than\b
 _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
                         r"not\s+these)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
-_RESET = re.compile(r"^\s*(?:reset|start\s+(?:over|again)|forget\s+(?:it|everything)|new\s+search|"
-                    r"recommencer|on\s+recommence|recommençons|nouvelle\s+recherche|oublie(?:z)?\s+tout|"
-                    r"von\s+vorne?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles)|"
-                    r"empezar\s+de\s+nuevo|empecemos\s+de\s+nuevo|volver\s+a\s+empezar|nueva\s+búsqueda|olvídalo|"
-                    r"重新开始|重来|重新搜索|算了)(?!\w)", re.IGNORECASE)
+_RESET = re.compile(r"^\s*(?:[\w'’]+[\s,]+){0,3}?"  # up to three words first: "let's", "lass uns nochmal"
+                    r"(?:reset|start\s+(?:over|again|afresh)|(?:start\s+)?from\s+scratch|forget\s+(?:it|everything)|new\s+search|"
+                    r"(?:recommencer|on\s+recommence|recommençons|repartons|repartir)(?:\s+(?:à|de)\s+zéro)?|"
+                    r"nouvelle\s+recherche|oublie(?:z)?\s+tout|"
+                    r"von\s+vorne?(?:\s+(?:anfangen|beginnen|los))?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles)|"
+                    r"(?:empezar|empecemos|empezamos|comenzar|comencemos)\s+de\s+(?:nuevo|cero)|volver\s+a\s+empezar|"
+                    r"nueva\s+búsqueda|olvídalo|"
+                    r"重新开始|重来|重新搜索|算了)(?![A-Za-zÀ-ÿ])", re.IGNORECASE)
 
 
 @dataclass
@@ -110,7 +113,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     text = _MORE.sub(" ", text)
     for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET):
         text = pattern.sub(" ", text)
-    out.rest = " ".join(text.split()).strip(" ,.;:!?")
+    out.rest = " ".join(text.split()).strip(" ,.;:!?。，！？吧啊呀")
     return out
 
 

@@ -173,7 +173,11 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
         if not words or not words[0]:
             continue
+        span = m.span()
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
+        head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
+        if not hit and head and _category_of(head, facets):  # 不要绿色的植物: not green, plants still wanted
+            hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
         if hit:
             facet, value = hit
             parse.filters.append(Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=",
@@ -184,7 +188,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             parse.avoid.append(phrase)
             parse.exclude.append(phrase)
             parse.notes.append(f"avoid {phrase!r} (items named so are left out)")
-        parse.cut(m.span())
+        parse.cut(span)
 
 
 def _phrase(words: list[str], about: bool = True) -> list[str]:
