@@ -169,7 +169,8 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
 IN = r"in|en|auf|in der|in einem|de color|en color"
 #: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
 IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|"
-              r"something|anything|quelque chose de|quelque chose d'|etwas|algo")
+              r"something|anything|quelque chose de|quelque chose d'|etwas|algo|"
+              r"products of|items of|productos de|produits de|articles de|artículos de")
 #: A kind right after these goes with what is wanted, it is not the thing wanted ("something sweet to eat
 #: with my drink", "for after lunch"): no condition.
 ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"

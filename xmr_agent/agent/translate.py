@@ -109,7 +109,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     """``base`` (the parse of the request's own words) with what ``other`` (the parse of its
     translation) adds: filters on columns ``base`` leaves free (numbers only where ``original``
     has them; ``numeric(column)`` says which columns hold numbers), its order when ``base`` has
-    none, its avoided and excluded words, and its words as a sub-query."""
+    none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
+    no subject, only an order, drops the original's leftover words too."""
     said = {f.column for f in base.filters}
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}
     added = [f for f in other.filters if f.column not in said and _grounded(f, numbers, numeric)]
@@ -118,6 +119,10 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     if words and any(q.text and q.modality == "text" for q in base.queries):  # the rules found a subject
         first = words[0]
         queries.insert(0, SubQuery(text=first.text, target=first.target, weight=first.weight))
+    elif not words and not other.queries and other.order is not None and not (base.avoid or other.avoid):
+        # "das längste Buch" → "the longest book" in a bookshop: no subject, only an order; the
+        # original's leftover words ("das Buch") name nothing more
+        queries = [q for q in queries if not (q.text and q.modality == "text")]
     order = base.order or other.order
     note = f"read in the catalogue's language as {translation!r}"
     return base.model_copy(update={
