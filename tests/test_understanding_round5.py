@@ -299,3 +299,22 @@ def test_an_unnamed_comparison_is_against_the_typical_item_given() -> None:
     assert [str(f) for f in parse_critique("pricier", shown, facets, typical=[shown[1]]).filters] == ["price > 300"]
     named = parse_critique("cheaper than the third one", shown, facets, typical=[shown[0]])
     assert [str(f) for f in named.filters] == ["price < 100"]  # an item named wins over the typical one
+
+
+def test_a_translation_with_only_an_order_drops_the_leftover_original_words() -> None:
+    longest = "das teuerste Ding"  # the most expensive thing: no subject, only an order
+    rewriter, _ = _rewriter({longest: "the most expensive thing"})
+    query = rewriter.rewrite(longest)
+    assert query.order is not None and query.order.column == "price" and query.order.descending
+    assert not [q for q in query.queries if q.text]  # "das Ding" is not searched: every item answers
+    kept = "die teuerste Gartenbank"  # the most expensive garden bench: the translation has a subject
+    rewriter, _ = _rewriter({kept: "the most expensive garden bench"})
+    assert "garden bench" in " ".join(q.text or "" for q in rewriter.rewrite(kept).queries)
+
+
+@pytest.mark.parametrize("request_", ["products of Blue Moon", "productos de Blue Moon", "produits de Blue Moon"])
+def test_products_of_a_brand_make_the_brand_a_condition(request_: str) -> None:
+    brands = Facets({"brand": Facet("brand", "string", frozenset({"blue moon", "acme"}),
+                                    canonical={"blue moon": "Blue Moon", "acme": "Acme"})})
+    found = [f for f in rule_rewrite(request_, brands, k=10).filters if f.column == "brand"]
+    assert found and found[0].hard and str(found[0].value).lower() == "blue moon"

@@ -5,6 +5,7 @@
 #   fresh2:           fresh2.jsonl over toys.csv, pharmacy.csv, furniture.csv
 #   fresh3:           fresh3.jsonl over electronics.csv, petshop.csv, sports.csv
 #   fresh4:           fresh4.jsonl over homeware.csv, stationery.csv, beauty.csv
+#   fresh5:           fresh5.jsonl over music.csv, grocery.csv, fashion.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +15,8 @@ case "$FRESH" in
   fresh2) TABLES="toys pharmacy furniture" ;;
   fresh3) TABLES="electronics petshop sports" ;;
   fresh4) TABLES="homeware stationery beauty" ;;
-  *) echo "FRESH must be fresh, fresh2, fresh3 or fresh4" >&2; exit 2 ;;
+  fresh5) TABLES="music grocery fashion" ;;
+  *) echo "FRESH must be fresh, fresh2, fresh3, fresh4 or fresh5" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
