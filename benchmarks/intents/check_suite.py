@@ -18,6 +18,8 @@ import json
 import sys
 from pathlib import Path
 
+from xmr_agent.ingestion.mapping import ID_NAMES
+
 OPS = {"=", "!=", "<", "<=", ">", ">=", "contains", "not_contains"}
 
 
@@ -99,7 +101,9 @@ def check_suite(path: Path) -> list[str]:
                 continue
             with csv_path.open(encoding="utf-8", newline="") as f:
                 reader = csv.DictReader(f)
-                rows = {row["id"]: row for row in reader}
+                fields = list(reader.fieldnames or [])
+                key = next((c for c in ("id", *ID_NAMES) if c in fields), fields[0] if fields else "id")
+                rows = {row[key]: row for row in reader}  # the id column `xmr ingest` takes
                 tables[name] = (rows, list(reader.fieldnames or []))
         rows, columns = tables[name]
         k = case.get("k", 3)

@@ -7,7 +7,9 @@ A one-word title is also an ordinary word ("It", "Up", "Always", "Family"), so i
 when the message writes it like a name: followed by a year ("It (2017)"), or capitalised, and
 for words under six letters not at the start of a sentence ("we watched Moana"). A year written
 after a title picks the item of that year among remakes ("Dunkirk (2017)"); without one, every
-item with that title is returned.
+item with that title is returned. The first words of a title (three or more, or two with a number)
+name its item when no other title begins with them and the message writes each capitalised: "the
+Kessler Valve 30" is the "Kessler Valve 30 Tube Combo".
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 _OPENERS = frozenset(" \t\r\"'([“‘")
 _ENDS = frozenset(".!?\n")
 MAX_TITLE_WORDS = 8
+#: The fewest first words of a title that name its item on their own ("Kessler Valve 30").
+MIN_PREFIX_WORDS = 2
+#: ... which may not end on one of these.
+_SMALL_WORDS = frozenset("a an the of and or in on for with to at by de la le les el los das der die und".split())
 #: A capitalised one-word title at the start of a sentence counts from this many letters.
 SENTENCE_START_LETTERS = 6
 
@@ -54,6 +60,15 @@ class TitleIndex:
             if len(words) > 1 or (len(words) == 1 and len(words[0]) >= 2):
                 self.ids.setdefault(words[:MAX_TITLE_WORDS], []).append((str(item_id), title_year(title or "")))
         self.longest = max((len(k) for k in self.ids), default=0)
+        # "the Oakridge D-20 Dreadnought" for "Oakridge D-20 Dreadnought Acoustic": the first words
+        # of one item's title (at least two, not ending on a small word), written as a name
+        starts: dict[tuple[str, ...], set[tuple[str, str | None]]] = {}
+        for words, items in self.ids.items():
+            for n in range(MIN_PREFIX_WORDS, len(words)):
+                if words[n - 1] not in _SMALL_WORDS:
+                    starts.setdefault(words[:n], set()).update(items)
+        self.prefixes = {words: next(iter(items))[0] for words, items in starts.items()
+                         if len(items) == 1 and words not in self.ids}
         self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
         for item_id, title in pairs:
             for run in _CJK_RUN.findall(title or ""):
@@ -87,6 +102,11 @@ class TitleIndex:
                 found.append(((tokens[i].start(), end), dated or [item for item, _ in items]))
                 i += n - 1 + bool(dated)
                 break
+            else:
+                n = self._prefix(tokens, words, i)
+                if n:
+                    found.append(((tokens[i].start(), tokens[i + n - 1].end()), [self.prefixes[tuple(words[i:i + n])]]))
+                    i += n - 1
             i += 1
         if self.cjk and _CJK_RUN.search(text):
             for run, ids in self.cjk.items():
@@ -94,6 +114,18 @@ class TitleIndex:
                 if at >= 0:
                     found.append(((at, at + len(run)), list(ids)))
         return found
+
+    def _prefix(self, tokens: Sequence[re.Match[str]], words: Sequence[str], i: int) -> int:
+        """The number of words from ``i`` that begin exactly one item's title, every one of them
+        capitalised or a number, three or more or with a number ("Kessler Valve 30", "Voyager 55";
+        not "Green Tea"), or 0."""
+        if not self.prefixes or not _capitalised(tokens[i].group()):
+            return 0
+        for n in range(min(self.longest - 1, len(words) - i), MIN_PREFIX_WORDS - 1, -1):
+            if tuple(words[i:i + n]) in self.prefixes and all(_capitalised(t.group()) for t in tokens[i:i + n]) \
+                    and (n >= 3 or any(c.isdigit() for w in words[i:i + n] for c in w)):  # not "Green Tea"
+                return n
+        return 0
 
     def naming(self, words: str, stem: Callable[[str], str]) -> list[str]:
         """Ids of items whose title has every word of ``words`` (compared by ``stem``): "mugs" →
@@ -103,6 +135,10 @@ class TitleIndex:
             return []
         return [item for title, items in self.ids.items() if wanted <= set(stem(" ".join(title)).split())
                 for item, _ in items]
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
 
 
 def _is_year(word: str) -> bool:

@@ -280,8 +280,11 @@ class Session:
         from xmr_agent.agent.lexicon import FILLER
         from xmr_agent.agent.rules import blank
 
-        rest = blank(message, [span for span, _ in self.agent.titles().spans(message)])
-        return all(w in FILLER for w in re.findall(r"[^\W_]+", rest.lower()))
+        found = self.agent.titles().spans(message)
+        rest = blank(message, [span for span, _ in found])
+        titles = {w.lower() for r in self.agent.catalog.get([i for _, ids in found for i in ids])
+                  for w in re.findall(r"[^\W_]+", str(r.get("title") or ""))}  # "das Orbit Space Station Set"
+        return all(w in FILLER or w in titles for w in re.findall(r"[^\W_]+", rest.lower()))
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique
