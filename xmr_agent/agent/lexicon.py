@@ -110,7 +110,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"最短", "length", False),
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
      "length", False),
-    (r"best[- ]rated|highest[- ]rated|top[- ]rated|"
+    (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|(?:the )?best (?:reviews|ratings)|"
+     r"highest (?:ratings|rating|score)|most (?:liked|loved|popular with (?:buyers|customers))|"
      r"(?:le|la|les) mieux notée?s?|(?:la |les )?meilleures? notes?|"
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
      r"(?:el|la|los|las|lo) mejor (?:valorad|puntuad)[oa]s?|"

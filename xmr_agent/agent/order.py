@@ -175,19 +175,27 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     return [*(h for h in fused if h.id not in marked), *(h for h in fused if h.id in marked)]
 
 
-def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False) -> list[Hit]:
-    """``fused`` with the candidates that answer the request and meet every stated preference
-    ("a red mug": the red mugs) first, each part in its fused order. ``scoped``: a condition on
-    the kind of item already says which items answer ("summer plants": every plant). A kind
-    found by meaning counts too ("a stuffed animal": the plush toys among the answers first);
-    machine-made tags only weigh in the fusion."""
+def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,
+           guessed: Sequence[Filter] = ()) -> list[Hit]:
+    """``fused`` with the candidates that answer the request and meet the stated preferences
+    ("a red mug": the red mugs) first: those meeting more of them before those meeting fewer,
+    and among equals those meeting more of the ``guessed`` ones (kinds found by meaning: "a
+    stuffed animal": the plush toys among the answers first), each part in its fused order.
+    ``scoped``: a condition on the kind of item already says which items answer ("summer
+    plants": every plant). Machine-made tags only weigh in the fusion."""
     from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS
 
     preferences = [f for f in preferences if f.column not in DESCRIPTIVE_COLUMNS]
     if not preferences or not fused:
         return list(fused)
     answers = {h.id for h in fused} if scoped else _answering(fused)
-    first = [h for h in fused if h.id in answers and h.item and all(satisfies(h.item, f) for f in preferences)]
+    stated = [f for f in preferences if f not in guessed]
+    found = [f for f in preferences if f in guessed]
+
+    def met(hit: Hit) -> tuple[int, int]:
+        return (sum(satisfies(hit.item, f) for f in stated), sum(satisfies(hit.item, f) for f in found))
+
+    first = sorted((h for h in fused if h.id in answers and h.item and any(met(h))), key=met, reverse=True)
     chosen = {h.id for h in first}
     return [*first, *(h for h in fused if h.id not in chosen)]
 

@@ -184,7 +184,8 @@ class Agent:
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
             else:  # "a red mug": the red mugs first
-                fused = prefer(fused, soft, scoped=scoped) if self.rewriter.hard_categories else fused
+                fused = prefer(fused, soft, scoped=scoped, guessed=query.guessed()) \
+                    if self.rewriter.hard_categories else fused
             fused = demote(fused, query.exclude_words if self.rewriter.hard_categories else ())  # "not set on Mars"
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])

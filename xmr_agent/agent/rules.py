@@ -193,6 +193,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
 
 def _phrase(words: list[str], about: bool = True) -> list[str]:
     """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
+    if len(words) > 2 and words[0] in ("one", "any", "either") and words[1] == "of":  # "not one of those USB ones"
+        words = [w for w in words[2:3] if w not in ("those", "these", "the", "them")] + words[3:]
     while words and (words[0] in _FILLER or words[0] in _FOR):  # "not for kids": kids
         words = words[1:]
     if not words or words[0] in _NOT_A_THING:
