@@ -45,7 +45,8 @@ CHEAP = (r"not (?:too |very |so )?expensive|inexpensive|cheap(?:ish)?|affordable
          r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
          r"不贵|便宜|实惠|平价|划算")
-PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|"
+PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
+          r"indulgent|special treat|"
           r"ch(?:er|ère|ers|ères)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
           r"car[oa]s?|de lujo|lujos[oa]s?|"

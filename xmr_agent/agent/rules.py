@@ -56,7 +56,8 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
                                "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
-                               "shades", "tone", "hue"})
+                               "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
+                               "difficulty"})
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
