@@ -178,7 +178,8 @@ IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|fro
 ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"
              r"avec (?:mon|ma|mes|un|une|le|la)|après|nach dem|nach der|zum|zu meinem|zu meiner|con (?:mi|un|una|el|la)|después del?")
 #: Words that make a request "more like" something rather than this thing itself.
-LIKE = r"like|similar to|in the style of|comme|wie|ähnlich wie|como|parecid[oa] a|像|类似"
+LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
+        r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")
 
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
