@@ -318,3 +318,49 @@ def test_products_of_a_brand_make_the_brand_a_condition(request_: str) -> None:
                                     canonical={"blue moon": "Blue Moon", "acme": "Acme"})})
     found = [f for f in rule_rewrite(request_, brands, k=10).filters if f.column == "brand"]
     assert found and found[0].hard and str(found[0].value).lower() == "blue moon"
+
+
+def test_the_first_words_of_a_title_written_as_a_name_name_its_item() -> None:
+    from xmr_agent.agent.mentions import TitleIndex
+
+    titles = TitleIndex([("amp", "Kessler Valve 30 Tube Combo"), ("tea", "Darjeeling First Flush Loose Leaf"),
+                         ("mug", "Green Tea Mug"), ("lotr", "The Lord of the Rings"), ("war", "The Lord of War")])
+    assert titles.find("un ampli dans le style du Kessler Valve 30, mais moins cher") == ["amp"]
+    assert titles.find("something like the Darjeeling First Flush but cheaper") == ["tea"]
+    assert titles.find("Green Tea for me") == []  # two words without a number: an ordinary phrase
+    assert titles.find("like the darjeeling first flush") == []  # not written as a name
+    assert titles.find("The Lord of") == []  # two titles begin so, and it ends on a small word
+
+
+def test_stated_preferences_count_before_guessed_ones() -> None:
+    from xmr_agent.agent.order import prefer
+    from xmr_agent.types import Hit
+
+    black = Filter(column="colour", op="=", value="black", hard=False)
+    beginner = Filter(column="level", op="=", value="beginner", hard=False)
+    hits = [Hit("red", 1.0, {"id": "red", "colour": "red", "level": "beginner"}, {}),
+            Hit("black", 0.9, {"id": "black", "colour": "black", "level": "pro"}, {}),
+            Hit("grey", 0.8, {"id": "grey", "colour": "grey", "level": "pro"}, {})]
+    ranked = [h.id for h in prefer(hits, [black, beginner], scoped=True, guessed=[beginner])]
+    assert ranked == ["black", "red", "grey"]  # the colour the user said first, the guessed level next
+
+
+@pytest.mark.parametrize(("request_", "expect"), [
+    ("which boots have the best reviews?", "rating"),
+    ("posh chocolates for a dinner party", "price"),
+])
+def test_more_superlative_and_price_words(request_: str, expect: str) -> None:
+    facets = Facets({"price": Facet("price", "number", lower=1, upper=90, integer=False),
+                     "rating": Facet("rating", "number", lower=1, upper=5, integer=False)})
+    order = rule_rewrite(request_, facets, k=10).order
+    assert order is not None and order.column == expect and (order.descending or order.mode == "high")
+
+
+def test_not_one_of_those_names_what_is_not_wanted() -> None:
+    assert "usb" in rule_rewrite("a microphone for gigs, not one of those USB ones", Facets(), k=10).avoid
+
+
+def test_diet_and_level_columns_are_attributes_not_kinds() -> None:
+    from xmr_agent.agent.rules import ATTRIBUTE_COLUMNS
+
+    assert {"diet", "level"} <= ATTRIBUTE_COLUMNS

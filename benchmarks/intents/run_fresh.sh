@@ -6,6 +6,7 @@
 #   fresh3:           fresh3.jsonl over electronics.csv, petshop.csv, sports.csv
 #   fresh4:           fresh4.jsonl over homeware.csv, stationery.csv, beauty.csv
 #   fresh5:           fresh5.jsonl over music.csv, grocery.csv, fashion.csv
+#   fresh6:           fresh6.jsonl over diy.csv, baby.csv, travel.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +17,8 @@ case "$FRESH" in
   fresh3) TABLES="electronics petshop sports" ;;
   fresh4) TABLES="homeware stationery beauty" ;;
   fresh5) TABLES="music grocery fashion" ;;
-  *) echo "FRESH must be fresh, fresh2, fresh3, fresh4 or fresh5" >&2; exit 2 ;;
+  fresh6) TABLES="diy baby travel" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh6" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
