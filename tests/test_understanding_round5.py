@@ -364,3 +364,16 @@ def test_diet_and_level_columns_are_attributes_not_kinds() -> None:
     from xmr_agent.agent.rules import ATTRIBUTE_COLUMNS
 
     assert {"diet", "level"} <= ATTRIBUTE_COLUMNS
+
+
+def test_a_column_of_kinds_is_found_by_its_values_when_no_name_says_so() -> None:
+    from xmr_agent.agent.order import like_kinds
+    from xmr_agent.agent.rules import kind_columns
+
+    lines = {"suitcases", "backpacks", "organisers"}
+    travel = Facets({"line": Facet("line", "string", frozenset(lines), canonical={v: v for v in lines}),
+                     "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS})})
+    assert "line" in kind_columns(travel) and "colour" not in kind_columns(travel)
+    assert "line" not in kind_columns(FACETS)  # a table with a column named as kinds ("type") keeps to it
+    like = like_kinds(CrossModalQuery(), [{"id": "v55", "line": "suitcases", "colour": "blue"}], travel)
+    assert [str(f) for f in like.filters] == ["line = 'suitcases'"]  # "like the Voyager 55 but cheaper": suitcases

@@ -63,12 +63,13 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     """"Books like The Hobbit": the kind of the items asked to be like (their values of
     category-like columns: genre, category) becomes a condition, unless the request names one.
     ``limit``: at most this many columns (the first of the table's)."""
-    from xmr_agent.agent.rules import CATEGORY_COLUMNS
+    from xmr_agent.agent.rules import kind_columns
 
     said = {f.column for f in query.filters if f.hard}
     added: list[Filter] = []
+    kinds = kind_columns(facets)
     for facet in facets.values():
-        if facet.column.lower() not in CATEGORY_COLUMNS or not facet.categorical or facet.column in said:
+        if facet.column.lower() not in kinds or not facet.categorical or facet.column in said:
             continue
         for item in items:
             value = item.get(facet.column)

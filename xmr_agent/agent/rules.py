@@ -45,6 +45,8 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
+#: How many values a column of kinds found by its values (no known name) has.
+MIN_KINDS, MAX_KINDS = 3, 60
 #: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
 CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
                               "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
@@ -97,6 +99,20 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
                            avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k, order=parse.order,
                            exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
+
+
+def kind_columns(facets: Facets) -> frozenset[str]:
+    """The (lower-case) names of ``facets``' columns of kinds of item: those named so
+    (:data:`CATEGORY_COLUMNS`), else, in a table with none of those names ("dept", "range",
+    "line"), its categorical columns of a few short values that are no attribute (colour,
+    brand, …) nor free tags."""
+    names = {c.lower() for c in facets}
+    if names & CATEGORY_COLUMNS:
+        return CATEGORY_COLUMNS
+    return CATEGORY_COLUMNS | frozenset(
+        c.lower() for c, f in facets.items()
+        if c.lower() not in ATTRIBUTE_COLUMNS and c not in DESCRIPTIVE_COLUMNS and f.categorical
+        and MIN_KINDS <= len(f.values) <= MAX_KINDS and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values))
 
 
 def blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -226,7 +242,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
             continue  # "to eat with my drink": not a drink
         marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
         condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
-        kind_of_item = facet.column.lower() in CATEGORY_COLUMNS or (
+        kind_of_item = facet.column.lower() in kind_columns(facets) or (
             facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         joined = facet.column in kinds and lx.pattern(lx.OR).search(parse.scan[kinds[facet.column]:span[0]])
