@@ -9,13 +9,15 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.errors import LLMError
 from xmr_agent.testing import FakeEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,3 +173,31 @@ def server_log(process: Any) -> str:
     """What a process started by :func:`serving` wrote to stderr so far."""
     process.log.seek(0)
     return process.log.read().decode(errors="replace")
+
+
+# -- a small shop's facets and a scripted LLM, for the request-understanding tests --------------
+KINDS = {"plant", "tool", "seeds", "furniture"}
+COLOURS = {"red", "green", "blue"}
+FACETS = Facets({
+    "price": Facet("price", "number", lower=2, upper=300, integer=False),
+    "type": Facet("type", "string", frozenset(KINDS), canonical={k: k for k in KINDS}),
+    "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS}),
+})
+
+
+class Scripted:
+    """An LLM that answers from a table (and counts its calls)."""
+
+    name = "scripted"
+
+    def __init__(self, answers: dict[str, str], fail: bool = False) -> None:
+        self.answers, self.fail, self.calls = answers, fail, 0
+        self.asked: list[str] = []
+
+    def complete(self, messages: Sequence[Any], *, schema: Any = None, max_tokens: int = 512) -> str:
+        self.calls += 1
+        if self.fail:
+            raise LLMError("scripted: the model is down")
+        asked = messages[-1]["content"].strip()
+        self.asked.append(asked)
+        return self.answers[asked]

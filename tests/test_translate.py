@@ -5,43 +5,18 @@ translator's guards (cache, garbage, failures), and the offline Qwen2.5-Coder-1.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers import FACETS, Scripted
 
-from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.translate import Translator, catalogue_language, clean, needs_translation
 from xmr_agent.assembly import AgentOptions, build_agent, open_catalog
 from xmr_agent.cli import main
-from xmr_agent.errors import LLMError
-
-KINDS = {"plant", "tool", "seeds", "furniture"}
-COLOURS = {"red", "green", "blue"}
-FACETS = Facets({
-    "price": Facet("price", "number", lower=2, upper=300, integer=False),
-    "type": Facet("type", "string", frozenset(KINDS), canonical={k: k for k in KINDS}),
-    "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS}),
-})
-
-
-class Scripted:
-    """An LLM that answers from a table (and counts its calls)."""
-
-    name = "scripted"
-
-    def __init__(self, answers: dict[str, str], fail: bool = False) -> None:
-        self.answers, self.fail, self.calls = answers, fail, 0
-
-    def complete(self, messages: Sequence[Any], *, schema: Any = None, max_tokens: int = 512) -> str:
-        self.calls += 1
-        if self.fail:
-            raise LLMError("scripted: the model is down")
-        return self.answers[messages[-1]["content"].strip()]
 
 
 def _rewriter(answers: dict[str, str], language: str | None = "en", **kw: Any) -> tuple[Rewriter, Scripted]:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from helpers import COLOURS, FACETS, Scripted
 
 from xmr_agent.agent.answer import Answer
 from xmr_agent.agent.critique import parse_critique
@@ -26,34 +27,8 @@ from xmr_agent.agent.translate import Translator
 from xmr_agent.assembly import build_agent, open_catalog
 from xmr_agent.cli import main
 from xmr_agent.encoders.language import detect
-from xmr_agent.errors import LLMError
 
-KINDS = {"plant", "tool", "seeds", "furniture"}
-COLOURS = {"red", "green", "blue"}
-FACETS = Facets({
-    "price": Facet("price", "number", lower=2, upper=300, integer=False),
-    "type": Facet("type", "string", frozenset(KINDS), canonical={k: k for k in KINDS}),
-    "colour": Facet("colour", "string", frozenset(COLOURS), canonical={c: c for c in COLOURS}),
-})
 NEGATIVE = ("!=", "not_contains", "not_in")
-
-
-class Scripted:
-    """An LLM that answers from a table (and counts its calls)."""
-
-    name = "scripted"
-
-    def __init__(self, answers: dict[str, str], fail: bool = False) -> None:
-        self.answers, self.fail, self.calls = answers, fail, 0
-        self.asked: list[str] = []
-
-    def complete(self, messages: Sequence[Any], *, schema: Any = None, max_tokens: int = 512) -> str:
-        self.calls += 1
-        if self.fail:
-            raise LLMError("scripted: the model is down")
-        asked = messages[-1]["content"].strip()
-        self.asked.append(asked)
-        return self.answers[asked]
 
 
 def _rewriter(answers: dict[str, str], language: str | None = "en", **kw: Any) -> tuple[Rewriter, Scripted]:
