@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import socket
@@ -201,3 +202,22 @@ class Scripted:
         asked = messages[-1]["content"].strip()
         self.asked.append(asked)
         return self.answers[asked]
+
+
+def ingested_csv(folder: Path, table: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
+    """An agent over ``rows`` written as ``folder/TABLE.csv`` and ingested with the plain
+    ``xmr ingest FILE --db folder/db --table TABLE``."""
+    from click.testing import CliRunner
+
+    from xmr_agent.assembly import build_agent, open_catalog
+    from xmr_agent.cli import main
+
+    path = folder / f"{table}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(folder / "db"), "--table", table,
+                                     "--no-progress"])
+    assert done.exit_code == 0, done.output
+    return build_agent(open_catalog(str(folder / "db"), table))

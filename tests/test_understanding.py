@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import ingested_csv
 
 from xmr_agent.agent.filters import Facet, Facets, compile_where
 from xmr_agent.agent.pipeline import Agent
@@ -53,15 +54,8 @@ SHOP = [  # id, title, description, price, category, colour
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Agent:
-    folder = tmp_path_factory.mktemp("shop")
-    path = folder / "shop.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "title", "description", "price", "category", "colour"])
-        writer.writerows(SHOP)
-    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(folder / "db"), "--table", "shop", "--no-progress"])
-    assert done.exit_code == 0, done.output
-    return build_agent(open_catalog(str(folder / "db"), "shop"))
+    return ingested_csv(tmp_path_factory.mktemp("shop"), "shop",
+                        ["id", "title", "description", "price", "category", "colour"], SHOP)
 
 
 def _ids(agent: Agent, request: str, k: int = 3) -> list[str]:

@@ -5,14 +5,12 @@ shop chat where a message naming an item by its title shows it and "cheaper" is 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-from helpers import COLOURS, FACETS, Scripted
+from helpers import COLOURS, FACETS, Scripted, ingested_csv
 
 from xmr_agent.agent.answer import Answer
 from xmr_agent.agent.critique import parse_critique
@@ -24,8 +22,6 @@ from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.session import Session
 from xmr_agent.agent.translate import Translator
-from xmr_agent.assembly import build_agent, open_catalog
-from xmr_agent.cli import main
 from xmr_agent.encoders.language import detect
 
 NEGATIVE = ("!=", "not_contains", "not_in")
@@ -215,16 +211,8 @@ SHOP = [  # id, title, description, price, category
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Agent:
-    folder = tmp_path_factory.mktemp("round5-shop")
-    path = folder / "shop.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "title", "description", "price", "category"])
-        writer.writerows(SHOP)
-    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(folder / "db"), "--table", "shop",
-                                     "--no-progress"])
-    assert done.exit_code == 0, done.output
-    return build_agent(open_catalog(str(folder / "db"), "shop"))
+    return ingested_csv(tmp_path_factory.mktemp("round5-shop"), "shop",
+                        ["id", "title", "description", "price", "category"], SHOP)
 
 
 def _prices(answer: Answer) -> list[int]:

@@ -7,6 +7,7 @@
 #   fresh4:           fresh4.jsonl over homeware.csv, stationery.csv, beauty.csv
 #   fresh5:           fresh5.jsonl over music.csv, grocery.csv, fashion.csv
 #   fresh6:           fresh6.jsonl over diy.csv, baby.csv, travel.csv
+#   fresh7:           fresh7.jsonl over jewellery.csv, cycles.csv, crafts.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +19,8 @@ case "$FRESH" in
   fresh4) TABLES="homeware stationery beauty" ;;
   fresh5) TABLES="music grocery fashion" ;;
   fresh6) TABLES="diy baby travel" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh6" >&2; exit 2 ;;
+  fresh7) TABLES="jewellery cycles crafts" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh7" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

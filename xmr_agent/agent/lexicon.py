@@ -32,6 +32,9 @@ ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o m�
 #: Stars of a rating ("4 stars or more").
 STARS = r"stars?|étoiles?|sterne?n?|estrellas?|星"
 #: An age ("my 8 year old", "5 ans", "6-Jährige", "4 años").
+MONTHS_OLD = r"months?[- ]olds?|months? of age|mois\b|monate[n]?\b|monats?\b|meses\b|mo\b"
+FROM_BIRTH = (r"from birth|newborns?|new-borns?|dès la naissance|des la naissance|nouveau-nés?|ab (?:der )?geburt|"
+              r"neugeborene[n]?|desde el nacimiento|recién nacidos?|recien nacidos?|新生儿|出生起")
 AGES = r"years?[- ]olds?|yrs?[- ]olds?|y/?o\b|years? of age|ans\b|jahre\b|jahren\b|jährigen?|jährige[nr]?|años\b"
 #: Small numbers written out (ages, mostly).
 NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
@@ -40,12 +43,13 @@ BETWEEN = r"between|entre|zwischen|from|de|von|desde|介于|在"
 AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 
 #: Relative price words, against the catalogue's own prices: checked in this order.
-CHEAP = (r"not (?:too |very |so )?expensive|inexpensive|cheap(?:ish)?|affordable|budget|low[- ]cost|bargain|"
+CHEAP = (r"(?:won't|wont|doesn't|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
+         r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
          r"不贵|便宜|实惠|平价|划算")
-PRICEY = (r"expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
+PRICEY = (r"money(?:'s| is) no object|top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
           r"indulgent|special treat|"
           r"ch(?:er|ère|ers|ères)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
@@ -177,6 +181,13 @@ IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|fro
 #: with my drink", "for after lunch"): no condition.
 ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"
              r"avec (?:mon|ma|mes|un|une|le|la)|après|nach dem|nach der|zum|zu meinem|zu meiner|con (?:mi|un|una|el|la)|después del?")
+#: A kind after these, with the thing wanted named before them, is what the thing is for or goes in ("a lock
+#: for my suitcase", "something to keep clothes tidy inside the case"): no condition.
+PURPOSE = (r"for (?:my|our|your|his|her|their|the|a|an)|in (?:my|our|your|the)|inside(?: (?:my|our|your|the|a))?|"
+           r"into (?:my|our|your|the|a)|to fit (?:my|our|your|the|a)|"
+           r"pour (?:mon|ma|mes|le|la|les|un|une)|dans (?:mon|ma|mes|le|la|les|un|une)|"
+           r"für (?:meinen|meine|mein|den|die|das|einen|eine|ein)|in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
+           r"para (?:mi|mis|el|la|los|las|un|una)|dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis|el|la)")
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
         r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")

@@ -26,7 +26,7 @@ import numpy as np
 
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.rules import ATTRIBUTE_COLUMNS, CATEGORY_COLUMNS, DESCRIPTIVE_COLUMNS
+from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS, attribute_columns
 from xmr_agent.encoders.language import for_language
 
 #: How far (in standard deviations of the column's values) the best value must stand out.
@@ -56,7 +56,8 @@ class Meanings:
         """``rows(columns)``: stored rows with those columns (the vector columns and the columns
         of kinds), for the items' mean vectors; without it, values are matched by name only."""
         self.encoders = dict(encoders)
-        kinds = [f for f in facets.values() if _kinds(f)]
+        attributes = attribute_columns(facets)
+        kinds = [f for f in facets.values() if _kinds(f, attributes)]
         stored = rows([*self.encoders, *(f.column for f in kinds)]) if rows is not None and kinds else []
         self.columns: dict[str, list[tuple[Facet, list[str], np.ndarray, np.ndarray | None]]] = {}
         for column, encoder in self.encoders.items():
@@ -169,10 +170,10 @@ def _means(rows: Sequence[Mapping[str, Any]], column: str, facet: Facet, values:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
 
 
-def _kinds(facet: Facet) -> bool:
-    """A column whose values name kinds of item: categorical, not a describing column, a few short names."""
-    name = facet.column.lower()
-    return (name in CATEGORY_COLUMNS or name not in ATTRIBUTE_COLUMNS) and facet.categorical \
+def _kinds(facet: Facet, attributes: frozenset[str]) -> bool:
+    """A column whose values name kinds of item: categorical, not a describing column
+    (``attributes``, :func:`~xmr_agent.agent.rules.attribute_columns`), a few short names."""
+    return facet.column.lower() not in attributes and facet.categorical \
         and facet.column not in DESCRIPTIVE_COLUMNS and MIN_VALUES <= len(facet.values) <= MAX_VALUES \
         and all(_a_name(v) for v in facet.values)
 

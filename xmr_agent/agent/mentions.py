@@ -9,7 +9,8 @@ for words under six letters not at the start of a sentence ("we watched Moana").
 after a title picks the item of that year among remakes ("Dunkirk (2017)"); without one, every
 item with that title is returned. The first words of a title (three or more, or two with a number)
 name its item when no other title begins with them and the message writes each capitalised: "the
-Kessler Valve 30" is the "Kessler Valve 30 Tube Combo".
+Kessler Valve 30" is the "Kessler Valve 30 Tube Combo". A title's first word written as a name
+inside a sentence, followed by words of that title only ("the Titan combi drill"), names it too.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ class TitleIndex:
                     starts.setdefault(words[:n], set()).update(items)
         self.prefixes = {words: next(iter(items))[0] for words, items in starts.items()
                          if len(items) == 1 and words not in self.ids}
+        # "the Titan combi drill" for "Titan 18V Brushless Combi Drill Kit": first word → titles' words
+        self.first: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for words, items in self.ids.items():
+            if len(items) == 1 and len(words) > 1:
+                self.first.setdefault(words[0], []).append((items[0][0], frozenset(words[1:])))
         self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
         for item_id, title in pairs:
             for run in _CJK_RUN.findall(title or ""):
@@ -107,6 +113,11 @@ class TitleIndex:
                 if n:
                     found.append(((tokens[i].start(), tokens[i + n - 1].end()), [self.prefixes[tuple(words[i:i + n])]]))
                     i += n - 1
+                else:
+                    n, item = self._loose(text, tokens, words, i)
+                    if item is not None:
+                        found.append(((tokens[i].start(), tokens[i + n - 1].end()), [item]))
+                        i += n - 1
             i += 1
         if self.cjk and _CJK_RUN.search(text):
             for run, ids in self.cjk.items():
@@ -126,6 +137,26 @@ class TitleIndex:
                     and (n >= 3 or any(c.isdigit() for w in words[i:i + n] for c in w)):  # not "Green Tea"
                 return n
         return 0
+
+    def _loose(self, text: str, tokens: Sequence[re.Match[str]], words: Sequence[str], i: int
+               ) -> tuple[int, str | None]:
+        """A title's first word written as a name inside a sentence ("the Titan"), then words that
+        all appear in one title beginning with it ("combi drill"): (the number of words, its
+        id), else (0, None). Two words do when the second has three letters or more; words that
+        begin the title are left to :meth:`_prefix`."""
+        if words[i] not in self.first or not _capitalised(tokens[i].group()) or _starts_sentence(text, tokens[i].start()):
+            return 0, None
+        titles, n = self.first[words[i]], 1
+        while i + n < len(words) and n < MAX_TITLE_WORDS and words[i + n] not in _SMALL_WORDS:
+            word = words[i + n]
+            left = [t for t in titles if word in t[1] or (word.endswith("s") and word[:-1] in t[1])]
+            if not left:
+                break
+            titles, n = left, n + 1
+        prefix = tuple(words[i:i + n]) in self.prefixes  # the first words of a title: :meth:`_prefix` decides
+        if len(titles) == 1 and not prefix and (n >= 3 or (n == 2 and len(words[i + 1]) >= 3)):
+            return n, titles[0][0]
+        return 0, None
 
     def naming(self, words: str, stem: Callable[[str], str]) -> list[str]:
         """Ids of items whose title has every word of ``words`` (compared by ``stem``): "mugs" →

@@ -147,20 +147,32 @@ def ratings(parse: Parse, facets: Facets) -> None:
 
 
 def ages(parse: Parse, facets: Facets) -> None:
-    """"for my 8 year old", "a four-year-old", "pour un enfant de 5 ans", "für 6-Jährige", "5岁" → an
-    age column's bounds: a minimum age (``min_age``, ``age``) at most that, a maximum at least that."""
+    """"for my 8 year old", "a four-year-old", "pour un enfant de 5 ans", "für 6-Jährige", "5岁",
+    "a 9 month old", "from birth" → an age column's bounds: a minimum age (``min_age``, ``age``)
+    at most that, a maximum at least that; in months when the column's name says so
+    (``age_months``)."""
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
-    lows = [c for c, parts in columns if "age" in parts and not parts & {"max", "to", "upper"}]
-    highs = [c for c, parts in columns if "age" in parts and parts & {"max", "to", "upper"}]
+    lows = [(c, bool(parts & _MONTHS)) for c, parts in columns if "age" in parts and not parts & {"max", "to", "upper"}]
+    highs = [(c, bool(parts & _MONTHS)) for c, parts in columns if "age" in parts and parts & {"max", "to", "upper"}]
     if not lows and not highs:
         return
     words = "|".join(lx.NUMBER_WORDS)
     age = re.compile(rf"\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.AGES})|(?:ages?|aged|âge|alter|edad)\s+(\d{{1,2}})\s*\+?"
-                     rf"|(\d{{1,2}})\s*岁", re.IGNORECASE)
+                     rf"|(\d{{1,2}})\s*岁|\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.MONTHS_OLD})|(\d{{1,2}})\s*个月"
+                     rf"|({lx.FROM_BIRTH})", re.IGNORECASE)
     for m in age.finditer(parse.scan):
         said = next(g for g in m.groups() if g)
-        years = int(said) if said.isdigit() else lx.NUMBER_WORDS[said.lower()]
-        parse.filters += [*(Filter(column=c, op="<=", value=years) for c in lows),
-                          *(Filter(column=c, op=">=", value=years) for c in highs)]
-        parse.notes.append(f"age {years} from {m.group(0).strip()!r}")
+        number = 0 if m.group(6) else int(said) if said.isdigit() else lx.NUMBER_WORDS[said.lower()]
+        months = number if (m.group(4) or m.group(5) or m.group(6)) else number * 12
+        parse.filters += [*(Filter(column=c, op="<=", value=_in_unit(months, in_months)) for c, in_months in lows),
+                          *(Filter(column=c, op=">=", value=_in_unit(months, in_months)) for c, in_months in highs)]
+        parse.notes.append(f"age {months} months from {m.group(0).strip()!r}")
         parse.cut(m.span())
+
+
+#: Words in an age column's name that say it counts months ("age_months").
+_MONTHS = frozenset({"month", "months", "mo", "mos", "monate", "monat", "mois", "meses", "mes"})
+
+
+def _in_unit(months: int, in_months: bool) -> float | int:
+    return months if in_months else (months // 12 if months % 12 == 0 else round(months / 12, 2))

@@ -93,14 +93,17 @@ def has_subject(query: CrossModalQuery) -> bool:
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
-                kind_rows: Callable[[], Sequence[dict[str, Any]]] | None = None) -> list[Hit]:
+                kind_rows: Callable[[], Sequence[dict[str, Any]]] | None = None,
+                kinds: frozenset[str] = frozenset()) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
 meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first.
     ``kind_rows()``: the items of the kind the request describes by meaning, in the column's order
     ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
-    request's words name candidates outright (a keyword match)."""
+    request's words name candidates outright (a keyword match). ``kinds``: the table's columns of
+    kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
+    ("a cheap lamp") is measured within."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -125,10 +128,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
     valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
     if order.mode in ("low", "high") and len(valued) > 1:
-        from xmr_agent.agent.rules import CATEGORY_COLUMNS
-
-        kinds = [f for f in preferences if f.column.lower() in CATEGORY_COLUMNS] or preferences
-        kind = {h.id for h in fused if kinds and all(satisfies(h.item, f) for f in kinds)}
+        within = [f for f in preferences if f.column.lower() in kinds] or preferences
+        kind = {h.id for h in fused if within and all(satisfies(h.item, f) for f in within)}
         return _relative(valued, missing, rest, kind, order.column, descending)
     return [*valued, *missing, *rest]
 

@@ -42,6 +42,7 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_qu
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
+from xmr_agent.agent.rules import kind_columns
 from xmr_agent.agent.trace import Trace
 from xmr_agent.agent.translate import Translator, language_of
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
@@ -179,7 +180,8 @@ class Agent:
                 rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth)
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=soft,
-                                    kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES))
+                                    kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES),
+                                    kinds=kind_columns(self.facets))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]

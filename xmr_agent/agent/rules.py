@@ -42,6 +42,9 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
                "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
                "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
+#: "looking for a puzzle": what follows "for" is the thing wanted.
+_SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
+                      r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
@@ -52,6 +55,8 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
                               "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
                               "sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
                               "subcategory", "sub_category", "product_category", "family", "group"})
+#: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs.
+FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room"})
 #: Columns whose values describe an item (a colour, a language): a preference unless the user
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
@@ -104,15 +109,37 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
 def kind_columns(facets: Facets) -> frozenset[str]:
     """The (lower-case) names of ``facets``' columns of kinds of item: those named so
     (:data:`CATEGORY_COLUMNS`), else, in a table with none of those names ("dept", "range",
-    "line"), its categorical columns of a few short values that are no attribute (colour,
-    brand, …) nor free tags."""
+    "line"), the categorical column of a few short values that is no attribute (colour, brand,
+    …) nor free tags and has the most values ("dept" of 8 over "power" of 5: a shop sorts its
+    items into more kinds than it has of any one property)."""
     names = {c.lower() for c in facets}
     if names & CATEGORY_COLUMNS:
         return CATEGORY_COLUMNS
-    return CATEGORY_COLUMNS | frozenset(
-        c.lower() for c, f in facets.items()
-        if c.lower() not in ATTRIBUTE_COLUMNS and c not in DESCRIPTIVE_COLUMNS and f.categorical
-        and MIN_KINDS <= len(f.values) <= MAX_KINDS and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values))
+    candidates = _kind_candidates(facets)
+    if not candidates:
+        return CATEGORY_COLUMNS
+    most = max(len(facets[c].values) for c in candidates)
+    return CATEGORY_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
+
+
+def attribute_columns(facets: Facets) -> frozenset[str]:
+    """The (lower-case) names of ``facets``' columns that describe an item rather than say what
+    it is: :data:`ATTRIBUTE_COLUMNS`, and, in a table whose kinds are known
+    (:func:`kind_columns`), its other categorical columns of a few short values ("power":
+    battery, mains, manual)."""
+    kinds = kind_columns(facets)
+    if not {c.lower() for c in facets} & kinds:
+        return ATTRIBUTE_COLUMNS
+    return ATTRIBUTE_COLUMNS | frozenset(c.lower() for c in _kind_candidates(facets, named=True) if c.lower() not in kinds)
+
+
+def _kind_candidates(facets: Facets, *, named: bool = False) -> list[str]:
+    """Categorical columns of a few short values that are no attribute nor free tags (``named``:
+    also those named as kinds)."""
+    return [c for c, f in facets.items()
+            if (named or c.lower() not in CATEGORY_COLUMNS) and c.lower() not in ATTRIBUTE_COLUMNS
+            and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
+            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values)]
 
 
 def blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -232,18 +259,24 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
 def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
+    kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
     for facet, value, span in _mentions(parse.scan, facets):
         if (facet.column, value.lower()) in taken:
             continue
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
-        if hard and facet.column.lower() not in ATTRIBUTE_COLUMNS and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
+        if hard and facet.column.lower() not in attributes and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
             continue  # "to eat with my drink": not a drink
+        purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before) if hard else None
+        said_before = parse.scan[:span[0] - len(before) + purpose.start()] if purpose else ""
+        if purpose and facet.column.lower() in kinds_of and facet.column.lower() not in FOR_COLUMNS \
+                and has_subject(said_before) and not _SEEKING.search(said_before):
+            continue  # "a lock for my suitcase": not a suitcase
         marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
         condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
-        kind_of_item = facet.column.lower() in kind_columns(facets) or (
-            facet.column.lower() not in ATTRIBUTE_COLUMNS and _as_noun(parse.scan, span))
+        kind_of_item = facet.column.lower() in kinds_of or (
+            facet.column.lower() not in attributes and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         joined = facet.column in kinds and lx.pattern(lx.OR).search(parse.scan[kinds[facet.column]:span[0]])
         required = required and (condition or facet.column not in kinds or bool(joined))  # "bulbs to plant"

@@ -29,7 +29,7 @@ from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import REFINE, fresh_topic, new_subject
+from xmr_agent.agent.topic import AMEND, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -191,6 +191,10 @@ class Session:
             critique.again += [i for i in self.state.last if i not in critique.again]
         if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
             critique.again += [i for i in self.state.shown if i not in critique.again]
+        if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND)) and not (
+                critique.like_ids or critique.unlike_ids or critique.liked or critique.disliked or OTHER.search(message)):
+            # "actually we need one that folds up": the travel cot just shown may be the one
+            critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind

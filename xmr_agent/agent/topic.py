@@ -25,6 +25,15 @@ from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect
 
+#: Words asking for other items than those shown ("something else", "une autre", "otra cosa", "别的").
+OTHER = lexicon.pattern(
+    r"else|others?|another|different|instead|autres?|différente?s?|differente?s?|andere[nrs]?|anderes|"
+    r"otr[oa]s?|distint[oa]s?|diferentes?|别的|其他|其它|换一|不同")
+#: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
+ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
+                      r"l[oa]s? que|这个|那个|这款|那款")
+#: Words that amend what was asked ("actually, something that measures a whole room").
+AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lieber|doch|en realidad|mejor dicho|其实|还是")
 #: Opening words of a message that refines the current subject.
 REFINE = lexicon.pattern(
     r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|"
@@ -43,7 +52,7 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
             or critique.order is not None or REFINE.search(message):
         return False
-    if _other_value(request, shown):
+    if _other_value(request, shown, agent.facets):
         return True
     if not request.queries:
         return False
@@ -68,11 +77,12 @@ def fresh_topic(state: Any, facets: Any) -> Any:
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
 
 
-def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]]) -> bool:
+def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], facets: Any) -> bool:
     """The request requires a kind ("a stove") that none of the items last shown is ("shelter")."""
-    from xmr_agent.agent.rules import CATEGORY_COLUMNS
+    from xmr_agent.agent.rules import kind_columns
 
-    kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in CATEGORY_COLUMNS]
+    columns = kind_columns(facets)
+    kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns]
     return bool(kinds and shown) and all(not any(satisfies(row, f) for row in shown) for f in kinds)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -152,10 +153,35 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
         if getattr(fields, name) != default or filled(default):
             continue
         found = next((keys[c] for c in candidates if c in keys and filled(keys[c])), None)
+        if found is None and name == "id":
+            found = _id_like(sample)
         if found is not None and found not in changes.values():
             changes[name] = found
             notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
     return replace(fields, id=changes.get("id", fields.id), title=changes.get("title", fields.title))
+
+
+#: Column names that say "identifier" in a catalogue: "item_no", "article", "product_code", "EAN".
+ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference|référence|article|articulo|artículo|"
+                     r"artikel|artikelnummer|art_nr|ean|upc|gtin|isbn|asin|mpn|código|codigo)$", re.IGNORECASE)
+
+
+def _id_like(sample: Sequence[Mapping[str, Any]]) -> str | None:
+    """The column that identifies items when none is named as in :data:`ID_NAMES`: one named like an
+    identifier ("item_no", "article"), else the first column, when its values are filled, distinct
+    and single words ("j-rg-solitaire-18", 10023)."""
+    keys = list(dict.fromkeys(k for row in sample for k in row))
+    if not sample or not keys:
+        return None
+
+    def identifies(key: str) -> bool:
+        values = [row.get(key) for row in sample]
+        texts = [str(v).strip() for v in values if v not in (None, "")]
+        return len(texts) == len(sample) and len(set(texts)) == len(texts) and \
+            all(len(t) <= 64 and not any(c.isspace() for c in t) for t in texts)
+
+    named = [k for k in keys if ID_LIKE.search(str(k)) and identifies(k)]
+    return named[0] if named else keys[0] if identifies(keys[0]) else None
 
 
 def detect_text(sample: Sequence[Mapping[str, Any]], *, id_field: str = "id", title: str = "title") -> tuple[str, ...]:
