@@ -188,3 +188,126 @@ def test_something_else_shows_other_items(nursery: Agent) -> None:
     first = {r.id for r in session.send("a cot").recommendations}
     other = {r.id for r in session.send("something else for the nursery").recommendations}
     assert other and not other & first
+
+
+# -- a price column named by its currency ----------------------------------------------------------------
+@pytest.mark.parametrize("column", ["eur", "USD", "cost_usd", "rrp_gbp", "euros"])
+def test_a_column_named_by_its_currency_holds_prices(column: str) -> None:
+    facets = Facets({column: Facet(column, "number", lower=5, upper=900, integer=False), "family": _facet("family", LINES)})
+    under = rule_rewrite("a lock under 50 euros", facets, k=3)
+    assert [(f.column, f.op, f.value) for f in under.filters if f.column == column] == [(column, "<", 50.0)]
+    cheapest = rule_rewrite("the cheapest suitcase", facets, k=3)
+    assert cheapest.order is not None and cheapest.order.column == column and not cheapest.order.descending
+
+
+def test_a_kind_the_user_has_is_no_condition_and_is_never_guessed() -> None:
+    music = Facets({"family": _facet("family", {"guitars", "drums", "accessories", "ukuleles"})})
+    for request_ in ("something to stand my guitar on", "womit kann ich meine Gitarre stimmen? my guitar"):
+        query = rule_rewrite(request_, music, k=3)
+        assert not _hard(query) and "guitars" in query.context, request_
+    assert ("family", "guitars") in _hard(rule_rewrite("my guitar broke, I need a new guitar", music, k=3))
+
+
+def test_a_value_said_not_to_be_wanted_leaves_the_search_everywhere() -> None:
+    facets = Facets({"material": _facet("material", {"wool", "cotton"}), "section": _facet("section", {"knitwear"})})
+    query = rule_rewrite("a jumper that isn't wool, wool makes me itch", facets, k=3)
+    assert ("material", "!=", "wool") in [(f.column, f.op, f.value) for f in query.filters]
+    assert "wool" not in query.queries[0].text
+
+
+# -- two kinds side by side, activities, values that contain a negated one -----------------------------
+CYCLES = Facets({"eur": Facet("eur", "number", lower=5, upper=2500, integer=False),
+                 "family": _facet("family", {"bikes", "helmets", "locks", "lights", "clothing", "tools"}),
+                 "colour": _facet("colour", {"green", "black", "yellow"}),
+                 "gender": _facet("gender", {"men", "women", "unisex"}),
+                 "metal": _facet("metal", {"gold", "gold-plated", "rose gold", "silver"})})
+
+
+@pytest.mark.parametrize(("request_", "kind"), [("bike helmet under 50 euros", "helmets"),
+                                                ("a bike lock without a key", "locks"),
+                                                ("bike lights", "lights")])
+def test_of_two_kinds_side_by_side_the_second_is_the_thing_wanted(request_: str, kind: str) -> None:
+    hard = _hard(rule_rewrite(request_, CYCLES, k=3))
+    assert ("family", kind) in hard and ("family", "bikes") not in hard, request_
+
+
+def test_an_activity_named_by_a_kind_is_no_condition() -> None:
+    query = rule_rewrite("green stuff for mountain biking", CYCLES, k=3)
+    assert ("family", "bikes") not in _hard(query) and "bikes" in query.context
+
+
+def test_a_negated_value_also_leaves_out_the_values_that_contain_it() -> None:
+    query = rule_rewrite("a necklace, but no gold", CYCLES, k=3)
+    assert {str(f.value) for f in query.filters if f.op == "!="} == {"gold", "gold-plated", "rose gold"}
+    assert {str(f.value) for f in rule_rewrite("not silver", CYCLES, k=3).filters if f.op == "!="} == {"silver"}
+
+
+@pytest.mark.parametrize("request_", ["not loving the yellow", "not keen on yellow"])
+def test_not_liking_a_value_is_a_negation_of_it(request_: str) -> None:
+    query = rule_rewrite(request_, CYCLES, k=3)
+    assert ("colour", "!=", "yellow") in [(f.column, f.op, f.value) for f in query.filters], query.notes
+    assert not query.avoid
+
+
+def test_who_it_is_for_is_a_condition() -> None:
+    assert ("gender", "men") in _hard(rule_rewrite("a men's helmet", CYCLES, k=3))
+
+
+@pytest.mark.parametrize(("request_", "bound"), [("engagement rings, 1500 quid max", 1500.0),
+                                                 ("a watch, 300 tops", 300.0), ("CHF 60 or less", 60.0)])
+def test_more_ways_of_writing_a_budget(request_: str, bound: float) -> None:
+    query = rule_rewrite(request_, CYCLES, k=3)
+    assert [(f.op, f.value) for f in query.filters if f.column == "eur"] == [("<=", bound)]
+
+
+def test_the_highest_reviews_sort_by_rating() -> None:
+    facets = Facets({"rating": Facet("rating", "number", lower=1, upper=5, integer=False)})
+    query = rule_rewrite("which yarn has the highest reviews", facets, k=3)
+    assert query.order is not None and query.order.column == "rating" and query.order.descending
+
+
+def test_what_the_user_has_is_not_read_for_the_kind_wanted() -> None:
+    from xmr_agent.agent.rewrite import _without
+
+    assert _without("My bicycle has been stolen twice", ()) == "has been stolen twice"
+    assert _without("a lock for my suitcase", ("suitcases",)) == "a lock for"
+    assert _without("a lock", ("suitcases",)) == "a lock"
+
+
+def test_lower_case_title_words_after_a_brand_name_the_item() -> None:
+    titles = TitleIndex([("pro", "Studio Pro Heavy Body Acrylics 6 x 75ml"), ("set", "Studio Acrylic Paint Set")])
+    assert [i for _, ids in titles.spans("the Studio Pro heavy body acrylics") for i in ids] == ["pro"]
+
+
+JACKETS = [  # item_no, product, about, eur, family, colour
+    ("storm-y", "Storm Waterproof Jacket", "A waterproof cycling jacket with taped seams", 129, "clothing", "yellow"),
+    ("storm-b", "Storm Waterproof Jacket", "A waterproof cycling jacket with taped seams", 129, "clothing", "black"),
+    ("gloves", "Thermo Gloves", "Warm winter cycling gloves", 29, "clothing", "black"),
+    ("guards", "Clip-On Mudguards", "Mudguards that keep spray off your back", 25, "accessories", "black"),
+    ("bag", "Tour Pannier", "A waterproof pannier bag", 59, "accessories", "black"),
+    ("lock", "Bastion D-Lock", "A hardened steel lock", 59, "locks", "black"),
+]
+
+
+@pytest.fixture(scope="module")
+def jackets(tmp_path_factory: pytest.TempPathFactory) -> Agent:
+    return ingested_csv(tmp_path_factory.mktemp("round6-jackets"), "cycles",
+                        ["item_no", "product", "about", "eur", "family", "colour"], JACKETS)
+
+
+def test_it_in_another_colour_keeps_the_subject_and_leaves_out_the_one_not_liked(jackets: Agent) -> None:
+    session = Session.open(jackets, k=2)
+    assert {r.id for r in session.send("waterproof cycling jacket").recommendations} >= {"storm-y"}
+    answer = session.send("not loving the yellow, do you have it in black?")
+    ids = [r.id for r in answer.recommendations]
+    assert ids[0] == "storm-b" and "storm-y" not in ids
+    assert all(r.item["colour"] == "black" for r in answer.recommendations)
+
+
+def test_not_liking_the_one_of_a_colour_is_no_dislike_of_its_twin() -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    shown = [{"id": "y", "title": "Storm Jacket", "colour": "yellow"}, {"id": "b", "title": "Storm Jacket", "colour": "black"}]
+    critique = parse_critique("not loving the yellow, do you have it in black?", shown, CYCLES)
+    assert critique.disliked == ["y"] and critique.unlike_ids == []  # the black twin is not pushed down
+    assert ("colour", "!=", "yellow") in [(f.column, f.op, f.value) for f in critique.filters]

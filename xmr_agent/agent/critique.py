@@ -25,7 +25,9 @@ _LIKE = re.compile(r"\b(?:more\s+like|similar\s+to|something\s+like|like)\b", re
 _PRAISE = re.compile(r"\b(?:i\s+(?:really\s+)?(?:like|love|liked|loved|enjoyed)|(?:that|this)\s+one\s+is\s+great|"
                      r"sounds\s+(?:good|great))\b", re.IGNORECASE)
 _DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s+(?:hate|hated|dislike)|"
-                      r"not\s+(?:that|this)\s+one|no\s+to)\b", re.IGNORECASE)
+                      r"not\s+(?:that|this)\s+one|no\s+to|(?:not|never)\s+(?:loving|liking|keen\s+on|a\s+fan\s+of|"
+                      r"sure\s+about|into|crazy\s+about|mad\s+about|digging)|i\s+(?:don'?t|do\s+not)\s+love)\b",
+                      re.IGNORECASE)
 _CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b", re.IGNORECASE)
 _PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b", re.IGNORECASE)
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b", re.IGNORECASE)
@@ -80,8 +82,9 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     out = Critique(reset=bool(_RESET.search(message)))
     text = message
     refs, text = _references(text, shown)
+    described: tuple[str, Any] | None = None
     if not refs:
-        refs, text = _described(text, shown, facets)
+        refs, text, described = _described(text, shown, facets)
     anchor = refs[0] if refs else _typical(typical or shown)
     out.anchor = anchor
     ids = [str(r["id"]) for r in refs]
@@ -89,6 +92,10 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.liked += ids
         out.like_ids += ids
         out.notes.append(f"liked {ids}")
+    elif _DISLIKE.search(text) and ids and described is not None:  # "not loving the yellow": not yellow
+        out.disliked += ids
+        out.filters.append(Filter(column=described[0], op="!=", value=described[1]))
+        out.notes.append(f"disliked {ids}: {described[0]} != {described[1]!r}")
     elif _DISLIKE.search(text) and ids:
         out.disliked += ids
         out.unlike_ids += ids
@@ -111,8 +118,8 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.boost.append(m.group(1).lower())
         out.notes.append(f"more {m.group(1).lower()!r}")
     text = _MORE.sub(" ", text)
-    for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET):
-        text = pattern.sub(" ", text)
+    for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET) if ids else (_PRAISE, _LIKE, _AGAIN, _RESET):
+        text = pattern.sub(" ", text)  # with no item referred to, "not loving yellow" is read as a negation
     out.rest = " ".join(text.split()).strip(" ,.;:!?。，！？吧啊呀")
     return out
 
@@ -158,9 +165,11 @@ def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dic
 _THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
 
 
-def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets) -> tuple[list[dict[str, Any]], str]:
+def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
+               ) -> tuple[list[dict[str, Any]], str, tuple[str, Any] | None]:
     """A shown item referred to by what it is: "the blue one" (a value of a filterable column) or
-    "the mug" (a word of its title), when exactly one item shown fits."""
+    "the mug" (a word of its title), when exactly one item shown fits; with the (column, value)
+    that named it, if a value did."""
     from xmr_agent.agent.rules import stem_phrase
 
     categorical = [f.column for f in facets.values() if f.categorical]
@@ -172,8 +181,10 @@ def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets) ->
                 if any(stem_phrase(str(v)) == word for c in categorical for v in _values(row.get(c)))
                 or word in stem_phrase(str(row.get("title") or "")).split()]
         if len(fits) == 1:
-            return [dict(fits[0])], text[: m.start()] + " " + text[m.end():]
-    return [], text
+            valued = next(((c, v) for c in categorical for v in _values(fits[0].get(c)) if stem_phrase(str(v)) == word),
+                          None)
+            return [dict(fits[0])], text[: m.start()] + " " + text[m.end():], valued
+    return [], text, None
 
 
 def _values(value: Any) -> list[Any]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 #: Currency words and symbols; a number next to one is a price.
 CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
-            r"francs?|yuan|rmb")
+            r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|人民币|瑞郎|法郎|日元")
 #: "under 20": the number is an upper bound.
 BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|"
          r"moins de|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
@@ -27,7 +27,8 @@ ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
          r"más de|por encima de|al menos|mínimo|"
          r"高于|超过|多于|不低于")
 #: Written after the number ("20元以下", "20 euros max").
-BELOW_AFTER = r"以下|以内|之内|或更少|or less|or under|max|maximum|au maximum|höchstens|como máximo|o menos|ou moins"
+BELOW_AFTER = (r"以下|以内|之内|或更少|or less|or under|or cheaper|max|maximum|tops|at (?:the )?most|au maximum|ou moins cher|"
+               r"höchstens|maximal|oder weniger|como máximo|o menos|ou moins")
 ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o más|minimum|au moins|mindestens"
 #: Stars of a rating ("4 stars or more").
 STARS = r"stars?|étoiles?|sterne?n?|estrellas?|星"
@@ -116,7 +117,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
      "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|(?:the )?best (?:reviews|ratings)|"
-     r"highest (?:ratings|rating|score)|most (?:liked|loved|popular with (?:buyers|customers))|"
+     r"highest (?:ratings|rating|score|reviews?)|(?:the )?(?:best|top|highest) (?:reviewed|rated)|top reviews|"
+     r"(?:the )?best (?:customer )?reviews|most (?:liked|loved|popular with (?:buyers|customers))|"
      r"(?:le|la|les) mieux notée?s?|(?:la |les )?meilleures? notes?|"
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
      r"(?:el|la|los|las|lo) mejor (?:valorad|puntuad)[oa]s?|"
@@ -136,7 +138,11 @@ HIGH_WORDS = r"highest|most|largest|biggest|maximum|max|le plus de|la plus haute
 
 #: Names of numeric columns, by what they measure (matched on the column name).
 COLUMN_KINDS = {
-    "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio"),
+    "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp",
+              "tarif", "kosten", "coste", "costo", "prezzo",
+              # a column named by its currency alone ("eur", "usd", "euros")
+              "eur", "usd", "gbp", "chf", "jpy", "cny", "rmb", "cad", "aud", "sek", "nok", "dkk", "inr", "euro", "euros",
+              "dollars", "pounds", "yuan"),
     "time": ("year", "release_year", "released", "date", "published", "publication_year", "release_date", "added",
              "created", "jahr", "annee", "año"),
     "length": ("duration", "length", "runtime", "minutes", "pages", "page_count", "duration_s", "seconds",
@@ -188,6 +194,10 @@ PURPOSE = (r"for (?:my|our|your|his|her|their|the|a|an)|in (?:my|our|your|the)|i
            r"pour (?:mon|ma|mes|le|la|les|un|une)|dans (?:mon|ma|mes|le|la|les|un|une)|"
            r"für (?:meinen|meine|mein|den|die|das|einen|eine|ein)|in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
            r"para (?:mi|mis|el|la|los|las|un|una)|dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis|el|la)")
+#: A kind right after these is one the user has ("something to stand my guitar on", "meine Gitarre stimmen"):
+#: what is wanted goes with it, it is no condition.
+POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|meinem|meiner|unser|unsere|unseren|"
+              r"unserem|mi|mis|nuestr[oa]s?|我的|我们的|我家的?")
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
         r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")
@@ -196,7 +206,7 @@ LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genr
 FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
-would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only
+would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
 geschäft sortiment catálogo 店 店里
 sell sells sold offer offers carry stock stocks available has we our there total overall ever all whole

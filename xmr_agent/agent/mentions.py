@@ -142,8 +142,9 @@ class TitleIndex:
                ) -> tuple[int, str | None]:
         """A title's first word written as a name inside a sentence ("the Titan"), then words that
         all appear in one title beginning with it ("combi drill"): (the number of words, its
-        id), else (0, None). Two words do when the second has three letters or more; words that
-        begin the title are left to :meth:`_prefix`."""
+        id), else (0, None). Two words do when the second has three letters or more, unless they
+        begin the title (left to :meth:`_prefix`: "Kessler Custom" may be the start of a sentence
+        in another language)."""
         if words[i] not in self.first or not _capitalised(tokens[i].group()) or _starts_sentence(text, tokens[i].start()):
             return 0, None
         titles, n = self.first[words[i]], 1
@@ -153,7 +154,7 @@ class TitleIndex:
             if not left:
                 break
             titles, n = left, n + 1
-        prefix = tuple(words[i:i + n]) in self.prefixes  # the first words of a title: :meth:`_prefix` decides
+        prefix = n < 3 and tuple(words[i:i + n]) in self.prefixes  # two first words of a title: :meth:`_prefix` decides
         if len(titles) == 1 and not prefix and (n >= 3 or (n == 2 and len(words[i + 1]) >= 3)):
             return n, titles[0][0]
         return 0, None

@@ -36,6 +36,7 @@ class Parse:
     order: Order | None = None
     said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
     valued: list[tuple[int, int]] = field(default_factory=list)  #: spans of every value named
+    context: list[str] = field(default_factory=list)  #: kinds the thing wanted goes with ("my guitar")
 
     def cut(self, span: tuple[int, int]) -> None:
         blank = " " * (span[1] - span[0])

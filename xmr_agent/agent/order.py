@@ -63,11 +63,11 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     """"Books like The Hobbit": the kind of the items asked to be like (their values of
     category-like columns: genre, category) becomes a condition, unless the request names one.
     ``limit``: at most this many columns (the first of the table's)."""
-    from xmr_agent.agent.rules import kind_columns
+    from xmr_agent.agent.rules import FOR_COLUMNS, kind_columns
 
     said = {f.column for f in query.filters if f.hard}
     added: list[Filter] = []
-    kinds = kind_columns(facets)
+    kinds = kind_columns(facets) - FOR_COLUMNS  # what it is, not who it is for
     for facet in facets.values():
         if facet.column.lower() not in kinds or not facet.categorical or facet.column in said:
             continue
@@ -120,18 +120,26 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
                            if str(r["id"]) not in known)]
         preferred |= {str(r["id"]) for r in rows}
         answers = preferred
-    answers = answers & preferred or answers  # "a cheap red mug": the red ones among the mugs, if any
+    others = answers - preferred if answers & preferred else set()  # "a cheap red mug": the other mugs come next
+    answers = answers & preferred or answers  # the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]
-    rest = [h for h in fused if h.id not in answers]
-    valued = [h for h in relevant if _value(h, order.column) is not None]
-    missing = [h for h in relevant if _value(h, order.column) is None]
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")
-    valued.sort(key=lambda h: _value(h, order.column), reverse=descending)  # type: ignore[arg-type,return-value]
+    rest = [*_in_order([h for h in fused if h.id in others], order.column, descending),
+            *(h for h in fused if h.id not in answers and h.id not in others)]
+    valued = _in_order([h for h in relevant if _value(h, order.column) is not None], order.column, descending)
+    missing = [h for h in relevant if _value(h, order.column) is None]
     if order.mode in ("low", "high") and len(valued) > 1:
         within = [f for f in preferences if f.column.lower() in kinds] or preferences
         kind = {h.id for h in fused if within and all(satisfies(h.item, f) for f in within)}
         return _relative(valued, missing, rest, kind, order.column, descending)
     return [*valued, *missing, *rest]
+
+
+def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
+    """``hits`` with a value in ``column`` sorted by it, then those without."""
+    valued = sorted((h for h in hits if _value(h, column) is not None), key=lambda h: _value(h, column),  # type: ignore[arg-type,return-value]
+                    reverse=descending)
+    return [*valued, *(h for h in hits if _value(h, column) is None)]
 
 
 def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,

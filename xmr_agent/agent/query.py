@@ -90,6 +90,8 @@ class CrossModalQuery(BaseModel):
     order: Order | None = Field(default=None, description="rank by a numeric column (the cheapest, cheap, cheaper)")
     exclude_words: tuple[str, ...] = Field(default=(), description="items whose title names these are never shown "
                                                                      "('no mugs')")
+    context: tuple[str, ...] = Field(default=(), description="kinds the request names as what the thing wanted "
+                                     "is for or goes with ('a lock for my suitcase'): never guessed as its kind")
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
     def guessed(self) -> list[Filter]:

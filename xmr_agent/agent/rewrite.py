@@ -106,11 +106,13 @@ class Rewriter:
         if meanings is None:
             return query
         said = {f.column for f in query.filters}
-        found = meanings.preferences(query.queries[0].text, said)
+        subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
+        found = meanings.preferences(subject, said)
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
-            agreed = meanings.agreed(own, query.queries[0].text, said)
+            agreed = meanings.agreed(_without(own, query.context), subject, said)
             columns = {f.column for f in agreed}
             found = [*agreed, *(f for f in found if f.column not in columns)]
+        found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
         if not found:
             return query
         if query.order is not None:  # "the cheapest tent": the tents among the camping gear, sorted
@@ -183,6 +185,16 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _without(text: str, kinds: Sequence[str]) -> str:
+    """``text`` without the words that name ``kinds`` (compared by stem) nor what the user has
+    ("my bicycle has been stolen twice": has been stolen twice), to be read for its kind."""
+    from xmr_agent.agent import lexicon as lx
+
+    rest = lx.pattern(lx.POSSESSIVE, after=r"\s+[^\W\d_][\w\-']*").sub(" ", text)
+    names = {stem_phrase(k) for k in kinds} | {w for k in kinds for w in stem_phrase(k).split()}
+    return " ".join(w for w in rest.split() if stem_phrase(w) not in names) or text
 
 
 def _proper_names(text: str) -> bool:

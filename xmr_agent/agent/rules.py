@@ -37,6 +37,9 @@ _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have"
                 "je", "ich", "yo", "sé", "se", "es", "est", "ist", "weiß", "sais", "gracias", "merci", "danke",
                 "mal", "très", "muy", "sehr", "cher", "chère", "teuer", "caro", "cara", "than", "expensive", "que",
                 "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
+#: Words of liking after a negation: what follows is what is not wanted ("not loving the yellow", "not keen on wool").
+_FEELING = {"loving", "liking", "keen", "fond", "fan", "into", "crazy", "mad", "sure", "happy", "thrilled", "sold",
+            "feeling", "digging", "wild", "big", "love", "like", "fancy", "fancying"}
 #: Words that end a negated phrase.
 _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", "with", "for", "in", "of", "more",
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
@@ -55,8 +58,10 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
                               "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
                               "sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
                               "subcategory", "sub_category", "product_category", "family", "group"})
-#: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs.
-FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room"})
+#: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs, "a men's
+#: watch" is for men.
+FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
+                         "gender", "sex", "audience", "for", "target", "who", "age_group"})
 #: Columns whose values describe an item (a colour, a language): a preference unless the user
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
@@ -103,6 +108,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
                            avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k, order=parse.order,
                            exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
+                           context=tuple(dict.fromkeys(parse.context)),
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
@@ -113,13 +119,13 @@ def kind_columns(facets: Facets) -> frozenset[str]:
     …) nor free tags and has the most values ("dept" of 8 over "power" of 5: a shop sorts its
     items into more kinds than it has of any one property)."""
     names = {c.lower() for c in facets}
-    if names & CATEGORY_COLUMNS:
-        return CATEGORY_COLUMNS
-    candidates = _kind_candidates(facets)
+    if names & (CATEGORY_COLUMNS - FOR_COLUMNS):
+        return CATEGORY_COLUMNS | FOR_COLUMNS
+    candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS]
     if not candidates:
-        return CATEGORY_COLUMNS
+        return CATEGORY_COLUMNS | FOR_COLUMNS
     most = max(len(facets[c].values) for c in candidates)
-    return CATEGORY_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
+    return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
 
 
 def attribute_columns(facets: Facets) -> frozenset[str]:
@@ -128,7 +134,7 @@ def attribute_columns(facets: Facets) -> frozenset[str]:
     (:func:`kind_columns`), its other categorical columns of a few short values ("power":
     battery, mains, manual)."""
     kinds = kind_columns(facets)
-    if not {c.lower() for c in facets} & kinds:
+    if not {c.lower() for c in facets} & (kinds - FOR_COLUMNS):
         return ATTRIBUTE_COLUMNS
     return ATTRIBUTE_COLUMNS | frozenset(c.lower() for c in _kind_candidates(facets, named=True) if c.lower() not in kinds)
 
@@ -224,9 +230,13 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
         if hit:
             facet, value = hit
-            parse.filters.append(Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=",
-                                        value=value))
+            for each in _containing(facet, value):  # "kein Gold": nor gold-plated, nor rose gold
+                parse.filters.append(Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=",
+                                            value=each))
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
+            if not lx.has_cjk(words[0]):  # "a jumper that isn't wool, wool makes me itch": no wool searched
+                for again in re.finditer(rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[span[1]:], re.IGNORECASE):
+                    parse.cut((span[1] + again.start(), span[1] + again.end()))
         else:
             phrase = " ".join(words)
             parse.avoid.append(phrase)
@@ -235,12 +245,24 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         parse.cut(span)
 
 
+def _containing(facet: Facet, value: str) -> list[str]:
+    """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
+    words = set(stem_phrase(value).split())
+    others = [facet.canonical[v] for v in sorted(facet.values)
+              if facet.canonical[v] != value and words <= set(stem_phrase(v.replace("-", " ")).split())]
+    return [value, *others[:MAX_AVOID]]
+
+
 def _phrase(words: list[str], about: bool = True) -> list[str]:
     """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
     if len(words) > 2 and words[0] in ("one", "any", "either") and words[1] == "of":  # "not one of those USB ones"
         words = [w for w in words[2:3] if w not in ("those", "these", "the", "them")] + words[3:]
     while words and (words[0] in _FILLER or words[0] in _FOR):  # "not for kids": kids
         words = words[1:]
+    if len(words) > 1 and words[0] in _FEELING:  # "not loving the yellow": the yellow
+        words = [w for w in words[1:] if w not in ("on", "of", "about", "with", "into")]
+        while words and words[0] in _FILLER:
+            words = words[1:]
     if not words or words[0] in _NOT_A_THING:
         return []
     taken: list[str] = []
@@ -260,19 +282,28 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
-    for facet, value, span in _mentions(parse.scan, facets):
+    mentions = list(_mentions(parse.scan, facets))
+    for n, (facet, value, span) in enumerate(mentions):
         if (facet.column, value.lower()) in taken:
+            continue
+        if hard and facet.column.lower() in kinds_of and any(  # "a bike helmet": a helmet, not a bike
+                other.column == facet.column and re.fullmatch(r"[\s\-]*", parse.scan[span[1]:at[0]])
+                for other, _, at in mentions[n + 1:]):
+            parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
             continue
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
         if hard and facet.column.lower() not in attributes and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
             continue  # "to eat with my drink": not a drink
-        purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before) if hard else None
-        said_before = parse.scan[:span[0] - len(before) + purpose.start()] if purpose else ""
-        if purpose and facet.column.lower() in kinds_of and facet.column.lower() not in FOR_COLUMNS \
-                and has_subject(said_before) and not _SEEKING.search(said_before):
-            continue  # "a lock for my suitcase": not a suitcase
+        said_as, singular = parse.scan[span[0]:span[1]].lower(), value.lower().removesuffix("s")
+        activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower())
+        # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
+        if hard and facet.column.lower() in kinds_of and (activity or _goes_with(parse.scan, span, before, facet.column)):
+            taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
+            parse.context.append(value)
+            parse.notes.append(f"{facet.column} {value!r} is what the thing wanted goes with: no condition")
+            continue
         marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
         condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
         kind_of_item = facet.column.lower() in kinds_of or (
@@ -288,6 +319,20 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)
+
+
+def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bool:
+    """Whether the kind at ``span`` of ``text`` (``before``: the words just before it) is one the
+    thing wanted is for or goes with, not the thing itself: "a lock for my suitcase" (a subject
+    comes first: not "I'm looking for a puzzle"), "something to stand my guitar on" (the user has
+    one). Who or where a thing is for stays a condition: "a toy for my dog" (:data:`FOR_COLUMNS`)."""
+    if column.lower() in FOR_COLUMNS:
+        return False
+    if lx.pattern(lx.POSSESSIVE, after=r"\s*(?:[^\W\d_][\w\-']*\s+)?$").search(before):
+        return True
+    purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before)
+    said = text[:span[0] - len(before) + purpose.start()] if purpose else ""
+    return bool(purpose) and has_subject(said) and not _SEEKING.search(said)
 
 
 def _as_noun(text: str, span: tuple[int, int]) -> bool:

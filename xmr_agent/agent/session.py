@@ -29,7 +29,7 @@ from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import AMEND, ONE, OTHER, REFINE, fresh_topic, new_subject
+from xmr_agent.agent.topic import AMEND, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -192,7 +192,8 @@ class Session:
         if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
             critique.again += [i for i in self.state.shown if i not in critique.again]
         if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND)) and not (
-                critique.like_ids or critique.unlike_ids or critique.liked or critique.disliked or OTHER.search(message)):
+                compared or critique.like_ids or critique.unlike_ids or critique.liked or critique.disliked
+                or OTHER.search(message) or COMPARED.search(message)):
             # "actually we need one that folds up": the travel cot just shown may be the one
             critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
@@ -317,6 +318,9 @@ class Session:
         s = self.state
         text = " ".join([*s.topic[-TOPIC_TURNS:], *s.boost])
         subs = [SubQuery(text=text)] if text.strip() else []
+        latest = s.topic[-1] if request and request.queries and len(s.topic[-TOPIC_TURNS:]) > 1 else ""
+        if latest and latest == request.queries[0].text:  # type: ignore[union-attr]
+            subs.append(SubQuery(text=latest))  # "more like that but for kids": the new words count on their own too
         subs += [q for q in (request.queries[1:] if request else ()) if q.modality == "text"]
         images = [a for a in s.attachments[-1:] if Path(a).suffix.lower() in IMAGE_SUFFIXES]
         subs += [SubQuery(file=a, modality="image") for a in images]

@@ -32,6 +32,8 @@ OTHER = lexicon.pattern(
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
                       r"l[oa]s? que|这个|那个|这款|那款")
+#: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
+COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
 #: Words that amend what was asked ("actually, something that measures a whole room").
 AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lieber|doch|en realidad|mejor dicho|其实|还是")
 #: Opening words of a message that refines the current subject.
@@ -54,7 +56,7 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
-    if not request.queries:
+    if not request.queries or ONE.search(message):  # "do you have it in black?": the same subject
         return False
     if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
         return True

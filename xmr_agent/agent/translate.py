@@ -83,10 +83,19 @@ def clean(reply: str, original: str) -> str | None:
     """The first line of ``reply`` without quotes and a final full stop, or ``None`` when it is
     empty or more than four times as long as ``original`` (a model that explains instead)."""
     line = next((x.strip() for x in reply.splitlines() if x.strip()), "")
-    line = line.strip("\"'“”«»「」").rstrip(".。").strip()
-    if not line or len(line) > 4 * len(original) + 40:
+    line = _LABEL.sub("", line).strip("\"'“”«»「」").rstrip(".。").strip()
+    if not line or len(line) > 4 * len(original) + 40 or _REFUSAL.search(line):
         return None
     return line
+
+
+#: "Translation: ..." before a reply.
+_LABEL = re.compile(r"^\s*(?:english\s+)?translation\s*:\s*", re.IGNORECASE)
+#: A reply that talks about the request instead of translating it ("Sorry, but 50 Pfund is not a
+#: valid product name"): no translation.
+_REFUSAL = re.compile(r"^(?:i'?m\s+)?sorry\b|^i\s+(?:can(?:'|no)t|cannot|am\s+unable)|^as\s+an\s+ai\b|"
+                      r"\bnot\s+a\s+valid\b|\bcannot\s+be\s+translated\b|^(?:here\s+is|the)\s+translation\b",
+                      re.IGNORECASE)
 
 
 def needs_translation(text: str, catalogue_language: str | None) -> bool:
@@ -129,6 +138,7 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
         "queries": tuple(queries), "filters": (*base.filters, *added), "order": order,
         "avoid": tuple(dict.fromkeys((*base.avoid, *other.avoid))),
         "exclude_words": tuple(dict.fromkeys((*base.exclude_words, *other.exclude_words))),
+        "context": tuple(dict.fromkeys((*base.context, *other.context))),
         "notes": (*base.notes, note, *(n for n in other.notes if n not in base.notes))})
 
 
