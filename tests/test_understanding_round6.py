@@ -19,7 +19,7 @@ from xmr_agent.agent.numbers import Parse, ages
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.rules import attribute_columns, kind_columns, rule_rewrite
 from xmr_agent.agent.session import Session
-from xmr_agent.assembly import open_catalog
+from xmr_agent.assembly import build_agent, open_catalog
 from xmr_agent.cli import main
 
 
@@ -67,7 +67,7 @@ def test_a_kind_the_thing_wanted_is_for_is_no_condition(request_: str) -> None:
 
 
 @pytest.mark.parametrize("request_", ["I'm looking for a suitcase", "something for the suitcases section",
-                                      "suitcases for a long trip"])
+                                      "suitcases for a long trip", "a lock for the suitcases aisle"])
 def test_a_kind_that_is_the_thing_wanted_stays_a_condition(request_: str) -> None:
     assert ("line", "suitcases") in _hard(rule_rewrite(request_, TRAVEL, k=3)), request_
 
@@ -311,3 +311,64 @@ def test_not_liking_the_one_of_a_colour_is_no_dislike_of_its_twin() -> None:
     critique = parse_critique("not loving the yellow, do you have it in black?", shown, CYCLES)
     assert critique.disliked == ["y"] and critique.unlike_ids == []  # the black twin is not pushed down
     assert ("colour", "!=", "yellow") in [(f.column, f.op, f.value) for f in critique.filters]
+
+
+@pytest.mark.parametrize("request_", ["a cot for the nursery", "a cot in the nursery"])
+def test_a_kind_named_as_the_place_a_thing_is_for_stays_a_condition(request_: str) -> None:
+    nursery = Facets({"range": _facet("range", {"nursery", "pushchairs", "feeding"})})
+    assert ("range", "nursery") in _hard(rule_rewrite(request_, nursery, k=3)), request_
+
+
+@pytest.mark.parametrize(("request_", "owned"), [
+    ("wife's earrings always end up in a tangle, need something to keep them together", True),
+    ("grandad's old silver watch has stopped", True),
+    ("my husband loves watches", False),  # what he likes is what is wanted
+    ("earrings for my wife", False),
+])
+def test_what_someone_has_is_no_condition(request_: str, owned: bool) -> None:
+    jewellery = Facets({"section": _facet("section", {"earrings", "watches", "rings", "care"})})
+    query = rule_rewrite(request_, jewellery, k=3)
+    assert (not _hard(query) and bool(query.context)) is owned, (request_, query.notes)
+
+
+def test_a_cell_that_lists_several_values_meets_a_condition_on_one() -> None:
+    facets = Facets({"diet": _facet("diet", {"vegan", "gluten-free", "vegan, gluten-free", "vegetarian"}),
+                     "aisle": _facet("aisle", {"pasta", "cheese"})})
+    query = rule_rewrite("it has to be gluten-free", facets, k=3)
+    assert {str(f.value) for f in query.filters if f.column == "diet"} == {"gluten-free", "vegan, gluten-free"}
+    assert all(f.hard for f in query.filters)
+
+
+def test_words_of_speech_are_no_subject() -> None:
+    query = rule_rewrite("oh, it has to be gluten-free", Facets({"diet": _facet("diet", {"gluten-free", "vegan"})}), k=3)
+    assert not query.queries
+
+
+# -- catalogues written by hand: spaced column names, prices with their currency ----------------------------
+@pytest.mark.parametrize(("cell", "number"), [("€12.50", 12.5), ("$1,299.00", 1299.0), ("12,50 €", 12.5), ("CHF 60", 60),
+                                              ("£7", 7), ("1.299,00 €", 1299.0), ("€ 2,490", 2490)])
+def test_a_price_cell_with_its_currency_is_a_number(cell: str, number: float) -> None:
+    from xmr_agent.ingestion.readers import parse_cell
+
+    assert parse_cell(cell) == number
+
+
+@pytest.mark.parametrize("cell", ["Model 2000", "abc", "€", "5 €uro", "1,2,3"])
+def test_other_cells_stay_as_written(cell: str) -> None:
+    from xmr_agent.ingestion.readers import parse_cell
+
+    assert parse_cell(cell) == cell
+
+
+def test_a_hand_written_catalogue_with_spaced_names_and_currency_prices(tmp_path: Path) -> None:
+    path = tmp_path / "shop.csv"
+    path.write_text('Item No,Product Name,Details,Price (€),Product Type\n'
+                    'a-1,Red Mug,"A glazed red mug for tea",€12.50,kitchen\n'
+                    'a-2,Blue Mug,"A blue stoneware mug",€9.99,kitchen\n'
+                    'a-3,Dome Tent,"A two person dome tent","€1,129.00",outdoor\n', encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "shop", "--no-progress"])
+    assert done.exit_code == 0, done.output
+    agent = build_agent(open_catalog(str(tmp_path / "db"), "shop"))
+    answer = agent.ask("a mug under 11 euros", k=3)
+    assert [(r.id, r.item["title"], r.item["price"]) for r in answer.recommendations] == [("a-2", "Blue Mug", 9.99)]
+    assert agent.catalog.get(["a-3"])[0]["price"] == 1129

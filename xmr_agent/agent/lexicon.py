@@ -187,17 +187,22 @@ IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|fro
 #: with my drink", "for after lunch"): no condition.
 ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"
              r"avec (?:mon|ma|mes|un|une|le|la)|après|nach dem|nach der|zum|zu meinem|zu meiner|con (?:mi|un|una|el|la)|después del?")
-#: A kind after these, with the thing wanted named before them, is what the thing is for or goes in ("a lock
-#: for my suitcase", "something to keep clothes tidy inside the case"): no condition.
-PURPOSE = (r"for (?:my|our|your|his|her|their|the|a|an)|in (?:my|our|your|the)|inside(?: (?:my|our|your|the|a))?|"
-           r"into (?:my|our|your|the|a)|to fit (?:my|our|your|the|a)|"
-           r"pour (?:mon|ma|mes|le|la|les|un|une)|dans (?:mon|ma|mes|le|la|les|un|une)|"
-           r"für (?:meinen|meine|mein|den|die|das|einen|eine|ein)|in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
-           r"para (?:mi|mis|el|la|los|las|un|una)|dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis|el|la)")
+#: A kind after these, with the thing wanted named before them, is what the thing goes in ("something to keep
+#: clothes tidy inside the case"): no condition. ("for the kitchen", "a cot for the nursery" name the kind.)
+PURPOSE = (r"inside(?: (?:my|our|your|the|a))?|into (?:my|our|your|the|a)|to fit (?:my|our|your|the|a)|"
+           r"(?:put|puts|play|plays|wear|use|fit|fits|stick|hang|mount|attach|clip|clips|goes|go|sits?|stand) "
+           r"(?:on|onto|with|in) (?:my|our|your|the|a)|"
+           r"dans (?:mon|ma|mes|le|la|les|un|une)|à l'intérieur d[eu]|"
+           r"in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
+           r"dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis)")
 #: A kind right after these is one the user has ("something to stand my guitar on", "meine Gitarre stimmen"):
 #: what is wanted goes with it, it is no condition.
 POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|meinem|meiner|unser|unsere|unseren|"
-              r"unserem|mi|mis|nuestr[oa]s?|我的|我们的|我家的?")
+              r"unserem|mi|mis|nuestr[oa]s?|我的|我们的|我家的?|" + "|".join(  # "wife's earrings", "grandad's watch"
+                  f"{person}'s|{person}’s" for person in (
+                      "wife husband partner son daughter mum mom mother dad father grandad granddad grandpa grandma "
+                      "granny nan friend boyfriend girlfriend brother sister kid child baby flatmate roommate "
+                      "neighbour neighbor boss").split()) + "|kids'|parents'|friends'")
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
         r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")
@@ -207,6 +212,7 @@ FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
+oh ah hmm um uh well ok okay be yeah yep yes sure right though actually
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
 geschäft sortiment catálogo 店 店里
 sell sells sold offer offers carry stock stocks available has we our there total overall ever all whole

@@ -45,6 +45,9 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
                "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
                "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
+#: Verbs after "my son", "my wife": what follows is what they want, not what they have.
+_WANTS = re.compile(r"\b(?:likes?|loves?|wants?|needs?|would|wears?|plays?|collects?|enjoys?|prefers?|uses?|asked|"
+                    r"is|was|into)\b", re.IGNORECASE)
 #: "looking for a puzzle": what follows "for" is the thing wanted.
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
@@ -245,6 +248,16 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         parse.cut(span)
 
 
+def _with_combos(facet: Facet, value: str) -> list[str]:
+    """``value`` and the values of ``facet`` that list it among others ("vegan, gluten-free" for
+    gluten-free: a cell of a CSV that holds several values)."""
+    if facet.kind == "list":
+        return [value]
+    combos = [facet.canonical[v] for v in sorted(facet.values)
+              if facet.canonical[v] != value and value.lower() in (p.strip() for p in re.split(r"[,;/|]", v))]
+    return [value, *combos[:MAX_AVOID]]
+
+
 def _containing(facet: Facet, value: str) -> list[str]:
     """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
     words = set(stem_phrase(value).split())
@@ -312,7 +325,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
         joined = facet.column in kinds and lx.pattern(lx.OR).search(parse.scan[kinds[facet.column]:span[0]])
         required = required and (condition or facet.column not in kinds or bool(joined))  # "bulbs to plant"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
-        parse.filters.append(Filter(column=facet.column, op=op, value=value, hard=required))
+        parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in _with_combos(facet, value)]
         parse.valued.append(span)
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition and required:  # "only red ones": the condition says it, the words need not be searched
@@ -328,8 +341,9 @@ def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bo
     one). Who or where a thing is for stays a condition: "a toy for my dog" (:data:`FOR_COLUMNS`)."""
     if column.lower() in FOR_COLUMNS:
         return False
-    if lx.pattern(lx.POSSESSIVE, after=r"\s*(?:[^\W\d_][\w\-']*\s+)?$").search(before):
-        return True
+    owned = lx.pattern(lx.POSSESSIVE, after=r"(\s*(?:[^\W\d_][\w\-']*\s+){0,2})$").search(before)  # "my old"
+    if owned and not _WANTS.search(next((g for g in owned.groups() if g is not None), "")):
+        return True  # ("my son loves watches" wants a watch)
     purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before)
     said = text[:span[0] - len(before) + purpose.start()] if purpose else ""
     return bool(purpose) and has_subject(said) and not _SEEKING.search(said)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from xmr_agent.errors import ConfigError, XmrError
+from xmr_agent.ingestion.decoding import column_name
 from xmr_agent.ingestion.readers import MEDIA_FIELDS, FieldMap
 from xmr_agent.media.roots import URL
 
@@ -143,7 +144,7 @@ def with_saved_types(saved: IngestMapping, types: Mapping[str, str]) -> IngestMa
 def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: list[str]) -> FieldMap:
     """``fields`` with the id and title taken from columns named as such ("sku", "name", "nom")
     when the records have no ``id`` / ``title`` column and none was asked for."""
-    keys = {str(k).lower(): k for row in sample for k in row}
+    keys = {column_name(str(k)): k for row in sample for k in row}  # "Product Name" → product_name
 
     def filled(key: str) -> bool:
         return any(row.get(key) not in (None, "") for row in sample)

@@ -29,6 +29,10 @@ TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 MEDIA_FIELDS = tuple(MEDIA_EXTENSIONS)
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
+#: A price with its currency: "€12.50", "$1,299.00", "12,50 €", "CHF 60", "£7".
+MONEY = re.compile(r"^(?:[$€£¥]|US\$|(?:usd|eur|gbp|chf|cad|aud)\s?)\s*(\d[\d,.\s]*)$|"
+                   r"^(\d[\d,.\s]*?)\s*(?:[$€£¥]|(?:usd|eur|gbp|chf|cad|aud|kr)\.?)$", re.IGNORECASE)
+
 Raw = tuple[int | None, dict[str, Any] | BadRecord]
 
 
@@ -159,6 +163,9 @@ def parse_cell(value: str | None) -> Any:
         return None
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
+    money = MONEY.match(text)
+    if money and not NUMBER.match(text):  # "€12.50", "$1,299.00", "12,50 €": the amount
+        return _amount(money.group(1) or money.group(2))
     if not NUMBER.match(text):
         return value
     for kind in (int, float):
@@ -167,6 +174,21 @@ def parse_cell(value: str | None) -> Any:
         except ValueError:
             pass
     return value
+
+
+def _amount(text: str | None) -> float | int | str | None:
+    """The number of a price's digits: the last "," or "." followed by one or two digits is the
+    decimal point, the others group thousands ("1,299.00", "1.299,00", "12,50")."""
+    if text is None:
+        return None
+    digits = re.sub(r"\s", "", text)
+    decimal = re.search(r"[.,](\d{1,2})$", digits)
+    whole = digits[: decimal.start()] if decimal else digits
+    whole = re.sub(r"[.,]", "", whole)
+    if not whole.isdigit():
+        return text
+    number = float(f"{whole}.{decimal.group(1)}") if decimal else int(whole)
+    return int(number) if isinstance(number, float) and number.is_integer() and not decimal else number
 
 
 def normalise(raw: dict[str, Any], fields: FieldMap, base_dir: Path, notes: list[str] | None = None) -> dict[str, Any]:
