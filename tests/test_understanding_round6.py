@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import ingested_csv
+from helpers import Scripted, ingested_csv
 
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.numbers import Parse, ages
 from xmr_agent.agent.pipeline import Agent
+from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import attribute_columns, kind_columns, rule_rewrite
 from xmr_agent.agent.session import Session
 from xmr_agent.assembly import build_agent, open_catalog
@@ -372,3 +373,91 @@ def test_a_hand_written_catalogue_with_spaced_names_and_currency_prices(tmp_path
     answer = agent.ask("a mug under 11 euros", k=3)
     assert [(r.id, r.item["title"], r.item["price"]) for r in answer.recommendations] == [("a-2", "Blue Mug", 9.99)]
     assert agent.catalog.get(["a-3"])[0]["price"] == 1129
+
+
+def test_pero_mas_barato_after_a_named_item_is_a_comparison_not_a_superlative() -> None:
+    facets = Facets({"price": Facet("price", "number", lower=5, upper=5000, integer=False)})
+    compared = rule_rewrite("algo como el Aurora Solitaire Ring pero más barato", facets, k=3)
+    assert compared.order is not None and compared.order.mode == "less"
+    cheapest = rule_rewrite("el anillo más barato", facets, k=3)
+    assert cheapest.order is not None and cheapest.order.mode == "sort" and not cheapest.order.descending
+
+
+@pytest.mark.parametrize("request_", ["that clip thing you put on the guitar neck", "songs to play on the ukulele"])
+def test_the_instrument_a_thing_is_played_or_put_on_is_no_condition(request_: str) -> None:
+    music = Facets({"family": _facet("family", {"guitars", "ukuleles", "accessories", "sheet music"})})
+    assert not _hard(rule_rewrite(request_, music, k=3)), request_
+
+
+def test_kinds_read_from_an_untranslated_request_are_only_preferences() -> None:
+    from xmr_agent.agent.rewrite import Rewriter
+    from xmr_agent.agent.translate import Translator
+
+    class Sure:  # a reading by meaning that is sure of its kind
+        def preferences(self, subject: str, said: set[str]) -> list[Filter]:
+            return [Filter(column="section", op="=", value="care", hard=True)]
+
+        def agreed(self, original: str, translation: str, said: set[str]) -> list[Filter]:
+            return []
+
+    facets = Facets({"section": _facet("section", {"care", "earrings"})})
+    refusing = Translator(Scripted({}, fail=True))
+    rewriter = Rewriter(facets, meanings=lambda: Sure(), translator=refusing, language=lambda: "en")  # type: ignore[arg-type,return-value]
+    query = rewriter.rewrite("Ohrringe bis 50 Pfund")
+    assert [(f.value, f.hard) for f in query.filters if f.column == "section"] == [("care", False)]
+    assert any(n.startswith("not translated") for n in query.notes)
+
+
+# -- what a new user met: JSON prices with their currency, countries' adjectives, emoji, short rows ------------
+def test_json_records_with_prices_as_text_and_as_numbers_all_go_in(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "tea.jsonl"
+    rows = [{"SKU": "t1", "Product Name": "Darjeeling", "Retail Price": "£14.50", "Origin": "India"},
+            {"SKU": "t2", "Product Name": "Assam", "Retail Price": 8.99, "Origin": "India"},
+            {"SKU": "t3", "Product Name": "Sencha", "Retail Price": "£12.00", "Origin": "Japan"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "tea", "--no-progress"])
+    assert done.exit_code == 0, done.output
+    catalog = open_catalog(str(tmp_path / "db"), "tea")
+    assert sorted((r["id"], r["retail_price"]) for r in catalog.get(["t1", "t2", "t3"])) == \
+        [("t1", 14.5), ("t2", 8.99), ("t3", 12)]
+
+
+@pytest.mark.parametrize(("request_", "expected"), [("I want Japanese green tea", ("origin", "=", "Japan")),
+                                                    ("black tea, no Indian ones", ("origin", "!=", "India")),
+                                                    ("a South African red", ("origin", "=", "South Africa"))])
+def test_a_countrys_adjective_names_the_country(request_: str, expected: tuple[str, str, str]) -> None:
+    countries = {"India", "Japan", "China", "South Africa"}
+    facets = Facets({"origin": Facet("origin", "string", frozenset(c.lower() for c in countries),
+                                     canonical={c.lower(): c for c in countries})})
+    assert expected in [(f.column, f.op, f.value) for f in rule_rewrite(request_, facets, k=3).filters]
+
+
+def test_a_condition_the_translation_states_makes_the_same_preference_of_the_original_one() -> None:
+    from xmr_agent.agent.rewrite import Rewriter
+    from xmr_agent.agent.translate import Translator
+
+    countries = {"India", "Japan"}
+    facets = Facets({"origin": Facet("origin", "string", frozenset(c.lower() for c in countries),
+                                     canonical={c.lower(): c for c in countries})})
+    translator = Translator(Scripted({"grüner Tee Japan bitte": "green tea from Japan please"}))
+    query = Rewriter(facets, translator=translator, language=lambda: "en").rewrite("grüner Tee Japan bitte")
+    assert [(f.column, f.value, f.hard) for f in query.filters] == [("origin", "Japan", True)]
+
+
+@pytest.mark.parametrize("request_", ["🍵🍵☕️💸", "???", "❌🥛"])
+def test_a_request_of_signs_only_says_to_use_words(jackets: Agent, request_: str) -> None:
+    from xmr_agent.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no words"):
+        jackets.ask(request_, k=3)
+
+
+def test_a_short_csv_row_is_kept_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "tea.csv"
+    path.write_text("SKU,Product Name,Retail Price,Origin\nt1,Darjeeling,£14.50,India\nt2,Too Few\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "tea", "--no-progress"])
+    assert done.exit_code == 0, done.output
+    assert "tea.csv:3: 2 of 4 values" in done.output
+    assert [r["title"] for r in open_catalog(str(tmp_path / "db"), "tea").get(["t2"])] == ["Too Few"]

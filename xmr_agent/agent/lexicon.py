@@ -180,7 +180,8 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
 #: is a condition.
 IN = r"in|en|auf|in der|in einem|de color|en color"
 #: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
-IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|"
+IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|aus|made in|grown in|"
+              r"fabriqué en|hergestellt in|hecho en|"
               r"something|anything|quelque chose de|quelque chose d'|etwas|algo|"
               r"products of|items of|productos de|produits de|articles de|artículos de")
 #: A kind right after these goes with what is wanted, it is not the thing wanted ("something sweet to eat
@@ -203,6 +204,22 @@ POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|mein
                       "wife husband partner son daughter mum mom mother dad father grandad granddad grandpa grandma "
                       "granny nan friend boyfriend girlfriend brother sister kid child baby flatmate roommate "
                       "neighbour neighbor boss").split()) + "|kids'|parents'|friends'")
+#: A country's adjective, for a value that names the country ("Japanese green tea" → origin Japan).
+DEMONYMS = {
+    "usa": "american", "united states": "american", "argentina": "argentinian", "australia": "australian",
+    "austria": "austrian", "belgium": "belgian", "brazil": "brazilian", "uk": "british",
+    "united kingdom": "british", "canada": "canadian", "chile": "chilean", "china": "chinese",
+    "colombia": "colombian", "cuba": "cuban", "denmark": "danish", "netherlands": "dutch", "holland": "dutch",
+    "england": "english", "ethiopia": "ethiopian", "france": "french", "germany": "german", "greece": "greek",
+    "guatemala": "guatemalan", "hungary": "hungarian", "india": "indian", "indonesia": "indonesian",
+    "ireland": "irish", "israel": "israeli", "italy": "italian", "jamaica": "jamaican", "japan": "japanese",
+    "kenya": "kenyan", "korea": "korean", "south korea": "korean", "lebanon": "lebanese", "mexico": "mexican",
+    "morocco": "moroccan", "nepal": "nepalese", "norway": "norwegian", "peru": "peruvian", "poland": "polish",
+    "portugal": "portuguese", "rwanda": "rwandan", "scotland": "scottish", "south africa": "south african",
+    "spain": "spanish", "sri lanka": "sri lankan", "sweden": "swedish", "switzerland": "swiss",
+    "taiwan": "taiwanese", "thailand": "thai", "turkey": "turkish", "vietnam": "vietnamese", "wales": "welsh",
+    "new zealand": "new zealand"
+}
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
         r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")

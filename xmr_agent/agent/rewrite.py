@@ -23,6 +23,8 @@ from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
 
 MAX_LLM_QUERIES = 3
+#: The note that begins a request in another language read without a translation.
+UNTRANSLATED = "not translated"
 MAX_LLM_WEIGHT = 3.0
 
 
@@ -48,11 +50,16 @@ class Rewriter:
         catalogue items (searched, never read as filters)."""
         if not text.strip() and not image and not audio:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
+        if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:
+            raise ConfigError(f"the request {text.strip()[:40]!r} has no words, only signs or emoji: say in words "
+                              "what you are looking for (for example \"green tea under £10\")")
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.generic)
         translated = self._translated(text, base, k, named)
-        own = base.queries[0].text if translated is not base and base.queries and base.queries[0].text else None
-        base = self._by_meaning(translated, own)
+        unread = any(n.startswith(UNTRANSLATED) for n in translated.notes)
+        own = base.queries[0].text if translated is not base and not unread and base.queries and base.queries[0].text \
+            else None
+        base = self._by_meaning(translated, own, guess_only=unread)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
@@ -71,7 +78,7 @@ class Rewriter:
         english = self.translator(text)
         if english is None:
             why = self.translator.last_error or "no usable translation"
-            return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")})
+            return base.model_copy(update={"notes": (*base.notes, f"{UNTRANSLATED} ({why}): read as written")})
         masked = blank(text, named)  # a title's digits are no price
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]))
@@ -99,9 +106,13 @@ class Rewriter:
                                         "exclude_words": tuple(dict.fromkeys((*other.exclude_words, *avoid))),
                                         "notes": tuple(notes)})
 
-    def _by_meaning(self, query: CrossModalQuery, own: str | None = None) -> CrossModalQuery:
+    def _by_meaning(self, query: CrossModalQuery, own: str | None = None, *, guess_only: bool = False
+                    ) -> CrossModalQuery:
         """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`).
-        ``own``: the subject in the request's own words, when ``query`` holds its translation."""
+        ``own``: the subject in the request's own words, when ``query`` holds its translation.
+        ``guess_only``: a request in another language that could not be translated, whose kinds
+        found by meaning alone are preferences ("Ohrringe" read by the small multilingual encoder
+        alone is no condition)."""
         meanings = self.meanings() if self.meanings is not None and query.queries else None
         if meanings is None:
             return query
@@ -115,7 +126,7 @@ class Rewriter:
         found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
         if not found:
             return query
-        if query.order is not None:  # "the cheapest tent": the tents among the camping gear, sorted
+        if query.order is not None or guess_only:  # "the cheapest tent": the tents among the camping gear, sorted
             found = [f.model_copy(update={"hard": False}) for f in found]
         return query.model_copy(update={"filters": (*query.filters, *found),
                                         "notes": (*query.notes, *(guessed_note(f) for f in found))})

@@ -48,6 +48,8 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
 #: Verbs after "my son", "my wife": what follows is what they want, not what they have.
 _WANTS = re.compile(r"\b(?:likes?|loves?|wants?|needs?|would|wears?|plays?|collects?|enjoys?|prefers?|uses?|asked|"
                     r"is|was|into)\b", re.IGNORECASE)
+#: "... pero más barato": a comparison, not "el más barato".
+_BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGNORECASE)
 #: "looking for a puzzle": what follows "for" is the thing wanted.
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
@@ -191,7 +193,8 @@ def _superlatives(parse: Parse, facets: Facets) -> None:
         column = column_of_kind(facets, kind)
         spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
         found = [*lx.pattern(words).finditer(parse.scan),
-                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if lx.ARTICLE_BEFORE.search(parse.scan[:m.start()]))]
+                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if lx.ARTICLE_BEFORE.search(parse.scan[:m.start()])
+                   and not _BUT_BEFORE.search(parse.scan[:m.start()]))]  # "como el X pero más barato": cheaper
         for m in found:
             if column is None:
                 parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
@@ -414,6 +417,8 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
         if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
             for form in {value + "en", value + value[-1] + "en"}:
                 index.setdefault(stem_phrase(form), []).append(value)
+        if value in lx.DEMONYMS:  # the adjective of a country: Japanese green tea
+            index.setdefault(stem_phrase(lx.DEMONYMS[value]), []).append(value)
     return {k: tuple(v) for k, v in index.items()}
 
 

@@ -68,7 +68,7 @@ class Translator:
         messages = self.prompts.render("translate", request=text, language=NAMES.get(self.language, self.language))
         try:
             answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text)
-            self.last_error = None if answer else "the translation was empty or too long"
+            self.last_error = None if answer else "the model gave no usable translation (empty, too long or a remark)"
         except LLMError as e:  # not cached: the model may answer next time
             self.last_error = str(e)
             return None
@@ -123,6 +123,9 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     said = {f.column for f in base.filters}
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}
     added = [f for f in other.filters if f.column not in said and _grounded(f, numbers, numeric)]
+    required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
+    filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
+               else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
     queries = list(base.queries)
     words = [q for q in other.queries if q.text and q.modality == "text"]
     if words and any(q.text and q.modality == "text" for q in base.queries):  # the rules found a subject
@@ -135,7 +138,7 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     order = base.order or other.order
     note = f"read in the catalogue's language as {translation!r}"
     return base.model_copy(update={
-        "queries": tuple(queries), "filters": (*base.filters, *added), "order": order,
+        "queries": tuple(queries), "filters": (*filters, *added), "order": order,
         "avoid": tuple(dict.fromkeys((*base.avoid, *other.avoid))),
         "exclude_words": tuple(dict.fromkeys((*base.exclude_words, *other.exclude_words))),
         "context": tuple(dict.fromkeys((*base.context, *other.context))),

@@ -22,6 +22,10 @@ from xmr_agent.types import BadRecord
 Raw = tuple[int | None, dict[str, Any] | BadRecord]
 
 
+#: Rows shorter than the header said in the report, at most.
+MAX_SHORT_NOTES = 5
+
+
 def read_csv_rows(path: Path, encoding: str, raw_fields: Sequence[str], parse: Any,
                   notes: list[str]) -> Iterator[Raw]:
     """``(line, raw record)`` for each row; bad rows as ``(line, BadRecord)``."""
@@ -49,6 +53,10 @@ def read_csv_rows(path: Path, encoding: str, raw_fields: Sequence[str], parse: A
             if len(cells) > len(names):
                 yield first, BadRecord(str(path), first, f"{len(cells) - len(names)} more values than header columns")
                 continue
+            if len(cells) < len(names):  # kept (the missing cells are empty), and said
+                note = f"{path.name}:{first}: {len(cells)} of {len(names)} values; the last columns are left empty"
+                if sum("the last columns are left empty" in n for n in notes) < MAX_SHORT_NOTES and note not in notes:
+                    notes.append(note)
             row = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
             yield first, {k: (v if k in raw_fields else parse(v)) for k, v in row.items() if k}
         if restart is None:

@@ -163,9 +163,9 @@ def parse_cell(value: str | None) -> Any:
         return None
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    money = MONEY.match(text)
-    if money and not NUMBER.match(text):  # "€12.50", "$1,299.00", "12,50 €": the amount
-        return _amount(money.group(1) or money.group(2))
+    amount = _money(text)  # "€12.50", "$1,299.00", "12,50 €": the amount
+    if amount is not text:
+        return amount
     if not NUMBER.match(text):
         return value
     for kind in (int, float):
@@ -217,8 +217,17 @@ def normalise(raw: dict[str, Any], fields: FieldMap, base_dir: Path, notes: list
         column = column_name(key)
         if column in item:
             column = _free_name(column, item, key, notes)
-        item[column] = value
+        item[column] = _money(value)
     return item
+
+
+def _money(value: Any) -> Any:
+    """A price written with its currency ("£12.00" in a JSON record) as its number; else ``value``."""
+    if isinstance(value, str):
+        money = MONEY.match(value.strip())
+        if money and not NUMBER.match(value.strip()):
+            return _amount(money.group(1) or money.group(2))
+    return value
 
 
 def _free_name(column: str, item: Mapping[str, Any], key: str, notes: list[str] | None) -> str:
