@@ -296,8 +296,9 @@ def test_other_languages_id_and_title_named_text_found(tmp_path: Path) -> None:
     rows = [{"编号": "a1", "名称": "红色杯子", "描述": "一个结实的红色陶瓷杯子，适合咖啡和茶", "价格": 12},
             {"编号": "a2", "名称": "橙色帐篷", "描述": "防水的双人圆顶帐篷，搭建简单", "价格": 89}]
     source = _csv(tmp_path / "zh.csv", rows)
-    with pytest.raises(ConfigError, match=r"no record has an 'id' field \(the columns are: 编号, 名称, 描述, 价格\).*--id-field"):
-        ingest(source, tmp_path / "db", "t", vectors={"text": FAKE})
-    report = ingest(source, tmp_path / "db", "t", vectors={"text": FAKE}, fields=FieldMap(id="编号", title="名称", text=()))
+    report = ingest(source, tmp_path / "db", "t", vectors={"text": FAKE})  # 编号 is the id, 名称 the title
     assert report.mapping == "text: 名称, 描述" and report.rows == 2
+    assert any("id: column '编号'" in w for w in report.warnings)
+    again = ingest(source, tmp_path / "db2", "t", vectors={"text": FAKE}, fields=FieldMap(id="编号", title="名称", text=()))
+    assert again.mapping == "text: 名称, 描述" and again.rows == 2
     assert "防水" in _stored(tmp_path / "db", "t")["a2"]["text"]

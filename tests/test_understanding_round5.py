@@ -324,14 +324,14 @@ def test_not_one_of_those_names_what_is_not_wanted() -> None:
 
 
 def test_diet_and_level_columns_are_attributes_not_kinds() -> None:
-    from xmr_agent.agent.rules import ATTRIBUTE_COLUMNS
+    from xmr_agent.agent.columns import ATTRIBUTE_COLUMNS
 
     assert {"diet", "level"} <= ATTRIBUTE_COLUMNS
 
 
 def test_a_column_of_kinds_is_found_by_its_values_when_no_name_says_so() -> None:
+    from xmr_agent.agent.columns import kind_columns
     from xmr_agent.agent.order import like_kinds
-    from xmr_agent.agent.rules import kind_columns
 
     lines = {"suitcases", "backpacks", "organisers"}
     travel = Facets({"line": Facet("line", "string", frozenset(lines), canonical={v: v for v in lines}),

@@ -13,12 +13,13 @@ import pytest
 from click.testing import CliRunner
 from helpers import Scripted, ingested_csv
 
+from xmr_agent.agent.columns import attribute_columns, kind_columns
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentions import TitleIndex
 from xmr_agent.agent.numbers import Parse, ages
 from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.rules import attribute_columns, kind_columns, rule_rewrite
+from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.session import Session
 from xmr_agent.assembly import build_agent, open_catalog
 from xmr_agent.cli import main
@@ -461,3 +462,13 @@ def test_a_short_csv_row_is_kept_and_reported(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "tea.csv:3: 2 of 4 values" in done.output
     assert [r["title"] for r in open_catalog(str(tmp_path / "db"), "tea").get(["t2"])] == ["Too Few"]
+
+
+def test_a_style_column_holds_the_kinds_of_a_shop_that_has_no_other() -> None:
+    styles = {"red", "white", "sparkling", "whisky", "gin", "beer"}
+    wine = Facets({"style": _facet("style", styles), "country": _facet("country", {"France", "Spain", "Italy"})})
+    assert "style" in kind_columns(wine) and "style" not in attribute_columns(wine)
+    assert ("style", "red") in _hard(rule_rewrite("a decent red under 20 francs", wine, k=3))
+    fashion = Facets({"category": _facet("category", {"shirts", "shoes", "coats"}),
+                      "style": _facet("style", {"casual", "formal", "sporty"})})
+    assert "style" not in kind_columns(fashion) and "style" in attribute_columns(fashion)

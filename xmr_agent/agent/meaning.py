@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, attribute_columns
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS, attribute_columns
 from xmr_agent.encoders.language import for_language
 
 #: How far (in standard deviations of the column's values) the best value must stand out.

@@ -63,7 +63,7 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     """"Books like The Hobbit": the kind of the items asked to be like (their values of
     category-like columns: genre, category) becomes a condition, unless the request names one.
     ``limit``: at most this many columns (the first of the table's)."""
-    from xmr_agent.agent.rules import FOR_COLUMNS, kind_columns
+    from xmr_agent.agent.columns import FOR_COLUMNS, kind_columns
 
     said = {f.column for f in query.filters if f.hard}
     added: list[Filter] = []
@@ -193,7 +193,7 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     stuffed animal": the plush toys among the answers first), each part in its fused order.
     ``scoped``: a condition on the kind of item already says which items answer ("summer
     plants": every plant). Machine-made tags only weigh in the fusion."""
-    from xmr_agent.agent.rules import DESCRIPTIVE_COLUMNS
+    from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS
 
     preferences = [f for f in preferences if f.column not in DESCRIPTIVE_COLUMNS]
     if not preferences or not fused:

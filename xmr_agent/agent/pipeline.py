@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.agent.answer import Answer, Recommendation
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -42,7 +43,6 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_qu
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
-from xmr_agent.agent.rules import kind_columns
 from xmr_agent.agent.trace import Trace
 from xmr_agent.agent.translate import Translator, language_of
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber

@@ -20,6 +20,12 @@ from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent.columns import (
+    DESCRIPTIVE_COLUMNS,
+    FOR_COLUMNS,
+    attribute_columns,
+    kind_columns,
+)
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
@@ -54,27 +60,6 @@ _BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGN
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
 _TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
-#: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
-DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
-#: How many values a column of kinds found by its values (no known name) has.
-MIN_KINDS, MAX_KINDS = 3, 60
-#: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
-CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
-                              "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
-                              "sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
-                              "subcategory", "sub_category", "product_category", "family", "group"})
-#: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs, "a men's
-#: watch" is for men.
-FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
-                         "gender", "sex", "audience", "for", "target", "who", "age_group"})
-#: Columns whose values describe an item (a colour, a language): a preference unless the user
-#: makes it a condition ("only red", "in French").
-ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
-                               "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
-                               "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
-                               "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
-                               "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
-                               "difficulty"})
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
@@ -115,42 +100,6 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
                            exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
                            context=tuple(dict.fromkeys(parse.context)),
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
-
-
-def kind_columns(facets: Facets) -> frozenset[str]:
-    """The (lower-case) names of ``facets``' columns of kinds of item: those named so
-    (:data:`CATEGORY_COLUMNS`), else, in a table with none of those names ("dept", "range",
-    "line"), the categorical column of a few short values that is no attribute (colour, brand,
-    …) nor free tags and has the most values ("dept" of 8 over "power" of 5: a shop sorts its
-    items into more kinds than it has of any one property)."""
-    names = {c.lower() for c in facets}
-    if names & (CATEGORY_COLUMNS - FOR_COLUMNS):
-        return CATEGORY_COLUMNS | FOR_COLUMNS
-    candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS]
-    if not candidates:
-        return CATEGORY_COLUMNS | FOR_COLUMNS
-    most = max(len(facets[c].values) for c in candidates)
-    return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
-
-
-def attribute_columns(facets: Facets) -> frozenset[str]:
-    """The (lower-case) names of ``facets``' columns that describe an item rather than say what
-    it is: :data:`ATTRIBUTE_COLUMNS`, and, in a table whose kinds are known
-    (:func:`kind_columns`), its other categorical columns of a few short values ("power":
-    battery, mains, manual)."""
-    kinds = kind_columns(facets)
-    if not {c.lower() for c in facets} & (kinds - FOR_COLUMNS):
-        return ATTRIBUTE_COLUMNS
-    return ATTRIBUTE_COLUMNS | frozenset(c.lower() for c in _kind_candidates(facets, named=True) if c.lower() not in kinds)
-
-
-def _kind_candidates(facets: Facets, *, named: bool = False) -> list[str]:
-    """Categorical columns of a few short values that are no attribute nor free tags (``named``:
-    also those named as kinds)."""
-    return [c for c, f in facets.items()
-            if (named or c.lower() not in CATEGORY_COLUMNS) and c.lower() not in ATTRIBUTE_COLUMNS
-            and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
-            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values)]
 
 
 def blank(text: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -81,7 +81,7 @@ def fresh_topic(state: Any, facets: Any) -> Any:
 
 def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], facets: Any) -> bool:
     """The request requires a kind ("a stove") that none of the items last shown is ("shelter")."""
-    from xmr_agent.agent.rules import kind_columns
+    from xmr_agent.agent.columns import kind_columns
 
     columns = kind_columns(facets)
     kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns]

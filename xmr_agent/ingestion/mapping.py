@@ -164,7 +164,8 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
 
 #: Column names that say "identifier" in a catalogue: "item_no", "article", "product_code", "EAN".
 ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference|référence|article|articulo|artículo|"
-                     r"artikel|artikelnummer|art_nr|ean|upc|gtin|isbn|asin|mpn|código|codigo)$", re.IGNORECASE)
+                     r"artikel|artikelnummer|art_nr|ean|upc|gtin|isbn|asin|mpn|código|codigo|编号|货号|序号)$",
+                     re.IGNORECASE)
 
 
 def _id_like(sample: Sequence[Mapping[str, Any]]) -> str | None:

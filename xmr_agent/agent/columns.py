@@ -1,0 +1,75 @@
+"""Which columns of a catalogue hold kinds of item, and which describe items.
+
+A request that names a kind ("a comedy", "kitchen stuff", "a tent") makes it a condition; one that
+names a describing value ("red", "wool") states a preference unless the user makes it a condition
+("only red"). Columns are told apart by name (:data:`CATEGORY_COLUMNS`, :data:`ATTRIBUTE_COLUMNS`)
+and, in a table that names none as kinds, by their values (:func:`kind_columns`).
+"""
+
+from __future__ import annotations
+
+from xmr_agent.agent.filters import Facets
+
+#: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
+DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
+#: How many values a column of kinds found by its values (no known name) has.
+MIN_KINDS, MAX_KINDS = 3, 60
+#: Columns whose values are kinds of item: naming one ("a comedy", "kitchen stuff") is a condition.
+CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type", "kind", "department", "section",
+                              "format", "medium", "product_type", "item_type", "class", "media_type", "section_name",
+                              "sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
+                              "subcategory", "sub_category", "product_category", "family", "group"})
+#: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs, "a men's
+#: watch" is for men.
+FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
+                         "gender", "sex", "audience", "for", "target", "who", "age_group"})
+#: Columns whose values describe an item (a colour, a language): a preference unless the user
+#: makes it a condition ("only red", "in French").
+ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
+                               "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
+                               "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
+                               "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
+                               "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
+                               "difficulty"})
+#: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
+#: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
+KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles"})
+
+
+def kind_columns(facets: Facets) -> frozenset[str]:
+    """The (lower-case) names of ``facets``' columns of kinds of item: those named so
+    (:data:`CATEGORY_COLUMNS`), else, in a table with none of those names ("dept", "range",
+    "line"), the categorical column of a few short values that is no attribute (colour, brand,
+    …) nor free tags and has the most values ("dept" of 8 over "power" of 5: a shop sorts its
+    items into more kinds than it has of any one property); with none of those either, a column
+    named as in :data:`KIND_LIKE_ATTRIBUTES` ("style")."""
+    names = {c.lower() for c in facets}
+    if names & (CATEGORY_COLUMNS - FOR_COLUMNS):
+        return CATEGORY_COLUMNS | FOR_COLUMNS
+    candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS] or \
+        [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
+    if not candidates:
+        return CATEGORY_COLUMNS | FOR_COLUMNS
+    most = max(len(facets[c].values) for c in candidates)
+    return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
+
+
+def attribute_columns(facets: Facets) -> frozenset[str]:
+    """The (lower-case) names of ``facets``' columns that describe an item rather than say what
+    it is: :data:`ATTRIBUTE_COLUMNS`, and, in a table whose kinds are known
+    (:func:`kind_columns`), its other categorical columns of a few short values ("power":
+    battery, mains, manual)."""
+    kinds = kind_columns(facets)
+    if not {c.lower() for c in facets} & (kinds - FOR_COLUMNS):
+        return ATTRIBUTE_COLUMNS
+    others = frozenset(c.lower() for c in _kind_candidates(facets, named=True) if c.lower() not in kinds)
+    return (ATTRIBUTE_COLUMNS | others) - kinds  # a wine shop's "style" holds its kinds
+
+
+def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = False) -> list[str]:
+    """Categorical columns of a few short values that are no attribute (``described``: also those
+    named as attributes) nor free tags (``named``: also those named as kinds)."""
+    return [c for c, f in facets.items()
+            if (named or c.lower() not in CATEGORY_COLUMNS) and (described or c.lower() not in ATTRIBUTE_COLUMNS)
+            and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
+            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values)]
