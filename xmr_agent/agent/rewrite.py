@@ -23,8 +23,6 @@ from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
 
 MAX_LLM_QUERIES = 3
-#: The note that begins a request in another language read without a translation.
-UNTRANSLATED = "not translated"
 MAX_LLM_WEIGHT = 3.0
 
 
@@ -55,11 +53,9 @@ class Rewriter:
                               "what you are looking for (for example \"green tea under £10\")")
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.generic)
-        translated = self._translated(text, base, k, named)
-        unread = any(n.startswith(UNTRANSLATED) for n in translated.notes)
-        own = base.queries[0].text if translated is not base and not unread and base.queries and base.queries[0].text \
-            else None
-        base = self._by_meaning(translated, own, guess_only=unread)
+        translated, read = self._translated(text, base, k, named)
+        own = base.queries[0].text if read and base.queries and base.queries[0].text else None
+        base = self._by_meaning(translated, own, guess_only=read is False)
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
@@ -68,23 +64,24 @@ class Rewriter:
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
 
     def _translated(self, text: str, base: CrossModalQuery, k: int | None,
-                    named: Sequence[tuple[int, int]]) -> CrossModalQuery:
+                    named: Sequence[tuple[int, int]]) -> tuple[CrossModalQuery, bool | None]:
         """``base`` joined with the parse of ``text`` translated into the catalogue's language
-        (:mod:`xmr_agent.agent.translate`), when it is in another."""
+        (:mod:`xmr_agent.agent.translate`), when it is in another; and whether it was translated
+        (``None``: no translation was needed or none is configured)."""
         if self.translator is None or self.language is None or not self.hard_categories:
-            return base
+            return base, None
         if not needs_translation(text, self.language()):
-            return base
+            return base, None
         english = self.translator(text)
         if english is None:
             why = self.translator.last_error or "no usable translation"
-            return base.model_copy(update={"notes": (*base.notes, f"{UNTRANSLATED} ({why}): read as written")})
+            return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
         masked = blank(text, named)  # a title's digits are no price
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]))
         other = self._negated(base, other, k)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
-        return with_translation(base, other, masked, english, numeric.__contains__)
+        return with_translation(base, other, masked, english, numeric.__contains__), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
