@@ -472,3 +472,13 @@ def test_a_style_column_holds_the_kinds_of_a_shop_that_has_no_other() -> None:
     fashion = Facets({"category": _facet("category", {"shirts", "shoes", "coats"}),
                       "style": _facet("style", {"casual", "formal", "sporty"})})
     assert "style" not in kind_columns(fashion) and "style" in attribute_columns(fashion)
+
+
+def test_a_column_named_something_name_is_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "plants.csv"
+    path.write_text("Ref,Plant Name,Care Notes,RRP\np-01,Snake Plant,Almost unkillable,£15.50\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "plants",
+                                     "--no-progress"])
+    assert done.exit_code == 0, done.output
+    row = open_catalog(str(tmp_path / "db"), "plants").get(["p-01"])[0]
+    assert (row["title"], row["rrp"]) == ("Snake Plant", 15.5)

@@ -156,6 +156,8 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
         found = next((keys[c] for c in candidates if c in keys and filled(keys[c])), None)
         if found is None and name == "id":
             found = _id_like(sample)
+        if found is None and name == "title":  # "Plant Name", "wine_title"
+            found = next((keys[c] for c in keys if c.endswith(("_name", "_title")) and filled(keys[c])), None)
         if found is not None and found not in changes.values():
             changes[name] = found
             notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
