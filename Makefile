@@ -14,7 +14,7 @@ RUN := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # EfficientNet-Lite0 (so a photo finds items).
 DEMO_ENCODERS ?= --encoder text=text --encoder text=e5-multilingual --encoder image=efficientnet-lite0
 
-.PHONY: setup demo demo-db chat browser lint test bench clean
+.PHONY: setup demo demo-db chat browser dictionaries lint test bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-demo-db: setup
+demo-db: setup dictionaries
 	$(RUN) $(BIN)/xmr ingest examples/demo/catalog.jsonl --db $(DEMO_DB) --table demo $(DEMO_ENCODERS) --no-progress
 
 demo: demo-db
@@ -43,13 +43,25 @@ browser:
 	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is missing (apt-get install chromium): the browser tests will be skipped"; fi; }
 
+# FreeDict's German, French and Spanish → English dictionaries (Debian packages; the kinds of item a
+# request in those languages names are read in them, docs/agent.md). Installed when missing and this
+# runs as root (or with password-less sudo); without them such requests rely on the translation alone.
+DICTS := dict-freedict-deu-eng dict-freedict-fra-eng dict-freedict-spa-eng
+dictionaries:
+	@test -f /usr/share/dictd/freedict-deu-eng.index -a -f /usr/share/dictd/freedict-fra-eng.index -a \
+	  -f /usr/share/dictd/freedict-spa-eng.index || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install FreeDict's deu-eng, fra-eng and spa-eng dictd files and set XMR_DICTIONARIES"; \
+	  elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DICTS); \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DICTS); \
+	  else echo "FreeDict dictionaries are missing (apt-get install $(DICTS))"; fi; }
+
 # Style, types and layers (docs/architecture.md); part of `make test`.
 lint: setup
 	$(BIN)/ruff check xmr_agent plugins tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: setup browser lint
+test: setup browser dictionaries lint
 	$(RUN) $(BIN)/python -m pytest
 
 bench: setup

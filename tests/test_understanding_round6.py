@@ -390,9 +390,12 @@ def test_the_instrument_a_thing_is_played_or_put_on_is_no_condition(request_: st
     assert not _hard(rule_rewrite(request_, music, k=3)), request_
 
 
-def test_kinds_read_from_an_untranslated_request_are_only_preferences() -> None:
+def test_kinds_read_from_an_untranslated_request_are_only_preferences(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import glossary
     from xmr_agent.agent.rewrite import Rewriter
     from xmr_agent.agent.translate import Translator
+
+    monkeypatch.setattr(glossary, "load", lambda language: None)  # no dictionary: the guess alone
 
     class Sure:  # a reading by meaning that is sure of its kind
         def preferences(self, subject: str, said: set[str]) -> list[Filter]:

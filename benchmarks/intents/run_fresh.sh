@@ -9,6 +9,7 @@
 #   fresh6:           fresh6.jsonl over diy.csv, baby.csv, travel.csv
 #   fresh7:           fresh7.jsonl over jewellery.csv, cycles.csv, crafts.csv
 #   fresh8:           fresh8.jsonl over wine.csv, appliances.csv, footwear.csv
+#   fresh9:           fresh9.jsonl over lighting.csv, cookware.csv, tea.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +23,8 @@ case "$FRESH" in
   fresh6) TABLES="diy baby travel" ;;
   fresh7) TABLES="jewellery cycles crafts" ;;
   fresh8) TABLES="wine appliances footwear" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh8" >&2; exit 2 ;;
+  fresh9) TABLES="lighting cookware tea" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh9" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

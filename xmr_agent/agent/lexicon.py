@@ -20,6 +20,9 @@ BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|billiger als|günstiger als|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
          r"低于|少于|不超过|不到|不高于|便宜于")
+#: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
+AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|"
+           r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|como máximo|no más de|hasta|不超过|不高于")
 #: "over 20": the number is a lower bound.
 ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
          r"plus de|au-dessus de|au moins|minimum|"

@@ -43,6 +43,7 @@ from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_qu
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
+from xmr_agent.agent.spelling import speller_of
 from xmr_agent.agent.trace import Trace
 from xmr_agent.agent.translate import Translator, language_of
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
@@ -107,7 +108,8 @@ class Agent:
         self._meanings: Meanings | None = None
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories,
                                  meanings=self.meanings if hard_categories else None, table=catalog.name,
-                                 translator=translator, language=language_of(catalog))
+                                 translator=translator, language=language_of(catalog),
+                                 speller=speller_of(catalog, self.facets) if hard_categories else None)
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber

@@ -13,11 +13,14 @@ import json
 import re
 from collections.abc import Callable, Sequence
 
+from xmr_agent.agent import glossary
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note
 from xmr_agent.agent.rules import blank, rule_rewrite, stem_phrase
+from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
+from xmr_agent.encoders.language import ENGLISH, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
@@ -32,10 +35,12 @@ class Rewriter:
     def __init__(self, facets: Facets, *, llm: LLM | None = None, prompts: Prompts | None = None,
                  hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None,
                  table: str = "", translator: Translator | None = None,
-                 language: Callable[[], str | None] | None = None) -> None:
+                 language: Callable[[], str | None] | None = None,
+                 speller: Callable[[], Speller | None] | None = None) -> None:
         """``translator`` reads requests whose language is not the catalogue's (``language()``,
-        asked on the first request in another language than English) in the catalogue's."""
-        self.facets, self.llm, self.prompts = facets, llm, prompts or Prompts()
+        asked on the first request in another language than English) in the catalogue's;
+        ``speller()`` puts misspelt words of an English request right (:mod:`xmr_agent.agent.spelling`)."""
+        self.facets, self.llm, self.prompts, self.speller = facets, llm, prompts or Prompts(), speller
         self.hard_categories, self.meanings = hard_categories, meanings
         self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
@@ -51,8 +56,10 @@ class Rewriter:
         if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:
             raise ConfigError(f"the request {text.strip()[:40]!r} has no words, only signs or emoji: say in words "
                               "what you are looking for (for example \"green tea under £10\")")
+        text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.generic)
+        base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
         base = self._by_meaning(translated, own, guess_only=read is False)
@@ -62,6 +69,15 @@ class Rewriter:
         explicit_k = k or (base.k if base.k != 10 else query.k)
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
+
+    def _spelled(self, text: str, named: Sequence[tuple[int, int]]
+                 ) -> tuple[str, Sequence[tuple[int, int]], list[tuple[str, str]]]:
+        """``text`` with its misspelt words put right, when it is in the catalogue's language
+        (English), with the ``named`` spans moved along, and what was changed."""
+        speller = self.speller() if self.speller is not None and text.strip() else None
+        if speller is None or detect_closely(text) != ENGLISH or (self.language is not None and self.language() != ENGLISH):
+            return text, named, []
+        return speller.correct(text, named)
 
     def _translated(self, text: str, base: CrossModalQuery, k: int | None,
                     named: Sequence[tuple[int, int]]) -> tuple[CrossModalQuery, bool | None]:
@@ -73,13 +89,15 @@ class Rewriter:
         if not needs_translation(text, self.language()):
             return base, None
         english = self.translator(text)
+        masked = blank(text, named)  # a title's digits are no price
+        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "")
         if english is None:
             why = self.translator.last_error or "no usable translation"
+            base = _with_kinds(base, glossed)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
-        masked = blank(text, named)  # a title's digits are no price
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]))
-        other = self._negated(base, other, k)
+        other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context])
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         return with_translation(base, other, masked, english, numeric.__contains__), True
 
@@ -193,6 +211,18 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _with_kinds(query: CrossModalQuery, found: Sequence[Filter]) -> CrossModalQuery:
+    """``query`` with the kinds a dictionary found in the request's own words
+    (:mod:`xmr_agent.agent.glossary`) as conditions, in place of its own positive conditions on
+    those columns ("Wasserkocher" is a kettle, whatever the translation made of it)."""
+    columns = {f.column for f in found}
+    if not columns:
+        return query
+    kept = [f for f in query.filters if f.column not in columns or f.op in ("!=", "not_contains", "not_in")]
+    notes = [f"{f.column} = {f.value!r}: named in the request's words, read in a dictionary" for f in found]
+    return query.model_copy(update={"filters": (*kept, *found), "notes": (*query.notes, *notes)})
 
 
 def _without(text: str, kinds: Sequence[str]) -> str:

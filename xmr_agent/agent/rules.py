@@ -262,7 +262,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
         if hard and facet.column.lower() not in attributes and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
             continue  # "to eat with my drink": not a drink
         said_as, singular = parse.scan[span[0]:span[1]].lower(), value.lower().removesuffix("s")
-        activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower())
+        activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower()) \
+            and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and facet.column.lower() in kinds_of and (activity or _goes_with(parse.scan, span, before, facet.column)):
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
@@ -284,6 +285,11 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)
+
+
+#: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
+_DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$",
+                         re.IGNORECASE)
 
 
 def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bool:

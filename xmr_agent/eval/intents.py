@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import Filter, Op, Scalar
 from xmr_agent.errors import ConfigError
+from xmr_agent.ingestion.decoding import column_name
 
 #: Top items an expectation looks at when a case gives no ``k``.
 DEFAULT_K = 3
@@ -227,8 +228,9 @@ def check(expect: Expect | None, items: Sequence[Mapping[str, Any]]) -> list[str
         if not items:
             failed.append(f"every: {condition}: no items shown")
             continue
-        flt = Filter(column=condition.column, op=condition.op, value=condition.value)
-        bad = [f"{item.get('id')} ({condition.column}={_value(item, condition.column)})"
+        column = _stored(condition.column, items)
+        flt = Filter(column=column, op=condition.op, value=condition.value)
+        bad = [f"{item.get('id')} ({condition.column}={_value(item, column)})"
                for item in items if not satisfies(item, flt)]
         if bad:
             failed.append(f"every: {condition} fails for {', '.join(bad)}")
@@ -237,8 +239,17 @@ def check(expect: Expect | None, items: Sequence[Mapping[str, Any]]) -> list[str
     return failed
 
 
+def _stored(column: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """The name ``column`` (as a catalogue file's header writes it: "Price (£)") has in the
+    table (``price``), as ingestion names columns."""
+    if not items or any(column in item for item in items):
+        return column
+    return column_name(column)
+
+
 def _order_problem(order: Order, items: Sequence[Mapping[str, Any]]) -> list[str]:
-    values = [item.get(order.column) for item in items]
+    column = _stored(order.column, items)
+    values = [item.get(column) for item in items]
     if not items:
         return [f"order: by {order.column} {order.direction}: no items shown"]
     if any(v is None for v in values):

