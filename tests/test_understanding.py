@@ -300,7 +300,7 @@ def test_a_negated_phrase_after_on_or_by_names_what_is_not_wanted() -> None:
     assert rule_rewrite("fantasy but nothing by Tolkien", GEAR).exclude_words == ("tolkien",)
 
 
-def test_items_whose_fields_say_a_negated_phrase_come_last() -> None:
+def test_items_whose_fields_say_a_negated_phrase_come_last_and_those_without_it_first() -> None:
     from xmr_agent.agent.order import demote
     from xmr_agent.types import Hit
 
@@ -309,7 +309,8 @@ def test_items_whose_fields_say_a_negated_phrase_come_last() -> None:
             Hit("lemonade", 0.7, {"description": "Sugar-free lemonade with no added sugar"}, {}),
             Hit("cola", 0.6, {"description": "Cola with cane sugar"}, {})]
     assert [h.id for h in demote(hits, ["mars"])] == ["dune", "lemonade", "cola", "martian"]
-    assert [h.id for h in demote(hits, ["sugar"])] == ["martian", "dune", "lemonade", "cola"]  # "sugar-free" does not say it
+    # "sugar-free", "no added sugar": the lemonade says it is what the user asks for
+    assert [h.id for h in demote(hits, ["sugar"])] == ["lemonade", "martian", "dune", "cola"]
 
 
 def test_a_cheap_lamp_is_cheap_for_a_lamp() -> None:

@@ -141,7 +141,7 @@ def test_a_suite_condition_may_name_a_column_as_the_csv_header_writes_it() -> No
 
 # -- misspelt words --------------------------------------------------------------------------------
 spelling = pytest.importorskip("xmr_agent.agent.spelling")
-WINE = "Champagne Brut NV, Prosecco Extra Dry, Islay single malt whisky, smoky and peaty; electric kettle"
+WINE = "Champagne Brut NV, Prosecco Extra Dry, Islay single malt whisky, smoky and peaty; electric kettle; deshedding"
 
 
 def _speller() -> object:
@@ -155,6 +155,7 @@ def _speller() -> object:
     ("a quiet kettel", "a quiet kettle"),  # kettle and vettel are as near: the catalogue's word
     ("somthing cheapst", "something cheapest"),
     ("a Champange toast", "a Champagne toast"),
+    ("a desheding tool", "a deshedding tool"),  # the catalogue's word, rare as it is, not "descending"
 ])
 def test_a_misspelt_word_is_put_right_by_the_catalogues_words(written: str, right: str) -> None:
     assert _speller().correct(written)[0] == right  # type: ignore[attr-defined]
@@ -180,8 +181,98 @@ def test_a_word_the_translation_keeps_as_written_is_a_name_not_a_kind(german: Pa
     # as "Punk" (punk rock) in "nichts von Daft Punk": a name, kept as written by the translation
     assert glossary.kinds("nichts von Daft Toaster", "de", KITCHEN, translation="nothing by Daft Toaster") == []
     assert [f.value for f in glossary.kinds("ein Toaster", "de", KITCHEN, translation="a toaster")] == ["toaster"]
+    # a word the translator kept alone is one it did not know, not a name
+    assert [f.value for f in glossary.kinds("ein Wasserkocher", "de", KITCHEN, translation="a Wasserkocher")] == ["kettle"]
 
 
 def test_a_thing_the_user_has_and_an_adjective_after_a_word_of_degree_name_no_kind(german: Path) -> None:
     assert glossary.kinds("Mein Koffer ist kaputt", "de", TRAVEL) == []
     assert glossary.kinds("die Tasche, mehr Licht", "de", TRAVEL) == []
+
+
+# -- what an item says it is without ---------------------------------------------------------------
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("key", ["coil", "keyless", "ring", "chain"]),  # "no key to lose", "keyless" first; "two keys" last
+    ("hard shell", ["soft", "pillow", "cabin"]),  # "Hard-shell" names it once hyphens split words
+    ("blow-up", ["cabin", "soft", "pillow"]),  # "Blows up in three breaths"
+    ("cord", ["cordless", "soft", "pillow", "cabin", "corded"]),
+])
+def test_items_that_say_they_are_without_a_negated_thing_come_first(phrase: str, expected: list[str]) -> None:
+    from xmr_agent.agent.order import demote
+    from xmr_agent.types import Hit
+
+    texts = {"key": {"chain": "Our toughest lock, with two keys", "ring": "A Dutch-style frame lock",
+                     "coil": "A coiled cable with a 4-digit code - no key to lose", "keyless": "Keyless smart lock"},
+             "other": {"cabin": "Hard-shell carry-on on four spinner wheels", "soft": "Fabric checked case",
+                       "pillow": "Blows up in three breaths and packs flat"}}
+    items = texts["key"] if phrase == "key" else {**texts["other"], **(
+        {"cordless": "Cordless stick vacuum", "corded": "Corded drill with a long cord"} if phrase == "cord" else {})}
+    hits = [Hit(i, 1.0, {"description": t}, {}) for i, t in items.items()]
+    ranked = [h.id for h in demote(hits, [phrase])]
+    if phrase == "cord":
+        assert ranked[0] == "cordless" and ranked[-1] == "corded"
+    else:
+        assert ranked == expected
+
+
+def test_the_rewriter_reads_a_misspelt_kind_and_says_so() -> None:
+    speller = _speller()
+    wine = Facets({"style": _facet("style", {"sparkling", "red", "white", "whisky"})})
+    rewriter = Rewriter(wine, speller=lambda: speller, language=lambda: "en")  # type: ignore[arg-type,return-value]
+    query = rewriter.rewrite("a peaty wisky for my dad")
+    assert ("style", "whisky", True) in [(f.column, f.value, f.hard) for f in query.filters], query.notes
+    assert "'wisky' read as 'whisky'" in query.notes
+    french = Rewriter(wine, speller=lambda: speller, language=lambda: "fr")  # type: ignore[arg-type,return-value]
+    assert not any("read as" in n for n in french.rewrite("a peaty wisky").notes)  # only in an English catalogue
+
+
+# -- chats: "not that one", "in another colour" ---------------------------------------------------
+SHOWN = [{"id": "t1", "title": "Microfibre Drying Towel", "colour": "Grey", "size": "Large"},
+         {"id": "t2", "title": "Microfibre Drying Towel Pink", "colour": "Pink", "size": "Small"},
+         {"id": "t3", "title": "Dog Bathrobe", "colour": "Navy", "size": "Medium"}]
+GROOM = Facets({"product_type": _facet("product_type", {"Towel", "Brush"}),
+                "colour": _facet("colour", {"Grey", "Pink", "Navy", "Red"}),
+                "size": _facet("size", {"Small", "Medium", "Large"})})
+
+
+@pytest.mark.parametrize("message", ["not that one", "no, not this one", "je n'aime pas celui-là"])
+def test_that_one_without_saying_which_is_the_item_on_top(message: str) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    critique = parse_critique(message, SHOWN, GROOM)
+    assert critique.disliked == ["t1"] or message.startswith("je"), critique
+    assert "that" not in critique.rest and "this" not in critique.rest and "one" not in critique.rest.split()
+
+
+@pytest.mark.parametrize(("message", "column", "value"), [
+    ("in another colour?", "colour", "Grey"), ("do you have a different size", "size", "Large"),
+    ("une autre couleur ?", "colour", "Grey"), ("eine andere Farbe bitte", "colour", "Grey"),
+    ("¿en otro color?", "colour", "Grey"), ("换个颜色", "colour", "Grey"),
+    ("the second one in another colour", "colour", "Pink"),
+])
+def test_another_colour_or_size_differs_from_the_item_looked_at(message: str, column: str, value: str) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    critique = parse_critique(message, SHOWN, GROOM)
+    assert [(f.column, f.op, f.value) for f in critique.filters] == [(column, "!=", value)], critique.notes
+    assert "colour" not in critique.rest and "Farbe" not in critique.rest
+
+
+def test_another_colour_in_a_chat_keeps_the_subject(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    from xmr_agent.agent.session import Session
+
+    rows = [("b1", "Slicker Brush Large", "Slicker brush for large dogs", 10.9, "Brush", "Red"),
+            ("b2", "Slicker Brush Large Blue", "Slicker brush for large dogs, in blue", 10.9, "Brush", "Blue"),
+            ("b3", "Bamboo Bristle Brush", "A bristle brush with a bamboo handle", 8.5, "Brush", "Brown"),
+            ("s1", "Oatmeal Shampoo", "Gentle shampoo for itchy skin", 9.0, "Shampoo", "White"),
+            ("s2", "Puppy Shampoo", "Tear-free shampoo for puppies", 7.0, "Shampoo", "Pink")]
+    agent = ingested_csv(tmp_path, "groom", ["Item Code", "Product", "Description", "Price (€)", "Product Type", "Colour"],
+                         rows)
+    session = Session.open(agent, k=2)
+    first = session.send("a slicker brush for a large dog")
+    assert first.recommendations[0].id == "b1"
+    other = session.send("in another colour")
+    assert [r.id for r in other.recommendations][:1] == ["b2"], other.query.notes
+    assert all(r.item.get("product_type") == "Brush" and r.item.get("colour") != "Red" for r in other.recommendations)

@@ -39,6 +39,10 @@ class Answer:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON data; its ``message`` also says what was given up to answer ("no
+        other item meets price < 11: showing the closest instead")."""
+        relaxed = [str(e["reason"]) for e in self.trace if e.get("step") == "relax" and e.get("reason")]
+        message = "; ".join(dict.fromkeys(m for m in (self.message, *relaxed) if m))
         return {"request": self.request, "query": self.query.model_dump(mode="json"), "where": self.where,
                 "recommendations": [r.to_dict() for r in self.recommendations], "trace": self.trace,
-                "timings": self.timings, "message": self.message}
+                "timings": self.timings, "message": message}

@@ -105,6 +105,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.notes.append(f"more like {ids}")
     if _AGAIN.search(text) and ids:
         out.again += ids
+    text = _another(out, text, refs[0] if refs else (dict(shown[0]) if shown else None), facets)
     text = _comparisons(out, text, anchor, facets)
     if _DIFFERENT.search(text):
         out.unlike_ids += [str(r["id"]) for r in shown]
@@ -118,7 +119,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.boost.append(m.group(1).lower())
         out.notes.append(f"more {m.group(1).lower()!r}")
     text = _MORE.sub(" ", text)
-    for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET) if ids else (_PRAISE, _LIKE, _AGAIN, _RESET):
+    for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET, _THAT_ONE) if ids else (_PRAISE, _LIKE, _AGAIN, _RESET):
         text = pattern.sub(" ", text)  # with no item referred to, "not loving yellow" is read as a negation
     out.rest = " ".join(text.split()).strip(" ,.;:!?。，！？吧啊呀")
     return out
@@ -158,8 +159,25 @@ def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dic
             refs.append(dict(item))
             lowered = lowered.replace(title.lower(), " ")
             text = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE)
+    if not refs and shown and _THAT_ONE.search(text):  # "not that one": the item on top, the one looked at
+        refs.append(dict(shown[0]))
     unique = list({str(r["id"]): r for r in refs}.values())
     return unique, text
+
+
+#: An item referred to without saying which: the first of those shown.
+_THAT_ONE = re.compile(r"\b(?:that|this)\s+one\b|\bcelui-(?:ci|là)\b|\bcelle-(?:ci|là)\b", re.IGNORECASE)
+#: "in another colour", "a different size", "une autre couleur", "eine andere Farbe", "otro color",
+#: "换个颜色": another value of a describing column than the item looked at has.
+_ANOTHER = re.compile(r"\b(?:another|a\s+different|other|different|une?\s+autres?|d'autres|andere[nrms]?|otr[oa]s?|"
+                      r"distint[oa]s?)\s+(colou?rs?|sizes?|materials?|finish(?:es)?|shades?|couleurs?|tailles?|"
+                      r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales)\b|"
+                      r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质)", re.IGNORECASE)
+#: The words of :data:`_ANOTHER` → the describing column they name.
+_PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe": "colour", "颜色": "colour",
+             "size": "size", "taille": "size", "größe": "size", "groesse": "size", "talla": "size", "尺寸": "size",
+             "尺码": "size", "material": "material", "matière": "material", "materiale": "material",
+             "材质": "material", "finish": "finish", "shade": "colour"}
 
 
 _THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
@@ -189,6 +207,24 @@ def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
 
 def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
+    """"In another colour": the column of that property (``colour``, ``color``, ``colour_name``)
+    other than the value of the item looked at (``anchor``)."""
+    for m in _ANOTHER.finditer(text):
+        said = (m.group(1) or m.group(2) or "").lower()
+        word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
+        column = next((c for c in facets if facets[c].categorical and word is not None and (
+            c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+        value = anchor.get(column) if anchor and column else None
+        if column and value not in (None, ""):
+            out.filters += [Filter(column=column, op="!=", value=v) for v in _values(value)]
+            out.notes.append(f"another {word}: {column} != {value!r} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
+        else:
+            out.notes.append(f"another {word or said}: no such column or no value to differ from")
+        text = text.replace(m.group(0), " ")
+    return text
 
 
 def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:

@@ -96,8 +96,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     found: dict[str, set[str]] = {}
     words = _words(text, language)
     for i, word in enumerate(words):
-        kept = language != "zh" and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", translation) is not None
-        if kept or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
+        if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         meanings = senses(word, language, dictionary)
         if any(_named(sense, properties) for sense in meanings):
@@ -110,6 +109,19 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     found = {c: {v for v in values if v.lower() not in other} for c, values in found.items()}
     return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
             for c, v in found.items() if len(v) == 1]
+
+
+def _named_so(words: Sequence[str], i: int, translation: str, language: str, dictionary: Dictionary) -> bool:
+    """Whether ``words[i]`` is part of a name: the translation keeps it as written, and a word
+    next to it too, a capitalised one the dictionary does not know ("Daft Punk"). A word kept
+    alone ("Knabberzeug", "Oxford-Hemd") is one the translator did not know, not a name."""
+    def kept(word: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", translation) is not None
+
+    if language == "zh" or not translation or not kept(words[i]):
+        return False
+    return any(0 <= j < len(words) and kept(words[j]) and words[j][:1].isupper()
+               and not senses(words[j], language, dictionary) for j in (i - 1, i + 1))
 
 
 def _owned(words: Sequence[str], i: int) -> bool:

@@ -160,29 +160,47 @@ def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[
 
 def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     """``fused`` with the items whose fields name a negated phrase ("not set on Mars", "not by
-    Tolkien") after all the others, each part in its order. A field that negates the phrase
-    itself ("sugar-free", "no added sugar") does not count."""
+    Tolkien") after all the others, and those whose fields say they are without it ("no key to
+    lose", "sugar-free", "cordless" for "without a cord") before them; each part in its order.
+    Words joined by a hyphen count as words ("hard-shell" names "a hard shell one")."""
     from xmr_agent.agent import lexicon
     from xmr_agent.agent.rules import stem_phrase
 
-    wanted = [f" {stem_phrase(p)} " for p in phrases if stem_phrase(p).strip()]
-    wanted += [f" {w.strip()}" for w in wanted if len(w.strip()) >= 5 and " " not in w.strip()]  # "squeaks": squeaky
+    wanted = [stem_phrase(p.replace("-", " ")).split() for p in phrases]
+    wanted = [w for w in wanted if w]
     if not wanted or not fused:
         return list(fused)
-    negated = lexicon.pattern(lexicon.NEGATION, after=r"\s+(?:[\w'-]+\s+){0,2}?")
+    negation = lexicon.pattern(lexicon.NEGATION)
 
-    def names(hit: Hit) -> bool:
+    def said(hit: Hit) -> int:
+        """-1: the item says it is without a phrase; 1: it names one; 0: neither."""
+        found = 0
         for value in (hit.item or {}).values():
             if not isinstance(value, str) or len(value) < 3:
                 continue
-            text = re.sub(r"(\w+)-free\b", " ", negated.sub(" ", value))  # "no added sugar", "sugar-free"
-            stems = f" {stem_phrase(text)} "
-            if any(w in stems for w in wanted):
-                return True
-        return False
+            words = re.findall(r"[^\W_]+(?:'[^\W_]+)?", value.lower())
+            stems = [stem_phrase(w) for w in words]
+            for phrase in wanted:
+                if len(phrase) == 1 and any(_without_word(w, phrase[0]) for w in words):
+                    return -1  # "sugar-free" is one word once hyphens split: see _without_word
+                for at in range(len(stems) - len(phrase) + 1):
+                    if stems[at:at + len(phrase)] == phrase or (len(phrase) == 1 and len(phrase[0]) >= 5
+                                                                and stems[at].startswith(phrase[0])):
+                        before = " ".join(words[max(0, at - 3):at])
+                        after = words[at + len(phrase)] if at + len(phrase) < len(words) else ""
+                        if negation.search(before) or after == "free":
+                            return -1
+                        found = 1
+        return found
 
-    marked = {h.id for h in fused if names(h)}
-    return [*(h for h in fused if h.id not in marked), *(h for h in fused if h.id in marked)]
+    marks = {h.id: said(h) for h in fused}
+    return [*(h for h in fused if marks[h.id] < 0), *(h for h in fused if marks[h.id] == 0),
+            *(h for h in fused if marks[h.id] > 0)]
+
+
+def _without_word(word: str, stem: str) -> bool:
+    """Whether ``word`` says "without ``stem``" in one word: "cordless", "keyless", "wireless"."""
+    return word.endswith("less") and len(word) > 5 and word[:-4].rstrip("-") in (stem, stem.rstrip("e"), stem + "e")
 
 
 def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,

@@ -6,7 +6,7 @@ put right when it is rare in the language (its Zipf frequency in :mod:`wordfreq`
 word-frequency list, is below :data:`RARE`), is not a word of the catalogue, and exactly one word
 of the catalogue (titles, descriptions, column values) or of the request-reading lexicon is
 within :func:`edits` edits of it (optimal string alignment: a swap of two letters is one edit,
-with RapidFuzz) and is much more frequent (:data:`LEAD` on the Zipf scale). A real word that the
+with RapidFuzz) and is the catalogue's or much more frequent (:data:`LEAD` on the Zipf scale). A real word that the
 catalogue lacks ("night" beside a shop's "light") is frequent and stays as written; so does a
 rare word with two near neighbours. Without :mod:`wordfreq` and :mod:`rapidfuzz` (the
 ``spelling`` extra), requests are read as written.
@@ -82,7 +82,7 @@ class Speller:
         limit = edits(len(low))
         near = {w: distance(low, w) for n in range(len(low) - limit, len(low) + limit + 1)
                 for w in self._by_length.get(n, ()) if distance(low, w, score_cutoff=limit) <= limit}
-        near = {w: d for w, d in near.items() if max(zipf(w, "en"), zipf(w, language)) >= written + LEAD
+        near = {w: d for w, d in near.items() if (w in self.counts or max(zipf(w, "en"), zipf(w, language)) >= written + LEAD)
                 and not w.startswith(low) and not low.startswith(w)}  # "lamps" is no misspelt "lamp"
         closest = [w for w, d in near.items() if d == min(near.values(), default=0)]
         if len(closest) > 1:  # two as near ("kettel": kettle, vettel): the catalogue's, else a far more frequent one

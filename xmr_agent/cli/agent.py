@@ -107,11 +107,13 @@ def _print_answer(answer: dict[str, Any], trace: bool, console: Any = None) -> N
             shown = {k: v for k, v in entry.items() if k not in ("step", "seconds")}
             console.print(f"[cyan]{entry['step']}[/cyan] {entry['seconds'] * 1000:.0f} ms "
                           f"{json.dumps(shown, ensure_ascii=False, default=str)}", highlight=False)
+    message = str(answer.get("message") or "")
     for entry in answer.get("trace", []):
         if entry.get("step") == "relax":
             console.print(f"[yellow]{entry['reason']}[/yellow] (dropped: {', '.join(entry['dropped'])})")
-    if answer.get("message"):
-        console.print(answer["message"], highlight=False)
+            message = "; ".join(m for m in message.split("; ") if m != entry["reason"])
+    if message:
+        console.print(message, highlight=False)
     if not answer.get("recommendations"):
         if not answer.get("message"):
             console.print("no items match: try fewer conditions")
