@@ -276,3 +276,16 @@ def test_another_colour_in_a_chat_keeps_the_subject(tmp_path: Path) -> None:
     other = session.send("in another colour")
     assert [r.id for r in other.recommendations][:1] == ["b2"], other.query.notes
     assert all(r.item.get("product_type") == "Brush" and r.item.get("colour") != "Red" for r in other.recommendations)
+
+
+# -- sizes written as words ------------------------------------------------------------------------
+@pytest.mark.parametrize(("request_", "size"), [("the biggest towel", "Large"), ("the smallest towel", "Small"),
+                                                ("la serviette la plus grande", "Large")])
+def test_the_biggest_among_sizes_written_as_words_prefers_the_largest(request_: str, size: str) -> None:
+    from xmr_agent.agent.rules import rule_rewrite
+
+    query = rule_rewrite(request_, GROOM, k=3)
+    assert ("size", "=", size, False) in [(f.column, f.op, f.value, f.hard) for f in query.filters], query.notes
+    assert not any("no size column" in n for n in query.notes)
+    shop = Facets({"size": _facet("size", {"Small", "Large", "One size"})})  # not a scale of sizes: nothing said
+    assert not rule_rewrite("the biggest one", shop, k=3).filters

@@ -54,6 +54,23 @@ def column_of_kind(facets: Facets, kind: str) -> str | None:
     return next((c for c in numbers if any(c.lower().startswith(n) or c.lower().endswith(n) for n in names)), None)
 
 
+#: Sizes written as words, smallest first: a column of them is sorted by this scale.
+SIZE_SCALE = ("xxs", "xs", "extra small", "s", "small", "petite", "m", "medium", "regular", "standard", "l", "large",
+              "xl", "extra large", "xxl", "xxxl")
+
+
+def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
+    """For "the biggest towel" in a table whose sizes are words ("Small", "Medium", "Large"), not
+    numbers: a preference for the largest (``descending``) or smallest size it has."""
+    names = lx.COLUMN_KINDS.get(kind, ()) if kind == "size" else ()
+    for facet in facets.values():
+        ranks = {v: SIZE_SCALE.index(v.lower()) for v in facet.values if v.lower() in SIZE_SCALE}
+        if facet.categorical and facet.column.lower() in names and len(ranks) >= 2 and len(ranks) == len(facet.values):
+            value = (max if descending else min)(ranks, key=ranks.__getitem__)
+            return Filter(column=facet.column, op="=", value=facet.canonical.get(value, value), hard=False)
+    return None
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
 

@@ -27,7 +27,7 @@ from xmr_agent.agent.columns import (
     kind_columns,
 )
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
-from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
+from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -146,7 +146,13 @@ def _superlatives(parse: Parse, facets: Facets) -> None:
                    and not _BUT_BEFORE.search(parse.scan[:m.start()]))]  # "como el X pero más barato": cheaper
         for m in found:
             if column is None:
-                parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
+                size = extreme_size(facets, kind, descending)
+                if size is None:
+                    parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
+                else:  # "the biggest towel" among Small, Medium, Large
+                    parse.filters.append(size)
+                    parse.notes.append(f"{size} (preferred) from {m.group(0)!r}")
+                    parse.cut(m.span())
                 continue
             parse.order = parse.order or Order(column=column, descending=descending)
             parse.notes.append(f"{parse.order} from {m.group(0)!r}")
