@@ -289,3 +289,24 @@ def test_the_biggest_among_sizes_written_as_words_prefers_the_largest(request_: 
     assert not any("no size column" in n for n in query.notes)
     shop = Facets({"size": _facet("size", {"Small", "Large", "One size"})})  # not a scale of sizes: nothing said
     assert not rule_rewrite("the biggest one", shop, k=3).filters
+
+
+@pytest.mark.parametrize(("message", "value"), [("in another colour than red?", "Red"),
+                                                ("another colour than pink", "Pink")])
+def test_another_colour_than_a_named_one_leaves_that_one_out(message: str, value: str) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    groom = Facets({**GROOM, "colour": _facet("colour", {"Grey", "Pink", "Navy", "Red"})})
+    critique = parse_critique(message, SHOWN, groom)
+    assert [(f.column, f.op, f.value) for f in critique.filters] == [("colour", "!=", value)]
+    assert critique.rest == "", critique.rest
+
+
+def test_than_after_a_comparative_is_not_searched() -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    shown = [{**item, "price": price} for item, price in zip(SHOWN, (15.0, 11.0, 32.0), strict=True)]
+    critique = parse_critique("cheaper than the pink one", shown, Facets({**GROOM, "price": Facet(
+        "price", "number", lower=5, upper=50, integer=False)}))
+    assert [(f.column, f.op, f.value) for f in critique.filters] == [("price", "<", 11.0)]
+    assert "than" not in critique.rest

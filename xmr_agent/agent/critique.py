@@ -28,10 +28,10 @@ _DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s
                       r"not\s+(?:that|this)\s+one|no\s+to|(?:not|never)\s+(?:loving|liking|keen\s+on|a\s+fan\s+of|"
                       r"sure\s+about|into|crazy\s+about|mad\s+about|digging)|i\s+(?:don'?t|do\s+not)\s+love)\b",
                       re.IGNORECASE)
-_CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b", re.IGNORECASE)
-_PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b", re.IGNORECASE)
-_NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b", re.IGNORECASE)
-_OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b", re.IGNORECASE)
+_CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b(?:\s+than\b)?", re.IGNORECASE)
+_PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b(?:\s+than\b)?", re.IGNORECASE)
+_NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
+_OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+(?!than\b|expensive\b)([a-z][a-z\-]+)", re.IGNORECASE)
 _MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b|than\b)([a-z][a-z\-]+)", re.IGNORECASE)
 _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
@@ -169,7 +169,7 @@ def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dic
 _THAT_ONE = re.compile(r"\b(?:that|this)\s+one\b|\bcelui-(?:ci|là)\b|\bcelle-(?:ci|là)\b", re.IGNORECASE)
 #: "in another colour", "a different size", "une autre couleur", "eine andere Farbe", "otro color",
 #: "换个颜色": another value of a describing column than the item looked at has.
-_ANOTHER = re.compile(r"\b(?:another|a\s+different|other|different|une?\s+autres?|d'autres|andere[nrms]?|otr[oa]s?|"
+_ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|other|different|une?\s+autres?|d'autres|andere[nrms]?|otr[oa]s?|"
                       r"distint[oa]s?)\s+(colou?rs?|sizes?|materials?|finish(?:es)?|shades?|couleurs?|tailles?|"
                       r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales)\b|"
                       r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质)", re.IGNORECASE)
@@ -218,6 +218,12 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
         column = next((c for c in facets if facets[c].categorical and word is not None and (
             c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
         value = anchor.get(column) if anchor and column else None
+        named = re.match(r"\s*(?:than|que|als|de)\s+(?:the\s+|le\s+|la\s+)?([^\W\d_][\w\-]*)", text[m.end():], re.IGNORECASE)
+        said_value = next((v for v in facets[column].values if named and v.lower() == named.group(1).lower()), None) \
+            if column else None
+        if column and named and said_value is not None:  # "another colour than red"
+            value = facets[column].canonical.get(said_value, said_value)
+            text = text.replace(named.group(0), " ", 1)
         if column and value not in (None, ""):
             out.filters += [Filter(column=column, op="!=", value=v) for v in _values(value)]
             out.notes.append(f"another {word}: {column} != {value!r} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
