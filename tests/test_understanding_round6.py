@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -39,6 +40,15 @@ DIY = Facets({
 })
 TRAVEL = Facets({"price_usd": Facet("price_usd", "number", lower=5, upper=600, integer=False),
                  "line": _facet("line", LINES), "colour": _facet("colour", {"red", "navy", "black"})})
+
+
+def _ingested_text(folder: Path, table: str, text: str) -> Any:
+    """The catalogue of ``text`` written as ``folder/TABLE.csv`` and ingested with the plain command."""
+    path = folder / f"{table}.csv"
+    path.write_text(text, encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(folder / "db"), "--table", table, "--no-progress"])
+    assert done.exit_code == 0, done.output
+    return open_catalog(str(folder / "db"), table)
 
 
 def _hard(query: object) -> set[tuple[str, str]]:
@@ -142,12 +152,8 @@ def test_plain_ingest_finds_an_id_column_named_otherwise(tmp_path: Path, id_colu
 
 
 def test_a_first_column_of_distinct_single_words_is_the_id(tmp_path: Path) -> None:
-    path = tmp_path / "paints.csv"
-    path.write_text("ref_code_x,title,price\np-001,Cadmium Red,9\np-002,Ultramarine,8\n", encoding="utf-8")
-    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "paints",
-                                     "--no-progress"])
-    assert done.exit_code == 0, done.output
-    assert [r["title"] for r in open_catalog(str(tmp_path / "db"), "paints").get(["p-002"])] == ["Ultramarine"]
+    paints = _ingested_text(tmp_path, "paints", "ref_code_x,title,price\np-001,Cadmium Red,9\np-002,Ultramarine,8\n")
+    assert [r["title"] for r in paints.get(["p-002"])] == ["Ultramarine"]
 
 
 def test_no_column_that_identifies_items_still_says_which_to_name(tmp_path: Path) -> None:
@@ -478,10 +484,6 @@ def test_a_style_column_holds_the_kinds_of_a_shop_that_has_no_other() -> None:
 
 
 def test_a_column_named_something_name_is_the_title(tmp_path: Path) -> None:
-    path = tmp_path / "plants.csv"
-    path.write_text("Ref,Plant Name,Care Notes,RRP\np-01,Snake Plant,Almost unkillable,£15.50\n", encoding="utf-8")
-    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--table", "plants",
-                                     "--no-progress"])
-    assert done.exit_code == 0, done.output
-    row = open_catalog(str(tmp_path / "db"), "plants").get(["p-01"])[0]
+    plants = _ingested_text(tmp_path, "plants", "Ref,Plant Name,Care Notes,RRP\np-01,Snake Plant,Almost unkillable,£15.50\n")
+    row = plants.get(["p-01"])[0]
     assert (row["title"], row["rrp"]) == ("Snake Plant", 15.5)

@@ -33,9 +33,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import Filter
+from xmr_agent.agent.rules import stem_phrase
 
 #: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
 DICTD_DIRS = ("/usr/share/dictd",)
@@ -127,10 +129,10 @@ def _named_so(words: Sequence[str], i: int, translation: str, language: str, dic
 def _owned(words: Sequence[str], i: int) -> bool:
     """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车"): what the thing
     wanted goes with, not the thing."""
-    from xmr_agent.agent import lexicon
+    return bool(i and _OWNER.fullmatch(words[i - 1])) or (i > 1 and _OWNER.fullmatch("".join(words[i - 2:i])) is not None)
 
-    owner = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
-    return bool(i and owner.fullmatch(words[i - 1])) or (i > 1 and owner.fullmatch("".join(words[i - 2:i])) is not None)
+
+_OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 
 
 def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
@@ -168,8 +170,6 @@ def _words(text: str, language: str) -> list[str]:
 def _named(sense: str, values: Iterable[str]) -> list[str]:
     """The values whose every word (by stem) is a word of ``sense`` ("running" in "running shoes",
     "kettle" in "electric kettle"), for a sense short enough to be a name."""
-    from xmr_agent.agent.rules import stem_phrase
-
     words = stem_phrase(sense).split()
     if not words or len(words) > MAX_SENSE_WORDS:
         return []

@@ -182,7 +182,7 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
             stems = [stem_phrase(w) for w in words]
             for phrase in wanted:
                 if len(phrase) == 1 and any(_without_word(w, phrase[0]) for w in words):
-                    return -1  # "sugar-free" is one word once hyphens split: see _without_word
+                    return -1  # "cordless", "keyless"
                 for at in range(len(stems) - len(phrase) + 1):
                     if stems[at:at + len(phrase)] == phrase or (len(phrase) == 1 and len(phrase[0]) >= 5
                                                                 and stems[at].startswith(phrase[0])):

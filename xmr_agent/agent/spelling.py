@@ -80,8 +80,8 @@ class Speller:
         if written >= RARE:
             return None
         limit = edits(len(low))
-        near = {w: distance(low, w) for n in range(len(low) - limit, len(low) + limit + 1)
-                for w in self._by_length.get(n, ()) if distance(low, w, score_cutoff=limit) <= limit}
+        near = {w: d for n in range(len(low) - limit, len(low) + limit + 1) for w in self._by_length.get(n, ())
+                if (d := distance(low, w, score_cutoff=limit)) <= limit}
         near = {w: d for w, d in near.items() if (w in self.counts or max(zipf(w, "en"), zipf(w, language)) >= written + LEAD)
                 and not w.startswith(low) and not low.startswith(w)}  # "lamps" is no misspelt "lamp"
         closest = [w for w, d in near.items() if d == min(near.values(), default=0)]
@@ -105,15 +105,17 @@ def lexicon_words() -> list[str]:
     """The words the request-reading lexicon knows ("cheapest", "expensive", "without")."""
     from xmr_agent.agent import lexicon
 
-    found: list[str] = []
-    for value in vars(lexicon).values():
-        strings = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
-            if isinstance(value, list | tuple | frozenset | set) else [*value, *value.values()] \
-            if isinstance(value, dict) else []
-        for string in strings:
-            if isinstance(string, str):
-                found += _LATIN.findall(string.lower())
-    return found
+    def strings(value: Any) -> Iterable[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for part in (*value, *value.values()):
+                yield from strings(part)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for part in value:
+                yield from strings(part)
+
+    return [w for value in vars(lexicon).values() for text in strings(value) for w in _LATIN.findall(text.lower())]
 
 
 @lru_cache(maxsize=1)
