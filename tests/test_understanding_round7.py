@@ -310,3 +310,20 @@ def test_than_after_a_comparative_is_not_searched() -> None:
         "price", "number", lower=5, upper=50, integer=False)}))
     assert [(f.column, f.op, f.value) for f in critique.filters] == [("price", "<", 11.0)]
     assert "than" not in critique.rest
+
+
+# -- catalogues with German headers ----------------------------------------------------------------
+def test_a_catalogue_with_german_headers_names_its_items_and_describes_them_in_its_colour_column(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    from xmr_agent.agent.columns import attribute_columns, kind_columns
+
+    rows = [("b-01", "Sourdough Loaf", "Rye sourdough bread", 4.5, "Bread", "brown"),
+            ("b-02", "White Tin Loaf", "Soft white sandwich bread", 2.2, "Bread", "white"),
+            ("b-04", "Butter Croissant", "Flaky all-butter croissant", 1.6, "Pastry", "golden"),
+            ("b-07", "Black Forest Cake", "Chocolate sponge with cherries", 24.0, "Cake", "brown"),
+            ("b-08", "Lemon Drizzle Cake", "Lemon sponge with a sugar glaze", 16.0, "Cake", "yellow")]
+    agent = ingested_csv(tmp_path, "bakery", ["Art Nr", "Bezeichnung EN", "Beschreibung", "Preis (€)", "Sortiment",
+                                              "Farbe"], rows)
+    assert agent.catalog.get(["b-07"])[0]["title"] == "Black Forest Cake"  # "Bezeichnung EN" names the items
+    assert "farbe" in attribute_columns(agent.facets) and "farbe" not in kind_columns(agent.facets)

@@ -26,6 +26,10 @@ FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "sp
 #: Columns whose values describe an item (a colour, a language): a preference unless the user
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",
+                               # the same in French, German, Spanish and Chinese headers
+                               "couleur", "farbe", "colores", "颜色", "matiere", "materiau",
+                               "stoff", "materiales", "材质", "taille", "große", "groesse", "talla", "tamano", "尺寸",
+                               "marque", "marke", "marca", "品牌", "saveur", "geschmack", "sabor", "口味",
                                "brand", "style", "pattern", "finish", "flavour", "flavor", "scent", "shape",
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
                                "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",

@@ -43,7 +43,10 @@ IMAGE_ENCODER = "efficientnet-lite0"
 #: Columns that identify items / name them, when a catalogue has no ``id`` / ``title`` column.
 ID_NAMES = ("item_id", "product_id", "sku", "uid", "uuid", "key", "ref", "code")
 TITLE_NAMES = ("name", "product_name", "item_name", "product", "item", "label", "heading", "titre", "nom", "titel",
-               "nombre", "titulo", "título", "名称", "标题", "名字", "品名")
+               "nombre", "titulo", "título", "名称", "标题", "名字", "品名", "bezeichnung", "produktname",
+               "artikelname", "designation", "désignation", "libelle", "libellé", "produit", "producto")
+#: A language code after a column's name ("Bezeichnung EN", "name_fr"): the column is named as without it.
+LANGUAGE_SUFFIX = re.compile(r"_(?:en|eng|english|de|deu|fr|fra|es|spa|it|nl|zh)$")
 DESCRIPTIVE = frozenset({"text", "description", "desc", "summary", "plot", "overview", "synopsis", "body", "content",
                          "details", "abstract", "caption", "captions", "review", "notes", "about", "blurb",
                          "lyrics", "story", "comment", "comments", "bio", "descripcion", "descripción",
@@ -145,6 +148,7 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
     """``fields`` with the id and title taken from columns named as such ("sku", "name", "nom")
     when the records have no ``id`` / ``title`` column and none was asked for."""
     keys = {column_name(str(k)): k for row in sample for k in row}  # "Product Name" → product_name
+    keys |= {LANGUAGE_SUFFIX.sub("", c): k for c, k in list(keys.items()) if LANGUAGE_SUFFIX.sub("", c) not in keys}
 
     def filled(key: str) -> bool:
         return any(row.get(key) not in (None, "") for row in sample)
