@@ -74,6 +74,16 @@ COMPARATIVES = (
     (r"longer|plus longu?e?s?|längere?[nrs]?|más larg[oa]s?|更长", "length", "more"),
     (r"smaller|more compact|plus petite?s?|kleinere?[nrs]?|más pequeñ[oa]s?|更小", "size", "less"),
     (r"bigger|larger|plus grande?s?|größere?[nrs]?|groessere?[nrs]?|más grandes?|更大", "size", "more"),
+    (r"brighter|plus lumineu(?:x|se|ses)|hellere?[nrs]?|más (?:brillante|luminos[oa])s?|更亮", "brightness", "more"),
+    (r"more powerful|plus puissante?s?|leistungsstärkere?[nrs]?|más potentes?|功率更大", "power", "more"),
+    (r"stronger|more intense|plus forte?s?|plus intense?s?|stärkere?[nrs]?|kräftigere?[nrs]?|más fuertes?|"
+     r"más intens[oa]s?|更浓|更烈|更强", "strength", "more"),
+    (r"milder|less intense|plus doux|plus douces?|mildere?[nrs]?|más suaves?|更温和|更淡", "strength", "less"),
+    (r"warmer|plus chaude?s?|wärmere?[nrs]?|más (?:calientes?|abrigad[oa]s?|cálid[oa]s?)|更暖和?|更保暖", "warmth", "more"),
+    (r"cooler|plus fra(?:is|îche)s?|kühlere?[nrs]?|más fresc[oa]s?|更凉快?", "warmth", "less"),
+    (r"more mature|more aged|longer[- ]aged|plus affinée?s?|reifere?[nrs]?|más curad[oa]s?|más madur[oa]s?",
+     "maturity", "more"),
+    (r"faster|quicker|plus rapides?|schnellere?[nrs]?|más rápid[oa]s?|更快", "speed", "more"),
 )
 
 #: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
@@ -131,6 +141,27 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
      "size", True),
     (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "size", False),
+    (r"brightest|most luminous|(?:le|la|les) plus lumineu(?:x|se|ses)|hellste[nrs]?|am hellsten|"
+     r"(?:el|la|los|las|lo) más (?:brillante|luminos[oa])s?|最亮", "brightness", True),
+    (r"dimmest|least bright", "brightness", False),
+    (r"most powerful|(?:le|la|les) plus puissante?s?|leistungsstärkste[nrs]?|(?:el|la|los|las|lo) más potentes?|"
+     r"功率最大|最强劲", "power", True),
+    (r"strongest|most intense|(?:le|la|les) plus forte?s?|(?:le|la|les) plus intense?s?|stärkste[nrs]?|"
+     r"intensivste[nrs]?|kräftigste[nrs]?|(?:el|la|los|las|lo) más (?:fuerte|intens[oa])s?|最浓|最烈|最强", "strength", True),
+    (r"strongest|(?:le|la|les) plus forte?s?|stärkste[nrs]?|(?:el|la|los|las|lo) más fuertes?|最强", "power", True),
+    (r"mildest|least intense|(?:le|la|les) plus doux|(?:la|les) plus douces?|mildeste[nrs]?|"
+     r"(?:el|la|los|las|lo) más suaves?|最温和|最淡", "strength", False),
+    (r"warmest|cosiest|coziest|(?:le|la|les) plus chaude?s?|wärmste[nrs]?|waermste[nrs]?|"
+     r"(?:el|la|los|las|lo) más (?:calientes?|abrigad[oa]s?|cálid[oa]s?)|最暖和?|最保暖", "warmth", True),
+    (r"coolest|(?:le|la|les) plus fra(?:is|îche)s?|kühlste[nrs]?|(?:el|la|los|las|lo) más fresc[oa]s?|最凉快?",
+     "warmth", False),
+    (r"oldest|most mature|longest[- ]aged|most aged|(?:le|la|les) plus (?:vieux|vieille|âgée?s?|affinée?s?)|"
+     r"älteste[nrs]?|reifste[nrs]?|am längsten gereifte[nrs]?|(?:el|la|los|las|lo) más (?:viej[oa]|curad[oa]|madur[oa])s?|"
+     r"最老|最陈", "maturity", True),
+    (r"youngest|least aged|(?:le|la|les) plus jeunes?|jüngste[nrs]?|(?:el|la|los|las|lo) más (?:joven|jóvenes|tiern[oa]s?)|"
+     r"最年轻|最嫩", "maturity", False),
+    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
+     "speed", True),
 )
 #: Spanish puts the article before the noun ("la mochila más ligera"): a superlative with one in
 #: the three words before it.
@@ -149,10 +180,22 @@ COLUMN_KINDS = {
     "time": ("year", "release_year", "released", "date", "published", "publication_year", "release_date", "added",
              "created", "jahr", "annee", "año"),
     "length": ("duration", "length", "runtime", "minutes", "pages", "page_count", "duration_s", "seconds",
-               "duration_min", "running_time", "length_min", "words", "prep_time", "time", "cook_time", "mins"),
+               "duration_min", "running_time", "length_min", "words", "prep_time", "time", "cook_time", "mins",
+               "play_time", "playing_time", "playtime", "game_length", "battery_life", "battery_hours", "burn_time",
+               "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height"),
+    "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),
+    "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance",
+              "potencia"),
+    "strength": ("strength", "abv", "alcohol", "alcohol_pct", "alc", "intensity", "proof", "heat", "heat_level",
+                 "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
+                 "intensité", "fuerza", "intensidad"),
+    "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
+    "maturity": ("aged", "aged_months", "aged_years", "maturity", "maturity_months", "ageing", "aging",
+                 "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
+    "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),
 }
 
 #: Negations: the phrase after one is not wanted.

@@ -37,6 +37,7 @@ class Parse:
     said: list[tuple[int, int]] = field(default_factory=list)  #: spans of values already made conditions
     valued: list[tuple[int, int]] = field(default_factory=list)  #: spans of every value named
     context: list[str] = field(default_factory=list)  #: kinds the thing wanted goes with ("my guitar")
+    preferred: list[Filter] = field(default_factory=list)  #: preferences never made conditions ("the strongest")
 
     def cut(self, span: tuple[int, int]) -> None:
         blank = " " * (span[1] - span[0])
@@ -44,14 +45,34 @@ class Parse:
         self.scan = self.scan[: span[0]] + blank + self.scan[span[1]:]
 
 
+#: Parts of a column's name that give its unit or bound, not what it measures ("play_time_min",
+#: "weight_g", "max_players", "Price (€)").
+UNIT_PARTS = frozenset({"min", "mins", "minutes", "max", "num", "no", "nb", "g", "kg", "mg", "ml", "l", "cl", "cm", "mm",
+                        "m", "in", "inch", "inches", "h", "hrs", "hours", "s", "sec", "usd", "eur", "gbp", "chf",
+                        "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count"})
+
+
+def core(column: str) -> str:
+    """What a column measures, its units and bounds left out: "play_time_min" → "play_time",
+    "max_players" → "players", "weight_g" → "weight" (the name itself when nothing else is left)."""
+    parts = [p for p in re.split(r"[_\W]+", column.lower()) if p]
+    kept = [p for p in parts if p not in UNIT_PARTS]
+    return "_".join(kept) or column.lower()
+
+
 def column_of_kind(facets: Facets, kind: str) -> str | None:
-    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size)."""
+    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size,
+    brightness, power, strength, warmth, maturity, speed)."""
     numbers = [f.column for f in facets.values() if f.kind == "number"]
     names = lx.COLUMN_KINDS.get(kind, ())
     for name in names:
         if name in numbers:
             return name
-    return next((c for c in numbers if any(c.lower().startswith(n) or c.lower().endswith(n) for n in names)), None)
+    for column in numbers:
+        if core(column) in names:
+            return column
+    return next((c for c in numbers if any(name.startswith(n) or name.endswith(n) for n in names
+                                           for name in {c.lower(), core(c)})), None)
 
 
 #: Sizes written as words, smallest first: a column of them is sorted by this scale.
@@ -59,15 +80,26 @@ SIZE_SCALE = ("xxs", "xs", "extra small", "s", "small", "petite", "m", "medium",
               "xl", "extra large", "xxl", "xxxl")
 
 
+#: Levels written as words, lowest first ("caffeine": low, medium, high; "strength": mild … extra strong).
+LEVEL_SCALE = ("none", "free", "decaf", "very low", "low", "very mild", "mild", "light", "medium", "moderate",
+               "medium-high", "high", "strong", "very high", "very strong", "extra strong")
+#: Ages of a cheese or a spirit, youngest first.
+MATURITY_SCALE = ("fresh", "young", "mild", "medium", "semi-mature", "mature", "extra mature", "vintage")
+_SCALES = {"size": (SIZE_SCALE,), "strength": (LEVEL_SCALE,), "power": (LEVEL_SCALE,), "brightness": (LEVEL_SCALE,),
+           "warmth": (LEVEL_SCALE,), "maturity": (MATURITY_SCALE, LEVEL_SCALE)}
+
+
 def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
     """For "the biggest towel" in a table whose sizes are words ("Small", "Medium", "Large"), not
-    numbers: a preference for the largest (``descending``) or smallest size it has."""
-    names = lx.COLUMN_KINDS.get(kind, ()) if kind == "size" else ()
-    for facet in facets.values():
-        ranks = {v: SIZE_SCALE.index(v.lower()) for v in facet.values if v.lower() in SIZE_SCALE}
-        if facet.categorical and facet.column.lower() in names and len(ranks) >= 2 and len(ranks) == len(facet.values):
-            value = (max if descending else min)(ranks, key=ranks.__getitem__)
-            return Filter(column=facet.column, op="=", value=facet.canonical.get(value, value), hard=False)
+    numbers, or "the strongest cheese" whose strengths are ("mild" … "extra strong"): a preference
+    for the largest (``descending``) or smallest value of the column that names the measure."""
+    names = lx.COLUMN_KINDS.get(kind, ())
+    for scale in _SCALES.get(kind, ()):
+        for facet in facets.values():
+            ranks = {v: scale.index(v.lower()) for v in facet.values if v.lower() in scale}
+            if facet.categorical and core(facet.column) in names and len(ranks) >= 2 and len(ranks) == len(facet.values):
+                value = (max if descending else min)(ranks, key=ranks.__getitem__)
+                return Filter(column=facet.column, op="=", value=facet.canonical.get(value, value), hard=False)
     return None
 
 
@@ -77,7 +109,9 @@ def _number(text: str) -> float:
 
 def prices(parse: Parse, column: str) -> None:
     between = lx.pattern(lx.BETWEEN, after=rf"\s*{CUR}?\s*{NUM}\s*{CUR}?\s*(?:{lx.AND})\s*{PRICE}")
-    range_ = re.compile(rf"{CUR}?\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}\s*{CUR}")
+    # "20-40 €", "€50-€100", "$20 - 40": a currency before either number or after the second
+    range_ = re.compile(rf"(?:{CUR}\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}|{NUM}\s*(?:-|–|到|至)\s*{CUR}\s*{NUM}|"
+                        rf"{NUM}\s*(?:-|–|到|至)\s*{NUM}\s*{CUR})", re.IGNORECASE)
     for m in [*between.finditer(parse.scan), *range_.finditer(parse.scan)]:
         numbers = [g for g in m.groups() if g]
         if len(numbers) < 2 or (_years_only(numbers) and not re.search(CUR, m.group(0), re.IGNORECASE)):
@@ -194,3 +228,53 @@ _MONTHS = frozenset({"month", "months", "mo", "mos", "monate", "monat", "mois", 
 
 def _in_unit(months: int, in_months: bool) -> float | int:
     return months if in_months else (months // 12 if months % 12 == 0 else round(months / 12, 2))
+
+
+_TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
+
+
+def top_k(parse: Parse) -> int | None:
+    """"top 5", "show me 3": how many items are asked for."""
+    m = _TOP.search(parse.scan)
+    if not m or not 1 <= int(m.group(1)) <= 200:
+        return None
+    parse.notes.append(f"k = {m.group(1)} from {m.group(0)!r}")
+    parse.cut(m.span())
+    return int(m.group(1))
+
+
+#: Names of columns that count people (players of a game, persons a tent sleeps, servings).
+PEOPLE_COLUMNS = frozenset({"players", "player", "persons", "person", "people", "sleeps", "berths", "seats", "servings",
+                            "serves", "guests", "joueurs", "spieler", "personen", "jugadores", "personas", "couverts"})
+_PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
+           r"jugadores|personas|comensales|人")
+
+
+def people(parse: Parse, facets: Facets) -> None:
+    """"a game for 4 players", "a 2-person tent", "für 5 Spieler", "para 6 personas", "四人" →
+    the columns that count people: a minimum (``min_players``) at most that, a maximum
+    (``max_players``, ``sleeps``) at least that."""
+    columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
+    counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS]
+    if not counted:
+        return
+    words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
+    said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{_PEOPLE})\b"
+                      rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人", re.IGNORECASE)
+    for m in said.finditer(parse.scan):
+        word = next(g for g in m.groups() if g).lower()
+        number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
+        for column, parts in counted:
+            op: Op = "<=" if parts & {"min", "minimum", "from"} else ">="
+            parse.filters.append(Filter(column=column, op=op, value=number))
+        parse.notes.append(f"{number} people from {m.group(0).strip()!r}")
+        parse.cut(m.span())
+
+
+_CHINESE_DIGITS = "一二两三四五六七八九十"
+_NUMBER_WORDS_ELSEWHERE = {
+    **{w: n for n, w in zip((1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), _CHINESE_DIGITS, strict=True)},
+    **{w: n for n, w in enumerate("un deux trois quatre cinq six sept huit neuf dix".split(), 1)},
+    **{w: n for n, w in enumerate("ein zwei drei vier fünf sechs sieben acht neun zehn".split(), 1)},
+    **{w: n for n, w in enumerate("uno dos tres cuatro cinco seis siete ocho nueve diez".split(), 1)},
+    "une": 1, "eine": 1, "una": 1}

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent import numbers as nb
 from xmr_agent.agent.columns import (
     DESCRIPTIVE_COLUMNS,
     FOR_COLUMNS,
@@ -59,7 +60,6 @@ _BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGN
 #: "looking for a puzzle": what follows "for" is the thing wanted.
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
-_TOP = re.compile(r"\b(?:top|best|give me|show me|suggest|recommend)\s+(\d{1,3})\b", re.IGNORECASE)
 #: Most notes (for traces) and negative phrases kept from one request.
 MAX_NOTES = 32
 MAX_AVOID = 8
@@ -76,6 +76,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     parse = Parse(text, blank(text, named))
     ratings(parse, facets)
     ages(parse, facets)
+    nb.people(parse, facets)
     price = column_of_kind(facets, "price")
     if price:
         prices(parse, price)
@@ -84,13 +85,14 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
         years(parse, year)
     _superlatives(parse, facets)
     _relative(parse, facets, price, measures=hard_categories)
-    k = _top_k(parse) or k
+    k = nb.top_k(parse) or k
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
     if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"
-        parse.filters = [f if f.hard or f.column in DESCRIPTIVE_COLUMNS else f.model_copy(update={"hard": True})
+        parse.filters = [f if f.hard or f.column in DESCRIPTIVE_COLUMNS or f in parse.preferred
+                         else f.model_copy(update={"hard": True})
                          for f in parse.filters]
     if not has_subject(rest, generic):
         words = "" if (parse.filters or parse.order or parse.exclude or parse.avoid) else " ".join(text.split())
@@ -138,6 +140,7 @@ def _relative(parse: Parse, facets: Facets, price: str | None, *, measures: bool
 
 
 def _superlatives(parse: Parse, facets: Facets) -> None:
+    unread: list[tuple[tuple[int, int], str]] = []
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
         spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
@@ -147,33 +150,28 @@ def _superlatives(parse: Parse, facets: Facets) -> None:
         for m in found:
             if column is None:
                 size = extreme_size(facets, kind, descending)
-                if size is None:
-                    parse.notes.append(f"{m.group(0)!r}: this table has no {kind} column to sort by")
+                if size is None:  # said once no later reading ("strongest": strength, then power) takes it
+                    unread.append((m.span(), f"{m.group(0)!r}: this table has no {kind} column to sort by"))
                 else:  # "the biggest towel" among Small, Medium, Large
                     parse.filters.append(size)
-                    parse.notes.append(f"{size} (preferred) from {m.group(0)!r}")
+                    parse.preferred.append(size)
+                    parse.notes.append(f"{size} from {m.group(0)!r}")
                     parse.cut(m.span())
                 continue
             parse.order = parse.order or Order(column=column, descending=descending)
             parse.notes.append(f"{parse.order} from {m.group(0)!r}")
             parse.cut(m.span())
+    parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
     numbers = [f.column for f in facets.values() if f.kind == "number"]
     for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
-        for column in numbers:
-            name = re.escape(column.replace("_", " ").removesuffix("s")).replace(r"\ ", r"[ _\-]")
-            for m in lx.pattern(words, after=rf"[\s\-]+(?:{name}s?)\b").finditer(parse.scan):
+        bound = "max" if descending else "min"  # "the most players": max_players before min_players
+        for column in sorted(numbers, key=lambda c: bound not in re.split(r"[_\W]+", c.lower())):
+            said = {column.replace("_", " ").removesuffix("s"), nb.core(column).replace("_", " ").removesuffix("s")}
+            name = "|".join(re.escape(n).replace(r"\ ", r"[ _\-]") for n in said if len(n) > 2)
+            for m in lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b").finditer(parse.scan) if name else ():
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
-
-
-def _top_k(parse: Parse) -> int | None:
-    m = _TOP.search(parse.scan)
-    if not m or not 1 <= int(m.group(1)) <= 200:
-        return None
-    parse.notes.append(f"k = {m.group(1)} from {m.group(0)!r}")
-    parse.cut(m.span())
-    return int(m.group(1))
 
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:

@@ -7,6 +7,7 @@ stays fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -40,6 +41,10 @@ class _Group(click.Group):
         except XmrError as e:
             click.secho(f"error: {e}", fg="red", err=True)
             sys.exit(1)
+        except BrokenPipeError:  # `xmr info | head -1`: the reader has gone; stop quietly, as a killed tool
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+            sys.exit(128 + 13)  # what a shell reports for a command ended by SIGPIPE
         except OSError as e:  # disk full, a read-only folder, a permission: one line, not a traceback
             where = f" ({e.filename})" if e.filename else ""
             click.secho(f"error: {e.strerror or e}{where}", fg="red", err=True)

@@ -1,0 +1,115 @@
+"""Round eight of reading requests: superlatives and comparatives of more measures (brightness,
+power, strength, warmth, maturity, speed) on the column that measures them, names of columns read
+without their units ("play_time_min"), counts of people ("a game for 4 players"), levels written
+as words ("mild" … "extra strong"), and price ranges with the currency before each number."""
+
+from __future__ import annotations
+
+import pytest
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.numbers import column_of_kind, core
+from xmr_agent.agent.rules import rule_rewrite
+
+
+def _facet(column: str, values: set[str]) -> Facet:
+    return Facet(column, "string", frozenset(values), canonical={v: v for v in values})
+
+
+def _number(column: str, lower: float = 0, upper: float = 100) -> Facet:
+    return Facet(column, "number", lower=lower, upper=upper)
+
+
+LAMPS = Facets({"price_usd": _number("price_usd", 5, 300), "lumens": _number("lumens", 100, 3000),
+                "wattage": _number("wattage", 3, 60), "family": _facet("family", {"Desk Lamps", "Bulbs"})})
+GAMES = Facets({"Price (€)": _number("Price (€)", 5, 120), "min_players": _number("min_players", 1, 4),
+                "max_players": _number("max_players", 1, 12), "play_time_min": _number("play_time_min", 5, 240),
+                "section": _facet("section", {"Strategy", "Party", "Puzzles"})})
+DELI = Facets({"price_gbp": _number("price_gbp", 2, 60), "aged_months": _number("aged_months", 0, 36),
+               "strength": _facet("strength", {"Mild", "Medium", "Strong", "Extra Strong"}),
+               "range": _facet("range", {"Cheese", "Charcuterie", "Olives"})})
+BEDDING = Facets({"price": _number("price", 10, 400), "tog": _number("tog", 2.5, 15),
+                  "thread_count": _number("thread_count", 180, 1000),
+                  "category": _facet("category", {"Duvets", "Pillows", "Sheets"})})
+
+
+@pytest.mark.parametrize(("column", "expected"), [
+    ("play_time_min", "play_time"), ("max_players", "players"), ("weight_g", "weight"), ("Price (€)", "price"),
+    ("lumens", "lumens"), ("g", "g")])
+def test_a_columns_name_is_read_without_its_unit_or_bound(column: str, expected: str) -> None:
+    assert core(column) == expected
+
+
+def test_columns_named_with_a_unit_still_measure_their_kind() -> None:
+    assert column_of_kind(GAMES, "length") == "play_time_min"
+    assert column_of_kind(GAMES, "price") == "Price (€)"
+    assert column_of_kind(LAMPS, "brightness") == "lumens"
+    assert column_of_kind(LAMPS, "power") == "wattage"
+    assert column_of_kind(BEDDING, "warmth") == "tog"
+    assert column_of_kind(DELI, "maturity") == "aged_months"
+
+
+@pytest.mark.parametrize(("request_", "facets", "column", "descending"), [
+    ("the brightest bulb", LAMPS, "lumens", True),
+    ("la lampe la plus lumineuse", LAMPS, "lumens", True),
+    ("die hellste Lampe", LAMPS, "lumens", True),
+    ("the most powerful lamp", LAMPS, "wattage", True),
+    ("the strongest lamp", LAMPS, "wattage", True),  # no strength column: the power it draws
+    ("the warmest duvet", BEDDING, "tog", True),
+    ("la couette la plus chaude", BEDDING, "tog", True),
+    ("the coolest duvet for summer", BEDDING, "tog", False),
+    ("the highest thread count sheets", BEDDING, "thread_count", True),
+    ("the longest game", GAMES, "play_time_min", True),
+    ("the quickest game", GAMES, "play_time_min", False),
+    ("a game for the most players", GAMES, "max_players", True),
+    ("the oldest cheese", DELI, "aged_months", True),  # no year column: how long it has aged
+    ("the most mature cheddar", DELI, "aged_months", True),
+])
+def test_superlatives_of_more_measures_sort_by_their_column(request_: str, facets: Facets, column: str,
+                                                            descending: bool) -> None:
+    query = rule_rewrite(request_, facets, k=3)
+    assert query.order is not None, query.notes
+    assert (query.order.column, query.order.descending) == (column, descending), query.notes
+    assert not any("no strength column" in note for note in query.notes) or column != "wattage"
+
+
+@pytest.mark.parametrize(("request_", "value"), [("the strongest cheese", "Extra Strong"),
+                                                 ("the mildest cheese", "Mild"),
+                                                 ("le fromage le plus fort", "Extra Strong")])
+def test_a_level_written_in_words_prefers_the_extreme_value(request_: str, value: str) -> None:
+    query = rule_rewrite(request_, DELI, k=3)
+    assert any(f.column == "strength" and f.value == value and not f.hard for f in query.filters), query
+
+
+@pytest.mark.parametrize(("request_", "column", "mode"), [
+    ("something brighter", "lumens", "more"), ("a warmer one", "tog", "more"), ("hellere", "lumens", "more")])
+def test_comparatives_of_more_measures_order_by_their_column(request_: str, column: str, mode: str) -> None:
+    facets = Facets({**LAMPS, **BEDDING})
+    query = rule_rewrite(request_, facets, k=3)
+    assert query.order is not None and (query.order.column, query.order.mode) == (column, mode), query.notes
+
+
+@pytest.mark.parametrize("request_", ["a game for 5 players", "un jeu pour cinq joueurs", "ein Spiel für 5 Spieler",
+                                      "un juego para 5 jugadores", "适合五人的游戏", "a 5-player game"])
+def test_a_count_of_people_bounds_the_columns_that_count_them(request_: str) -> None:
+    query = rule_rewrite(request_, GAMES, k=3)
+    bounds = {(f.column, f.op, f.value) for f in query.filters}
+    assert {("min_players", "<=", 5), ("max_players", ">=", 5)} <= bounds, query
+
+
+def test_a_count_of_people_needs_a_column_that_counts_them() -> None:
+    query = rule_rewrite("a lamp for 2 people", LAMPS, k=3)
+    assert not [f for f in query.filters if f.column != "family"]
+
+
+@pytest.mark.parametrize(("request_", "low", "high"), [("a lamp €50-€100", 50, 100), ("a lamp $20 - 40", 20, 40),
+                                                       ("a lamp 20-40 dollars", 20, 40)])
+def test_a_price_range_may_put_its_currency_before_each_number(request_: str, low: float, high: float) -> None:
+    query = rule_rewrite(request_, LAMPS, k=3)
+    bounds = {(f.op, f.value) for f in query.filters if f.column == "price_usd"}
+    assert bounds == {(">=", low), ("<=", high)}, query
+
+
+def test_a_range_of_years_is_no_price_range() -> None:
+    query = rule_rewrite("a lamp 1990-2000", LAMPS, k=3)
+    assert not [f for f in query.filters if f.column == "price_usd"]
