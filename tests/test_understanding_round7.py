@@ -327,3 +327,22 @@ def test_a_catalogue_with_german_headers_names_its_items_and_describes_them_in_i
                                               "Farbe"], rows)
     assert agent.catalog.get(["b-07"])[0]["title"] == "Black Forest Cake"  # "Bezeichnung EN" names the items
     assert "farbe" in attribute_columns(agent.facets) and "farbe" not in kind_columns(agent.facets)
+
+
+def test_a_sense_names_a_kind_by_its_head_noun_or_without_an_adjectives_ending(german: Path) -> None:
+    extra = [("Schneidebrett", "Schneidebrett /ʃ/ <neut, n, sg>\ncarving board <n>, trencher <n>\n"),
+             ("Kräutertee", "Kräutertee /k/ <masc, n, sg>\nherb tea <n>\n")]
+    data = (german / "freedict-deu-eng.dict.dz").read_bytes()
+    index = (german / "freedict-deu-eng.index").read_text(encoding="utf-8").splitlines()
+    for word, entry in extra:
+        raw = entry.encode("utf-8")
+        index.append(f"{word}\t{_b64(len(data))}\t{_b64(len(raw))}")
+        data += raw
+    (german / "freedict-deu-eng.dict.dz").write_bytes(data)
+    (german / "freedict-deu-eng.index").write_text("\n".join(index) + "\n", encoding="utf-8")
+    glossary.load.cache_clear()
+    kinds = Facets({"kind": _facet("kind", {"Chopping Board", "Knife", "Herbal", "Green Tea"})})
+    assert [f.value for f in glossary.kinds("ein günstiges Schneidebrett", "de", kinds)] == ["Chopping Board"]
+    assert [f.value for f in glossary.kinds("Kräutertee bis 9 Dollar", "de", kinds)] == ["Herbal"]
+    boards = Facets({"kind": _facet("kind", {"Chopping Board", "Cheese Board", "Knife"})})
+    assert glossary.kinds("ein Schneidebrett", "de", boards) == []  # two boards: the head names neither

@@ -113,3 +113,28 @@ def test_a_price_range_may_put_its_currency_before_each_number(request_: str, lo
 def test_a_range_of_years_is_no_price_range() -> None:
     query = rule_rewrite("a lamp 1990-2000", LAMPS, k=3)
     assert not [f for f in query.filters if f.column == "price_usd"]
+
+
+TEA = Facets({"price_usd": _number("price_usd", 3, 90),
+              "caffeine": Facet("caffeine", "string", frozenset({"none", "low", "medium", "high"}),
+                                canonical={v: v for v in ("none", "low", "medium", "high")}),
+              "sugar_g": _number("sugar_g", 0, 30),
+              "family": _facet("family", {"Herbal", "Green Tea", "Black Tea"})})
+
+
+@pytest.mark.parametrize(("request_", "expected"), [
+    ("i need something completely caffeine free", ("caffeine", "=", "none")),
+    ("a tea with no caffeine", ("caffeine", "=", "none")),
+    ("a caffeine-free tea for the evening", ("caffeine", "=", "none")),
+    ("an iced tea without added sugar", ("sugar_g", "<=", 0)),
+])
+def test_a_column_said_to_be_absent_keeps_the_items_that_have_none(request_: str, expected: tuple) -> None:
+    query = rule_rewrite(request_, TEA, k=3)
+    assert expected in {(f.column, f.op, f.value) for f in query.filters}, query
+
+
+@pytest.mark.parametrize("request_", ["a frying pan that isnt non-stick", "a pan that isn’t non-stick"])
+def test_a_negation_typed_without_its_apostrophe_is_read(request_: str) -> None:
+    pans = Facets({"rrp": _number("rrp", 10, 200), "product_type": _facet("product_type", {"Frying Pan", "Wok"})})
+    query = rule_rewrite(request_, pans, k=3)
+    assert "non-stick" in " ".join(query.avoid).lower(), query

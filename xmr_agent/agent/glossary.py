@@ -103,10 +103,11 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         meanings = senses(word, language, dictionary)
         if any(_named(sense, properties) for sense in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
-        for sense in meanings:
-            for facet in columns:
-                for value in _named(sense, facet.values):
-                    found.setdefault(facet.column, set()).add(facet.canonical[value])
+        for facet in columns:  # by all the words of a sense, else by its head noun alone
+            named = [v for sense in meanings for v in _named(sense, facet.values)] or \
+                [v for sense in meanings for v in _headed(sense, facet.values)]
+            for value in named:
+                found.setdefault(facet.column, set()).add(facet.canonical[value])
     other = {str(b).lower() for b in besides}
     found = {c: {v for v in values if v.lower() not in other} for c, values in found.items()}
     return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
@@ -173,7 +174,24 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     words = stem_phrase(sense).split()
     if not words or len(words) > MAX_SENSE_WORDS:
         return []
-    return [v for v in values if len(v) >= 3 and (stems := stem_phrase(v).split()) and set(stems) <= set(words)]
+    said = {*words, *map(_base, words)}
+    return [v for v in values if len(v) >= 3 and (stems := stem_phrase(v).split()) and
+            all(s in said or _base(s) in said for s in stems)]
+
+
+def _base(stem: str) -> str:
+    """A stem without an adjective's ending ("herbal" → "herb"), so "herb tea" names "Herbal"."""
+    return stem[:-2] if len(stem) >= 6 and stem.endswith(("al", "ic")) else stem
+
+
+def _headed(sense: str, values: Iterable[str]) -> list[str]:
+    """The one value of several words whose last word (its head noun) is the last word of
+    ``sense``: "carving board" names "Chopping Board" when no other value is a board."""
+    words = stem_phrase(sense).split()
+    if not 2 <= len(words) <= MAX_SENSE_WORDS:
+        return []
+    headed = [v for v in values if len(stems := stem_phrase(v).split()) >= 2 and stems[-1] == words[-1]]
+    return headed if len(headed) == 1 else []
 
 
 @lru_cache(maxsize=8)

@@ -47,7 +47,7 @@ BETWEEN = r"between|entre|zwischen|from|de|von|desde|介于|在"
 AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 
 #: Relative price words, against the catalogue's own prices: checked in this order.
-CHEAP = (r"(?:won't|wont|doesn't|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
+CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
          r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
@@ -207,6 +207,8 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|i
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个])别(?!的)|不含|无(?![线论限])|非(?!常)")
+#: "isnt", "dont", "isn’t": English contractions typed without their apostrophe, or with a curly one.
+NEGATION = NEGATION.replace("n't", "n['’]?t")
 #: Decades in the other languages (groups: century, decade digit), as "the 70s" is in English.
 DECADES = (re.compile(r"\b(?:aus |in )?(?:den |die )?(19|20)?(\d)0er(?:n|jahren|jahre)?\b", re.IGNORECASE),
            re.compile(r"\b(?:des |les )?années (19|20)?(\d)0\b", re.IGNORECASE),

@@ -278,3 +278,25 @@ _NUMBER_WORDS_ELSEWHERE = {
     **{w: n for n, w in enumerate("ein zwei drei vier fünf sechs sieben acht neun zehn".split(), 1)},
     **{w: n for n, w in enumerate("uno dos tres cuatro cinco seis siete ocho nueve diez".split(), 1)},
     "une": 1, "eine": 1, "una": 1}
+
+
+#: Values that say an item has none of what its column measures ("caffeine": none).
+NONE_VALUES = frozenset({"none", "no", "nil", "zero", "0", "free", "without", "decaf", "decaffeinated", "n/a"})
+
+
+def absent(parse: Parse, facets: Facets) -> None:
+    """"caffeine free", "no caffeine", "without added sugar" where a column is named so: the items
+    whose column says none (``caffeine = 'none'``; a number column: at most 0)."""
+    for facet in facets.values():
+        name = "|".join(re.escape(n) for n in {core(facet.column).replace("_", " "), core(facet.column).split("_")[0]})
+        nothing = [v for v in facet.values if v.lower() in NONE_VALUES] if facet.categorical else []
+        if len(core(facet.column)) < 3 or not (nothing or (facet.kind == "number" and facet.lower is not None and facet.lower <= 0)):
+            continue
+        said = re.compile(rf"\b(?:{name})[- ]?free\b|\b(?:no|zero|without|sans|ohne|sin|kein|keine)\s+(?:added\s+)?"
+                          rf"(?:{name})\b", re.IGNORECASE)
+        for m in said.finditer(parse.scan):
+            found = [Filter(column=facet.column, op="=", value=facet.canonical.get(v, v)) for v in nothing[:1]] or \
+                [Filter(column=facet.column, op="<=", value=0)]
+            parse.filters += found
+            parse.notes.append(f"{found[0]} from {m.group(0).strip()!r}")
+            parse.cut(m.span())

@@ -86,6 +86,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _superlatives(parse, facets)
     _relative(parse, facets, price, measures=hard_categories)
     k = nb.top_k(parse) or k
+    nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
