@@ -138,3 +138,25 @@ def test_a_negation_typed_without_its_apostrophe_is_read(request_: str) -> None:
     pans = Facets({"rrp": _number("rrp", 10, 200), "product_type": _facet("product_type", {"Frying Pan", "Wok"})})
     query = rule_rewrite(request_, pans, k=3)
     assert "non-stick" in " ".join(query.avoid).lower(), query
+
+
+@pytest.mark.parametrize(("message", "new"), [
+    ("und jetzt noch ein Teesieb für die Tasse", True),
+    ("and now a strainer for my cup", True),
+    ("et maintenant une théière", True),
+    ("y ahora una tetera", True),
+    ("然后再要一个茶壶", True),
+    ("und mit Deckel", False),      # a refinement of the same thing
+    ("有没有袋泡的？", False),        # "do you have bagged ones?": the same thing
+])
+def test_a_message_moving_on_to_the_next_thing_is_a_new_subject(message: str, new: bool) -> None:
+    from types import SimpleNamespace
+
+    from xmr_agent.agent.critique import parse_critique
+    from xmr_agent.agent.query import CrossModalQuery, SubQuery
+    from xmr_agent.agent.topic import new_subject
+
+    state = SimpleNamespace(topic=["a kettle for green tea"])
+    request = CrossModalQuery(queries=(SubQuery(text=message),))
+    critique = parse_critique(message, [], TEA)
+    assert new_subject(state, message, request, critique, agent=None) is new

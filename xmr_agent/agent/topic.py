@@ -44,6 +44,18 @@ REFINE = lexicon.pattern(
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
     r"ein anderes|otro|otra", before=r"^\s*")
 
+#: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
+#: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
+NEXT = re.compile(
+    r"^\s*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
+    r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
+    r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
+    r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
+    r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:también )?(?:un|una|unos|unas)\b|"
+    r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套))", re.IGNORECASE)
+#: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
+SAME_KIND_ZH = re.compile(r"的\s*[？?。！!]*\s*$")
+
 
 def new_subject(state: Any, message: str, request: CrossModalQuery | None, critique: Any, agent: Any,
                 shown: Sequence[Mapping[str, Any]] = ()) -> bool:
@@ -51,8 +63,10 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     (``shown``: the items last shown)."""
     if not state.topic or request is None:
         return False
+    if NEXT.search(message) and request.queries:  # "und jetzt noch ein Teesieb": the next thing wanted
+        return True
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
-            or critique.order is not None or REFINE.search(message):
+            or critique.order is not None or REFINE.search(message) or SAME_KIND_ZH.search(message):
         return False
     if _other_value(request, shown, agent.facets):
         return True
