@@ -116,8 +116,8 @@ def test_a_range_of_years_is_no_price_range() -> None:
 
 
 TEA = Facets({"price_usd": _number("price_usd", 3, 90),
-              "caffeine": Facet("caffeine", "string", frozenset({"none", "low", "medium", "high"}),
-                                canonical={v: v for v in ("none", "low", "medium", "high")}),
+              "caffeine": Facet("caffeine", "string", frozenset({"n/a", "none", "low", "medium", "high"}),
+                                canonical={v: v for v in ("n/a", "none", "low", "medium", "high")}),
               "sugar_g": _number("sugar_g", 0, 30),
               "family": _facet("family", {"Herbal", "Green Tea", "Black Tea"})})
 

@@ -281,7 +281,7 @@ _NUMBER_WORDS_ELSEWHERE = {
 
 
 #: Values that say an item has none of what its column measures ("caffeine": none).
-NONE_VALUES = frozenset({"none", "no", "nil", "zero", "0", "free", "without", "decaf", "decaffeinated", "n/a"})
+NONE_VALUES = ("none", "free", "zero", "no", "nil", "0", "without", "decaf", "decaffeinated")
 
 
 def absent(parse: Parse, facets: Facets) -> None:
@@ -289,7 +289,8 @@ def absent(parse: Parse, facets: Facets) -> None:
     whose column says none (``caffeine = 'none'``; a number column: at most 0)."""
     for facet in facets.values():
         name = "|".join(re.escape(n) for n in {core(facet.column).replace("_", " "), core(facet.column).split("_")[0]})
-        nothing = [v for v in facet.values if v.lower() in NONE_VALUES] if facet.categorical else []
+        nothing = sorted((v for v in facet.values if v.lower() in NONE_VALUES), key=lambda v: NONE_VALUES.index(v.lower())) \
+            if facet.categorical else []
         if len(core(facet.column)) < 3 or not (nothing or (facet.kind == "number" and facet.lower is not None and facet.lower <= 0)):
             continue
         said = re.compile(rf"\b(?:{name})[- ]?free\b|\b(?:no|zero|without|sans|ohne|sin|kein|keine)\s+(?:added\s+)?"
