@@ -160,3 +160,22 @@ def test_a_message_moving_on_to_the_next_thing_is_a_new_subject(message: str, ne
     request = CrossModalQuery(queries=(SubQuery(text=message),))
     critique = parse_critique(message, [], TEA)
     assert new_subject(state, message, request, critique, agent=None) is new
+
+
+def test_a_suite_may_name_the_title_column_as_the_file_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from helpers import FAKE
+
+    import xmr_agent
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.eval.intents import Expect, check
+    from xmr_agent.eval.intents_run import renamed
+    from xmr_agent.store.catalog import Catalog
+
+    (tmp_path / "deli.csv").write_text("ref_no,label,notes,Price (€)\nDL-1,Green Olives,Castelvetrano olives,4.5\n"
+                                       "DL-2,Chorizo Ring,A spicy cured sausage,6.9\n", encoding="utf-8")
+    xmr_agent.ingest(tmp_path / "deli.csv", tmp_path / "db", "deli", vectors={"text": FAKE}, progress=False)
+    names = renamed(Agent(Catalog.open(tmp_path / "db", "deli")))
+    assert names == {"ref_no": "id", "label": "title"}
+    olives = Expect.model_validate({"every": [{"column": "label", "op": "contains", "value": "Olives"}]})
+    assert check(olives, [{"id": "DL-1", "title": "Green Olives"}], names) == []
+    assert check(olives, [{"id": "DL-2", "title": "Chorizo Ring"}], names)

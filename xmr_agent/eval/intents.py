@@ -200,9 +200,10 @@ def _validation_message(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def check(expect: Expect | None, items: Sequence[Mapping[str, Any]]) -> list[str]:
+def check(expect: Expect | None, items: Sequence[Mapping[str, Any]], renamed: Mapping[str, str] | None = None) -> list[str]:
     """What ``items`` (the top k shown, in order, as stored rows) get wrong against ``expect``:
-    one sentence per failed expectation; an empty list is a pass."""
+    one sentence per failed expectation; an empty list is a pass. ``renamed``: the file's names of
+    columns stored under another name ("label" → "title")."""
     if expect is None:
         return []
     ids = [str(item.get("id")) for item in items]
@@ -228,27 +229,27 @@ def check(expect: Expect | None, items: Sequence[Mapping[str, Any]]) -> list[str
         if not items:
             failed.append(f"every: {condition}: no items shown")
             continue
-        column = _stored(condition.column, items)
+        column = _stored(condition.column, items, renamed or {})
         flt = Filter(column=column, op=condition.op, value=condition.value)
         bad = [f"{item.get('id')} ({condition.column}={_value(item, column)})"
                for item in items if not satisfies(item, flt)]
         if bad:
             failed.append(f"every: {condition} fails for {', '.join(bad)}")
     if expect.order is not None:
-        failed += _order_problem(expect.order, items)
+        failed += _order_problem(expect.order, items, renamed or {})
     return failed
 
 
-def _stored(column: str, items: Sequence[Mapping[str, Any]]) -> str:
-    """The name ``column`` (as a catalogue file's header writes it: "Price (£)") has in the
-    table (``price``), as ingestion names columns."""
+def _stored(column: str, items: Sequence[Mapping[str, Any]], renamed: Mapping[str, str]) -> str:
+    """The name ``column`` (as a catalogue file's header writes it: "Price (£)", "label") has in
+    the table (``price``, ``title``), as ingestion names columns."""
     if not items or any(column in item for item in items):
         return column
-    return column_name(column)
+    return renamed.get(column) or column_name(column)
 
 
-def _order_problem(order: Order, items: Sequence[Mapping[str, Any]]) -> list[str]:
-    column = _stored(order.column, items)
+def _order_problem(order: Order, items: Sequence[Mapping[str, Any]], renamed: Mapping[str, str]) -> list[str]:
+    column = _stored(order.column, items, renamed)
     values = [item.get(column) for item in items]
     if not items:
         return [f"order: by {order.column} {order.direction}: no items shown"]

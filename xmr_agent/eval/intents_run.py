@@ -21,6 +21,7 @@ from typing import Any
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.session import Session
 from xmr_agent.eval.intents import Expect, IntentCase, check
+from xmr_agent.ingestion.mapping import MAPPING_KEY, IngestMapping
 
 #: Table name → the agent that answers its cases.
 AgentFor = Callable[[str], Agent]
@@ -107,7 +108,7 @@ def run_case(case: IntentCase, agent: Agent, table: str = "") -> Outcome:
         except Exception as e:  # noqa: BLE001 - any error is the case's failure, reported with its reason
             outcome.reasons.append(f"the request raised {type(e).__name__}: {e}")
         else:
-            _record(outcome, None, case.request or "", answer, case.expect, case.k)
+            _record(outcome, None, case.request or "", answer, case.expect, case.k, renamed(agent))
     else:
         session = Session.open(agent, "intents", k=case.k)
         for number, turn in enumerate(case.turns, start=1):
@@ -117,15 +118,26 @@ def run_case(case: IntentCase, agent: Agent, table: str = "") -> Outcome:
                 outcome.reasons.append(f"{CHAT_ENDED}: turn {number} ({turn.say!r}) raised {type(e).__name__}: {e}")
                 outcome.turns.append({"turn": number, "say": turn.say, "reasons": [outcome.reasons[-1]]})
                 break
-            _record(outcome, number, turn.say, answer, turn.expect, case.k)
+            _record(outcome, number, turn.say, answer, turn.expect, case.k, renamed(agent))
     outcome.passed = not outcome.reasons
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _record(outcome: Outcome, number: int | None, said: str, answer: Answer, expect: Expect | None, k: int) -> None:
+def renamed(agent: Agent) -> dict[str, str]:
+    """The catalogue file's names of the columns ingestion stored under another name: its id and
+    title columns ("label" → ``title``), so a suite may name them as the file does."""
+    raw = agent.catalog.meta(MAPPING_KEY) if agent.catalog.exists else None
+    if not raw:
+        return {}
+    fields = IngestMapping.from_json(raw).fields
+    return {source: stored for source, stored in ((fields.id, "id"), (fields.title, "title")) if source != stored}
+
+
+def _record(outcome: Outcome, number: int | None, said: str, answer: Answer, expect: Expect | None, k: int,
+            names: Mapping[str, str]) -> None:
     items = [r.item for r in answer.recommendations[:k]]
-    failed = check(expect, items)
+    failed = check(expect, items, names)
     prefix = f"turn {number} ({said!r}): " if number is not None else ""
     outcome.reasons += [prefix + reason for reason in failed]
     if expect is None and number is not None:
