@@ -179,3 +179,36 @@ def test_a_suite_may_name_the_title_column_as_the_file_does(tmp_path) -> None:  
     olives = Expect.model_validate({"every": [{"column": "label", "op": "contains", "value": "Olives"}]})
     assert check(olives, [{"id": "DL-1", "title": "Green Olives"}], names) == []
     assert check(olives, [{"id": "DL-2", "title": "Chorizo Ring"}], names)
+
+
+PILLOWS = Facets({"price_gbp": _number("price_gbp", 5, 200),
+                  "range": _facet("range", {"pillows", "duvets", "bed linen"}),
+                  "material": _facet("material", {"goose down", "duck feather", "duck feather & down", "memory foam",
+                                                  "British wool", "cotton"})})
+
+
+@pytest.mark.parametrize(("request_", "left_out"), [
+    ("a pillow, but no feather or down, I'm allergic", {"goose down", "duck feather", "duck feather & down"}),
+    ("a duvet without wool or down", {"British wool", "goose down", "duck feather & down"}),
+])
+def test_each_negated_alternative_leaves_out_the_values_that_have_it(request_: str, left_out: set[str]) -> None:
+    query = rule_rewrite(request_, PILLOWS, k=3)
+    assert {f.value for f in query.filters if f.column == "material" and f.op == "!="} == left_out, query
+
+
+@pytest.mark.parametrize("request_", ["games for a big group of 10 or more", "un jeu pour un groupe de 10"])
+def test_a_group_of_people_bounds_the_columns_that_count_them(request_: str) -> None:
+    query = rule_rewrite(request_, GAMES, k=3)
+    assert ("max_players", ">=", 10) in {(f.column, f.op, f.value) for f in query.filters}, query
+    assert not [f for f in query.filters if f.column == "Price (€)"], query
+
+
+def test_a_kind_before_another_noun_of_the_titles_describes_it() -> None:
+    deli = Facets({"section": _facet("section", {"cheese", "accessories", "crackers"}),
+                   "colour": _facet("colour", {"navy", "white"})})
+    nouns = frozenset({"knife", "set", "cheddar", "board"})
+    knives = rule_rewrite("a cheese knife set", deli, k=3, nouns=nouns)
+    assert not [f for f in knives.filters if f.column == "section"] and "cheese" in knives.context, knives
+    cheese = rule_rewrite("cheese under 10 euros", deli, k=3, nouns=nouns)
+    assert ("section", "cheese") in {(f.column, f.value) for f in cheese.filters if f.hard}, cheese
+    assert [f for f in rule_rewrite("a cheese board", deli, k=3).filters if f.column == "section"]  # no titles known

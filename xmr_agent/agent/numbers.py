@@ -246,6 +246,8 @@ def top_k(parse: Parse) -> int | None:
 #: Names of columns that count people (players of a game, persons a tent sleeps, servings).
 PEOPLE_COLUMNS = frozenset({"players", "player", "persons", "person", "people", "sleeps", "berths", "seats", "servings",
                             "serves", "guests", "joueurs", "spieler", "personen", "jugadores", "personas", "couverts"})
+#: "a group of 10", "une bande de six", "eine Gruppe von 8", "un grupo de 12".
+_GROUP = r"group|party|crowd|family|team|groupe|bande|famille|équipe|gruppe|runde|familie|grupo|familia|equipo"
 _PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
            r"jugadores|personas|comensales|人")
 
@@ -260,7 +262,9 @@ def people(parse: Parse, facets: Facets) -> None:
         return
     words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
     said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{_PEOPLE})\b"
-                      rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人", re.IGNORECASE)
+                      rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
+                      rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?",
+                      re.IGNORECASE)
     for m in said.finditer(parse.scan):
         word = next(g for g in m.groups() if g).lower()
         number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]

@@ -36,12 +36,13 @@ class Rewriter:
                  hard_categories: bool = True, meanings: Callable[[], Meanings | None] | None = None,
                  table: str = "", translator: Translator | None = None,
                  language: Callable[[], str | None] | None = None,
-                 speller: Callable[[], Speller | None] | None = None) -> None:
+                 speller: Callable[[], Speller | None] | None = None,
+                 nouns: Callable[[], frozenset[str]] | None = None) -> None:
         """``translator`` reads requests whose language is not the catalogue's (``language()``,
         asked on the first request in another language than English) in the catalogue's;
         ``speller()`` puts misspelt words of an English request right (:mod:`xmr_agent.agent.spelling`)."""
         self.facets, self.llm, self.prompts, self.speller = facets, llm, prompts or Prompts(), speller
-        self.hard_categories, self.meanings = hard_categories, meanings
+        self.hard_categories, self.meanings, self.nouns = hard_categories, meanings, nouns or frozenset
         self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
         self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
@@ -58,7 +59,7 @@ class Rewriter:
                               "what you are looking for (for example \"green tea under £10\")")
         text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
-                            generic=self.generic)
+                            generic=self.generic, nouns=self.nouns())
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
@@ -96,7 +97,7 @@ class Rewriter:
             base = _with_kinds(base, glossed)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
-                             named=_spans_in(english, [text[a:b] for a, b in named]))
+                             named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context])
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         return with_translation(base, other, masked, english, numeric.__contains__), True

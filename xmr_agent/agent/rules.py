@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import Any
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
@@ -30,6 +29,9 @@ from xmr_agent.agent.columns import (
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
+from xmr_agent.agent.values import containing as _containing
+from xmr_agent.agent.values import stem_phrase, valued_word
+from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
 _FOR = {"for", "pour", "für", "fuer", "para"}
@@ -68,7 +70,8 @@ CONDITION_REACH = 24
 
 
 def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True,
-                 named: Sequence[tuple[int, int]] = (), generic: frozenset[str] = frozenset()) -> CrossModalQuery:
+                 named: Sequence[tuple[int, int]] = (), generic: frozenset[str] = frozenset(),
+                 nouns: frozenset[str] = frozenset()) -> CrossModalQuery:
     """Parse ``text`` into a query for a table with ``facets``; see the module docstring.
     ``named``: spans of ``text`` that name catalogue items (their words are searched, never
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
@@ -88,7 +91,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     k = nb.top_k(parse) or k
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
-    _categories(parse, facets, hard_categories)
+    _categories(parse, facets, hard_categories, nouns)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
     if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"
@@ -178,8 +181,8 @@ def _superlatives(parse: Parse, facets: Facets) -> None:
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
-    for m in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]:
-        phrase = next(group for group in m.groups() if group is not None).lower()
+    for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
+                      for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
         if not words or not words[0]:
             continue
@@ -199,28 +202,14 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
                     parse.cut((span[1] + again.start(), span[1] + again.end()))
         else:
             phrase = " ".join(words)
+            described = valued_word(phrase, facets) if not lx.has_cjk(phrase) else None
+            for column, value in [(described[0].column, v) for v in described[1]] if described else ():
+                parse.filters.append(Filter(column=column, op="!=", value=value))  # "no down": nor goose down
+                parse.notes.append(f"{column} not {value!r} from {phrase!r}")
             parse.avoid.append(phrase)
             parse.exclude.append(phrase)
             parse.notes.append(f"avoid {phrase!r} (items named so are left out)")
         parse.cut(span)
-
-
-def _with_combos(facet: Facet, value: str) -> list[str]:
-    """``value`` and the values of ``facet`` that list it among others ("vegan, gluten-free" for
-    gluten-free: a cell of a CSV that holds several values)."""
-    if facet.kind == "list":
-        return [value]
-    combos = [facet.canonical[v] for v in sorted(facet.values)
-              if facet.canonical[v] != value and value.lower() in (p.strip() for p in re.split(r"[,;/|]", v))]
-    return [value, *combos[:MAX_AVOID]]
-
-
-def _containing(facet: Facet, value: str) -> list[str]:
-    """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
-    words = set(stem_phrase(value).split())
-    others = [facet.canonical[v] for v in sorted(facet.values)
-              if facet.canonical[v] != value and words <= set(stem_phrase(v.replace("-", " ")).split())]
-    return [value, *others[:MAX_AVOID]]
 
 
 def _phrase(words: list[str], about: bool = True) -> list[str]:
@@ -248,7 +237,7 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
     return taken
 
 
-def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
+def _categories(parse: Parse, facets: Facets, hard: bool, nouns: frozenset[str] = frozenset()) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
@@ -260,6 +249,11 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
                 other.column == facet.column and re.fullmatch(r"[\s\-]*", parse.scan[span[1]:at[0]])
                 for other, _, at in mentions[n + 1:]):
             parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
+            continue
+        head = _modified(parse.scan, span, nouns, facets) if hard and facet.column.lower() in kinds_of else None
+        if head:  # "a cheese knife set", "jigsaw glue": the last noun is the thing wanted
+            parse.context.append(value)
+            parse.notes.append(f"{facet.column} {value!r} describes the {head!r} named after it: no condition")
             continue
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
@@ -290,6 +284,23 @@ def _categories(parse: Parse, facets: Facets, hard: bool) -> None:
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)
+
+
+def _modified(text: str, span: tuple[int, int], nouns: frozenset[str], facets: Facets) -> str | None:
+    """The noun after the kind at ``span`` that it describes, the thing wanted ("knife" in "a cheese
+    knife set"): a word of the catalogue's titles (``nouns``), no function word and no value."""
+    after = _NEXT_WORD.match(text, span[1])
+    stem = stem_phrase(after.group(1)) if after else ""
+    if not after or stem not in nouns or after.group(1).lower() in lx.FILLER or after.group(1).lower() in _NOT_NOUNS:
+        return None
+    values = {stem_phrase(v) for f in facets.values() if f.categorical for v in f.values}
+    return None if stem in values else after.group(1)  # "a duvet cover", not "a duvet navy"
+
+
+_NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
+_NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
+                       "not can could would should will was are were has have had you your our their his her its "
+                       "one ones any some all very too also just set pack".split())
 
 
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
@@ -381,15 +392,3 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
             index.setdefault(stem_phrase(lx.DEMONYMS[value]), []).append(value)
     return {k: tuple(v) for k, v in index.items()}
 
-
-@lru_cache(maxsize=65_536)
-def stem_phrase(words: str) -> str:
-    """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces."""
-    return " ".join(_stemmer().stemWords(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())))
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.agent.rules import stem_phrase
+from xmr_agent.agent.values import title_words
 from xmr_agent.encoders.language import ENGLISH, detect
 
 #: Words asking for other items than those shown ("something else", "une autre", "otra cosa", "别的").
@@ -80,7 +80,7 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return _new_words(request.queries[0].text, " ".join(state.topic))
     words = set(stem_phrase(request.queries[0].text).split())
     values = {stem_phrase(v) for facet in agent.facets.values() for v in facet.values}
-    kinds = (words & _title_words(agent.titles())) - values - _FILLER_STEMS
+    kinds = (words & title_words(agent.titles())) - values - _FILLER_STEMS
     earlier = set(stem_phrase(" ".join(state.topic)).split())
     return bool(kinds) and not kinds & earlier
 
@@ -138,10 +138,3 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _FILLER_STEMS = frozenset(stem_phrase(w) for w in lexicon.FILLER)
 
 
-def _title_words(titles: Any) -> frozenset[str]:
-    return _title_stems(id(titles), tuple(titles.ids))
-
-
-@lru_cache(maxsize=8)
-def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
-    return frozenset(stem for title in titles for stem in stem_phrase(" ".join(title)).split() if len(stem) > 2)
