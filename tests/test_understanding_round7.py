@@ -329,9 +329,7 @@ def test_a_catalogue_with_german_headers_names_its_items_and_describes_them_in_i
     assert "farbe" in attribute_columns(agent.facets) and "farbe" not in kind_columns(agent.facets)
 
 
-def test_a_sense_names_a_kind_by_its_head_noun_or_without_an_adjectives_ending(german: Path) -> None:
-    extra = [("Schneidebrett", "Schneidebrett /ʃ/ <neut, n, sg>\ncarving board <n>, trencher <n>\n"),
-             ("Kräutertee", "Kräutertee /k/ <masc, n, sg>\nherb tea <n>\n")]
+def _add_entries(german: Path, extra: list[tuple[str, str]]) -> None:
     data = (german / "freedict-deu-eng.dict.dz").read_bytes()
     index = (german / "freedict-deu-eng.index").read_text(encoding="utf-8").splitlines()
     for word, entry in extra:
@@ -341,8 +339,22 @@ def test_a_sense_names_a_kind_by_its_head_noun_or_without_an_adjectives_ending(g
     (german / "freedict-deu-eng.dict.dz").write_bytes(data)
     (german / "freedict-deu-eng.index").write_text("\n".join(index) + "\n", encoding="utf-8")
     glossary.load.cache_clear()
+
+
+def test_a_sense_names_a_kind_by_its_head_noun_or_without_an_adjectives_ending(german: Path) -> None:
+    _add_entries(german, [("Schneidebrett", "Schneidebrett /ʃ/ <neut, n, sg>\ncarving board <n>, trencher <n>\n"),
+                          ("Kräutertee", "Kräutertee /k/ <masc, n, sg>\nherb tea <n>\n")])
     kinds = Facets({"kind": _facet("kind", {"Chopping Board", "Knife", "Herbal", "Green Tea"})})
     assert [f.value for f in glossary.kinds("ein günstiges Schneidebrett", "de", kinds)] == ["Chopping Board"]
     assert [f.value for f in glossary.kinds("Kräutertee bis 9 Dollar", "de", kinds)] == ["Herbal"]
     boards = Facets({"kind": _facet("kind", {"Chopping Board", "Cheese Board", "Knife"})})
     assert glossary.kinds("ein Schneidebrett", "de", boards) == []  # two boards: the head names neither
+
+
+def test_each_part_of_a_joined_value_names_it_and_the_head_noun_wins(german: Path) -> None:
+    _add_entries(german, [("Oliven", "Oliven /o/ <fem, n, pl>\nolives <n>\n"), ("Käse", "Käse /k/ <masc, n, sg>\ncheese <n>\n"),
+                          ("Cracker", "Cracker /k/ <masc, n, sg>\ncracker <n>\n")])
+    deli = Facets({"section": _facet("section", {"Cheese", "Olives & Antipasti", "Crackers & Bread"})})
+    assert [f.value for f in glossary.kinds("Oliven ohne Knoblauch", "de", deli)] == ["Olives & Antipasti"]
+    assert [f.value for f in glossary.kinds("Cracker für den Käse", "de", deli)] == ["Crackers & Bread"]
+    assert glossary.kinds("Käse oder Oliven", "de", deli) == []  # either: no condition

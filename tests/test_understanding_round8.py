@@ -212,3 +212,8 @@ def test_a_kind_before_another_noun_of_the_titles_describes_it() -> None:
     cheese = rule_rewrite("cheese under 10 euros", deli, k=3, nouns=nouns)
     assert ("section", "cheese") in {(f.column, f.value) for f in cheese.filters if f.hard}, cheese
     assert [f for f in rule_rewrite("a cheese board", deli, k=3).filters if f.column == "section"]  # no titles known
+
+
+def test_a_chinese_negation_before_de_leaves_out_only_what_describes_the_thing() -> None:
+    query = rule_rewrite("不要涤纶的浴袍", PILLOWS, k=3)  # "a bathrobe that is not polyester"
+    assert query.avoid == ("涤纶",) and query.queries and "浴袍" in query.queries[0].text, query

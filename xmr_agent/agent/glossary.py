@@ -96,6 +96,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     skip = {w.lower() for phrase in negated for w in _words(phrase, language)}
     properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
     found: dict[str, set[str]] = {}
+    by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
     words = _words(text, language)
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
@@ -108,8 +109,16 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 [v for sense in meanings for v in _headed(sense, facet.values)]
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
+            if named:
+                by_word.setdefault(facet.column, []).append((i, {facet.canonical[v] for v in named}))
     other = {str(b).lower() for b in besides}
     found = {c: {v for v in values if v.lower() not in other} for c, values in found.items()}
+    for column, named_at in by_word.items():  # two kinds named: the head noun's ("配奶酪吃的饼干": crackers)
+        head = named_at[-1 if language == "zh" else 0]
+        between = " ".join(words[min(i for i, _ in named_at):max(i for i, _ in named_at)])
+        if len(found.get(column, ())) > 1 and len(named_at) > 1 and not _EITHER.search(between) \
+                and len(head[1] - other) == 1:
+            found[column] = head[1] - other
     return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
             for c, v in found.items() if len(v) == 1]
 
@@ -175,8 +184,15 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     if not words or len(words) > MAX_SENSE_WORDS:
         return []
     said = {*words, *map(_base, words)}
-    return [v for v in values if len(v) >= 3 and (stems := stem_phrase(v).split()) and
-            all(s in said or _base(s) in said for s in stems)]
+    return [v for v in values if len(v) >= 3 and any(  # each part of "olives & antipasti" names the value
+        (stems := stem_phrase(part).split()) and all(s in said or _base(s) in said for s in stems)
+        for part in _PARTS.split(v))]
+
+
+#: Words between two kinds that ask for both or either ("Wasserkocher und Toaster", "奶酪或者饼干").
+_EITHER = re.compile(rf"(?:^|\s)(?:{lexicon.OR}|and|und|et|y|e|和|与|跟|以及)(?:\s|$)", re.IGNORECASE)
+#: Where a value joins two names ("olives & antipasti", "crackers and bread", "oils/vinegars").
+_PARTS = re.compile(r"\s*(?:&|\+|/|,|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
 
 
 def _base(stem: str) -> str:
@@ -238,7 +254,7 @@ def _cedict() -> Dictionary | None:
             continue
         head, _, rest = line.partition("/")
         names = head.split(" ")[:2]
-        found = tuple(s for s in (re.sub(r"\([^)]*\)", "", s).strip() for s in rest.split("/"))
+        found = tuple(s for s in (re.sub(r"\([^)]*\)", "", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
                       if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
         for name in names:
             if name:

@@ -189,8 +189,9 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         span = m.span()
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
-        if not hit and head and _category_of(head, facets):  # 不要绿色的植物: not green, plants still wanted
+        if not hit and head and (_category_of(head, facets) or words[0].split("的", 1)[1]):
             hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
+            words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
         if hit:
             facet, value = hit
             for each in _containing(facet, value):  # "kein Gold": nor gold-plated, nor rose gold
