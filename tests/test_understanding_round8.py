@@ -206,7 +206,8 @@ def test_a_group_of_people_bounds_the_columns_that_count_them(request_: str) -> 
 def test_a_kind_before_another_noun_of_the_titles_describes_it() -> None:
     deli = Facets({"section": _facet("section", {"cheese", "accessories", "crackers"}),
                    "colour": _facet("colour", {"navy", "white"})})
-    nouns = frozenset({"knife", "set", "cheddar", "board"})
+    nouns = {"section": {"knife": frozenset({"accessories"}), "board": frozenset({"accessories"}),
+                         "cheddar": frozenset({"cheese"}), "cracker": frozenset({"crackers", "cheese"})}}
     knives = rule_rewrite("a cheese knife set", deli, k=3, nouns=nouns)
     assert not [f for f in knives.filters if f.column == "section"] and "cheese" in knives.context, knives
     cheese = rule_rewrite("cheese under 10 euros", deli, k=3, nouns=nouns)
@@ -217,3 +218,21 @@ def test_a_kind_before_another_noun_of_the_titles_describes_it() -> None:
 def test_a_chinese_negation_before_de_leaves_out_only_what_describes_the_thing() -> None:
     query = rule_rewrite("不要涤纶的浴袍", PILLOWS, k=3)  # "a bathrobe that is not polyester"
     assert query.avoid == ("涤纶",) and query.queries and "浴袍" in query.queries[0].text, query
+
+
+
+def test_a_kind_before_a_noun_of_items_of_that_kind_or_of_many_kinds_stays() -> None:
+    wines = Facets({"style": _facet("style", {"red", "white", "sparkling", "accessories"})})
+    nouns = {"style": {"wine": frozenset({"red", "white", "sparkling", "accessories"}), "glass": frozenset({"accessories"})}}
+    assert ("style", "red") in {(f.column, f.value) for f in rule_rewrite("a red wine for steak", wines, k=3, nouns=nouns).filters}
+    glasses = rule_rewrite("red glasses", wines, k=3, nouns=nouns)  # wine glasses for red: the glasses are wanted
+    assert "red" in glasses.context and not [f for f in glasses.filters if f.value == "red"], glasses
+
+
+def test_the_kinds_of_the_items_each_title_word_names() -> None:
+    from xmr_agent.agent.values import title_kinds
+
+    rows = [{"title": "Cheese Knife Set", "section": "Accessories"}, {"title": "Aged Cheddar", "section": "Cheese"},
+            {"title": "Cheese Crackers", "section": "Crackers"}]
+    kinds = title_kinds(rows, ["section"])["section"]
+    assert kinds["knife"] == {"accessories"} and kinds["chees"] == {"accessories", "crackers"}

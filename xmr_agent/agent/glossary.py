@@ -104,6 +104,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         meanings = senses(word, language, dictionary)
         if any(_named(sense, properties) for sense in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
+        if _describes(words, i, language, dictionary, facets):
+            continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         for facet in columns:  # by all the words of a sense, else by its head noun alone
             named = [v for sense in meanings for v in _named(sense, facet.values)] or \
                 [v for sense in meanings for v in _headed(sense, facet.values)]
@@ -121,6 +123,28 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             found[column] = head[1] - other
     return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
             for c, v in found.items() if len(v) == 1]
+
+
+def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets) -> bool:
+    """Whether ``words[i]`` describes a thing named next to it, a noun that is no kind of the
+    table nor a word of any value ("绿茶包": green tea bags, in a shop selling tea bags): the word before the head in Chinese ("拼图胶水": jigsaw glue), the word after "à", "de",
+    "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
+    if language == "zh":
+        head = words[i + 1] if i + 1 < len(words) else ""
+    elif language in ("fr", "es") and i >= 2 and words[i - 1].lower() in _LINKS:
+        head = words[i - 2]
+    elif language in ("fr", "es") and i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS:
+        head = words[i - 3]
+    else:
+        return False
+    meanings = senses(head, language, dictionary) if head else ()
+    valued = {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
+              for w in stem_phrase(v).split()}
+    return bool(meanings) and not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
+
+
+_LINKS = frozenset({"à", "a", "de", "pour", "para", "du", "des", "aux", "al", "del"})
+_ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
 
 
 def _named_so(words: Sequence[str], i: int, translation: str, language: str, dictionary: Dictionary) -> bool:

@@ -74,6 +74,8 @@ COMPARATIVES = (
     (r"longer|plus longu?e?s?|längere?[nrs]?|más larg[oa]s?|更长", "length", "more"),
     (r"smaller|more compact|plus petite?s?|kleinere?[nrs]?|más pequeñ[oa]s?|更小", "size", "less"),
     (r"bigger|larger|plus grande?s?|größere?[nrs]?|groessere?[nrs]?|más grandes?|更大", "size", "more"),
+    (r"smaller|plus petite?s?|kleinere?[nrs]?|más pequeñ[oa]s?|更小", "weight", "less"),  # no column of sizes
+    (r"bigger|larger|plus grande?s?|größere?[nrs]?|groessere?[nrs]?|más grandes?|更大", "weight", "more"),
     (r"brighter|plus lumineu(?:x|se|ses)|hellere?[nrs]?|más (?:brillante|luminos[oa])s?|更亮", "brightness", "more"),
     (r"more powerful|plus puissante?s?|leistungsstärkere?[nrs]?|más potentes?|功率更大", "power", "more"),
     (r"stronger|more intense|plus forte?s?|plus intense?s?|stärkere?[nrs]?|kräftigere?[nrs]?|más fuertes?|"
@@ -93,6 +95,10 @@ RELATIVE = (
     (r"quick|fast|rapide?s?|schnelle?[nrs]?|rápid[oa]s?|快速?", "length", "low"),
     (r"short|courte?s?|kurze?[nrs]?|cort[oa]s?|短", "length", "low"),
     (r"recent|latest|récente?s?|neuere?[nrs]?|reciente?s?|新近|最近", "time", "high"),
+    (r"warm|cosy|cozy|for (?:the )?winter|winter|chaude?s?|pour l'hiver|d'hiver|warme?[nrs]?|für den winter|"
+     r"cálid[oa]s?|abrigad[oa]s?|calientes?|para el invierno|de invierno|暖和|保暖|冬天|冬季", "warmth", "high"),
+    (r"cool|for (?:the )?summer|summer|lightweight|fra(?:is|îche)s?|pour l'été|d'été|kühle?[nrs]?|für den sommer|"
+     r"sommer|fresc[oa]s?|para el verano|de verano|凉快|夏天|夏季", "warmth", "low"),
 )
 
 #: Superlatives → a sort: (words, column kind, descending).
@@ -141,6 +147,10 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
      "size", True),
     (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "size", False),
+    # with no column of sizes, "the biggest cheese" is the heaviest
+    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
+     "weight", True),
+    (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "weight", False),
     (r"brightest|most luminous|(?:le|la|les) plus lumineu(?:x|se|ses)|hellste[nrs]?|am hellsten|"
      r"(?:el|la|los|las|lo) más (?:brillante|luminos[oa])s?|最亮", "brightness", True),
     (r"dimmest|least bright", "brightness", False),

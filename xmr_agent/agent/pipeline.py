@@ -46,7 +46,7 @@ from xmr_agent.agent.route import Route, route
 from xmr_agent.agent.spelling import speller_of
 from xmr_agent.agent.trace import Trace
 from xmr_agent.agent.translate import Translator, language_of
-from xmr_agent.agent.values import title_words
+from xmr_agent.agent.values import kinds_by_title
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
 from xmr_agent.errors import ConfigError, ModalityError
 from xmr_agent.llm.base import LLM
@@ -111,7 +111,7 @@ class Agent:
                                  meanings=self.meanings if hard_categories else None, table=catalog.name,
                                  translator=translator, language=language_of(catalog),
                                  speller=speller_of(catalog, self.facets) if hard_categories else None,
-                                 nouns=(lambda: title_words(self.titles())) if hard_categories else None)
+                                 nouns=(lambda: kinds_by_title(catalog, self.facets)) if hard_categories else None)
         self.reranker = reranker if not isinstance(reranker, str | None) else \
             get_reranker(reranker, catalog, llm=llm, prompts=self.prompts)
         self.transcriber = transcriber

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from xmr_agent.agent import glossary
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
@@ -37,15 +37,22 @@ class Rewriter:
                  table: str = "", translator: Translator | None = None,
                  language: Callable[[], str | None] | None = None,
                  speller: Callable[[], Speller | None] | None = None,
-                 nouns: Callable[[], frozenset[str]] | None = None) -> None:
+                 nouns: Callable[[], Mapping[str, Mapping[str, frozenset[str]]]] | None = None) -> None:
         """``translator`` reads requests whose language is not the catalogue's (``language()``,
         asked on the first request in another language than English) in the catalogue's;
         ``speller()`` puts misspelt words of an English request right (:mod:`xmr_agent.agent.spelling`)."""
         self.facets, self.llm, self.prompts, self.speller = facets, llm, prompts or Prompts(), speller
-        self.hard_categories, self.meanings, self.nouns = hard_categories, meanings, nouns or frozenset
+        self.hard_categories, self.meanings, self._read_nouns = hard_categories, meanings, nouns or dict
+        self._nouns: Mapping[str, Mapping[str, frozenset[str]]] | None = None
         self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
         self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
+
+    def nouns(self) -> Mapping[str, Mapping[str, frozenset[str]]]:
+        """Column of kinds → title word stem → the kinds of the items so titled (read once)."""
+        if self._nouns is None:
+            self._nouns = self._read_nouns()
+        return self._nouns
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
                 exclude_ids: Sequence[str] = (), named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:

@@ -15,7 +15,7 @@ deterministic, so the toolkit works with no LLM at all; with an LLM it is the fa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from xmr_agent.agent import lexicon as lx
@@ -30,7 +30,7 @@ from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import stem_phrase, valued_word
+from xmr_agent.agent.values import modified, stem_phrase, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -71,7 +71,7 @@ CONDITION_REACH = 24
 
 def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: bool = True,
                  named: Sequence[tuple[int, int]] = (), generic: frozenset[str] = frozenset(),
-                 nouns: frozenset[str] = frozenset()) -> CrossModalQuery:
+                 nouns: Mapping[str, Mapping[str, frozenset[str]]] | None = None) -> CrossModalQuery:
     """Parse ``text`` into a query for a table with ``facets``; see the module docstring.
     ``named``: spans of ``text`` that name catalogue items (their words are searched, never
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
@@ -203,7 +203,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
                     parse.cut((span[1] + again.start(), span[1] + again.end()))
         else:
             phrase = " ".join(words)
-            described = valued_word(phrase, facets) if not lx.has_cjk(phrase) else None
+            described = None if lx.has_cjk(phrase) else next(  # "goat's milk": goat
+                filter(None, (valued_word(w.removesuffix("'s"), facets) for w in [phrase, *words])), None)
             for column, value in [(described[0].column, v) for v in described[1]] if described else ():
                 parse.filters.append(Filter(column=column, op="!=", value=value))  # "no down": nor goose down
                 parse.notes.append(f"{column} not {value!r} from {phrase!r}")
@@ -238,7 +239,7 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
     return taken
 
 
-def _categories(parse: Parse, facets: Facets, hard: bool, nouns: frozenset[str] = frozenset()) -> None:
+def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
@@ -251,7 +252,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: frozenset[str] 
                 for other, _, at in mentions[n + 1:]):
             parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
             continue
-        head = _modified(parse.scan, span, nouns, facets) if hard and facet.column.lower() in kinds_of else None
+        head = modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets) \
+            if hard and facet.column.lower() in kinds_of else None
         if head:  # "a cheese knife set", "jigsaw glue": the last noun is the thing wanted
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} describes the {head!r} named after it: no condition")
@@ -285,23 +287,6 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: frozenset[str] 
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)
-
-
-def _modified(text: str, span: tuple[int, int], nouns: frozenset[str], facets: Facets) -> str | None:
-    """The noun after the kind at ``span`` that it describes, the thing wanted ("knife" in "a cheese
-    knife set"): a word of the catalogue's titles (``nouns``), no function word and no value."""
-    after = _NEXT_WORD.match(text, span[1])
-    stem = stem_phrase(after.group(1)) if after else ""
-    if not after or stem not in nouns or after.group(1).lower() in lx.FILLER or after.group(1).lower() in _NOT_NOUNS:
-        return None
-    values = {stem_phrase(v) for f in facets.values() if f.categorical for v in f.values}
-    return None if stem in values else after.group(1)  # "a duvet cover", not "a duvet navy"
-
-
-_NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
-_NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
-                       "not can could would should will was are were has have had you your our their his her its "
-                       "one ones any some all very too also just set pack".split())
 
 
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").

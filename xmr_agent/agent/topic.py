@@ -52,7 +52,9 @@ NEXT = re.compile(
     r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
     r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:también )?(?:un|una|unos|unas)\b|"
-    r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套))", re.IGNORECASE)
+    r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套)|"
+    r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)\s*[.!?]*\s*$|"
+    r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b)", re.IGNORECASE)
 #: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
 SAME_KIND_ZH = re.compile(r"的\s*[？?。！!]*\s*$")
 

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facet, Facets
 
@@ -69,3 +71,49 @@ def title_words(titles: Any) -> frozenset[str]:
 @lru_cache(maxsize=8)
 def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     return frozenset(stem for title in titles for stem in stem_phrase(" ".join(title)).split() if len(stem) > 2)
+
+
+def kinds_by_title(catalog: Any, facets: Facets) -> dict[str, dict[str, frozenset[str]]]:
+    """For each column of kinds, the values (lower-cased) of the items whose titles have each word
+    stem: "knife" → {accessories} in a deli, "wine" → {red, white, sparkling, accessories}."""
+    columns = [c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical]
+    return title_kinds(catalog.rows(["title", *columns]) if columns else [], columns)
+
+
+def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> dict[str, dict[str, frozenset[str]]]:
+    found: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
+    for row in rows:
+        stems = set(stem_phrase(str(row.get("title") or "")).split())
+        for column in columns:
+            cell = row.get(column)
+            for value in cell if isinstance(cell, list) else [cell]:
+                for stem in stems if value not in (None, "") else ():
+                    found[column].setdefault(stem, set()).add(str(value).lower())
+    return {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()}
+
+
+def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str]], value: str,
+              facets: Facets) -> str | None:
+    """The noun after the kind ``value`` at ``span`` that it describes, the thing wanted ("knife" in
+    "a cheese knife set"): a word of titles (``nouns``: its stem → the kinds of the items so
+    titled) of at most two kinds, not ``value`` ("red wine", "herbal tea" keep their kind), no
+    function word and no word of a value."""
+    said = text[span[0]:span[1]].lower().split()
+    if not said or said[-1] in lexicon.COLOURS or _ADJECTIVE.search(said[-1]):
+        return None  # "red wine", "herbal tea", "running shoes": a kind said by an adjective names the wine
+    after = _NEXT_WORD.match(text, span[1])
+    stem = stem_phrase(after.group(1)) if after else ""
+    kinds = nouns.get(stem, frozenset({value.lower()}))
+    if not after or value.lower() in kinds or len(kinds) > 2 or after.group(1).lower() in lexicon.FILLER | _NOT_NOUNS:
+        return None
+    valued = {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
+              for w in stem_phrase(v).split()}  # "green tea bags" in a shop selling tea bags: still green tea
+    return None if stem in valued else after.group(1)
+
+
+#: Endings of English adjectives ("herbal", "electric", "sparkling", "italian").
+_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian|an|ese)$")
+_NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
+_NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
+                       "not can could would should will was are were has have had you your our their his her its "
+                       "one ones any some all very too also just set pack".split())
