@@ -131,6 +131,8 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
         head = words[i + 1] if i + 1 < len(words) else ""
+        if head in lexicon.FILLER or _CJK_NEGATION.fullmatch(head):
+            return False  # "跑鞋，不要拖鞋": the next word is no thing
     elif language in ("fr", "es") and i >= 2 and words[i - 1].lower() in _LINKS:
         head = words[i - 2]
     elif language in ("fr", "es") and i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS:
@@ -143,6 +145,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     return bool(meanings) and not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
 
 
+_CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
 _LINKS = frozenset({"à", "a", "de", "pour", "para", "du", "des", "aux", "al", "del"})
 _ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
 

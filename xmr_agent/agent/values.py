@@ -112,7 +112,7 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
 
 
 #: Endings of English adjectives ("herbal", "electric", "sparkling", "italian").
-_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian|an|ese)$")
+_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian)$")
 _NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
 _NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
                        "not can could would should will was are were has have had you your our their his her its "
