@@ -104,7 +104,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         meanings = senses(word, language, dictionary)
         if any(_named(sense, properties) for sense in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
-        if _describes(words, i, language, dictionary, facets):
+        if _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         for facet in columns:  # by all the words of a sense, else by its head noun alone
             named = [v for sense in meanings for v in _named(sense, facet.values)] or \
@@ -125,16 +125,16 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             for c, v in found.items() if len(v) == 1]
 
 
-def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets) -> bool:
+def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets, text: str) -> bool:
     """Whether ``words[i]`` describes a thing named next to it, a noun that is no kind of the
     table nor a word of any value ("绿茶包": green tea bags, in a shop selling tea bags): the word before the head in Chinese ("拼图胶水": jigsaw glue), the word after "à", "de",
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
         head = words[i + 1] if i + 1 < len(words) else ""
-        if head in lexicon.FILLER or _CJK_NEGATION.fullmatch(head):
-            return False  # "跑鞋，不要拖鞋": the next word is no thing
+        if head in lexicon.FILLER or _CJK_NEGATION.fullmatch(head) or words[i] + head not in text:
+            return False  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内": the next word is no thing, or not next to it
     elif language in ("fr", "es") and i >= 2 and words[i - 1].lower() in _LINKS:
-        head = words[i - 2]
+        head = words[i - 2]  # not after "de": "salle de bain", "fromage de chèvre" name one thing
     elif language in ("fr", "es") and i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS:
         head = words[i - 3]
     else:
@@ -146,7 +146,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
-_LINKS = frozenset({"à", "a", "de", "pour", "para", "du", "des", "aux", "al", "del"})
+_LINKS = frozenset({"à", "a", "pour", "para", "aux", "al"})
 _ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
 
 

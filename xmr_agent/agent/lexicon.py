@@ -53,7 +53,10 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
          r"不贵|便宜|实惠|平价|划算")
-PRICEY = (r"money(?:'s| is) no object|top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
+PRICEY = (r"money(?:'s| is) no object|(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
+          r"whatever it costs|regardless of (?:the )?price|le prix importe peu|peu importe le prix|"
+          r"egal,? was es kostet|der preis (?:ist )?egal|cueste lo que cueste|el precio no importa|价格无所谓|不在乎价格|"
+          r"top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
           r"indulgent|special treat|"
           r"ch(?:er|ère|ers|ères)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
