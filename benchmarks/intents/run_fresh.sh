@@ -10,6 +10,8 @@
 #   fresh7:           fresh7.jsonl over jewellery.csv, cycles.csv, crafts.csv
 #   fresh8:           fresh8.jsonl over wine.csv, appliances.csv, footwear.csv
 #   fresh9:           fresh9.jsonl over lighting.csv, cookware.csv, tea.csv
+#   fresh10:          fresh10.jsonl over boardgames.csv, bedding.csv, deli.csv
+#   fresh11:          fresh11.jsonl over cameras.csv, perfumery.csv, party.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,7 +26,9 @@ case "$FRESH" in
   fresh7) TABLES="jewellery cycles crafts" ;;
   fresh8) TABLES="wine appliances footwear" ;;
   fresh9) TABLES="lighting cookware tea" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh9" >&2; exit 2 ;;
+  fresh10) TABLES="boardgames bedding deli" ;;
+  fresh11) TABLES="cameras perfumery party" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh11" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
