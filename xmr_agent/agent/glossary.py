@@ -38,6 +38,7 @@ from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import stem_phrase
+from xmr_agent.agent.values import value_words
 
 #: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
 DICTD_DIRS = ("/usr/share/dictd",)
@@ -140,8 +141,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     else:
         return False
     meanings = senses(head, language, dictionary) if head else ()
-    valued = {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
-              for w in stem_phrase(v).split()}
+    valued = value_words(facets)
     return bool(meanings) and not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
 
 

@@ -106,9 +106,7 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
     kinds = nouns.get(stem, frozenset({value.lower()}))
     if not after or value.lower() in kinds or len(kinds) > 2 or after.group(1).lower() in lexicon.FILLER | _NOT_NOUNS:
         return None
-    valued = {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
-              for w in stem_phrase(v).split()}  # "green tea bags" in a shop selling tea bags: still green tea
-    return None if stem in valued else after.group(1)
+    return None if stem in value_words(facets) else after.group(1)  # "green tea bags" where tea bags are sold
 
 
 #: Endings of English adjectives ("herbal", "electric", "sparkling", "italian").
@@ -117,3 +115,10 @@ _NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
 _NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
                        "not can could would should will was are were has have had you your our their his her its "
                        "one ones any some all very too also just set pack".split())
+
+
+def value_words(facets: Facets) -> set[str]:
+    """The word stems of the short values of ``facets`` (names of at most three words, not lists
+    nor descriptions): a word among them describes items, it names no other thing."""
+    return {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
+            for w in stem_phrase(v).split()}
