@@ -72,7 +72,7 @@ def test_five_turn_conversation_is_consistent_and_never_repeats(agent: Agent, tm
     store = SessionStore(tmp_path / "sessions")
     session = Session.open(agent, "alice", store=store, k=2)
     first = session.send("a warm tent for hiking under $300")
-    assert first.where == "(price < 300.0)"
+    assert first.where.startswith("(price < 300.0)")  # and the kind its titles name (gear)
     shown = [[r.id for r in first.recommendations]]
     cheaper = session.send("cheaper")
     reference = sorted(r.item["price"] for r in first.recommendations)[0]
@@ -158,7 +158,7 @@ def test_chat_remembers_across_runs(shop_db: str) -> None:
                  stdin="a warm tent under $200\n/like 1\ncheaper\n")
     assert first.exit_code == 0, first.output
     answers = [json.loads(line) for line in first.stdout.splitlines() if line.startswith("{")]
-    assert len(answers) == 2 and answers[0]["where"] == "(price < 200.0)"
+    assert len(answers) == 2 and answers[0]["where"].startswith("(price < 200.0)")
     shown = [r["id"] for a in answers for r in a["recommendations"]]
     second = _xmr("chat", "--db", shop_db, "--table", "shop", "--session", "s1", "-k", "2", "--json",
                   stdin="more like the first one\n")

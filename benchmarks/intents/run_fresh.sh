@@ -12,6 +12,7 @@
 #   fresh9:           fresh9.jsonl over lighting.csv, cookware.csv, tea.csv
 #   fresh10:          fresh10.jsonl over boardgames.csv, bedding.csv, deli.csv
 #   fresh11:          fresh11.jsonl over cameras.csv, perfumery.csv, party.csv
+#   fresh12:          fresh12.jsonl over watches.csv, plants.csv, motoring.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +29,8 @@ case "$FRESH" in
   fresh9) TABLES="lighting cookware tea" ;;
   fresh10) TABLES="boardgames bedding deli" ;;
   fresh11) TABLES="cameras perfumery party" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh11" >&2; exit 2 ;;
+  fresh12) TABLES="watches plants motoring" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh12" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

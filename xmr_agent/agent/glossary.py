@@ -108,8 +108,9 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         if _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         for facet in columns:  # by all the words of a sense, else by its head noun alone
-            named = [v for sense in meanings for v in _named(sense, facet.values)] or \
-                [v for sense in meanings for v in _headed(sense, facet.values)]
+            named = [v for sense in meanings for v in _named(sense, facet.values)]
+            named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or named or \
+                [v for sense in meanings for v in _headed(sense, facet.values)]  # "camera lens" names lenses
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:
@@ -220,6 +221,12 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
 _EITHER = re.compile(rf"(?:^|\s)(?:{lexicon.OR}|and|und|et|y|e|和|与|跟|以及)(?:\s|$)", re.IGNORECASE)
 #: Where a value joins two names ("olives & antipasti", "crackers and bread", "oils/vinegars").
 _PARTS = re.compile(r"\s*(?:&|\+|/|,|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+
+
+def _head_of(sense: str, value: str) -> bool:
+    """Whether ``value`` is named by the last word of ``sense``, its head noun ("lens" in "camera lens")."""
+    words, said = stem_phrase(sense).split(), stem_phrase(value).split()
+    return bool(words and said) and words[-1] in (said[-1], _base(said[-1]))
 
 
 def _base(stem: str) -> str:

@@ -23,6 +23,8 @@ BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than
 #: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
 AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|"
            r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|como máximo|no más de|hasta|不超过|不高于")
+#: "at least 20": the words of :data:`ABOVE` that take the bound itself in.
+AT_LEAST = r"at least|min(?:imum)?|au moins|minimum|mindestens|al menos|como mínimo|mínimo|不低于|至少"
 #: "over 20": the number is a lower bound.
 ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
          r"plus de|au-dessus de|au moins|minimum|"

@@ -120,7 +120,8 @@ def prices(parse: Parse, column: str) -> None:
         parse.filters += [Filter(column=column, op=">=", value=low), Filter(column=column, op="<=", value=high)]
         parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
         parse.cut(m.span())
-    bounds: tuple[tuple[str, Op, bool], ...] = ((lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.ABOVE, ">", True),
+    bounds: tuple[tuple[str, Op, bool], ...] = ((lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True),
+                                                (lx.ABOVE, ">", True),
                                                 (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
     for words, op, prefix in bounds:
         value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页))"

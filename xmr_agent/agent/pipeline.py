@@ -39,7 +39,7 @@ from xmr_agent.agent.order import (
     unnamed,
     valid_order,
 )
-from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note, titled_note
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -179,7 +179,8 @@ class Agent:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
-            scoped, depth = any(f.hard and f.op in ("=", "contains") for f in query.filters), max(query.k, CANDIDATES)
+            scoped, depth = any(f.hard and f.op in ("=", "contains") and titled_note(f) not in query.notes  # "a tent": the tents
+                                for f in query.filters), max(query.k, CANDIDATES)
             if order is not None:
                 rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth)

@@ -95,13 +95,19 @@ class CrossModalQuery(BaseModel):
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
     def guessed(self) -> list[Filter]:
-        """The preferences found by meaning (:func:`guessed_note`), not stated by the user."""
-        return [f for f in self.filters if guessed_note(f) in self.notes]
+        """The kinds found by meaning or by the titles (:func:`guessed_note`, :func:`titled_note`), not
+        stated by the user: they give way when nothing meets them."""
+        return [f for f in self.filters if guessed_note(f) in self.notes or titled_note(f) in self.notes]
 
 
 def guessed_note(flt: Filter) -> str:
     """How the rewriter notes a preference it found by meaning ("a lamp" → category lighting)."""
     return f"{flt} by meaning"
+
+
+def titled_note(flt: Filter) -> str:
+    """How the rewriter notes a kind read in the titles ("paper plates" → section tableware)."""
+    return f"{flt} by the titles"
 
 
 # -- what an LLM is asked to write (a narrower shape: words only, no files, no ids) ------------

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
+from xmr_agent.agent import units
 from xmr_agent.agent.columns import (
     DESCRIPTIVE_COLUMNS,
     FOR_COLUMNS,
@@ -28,9 +29,9 @@ from xmr_agent.agent.columns import (
 )
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
-from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery, titled_note
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import modified, stem_phrase, valued_word
+from xmr_agent.agent.values import modified, stem_phrase, titled_kind, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -80,6 +81,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     ratings(parse, facets)
     ages(parse, facets)
     nb.people(parse, facets)
+    units.measures(parse, facets)  # "under a kilo": a weight, never a price
     price = column_of_kind(facets, "price")
     if price:
         prices(parse, price)
@@ -92,6 +94,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories, nouns)
+    _titled(parse, facets, getattr(nouns, "heads", None) if hard_categories else None)
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
     if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"
@@ -289,6 +292,19 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.said.append(span)
 
 
+def _titled(parse: Parse, facets: Facets, heads: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
+    """A condition on the kind the request's head noun names in the catalogue's titles
+    (:func:`~xmr_agent.agent.values.titled_kind`), on a column of kinds the request set no kind on."""
+    set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
+    for column, index in (heads or {}).items():
+        goes_with = partial(_goes_before, parse.scan, column)
+        found = None if column in set_on or column not in facets else titled_kind(parse.scan, index, _STOP_AFTER, goes_with)
+        value = facets[column].canonical.get(found[0]) if found else None
+        if found and value:
+            parse.filters.append(Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value))
+            parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
+
+
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
 _DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$",
                          re.IGNORECASE)
@@ -307,6 +323,10 @@ def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bo
     purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before)
     said = text[:span[0] - len(before) + purpose.start()] if purpose else ""
     return bool(purpose) and has_subject(said) and not _SEEKING.search(said)
+
+
+def _goes_before(text: str, column: str, span: tuple[int, int]) -> bool:
+    return _goes_with(text, span, text[max(0, span[0] - CONDITION_REACH):span[0]], column)
 
 
 def _as_noun(text: str, span: tuple[int, int]) -> bool:

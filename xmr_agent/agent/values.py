@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -16,12 +16,29 @@ from xmr_agent.agent.filters import Facet, Facets
 MAX_VALUES = 8
 #: A column with a value of more words than this holds descriptions, not values.
 MAX_NAME_WORDS = 4
+#: How much rarer (in Zipf units) a word without its final "s" must be for the "s" to be its own.
+SINGULAR_MARGIN = 0.5
 
 
 @lru_cache(maxsize=65_536)
 def stem_phrase(words: str) -> str:
-    """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces."""
-    return " ".join(_stemmer().stemWords(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())))
+    """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces (a singular ending
+    in "s" keeps it, as its plural's stem does: "lens" and "lenses" are both "lens")."""
+    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())
+    stems = _stemmer().stemWords(found)
+    return " ".join(w if s == w[:-1] and w.endswith("s") and _singular_in_s(w) else s
+                    for w, s in zip(found, stems, strict=True))
+
+
+@lru_cache(maxsize=4096)
+def _singular_in_s(word: str) -> bool:
+    """Whether ``word`` is a singular that ends in "s" ("lens", "canvas", "gas"): the word without its
+    "s" is far rarer than the word (Zipf frequencies in :mod:`wordfreq`; without it, never)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # the ``spelling`` extra is not installed
+        return False
+    return zipf_frequency(word[:-1], "en") < zipf_frequency(word, "en") - SINGULAR_MARGIN
 
 
 @lru_cache(maxsize=1)
@@ -73,23 +90,55 @@ def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     return frozenset(stem for title in titles for stem in stem_phrase(" ".join(title)).split() if len(stem) > 2)
 
 
-def kinds_by_title(catalog: Any, facets: Facets) -> dict[str, dict[str, frozenset[str]]]:
+class TitleNouns(dict[str, dict[str, frozenset[str]]]):
+    """Column of kinds → word stem of titles → the kinds (lower-cased values) of the items so
+    titled; ``heads``: the same for the head noun of each title only ("Gold Rim Paper Plates 9
+    inch, Pack of 16": plate), the word that says what the item is."""
+
+    def __init__(self, words: Mapping[str, dict[str, frozenset[str]]] = (),  # type: ignore[assignment]
+                 heads: Mapping[str, dict[str, frozenset[str]]] | None = None) -> None:
+        super().__init__(words)
+        self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
+
+
+def kinds_by_title(catalog: Any, facets: Facets) -> TitleNouns:
     """For each column of kinds, the values (lower-cased) of the items whose titles have each word
     stem: "knife" → {accessories} in a deli, "wine" → {red, white, sparkling, accessories}."""
     columns = [c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical]
     return title_kinds(catalog.rows(["title", *columns]) if columns else [], columns)
 
 
-def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> dict[str, dict[str, frozenset[str]]]:
+def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> TitleNouns:
     found: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
+    heads: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     for row in rows:
-        stems = set(stem_phrase(str(row.get("title") or "")).split())
+        title = str(row.get("title") or "")
+        stems, head = set(stem_phrase(title).split()), title_head(title)
         for column in columns:
             cell = row.get(column)
             for value in cell if isinstance(cell, list) else [cell]:
                 for stem in stems if value not in (None, "") else ():
                     found[column].setdefault(stem, set()).add(str(value).lower())
-    return {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()}
+                if head and value not in (None, ""):
+                    heads[column].setdefault(head, set()).add(str(value).lower())
+    return TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
+                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()})
+
+
+def title_head(title: str) -> str | None:
+    """The stem of a title's head noun: the last word of its first part, before a comma, a dash,
+    a bracket or "for"/"with"/"and", numbers, units and words for a pack left out ("Godox V1
+    Round Head Flash for Sony": flash; "Pastel Latex Balloons, Pack of 50": balloon)."""
+    first = _TITLE_CUT.split(title, maxsplit=1)[0]
+    words = [w for w in re.findall(r"[^\W\d_][\w'’]*", first) if w.lower() not in _NOT_HEADS and len(w) > 2]
+    return stem_phrase(words[-1]) or None if words else None
+
+
+#: Where a title's first part ends: what follows says what it is for, with, or how many.
+_TITLE_CUT = re.compile(r"\s*(?:[,;:(\[|/]|\s[-–—]\s|\b(?:for|with|and|in|by|from|incl|including|plus|x)\b)\s*", re.IGNORECASE)
+#: Words at the end of a title's first part that name no kind: packs, units, sizes.
+_NOT_HEADS = frozenset("set sets kit kits pack packs pcs piece pieces pair pairs bundle collection edition version "
+                       "inch inches cm mm ml oz litre liter lbs pcs mini maxi large small medium xl xxl the".split())
 
 
 def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str]], value: str,
@@ -122,3 +171,29 @@ def value_words(facets: Facets) -> set[str]:
     nor descriptions): a word among them describes items, it names no other thing."""
     return {w for f in facets.values() if f.categorical for v in f.values if "," not in v and len(v.split()) <= 3
             for w in stem_phrase(v).split()}
+
+
+def titled_kind(text: str, heads: Mapping[str, frozenset[str]], stops: Iterable[str],
+                goes_with: Callable[[tuple[int, int]], bool]) -> tuple[str, tuple[int, int]] | None:
+    """The kind of the thing ``text`` asks for, read from the catalogue's titles: its head noun
+    (the last of the first run of title head nouns, ``heads``: stem → kinds; "cheap paper
+    plates": plate), when every item whose title ends in that noun is of one kind; with its span.
+    A noun the wanted thing goes with (``goes_with(span)``: "for my camera") is passed over;
+    a noun followed by a word that is not one (the "paper" of "paper cups") names nothing."""
+    words = list(re.finditer(r"[^\W\d_][\w\-'’]*", text))
+    stops = set(stops)
+    for i, word in enumerate(words):
+        if stem_phrase(word.group(0)) not in heads or goes_with(word.span()):
+            continue
+        last = i
+        for j in range(i + 1, len(words)):
+            gap, said = text[words[j - 1].end():words[j].start()], words[j].group(0).lower()
+            if gap.strip() or said in stops or said in lexicon.FILLER:
+                break
+            if stem_phrase(said) in heads:
+                last = j
+            elif said not in _NOT_HEADS:
+                return None  # "paper cups": the noun wanted is not a head of any title
+        kinds = heads[stem_phrase(words[last].group(0))]
+        return (next(iter(kinds)), words[last].span()) if len(kinds) == 1 else None
+    return None

@@ -88,14 +88,33 @@ def detect_closely(text: str) -> str:
     language. Slower on first use (Lingua loads its models, about 1.4 s), so it is used where a
     wrong "English" costs most (whether to translate a request), not for routing every search."""
     lang = detect(text)
-    if lang != ENGLISH or not any(v for k, v in _scores(text).items() if k != ENGLISH):
+    foreign = lang == ENGLISH and _rare_in_english(text)  # "globos dorados": no cue word, no English word
+    if lang != ENGLISH or not (foreign or any(v for k, v in _scores(text).items() if k != ENGLISH)):
         return lang
     detector = _lingua()
     if detector is None:
         return lang
-    best = detector.compute_language_confidence_values(text)[0]
+    values = detector.compute_language_confidence_values(text)
+    best, english = values[0], next((v.value for v in values if v.language.name == "ENGLISH"), 0.0)
     code = best.language.iso_code_639_1.name.lower()
-    return code if code != ENGLISH and best.value >= SURE else lang
+    return code if code != ENGLISH and (best.value >= SURE or foreign and english < UNLIKELY) else lang
+
+
+#: How unlikely (Lingua's confidence) English must be for a text of words rare in English to leave it.
+UNLIKELY = 0.2
+#: Words rarer than this in English (Zipf frequency) are not English words ("globos", "Kerzen").
+RARE = 2.5
+
+
+def _rare_in_english(text: str) -> bool:
+    """Whether every word of ``text`` (of three letters or more) is rare in English; ``False``
+    without :mod:`wordfreq` (the ``spelling`` extra)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    words = [w for w in _WORD.findall(text) if len(w) >= 3]
+    return bool(words) and all(zipf_frequency(w.lower(), ENGLISH) < RARE for w in words)
 
 
 #: How sure Lingua must be of another language to overrule "English" (single English words such
