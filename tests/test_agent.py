@@ -47,7 +47,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     ("a comedy from the 90s under $20",
      "(price < 20.0) AND (`year` >= 1990) AND (`year` <= 1999) AND (array_has(genre, 'comedy'))"),
     ("top 5 sci-fi films after 2005 but no horror",
-     "(`year` > 2005) AND (NOT array_has(genre, 'horror')) AND (array_has(genre, 'sci-fi')) AND (`category` = 'film')"),
+     "(`year` > 2005) AND ((genre IS NULL OR NOT array_has(genre, 'horror'))) AND (array_has(genre, 'sci-fi')) AND (`category` = 'film')"),
     ("something between 10 and 30 dollars", "(price >= 10.0) AND (price <= 30.0)"),
     ("comedies from the eighties", "(`year` >= 1980) AND (`year` <= 1989) AND (array_has(genre, 'comedy'))"),
     ("a book in 2019", "(`year` = 2019) AND (`category` = 'book')"),
@@ -81,7 +81,7 @@ def test_filters_cannot_change_the_where_structure(demo: Catalog) -> None:
     assert "is not" in reasons and "no filterable column" in reasons
     quoted, rejected = compile_where([Filter(column="category", op="!=", value="book"),
                                       Filter(column="year", op=">=", value="2019")], facets)
-    assert quoted == "(`category` <> 'book') AND (`year` >= 2019)" and not rejected
+    assert quoted == "((`category` IS NULL OR `category` <> 'book')) AND (`year` >= 2019)" and not rejected
     rows = demo.search_vector(demo.encoder(next(iter(demo.vectors))).encode(["x"], modality="text", role="query")[0],
                               column=next(iter(demo.vectors)), k=50, where=quoted)
     assert rows and all(r.item["category"] != "book" and r.item["year"] >= 2019 for r in rows)

@@ -21,7 +21,7 @@ import pyarrow as pa
 from xmr_agent.agent.query import Filter, Scalar
 from xmr_agent.store.catalog import Catalog
 from xmr_agent.store.columns import HIDDEN_PREFIXES
-from xmr_agent.store.filters import compare, contains_text, list_has
+from xmr_agent.store.filters import compare, contains_text, list_has, or_missing
 from xmr_agent.types import CORE_FIELDS
 
 #: Columns with at most this many distinct strings get their values listed (categorical).
@@ -182,13 +182,14 @@ def compile_one(flt: Filter, facets: Facets) -> str:
         if flt.op not in ("contains", "not_contains", "=", "!="):
             raise FilterRejected(f"{flt.column} is a list: use contains / not_contains, not {flt.op}")
         clause = list_has(flt.column, _category(flt.value, facet))
-        return clause if flt.op in ("contains", "=") else f"NOT {clause}"
+        return clause if flt.op in ("contains", "=") else or_missing(flt.column, f"NOT {clause}")
     if flt.op in ("contains", "not_contains"):
         if facet.kind != "string":
             raise FilterRejected(f"{flt.op} needs a text column; {flt.column} is {facet.kind}")
         clause = contains_text(flt.column, str(_scalar(flt.value)).strip())
-        return clause if flt.op == "contains" else f"NOT ({clause})"
-    return compare(flt.column, _COMPARE[flt.op], _literal(flt, facet))
+        return clause if flt.op == "contains" else or_missing(flt.column, f"NOT ({clause})")
+    clause = compare(flt.column, _COMPARE[flt.op], _literal(flt, facet))
+    return or_missing(flt.column, clause) if flt.op == "!=" else clause  # "not black": no colour given is not black
 
 
 def _literal(flt: Filter, facet: Facet) -> str | float | bool:
@@ -253,7 +254,7 @@ def satisfies(item: Mapping[str, Any], flt: Filter) -> bool:
     """Whether a stored item meets ``flt`` (used for soft filters and for evidence)."""
     value = item.get(flt.column)
     if value is None:
-        return False
+        return flt.op in ("!=", "not_contains")  # nothing given is not the value
     target = _scalar(flt.value) if not isinstance(flt.value, list) or len(flt.value) == 1 else flt.value
     if isinstance(value, list):
         has = str(target).lower() in {str(v).lower() for v in value}

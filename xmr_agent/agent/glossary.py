@@ -29,7 +29,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,13 +81,17 @@ class Dictionary:
 
 
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
-          besides: Iterable[str] = (), translation: str = "") -> list[Filter]:
+          besides: Iterable[str] = (), translation: str = "",
+          heads: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
+          titled: list[Filter] | None = None) -> list[Filter]:
     """Conditions on the columns of kinds that the words of ``text`` (in ``language``) name by
     one of their dictionary senses, one per column where the request names a single value of it
     other than ``besides`` (the kinds the wanted thing goes with: "mein Fahrrad"); none for words
     of the ``negated`` phrases or after a word of degree (an adjective: "más ligero"), or without
     a dictionary for the language, nor for a word the ``translation`` keeps as written (a name:
-    "nichts von Daft Punk")."""
+    "nichts von Daft Punk"). A sense that names no value may be the head noun of titles of one kind
+    (``heads``: column → title head stem → kinds, :func:`~xmr_agent.agent.values.title_kinds`):
+    "Zelt" is a tent, and the tents are camping gear; such conditions are also added to ``titled``."""
     dictionary = load(language)
     if dictionary is None:
         return []
@@ -97,6 +101,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     skip = {w.lower() for phrase in negated for w in _words(phrase, language)}
     properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
     found: dict[str, set[str]] = {}
+    via_titles: set[str] = set()
     by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
     words = _words(text, language)
     for i, word in enumerate(words):
@@ -107,10 +112,14 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
         if _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
+        chosen = _chosen(meanings, translation)  # "香水": perfume; cologne — the translation says "perfume"
         for facet in columns:  # by all the words of a sense, else by its head noun alone
+            if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values) for sense in chosen):
+                continue
             named = [v for sense in meanings for v in _named(sense, facet.values)]
             named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or named or \
-                [v for sense in meanings for v in _headed(sense, facet.values)]  # "camera lens" names lenses
+                [v for sense in meanings for v in _headed(sense, facet.values)] or \
+                _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:
@@ -123,8 +132,39 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         if len(found.get(column, ())) > 1 and len(named_at) > 1 and not _EITHER.search(between) \
                 and len(head[1] - other) == 1:
             found[column] = head[1] - other
-    return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
+    kept = [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
             for c, v in found.items() if len(v) == 1]
+    if titled is not None:
+        titled += [f for f in kept if str(f.value).lower() in via_titles]
+    return kept
+
+
+def _chosen(meanings: Sequence[str], translation: str) -> list[str]:
+    """The senses of a word that its ``translation`` uses (the sense the translator chose)."""
+    said = f" {stem_phrase(translation)} " if translation else ""
+    return [m for m in meanings if said and f" {stem_phrase(m)} " in said]
+
+
+def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozenset[str]]] | None,
+               translation: str | None = None) -> list[str]:
+    """The senses of words of ``text`` that are head nouns of the catalogue's titles (``heads``:
+    column → title head stem → kinds): all of them (``keine Tassen``: no cups, no mugs), or, given
+    a ``translation``, the first of each word the translation lost ("ein billiges Zelt" → "a
+    cheap mat": "Zelt" means tent, and tents are sold): the words the search should use."""
+    dictionary = load(language) if heads else None
+    if dictionary is None or heads is None:
+        return []
+    stems = {stem for index in heads.values() for stem in index}
+    said = f" {stem_phrase(translation or '')} "
+    found: list[str] = []
+    for word in _words(text, language):
+        meanings = () if word.lower() in lexicon.FILLER else senses(word, language, dictionary)
+        if translation is not None and _chosen(meanings, translation):
+            continue  # the translation has one of its senses
+        named = [m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
+                 and w[-1] in stems and f" {w[-1]} " not in said]
+        found += [m for m in named[:1 if translation is not None else None] if m not in found]
+    return found
 
 
 def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets, text: str) -> bool:
@@ -227,6 +267,17 @@ def _head_of(sense: str, value: str) -> bool:
     """Whether ``value`` is named by the last word of ``sense``, its head noun ("lens" in "camera lens")."""
     words, said = stem_phrase(sense).split(), stem_phrase(value).split()
     return bool(words and said) and words[-1] in (said[-1], _base(said[-1]))
+
+
+def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],
+            via_titles: set[str]) -> list[str]:
+    """The one kind of the items whose titles' head noun is the last word of a sense of
+    ``meanings`` (senses of a few words only), else none; it is added to ``via_titles``."""
+    found = {kind for sense in meanings if 0 < len(words := stem_phrase(sense).split()) <= MAX_SENSE_WORDS
+             for kind in heads.get(words[-1], ())}
+    named = [v for v in values if v in found] if len(found) == 1 else []
+    via_titles.update(named)
+    return named
 
 
 def _base(stem: str) -> str:

@@ -184,7 +184,8 @@ class Agent:
             if order is not None:
                 rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth)
-                fused = apply_order(order, fused, rows, scoped=scoped, preferences=soft,
+                titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
+                fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
                                     kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES),
                                     kinds=kind_columns(self.facets))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them

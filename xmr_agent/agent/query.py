@@ -95,9 +95,10 @@ class CrossModalQuery(BaseModel):
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
     def guessed(self) -> list[Filter]:
-        """The kinds found by meaning or by the titles (:func:`guessed_note`, :func:`titled_note`), not
-        stated by the user: they give way when nothing meets them."""
-        return [f for f in self.filters if guessed_note(f) in self.notes or titled_note(f) in self.notes]
+        """The kinds found by meaning or by the titles, and the groups of people read from words about
+        them (:func:`guessed_note`, :func:`titled_note`, :func:`audience_note`), not stated by the user
+        as values: they give way when nothing meets them."""
+        return [f for f in self.filters if {guessed_note(f), titled_note(f), audience_note(f)} & set(self.notes)]
 
 
 def guessed_note(flt: Filter) -> str:
@@ -108,6 +109,12 @@ def guessed_note(flt: Filter) -> str:
 def titled_note(flt: Filter) -> str:
     """How the rewriter notes a kind read in the titles ("paper plates" → section tableware)."""
     return f"{flt} by the titles"
+
+
+def audience_note(flt: Filter) -> str:
+    """How the rewriter notes who an item is for, read from words about people ("for my wife" →
+    audience women)."""
+    return f"{flt} for who it is for"
 
 
 # -- what an LLM is asked to write (a narrower shape: words only, no files, no ids) ------------

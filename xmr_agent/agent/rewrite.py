@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from xmr_agent.agent import glossary
+from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
-from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.rules import blank, rule_rewrite, stem_phrase
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
@@ -24,6 +24,9 @@ from xmr_agent.encoders.language import ENGLISH, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
+
+#: A negation and the word or two after it ("keine Tassen"): no words to search for.
+_NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
 
 MAX_LLM_QUERIES = 3
 MAX_LLM_WEIGHT = 3.0
@@ -98,7 +101,10 @@ class Rewriter:
             return base, None
         english = self.translator(text)
         masked = blank(text, named)  # a title's digits are no price
-        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "")
+        heads, titled = getattr(self.nouns(), "heads", None), []  # kinds read through title heads give way
+        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
+                                 heads=heads, titled=titled)
+        base = base.model_copy(update={"notes": (*base.notes, *map(titled_note, titled))}) if titled else base
         if english is None:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed)
@@ -107,7 +113,8 @@ class Rewriter:
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context])
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
-        return with_translation(base, other, masked, english, numeric.__contains__), True
+        joined = with_translation(base, other, masked, english, numeric.__contains__)
+        return _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, english), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
@@ -219,6 +226,27 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
     return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
                                    "k": reply.k or base.k, "notes": tuple(notes), "order": order,
                                    "exclude_words": exclude if reply.exclude_words else base.exclude_words})
+
+
+def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: CrossModalQuery, original: str,
+                      language: str, heads: Mapping[str, Mapping[str, frozenset[str]]] | None,
+                      translation: str) -> CrossModalQuery:
+    """``query`` (a translated request's) with the dictionary senses of its words that name the
+    catalogue's titles (:func:`~xmr_agent.agent.glossary.head_nouns`): those of the ``avoided``
+    phrases are excluded ("keine Tassen": no cups, no mugs); those ``translation`` lost are searched
+    in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent)."""
+    unwanted = [w for phrase in avoided for w in glossary.head_nouns(phrase, language, heads)]
+    if unwanted:
+        query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
+    lost = glossary.head_nouns(blank(original, [m.span() for m in _NEGATED_WORDS.finditer(original)]), language,
+                               heads, translation)
+    if not lost or not query.queries:
+        return query
+    searched = SubQuery(text=" ".join(lost), target="any")
+    kept = tuple(q for q in query.queries if q.text != (other.queries[0].text if other.queries else None))
+    return query.model_copy(update={"queries": (searched, *kept), "notes": (
+        *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
+        "sense of words the translation lost")})
 
 
 def _with_kinds(query: CrossModalQuery, found: Sequence[Filter]) -> CrossModalQuery:

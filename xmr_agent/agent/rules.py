@@ -21,6 +21,7 @@ from functools import lru_cache, partial
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
+from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import (
     DESCRIPTIVE_COLUMNS,
     FOR_COLUMNS,
@@ -78,15 +79,11 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    ratings(parse, facets)
-    ages(parse, facets)
-    nb.people(parse, facets)
-    units.measures(parse, facets)  # "under a kilo": a weight, never a price
-    price = column_of_kind(facets, "price")
-    if price:
+    for read in (ratings, ages, nb.people, units.measures):  # "under a kilo": a weight, never a price
+        read(parse, facets)
+    if price := column_of_kind(facets, "price"):
         prices(parse, price)
-    year = column_of_kind(facets, "time")
-    if year:
+    if year := column_of_kind(facets, "time"):
         years(parse, year)
     _superlatives(parse, facets)
     _relative(parse, facets, price, measures=hard_categories)
@@ -95,6 +92,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories, nouns)
     _titled(parse, facets, getattr(nouns, "heads", None) if hard_categories else None)
+    audiences(parse, facets)  # "for my wife": women
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
     if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"
@@ -197,10 +195,11 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
         if hit:
             facet, value = hit
-            for each in _containing(facet, value):  # "kein Gold": nor gold-plated, nor rose gold
-                parse.filters.append(Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=",
-                                            value=each))
+            parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
+                              for each in _containing(facet, value)]  # "kein Gold": nor gold-plated, nor rose gold
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
+            joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
+            parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []
             if not lx.has_cjk(words[0]):  # "a jumper that isn't wool, wool makes me itch": no wool searched
                 for again in re.finditer(rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[span[1]:], re.IGNORECASE):
                     parse.cut((span[1] + again.start(), span[1] + again.end()))

@@ -131,7 +131,9 @@ def title_head(title: str) -> str | None:
     Round Head Flash for Sony": flash; "Pastel Latex Balloons, Pack of 50": balloon)."""
     first = _TITLE_CUT.split(title, maxsplit=1)[0]
     words = [w for w in re.findall(r"[^\W\d_][\w'’]*", first) if w.lower() not in _NOT_HEADS and len(w) > 2]
-    return stem_phrase(words[-1]) or None if words else None
+    if not words or words[-1].lower() in lexicon.FILLER:  # "Me Before You": a name, not a kind
+        return None
+    return stem_phrase(words[-1]) or None
 
 
 #: Where a title's first part ends: what follows says what it is for, with, or how many.

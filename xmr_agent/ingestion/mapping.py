@@ -145,8 +145,8 @@ def with_saved_types(saved: IngestMapping, types: Mapping[str, str]) -> IngestMa
 
 
 def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: list[str]) -> FieldMap:
-    """``fields`` with the id and title taken from columns named as such ("sku", "name", "nom")
-    when the records have no ``id`` / ``title`` column and none was asked for."""
+    """``fields`` with the id and title taken from columns named as such ("ID", "Title", "sku",
+    "name", "nom") when the records have no ``id`` / ``title`` column and none was asked for."""
     keys = {column_name(str(k)): k for row in sample for k in row}  # "Product Name" → product_name
     keys |= {LANGUAGE_SUFFIX.sub("", c): k for c, k in list(keys.items()) if LANGUAGE_SUFFIX.sub("", c) not in keys}
 
@@ -154,7 +154,7 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
         return any(row.get(key) not in (None, "") for row in sample)
 
     changes: dict[str, str] = {}
-    for name, default, candidates in (("id", "id", ID_NAMES), ("title", "title", TITLE_NAMES)):
+    for name, default, candidates in (("id", "id", ("id", *ID_NAMES)), ("title", "title", ("title", *TITLE_NAMES))):
         if getattr(fields, name) != default or filled(default):
             continue
         found = next((keys[c] for c in candidates if c in keys and filled(keys[c])), None)
@@ -164,7 +164,8 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
             found = next((keys[c] for c in keys if c.endswith(("_name", "_title")) and filled(keys[c])), None)
         if found is not None and found not in changes.values():
             changes[name] = found
-            notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
+            if column_name(str(found)) != default:  # "Title" is the title: nothing to say
+                notes.append(f"{name}: column {found!r} (no {default!r} column; --{name}-field sets another)")
     return replace(fields, id=changes.get("id", fields.id), title=changes.get("title", fields.title))
 
 

@@ -51,6 +51,11 @@ def contains_text(name: str, needle: str) -> str:
     return col(name).lower().contains(lit(needle.lower())).to_sql()
 
 
+def or_missing(name: str, clause: str) -> str:
+    """``clause`` or no value in ``name``: "not black" keeps the items whose colour is not given."""
+    return f"({column(name)} IS NULL OR {clause})"
+
+
 def list_has(name: str, value: Any) -> str:
     """``array_has(name, value)``: the list column ``name`` holds ``value``."""
     return f"array_has({column(name)}, {literal(value)})"

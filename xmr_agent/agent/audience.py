@@ -1,0 +1,111 @@
+"""Who an item is for, read from the words a request uses for people.
+
+"a gift for her", "for my husband", "pour ma femme", "für meinen Vater", "para mi novia", "送女朋友",
+"a men's watch", "Damen…", "kids costume" name a group of people: women, men or children. In a table
+with a column of such groups (values "women", "men", "unisex", "kids": :func:`audience_columns`),
+the group becomes a condition on it, one that gives way when nothing meets it
+(:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age column (``min_age``),
+children bound it (at most :data:`CHILD_AGE` years) and adults ("for grown-ups") prefer the items
+for older players. Words of a negated phrase ("pas pour enfant") are left to the negation rules.
+The words are in this module, not :mod:`~xmr_agent.agent.lexicon`, because nothing else reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.numbers import Parse
+from xmr_agent.agent.query import Filter, audience_note
+
+#: A column value → the group it names (lower case, apostrophes dropped: "women's" → "womens").
+VALUES = {
+    "women": {"women", "womens", "woman", "ladies", "lady", "female", "females", "her", "femme", "femmes", "dames",
+              "damen", "frauen", "frau", "mujer", "mujeres", "dama", "damas", "女", "女士", "女性", "女款", "女装"},
+    "men": {"men", "mens", "man", "gents", "gentlemen", "male", "males", "him", "homme", "hommes", "herren", "männer",
+            "mann", "hombre", "hombres", "caballero", "caballeros", "男", "男士", "男性", "男款", "男装"},
+    "kids": {"kids", "kid", "children", "childrens", "child", "junior", "juniors", "youth", "boys", "girls", "enfant",
+             "enfants", "kinder", "niños", "ninos", "infantil", "儿童", "童装", "童"},
+}
+_KIN_F = (r"wife|woman|girlfriend|mum|mom|mother|mummy|mommy|sister|grandma|granny|grandmother|aunt|auntie|niece|fianc[ée]e|"
+          r"femme|copine|m[èe]re|maman|s[œo]e?ur|grand-m[èe]re|mamie|tante|"
+          r"frau|freundin|mutter|mama|schwester|oma|tante|"
+          r"esposa|mujer|novia|madre|mam[áa]|hermana|abuela|t[íi]a")
+_KIN_M = (r"husband|man|boyfriend|dad|daddy|father|brother|grandpa|grandad|granddad|grandfather|uncle|nephew|fianc[ée]|"
+          r"mari|copain|p[èe]re|papa|fr[èe]re|grand-p[èe]re|papi|oncle|"
+          r"mann|freund|vater|papa|bruder|opa|onkel|"
+          r"marido|esposo|novio|padre|pap[áa]|hermano|abuelo|t[íi]o")
+#: "for my wife", "pour ma femme", "für meinen Mann", "para mi novio": a relative, after "for".
+_FOR_MY = r"\b(?:for|to|pour|à|für|fuer|para|a)\s+(?:my|your|his|our|their|the|a|an|ma|mon|mes|meine[nm]?|mein|mi|mis|la|le|die|den|der)\s+"
+#: Words for a group of people → the group (checked in this order).
+WORDS = {
+    "women": re.compile(rf"\b(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womenswear|(?:for|to|pour|para|à)\s+(?:her|elle|ella)"
+                        rf"|f[üu]r\s+sie(?=\s*[,.!?]|\s*$)|damen\w*|frauen|mujer(?:es)?|femmes?\b(?!\s+de\b))\b"
+                        rf"|{_FOR_MY}(?:{_KIN_F})\b|女朋友|女友|女士|女性|女生|女款|女式|老婆|妻子|太太|妈妈|母亲|奶奶|外婆|姐姐|妹妹|闺蜜",
+                        re.IGNORECASE),
+    "men": re.compile(rf"\b(?:men['’]?s?|mens|gents['’]?|gentlemen|menswear|(?:for|to|pour|para)\s+(?:him|lui|él)"
+                      rf"|f[üu]r\s+ihn|herren\w*|m[äa]nner|hombres?|hommes?)\b"
+                      rf"|{_FOR_MY}(?:{_KIN_M})\b|男朋友|男友|男士|男性|男生|男款|男式|老公|丈夫|爸爸|父亲|爷爷|外公|哥哥|弟弟",
+                      re.IGNORECASE),
+    "kids": re.compile(r"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"
+                       r"ni[ñn][oa]s?|infantil)\b|儿童|孩子|小孩|小朋友|宝宝|童", re.IGNORECASE),
+    "adults": re.compile(r"\b(?:adults?|grown[- ]?ups?|adultes?|erwachsene[n]?|adultos?)\b|成人|大人",
+                         re.IGNORECASE),
+}
+#: The oldest minimum age (in years) an item for children may ask.
+CHILD_AGE = 10
+#: The youngest minimum age (in years) of the items adults are shown first.
+ADULT_AGE = 12
+_NEGATED = re.compile(rf"(?:\b(?:{lx.NEGATION})\b|不要|不是|别)\W*(?:\w+\W+){{0,2}}$", re.IGNORECASE)
+
+
+def audiences(parse: Parse, facets: Facets) -> None:
+    """Read the groups of people ``parse``'s request names into conditions (see the module docstring)."""
+    columns = audience_columns(facets)
+    ages = [c for c, f in facets.items() if f.kind == "number" and _low_age(c)]
+    if not columns and not ages:
+        return
+    set_on = {f.column for f in parse.filters if f.hard}
+    for group, words in WORDS.items():
+        m = next((m for m in words.finditer(parse.scan) if not _NEGATED.search(parse.scan[: m.start()])), None)
+        if not m:
+            continue
+        said = parse.scan[m.start(): m.end()].strip()
+        for column, values in columns.items():
+            if group in values and column not in set_on:
+                parse.filters.append(Filter(column=column, op="=", value=values[group]))
+                parse.notes += [audience_note(parse.filters[-1]), f"{values[group]!r} from {said!r}"]
+                parse.said.append(m.span())
+                set_on.add(column)
+        for column in ages if group in ("kids", "adults") else ():
+            months = "month" in column.lower()
+            bound = (CHILD_AGE if group == "kids" else ADULT_AGE) * (12 if months else 1)
+            flt = Filter(column=column, op="<=" if group == "kids" else ">=", value=bound, hard=group == "kids")
+            parse.filters.append(flt)
+            parse.notes += [audience_note(flt), f"{column} {flt.op} {bound} from {said!r}"]
+            if group == "adults":
+                parse.preferred.append(flt)
+
+
+def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:
+    """The categorical columns whose values name at least two groups of people (women, men, kids),
+    each with its value for each group."""
+    found: dict[str, dict[str, str]] = {}
+    for column, facet in facets.items():
+        if not facet.categorical:
+            continue
+        groups: dict[str, str] = {}
+        for value in facet.values:
+            key = re.sub(r"['’]", "", value.strip().lower())
+            group = next((g for g, names in VALUES.items() if key in names), None)
+            if group and group not in groups:
+                groups[group] = value
+        if len(groups) >= 2:
+            found[column] = groups
+    return found
+
+
+def _low_age(column: str) -> bool:
+    parts = set(re.split(r"[_\W]+", column.lower()))
+    return "age" in parts and not parts & {"max", "to", "upper"}
