@@ -153,3 +153,33 @@ def test_a_negated_value_keeps_items_with_no_value_and_a_negated_pair_is_left_ou
     assert satisfies({"colour": None}, not_black) and not satisfies({"colour": "black"}, not_black)
     query = rule_rewrite("35mm film but not black and white", facets, k=3)
     assert "colour != 'black'" in [str(f) for f in query.filters] and "black and white" in query.exclude_words
+
+
+# -- items named by a model's words, a product line, or likened to later -----------------------------------------
+def _titles():
+    from xmr_agent.agent.mentions import TitleIndex
+
+    return TitleIndex([("xt30", "Fujifilm X-T30 II Mirrorless Camera Body"), ("r50", "Canon EOS R50 Mirrorless Camera Body"),
+                       ("edp", "Noir Santal Eau de Parfum"), ("candle", "Noir Santal Travel Tin Candle"),
+                       ("oil", "Noir Santal Beard Oil 30ml"), ("tent", "Red Family Tent"), ("card", "Drawing Card A4")])
+
+
+@pytest.mark.parametrize(("text", "like"), [
+    ("something like the X-T30 II but cheaper", ["xt30"]), ("跟富士X-T30 II差不多但是便宜一点的相机", ["xt30"]),
+    ("like Noir Santal but not so expensive", ["edp"]),  # a product line: its plainest item
+    ("the Red Family Tent is too much, something cheaper like it", ["tent"]),
+    ("I need A4 paper", []), ("a bag for my R50", []), ("noir santal candles", [])])
+def test_items_named_by_model_words_a_product_line_or_likened_later(text: str, like: list[str]) -> None:
+    from xmr_agent.agent.mentions import named_items
+
+    assert named_items(_titles(), text, (), seeds=False)[1] == like
+
+
+def test_a_relative_price_word_after_an_item_to_be_like_is_a_comparison_with_it() -> None:
+    from xmr_agent.agent.order import against
+    from xmr_agent.agent.query import CrossModalQuery, Order
+
+    query = CrossModalQuery(order=Order(column="price", mode="low"))
+    compared = against(query, {"id": "edp", "title": "Noir Santal", "price": 145}, likened=True)
+    assert compared.order is None and [str(f) for f in compared.filters] == ["price < 145"]
+    assert against(query, {"id": "edp", "price": 145}).order == query.order  # no likeness: still "cheap"

@@ -36,6 +36,8 @@ MAX_TITLE_WORDS = 8
 MIN_PREFIX_WORDS = 2
 #: ... which may not end on one of these.
 _SMALL_WORDS = frozenset("a an the of and or in on for with to at by de la le les el los das der die und".split())
+#: The most items the first words of whose titles make a product line ("Noir Santal").
+MAX_LINE = 6
 #: A capitalised one-word title at the start of a sentence counts from this many letters.
 SENTENCE_START_LETTERS = 6
 
@@ -75,6 +77,20 @@ class TitleIndex:
         for words, items in self.ids.items():
             if len(items) == 1 and len(words) > 1:
                 self.first.setdefault(words[0], []).append((items[0][0], frozenset(words[1:])))
+        # "like the X-T30 II": model words inside one title; "like Noir Santal": the first words of a few
+        # titles (a product line); both name items only after a word of likeness (:func:`named_items`)
+        inner: dict[tuple[str, ...], set[str]] = {}
+        for words, items in self.ids.items():
+            for n in range(1, min(4, len(words)) + 1):
+                for at in range(len(words) - n + 1):
+                    if any(_model_word(w) for w in words[at:at + n]):
+                        inner.setdefault(words[at:at + n], set()).update(i for i, _ in items)
+        self.models = {words: next(iter(ids)) for words, ids in inner.items() if len(ids) == 1}
+        length = {str(i): len(t or "") for i, t in pairs}  # a line's plainest item: the shortest title
+        self.lines = {words: [min(items, key=lambda i: (length[i], order.index(i)))]
+                      for order in [[i for ids in self.ids.values() for i, _ in ids]]
+                      for words, items in ((w, {i for i, _ in its}) for w, its in starts.items())
+                      if 2 <= len(items) <= MAX_LINE and words not in self.ids}
         self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
         for item_id, title in pairs:
             for run in _CJK_RUN.findall(title or ""):
@@ -159,6 +175,28 @@ class TitleIndex:
             return n, titles[0][0]
         return 0, None
 
+    def likened(self, text: str) -> list[tuple[tuple[int, int], list[str]]]:
+        """Where ``text`` names items by words that do not begin one title alone, written as names
+        (each capitalised or with a digit): model words inside one title ("X-T30 II", "R50"), or
+        the first words of a product line ("Noir Santal": its plainest item, the one of the shortest
+        title); longest first."""
+        tokens = list(_WORDS.finditer(text))
+        words = [t.group().lower() for t in tokens]
+        found: list[tuple[tuple[int, int], list[str]]] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(4, len(words) - i), 0, -1):
+                key = tuple(words[i:i + n])
+                if not all(_capitalised(t.group()) for t in tokens[i:i + n]) or key[-1] in _SMALL_WORDS:
+                    continue
+                ids = [self.models[key]] if key in self.models else self.lines.get(key, []) if n >= 2 else []
+                if ids:
+                    found.append(((tokens[i].start(), tokens[i + n - 1].end()), ids))
+                    i += n - 1
+                    break
+            i += 1
+        return found
+
     def naming(self, words: str, stem: Callable[[str], str]) -> list[str]:
         """Ids of items whose title has every word of ``words`` (compared by ``stem``): "mugs" →
         every item with "Mug" in its title."""
@@ -167,6 +205,11 @@ class TitleIndex:
             return []
         return [item for title, items in self.ids.items() if wanted <= set(stem(" ".join(title)).split())
                 for item, _ in items]
+
+
+def _model_word(word: str) -> bool:
+    """A word of a model's name: letters then digits, or digits then letters that are no unit ("t30", "hp5", "x100v")."""
+    return len(word) >= 2 and word[0].isalpha() and any(c.isdigit() for c in word)
 
 
 def _capitalised(word: str) -> bool:
@@ -206,14 +249,30 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     spans: list[tuple[int, int]] = []
     like: list[str] = []
     named: list[str] = []
-    for span, ids in titles.spans(text):
+    found = titles.spans(text)
+    likened = bool(_LIKE_IT.search(text))  # "the Red Family Tent is too much, something cheaper like it"
+    for span, ids in found:
         spans.append(span)
         fresh = [i for i in ids if i not in seed_ids and i not in like and i not in named]
-        if like_before.search(text[max(0, span[0] - 24): span[0]]):
+        if likened or like_before.search(text[max(0, span[0] - 24): span[0]]):
             like += fresh
         elif seeds:
             named += fresh
+    for span, ids in titles.likened(text):  # "like the X-T30 II", "跟富士X-T30 II差不多", "like Noir Santal"
+        if not any(a < span[1] and span[0] < b for a, b in spans) and (
+                like_before.search(text[max(0, span[0] - 24): span[0]]) or _LIKE_AFTER.match(text, span[1])):
+            spans.append(span)
+            like += [i for i in ids if i not in seed_ids and i not in like and i not in named]
     return spans, like, named
+
+
+#: Words that liken the thing wanted to an item named elsewhere in the request, or find fault with it.
+_LIKE_IT = re.compile(r"\b(?:like|similar to) (?:it|that|this|that one|this one|them|those)\b|\btoo (?:much|expensive|"
+                      r"pricey|dear|big|small|heavy|long|short)\b|\btrop (?:cher|chère|grand|petit|lourd)|"
+                      r"\bzu (?:teuer|groß|klein|schwer)|\bdemasiado (?:car[oa]|grande|pequeñ[oa]|pesad[oa])|"
+                      r"\bcomme (?:ça|celui-ci|celle-ci)|太贵|太大|太小|太重", re.IGNORECASE)
+#: Words after a name that liken to it: "跟富士X-T30 II差不多", "和它一样".
+_LIKE_AFTER = re.compile(r"\s*(?:差不多|一样|类似|相似|相近|那样|似的)")
 
 
 def without_named(query: CrossModalQuery, titles: TitleIndex) -> CrossModalQuery:

@@ -42,10 +42,14 @@ def valid_order(order: Order | None, facets: Facets) -> Order | None:
     return order if facet is not None and facet.kind == "number" else None
 
 
-def against(query: CrossModalQuery, reference: Mapping[str, Any] | None) -> CrossModalQuery:
+def against(query: CrossModalQuery, reference: Mapping[str, Any] | None, *, likened: bool = False) -> CrossModalQuery:
     """A comparative ("cheaper") made a condition against ``reference`` (a named or shown item):
-    ``price < its price``. Without a reference value it stays a relative word ("cheap")."""
+    ``price < its price``; with ``likened`` (the request asks for things like the reference), a
+    relative word too ("like Noir Santal but not so expensive"). Without a reference value it
+    stays a relative word ("cheap")."""
     order = query.order
+    if order is not None and likened and reference and order.mode in ("low", "high"):
+        order = order.model_copy(update={"mode": "less" if order.mode == "low" else "more"})
     if order is None or order.mode not in ("less", "more"):
         return query
     value = reference.get(order.column) if reference else None

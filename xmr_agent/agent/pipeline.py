@@ -162,7 +162,7 @@ class Agent:
             reference = (like or named)[:1]
             if not reference and image and query.order is not None and query.order.mode in ("less", "more"):
                 query, reference = self._pictured(query, image)  # "cheaper than this" (a photo)
-            query = against(query, next(iter(self.catalog.get(reference)), None))  # "cheaper" than a named item
+            query = against(query, next(iter(self.catalog.get(reference)), None), likened=bool(like))  # "cheaper" than it
             note(query=query.model_dump(mode="json"))
         return self.run(query, text, explain=explain, trace=run)
 
