@@ -183,3 +183,11 @@ def test_a_relative_price_word_after_an_item_to_be_like_is_a_comparison_with_it(
     compared = against(query, {"id": "edp", "title": "Noir Santal", "price": 145}, likened=True)
     assert compared.order is None and [str(f) for f in compared.filters] == ["price < 145"]
     assert against(query, {"id": "edp", "price": 145}).order == query.order  # no likeness: still "cheap"
+
+
+def test_ages_in_chinese_numerals_bound_the_minimum_age_before_the_word_for_children() -> None:
+    from xmr_agent.agent.lexicon import cjk_number
+
+    assert [cjk_number(t) for t in ("三", "十", "十二", "二十", "两", "三十五", "abc")] == [3, 10, 12, 20, 2, 35, None]
+    assert [str(f) for f in rule_rewrite("适合三岁小孩的积木", _people(), k=3).filters if f.column == "min_age"] == \
+        ["min_age <= 3"]

@@ -78,7 +78,7 @@ def audiences(parse: Parse, facets: Facets) -> None:
                 parse.notes += [audience_note(parse.filters[-1]), f"{values[group]!r} from {said!r}"]
                 parse.said.append(m.span())
                 set_on.add(column)
-        for column in ages if group in ("kids", "adults") else ():
+        for column in ages if group in ("kids", "adults") and not set_on & set(ages) else ():  # "3岁小孩": 3
             months = "month" in column.lower()
             bound = (CHILD_AGE if group == "kids" else ADULT_AGE) * (12 if months else 1)
             flt = Filter(column=column, op="<=" if group == "kids" else ">=", value=bound, hard=group == "kids")

@@ -44,6 +44,21 @@ FROM_BIRTH = (r"from birth|newborns?|new-borns?|dès la naissance|des la naissan
 AGES = r"years?[- ]olds?|yrs?[- ]olds?|y/?o\b|years? of age|ans\b|jahre\b|jahren\b|jährigen?|jährige[nr]?|años\b"
 #: Small numbers written out (ages, mostly).
 NUMBER_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+#: Chinese digits ("三岁", "十二个月"; 两 is two).
+CJK_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九", 0)} | {"两": 2}
+CJK_NUMBER = r"[零一二两三四五六七八九十]{1,3}"
+
+
+def cjk_number(text: str) -> int | None:
+    """A Chinese number up to 99 ("三" → 3, "十二" → 12, "二十" → 20), else ``None``."""
+    if not text or any(c not in CJK_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return CJK_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (CJK_DIGITS[tens] if tens else 1) * 10 + (CJK_DIGITS[ones] if ones else 0)
 #: "between 10 and 20" — the words around the two numbers.
 BETWEEN = r"between|entre|zwischen|from|de|von|desde|介于|在"
 AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"

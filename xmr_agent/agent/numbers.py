@@ -211,11 +211,14 @@ def ages(parse: Parse, facets: Facets) -> None:
         return
     words = "|".join(lx.NUMBER_WORDS)
     age = re.compile(rf"\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.AGES})|(?:ages?|aged|âge|alter|edad)\s+(\d{{1,2}})\s*\+?"
-                     rf"|(\d{{1,2}})\s*岁|\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.MONTHS_OLD})|(\d{{1,2}})\s*个月"
+                     rf"|(\d{{1,2}}|{lx.CJK_NUMBER})\s*周?岁|\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.MONTHS_OLD})"
+                     rf"|(\d{{1,2}}|{lx.CJK_NUMBER})\s*个月"
                      rf"|({lx.FROM_BIRTH})", re.IGNORECASE)
     for m in age.finditer(parse.scan):
         said = next(g for g in m.groups() if g)
-        number = 0 if m.group(6) else int(said) if said.isdigit() else lx.NUMBER_WORDS[said.lower()]
+        number = 0 if m.group(6) else int(said) if said.isdigit() else lx.cjk_number(said) or lx.NUMBER_WORDS.get(said.lower())
+        if number is None:
+            continue
         months = number if (m.group(4) or m.group(5) or m.group(6)) else number * 12
         parse.filters += [*(Filter(column=c, op="<=", value=_in_unit(months, in_months)) for c, in_months in lows),
                           *(Filter(column=c, op=">=", value=_in_unit(months, in_months)) for c, in_months in highs)]
