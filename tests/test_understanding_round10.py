@@ -191,3 +191,20 @@ def test_ages_in_chinese_numerals_bound_the_minimum_age_before_the_word_for_chil
     assert [cjk_number(t) for t in ("三", "十", "十二", "二十", "两", "三十五", "abc")] == [3, 10, 12, 20, 2, 35, None]
     assert [str(f) for f in rule_rewrite("适合三岁小孩的积木", _people(), k=3).filters if f.column == "min_age"] == \
         ["min_age <= 3"]
+
+
+def test_the_request_head_noun_as_titles_end_picks_what_a_superlative_ranges_over() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.types import Hit
+
+    kinds = {"racket sports", "running"}
+    facets = Facets({"sport": Facet("sport", "string", frozenset(kinds), canonical={k: k for k in kinds}),
+                     "price": Facet("price", "number", lower=5, upper=300)})
+    heads = {"sport": {"racket": frozenset({"racket sports"}), "ball": frozenset({"racket sports"})}}
+    query = rule_rewrite("the cheapest tennis racket", facets, k=3, nouns=type("N", (dict,), {"heads": heads})())
+    assert query.head == "racket" and query.order is not None
+    items = [("balls", "Tennis Balls (tube of 4)", 6), ("junior", "Junior Tennis Racket (25 inch)", 25),
+             ("pro", "Pro Graphite Tennis Racket", 140)]
+    fused = [Hit(i, 1.0, {"id": i, "title": t, "price": p}, {"vector:text": 0.8}) for i, t, p in items]
+    assert [h.id for h in apply_order(query.order, fused, head=query.head)][:2] == ["junior", "pro"]
+    assert [h.id for h in apply_order(query.order, fused)][0] == "balls"  # without the head: the cheapest thing

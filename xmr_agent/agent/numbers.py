@@ -38,6 +38,7 @@ class Parse:
     valued: list[tuple[int, int]] = field(default_factory=list)  #: spans of every value named
     context: list[str] = field(default_factory=list)  #: kinds the thing wanted goes with ("my guitar")
     preferred: list[Filter] = field(default_factory=list)  #: preferences never made conditions ("the strongest")
+    head: str | None = None  #: the stem of the head noun of the thing asked for, as the titles end ("racket")
 
     def cut(self, span: tuple[int, int]) -> None:
         blank = " " * (span[1] - span[0])

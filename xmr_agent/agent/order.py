@@ -17,6 +17,7 @@ from typing import Any
 
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.agent.values import title_head
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
@@ -98,7 +99,7 @@ def has_subject(query: CrossModalQuery) -> bool:
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
                 kind_rows: Callable[[], Sequence[dict[str, Any]]] | None = None,
-                kinds: frozenset[str] = frozenset()) -> list[Hit]:
+                kinds: frozenset[str] = frozenset(), head: str | None = None) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
@@ -107,7 +108,10 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
     request's words name candidates outright (a keyword match). ``kinds``: the table's columns of
     kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
-    ("a cheap lamp") is measured within."""
+    ("a cheap lamp") is measured within. ``head``: the stem of the request's head noun as titles
+    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles end so answer
+    ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
+    request first."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -124,6 +128,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
                            if str(r["id"]) not in known)]
         preferred |= {str(r["id"]) for r in rows}
         answers = preferred
+    headed = {h.id for h in fused if head and title_head(str(h.item.get("title") or "")) == head}
+    answers = (answers & headed or headed) if headed else answers
     others = answers - preferred if answers & preferred else set()  # "a cheap red mug": the other mugs come next
     answers = answers & preferred or answers  # the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]

@@ -92,6 +92,8 @@ class CrossModalQuery(BaseModel):
                                                                      "('no mugs')")
     context: tuple[str, ...] = Field(default=(), description="kinds the request names as what the thing wanted "
                                      "is for or goes with ('a lock for my suitcase'): never guessed as its kind")
+    head: str | None = Field(default=None, description="the stem of the head noun of the thing asked for, as "
+                             "the catalogue's titles end ('racket' in 'the cheapest tennis racket')")
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
     def guessed(self) -> list[Filter]:

@@ -32,7 +32,7 @@ from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery, titled_note
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import modified, stem_phrase, titled_kind, valued_word
+from xmr_agent.agent.values import head_noun, modified, stem_phrase, titled_kind, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -105,7 +105,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     return CrossModalQuery(queries=queries, filters=tuple(merge_filters(parse.filters)),
                            avoid=tuple(dict.fromkeys(parse.avoid))[:MAX_AVOID], k=k, order=parse.order,
                            exclude_words=tuple(dict.fromkeys(parse.exclude))[:MAX_AVOID],
-                           context=tuple(dict.fromkeys(parse.context)),
+                           context=tuple(dict.fromkeys(parse.context)), head=parse.head,
                            notes=tuple(dict.fromkeys(parse.notes))[:MAX_NOTES])
 
 
@@ -297,6 +297,7 @@ def _titled(parse: Parse, facets: Facets, heads: Mapping[str, Mapping[str, froze
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in (heads or {}).items():
         goes_with = partial(_goes_before, parse.scan, column)
+        parse.head = parse.head or (head_noun(parse.scan, index, _STOP_AFTER, goes_with) or (None,))[0]  # "racket"
         found = None if column in set_on or column not in facets else titled_kind(parse.scan, index, _STOP_AFTER, goes_with)
         value = facets[column].canonical.get(found[0]) if found else None
         if found and value:

@@ -138,7 +138,7 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     order = base.order or other.order
     note = f"read in the catalogue's language as {translation!r}"
     return base.model_copy(update={
-        "queries": tuple(queries), "filters": (*filters, *added), "order": order,
+        "queries": tuple(queries), "filters": (*filters, *added), "order": order, "head": base.head or other.head,
         "avoid": tuple(dict.fromkeys((*base.avoid, *other.avoid))),
         "exclude_words": tuple(dict.fromkeys((*base.exclude_words, *other.exclude_words))),
         "context": tuple(dict.fromkeys((*base.context, *other.context))),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -178,10 +178,20 @@ def value_words(facets: Facets) -> set[str]:
 def titled_kind(text: str, heads: Mapping[str, frozenset[str]], stops: Iterable[str],
                 goes_with: Callable[[tuple[int, int]], bool]) -> tuple[str, tuple[int, int]] | None:
     """The kind of the thing ``text`` asks for, read from the catalogue's titles: its head noun
-    (the last of the first run of title head nouns, ``heads``: stem → kinds; "cheap paper
-    plates": plate), when every item whose title ends in that noun is of one kind; with its span.
-    A noun the wanted thing goes with (``goes_with(span)``: "for my camera") is passed over;
-    a noun followed by a word that is not one (the "paper" of "paper cups") names nothing."""
+    (:func:`head_noun`; ``heads``: stem → kinds), when every item whose title ends in that noun
+    is of one kind; with its span."""
+    found = head_noun(text, heads, stops, goes_with)
+    kinds = heads[found[0]] if found else frozenset()
+    return (next(iter(kinds)), found[1]) if found and len(kinds) == 1 else None
+
+
+def head_noun(text: str, heads: Container[str], stops: Iterable[str],
+              goes_with: Callable[[tuple[int, int]], bool]) -> tuple[str, tuple[int, int]] | None:
+    """The stem of the head noun of the thing ``text`` asks for, as the catalogue's titles end
+    (``heads``: :func:`title_head` stems), with its span: the last of the first run of such nouns
+    ("cheap paper plates": plate). A noun the wanted thing goes with (``goes_with(span)``: "for
+    my camera") is passed over; a noun followed by a word that is not one (the "paper" of "paper
+    cups") names nothing."""
     words = list(re.finditer(r"[^\W\d_][\w\-'’]*", text))
     stops = set(stops)
     for i, word in enumerate(words):
@@ -196,6 +206,5 @@ def titled_kind(text: str, heads: Mapping[str, frozenset[str]], stops: Iterable[
                 last = j
             elif said not in _NOT_HEADS:
                 return None  # "paper cups": the noun wanted is not a head of any title
-        kinds = heads[stem_phrase(words[last].group(0))]
-        return (next(iter(kinds)), words[last].span()) if len(kinds) == 1 else None
+        return stem_phrase(words[last].group(0)), words[last].span()
     return None
