@@ -104,17 +104,20 @@ class Rewriter:
         heads, titled = getattr(self.nouns(), "heads", None), []  # kinds read through title heads give way
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
                                  heads=heads, titled=titled)
-        base = base.model_copy(update={"notes": (*base.notes, *map(titled_note, titled))}) if titled else base
         if english is None:
             why = self.translator.last_error or "no usable translation"
-            base = _with_kinds(base, glossed)
+            base = _with_kinds(base, glossed, titled)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
-        other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context])
+        named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
+                       and not {titled_note(f), guessed_note(f)} & set(other.notes)}
+        other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context
+                                                            and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__)
-        return _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, english), True
+        return _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads,
+                                 None if named_kinds else english), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
@@ -230,16 +233,18 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
 
 def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: CrossModalQuery, original: str,
                       language: str, heads: Mapping[str, Mapping[str, frozenset[str]]] | None,
-                      translation: str) -> CrossModalQuery:
+                      translation: str | None) -> CrossModalQuery:
     """``query`` (a translated request's) with the dictionary senses of its words that name the
     catalogue's titles (:func:`~xmr_agent.agent.glossary.head_nouns`): those of the ``avoided``
     phrases are excluded ("keine Tassen": no cups, no mugs); those ``translation`` lost are searched
-    in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent)."""
+    in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent),
+    unless the translation names a kind (``translation`` is ``None``: "un sac à dos" → "a backpack",
+    though "sac" alone is a bag)."""
     unwanted = [w for phrase in avoided for w in glossary.head_nouns(phrase, language, heads)]
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
-    lost = glossary.head_nouns(blank(original, [m.span() for m in _NEGATED_WORDS.finditer(original)]), language,
-                               heads, translation)
+    lost = [] if translation is None else glossary.head_nouns(
+        blank(original, [m.span() for m in _NEGATED_WORDS.finditer(original)]), language, heads, translation)
     if not lost or not query.queries:
         return query
     searched = SubQuery(text=" ".join(lost), target="any")
@@ -249,15 +254,17 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
         "sense of words the translation lost")})
 
 
-def _with_kinds(query: CrossModalQuery, found: Sequence[Filter]) -> CrossModalQuery:
+def _with_kinds(query: CrossModalQuery, found: Sequence[Filter], titled: Sequence[Filter] = ()) -> CrossModalQuery:
     """``query`` with the kinds a dictionary found in the request's own words
     (:mod:`xmr_agent.agent.glossary`) as conditions, in place of its own positive conditions on
-    those columns ("Wasserkocher" is a kettle, whatever the translation made of it)."""
+    those columns ("Wasserkocher" is a kettle, whatever the translation made of it); those of
+    them read through the titles' head nouns (``titled``) give way as the rules' do."""
     columns = {f.column for f in found}
     if not columns:
         return query
     kept = [f for f in query.filters if f.column not in columns or f.op in ("!=", "not_contains", "not_in")]
     notes = [f"{f.column} = {f.value!r}: named in the request's words, read in a dictionary" for f in found]
+    notes += [titled_note(f) for f in found if f in titled]
     return query.model_copy(update={"filters": (*kept, *found), "notes": (*query.notes, *notes)})
 
 
