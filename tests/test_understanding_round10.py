@@ -37,7 +37,7 @@ def test_words_for_people_name_the_group_an_item_is_for(request_: str, group: st
     query = rule_rewrite(request_, _people(), k=3)
     said = [f for f in query.filters if f.column == "audience"]
     assert [(f.op, f.value) for f in said] == [("=", group)], request_
-    assert said[0] in query.guessed()  # it gives way when nothing for that group is left
+    assert said[0] in query.gives_way()  # it gives way when nothing for that group is left
 
 
 def test_words_that_mention_people_without_saying_who_it_is_for_name_no_group() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from xmr_agent.agent.audience import audience_columns
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, attribute_columns
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
@@ -57,7 +58,8 @@ class Meanings:
         of kinds), for the items' mean vectors; without it, values are matched by name only."""
         self.encoders = dict(encoders)
         attributes = attribute_columns(facets)
-        kinds = [f for f in facets.values() if _kinds(f, attributes)]
+        people = audience_columns(facets)  # who an item is for is read from words about people, not guessed
+        kinds = [f for f in facets.values() if _kinds(f, attributes) and f.column not in people]
         stored = rows([*self.encoders, *(f.column for f in kinds)]) if rows is not None and kinds else []
         self.columns: dict[str, list[tuple[Facet, list[str], np.ndarray, np.ndarray | None]]] = {}
         for column, encoder in self.encoders.items():

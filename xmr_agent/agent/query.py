@@ -97,10 +97,14 @@ class CrossModalQuery(BaseModel):
     notes: tuple[str, ...] = Field(default=(), description="what the rewriter did, for traces")
 
     def guessed(self) -> list[Filter]:
-        """The kinds found by meaning or by the titles, and the groups of people read from words about
-        them (:func:`guessed_note`, :func:`titled_note`, :func:`audience_note`), not stated by the user
-        as values: they give way when nothing meets them."""
-        return [f for f in self.filters if {guessed_note(f), titled_note(f), audience_note(f)} & set(self.notes)]
+        """The kinds found by meaning or by the titles (:func:`guessed_note`, :func:`titled_note`), not
+        stated by the user: they give way when nothing meets them."""
+        return [f for f in self.filters if guessed_note(f) in self.notes or titled_note(f) in self.notes]
+
+    def gives_way(self) -> list[Filter]:
+        """The conditions that give way when nothing meets them: those :meth:`guessed`, and who an
+        item is for read from words about people (:func:`audience_note`: "for my wife")."""
+        return [*self.guessed(), *(f for f in self.filters if audience_note(f) in self.notes)]
 
 
 def guessed_note(flt: Filter) -> str:

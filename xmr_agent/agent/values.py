@@ -104,7 +104,10 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
 def kinds_by_title(catalog: Any, facets: Facets) -> TitleNouns:
     """For each column of kinds, the values (lower-cased) of the items whose titles have each word
     stem: "knife" → {accessories} in a deli, "wine" → {red, white, sparkling, accessories}."""
-    columns = [c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical]
+    from xmr_agent.agent.audience import audience_columns  # a title's noun says what it is, not for whom
+
+    people = audience_columns(facets)
+    columns = [c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical and c not in people]
     return title_kinds(catalog.rows(["title", *columns]) if columns else [], columns)
 
 
