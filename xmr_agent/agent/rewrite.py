@@ -240,7 +240,8 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent),
     unless the translation names a kind (``translation`` is ``None``: "un sac à dos" → "a backpack",
     though "sac" alone is a bag)."""
-    unwanted = [w for phrase in avoided for w in glossary.head_nouns(phrase, language, heads)]
+    unwanted = [w for phrase in avoided if len(phrase.split()) == 1  # "keinen Pink Gin": pink gin, not every gin
+                for w in glossary.head_nouns(phrase, language, heads)]
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(
