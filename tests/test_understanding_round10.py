@@ -36,8 +36,9 @@ def _filters(text: str, facets: Facets) -> set[str]:
 def test_words_for_people_name_the_group_an_item_is_for(request_: str, group: str) -> None:
     query = rule_rewrite(request_, _people(), k=3)
     said = [f for f in query.filters if f.column == "audience"]
-    assert [(f.op, f.value) for f in said] == [("=", group)], request_
-    assert said[0] in query.gives_way()  # it gives way when nothing for that group is left
+    assert {(f.op, f.value) for f in said if f.hard} == {("=", group), ("=", "unisex")}, request_  # or for everyone
+    assert [f.value for f in said if not f.hard] == [group]  # theirs first
+    assert all(f in query.gives_way() for f in said if f.hard)  # they give way when nothing for that group is left
 
 
 def test_words_that_mention_people_without_saying_who_it_is_for_name_no_group() -> None:
@@ -60,13 +61,17 @@ def test_a_negated_group_is_no_condition_on_it() -> None:
 def test_a_value_the_user_names_is_kept_and_not_read_twice() -> None:
     assert [str(f) for f in rule_rewrite("a perfume for women", _people(), k=3).filters
             if f.column == "audience"] == ["audience = 'women'"]
+    kids = [str(f) for f in rule_rewrite("boots for my son's little ones, kids sizes", _people(), k=3).filters
+            if f.column == "audience"]
+    assert kids == ["audience = 'kids'"]  # children: no unisex adult items
 
 
 def test_only_a_column_naming_two_groups_of_people_is_an_audience() -> None:
     kinds = {"kids", "tents", "lamps"}
     facets = Facets({"kind": Facet("kind", "string", frozenset(kinds), canonical={k: k for k in kinds})})
     assert audience_columns(facets) == {}
-    assert audience_columns(_people()) == {"audience": {"women": "women", "men": "men", "kids": "kids"}}
+    assert audience_columns(_people()) == {"audience": {"women": "women", "men": "men", "kids": "kids",
+                                                        "unisex": "unisex"}}
 
 
 def test_a_title_ending_in_a_function_word_has_no_head() -> None:
@@ -208,3 +213,36 @@ def test_the_request_head_noun_as_titles_end_picks_what_a_superlative_ranges_ove
     fused = [Hit(i, 1.0, {"id": i, "title": t, "price": p}, {"vector:text": 0.8}) for i, t, p in items]
     assert [h.id for h in apply_order(query.order, fused, head=query.head)][:2] == ["junior", "pro"]
     assert [h.id for h in apply_order(query.order, fused)][0] == "balls"  # without the head: the cheapest thing
+
+
+# -- a catalogue in another language than English --------------------------------------------------------------------
+def test_an_english_request_in_a_german_catalogue_is_searched_by_the_multilingual_encoder() -> None:
+    from xmr_agent.encoders.language import for_language
+
+    class Enc:
+        def __init__(self, languages: frozenset[str] | None) -> None:
+            self.languages, self.modalities = languages, frozenset({"text"})
+
+    both = {"minilm": Enc(frozenset({"en"})), "e5": Enc(None)}
+    assert for_language("a rain jacket for my husband", both) == ["minilm"]
+    assert for_language("a rain jacket for my husband", both, "de") == ["e5"]  # MiniLM cannot read the documents
+    assert for_language("a rain jacket for my husband", both, "en") == ["minilm"]
+
+
+def test_a_hand_written_german_catalogue_answers_english_requests_for_people(tmp_path: Path) -> None:
+    path = tmp_path / "laden.csv"
+    path.write_text("Artikel,Title,Beschreibung,Preis (€),Kategorie,Zielgruppe\n"
+                    "A1,Regenjacke Nordkap,Wasserdichte Regenjacke mit Kapuze für Damen,89.90,Jacken,Damen\n"
+                    "A2,Regenjacke Nordkap Herren,Wasserdichte Regenjacke mit Kapuze für Herren,89.90,Jacken,Herren\n"
+                    "A3,Kinder Regenjacke Pfütze,Leichte Regenjacke für Kinder,39.90,Jacken,Kinder\n"
+                    "A4,Wollmütze Fjell,Mütze aus Merinowolle,29.90,Accessoires,Unisex\n"
+                    "A5,Wanderschuh Gipfel,Robuster Wanderschuh für Herren,129.00,Schuhe,Herren\n", encoding="utf-8")
+    done = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "db"), "--no-progress"])
+    assert done.exit_code == 0, done.output
+    from xmr_agent.assembly import build_agent
+
+    agent = build_agent(open_catalog(str(tmp_path / "db"), "catalog"))
+    assert agent.catalog.text_language() == "de"
+    answer = agent.ask("a rain jacket for my husband under 100 euros", k=2)
+    assert answer.recommendations[0].id == "A2", [r.id for r in answer.recommendations]
+    assert all(r.item["zielgruppe"] in ("Herren", "Unisex") for r in answer.recommendations)

@@ -3,7 +3,8 @@
 "a gift for her", "for my husband", "pour ma femme", "für meinen Vater", "para mi novia", "送女朋友",
 "a men's watch", "Damen…", "kids costume" name a group of people: women, men or children. In a table
 with a column of such groups (values "women", "men", "unisex", "kids": :func:`audience_columns`),
-the group becomes a condition on it, one that gives way when nothing meets it
+the group becomes a condition on it (women or men: theirs or the unisex items, theirs first), one
+that gives way when nothing meets it
 (:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age column (``min_age``),
 children bound it (at most :data:`CHILD_AGE` years) and adults ("for grown-ups") prefer the items
 for older players. Words of a negated phrase ("pas pour enfant") are left to the negation rules.
@@ -27,6 +28,8 @@ VALUES = {
             "mann", "hombre", "hombres", "caballero", "caballeros", "男", "男士", "男性", "男款", "男装"},
     "kids": {"kids", "kid", "children", "childrens", "child", "junior", "juniors", "youth", "boys", "girls", "enfant",
              "enfants", "kinder", "niños", "ninos", "infantil", "儿童", "童装", "童"},
+    "unisex": {"unisex", "unisexe", "all", "everyone", "both", "neutral", "gender neutral", "alle", "für alle", "todos",
+               "tous", "中性", "通用", "男女通用"},
 }
 _KIN_F = (r"wife|woman|girlfriend|mum|mom|mother|mummy|mommy|sister|grandma|granny|grandmother|aunt|auntie|niece|fianc[ée]e|"
           r"femme|copine|m[èe]re|maman|s[œo]e?ur|grand-m[èe]re|mamie|tante|"
@@ -73,9 +76,12 @@ def audiences(parse: Parse, facets: Facets) -> None:
             continue
         said = parse.scan[m.start(): m.end()].strip()
         for column, values in columns.items():
-            if group in values and column not in set_on:
-                parse.filters.append(Filter(column=column, op="=", value=values[group]))
-                parse.notes += [audience_note(parse.filters[-1]), f"{values[group]!r} from {said!r}"]
+            if group in values and column not in set_on:  # "gloves for her": the women's, or the unisex ones
+                either = [Filter(column=column, op="=", value=values[g]) for g in (group, "unisex")
+                          if g in values and (g == group or group in ("women", "men"))]
+                parse.filters += [*either, Filter(column=column, op="=", value=values[group], hard=False)][
+                    : 1 if len(either) == 1 else None]  # the group's own first, when there are both
+                parse.notes += [*map(audience_note, either), f"{values[group]!r} from {said!r}"]
                 parse.said.append(m.span())
                 set_on.add(column)
         for column in ages if group in ("kids", "adults") and not set_on & set(ages) else ():  # "3岁小孩": 3
@@ -90,7 +96,7 @@ def audiences(parse: Parse, facets: Facets) -> None:
 
 def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:
     """The categorical columns whose values name at least two groups of people (women, men, kids),
-    each with its value for each group."""
+    each with its value for each group (and for items for everyone: "unisex")."""
     found: dict[str, dict[str, str]] = {}
     for column, facet in facets.items():
         if not facet.categorical:
@@ -100,8 +106,8 @@ def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:
             key = re.sub(r"['’]", "", value.strip().lower())
             group = next((g for g, names in VALUES.items() if key in names), None)
             if group and group not in groups:
-                groups[group] = value
-        if len(groups) >= 2:
+                groups[group] = facet.canonical.get(value, value)
+        if len(set(groups) - {"unisex"}) >= 2:
             found[column] = groups
     return found
 

@@ -78,7 +78,8 @@ def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list
                 for c in takes]
     by_field = {m: [c for c in takes if catalog.vectors[c].modality == m] for m in ("text", "image", "audio")}
     # several text columns (MiniLM and multilingual-e5): the ones made for the request's language
-    own = for_language(sub.text, {c: catalog.encoder(c) for c in by_field["text"]})
+    own = for_language(sub.text, {c: catalog.encoder(c) for c in by_field["text"]},
+                       _language(catalog) if len(by_field["text"]) > 1 else None)
     if sub.target in ("image", "audio"):
         if by_field[sub.target]:
             return [(c, sub.weight, f"words about the {sub.target} → {catalog.vectors[c].encoder} text tower")
@@ -90,6 +91,12 @@ def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list
         routes += [(c, sub.weight * ANY_CROSS_WEIGHT, f"words → {catalog.vectors[c].field} "
                     f"({catalog.vectors[c].encoder} shared space)") for c in by_field["image"] + by_field["audio"]]
     return routes
+
+
+def _language(catalog: Catalog) -> str | None:
+    """The catalogue's language, when it can tell (a stand-in catalogue may not)."""
+    told = getattr(catalog, "text_language", None)
+    return told() if callable(told) else None
 
 
 def _has_text_column(catalog: Catalog) -> bool:

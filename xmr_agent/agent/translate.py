@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
-from xmr_agent.encoders.language import ENGLISH, detect, detect_closely
+from xmr_agent.encoders.language import ENGLISH, catalogue_language, detect_closely
 from xmr_agent.errors import LLMError
 from xmr_agent.llm.base import LLM
 from xmr_agent.prompts import Prompts
@@ -103,16 +103,6 @@ def needs_translation(text: str, catalogue_language: str | None) -> bool:
     return catalogue_language == ENGLISH and bool(text.strip()) and detect_closely(text) != catalogue_language
 
 
-def catalogue_language(texts: Sequence[str]) -> str | None:
-    """The language most of ``texts`` (titles and descriptions) are in, or ``None`` without text."""
-    votes: dict[str, int] = {}
-    for text in texts:
-        if text and text.strip():
-            lang = detect(text)
-            votes[lang] = votes.get(lang, 0) + 1
-    return max(votes, key=lambda lang: votes[lang]) if votes else None
-
-
 def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: str, translation: str,
                      numeric: Callable[[str], bool]) -> CrossModalQuery:
     """``base`` (the parse of the request's own words) with what ``other`` (the parse of its
@@ -157,7 +147,9 @@ def _grounded(flt: Filter, numbers: set[float], numeric: Callable[[str], bool]) 
 
 def language_of(catalog: Any, sample: int = 200) -> Callable[[], str | None]:
     """A function giving the language of ``catalog``'s titles and texts (read once, from a sample
-    of ``sample`` rows, on first call)."""
+    of ``sample`` rows, on first call): the catalogue's own, when it keeps one."""
+    if callable(getattr(catalog, "text_language", None)):
+        return catalog.text_language  # type: ignore[no-any-return]
     found: list[str | None] = []
 
     def language() -> str | None:

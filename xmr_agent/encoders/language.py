@@ -162,14 +162,26 @@ def languages_of(encoder: Any) -> frozenset[str] | None:
     return frozenset(found) if found else None
 
 
-def for_language(text: str, encoders: Mapping[str, Any]) -> list[str]:
+def for_language(text: str, encoders: Mapping[str, Any], documents: str | None = None) -> list[str]:
     """The keys of ``encoders`` (column → text encoder) that should search ``text``: those made for
-    its language, else those that serve any language, else all."""
+    its language (and for the ``documents``' language, when known: an English request in a German
+    catalogue is no work for an English-only encoder), else those that serve any language, else all."""
     columns: Sequence[str] = list(encoders)
     if len(columns) < 2:
         return list(columns)
     lang = detect(text)
     served = {c: languages_of(encoders[c]) for c in columns}
-    own = [c for c in columns if served[c] is not None and lang in served[c]]  # type: ignore[operator]
+    own = [c for c in columns if served[c] is not None and lang in served[c]  # type: ignore[operator]
+           and (documents is None or documents in served[c])]  # type: ignore[operator]
     anyone = [c for c in columns if served[c] is None]
     return own or anyone or list(columns)
+
+
+def catalogue_language(texts: Sequence[str]) -> str | None:
+    """The language most of ``texts`` (titles and descriptions) are in, or ``None`` without text."""
+    votes: dict[str, int] = {}
+    for text in texts:
+        if text and text.strip():
+            lang = detect(text)
+            votes[lang] = votes.get(lang, 0) + 1
+    return max(votes, key=lambda lang: votes[lang]) if votes else None

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from xmr_agent.encoders.base import Encoder
-from xmr_agent.encoders.language import for_language
+from xmr_agent.encoders.language import catalogue_language, for_language
 from xmr_agent.errors import ConfigError, EncoderMismatch, StoreError, StoreUnavailable
 from xmr_agent.store.columns import TEXT_FIELDS
 from xmr_agent.store.connection import connect, lance_message, table_names, unavailable
@@ -269,15 +269,23 @@ class Catalog(TableHandle):
         except (RuntimeError, ValueError) as e:
             raise self._bad_filter(where, e) from e
 
+    def text_language(self, sample: int = 200) -> str | None:
+        """The language most of the titles and texts are in (read once, from ``sample`` rows)."""
+        if not hasattr(self, "_text_language"):
+            rows = self.rows(list(TEXT_FIELDS), limit=sample)  # none while the table is empty
+            self._text_language = catalogue_language([" ".join(str(r.get(c) or "") for c in TEXT_FIELDS) for r in rows])
+        return self._text_language
+
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
         return [c for c, v in self.vectors.items() if v.modality == modality or modality in self.encoder(c).modalities]
 
     def by_language(self, text: str, columns: Sequence[str]) -> list[str]:
         """``columns`` less the text-field columns whose encoder is not the one for ``text``'s language
-        (:func:`~xmr_agent.encoders.language.for_language`; one such column is always kept)."""
+        and the catalogue's (:func:`~xmr_agent.encoders.language.for_language`; one such column is
+        always kept)."""
         texts = {c: self.encoder(c) for c in columns if self.vectors[c].modality == "text"}
-        chosen = set(for_language(text, texts))
+        chosen = set(for_language(text, texts, self.text_language() if len(texts) > 1 else None))
         return [c for c in columns if c not in texts or c in chosen]
 
     def search_vector(
