@@ -3,8 +3,8 @@
 "a gift for her", "for my husband", "pour ma femme", "für meinen Vater", "para mi novia", "送女朋友",
 "a men's watch", "Damen…", "kids costume" name a group of people: women, men or children. In a table
 with a column of such groups (values "women", "men", "unisex", "kids": :func:`audience_columns`),
-the group becomes a condition on it (women or men: theirs or the unisex items, theirs first), one
-that gives way when nothing meets it
+the other groups are left out (items for everyone, "unisex", and items that say nothing stay) and
+the group's own come first; that condition gives way when nothing meets it
 (:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age column (``min_age``),
 children bound it (at most :data:`CHILD_AGE` years) and adults ("for grown-ups") prefer the items
 for older players. Words of a negated phrase ("pas pour enfant") are left to the negation rules.
@@ -56,6 +56,8 @@ WORDS = {
     "adults": re.compile(r"\b(?:adults?|grown[- ]?ups?|adultes?|erwachsene[n]?|adultos?)\b|成人|大人",
                          re.IGNORECASE),
 }
+#: The groups of people an item is for, other than everyone ("unisex").
+GROUPS = ("women", "men", "kids")
 #: The oldest minimum age (in years) an item for children may ask.
 CHILD_AGE = 10
 #: The youngest minimum age (in years) of the items adults are shown first.
@@ -76,13 +78,13 @@ def audiences(parse: Parse, facets: Facets) -> None:
             continue
         said = parse.scan[m.start(): m.end()].strip()
         for column, values in columns.items():
-            if group in values and column not in set_on:  # "gloves for her": the women's, or the unisex ones
-                either = [Filter(column=column, op="=", value=values[g]) for g in (group, "unisex")
-                          if g in values and (g == group or group in ("women", "men"))]
-                parse.filters += [*either, Filter(column=column, op="=", value=values[group], hard=False)][
-                    : 1 if len(either) == 1 else None]  # the group's own first, when there are both
-                parse.notes += [*map(audience_note, either), f"{values[group]!r} from {said!r}"]
+            if group in values and column not in set_on:  # "gloves for her": not the men's nor the kids'
+                others = [Filter(column=column, op="!=", value=values[g]) for g in GROUPS
+                          if g in values and g != group]
+                parse.filters += [*others, Filter(column=column, op="=", value=values[group], hard=False)]
+                parse.notes += [*map(audience_note, others), f"{values[group]!r} from {said!r}"]
                 parse.said.append(m.span())
+                parse.cut(m.span())  # "perfume for my girlfriend": perfumes, not the items that say "for her"
                 set_on.add(column)
         for column in ages if group in ("kids", "adults") and not set_on & set(ages) else ():  # "3岁小孩": 3
             months = "month" in column.lower()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,7 +83,7 @@ class Dictionary:
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
           besides: Iterable[str] = (), translation: str = "",
           heads: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
-          titled: list[Filter] | None = None) -> list[Filter]:
+          titled: list[Filter] | None = None, known: Container[str] | None = None) -> list[Filter]:
     """Conditions on the columns of kinds that the words of ``text`` (in ``language``) name by
     one of their dictionary senses, one per column where the request names a single value of it
     other than ``besides`` (the kinds the wanted thing goes with: "mein Fahrrad"); none for words
@@ -91,7 +91,10 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     a dictionary for the language, nor for a word the ``translation`` keeps as written (a name:
     "nichts von Daft Punk"). A sense that names no value may be the head noun of titles of one kind
     (``heads``: column → title head stem → kinds, :func:`~xmr_agent.agent.values.title_kinds`):
-    "Zelt" is a tent, and the tents are camping gear; such conditions are also added to ``titled``."""
+    "Zelt" is a tent, and the tents are camping gear; such conditions are also added to ``titled``.
+    Of a word's senses, the one its ``translation`` chose is read alone when it is a word of the
+    catalogue (``known`` stems; any, when not given): "香水" translated "perfume" asks for no cologne,
+    "colonia" translated "colony" still names the colognes."""
     dictionary = load(language)
     if dictionary is None:
         return []
@@ -112,7 +115,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
         if _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
-        chosen = _chosen(meanings, translation)  # "香水": perfume; cologne — the translation says "perfume"
+        chosen = [m for m in _chosen(meanings, translation)  # "香水": perfume, cologne; the translation: perfume
+                  if known is None or stem_phrase(m).split()[-1:] and stem_phrase(m).split()[-1] in known]
         for facet in columns:  # by all the words of a sense, else by its head noun alone
             if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values) for sense in chosen):
                 continue

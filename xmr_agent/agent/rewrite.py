@@ -102,8 +102,9 @@ class Rewriter:
         english = self.translator(text)
         masked = blank(text, named)  # a title's digits are no price
         heads, titled = getattr(self.nouns(), "heads", None), []  # kinds read through title heads give way
+        known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
-                                 heads=heads, titled=titled)
+                                 heads=heads, titled=titled, known=known)
         if english is None:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
