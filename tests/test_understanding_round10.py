@@ -250,3 +250,20 @@ def test_a_hand_written_german_catalogue_answers_english_requests_for_people(tmp
     answer = agent.ask("a rain jacket for my husband under 100 euros", k=2)
     assert answer.recommendations[0].id == "A2", [r.id for r in answer.recommendations]
     assert all(r.item["zielgruppe"] in ("Herren", "Unisex", None) for r in answer.recommendations)
+
+
+def test_a_head_noun_that_titles_of_other_kinds_use_too_names_no_kind() -> None:
+    from xmr_agent.agent.values import title_kinds
+
+    rows = [{"title": "Traffic Jam Logic Game", "category": "brain teaser"},
+            {"title": "Neoprene Playmat for Card Games", "category": "accessories"},
+            {"title": "Junior Tennis Racket (25 inch)", "category": "racket sports"},
+            {"title": "Tennis Balls (tube of 4)", "category": "racket sports"}]
+    kinds = {"brain teaser", "accessories", "racket sports"}
+    facets = Facets({"category": Facet("category", "string", frozenset(kinds), canonical={k: k for k in kinds}),
+                     "price": Facet("price", "number", lower=5, upper=300)})
+    nouns = title_kinds(rows, ["category"])
+    game = rule_rewrite("the longest game you have", facets, k=3, nouns=nouns)
+    assert game.head is None and not [f for f in game.filters if f.column == "category"]
+    racket = rule_rewrite("the cheapest racket", facets, k=3, nouns=nouns)
+    assert racket.head == "racket" and "category = 'racket sports'" in [str(f) for f in racket.filters]

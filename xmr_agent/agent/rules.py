@@ -32,7 +32,7 @@ from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery, titled_note
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_noun, modified, stem_phrase, titled_kind, valued_word
+from xmr_agent.agent.values import head_noun, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -65,8 +65,7 @@ _BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGN
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
 #: Most notes (for traces) and negative phrases kept from one request.
-MAX_NOTES = 32
-MAX_AVOID = 8
+MAX_NOTES, MAX_AVOID = 32, 8
 #: Words before a column value, at most this far, that make it a condition ("only in red").
 CONDITION_REACH = 24
 
@@ -91,7 +90,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories, nouns)
-    _titled(parse, facets, getattr(nouns, "heads", None) if hard_categories else None)
+    _titled(parse, facets, nouns if hard_categories else None)
     audiences(parse, facets)  # "for my wife": women
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
@@ -291,16 +290,17 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.said.append(span)
 
 
-def _titled(parse: Parse, facets: Facets, heads: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
-    """A condition on the kind the request's head noun names in the catalogue's titles
-    (:func:`~xmr_agent.agent.values.titled_kind`), on a column of kinds the request set no kind on."""
+def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
+    """The request's head noun as the titles end (:func:`~xmr_agent.agent.values.head_noun`), when every title with
+    that word is of the kinds of those it ends ("racket"; not "game", which names games of every kind); a condition
+    on its kind when it is one, on a column of kinds set by nothing else ("cheap paper plates": tableware)."""
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
-    for column, index in (heads or {}).items():
-        goes_with = partial(_goes_before, parse.scan, column)
-        parse.head = parse.head or (head_noun(parse.scan, index, _STOP_AFTER, goes_with) or (None,))[0]  # "racket"
-        found = None if column in set_on or column not in facets else titled_kind(parse.scan, index, _STOP_AFTER, goes_with)
-        value = facets[column].canonical.get(found[0]) if found else None
-        if found and value:
+    for column, index in getattr(nouns, "heads", {}).items():
+        found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
+        kinds = index[found[0]] if found and set(nouns.get(column, {}).get(found[0], ())) <= index[found[0]] else ()  # type: ignore[union-attr]
+        parse.head = parse.head or (found[0] if found and kinds else None)
+        value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None
+        if found and value and column not in set_on:
             parse.filters.append(Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value))
             parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
 

@@ -178,16 +178,6 @@ def value_words(facets: Facets) -> set[str]:
             for w in stem_phrase(v).split()}
 
 
-def titled_kind(text: str, heads: Mapping[str, frozenset[str]], stops: Iterable[str],
-                goes_with: Callable[[tuple[int, int]], bool]) -> tuple[str, tuple[int, int]] | None:
-    """The kind of the thing ``text`` asks for, read from the catalogue's titles: its head noun
-    (:func:`head_noun`; ``heads``: stem → kinds), when every item whose title ends in that noun
-    is of one kind; with its span."""
-    found = head_noun(text, heads, stops, goes_with)
-    kinds = heads[found[0]] if found else frozenset()
-    return (next(iter(kinds)), found[1]) if found and len(kinds) == 1 else None
-
-
 def head_noun(text: str, heads: Container[str], stops: Iterable[str],
               goes_with: Callable[[tuple[int, int]], bool]) -> tuple[str, tuple[int, int]] | None:
     """The stem of the head noun of the thing ``text`` asks for, as the catalogue's titles end
