@@ -3,8 +3,10 @@
 "a gift for her", "for my husband", "pour ma femme", "für meinen Vater", "para mi novia", "送女朋友",
 "a men's watch", "Damen…", "kids costume" name a group of people: women, men or children. In a table
 with a column of such groups (values "women", "men", "unisex", "kids": :func:`audience_columns`),
-the other groups are left out (items for everyone, "unisex", and items that say nothing stay) and
-the group's own come first; that condition gives way when nothing meets it
+a word for the group itself ("men's", "homme", "Damen", "kids") asks for its items; a person of it
+("for her", "my husband", "送女朋友") leaves the other groups out (items for everyone, "unisex", and
+items that say nothing stay) and shows the group's own first. Either condition gives way when
+nothing meets it
 (:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age column (``min_age``),
 children bound it (at most :data:`CHILD_AGE` years) and adults ("for grown-ups") prefer the items
 for older players. Words of a negated phrase ("pas pour enfant") are left to the negation rules.
@@ -56,6 +58,11 @@ WORDS = {
     "adults": re.compile(r"\b(?:adults?|grown[- ]?ups?|adultes?|erwachsene[n]?|adultos?)\b|成人|大人",
                          re.IGNORECASE),
 }
+#: Words that name the group itself ("men's", "homme", "Damen", "女士"), not a person of it ("my husband"): the
+#: group's items only.
+DIRECT = re.compile(r"(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womenswear|damen\w*|frauen|mujer(?:es)?|femmes?"
+                    r"|men['’]?s?|mens|gents['’]?|gentlemen|menswear|herren\w*|m[äa]nner|hombres?|hommes?"
+                    r"|女士|女性|女生|女款|女式|男士|男性|男生|男款|男式)", re.IGNORECASE)
 #: The groups of people an item is for, other than everyone ("unisex").
 GROUPS = ("women", "men", "kids")
 #: The oldest minimum age (in years) an item for children may ask.
@@ -79,10 +86,12 @@ def audiences(parse: Parse, facets: Facets) -> None:
         said = parse.scan[m.start(): m.end()].strip()
         for column, values in columns.items():
             if group in values and column not in set_on:  # "gloves for her": not the men's nor the kids'
-                others = [Filter(column=column, op="!=", value=values[g]) for g in GROUPS
-                          if g in values and g != group]
-                parse.filters += [*others, Filter(column=column, op="=", value=values[group], hard=False)]
-                parse.notes += [*map(audience_note, others), f"{values[group]!r} from {said!r}"]
+                direct = group == "kids" or DIRECT.fullmatch(said) is not None
+                stated = [Filter(column=column, op="=", value=values[group])] if direct else \
+                    [Filter(column=column, op="!=", value=values[g]) for g in GROUPS if g in values and g != group]
+                first = [] if direct else [Filter(column=column, op="=", value=values[group], hard=False)]
+                parse.filters += [*stated, *first]
+                parse.notes += [*map(audience_note, stated), f"{values[group]!r} from {said!r}"]
                 parse.said.append(m.span())
                 parse.cut(m.span())  # "perfume for my girlfriend": perfumes, not the items that say "for her"
                 set_on.add(column)

@@ -161,8 +161,10 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     stems = {stem for index in heads.values() for stem in index}
     said = f" {stem_phrase(translation or '')} "
     found: list[str] = []
-    for word in _words(text, language):
-        meanings = () if word.lower() in lexicon.FILLER else senses(word, language, dictionary)
+    words = _words(text, language)
+    for i, word in enumerate(words):
+        adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
+        meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
         if translation is not None and _chosen(meanings, translation):
             continue  # the translation has one of its senses
         named = [m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS

@@ -86,9 +86,8 @@ class TitleIndex:
                     if any(_model_word(w) for w in words[at:at + n]):
                         inner.setdefault(words[at:at + n], set()).update(i for i, _ in items)
         self.models = {words: next(iter(ids)) for words, ids in inner.items() if len(ids) == 1}
-        length = {str(i): len(t or "") for i, t in pairs}  # a line's plainest item: the shortest title
-        self.lines = {words: [min(items, key=lambda i: (length[i], order.index(i)))]
-                      for order in [[i for ids in self.ids.values() for i, _ in ids]]
+        order = {str(i): n for n, (i, _) in enumerate(pairs)}  # a line's items in the catalogue's order
+        self.lines = {words: sorted(items, key=order.__getitem__)
                       for words, items in ((w, {i for i, _ in its}) for w, its in starts.items())
                       if 2 <= len(items) <= MAX_LINE and words not in self.ids}
         self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
@@ -178,8 +177,8 @@ class TitleIndex:
     def likened(self, text: str) -> list[tuple[tuple[int, int], list[str]]]:
         """Where ``text`` names items by words that do not begin one title alone, written as names
         (each capitalised or with a digit): model words inside one title ("X-T30 II", "R50"), or
-        the first words of a product line ("Noir Santal": its plainest item, the one of the shortest
-        title); longest first."""
+        the first words of a product line ("Noir Santal": its items, in the catalogue's order);
+        longest first."""
         tokens = list(_WORDS.finditer(text))
         words = [t.group().lower() for t in tokens]
         found: list[tuple[tuple[int, int], list[str]]] = []
