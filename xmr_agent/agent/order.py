@@ -17,7 +17,7 @@ from typing import Any
 
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
-from xmr_agent.agent.values import title_head
+from xmr_agent.agent.values import stem_phrase
 from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
@@ -109,9 +109,10 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     request's words name candidates outright (a keyword match). ``kinds``: the table's columns of
     kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
     ("a cheap lamp") is measured within. ``head``: the stem of the request's head noun as titles
-    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles end so answer
+    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer
     ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
-    request first."""
+    request first; the pipeline gives none when a kind the user named decides ("the priciest
+    coffee": coffee beans too)."""
     if sorted_rows:
         head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                 for n, r in enumerate(sorted_rows)]
@@ -128,7 +129,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
                            if str(r["id"]) not in known)]
         preferred |= {str(r["id"]) for r in rows}
         answers = preferred
-    headed = {h.id for h in fused if head and title_head(str(h.item.get("title") or "")) == head}
+    headed = {h.id for h in fused if head and head in stem_phrase(str(h.item.get("title") or "")).split()}
     answers = (answers & headed or headed) if headed else answers
     others = answers - preferred if answers & preferred else set()  # "a cheap red mug": the other mugs come next
     answers = answers & preferred or answers  # the red ones among the mugs, if any
