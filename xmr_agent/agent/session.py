@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from xmr_agent.agent.critique import Critique, parse_critique, tone
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, titled_note
 from xmr_agent.agent.rules import has_subject
 from xmr_agent.agent.topic import AMEND, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
@@ -393,5 +393,6 @@ def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
 
 
 def _by_meaning(request: CrossModalQuery | None) -> list[Filter]:
-    """The preferences the rewriter found by meaning in this turn's words."""
-    return request.guessed() if request else []
+    """The preferences the rewriter found by meaning in this turn's words (a kind the titles name,
+    "a flash" → lighting, is kept as the subject's, as a stated one is)."""
+    return [f for f in request.guessed() if titled_note(f) not in request.notes] if request else []
