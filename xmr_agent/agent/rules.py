@@ -32,7 +32,7 @@ from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery, titled_note
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_noun, modified, stem_phrase, valued_word
+from xmr_agent.agent.values import head_noun, material_forms, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -392,7 +392,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
         if len(value) >= 3:
             index.setdefault(stem_phrase(value), []).append(value)
         if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
-            for form in {value + "en", value + value[-1] + "en"}:
+            for form in material_forms(value):
                 index.setdefault(stem_phrase(form), []).append(value)
         if value in lx.DEMONYMS:  # the adjective of a country: Japanese green tea
             index.setdefault(stem_phrase(lx.DEMONYMS[value]), []).append(value)

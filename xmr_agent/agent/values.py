@@ -48,6 +48,15 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+def material_forms(value: str) -> set[str]:
+    """Words that name a value as an adjective of its material or kind: "wood" → wooden, "wool" →
+    woollen; "woody" → wood, wooden (a translation's "a wooden perfume" is a woody one)."""
+    forms = {value + "en", value + value[-1] + "en"}
+    if value.endswith("y") and len(value) >= 5:
+        forms |= {value[:-1], value[:-1] + "en"}
+    return forms
+
+
 def with_combos(facet: Facet, value: str) -> list[str]:
     """``value`` and the values of ``facet`` that list it among others ("vegan, gluten-free" for
     gluten-free: a cell of a CSV that holds several values)."""
