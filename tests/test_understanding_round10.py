@@ -276,3 +276,9 @@ def test_a_head_noun_that_titles_of_other_kinds_use_too_names_no_kind() -> None:
     assert game.head is None and not [f for f in game.filters if f.column == "category"]
     racket = rule_rewrite("the cheapest racket", facets, k=3, nouns=nouns)
     assert racket.head == "racket" and "category = 'racket sports'" in [str(f) for f in racket.filters]
+
+
+def test_an_adjective_in_y_is_named_by_the_adjective_of_its_noun() -> None:
+    scents = {"woody", "floral", "fresh"}
+    facets = Facets({"scent": Facet("scent", "string", frozenset(scents), canonical={v: v for v in scents})})
+    assert "scent = 'woody' (preferred)" in [str(f) for f in rule_rewrite("a wooden perfume", facets, k=3).filters]
