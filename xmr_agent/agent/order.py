@@ -109,8 +109,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     request's words name candidates outright (a keyword match). ``kinds``: the table's columns of
     kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
     ("a cheap lamp") is measured within. ``head``: the stem of the request's head noun as titles
-    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer
-    ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
+    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer a
+    superlative ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
     request first; the pipeline gives none when a kind the user named decides ("the priciest
     coffee": coffee beans too)."""
     if sorted_rows:
@@ -129,9 +129,10 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
                            if str(r["id"]) not in known)]
         preferred |= {str(r["id"]) for r in rows}
         answers = preferred
-    headed = {h.id for h in fused if head and head in stem_phrase(str(h.item.get("title") or "")).split()}
+    headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
+    unheaded = answers - headed if headed else set()  # they come next, in the column's order
     answers = (answers & headed or headed) if headed else answers
-    others = answers - preferred if answers & preferred else set()  # "a cheap red mug": the other mugs come next
+    others = (answers - preferred if answers & preferred else set()) | unheaded  # "a cheap red mug": other mugs next
     answers = answers & preferred or answers  # the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]
     descending = order.descending if order.mode == "sort" else order.mode in ("high", "more")

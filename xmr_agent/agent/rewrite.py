@@ -251,7 +251,7 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
         return query
     searched = SubQuery(text=" ".join(lost), target="any")
     kept = tuple(q for q in query.queries if q.text != (other.queries[0].text if other.queries else None))
-    return query.model_copy(update={"queries": (searched, *kept), "head": stem_phrase(lost[0]).split()[-1], "notes": (
+    return query.model_copy(update={"queries": (searched, *kept), "notes": (
         *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
         "sense of words the translation lost")})
 
