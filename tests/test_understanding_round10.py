@@ -218,8 +218,12 @@ def test_the_request_head_noun_as_titles_end_picks_what_a_superlative_ranges_ove
     kinds = {"racket sports", "running"}
     facets = Facets({"sport": Facet("sport", "string", frozenset(kinds), canonical={k: k for k in kinds}),
                      "price": Facet("price", "number", lower=5, upper=300)})
-    heads = {"sport": {"racket": frozenset({"racket sports"}), "ball": frozenset({"racket sports"})}}
-    query = rule_rewrite("the cheapest tennis racket", facets, k=3, nouns=type("N", (dict,), {"heads": heads})())
+    from xmr_agent.agent.values import title_kinds
+
+    nouns = title_kinds([{"title": "Junior Tennis Racket (25 inch)", "sport": "racket sports"},
+                         {"title": "Tennis Balls (tube of 4)", "sport": "racket sports"},
+                         {"title": "Trail Running Shoes", "sport": "running"}], ["sport"])
+    query = rule_rewrite("the cheapest tennis racket", facets, k=3, nouns=nouns)
     assert query.head == "racket" and query.order is not None
     items = [("balls", "Tennis Balls (tube of 4)", 6), ("junior", "Junior Tennis Racket (25 inch)", 25),
              ("pro", "Pro Graphite Tennis Racket", 140)]
@@ -282,3 +286,15 @@ def test_an_adjective_in_y_is_named_by_the_adjective_of_its_noun() -> None:
     scents = {"woody", "floral", "fresh"}
     facets = Facets({"scent": Facet("scent", "string", frozenset(scents), canonical={v: v for v in scents})})
     assert "scent = 'woody' (preferred)" in [str(f) for f in rule_rewrite("a wooden perfume", facets, k=3).filters]
+
+
+def test_a_head_noun_most_of_whose_titles_are_of_its_kind_still_names_it() -> None:
+    from xmr_agent.agent.values import title_kinds
+
+    rows = [{"title": "Maison Delorme Brut Champagne", "style": "sparkling"},
+            {"title": "Rosé Champagne", "style": "sparkling"}, {"title": "Vintage Champagne", "style": "sparkling"},
+            {"title": "Cristallo Champagne Flutes (set of 6)", "style": "accessories"}]
+    styles = {"sparkling", "accessories", "red"}
+    facets = Facets({"style": Facet("style", "string", frozenset(styles), canonical={k: k for k in styles})})
+    query = rule_rewrite("a bottle of champagne for an anniversary", facets, k=3, nouns=title_kinds(rows, ["style"]))
+    assert "style = 'sparkling'" in [str(f) for f in query.filters]

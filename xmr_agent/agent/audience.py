@@ -33,11 +33,11 @@ VALUES = {
     "unisex": {"unisex", "unisexe", "all", "everyone", "both", "neutral", "gender neutral", "alle", "für alle", "todos",
                "tous", "中性", "通用", "男女通用"},
 }
-_KIN_F = (r"wife|woman|girlfriend|mum|mom|mother|mummy|mommy|sister|grandma|granny|grandmother|aunt|auntie|niece|fianc[ée]e|"
+_KIN_F = (r"wife|woman|girlfriend|mum|mom|mother|mummy|mommy|sister|grandma|granny|grandmother|aunt|auntie|fianc[ée]e|"
           r"femme|copine|m[èe]re|maman|s[œo]e?ur|grand-m[èe]re|mamie|tante|"
           r"frau|freundin|mutter|mama|schwester|oma|tante|"
           r"esposa|mujer|novia|madre|mam[áa]|hermana|abuela|t[íi]a")
-_KIN_M = (r"husband|man|boyfriend|dad|daddy|father|brother|grandpa|grandad|granddad|grandfather|uncle|nephew|fianc[ée]|"
+_KIN_M = (r"husband|man|boyfriend|dad|daddy|father|brother|grandpa|grandad|granddad|grandfather|uncle|fianc[ée]|"
           r"mari|copain|p[èe]re|papa|fr[èe]re|grand-p[èe]re|papi|oncle|"
           r"mann|freund|vater|papa|bruder|opa|onkel|"
           r"marido|esposo|novio|padre|pap[áa]|hermano|abuelo|t[íi]o")

@@ -291,13 +291,13 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
 
 
 def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
-    """The request's head noun as the titles end (:func:`~xmr_agent.agent.values.head_noun`), when every title with
-    that word is of the kinds of those it ends ("racket"; not "game", which names games of every kind); a condition
+    """The request's head noun as the titles end (:func:`~xmr_agent.agent.values.head_noun`), when most titles with
+    that word are of the kinds of those it ends ("racket"; not "game", which names games of every kind); a condition
     on its kind when it is one, on a column of kinds set by nothing else ("cheap paper plates": tableware)."""
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in getattr(nouns, "heads", {}).items():
         found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
-        kinds = index[found[0]] if found and set(nouns.get(column, {}).get(found[0], ())) <= index[found[0]] else ()  # type: ignore[union-attr]
+        kinds = nouns.headed(column, found[0]) if found and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
         parse.head = parse.head or (found[0] if found and kinds else None)
         value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None
         if found and value and column not in set_on:

@@ -99,15 +99,33 @@ def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
     return frozenset(stem for title in titles for stem in stem_phrase(" ".join(title)).split() if len(stem) > 2)
 
 
+#: The least share of the items whose titles have a word that must be of the kinds of the items whose
+#: titles end in it, for that word to name a kind.
+HEAD_SHARE = 2 / 3
+
+
 class TitleNouns(dict[str, dict[str, frozenset[str]]]):
     """Column of kinds → word stem of titles → the kinds (lower-cased values) of the items so
     titled; ``heads``: the same for the head noun of each title only ("Gold Rim Paper Plates 9
     inch, Pack of 16": plate), the word that says what the item is."""
 
     def __init__(self, words: Mapping[str, dict[str, frozenset[str]]] = (),  # type: ignore[assignment]
-                 heads: Mapping[str, dict[str, frozenset[str]]] | None = None) -> None:
+                 heads: Mapping[str, dict[str, frozenset[str]]] | None = None,
+                 counts: Mapping[str, dict[str, dict[str, int]]] | None = None) -> None:
         super().__init__(words)
         self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
+        #: column → word stem → kind → how many items of that kind have the word in their titles
+        self.counts: dict[str, dict[str, dict[str, int]]] = dict(counts or {})
+
+    def headed(self, column: str, stem: str) -> frozenset[str]:
+        """The kinds of the items whose titles end in ``stem`` (``heads``), when at least
+        :data:`HEAD_SHARE` of the items with the word anywhere in their titles are of those kinds:
+        "champagne" (two bottles, one "Champagne Flutes"), not "game" (one "Logic Game", one
+        "Playmat for Card Games")."""
+        kinds = self.heads.get(column, {}).get(stem, frozenset())
+        counts = self.counts.get(column, {}).get(stem, {})
+        total = sum(counts.values())
+        return kinds if not total or sum(n for k, n in counts.items() if k in kinds) >= HEAD_SHARE * total else frozenset()
 
 
 def kinds_by_title(catalog: Any, facets: Facets) -> TitleNouns:
@@ -123,6 +141,7 @@ def kinds_by_title(catalog: Any, facets: Facets) -> TitleNouns:
 def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> TitleNouns:
     found: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     heads: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
+    counts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
     for row in rows:
         title = str(row.get("title") or "")
         stems, head = set(stem_phrase(title).split()), title_head(title)
@@ -131,10 +150,12 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
             for value in cell if isinstance(cell, list) else [cell]:
                 for stem in stems if value not in (None, "") else ():
                     found[column].setdefault(stem, set()).add(str(value).lower())
+                    kind_counts = counts[column].setdefault(stem, {})
+                    kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
                 if head and value not in (None, ""):
                     heads[column].setdefault(head, set()).add(str(value).lower())
     return TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
-                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()})
+                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts)
 
 
 def title_head(title: str) -> str | None:
