@@ -6,10 +6,9 @@ with a column of such groups (values "women", "men", "unisex", "kids": :func:`au
 a word for the group itself ("men's", "homme", "Damen", "kids") asks for its items; a person of it
 ("for her", "my husband", "送女朋友") leaves the other groups out (items for everyone, "unisex", and
 items that say nothing stay) and shows the group's own first. Either condition gives way when
-nothing meets it
-(:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age column (``min_age``),
-children bound it (at most :data:`CHILD_AGE` years) and adults ("for grown-ups") prefer the items
-for older players. Words of a negated phrase ("pas pour enfant") are left to the negation rules.
+nothing meets it (:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age
+column (``min_age``), children bound it (at most :data:`CHILD_AGE` years); adults are left to the search ("for adults" is
+what every item suits). Words of a negated phrase ("pas pour enfant") are left to the negation rules.
 The words are in this module, not :mod:`~xmr_agent.agent.lexicon`, because nothing else reads them.
 """
 
@@ -55,8 +54,6 @@ WORDS = {
                       re.IGNORECASE),
     "kids": re.compile(r"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"
                        r"ni[ñn][oa]s?|infantil)\b|儿童|孩子|小孩|小朋友|宝宝|童", re.IGNORECASE),
-    "adults": re.compile(r"\b(?:adults?|grown[- ]?ups?|adultes?|erwachsene[n]?|adultos?)\b|成人|大人",
-                         re.IGNORECASE),
 }
 #: Words that name the group itself ("men's", "homme", "Damen", "女士"), not a person of it ("my husband"): the
 #: group's items only.
@@ -67,8 +64,6 @@ DIRECT = re.compile(r"(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womens
 GROUPS = ("women", "men", "kids")
 #: The oldest minimum age (in years) an item for children may ask.
 CHILD_AGE = 10
-#: The youngest minimum age (in years) of the items adults are shown first.
-ADULT_AGE = 12
 _NEGATED = re.compile(rf"(?:\b(?:{lx.NEGATION})\b|不要|不是|别)\W*(?:\w+\W+){{0,2}}$", re.IGNORECASE)
 
 
@@ -95,14 +90,10 @@ def audiences(parse: Parse, facets: Facets) -> None:
                 parse.said.append(m.span())
                 parse.cut(m.span())  # "perfume for my girlfriend": perfumes, not the items that say "for her"
                 set_on.add(column)
-        for column in ages if group in ("kids", "adults") and not set_on & set(ages) else ():  # "3岁小孩": 3
-            months = "month" in column.lower()
-            bound = (CHILD_AGE if group == "kids" else ADULT_AGE) * (12 if months else 1)
-            flt = Filter(column=column, op="<=" if group == "kids" else ">=", value=bound, hard=group == "kids")
+        for column in ages if group == "kids" and not set_on & set(ages) else ():  # "3岁小孩": 3
+            flt = Filter(column=column, op="<=", value=CHILD_AGE * (12 if "month" in column.lower() else 1))
             parse.filters.append(flt)
-            parse.notes += [audience_note(flt), f"{column} {flt.op} {bound} from {said!r}"]
-            if group == "adults":
-                parse.preferred.append(flt)
+            parse.notes += [audience_note(flt), f"{flt} from {said!r}"]
 
 
 def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:

@@ -46,6 +46,9 @@ DICTD_DIRS = ("/usr/share/dictd",)
 FREEDICT = {"de": "deu", "fr": "fra", "es": "spa"}
 #: A sense longer than this (in words) is a paraphrase, not a name of a kind.
 MAX_SENSE_WORDS = 3
+#: A word of more senses than this ("chose": affair, business, case, matter, thing, …) names no kind
+#: through the titles' head nouns.
+MAX_TITLED_SENSES = 3
 #: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
 ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
 #: Words for properties of an item (and the table's column names): a word one of whose senses is
@@ -124,6 +127,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or named or \
                 [v for sense in meanings for v in _headed(sense, facet.values)] or \
                 _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
+            if word.lower() in lexicon.FILLER:
+                named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:
@@ -281,7 +286,7 @@ def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values
     ``meanings`` (senses of a few words only), else none; it is added to ``via_titles``."""
     found = {kind for sense in meanings if 0 < len(words := stem_phrase(sense).split()) <= MAX_SENSE_WORDS
              for kind in heads.get(words[-1], ())}
-    named = [v for v in values if v in found] if len(found) == 1 else []
+    named = [v for v in values if v in found] if len(found) == 1 and len(meanings) <= MAX_TITLED_SENSES else []
     via_titles.update(named)
     return named
 
