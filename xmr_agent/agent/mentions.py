@@ -240,7 +240,10 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
                 ) -> tuple[list[tuple[int, int]], list[str], list[str]]:
     """Where ``text`` names catalogue items: the spans (searched, never read as filters), the
     items it asks to be like ("like the Orange Dome Tent": their vectors join the query and they
-    are not offered back), and with ``seeds`` the other named items (seeds, not offered back)."""
+    are not offered back), and with ``seeds`` the other named items (seeds, not offered back). In a
+    catalogue search (no ``seeds``), items named by model words or as a product line after "like",
+    and items named anywhere in a request that likens to them ("… is too much, something like it"),
+    are to be like too; in a conversation of seeds (movies talked about) they stay seeds."""
     from xmr_agent.agent import lexicon
 
     like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|el|los|las)?\s*"
@@ -249,7 +252,7 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     like: list[str] = []
     named: list[str] = []
     found = titles.spans(text)
-    likened = bool(_LIKE_IT.search(text))  # "the Red Family Tent is too much, something cheaper like it"
+    likened = not seeds and bool(_LIKE_IT.search(text))  # "the Red Family Tent is too much, … like it"
     for span, ids in found:
         spans.append(span)
         fresh = [i for i in ids if i not in seed_ids and i not in like and i not in named]
@@ -257,7 +260,7 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
             like += fresh
         elif seeds:
             named += fresh
-    for span, ids in titles.likened(text):  # "like the X-T30 II", "跟富士X-T30 II差不多", "like Noir Santal"
+    for span, ids in () if seeds else titles.likened(text):  # "like the X-T30 II", "like Noir Santal"
         if not any(a < span[1] and span[0] < b for a, b in spans) and (
                 like_before.search(text[max(0, span[0] - 24): span[0]]) or _LIKE_AFTER.match(text, span[1])):
             spans.append(span)
