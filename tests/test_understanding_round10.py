@@ -298,3 +298,9 @@ def test_a_head_noun_most_of_whose_titles_are_of_its_kind_still_names_it() -> No
     facets = Facets({"style": Facet("style", "string", frozenset(styles), canonical={k: k for k in styles})})
     query = rule_rewrite("a bottle of champagne for an anniversary", facets, k=3, nouns=title_kinds(rows, ["style"]))
     assert "style = 'sparkling'" in [str(f) for f in query.filters]
+
+
+def test_a_word_that_stems_like_a_values_base_is_no_mention_of_it() -> None:
+    genres = {"comedy", "horror"}
+    facets = Facets({"genre": Facet("genre", "list", frozenset(genres), canonical={g: g for g in genres})})
+    assert not rule_rewrite("if nothing comes to mind, a modern one is great", facets, k=3).filters  # not "comed(y)"

@@ -50,10 +50,11 @@ def _stemmer() -> Any:
 
 def material_forms(value: str) -> set[str]:
     """Words that name a value as an adjective of its material or kind: "wood" → wooden, "wool" →
-    woollen; "woody" → wood, wooden (a translation's "a wooden perfume" is a woody one)."""
+    woollen; "woody" → wooden (a translation's "a wooden perfume" is a woody one; never the bare
+    "wood", whose like "comed" of "comedy" stems as "come")."""
     forms = {value + "en", value + value[-1] + "en"}
     if value.endswith("y") and len(value) >= 5:
-        forms |= {value[:-1], value[:-1] + "en"}
+        forms.add(value[:-1] + "en")
     return forms
 
 
