@@ -114,10 +114,10 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     request first; the pipeline gives none when a kind the user named decides ("the priciest
     coffee": coffee beans too)."""
     if sorted_rows:
-        head = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
-                for n, r in enumerate(sorted_rows)]
-        seen = {h.id for h in head}
-        return [*head, *(h for h in fused if h.id not in seen)]
+        ordered = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
+                   for n, r in enumerate(sorted_rows)]
+        seen = {h.id for h in ordered}
+        return [*ordered, *(h for h in fused if h.id not in seen)]
     if not fused:
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)

@@ -101,7 +101,8 @@ class Rewriter:
             return base, None
         english = self.translator(text)
         masked = blank(text, named)  # a title's digits are no price
-        heads, titled = getattr(self.nouns(), "heads", None), []  # kinds read through title heads give way
+        heads = getattr(self.nouns(), "heads", None)
+        titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
                                  heads=heads, titled=titled, known=known)

@@ -149,7 +149,7 @@ def language_of(catalog: Any, sample: int = 200) -> Callable[[], str | None]:
     """A function giving the language of ``catalog``'s titles and texts (read once, from a sample
     of ``sample`` rows, on first call): the catalogue's own, when it keeps one."""
     if callable(getattr(catalog, "text_language", None)):
-        return catalog.text_language  # type: ignore[no-any-return]
+        return catalog.text_language
     found: list[str | None] = []
 
     def language() -> str | None:
