@@ -304,3 +304,24 @@ def test_a_word_that_stems_like_a_values_base_is_no_mention_of_it() -> None:
     genres = {"comedy", "horror"}
     facets = Facets({"genre": Facet("genre", "list", frozenset(genres), canonical={g: g for g in genres})})
     assert not rule_rewrite("if nothing comes to mind, a modern one is great", facets, k=3).filters  # not "comed(y)"
+
+
+def test_a_yes_no_column_named_by_the_request_is_a_condition() -> None:
+    facets = Facets({"pet_safe": Facet("pet_safe", "string", frozenset({"yes", "no"}), canonical={"yes": "yes", "no": "no"}),
+                     "price": Facet("price", "number", lower=3, upper=90)})
+    assert {str(f) for f in rule_rewrite("any pet safe plants for less than 10 euros", facets, k=3).filters} == \
+        {"price < 10.0", "pet_safe = 'yes'"}
+    assert "pet_safe != 'yes'" in [str(f) for f in rule_rewrite("a plant, not pet-safe is fine", facets, k=3).filters]
+
+
+def test_a_word_of_every_item_names_no_kind_by_the_titles() -> None:
+    from xmr_agent.agent.values import title_kinds
+
+    rows = [{"title": "Apple Smart Watch", "type": "Smartwatch"}, {"title": "Galaxy Fitness Watch", "type": "Smartwatch"},
+            {"title": "Casio F-91W Digital", "type": "Digital"}]
+    kinds = {"smartwatch", "digital"}
+    facets = Facets({"type": Facet("type", "string", frozenset(kinds), canonical={"smartwatch": "Smartwatch",
+                                                                                 "digital": "Digital"})})
+    nouns = title_kinds(rows, ["type"])
+    assert "type = 'Smartwatch'" in [str(f) for f in rule_rewrite("a watch", facets, k=3, nouns=nouns).filters]
+    assert not rule_rewrite("a watch", facets, k=3, nouns=nouns, generic=frozenset({"watch"})).filters

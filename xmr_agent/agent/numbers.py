@@ -293,6 +293,26 @@ _NUMBER_WORDS_ELSEWHERE = {
 NONE_VALUES = ("none", "free", "zero", "no", "nil", "0", "without", "decaf", "decaffeinated")
 
 
+def flags(parse: Parse, facets: Facets) -> None:
+    """"pet safe", "dishwasher safe", "waterproof" where a yes/no column is named so (``pet_safe``
+    of yes and no): the items that say yes; "not pet safe": those that do not."""
+    for facet in facets.values():
+        yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
+        name = core(facet.column).replace("_", " ")
+        if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
+            continue
+        words = "[- ]?".join(map(re.escape, name.split()))
+        for m in re.finditer(rf"\b(?:(not|non|no)[- ])?{words}\b", parse.scan, re.IGNORECASE):
+            flt = Filter(column=facet.column, op="!=" if m.group(1) else "=", value=facet.canonical.get(yes[0], yes[0]))
+            parse.filters.append(flt)
+            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
+
+
+#: Values of a yes/no column.
+YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
+
+
 def absent(parse: Parse, facets: Facets) -> None:
     """"caffeine free", "no caffeine", "without added sugar" where a column is named so: the items
     whose column says none (``caffeine = 'none'``; a number column: at most 0)."""

@@ -78,7 +78,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, units.measures):  # "under a kilo": a weight, never a price
+    for read in (ratings, ages, nb.people, units.measures, nb.flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price)
@@ -90,7 +90,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
     _categories(parse, facets, hard_categories, nouns)
-    _titled(parse, facets, nouns if hard_categories else None)
+    _titled(parse, facets, nouns if hard_categories else None, generic)
     audiences(parse, facets)  # "for my wife": women
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
@@ -290,14 +290,14 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.said.append(span)
 
 
-def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
-    """The request's head noun as the titles end (:func:`~xmr_agent.agent.values.head_noun`), when most titles with
-    that word are of the kinds of those it ends ("racket"; not "game", which names games of every kind); a condition
-    on its kind when it is one, on a column of kinds set by nothing else ("cheap paper plates": tableware)."""
+def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None, generic: frozenset[str]) -> None:
+    """The request's head noun as the titles end (:func:`~xmr_agent.agent.values.head_noun`), when most titles with it
+    are of the kinds of those it ends ("racket"; not "game" in a game shop, nor ``generic`` words: "watch" in a watch
+    shop); a condition on its kind when it is one, on a column of kinds set by nothing else ("cheap paper plates")."""
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in getattr(nouns, "heads", {}).items():
         found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
-        kinds = nouns.headed(column, found[0]) if found and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
+        kinds = nouns.headed(column, found[0]) if found and found[0] not in generic and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
         parse.head = parse.head or (found[0] if found and kinds else None)
         value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None
         if found and value and column not in set_on:
