@@ -325,3 +325,9 @@ def test_a_word_of_every_item_names_no_kind_by_the_titles() -> None:
     nouns = title_kinds(rows, ["type"])
     assert "type = 'Smartwatch'" in [str(f) for f in rule_rewrite("a watch", facets, k=3, nouns=nouns).filters]
     assert not rule_rewrite("a watch", facets, k=3, nouns=nouns, generic=frozenset({"watch"})).filters
+
+
+def test_a_bit_pricey_asks_for_cheaper() -> None:
+    facets = Facets({"cost": Facet("cost", "number", lower=20, upper=900)})
+    query = rule_rewrite("bit pricey, anything under 300?", facets, k=3)
+    assert query.order is not None and query.order.mode == "less" and not query.queries

@@ -67,6 +67,7 @@ class SessionState(BaseModel):
     topic: list[str] = Field(default_factory=list)
     boost: list[str] = Field(default_factory=list)
     filters: list[Filter] = Field(default_factory=list)
+    kinds: list[Filter] = Field(default_factory=list)  #: the subject's kinds found by meaning ("a roof box")
     avoid: list[str] = Field(default_factory=list)
     liked: list[str] = Field(default_factory=list)
     disliked: list[str] = Field(default_factory=list)
@@ -296,7 +297,7 @@ class Session:
         guessed = _by_meaning(request)  # kinds found by meaning: for this turn's words only, never kept
         new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
-            s.topic, s.boost, s.like_ids, s.unlike_ids, s.order = [], [], [], [], None
+            s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
             s.filters = [f for f in s.filters if f.hard]
         s.filters = _replace(s.filters, new)
         order = (request.order if request else None) or c.order  # type: ignore[attr-defined]
@@ -310,6 +311,7 @@ class Session:
         words = request.queries[0].text if request and request.queries else ""
         if has_subject(words):
             s.topic.append(words)
+            s.kinds = [f for f in guessed if f.hard]  # "anything under 300?" next stays with roof boxes
         if request and request.k != 10:
             s.k = request.k
         s.attachments = [*s.attachments, *attachments]
@@ -330,7 +332,7 @@ class Session:
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
         own = _by_meaning(request) if request and request.queries or images else []
-        topic = [] if images else self._topic_kinds()  # a photo answers for itself
+        topic = [] if images else (s.kinds or self._topic_kinds())  # a photo answers for itself
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
