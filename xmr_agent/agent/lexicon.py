@@ -80,8 +80,8 @@ PRICEY = (r"money(?:'s| is) no object|(?:the )?price (?:doesn['’]?t|does not|w
           r"car[oa]s?|de lujo|lujos[oa]s?|"
           r"贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
-CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|(?:a )?(?:bit|little|tad) (?:too )?"
-           r"(?:pricey|expensive|dear|steep|much)|too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
+CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
+           r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
 #: Comparatives of the other measures: (words, column kind, mode).
