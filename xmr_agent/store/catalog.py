@@ -63,6 +63,7 @@ class Catalog(TableHandle):
         #: The specs the table was created with: what content hashes are computed over.
         self.hash_basis = list(vectors if hash_basis is None else hash_basis)
         self._encoders: dict[str, Encoder] = {}
+        self._language: list[str | None] = []  #: the detected language of the titles and texts, once read
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -271,10 +272,10 @@ class Catalog(TableHandle):
 
     def text_language(self, sample: int = 200) -> str | None:
         """The language most of the titles and texts are in (read once, from ``sample`` rows)."""
-        if not hasattr(self, "_text_language"):
+        if not self._language:
             rows = self.rows(list(TEXT_FIELDS), limit=sample)  # none while the table is empty
-            self._text_language = catalogue_language([" ".join(str(r.get(c) or "") for c in TEXT_FIELDS) for r in rows])
-        return self._text_language
+            self._language.append(catalogue_language([" ".join(str(r.get(c) or "") for c in TEXT_FIELDS) for r in rows]))
+        return self._language[0]
 
     def columns_for(self, modality: str) -> list[str]:
         """Vector columns a query of ``modality`` can search (its encoder takes that modality)."""
