@@ -109,6 +109,9 @@ def test_an_unknown_operator_is_refused_with_its_line(tmp_path: Path) -> None:
     ({"every": [{"column": "tags", "op": "not_contains", "value": "tea"}]}, ITEMS, "fails for a"),
     ({"every": [{"column": "size", "op": "=", "value": 2}]}, ITEMS[:1], "fails for a (size=missing)"),
     ({"every": [{"column": "price", "op": ">", "value": 1}]}, [], "every: price > 1: no items shown"),
+    ({"every": [{"column": "colour", "op": "=", "value": ["red", "Orange", "blue"]}]}, ITEMS, None),  # any one of them
+    ({"every": [{"column": "colour", "op": "=", "value": ["red", "blue"]}]}, ITEMS, "fails for c (colour=orange)"),
+    ({"every": [{"column": "colour", "op": "!=", "value": ["teal", "orange"]}]}, ITEMS, "fails for c (colour=orange)"),
     ({"order": {"column": "price"}}, ITEMS, None),
     ({"order": {"column": "price", "direction": "desc"}}, ITEMS, "order: not sorted by price desc (9.5, 14.0, 129.0)"),
     ({"order": {"column": "price"}}, [], "no items shown"),

@@ -45,10 +45,16 @@ def test_words_for_people_name_the_group_an_item_is_for(request_: str, group: st
 @pytest.mark.parametrize(("request_", "group"), [("Herrenuhr unter 200 Euro", "men"), ("un parfum homme", "men"),
                                                  ("ladies' gloves", "women"), ("女士香水", "women")])
 def test_a_word_for_the_group_itself_asks_for_its_items(request_: str, group: str) -> None:
-    query = rule_rewrite(request_, _people(), k=3)
+    groups = {"women", "men", "kids"}  # no items for everyone: the group's items only
+    facets = Facets({**_people(), "audience": Facet("audience", "string", frozenset(groups), canonical={g: g for g in groups})})
+    query = rule_rewrite(request_, facets, k=3)
     said = [f for f in query.filters if f.column == "audience"]
     assert [str(f) for f in said] == [f"audience = '{group}'"], request_
     assert said[0] in query.gives_way()
+    unisex = rule_rewrite(request_, _people(), k=3)  # with unisex items: those too, the group's first
+    said = [f for f in unisex.filters if f.column == "audience"]
+    assert {(f.op, f.value) for f in said if f.hard} == {("!=", g) for g in ("women", "men", "kids") if g != group}
+    assert [f.value for f in said if not f.hard] == [group]
 
 
 def test_words_that_mention_people_without_saying_who_it_is_for_name_no_group() -> None:

@@ -13,6 +13,8 @@
 #   fresh10:          fresh10.jsonl over boardgames.csv, bedding.csv, deli.csv
 #   fresh11:          fresh11.jsonl over cameras.csv, perfumery.csv, party.csv
 #   fresh12:          fresh12.jsonl over watches.csv, plants.csv, motoring.csv
+#   fresh13:          fresh13.jsonl over optician.csv, angling.csv, holidays.csv
+#   fresh14:          fresh14.jsonl over usedcars.csv, boardsports.csv, artprints.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +32,9 @@ case "$FRESH" in
   fresh10) TABLES="boardgames bedding deli" ;;
   fresh11) TABLES="cameras perfumery party" ;;
   fresh12) TABLES="watches plants motoring" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh12" >&2; exit 2 ;;
+  fresh13) TABLES="optician angling holidays" ;;
+  fresh14) TABLES="usedcars boardsports artprints" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh14" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -7,8 +7,10 @@ a word for the group itself ("men's", "homme", "Damen", "kids") asks for its ite
 ("for her", "my husband", "送女朋友") leaves the other groups out (items for everyone, "unisex", and
 items that say nothing stay) and shows the group's own first. Either condition gives way when
 nothing meets it (:func:`~xmr_agent.agent.query.audience_note`). In a table with a minimum-age
-column (``min_age``), children bound it (at most :data:`CHILD_AGE` years); adults are left to the search ("for adults" is
-what every item suits). Words of a negated phrase ("pas pour enfant") are left to the negation rules.
+column (``min_age``), children bound it (at most :data:`CHILD_AGE` years); a child of the family ("for my son",
+who may be grown up) only puts the children's items first. Grown-ups ("für Erwachsene") leave the
+children's items out of a column of groups; a minimum age is left to the search (every item suits adults). A word
+for a group itself keeps the items for everyone where the column has such a value ("homme": unisex too). Words of a negated phrase ("pas pour enfant") are left to the negation rules.
 The words are in this module, not :mod:`~xmr_agent.agent.lexicon`, because nothing else reads them.
 """
 
@@ -40,6 +42,9 @@ _KIN_M = (r"husband|man|boyfriend|dad|daddy|father|brother|grandpa|grandad|grand
           r"mari|copain|p[èe]re|papa|fr[èe]re|grand-p[èe]re|papi|oncle|"
           r"mann|freund|vater|papa|bruder|opa|onkel|"
           r"marido|esposo|novio|padre|pap[áa]|hermano|abuelo|t[íi]o")
+_KIN_C = (r"son|daughter|boy|girl|grandson|granddaughter|grandchild|grandkids?|nephew|niece|little one|"
+          r"fils|fille|petit-fils|petite-fille|neveu|ni[èe]ce|sohn|tochter|enkel(?:in)?|neffe|nichte|"
+          r"hij[oa]|niet[oa]|sobrin[oa]")
 #: "for my wife", "pour ma femme", "für meinen Mann", "para mi novio": a relative, after "for".
 _FOR_MY = r"\b(?:for|to|pour|à|für|fuer|para|a)\s+(?:my|your|his|our|their|the|a|an|ma|mon|mes|meine[nm]?|mein|mi|mis|la|le|die|den|der)\s+"
 #: Words for a group of people → the group (checked in this order).
@@ -52,9 +57,14 @@ WORDS = {
                       rf"|f[üu]r\s+ihn|herren\w*|m[äa]nner|hombres?|hommes?)\b"
                       rf"|{_FOR_MY}(?:{_KIN_M})\b|男朋友|男友|男士|男性|男生|男款|男式|老公|丈夫|爸爸|父亲|爷爷|外公|哥哥|弟弟",
                       re.IGNORECASE),
-    "kids": re.compile(r"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"
-                       r"ni[ñn][oa]s?|infantil)\b|儿童|孩子|小孩|小朋友|宝宝|童", re.IGNORECASE),
+    "kids": re.compile(rf"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"
+                       rf"ni[ñn][oa]s?|infantil)\b|{_FOR_MY}(?:{_KIN_C})\b|儿童|孩子|小孩|小朋友|宝宝|童|儿子|女儿|孙子|孙女",
+                       re.IGNORECASE),
 }
+#: A child of the family ("for my son"): may be grown up, so the children's items come first only.
+KIN_CHILD = re.compile(rf"{_FOR_MY}(?:{_KIN_C})\b|儿子|女儿|孙子|孙女", re.IGNORECASE)
+#: Words for grown-ups ("für Erwachsene"): the children's items are left out.
+ADULTS = re.compile(r"\b(?:adults?|grown[- ]ups?|adultes?|erwachsenen?|adult[oa]s?|mayores)\b|成人|大人|成年人", re.IGNORECASE)
 #: Words that name the group itself ("men's", "homme", "Damen", "女士"), not a person of it ("my husband"): the
 #: group's items only.
 DIRECT = re.compile(r"(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womenswear|damen\w*|frauen|mujer(?:es)?|femmes?"
@@ -81,19 +91,34 @@ def audiences(parse: Parse, facets: Facets) -> None:
         said = parse.scan[m.start(): m.end()].strip()
         for column, values in columns.items():
             if group in values and column not in set_on:  # "gloves for her": not the men's nor the kids'
-                direct = group == "kids" or DIRECT.fullmatch(said) is not None
-                stated = [Filter(column=column, op="=", value=values[group])] if direct else \
-                    [Filter(column=column, op="!=", value=values[g]) for g in GROUPS if g in values and g != group]
+                direct = group == "kids" or (DIRECT.fullmatch(said) is not None and "unisex" not in values)  # "homme": unisex too
+                stated = [] if KIN_CHILD.fullmatch(said) else [Filter(column=column, op="=", value=values[group])] if direct \
+                    else [Filter(column=column, op="!=", value=values[g]) for g in GROUPS if g in values and g != group]
+                direct = direct and bool(stated)
                 first = [] if direct else [Filter(column=column, op="=", value=values[group], hard=False)]
                 parse.filters += [*stated, *first]
                 parse.notes += [*map(audience_note, stated), f"{values[group]!r} from {said!r}"]
                 parse.said.append(m.span())
                 parse.cut(m.span())  # "perfume for my girlfriend": perfumes, not the items that say "for her"
                 set_on.add(column)
-        for column in ages if group == "kids" and not set_on & set(ages) else ():  # "3岁小孩": 3
+        for column in ages if group == "kids" and not set_on & set(ages) and not KIN_CHILD.fullmatch(said) else ():  # "3岁小孩": 3
             flt = Filter(column=column, op="<=", value=CHILD_AGE * (12 if "month" in column.lower() else 1))
             parse.filters.append(flt)
             parse.notes += [audience_note(flt), f"{flt} from {said!r}"]
+    adults(parse, facets)
+
+
+def adults(parse: Parse, facets: Facets) -> None:
+    """"die günstigste Sonnenbrille für Erwachsene": the children's items are left out."""
+    m = ADULTS.search(parse.scan)
+    if m is None or _NEGATED.search(parse.scan[: m.start()]):
+        return
+    for column, values in audience_columns(facets).items():
+        if "kids" in values and not any(f.column == column and f.hard for f in parse.filters):
+            flt = Filter(column=column, op="!=", value=values["kids"])
+            parse.filters.append(flt)
+            parse.notes += [audience_note(flt), f"{flt} from {m.group(0)!r}"]
+            parse.cut(m.span())
 
 
 def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 #: Currency words and symbols; a number next to one is a price.
-CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
+CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|人民币|瑞郎|法郎|日元")
 #: "under 20": the number is an upper bound.
 BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|"
@@ -65,12 +65,15 @@ AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 
 #: Relative price words, against the catalogue's own prices: checked in this order.
 CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
-         r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget|low[- ]cost|bargain|"
+         r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
          r"不贵|便宜|实惠|平价|划算")
-PRICEY = (r"money(?:'s| is) no object|(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
+PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
+          r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
+          r"(?:el precio|el presupuesto) (?:me )?da igual|da igual lo que cuest\w+|sin límite de presupuesto|不差钱|预算不限|"
+          r"(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
           r"whatever it costs|regardless of (?:the )?price|le prix importe peu|peu importe le prix|"
           r"egal,? was es kostet|der preis (?:ist )?egal|cueste lo que cueste|el precio no importa|价格无所谓|不在乎价格|"
           r"top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
@@ -80,7 +83,7 @@ PRICEY = (r"money(?:'s| is) no object|(?:the )?price (?:doesn['’]?t|does not|w
           r"car[oa]s?|de lujo|lujos[oa]s?|"
           r"贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
-CHEAPER = (r"cheaper|less expensive|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
+CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not as (?:expensive|pricey|dear)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
            r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
@@ -198,8 +201,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
 #: the three words before it.
 ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 #: "lowest calories", "most pages": a superlative before a numeric column's name.
-LOW_WORDS = r"lowest|least|fewest|smallest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
-HIGH_WORDS = r"highest|most|largest|biggest|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
+LOW_WORDS = r"lowest|least|fewest|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
+HIGH_WORDS = r"highest|most|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
 
 #: Names of numeric columns, by what they measure (matched on the column name).
 COLUMN_KINDS = {
@@ -304,11 +307,11 @@ DEMONYMS = {
 }
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
-        r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] a|al estilo de|del estilo de|像|类似")
+        r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] al?|al estilo de|del estilo de|像|类似")
 
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
-something anything stuff thing things one ones like this that these those similar same kind sort bit
+something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
 oh ah hmm um uh well ok okay be yeah yep yes sure right though actually
@@ -324,7 +327,7 @@ etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der di
 und oder auch bitte habt haben sie du was ähnliches aehnliches sowas
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
 para con y o también tambien por favor tienes tienen que
-类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请
+类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个
 """.split())
 
 #: Colours, by the English value a catalogue stores, in the other four languages.

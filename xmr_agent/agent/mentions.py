@@ -175,20 +175,26 @@ class TitleIndex:
         return 0, None
 
     def likened(self, text: str) -> list[tuple[tuple[int, int], list[str]]]:
-        """Where ``text`` names items by words that do not begin one title alone, written as names
-        (each capitalised or with a digit): model words inside one title ("X-T30 II", "R50"), or
-        the first words of a product line ("Noir Santal": its items, in the catalogue's order);
-        longest first."""
+        """Where ``text`` names items by words that :meth:`spans` leaves to a word of likeness: the
+        first words of one title, two or more in any case ("the fiddle leaf fig", "the Omega
+        Speedmaster"); written as names (each capitalised or with a digit), model words inside one
+        title ("X-T30 II", "R50") or the first words of a product line ("Noir Santal": its items,
+        in the catalogue's order); longest first."""
         tokens = list(_WORDS.finditer(text))
         words = [t.group().lower() for t in tokens]
         found: list[tuple[tuple[int, int], list[str]]] = []
         i = 0
         while i < len(words):
-            for n in range(min(4, len(words) - i), 0, -1):
+            for n in range(min(max(4, self.longest - 1), len(words) - i), 0, -1):
                 key = tuple(words[i:i + n])
-                if not all(_capitalised(t.group()) for t in tokens[i:i + n]) or key[-1] in _SMALL_WORDS:
+                if key[-1] in _SMALL_WORDS:
                     continue
-                ids = [self.models[key]] if key in self.models else self.lines.get(key, []) if n >= 2 else []
+                if n >= MIN_PREFIX_WORDS and key in self.prefixes:  # "like the fiddle leaf fig", "like the Omega Speedmaster"
+                    ids = [self.prefixes[key]]
+                elif n > 4 or not all(_capitalised(t.group()) for t in tokens[i:i + n]):
+                    continue
+                else:
+                    ids = [self.models[key]] if key in self.models else self.lines.get(key, []) if n >= 2 else []
                 if ids:
                     found.append(((tokens[i].start(), tokens[i + n - 1].end()), ids))
                     i += n - 1
@@ -246,7 +252,7 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     are to be like too; in a conversation of seeds (movies talked about) they stay seeds."""
     from xmr_agent.agent import lexicon
 
-    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|el|los|las)?\s*"
+    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|dem|den|el|los|las)?\s*"
                                                        r"""[《「『“"'‘(]?\s*$""")
     spans: list[tuple[int, int]] = []
     like: list[str] = []
@@ -256,7 +262,7 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     for span, ids in found:
         spans.append(span)
         fresh = [i for i in ids if i not in seed_ids and i not in like and i not in named]
-        if likened or like_before.search(text[max(0, span[0] - 24): span[0]]):
+        if likened or like_before.search(text[max(0, span[0] - 24): span[0]]) or _LIKE_AFTER.match(text, span[1]):
             like += fresh
         elif seeds:
             named += fresh

@@ -50,7 +50,7 @@ class Parse:
 #: "weight_g", "max_players", "Price (€)").
 UNIT_PARTS = frozenset({"min", "mins", "minutes", "max", "num", "no", "nb", "g", "kg", "mg", "ml", "l", "cl", "cm", "mm",
                         "m", "in", "inch", "inches", "h", "hrs", "hours", "s", "sec", "usd", "eur", "gbp", "chf",
-                        "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count"})
+                        "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count", "days", "weeks", "months"})
 
 
 def core(column: str) -> str:
@@ -257,10 +257,48 @@ _PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spi
            r"jugadores|personas|comensales|人")
 
 
+#: Things a column counts, in other words and languages ("3 chambres": ``bedrooms``).
+COUNTED = {"bedroom": r"bedrooms?|beds?|chambres?|schlafzimmer|dormitorios?|habitaciones?|卧室|睡房",
+           "bathroom": r"bathrooms?|salles? de bains?|badezimmer|bäder|baños?|浴室|卫生间",
+           "room": r"rooms?|pièces?|zimmer|habitaciones?|房间",
+           "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätze|sitzer|asientos?|plazas?|座位|座",
+           "door": r"doors?|portes?|türen|puertas?|门"}
+
+
+_LATIN = r"[a-zA-Z\u00c0-\u024f]"
+
+
+def counts(parse: Parse, facets: Facets) -> None:
+    """"at least 3 bedrooms", "3 chambres", "mindestens drei Schlafzimmer", "至少三间卧室", "a
+    7-seater", "seats 5" → a bound on the whole-number column named by the thing counted
+    (``bedrooms``, ``num_seats``): the bound said, else at least that many."""
+    numbers = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
+    bounds: tuple[tuple[str, Op], ...] = ((lx.AT_LEAST, ">="), (lx.AT_MOST, "<="), (lx.BELOW, "<"), (lx.ABOVE, ">"))
+    for facet in (f for f in facets.values() if f.kind == "number" and f.integer):
+        parts = core(facet.column).split("_")
+        if len(parts) != 1 or len(parts[0]) < 4 or parts[0] in PEOPLE_COLUMNS - {"seats"}:
+            continue
+        thing = parts[0].removesuffix("s")
+        said = COUNTED.get(thing, rf"{re.escape(thing)}s?")
+        bound = "|".join(f"(?P<b{n}>{words})" for n, (words, _) in enumerate(bounds))
+        found = re.compile(rf"(?:(?<!{_LATIN})(?:{bound})\s*)?(?<!{_LATIN})(?P<n>\d{{1,3}}|{numbers})\s*(?:-\s*)?"
+                           rf"(?:间|个|张|座|扇)?\s*(?:{said})(?!{_LATIN})|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b",
+                           re.IGNORECASE)
+        for m in found.finditer(parse.scan):
+            word = (m.group("n") or m.group("m")).lower()
+            number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
+            op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=")
+            flt = Filter(column=facet.column, op=op, value=number)
+            parse.filters.append(flt)
+            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
+
+
 def people(parse: Parse, facets: Facets) -> None:
-    """"a game for 4 players", "a 2-person tent", "für 5 Spieler", "para 6 personas", "四人" →
-    the columns that count people: a minimum (``min_players``) at most that, a maximum
-    (``max_players``, ``sleeps``) at least that."""
+    """"a game for 4 players", "a 2-person tent", "für 5 Spieler", "para 6 personas", "四人",
+    "there are 6 of us" → the columns that count people: a minimum (``min_players``) at most
+    that, a maximum (``max_players``, ``sleeps``) at least that. Other things counted: :func:`counts`."""
+    counts(parse, facets)
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
     counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS]
     if not counted:
@@ -268,7 +306,9 @@ def people(parse: Parse, facets: Facets) -> None:
     words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
     said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{_PEOPLE})\b"
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
-                      rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?",
+                      rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?"
+                      rf"|\b(\d{{1,2}}|{words})\s+(?:of us|de nous|von uns|de nosotros)\b"
+                      rf"|\b(?:we are|we're|nous sommes|on est|wir sind|somos|sleeps|accommodates|seats|serves)\s+(\d{{1,2}}|{words})\b",
                       re.IGNORECASE)
     for m in said.finditer(parse.scan):
         word = next(g for g in m.groups() if g).lower()
@@ -291,26 +331,6 @@ _NUMBER_WORDS_ELSEWHERE = {
 
 #: Values that say an item has none of what its column measures ("caffeine": none).
 NONE_VALUES = ("none", "free", "zero", "no", "nil", "0", "without", "decaf", "decaffeinated")
-
-
-def flags(parse: Parse, facets: Facets) -> None:
-    """"pet safe", "dishwasher safe", "waterproof" where a yes/no column is named so (``pet_safe``
-    of yes and no): the items that say yes; "not pet safe": those that do not."""
-    for facet in facets.values():
-        yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
-        name = core(facet.column).replace("_", " ")
-        if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
-            continue
-        words = "[- ]?".join(map(re.escape, name.split()))
-        for m in re.finditer(rf"\b(?:(not|non|no)[- ])?{words}\b", parse.scan, re.IGNORECASE):
-            flt = Filter(column=facet.column, op="!=" if m.group(1) else "=", value=facet.canonical.get(yes[0], yes[0]))
-            parse.filters.append(flt)
-            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
-            parse.cut(m.span())
-
-
-#: Values of a yes/no column.
-YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
 
 
 def absent(parse: Parse, facets: Facets) -> None:

@@ -47,12 +47,16 @@ def against(query: CrossModalQuery, reference: Mapping[str, Any] | None, *, like
     """A comparative ("cheaper") made a condition against ``reference`` (a named or shown item):
     ``price < its price``; with ``likened`` (the request asks for things like the reference), a
     relative word too ("like Noir Santal but not so expensive"). Without a reference value it
-    stays a relative word ("cheap")."""
+    stays a relative word ("cheap"); with a bound said on the column ("lighter, under 1.5 kg")
+    the bound decides."""
     order = query.order
     if order is not None and likened and reference and order.mode in ("low", "high"):
         order = order.model_copy(update={"mode": "less" if order.mode == "low" else "more"})
     if order is None or order.mode not in ("less", "more"):
         return query
+    said = ("<", "<=") if order.mode == "less" else (">", ">=")
+    if any(f.hard and f.column == order.column and f.op in said for f in query.filters):  # "lighter, under 1.5 kg"
+        return query.model_copy(update={"order": None})  # the bound said decides
     value = reference.get(order.column) if reference else None
     if isinstance(value, int | float) and not isinstance(value, bool):
         condition = Filter(column=order.column, op="<" if order.mode == "less" else ">", value=value)

@@ -102,9 +102,10 @@ class CrossModalQuery(BaseModel):
         return [f for f in self.filters if guessed_note(f) in self.notes or titled_note(f) in self.notes]
 
     def gives_way(self) -> list[Filter]:
-        """The conditions that give way when nothing meets them: those :meth:`guessed`, and who an
-        item is for read from words about people (:func:`audience_note`: "for my wife")."""
-        return [*self.guessed(), *(f for f in self.filters if audience_note(f) in self.notes)]
+        """The conditions that give way when nothing meets them: those :meth:`guessed`, who an
+        item is for read from words about people (:func:`audience_note`: "for my wife"), and
+        bounds read from loose words (:func:`loose_note`: "near the beach")."""
+        return [*self.guessed(), *(f for f in self.filters if audience_note(f) in self.notes or loose_note(f) in self.notes)]
 
 
 def guessed_note(flt: Filter) -> str:
@@ -115,6 +116,11 @@ def guessed_note(flt: Filter) -> str:
 def titled_note(flt: Filter) -> str:
     """How the rewriter notes a kind read in the titles ("paper plates" → section tableware)."""
     return f"{flt} by the titles"
+
+
+def loose_note(flt: Filter) -> str:
+    """How the rewriter notes a bound read from loose words ("near the beach" → beach_km <= 2)."""
+    return f"{flt} read loosely"
 
 
 def audience_note(flt: Filter) -> str:

@@ -14,9 +14,19 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from xmr_agent.agent import glossary, lexicon
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
-from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, Order, SubQuery, guessed_note, titled_note
+from xmr_agent.agent.query import (
+    CrossModalQuery,
+    Filter,
+    LLMRewrite,
+    Order,
+    SubQuery,
+    guessed_note,
+    loose_note,
+    titled_note,
+)
 from xmr_agent.agent.rules import blank, rule_rewrite, stem_phrase
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
@@ -118,8 +128,8 @@ class Rewriter:
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__)
-        return _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads,
-                                 None if named_kinds else english), True
+        read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english)
+        return _loosely(read, base, self.facets), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
@@ -255,6 +265,17 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     return query.model_copy(update={"queries": (searched, *kept), "notes": (
         *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
         "sense of words the translation lost")})
+
+
+def _loosely(query: CrossModalQuery, base: CrossModalQuery, facets: Facets) -> CrossModalQuery:
+    """``query`` with the kinds of item read only through a translation or a dictionary (not in
+    ``base``, the parse of the request's own words) noted as read loosely: they give way when
+    nothing meets them ("Ferienhaus am Meer in Italien": no cottage in Italy, other houses)."""
+    said = {(f.column, str(f.value)) for f in base.filters}
+    kinds = kind_columns(facets)
+    loose = [loose_note(f) for f in query.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in kinds
+             and (f.column, str(f.value)) not in said and loose_note(f) not in query.notes]
+    return query.model_copy(update={"notes": (*query.notes, *loose)}) if loose else query
 
 
 def _with_kinds(query: CrossModalQuery, found: Sequence[Filter], titled: Sequence[Filter] = ()) -> CrossModalQuery:

@@ -29,8 +29,10 @@ from xmr_agent.agent.columns import (
     kind_columns,
 )
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
-from xmr_agent.agent.numbers import Parse, ages, column_of_kind, extreme_size, prices, ratings, years
-from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order, SubQuery, titled_note
+from xmr_agent.agent.flags import NO, YES, flags
+from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, titled_note
+from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import containing as _containing
 from xmr_agent.agent.values import head_noun, material_forms, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
@@ -59,8 +61,6 @@ _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", 
 #: Verbs after "my son", "my wife": what follows is what they want, not what they have.
 _WANTS = re.compile(r"\b(?:likes?|loves?|wants?|needs?|would|wears?|plays?|collects?|enjoys?|prefers?|uses?|asked|"
                     r"is|was|into)\b", re.IGNORECASE)
-#: "... pero más barato": a comparison, not "el más barato".
-_BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGNORECASE)
 #: "looking for a puzzle": what follows "for" is the thing wanted.
 _SEEKING = re.compile(r"(?:look(?:ing)?|search(?:ing)?|shop(?:ping)?|hunt(?:ing)?|ask(?:ing)?|go(?:ing)?|"
                       r"suche|sucht|busco|buscando|cherche)\s*$", re.IGNORECASE)
@@ -78,14 +78,14 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, units.measures, nb.flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, nb.people, units.measures, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price)
     if year := column_of_kind(facets, "time"):
         years(parse, year)
-    _superlatives(parse, facets)
-    _relative(parse, facets, price, measures=hard_categories)
+    superlatives(parse, facets)
+    relative(parse, facets, measures=hard_categories)
     k = nb.top_k(parse) or k
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
@@ -126,61 +126,9 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
                for t in tokens)
 
 
-def _relative(parse: Parse, facets: Facets, price: str | None, *, measures: bool = True) -> None:
-    """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order
-    (with ``measures`` off, as in dialogues, only the price words)."""
-    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ())):
-        column = column_of_kind(facets, kind)
-        for m in lx.pattern(words).finditer(parse.scan) if column else ():
-            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
-            parse.cut(m.span())
-    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *(lx.RELATIVE if measures else ())):
-        column = column_of_kind(facets, kind)
-        for m in lx.pattern(words).finditer(parse.scan) if column else ():
-            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's values)")
-            parse.cut(m.span())
-
-
-def _superlatives(parse: Parse, facets: Facets) -> None:
-    unread: list[tuple[tuple[int, int], str]] = []
-    for words, kind, descending in lx.SUPERLATIVES:
-        column = column_of_kind(facets, kind)
-        spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
-        found = [*lx.pattern(words).finditer(parse.scan),
-                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if lx.ARTICLE_BEFORE.search(parse.scan[:m.start()])
-                   and not _BUT_BEFORE.search(parse.scan[:m.start()]))]  # "como el X pero más barato": cheaper
-        for m in found:
-            if column is None:
-                size = extreme_size(facets, kind, descending)
-                if size is None:  # said once no later reading ("strongest": strength, then power) takes it
-                    unread.append((m.span(), f"{m.group(0)!r}: this table has no {kind} column to sort by"))
-                else:  # "the biggest towel" among Small, Medium, Large
-                    parse.filters.append(size)
-                    parse.preferred.append(size)
-                    parse.notes.append(f"{size} from {m.group(0)!r}")
-                    parse.cut(m.span())
-                continue
-            parse.order = parse.order or Order(column=column, descending=descending)
-            parse.notes.append(f"{parse.order} from {m.group(0)!r}")
-            parse.cut(m.span())
-    parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
-    numbers = [f.column for f in facets.values() if f.kind == "number"]
-    for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
-        bound = "max" if descending else "min"  # "the most players": max_players before min_players
-        for column in sorted(numbers, key=lambda c: bound not in re.split(r"[_\W]+", c.lower())):
-            said = {column.replace("_", " ").removesuffix("s"), nb.core(column).replace("_", " ").removesuffix("s")}
-            name = "|".join(re.escape(n).replace(r"\ ", r"[ _\-]") for n in said if len(n) > 2)
-            for m in lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b").finditer(parse.scan) if name else ():
-                parse.order = parse.order or Order(column=column, descending=descending)
-                parse.notes.append(f"{parse.order} from {m.group(0)!r}")
-                parse.cut(m.span())
-
-
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
-    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}})")
+    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)")  # 不要Penn的
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
@@ -195,7 +143,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if hit:
             facet, value = hit
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
-                              for each in _containing(facet, value)]  # "kein Gold": nor gold-plated, nor rose gold
+                              for each in dict.fromkeys([*_containing(facet, value), *_head_group(facet, words[0])])]  # "kein Gold": nor gold-plated, nor rose gold
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
             joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
             parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []
@@ -279,9 +227,12 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             facet.column.lower() not in attributes and _as_noun(parse.scan, span))
         required = facet.column not in DESCRIPTIVE_COLUMNS and (condition or (hard and kind_of_item))
         joined = facet.column in kinds and lx.pattern(lx.OR).search(parse.scan[kinds[facet.column]:span[0]])
-        required = required and (condition or facet.column not in kinds or bool(joined))  # "bulbs to plant"
+        required = required and (condition or facet.column not in kinds or bool(joined)) \
+            or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
-        parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in _with_combos(facet, value)]
+        group = _head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
+        required = required and not group
+        parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in group or _with_combos(facet, value)]
         parse.valued.append(span)
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition and required:  # "only red ones": the condition says it, the words need not be searched
@@ -369,9 +320,11 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     """The value ``words`` name (by stem; a colour also in the lexicon's other languages)."""
     key = stem_phrase(words)
     for facet in facets.values():
-        if not facet.categorical:
+        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
             continue
         for value in _stem_index(facet).get(key, ()):
+            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():
+                continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
     for english, names in lx.TRANSLATED.items():
         if lx.pattern(names).fullmatch(words.strip()):
@@ -396,5 +349,19 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
                 index.setdefault(stem_phrase(form), []).append(value)
         if value in lx.DEMONYMS:  # the adjective of a country: Japanese green tea
             index.setdefault(stem_phrase(lx.DEMONYMS[value]), []).append(value)
+    heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames
+    for value in sorted(values):
+        if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
+            heads.setdefault(stem_phrase(value).split()[-1], []).append(value)
+    index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
     return {k: tuple(v) for k, v in index.items()}
+
+
+def _head_group(facet: Facet, said: str) -> list[str]:
+    """The values ``said`` names by the last word they share ("frames": Prescription frames and
+    Kids frames), when it names more than one; else none."""
+    group = _stem_index(facet).get(stem_phrase(said), ())
+    if len(group) < 2 or len(stem_phrase(said).split()) != 1 or any(len(stem_phrase(v).split()) < 2 for v in group):
+        return []
+    return [facet.canonical[v] for v in group]
 

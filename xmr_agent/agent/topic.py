@@ -7,7 +7,8 @@ or names a kind of item the conversation has not named: one of its words is a wo
 catalogue's titles (where item kinds are named: "Orange Dome Tent") and not a value of a
 filterable column ("red"), and no such word of it was in the earlier requests; in another
 language than the titles', when none of its words was (in Chinese: none of its characters). A message that starts like a refinement ("but", "with", "also", "mais", "aber",
-"pero", "但") or refers to what was shown ("the second one", "cheaper") never is. A new subject
+"pero", "但"), refers to what was shown ("the second one", "cheaper") or compares with it
+("something lighter, I walk miles") never is. A new subject
 keeps what the user liked, disliked and was shown, and conditions on numbers (a budget); it drops
 the earlier words, preferences, order and other conditions.
 """
@@ -68,7 +69,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     if NEXT.search(message) and request.queries:  # "und jetzt noch ein Teesieb": the next thing wanted
         return True
     if critique.like_ids or critique.unlike_ids or critique.again or critique.boost or critique.filters \
-            or critique.order is not None or REFINE.search(message) or SAME_KIND_ZH.search(message):
+            or critique.order is not None or REFINE.search(message) or SAME_KIND_ZH.search(message) \
+            or COMPARED.match(message.strip()) or (request.order is not None and request.order.mode in ("less", "more")):
         return False
     if _other_value(request, shown, agent.facets):
         return True

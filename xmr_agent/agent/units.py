@@ -16,7 +16,7 @@ import re
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse
-from xmr_agent.agent.query import Filter, Op
+from xmr_agent.agent.query import Filter, Op, Order, loose_note
 
 #: Unit words → (dimension, size in the dimension's base unit: g, mm, ml, minutes, W).
 UNITS: dict[str, tuple[str, float]] = {
@@ -29,6 +29,9 @@ UNITS: dict[str, tuple[str, float]] = {
                      "厘米", "公分"), ("length", 10.0)),
     **dict.fromkeys(("m", "metre", "metres", "meter", "meters", "mètre", "mètres", "metro", "metros", "米"),
                     ("length", 1000.0)),
+    **dict.fromkeys(("km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "kilomètre", "kilomètres",
+                     "kilómetro", "kilómetros", "公里", "千米"), ("length", 1e6)),
+    **dict.fromkeys(("mile", "miles", "mi"), ("length", 1.609e6)),
     **dict.fromkeys(("inch", "inches", "zoll", "pouces", "pulgadas", "英寸"), ("length", 25.4)),
     **dict.fromkeys(("ft", "feet", "foot"), ("length", 304.8)),
     **dict.fromkeys(("ml", "millilitre", "millilitres", "milliliter", "milliliters", "毫升"), ("volume", 1.0)),
@@ -75,6 +78,53 @@ def measures(parse: Parse, facets: Facets) -> None:
             re.compile(rf"(?<![\w.,]){_MEASURE}\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
             _bound(parse, facets, op, _value(m.group(1)), m.group(2), m)
+    near(parse, facets)
+
+
+#: Places a distance column may be measured to, in other words and languages ("beach_km": la plage).
+PLACES = {"beach": r"beach(?:es)?|sea|seaside|coast|plages?|mer|strand|meer|playas?|mar|海滩|沙滩|海边|海",
+          "sea": r"sea|seaside|coast|beach|mer|meer|mar|海边|海",
+          "centre": r"cent(?:re|er)|city cent(?:re|er)|town|downtown|centre-ville|zentrum|innenstadt|centro|市中心|市区",
+          "center": r"cent(?:re|er)|city cent(?:re|er)|town|downtown|centre-ville|zentrum|innenstadt|centro|市中心|市区",
+          "station": r"(?:train )?station|gare|bahnhof|estación|车站|火车站", "airport": r"airport|aéroport|flughafen|aeropuerto|机场",
+          "lake": r"lakes?|lac|see|lago|湖", "slopes": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道",
+          "ski": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道"}
+#: Words for being near: "near the beach", "près de la plage", "in Strandnähe", "cerca de la playa", "靠近海滩".
+NEAR = (r"near|nearby|close to|next to|by|on|walk(?:ing distance)? to|steps from|minutes from|près d[eu]|proche d[eu]|"
+        r"à côté d[eu]|au bord d[eu]|en bord d[eu]|à deux pas d[eu]|nahe|in der nähe (?:des|der|vom)|am|an der|beim|"
+        r"cerca de(?:l| la| las| los)?|junto a(?:l| la)?|al lado de(?:l| la)?|a pasos de(?:l| la)?|靠近|邻近|离|在")
+#: ... the nearest: "closest to the beach", "le plus proche de la plage", "am nächsten", "más cerca de", "离海滩最近".
+NEAREST = (r"closest to|nearest(?: to)?|the least far from|le plus proche d[eu]|la plus proche d[eu]|les plus proches d[eu]|"
+           r"am nächsten (?:am|an der|zum|zur)|am nächsten|más cerca de(?:l| la)?|最靠近|最近")
+#: How near "near" is, in kilometres (read into the column's own unit).
+NEAR_KM = 2.0
+
+
+def near(parse: Parse, facets: Facets) -> None:
+    """"near the beach", "cerca de la playa", "海边的" on a column of distances to a place
+    (``beach_km``, ``distance_to_centre_m``): at most :data:`NEAR_KM` (giving way when nothing
+    is that near); "closest to the beach": sorted by it."""
+    for facet in (f for f in facets.values() if f.kind == "number" and _dimension(f.column) == "length"):
+        place = next((PLACES[p] for p in _parts(facet.column) if p in PLACES), None)
+        if place is None:
+            continue
+        article = r"(?:\s+(?:the|la|le|les|l'|der|die|das|dem|den|el|la|los|las))?\s*"
+        nearest = lx.pattern(NEAREST, after=rf"{article}(?:{place})(?![^\W\d_])").search(parse.scan) or \
+            re.search(rf"(?:离|距离?)\s*(?:{place})\s*最近", parse.scan)
+        if nearest:
+            parse.order = parse.order or Order(column=facet.column, descending=False)
+            parse.notes.append(f"{parse.order} from {nearest.group(0).strip()!r}")
+            parse.cut(nearest.span())
+            continue
+        said = lx.pattern(NEAR, after=rf"{article}(?:{place})(?![^\W\d_])").search(parse.scan) or \
+            re.search(rf"(?<![^\W\d_])(?:beach|sea)(?:front|side)\b|strandnah\w*|in strandnähe|(?:{place})(?:边|附近|旁)",
+                      parse.scan, re.IGNORECASE)
+        if said and not any(f.column == facet.column for f in parse.filters):
+            own = _own_size(facet.column, "length")
+            flt = Filter(column=facet.column, op="<=", value=round(NEAR_KM * 1e6 / own, 3) if own else NEAR_KM)
+            parse.filters.append(flt)
+            parse.notes += [loose_note(flt), f"{flt} from {said.group(0).strip()!r}"]
+            parse.cut(said.span())
 
 
 def _value(number: str) -> float:

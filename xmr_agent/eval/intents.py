@@ -230,9 +230,8 @@ def check(expect: Expect | None, items: Sequence[Mapping[str, Any]], renamed: Ma
             failed.append(f"every: {condition}: no items shown")
             continue
         column = _stored(condition.column, items, renamed or {})
-        flt = Filter(column=column, op=condition.op, value=condition.value)
         bad = [f"{item.get('id')} ({condition.column}={_value(item, column)})"
-               for item in items if not satisfies(item, flt)]
+               for item in items if not _meets(item, column, condition)]
         if bad:
             failed.append(f"every: {condition} fails for {', '.join(bad)}")
     if expect.order is not None:
@@ -262,6 +261,14 @@ def _order_problem(order: Order, items: Sequence[Mapping[str, Any]], renamed: Ma
     if values != ordered:
         return [f"order: not sorted by {order.column} {order.direction} ({', '.join(map(str, values))})"]
     return []
+
+
+def _meets(item: Mapping[str, Any], column: str, condition: Condition) -> bool:
+    """``condition`` on ``item``; a list of values is any one of them for ``=`` ("Men" or
+    "Unisex"), and each of them for the other operators (``!=``: none of them)."""
+    values = condition.value if isinstance(condition.value, list) else [condition.value]
+    met = [satisfies(item, Filter(column=column, op=condition.op, value=v)) for v in values]
+    return any(met) if condition.op == "=" else all(met)
 
 
 def _value(item: Mapping[str, Any], column: str) -> Any:

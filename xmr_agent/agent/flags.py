@@ -1,0 +1,91 @@
+"""Yes/no columns ("pet_safe", "pets_allowed", "pool", "dishwasher_safe") read from a request:
+by their own name ("pet safe plants", "not dishwasher safe") or by what they are about, in
+other words and languages ("ok if my dog chews them", "ungiftig für Haustiere", "avec
+piscine", "带泳池的"). A column whose name adds only that its subject is fine ("safe",
+"allowed", "friendly") is said by its subject alone; a subject denied before it ("no pets")
+asks nothing of such a column, and denied after it ("pets aren't allowed"), or a column named
+by its subject alone ("without a pool"), asks for the items that say no. Indifference ("not
+bothered about a pool") asks nothing. The words are here, not in
+:mod:`~xmr_agent.agent.lexicon`, because nothing else reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.numbers import Parse, core
+from xmr_agent.agent.query import Filter
+
+#: Values of a yes/no column.
+YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
+
+
+#: What a yes/no column's name is about, in other words and languages: "pet_safe" is said by "my
+#: dog", "Haustiere", "猫咪"; "pool" by "piscine" (each alternative a word; Chinese anywhere).
+SUBJECTS = (
+    r"pets?|dogs?|cats?|pupp(?:y|ies)|kittens?|haustier(?:e|en)?|hunde?s?|katzen?|tiere?n?|chiens?|chats?|chatons?|"
+    r"animaux|perros?|perritos?|gatos?|gatitos?|mascotas?|宠物|猫咪|猫|狗狗|狗",
+    r"kids?|child(?:ren)?|bab(?:y|ies)|toddlers?|famil(?:y|ies)|kinder[n]?|kleinkind(?:er)?|familie[n]?|enfants?|bébés?|"
+    r"famille|niñ[oa]s?|bebés?|familia|孩子|儿童|宝宝|小孩|家庭",
+    r"pools?|swimming[- ]pools?|piscines?|piscinas?|schwimmbad|swimmingpool|泳池|游泳池",
+    r"wi-?fi|internet|wlan|无线网|网络",
+    r"parking|car park|parkplatz|parkplätze|stationnement|aparcamiento|estacionamiento|停车位|停车场|停车",
+    r"dishwashers?|lave-vaisselle|spülmaschine|geschirrspüler|lavavajillas|洗碗机",
+    r"microwaves?|micro-ondes|mikrowelle|microondas|微波炉",
+    r"gardens?|jardins?|garten|jardín|花园",
+    r"balcon(?:y|ies)|balcons?|balkons?|balcón|阳台",
+    r"vegan|végan|végane|vegan[oa]s?|纯素",
+    r"waterproof|imperméables?|wasserdicht|impermeables?|防水",
+    r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
+    r"principiantes?|novat[oa]s?|新手|初学者|入门",
+)
+#: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
+FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible accepted permitted".split())
+#: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
+DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
+                          r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
+                          r"erwünscht|permitid[oa]s?)|\s*(?:interdite?s?|verboten|prohibid[oa]s?))|^\s*(?:不能|不可以|不允许|禁止)",
+                          re.IGNORECASE)
+#: Indifference before a subject: "not bothered about a pool", "peu importe la piscine".
+INDIFFERENT = re.compile(r"(?:not bothered (?:about|by)|don'?t (?:care|mind) (?:about)?|doesn'?t matter|no need for|"
+                         r"peu importe|pas besoin d[e']|egal|brauche? kein\w*|da igual|no (?:me )?importa|no hace falta|"
+                         r"无所谓|不需要|不用)\s*(?:an?|the|la|le|les|l'|der|die|das|den|el|los|las)?\s*$", re.IGNORECASE)
+#: Words of harm or its absence said with such a subject ("non-toxic for cats", "无毒"): read with it.
+HARM = r"(?:(?:non|not|no|nicht|pas|sans|sin)[- ]?)?(?:toxi\w*|t[óo]xic\w*|poison\w*|danger)|un?giftig|harmless|无毒|有毒|毒"
+#: A negation just before a subject: "no pets", "sans animaux", "ohne Hund" (then no condition).
+DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni)\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|"
+                         r"不带|没有|不要|无)$",
+                         re.IGNORECASE)
+
+def flags(parse: Parse, facets: Facets) -> None:
+    """"pet safe", "dishwasher safe", "waterproof" where a yes/no column is named so (``pet_safe``
+    of yes and no), or what the column is about in other words ("ok if my dog chews them",
+    "ungiftig für Haustiere", "avec piscine": :data:`SUBJECTS`): the
+    items that say yes. Denied ("not pet safe", "without a pool"): those that do not; a denied
+    subject of a column that says it is fine ("no pets" for ``pets_allowed``) asks nothing of it."""
+    for facet in facets.values():
+        yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
+        name = core(facet.column).replace("_", " ")
+        if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
+            continue
+        subject = [w for w in name.split() if w not in FINE]
+        group = next((g for g in SUBJECTS if len(subject) == 1 and lx.pattern(g).fullmatch(subject[0])), None)
+        named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, name.split()))}\b", re.IGNORECASE).search(parse.scan)
+        m = named or (lx.pattern(group).search(parse.scan) if group else None)
+        if m is None:
+            continue
+        if indifferent := INDIFFERENT.search(parse.scan[:m.start()]):
+            parse.cut((indifferent.start(), m.end()))  # "not bothered about a pool"
+            continue
+        denied, after = DENIED.search(parse.scan[:m.start()]), DENIED_AFTER.match(parse.scan[m.end():])
+        if denied and not named and len(subject) < len(name.split()) and not after:
+            continue  # "no pets": nothing asked of pets_allowed
+        flt = Filter(column=facet.column, op="!=" if denied or after else "=", value=facet.canonical.get(yes[0], yes[0]))
+        span = (denied.start() if denied else m.start(), m.end() + (after.end() if after else 0))
+        parse.filters.append(flt)
+        parse.notes.append(f"{flt} from {parse.scan[span[0]:span[1]].strip()!r}")
+        parse.cut(span)
+        for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
+            parse.cut(harm.span())

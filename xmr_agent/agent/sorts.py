@@ -1,0 +1,87 @@
+"""Superlatives and relative words read as orders: "the cheapest", "die teuerste", "最贵" (a sort
+on the price column), "the most water resistant" (a column named by its own words), "cheaper"
+(a comparative: than an item), "cheap" (a relative word: against the catalogue's values).
+The words are in :mod:`xmr_agent.agent.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent import numbers as nb
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.numbers import Parse, column_of_kind, extreme_size
+from xmr_agent.agent.query import Order
+
+#: "... pero más barato": a comparison, not "el más barato".
+_BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGNORECASE)
+
+
+def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
+    """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order
+    (with ``measures`` off, as in dialogues, only the price words)."""
+    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ())):
+        column = column_of_kind(facets, kind)
+        for m in lx.pattern(words).finditer(parse.scan) if column else ():
+            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
+            parse.cut(m.span())
+    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *(lx.RELATIVE if measures else ())):
+        column = column_of_kind(facets, kind)
+        for m in lx.pattern(words).finditer(parse.scan) if column else ():
+            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's values)")
+            parse.cut(m.span())
+
+
+def superlatives(parse: Parse, facets: Facets) -> None:
+    """Superlatives ("the cheapest", "die teuerste", "最贵") → a sort on the column of their kind; with no
+    such column, the extreme size value ("the biggest towel": Large); before or after a numeric
+    column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
+    unread: list[tuple[tuple[int, int], str]] = []
+    for words, kind, descending in lx.SUPERLATIVES:
+        column = column_of_kind(facets, kind)
+        spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
+        found = [*lx.pattern(words).finditer(parse.scan),
+                 *(m for m in lx.pattern(spanish).finditer(parse.scan) if lx.ARTICLE_BEFORE.search(parse.scan[:m.start()])
+                   and not _BUT_BEFORE.search(parse.scan[:m.start()]))]  # "como el X pero más barato": cheaper
+        for m in found:
+            if column is None:
+                size = extreme_size(facets, kind, descending)
+                if size is None:  # said once no later reading ("strongest": strength, then power) takes it
+                    unread.append((m.span(), f"{m.group(0)!r}: this table has no {kind} column to sort by"))
+                else:  # "the biggest towel" among Small, Medium, Large
+                    parse.filters.append(size)
+                    parse.preferred.append(size)
+                    parse.notes.append(f"{size} from {m.group(0)!r}")
+                    parse.cut(m.span())
+                continue
+            parse.order = parse.order or Order(column=column, descending=descending)
+            parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+            parse.cut(m.span())
+    numbers = [f.column for f in facets.values() if f.kind == "number"]
+    for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
+        bound = "max" if descending else "min"  # "the most players": max_players before min_players
+        for column in sorted(numbers, key=lambda c: bound not in re.split(r"[_\W]+", c.lower())):
+            said = {column.replace("_", " ").removesuffix("s"), nb.core(column).replace("_", " ").removesuffix("s")}
+            name = "|".join(r"[ _\-]".join(_loose(w) for w in n.split()) for n in said if len(n) > 2)
+            after = re.compile(rf"(?<![^\W\d_])(?:{name})s?\s+(?:the\s+)?(?:{_AFTER[descending]})(?:\s+(?:people|persons|guests|personnes|personen|personas))?(?![^\W\d_])",
+                               re.IGNORECASE)
+            for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b(?:\s+life\b)?").finditer(parse.scan),
+                      *after.finditer(parse.scan)] if name else ():  # "sleeps the most"
+                if m.group(0).lower().startswith("best") and column == column_of_kind(facets, "price"):
+                    continue  # "the best price" is the lowest
+                parse.order = parse.order or Order(column=column, descending=descending)
+                parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+                parse.cut(m.span())
+    parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
+
+
+#: Superlatives after a numeric column's words ("sleeps the most"), low then high.
+_AFTER = {False: r"least|fewest|le moins|am wenigsten|menos|最少", True: r"most|le plus|am meisten|más|最多"}
+
+
+def _loose(word: str) -> str:
+    """A column name's word as a pattern that also takes its other endings: "resistance" → "resistant"."""
+    return re.escape(word[:-3]) + r"\w*" if len(word) >= 7 else re.escape(word)
