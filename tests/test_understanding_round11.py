@@ -5,13 +5,20 @@ fig"), prices in Chinese with 欧, and a bound said with a comparative ("lighter
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from helpers import FAKE
+
+import xmr_agent
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentions import TitleIndex, named_items
 from xmr_agent.agent.order import against
+from xmr_agent.agent.pipeline import Agent
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.session import Session
+from xmr_agent.store.catalog import Catalog
 
 
 def _facet(column: str, values: set[str]) -> Facet:
@@ -132,3 +139,94 @@ def test_an_item_is_named_after_a_word_of_likeness_by_the_first_words_of_its_tit
 def test_the_first_words_of_a_title_name_nothing_without_a_word_of_likeness() -> None:
     _, like, named = named_items(_TITLES, "is a fiddle leaf fig hard to keep alive?", (), seeds=False)
     assert like == [] and named == []
+
+
+def _holidays() -> Facets:
+    return Facets({**_rentals(), "country": _facet("country", {"Italy", "Austria", "Spain"}),
+                   "bedrooms": Facet("bedrooms", "number", lower=0, upper=6, integer=True),
+                   "sleeps": Facet("sleeps", "number", lower=2, upper=14, integer=True),
+                   "beach_km": Facet("beach_km", "number", lower=0.1, upper=300)})
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("at least 3 bedrooms and a pool", {"bedrooms >= 3", "pool = 'yes'"}), ("至少三间卧室，可以带狗", {"bedrooms >= 3"}),
+    ("mindestens drei Schlafzimmer", {"bedrooms >= 3"}), ("une maison avec 4 chambres", {"bedrooms >= 4"}),
+    ("a 3-bedroom villa", {"bedrooms >= 3"}), ("sleeps 6", {"sleeps >= 6"}), ("there's 6 of us", {"sleeps >= 6"})])
+def test_things_a_column_counts_are_read_and_are_no_price(request_: str, wanted: set[str]) -> None:
+    found = _filters(request_, _holidays())
+    assert wanted <= found and not [f for f in found if f.startswith("price")], (request_, found)
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("algo a menos de 1 km de la playa", "beach_km < 1"), ("something within 1 km of the beach", "beach_km <= 1"),
+    ("under 500 m from the beach", "beach_km < 0.5")])
+def test_distances_with_units_bound_the_distance_column(request_: str, wanted: str) -> None:
+    assert wanted in _filters(request_, _holidays())
+
+
+@pytest.mark.parametrize("request_", ["a villa near the beach", "un apartamento barato cerca de la playa",
+                                      "ein Ferienhaus in Strandnähe", "une maison au bord de la mer", "beachfront apartment"])
+def test_near_a_place_bounds_its_distance_loosely(request_: str) -> None:
+    query = rule_rewrite(request_, _holidays(), k=3)
+    near = [f for f in query.filters if f.column == "beach_km"]
+    assert [str(f) for f in near] == ["beach_km <= 2.0"] and near[0] in query.gives_way(), request_
+
+
+def test_the_nearest_is_a_sort_and_the_most_a_column_names_is_one_too() -> None:
+    for request_ in ("which place is closest to the beach", "离海滩最近的公寓"):
+        assert rule_rewrite(request_, _holidays(), k=3).order == Order(column="beach_km", descending=False), request_
+    assert rule_rewrite("what sleeps the most people?", _holidays(), k=3).order == Order(column="sleeps", descending=True)
+
+
+def test_a_subject_denied_after_it_or_met_with_indifference() -> None:
+    assert "pets_allowed != 'yes'" in _filters("a cottage where pets aren't allowed, my wife is allergic", _rentals())
+    assert "pets_allowed != 'yes'" in _filters("une maison, animaux interdits", _rentals())
+    query = rule_rewrite("a place with a hot tub, not bothered about a pool", _rentals(), k=3)
+    assert not [f for f in query.filters if f.column == "pool"] and not query.avoid
+
+
+def test_values_joined_by_or_are_both_conditions() -> None:
+    assert {"country = 'Spain'", "country = 'Austria'"} <= _filters("a villa in Spain or Austria", _holidays())
+
+
+def test_a_brand_negated_in_chinese_is_left_out() -> None:
+    assert "brand != 'Garmin'" in _filters("智能手表，不要Garmin的", _watches())
+
+
+@pytest.mark.parametrize(("request_", "mode"), [("similar from a less pricey brand", "less"),
+                                                ("une villa de luxe, le budget n'est pas un problème", "high"),
+                                                ("a cottage on a budget", "low"), ("a ski chalet, money is no object", "high")])
+def test_price_words(request_: str, mode: str) -> None:
+    facets = Facets({**_holidays(), "price": Facet("price", "number", lower=40, upper=900)})
+    order = rule_rewrite(request_, facets, k=3).order
+    assert order is not None and order.mode == mode, request_
+
+
+def test_the_head_word_of_several_kinds_names_them_all() -> None:
+    kinds = {"Prescription frames", "Kids frames", "Sunglasses", "Contact lenses"}
+    facets = Facets({"category": _facet("category", kinds), "price": Facet("price", "number", lower=5, upper=500)})
+    query = rule_rewrite("the most expensive frame", facets, k=3)
+    assert {str(f.value) for f in query.filters if f.column == "category"} == {"Prescription frames", "Kids frames"}
+    assert not [f for f in rule_rewrite("a frame", facets, k=3).filters if f.value in ("Sunglasses", "Contact lenses")]
+
+
+def test_grown_ups_leave_the_childrens_items_out_and_a_son_puts_them_first() -> None:
+    groups = {"Men", "Women", "Kids", "Unisex"}
+    facets = Facets({"wearer": _facet("wearer", groups), "price": Facet("price", "number", lower=5, upper=500)})
+    assert "wearer != 'Kids'" in _filters("die günstigste Sonnenbrille für Erwachsene", facets)
+    son = rule_rewrite("glasses for my son", facets, k=3)
+    assert [str(f) for f in son.filters if f.column == "wearer"] == ["wearer = 'Kids' (preferred)"]
+
+
+def test_a_loose_condition_kept_in_a_chat_gives_way_in_a_later_turn(tmp_path: Path, jsonl) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": f"near-{i}", "title": f"Seaside house {i}", "text": "a house by the sea", "beach_km": 0.2 + i / 10,
+             "pool": "no", "price": 100 + i} for i in range(4)]
+    rows += [{"id": "inland", "title": "Hill house", "text": "a house in the hills", "beach_km": 40.0, "pool": "yes",
+              "price": 150}]
+    xmr_agent.ingest(jsonl(rows), tmp_path / "db", "houses", vectors={"text": FAKE}, progress=False)
+    session = Session.open(Agent(Catalog.open(tmp_path / "db", "houses")), k=3)
+    first = session.send("a house near the beach")
+    assert first.recommendations and all(r.item["beach_km"] <= 2 for r in first.recommendations)
+    pool = session.send("with a pool please")  # no house near the beach has one: "near" gives way, the pool stays
+    assert [r.id for r in pool.recommendations] == ["inland"]
+    assert any(t["step"] == "relax" and t["dropped"] == ["beach_km <= 2.0"] for t in pool.trace)

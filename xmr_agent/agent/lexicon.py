@@ -241,7 +241,7 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|i
             r"rien de|rien d'|"
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
-            r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个])别(?!的)|不含|无(?![线论限])|非(?!常)")
+            r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个告离识差])别(?![的墅针致人名称处样具])|不含|无(?![线论限])|非(?!常)")
 #: "no feather or down", "sans laine ni plumes", "ohne Wolle oder Federn": each alternative is not wanted.
 ALTERNATIVE = re.compile(r"\s+(?:or|nor|ni|oder|noch|o|u)\s+(?:no\s+|sans\s+|ohne\s+|sin\s+)?", re.IGNORECASE)
 #: "isnt", "dont", "isn’t": English contractions typed without their apostrophe, or with a curly one.

@@ -31,7 +31,7 @@ from xmr_agent.agent.columns import (
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import NO, YES, flags
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
-from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, titled_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import containing as _containing
 from xmr_agent.agent.values import head_noun, material_forms, modified, stem_phrase, valued_word
@@ -89,7 +89,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     k = nb.top_k(parse) or k
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
-    _categories(parse, facets, hard_categories, nouns)
+    _categories(parse, facets, hard_categories, nouns, generic)
     _titled(parse, facets, nouns if hard_categories else None, generic)
     audiences(parse, facets)  # "for my wife": women
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
@@ -188,11 +188,16 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
     return taken
 
 
-def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None) -> None:
+def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None,
+                generic: frozenset[str] = frozenset()) -> None:
     taken = {(f.column, str(f.value).lower()) for f in parse.filters}
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
     mentions = list(_mentions(parse.scan, facets))
+    grouped = {n for n, (facet, _, span) in enumerate(mentions) if _head_group(facet, parse.scan[span[0]:span[1]])}
+    grouped_out = {n for n in grouped if stem_phrase(parse.scan[mentions[n][2][0]:mentions[n][2][1]]) in generic}  # "tea" in a tea shop
+    named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
+    mentions = [m for n, m in enumerate(mentions) if n not in grouped or (m[0].column not in named and n not in grouped_out)]
     for n, (facet, value, span) in enumerate(mentions):
         if (facet.column, value.lower()) in taken:
             continue
@@ -233,6 +238,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         group = _head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
         required = required and not group
         parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in group or _with_combos(facet, value)]
+        parse.preferred += [f for f in parse.filters[-len(group):] if not f.hard] if group else []  # kept preferences
+        parse.notes += [guessed_note(f) for f in parse.filters[-len(group):] if not f.hard] if group else []  # as a kind guessed
         parse.valued.append(span)
         parse.notes.append(f"{facet.column} {op} {value!r} ({'required' if required else 'preferred'})")
         if condition and required:  # "only red ones": the condition says it, the words need not be searched
@@ -318,11 +325,11 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     """The value ``words`` name (by stem; a colour also in the lexicon's other languages)."""
-    key = stem_phrase(words)
+    key, joined = stem_phrase(words), stem_phrase("".join(words.split())) if len(words.split()) == 2 else ""
     for facet in facets.values():
         if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
             continue
-        for value in _stem_index(facet).get(key, ()):
+        for value in _stem_index(facet).get(key, ()) or _stem_index(facet).get(joined, ()):  # "sun glasses"
             if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
@@ -344,6 +351,8 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     for value in sorted(values):
         if len(value) >= 3:
             index.setdefault(stem_phrase(value), []).append(value)
+        if "-" in value:  # "blue light glasses" for "Blue-light glasses"
+            index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
         if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
             for form in material_forms(value):
                 index.setdefault(stem_phrase(form), []).append(value)
@@ -354,7 +363,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
         if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
             heads.setdefault(stem_phrase(value).split()[-1], []).append(value)
     index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
-    return {k: tuple(v) for k, v in index.items()}
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
 
 def _head_group(facet: Facet, said: str) -> list[str]:

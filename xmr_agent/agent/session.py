@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from xmr_agent.agent.critique import Critique, parse_critique, tone
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, titled_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, audience_note, loose_note, titled_note
 from xmr_agent.agent.rules import has_subject
 from xmr_agent.agent.topic import AMEND, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
@@ -40,11 +40,8 @@ _SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 #: What a session keeps, most recent last, so its file stays small however long it runs: turns
 #: (user and assistant), earlier request phrases, item ids per list, attachments, filters.
-MAX_TURNS = 100
-MAX_TOPICS = 8
-MAX_KEPT_IDS = 500
-MAX_ATTACHMENTS = 20
-MAX_SESSION_FILTERS = 32
+MAX_TURNS, MAX_TOPICS, MAX_KEPT_IDS = 100, 8, 500
+MAX_ATTACHMENTS, MAX_SESSION_FILTERS = 20, 32
 
 
 class Turn(BaseModel):
@@ -81,6 +78,7 @@ class SessionState(BaseModel):
     attachments: list[str] = Field(default_factory=list)
     order: Order | None = None
     exclude_words: list[str] = Field(default_factory=list)
+    loose: list[str] = Field(default_factory=list)  #: notes of the kept conditions that give way ("for my wife")
     k: int = 5
 
 
@@ -300,6 +298,8 @@ class Session:
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
             s.filters = [f for f in s.filters if f.hard]
         s.filters = _replace(s.filters, new)
+        s.loose = list(dict.fromkeys([*s.loose, *(n for f in request.gives_way() for n in (audience_note(f), loose_note(f))
+                                                  if n in request.notes)] if request else s.loose))[-MAX_TOPICS:]
         order = (request.order if request else None) or c.order  # type: ignore[attr-defined]
         s.order = order or s.order
         s.exclude_words = list(dict.fromkeys([*s.exclude_words, *(request.exclude_words if request else ())]))
@@ -312,8 +312,7 @@ class Session:
         if has_subject(words):
             s.topic.append(words)
             s.kinds = [f for f in guessed if f.hard]  # "anything under 300?" next stays with roof boxes
-        if request and request.k != 10:
-            s.k = request.k
+        s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
 
     def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery | None:
@@ -336,7 +335,7 @@ class Session:
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
-                               order=s.order, exclude_words=tuple(s.exclude_words),
+                               order=s.order, exclude_words=tuple(s.exclude_words), notes=tuple(s.loose),
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
                                unlike_ids=tuple(s.unlike_ids[-10:]),
                                seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])
