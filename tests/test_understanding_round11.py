@@ -22,7 +22,8 @@ from xmr_agent.store.catalog import Catalog
 
 
 def _facet(column: str, values: set[str]) -> Facet:
-    return Facet(column, "string", frozenset(values), canonical={v: v for v in values})
+    """A categorical column as ingestion reads one: lower-case values, each with the case it is written in."""
+    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
 
 
 def _plants() -> Facets:
@@ -230,3 +231,51 @@ def test_a_loose_condition_kept_in_a_chat_gives_way_in_a_later_turn(tmp_path: Pa
     pool = session.send("with a pool please")  # no house near the beach has one: "near" gives way, the pool stays
     assert [r.id for r in pool.recommendations] == ["inland"]
     assert any(t["step"] == "relax" and t["dropped"] == ["beach_km <= 2.0"] for t in pool.trace)
+
+
+def _cars() -> Facets:
+    return Facets({"body_type": _facet("body_type", {"SUV", "Hatchback", "Van", "Estate"}),
+                   "ulez_compliant": _facet("ulez_compliant", {"Yes", "No"}),
+                   "price_gbp": Facet("price_gbp", "number", lower=1500, upper=60000, integer=True),
+                   "mileage": Facet("mileage", "number", lower=900, upper=140000, integer=True),
+                   "seats": Facet("seats", "number", lower=2, upper=9, integer=True)})
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("anything under £5k?", {"price_gbp < 5000.0"}), ("an SUV for under 20 grand", {"price_gbp < 20000.0"}),
+    ("un SUV entre 10 000 et 15 000 livres", {"price_gbp >= 10000.0", "price_gbp <= 15000.0"}),
+    ("busco un coche por menos de 12.000 libras", {"price_gbp < 12000.0"}), ("under 15,000 pounds", {"price_gbp < 15000.0"}),
+    ("预算两万英镑以内的车", {"price_gbp <= 20000.0"}), ("under £12.50", {"price_gbp < 12.5"}),
+    ("under 50,000 miles", {"mileage < 50000"}), ("less than 60k miles please", {"mileage < 60000"}),
+    ("con menos de 20.000 millas", {"mileage < 20000"}), ("need 7 seats", {"seats >= 7"})])
+def test_numbers_as_people_write_them(request_: str, wanted: set[str]) -> None:
+    found = _filters(request_, _cars())
+    assert wanted <= found and len([f for f in found if f.startswith(("price", "mileage"))]) == len(
+        [w for w in wanted if w.startswith(("price", "mileage"))]), (request_, found)
+
+
+def test_a_column_fine_with_its_subject_is_said_by_the_subject_word_itself() -> None:
+    assert "ulez_compliant = 'Yes'" in _filters("un coche que cumpla la ULEZ", _cars())
+
+
+def test_framed_in_other_languages() -> None:
+    facets = Facets({"framed": _facet("framed", {"Yes", "No"}), "price": Facet("price", "number", lower=10, upper=300)})
+    assert "framed = 'Yes'" in _filters("das günstigste Bild, das schon gerahmt ist", facets)
+    assert "framed = 'Yes'" in _filters("que ya venga enmarcado", facets)
+    assert "framed != 'Yes'" in _filters("植物画，不要带框的", facets)
+
+
+def test_black_and_white_in_chinese_is_no_colour() -> None:
+    facets = Facets({"main_colour": _facet("main_colour", {"Black", "White", "Blue"})})
+    assert not _filters("有没有黑白摄影作品？", facets)
+    assert _filters("黑色的相框", facets) == {"main_colour = 'Black' (preferred)"}
+
+
+def test_a_theme_is_the_kind_of_a_shop_without_categories() -> None:
+    from xmr_agent.agent.columns import kind_columns
+
+    facets = Facets({"theme": _facet("theme", {"Abstract", "Botanical", "Map", "Kids", "Photography", "Frame"}),
+                     "orientation": _facet("orientation", {"Portrait", "Landscape", "Square", "Any"}),
+                     "main_colour": _facet("main_colour", {f"c{i}" for i in range(12)})})
+    assert "theme" in kind_columns(facets) and "main_colour" not in kind_columns(facets)
+    assert _filters("botanical prints", facets) == {"theme = 'Botanical'"}

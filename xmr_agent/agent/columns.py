@@ -8,6 +8,8 @@ and, in a table that names none as kinds, by their values (:func:`kind_columns`)
 
 from __future__ import annotations
 
+import re
+
 from xmr_agent.agent.filters import Facets
 
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
@@ -37,7 +39,7 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "difficulty"})
 #: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
 #: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
-KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles"})
+KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles", "theme", "themes"})
 
 
 def kind_columns(facets: Facets) -> frozenset[str]:
@@ -45,12 +47,13 @@ def kind_columns(facets: Facets) -> frozenset[str]:
     (:data:`CATEGORY_COLUMNS`), else, in a table with none of those names ("dept", "range",
     "line"), the categorical column of a few short values that is no attribute (colour, brand,
     …) nor free tags and has the most values ("dept" of 8 over "power" of 5: a shop sorts its
-    items into more kinds than it has of any one property); with none of those either, a column
-    named as in :data:`KIND_LIKE_ATTRIBUTES` ("style")."""
+    items into more kinds than it has of any one property); a column
+    named as in :data:`KIND_LIKE_ATTRIBUTES` ("style", "theme") counts among them ("theme" of 7 values over
+    "orientation" of 4 in a shop of prints)."""
     names = {c.lower() for c in facets}
     if names & (CATEGORY_COLUMNS - FOR_COLUMNS):
         return CATEGORY_COLUMNS | FOR_COLUMNS
-    candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS] or \
+    candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS] + \
         [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
     if not candidates:
         return CATEGORY_COLUMNS | FOR_COLUMNS
@@ -74,6 +77,11 @@ def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = F
     """Categorical columns of a few short values that are no attribute (``described``: also those
     named as attributes) nor free tags (``named``: also those named as kinds)."""
     return [c for c, f in facets.items()
-            if (named or c.lower() not in CATEGORY_COLUMNS) and (described or c.lower() not in ATTRIBUTE_COLUMNS)
+            if (named or c.lower() not in CATEGORY_COLUMNS) and (described or not _described(c))
             and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
             and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values)]
+
+
+def _described(column: str) -> bool:
+    """Whether ``column`` is named as an attribute, whole or by a part ("main_colour", "frame_material")."""
+    return column.lower() in ATTRIBUTE_COLUMNS or bool(set(re.split(r"[_\W]+", column.lower())) & ATTRIBUTE_COLUMNS)

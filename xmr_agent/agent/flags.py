@@ -40,9 +40,11 @@ SUBJECTS = (
     r"waterproof|imperméables?|wasserdicht|impermeables?|防水",
     r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
     r"principiantes?|novat[oa]s?|新手|初学者|入门",
+    r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",
 )
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
-FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible accepted permitted".split())
+FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted"
+                 .split())
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -73,6 +75,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         subject = [w for w in name.split() if w not in FINE]
         group = next((g for g in SUBJECTS if len(subject) == 1 and lx.pattern(g).fullmatch(subject[0])), None)
         named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, name.split()))}\b", re.IGNORECASE).search(parse.scan)
+        if group is None and len(subject) == 1 and len(subject[0]) >= 3 and len(subject) < len(name.split()):
+            group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
         m = named or (lx.pattern(group).search(parse.scan) if group else None)
         if m is None:
             continue

@@ -280,7 +280,7 @@ _LIKE_IT = re.compile(r"\b(?:like|similar to) (?:it|that|this|that one|this one|
                       r"\bzu (?:teuer|groß|klein|schwer)|\bdemasiado (?:car[oa]|grande|pequeñ[oa]|pesad[oa])|"
                       r"\bcomme (?:ça|celui-ci|celle-ci)|太贵|太大|太小|太重", re.IGNORECASE)
 #: Words after a name that liken to it: "跟富士X-T30 II差不多", "和它一样".
-_LIKE_AFTER = re.compile(r"\s*(?:差不多|一样|类似|相似|相近|那样|似的)")
+_LIKE_AFTER = re.compile(r"\s*[\u3400-\u9fff]{0,3}?\s*(?:差不多|一样|类似|相似|相近|那样|似的)")  # "…海报类似的": a poster like it
 
 
 def without_named(query: CrossModalQuery, titles: TitleIndex) -> CrossModalQuery:

@@ -15,7 +15,9 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import Filter, Op, Order
 
-NUM = r"(\d+(?:[.,]\d{1,2})?)"
+#: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万".
+NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
+       rf"|{lx.CJK_NUMBER}[万千])")
 CUR = rf"(?:{lx.CURRENCY})"
 #: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
 PRICE = rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}|{NUM})"
@@ -105,7 +107,17 @@ def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    """The value of a :data:`NUM`: thousands separators dropped, "k" and 千 a thousand, 万 ten thousand."""
+    text = text.strip()
+    grand = text.endswith("grand")
+    text = text.removesuffix("grand").strip()
+    factor = 1e3 if grand else {"k": 1e3, "K": 1e3, "千": 1e3, "万": 1e4}.get(text[-1:], 1.0)
+    text = text.rstrip("kK千万").strip()
+    if (cjk := lx.cjk_number(text)) is not None:
+        return cjk * factor
+    text = re.sub(r"[ \u00a0\u202f.,'’](?=\d{3}(?:\D|$))", "", text) if re.search(r"\d[ \u00a0\u202f.,'’]\d{3}(?:\D|$)", text) \
+        else text
+    return float(text.replace(",", ".")) * factor
 
 
 def prices(parse: Parse, column: str) -> None:
@@ -261,7 +273,7 @@ _PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spi
 COUNTED = {"bedroom": r"bedrooms?|beds?|chambres?|schlafzimmer|dormitorios?|habitaciones?|卧室|睡房",
            "bathroom": r"bathrooms?|salles? de bains?|badezimmer|bäder|baños?|浴室|卫生间",
            "room": r"rooms?|pièces?|zimmer|habitaciones?|房间",
-           "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätze|sitzer|asientos?|plazas?|座位|座",
+           "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätzen?|sitzer|asientos?|plazas?|座位|座",
            "door": r"doors?|portes?|türen|puertas?|门"}
 
 

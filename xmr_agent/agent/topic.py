@@ -72,6 +72,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
             or critique.order is not None or REFINE.search(message) or SAME_KIND_ZH.search(message) \
             or COMPARED.match(message.strip()) or (request.order is not None and request.order.mode in ("less", "more")):
         return False
+    if AMEND.search(message) and ONE.search(message):  # "actually make that one for snowboarding"
+        return False
     if _other_value(request, shown, agent.facets):
         return True
     if not request.queries or ONE.search(message):  # "do you have it in black?": the same subject

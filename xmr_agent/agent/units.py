@@ -31,7 +31,7 @@ UNITS: dict[str, tuple[str, float]] = {
                     ("length", 1000.0)),
     **dict.fromkeys(("km", "kms", "kilometre", "kilometres", "kilometer", "kilometers", "kilomètre", "kilomètres",
                      "kilómetro", "kilómetros", "公里", "千米"), ("length", 1e6)),
-    **dict.fromkeys(("mile", "miles", "mi"), ("length", 1.609e6)),
+    **dict.fromkeys(("mile", "miles", "mi", "milles", "meilen", "meile", "millas", "milla", "英里"), ("length", 1.609e6)),
     **dict.fromkeys(("inch", "inches", "zoll", "pouces", "pulgadas", "英寸"), ("length", 25.4)),
     **dict.fromkeys(("ft", "feet", "foot"), ("length", 304.8)),
     **dict.fromkeys(("ml", "millilitre", "millilitres", "milliliter", "milliliters", "毫升"), ("volume", 1.0)),
@@ -47,7 +47,7 @@ UNITS: dict[str, tuple[str, float]] = {
 #: Words of a column's name that say what dimension it measures when it names no unit.
 DIMENSION_WORDS = {"weight": "mass", "mass": "mass", "poids": "mass", "gewicht": "mass", "peso": "mass",
                    "height": "length", "width": "length", "length": "length", "depth": "length", "diameter": "length",
-                   "size": "length", "resistance": "length", "capacity": "volume", "volume": "volume",
+                   "size": "length", "resistance": "length", "mileage": "length", "odometer": "length", "capacity": "volume", "volume": "volume",
                    "duration": "time", "runtime": "time", "battery": "time", "power": "power", "watts": "power"}
 #: Words of a request that point at one of several columns of a dimension ("tall" → height).
 HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height", "haut": "height", "高": "height",
@@ -60,7 +60,7 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
 _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|más liger[oa]s?|más pequeñ[oa]s?"
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|más grandes?|más alt[oa]s?"
 _THAN = r"than|als|que"
-_NUM = r"(\d+(?:[.,]\d{1,3})?|an?|one)"
+_NUM = r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|an?|one)"
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _MEASURE = rf"{_NUM}\s*({_UNIT})(?![a-zA-Z\u00c0-\u024f])"
 _CJK_UNIT = re.compile(r"[\u3400-\u9fff]")
@@ -128,7 +128,13 @@ def near(parse: Parse, facets: Facets) -> None:
 
 
 def _value(number: str) -> float:
-    return 1.0 if number.lower() in ("a", "an", "one") else float(number.replace(",", "."))
+    """"a" is one, "50k" fifty thousand, "50,000" and "50 000" too (groups of three digits)."""
+    if number.lower() in ("a", "an", "one"):
+        return 1.0
+    factor = 1000.0 if number[-1:] in "kK" else 1.0
+    number = number.rstrip("kK")
+    grouped = re.fullmatch(r"\d{1,3}(?:[ ,.]\d{3})+", number)
+    return float(re.sub(r"[ ,.]", "", number) if grouped else number.replace(",", ".")) * factor
 
 
 def _bound(parse: Parse, facets: Facets, op: Op, amount: float, unit: str, m: re.Match[str]) -> None:
