@@ -279,3 +279,11 @@ def test_a_theme_is_the_kind_of_a_shop_without_categories() -> None:
                      "main_colour": _facet("main_colour", {f"c{i}" for i in range(12)})})
     assert "theme" in kind_columns(facets) and "main_colour" not in kind_columns(facets)
     assert _filters("botanical prints", facets) == {"theme = 'Botanical'"}
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("plus récente, 2016 ou après", "year >= 2016"), ("a 2018+ hatchback", "year >= 2018"),
+    ("2015 or older", "year <= 2015"), ("something from 2019 onwards", "year >= 2019")])
+def test_a_year_with_or_later_is_a_bound(request_: str, wanted: str) -> None:
+    facets = Facets({"year": Facet("year", "number", lower=2005, upper=2023, integer=True)})
+    assert wanted in _filters(request_, facets)

@@ -173,6 +173,11 @@ def years(parse: Parse, column: str) -> None:
     words = {"after": ">", "since": ">=", "newer than": ">", "before": "<", "older than": "<", "from": "=", "in": "=",
              "après": ">", "depuis": ">=", "avant": "<", "nach": ">", "seit": ">=", "vor": "<",
              "después de": ">", "desde": ">=", "antes de": "<", "en": "="}
+    later = re.compile(r"\b((?:19|20)\d\d)\s*(?:(or (?:later|newer|after)|onwards?|and (?:later|newer|up)|\+|ou (?:après|plus récente?)|"
+                       r"oder (?:neuer|später|jünger)|o (?:posterior|más nuevo|más reciente))|(or (?:earlier|older|before)|"
+                       r"ou avant|ou plus ancien(?:ne)?|oder älter|oder früher|o anterior|o más antiguo))(?![\w+])", re.IGNORECASE)
+    for m in later.finditer(parse.scan):  # "2016 or later", "2016 ou après"
+        _year_bound(parse, column, ">=" if m.group(2) else "<=", int(m.group(1)), m)
     pattern = re.compile(rf"\b({'|'.join(sorted(words, key=len, reverse=True))})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
     for m in pattern.finditer(parse.scan):
         _year_bound(parse, column, words[m.group(1).lower()], int(m.group(2)), m)
