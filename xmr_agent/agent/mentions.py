@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from xmr_agent.agent.query import CrossModalQuery
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+#: Colour words, never the name of an item to be like ("like the Blue one").
+_COLOUR_WORDS = frozenset("black white red blue green yellow orange purple pink brown grey gray beige navy gold silver".split())
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 #: What may stand between a sentence's end and its first word: spaces, quotes, brackets.
@@ -83,9 +85,18 @@ class TitleIndex:
         for words, items in self.ids.items():
             for n in range(1, min(4, len(words)) + 1):
                 for at in range(len(words) - n + 1):
-                    if any(_model_word(w) for w in words[at:at + n]):
+                    if any(_model_word(w) for w in words[at:at + n]) or any(  # "MX-5", "GT 86"
+                            a.isalpha() and len(a) <= 3 and b.isdigit() for a, b in zip(words[at:at + n], words[at + 1:at + n])):
                         inner.setdefault(words[at:at + n], set()).update(i for i, _ in items)
         self.models = {words: next(iter(ids)) for words, ids in inner.items() if len(ids) == 1}
+        # "like the Kandinsky", "like the Penny": a name written capitalised in one or two titles only
+        named: dict[str, set[str]] = {}
+        for item_id, title in pairs:
+            for word in re.findall(r"\b[A-Z][a-z]{3,}\b", _YEAR.sub("", title or "")):
+                named.setdefault(word.lower(), set()).add(str(item_id))
+        lowered = {w for words in self.ids for w in words}
+        self.names = {word: sorted(ids) for word, ids in named.items() if len(ids) <= 2 and word in lowered
+                      and word not in _SMALL_WORDS and word not in _COLOUR_WORDS}
         order = {str(i): n for n, (i, _) in enumerate(pairs)}  # a line's items in the catalogue's order
         self.lines = {words: sorted(items, key=order.__getitem__)
                       for words, items in ((w, {i for i, _ in its}) for w, its in starts.items())
@@ -194,7 +205,8 @@ class TitleIndex:
                 elif n > 4 or not all(_capitalised(t.group()) for t in tokens[i:i + n]):
                     continue
                 else:
-                    ids = [self.models[key]] if key in self.models else self.lines.get(key, []) if n >= 2 else []
+                    ids = [self.models[key]] if key in self.models else self.lines.get(key, []) if n >= 2 else \
+                    self.names.get(key[0], [])
                 if ids:
                     found.append(((tokens[i].start(), tokens[i + n - 1].end()), ids))
                     i += n - 1
@@ -252,7 +264,8 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     are to be like too; in a conversation of seeds (movies talked about) they stay seeds."""
     from xmr_agent.agent import lexicon
 
-    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|dem|den|el|los|las)?\s*"
+    like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|dem|den|el|los|las|"
+                                                       r"[\u3400-\u9fff]{1,6})?\s*"  # "类似那辆马自达MX-5"
                                                        r"""[《「『“"'‘(]?\s*$""")
     spans: list[tuple[int, int]] = []
     like: list[str] = []
