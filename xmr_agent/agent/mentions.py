@@ -86,7 +86,7 @@ class TitleIndex:
             for n in range(1, min(4, len(words)) + 1):
                 for at in range(len(words) - n + 1):
                     if any(_model_word(w) for w in words[at:at + n]) or any(  # "MX-5", "GT 86"
-                            a.isalpha() and len(a) <= 3 and b.isdigit() for a, b in zip(words[at:at + n], words[at + 1:at + n])):
+                            a.isalpha() and len(a) <= 3 and b.isdigit() for a, b in zip(words[at:at + n], words[at + 1:at + n], strict=False)):
                         inner.setdefault(words[at:at + n], set()).update(i for i, _ in items)
         self.models = {words: next(iter(ids)) for words, ids in inner.items() if len(ids) == 1}
         # "like the Kandinsky", "like the Penny": a name written capitalised in one or two titles only
