@@ -67,10 +67,11 @@ def attribute_columns(facets: Facets) -> frozenset[str]:
     (:func:`kind_columns`), its other categorical columns of a few short values ("power":
     battery, mains, manual)."""
     kinds = kind_columns(facets)
+    described = frozenset(c.lower() for c in facets if _described(c))  # "main_colour"
     if not {c.lower() for c in facets} & (kinds - FOR_COLUMNS):
-        return ATTRIBUTE_COLUMNS
-    others = frozenset(c.lower() for c in _kind_candidates(facets, named=True) if c.lower() not in kinds)
-    return (ATTRIBUTE_COLUMNS | others) - kinds  # a wine shop's "style" holds its kinds
+        return ATTRIBUTE_COLUMNS | described
+    others = frozenset(c.lower() for c in _kind_candidates(facets, named=True, described=True) if c.lower() not in kinds)
+    return (ATTRIBUTE_COLUMNS | described | others) - kinds  # a wine shop's "style" holds its kinds
 
 
 def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = False) -> list[str]:

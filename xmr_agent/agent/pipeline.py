@@ -203,8 +203,7 @@ class Agent:
             else:
                 ranked, notes = self.reranker.rerank(request, fused, k=query.k)
             note(reranker=getattr(self.reranker, "name", "none"), decisions=notes)
-        kinds = sorted((f for f in query.filters if f"{LIKE_KIND} {f}" in query.notes or f.hard and f in query.gives_way()),
-                       key=lambda f: f"{LIKE_KIND} {f}" not in query.notes)  # the item's own kind gives way last
+        kinds = [f for f in query.filters if f"{LIKE_KIND} {f}" in query.notes or f.hard and f in query.gives_way()]
         if not ranked and kinds:  # "like X" (or a kind guessed) but none of it left: kinds give way, the last first
             kept = tuple(n for n in query.notes if n not in (f"{LIKE_KIND} {kinds[-1]}", guessed_note(kinds[-1])))
             answer = self.run(query.model_copy(update={"filters": tuple(f for f in query.filters if f != kinds[-1]),
