@@ -287,3 +287,21 @@ def test_a_theme_is_the_kind_of_a_shop_without_categories() -> None:
 def test_a_year_with_or_later_is_a_bound(request_: str, wanted: str) -> None:
     facets = Facets({"year": Facet("year", "number", lower=2005, upper=2023, integer=True)})
     assert wanted in _filters(request_, facets)
+
+
+def _bakery() -> Facets:
+    return Facets({"type": _facet("type", {"Bread", "Cake", "Pastry"}), "vegan": _facet("vegan", {"yes", "no"}),
+                   "nut_free": _facet("nut_free", {"yes", "no"}), "gluten_free": _facet("gluten_free", {"yes", "no"}),
+                   "serves": Facet("serves", "number", lower=1, upper=12, integer=True),
+                   "price_eur": Facet("price_eur", "number", lower=2, upper=32)})
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("a cake for 10 people, no nuts, my friend is coeliac", {"nut_free = 'yes'", "gluten_free = 'yes'", "serves >= 10"}),
+    ("un gâteau sans gluten", {"gluten_free = 'yes'"}), ("没有坚果的蛋糕", {"nut_free = 'yes'"}),
+    ("I have a nut allergy", {"nut_free = 'yes'"}), ("gluten-free bread", {"gluten_free = 'yes'"}),
+    ("ohne Nüsse bitte", {"nut_free = 'yes'"}), ("a cake that serves at least 12", {"serves >= 12"}),
+    ("the cheapest bread that isn't vegan", {"vegan != 'yes'"})])
+def test_a_free_of_column_is_said_by_denying_what_it_leaves_out(request_: str, wanted: set[str]) -> None:
+    found = _filters(request_, _bakery())
+    assert wanted <= found and "gluten_free = 'no'" not in found and not [f for f in found if f.startswith("price")], found

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from xmr_agent.agent import lexicon as lx
-from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.numbers import Parse, core
 from xmr_agent.agent.query import Filter
 
@@ -42,6 +42,14 @@ SUBJECTS = (
     r"principiantes?|novat[oa]s?|新手|初学者|入门",
     r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",
 )
+#: Other words for what a "…_free" column leaves out: "coeliac" asks for gluten free, "a nut allergy" for nut free.
+FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakiker|cel[íi]ac[oa]s?|麸质|麦麸",
+           "nut": r"nuts?|peanuts?|noix|cacahuètes?|nüsse|nüssen|erdnüsse|nueces|frutos secos|cacahuetes?|坚果|花生",
+           "dairy": r"dairy|milk|lactose|lait|laitiers?|milch|laktose|lácteos?|leche|lactosa|乳制品|牛奶|乳糖",
+           "sugar": r"sugar|sucre|zucker|azúcar|糖", "egg": r"eggs?|œufs?|eier|huevos?|鸡蛋|蛋",
+           "alcohol": r"alcohol|alcool|alkohol|酒精", "caffeine": r"caffeine|caféine|koffein|cafeína|咖啡因"}
+#: Words that ask for what a "…_free" column leaves out whatever comes before them ("my friend is coeliac").
+FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|allerg\w*|intoleran\w*|过敏", re.IGNORECASE)
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
 FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted"
                  .split())
@@ -57,8 +65,9 @@ INDIFFERENT = re.compile(r"(?:not bothered (?:about|by)|don'?t (?:care|mind) (?:
 #: Words of harm or its absence said with such a subject ("non-toxic for cats", "无毒"): read with it.
 HARM = r"(?:(?:non|not|no|nicht|pas|sans|sin)[- ]?)?(?:toxi\w*|t[óo]xic\w*|poison\w*|danger)|un?giftig|harmless|无毒|有毒|毒"
 #: A negation just before a subject: "no pets", "sans animaux", "ohne Hund" (then no condition).
-DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni)\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|"
-                         r"不带|没有|不要|无)$",
+DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni|isn'?t|aren'?t|nicht|n'est pas|no es|no son|"
+                    r"free (?:of|from)|allergic to|allergique (?:aux?|à la)|allergisch gegen|alérgic[oa] a(?:l| la| los| las)?)"
+                    r"\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",
                          re.IGNORECASE)
 
 def flags(parse: Parse, facets: Facets) -> None:
@@ -71,6 +80,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
         name = core(facet.column).replace("_", " ")
         if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
+            continue
+        if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
         subject = [w for w in name.split() if w not in FINE]
         group = next((g for g in SUBJECTS if len(subject) == 1 and lx.pattern(g).fullmatch(subject[0])), None)
@@ -93,3 +104,25 @@ def flags(parse: Parse, facets: Facets) -> None:
         parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
+
+
+def _free_of(parse: Parse, facet: Facet, thing: str, yes: str) -> bool:
+    """"no nuts", "sans gluten", "ohne Nüsse", "没有坚果的", "my friend is coeliac", "a nut allergy" on a
+    column ``thing``_free of yes and no (said by its name, "gluten-free", the rules before read it):
+    the items that say yes; whether it was said."""
+    said = FREE_OF.get(thing.removesuffix("s"), rf"{re.escape(thing)}s?")
+    for m in lx.pattern(said).finditer(parse.scan):
+        around = parse.scan[max(0, m.start() - 30):m.end() + 12]
+        denied = DENIED.search(parse.scan[:m.start()])
+        if re.search(rf"\b{re.escape(thing)}[- ]?free\b", around, re.IGNORECASE) or not (denied or FREE_ALWAYS.search(around)):
+            continue
+        flt = Filter(column=facet.column, op="=", value=facet.canonical.get(yes, yes))
+        span = (denied.start() if denied else m.start(), m.end())
+        parse.filters.append(flt)
+        parse.notes.append(f"{flt} from {parse.scan[span[0]:span[1]].strip()!r}")
+        parse.cut(span)
+        start = max(0, m.start() - 30)
+        for also in FREE_ALWAYS.finditer(parse.scan, start, m.end() + 12):  # "a nut allergy": read with it
+            parse.cut(also.span())
+        return True
+    return False

@@ -325,7 +325,8 @@ def people(parse: Parse, facets: Facets) -> None:
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
                       rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?"
                       rf"|\b(\d{{1,2}}|{words})\s+(?:of us|de nous|von uns|de nosotros)\b"
-                      rf"|\b(?:we are|we're|nous sommes|on est|wir sind|somos|sleeps|accommodates|seats|serves)\s+(\d{{1,2}}|{words})\b",
+                      rf"|\b(?:we are|we're|nous sommes|on est|wir sind|somos|sleeps|accommodates|seats|serves|feeds)\s+"
+                      rf"(?:at least\s+|up to\s+)?(\d{{1,2}}|{words})\b",
                       re.IGNORECASE)
     for m in said.finditer(parse.scan):
         word = next(g for g in m.groups() if g).lower()
@@ -357,7 +358,8 @@ def absent(parse: Parse, facets: Facets) -> None:
         name = "|".join(re.escape(n) for n in {core(facet.column).replace("_", " "), core(facet.column).split("_")[0]})
         nothing = sorted((v for v in facet.values if v.lower() in NONE_VALUES), key=lambda v: NONE_VALUES.index(v.lower())) \
             if facet.categorical else []
-        if len(core(facet.column)) < 3 or not (nothing or (facet.kind == "number" and facet.lower is not None and facet.lower <= 0)):
+        if len(core(facet.column)) < 3 or not (nothing or (facet.kind == "number" and facet.lower is not None and facet.lower <= 0)) \
+                or core(facet.column).endswith("free"):  # "gluten_free" of yes and no: :mod:`~xmr_agent.agent.flags`
             continue
         said = re.compile(rf"\b(?:{name})[- ]?free\b|\b(?:no|zero|without|sans|ohne|sin|kein|keine)\s+(?:added\s+)?"
                           rf"(?:{name})\b", re.IGNORECASE)
