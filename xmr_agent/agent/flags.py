@@ -5,7 +5,9 @@ piscine", "带泳池的"). A column whose name adds only that its subject is fin
 "allowed", "friendly") is said by its subject alone; a subject denied before it ("no pets")
 asks nothing of such a column, and denied after it ("pets aren't allowed"), or a column named
 by its subject alone ("without a pool"), asks for the items that say no. Indifference ("not
-bothered about a pool") asks nothing. The words are here, not in
+bothered about a pool") asks nothing. A column of what an item is free of ("gluten_free",
+"nut_free") is said by denying the thing ("no nuts", "sans gluten", "没有坚果") or by an allergy
+or intolerance to it ("a nut allergy", "my friend is coeliac"). The words are here, not in
 :mod:`~xmr_agent.agent.lexicon`, because nothing else reads them.
 """
 
