@@ -56,7 +56,7 @@ def cjk_number(text: str) -> int | None:
     if "十" not in text:
         return CJK_DIGITS[text] if len(text) == 1 else None
     tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:  # "十十" is no number
         return None
     return (CJK_DIGITS[tens] if tens else 1) * 10 + (CJK_DIGITS[ones] if ones else 0)
 #: "between 10 and 20" — the words around the two numbers.

@@ -115,6 +115,9 @@ def _number(text: str) -> float:
     text = text.rstrip("kK千万").strip()
     if (cjk := lx.cjk_number(text)) is not None:
         return cjk * factor
+    if lx.has_cjk(text):  # "九九九万": read digit by digit (十 as ten)
+        return float(sum(10 if c == "十" else lx.CJK_DIGITS.get(c, 0) * 10 ** (len(text) - 1 - i)
+                         for i, c in enumerate(text))) * factor
     text = re.sub(r"[ \u00a0\u202f.,'’](?=\d{3}(?:\D|$))", "", text) if re.search(r"\d[ \u00a0\u202f.,'’]\d{3}(?:\D|$)", text) \
         else text
     return float(text.replace(",", ".")) * factor
@@ -209,10 +212,10 @@ def ratings(parse: Parse, facets: Facets) -> None:
                        re.IGNORECASE)
     for m in stars.finditer(parse.scan):
         number = next(g for g in m.groups()[1:] if g)
-        if not 0 < float(number.replace(",", ".")) <= 10:
+        if not 0 < _number(number) <= 10:
             continue
         op: Op = "<=" if m.group("below") else ">="
-        parse.filters.append(Filter(column=column, op=op, value=float(number.replace(",", "."))))
+        parse.filters.append(Filter(column=column, op=op, value=_number(number)))
         parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
         parse.cut(m.span())
 
