@@ -21,18 +21,15 @@ _BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGN
 def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
     """Comparatives ("cheaper") and relative words ("cheap", "a light tent", "a quick lunch") → an order
     (with ``measures`` off, as in dialogues, only the price words)."""
-    for words, kind, mode in ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ())):
-        column = column_of_kind(facets, kind)
-        for m in lx.pattern(words).finditer(parse.scan) if column else ():
-            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r}")
-            parse.cut(m.span())
-    for words, kind, mode in ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *(lx.RELATIVE if measures else ())):
-        column = column_of_kind(facets, kind)
-        for m in lx.pattern(words).finditer(parse.scan) if column else ():
-            parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
-            parse.notes.append(f"{mode} {column} from {m.group(0)!r} (against this catalogue's values)")
-            parse.cut(m.span())
+    compared = ((lx.CHEAPER, "price", "less"), (lx.PRICIER, "price", "more"), *(lx.COMPARATIVES if measures else ()))
+    relative = ((lx.CHEAP, "price", "low"), (lx.PRICEY, "price", "high"), *(lx.RELATIVE if measures else ()))
+    for table, against in ((compared, ""), (relative, " (against this catalogue's values)")):
+        for words, kind, mode in table:
+            column = column_of_kind(facets, kind)
+            for m in lx.pattern(words).finditer(parse.scan) if column else ():
+                parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
+                parse.notes.append(f"{mode} {column} from {m.group(0)!r}{against}")
+                parse.cut(m.span())
 
 
 def superlatives(parse: Parse, facets: Facets) -> None:
