@@ -23,11 +23,10 @@ if TYPE_CHECKING:
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.query import CrossModalQuery
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
-#: Colour words, never the name of an item to be like ("like the Blue one").
-_COLOUR_WORDS = frozenset("black white red blue green yellow orange purple pink brown grey gray beige navy gold silver".split())
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?", re.IGNORECASE)
 #: What may stand between a sentence's end and its first word: spaces, quotes, brackets.
@@ -96,7 +95,7 @@ class TitleIndex:
                 named.setdefault(word.lower(), set()).add(str(item_id))
         lowered = {w for words in self.ids for w in words}
         self.names = {word: sorted(ids) for word, ids in named.items() if len(ids) <= 2 and word in lowered
-                      and word not in _SMALL_WORDS and word not in _COLOUR_WORDS}
+                      and word not in _SMALL_WORDS and word not in lexicon.COLOURS}  # not "like the Blue one"
         order = {str(i): n for n, (i, _) in enumerate(pairs)}  # a line's items in the catalogue's order
         self.lines = {words: sorted(items, key=order.__getitem__)
                       for words, items in ((w, {i for i, _ in its}) for w, its in starts.items())
@@ -262,8 +261,6 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     catalogue search (no ``seeds``), items named by model words or as a product line after "like",
     and items named anywhere in a request that likens to them ("… is too much, something like it"),
     are to be like too; in a conversation of seeds (movies talked about) they stay seeds."""
-    from xmr_agent.agent import lexicon
-
     like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|dem|den|el|los|las|"
                                                        r"[\u3400-\u9fff]{1,6})?\s*"  # "类似那辆马自达MX-5"
                                                        r"""[《「『“"'‘(]?\s*$""")

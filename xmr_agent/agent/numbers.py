@@ -106,7 +106,7 @@ def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
     return None
 
 
-def _number(text: str) -> float:
+def number_value(text: str) -> float:
     """The value of a :data:`NUM`: thousands separators dropped, "k" and 千 a thousand, 万 ten thousand."""
     text = text.strip()
     grand = text.endswith("grand")
@@ -132,7 +132,7 @@ def prices(parse: Parse, column: str) -> None:
         numbers = [g for g in m.groups() if g]
         if len(numbers) < 2 or (_years_only(numbers) and not re.search(CUR, m.group(0), re.IGNORECASE)):
             continue
-        low, high = sorted((_number(numbers[0]), _number(numbers[-1])))
+        low, high = sorted((number_value(numbers[0]), number_value(numbers[-1])))
         parse.filters += [Filter(column=column, op=">=", value=low), Filter(column=column, op="<=", value=high)]
         parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
         parse.cut(m.span())
@@ -145,12 +145,12 @@ def prices(parse: Parse, column: str) -> None:
             re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
             number = next(g for g in m.groups() if g)
-            parse.filters.append(Filter(column=column, op=op, value=_number(number)))
+            parse.filters.append(Filter(column=column, op=op, value=number_value(number)))
             parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
             parse.cut(m.span())
     for m in re.finditer(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR})", parse.scan, re.IGNORECASE):
         number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget
-        parse.filters.append(Filter(column=column, op="<=", value=_number(number)))
+        parse.filters.append(Filter(column=column, op="<=", value=number_value(number)))
         parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
         parse.cut(m.span())
 
@@ -212,10 +212,10 @@ def ratings(parse: Parse, facets: Facets) -> None:
                        re.IGNORECASE)
     for m in stars.finditer(parse.scan):
         number = next(g for g in m.groups()[1:] if g)
-        if not 0 < _number(number) <= 10:
+        if not 0 < number_value(number) <= 10:
             continue
         op: Op = "<=" if m.group("below") else ">="
-        parse.filters.append(Filter(column=column, op=op, value=_number(number)))
+        parse.filters.append(Filter(column=column, op=op, value=number_value(number)))
         parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
         parse.cut(m.span())
 

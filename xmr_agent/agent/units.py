@@ -15,7 +15,7 @@ import re
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.numbers import Parse
+from xmr_agent.agent.numbers import Parse, number_value
 from xmr_agent.agent.query import Filter, Op, Order, loose_note
 
 #: Unit words → (dimension, size in the dimension's base unit: g, mm, ml, minutes, W).
@@ -128,13 +128,8 @@ def near(parse: Parse, facets: Facets) -> None:
 
 
 def _value(number: str) -> float:
-    """"a" is one, "50k" fifty thousand, "50,000" and "50 000" too (groups of three digits)."""
-    if number.lower() in ("a", "an", "one"):
-        return 1.0
-    factor = 1000.0 if number[-1:] in "kK" else 1.0
-    number = number.rstrip("kK")
-    grouped = re.fullmatch(r"\d{1,3}(?:[ ,.]\d{3})+", number)
-    return float(re.sub(r"[ ,.]", "", number) if grouped else number.replace(",", ".")) * factor
+    """"a" is one; else as :func:`~xmr_agent.agent.numbers.number_value` reads it ("50k", "50,000")."""
+    return 1.0 if number.lower() in ("a", "an", "one") else number_value(number)
 
 
 def _bound(parse: Parse, facets: Facets, op: Op, amount: float, unit: str, m: re.Match[str]) -> None:
