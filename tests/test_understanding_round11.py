@@ -315,3 +315,12 @@ def test_odd_numbers_and_hostile_requests_never_raise(request_: str) -> None:
     rated = Facets({**_cars(), **_bakery(), **_holidays(), "rating": Facet("rating", "number", lower=1, upper=5)})
     query = rule_rewrite(request_, rated, k=3)
     assert all(isinstance(f.value, str) or f.value == f.value for f in query.filters)  # no NaN bound
+
+
+def test_columns_named_in_another_language_are_read_too() -> None:
+    facets = Facets({"hunde_erlaubt": _facet("hunde_erlaubt", {"ja", "nein"}),
+                     "entfernung_strand_km": Facet("entfernung_strand_km", "number", lower=0.1, upper=300),
+                     "schlafzimmer": Facet("schlafzimmer", "number", lower=1, upper=5, integer=True)})
+    found = _filters("a house near the beach where we can bring the dog, at least 3 bedrooms", facets)
+    assert {"hunde_erlaubt = 'ja'", "entfernung_strand_km <= 2.0"} <= found
+    assert "schlafzimmer >= 3" in _filters("mindestens 3 Schlafzimmer", facets)

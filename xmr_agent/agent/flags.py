@@ -53,8 +53,9 @@ FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakik
 #: Words that ask for what a "…_free" column leaves out whatever comes before them ("my friend is coeliac").
 FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|allerg\w*|intoleran\w*|过敏", re.IGNORECASE)
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
-FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted"
-                 .split())
+FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted "
+                 "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
+                 "permitidas admitidos bienvenidos".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"

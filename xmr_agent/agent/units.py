@@ -89,6 +89,10 @@ PLACES = {"beach": r"beach(?:es)?|sea|seaside|coast|plages?|mer|strand|meer|play
           "station": r"(?:train )?station|gare|bahnhof|estación|车站|火车站", "airport": r"airport|aéroport|flughafen|aeropuerto|机场",
           "lake": r"lakes?|lac|see|lago|湖", "slopes": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道",
           "ski": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道"}
+PLACES.update({alias: PLACES[place] for place, aliases in {  # columns named in other languages: "entfernung_strand_km"
+    "beach": ("strand", "plage", "playa", "meer", "mer", "mar", "plages", "playas"), "centre": ("zentrum", "centro", "centreville"),
+    "station": ("bahnhof", "gare", "estacion"), "airport": ("flughafen", "aeroport", "aeropuerto"), "lake": ("see", "lac", "lago"),
+}.items() for alias in aliases})
 #: Words for being near: "near the beach", "près de la plage", "in Strandnähe", "cerca de la playa", "靠近海滩".
 NEAR = (r"near|nearby|close to|next to|by|on|walk(?:ing distance)? to|steps from|minutes from|près d[eu]|proche d[eu]|"
         r"à côté d[eu]|au bord d[eu]|en bord d[eu]|à deux pas d[eu]|nahe|in der nähe (?:des|der|vom)|am|an der|beim|"
