@@ -43,6 +43,11 @@ SUBJECTS = (
     r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
     r"principiantes?|novat[oa]s?|新手|初学者|入门",
     r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",
+    r"outdoors?|outside|terraces?|terrasses?|terrazas?|patios?|al fresco|dehors|draußen|im freien|fuera|"
+    r"al aire libre|户外|室外|露台",
+    r"vegetarians?|veggies?|végétarien(?:ne)?s?|vegetarisch(?:e[nrs]?)?|vegetarian[oa]s?|素食|吃素",
+    r"certificates?|certified|certification|certificats?|zertifikat(?:e|en)?|certificados?|证书",
+    r"wireless|cordless|sans fil|kabellose?[nrs]?|inalámbric[oa]s?|无线",
 )
 #: Other words for what a "…_free" column leaves out: "coeliac" asks for gluten free, "a nut allergy" for nut free.
 FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakiker|cel[íi]ac[oa]s?|麸质|麦麸",
@@ -55,7 +60,7 @@ FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|all
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
 FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted "
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
-                 "permitidas admitidos bienvenidos".split())  # column names in other languages: "hunde_erlaubt"
+                 "permitidas admitidos bienvenidos seating options option available included".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"

@@ -86,7 +86,8 @@ class Dictionary:
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
           besides: Iterable[str] = (), translation: str = "",
           heads: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
-          titled: list[Filter] | None = None, known: Container[str] | None = None) -> list[Filter]:
+          titled: list[Filter] | None = None, known: Container[str] | None = None,
+          generic: Container[str] = ()) -> list[Filter]:
     """Conditions on the columns of kinds that the words of ``text`` (in ``language``) name by
     one of their dictionary senses, one per column where the request names a single value of it
     other than ``besides`` (the kinds the wanted thing goes with: "mein Fahrrad"); none for words
@@ -97,7 +98,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     "Zelt" is a tent, and the tents are camping gear; such conditions are also added to ``titled``.
     Of a word's senses, the one its ``translation`` chose is read alone when it is a word of the
     catalogue (``known`` stems; any, when not given): "香水" translated "perfume" asks for no cologne,
-    "colonia" translated "colony" still names the colognes."""
+    "colonia" translated "colony" still names the colognes. A word one of whose senses is a
+    ``generic`` stem (the table's own thing: "课程", a course, in a table of courses) names none."""
     dictionary = load(language)
     if dictionary is None:
         return []
@@ -114,7 +116,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         meanings = senses(word, language, dictionary)
-        if any(_named(sense, properties) for sense in meanings):
+        if any(_named(sense, properties) for sense in meanings) or any(stem_phrase(m) in generic for m in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
         if _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it

@@ -37,6 +37,9 @@ BELOW_AFTER = (r"以下|以内|之内|或更少|or less|or under|or cheaper|max|
 ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o más|minimum|au moins|mindestens"
 #: Stars of a rating ("4 stars or more").
 STARS = r"stars?|étoiles?|sterne?n?|estrellas?|星"
+#: A rating named before its number: "a rating above 4.5", "评分4.5以上", "note de 4,5", "Bewertung über 4".
+RATED = (r"(?:rated|with a rating|a rating|rating|ratings?\s+of|scored?|noté(?:e|s|es)?|une note|note|bewertet|"
+         r"bewertung|valorad[oa]s?|valoración|puntuación|nota|评分|评价|分数)(?:\s+(?:of|de|von|at least))?")
 #: An age ("my 8 year old", "5 ans", "6-Jährige", "4 años").
 MONTHS_OLD = r"months?[- ]olds?|months? of age|mois\b|monate[n]?\b|monats?\b|meses\b|mo\b"
 FROM_BIRTH = (r"from birth|newborns?|new-borns?|dès la naissance|des la naissance|nouveau-nés?|ab (?:der )?geburt|"
@@ -110,6 +113,8 @@ COMPARATIVES = (
     (r"more mature|more aged|longer[- ]aged|plus affinée?s?|reifere?[nrs]?|más curad[oa]s?|más madur[oa]s?",
      "maturity", "more"),
     (r"faster|quicker|plus rapides?|schnellere?[nrs]?|más rápid[oa]s?|更快", "speed", "more"),
+    (r"better[- ]rated|higher[- ]rated|better reviewed|mieux notée?s?|besser bewertete?[nrs]?|mejor valorad[oa]s?|"
+     r"mejor puntuad[oa]s?|评分更高|评价更好", "rating", "more"),
 )
 
 #: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
@@ -204,10 +209,13 @@ ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", 
 LOW_WORDS = r"lowest|least|fewest|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
 HIGH_WORDS = r"highest|most|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
 
+#: Names of numeric columns that match only as a whole part of a column's name ("course_fee", not "coffee").
+WHOLE_NAMES = frozenset({"fee", "fees", "fare", "rent"})
 #: Names of numeric columns, by what they measure (matched on the column name).
 COLUMN_KINDS = {
     "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp",
-              "tarif", "kosten", "coste", "costo", "prezzo",
+              "tarif", "kosten", "coste", "costo", "prezzo", "fee", "fees", "tuition", "fare", "rent",
+              "gebuhr", "gebuehr", "frais", "tarifa", "cuota", "价格", "价钱", "售价", "费用", "学费",
               # a column named by its currency alone ("eur", "usd", "euros")
               "eur", "usd", "gbp", "chf", "jpy", "cny", "rmb", "cad", "aud", "sek", "nok", "dkk", "inr", "euro", "euros",
               "dollars", "pounds", "yuan"),
@@ -234,7 +242,7 @@ COLUMN_KINDS = {
 }
 
 #: Negations: the phrase after one is not wanted.
-NEGATION = (r"no|not|nothing|without|avoid|except|never|don't want|do not want|isn't|aren't|but not|excluding|"
+NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
             r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include)|free of|"
             r"minus|other than|anything but|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"

@@ -74,8 +74,8 @@ def column_of_kind(facets: Facets, kind: str) -> str | None:
     for column in numbers:
         if core(column) in names:
             return column
-    return next((c for c in numbers if any(name.startswith(n) or name.endswith(n) for n in names
-                                           for name in {c.lower(), core(c)})), None)
+    return next((c for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
+                                           or n in name.split("_") for n in names for name in {c.lower(), core(c)})), None)
 
 
 #: Sizes written as words, smallest first: a column of them is sorted by this scale.
@@ -210,7 +210,12 @@ def ratings(parse: Parse, facets: Facets) -> None:
                        rf"{NUM}\s*\+?\s*(?:{lx.STARS})(?:\s*(?:{lx.ABOVE_AFTER}|or (?:higher|better|above)))?"
                        rf"|rated\s+(?:at least\s+)?{NUM}\s*(?:\+|(?:or|and)\s+(?:more|higher|above|better|up))?",
                        re.IGNORECASE)
-    for m in stars.finditer(parse.scan):
+    scored = re.compile(rf"(?:{lx.RATED})\s*(?:(?P<below>{lx.BELOW})\s*|(?:{lx.ABOVE})\s*)?{NUM}\s*(?:分|\+)?\s*"
+                        rf"(?:{lx.ABOVE_AFTER}|or (?:higher|better|above|more))?|{NUM}\s*分(?:\s*(?:{lx.ABOVE_AFTER}))",
+                        re.IGNORECASE)  # "评分4.5以上", "a rating above 4.5", "4.5分以上"
+    for m in [*stars.finditer(parse.scan), *scored.finditer(parse.scan)]:
+        if parse.scan[m.start():m.end()] != m.group(0):
+            continue  # already read by the first pattern
         number = next(g for g in m.groups()[1:] if g)
         if not 0 < number_value(number) <= 10:
             continue
@@ -320,9 +325,7 @@ def people(parse: Parse, facets: Facets) -> None:
     that, a maximum (``max_players``, ``sleeps``) at least that. Other things counted: :func:`counts`."""
     counts(parse, facets)
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
-    counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS]
-    if not counted:
-        return
+    counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS and "per" not in parts]  # "price_per_person"
     words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
     said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{_PEOPLE})\b"
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
@@ -337,7 +340,8 @@ def people(parse: Parse, facets: Facets) -> None:
         for column, parts in counted:
             op: Op = "<=" if parts & {"min", "minimum", "from"} else ">="
             parse.filters.append(Filter(column=column, op=op, value=number))
-        parse.notes.append(f"{number} people from {m.group(0).strip()!r}")
+        parse.notes.append(f"{number} people from {m.group(0).strip()!r}" if counted else  # "4 of us": no price of 4
+                           f"{m.group(0).strip()!r}: no column of this table counts people")
         parse.cut(m.span())
 
 

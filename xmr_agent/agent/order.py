@@ -33,6 +33,9 @@ LIKE_KIND = "same kind as the item asked to be like:"
 MAX_EXCLUDE_IN_WHERE = 500
 #: Share of the best keyword (BM25) score that makes a candidate answer the request too.
 KEYWORD = 0.8
+#: Leading candidates that vote on the kind a request asks for, the share of the vote the
+#: leading kind needs, and how far down its items are brought forward (:func:`cohere`).
+VOTERS, LEAD, WINDOW = 5, 0.5, 15
 
 
 def valid_order(order: Order | None, facets: Facets) -> Order | None:
@@ -226,7 +229,9 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     and among equals those meeting more of the ``guessed`` ones (kinds found by meaning: "a
     stuffed animal": the plush toys among the answers first), each part in its fused order.
     ``scoped``: a condition on the kind of item already says which items answer ("summer
-    plants": every plant). Machine-made tags only weigh in the fusion."""
+    plants": every plant). When none of the candidates that answer meets a stated preference,
+    those of the first :data:`WINDOW` that do answer too ("any good Mexican place?": the one
+    Mexican place, though a seafood house reads closer). Machine-made tags only weigh in the fusion."""
     from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS
 
     preferences = [f for f in preferences if f.column not in DESCRIPTIVE_COLUMNS]
@@ -238,6 +243,9 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
 
     def met(hit: Hit) -> tuple[int, int]:
         return (sum(satisfies(hit.item, f) for f in stated), sum(satisfies(hit.item, f) for f in found))
+
+    if stated and not any(met(h)[0] for h in fused if h.id in answers and h.item):  # "any good Mexican place?":
+        answers |= {h.id for h in fused[:WINDOW] if h.item and met(h)[0]}  # the Mexican one, if not the closest
 
     first = sorted((h for h in fused if h.id in answers and h.item and any(met(h))), key=met, reverse=True)
     chosen = {h.id for h in first}
@@ -300,3 +308,41 @@ def _value(hit: Hit, column: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return None
     return float(value)
+
+
+def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], k: int) -> list[Hit]:
+    """``fused`` with the candidates of its leading kind first: shoppers who describe one thing
+    ("a proper sports car", "something for above the cot") want that kind of thing, and a list
+    that drifts into other kinds after its first answers reads as wrong. The kind (a value of
+    the table's finest column of kinds) is the one the first :data:`VOTERS` candidates vote for,
+    each by 1/rank; it leads when it holds at least :data:`LEAD` of the vote, and then its
+    items among the first :data:`WINDOW` come first, in their fused order. A request naming
+    several kinds ("a tent or a tarp") or one already (a condition on the column) is left as
+    it is."""
+    column = _kind_column(facets)
+    named = {str(f.value).lower() for f in filters if column and f.column == column and f.op in ("=", "contains")}
+    if column is None or len(named) > 1 or len(fused) <= 1:
+        return list(fused)
+    votes: dict[str, float] = {}
+    for rank, hit in enumerate(fused[:VOTERS]):
+        value = (hit.item or {}).get(column)
+        if isinstance(value, str) and value:
+            votes[value.lower()] = votes.get(value.lower(), 0.0) + 1 / (rank + 1)
+    if not votes:
+        return list(fused)
+    kind = max(votes, key=lambda v: votes[v])
+    if votes[kind] < LEAD * sum(votes.values()):
+        return list(fused)
+    window = list(fused[:WINDOW])
+    first = [h for h in window if str((h.item or {}).get(column, "")).lower() == kind]
+    return [*first, *(h for h in window if h not in first), *fused[WINDOW:]]
+
+
+def _kind_column(facets: Facets) -> str | None:
+    """The table's column of kinds with the most values, what items are before whom they are for."""
+    from xmr_agent.agent.columns import FOR_COLUMNS, kind_columns
+
+    kinds = kind_columns(facets)
+    present = [f for f in facets.values() if f.column.lower() in kinds and f.kind == "string" and f.categorical]
+    what = [f for f in present if f.column.lower() not in FOR_COLUMNS] or present
+    return max(what, key=lambda f: len(f.values)).column if what else None

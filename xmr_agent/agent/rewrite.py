@@ -27,7 +27,7 @@ from xmr_agent.agent.query import (
     loose_note,
     titled_note,
 )
-from xmr_agent.agent.rules import blank, rule_rewrite, stem_phrase
+from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -115,7 +115,7 @@ class Rewriter:
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
-                                 heads=heads, titled=titled, known=known)
+                                 heads=heads, titled=titled, known=known, generic=self.generic)
         if english is None:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
@@ -163,7 +163,8 @@ class Rewriter:
             return query
         said = {f.column for f in query.filters}
         subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
-        found = meanings.preferences(subject, said)
+        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in self.generic)
+        found = meanings.preferences(subject, said) if has_subject(subject) else []  # "any courses?" in courses
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
             columns = {f.column for f in agreed}

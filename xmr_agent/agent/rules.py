@@ -255,6 +255,7 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in getattr(nouns, "heads", {}).items():
         found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
+        found = None if found and any(a <= found[1][0] < b for a, b in parse.valued) else found  # "Príncipe Real"
         kinds = nouns.headed(column, found[0]) if found and found[0] not in generic and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
         parse.head = parse.head or (found[0] if found and kinds else None)
         value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None

@@ -42,8 +42,17 @@ UNITS: dict[str, tuple[str, float]] = {
                     ("time", 60.0)),
     **dict.fromkeys(("day", "days", "jour", "jours", "tage", "tagen", "día", "días", "dia", "dias", "天"),
                     ("time", 1440.0)),
+    **dict.fromkeys(("week", "weeks", "semaine", "semaines", "woche", "wochen", "semana", "semanas", "周", "星期",
+                     "个星期"), ("time", 10080.0)),
+    **dict.fromkeys(("month", "months", "mois", "monat", "monate", "monaten", "mes", "meses", "个月"), ("time", 43830.0)),
     **dict.fromkeys(("w", "watt", "watts", "瓦"), ("power", 1.0)), "kw": ("power", 1000.0),
+    **dict.fromkeys(("mb", "megabyte", "megabytes"), ("data", 1.0)),
+    **dict.fromkeys(("gb", "go", "gigabyte", "gigabytes", "gigaoctets", "giga"), ("data", 1024.0)),
+    **dict.fromkeys(("tb", "terabyte", "terabytes", "téraoctets"), ("data", 1048576.0)),
+    **dict.fromkeys(('"', "″", "寸"), ("length", 25.4)),
 }
+#: Units read from a column's name only, too short or common to be read in a request ("screen_in").
+NAME_UNITS = {"in": ("length", 25.4), "wk": ("time", 10080.0), "wks": ("time", 10080.0)}
 #: Words of a column's name that say what dimension it measures when it names no unit.
 DIMENSION_WORDS = {"weight": "mass", "mass": "mass", "poids": "mass", "gewicht": "mass", "peso": "mass",
                    "height": "length", "width": "length", "length": "length", "depth": "length", "diameter": "length",
@@ -57,8 +66,8 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
          "wasserdicht": "water", "sumergible": "water", "防水": "water", "pot": "pot", "case": "case",
          "battery": "battery", "batterie": "battery", "akku": "battery", "batería": "battery", "电池": "battery"}
 #: Comparatives before "than": lower or higher ("lighter than 400 g", "taller than 1 m").
-_LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|más liger[oa]s?|más pequeñ[oa]s?"
-_MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|más grandes?|más alt[oa]s?"
+_LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|plus courte?s?|más liger[oa]s?|más pequeñ[oa]s?|más cort[oa]s?"
+_MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
 _THAN = r"than|als|que"
 _NUM = r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|an?|one)"
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
@@ -77,8 +86,16 @@ def measures(parse: Parse, facets: Facets) -> None:
         found = lx.pattern(words, after=rf"\s*{_MEASURE}") if prefix else \
             re.compile(rf"(?<![\w.,]){_MEASURE}\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
-            _bound(parse, facets, op, _value(m.group(1)), m.group(2), m)
+            denied = _DENIED.search(parse.scan, 0, m.start()) if prefix else None  # "nothing longer than 4 weeks"
+            if denied and op in _FLIPPED:
+                parse.cut(denied.span())
+            _bound(parse, facets, _FLIPPED[op] if denied and op in _FLIPPED else op, _value(m.group(1)), m.group(2), m)
     near(parse, facets)
+
+
+#: A negation right before a comparative: "nothing longer than", "not heavier than", "rien de plus long que".
+_DENIED = re.compile(r"(?<![^\W\d_])(?:nothing|not|no|nichts|nicht|rien(?: de)?|pas|nada|no)\s*$", re.IGNORECASE)
+_FLIPPED: dict[Op, Op] = {"<": ">=", ">": "<="}
 
 
 #: Places a distance column may be measured to, in other words and languages ("beach_km": la plage).
@@ -111,6 +128,8 @@ def near(parse: Parse, facets: Facets) -> None:
     for facet in (f for f in facets.values() if f.kind == "number" and _dimension(f.column) == "length"):
         place = next((PLACES[p] for p in _parts(facet.column) if p in PLACES), None)
         if place is None:
+            if set(_parts(facet.column)) & DISTANCE_WORDS:
+                _near_here(parse, facet.column)
             continue
         article = r"(?:\s+(?:the|la|le|les|l'|der|die|das|dem|den|el|la|los|las))?\s*"
         nearest = lx.pattern(NEAREST, after=rf"{article}(?:{place})(?![^\W\d_])").search(parse.scan) or \
@@ -129,6 +148,34 @@ def near(parse: Parse, facets: Facets) -> None:
             parse.filters.append(flt)
             parse.notes += [loose_note(flt), f"{flt} from {said.group(0).strip()!r}"]
             parse.cut(said.span())
+
+
+#: A column of distances to nowhere named ("distance_km"): how far from the user.
+DISTANCE_WORDS = frozenset({"distance", "dist", "away", "entfernung", "distancia", "距离"})
+#: ... its nearest, said without a place: "the closest café", "离这里最近的", "la plus proche", "el más cercano".
+NEAREST_HERE = (r"closest|nearest|least far|plus proches?|le plus près|nächstgelegene[nrs]?|am nächsten|"
+                r"más cercan[oa]s?|离这里最近|离我最近|最近的")
+#: ... and near: "nearby", "close by", "walking distance", "près d'ici", "in der Nähe", "cerca de aquí", "附近".
+NEAR_HERE = (r"nearby|near (?:me|here|by)|close (?:by|to (?:me|here))|within walking distance|walking distance|"
+             r"près d'ici|à proximité|pas loin|in der nähe|ganz nah|cerca de aquí|cerca de mí|por aquí cerca|附近|离这里近|离我近")
+
+
+def _near_here(parse: Parse, column: str) -> None:
+    """"the closest café" on a column of distances from the user: sorted by it; "nearby": at
+    most :data:`NEAR_KM`, read loosely."""
+    nearest = lx.pattern(NEAREST_HERE).search(parse.scan)
+    if nearest and parse.order is None:
+        parse.order = Order(column=column, descending=False)
+        parse.notes.append(f"{parse.order} from {nearest.group(0).strip()!r}")
+        parse.cut(nearest.span())
+        return
+    said = lx.pattern(NEAR_HERE).search(parse.scan)
+    if said and not any(f.column == column for f in parse.filters):
+        own = _own_size(column, "length")
+        flt = Filter(column=column, op="<=", value=round(NEAR_KM * 1e6 / own, 3) if own else NEAR_KM)
+        parse.filters.append(flt)
+        parse.notes += [loose_note(flt), f"{flt} from {said.group(0).strip()!r}"]
+        parse.cut(said.span())
 
 
 def _value(number: str) -> float:
@@ -163,15 +210,16 @@ def _parts(column: str) -> list[str]:
 def _dimension(column: str) -> str | None:
     parts = _parts(column)
     for part in reversed(parts):
-        if part in UNITS and len(parts) > 1:
-            return UNITS[part][0]
+        if (part in UNITS or part in NAME_UNITS) and len(parts) > 1:
+            return {**NAME_UNITS, **UNITS}[part][0]
     return next((DIMENSION_WORDS[p] for p in parts if p in DIMENSION_WORDS), None)
 
 
 def _own_size(column: str, dimension: str) -> float | None:
     """The size of the unit ``column`` is counted in (from its name), or ``None`` when it names none."""
     parts = _parts(column)
-    return next((UNITS[p][1] for p in reversed(parts) if p in UNITS and UNITS[p][0] == dimension and len(parts) > 1),
+    units = {**NAME_UNITS, **UNITS}
+    return next((units[p][1] for p in reversed(parts) if p in units and units[p][0] == dimension and len(parts) > 1),
                 None)
 
 

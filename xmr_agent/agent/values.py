@@ -216,7 +216,7 @@ def head_noun(text: str, heads: Container[str], stops: Iterable[str],
     ("cheap paper plates": plate). A noun the wanted thing goes with (``goes_with(span)``: "for
     my camera") is passed over; a noun followed by a word that is not one (the "paper" of "paper
     cups") names nothing."""
-    words = list(re.finditer(r"[^\W\d_][\w\-'’]*", text))
+    words = list(re.finditer(r"(?:(?![\u3400-\u9fff])[^\W\d_])(?:(?![\u3400-\u9fff])[\w\-'’])*", text))
     stops = set(stops)
     for i, word in enumerate(words):
         if stem_phrase(word.group(0)) not in heads or goes_with(word.span()):

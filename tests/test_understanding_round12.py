@@ -1,0 +1,176 @@
+"""Request understanding, twelfth round: a list keeps to the kind of thing its first answers are
+("a proper sports car": sports cars, not an SUV at #3), unless the request names several kinds;
+prices in a column named "fee"; data sizes, weeks and months, ratings said before their number;
+people counted where no column counts them; amenities said in other words ("mit Terrasse");
+distances from the user ("the closest café"); words for the table's own thing name no kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.order import cohere, prefer
+from xmr_agent.agent.query import Filter
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.types import Hit
+
+
+def _facet(column: str, values: set[str]) -> Facet:
+    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+CARS = Facets({
+    "body_type": _facet("body_type", {"Coupe", "SUV", "Saloon", "Hatchback", "Van", "Estate"}),
+    "fuel": _facet("fuel", {"Petrol", "Diesel", "Electric"}),
+    "price_gbp": Facet("price_gbp", "number", lower=3000, upper=60000, integer=True),
+})
+
+
+def _hits(*rows: tuple[str, str]) -> list[Hit]:
+    return [Hit(i, 1.0 - n / 100, {"id": i, "body_type": kind, "fuel": "Petrol"}, {}) for n, (i, kind) in enumerate(rows)]
+
+
+def test_a_list_keeps_to_the_kind_its_first_answers_are() -> None:
+    fused = _hits(("mustang", "Coupe"), ("xc90", "SUV"), ("gt86", "Coupe"), ("bmw", "Saloon"), ("rcz", "Coupe"))
+    assert [h.id for h in cohere(fused, CARS, [], 3)][:3] == ["mustang", "gt86", "rcz"]
+
+
+def test_the_kind_column_is_the_finest_column_of_kinds_not_an_attribute() -> None:
+    fused = _hits(("aygo", "Hatchback"), ("fiat", "Hatchback"), ("kangoo", "Van"), ("mini", "Hatchback"))
+    assert [h.id for h in cohere(fused, CARS, [], 3)] == ["aygo", "fiat", "mini", "kangoo"]
+
+
+def test_no_leading_kind_leaves_the_list_as_it_is() -> None:
+    fused = _hits(("a", "Coupe"), ("b", "SUV"), ("c", "Saloon"), ("d", "Van"), ("e", "Estate"))
+    assert [h.id for h in cohere(fused, CARS, [], 3)] == ["a", "b", "c", "d", "e"]
+
+
+def test_a_request_naming_several_kinds_keeps_them_all() -> None:
+    fused = _hits(("van", "Van"), ("suv", "SUV"), ("van2", "Van"), ("van3", "Van"))
+    both = [Filter(column="body_type", op="=", value="Van", hard=False), Filter(column="body_type", op="=", value="SUV", hard=False)]
+    assert [h.id for h in cohere(fused, CARS, both, 3)] == ["van", "suv", "van2", "van3"]
+    assert [h.id for h in cohere(fused, CARS, [], 3)][:3] == ["van", "van2", "van3"]
+
+
+def test_items_far_down_the_list_are_not_brought_forward_and_nothing_is_lost() -> None:
+    fused = _hits(("a", "Coupe"), ("b", "Coupe"), *((f"s{n}", "SUV") for n in range(20)), ("far", "Coupe"))
+    out = cohere(fused, CARS, [], 3)
+    assert [h.id for h in out][:3] == ["a", "b", "s0"] and sorted(h.id for h in out) == sorted(h.id for h in fused)
+
+
+def test_a_table_without_a_column_of_kinds_is_left_as_it_is() -> None:
+    fused = _hits(("a", "Coupe"), ("b", "SUV"), ("c", "Coupe"))
+    facets = Facets({"price_gbp": CARS["price_gbp"]})
+    assert [h.id for h in cohere(fused, facets, [], 3)] == ["a", "b", "c"]
+
+
+def _courses() -> Facets:
+    return Facets({"fee": Facet("fee", "number", lower=49, upper=2400, integer=True),
+                   "subject": _facet("subject", {"Programming", "Cooking", "Languages", "Design"}),
+                   "level": _facet("level", {"Beginner", "Intermediate", "Advanced"}),
+                   "duration_weeks": Facet("duration_weeks", "number", lower=1, upper=24, integer=True),
+                   "certificate": _facet("certificate", {"Yes", "No"})})
+
+
+def _places() -> Facets:
+    return Facets({"avg_price_per_person_eur": Facet("avg_price_per_person_eur", "number", lower=3, upper=195),
+                   "type": _facet("type", {"Restaurant", "Café", "Bar"}),
+                   "rating": Facet("rating", "number", lower=3.5, upper=4.9),
+                   "distance_km": Facet("distance_km", "number", lower=0.1, upper=9),
+                   "outdoor_seating": _facet("outdoor_seating", {"Yes", "No"}),
+                   "vegetarian_options": _facet("vegetarian_options", {"Yes", "No"})})
+
+
+def _computers() -> Facets:
+    return Facets({"price_eur": Facet("price_eur", "number", lower=15, upper=2649, integer=True),
+                   "category": _facet("category", {"Laptop", "Monitor", "Mouse"}),
+                   "screen_in": Facet("screen_in", "number", lower=11, upper=34),
+                   "ram_gb": Facet("ram_gb", "number", lower=4, upper=64, integer=True),
+                   "wireless": _facet("wireless", {"Yes", "No"})})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets, k=3, generic=frozenset({"cours"})).filters}
+
+
+@pytest.mark.parametrize(("request_", "facets", "wanted"), [
+    ("any online courses under £100?", _courses, "fee < 100.0"),
+    ("un cours de cuisine à moins de 200 livres", _courses, "fee < 200.0"),
+    ("laptop with at least 16GB RAM for under 1000 euros", _computers, "ram_gb >= 16"),
+    ("laptop with at least 16GB RAM for under 1000 euros", _computers, "price_eur < 1000.0"),
+    ("a monitor of at least 27 inches", _computers, "screen_in >= 27"),
+    ("courses that take less than 5 weeks", _courses, "duration_weeks < 5"),
+    ("beginner courses, 6 weeks or less", _courses, "duration_weeks <= 6"),
+    ("nothing longer than 4 weeks though", _courses, "duration_weeks <= 4"),
+    ("rien de plus long que 4 semaines", _courses, "duration_weeks <= 4"),
+    ("un curso más corto que 6 semanas", _courses, "duration_weeks < 6"),
+    ("评分4.5以上的餐厅有哪些？", _places, "rating >= 4.5"),
+    ("a place with a rating above 4.3", _places, "rating >= 4.3"),
+    ("un restaurant avec une note de 4,5 minimum", _places, "rating >= 4.5"),
+    ("Restaurant mit Terrasse, aber bitte kein Fisch", _places, "outdoor_seating = 'Yes'"),
+    ("somewhere we can sit outside", _places, "outdoor_seating = 'Yes'"),
+    ("no outdoor seating please", _places, "outdoor_seating != 'Yes'"),
+    ("un restaurant végétarien", _places, "vegetarian_options = 'Yes'"),
+    ("une souris sans fil", _computers, "wireless = 'Yes'"),
+    ("a bar nearby", _places, "distance_km <= 2.0"),
+])
+def test_columns_of_other_catalogues_are_read(request_: str, facets, wanted: str) -> None:
+    assert wanted in _filters(request_, facets()), request_
+
+
+def test_months_are_read_in_weeks() -> None:
+    (found,) = rule_rewrite("un cours de moins de 3 mois", _courses(), k=3).filters
+    assert found.column == "duration_weeks" and found.op == "<" and 12.9 < float(found.value) < 13.1
+
+
+@pytest.mark.parametrize("request_", ["we want to go out for dinner tonight, 4 of us", "a table for 4 people"])
+def test_people_are_never_a_price_where_no_column_counts_them(request_: str) -> None:
+    assert not rule_rewrite(request_, _places(), k=3).filters, request_
+
+
+def test_a_price_column_is_named_by_whole_words_only() -> None:
+    from xmr_agent.agent.numbers import column_of_kind
+
+    for columns, wanted in ((["course_fee"], "course_fee"), (["coffee_g"], None), (["tuition_gbp"], "tuition_gbp"),
+                            (["price_eur", "fee"], "price_eur")):
+        assert column_of_kind(Facets({c: Facet(c, "number") for c in columns}), "price") == wanted, columns
+
+
+@pytest.mark.parametrize("request_", ["the closest cafe", "离这里最近的咖啡馆是哪家？", "le café le plus proche"])
+def test_the_closest_is_a_sort_on_a_column_of_distances(request_: str) -> None:
+    order = rule_rewrite(request_, _places(), k=3).order
+    assert order is not None and order.column == "distance_km" and not order.descending, request_
+
+
+def test_better_rated_is_a_comparative_on_the_rating() -> None:
+    for request_ in ("something like it but better rated", "aber besser bewertet", "mais mieux noté"):
+        order = rule_rewrite(request_, _places(), k=3).order
+        assert order is not None and order.column == "rating" and order.mode == "more", request_
+
+
+def test_never_done_before_is_no_negation() -> None:
+    query = rule_rewrite("I want to learn to code, never programmed anything before", _courses(), k=3)
+    assert not any(f.op == "!=" for f in query.filters) and not query.exclude_words
+    assert "subject != 'Cooking'" in _filters("never cooking", _courses())
+
+
+def test_a_stated_value_comes_first_even_when_others_read_closer() -> None:
+    def hit(i: str, cos: float, cuisine: str) -> Hit:
+        return Hit(i, cos, {"id": i, "cuisine": cuisine}, {"vector:text": cos})
+
+    fused = [hit("seafood", 0.47, "Seafood"), hit("tasca", 0.44, "Portuguese"), hit("catrina", 0.39, "Mexican"),
+             hit("tandoori", 0.37, "Indian")]
+    mexican = [Filter(column="cuisine", op="=", value="Mexican", hard=False)]
+    assert [h.id for h in prefer(fused, mexican)][0] == "catrina"
+
+
+def test_a_word_for_the_tables_own_thing_names_no_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import glossary
+
+    words = {"kurs": ("course", "academic program"), "programmierung": ("programming",)}
+    monkeypatch.setattr(glossary, "load", lambda language: glossary.Dictionary(words) if language == "de" else None)
+    courses = _courses()
+    assert [f.value for f in glossary.kinds("ein Kurs", "de", courses)] == ["Programming"]  # "program" stems so
+    assert glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"})) == []
+    assert [f.value for f in glossary.kinds("ein Programmierung Kurs", "de", courses, generic=frozenset({"cours"}))] == \
+        ["Programming"]
