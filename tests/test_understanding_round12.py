@@ -69,7 +69,8 @@ def _courses() -> Facets:
                    "subject": _facet("subject", {"Programming", "Cooking", "Languages", "Design"}),
                    "level": _facet("level", {"Beginner", "Intermediate", "Advanced"}),
                    "duration_weeks": Facet("duration_weeks", "number", lower=1, upper=24, integer=True),
-                   "certificate": _facet("certificate", {"Yes", "No"})})
+                   "certificate": _facet("certificate", {"Yes", "No"}),
+                   "mode": _facet("mode", {"Online", "In person"})})
 
 
 def _places() -> Facets:
@@ -174,3 +175,34 @@ def test_a_word_for_the_tables_own_thing_names_no_kind(monkeypatch: pytest.Monke
     assert glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"})) == []
     assert [f.value for f in glossary.kinds("ein Programmierung Kurs", "de", courses, generic=frozenset({"cours"}))] == \
         ["Programming"]
+
+
+@pytest.mark.parametrize(("request_", "facets", "wanted"), [
+    ("in-person courses without a certificate", _courses, "mode = 'In person'"),
+    ("a café less than half a km away", _places, "distance_km < 0.5"),
+    ("a menos de medio kilómetro", _places, "distance_km < 0.5"),
+])
+def test_hyphenated_values_and_halves_are_read(request_: str, facets, wanted: str) -> None:
+    assert wanted in _filters(request_, facets()), request_
+
+
+@pytest.mark.parametrize(("request_", "facets", "column", "mode"), [
+    ("ein nicht zu teures Lokal", _places, "avg_price_per_person_eur", "low"),
+    ("ein nicht so teures Restaurant", _places, "avg_price_per_person_eur", "low"),
+    ("something closer", _places, "distance_km", "less"),
+    ("que esté más cerca", _places, "distance_km", "less"),
+    ("a bigger screen", _computers, "screen_in", "more"),
+])
+def test_relative_words_of_other_columns(request_: str, facets, column: str, mode: str) -> None:
+    order = rule_rewrite(request_, facets(), k=3).order
+    assert order is not None and (order.column, order.mode) == (column, mode), request_
+
+
+def test_too_few_answers_meeting_a_stated_preference_bring_those_that_do() -> None:
+    def hit(i: str, cos: float, level: str) -> Hit:
+        return Hit(i, cos, {"id": i, "level": level}, {"vector:text": cos})
+
+    fused = [hit("js", 0.60, "Advanced"), hit("py", 0.59, "Beginner"), hit("web", 0.58, "Beginner"),
+             hit("ml", 0.45, "Advanced"), hit("sql", 0.30, "Beginner")]
+    advanced = [Filter(column="level", op="=", value="Advanced", hard=False)]
+    assert [h.id for h in prefer(fused, advanced)][:2] == ["js", "ml"]

@@ -70,7 +70,7 @@ AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
          r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
-         r"nicht (?:zu )?teuer|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
+         r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
          r"不贵|便宜|实惠|平价|划算")
 PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
@@ -113,6 +113,7 @@ COMPARATIVES = (
     (r"more mature|more aged|longer[- ]aged|plus affinée?s?|reifere?[nrs]?|más curad[oa]s?|más madur[oa]s?",
      "maturity", "more"),
     (r"faster|quicker|plus rapides?|schnellere?[nrs]?|más rápid[oa]s?|更快", "speed", "more"),
+    (r"closer|nearer|plus (?:près|proches?)|näher|más cerca(?:n[oa]s?)?|更近", "distance", "less"),
     (r"better[- ]rated|higher[- ]rated|better reviewed|mieux notée?s?|besser bewertete?[nrs]?|mejor valorad[oa]s?|"
      r"mejor puntuad[oa]s?|评分更高|评价更好", "rating", "more"),
 )
@@ -228,7 +229,7 @@ COLUMN_KINDS = {
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height", "case", "diameter",
-             "case_size", "dial"),
+             "case_size", "dial", "screen", "screen_size", "display", "diagonal"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),
     "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance",
               "potencia"),
@@ -239,6 +240,7 @@ COLUMN_KINDS = {
     "maturity": ("aged", "aged_months", "aged_years", "maturity", "maturity_months", "ageing", "aging",
                  "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
     "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),
+    "distance": ("distance", "distance_km", "distance_m", "dist", "entfernung", "distancia", "距离"),
 }
 
 #: Negations: the phrase after one is not wanted.

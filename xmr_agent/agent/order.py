@@ -36,6 +36,8 @@ KEYWORD = 0.8
 #: Leading candidates that vote on the kind a request asks for, the share of the vote the
 #: leading kind needs, and how far down its items are brought forward (:func:`cohere`).
 VOTERS, LEAD, WINDOW = 5, 0.5, 15
+#: Fewer candidates than this meeting a request's stated preferences is too few to show.
+FEW = 3
 
 
 def valid_order(order: Order | None, facets: Facets) -> Order | None:
@@ -163,16 +165,19 @@ def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
 
 def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,
               descending: bool) -> list[Hit]:
-    """"A cheap lamp": the lamps cheaper than their middle one, then other items of the kind the
-    request prefers that are as cheap (a cheap light), then the other lamps; each part in order."""
-    middle = _value(valued[len(valued) // 2], column)
+    """"A cheap lamp": the lamps cheaper than their middle one (of them and of the next
+    :data:`WINDOW` candidates when they are few and no kind is preferred), then other items of the kind the request prefers that are as cheap
+    (a cheap light) or, when it prefers none, of those next candidates ("cheap eats": the cheap
+    places, though only one of the three closest is cheap), then the other lamps; each part in order."""
+    sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None)
+    middle = sample[len(sample) // 2] if len(valued) < FEW + 2 and not kind else _value(valued[len(valued) // 2], column)
 
     def beyond(hit: Hit) -> bool:
         value = _value(hit, column)
         return value is not None and middle is not None and (value > middle if descending else value < middle)
 
     head = [h for h in valued if beyond(h)]
-    also = [h for h in rest if h.id in kind and beyond(h)]
+    also = [h for h in (rest if kind else rest[:WINDOW]) if (h.id in kind or not kind) and beyond(h)]
     taken = {h.id for h in [*head, *also]}
     return [*head, *also, *(h for h in [*valued, *missing, *rest] if h.id not in taken)]
 
@@ -229,8 +234,8 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     and among equals those meeting more of the ``guessed`` ones (kinds found by meaning: "a
     stuffed animal": the plush toys among the answers first), each part in its fused order.
     ``scoped``: a condition on the kind of item already says which items answer ("summer
-    plants": every plant). When none of the candidates that answer meets a stated preference,
-    those of the first :data:`WINDOW` that do answer too ("any good Mexican place?": the one
+    plants": every plant). When fewer than :data:`FEW` of the candidates that answer meet the stated
+    preferences, those of the first :data:`WINDOW` that do answer too ("any good Mexican place?": the one
     Mexican place, though a seafood house reads closer). Machine-made tags only weigh in the fusion."""
     from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS
 
@@ -244,8 +249,11 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     def met(hit: Hit) -> tuple[int, int]:
         return (sum(satisfies(hit.item, f) for f in stated), sum(satisfies(hit.item, f) for f in found))
 
-    if stated and not any(met(h)[0] for h in fused if h.id in answers and h.item):  # "any good Mexican place?":
-        answers |= {h.id for h in fused[:WINDOW] if h.item and met(h)[0]}  # the Mexican one, if not the closest
+    def all_met(hit: Hit) -> bool:
+        return bool(hit.item) and met(hit)[0] == len(stated)
+
+    if stated and sum(all_met(h) for h in fused if h.id in answers) < FEW:  # "any good Mexican place?": the
+        answers |= {h.id for h in fused[:WINDOW] if all_met(h)}  # Mexican one, though not the closest
 
     first = sorted((h for h in fused if h.id in answers and h.item and any(met(h))), key=met, reverse=True)
     chosen = {h.id for h in first}

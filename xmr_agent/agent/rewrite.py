@@ -253,8 +253,10 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent),
     unless the translation names a kind (``translation`` is ``None``: "un sac à dos" → "a backpack",
     though "sac" alone is a bag)."""
+    wanted = {stem_phrase(str(f.value)) for f in query.filters if f.hard and f.op in ("=", "contains")}
     unwanted = [w for phrase in avoided if len(phrase.split()) == 1  # "keinen Pink Gin": pink gin, not every gin
-                for w in glossary.head_nouns(phrase, language, heads)]
+                for w in glossary.head_nouns(phrase, language, heads)
+                if stem_phrase(w) not in wanted]  # "不要机械键盘" of a keyboard: not every keyboard
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(

@@ -330,7 +330,8 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     for facet in facets.values():
         if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
             continue
-        for value in _stem_index(facet).get(key, ()) or _stem_index(facet).get(joined, ()):  # "sun glasses"
+        index = _stem_index(facet)
+        for value in index.get(key, ()) or index.get(joined, ()) or index.get(stem_phrase(words.replace("-", " ")), ()):  # "sun glasses", "in-person"
             if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
