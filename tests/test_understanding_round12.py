@@ -6,8 +6,12 @@ distances from the user ("the closest café"); words for the table's own thing n
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from helpers import FAKE
+
+import xmr_agent
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.order import cohere, prefer
 from xmr_agent.agent.query import Filter
@@ -206,3 +210,33 @@ def test_too_few_answers_meeting_a_stated_preference_bring_those_that_do() -> No
              hit("ml", 0.45, "Advanced"), hit("sql", 0.30, "Beginner")]
     advanced = [Filter(column="level", op="=", value="Advanced", hard=False)]
     assert [h.id for h in prefer(fused, advanced)][:2] == ["js", "ml"]
+
+
+def test_a_plain_ingest_keeps_the_files_name_and_its_words_name_no_kind(tmp_path: Path, jsonl) -> None:  # type: ignore[no-untyped-def]
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.store.catalog import Catalog
+
+    rows = [{"id": f"c{i}", "title": title, "text": text, "subject": subject}
+            for i, (title, text, subject) in enumerate([
+                ("Python basics", "a course in programming for beginners", "Programming"),
+                ("Web apps", "a programming course on building web apps", "Programming"),
+                ("Data with SQL", "a course on databases and programming queries", "Programming"),
+                ("Italian cooking", "cook pasta and risotto at home", "Cooking"),
+                ("Bread", "bake sourdough bread in one day", "Cooking")])]
+    source = jsonl(rows, name="courses.jsonl")
+    xmr_agent.ingest(source, tmp_path / "db", "catalog", vectors={"text": FAKE}, progress=False)
+    catalog = Catalog.open(tmp_path / "db", "catalog")
+    assert catalog.label() == "catalog courses"
+    agent = Agent(catalog)
+    assert "cours" in agent.rewriter.generic
+    xmr_agent.ingest(source, tmp_path / "db", "catalog", vectors={"text": FAKE}, progress=False)  # kept, not repeated
+    assert Catalog.open(tmp_path / "db", "catalog").label() == "catalog courses"
+
+
+def test_a_room_for_three_counts_people_and_a_nightly_rate_is_the_price() -> None:
+    rooms = Facets({"nightly_rate": Facet("nightly_rate", "number", lower=69, upper=349, integer=True),
+                    "sleeps": Facet("sleeps", "number", lower=1, upper=4, integer=True),
+                    "breakfast_included": _facet("breakfast_included", {"yes", "no"})})
+    found = _filters("a room for 3 with breakfast under £200", rooms)
+    assert {"sleeps >= 3", "breakfast_included = 'yes'", "nightly_rate < 200.0"} <= found
+    assert "sleeps >= 3" not in _filters("a room for 3 nights", rooms)

@@ -215,7 +215,8 @@ WHOLE_NAMES = frozenset({"fee", "fees", "fare", "rent"})
 #: Names of numeric columns, by what they measure (matched on the column name).
 COLUMN_KINDS = {
     "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp",
-              "tarif", "kosten", "coste", "costo", "prezzo", "fee", "fees", "tuition", "fare", "rent",
+              "tarif", "kosten", "coste", "costo", "prezzo", "fee", "fees", "tuition", "fare", "rent", "nightly_rate", "room_rate",
+              "daily_rate", "day_rate", "hourly_rate", "weekly_rate", "rate_per_night", "per_night", "rental_rate",
               "gebuhr", "gebuehr", "frais", "tarifa", "cuota", "价格", "价钱", "售价", "费用", "学费",
               # a column named by its currency alone ("eur", "usd", "euros")
               "eur", "usd", "gbp", "chf", "jpy", "cny", "rmb", "cad", "aud", "sek", "nok", "dkk", "inr", "euro", "euros",

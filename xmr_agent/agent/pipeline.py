@@ -109,7 +109,7 @@ class Agent:
         self.facets = Facets.of(catalog)
         self._meanings: Meanings | None = None
         self.rewriter = Rewriter(self.facets, llm=llm, prompts=self.prompts, hard_categories=hard_categories,
-                                 meanings=self.meanings if hard_categories else None, table=catalog.name,
+                                 meanings=self.meanings if hard_categories else None, table=catalog.label(),
                                  translator=translator, language=language_of(catalog),
                                  speller=speller_of(catalog, self.facets) if hard_categories else None,
                                  nouns=(lambda: kinds_by_title(catalog, self.facets)) if hard_categories else None)

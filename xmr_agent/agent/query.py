@@ -158,7 +158,8 @@ class LLMRewrite(BaseModel):
 
 
 def describe_query(query: CrossModalQuery) -> str:
-    """One line for terminals: sub-queries, filters, avoid, k."""
+    """One line for terminals: sub-queries, filters, avoid, order, k."""
     parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
     parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
+    parts += [str(query.order)] if query.order is not None else []
     return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))

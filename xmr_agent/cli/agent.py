@@ -5,6 +5,7 @@ commands so ``xmr --help`` stays fast."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def _print_answer(answer: dict[str, Any], trace: bool, console: Any = None) -> N
     for entry in answer.get("trace", []):
         if entry.get("step") == "relax":
             console.print(f"[yellow]{entry['reason']}[/yellow] (dropped: {', '.join(entry['dropped'])})")
-            message = "; ".join(m for m in message.split("; ") if m != entry["reason"])
+            message = re.sub(r"(?:;\s*)+", "; ", message.replace(str(entry["reason"]), "")).strip("; ")  # said once
     if message:
         console.print(message, highlight=False)
     if not answer.get("recommendations"):

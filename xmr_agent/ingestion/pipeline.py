@@ -46,6 +46,7 @@ from xmr_agent.store.catalog import DEFAULT_ANN_THRESHOLD, Catalog
 from xmr_agent.store.locks import write_lock
 from xmr_agent.store.schema import arrow_rows
 from xmr_agent.store.specs import VectorSpec
+from xmr_agent.store.table import SOURCE_KEY
 from xmr_agent.types import BadRecord, IngestReport
 
 DEFAULT_VECTORS: Mapping[str, str] = {"text": "text"}
@@ -148,6 +149,7 @@ def ingest(
             catalog.refresh_indexes(ann_threshold=ann_threshold)
         if saved is None and catalog.exists:
             catalog.set_meta(MAPPING_KEY, mapping.to_json())
+            catalog.set_meta(SOURCE_KEY, Path(records.name).stem)  # "courses": what every item is
         removed = _sync(run) if sync else ()
     return IngestReport(run.read, run.inserted, run.updated, run.unchanged, tuple(run.bad), catalog.count(),
                         warnings=tuple(run.notes), mapping=mapping.describe(), removed=removed)

@@ -16,6 +16,8 @@ from xmr_agent.store.specs import field_meta
 
 #: Most titles read for finding items named in a request (a table larger than this is scanned in part).
 MAX_TITLES = 500_000
+#: Metadata key: the name of the file a table was first ingested from ("courses" of courses.csv).
+SOURCE_KEY = "xmr_agent:source"
 
 
 class TableHandle:
@@ -95,6 +97,11 @@ class TableHandle:
         """A value xmr-agent keeps with the table (in the field metadata of ``id``)."""
         schema = self.schema()
         return None if schema is None else field_meta(schema, "id", key)
+
+    def label(self) -> str:
+        """The table's name and the name of the file it was first ingested from ("catalog
+        courses"): words that say what every item is."""
+        return " ".join(dict.fromkeys(n for n in (self.name, self.meta(SOURCE_KEY)) if n))
 
     def set_meta(self, key: str, value: str) -> None:
         """Keep ``value`` with the table under ``key`` (one metadata commit)."""
