@@ -36,36 +36,36 @@ def _hits(*rows: tuple[str, str]) -> list[Hit]:
 
 def test_a_list_keeps_to_the_kind_its_first_answers_are() -> None:
     fused = _hits(("mustang", "Coupe"), ("xc90", "SUV"), ("gt86", "Coupe"), ("bmw", "Saloon"), ("rcz", "Coupe"))
-    assert [h.id for h in cohere(fused, CARS, [], 3)][:3] == ["mustang", "gt86", "rcz"]
+    assert [h.id for h in cohere(fused, CARS, [])][:3] == ["mustang", "gt86", "rcz"]
 
 
 def test_the_kind_column_is_the_finest_column_of_kinds_not_an_attribute() -> None:
     fused = _hits(("aygo", "Hatchback"), ("fiat", "Hatchback"), ("kangoo", "Van"), ("mini", "Hatchback"))
-    assert [h.id for h in cohere(fused, CARS, [], 3)] == ["aygo", "fiat", "mini", "kangoo"]
+    assert [h.id for h in cohere(fused, CARS, [])] == ["aygo", "fiat", "mini", "kangoo"]
 
 
 def test_no_leading_kind_leaves_the_list_as_it_is() -> None:
     fused = _hits(("a", "Coupe"), ("b", "SUV"), ("c", "Saloon"), ("d", "Van"), ("e", "Estate"))
-    assert [h.id for h in cohere(fused, CARS, [], 3)] == ["a", "b", "c", "d", "e"]
+    assert [h.id for h in cohere(fused, CARS, [])] == ["a", "b", "c", "d", "e"]
 
 
 def test_a_request_naming_several_kinds_keeps_them_all() -> None:
     fused = _hits(("van", "Van"), ("suv", "SUV"), ("van2", "Van"), ("van3", "Van"))
     both = [Filter(column="body_type", op="=", value="Van", hard=False), Filter(column="body_type", op="=", value="SUV", hard=False)]
-    assert [h.id for h in cohere(fused, CARS, both, 3)] == ["van", "suv", "van2", "van3"]
-    assert [h.id for h in cohere(fused, CARS, [], 3)][:3] == ["van", "van2", "van3"]
+    assert [h.id for h in cohere(fused, CARS, both)] == ["van", "suv", "van2", "van3"]
+    assert [h.id for h in cohere(fused, CARS, [])][:3] == ["van", "van2", "van3"]
 
 
 def test_items_far_down_the_list_are_not_brought_forward_and_nothing_is_lost() -> None:
     fused = _hits(("a", "Coupe"), ("b", "Coupe"), *((f"s{n}", "SUV") for n in range(20)), ("far", "Coupe"))
-    out = cohere(fused, CARS, [], 3)
+    out = cohere(fused, CARS, [])
     assert [h.id for h in out][:3] == ["a", "b", "s0"] and sorted(h.id for h in out) == sorted(h.id for h in fused)
 
 
 def test_a_table_without_a_column_of_kinds_is_left_as_it_is() -> None:
     fused = _hits(("a", "Coupe"), ("b", "SUV"), ("c", "Coupe"))
     facets = Facets({"price_gbp": CARS["price_gbp"]})
-    assert [h.id for h in cohere(fused, facets, [], 3)] == ["a", "b", "c"]
+    assert [h.id for h in cohere(fused, facets, [])] == ["a", "b", "c"]
 
 
 def _courses() -> Facets:
@@ -169,16 +169,20 @@ def test_a_stated_value_comes_first_even_when_others_read_closer() -> None:
     assert [h.id for h in prefer(fused, mexican)][0] == "catrina"
 
 
-def test_a_word_for_the_tables_own_thing_names_no_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_word_for_the_tables_own_thing_names_a_kind_only_weakly(monkeypatch: pytest.MonkeyPatch) -> None:
     from xmr_agent.agent import glossary
 
     words = {"kurs": ("course", "academic program"), "programmierung": ("programming",)}
     monkeypatch.setattr(glossary, "load", lambda language: glossary.Dictionary(words) if language == "de" else None)
     courses = _courses()
     assert [f.value for f in glossary.kinds("ein Kurs", "de", courses)] == ["Programming"]  # "program" stems so
-    assert glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"})) == []
-    assert [f.value for f in glossary.kinds("ein Programmierung Kurs", "de", courses, generic=frozenset({"cours"}))] == \
-        ["Programming"]
+    titled: list = []  # its other sense gives way, as a kind read through the titles does
+    found = glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"}), translation="a course", titled=titled)
+    assert [f.value for f in found] == ["Programming"] and titled == found
+    titled = []  # unless the translation chose it
+    found = glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"}), translation="an academic program",
+                           titled=titled)
+    assert [f.value for f in found] == ["Programming"] and titled == []
 
 
 @pytest.mark.parametrize(("request_", "facets", "wanted"), [
@@ -240,3 +244,13 @@ def test_a_room_for_three_counts_people_and_a_nightly_rate_is_the_price() -> Non
     found = _filters("a room for 3 with breakfast under £200", rooms)
     assert {"sleeps >= 3", "breakfast_included = 'yes'", "nightly_rate < 200.0"} <= found
     assert "sleeps >= 3" not in _filters("a room for 3 nights", rooms)
+
+
+def test_a_list_keeps_to_its_kind_without_passing_items_that_meet_more_preferences() -> None:
+    rows = [("bed-s", "Bed", "small"), ("toy-s", "Toy", "small"), ("food-s", "Food", "small"), ("bed-l", "Bed", "large"),
+            ("bed-m", "Bed", "medium")]
+    fused = [Hit(i, 1.0 - n / 10, {"id": i, "kind": kind, "size": size}, {}) for n, (i, kind, size) in enumerate(rows)]
+    facets = Facets({"kind": _facet("kind", {"Bed", "Toy", "Food"}), "size": _facet("size", {"small", "medium", "large"})})
+    small = [Filter(column="size", op="=", value="small", hard=False)]
+    assert [h.id for h in cohere(fused, facets, small)] == ["bed-s", "toy-s", "food-s", "bed-l", "bed-m"]
+    assert [h.id for h in cohere(fused, facets, [])] == ["bed-s", "bed-l", "bed-m", "toy-s", "food-s"]

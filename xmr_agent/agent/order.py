@@ -318,13 +318,15 @@ def _value(hit: Hit, column: str) -> float | None:
     return float(value)
 
 
-def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], k: int) -> list[Hit]:
+def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], guessed: Sequence[Filter] = ()) -> list[Hit]:
     """``fused`` with the candidates of its leading kind first: shoppers who describe one thing
     ("a proper sports car", "something for above the cot") want that kind of thing, and a list
     that drifts into other kinds after its first answers reads as wrong. The kind (a value of
     the table's finest column of kinds) is the one the first :data:`VOTERS` candidates vote for,
     each by 1/rank; it leads when it holds at least :data:`LEAD` of the vote, and then its
-    items among the first :data:`WINDOW` come first, in their fused order. A request naming
+    items among the first :data:`WINDOW` come first, in their fused order, but never ahead of an
+    item that meets more of the request's preferences ("dog stuff in size small": the small
+    things before a large bed), the stated ones before the ``guessed`` ones. A request naming
     several kinds ("a tent or a tarp") or one already (a condition on the column) is left as
     it is."""
     column = _kind_column(facets)
@@ -342,8 +344,22 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], k: i
     if votes[kind] < LEAD * sum(votes.values()):
         return list(fused)
     window = list(fused[:WINDOW])
-    first = [h for h in window if str((h.item or {}).get(column, "")).lower() == kind]
-    return [*first, *(h for h in window if h not in first), *fused[WINDOW:]]
+    stated = [f for f in filters if not f.hard and f not in guessed]
+    found = [f for f in guessed if not f.hard]
+
+    def tier(hit: Hit) -> tuple[int, int]:  # as :func:`prefer` ranks them: stated preferences, then guessed ones
+        return (-sum(satisfies(hit.item or {}, f) for f in stated), -sum(satisfies(hit.item or {}, f) for f in found))
+
+    def of_kind(hit: Hit) -> bool:
+        return str((hit.item or {}).get(column, "")).lower() == kind
+
+    ranked: list[Hit] = []
+    for hit in window:  # each item of the kind moves up past the others no better than it
+        place = len(ranked)
+        while hit.item and of_kind(hit) and place and not of_kind(ranked[place - 1]) and tier(hit) <= tier(ranked[place - 1]):
+            place -= 1
+        ranked.insert(place, hit)
+    return [*ranked, *fused[WINDOW:]]
 
 
 def _kind_column(facets: Facets) -> str | None:

@@ -196,7 +196,7 @@ class Agent:
                 fused = prefer(fused, soft, scoped=scoped, guessed=query.guessed()) \
                     if self.rewriter.hard_categories else fused
             if has_subject(query) and self.rewriter.hard_categories and (order is None or order.mode != "sort"):
-                fused = cohere(fused, self.facets, query.filters, query.k)  # "a proper sports car": sports cars
+                fused = cohere(fused, self.facets, query.filters, query.guessed())  # "a proper sports car"
             fused = demote(fused, query.exclude_words if self.rewriter.hard_categories else ())  # "not set on Mars"
             note(method="learned ranker" if self.ranker is not None else self.fusion, candidates=len(fused),
                  order=str(order) if order else None, top=[(h.id, round(h.score, 4)) for h in fused[:10]])

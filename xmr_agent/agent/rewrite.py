@@ -163,8 +163,9 @@ class Rewriter:
             return query
         said = {f.column for f in query.filters}
         subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
-        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in self.generic)
-        found = meanings.preferences(subject, said) if has_subject(subject) else []  # "any courses?" in courses
+        if own is None:  # "any courses?" in courses: no subject (a translation may say "shop" for "tienda")
+            subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in self.generic)
+        found = meanings.preferences(subject, said) if has_subject(subject) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
             columns = {f.column for f in agreed}
