@@ -169,20 +169,17 @@ def test_a_stated_value_comes_first_even_when_others_read_closer() -> None:
     assert [h.id for h in prefer(fused, mexican)][0] == "catrina"
 
 
-def test_a_word_for_the_tables_own_thing_names_a_kind_only_weakly(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_word_for_the_tables_own_thing_names_a_kind_only_as_translated(monkeypatch: pytest.MonkeyPatch) -> None:
     from xmr_agent.agent import glossary
 
     words = {"kurs": ("course", "academic program"), "programmierung": ("programming",)}
     monkeypatch.setattr(glossary, "load", lambda language: glossary.Dictionary(words) if language == "de" else None)
     courses = _courses()
     assert [f.value for f in glossary.kinds("ein Kurs", "de", courses)] == ["Programming"]  # "program" stems so
-    titled: list = []  # its other sense gives way, as a kind read through the titles does
-    found = glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"}), translation="a course", titled=titled)
-    assert [f.value for f in found] == ["Programming"] and titled == found
-    titled = []  # unless the translation chose it
-    found = glossary.kinds("ein Kurs", "de", courses, generic=frozenset({"cours"}), translation="an academic program",
-                           titled=titled)
-    assert [f.value for f in found] == ["Programming"] and titled == []
+    generic = frozenset({"cours"})
+    assert glossary.kinds("ein Kurs", "de", courses, generic=generic, translation="a cooking course") == []
+    found = glossary.kinds("ein Kurs", "de", courses, generic=generic, translation="an academic program")
+    assert [f.value for f in found] == ["Programming"]  # the sense the translation chose
 
 
 @pytest.mark.parametrize(("request_", "facets", "wanted"), [

@@ -99,10 +99,9 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     Of a word's senses, the one its ``translation`` chose is read alone when it is a word of the
     catalogue (``known`` stems; any, when not given): "香水" translated "perfume" asks for no cologne,
     "colonia" translated "colony" still names the colognes. A word one of whose senses is a
-    ``generic`` stem (the table's own thing: "课程", a course, in a table of courses) names a kind
-    by its other senses; unless its ``translation`` uses one ("tienda", a shop or a tent, translated
-    "tent"), as one read through the titles (in ``titled``), which gives way to a kind the
-    translation names ("想学做饭，有什么课程": cooking, not an "academic program")."""
+    ``generic`` stem (the table's own thing: "课程", a course, in a table of courses; "reloj", a
+    watch or a clock, in a watch shop) names a kind only by another sense its ``translation`` uses
+    ("tienda", a shop or a tent, translated "tent")."""
     dictionary = load(language)
     if dictionary is None:
         return []
@@ -119,10 +118,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         meanings = senses(word, language, dictionary)
-        weak = any(stem_phrase(m) in generic for m in meanings)  # "tienda" in a shop: a shop, or a tent
-        if weak:
-            meanings = tuple(m for m in meanings if stem_phrase(m) not in generic)
-            weak = not _chosen(meanings, translation)  # the translation said "tent": the tent
+        if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
+            meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
         if not meanings or any(_named(sense, properties) for sense in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
         if _describes(words, i, language, dictionary, facets, text):
@@ -140,7 +137,6 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
-                via_titles |= {value} if weak else set()  # gives way to a kind the translation names
             if named:
                 by_word.setdefault(facet.column, []).append((i, {facet.canonical[v] for v in named}))
     other = {str(b).lower() for b in besides}

@@ -247,7 +247,8 @@ COLUMN_KINDS = {
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
             r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include)|free of|"
-            r"minus|other than|anything but|"
+            r"minus|other than|anything but|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"
+            r"en lugar de|en vez de|而不是|而非|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"
             r"rien de|rien d'|"
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
