@@ -251,3 +251,45 @@ def test_a_list_keeps_to_its_kind_without_passing_items_that_meet_more_preferenc
     small = [Filter(column="size", op="=", value="small", hard=False)]
     assert [h.id for h in cohere(fused, facets, small)] == ["bed-s", "toy-s", "food-s", "bed-l", "bed-m"]
     assert [h.id for h in cohere(fused, facets, [])] == ["bed-s", "bed-l", "bed-m", "toy-s", "food-s"]
+
+
+def test_a_column_of_distinct_names_is_the_title_when_none_is_named_so(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    agent = ingested_csv(tmp_path, "events", ["ref", "Event", "description", "Price (€)", "type", "city"], [
+        ["EV-1", "Improv Battle", "Two teams make up scenes from the audience's suggestions.", 18, "Comedy", "Hamburg"],
+        ["EV-2", "Quatsch Comedy Club Live", "Four comedians and one host, a fresh line-up every week.", 22, "Comedy", "Berlin"],
+        ["EV-3", "Mahler: Symphony No. 5", "The orchestra plays Mahler's fifth symphony.", 60, "Concert", "Berlin"]])
+    assert {r["title"] for r in agent.catalog.scan(["title"]).to_pylist()} == \
+        {"Improv Battle", "Quatsch Comedy Club Live", "Mahler: Symphony No. 5"}
+    assert "event" not in agent.facets or not agent.facets["event"].values  # names are no values to filter on
+    answer = agent.ask("something like Improv Battle but in Berlin", k=1)
+    assert [r.id for r in answer.recommendations] == ["EV-2"]  # its kind, in Berlin; not the named item
+
+
+def test_a_bare_bound_far_below_every_price_is_no_price() -> None:
+    flats = Facets({"rent_per_month_gbp": Facet("rent_per_month_gbp", "number", lower=750, upper=5200, integer=True),
+                    "bedrooms": Facet("bedrooms", "number", lower=0, upper=4, integer=True),
+                    "furnished": _facet("furnished", {"Yes", "No"})})
+    assert not _filters("a family of four, two kids under 10", flats)
+    assert "rent_per_month_gbp < 2000.0" in _filters("a flat under 2000", flats)
+    assert "rent_per_month_gbp < 10.0" in _filters("a flat under £10", flats)  # a currency says it is a price
+    assert {"bedrooms = 2"} <= _filters("2 bed flat", flats) and {"bedrooms >= 2"} <= _filters("at least 2 bedrooms", flats)
+    assert "furnished != 'Yes'" in _filters("one bedroom, unfurnished please", flats)
+    assert "furnished = 'Yes'" in _filters("un estudio amueblado", flats)
+
+
+@pytest.mark.parametrize(("request_", "wanted"), [
+    ("standing tickets for a gig", "seated != 'Yes'"), ("seated tickets please", "seated = 'Yes'"),
+    ("un concierto pero sin tener que estar de pie toda la noche", "seated = 'Yes'"), ("足球比赛，不要站票", "seated = 'Yes'")])
+def test_the_opposite_of_a_yes_no_subject(request_: str, wanted: str) -> None:
+    events = Facets({"seated": _facet("seated", {"Yes", "No"}), "price": Facet("price", "number", lower=5, upper=200)})
+    assert wanted in _filters(request_, events), request_
+
+
+def test_a_superlative_with_a_columns_words_comes_before_a_size() -> None:
+    phones = Facets({"battery_mah": Facet("battery_mah", "number", lower=1000, upper=6000, integer=True),
+                     "screen_inches": Facet("screen_inches", "number", lower=2, upper=13)})
+    for request_, column in (("which phone has the biggest battery?", "battery_mah"), ("the biggest screen", "screen_inches")):
+        order = rule_rewrite(request_, phones, k=3).order
+        assert order is not None and order.column == column and order.descending, request_

@@ -26,6 +26,8 @@ from xmr_agent.types import CORE_FIELDS
 
 #: Columns with at most this many distinct strings get their values listed (categorical).
 MAX_FACET_VALUES = 200
+#: A string column holding the item's own title in at least this share of rows is its name, no facet.
+NAMES_SHARE = 0.8
 #: Rows scanned to collect facet values.
 FACET_SCAN_ROWS = 200_000
 #: Most hard filters in one where clause (after merging); more are rejected with a reason.
@@ -72,8 +74,10 @@ class Facets(dict[str, Facet]):
         wanted = [f for f in schema if f.name not in CORE_FIELDS and not f.name.startswith(HIDDEN_PREFIXES)]
         if not wanted:
             return cls()
-        data = catalog.scan([f.name for f in wanted], limit=FACET_SCAN_ROWS)
-        return cls((f.name, _facet(f, data.column(f.name))) for f in wanted if _kind(f.type))
+        titled = "title" in schema.names
+        data = catalog.scan([f.name for f in wanted] + (["title"] if titled else []), limit=FACET_SCAN_ROWS)
+        titles = data.column("title").to_pylist() if titled else []
+        return cls((f.name, _facet(f, data.column(f.name), titles)) for f in wanted if _kind(f.type))
 
     def describe(self) -> str:
         return "\n".join(f"- {facet.describe()}" for facet in self.values())
@@ -92,7 +96,9 @@ def _kind(arrow_type: pa.DataType) -> str | None:
     return None
 
 
-def _facet(f: pa.Field, column: pa.ChunkedArray) -> Facet:
+def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = ()) -> Facet:
+    """``column`` as a facet; a column of the items' own names (the one the titles were taken
+    from: "Event", "Listing") has no values to filter on, so "like Chopin by Candlelight" is a seed."""
     kind = _kind(f.type) or "string"
     if kind == "number":
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
@@ -100,8 +106,10 @@ def _facet(f: pa.Field, column: pa.ChunkedArray) -> Facet:
                      integer=pa.types.is_integer(f.type))
     if kind == "bool":
         return Facet(f.name, kind)
-    values = _strings(column.to_pylist())
-    if len(values) > MAX_FACET_VALUES:
+    rows = column.to_pylist()
+    values = _strings(rows)
+    same = sum(1 for v, t in zip(rows, titles, strict=False) if v is not None and v == t)
+    if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)):
         return Facet(f.name, kind)
     return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
 

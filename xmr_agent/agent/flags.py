@@ -48,7 +48,13 @@ SUBJECTS = (
     r"vegetarians?|veggies?|végétarien(?:ne)?s?|vegetarisch(?:e[nrs]?)?|vegetarian[oa]s?|素食|吃素",
     r"certificates?|certified|certification|certificats?|zertifikat(?:e|en)?|certificados?|证书",
     r"wireless|cordless|sans fil|kabellose?[nrs]?|inalámbric[oa]s?|无线",
+    r"furnished|furniture|meublée?s?|möbliert(?:e[nrs]?)?|amueblad[oa]s?|带家具|有家具|家具",
+    r"seated|seating|sitting|seats?|assise?s?|places? assises?|sitzplätze?|sitzplatz|sitzen|sentad[oa]s?|asientos?|"
+    r"座位|坐票|坐",
 )
+#: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
+OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
+             "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着"}
 #: Other words for what a "…_free" column leaves out: "coeliac" asks for gluten free, "a nut allergy" for nut free.
 FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakiker|cel[íi]ac[oa]s?|麸质|麦麸",
            "nut": r"nuts?|peanuts?|noix|cacahuètes?|nüsse|nüssen|erdnüsse|nueces|frutos secos|cacahuetes?|坚果|花生",
@@ -96,6 +102,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, name.split()))}\b", re.IGNORECASE).search(parse.scan)
         if group is None and len(subject) == 1 and len(subject[0]) >= 3 and len(subject) < len(name.split()):
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
+        if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
+            continue
         m = named or (lx.pattern(group).search(parse.scan) if group else None)
         if m is None:
             continue
@@ -112,6 +120,27 @@ def flags(parse: Parse, facets: Facets) -> None:
         parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
+
+
+#: A negation a few words before an opposite: "sin tener que estar de pie", "without having to stand".
+_DENIED_NEAR = re.compile(r"(?:\b(?:no|not|without|sans|ohne|sin|nicht|keine?n?|never)\s+(?:[^\W\d_]+\s+){0,3}|"
+                          r"不要|不想|不用|没有)$", re.IGNORECASE)
+
+
+def _opposite(parse: Parse, facet: Facet, group: str | None, yes: str) -> bool:
+    """"unfurnished", "standing tickets" (:data:`OPPOSITES` of the column's subject): ``!= yes``;
+    denied ("sin estar de pie", "不要站票"): ``= yes``. Whether it was said."""
+    opposite = next((o for key, o in OPPOSITES.items() if group and lx.pattern(group).fullmatch(key)), None)
+    m = lx.pattern(opposite).search(parse.scan) if opposite else None
+    if m is None:
+        return False
+    denied = DENIED.search(parse.scan[:m.start()]) or _DENIED_NEAR.search(parse.scan[:m.start()])
+    flt = Filter(column=facet.column, op="=" if denied else "!=", value=yes)
+    span = (denied.start() if denied else m.start(), m.end())
+    parse.filters.append(flt)
+    parse.notes.append(f"{flt} from {parse.scan[span[0]:span[1]].strip()!r}")
+    parse.cut(span)
+    return True
 
 
 def _free_of(parse: Parse, facet: Facet, thing: str, yes: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import Filter, Op, Order
+from xmr_agent.agent.query import Filter, Op, Order, loose_note
 
 #: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万".
 NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
@@ -52,7 +52,8 @@ class Parse:
 #: "weight_g", "max_players", "Price (€)").
 UNIT_PARTS = frozenset({"min", "mins", "minutes", "max", "num", "no", "nb", "g", "kg", "mg", "ml", "l", "cl", "cm", "mm",
                         "m", "in", "inch", "inches", "h", "hrs", "hours", "s", "sec", "usd", "eur", "gbp", "chf",
-                        "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count", "days", "weeks", "months"})
+                        "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count", "days", "weeks", "months",
+                        "mah", "wh", "gb", "tb", "mb", "mp", "hz", "m2", "sqm", "sqft", "km"})
 
 
 def core(column: str) -> str:
@@ -123,7 +124,9 @@ def number_value(text: str) -> float:
     return float(text.replace(",", ".")) * factor
 
 
-def prices(parse: Parse, column: str) -> None:
+def prices(parse: Parse, column: str, lowest: float | None = None) -> None:
+    """Prices: ranges, bounds, a budget. A bound said without a currency far below the ``lowest``
+    price (a tenth of it: "two kids under 10" in flats to rent) is no price: it stays words."""
     between = lx.pattern(lx.BETWEEN, after=rf"\s*{CUR}?\s*{NUM}\s*{CUR}?\s*(?:{lx.AND})\s*{PRICE}")
     # "20-40 €", "€50-€100", "$20 - 40": a currency before either number or after the second
     range_ = re.compile(rf"(?:{CUR}\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}|{NUM}\s*(?:-|–|到|至)\s*{CUR}\s*{NUM}|"
@@ -145,6 +148,9 @@ def prices(parse: Parse, column: str) -> None:
             re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
             number = next(g for g in m.groups() if g)
+            if lowest and number_value(number) < lowest / 10 and not re.search(CUR, m.group(0), re.IGNORECASE):
+                parse.notes.append(f"{m.group(0).strip()!r}: no {column} is that low, read as words")
+                continue
             parse.filters.append(Filter(column=column, op=op, value=number_value(number)))
             parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
             parse.cut(m.span())
@@ -296,7 +302,8 @@ _LATIN = r"[a-zA-Z\u00c0-\u024f]"
 def counts(parse: Parse, facets: Facets) -> None:
     """"at least 3 bedrooms", "3 chambres", "mindestens drei Schlafzimmer", "至少三间卧室", "a
     7-seater", "seats 5" → a bound on the whole-number column named by the thing counted
-    (``bedrooms``, ``num_seats``): the bound said, else at least that many."""
+    (``bedrooms``, ``num_seats``): the bound said, else that many ("a 2 bed flat": two bedrooms, read
+    loosely: when no item has that many, the count gives way); seats at least that many ("need 7 seats")."""
     numbers = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
     bounds: tuple[tuple[str, Op], ...] = ((lx.AT_LEAST, ">="), (lx.AT_MOST, "<="), (lx.BELOW, "<"), (lx.ABOVE, ">"))
     for facet in (f for f in facets.values() if f.kind == "number" and f.integer):
@@ -312,10 +319,10 @@ def counts(parse: Parse, facets: Facets) -> None:
         for m in found.finditer(parse.scan):
             word = (m.group("n") or m.group("m")).lower()
             number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
-            op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=")
+            op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=" if thing == "seat" else "=")
             flt = Filter(column=facet.column, op=op, value=number)
             parse.filters.append(flt)
-            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
+            parse.notes += [f"{flt} from {m.group(0).strip()!r}", *([loose_note(flt)] if op == "=" else [])]
             parse.cut(m.span())
 
 

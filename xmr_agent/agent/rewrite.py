@@ -83,7 +83,7 @@ class Rewriter:
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
-        base = self._by_meaning(translated, own, guess_only=read is False)
+        base = self._by_meaning(translated, own, guess_only=read is False, names=[text[a:b] for a, b in named])
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
@@ -151,18 +151,21 @@ class Rewriter:
                                         "exclude_words": tuple(dict.fromkeys((*other.exclude_words, *avoid))),
                                         "notes": tuple(notes)})
 
-    def _by_meaning(self, query: CrossModalQuery, own: str | None = None, *, guess_only: bool = False
-                    ) -> CrossModalQuery:
+    def _by_meaning(self, query: CrossModalQuery, own: str | None = None, *, guess_only: bool = False,
+                    names: Sequence[str] = ()) -> CrossModalQuery:
         """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`).
         ``own``: the subject in the request's own words, when ``query`` holds its translation.
         ``guess_only``: a request in another language that could not be translated, whose kinds
         found by meaning alone are preferences ("Ohrringe" read by the small multilingual encoder
-        alone is no condition)."""
+        alone is no condition). ``names``: the words of the items the request names, read for no kind
+        ("like Improv Battle": no genre Improv, the named item's own kind decides)."""
         meanings = self.meanings() if self.meanings is not None and query.queries else None
         if meanings is None:
             return query
         said = {f.column for f in query.filters}
         subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
+        for name in names:
+            subject, own = subject.replace(name, " "), own.replace(name, " ") if own is not None else None
         if own is None:  # "any courses?" in courses: no subject (a translation may say "shop" for "tienda")
             subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in self.generic)
         found = meanings.preferences(subject, said) if has_subject(subject) else []

@@ -81,7 +81,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     for read in (ratings, ages, nb.people, units.measures, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
-        prices(parse, price)
+        prices(parse, price, facets[price].lower)
     if year := column_of_kind(facets, "time"):
         years(parse, year)
     superlatives(parse, facets)

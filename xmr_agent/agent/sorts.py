@@ -36,6 +36,7 @@ def superlatives(parse: Parse, facets: Facets) -> None:
     """Superlatives ("the cheapest", "die teuerste", "最贵") → a sort on the column of their kind; with no
     such column, the extreme size value ("the biggest towel": Large); before or after a numeric
     column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
+    _by_column_words(parse, facets)  # "the biggest battery": the battery, before "biggest" as a size
     unread: list[tuple[tuple[int, int], str]] = []
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
@@ -57,6 +58,12 @@ def superlatives(parse: Parse, facets: Facets) -> None:
             parse.order = parse.order or Order(column=column, descending=descending)
             parse.notes.append(f"{parse.order} from {m.group(0)!r}")
             parse.cut(m.span())
+    parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
+
+
+def _by_column_words(parse: Parse, facets: Facets) -> None:
+    """A superlative before or after a number column's own words ("the most pages", "the longest
+    battery life", "sleeps the most") → a sort on that column."""
     numbers = [f.column for f in facets.values() if f.kind == "number"]
     for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
         bound = "max" if descending else "min"  # "the most players": max_players before min_players
@@ -72,7 +79,6 @@ def superlatives(parse: Parse, facets: Facets) -> None:
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
-    parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
 
 
 #: Superlatives after a numeric column's words ("sleeps the most"), low then high.

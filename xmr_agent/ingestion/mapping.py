@@ -162,6 +162,8 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
             found = _id_like(sample)
         if found is None and name == "title":  # "Plant Name", "wine_title"
             found = next((keys[c] for c in keys if c.endswith(("_name", "_title")) and filled(keys[c])), None)
+        if found is None and name == "title":  # "Event", "Listing": a column of distinct names
+            found = _title_like(sample, changes.get("id", fields.id))
         if found is not None and found not in changes.values():
             changes[name] = found
             if column_name(str(found)) != default:  # "Title" is the title: nothing to say
@@ -173,6 +175,23 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
 ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference|référence|article|articulo|artículo|"
                      r"artikel|artikelnummer|art_nr|ean|upc|gtin|isbn|asin|mpn|código|codigo|编号|货号|序号)$",
                      re.IGNORECASE)
+
+
+def _title_like(sample: Sequence[Mapping[str, Any]], id_key: str) -> str | None:
+    """The column that names items when none is named as in :data:`TITLE_NAMES`: the first one
+    (after the id) whose values are filled, distinct, short and made of words ("Arctic Lights –
+    Live", "Garden flat in Brixton"), not numbers, dates nor sentences."""
+    keys = [k for k in dict.fromkeys(k for row in sample for k in row) if k != id_key and k not in MEDIA_FIELDS]
+
+    def names(key: str) -> bool:
+        texts = [str(row.get(key)).strip() for row in sample if row.get(key) not in (None, "")]
+        if len(texts) != len(sample) or len(set(texts)) != len(texts) or not all(isinstance(row.get(key), str) for row in sample):
+            return False
+        worded = sum(bool(re.search(r"[^\W\d_]{3,}", t)) for t in texts)
+        return worded == len(texts) and sum(len(t) for t in texts) / len(texts) <= 60 and \
+            sum(len(t.split()) for t in texts) / len(texts) <= 8
+
+    return next((k for k in keys if names(k)), None) if len(sample) >= 2 else None
 
 
 def _id_like(sample: Sequence[Mapping[str, Any]]) -> str | None:
