@@ -16,6 +16,7 @@
 #   fresh13:          fresh13.jsonl over optician.csv, angling.csv, holidays.csv
 #   fresh14:          fresh14.jsonl over usedcars.csv, boardsports.csv, artprints.csv
 #   fresh15:          fresh15.jsonl over laptops.csv, restaurants.csv, courses.csv
+#   fresh16:          fresh16.jsonl over events.csv, apartments.csv, phones.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +37,8 @@ case "$FRESH" in
   fresh13) TABLES="optician angling holidays" ;;
   fresh14) TABLES="usedcars boardsports artprints" ;;
   fresh15) TABLES="laptops restaurants courses" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh15" >&2; exit 2 ;;
+  fresh16) TABLES="events apartments phones" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh16" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
