@@ -176,7 +176,8 @@ class Rewriter:
         found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
         if not found:
             return query
-        if query.order is not None or guess_only:  # "the cheapest tent": the tents among the camping gear, sorted
+        if query.order is not None or guess_only or names:  # "the cheapest tent": the tents among the camping gear,
+            # sorted; "dans le genre de Pink Moon": the named item's own kind decides
             found = [f.model_copy(update={"hard": False}) for f in found]
         return query.model_copy(update={"filters": (*query.filters, *found),
                                         "notes": (*query.notes, *(guessed_note(f) for f in found))})
