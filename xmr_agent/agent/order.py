@@ -165,19 +165,21 @@ def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
 
 def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,
               descending: bool) -> list[Hit]:
-    """"A cheap lamp": the lamps cheaper than their middle one (of them and of the next
-    :data:`WINDOW` candidates when they are few and no kind is preferred), then other items of the kind the request prefers that are as cheap
-    (a cheap light) or, when it prefers none, of those next candidates ("cheap eats": the cheap
-    places, though only one of the three closest is cheap), then the other lamps; each part in order."""
-    sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None)
-    middle = sample[len(sample) // 2] if len(valued) < FEW + 2 and not kind else _value(valued[len(valued) // 2], column)
+    """"A cheap lamp": the lamps cheaper than their middle one, then other items of the kind the
+    request prefers that are as cheap (a cheap light) or, with no kind preferred, the cheap ones of
+    the next :data:`WINDOW` candidates, then the other lamps; each part in order. With no kind
+    preferred and few lamps, the middle is that of them and those next candidates ("cheap eats":
+    the cheap places, though only one of the three closest is cheap)."""
+    few = len(valued) < FEW + 2 and not kind
+    sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None) if few else []
+    middle = sample[len(sample) // 2] if sample else _value(valued[len(valued) // 2], column)
 
     def beyond(hit: Hit) -> bool:
         value = _value(hit, column)
         return value is not None and middle is not None and (value > middle if descending else value < middle)
 
     head = [h for h in valued if beyond(h)]
-    also = [h for h in (rest if kind else rest[:WINDOW]) if (h.id in kind or not kind) and beyond(h)]
+    also = [h for h in (rest if kind else rest[:WINDOW]) if (not kind or h.id in kind) and beyond(h)]
     taken = {h.id for h in [*head, *also]}
     return [*head, *also, *(h for h in [*valued, *missing, *rest] if h.id not in taken)]
 
@@ -350,13 +352,12 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
     def tier(hit: Hit) -> tuple[int, int]:  # as :func:`prefer` ranks them: stated preferences, then guessed ones
         return (-sum(satisfies(hit.item or {}, f) for f in stated), -sum(satisfies(hit.item or {}, f) for f in found))
 
-    def of_kind(hit: Hit) -> bool:
-        return str((hit.item or {}).get(column, "")).lower() == kind
-
+    tiers = {h.id: tier(h) for h in window}
+    kinds = {h.id: str((h.item or {}).get(column, "")).lower() == kind for h in window}
     ranked: list[Hit] = []
     for hit in window:  # each item of the kind moves up past the others no better than it
         place = len(ranked)
-        while hit.item and of_kind(hit) and place and not of_kind(ranked[place - 1]) and tier(hit) <= tier(ranked[place - 1]):
+        while kinds[hit.id] and place and not kinds[ranked[place - 1].id] and tiers[hit.id] <= tiers[ranked[place - 1].id]:
             place -= 1
         ranked.insert(place, hit)
     return [*ranked, *fused[WINDOW:]]
