@@ -293,3 +293,20 @@ def test_a_superlative_with_a_columns_words_comes_before_a_size() -> None:
     for request_, column in (("which phone has the biggest battery?", "battery_mah"), ("the biggest screen", "screen_inches")):
         order = rule_rewrite(request_, phones, k=3).order
         assert order is not None and order.column == column and order.descending, request_
+
+
+def test_a_two_word_yes_no_column_said_the_other_way_round() -> None:
+    rooms = Facets({"sea_view": _facet("sea_view", {"yes", "no"}), "nightly_rate": Facet("nightly_rate", "number", lower=69, upper=349)})
+    assert "sea_view = 'yes'" in _filters("A double room with views of the sea", rooms)
+    assert "sea_view != 'yes'" in _filters("no sea view", rooms)
+
+
+def test_a_kind_before_the_shops_own_word_is_the_kind(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    agent = ingested_csv(tmp_path, "rooms", ["room_id", "Name", "Description", "Nightly rate (£)", "Room type"], [
+        ["R1", "Garden Double", "Double bed, garden view.", 109, "Double"],
+        ["R2", "Family Room", "A double bed and two bunk beds.", 189, "Family"],
+        ["R3", "Budget Twin", "Two single beds, no view.", 69, "Twin"]])
+    query = agent.rewriter.rewrite("a double room under £150", k=2)
+    assert {"room_type = 'Double'", "nightly_rate < 150.0"} <= {str(f) for f in query.filters}

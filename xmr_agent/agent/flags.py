@@ -99,7 +99,10 @@ def flags(parse: Parse, facets: Facets) -> None:
             continue
         subject = [w for w in name.split() if w not in FINE]
         group = next((g for g in SUBJECTS if len(subject) == 1 and lx.pattern(g).fullmatch(subject[0])), None)
-        named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, name.split()))}\b", re.IGNORECASE).search(parse.scan)
+        words = name.split()
+        turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
+            if len(words) == 2 else ""  # "sea_view": "views of the sea"
+        named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
         if group is None and len(subject) == 1 and len(subject[0]) >= 3 and len(subject) < len(name.split()):
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):

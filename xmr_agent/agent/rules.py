@@ -208,7 +208,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             continue
         head = modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets) \
             if hard and facet.column.lower() in kinds_of else None
-        if head:  # "a cheese knife set", "jigsaw glue": the last noun is the thing wanted
+        if head and stem_phrase(head) not in generic:  # "a cheese knife set", "jigsaw glue": the last noun is the
+            # thing wanted; not the shop's own word: "a double room" among rooms is a double
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} describes the {head!r} named after it: no condition")
             continue
