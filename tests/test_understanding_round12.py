@@ -310,3 +310,18 @@ def test_a_kind_before_the_shops_own_word_is_the_kind(tmp_path: Path) -> None:
         ["R3", "Budget Twin", "Two single beds, no view.", 69, "Twin"]])
     query = agent.rewriter.rewrite("a double room under £150", k=2)
     assert {"room_type = 'Double'", "nightly_rate < 150.0"} <= {str(f) for f in query.filters}
+
+
+def test_cheaper_with_a_bound_said_keeps_the_bound(tmp_path: Path, jsonl) -> None:  # type: ignore[no-untyped-def]
+    from xmr_agent.agent.pipeline import Agent
+    from xmr_agent.agent.session import Session
+    from xmr_agent.store.catalog import Catalog
+
+    rows = [{"id": i, "title": f"Samsung Galaxy {i}", "text": "a Samsung phone", "price_usd": price}
+            for i, price in (("S24", 1419), ("A15", 199), ("S22", 349), ("A55", 449))]
+    xmr_agent.ingest(jsonl(rows), tmp_path / "db", "phones", vectors={"text": FAKE}, progress=False)
+    session = Session.open(Agent(Catalog.open(tmp_path / "db", "phones")), k=2)
+    session.send("a Samsung phone")
+    answer = session.send("cheaper, under $400")  # not "cheaper than the cheapest shown", which leaves nothing
+    assert answer.recommendations and all(r.item["price_usd"] < 400 for r in answer.recommendations)
+    assert not any(e.get("step") == "relax" for e in answer.trace)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import Filter, Op, Order
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order
 
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
             "fifth": 4, "5th": 4, "last": -1}
@@ -262,3 +262,10 @@ def tone(message: str) -> str:
     if _PRAISE.search(message) or _LIKE.search(message):
         return "like"
     return "neutral"
+
+
+def besides_bounds(critique: Critique, request: CrossModalQuery | None) -> None:
+    """Leave out the critique's conditions on a column the message bounds itself: "cheaper, under
+    $400" is under $400, not cheaper than the cheapest item shown (which may leave nothing)."""
+    bounded = {f.column for f in (request.filters if request is not None else ()) if f.op in ("<", "<=", ">", ">=")}
+    critique.filters = [f for f in critique.filters if f.column not in bounded]

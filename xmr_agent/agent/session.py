@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from xmr_agent.agent.critique import Critique, parse_critique, tone
+from xmr_agent.agent.critique import Critique, besides_bounds, parse_critique, tone
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, audience_note, loose_note, titled_note
@@ -170,6 +170,7 @@ class Session:
         spans = [span for span, _ in self.agent.titles().spans(words)] if words else []
         request = self.agent.rewriter.rewrite(words, k=None, named=spans) if words else None
         compared = bool(critique.filters)
+        besides_bounds(critique, request)  # "cheaper, under $400": under $400
         if request is not None and request.order is not None and \
                 any(f.column == request.order.column for f in critique.filters):  # "bit pricey, anything cheaper?"
             request = request.model_copy(update={"order": None})
