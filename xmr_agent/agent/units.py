@@ -94,7 +94,7 @@ def measures(parse: Parse, facets: Facets) -> None:
 
 
 #: A negation right before a comparative: "nothing longer than", "not heavier than", "rien de plus long que".
-_DENIED = re.compile(r"(?<![^\W\d_])(?:nothing|not|no|nichts|nicht|rien(?: de)?|pas|nada|no)\s*$", re.IGNORECASE)
+_DENIED = re.compile(r"(?<![^\W\d_])(?:nothing|not|no|nichts|nicht|rien(?: de)?|pas|nada)\s*$", re.IGNORECASE)
 _FLIPPED: dict[Op, Op] = {"<": ">=", ">": "<="}
 
 
