@@ -176,8 +176,8 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
         meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
-        if translation is not None and _chosen(meanings, translation):
-            continue  # the translation has one of its senses
+        if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said):
+            continue  # the translation has one of its senses, or the word itself ("une baguette")
         named = [m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
                  and w[-1] in stems and f" {w[-1]} " not in said]
         found += [m for m in named[:1 if translation is not None else None] if m not in found]

@@ -207,8 +207,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
 #: the three words before it.
 ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 #: "lowest calories", "most pages": a superlative before a numeric column's name.
-LOW_WORDS = r"lowest|least|fewest|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|最少|最低"
-HIGH_WORDS = r"highest|most|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|最多|最高"
+LOW_WORDS = r"lowest|least|fewest|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|plus petite?s?|kleinste[nrs]?|menor(?:es)?|最少|最低|最小"
+HIGH_WORDS = r"highest|most|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|plus grande?s?|größte[nrs]?|mayor(?:es)?|最多|最高|最大"
 
 #: Names of numeric columns that match only as a whole part of a column's name ("course_fee", not "coffee").
 WHOLE_NAMES = frozenset({"fee", "fees", "fare", "rent"})
@@ -246,7 +246,8 @@ COLUMN_KINDS = {
 
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
-            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include)|free of|"
+            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include)|free of|allergic to|intolerant to|"
+            r"(?:can't|cannot|can not) (?:have|eat|wear|stand)|allergique (?:à|au|aux)|allergisch gegen|alérgic[oa] a(?:l)?|"
             r"minus|other than|anything but|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"
             r"en lugar de|en vez de|而不是|而非|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"

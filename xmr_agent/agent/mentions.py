@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.query import CrossModalQuery
@@ -291,6 +292,17 @@ _LIKE_IT = re.compile(r"\b(?:like|similar to) (?:it|that|this|that one|this one|
                       r"\bcomme (?:ça|celui-ci|celle-ci)|太贵|太大|太小|太重", re.IGNORECASE)
 #: Words after a name that liken to it: "跟富士X-T30 II差不多", "和它一样".
 _LIKE_AFTER = re.compile(r"\s*[\u3400-\u9fff]{0,3}?\s*(?:差不多|一样|类似|相似|相近|那样|似的)")  # "…海报类似的": a poster like it
+
+
+def only_titles(titles: TitleIndex, message: str, get: Callable[[list[str]], Sequence[dict[str, Any]]]) -> bool:
+    """Whether ``message`` says nothing but the titles it names (and words of no subject): "das
+    Orbit Space Station Set"; ``get`` reads items by id."""
+    from xmr_agent.agent.rules import blank
+
+    found = titles.spans(message)
+    rest = blank(message, [span for span, _ in found])
+    words = {w.lower() for r in get([i for _, ids in found for i in ids]) for w in re.findall(r"[^\W_]+", str(r.get("title") or ""))}
+    return all(w in lexicon.FILLER or w in words for w in re.findall(r"[^\W_]+", rest.lower()))
 
 
 def without_named(query: CrossModalQuery, titles: TitleIndex) -> CrossModalQuery:

@@ -284,7 +284,7 @@ PEOPLE_COLUMNS = frozenset({"players", "player", "persons", "person", "people", 
                             "serves", "guests", "joueurs", "spieler", "personen", "jugadores", "personas", "couverts"})
 #: "a group of 10", "une bande de six", "eine Gruppe von 8", "un grupo de 12".
 _GROUP = r"group|party|crowd|family|team|groupe|bande|famille|équipe|gruppe|runde|familie|grupo|familia|equipo"
-_PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
+PEOPLE_WORDS = _PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
            r"jugadores|personas|comensales|人")
 
 

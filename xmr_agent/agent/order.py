@@ -107,15 +107,15 @@ def has_subject(query: CrossModalQuery) -> bool:
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
-                kind_rows: Callable[[], Sequence[dict[str, Any]]] | None = None,
+                kind_rows: Callable[[bool], Sequence[dict[str, Any]]] | None = None,
                 kinds: frozenset[str] = frozenset(), head: str | None = None) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
 meeting every ``preferences`` (soft filters: "red", a kind found by meaning) answer first.
-    ``kind_rows()``: the items of the kind the request describes by meaning, in the column's order
-    ("die teuerste Pflanze": every plant); a superlative ranges over them too, unless the
-    request's words name candidates outright (a keyword match). ``kinds``: the table's columns of
+    ``kind_rows(named)``: the items of the kind the request describes by meaning, in the column's order
+    ("die teuerste Pflanze": every plant), ``named`` when the request's words name candidates outright (a
+    keyword match: then only the values it prefers count); a superlative ranges over them too. ``kinds``: the table's columns of
     kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
     ("a cheap lamp") is measured within. ``head``: the stem of the request's head noun as titles
     end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer a
@@ -131,7 +131,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
-    rows = kind_rows() if kind_rows is not None and not _named(fused) else []
+    rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
     if rows:  # "the cheapest rug": every rug, not only the ones the search found
         known = {h.id for h in fused}
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
@@ -229,6 +229,18 @@ def _without_word(word: str, stem: str) -> bool:
     return word.endswith("less") and len(word) > 5 and word[:-4].rstrip("-") in (stem, stem.rstrip("e"), stem + "e")
 
 
+def attainable(filters: Sequence[Filter]) -> list[Filter]:
+    """The preferences (soft filters) among ``filters`` that their conditions leave possible: not a
+    kind that a condition on the same column rules out ("a budget light for a freshwater tank": a
+    light, so no tank first)."""
+    required: dict[str, set[str]] = {}
+    for f in filters:
+        if f.hard and f.op == "=":
+            required.setdefault(f.column, set()).add(str(f.value).lower())
+    return [f for f in filters if not f.hard and not (f.op == "=" and f.column in required
+                                                          and str(f.value).lower() not in required[f.column])]
+
+
 def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,
            guessed: Sequence[Filter] = ()) -> list[Hit]:
     """``fused`` with the candidates that answer the request and meet the stated preferences
@@ -282,9 +294,14 @@ def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: 
     return bool(keyword) and not any(r.hits for r in keyword)
 
 
-def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int) -> list[dict[str, Any]]:
-    """For a superlative with a subject, the items of the kinds found by meaning, in the column's order."""
-    kinds = [f.model_copy(update={"hard": True}) for f in query.guessed()]
+def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int, named: bool = False
+               ) -> list[dict[str, Any]]:
+    """For a superlative with a subject, the items of the kinds found by meaning (unless the request's
+    words ``named`` candidates outright) and of the values it prefers ("the chunky yarn with the most
+    metres": every chunky yarn), in the column's order."""
+    guessed = query.guessed()
+    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if not f.hard and f.op in ("=", "contains")
+             and not (named and f in guessed)]
     if order.mode != "sort" or not kinds or not has_subject(query):
         return []
     where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)

@@ -30,6 +30,7 @@ from xmr_agent.agent.order import (
     MAX_EXCLUDE_IN_WHERE,
     against,
     apply_order,
+    attainable,
     cohere,
     demote,
     has_subject,
@@ -173,7 +174,7 @@ class Agent:
         query = without_named(query, self.titles())
         where, routes, lists = self.with_all_signals().candidates(query, run)
         with run.step("fuse") as note:
-            soft = [f for f in query.filters if not f.hard]
+            soft = attainable(query.filters)  # preferences the conditions leave possible
             if self.ranker is not None:
                 fused = learned_ranking(self, lists, query, where, request)
             else:
@@ -187,7 +188,7 @@ class Agent:
                     sorted_items(self.catalog, order, query, where, k=depth)
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
-                                    kind_rows=lambda: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES),
+                                    kind_rows=lambda named: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES, named=named),
                                     kinds=kind_columns(self.facets), head=None if scoped else query.head)
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)

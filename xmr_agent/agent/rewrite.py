@@ -120,6 +120,8 @@ class Rewriter:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
+        if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(masked):  # "Plutôt du lin":
+            english = lexicon.pattern(lexicon.NEGATION).sub(" ", english)  # no "Rather than linen" the words do not say
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
@@ -136,15 +138,17 @@ class Rewriter:
         original) avoids, each translated on its own, when the translation lost its negation
         ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet")."""
         negative = ("!=", "not_contains", "not_in")
-        if not base.avoid or other.avoid or any(f.op in negative for f in other.filters) or self.translator is None:
-            return other
+        kept = len(other.avoid) + len({(f.column, f.op) for f in other.filters if f.op in negative})
+        if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None:  # "nicht in Creme oder Weiß":
+            return other  # "not in cream or white" kept only the cream
         filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
         for phrase in base.avoid[:2]:
             word = self.translator(phrase)
             if not word:
                 continue
             negated = rule_rewrite(f"not {word}", self.facets, k=k or 10, hard_categories=True)
-            filters += [f for f in negated.filters if f.op in negative]
+            new = [f for f in negated.filters if f.op in negative and f not in filters]
+            filters = [f for f in filters if not any(f.column == n.column and f.value == n.value for n in new)] + new
             avoid += [a for a in negated.avoid if a not in avoid]
             notes.append(f"{phrase!r} read in the catalogue's language as {word!r}")
         return other.model_copy(update={"filters": tuple(filters), "avoid": tuple(avoid),

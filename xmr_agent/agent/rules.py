@@ -43,11 +43,11 @@ _FOR = {"for", "pour", "für", "fuer", "para"}
 _FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
            "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
            "uno", "unos", "unas", "ningún", "made", "out", "sea", "sean", "soit", "soient", "aus", "en",
-           "containing", "including"}
+           "containing", "including", "in"}
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
-                "je", "ich", "yo", "sé", "se", "es", "est", "ist", "weiß", "sais", "gracias", "merci", "danke",
+                "je", "ich", "yo", "sé", "se", "es", "est", "ist", "sais", "gracias", "merci", "danke",
                 "mal", "très", "muy", "sehr", "cher", "chère", "teuer", "caro", "cara", "than", "expensive", "que",
                 "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
 #: Words of liking after a negation: what follows is what is not wanted ("not loving the yellow", "not keen on wool").

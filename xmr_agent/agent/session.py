@@ -25,11 +25,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from xmr_agent.agent.critique import Critique, besides_bounds, parse_critique, tone
+from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, audience_note, loose_note, titled_note
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import AMEND, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
+from xmr_agent.agent.topic import AMEND, ASKED, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -191,7 +192,7 @@ class Session:
             critique.again += [i for i in self.state.last if i not in critique.again]
         if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
             critique.again += [i for i in self.state.shown if i not in critique.again]
-        if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND)) and not (
+        if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND, ASKED)) and not (
                 compared or critique.like_ids or critique.unlike_ids or critique.liked or critique.disliked
                 or OTHER.search(message) or COMPARED.search(message)):
             # "actually we need one that folds up": the travel cot just shown may be the one
@@ -265,7 +266,8 @@ class Session:
         and used as seeds; liked or disliked by the message's tone."""
         named = [i for i in self.agent.titles().find(message) if i not in shown]
         self.state.looked_up = []
-        if named and self.agent.rewriter.hard_categories and self._only_titles(message):
+        if named and self.agent.rewriter.hard_categories and not named_items(self.agent.titles(), message, (), seeds=False)[1] \
+                and (only_titles(self.agent.titles(), message, self.agent.catalog.get) or tone(message) == "neutral"):
             self.state.looked_up = named  # "the Felt Cat Cave Bed" in a shop: show it; "cheaper" is than it
             return
         if not named:
@@ -279,17 +281,6 @@ class Session:
         elif feeling == "dislike":
             s.disliked += [i for i in named if i not in s.disliked]
             s.unlike_ids += [i for i in named if i not in s.unlike_ids]
-
-    def _only_titles(self, message: str) -> bool:
-        """Whether ``message`` says nothing but the titles it names (and words of no subject)."""
-        from xmr_agent.agent.lexicon import FILLER
-        from xmr_agent.agent.rules import blank
-
-        found = self.agent.titles().spans(message)
-        rest = blank(message, [span for span, _ in found])
-        titles = {w.lower() for r in self.agent.catalog.get([i for _, ids in found for i in ids])
-                  for w in re.findall(r"[^\W_]+", str(r.get("title") or ""))}  # "das Orbit Space Station Set"
-        return all(w in FILLER or w in titles for w in re.findall(r"[^\W_]+", rest.lower()))
 
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique

@@ -10,6 +10,7 @@ import re
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
+from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, column_of_kind, extreme_size
 from xmr_agent.agent.query import Order
@@ -37,6 +38,7 @@ def superlatives(parse: Parse, facets: Facets) -> None:
     such column, the extreme size value ("the biggest towel": Large); before or after a numeric
     column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
     _by_column_words(parse, facets)  # "the biggest battery": the battery, before "biggest" as a size
+    _by_measure(parse, facets)  # "the most metres", "para más gente"
     unread: list[tuple[tuple[int, int], str]] = []
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
@@ -69,16 +71,48 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
         bound = "max" if descending else "min"  # "the most players": max_players before min_players
         for column in sorted(numbers, key=lambda c: bound not in re.split(r"[_\W]+", c.lower())):
             said = {column.replace("_", " ").removesuffix("s"), nb.core(column).replace("_", " ").removesuffix("s")}
+            first = nb.core(column).split("_")[0]  # "the biggest tank": tank_size_l
+            said |= {first} if len(first) >= 4 and "_" in nb.core(column) and first not in _NOT_FIRST else set()
             name = "|".join(r"[ _\-]".join(_loose(w) for w in n.split()) for n in said if len(n) > 2)
             after = re.compile(rf"(?<![^\W\d_])(?:{name})s?\s+(?:the\s+)?(?:{_AFTER[descending]})(?:\s+(?:people|persons|guests|personnes|personen|personas))?(?![^\W\d_])",
                                re.IGNORECASE)
             for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b(?:\s+life\b)?").finditer(parse.scan),
                       *after.finditer(parse.scan)] if name else ():  # "sleeps the most"
-                if m.group(0).lower().startswith("best") and column == column_of_kind(facets, "price"):
-                    continue  # "the best price" is the lowest
+                if m.group(0).lower().startswith("best") and (column == column_of_kind(facets, "price") or not any(
+                        n.replace(" ", "") in re.sub(r"[\s_\-]", "", m.group(0).lower()) for n in said - {first})):
+                    continue  # "the best price" is the lowest; "the best tank" is no tank_size
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 parse.cut(m.span())
+
+
+#: First words of a column's name that say nothing of what it measures on their own.
+_NOT_FIRST = frozenset({"price", "total", "number", "item", "unit", "base", "list", "avg", "average", "typical"})
+
+
+def _by_measure(parse: Parse, facets: Facets) -> None:
+    """A superlative before a unit, a word for a dimension or people ("the most metres per ball", "le
+    plus grand volume", "para más gente", "最多人") → a sort on the column measured so."""
+    people = [f.column for f in facets.values() if f.kind == "number" and
+              set(re.split(r"[_\W]+", f.column.lower())) & nb.PEOPLE_COLUMNS and "per" not in f.column.lower()]
+    for words, descending in ((lx.LOW_WORDS, False), (lx.HIGH_WORDS, True)):
+        for m in lx.pattern(words, after=rf"(?:\s+(?:of|de|d'|an|von))?\s*({_MEASURES}|{_PEOPLE})(?![^\W\d_])").finditer(parse.scan):
+            said = [g for g in m.groups() if g][-1].lower()
+            if re.fullmatch(_PEOPLE, said, re.IGNORECASE):
+                column = max(people, key=lambda c: "max" in c.lower(), default=None)
+            else:
+                dimension = units.UNITS[said][0] if said in units.UNITS else units.DIMENSION_WORDS.get(said)
+                column = units.dimension_column(facets, dimension, parse.scan) if dimension else None
+            if column is None or parse.order is not None:
+                continue
+            parse.order = Order(column=column, descending=descending)
+            parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+            parse.cut(m.span())
+
+
+_MEASURES = "|".join(sorted((re.escape(u) for u in (*units.UNITS, *units.DIMENSION_WORDS) if len(u) > 2 or lx.has_cjk(u)),
+                            key=len, reverse=True))
+_PEOPLE = rf"{nb.PEOPLE_WORDS}|gente|leute|menschen|monde"
 
 
 #: Superlatives after a numeric column's words ("sleeps the most"), low then high.

@@ -44,6 +44,10 @@ REFINE = lexicon.pattern(
     r"también|solo|但|要|最好|还|只|"
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
     r"ein anderes|otro|otra", before=r"^\s*")
+#: Opening words of a question about what there is ("Gibt's auch eins mit Glitzer?"): an item just
+#: shown may be the answer.
+ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you have|gibt'?s|gibt es|habt ihr|haben sie|"
+                        r"y a-t-il|il y a|vous avez|hay|tienes|tenéis|tienen|有没有", before=r"^\s*")
 
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").

@@ -111,8 +111,10 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
     no subject, only an order, drops the original's leftover words too."""
     said = {f.column for f in base.filters}
-    numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}
-    added = [f for f in other.filters if f.column not in said and _grounded(f, numbers, numeric)]
+    denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # "nicht in Creme oder Weiß": not white,
+    numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # and not cream from "not in cream"
+    added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters)
+             and _grounded(f, numbers, numeric)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
@@ -133,6 +135,9 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
         "exclude_words": tuple(dict.fromkeys((*base.exclude_words, *other.exclude_words))),
         "context": tuple(dict.fromkeys((*base.context, *other.context))),
         "notes": (*base.notes, note, *(n for n in other.notes if n not in base.notes))})
+
+
+_NEGATIVE = ("!=", "not_contains", "not_in")
 
 
 def _grounded(flt: Filter, numbers: set[float], numeric: Callable[[str], bool]) -> bool:

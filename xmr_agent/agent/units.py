@@ -45,7 +45,7 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("week", "weeks", "semaine", "semaines", "woche", "wochen", "semana", "semanas", "周", "星期",
                      "个星期"), ("time", 10080.0)),
     **dict.fromkeys(("month", "months", "mois", "monat", "monate", "monaten", "mes", "meses", "个月"), ("time", 43830.0)),
-    **dict.fromkeys(("w", "watt", "watts", "瓦"), ("power", 1.0)), "kw": ("power", 1000.0),
+    **dict.fromkeys(("w", "watt", "watts", "vatio", "vatios", "瓦", "瓦特"), ("power", 1.0)), "kw": ("power", 1000.0),
     **dict.fromkeys(("mb", "megabyte", "megabytes"), ("data", 1.0)),
     **dict.fromkeys(("gb", "go", "gigabyte", "gigabytes", "gigaoctets", "giga"), ("data", 1024.0)),
     **dict.fromkeys(("tb", "terabyte", "terabytes", "téraoctets"), ("data", 1048576.0)),
@@ -89,7 +89,8 @@ def measures(parse: Parse, facets: Facets) -> None:
             denied = _DENIED.search(parse.scan, 0, m.start()) if prefix else None  # "nothing longer than 4 weeks"
             if denied and op in _FLIPPED:
                 parse.cut(denied.span())
-            _bound(parse, facets, _FLIPPED[op] if denied and op in _FLIPPED else op, _value(m.group(1)), m.group(2), m)
+            said = [g for g in m.groups() if g is not None][-2:]  # the Latin or the CJK alternative's groups
+            _bound(parse, facets, _FLIPPED[op] if denied and op in _FLIPPED else op, said[0], said[1], m)
     near(parse, facets)
 
 
@@ -189,11 +190,12 @@ def _value(number: str) -> float:
 HALF = frozenset({"half", "medio", "media", "demi", "halbe", "halben", "halbem", "半"})
 
 
-def _bound(parse: Parse, facets: Facets, op: Op, amount: float, unit: str, m: re.Match[str]) -> None:
+def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.Match[str]) -> None:
+    amount = _value(number)
     dimension, size = UNITS.get(unit.lower(), UNITS.get(unit, ("", 0.0)))
-    if not dimension or (len(unit) == 1 and not _CJK_UNIT.match(unit) and amount == 1.0 and m.group(1).isalpha()):
+    if not dimension or (len(unit) == 1 and not _CJK_UNIT.match(unit) and amount == 1.0 and number.isalpha()):
         return  # "under a m…": no measure
-    column = _column(facets, dimension, parse.scan)
+    column = dimension_column(facets, dimension, parse.scan)
     parse.cut(m.span())
     if column is None:
         parse.notes.append(f"{m.group(0).strip()!r}: no one column of this table is measured in {unit}")
@@ -229,7 +231,7 @@ def _own_size(column: str, dimension: str) -> float | None:
                 None)
 
 
-def _column(facets: Facets, dimension: str, text: str) -> str | None:
+def dimension_column(facets: Facets, dimension: str, text: str) -> str | None:
     """The number column of ``dimension``; of several, the one a word of ``text`` points at."""
     columns = [f.column for f in facets.values() if f.kind == "number" and _dimension(f.column) == dimension]
     if len(columns) <= 1:
