@@ -28,7 +28,16 @@ from xmr_agent.agent.critique import Critique, besides_bounds, parse_critique, t
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery, audience_note, loose_note, titled_note
+from xmr_agent.agent.query import (
+    CrossModalQuery,
+    Filter,
+    Order,
+    SubQuery,
+    audience_note,
+    guessed_note,
+    loose_note,
+    titled_note,
+)
 from xmr_agent.agent.rules import has_subject
 from xmr_agent.agent.topic import AMEND, ASKED, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
@@ -323,19 +332,19 @@ class Session:
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
         own = _by_meaning(request) if request and request.queries or images else []
-        topic = [] if images else (s.kinds or self._topic_kinds())  # a photo answers for itself
+        topic = [] if images or s.looked_up else (s.kinds or self._topic_kinds())  # a photo, a named item: for itself
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
-                               order=s.order, exclude_words=tuple(s.exclude_words), notes=tuple(s.loose),
+                               order=s.order, exclude_words=tuple(s.exclude_words),
+                               notes=(*s.loose, *(guessed_note(f) for f in guessed if f in filters)),
                                exclude_ids=tuple(dict.fromkeys(exclude)), like_ids=tuple(s.like_ids[-3:]),
                                unlike_ids=tuple(s.unlike_ids[-10:]),
                                seed_ids=tuple(dict.fromkeys([*s.mentioned, *s.like_ids, *s.liked]))[-10:])
 
     def _topic_kinds(self) -> list[Filter]:
-        """A message that describes no kind of its own ("under 100 euros", "cheaper", "one for my
-        face") keeps the kinds the conversation's subject describes by meaning ("a tent": camping),
-        as preferences."""
+        """A message that describes no kind of its own ("under 100 euros", "cheaper", "one for my face")
+        keeps the kinds the conversation's subject describes by meaning ("a tent": camping), as preferences."""
         meanings = self.agent.meanings() if self.state.topic else None
         if meanings is None:
             return []
