@@ -148,7 +148,7 @@ def test_in_a_shop_chat_an_item_asked_about_by_name_is_shown(tmp_path: Path, jso
 
 
 def test_a_preference_a_condition_rules_out_is_dropped() -> None:
-    from xmr_agent.agent.order import attainable
+    from xmr_agent.agent.preferences import attainable
 
     filters = [Filter(column="type", op="=", value="Light"), Filter(column="type", op="=", value="Tank", hard=False),
                Filter(column="water", op="=", value="Freshwater", hard=False)]
@@ -182,3 +182,13 @@ def test_asking_whether_there_is_one_with_something_may_show_an_item_again(tmp_p
     assert {r.id for r in session.send("sock yarn please").recommendations} == {"S1", "S2"}
     again = session.send("anything with glitter?")
     assert again.recommendations and {r.item["kind"] for r in again.recommendations} == {"Sock"}
+
+
+def test_values_wanted_of_one_column_are_alternatives() -> None:
+    from xmr_agent.agent.preferences import groups, met
+
+    either = [Filter(column="type", op="=", value="Wave pump", hard=False), Filter(column="type", op="=", value="Air pump", hard=False),
+              Filter(column="water", op="=", value="Marine", hard=False)]
+    assert groups(either) == 2
+    assert met({"type": "Wave pump", "water": "Marine"}, either) == 2  # all it can meet: one kind and the water
+    assert met({"type": "Light", "water": "Marine"}, either) == 1

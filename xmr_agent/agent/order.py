@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import Facets, compile_where, satisfies
+from xmr_agent.agent.filters import Facets, compile_where
+from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.values import stem_phrase
 from xmr_agent.store.filters import all_of, ids_in
@@ -130,7 +131,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     if not fused:
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
-    preferred = {h.id for h in fused if preferences and all(satisfies(h.item, f) for f in preferences)}
+    preferred = {h.id for h in fused if preferences and met(h.item, preferences) == groups(preferences)}
     rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
     if rows:  # "the cheapest rug": every rug, not only the ones the search found
         known = {h.id for h in fused}
@@ -151,7 +152,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     missing = [h for h in relevant if _value(h, order.column) is None]
     if order.mode in ("low", "high") and len(valued) > 1:
         within = [f for f in preferences if f.column.lower() in kinds] or preferences
-        kind = {h.id for h in fused if within and all(satisfies(h.item, f) for f in within)}
+        kind = {h.id for h in fused if within and met(h.item, within) == groups(within)}
         return _relative(valued, missing, rest, kind, order.column, descending)
     return [*valued, *missing, *rest]
 
@@ -229,18 +230,6 @@ def _without_word(word: str, stem: str) -> bool:
     return word.endswith("less") and len(word) > 5 and word[:-4].rstrip("-") in (stem, stem.rstrip("e"), stem + "e")
 
 
-def attainable(filters: Sequence[Filter]) -> list[Filter]:
-    """The preferences (soft filters) among ``filters`` that their conditions leave possible: not a
-    kind that a condition on the same column rules out ("a budget light for a freshwater tank": a
-    light, so no tank first)."""
-    required: dict[str, set[str]] = {}
-    for f in filters:
-        if f.hard and f.op == "=":
-            required.setdefault(f.column, set()).add(str(f.value).lower())
-    return [f for f in filters if not f.hard and not (f.op == "=" and f.column in required
-                                                          and str(f.value).lower() not in required[f.column])]
-
-
 def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool = False,
            guessed: Sequence[Filter] = ()) -> list[Hit]:
     """``fused`` with the candidates that answer the request and meet the stated preferences
@@ -260,16 +249,16 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     stated = [f for f in preferences if f not in guessed]
     found = [f for f in preferences if f in guessed]
 
-    def met(hit: Hit) -> tuple[int, int]:
-        return (sum(satisfies(hit.item, f) for f in stated), sum(satisfies(hit.item, f) for f in found))
+    def meets(hit: Hit) -> tuple[int, int]:
+        return met(hit.item, stated), met(hit.item, found)
 
     def all_met(hit: Hit) -> bool:
-        return bool(hit.item) and met(hit)[0] == len(stated)
+        return bool(hit.item) and meets(hit)[0] == groups(stated)
 
     if stated and sum(all_met(h) for h in fused if h.id in answers) < FEW:  # "any good Mexican place?": the
         answers |= {h.id for h in fused[:WINDOW] if all_met(h)}  # Mexican one, though not the closest
 
-    first = sorted((h for h in fused if h.id in answers and h.item and any(met(h))), key=met, reverse=True)
+    first = sorted((h for h in fused if h.id in answers and h.item and any(meets(h))), key=meets, reverse=True)
     chosen = {h.id for h in first}
     return [*first, *(h for h in fused if h.id not in chosen)]
 
@@ -367,7 +356,7 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
     found = [f for f in guessed if not f.hard]
 
     def tier(hit: Hit) -> tuple[int, int]:  # as :func:`prefer` ranks them: stated preferences, then guessed ones
-        return (-sum(satisfies(hit.item or {}, f) for f in stated), -sum(satisfies(hit.item or {}, f) for f in found))
+        return -met(hit.item or {}, stated), -met(hit.item or {}, found)
 
     tiers = {h.id: tier(h) for h in window}
     kinds = {h.id: str((h.item or {}).get(column, "")).lower() == kind for h in window}

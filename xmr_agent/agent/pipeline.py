@@ -30,7 +30,6 @@ from xmr_agent.agent.order import (
     MAX_EXCLUDE_IN_WHERE,
     against,
     apply_order,
-    attainable,
     cohere,
     demote,
     has_subject,
@@ -41,6 +40,7 @@ from xmr_agent.agent.order import (
     unnamed,
     valid_order,
 )
+from xmr_agent.agent.preferences import attainable
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note, titled_note
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter

@@ -1,0 +1,41 @@
+"""Preferences (soft filters) an item meets: values wanted of one column are alternatives ("a wave
+pump or an air pump"), and a preference that a condition rules out is none ("a light for a freshwater
+tank": a light, so no tank first)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from xmr_agent.agent.filters import satisfies
+from xmr_agent.agent.query import Filter
+
+
+def met(item: Mapping[str, Any], preferences: Sequence[Filter]) -> int:
+    """How many of ``preferences`` ``item`` meets, values wanted of one column counting once as
+    alternatives ("a wave pump or an air pump": either)."""
+    either: dict[str, bool] = {}
+    count = 0
+    for f in preferences:
+        if f.op == "=":
+            either[f.column] = either.get(f.column, False) or satisfies(item, f)
+        else:
+            count += satisfies(item, f)
+    return count + sum(either.values())
+
+
+def groups(preferences: Sequence[Filter]) -> int:
+    """How many preferences :func:`met` counts at most."""
+    return len({f.column for f in preferences if f.op == "="}) + sum(f.op != "=" for f in preferences)
+
+
+def attainable(filters: Sequence[Filter]) -> list[Filter]:
+    """The preferences (soft filters) among ``filters`` that their conditions leave possible: not a
+    kind that a condition on the same column rules out ("a budget light for a freshwater tank": a
+    light, so no tank first)."""
+    required: dict[str, set[str]] = {}
+    for f in filters:
+        if f.hard and f.op == "=":
+            required.setdefault(f.column, set()).add(str(f.value).lower())
+    return [f for f in filters if not f.hard and not (f.op == "=" and f.column in required
+                                                          and str(f.value).lower() not in required[f.column])]
