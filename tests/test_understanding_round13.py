@@ -192,3 +192,12 @@ def test_values_wanted_of_one_column_are_alternatives() -> None:
     assert groups(either) == 2
     assert met({"type": "Wave pump", "water": "Marine"}, either) == 2  # all it can meet: one kind and the water
     assert met({"type": "Light", "water": "Marine"}, either) == 1
+
+
+def test_less_or_more_of_a_columns_thing_ranks_by_it() -> None:
+    coffee = Facets({"price_eur": Facet("price_eur", "number", lower=8, upper=19),
+                     "caffeine_mg_cup": Facet("caffeine_mg_cup", "number", lower=4, upper=120, integer=True)})
+    for request_, descending in (("a coffee with less caffeine", False), ("the coffee with more caffeine", True)):
+        order = rule_rewrite(request_, coffee, k=3).order
+        assert order is not None and order.column == "caffeine_mg_cup" and order.descending is descending, request_
+    assert {str(f) for f in rule_rewrite("less than 10 euros", coffee, k=3).filters} == {"price_eur < 10.0"}

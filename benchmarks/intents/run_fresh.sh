@@ -17,6 +17,8 @@
 #   fresh14:          fresh14.jsonl over usedcars.csv, boardsports.csv, artprints.csv
 #   fresh15:          fresh15.jsonl over laptops.csv, restaurants.csv, courses.csv
 #   fresh16:          fresh16.jsonl over events.csv, apartments.csv, phones.csv
+#   fresh17:          fresh17.jsonl over bakery.csv, yarn.csv, aquarium.csv
+#   fresh18:          fresh18.jsonl over cheese.csv, knives.csv, toolhire.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +40,9 @@ case "$FRESH" in
   fresh14) TABLES="usedcars boardsports artprints" ;;
   fresh15) TABLES="laptops restaurants courses" ;;
   fresh16) TABLES="events apartments phones" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh16" >&2; exit 2 ;;
+  fresh17) TABLES="bakery yarn aquarium" ;;
+  fresh18) TABLES="cheese knives toolhire" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh18" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

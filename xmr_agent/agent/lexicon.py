@@ -207,8 +207,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
 #: the three words before it.
 ARTICLE_BEFORE = re.compile(r"\b(?:el|la|los|las|lo)\s+(?:[^\W\d_]+\s+){1,3}$", re.IGNORECASE)
 #: "lowest calories", "most pages": a superlative before a numeric column's name.
-LOW_WORDS = r"lowest|least|fewest|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|plus petite?s?|kleinste[nrs]?|menor(?:es)?|最少|最低|最小"
-HIGH_WORDS = r"highest|most|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|plus grande?s?|größte[nrs]?|mayor(?:es)?|最多|最高|最大"
+LOW_WORDS = r"lowest|least|fewest|less|fewer|weniger|smallest|shortest|minimum|min|le moins de|la plus basse|le plus bas|wenigsten|niedrigste[nrs]?|menos|plus petite?s?|kleinste[nrs]?|menor(?:es)?|最少|最低|最小"
+HIGH_WORDS = r"highest|most|more|mehr|largest|biggest|longest|best|maximum|max|le plus de|la plus haute|le plus haut|meisten|höchste[nrs]?|más|plus grande?s?|größte[nrs]?|mayor(?:es)?|最多|最高|最大"
 
 #: Names of numeric columns that match only as a whole part of a column's name ("course_fee", not "coffee").
 WHOLE_NAMES = frozenset({"fee", "fees", "fare", "rent"})

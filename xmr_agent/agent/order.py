@@ -276,9 +276,9 @@ def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, wher
 def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: bool, soft: Sequence[Filter]) -> bool:
     """A superlative whose subject names no kind, no value and no word of any item ("your newest
     release" in a record shop: every item is one) ranges over every item, as with no subject."""
-    if order.mode != "sort" or scoped or soft or query.like_ids or query.seed_ids or len(query.queries) != 1 \
-            or query.queries[0].modality != "text":
-        return False  # a translated request has two: its own words may not be the catalogue's
+    if order.mode != "sort" or scoped or soft or query.like_ids or query.seed_ids or not query.queries \
+            or any(q.modality != "text" for q in query.queries):
+        return False  # a translated request has two sub-queries: neither may name an item ("最便宜的咖啡豆")
     keyword = [r for r in lists if getattr(r, "source", "") == "fts"]
     return bool(keyword) and not any(r.hits for r in keyword)
 
