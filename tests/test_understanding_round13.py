@@ -201,3 +201,15 @@ def test_less_or_more_of_a_columns_thing_ranks_by_it() -> None:
         order = rule_rewrite(request_, coffee, k=3).order
         assert order is not None and order.column == "caffeine_mg_cup" and order.descending is descending, request_
     assert {str(f) for f in rule_rewrite("less than 10 euros", coffee, k=3).filters} == {"price_eur < 10.0"}
+
+
+def test_in_a_chat_less_of_a_columns_thing_compares_with_the_item_asked_about() -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    coffee = Facets({"caffeine_mg_cup": Facet("caffeine_mg_cup", "number", lower=4, upper=120, integer=True),
+                     "roast": _facet("roast", {"Light", "Dark"})})
+    shown = [{"id": "CB-4", "title": "Volcano Reserve", "caffeine_mg_cup": 100}]
+    critique = parse_critique("with less caffeine", shown, coffee, typical=shown)
+    assert [str(f) for f in critique.filters] == ["caffeine_mg_cup < 100"] and not critique.avoid
+    assert parse_critique("less dark please", shown, coffee, typical=shown).avoid == ["dark"]  # no column: a word to avoid
+    assert parse_critique("more caffeine", [], coffee).order is not None

@@ -112,12 +112,14 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.notes.append("something different: demote the items just shown")
         text = _DIFFERENT.sub(" ", text)
     for m in _LESS.finditer(text):
-        out.avoid.append(m.group(1).lower())
-        out.notes.append(f"less {m.group(1).lower()!r}")
+        if not _measured(out, m.group(1), "<", anchor, facets):  # "less caffeine": a number column's own thing
+            out.avoid.append(m.group(1).lower())
+            out.notes.append(f"less {m.group(1).lower()!r}")
     text = _LESS.sub(" ", text)
     for m in _MORE.finditer(text):
-        out.boost.append(m.group(1).lower())
-        out.notes.append(f"more {m.group(1).lower()!r}")
+        if not _measured(out, m.group(1), ">", anchor, facets):
+            out.boost.append(m.group(1).lower())
+            out.notes.append(f"more {m.group(1).lower()!r}")
     text = _MORE.sub(" ", text)
     for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET, _THAT_ONE) if ids else (_PRAISE, _LIKE, _AGAIN, _RESET):
         text = pattern.sub(" ", text)  # with no item referred to, "not loving yellow" is read as a negation
@@ -231,6 +233,26 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
             out.notes.append(f"another {word or said}: no such column or no value to differ from")
         text = text.replace(m.group(0), " ")
     return text
+
+
+def _measured(out: Critique, word: str, op: Op, anchor: Mapping[str, Any] | None, facets: Facets) -> bool:
+    """"less caffeine", "more pages": a comparison on the number column named by ``word`` (with the
+    item referred to, or the one typical of those shown), or a sort on it with none; ``False`` when no
+    such column is named so (then "less dark" is a word to avoid)."""
+    from xmr_agent.agent.numbers import core
+
+    said = word.lower().removesuffix("s")
+    columns = [f.column for f in facets.values() if f.kind == "number" and len(said) > 3
+               and said in (p.removesuffix("s") for p in core(f.column).split("_"))]
+    if len(columns) != 1:
+        return False
+    value = anchor.get(columns[0]) if anchor else None
+    if isinstance(value, int | float):
+        out.filters.append(Filter(column=columns[0], op=op, value=value))
+    else:
+        out.order = out.order or Order(column=columns[0], mode="less" if op == "<" else "more")
+    out.notes.append(f"{columns[0]} {op} {value if value is not None else 'the others'} (from {word!r})")
+    return True
 
 
 def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:

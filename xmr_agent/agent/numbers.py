@@ -284,8 +284,9 @@ PEOPLE_COLUMNS = frozenset({"players", "player", "persons", "person", "people", 
                             "serves", "guests", "joueurs", "spieler", "personen", "jugadores", "personas", "couverts"})
 #: "a group of 10", "une bande de six", "eine Gruppe von 8", "un grupo de 12".
 _GROUP = r"group|party|crowd|family|team|groupe|bande|famille|équipe|gruppe|runde|familie|grupo|familia|equipo"
-PEOPLE_WORDS = _PEOPLE = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
-           r"jugadores|personas|comensales|人")
+#: Words for people being counted ("4 people", "six joueurs").
+PEOPLE_WORDS = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes?|spieler(?:n|innen)?|personen|"
+                r"jugadores|personas|comensales|人")
 
 
 #: Things a column counts, in other words and languages ("3 chambres": ``bedrooms``).
@@ -334,7 +335,7 @@ def people(parse: Parse, facets: Facets) -> None:
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
     counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS and "per" not in parts]  # "price_per_person"
     words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
-    said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{_PEOPLE})\b"
+    said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{PEOPLE_WORDS})\b"
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
                       rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?"
                       rf"|\b(\d{{1,2}}|{words})\s+(?:of us|de nous|von uns|de nosotros)\b"
