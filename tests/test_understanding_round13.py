@@ -213,3 +213,8 @@ def test_in_a_chat_less_of_a_columns_thing_compares_with_the_item_asked_about() 
     assert [str(f) for f in critique.filters] == ["caffeine_mg_cup < 100"] and not critique.avoid
     assert parse_critique("less dark please", shown, coffee, typical=shown).avoid == ["dark"]  # no column: a word to avoid
     assert parse_critique("more caffeine", [], coffee).order is not None
+
+
+def test_an_allergy_to_no_value_of_the_table_leaves_nothing_out() -> None:
+    query = rule_rewrite("I'm allergic to dust, something to clean the flat", YARN, k=3)
+    assert not query.avoid and not query.exclude_words and not query.filters

@@ -150,6 +150,9 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             if not lx.has_cjk(words[0]):  # "a jumper that isn't wool, wool makes me itch": no wool searched
                 for again in re.finditer(rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[span[1]:], re.IGNORECASE):
                     parse.cut((span[1] + again.start(), span[1] + again.end()))
+        elif _ALLERGY.match(m.group(0)):  # "allergic to dust": about the user, no thing to leave out
+            parse.cut(span)
+            continue
         else:
             phrase = " ".join(words)
             described = None if lx.has_cjk(phrase) else next(  # "goat's milk": goat
@@ -161,6 +164,10 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             parse.exclude.append(phrase)
             parse.notes.append(f"avoid {phrase!r} (items named so are left out)")
         parse.cut(span)
+
+
+#: Negations that say why the user cannot have a thing: only a value of the table is left out.
+_ALLERGY = re.compile(r"\s*(?:allerg|alérg|intoleran)", re.IGNORECASE)
 
 
 def _phrase(words: list[str], about: bool = True) -> list[str]:
