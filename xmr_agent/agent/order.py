@@ -279,6 +279,9 @@ def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: 
     if order.mode != "sort" or scoped or soft or query.like_ids or query.seed_ids or not query.queries \
             or any(q.modality != "text" for q in query.queries):
         return False  # a translated request has two sub-queries: neither may name an item ("最便宜的咖啡豆")
+    own = {w.lower() for q in query.queries[1:] for w in re.findall(r"[^\W\d_]+", q.text or "")}
+    if own & {w.lower() for w in re.findall(r"[^\W\d_]+", query.queries[0].text or "")}:
+        return False  # the translation kept a word as written ("el champán más caro" → "the champán"): unread
     keyword = [r for r in lists if getattr(r, "source", "") == "fts"]
     return bool(keyword) and not any(r.hits for r in keyword)
 
