@@ -19,6 +19,8 @@
 #   fresh16:          fresh16.jsonl over events.csv, apartments.csv, phones.csv
 #   fresh17:          fresh17.jsonl over bakery.csv, yarn.csv, aquarium.csv
 #   fresh18:          fresh18.jsonl over cheese.csv, knives.csv, toolhire.csv
+#   fresh19:          fresh19.jsonl over chocolate.csv, rugs.csv, scooters.csv
+#   fresh20:          fresh20.jsonl over spices.csv, climbing.csv, keyboards.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,7 +44,9 @@ case "$FRESH" in
   fresh16) TABLES="events apartments phones" ;;
   fresh17) TABLES="bakery yarn aquarium" ;;
   fresh18) TABLES="cheese knives toolhire" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh18" >&2; exit 2 ;;
+  fresh19) TABLES="chocolate rugs scooters" ;;
+  fresh20) TABLES="spices climbing keyboards" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh20" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

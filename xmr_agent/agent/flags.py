@@ -17,7 +17,7 @@ import re
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.numbers import Parse, core
+from xmr_agent.agent.numbers import UNIT_PARTS, Parse, core
 from xmr_agent.agent.query import Filter
 
 #: Values of a yes/no column.
@@ -92,7 +92,7 @@ def flags(parse: Parse, facets: Facets) -> None:
     subject of a column that says it is fine ("no pets" for ``pets_allowed``) asks nothing of it."""
     for facet in facets.values():
         yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
-        name = core(facet.column).replace("_", " ")
+        name = _name(facet.column)
         if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
             continue
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
@@ -102,7 +102,7 @@ def flags(parse: Parse, facets: Facets) -> None:
         words = name.split()
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
-        named = re.compile(rf"\b{'[- ]?'.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
+        named = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
         if group is None and len(subject) == 1 and len(subject[0]) >= 3 and len(subject) < len(name.split()):
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
@@ -123,6 +123,21 @@ def flags(parse: Parse, facets: Facets) -> None:
         parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
+
+
+def _name(column: str) -> str:
+    """A yes/no column's name in words, units and bounds at either end left out ("fits_in_car_boot":
+    the "in" stays)."""
+    parts = [p for p in re.split(r"[_\W]+", column.lower()) if p]
+    while len(parts) > 1 and parts[-1] in UNIT_PARTS:
+        parts.pop()
+    while len(parts) > 1 and parts[0] in UNIT_PARTS:
+        parts.pop(0)
+    return " ".join(parts) if parts else core(column).replace("_", " ")
+
+
+#: Between the words of a column's name in a request: nothing, a hyphen or a determiner ("fits in my car boot").
+_BETWEEN = r"(?:[- ]?|\s+(?:my|the|a|an|your|our|their|his|her)\s+)"
 
 
 #: A negation a few words before an opposite: "sin tener que estar de pie", "without having to stand".

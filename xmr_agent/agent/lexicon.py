@@ -34,7 +34,8 @@ ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
 #: Written after the number ("20元以下", "20 euros max").
 BELOW_AFTER = (r"以下|以内|之内|或更少|or less|or under|or cheaper|max|maximum|tops|at (?:the )?most|au maximum|ou moins cher|"
                r"höchstens|maximal|oder weniger|como máximo|o menos|ou moins")
-ABOVE_AFTER = r"以上|或更多|or more|and up|and above|ou plus|oder mehr|o más|minimum|au moins|mindestens"
+ABOVE_AFTER = (r"以上|或更多|or more|and up|and above|at (?:the )?least|ou plus|oder mehr|o más|minimum|au moins|au minimum|"
+               r"mindestens|wenigstens|como mínimo|al menos|mínimo")
 #: Stars of a rating ("4 stars or more").
 STARS = r"stars?|étoiles?|sterne?n?|estrellas?|星"
 #: A rating named before its number: "a rating above 4.5", "评分4.5以上", "note de 4,5", "Bewertung über 4".
@@ -71,7 +72,8 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
-         r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:muy )?car[oa]s?|"
+         r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
+         r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
          r"不贵|便宜|实惠|平价|划算")
 PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
           r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
@@ -238,7 +240,7 @@ COLUMN_KINDS = {
                  "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
                  "intensité", "fuerza", "intensidad"),
     "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
-    "maturity": ("aged", "aged_months", "aged_years", "maturity", "maturity_months", "ageing", "aging",
+    "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "maturity", "maturity_months", "ageing", "aging",
                  "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
     "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),
     "distance": ("distance", "distance_km", "distance_m", "dist", "entfernung", "distancia", "距离"),
@@ -319,18 +321,20 @@ DEMONYMS = {
     "new zealand": "new zealand"
 }
 #: Words that make a request "more like" something rather than this thing itself.
-LIKE = (r"like|similar to|in the style of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|wie|"
-        r"ähnlich wie|im stil (?:von|des|der)|como|parecid[oa] al?|al estilo de|del estilo de|像|类似")
+LIKE = (r"like|similar to|in the style of|along the lines of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|"
+        r"(?:dans le|du) même (?:genre|style) que|semblable à|proche d[eu]|wie|ähnlich wie|im stil (?:von|des|der)|"
+        r"so ähnlich wie|im gleichen stil wie|como|parecid[oa] al?|al estilo de|del estilo de|del mismo estilo que|"
+        r"similar al?|像|类似")
 
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
-oh ah hmm um uh well ok okay be yeah yep yes sure right though actually
+oh ah hmm um uh well ok okay be yeah yep yes sure right though actually what's whats that's there's it's does
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
 geschäft sortiment catálogo 店 店里
-sell sells sold offer offers carry stock stocks available has we our there total overall ever all whole
+sell sells sold offer offers carry stock stocks hire rent available has we our there total overall ever all whole
 your yours my votre vos ton tes mon ma mes dein deine deinen euer eure ihr ihre tus su sus mi mis 你们 您
 vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
 vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个

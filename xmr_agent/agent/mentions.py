@@ -273,13 +273,13 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     for span, ids in found:
         spans.append(span)
         fresh = [i for i in ids if i not in seed_ids and i not in like and i not in named]
-        if likened or like_before.search(text[max(0, span[0] - 24): span[0]]) or _LIKE_AFTER.match(text, span[1]):
+        if likened or like_before.search(text[max(0, span[0] - 40): span[0]]) or _LIKE_AFTER.match(text, span[1]):
             like += fresh
         elif seeds:
             named += fresh
     for span, ids in () if seeds else titles.likened(text):  # "like the X-T30 II", "like Noir Santal"
         if not any(a < span[1] and span[0] < b for a, b in spans) and (
-                like_before.search(text[max(0, span[0] - 24): span[0]]) or _LIKE_AFTER.match(text, span[1])):
+                like_before.search(text[max(0, span[0] - 40): span[0]]) or _LIKE_AFTER.match(text, span[1])):
             spans.append(span)
             like += [i for i in ids if i not in seed_ids and i not in like and i not in named]
     return spans, like, named

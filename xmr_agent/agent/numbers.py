@@ -246,7 +246,10 @@ def ages(parse: Parse, facets: Facets) -> None:
                      rf"|(\d{{1,2}}|{lx.CJK_NUMBER})\s*周?岁|\b(\d{{1,2}}|{words})\s*[- ]?\s*(?:{lx.MONTHS_OLD})"
                      rf"|(\d{{1,2}}|{lx.CJK_NUMBER})\s*个月"
                      rf"|({lx.FROM_BIRTH})", re.IGNORECASE)
+    bound = re.compile(rf"(?:{lx.BELOW}|{lx.ABOVE})\s*$", re.IGNORECASE)
     for m in age.finditer(parse.scan):
+        if bound.search(parse.scan[max(0, m.start() - 25):m.start()]):
+            continue  # "mindestens 12 Monate gereift": a bound on the column, read with the other measures
         said = next(g for g in m.groups() if g)
         number = 0 if m.group(6) else int(said) if said.isdigit() else lx.cjk_number(said) or lx.NUMBER_WORDS.get(said.lower())
         if number is None:

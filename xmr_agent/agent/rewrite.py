@@ -28,6 +28,7 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
+from xmr_agent.agent.senses import sensed
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -37,6 +38,9 @@ from xmr_agent.prompts import Prompts
 
 #: A negation and the word or two after it ("keine Tassen"): no words to search for.
 _NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
+
+#: Stems of the names of a table of everything, kept in the subject of a translation.
+_SHOP_WORDS = frozenset({"shop", "store", "catalog", "catalogu", "product", "item", "articl", "good", "stuff"})
 
 MAX_LLM_QUERIES = 3
 MAX_LLM_WEIGHT = 3.0
@@ -60,12 +64,23 @@ class Rewriter:
         self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
         self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
+        self._every: frozenset[str] | None = None
 
     def nouns(self) -> Mapping[str, Mapping[str, frozenset[str]]]:
         """Column of kinds → title word stem → the kinds of the items so titled (read once)."""
         if self._nouns is None:
             self._nouns = self._read_nouns()
         return self._nouns
+
+    def every_item(self) -> frozenset[str]:
+        """Word stems that name every item: the table's name and the words of the titles of most
+        kinds (:meth:`~xmr_agent.agent.values.TitleNouns.common`: "knife" in a knife shop), unless a
+        value is called so ("flat" where a property type is "Flat")."""
+        if self._every is None:
+            common: frozenset[str] = getattr(self.nouns(), "common", frozenset)()
+            values = {stem_phrase(v) for f in self.facets.values() if f.categorical for v in f.values}
+            self._every = self.generic | (common - values)
+        return self._every
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
                 exclude_ids: Sequence[str] = (), named: Sequence[tuple[int, int]] = ()) -> CrossModalQuery:
@@ -79,7 +94,7 @@ class Rewriter:
                               "what you are looking for (for example \"green tea under £10\")")
         text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
-                            generic=self.generic, nouns=self.nouns())
+                            generic=self.every_item(), nouns=self.nouns())
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
@@ -115,14 +130,14 @@ class Rewriter:
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
-                                 heads=heads, titled=titled, known=known, generic=self.generic)
+                                 heads=heads, titled=titled, known=known, generic=self.every_item())
         if english is None:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
         if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(masked):  # "Plutôt du lin":
             english = lexicon.pattern(lexicon.NEGATION).sub(" ", english)  # no "Rather than linen" the words do not say
-        other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.generic,
+        other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.every_item(),
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
                        and not {titled_note(f), guessed_note(f)} & set(other.notes)}
@@ -130,7 +145,9 @@ class Rewriter:
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__)
-        read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english)
+        joined = sensed(joined, base, masked, detect_closely(text), self.facets)
+        read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
+                                 self.every_item())
         return _loosely(read, base, self.facets), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
@@ -170,8 +187,10 @@ class Rewriter:
         subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
         for name in names:
             subject, own = subject.replace(name, " "), own.replace(name, " ") if own is not None else None
-        if own is None:  # "any courses?" in courses: no subject (a translation may say "shop" for "tienda")
-            subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in self.generic)
+        # "any courses?" in courses, "a ceramic knife" in a knife shop, "chocolate negro" in a chocolate
+        # shop: no kind (a translation may say "shop" for "tienda": a shop's own name is kept then)
+        generic = self.every_item() if own is None else self.every_item() - _SHOP_WORDS
+        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic)
         found = meanings.preferences(subject, said) if has_subject(subject) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
@@ -255,17 +274,18 @@ def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_cate
 
 def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: CrossModalQuery, original: str,
                       language: str, heads: Mapping[str, Mapping[str, frozenset[str]]] | None,
-                      translation: str | None) -> CrossModalQuery:
+                      translation: str | None, generic: frozenset[str] = frozenset()) -> CrossModalQuery:
     """``query`` (a translated request's) with the dictionary senses of its words that name the
     catalogue's titles (:func:`~xmr_agent.agent.glossary.head_nouns`): those of the ``avoided``
-    phrases are excluded ("keine Tassen": no cups, no mugs); those ``translation`` lost are searched
+    phrases are excluded ("keine Tassen": no cups, no mugs), unless a word of a kind asked for or of
+    every item (``generic``: "不要白巧克力" in a chocolate shop); those ``translation`` lost are searched
     in place of its words (``other``'s: "ein billiges Zelt" read as "a cheap mat" searches a tent),
     unless the translation names a kind (``translation`` is ``None``: "un sac à dos" → "a backpack",
     though "sac" alone is a bag)."""
-    wanted = {stem_phrase(str(f.value)) for f in query.filters if f.hard and f.op in ("=", "contains")}
+    wanted = {w for f in query.filters if f.hard and f.op in ("=", "contains") for w in stem_phrase(str(f.value)).split()}
     unwanted = [w for phrase in avoided if len(phrase.split()) == 1  # "keinen Pink Gin": pink gin, not every gin
-                for w in glossary.head_nouns(phrase, language, heads)
-                if stem_phrase(w) not in wanted]  # "不要机械键盘" of a keyboard: not every keyboard
+                for w in glossary.head_nouns(phrase, language, heads)  # "不要机械键盘" of a keyboard: not every
+                if not set(stem_phrase(w).split()) & (wanted | generic)]  # keyboard; "不要白巧克力": not every chocolate
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(
@@ -322,13 +342,18 @@ def _proper_names(text: str) -> bool:
 
 
 def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the item names of the original request appear, unchanged, in its translation."""
+    """Where the item names of the original request appear in its translation: whole, else each
+    of their words written in capitals or with digits ("类似Shun Classic Nakiri的刀" → "a similar
+    Nakiri from Shun Classic")."""
     lowered = text.lower()
     spans = []
     for name in names:
         at = lowered.find(name.lower()) if name.strip() else -1
         if at >= 0:
             spans.append((at, at + len(name)))
+            continue
+        for word in re.findall(r"\b[A-Z0-9][\w\-]+", name):
+            spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
     return spans
 
 

@@ -78,7 +78,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, units.measures, flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, nb.people, units.percents, units.measures, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price, facets[price].lower)
@@ -272,6 +272,10 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
             parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
 
 
+#: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
+_NOT_OF = frozenset("free less like look looking proof".split())
+
+
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
 _DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$",
                          re.IGNORECASE)
@@ -320,6 +324,11 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
                 yield hit[0], hit[1], span
                 i += n - 1
                 break
+        else:  # "battery-powered", "wool-blend": the first part names a value ("sugar-free" does not)
+            first, _, rest = words[i].group(0).partition("-")
+            hit = _category_of(first, facets) if len(first) > 2 and rest and rest.lower() not in _NOT_OF else None
+            if hit:
+                yield hit[0], hit[1], (words[i].start(), words[i].start() + len(first))
         i += 1
     for english, names in lx.TRANSLATED.items():
         for m in lx.pattern(names).finditer(text):

@@ -78,12 +78,22 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                                re.IGNORECASE)
             for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b(?:\s+life\b)?").finditer(parse.scan),
                       *after.finditer(parse.scan)] if name else ():  # "sleeps the most"
+                if _BOUND.match(parse.scan, m.end()):
+                    continue  # "a minimum blade length of 22 cm": a bound, read with the measures
                 if m.group(0).lower().startswith("best") and (column == column_of_kind(facets, "price") or not any(
                         n.replace(" ", "") in re.sub(r"[\s_\-]", "", m.group(0).lower()) for n in said - {first})):
                     continue  # "the best price" is the lowest; "the best tank" is no tank_size
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
-                parse.cut(m.span())
+                kind = re.search(rf"(?<![^\W\d_]){re.escape(first)}s?(?![^\W\d_])", m.group(0), re.IGNORECASE)
+                named = kind is not None and any(first in f.values for f in facets.values() if f.categorical)
+                parse.cut((m.start(), m.start() + kind.start()) if named and kind else m.span())  # "the biggest
+                # tank": a tank, the biggest by tank_size_l
+
+
+#: After "minimum length", a number says a bound, not a superlative ("… of 22 cm", "max weight 5 kg").
+_BOUND = re.compile(r"(?:\s+[^\W\d_]+){0,2}?\s*(?:of|de|von|:|=|is|est|ist|es)\s*(?:about|around|environ|etwa|unos|unas)?\s*\d"
+                    r"|\s*\d")
 
 
 #: First words of a column's name that say nothing of what it measures on their own.
@@ -103,7 +113,7 @@ def _by_measure(parse: Parse, facets: Facets) -> None:
             else:
                 dimension = units.UNITS[said][0] if said in units.UNITS else units.DIMENSION_WORDS.get(said)
                 column = units.dimension_column(facets, dimension, parse.scan) if dimension else None
-            if column is None or parse.order is not None:
+            if column is None or parse.order is not None or _BOUND.match(parse.scan, m.end()):
                 continue
             parse.order = Order(column=column, descending=descending)
             parse.notes.append(f"{parse.order} from {m.group(0)!r}")

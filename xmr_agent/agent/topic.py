@@ -39,7 +39,7 @@ COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words f
 AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lieber|doch|en realidad|mejor dicho|其实|还是")
 #: Opening words of a message that refines the current subject.
 REFINE = lexicon.pattern(
-    r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|"
+    r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|uno|"
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
@@ -52,13 +52,15 @@ ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you ha
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
 NEXT = re.compile(
-    r"^\s*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
+    r"^\s*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
     r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
     r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
     r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:también )?(?:un|una|unos|unas)\b|"
     r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套)|"
     r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)\s*[.!?]*\s*$|"
+    r"(?:and|also|plus) (?:i (?:also )?need |then )?(?:something|anything|a tool|one) to (?!go with|match)[^\W\d_]+|"
+    r"und (?:noch |dann )?(?:etwas|was) zum\b|"
     r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b)", re.IGNORECASE)
 #: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
 SAME_KIND_ZH = re.compile(r"的\s*[？?。！!]*\s*$")

@@ -64,7 +64,8 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
          "deep": "depth", "long": "length", "lang": "length", "heavy": "weight", "light": "weight",
          "water": "water", "waterproof": "water", "dive": "water", "diving": "water", "étanche": "water",
          "wasserdicht": "water", "sumergible": "water", "防水": "water", "pot": "pot", "case": "case",
-         "battery": "battery", "batterie": "battery", "akku": "battery", "batería": "battery", "电池": "battery"}
+         "battery": "battery", "batterie": "battery", "akku": "battery", "batería": "battery", "电池": "battery",
+         "carry": "load", "carries": "load", "rider": "load", "payload": "load"}
 #: Comparatives before "than": lower or higher ("lighter than 400 g", "taller than 1 m").
 _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|plus courte?s?|más liger[oa]s?|más pequeñ[oa]s?|más cort[oa]s?"
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
@@ -81,7 +82,9 @@ def measures(parse: Parse, facets: Facets) -> None:
     bounds: list[tuple[str, Op, bool]] = [
         (rf"(?:{_LESS})\s+(?:{_THAN})", "<", True), (rf"(?:{_MORE})\s+(?:{_THAN})", ">", True),
         (lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True), (lx.ABOVE, ">", True),
-        (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False)]
+        (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False),
+        (r"(?:minimum|min|mínim[oa]|minimale?)\s+(?:[^\W\d_]+\s+){1,2}?(?:of|de|von|:)", ">=", True),  # "a minimum
+        (r"(?:maximum|max|máxim[oa]|maximale?)\s+(?:[^\W\d_]+\s+){1,2}?(?:of|de|von|:)", "<=", True)]  # blade length of 22 cm"
     for words, op, prefix in bounds:
         found = lx.pattern(words, after=rf"\s*{_MEASURE}") if prefix else \
             re.compile(rf"(?<![\w.,]){_MEASURE}\s*(?:{words})", re.IGNORECASE)
@@ -179,6 +182,35 @@ def _near_here(parse: Parse, column: str) -> None:
         parse.cut(said.span())
 
 
+#: A percentage: "80% cocoa", "at least 40 %", "70 pour cent", "zu 85 Prozent".
+_PERCENT = r"\s*(?:%|per ?cent|pour ?cent|prozent|por ?ciento)"
+
+
+def percents(parse: Parse, facets: Facets) -> None:
+    """A bound on a percentage ("at least 80% cocoa", "cocoa over 70%", "80 % or more") → a
+    condition on the number column a word next to it names (``cocoa``), else on the one column
+    named as a share (``abv``, ``cocoa_pct``); never a price."""
+    numbers = [f.column for f in facets.values() if f.kind == "number"]
+    shares = [c for c in numbers if set(_parts(c)) & {"pct", "percent", "percentage", "abv", "share"}]
+    bounds: list[tuple[str, Op, bool]] = [(lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True),
+                                         (lx.ABOVE, ">", True), (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False)]
+    word = r"(?:\s+(?:of\s+|de\s+|d')?([^\W\d_]{3,}))?"
+    for words, op, prefix in bounds:
+        found = lx.pattern(words, after=rf"\s*(\d+(?:[.,]\d+)?){_PERCENT}{word}") if prefix else \
+            re.compile(rf"(?<![\w.,])(\d+(?:[.,]\d+)?){_PERCENT}\s*(?:{words}){word}", re.IGNORECASE)
+        for m in found.finditer(parse.scan):
+            said = [g for g in m.groups() if g is not None]
+            before = re.findall(r"[^\W\d_]{3,}", parse.scan[max(0, m.start() - 20):m.start()])[-1:]
+            named = [c for c in numbers for w in [*said[1:], *before] if w.lower().rstrip("s") in _parts(c)]
+            column = named[0] if named else shares[0] if len(shares) == 1 else None
+            parse.cut(m.span())
+            if column is None:
+                parse.notes.append(f"{m.group(0).strip()!r}: no one column of this table is a percentage")
+                continue
+            parse.filters.append(Filter(column=column, op=op, value=number_value(said[0])))
+            parse.notes.append(f"{column} {op} {said[0]} from {m.group(0).strip()!r}")
+
+
 def _value(number: str) -> float:
     """"a" is one, "half a" a half; else as :func:`~xmr_agent.agent.numbers.number_value` reads it ("50k", "50,000")."""
     if number.lower() in ("a", "an", "one"):
@@ -241,5 +273,6 @@ def dimension_column(facets: Facets, dimension: str, text: str) -> str | None:
     pointed = [c for c in columns if said & set(_parts(c))]
     if len(pointed) == 1:
         return pointed[0]
-    main = [c for c in pointed or columns if {"height", "length", "size"} & set(_parts(c))]  # "a plant over 50 cm"
+    main = [c for c in pointed or columns if {"height", "length", "size", "weight"} & set(_parts(c))]  # "a plant
+    # over 50 cm"; "a scooter under 12 kg": its weight, not its max load
     return main[0] if len(main) == 1 else None

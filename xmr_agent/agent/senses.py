@@ -1,0 +1,140 @@
+"""The values of describing columns that a request in another language names, read in its words'
+dictionary senses: "Ziegenkäse" (goat's cheese) → milk ``Goat``, "山羊" (goat) → ``Goat``, "ne
+marche pas à l'essence" (petrol) → power not ``Petrol``, "Merinowolle" → fibre ``Merino``.
+
+A small translating model drops or confuses such words ("Hättet ihr Ziegenkäse da?" → "Do you
+have a cheese?", "山羊奶酪" → "sheep's milk cheese"); the dictionary (:mod:`~xmr_agent.agent.glossary`)
+lists every sense of a word, and a sense that is a one-word value of a categorical column ("goat"
+in "goat's milk cheese") names it. A word names a value when at least half its senses name it, or
+when one sense is the value itself and no sense names another value of that column ("羊": sheep or
+goat, names neither). German compounds are also read by their first part ("Merinowolle": Merino).
+The kinds of item (:func:`~xmr_agent.agent.columns.kind_columns`) are read by
+:func:`~xmr_agent.agent.glossary.kinds`; this reads the other categorical columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from xmr_agent.agent import glossary, lexicon
+from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, kind_columns
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.query import CrossModalQuery, Filter
+from xmr_agent.agent.rules import blank
+from xmr_agent.agent.values import stem_phrase
+
+#: Most values a column may have to be read this way (not a column of names or descriptions).
+MAX_VALUES = 40
+#: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
+_LINKS = ("en", "n", "s", "es", "")
+#: Values of a yes/no column, named by no dictionary sense.
+_YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "sí", "si"})
+
+
+def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, language: str, facets: Facets) -> CrossModalQuery:
+    """``query`` (a translated request's) with the values of describing columns that the words of
+    the ``original`` name in a dictionary (:func:`named_values`): a preference where
+    nothing was said of the column, in place of the translation's value where only it said one
+    ("山羊奶酪" read as "sheep's milk cheese": goat); words after a negation leave the value out
+    ("ne marche pas à l'essence": no petrol)."""
+    spans = [m.span() for m in _NEGATED.finditer(original)]
+    said = {f.column for f in base.filters}
+    filters, notes = list(query.filters), list(query.notes)
+    for negative, text in ((False, blank(original, spans)), (True, " ".join(original[a:b] for a, b in spans))):
+        for column, (value, word) in named_values(text, language, facets).items():
+            on = [f for f in filters if f.column == column]
+            if column in said or any(str(f.value).lower() == value.lower() for f in on):
+                continue
+            if negative:
+                filters.append(Filter(column=column, op="!=", value=value))
+            elif any(f.op == "=" for f in on):
+                filters = [f.model_copy(update={"value": value}) if f.column == column and f.op == "=" else f for f in filters]
+            else:
+                filters.append(Filter(column=column, op="=", value=value, hard=False))
+            notes.append(f"{column} {'not ' if negative else ''}{value!r}: {word!r} in a dictionary")
+    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes)}) if len(notes) > len(query.notes) else query
+
+
+#: A negation and the words it denies ("ne marche pas à l'essence").
+_NEGATED = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
+
+
+def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
+    """Column → (value, the word that names it) for the describing columns that a word of ``text``
+    (in ``language``) names by its dictionary senses, one value per column; words in ``skip`` (lower
+    case: those of negated phrases, or names) are passed over. Empty without a dictionary."""
+    dictionary = glossary.load(language)
+    if dictionary is None:
+        return {}
+    index = _value_stems(facets)
+    if not index:
+        return {}
+    skipped = {w.lower() for w in skip}
+    found: dict[str, dict[str, str]] = {}
+    for said in glossary._words(text, language):
+        word = said.split("'")[-1] if language == "fr" else said  # "l'essence"
+        if word.lower() in skipped or len(word) < 2:
+            continue
+        named: dict[str, set[str]] = {}
+        for sensed in _sense_sets(word, language, dictionary):
+            for column, value in _named_by(sensed, index).items():
+                named.setdefault(column, set()).add(value)
+        if language == "de" and len(word) > 2 * glossary.MIN_PART:  # "Merinowolle": a value as written first,
+            for column, values in index.items():  # ahead of the last part's senses (wool)
+                written = {values[v] for v in values if len(v) >= glossary.MIN_PART and word.lower().startswith(v)}
+                named.update({column: written} if written else {})
+        for column, values in named.items():
+            for value in values:
+                found.setdefault(column, {}).setdefault(value, word)
+    return {c: next(iter(values.items())) for c, values in found.items() if len(values) == 1}
+
+
+def _sense_sets(word: str, language: str, dictionary: glossary.Dictionary) -> list[tuple[str, ...]]:
+    """The word's senses, and for a German compound not in the dictionary its first part's."""
+    sets = [glossary.senses(word, language, dictionary)]
+    low = word.lower()
+    if language == "de" and low not in dictionary:
+        for cut in range(len(low) - glossary.MIN_PART, glossary.MIN_PART - 1, -1):  # the longest first part first
+            head = next((low[:cut - len(link)] for link in _LINKS
+                         if low[:cut].endswith(link) and low[:cut - len(link)] in dictionary), None)
+            if head:
+                sets.append(dictionary.senses(head))
+                break
+    return [s for s in sets if s]
+
+
+def _named_by(senses: tuple[str, ...], index: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Column → value the ``senses`` of one word name (module docstring)."""
+    named: dict[str, dict[str, int]] = {}
+    exact: dict[str, set[str]] = {}
+    for sense in senses:
+        stems = stem_phrase(sense).split()
+        for column, values in index.items():
+            for stem in dict.fromkeys(stems):
+                if stem in values:
+                    named.setdefault(column, {})[values[stem]] = named.get(column, {}).get(values[stem], 0) + 1
+                    if len(stems) == 1:
+                        exact.setdefault(column, set()).add(values[stem])
+    found = {}
+    for column, counts in named.items():
+        most = [v for v, n in counts.items() if 2 * n >= len(senses)]
+        alone = exact.get(column, set())
+        if len(most) == 1 and len(counts) == 1:
+            found[column] = most[0]
+        elif len(alone) == 1 and len(counts) == 1:
+            found[column] = next(iter(alone))
+    return found
+
+
+def _value_stems(facets: Facets) -> dict[str, dict[str, str]]:
+    """Column → stem of a one-word value → the value, for the describing categorical columns."""
+    kinds = kind_columns(facets)
+    index: dict[str, dict[str, str]] = {}
+    for column, facet in facets.items():
+        if not facet.categorical or column.lower() in kinds or column in DESCRIPTIVE_COLUMNS \
+                or not 2 <= len(facet.values) <= MAX_VALUES or facet.values <= _YES_NO:  # "no" is no value
+            continue
+        stems = {stem_phrase(v): facet.canonical[v] for v in facet.values if len(stem_phrase(v).split()) == 1}
+        if stems:
+            index[column] = stems
+    return index
