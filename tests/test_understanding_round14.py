@@ -227,3 +227,15 @@ def test_a_german_compound_that_starts_with_a_value_names_it() -> None:
                    "fibre": _facet("fibre", {"Wool", "Merino", "Cotton", "Acrylic"})})
     assert named_values("Ich suche Merinowolle", "de", yarn) == {"fibre": ("Merino", "Merinowolle")}
     assert named_values("Schafwolle bitte", "de", yarn) == {"fibre": ("Wool", "Schafwolle")}
+
+
+def test_a_value_spelt_nearly_as_written_corrects_the_translation() -> None:
+    rugs = Facets({"price_gbp": Facet("price_gbp", "number", lower=20, upper=900),
+                   "style": _facet("style", {"Berber", "Bath", "Modern", "Scandinavian", "Kids", "Vintage"})})
+    rewriter = Rewriter(rugs, translator=_Translation("I'm looking for a bath towel"), language=lambda: "en")  # type: ignore[arg-type]
+    found = {str(f).split(" (")[0] for f in rewriter.rewrite("busco una alfombra bereber", k=3).filters}
+    assert found == {"style = 'Berber'"}, found
+    from xmr_agent.agent.senses import written_values
+
+    assert written_values("una alfombra moderna o vintage", rugs) == {}  # two values of one column: neither
+    assert written_values("un tapis scandinave", rugs) == {"style": ("Scandinavian", "scandinave")}

@@ -94,7 +94,8 @@ CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not as (?:expensive|pricey
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
 #: Comparatives of the other measures: (words, column kind, mode).
 COMPARATIVES = (
-    (r"lighter|less heavy|plus lég(?:er|ère)s?|moins lourde?s?|leichtere?[nrs]?|más liger[oa]s?|menos pesad[oa]s?|更轻",
+    (r"lighter|less heavy|not (?:as|so) heavy|plus lég(?:er|ère)s?|moins lourde?s?|pas aussi lourde?s?|leichtere?[nrs]?|"
+     r"nicht so schwer|más liger[oa]s?|menos pesad[oa]s?|no tan pesad[oa]s?|更轻",
      "weight", "less"),
     (r"heavier|plus lourde?s?|schwerere?[nrs]?|más pesad[oa]s?|更重", "weight", "more"),
     (r"newer|more recent|plus récente?s?|neuere?[nrs]?|más recientes?|más nuev[oa]s?|更新的", "time", "more"),

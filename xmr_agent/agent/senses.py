@@ -14,7 +14,10 @@ The kinds of item (:func:`~xmr_agent.agent.columns.kind_columns`) are read by
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, kind_columns
@@ -25,6 +28,8 @@ from xmr_agent.agent.values import stem_phrase
 
 #: Most values a column may have to be read this way (not a column of names or descriptions).
 MAX_VALUES = 40
+#: How alike a word and a value must be to be the same word in two languages, and the shortest such value.
+COGNATE, MIN_COGNATE = 0.8, 5
 #: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
 _LINKS = ("en", "n", "s", "es", "")
 #: Values of a yes/no column, named by no dictionary sense.
@@ -35,13 +40,16 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
     """``query`` (a translated request's) with the values of describing columns that the words of
     the ``original`` name in a dictionary (:func:`named_values`): a preference where
     nothing was said of the column, in place of the translation's value where only it said one
-    ("山羊奶酪" read as "sheep's milk cheese": goat); words after a negation leave the value out
-    ("ne marche pas à l'essence": no petrol)."""
+    ("山羊奶酪" read as "sheep's milk cheese": goat) or a value spelt nearly as written ("alfombra
+    bereber" read as "a bath towel": Berber, :func:`written_values`); words after a negation leave the
+    value out ("ne marche pas à l'essence": no petrol)."""
     spans = [m.span() for m in _NEGATED.finditer(original)]
     said = {f.column for f in base.filters}
     filters, notes = list(query.filters), list(query.notes)
     for negative, text in ((False, blank(original, spans)), (True, " ".join(original[a:b] for a, b in spans))):
-        for column, (value, word) in named_values(text, language, facets).items():
+        written = written_values(text, facets)
+        named = {**written, **named_values(text, language, facets)}
+        for column, (value, word) in named.items():
             on = [f for f in filters if f.column == column]
             if column in said or any(str(f.value).lower() == value.lower() for f in on):
                 continue
@@ -51,7 +59,8 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
                 filters = [f.model_copy(update={"value": value}) if f.column == column and f.op == "=" else f for f in filters]
             else:
                 filters.append(Filter(column=column, op="=", value=value, hard=False))
-            notes.append(f"{column} {'not ' if negative else ''}{value!r}: {word!r} in a dictionary")
+            how = "as written" if written.get(column) == (value, word) else "in a dictionary"
+            notes.append(f"{column} {'not ' if negative else ''}{value!r}: {word!r} {how}")
     return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes)}) if len(notes) > len(query.notes) else query
 
 
@@ -87,6 +96,26 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
             for value in values:
                 found.setdefault(column, {}).setdefault(value, word)
     return {c: next(iter(values.items())) for c, values in found.items() if len(values) == 1}
+
+
+def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
+    """Column → (value, word) for the one-word values of categorical columns that a word of ``text``
+    spells nearly as written, a cognate ("bereber": Berber, "moderno": Modern, "clásica": Classic):
+    at least :data:`COGNATE` alike (accents aside) and the same first two letters; one per column."""
+    values = [(c, v, _plain(v)) for c, f in facets.items() if f.categorical and c not in DESCRIPTIVE_COLUMNS
+              and len(f.values) <= MAX_VALUES for v in (f.canonical[x] for x in f.values)
+              if " " not in v.strip() and len(v) >= MIN_COGNATE]
+    found: dict[str, dict[str, str]] = {}
+    for word in re.findall(rf"[^\W\d_]{{{MIN_COGNATE},}}", text):
+        plain = _plain(word)
+        for column, value, name in values:
+            if plain[:2] == name[:2] and SequenceMatcher(None, plain, name).ratio() >= COGNATE:
+                found.setdefault(column, {}).setdefault(value, word)
+    return {c: next(iter(v.items())) for c, v in found.items() if len(v) == 1}
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 def _sense_sets(word: str, language: str, dictionary: glossary.Dictionary) -> list[tuple[str, ...]]:

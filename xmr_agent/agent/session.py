@@ -39,7 +39,7 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import AMEND, ASKED, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject
+from xmr_agent.agent.topic import AMEND, ASKED, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject, says_a_thing
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -331,7 +331,7 @@ class Session:
         if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
             return None
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
-        own = _by_meaning(request) if request and request.queries or images else []
+        own = _by_meaning(request) if request and request.queries and says_a_thing(request.queries[0].text, self.agent) else []
         topic = [] if images or s.looked_up else (s.kinds or self._topic_kinds())  # a photo, a named item: for itself
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]

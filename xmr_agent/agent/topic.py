@@ -26,10 +26,12 @@ from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.agent.values import title_words
 from xmr_agent.encoders.language import ENGLISH, detect
 
-#: Words asking for other items than those shown ("something else", "une autre", "otra cosa", "别的").
+#: Words asking for other items than those shown ("something else", "une autre", "otra cosa", "别的",
+#: "something less stinky", "pas aussi fort").
 OTHER = lexicon.pattern(
     r"else|others?|another|different|instead|autres?|différente?s?|differente?s?|andere[nrs]?|anderes|"
-    r"otr[oa]s?|distint[oa]s?|diferentes?|别的|其他|其它|换一|不同")
+    r"otr[oa]s?|distint[oa]s?|diferentes?|别的|其他|其它|换一|不同|"
+    r"(?:less|not (?:as|so)|moins|pas (?:aussi|si)|weniger|nicht so|menos|no tan)\s+[^\W\d_]{3,}")
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
                       r"l[oa]s? que|这个|那个|这款|那款")
@@ -95,6 +97,15 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
     kinds = (words & title_words(agent.titles())) - values - _FILLER_STEMS
     earlier = set(stem_phrase(" ".join(state.topic)).split())
     return bool(kinds) and not kinds & earlier
+
+
+def says_a_thing(text: str, agent: Any) -> bool:
+    """Whether a chat message's words name something of the catalogue: a word of its titles (in
+    English), or any word in another language; "should've said, my partner's vegetarian" names none,
+    and a kind found by meaning in such words is noise."""
+    if lexicon.has_cjk(text) or detect(text) != ENGLISH:
+        return True
+    return bool((set(stem_phrase(text).split()) - _FILLER_STEMS) & title_words(agent.titles()))
 
 
 def fresh_topic(state: Any, facets: Any) -> Any:
