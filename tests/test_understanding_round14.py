@@ -239,3 +239,16 @@ def test_a_value_spelt_nearly_as_written_corrects_the_translation() -> None:
 
     assert written_values("una alfombra moderna o vintage", rugs) == {}  # two values of one column: neither
     assert written_values("un tapis scandinave", rugs) == {"style": ("Scandinavian", "scandinave")}
+
+
+@pytest.mark.parametrize("request_", ["un antivol léger, moins d'un kilo", "ein Schloss unter einem Kilo",
+                                      "un candado de menos de un kilo", "a lock under a kilo"])
+def test_one_said_as_a_word_before_a_unit(request_: str) -> None:
+    assert "weight_kg < 1" in _filters(request_, TOOLS)
+
+
+def test_something_less_so_asks_for_other_items_than_those_shown() -> None:
+    from xmr_agent.agent.topic import OTHER
+
+    assert OTHER.search("actually, something less stinky but still runny")
+    assert OTHER.search("quelque chose de pas aussi fort") and not OTHER.search("a soft cheese")

@@ -356,12 +356,16 @@ def _cedict() -> Dictionary | None:
             continue
         head, _, rest = line.partition("/")
         names = head.split(" ")[:2]
-        found = tuple(s for s in (re.sub(r"\([^)]*\)", "", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
+        found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
                       if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
         for name in names:
             if name:
                 entries[name] = tuple(dict.fromkeys((*entries.get(name, ()), *found)))
     return Dictionary(entries)
+
+
+#: In a CC-CEDICT sense, what names no thing: a note in brackets, "abbr. for", a word in characters and pinyin.
+_CEDICT_NOISE = re.compile(r"\([^)]*\)|^abbr\. (?:for|of) |[\u3400-\u9fff|]+\[[^\]]*\]")
 
 
 def _dictd_senses(entry: str) -> tuple[str, ...]:

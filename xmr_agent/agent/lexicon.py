@@ -16,7 +16,7 @@ CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|d
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|人民币|瑞郎|法郎|日元")
 #: "under 20": the number is an upper bound.
 BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|"
-         r"moins de|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
+         r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|billiger als|günstiger als|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
          r"低于|少于|不超过|不到|不高于|便宜于")
@@ -380,8 +380,9 @@ TRANSLATED = {**COLOURS, **LANGUAGES}
 @lru_cache(maxsize=256)
 def pattern(words: str, *, before: str = "", after: str = "") -> re.Pattern[str]:
     """``words`` as one case-insensitive pattern: Latin words on word boundaries, CJK anywhere."""
-    return re.compile(rf"{before}(?<![\w])(?:{words})(?![\w]){after}|{before}(?:{cjk_words(words)}){after}"
-                      if cjk_words(words) else rf"{before}(?<![\w])(?:{words})(?![\w]){after}", re.IGNORECASE)
+    end = r"(?:(?<=['’])|(?![\w]))"  # "moins d'un kilo": a word ending in an apostrophe runs on
+    return re.compile(rf"{before}(?<![\w])(?:{words}){end}{after}|{before}(?:{cjk_words(words)}){after}"
+                      if cjk_words(words) else rf"{before}(?<![\w])(?:{words}){end}{after}", re.IGNORECASE)
 
 
 def cjk_words(words: str) -> str:

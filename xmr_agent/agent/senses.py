@@ -136,6 +136,7 @@ def _named_by(senses: tuple[str, ...], index: dict[str, dict[str, str]]) -> dict
     """Column → value the ``senses`` of one word name (module docstring)."""
     named: dict[str, dict[str, int]] = {}
     exact: dict[str, set[str]] = {}
+    senses = tuple(s for s in senses if len(s.split()) <= glossary.MAX_SENSE_WORDS)  # not a paraphrase
     for sense in senses:
         stems = stem_phrase(sense).split()
         for column, values in index.items():

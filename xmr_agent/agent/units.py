@@ -70,7 +70,8 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
 _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|plus courte?s?|más liger[oa]s?|más pequeñ[oa]s?|más cort[oa]s?"
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
 _THAN = r"than|als|que"
-_NUM = r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|half(?: an?)?|medio|media|demi|halbe[nm]?|半|an?|one)"
+_NUM = (r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|half(?: an?)?|medio|media|demi|halbe[nm]?|半|"
+        r"an?|one|une?|ein(?:e[mn]?)?|un[oa]?)")
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _MEASURE = rf"{_NUM}\s*({_UNIT})(?![a-zA-Z\u00c0-\u024f])"
 _CJK_UNIT = re.compile(r"[\u3400-\u9fff]")
@@ -213,11 +214,13 @@ def percents(parse: Parse, facets: Facets) -> None:
 
 def _value(number: str) -> float:
     """"a" is one, "half a" a half; else as :func:`~xmr_agent.agent.numbers.number_value` reads it ("50k", "50,000")."""
-    if number.lower() in ("a", "an", "one"):
+    if number.lower() in ONE:
         return 1.0
     return 0.5 if number.lower().split()[0] in HALF else number_value(number)
 
 
+#: One said as a word: "under a kilo", "moins d'un kilo", "unter einem Kilo", "menos de un kilo".
+ONE = frozenset({"a", "an", "one", "un", "une", "ein", "eine", "einem", "einen", "uno", "una"})
 #: "half a kilo", "medio kilómetro", "un demi-litre", "einen halben Meter", "半公斤".
 HALF = frozenset({"half", "medio", "media", "demi", "halbe", "halben", "halbem", "半"})
 
