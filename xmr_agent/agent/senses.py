@@ -89,11 +89,11 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
             for column, value in _named_by(sensed, index).items():
                 named.setdefault(column, set()).add(value)
         if language == "de" and len(word) > 2 * glossary.MIN_PART:  # "Merinowolle": a value as written first,
-            for column, values in index.items():  # ahead of the last part's senses (wool)
-                written = {values[v] for v in values if len(v) >= glossary.MIN_PART and word.lower().startswith(v)}
+            for column, stems in index.items():  # ahead of the last part's senses (wool)
+                written = {stems[v] for v in stems if len(v) >= glossary.MIN_PART and word.lower().startswith(v)}
                 named.update({column: written} if written else {})
-        for column, values in named.items():
-            for value in values:
+        for column, kept in named.items():
+            for value in kept:
                 found.setdefault(column, {}).setdefault(value, word)
     return {c: next(iter(values.items())) for c, values in found.items() if len(values) == 1}
 
