@@ -252,3 +252,22 @@ def test_something_less_so_asks_for_other_items_than_those_shown() -> None:
 
     assert OTHER.search("actually, something less stinky but still runny")
     assert OTHER.search("quelque chose de pas aussi fort") and not OTHER.search("a soft cheese")
+
+
+def test_a_class_of_food_said_no_to_covers_its_kinds() -> None:
+    from xmr_agent.agent.order import demote
+    from xmr_agent.types import Hit
+
+    hits = [Hit(i, 1.0, {"id": i, "title": t, "text": d}, {}) for i, t, d in [
+        ("q", "Quiche Lorraine", "smoky bacon and gruyère in a buttery case"), ("p", "Lentil Pie", "lentils and mushrooms"),
+        ("c", "Champagne Truffles", "dark ganache with a splash of champagne")]]
+    assert [h.id for h in demote(hits, ["meat"])] == ["p", "c", "q"]
+    assert [h.id for h in demote(hits, ["alcohol"])] == ["q", "p", "c"]
+
+
+def test_a_diet_no_column_holds_avoids_meat() -> None:
+    bakery = Facets({"price": Facet("price", "number", lower=1, upper=40),
+                     "section": _facet("section", {"Bread", "Cake", "Savoury", "Tart"})})
+    assert "meat" in rule_rewrite("something savoury, vegetarian please", bakery, k=3).exclude_words
+    veggie = Facets({**bakery, "vegetarian": _facet("vegetarian", {"Yes", "No"})})
+    assert "meat" not in rule_rewrite("something savoury, vegetarian please", veggie, k=3).exclude_words

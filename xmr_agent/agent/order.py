@@ -189,11 +189,13 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     """``fused`` with the items whose fields name a negated phrase ("not set on Mars", "not by
     Tolkien") after all the others, and those whose fields say they are without it ("no key to
     lose", "sugar-free", "cordless" for "without a cord") before them; each part in its order.
-    Words joined by a hyphen count as words ("hard-shell" names "a hard shell one")."""
+    Words joined by a hyphen count as words ("hard-shell" names "a hard shell one"); a class names
+    its kinds ("meat": bacon, :mod:`~xmr_agent.agent.kinds_of`)."""
     from xmr_agent.agent import lexicon
+    from xmr_agent.agent.kinds_of import covered
     from xmr_agent.agent.rules import stem_phrase
 
-    wanted = [stem_phrase(p.replace("-", " ")).split() for p in phrases]
+    wanted = [stem_phrase(p.replace("-", " ")).split() for p in covered(phrases)]  # "no meat": no bacon
     wanted = [w for w in wanted if w]
     if not wanted or not fused:
         return list(fused)

@@ -30,6 +30,7 @@ from xmr_agent.agent.columns import (
 )
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import NO, YES, flags
+from xmr_agent.agent.kinds_of import diet_avoids
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
@@ -92,6 +93,8 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     _categories(parse, facets, hard_categories, nouns, generic)
     _titled(parse, facets, nouns if hard_categories else None, generic)
     audiences(parse, facets)  # "for my wife": women
+    said = {w for f in parse.filters for w in (f.column.lower(), str(f.value).lower())}
+    parse.exclude += diet_avoids(parse.scan, said) if hard_categories else []  # "vegetarian please": no meat
     words = " ".join(parse.text.split()).strip(" ,.;:!?，。！？的")
     rest = blank(parse.text, parse.said)
     if hard_categories and not parse.said and not has_subject(blank(rest, parse.valued), generic):  # "red", "要粉色的"

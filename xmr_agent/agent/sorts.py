@@ -86,9 +86,15 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                 parse.order = parse.order or Order(column=column, descending=descending)
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 kind = re.search(rf"(?<![^\W\d_]){re.escape(first)}s?(?![^\W\d_])", m.group(0), re.IGNORECASE)
-                named = kind is not None and any(first in f.values for f in facets.values() if f.categorical)
+                named = kind is not None and any(first in f.values for f in facets.values() if f.categorical) \
+                    and not _SERVES.search(parse.scan[:m.start()])  # "handles the biggest tank": no tank wanted
                 parse.cut((m.start(), m.start() + kind.start()) if named and kind else m.span())  # "the biggest
                 # tank": a tank, the biggest by tank_size_l
+
+
+#: Words before a superlative that say the thing wanted serves what follows ("handles the biggest tank").
+_SERVES = re.compile(r"\b(?:handles?|fits?|suits?|holds?|takes?|for|with|runs?|powers?|covers?)\s+(?:the\s+|a\s+)?$",
+                     re.IGNORECASE)
 
 
 #: After "minimum length", a number says a bound, not a superlative ("… of 22 cm", "max weight 5 kg").
