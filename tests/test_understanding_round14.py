@@ -271,3 +271,14 @@ def test_a_diet_no_column_holds_avoids_meat() -> None:
     assert "meat" in rule_rewrite("something savoury, vegetarian please", bakery, k=3).exclude_words
     veggie = Facets({**bakery, "vegetarian": _facet("vegetarian", {"Yes", "No"})})
     assert "meat" not in rule_rewrite("something savoury, vegetarian please", veggie, k=3).exclude_words
+
+
+def test_a_catalogue_with_german_values_and_columns() -> None:
+    kaffee = Facets({"preis": Facet("preis", "number", lower=20, upper=260),
+                     "kategorie": _facet("kategorie", {"Mühle", "Filter", "Wasserkocher", "Waage", "Presse"}),
+                     "farbe": _facet("farbe", {"Schwarz", "Weiß", "Silber", "Grau"}),
+                     "gewicht_g": Facet("gewicht_g", "number", lower=200, upper=3100, integer=True)})
+    assert "farbe != 'Schwarz'" in _filters("a kettle that is not black", kaffee)
+    assert "farbe = 'Weiß' (preferred)" in _filters("a white scale", kaffee)
+    order = rule_rewrite("the lightest scale", kaffee, k=3).order
+    assert order is not None and order.column == "gewicht_g" and not order.descending

@@ -231,7 +231,7 @@ COLUMN_KINDS = {
                "play_time", "playing_time", "playtime", "game_length", "battery_life", "battery_hours", "burn_time",
                "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
-    "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg"),
+    "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height", "case", "diameter",
              "case_size", "dial", "screen", "screen_size", "display", "diagonal"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),

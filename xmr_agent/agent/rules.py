@@ -356,10 +356,11 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
     for english, names in lx.TRANSLATED.items():
-        if lx.pattern(names).fullmatch(words.strip()):
-            for facet in facets.values():
-                if facet.categorical and english in facet.values:
-                    return facet, facet.canonical[english]
+        said = lx.pattern(names).fullmatch(words.strip())
+        for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the
+            for value in (v for v in facet.values if facet.categorical and (v == english if said else  # colours
+                                                                           lx.pattern(names).fullmatch(v))):  # are "Schwarz"
+                return facet, facet.canonical[value]
     return None
 
 
