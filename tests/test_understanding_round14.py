@@ -282,3 +282,20 @@ def test_a_catalogue_with_german_values_and_columns() -> None:
     assert "farbe = 'Weiß' (preferred)" in _filters("a white scale", kaffee)
     order = rule_rewrite("the lightest scale", kaffee, k=3).order
     assert order is not None and order.column == "gewicht_g" and not order.descending
+
+
+def test_battery_charge_and_a_flag_named_with_has() -> None:
+    phones = Facets({"price_usd": Facet("price_usd", "number", lower=20, upper=1500),
+                     "category": _facet("category", {"Smartphone", "Basic phone", "Tablet", "Charger"}),
+                     "battery_mah": Facet("battery_mah", "number", lower=1000, upper=10000, integer=True),
+                     "has_5g": _facet("has_5g", {"Yes", "No"})})
+    assert "battery_mah >= 5000" in _filters("电池5000毫安以上的手机有哪些", phones)
+    assert "battery_mah > 4500" in _filters("a phone with a battery over 4500 mAh", phones)
+    assert "has_5g = 'Yes'" in _filters("a 5G phone", phones)
+
+
+def test_a_dictionary_entry_with_a_note_in_brackets_keeps_its_senses() -> None:
+    from xmr_agent.agent.glossary import _dictd_senses
+
+    entry = "Wohnung /vˈoːnʊŋ/ (Whg. /(en)dˌʌb(de)/) <fem, n, sg>\nflat <n> [Br.] , apartment <n> [Am.] apt.,  /ˈapt/\n"
+    assert _dictd_senses(entry) == ("flat", "apartment apt.")

@@ -66,7 +66,7 @@ FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|all
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
 FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted "
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
-                 "permitidas admitidos bienvenidos seating options option available included".split())  # column names in other languages: "hunde_erlaubt"
+                 "permitidas admitidos bienvenidos seating options option available included has have with".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -103,7 +103,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
         named = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
-        if group is None and len(subject) == 1 and len(subject[0]) >= 3 and len(subject) < len(name.split()):
+        if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
+                and len(subject) < len(name.split()):  # "5G" for has_5g
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue

@@ -379,11 +379,12 @@ def _dictd_senses(entry: str) -> tuple[str, ...]:
     if tag is not None and not {"n", "pl"} & {t.strip() for t in tag.group(1).split(",")}:
         return ()
     body = " ".join(x for x in lines[1:] if x.strip() and not x.strip().startswith('"'))
+    head = re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", head)  # "(Whg. /(en)…(de)/)": an abbreviation's note
     head = re.sub(r"^[^/<]*(?:/[^/]*/)?\s*(?:<[^>]*>)?", "", head)  # headword, /ipa/, <grammar>
     text = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", " ".join((head, body)))[0]
     senses = re.split(r"[,;]|\b\d+\.", text)
     senses = [x for x in senses if not re.search(r"<(?:v|adj|adv|prep|conj|pron|int|num)\b", x)]
-    cleaned = (" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}", " ", x).split()) for x in senses)
+    cleaned = (" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/\s]+/", " ", x).split()) for x in senses)
     return tuple(x for x in cleaned if x and not x.startswith("to "))
 
 

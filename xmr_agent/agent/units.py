@@ -46,6 +46,7 @@ UNITS: dict[str, tuple[str, float]] = {
                      "个星期"), ("time", 10080.0)),
     **dict.fromkeys(("month", "months", "mois", "monat", "monate", "monaten", "mes", "meses", "个月"), ("time", 43830.0)),
     **dict.fromkeys(("w", "watt", "watts", "vatio", "vatios", "瓦", "瓦特"), ("power", 1.0)), "kw": ("power", 1000.0),
+    **dict.fromkeys(("mah", "毫安", "毫安时", "milliamps", "milliamp", "milliampere", "milliamperes"), ("charge", 1.0)),
     **dict.fromkeys(("mb", "megabyte", "megabytes"), ("data", 1.0)),
     **dict.fromkeys(("gb", "go", "gigabyte", "gigabytes", "gigaoctets", "giga"), ("data", 1024.0)),
     **dict.fromkeys(("tb", "terabyte", "terabytes", "téraoctets"), ("data", 1048576.0)),
@@ -88,7 +89,7 @@ def measures(parse: Parse, facets: Facets) -> None:
         (r"(?:maximum|max|máxim[oa]|maximale?)\s+(?:[^\W\d_]+\s+){1,2}?(?:of|de|von|:)", "<=", True)]  # blade length of 22 cm"
     for words, op, prefix in bounds:
         found = lx.pattern(words, after=rf"\s*{_MEASURE}") if prefix else \
-            re.compile(rf"(?<![\w.,]){_MEASURE}\s*(?:{words})", re.IGNORECASE)
+            re.compile(rf"(?<![^\W\u3400-\u9fff]|[.,]){_MEASURE}\s*(?:{words})", re.IGNORECASE)  # "电池5000毫安以上"
         for m in found.finditer(parse.scan):
             denied = _DENIED.search(parse.scan, 0, m.start()) if prefix else None  # "nothing longer than 4 weeks"
             if denied and op in _FLIPPED:

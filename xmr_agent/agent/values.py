@@ -125,16 +125,17 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
         self.size = size  #: how many items were read
 
     def common(self) -> frozenset[str]:
-        """The word stems in the titles of items of at least half the kinds of a column of three or
-        more, and of at least one item in :data:`COMMON_SHARE` (not a brand's: "Eheim" filters, pumps and
-        heaters): "knife" in a knife shop ("Chef's Knife", "Bread Knife", "Paring Knife"), a word for
-        every item that describes no kind of its own (unless a kind is called so: "Tank")."""
+        """The head nouns of the titles of items of at least half the kinds of a column of three or
+        more, in the titles of at least one item in :data:`COMMON_SHARE`: "knife" in a knife shop
+        ("Chef's Knife", "Bread Knife", "Paring Knife"), a word for every item that describes no kind
+        of its own (unless a kind is called so: "Tank"); not "phone" in a phone shop, where it is
+        the head of phones only ("Phone Case": a case)."""
         if self._common is None:
             found: set[str] = set()
             named = {stem_phrase(k) for stems in self.counts.values() for counts in stems.values() for k in counts}
-            for stems in self.counts.values():  # ("tank" where a kind is "Tank" names it)
-                kinds = {k for counts in stems.values() for k in counts}
-                found |= {s for s, counts in stems.items() if len(kinds) >= 3 and 2 * len(counts) >= len(kinds)
+            for column, stems in self.counts.items():  # ("tank" where a kind is "Tank" names it)
+                kinds, heads = {k for counts in stems.values() for k in counts}, self.heads.get(column, {})
+                found |= {s for s, counts in stems.items() if len(kinds) >= 3 and 2 * len(heads.get(s, ())) >= len(kinds)
                           and s not in named and sum(counts.values()) * COMMON_SHARE >= self.size}
             self._common = frozenset(found)
         return self._common
