@@ -374,7 +374,8 @@ def absent(parse: Parse, facets: Facets) -> None:
     """"caffeine free", "no caffeine", "without added sugar" where a column is named so: the items
     whose column says none (``caffeine = 'none'``; a number column: at most 0)."""
     for facet in facets.values():
-        name = "|".join(re.escape(n) for n in {core(facet.column).replace("_", " "), core(facet.column).split("_")[0]})
+        name = "|".join(re.escape(n) for n in sorted({core(facet.column).replace("_", " "), core(facet.column).split("_")[0]},
+                                                     key=len, reverse=True))  # the longest first, in any run
         nothing = sorted((v for v in facet.values if v.lower() in NONE_VALUES), key=lambda v: NONE_VALUES.index(v.lower())) \
             if facet.categorical else []
         if len(core(facet.column)) < 3 or not (nothing or (facet.kind == "number" and facet.lower is not None and facet.lower <= 0)) \

@@ -198,8 +198,8 @@ class Rewriter:
             columns = {f.column for f in agreed}
             found = [*agreed, *(f for f in found if f.column not in columns)]
         found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
-        if query.order is not None and query.order.mode == "sort":  # a superlative ranges over a kind only when
-            found = [f for f in found if f.hard]  # the words name it clearly ("the darkest? the highest cocoa")
+        if not found:
+            return query
         if query.order is not None or guess_only or names:  # "the cheapest tent": the tents among the camping gear,
             # sorted; "dans le genre de Pink Moon": the named item's own kind decides
             found = [f.model_copy(update={"hard": False}) for f in found]

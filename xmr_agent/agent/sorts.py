@@ -73,7 +73,8 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
             said = {column.replace("_", " ").removesuffix("s"), nb.core(column).replace("_", " ").removesuffix("s")}
             first = nb.core(column).split("_")[0]  # "the biggest tank": tank_size_l
             said |= {first} if len(first) >= 4 and "_" in nb.core(column) and first not in _NOT_FIRST else set()
-            name = "|".join(r"[ _\-]".join(_loose(w) for w in n.split()) for n in said if len(n) > 2)
+            name = "|".join(r"[ _\-]".join(_loose(w) for w in n.split())  # the longest name first: "most water
+                            for n in sorted(said, key=lambda n: (-len(n), n)) if len(n) > 2)  # resistant", not "most water"
             after = re.compile(rf"(?<![^\W\d_])(?:{name})s?\s+(?:the\s+)?(?:{_AFTER[descending]})(?:\s+(?:people|persons|guests|personnes|personen|personas))?(?![^\W\d_])",
                                re.IGNORECASE)
             for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b(?:\s+life\b)?").finditer(parse.scan),
