@@ -299,3 +299,16 @@ def test_a_dictionary_entry_with_a_note_in_brackets_keeps_its_senses() -> None:
 
     entry = "Wohnung /vˈoːnʊŋ/ (Whg. /(en)dˌʌb(de)/) <fem, n, sg>\nflat <n> [Br.] , apartment <n> [Am.] apt.,  /ˈapt/\n"
     assert _dictd_senses(entry) == ("flat", "apartment apt.")
+
+
+def test_a_table_named_by_a_compound_names_every_item_by_its_last_word() -> None:
+    pytest.importorskip("wordfreq")
+    from xmr_agent.agent.rewrite import _compounds
+
+    assert _compounds("usedcars").split()[1:] == ["cars"] and _compounds("boardsports").split()[1:] == ["sports"]
+    assert _compounds("laptops") == "laptops"  # a word of its own
+    cars = Facets({"price_gbp": Facet("price_gbp", "number", lower=3000, upper=40000),
+                   "body_type": _facet("body_type", {"Hatchback", "Van", "SUV", "Estate"}),
+                   "mileage": Facet("mileage", "number", lower=3000, upper=120000, integer=True)})
+    query = Rewriter(cars, table="usedcars").rewrite("whats the lowest mileage car you have", k=3)
+    assert not query.queries and query.order is not None and query.order.column == "mileage"

@@ -63,7 +63,7 @@ class Rewriter:
         self._nouns: Mapping[str, Mapping[str, frozenset[str]]] | None = None
         self.translator, self.language = translator, language
         #: "books" in a table named books: a word for every item, no subject on its own.
-        self.generic = frozenset(stem_phrase(table.replace("_", " ").replace("-", " ")).split())
+        self.generic = frozenset(stem_phrase(_compounds(table.replace("_", " ").replace("-", " "))).split())
         self._every: frozenset[str] | None = None
 
     def nouns(self) -> Mapping[str, Mapping[str, frozenset[str]]]:
@@ -340,6 +340,25 @@ def _proper_names(text: str) -> bool:
     title or brand ("the album Jazz by Queen"), whose words name no kind of item."""
     words = re.findall(r"[^\W\d_][\w'-]*", text)
     return any(w[0].isupper() and w != "I" for w in words[1:])
+
+
+def _compounds(name: str) -> str:
+    """A table's name with the last word of each compound of English words added ("usedcars": cars,
+    "boardgames": games); as written without :mod:`wordfreq`."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return name
+    found = [name]
+    for word in (w for w in name.lower().split() if zipf_frequency(w, "en") < COMPOUND_ZIPF):  # not "laptops"
+        splits = [(min(zipf_frequency(word[:i], "en"), zipf_frequency(word[i:], "en")), word[i:])
+                  for i in range(3, len(word) - 3)]  # the split into the most common words: "board|sports"
+        found += [last for common, last in sorted(splits)[-1:] if common >= COMPOUND_ZIPF]
+    return " ".join(found)
+
+
+#: How common (Zipf frequency) both parts of a table's name must be in English to be read as two words.
+COMPOUND_ZIPF = 3.5
 
 
 def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
