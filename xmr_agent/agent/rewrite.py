@@ -190,8 +190,9 @@ class Rewriter:
         # "any courses?" in courses, "a ceramic knife" in a knife shop, "chocolate negro" in a chocolate
         # shop: no kind (a translation may say "shop" for "tienda": a shop's own name is kept then)
         generic = self.every_item() if own is None else self.every_item() - _SHOP_WORDS
-        said_values = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}  # "a cheap sheep cheese":
-        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic | said_values)  # no kind
+        worded = {w for f in query.filters for w in stem_phrase(str(f.value)).split()} | \
+            {w for p in query.avoid for w in stem_phrase(p).split()}  # "a cheap sheep cheese", "pas de table": no kind
+        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic | worded)
         found = meanings.preferences(subject, said) if has_subject(subject) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
