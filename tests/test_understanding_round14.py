@@ -312,3 +312,20 @@ def test_a_table_named_by_a_compound_names_every_item_by_its_last_word() -> None
                    "mileage": Facet("mileage", "number", lower=3000, upper=120000, integer=True)})
     query = Rewriter(cars, table="usedcars").rewrite("whats the lowest mileage car you have", k=3)
     assert not query.queries and query.order is not None and query.order.column == "mileage"
+
+
+def test_a_chat_turn_that_denies_a_value_said_before_replaces_it() -> None:
+    from xmr_agent.agent.query import Filter
+    from xmr_agent.agent.session import _replace
+
+    old = [Filter(column="colour", op="=", value="navy"), Filter(column="range", op="=", value="bed linen")]
+    kept = _replace(old, [Filter(column="colour", op="!=", value="navy")])
+    assert {str(f) for f in kept} == {"range = 'bed linen'", "colour != 'navy'"}
+
+
+@pytest.mark.parametrize("request_", ["une canne pour pêcher en mer, moins de 80 livres", "Wohnung für maximal 1500 Pfund",
+                                      "un piso por menos de 1200 libras"])
+def test_pounds_in_other_languages_are_a_currency(request_: str) -> None:
+    found = rule_rewrite(request_, TOOLS, k=3)
+    assert any(f.column == "per_day_gbp" for f in found.filters)
+    assert not any(w in (found.queries[0].text if found.queries else "") for w in ("livres", "Pfund", "libras"))

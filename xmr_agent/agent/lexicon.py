@@ -13,7 +13,8 @@ from functools import lru_cache
 
 #: Currency words and symbols; a number next to one is a price.
 CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
-            r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|人民币|瑞郎|法郎|日元")
+            r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|"
+            r"人民币|瑞郎|法郎|日元")
 #: "under 20": the number is an upper bound.
 BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|"
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"

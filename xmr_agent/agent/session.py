@@ -197,8 +197,8 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
-        if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
-            critique.again += [i for i in self.state.last if i not in critique.again]
+        if any(f.hard and f not in before for f in self.state.filters) and not OTHER.search(message):  # "under 100
+            critique.again += [i for i in self.state.last if i not in critique.again]  # euros": a tent shown may meet it
         if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
             critique.again += [i for i in self.state.shown if i not in critique.again]
         if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND, ASKED)) and not (
@@ -384,17 +384,17 @@ def _key(f: Filter) -> tuple[str, str]:
 
 
 def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
-    """Earlier filters, with any that a new one restates (same column and direction) replaced."""
+    """Earlier filters, with any that a new one restates (same column and direction) or denies replaced."""
     fresh = {_key(f) for f in new}
-    return [*(f for f in old if _key(f) not in fresh), *new]
+    flipped = {(f.column, {"=": "!=", "!=": "="}[f.op], str(f.value).lower()) for f in new if f.op in ("=", "!=")}
+    return [*(f for f in old if _key(f) not in fresh and (f.column, f.op, str(f.value).lower()) not in flipped), *new]
 
 
 def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
-    before = {f.column: f.value for f in old if f.op == "=" and f.hard}
+    before = {f.column: f.value for f in old if f.op == "=" and f.hard}  # "now a book" after music
     return any(f.op == "=" and f.hard and f.column in before and before[f.column] != f.value for f in new)
 
 
 def _by_meaning(request: CrossModalQuery | None) -> list[Filter]:
-    """The preferences the rewriter found by meaning in this turn's words (a kind the titles name,
-    "a flash" → lighting, is kept as the subject's, as a stated one is)."""
+    """The kinds found by meaning in this turn's words (not one the titles name: "a flash" → lighting)."""
     return [f for f in request.guessed() if titled_note(f) not in request.notes] if request else []
