@@ -329,3 +329,9 @@ def test_pounds_in_other_languages_are_a_currency(request_: str) -> None:
     found = rule_rewrite(request_, TOOLS, k=3)
     assert any(f.column == "per_day_gbp" for f in found.filters)
     assert not any(w in (found.queries[0].text if found.queries else "") for w in ("livres", "Pfund", "libras"))
+
+
+def test_a_model_word_of_letters_and_digits_is_a_subject() -> None:
+    from xmr_agent.agent.rules import has_subject
+
+    assert has_subject("a frame for an A4") and has_subject("the X-T30") and not has_subject("one for a")

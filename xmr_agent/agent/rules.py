@@ -124,7 +124,7 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
     rest = words.lower()
     for filler in sorted((w for w in lx.FILLER if lx.has_cjk(w)), key=len, reverse=True):
         rest = rest.replace(filler, " ")
-    tokens = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+", rest)
+    tokens = re.findall(r"[^\W_]*[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*|\d+", rest)  # "A4", "X-T30": a model's words
     return any(t not in lx.FILLER and (len(t) > 1 or lx.has_cjk(t)) and (not generic or stem_phrase(t) not in generic)
                for t in tokens)
 
