@@ -335,3 +335,15 @@ def test_a_model_word_of_letters_and_digits_is_a_subject() -> None:
     from xmr_agent.agent.rules import has_subject
 
     assert has_subject("a frame for an A4") and has_subject("the X-T30") and not has_subject("one for a")
+
+
+def test_a_chinese_negation_after_the_thing() -> None:
+    assert rule_rewrite("要软一点的，太硬的不要", CHEESE, k=3).avoid == ("太硬",)  # read as a negation, not a wish
+    assert "style != 'Hard'" in _filters("softer please, don't make it too hard", CHEESE)
+
+
+def test_the_dictionary_puts_the_translations_words_right_too() -> None:
+    _dictionary("zh", "山羊")
+    rewriter = Rewriter(CHEESE, translator=_Translation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
+    query = rewriter.rewrite("我想买山羊奶酪", k=3)
+    assert "sheep" not in query.queries[0].text.lower() and "goat" in query.queries[0].text.lower()

@@ -131,7 +131,8 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
-    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)")  # 不要Penn的
+    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
+                     rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)

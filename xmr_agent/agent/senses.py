@@ -39,13 +39,13 @@ _YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja",
 def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, language: str, facets: Facets) -> CrossModalQuery:
     """``query`` (a translated request's) with the values of describing columns that the words of
     the ``original`` name in a dictionary (:func:`named_values`): a preference where
-    nothing was said of the column, in place of the translation's value where only it said one
-    ("山羊奶酪" read as "sheep's milk cheese": goat) or a value spelt nearly as written ("alfombra
+    nothing was said of the column, in place of the translation's value where only it said one, in
+    its words too ("山羊奶酪" read as "sheep's milk cheese": goat) or a value spelt nearly as written ("alfombra
     bereber" read as "a bath towel": Berber, :func:`written_values`); words after a negation leave the
     value out ("ne marche pas à l'essence": no petrol)."""
     spans = [m.span() for m in _NEGATED.finditer(original)]
     said = {f.column for f in base.filters}
-    filters, notes = list(query.filters), list(query.notes)
+    filters, notes, queries = list(query.filters), list(query.notes), list(query.queries)
     for negative, text in ((False, blank(original, spans)), (True, " ".join(original[a:b] for a, b in spans))):
         written = written_values(text, facets)
         named = {**written, **named_values(text, language, facets)}
@@ -56,12 +56,22 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
             if negative:
                 filters.append(Filter(column=column, op="!=", value=value))
             elif any(f.op == "=" for f in on):
+                wrong = [str(f.value) for f in on if f.op == "="]
                 filters = [f.model_copy(update={"value": value}) if f.column == column and f.op == "=" else f for f in filters]
+                queries = [q.model_copy(update={"text": _swapped(q.text, wrong, value)}) if q.text else q for q in queries]
             else:
                 filters.append(Filter(column=column, op="=", value=value, hard=False))
             how = "as written" if written.get(column) == (value, word) else "in a dictionary"
             notes.append(f"{column} {'not ' if negative else ''}{value!r}: {word!r} {how}")
-    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes)}) if len(notes) > len(query.notes) else query
+    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes), "queries": tuple(queries)}) \
+        if len(notes) > len(query.notes) else query
+
+
+def _swapped(text: str, wrong: list[str], value: str) -> str:
+    """The translation's words with its wrong value put right ("sheep's milk cheese" → "goat milk cheese")."""
+    for said in wrong:
+        text = re.sub(rf"(?<![^\W\d_]){re.escape(said)}(?:'s|s)?(?![^\W\d_])", value.lower(), text, flags=re.IGNORECASE)
+    return text
 
 
 #: A negation and the words it denies ("ne marche pas à l'essence").
