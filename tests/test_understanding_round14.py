@@ -347,3 +347,18 @@ def test_the_dictionary_puts_the_translations_words_right_too() -> None:
     rewriter = Rewriter(CHEESE, translator=_Translation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
     query = rewriter.rewrite("我想买山羊奶酪", k=3)
     assert "sheep" not in query.queries[0].text.lower() and "goat" in query.queries[0].text.lower()
+
+
+def test_a_weight_to_carry_is_a_bound_on_the_load_column() -> None:
+    scooters = Facets({"price_usd": Facet("price_usd", "number", lower=20, upper=1500),
+                       "max_load_kg": Facet("max_load_kg", "number", lower=50, upper=160, integer=True),
+                       "weight_kg": Facet("weight_kg", "number", lower=1, upper=35)})
+    assert _filters("an e-scooter that can carry someone who weighs 130 kg", scooters) == {"max_load_kg >= 130.0"}
+
+
+def test_a_longer_form_of_an_avoided_word_is_avoided() -> None:
+    from xmr_agent.agent.order import demote
+    from xmr_agent.types import Hit
+
+    hits = [Hit(i, 1.0, {"id": i, "title": t}, {}) for i, t in [("3", "Mini Three-Wheel Kick"), ("2", "Junior Foldable Kick")]]
+    assert [h.id for h in demote(hits, ["three-wheelers"])] == ["2", "3"]

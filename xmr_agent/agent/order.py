@@ -213,8 +213,8 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
                 if len(phrase) == 1 and any(_without_word(w, phrase[0]) for w in words):
                     return -1  # "cordless", "keyless"
                 for at in range(len(stems) - len(phrase) + 1):
-                    if stems[at:at + len(phrase)] == phrase or (len(phrase) == 1 and len(phrase[0]) >= 5
-                                                                and stems[at].startswith(phrase[0])):
+                    if all(_alike(a, b) for a, b in zip(stems[at:at + len(phrase)], phrase, strict=True)) or (
+                            len(phrase) == 1 and len(phrase[0]) >= 5 and stems[at].startswith(phrase[0])):
                         before = " ".join(words[max(0, at - 3):at])
                         after = words[at + len(phrase)] if at + len(phrase) < len(words) else ""
                         if negation.search(before) or after == "free":
@@ -225,6 +225,11 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
     marks = {h.id: said(h) for h in fused}
     return [*(h for h in fused if marks[h.id] < 0), *(h for h in fused if marks[h.id] == 0),
             *(h for h in fused if marks[h.id] > 0)]
+
+
+def _alike(said: str, wanted: str) -> bool:
+    """The same word, or one a longer form of the other ("wheel" of "three-wheelers")."""
+    return said == wanted or min(len(said), len(wanted)) >= 5 and (said.startswith(wanted) or wanted.startswith(said))
 
 
 def _without_word(word: str, stem: str) -> bool:

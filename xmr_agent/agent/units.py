@@ -96,7 +96,22 @@ def measures(parse: Parse, facets: Facets) -> None:
                 parse.cut(denied.span())
             said = [g for g in m.groups() if g is not None][-2:]  # the Latin or the CJK alternative's groups
             _bound(parse, facets, _FLIPPED[op] if denied and op in _FLIPPED else op, said[0], said[1], m)
+    loads = [f.column for f in facets.values() if f.kind == "number" and set(_parts(f.column)) & {"load", "capacity", "payload"}]
+    for m in _CARRIED.finditer(parse.scan) if loads else ():  # "can carry someone who weighs 130 kg": max load
+        said = [g for g in m.groups() if g is not None][-2:]
+        dimension, size = UNITS.get(said[1].lower(), ("", 0.0))
+        own = _own_size(loads[0], dimension) if dimension == _dimension(loads[0]) else None
+        if own:
+            flt = Filter(column=loads[0], op=">=", value=round(_value(said[0]) * size / own, 3))
+            parse.filters.append(flt)
+            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
     near(parse, facets)
+
+
+#: A weight to carry, said without a bound: "someone who weighs 130 kg", "a rider of 90 kg".
+_CARRIED = re.compile(rf"\b(?:weighs?|weighing|rider of|person of|someone of|pèse|wiegt|pesa)\s+(?:about\s+)?{_MEASURE}",
+                      re.IGNORECASE)
 
 
 #: A negation right before a comparative: "nothing longer than", "not heavier than", "rien de plus long que".
