@@ -187,12 +187,12 @@ class Rewriter:
         subject = _without(query.queries[0].text, query.context)  # "a lock for my suitcase": a lock
         for name in names:
             subject, own = subject.replace(name, " "), own.replace(name, " ") if own is not None else None
-        # "any courses?" in courses, "a ceramic knife" in a knife shop, "chocolate negro" in a chocolate
-        # shop: no kind (a translation may say "shop" for "tienda": a shop's own name is kept then)
-        generic = self.every_item() if own is None else self.every_item() - _SHOP_WORDS
-        worded = {w for f in query.filters for w in stem_phrase(str(f.value)).split()} | \
-            {w for p in query.avoid for w in stem_phrase(p).split()}  # "a cheap sheep cheese", "pas de table": no kind
-        subject = " ".join(w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic | worded)
+        generic = self.every_item() if own is None else self.every_item() - _SHOP_WORDS  # "any courses?" in courses:
+        # no kind (in a translation, "shop" may be "tienda": a shop's own name is kept)
+        worded = {w for text in [*(str(f.value) for f in query.filters), *query.avoid] for w in stem_phrase(text).split()}
+        kept = [w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic]  # "a cheap sheep cheese": no kind
+        subject = " ".join(w for w in kept if stem_phrase(w.strip(",.?!")) not in worded)
+        thinned = len(subject.split()) < len(kept)  # fewer words: a guess, never a condition ("a woody perfume for men")
         found = meanings.preferences(subject, said) if has_subject(subject) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
@@ -201,7 +201,7 @@ class Rewriter:
         found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
         if not found:
             return query
-        if query.order is not None or guess_only or names:  # "the cheapest tent": the tents among the camping gear,
+        if query.order is not None or guess_only or names or thinned:  # "the cheapest tent": the tents among the camping gear,
             # sorted; "dans le genre de Pink Moon": the named item's own kind decides
             found = [f.model_copy(update={"hard": False}) for f in found]
         return query.model_copy(update={"filters": (*query.filters, *found),
