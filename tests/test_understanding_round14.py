@@ -362,3 +362,29 @@ def test_a_longer_form_of_an_avoided_word_is_avoided() -> None:
 
     hits = [Hit(i, 1.0, {"id": i, "title": t}, {}) for i, t in [("3", "Mini Three-Wheel Kick"), ("2", "Junior Foldable Kick")]]
     assert [h.id for h in demote(hits, ["three-wheelers"])] == ["2", "3"]
+
+
+SPICES = Facets({"price_gbp": Facet("price_gbp", "number", lower=1.5, upper=30),
+                 "type": _facet("type", {"Chilli", "Blend", "Single spice", "Peppercorn", "Salt"}),
+                 "heat_shu": Facet("heat_shu", "number", lower=0, upper=1600000, integer=True)})
+
+
+@pytest.mark.parametrize(("request_", "expected"), [
+    ("a chilli over 50,000 SHU", {"heat_shu > 50000.0"}), ("un piment à plus de 50 000 SHU", {"heat_shu > 50000.0"}),
+    ("辣度在1万到5万SHU之间的有哪些", {"heat_shu >= 10000.0", "heat_shu <= 50000.0"}),
+])
+def test_a_bound_before_a_word_of_a_number_columns_name_is_on_that_column(request_: str, expected: set[str]) -> None:
+    found = _filters(request_, SPICES)
+    assert expected <= found and not any(f.startswith("price_gbp") for f in found), found
+
+
+def test_a_number_far_above_every_price_is_no_price() -> None:
+    assert not any(f.startswith("price_gbp") for f in _filters("something hotter than 100000", SPICES))
+    assert "price_gbp < 5.0" in _filters("a spice under 5", SPICES)
+
+
+def test_a_bound_just_after_a_columns_word() -> None:
+    keyboards = Facets({"price_usd": Facet("price_usd", "number", lower=20, upper=3000),
+                        "keys": Facet("keys", "number", lower=25, upper=88, integer=True)})
+    found = _filters("keys: at least 61, under 300 dollars", keyboards)
+    assert "keys >= 61.0" in found and "price_usd < 300.0" in found and "price_usd >= 61.0" not in found

@@ -124,9 +124,10 @@ def number_value(text: str) -> float:
     return float(text.replace(",", ".")) * factor
 
 
-def prices(parse: Parse, column: str, lowest: float | None = None) -> None:
+def prices(parse: Parse, column: str, lowest: float | None = None, highest: float | None = None) -> None:
     """Prices: ranges, bounds, a budget. A bound said without a currency far below the ``lowest``
-    price (a tenth of it: "two kids under 10" in flats to rent) is no price: it stays words."""
+    price (a tenth of it: "two kids under 10" in flats to rent) or far above the ``highest`` (ten
+    times: "over 50,000" of chilli heat in a spice shop) is no price: it stays words."""
     between = lx.pattern(lx.BETWEEN, after=rf"\s*{CUR}?\s*{NUM}\s*{CUR}?\s*(?:{lx.AND})\s*{PRICE}")
     # "20-40 €", "€50-€100", "$20 - 40": a currency before either number or after the second
     range_ = re.compile(rf"(?:{CUR}\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}|{NUM}\s*(?:-|–|到|至)\s*{CUR}\s*{NUM}|"
@@ -148,7 +149,8 @@ def prices(parse: Parse, column: str, lowest: float | None = None) -> None:
             re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
             number = next(g for g in m.groups() if g)
-            if lowest and number_value(number) < lowest / 10 and not re.search(CUR, m.group(0), re.IGNORECASE):
+            if (lowest and number_value(number) < lowest / 10 or highest and number_value(number) > highest * 10) \
+                    and not re.search(CUR, m.group(0), re.IGNORECASE):
                 parse.notes.append(f"{m.group(0).strip()!r}: no {column} is that low, read as words")
                 continue
             parse.filters.append(Filter(column=column, op=op, value=number_value(number)))

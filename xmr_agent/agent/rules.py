@@ -79,10 +79,10 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, units.percents, units.measures, flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, nb.people, units.percents, units.measures, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
-        prices(parse, price, facets[price].lower)
+        prices(parse, price, facets[price].lower, facets[price].upper)
     if year := column_of_kind(facets, "time"):
         years(parse, year)
     superlatives(parse, facets)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent import numbers as nb
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, number_value
 from xmr_agent.agent.query import Filter, Op, Order, loose_note
@@ -226,6 +227,35 @@ def percents(parse: Parse, facets: Facets) -> None:
                 continue
             parse.filters.append(Filter(column=column, op=op, value=number_value(said[0])))
             parse.notes.append(f"{column} {op} {said[0]} from {m.group(0).strip()!r}")
+
+
+def named_bounds(parse: Parse, facets: Facets) -> None:
+    """A bound or range on a number said before (or just after) a word of a number column's name
+    that no unit table holds ("over 50,000 SHU": ``heat_shu``, "1万到5万SHU之间", "at least 61 keys",
+    "more keys, at least 61"): a condition on that column, never a price."""
+    numbers = {p: f.column for f in facets.values() if f.kind == "number" for p in _parts(f.column)
+               if len(p) >= 2 and p not in UNITS and p not in NAME_UNITS and not p.isdigit()}
+    if not numbers:
+        return
+    word = rf"\s*({'|'.join(sorted(map(re.escape, numbers), key=len, reverse=True))})s?(?![a-zA-Z\u00c0-\u024f])"
+    between = re.compile(rf"(?:{lx.BETWEEN})?\s*{nb.NUM}\s*(?:{lx.AND})\s*{nb.NUM}{word}", re.IGNORECASE)
+    for m in between.finditer(parse.scan):
+        low, high, said = m.group(1), m.group(2), m.group(3)
+        column = numbers[said.lower()]
+        parse.filters += [Filter(column=column, op=">=", value=nb.number_value(low)),
+                          Filter(column=column, op="<=", value=nb.number_value(high))]
+        parse.notes.append(f"{column} {low}–{high} from {m.group(0).strip()!r}")
+        parse.cut(m.span())
+    named = rf"({'|'.join(sorted(map(re.escape, numbers), key=len, reverse=True))})s?"
+    for words, op in ((lx.AT_MOST, "<="), (lx.BELOW, "<"), (lx.AT_LEAST, ">="), (lx.ABOVE, ">")):
+        after = re.compile(rf"(?<![^\W\d_]){named}[\s,:]+(?:{words})\s*{nb.NUM}(?!\s*(?:{nb.CUR}|[^\W\d_]))", re.IGNORECASE)
+        for m in [*lx.pattern(words, after=rf"\s*{nb.NUM}{word}").finditer(parse.scan), *after.finditer(parse.scan)]:
+            found = [g for g in m.groups() if g is not None][-2:]
+            number, said = found if found[0][:1].isdigit() or lx.has_cjk(found[0][:1]) else found[::-1]
+            flt = Filter(column=numbers[said.lower()], op=op, value=nb.number_value(number))  # type: ignore[arg-type]
+            parse.filters.append(flt)
+            parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
 
 
 def _value(number: str) -> float:
