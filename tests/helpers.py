@@ -221,3 +221,15 @@ def ingested_csv(folder: Path, table: str, header: Sequence[str], rows: Iterable
                                      "--no-progress"])
     assert done.exit_code == 0, done.output
     return build_agent(open_catalog(str(folder / "db"), table))
+
+
+class FixedTranslation:
+    """A translator that always answers ``english`` (as a small model may, wrongly)."""
+
+    last_error = None
+
+    def __init__(self, english: str) -> None:
+        self.english = english
+
+    def __call__(self, text: str) -> str:
+        return self.english

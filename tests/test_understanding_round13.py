@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import FAKE
+from helpers import FAKE, FixedTranslation
 
 import xmr_agent
 from xmr_agent.agent.filters import Facet, Facets
@@ -94,23 +94,11 @@ def test_a_translation_adds_a_negation_on_a_column_the_original_denies_too() -> 
     assert {str(f) for f in joined.filters} == {"colour != 'White'", "colour != 'Cream'"}
 
 
-class _Translation:
-    """A translator that always answers ``english`` (as a small model may, wrongly)."""
-
-    last_error = None
-
-    def __init__(self, english: str) -> None:
-        self.english = english
-
-    def __call__(self, text: str) -> str:
-        return self.english
-
-
 def test_a_negation_only_the_translation_says_is_not_read() -> None:
-    rewriter = Rewriter(YARN, translator=_Translation("Rather than linen, in fact"), language=lambda: "en")  # type: ignore[arg-type]
+    rewriter = Rewriter(YARN, translator=FixedTranslation("Rather than linen, in fact"), language=lambda: "en")  # type: ignore[arg-type]
     found = {str(f) for f in rewriter.rewrite("Plutôt du lin, en fait", k=3).filters}
     assert "fibre = 'Linen'" in found and "fibre != 'Linen'" not in found, found
-    said = Rewriter(YARN, translator=_Translation("No linen please"), language=lambda: "en")  # type: ignore[arg-type]
+    said = Rewriter(YARN, translator=FixedTranslation("No linen please"), language=lambda: "en")  # type: ignore[arg-type]
     assert "fibre != 'Linen'" in {str(f) for f in said.rewrite("Pas de lin, s'il vous plaît", k=3).filters}
 
 

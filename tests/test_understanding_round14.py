@@ -7,6 +7,7 @@ a chat ("and something to chip the branches")."""
 from __future__ import annotations
 
 import pytest
+from helpers import FixedTranslation
 
 from xmr_agent.agent import glossary
 from xmr_agent.agent.filters import Facet, Facets
@@ -151,28 +152,16 @@ def test_a_word_of_two_values_names_neither() -> None:
     assert named_values("羊", "zh", CHEESE) == {}  # sheep or goat
 
 
-class _Translation:
-    """A translator that always answers ``english`` (as a small model may, wrongly)."""
-
-    last_error = None
-
-    def __init__(self, english: str) -> None:
-        self.english = english
-
-    def __call__(self, text: str) -> str:
-        return self.english
-
-
 def test_the_dictionary_corrects_a_value_the_translation_confused() -> None:
     _dictionary("zh", "山羊")
-    rewriter = Rewriter(CHEESE, translator=_Translation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
+    rewriter = Rewriter(CHEESE, translator=FixedTranslation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
     found = {str(f) for f in rewriter.rewrite("我想买山羊奶酪", k=3).filters}
     assert "milk = 'Goat' (preferred)" in found and not any("Sheep" in f for f in found), found
 
 
 def test_a_negated_word_read_in_the_dictionary_leaves_its_value_out() -> None:
     _dictionary("fr", "essence")
-    rewriter = Rewriter(TOOLS, translator=_Translation("A garden tool that doesn't work on gasoline"), language=lambda: "en")  # type: ignore[arg-type]
+    rewriter = Rewriter(TOOLS, translator=FixedTranslation("A garden tool that doesn't work on gasoline"), language=lambda: "en")  # type: ignore[arg-type]
     found = {str(f) for f in rewriter.rewrite("un outil de jardin qui ne marche pas à l'essence", k=3).filters}
     assert "power != 'Petrol'" in found, found
 
@@ -232,7 +221,7 @@ def test_a_german_compound_that_starts_with_a_value_names_it() -> None:
 def test_a_value_spelt_nearly_as_written_corrects_the_translation() -> None:
     rugs = Facets({"price_gbp": Facet("price_gbp", "number", lower=20, upper=900),
                    "style": _facet("style", {"Berber", "Bath", "Modern", "Scandinavian", "Kids", "Vintage"})})
-    rewriter = Rewriter(rugs, translator=_Translation("I'm looking for a bath towel"), language=lambda: "en")  # type: ignore[arg-type]
+    rewriter = Rewriter(rugs, translator=FixedTranslation("I'm looking for a bath towel"), language=lambda: "en")  # type: ignore[arg-type]
     found = {str(f).split(" (")[0] for f in rewriter.rewrite("busco una alfombra bereber", k=3).filters}
     assert found == {"style = 'Berber'"}, found
     from xmr_agent.agent.senses import written_values
@@ -344,7 +333,7 @@ def test_a_chinese_negation_after_the_thing() -> None:
 
 def test_the_dictionary_puts_the_translations_words_right_too() -> None:
     _dictionary("zh", "山羊")
-    rewriter = Rewriter(CHEESE, translator=_Translation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
+    rewriter = Rewriter(CHEESE, translator=FixedTranslation("I want to buy sheep's milk cheese"), language=lambda: "en")  # type: ignore[arg-type]
     query = rewriter.rewrite("我想买山羊奶酪", k=3)
     assert "sheep" not in query.queries[0].text.lower() and "goat" in query.queries[0].text.lower()
 
