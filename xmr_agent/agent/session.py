@@ -197,8 +197,8 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
-        if any(f.hard and f not in before for f in self.state.filters) and not OTHER.search(message):  # "under 100
-            critique.again += [i for i in self.state.last if i not in critique.again]  # euros": a tent shown may meet it
+        if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
+            critique.again += [i for i in self.state.last if i not in critique.again]
         if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
             critique.again += [i for i in self.state.shown if i not in critique.again]
         if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND, ASKED)) and not (
@@ -330,7 +330,7 @@ class Session:
             subs += [q.model_copy(update={"weight": q.weight * PROFILE_WEIGHT}) for q in self.profile.queries]
         if not subs and not s.like_ids and not s.order and not any(f.hard for f in s.filters):
             return None
-        exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again]
+        exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again or i in s.disliked]  # "not that one"
         own = _by_meaning(request) if request and request.queries and says_a_thing(request.queries[0].text, self.agent) else []
         topic = [] if images or s.looked_up else (s.kinds or self._topic_kinds())  # a photo, a named item: for itself
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
