@@ -192,6 +192,7 @@ class Rewriter:
         worded = {w for text in [*(str(f.value) for f in query.filters), *query.avoid] for w in stem_phrase(text).split()}
         kept = [w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic]  # "a cheap sheep cheese": no kind
         subject = " ".join(w for w in kept if stem_phrase(w.strip(",.?!")) not in worded)
+        thinned = len(subject.split()) < len(kept)  # fewer words: a guess, never a condition ("a woody perfume for men")
         found = meanings.preferences(subject, said) if has_subject(subject) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
@@ -200,7 +201,7 @@ class Rewriter:
         found = [f for f in found if str(f.value) not in query.context]  # "meine Gitarre stimmen": no guitar
         if not found:
             return query
-        if query.order is not None or guess_only or names:  # "the cheapest tent": the tents among the camping gear,
+        if query.order is not None or guess_only or names or thinned:  # "the cheapest tent": the tents among the camping gear,
             # sorted; "dans le genre de Pink Moon": the named item's own kind decides
             found = [f.model_copy(update={"hard": False}) for f in found]
         return query.model_copy(update={"filters": (*query.filters, *found),
