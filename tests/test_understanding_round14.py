@@ -377,3 +377,10 @@ def test_a_bound_just_after_a_columns_word() -> None:
                         "keys": Facet("keys", "number", lower=25, upper=88, integer=True)})
     found = _filters("keys: at least 61, under 300 dollars", keyboards)
     assert "keys >= 61.0" in found and "price_usd < 300.0" in found and "price_usd >= 61.0" not in found
+
+
+def test_a_currency_word_is_no_cognate() -> None:
+    from xmr_agent.agent.senses import written_values
+
+    toys = Facets({"category": _facet("category", {"dolls", "vehicles", "puzzles", "games"})})
+    assert written_values("une voiture télécommandée à moins de 50 dollars", toys) == {}

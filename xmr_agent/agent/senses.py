@@ -29,7 +29,7 @@ from xmr_agent.agent.values import stem_phrase
 #: Most values a column may have to be read this way (not a column of names or descriptions).
 MAX_VALUES = 40
 #: How alike a word and a value must be to be the same word in two languages, and the shortest such value.
-COGNATE, MIN_COGNATE = 0.8, 5
+COGNATE, MIN_COGNATE = 0.85, 5
 #: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
 _LINKS = ("en", "n", "s", "es", "")
 #: Values of a yes/no column, named by no dictionary sense.
@@ -110,13 +110,15 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
 
 def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
     """Column → (value, word) for the one-word values of categorical columns that a word of ``text``
-    spells nearly as written, a cognate ("bereber": Berber, "moderno": Modern, "clásica": Classic):
+    spells nearly as written, a cognate ("bereber": Berber, "moderna": Modern, "scandinave": Scandinavian):
     at least :data:`COGNATE` alike (accents aside) and the same first two letters; one per column."""
     values = [(c, v, _plain(v)) for c, f in facets.items() if f.categorical and c not in DESCRIPTIVE_COLUMNS
               and len(f.values) <= MAX_VALUES for v in (f.canonical[x] for x in f.values)
               if " " not in v.strip() and len(v) >= MIN_COGNATE]
     found: dict[str, dict[str, str]] = {}
     for word in re.findall(rf"[^\W\d_]{{{MIN_COGNATE},}}", text):
+        if lexicon.pattern(lexicon.CURRENCY).fullmatch(word):
+            continue  # "dollars" is no "dolls"
         plain = _plain(word)
         for column, value, name in values:
             if plain[:2] == name[:2] and SequenceMatcher(None, plain, name).ratio() >= COGNATE:
