@@ -29,7 +29,7 @@ from xmr_agent.agent.values import stem_phrase
 #: Most values a column may have to be read this way (not a column of names or descriptions).
 MAX_VALUES = 40
 #: How alike a word and a value must be to be the same word in two languages, and the shortest such value.
-COGNATE, MIN_COGNATE = 0.85, 5
+COGNATE, MIN_COGNATE = 0.8, 5
 #: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
 _LINKS = ("en", "n", "s", "es", "")
 #: Values of a yes/no column, named by no dictionary sense.
