@@ -233,3 +233,8 @@ class FixedTranslation:
 
     def __call__(self, text: str) -> str:
         return self.english
+
+
+def string_facet(column: str, values: set[str]) -> Facet:
+    """A categorical facet of ``values`` (matched in lower case, shown as written)."""
+    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})

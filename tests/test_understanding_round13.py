@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import FAKE, FixedTranslation
+from helpers import string_facet as _facet
 
 import xmr_agent
 from xmr_agent.agent.filters import Facet, Facets
@@ -16,11 +17,6 @@ from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.translate import with_translation
-
-
-def _facet(column: str, values: set[str]) -> Facet:
-    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
-
 
 YARN = Facets({
     "price_eur": Facet("price_eur", "number", lower=3, upper=30),

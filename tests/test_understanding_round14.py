@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import FixedTranslation
+from helpers import string_facet as _facet
 
 from xmr_agent.agent import glossary
 from xmr_agent.agent.filters import Facet, Facets
@@ -15,11 +16,6 @@ from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.senses import named_values
 from xmr_agent.agent.values import title_kinds
-
-
-def _facet(column: str, values: set[str]) -> Facet:
-    return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
-
 
 KNIVES = Facets({
     "rrp": Facet("rrp", "number", lower=10, upper=400),
