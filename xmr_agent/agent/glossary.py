@@ -108,12 +108,12 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
     if not columns:
         return []
-    skip = {w.lower() for phrase in negated for w in _words(phrase, language)}
+    skip = {w.lower() for phrase in negated for w in split_words(phrase, language)}
     properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
     found: dict[str, set[str]] = {}
     via_titles: set[str] = set()
     by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
-    words = _words(text, language)
+    words = split_words(text, language)
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
@@ -172,7 +172,7 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     stems = {stem for index in heads.values() for stem in index}
     said = f" {stem_phrase(translation or '')} "
     found: list[str] = []
-    words = _words(text, language)
+    words = split_words(text, language)
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
         meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
@@ -246,7 +246,7 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     return ()
 
 
-def _words(text: str, language: str) -> list[str]:
+def split_words(text: str, language: str) -> list[str]:
     """The words of ``text``; Chinese cut into the dictionary's longest words."""
     if language != "zh":
         return _WORD.findall(text)

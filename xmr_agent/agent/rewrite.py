@@ -28,7 +28,7 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
-from xmr_agent.agent.senses import sensed
+from xmr_agent.agent.senses import NEGATED_WORDS, sensed
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -37,7 +37,6 @@ from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
 
 #: A negation and the word or two after it ("keine Tassen"): no words to search for.
-_NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
 
 #: Stems of the names of a table of everything, kept in the subject of a translation.
 _SHOP_WORDS = frozenset({"shop", "store", "catalog", "catalogu", "product", "item", "articl", "good", "stuff"})
@@ -291,7 +290,7 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(
-        blank(original, [m.span() for m in _NEGATED_WORDS.finditer(original)]), language, heads, translation)
+        blank(original, [m.span() for m in NEGATED_WORDS.finditer(original)]), language, heads, translation)
     if not lost or not query.queries:
         return query
     searched = SubQuery(text=" ".join(lost), target="any")

@@ -43,7 +43,7 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
     its words too ("山羊奶酪" read as "sheep's milk cheese": goat) or a value spelt nearly as written ("alfombra
     bereber" read as "a bath towel": Berber, :func:`written_values`); words after a negation leave the
     value out ("ne marche pas à l'essence": no petrol)."""
-    spans = [m.span() for m in _NEGATED.finditer(original)]
+    spans = [m.span() for m in NEGATED_WORDS.finditer(original)]
     said = {f.column for f in base.filters}
     filters, notes, queries = list(query.filters), list(query.notes), list(query.queries)
     for negative, text in ((False, blank(original, spans)), (True, " ".join(original[a:b] for a, b in spans))):
@@ -74,8 +74,8 @@ def _swapped(text: str, wrong: list[str], value: str) -> str:
     return text
 
 
-#: A negation and the words it denies ("ne marche pas à l'essence").
-_NEGATED = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
+#: A negation and the words it denies ("ne marche pas à l'essence", "keine Tassen").
+NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
 
 
 def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str] = ()) -> dict[str, tuple[str, str]]:
@@ -90,7 +90,7 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
         return {}
     skipped = {w.lower() for w in skip}
     found: dict[str, dict[str, str]] = {}
-    for said in glossary._words(text, language):
+    for said in glossary.split_words(text, language):
         word = said.split("'")[-1] if language == "fr" else said  # "l'essence"
         if word.lower() in skipped or len(word) < 2:
             continue
