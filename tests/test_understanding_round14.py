@@ -280,7 +280,7 @@ def test_battery_charge_and_a_flag_named_with_has() -> None:
 
 
 def test_a_dictionary_entry_with_a_note_in_brackets_keeps_its_senses() -> None:
-    from xmr_agent.agent.glossary import _dictd_senses
+    from xmr_agent.agent.dictionaries import _dictd_senses
 
     entry = "Wohnung /vˈoːnʊŋ/ (Whg. /(en)dˌʌb(de)/) <fem, n, sg>\nflat <n> [Br.] , apartment <n> [Am.] apt.,  /ˈapt/\n"
     assert _dictd_senses(entry) == ("flat", "apartment apt.")

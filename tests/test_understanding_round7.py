@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import Scripted
 
-from xmr_agent.agent import glossary
+from xmr_agent.agent import dictionaries, glossary
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.translate import Translator
@@ -92,7 +92,7 @@ def test_a_negated_word_and_two_kinds_at_once_name_no_kind(german: Path) -> None
 
 
 def test_without_a_dictionary_nothing_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(glossary, "DICTD_DIRS", ())
+    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
     glossary.load.cache_clear()
     try:

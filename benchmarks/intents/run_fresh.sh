@@ -21,6 +21,8 @@
 #   fresh18:          fresh18.jsonl over cheese.csv, knives.csv, toolhire.csv
 #   fresh19:          fresh19.jsonl over chocolate.csv, rugs.csv, scooters.csv
 #   fresh20:          fresh20.jsonl over spices.csv, climbing.csv, keyboards.csv
+#   fresh21:          fresh21.jsonl over equestrian.csv, drones.csv, oliveoil.csv
+#   fresh22:          fresh22.jsonl over tyres.csv, kites.csv, hats.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,7 +48,9 @@ case "$FRESH" in
   fresh18) TABLES="cheese knives toolhire" ;;
   fresh19) TABLES="chocolate rugs scooters" ;;
   fresh20) TABLES="spices climbing keyboards" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh20" >&2; exit 2 ;;
+  fresh21) TABLES="equestrian drones oliveoil" ;;
+  fresh22) TABLES="tyres kites hats" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh22" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

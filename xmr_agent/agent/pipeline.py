@@ -33,15 +33,13 @@ from xmr_agent.agent.order import (
     cohere,
     demote,
     has_subject,
-    kind_items,
     like_kinds,
     prefer,
-    sorted_items,
-    unnamed,
     valid_order,
 )
 from xmr_agent.agent.preferences import attainable
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note, titled_note
+from xmr_agent.agent.ranged import kind_items, sorted_items, unnamed
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
@@ -185,7 +183,7 @@ class Agent:
                                 for f in query.filters), max(query.k, CANDIDATES)
             if order is not None:
                 rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
-                    sorted_items(self.catalog, order, query, where, k=depth)
+                    sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets)
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
                                     kind_rows=lambda named: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES, named=named),

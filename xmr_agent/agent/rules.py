@@ -22,12 +22,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
-from xmr_agent.agent.columns import (
-    DESCRIPTIVE_COLUMNS,
-    FOR_COLUMNS,
-    attribute_columns,
-    kind_columns,
-)
+from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import NO, YES, flags
 from xmr_agent.agent.kinds_of import diet_avoids
@@ -147,7 +142,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if hit:
             facet, value = hit
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
-                              for each in dict.fromkeys([*_containing(facet, value), *_head_group(facet, words[0])])]  # "kein Gold": nor gold-plated, nor rose gold
+                              for each in dict.fromkeys([*_containing(facet, value), *head_group(facet, words[0])])]  # "kein Gold": nor gold-plated, nor rose gold
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
             joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
             parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []
@@ -205,8 +200,9 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
     kinds: dict[str, int] = {}  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
     mentions = list(_mentions(parse.scan, facets))
-    grouped = {n for n, (facet, _, span) in enumerate(mentions) if _head_group(facet, parse.scan[span[0]:span[1]])}
-    grouped_out = {n for n in grouped if stem_phrase(parse.scan[mentions[n][2][0]:mentions[n][2][1]]) in generic}  # "tea" in a tea shop
+    grouped = {n for n, (facet, _, span) in enumerate(mentions) if head_group(facet, parse.scan[span[0]:span[1]])}
+    grouped_out = set() if parse.order or any(facets[f.column].kind == "number" for f in parse.filters if f.column in facets) \
+        else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic}  # "tea" in a tea shop
     named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
     mentions = [m for n, m in enumerate(mentions) if n not in grouped or (m[0].column not in named and n not in grouped_out)]
     for n, (facet, value, span) in enumerate(mentions):
@@ -247,7 +243,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         required = required and (condition or facet.column not in kinds or bool(joined)) \
             or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
-        group = _head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
+        group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
         required = required and not group
         parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in group or _with_combos(facet, value)]
         parse.preferred += [f for f in parse.filters[-len(group):] if not f.hard] if group else []  # kept preferences
@@ -314,12 +310,12 @@ def _as_noun(text: str, span: tuple[int, int]) -> bool:
 
 
 def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Categorical values named in ``text`` (stem match on whole words or phrases of up to three
+    """Categorical values named in ``text`` (stem match on whole words or phrases of up to four
     words, longest first; colours also in the other languages of the lexicon)."""
     words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", text))  # "children's" → children
     i = 0
     while i < len(words):
-        for n in (3, 2, 1):
+        for n in (4, 3, 2, 1):
             if i + n > len(words):
                 continue
             span = (words[i].start(), words[i + n - 1].end())
@@ -390,7 +386,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
 
 
-def _head_group(facet: Facet, said: str) -> list[str]:
+def head_group(facet: Facet, said: str) -> list[str]:
     """The values ``said`` names by the last word they share ("frames": Prescription frames and
     Kids frames), when it names more than one; else none."""
     group = _stem_index(facet).get(stem_phrase(said), ())

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from xmr_agent.agent import glossary, lexicon
+from xmr_agent.agent import dictionaries, glossary, lexicon
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter
@@ -98,9 +98,9 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
         for sensed in _sense_sets(word, language, dictionary):
             for column, value in _named_by(sensed, index).items():
                 named.setdefault(column, set()).add(value)
-        if language == "de" and len(word) > 2 * glossary.MIN_PART:  # "Merinowolle": a value as written first,
+        if language == "de" and len(word) > 2 * dictionaries.MIN_PART:  # "Merinowolle": a value as written first,
             for column, stems in index.items():  # ahead of the last part's senses (wool)
-                written = {stems[v] for v in stems if len(v) >= glossary.MIN_PART and word.lower().startswith(v)}
+                written = {stems[v] for v in stems if len(v) >= dictionaries.MIN_PART and word.lower().startswith(v)}
                 named.update({column: written} if written else {})
         for column, kept in named.items():
             for value in kept:
@@ -130,12 +130,12 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
-def _sense_sets(word: str, language: str, dictionary: glossary.Dictionary) -> list[tuple[str, ...]]:
+def _sense_sets(word: str, language: str, dictionary: dictionaries.Dictionary) -> list[tuple[str, ...]]:
     """The word's senses, and for a German compound not in the dictionary its first part's."""
-    sets = [glossary.senses(word, language, dictionary)]
+    sets = [dictionaries.senses(word, language, dictionary)]
     low = word.lower()
     if language == "de" and low not in dictionary:
-        for cut in range(len(low) - glossary.MIN_PART, glossary.MIN_PART - 1, -1):  # the longest first part first
+        for cut in range(len(low) - dictionaries.MIN_PART, dictionaries.MIN_PART - 1, -1):  # the longest first part first
             head = next((low[:cut - len(link)] for link in _LINKS
                          if low[:cut].endswith(link) and low[:cut - len(link)] in dictionary), None)
             if head:

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from xmr_agent.agent.critique import Critique, besides_bounds, parse_critique, tone
+from xmr_agent.agent.critique import Critique, besides_bounds, definite, parse_critique, tone
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
@@ -184,6 +184,7 @@ class Session:
         if request is not None and request.order is not None and \
                 any(f.column == request.order.column for f in critique.filters):  # "bit pricey, anything cheaper?"
             request = request.model_copy(update={"order": None})
+        request = definite(message, request)  # "der günstigere": the cheapest of them
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
             request = against(request, critique.anchor)  # "moins cher": than what was shown
             compared = compared or request.order is None
@@ -199,7 +200,7 @@ class Session:
         self._update(critique, request, attachments)
         if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
             critique.again += [i for i in self.state.last if i not in critique.again]
-        if request is not None and request.order is not None and request.order.mode == "sort":  # "the lightest one"
+        if any(o is not None and o.mode == "sort" for o in (request.order if request else None, critique.order)):  # "the lightest"
             critique.again += [i for i in self.state.shown if i not in critique.again]
         if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND, ASKED)) and not (
                 compared or critique.like_ids or critique.unlike_ids or critique.liked or critique.disliked
@@ -364,9 +365,8 @@ class Session:
     def _trim(self) -> None:
         """Keep the most recent part of every list (see :data:`MAX_TURNS` and the limits beside it)."""
         s = self.state
-        s.turns, s.topic = s.turns[-MAX_TURNS:], s.topic[-MAX_TOPICS:]
-        s.attachments, s.filters, s.avoid = s.attachments[-MAX_ATTACHMENTS:], s.filters[-MAX_SESSION_FILTERS:], \
-            s.avoid[-MAX_SESSION_FILTERS:]
+        s.turns, s.topic, s.attachments = s.turns[-MAX_TURNS:], s.topic[-MAX_TOPICS:], s.attachments[-MAX_ATTACHMENTS:]
+        s.filters, s.avoid = s.filters[-MAX_SESSION_FILTERS:], s.avoid[-MAX_SESSION_FILTERS:]
         for name in ("shown", "mentioned", "liked", "disliked", "like_ids", "unlike_ids"):
             setattr(s, name, getattr(s, name)[-MAX_KEPT_IDS:])
 

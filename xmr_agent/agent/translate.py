@@ -128,6 +128,9 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
         # original's leftover words ("das Buch") name nothing more
         queries = [q for q in queries if not (q.text and q.modality == "text")]
     order = base.order or other.order
+    if base.order and other.order and base.order.column != other.order.column and _names(other.order.column, translation) \
+            and not _names(base.order.column, original):  # "die größte Reichweite": the range, not the weight
+        order = other.order
     note = f"read in the catalogue's language as {translation!r}"
     return base.model_copy(update={
         "queries": tuple(queries), "filters": (*filters, *added), "order": order, "head": base.head or other.head,
@@ -138,6 +141,12 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
 
 
 _NEGATIVE = ("!=", "not_contains", "not_in")
+
+
+def _names(column: str, text: str) -> bool:
+    """Whether ``text`` has a word of ``column``'s name (of four letters or more: "range" of "range_km")."""
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", text)}
+    return any(len(part) > 3 and (part in words or part + "s" in words) for part in re.split(r"[_\W]+", column.lower()))
 
 
 def _grounded(flt: Filter, numbers: set[float], numeric: Callable[[str], bool]) -> bool:

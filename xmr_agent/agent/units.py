@@ -101,7 +101,7 @@ def measures(parse: Parse, facets: Facets) -> None:
     for m in _CARRIED.finditer(parse.scan) if loads else ():  # "can carry someone who weighs 130 kg": max load
         said = [g for g in m.groups() if g is not None][-2:]
         dimension, size = UNITS.get(said[1].lower(), ("", 0.0))
-        own = _own_size(loads[0], dimension) if dimension == _dimension(loads[0]) else None
+        own = _own_size(loads[0], dimension) if dimension in _dimensions(loads[0]) else None
         if own:
             flt = Filter(column=loads[0], op=">=", value=round(_value(said[0]) * size / own, 3))
             parse.filters.append(flt)
@@ -147,7 +147,7 @@ def near(parse: Parse, facets: Facets) -> None:
     """"near the beach", "cerca de la playa", "海边的" on a column of distances to a place
     (``beach_km``, ``distance_to_centre_m``): at most :data:`NEAR_KM` (giving way when nothing
     is that near); "closest to the beach": sorted by it."""
-    for facet in (f for f in facets.values() if f.kind == "number" and _dimension(f.column) == "length"):
+    for facet in (f for f in facets.values() if f.kind == "number" and "length" in _dimensions(f.column)):
         place = next((PLACES[p] for p in _parts(facet.column) if p in PLACES), None)
         if place is None:
             if set(_parts(facet.column)) & DISTANCE_WORDS:
@@ -296,12 +296,12 @@ def _parts(column: str) -> list[str]:
     return [p for p in re.split(r"[_\W]+", column.lower()) if p]
 
 
-def _dimension(column: str) -> str | None:
-    parts = _parts(column)
-    for part in reversed(parts):
-        if (part in UNITS or part in NAME_UNITS) and len(parts) > 1:
-            return {**NAME_UNITS, **UNITS}[part][0]
-    return next((DIMENSION_WORDS[p] for p in parts if p in DIMENSION_WORDS), None)
+def _dimensions(column: str) -> set[str]:
+    """What ``column`` measures: the dimensions of the units its name gives ("net_qty_ml_g": a volume
+    or a mass), else of a word of it ("weight")."""
+    parts, units = _parts(column), {**NAME_UNITS, **UNITS}
+    named = {units[p][0] for p in parts if p in units} if len(parts) > 1 else set()
+    return named or {DIMENSION_WORDS[p] for p in parts if p in DIMENSION_WORDS}
 
 
 def _own_size(column: str, dimension: str) -> float | None:
@@ -314,7 +314,7 @@ def _own_size(column: str, dimension: str) -> float | None:
 
 def dimension_column(facets: Facets, dimension: str, text: str) -> str | None:
     """The number column of ``dimension``; of several, the one a word of ``text`` points at."""
-    columns = [f.column for f in facets.values() if f.kind == "number" and _dimension(f.column) == dimension]
+    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
     if len(columns) <= 1:
         return columns[0] if columns else None
     said = {_hint(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in UNITS} | \

