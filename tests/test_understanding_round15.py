@@ -14,7 +14,7 @@ from helpers import ingested_csv
 from helpers import string_facet as _facet
 
 from xmr_agent.agent import dictionaries, glossary
-from xmr_agent.agent.critique import definite
+from xmr_agent.agent.critique import definite, parse_critique
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.order import apply_order
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
@@ -194,3 +194,43 @@ def test_cheap_is_measured_against_every_item_of_the_kind_preferred() -> None:
                          preferences=[Filter(column="category", op="=", value="Helmet", hard=False)],
                          kinds=frozenset({"category"}))
     assert [h.id for h in ranked][:3] == ["EQ-4", "EQ-1", "EQ-3"]  # the cheap helmets, no boots, the carbon one last
+
+
+PESTO = [{"id": "OL-333", "title": "Sun-dried Tomato Pesto", "kind": "Spread"},
+         {"id": "OL-334", "title": "Genovese Basil Pesto", "kind": "Spread"},
+         {"id": "OL-332", "title": "Black Olive Tapenade", "kind": "Spread"}]
+
+
+def test_not_the_one_named_by_a_word_of_its_title_is_a_dislike() -> None:
+    critique = parse_critique("not the tomato one, I want the classic green one", PESTO, OILS)
+    assert critique.disliked == ["OL-333"] and critique.unlike_ids == ["OL-333"]
+    assert parse_critique("the tomato one looks nice", PESTO, OILS).disliked == []
+
+
+def test_more_of_a_number_column_with_a_bound_is_the_bound() -> None:
+    books = Facets({"price": Facet("price", "number", lower=5, upper=40),
+                    "pages": Facet("pages", "number", lower=50, upper=900, integer=True)})
+    shown = [{"id": "B-1", "title": "A Short Novel", "price": 9, "pages": 180}]
+    critique = parse_critique("with more pages, at least 300", shown, books)
+    assert critique.filters == [] and "pages" in critique.rest  # no "pages > 180": the rules read "at least 300 pages"
+    assert [str(f) for f in parse_critique("more pages", shown, books).filters] == ["pages > 180"]
+    assert {str(f) for f in rule_rewrite(critique.rest, books, k=3).filters} == {"pages >= 300.0"}
+
+
+def test_a_value_in_place_of_a_condition_is_one_too() -> None:
+    from xmr_agent.agent.session import _replace
+
+    old = [Filter(column="type", op="=", value="Concert"), Filter(column="city", op="=", value="Paris")]
+    new = _replace(old, [Filter(column="city", op="=", value="Berlin", hard=False)])
+    assert [str(f) for f in new] == ["type = 'Concert'", "city = 'Berlin'"]
+    kept = _replace([Filter(column="city", op="=", value="Paris", hard=False)],
+                    [Filter(column="city", op="=", value="Berlin", hard=False)])
+    assert [str(f) for f in kept] == ["city = 'Berlin' (preferred)"]  # a preference stays one
+
+
+@pytest.mark.parametrize(("text", "language"), [("Zeig mir Ersatzpropeller", "de"), ("welche Farbe hat er?", "de"),
+                                                ("show me tents", "en"), ("montre-moi des tentes", "fr")])
+def test_a_short_request_is_told_by_its_verbs(text: str, language: str) -> None:
+    from xmr_agent.encoders.language import detect_closely
+
+    assert detect_closely(text) == language

@@ -33,6 +33,8 @@ _PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premi
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+(?!than\b|expensive\b)([a-z][a-z\-]+)", re.IGNORECASE)
+#: A number said next after "more keys": a bound on them ("more keys, at least 61"), not a comparison.
+_NUMBER_NEXT = re.compile(r"[\s,:;]*(?:[^\W\d_]+\s+){0,3}\d")
 _MORE = re.compile(r"\bmore\s+(?!like\b|expensive\b|recent\b|affordable\b|than\b)([a-z][a-z\-]+)", re.IGNORECASE)
 _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:these|those|them)|different\s+ones?|"
                         r"not\s+these)\b", re.IGNORECASE)
@@ -112,15 +114,19 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
         out.notes.append("something different: demote the items just shown")
         text = _DIFFERENT.sub(" ", text)
     for m in _LESS.finditer(text):
+        if _NUMBER_NEXT.match(text, m.end()):  # "more keys, at least 61": the bound said decides
+            continue
         if not _measured(out, m.group(1), "<", anchor, facets):  # "less caffeine": a number column's own thing
             out.avoid.append(m.group(1).lower())
             out.notes.append(f"less {m.group(1).lower()!r}")
-    text = _LESS.sub(" ", text)
+    text = _LESS.sub(lambda m: f" {m.group(1)} " if _NUMBER_NEXT.match(m.string, m.end()) else " ", text)
     for m in _MORE.finditer(text):
+        if _NUMBER_NEXT.match(text, m.end()):
+            continue
         if not _measured(out, m.group(1), ">", anchor, facets):
             out.boost.append(m.group(1).lower())
             out.notes.append(f"more {m.group(1).lower()!r}")
-    text = _MORE.sub(" ", text)
+    text = _MORE.sub(lambda m: f" {m.group(1)} " if _NUMBER_NEXT.match(m.string, m.end()) else " ", text)
     for pattern in (_PRAISE, _DISLIKE, _LIKE, _AGAIN, _RESET, _THAT_ONE) if ids else (_PRAISE, _LIKE, _AGAIN, _RESET):
         text = pattern.sub(" ", text)  # with no item referred to, "not loving yellow" is read as a negation
     out.rest = " ".join(text.split()).strip(" ,.;:!?。，！？吧啊呀")
@@ -183,6 +189,7 @@ _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe"
 
 
 _THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
+_NOT_BEFORE = re.compile(r"\b(?:not|no|nicht|pas)\s*$", re.IGNORECASE)
 
 
 def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
@@ -203,7 +210,8 @@ def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
         if len(fits) == 1:
             valued = next(((c, v) for c in categorical for v in _values(fits[0].get(c)) if stem_phrase(str(v)) == word),
                           None)
-            return [dict(fits[0])], text[: m.start()] + " " + text[m.end():], valued
+            said = " that one " if _NOT_BEFORE.search(text[: m.start()]) else " "  # "not the tomato one": a dislike
+            return [dict(fits[0])], text[: m.start()] + said + text[m.end():], valued
     return [], text, None
 
 

@@ -50,8 +50,7 @@ _SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 #: What a session keeps, most recent last, so its file stays small however long it runs: turns
 #: (user and assistant), earlier request phrases, item ids per list, attachments, filters.
-MAX_TURNS, MAX_TOPICS, MAX_KEPT_IDS = 100, 8, 500
-MAX_ATTACHMENTS, MAX_SESSION_FILTERS = 20, 32
+MAX_TURNS, MAX_TOPICS, MAX_KEPT_IDS, MAX_ATTACHMENTS, MAX_SESSION_FILTERS = 100, 8, 500, 20, 32
 
 
 class Turn(BaseModel):
@@ -188,9 +187,9 @@ class Session:
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
             request = against(request, critique.anchor)  # "moins cher": than what was shown
             compared = compared or request.order is None
-        if compared:  # "cheaper than the green one": the others just shown may be the answer
-            anchor = str((critique.anchor or {}).get("id"))
-            critique.again += [i for i in self.state.last if i != anchor and i not in critique.again]
+        if compared or critique.disliked:  # "cheaper than the green one", "not the tomato one": the others just
+            anchor = str((critique.anchor or {}).get("id"))  # shown may be the answer
+            critique.again += [i for i in self.state.last if i != anchor and i not in {*critique.again, *critique.disliked}]
         if critique.reset and request is None and not attachments:
             return Answer(message, CrossModalQuery(), None, [], message="Started over: what are you looking for?")
         if new_subject(self.state, message, request, critique, self.agent, shown):
@@ -377,15 +376,16 @@ class Session:
 
 
 def _key(f: Filter) -> tuple[str, str]:
-    """Filters with one key say the same kind of thing: a bound in one direction, the value of
-    a single-valued column, or one value of a list column."""
+    """Filters of one key say the same kind of thing: a bound one way, a single-valued column's value, one of a list's."""
     direction = {"<": "<", "<=": "<", ">": ">", ">=": ">", "=": "=", "!=": f"!={f.value}"}.get(f.op, f"{f.op}:{f.value}")
     return f.column, direction
 
 
 def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
-    """Earlier filters, with any that a new one restates (same column and direction) or denies replaced."""
-    fresh = {_key(f) for f in new}
+    """Earlier filters, with any that a new one restates (same column and direction) or denies replaced; a
+    value in place of a condition's is one too ("what about Berlin instead?" after a concert in Paris)."""
+    fresh, hard = {_key(f) for f in new}, {f.column for f in old if f.hard and f.op == "="}
+    new = [f.model_copy(update={"hard": True}) if not f.hard and f.op == "=" and f.column in hard else f for f in new]
     flipped = {(f.column, {"=": "!=", "!=": "="}[f.op], str(f.value).lower()) for f in new if f.op in ("=", "!=")}
     return [*(f for f in old if _key(f) not in fresh and (f.column, f.op, str(f.value).lower()) not in flipped), *new]
 

@@ -33,16 +33,18 @@ WORDS = {
     "fr": "le la les un une des du de et ou est sont avec pour dans sur au aux qui que je tu il elle nous vous "
           "mon ma mes ce cette pas ne comme quelque chose film films aime j'ai c'est bonjour merci très "
           "genre plus d'un d'une l'eau qu'un sans trop vers chez pendant moins cher chère chers "
-          "mais soit veux voudrais cherche avez auriez faut",
+          "mais soit veux voudrais cherche avez auriez faut montre montrez moi besoin quel quelle",
     "de": "der die das ein eine einen einem einer und oder ist sind mit für im in auf am zum zur den dem des "
           "ich du er sie wir ihr mein nicht kein wie etwas etwa film filme mag über von hallo danke sehr "
           "gibt es noch auch bitte vom aus ohne zu viel bei nach durch an beim unter vor neben während "
           "bis aber keine keinen keiner keines nichts meinen meine meinem günstig günstige günstiger billig "
-          "teuer teure teuerste etwas",
+          "teuer teure teuerste etwas mir mich zeig zeige zeigt habt hast habe brauche suche möchte hätte gern "
+          "gerne welche welcher welches",
     "es": "el la los las un una unos unas y o es son con para en por del al que de yo tú él ella mi "
           "nosotros como algo algún alguna película películas me gusta sobre hola gracias muy más sin donde "
           "mientras junto hacia menos hasta barato barata baratos baratas caro cara más tengo necesito "
-          "quiero quería busco pero sea hay tienes tienen esto este esta eso ese lo le se su sus",
+          "quiero quería busco pero sea hay tienes tienen esto este esta eso ese lo le se su sus muéstrame "
+          "enséñame cuál",
     "it": "il lo la gli le un una uno e è sono con per nel nella sul della del che di io tu lui lei mio come "
           "qualcosa film mi piace ciao grazie molto più",
     "pt": "o a os as um uma e é são com para no na do da dos das que de eu você ele ela meu como algo "
