@@ -63,9 +63,11 @@ class Pivoted(Dictionary):
     """A language's own dictionary, and for the words it lacks, a dictionary into a pivot
     language (``bridge``) whose words the pivot's dictionary into English (``onward``) reads."""
 
-    def __init__(self, own: Dictionary | None, bridge: Dictionary, onward: Dictionary, pivot: str) -> None:
+    def __init__(self, own: Dictionary | None, bridge: Dictionary, onward: Dictionary, pivot: str,
+                 function_words: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self._own, self._bridge, self._onward, self._pivot = own or Dictionary(), bridge, onward, pivot
+        self._function_words = function_words  # "moins", "de": no noun, whatever a bridge entry says
 
     def __contains__(self, word: str) -> bool:
         return word in self._own or word in self._bridge
@@ -73,6 +75,8 @@ class Pivoted(Dictionary):
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
             return own
+        if word in self._function_words:
+            return ()
         if word not in self._entries:
             between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
             self._entries[word] = tuple(dict.fromkeys(
@@ -105,7 +109,9 @@ def load(language: str) -> Dictionary | None:
     bridge = _freedict(language, FREEDICT[pivot]) if pivot else None
     onward = load(pivot) if pivot and bridge is not None else None
     if bridge is not None and onward is not None and pivot:
-        return Pivoted(own, bridge, onward, pivot)
+        from xmr_agent.encoders.language import WORDS
+
+        return Pivoted(own, bridge, onward, pivot, frozenset(WORDS.get(language, "").split()))
     return own
 
 
@@ -187,11 +193,11 @@ def _dictd_senses(entry: str) -> tuple[str, ...]:
 
 
 def _bridge_words(entry: str) -> list[str]:
-    """The words of the pivot language that a FreeDict entry into it gives for a noun: the first
+    """The words of the pivot language that a FreeDict entry into it gives for a noun (tagged so): the first
     line of each numbered sense ("1. Wehrgehänge / Bande en écharpe / 2. Klettergurt"), else the
     first line (the next one is a definition in the entry's own language), cut at commas."""
     lines = [x.strip() for x in entry.splitlines()]
-    if not lines or not _is_noun(lines[0]):
+    if not lines or "<" not in lines[0] or not _is_noun(lines[0]):  # untagged: "à", "de", "moins"
         return []
     numbered = [m.group(1) for x in lines[1:] if (m := re.match(r"\d+\.\s*(.+)", x))]
     said = numbered or lines[1:2]
