@@ -234,3 +234,21 @@ def test_a_short_request_is_told_by_its_verbs(text: str, language: str) -> None:
     from xmr_agent.encoders.language import detect_closely
 
     assert detect_closely(text) == language
+
+
+def test_a_headword_of_several_words_is_read_whole(pivot: Path) -> None:
+    _dictd(pivot, "spa-eng", [("tienda", "tienda <n, f>\nshop\n"), ("tienda de campaña", "tienda de campaña <n, f>\ntent\n")])
+    dictionaries.load.cache_clear()
+    assert glossary.split_words("la tienda de campaña más barata", "es") == ["la", "tienda de campaña", "más", "barata"]
+    tents = Facets({"category": _facet("category", {"Tent", "Shop fittings"})})
+    assert [str(f) for f in glossary.kinds("la tienda de campaña más barata", "es", tents)] == ["category = 'Tent'"]
+
+
+def test_a_function_word_names_nothing_through_the_pivot(pivot: Path) -> None:
+    _dictd(pivot, "fra-deu", [("moins", "moins /mwɛ̃/ <n, masc>\nMinus-Zeichen\n"),
+                              ("trottinette", "trottinette <n, fem>\nTretroller\n")])
+    dictionaries.load.cache_clear()
+    french = dictionaries.load("fr")
+    assert french is not None
+    assert dictionaries.senses("moins", "fr", french) == ()  # "moins de 20 livres": no sign, no measure
+    assert dictionaries.senses("trottinette", "fr", french) == ("kick scooter", "push scooter")

@@ -37,6 +37,8 @@ MAX_TITLED_SENSES = 3
 #: Words for properties of an item (and the table's column names): a word one of whose senses is
 #: one of these ("couleur": dye, paint, colour) names no kind.
 PROPERTIES = ("colour", "color", "size", "price", "material", "shape", "brand", "flavour", "flavor", "style")
+#: The most words of a headword read whole ("tienda de campaña", "planche à découper").
+MAX_PHRASE_WORDS = 4
 #: Words of degree: the word after one is an adjective ("más ligero", "plus chaud"), named by no kind.
 DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
 _WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
@@ -219,17 +221,18 @@ _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 
 
 def split_words(text: str, language: str) -> list[str]:
-    """The words of ``text``; Chinese cut into the dictionary's longest words."""
-    if language != "zh":
-        return _WORD.findall(text)
-    dictionary = load("zh")
+    """The words of ``text``, the dictionary's longest first: Chinese cut so, and in the other
+    languages the headwords of several words kept whole ("tienda de campaña", "sac à dos")."""
+    dictionary = load(language)
+    runs, joint = (_HAN.findall(text), "") if language == "zh" else ([_WORD.findall(text)], " ")
+    longest = 6 if language == "zh" else MAX_PHRASE_WORDS
     words: list[str] = []
-    for run in _HAN.findall(text):
+    for run in runs:
         i = 0
         while i < len(run):
-            n = next((n for n in range(min(6, len(run) - i), 1, -1)
-                      if dictionary is not None and run[i:i + n] in dictionary), 1)
-            words.append(run[i:i + n])
+            n = next((n for n in range(min(longest, len(run) - i), 1, -1)
+                      if dictionary is not None and joint.join(run[i:i + n]).lower() in dictionary), 1)
+            words.append(joint.join(run[i:i + n]))
             i += n
     return words
 
