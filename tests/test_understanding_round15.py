@@ -252,3 +252,15 @@ def test_a_function_word_names_nothing_through_the_pivot(pivot: Path) -> None:
     assert french is not None
     assert dictionaries.senses("moins", "fr", french) == ()  # "moins de 20 livres": no sign, no measure
     assert dictionaries.senses("trottinette", "fr", french) == ("kick scooter", "push scooter")
+
+
+def test_another_brand_is_not_the_brand_shown() -> None:
+    pianos = Facets({"brand": _facet("brand", {"Yamaha", "Roland", "Kawai"}),
+                     "type": _facet("type", {"Digital piano", "Synthesizer"})})
+    shown = [{"id": "KB-1", "title": "Yamaha P-45", "brand": "Yamaha", "type": "Digital piano"}]
+    for message in ("another brand please", "en fait plutôt une autre marque que Yamaha", "换个牌子"):
+        assert [str(f) for f in parse_critique(message, shown, pianos).filters] == ["brand != 'Yamaha'"], message
+    from xmr_agent.agent.session import _replace
+
+    same = _replace([Filter(column="brand", op="=", value="Yamaha")], [Filter(column="brand", op="=", value="Yamaha", hard=False)])
+    assert [str(f) for f in same] == ["brand = 'Yamaha' (preferred)"]  # the same value said again is no new condition

@@ -179,13 +179,15 @@ _THAT_ONE = re.compile(r"\b(?:that|this)\s+one\b|\bcelui-(?:ci|là)\b|\bcelle-(?
 #: "换个颜色": another value of a describing column than the item looked at has.
 _ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|other|different|une?\s+autres?|d'autres|andere[nrms]?|otr[oa]s?|"
                       r"distint[oa]s?)\s+(colou?rs?|sizes?|materials?|finish(?:es)?|shades?|couleurs?|tailles?|"
-                      r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales)\b|"
-                      r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质)", re.IGNORECASE)
+                      r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales|"
+                      r"brands?|makers?|marques?|marken?|marcas?)\b|"
+                      r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
 #: The words of :data:`_ANOTHER` → the describing column they name.
 _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe": "colour", "颜色": "colour",
              "size": "size", "taille": "size", "größe": "size", "groesse": "size", "talla": "size", "尺寸": "size",
              "尺码": "size", "material": "material", "matière": "material", "materiale": "material",
-             "材质": "material", "finish": "finish", "shade": "colour"}
+             "材质": "material", "finish": "finish", "shade": "colour", "brand": "brand", "maker": "brand",
+             "marque": "brand", "marke": "brand", "marca": "brand", "牌子": "brand", "品牌": "brand"}
 
 
 _THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
