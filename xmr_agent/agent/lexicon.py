@@ -285,7 +285,7 @@ IN = r"in|en|auf|in der|in einem|de color|en color"
 IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|aus|made in|grown in|"
               r"fabriqué en|hergestellt in|hecho en|"
               r"something|anything|quelque chose de|quelque chose d'|etwas|algo|"
-              r"products of|items of|productos de|produits de|articles de|artículos de")
+              r"products of|items of|productos de|produits de|articles de|artículos de|brand|marca|marque|marke|品牌")
 #: A kind right after these goes with what is wanted, it is not the thing wanted ("something sweet to eat
 #: with my drink", "for after lunch"): no condition.
 ALONGSIDE = (r"with (?:my|a|an|the|your|our|some)|to go with|goes with|alongside|after|before|"
