@@ -264,3 +264,24 @@ def test_another_brand_is_not_the_brand_shown() -> None:
 
     same = _replace([Filter(column="brand", op="=", value="Yamaha")], [Filter(column="brand", op="=", value="Yamaha", hard=False)])
     assert [str(f) for f in same] == ["brand = 'Yamaha' (preferred)"]  # the same value said again is no new condition
+
+
+@pytest.mark.parametrize(("message", "next_thing"), [
+    ("还有备用电池，便宜点的", True), ("还要辣椒，越辣越好", True), ("also need something to carry all my gear in", True),
+    ("还有便宜点的吗", False), ("还有别的颜色吗", False), ("还有没有更轻的", False), ("cheaper please", False)])
+def test_the_next_thing_wanted_in_a_chat(message: str, next_thing: bool) -> None:
+    from xmr_agent.agent.topic import NEXT
+
+    assert bool(NEXT.search(message)) is next_thing
+
+
+def test_cheaper_said_of_the_next_thing_is_cheap_not_cheaper_than_the_last(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "drones", HEADER, [*ROWS, ["DR-10", "Foldable Landing Pad", "Case", 600, 25,
+                                                       "A foldable pad to land on grass and sand."],
+                                                      ["DR-11", "Mini Battery", "Battery", 80, 59,
+                                                       "A spare battery for the mini drones, twenty minutes of flight."]])
+    session = Session.open(agent, "s", k=3)
+    session.send("a landing pad")
+    answer = session.send("and a spare battery too, a cheaper one")
+    assert {r.id for r in answer.recommendations} <= {"DR-8", "DR-11"} and answer.recommendations
+    assert not any(f.column == "price_usd" and f.op == "<" for f in answer.query.filters)  # not "cheaper than the pad"

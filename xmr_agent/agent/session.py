@@ -14,15 +14,9 @@ already shown are not offered again unless asked ("show me the first one again")
 
 from __future__ import annotations
 
-import re
-import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, Field
 
 from xmr_agent.agent.critique import Critique, besides_bounds, definite, parse_critique, tone
 from xmr_agent.agent.mentions import named_items, only_titles
@@ -31,7 +25,6 @@ from xmr_agent.agent.pipeline import Agent, Answer
 from xmr_agent.agent.query import (
     CrossModalQuery,
     Filter,
-    Order,
     SubQuery,
     audience_note,
     guessed_note,
@@ -39,99 +32,29 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.topic import AMEND, ASKED, COMPARED, ONE, OTHER, REFINE, fresh_topic, new_subject, says_a_thing
+from xmr_agent.agent.state import SessionState, SessionStore, Turn
+from xmr_agent.agent.topic import (
+    AMEND,
+    ASKED,
+    COMPARED,
+    NEXT,
+    ONE,
+    OTHER,
+    REFINE,
+    fresh_topic,
+    new_subject,
+    says_a_thing,
+)
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
 TOPIC_TURNS = 2
 #: Share of a user's profile (liked items' vectors) in each turn's query.
 PROFILE_WEIGHT = 0.5
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 #: What a session keeps, most recent last, so its file stays small however long it runs: turns
 #: (user and assistant), earlier request phrases, item ids per list, attachments, filters.
 MAX_TURNS, MAX_TOPICS, MAX_KEPT_IDS, MAX_ATTACHMENTS, MAX_SESSION_FILTERS = 100, 8, 500, 20, 32
-
-
-class Turn(BaseModel):
-    role: str
-    text: str
-    attachments: list[str] = Field(default_factory=list)
-    items: list[str] = Field(default_factory=list)
-    #: Per recommended item: its explanation and evidence, so a conversation can be shown again.
-    explanations: dict[str, str] = Field(default_factory=dict)
-    evidence: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    at: float = Field(default_factory=time.time)
-
-
-class SessionState(BaseModel):
-    """Everything a session remembers."""
-
-    id: str
-    table: str = ""
-    turns: list[Turn] = Field(default_factory=list)
-    topic: list[str] = Field(default_factory=list)
-    boost: list[str] = Field(default_factory=list)
-    filters: list[Filter] = Field(default_factory=list)
-    kinds: list[Filter] = Field(default_factory=list)  #: the subject's kinds found by meaning ("a roof box")
-    avoid: list[str] = Field(default_factory=list)
-    liked: list[str] = Field(default_factory=list)
-    disliked: list[str] = Field(default_factory=list)
-    like_ids: list[str] = Field(default_factory=list)
-    unlike_ids: list[str] = Field(default_factory=list)
-    shown: list[str] = Field(default_factory=list)
-    mentioned: list[str] = Field(default_factory=list)
-    #: Items the latest message asked to see by title alone: "cheaper" is then cheaper than them.
-    looked_up: list[str] = Field(default_factory=list)
-    last: list[str] = Field(default_factory=list)
-    attachments: list[str] = Field(default_factory=list)
-    order: Order | None = None
-    exclude_words: list[str] = Field(default_factory=list)
-    loose: list[str] = Field(default_factory=list)  #: notes of the kept conditions that give way ("for my wife")
-    k: int = 5
-
-
-class SessionStore:
-    """Session states as JSON files in ``folder``."""
-
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-
-    def path(self, session_id: str) -> Path:
-        if not _SESSION_ID.match(session_id):
-            raise ConfigError(f"session id {session_id!r}: use 1–100 letters, digits, '.', '_' or '-'")
-        return self.folder / f"{session_id}.json"
-
-    def load(self, session_id: str) -> SessionState | None:
-        path = self.path(session_id)
-        if not path.is_file():
-            return None
-        try:
-            return SessionState.model_validate_json(path.read_text(encoding="utf-8"))
-        except ValueError as e:
-            raise ConfigError(f"session file {path} is damaged ({e}); delete it to start over") from e
-
-    def save(self, state: SessionState) -> Path:
-        path = self.path(state.id)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_text(state.model_dump_json(indent=1), encoding="utf-8")
-        tmp.replace(path)
-        return path
-
-    def ids(self) -> list[str]:
-        return sorted(p.stem for p in self.folder.glob("*.json")) if self.folder.is_dir() else []
-
-    @contextmanager
-    def locked(self, session_id: str) -> Iterator[None]:
-        """Hold ``session_id`` for one turn, across processes (a lock file beside the session):
-        several servers on one folder then keep every turn and like of a shared session."""
-        from filelock import FileLock
-
-        path = self.path(session_id)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(path.with_name(f".{path.stem}.lock"))):
-            yield
 
 
 class Session:
@@ -171,7 +94,8 @@ class Session:
     def _turn(self, message: str, attachments: Sequence[str]) -> Answer:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
         looked_up = [r for r in shown if str(r["id"]) in self.state.looked_up]
-        critique = parse_critique(message, shown, self.agent.facets, typical=looked_up or None)
+        critique = parse_critique(message, [] if NEXT.search(message) else shown, self.agent.facets,  # "还有备用电池，
+                                  typical=looked_up or None)  # 便宜点的": cheap batteries, not cheaper than the pad
         if critique.reset:
             self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
         heard = self._hear(attachments)

@@ -60,8 +60,10 @@ NEXT = re.compile(
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
     r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:también )?(?:un|una|unos|unas)\b|"
     r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套)|"
-    r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)\s*[.!?]*\s*$|"
-    r"(?:and|also|plus) (?:i (?:also )?need |then )?(?:something|anything|a tool|one) to (?!go with|match)[^\W\d_]+|"
+    r"(?:还有|还要|还想要|再来|再要)(?!点|一点|便宜|贵|更|别|其|没|吗|什么|哪)[\u3400-\u9fff]{2}|"  # "还有备用电池": also spare batteries
+    r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)(?:\s*[.!?]*\s*$|,)|"
+    r"(?:(?:and|also|plus) (?:i (?:also )?need |then )?|(?:i )?also need )(?:something|anything|a tool|one) to "
+    r"(?!go with|match)[^\W\d_]+|"
     r"und (?:noch |dann )?(?:etwas|was) zum\b|"
     r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b)", re.IGNORECASE)
 #: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
