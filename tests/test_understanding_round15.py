@@ -285,3 +285,10 @@ def test_cheaper_said_of_the_next_thing_is_cheap_not_cheaper_than_the_last(tmp_p
     answer = session.send("and a spare battery too, a cheaper one")
     assert {r.id for r in answer.recommendations} <= {"DR-8", "DR-11"} and answer.recommendations
     assert not any(f.column == "price_usd" and f.op == "<" for f in answer.query.filters)  # not "cheaper than the pad"
+
+
+@pytest.mark.parametrize("text", ["something made of bamboo", "a basket made from bamboo", "un panier fait en bamboo"])
+def test_made_of_a_material_is_a_condition(text: str) -> None:
+    homeware = Facets({"material": _facet("material", {"Bamboo", "Jute", "Linen"}),
+                       "department": _facet("department", {"Decor", "Kitchen"})})
+    assert [str(f) for f in rule_rewrite(text, homeware, k=3).filters] == ["material = 'Bamboo'"]

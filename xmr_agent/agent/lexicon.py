@@ -283,7 +283,7 @@ CONDITION = (r"only|must|must be|has to be|have to be|exclusively|strictly|nothi
 IN = r"in|en|auf|in der|in einem|de color|en color"
 #: ... and these in a request (not in a dialogue, where "but comedy too" is no condition).
 IN_REQUEST = (r"but|but in|mais|mais en|aber|aber in|pero|pero en|by|von|par|from|chez|aus|made in|grown in|"
-              r"fabriqué en|hergestellt in|hecho en|"
+              r"fabriqué en|hergestellt in|hecho en|made of|made from|made out of|fait en|hecho de|hecha de|"
               r"something|anything|quelque chose de|quelque chose d'|etwas|algo|"
               r"products of|items of|productos de|produits de|articles de|artículos de|brand|marca|marque|marke|品牌")
 #: A kind right after these goes with what is wanted, it is not the thing wanted ("something sweet to eat
