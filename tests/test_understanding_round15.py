@@ -229,7 +229,8 @@ def test_a_value_in_place_of_a_condition_is_one_too() -> None:
 
 
 @pytest.mark.parametrize(("text", "language"), [("Zeig mir Ersatzpropeller", "de"), ("welche Farbe hat er?", "de"),
-                                                ("show me tents", "en"), ("montre-moi des tentes", "fr")])
+                                                ("show me tents", "en"), ("montre-moi des tentes", "fr"),
+                                                ("muéstrame tiendas", "es")])  # a tie of cues: Lingua decides
 def test_a_short_request_is_told_by_its_verbs(text: str, language: str) -> None:
     from xmr_agent.encoders.language import detect_closely
 

@@ -91,14 +91,18 @@ def detect_closely(text: str) -> str:
     statistical models, when installed, decide when they are at least :data:`SURE` of another
     language. Slower on first use (Lingua loads its models, about 1.4 s), so it is used where a
     wrong "English" costs most (whether to translate a request), not for routing every search."""
-    lang = detect(text)
+    lang, scores = detect(text), _scores(text)
     foreign = lang == ENGLISH and _rare_in_english(text)  # "globos dorados": no cue word, no English word
-    if lang != ENGLISH or not (foreign or any(v for k, v in _scores(text).items() if k != ENGLISH)):
+    tied = lang != ENGLISH and sum(v == scores.get(lang) for k, v in scores.items() if k != ENGLISH) > 1
+    if lang != ENGLISH and not tied or not (tied or foreign or any(v for k, v in scores.items() if k != ENGLISH)):
         return lang
     detector = _lingua()
     if detector is None:
         return lang
     values = detector.compute_language_confidence_values(text)
+    if tied:  # "muéstrame tiendas": as many French cues (é) as Spanish ones; the statistical model decides
+        named = next((v.language.iso_code_639_1.name.lower() for v in values), lang)
+        return named if scores.get(named) == scores.get(lang) else lang
     best, english = values[0], next((v.value for v in values if v.language.name == "ENGLISH"), 0.0)
     code = best.language.iso_code_639_1.name.lower()
     return code if code != ENGLISH and (best.value >= SURE or foreign and english < UNLIKELY) else lang
