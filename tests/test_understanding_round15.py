@@ -293,3 +293,11 @@ def test_made_of_a_material_is_a_condition(text: str) -> None:
     homeware = Facets({"material": _facet("material", {"Bamboo", "Jute", "Linen"}),
                        "department": _facet("department", {"Decor", "Kitchen"})})
     assert [str(f) for f in rule_rewrite(text, homeware, k=3).filters] == ["material = 'Bamboo'"]
+
+
+def test_cheap_among_the_items_the_words_name_is_the_cheaper_of_them() -> None:
+    items = [("Q-01", 89.9, {"fts": 5.0}, 1.0), ("Q-02", 69.0, {"fts": 4.8}, 0.9), ("Q-07", 49.9, {}, 0.45),
+             ("Q-08", 7.9, {}, 0.4), ("Q-15", 9.9, {}, 0.35), ("Q-13", 22.0, {}, 0.3)]
+    fused = [Hit(i, score, {"id": i, "prix": price}, scores) for i, price, scores, score in items]
+    ranked = apply_order(Order(column="prix", mode="low"), fused)
+    assert [h.id for h in ranked][:2] == ["Q-02", "Q-01"]  # "une perceuse pas chère": the drills, not a tape measure

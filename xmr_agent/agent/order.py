@@ -156,7 +156,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     if order.mode in ("low", "high") and len(valued) > 1:
         within = within or list(preferences)
         kind = {h.id for h in fused if within and met(h.item, within) == groups(within)}
-        return _relative(valued, missing, rest, kind, order.column, descending)
+        named = _named(fused)  # "une perceuse pas chère": the drills its words name, the cheaper first
+        return _relative(valued, missing, rest, kind, order.column, descending,
+                         named=bool(named) and {h.id for h in valued} <= named)
     return [*valued, *missing, *rest]
 
 
@@ -168,12 +170,14 @@ def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
 
 
 def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,
-              descending: bool) -> list[Hit]:
+              descending: bool, *, named: bool = False) -> list[Hit]:
     """"A cheap lamp": the lamps cheaper than their middle one, then other items of the kind the
     request prefers that are as cheap (a cheap light) or, with no kind preferred, the cheap ones of
     the next :data:`WINDOW` candidates, then the other lamps; each part in order. With no kind
     preferred and few lamps, the middle is that of them and those next candidates ("cheap eats":
     the cheap places, though only one of the three closest is cheap)."""
+    if named:  # the request's words name these items outright: the cheap ones among them first, then the rest
+        return [*valued, *missing, *rest]
     few = len(valued) < FEW + 2 and not kind
     sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None) if few else []
     middle = sample[len(sample) // 2] if sample else _value(valued[len(valued) // 2], column)
