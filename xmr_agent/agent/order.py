@@ -141,7 +141,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
                            if str(r["id"]) not in known)]
         preferred |= {str(r["id"]) for r in rows}
-        answers = preferred
+        answers = preferred if order.mode == "sort" else answers | preferred  # "a cheap watch for a boy": all watches
     headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
     unheaded = answers - headed if headed else set()  # they come next, in the column's order
     answers = (answers & headed or headed) if headed else answers
