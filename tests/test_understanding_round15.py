@@ -301,3 +301,10 @@ def test_cheap_among_the_items_the_words_name_is_the_cheaper_of_them() -> None:
     fused = [Hit(i, score, {"id": i, "prix": price}, scores) for i, price, scores, score in items]
     ranked = apply_order(Order(column="prix", mode="low"), fused)
     assert [h.id for h in ranked][:2] == ["Q-02", "Q-01"]  # "une perceuse pas chère": the drills, not a tape measure
+
+
+@pytest.mark.parametrize("message", ["la moins chère des deux", "the cheaper of the two", "der günstigere der beiden"])
+def test_of_the_two_refers_to_those_shown(message: str) -> None:
+    from xmr_agent.agent.topic import ONE
+
+    assert ONE.search(message)

@@ -34,7 +34,7 @@ OTHER = lexicon.pattern(
     r"(?:less|not (?:as|so)|moins|pas (?:aussi|si)|weniger|nicht so|menos|no tan)\s+[^\W\d_]{3,}")
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
-                      r"l[oa]s? que|这个|那个|这款|那款")
+                      r"l[oa]s? que|这个|那个|这款|那款|of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
 #: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
 COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
 #: Words that amend what was asked ("actually, something that measures a whole room").
