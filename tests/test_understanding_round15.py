@@ -308,3 +308,9 @@ def test_of_the_two_refers_to_those_shown(message: str) -> None:
     from xmr_agent.agent.topic import ONE
 
     assert ONE.search(message)
+
+
+def test_a_long_unknown_word_is_looked_up_in_linear_time() -> None:
+    german = dictionaries.Dictionary({"licht": ("light", "lamp")})
+    assert dictionaries.senses("q" * 5000, "de", german) == ()  # the old recursion doubled its work per letter
+    assert dictionaries.senses("Fahrradlicht", "de", german) == ("light", "lamp")
