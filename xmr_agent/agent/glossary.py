@@ -98,8 +98,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
-            if not named and len(meanings) <= MAX_TITLED_SENSES:  # "Essig": Balsamic, Cider and Wine vinegar first
-                groups.setdefault(facet.column, next((g for m in meanings if (g := head_group(facet, m))), []))
+            if not named and meanings:  # "Essig" (vinegar first): Balsamic, Cider and Wine vinegar; not "Mütze" (a cap
+                groups.setdefault(facet.column, head_group(facet, meanings[0]))  # first, then a hat): no hats
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:

@@ -201,7 +201,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
     mentions = list(_mentions(parse.scan, facets))
     grouped = {n for n, (facet, _, span) in enumerate(mentions) if head_group(facet, parse.scan[span[0]:span[1]])}
-    grouped_out = set() if parse.order or any(facets[f.column].kind == "number" for f in parse.filters if f.column in facets) \
+    sorted_ = parse.order is not None and parse.order.mode == "sort"  # "the lightest drone", not "a cheap kite board"
+    grouped_out = set() if sorted_ or any(facets[f.column].kind == "number" for f in parse.filters if f.column in facets) \
         else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic}  # "tea" in a tea shop
     named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
     mentions = [m for n, m in enumerate(mentions) if n not in grouped or (m[0].column not in named and n not in grouped_out)]
