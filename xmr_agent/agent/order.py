@@ -176,8 +176,8 @@ def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[
     the next :data:`WINDOW` candidates, then the other lamps; each part in order. With no kind
     preferred and few lamps, the middle is that of them and those next candidates ("cheap eats":
     the cheap places, though only one of the three closest is cheap)."""
-    if named:  # the request's words name these items outright: the cheap ones among them first, then the rest
-        return [*valued, *missing, *rest]
+    if named and not kind:  # the request's words name these items outright: they are the kind ("une perceuse")
+        kind = {h.id for h in valued}
     few = len(valued) < FEW + 2 and not kind
     sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None) if few else []
     middle = sample[len(sample) // 2] if sample else _value(valued[len(valued) // 2], column)
