@@ -22,21 +22,31 @@ def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, wher
     """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
     with no subject ("the cheapest thing you have", "under 12 euros"). Given the ``facets``, those
     of the kinds the query prefers come first ("le drone le plus léger" in a drone shop: the
-    drones, then the propellers)."""
+    drones, then the propellers); the others only when they are fewer than ``k``."""
     exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
-    clause = all_of(where, ids_in(exclude, negate=True)) if exclude else where
     descending = order is not None and (order.descending or order.mode in ("high", "more"))
-    rows = catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
-    decided = {f.column for f in query.filters if f.hard and f.op in ("=", "contains")}
-    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if not f.hard and f.op in ("=", "contains")
-             and facets is not None and f.column.lower() in kind_columns(facets) and f.column not in decided]
-    if not kinds or facets is None:
-        return rows
-    within, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)
-    clause = all_of(within, ids_in(exclude, negate=True)) if exclude else within
-    first = catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
+
+    def read(clause: str | None) -> list[dict[str, Any]]:
+        clause = all_of(clause, ids_in(exclude, negate=True)) if exclude else clause
+        return catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
+
+    kinds = preferred_kinds(query, facets, kinds_only=True) if facets is not None else []
+    first = read(compile_where([*(f for f in query.filters if f.hard), *kinds], facets)[0]) if facets and kinds else []
+    if len(first) >= k:
+        return first
     taken = {str(r["id"]) for r in first}
-    return [*first, *(r for r in rows if str(r["id"]) not in taken)][:k]
+    return [*first, *(r for r in read(where) if str(r["id"]) not in taken)][:k]
+
+
+def preferred_kinds(query: CrossModalQuery, facets: Facets, *, kinds_only: bool, named: bool = False) -> list[Filter]:
+    """The values ``query`` prefers, as conditions, on columns no condition of it decides ("a budget
+    light for a tank": a light, not a tank); ``kinds_only``: on columns of kinds alone; ``named``: not
+    the kinds found by meaning (the request's words name candidates outright)."""
+    guessed = query.guessed() if named else []
+    decided = {f.column for f in query.filters if f.hard and f.op in ("=", "contains")}
+    kinds = kind_columns(facets) if kinds_only else None
+    return [f.model_copy(update={"hard": True}) for f in query.filters if not f.hard and f.op in ("=", "contains")
+            and f not in guessed and f.column not in decided and (kinds is None or f.column.lower() in kinds)]
 
 
 def unnamed(order: Order, query: CrossModalQuery, lists: Sequence[Any], scoped: bool, soft: Sequence[Filter]) -> bool:
@@ -58,11 +68,7 @@ def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuer
     (unless the request's words ``named`` candidates outright) and of the values it prefers ("the
     chunky yarn with the most metres": every chunky yarn; "a budget riding hat": cheap against every
     helmet, not the few found), in the column's order."""
-    guessed = query.guessed()
-    decided = {f.column for f in query.filters if f.hard and f.op in ("=", "contains")}  # "a budget light for a tank": a light
-    kinds = [f.model_copy(update={"hard": True}) for f in query.filters if not f.hard and f.op in ("=", "contains")
-             and not (named and f in guessed) and f.column not in decided
-             and (order.mode == "sort" or f.column.lower() in kind_columns(facets))]  # "a cheap lamp": the lamps
+    kinds = preferred_kinds(query, facets, kinds_only=order.mode != "sort", named=named)  # "a cheap lamp": the lamps
     if order.mode not in ("sort", "low", "high") or not kinds or not has_subject(query):
         return []
     where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)
