@@ -308,8 +308,8 @@ def _key(f: Filter) -> tuple[str, str]:
 def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
     """Earlier filters less those a new one restates or denies; a value in place of a condition's is one ("Berlin instead")."""
     fresh, hard = {_key(f) for f in new}, {(f.column, str(f.value)) for f in old if f.hard and f.op == "="}
-    new = [f.model_copy(update={"hard": True}) if not f.hard and f.op == "=" and {c for c, v in hard if v != str(f.value)}
-           & {f.column} else f for f in new]
+    new = [f.model_copy(update={"hard": True}) if not f.hard and f.op == "=" and any(
+        c == f.column and v != str(f.value) for c, v in hard) else f for f in new]
     flipped = {(f.column, {"=": "!=", "!=": "="}[f.op], str(f.value).lower()) for f in new if f.op in ("=", "!=")}
     return [*(f for f in old if _key(f) not in fresh and (f.column, f.op, str(f.value).lower()) not in flipped), *new]
 
