@@ -23,6 +23,8 @@
 #   fresh20:          fresh20.jsonl over spices.csv, climbing.csv, keyboards.csv
 #   fresh21:          fresh21.jsonl over equestrian.csv, drones.csv, oliveoil.csv
 #   fresh22:          fresh22.jsonl over tyres.csv, kites.csv, hats.csv
+#   fresh23:          fresh23.jsonl over luggage.csv, coffeegear.csv, swimwear.csv
+#   fresh24:          fresh24.jsonl over honey.csv, pianos.csv, paint.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,7 +52,9 @@ case "$FRESH" in
   fresh20) TABLES="spices climbing keyboards" ;;
   fresh21) TABLES="equestrian drones oliveoil" ;;
   fresh22) TABLES="tyres kites hats" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh22" >&2; exit 2 ;;
+  fresh23) TABLES="luggage coffeegear swimwear" ;;
+  fresh24) TABLES="honey pianos paint" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh24" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

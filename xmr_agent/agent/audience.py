@@ -50,11 +50,12 @@ _FOR_MY = r"\b(?:for|to|pour|à|für|fuer|para|a)\s+(?:my|your|his|our|their|the
 #: Words for a group of people → the group (checked in this order).
 WORDS = {
     "women": re.compile(rf"\b(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womenswear|(?:for|to|pour|para|à)\s+(?:her|elle|ella)"
-                        rf"|f[üu]r\s+sie(?=\s*[,.!?]|\s*$)|damen\w*|frauen|mujer(?:es)?|femmes?\b(?!\s+de\b))\b"
+                        rf"|f[üu]r\s+sie(?=\s*[,.!?]|\s*$)|damen\w*|frauen|mujer(?:es)?|femmes?\b(?!\s+de\b)"
+                        rf"|(?:i'?m|i am)\s+(?:a\s+)?(?:woman|girl|lady|gal))\b"
                         rf"|{_FOR_MY}(?:{_KIN_F})\b|女朋友|女友|女士|女性|女生|女款|女式|老婆|妻子|太太|妈妈|母亲|奶奶|外婆|姐姐|妹妹|闺蜜",
                         re.IGNORECASE),
     "men": re.compile(rf"\b(?:men['’]?s?|mens|gents['’]?|gentlemen|menswear|(?:for|to|pour|para)\s+(?:him|lui|él)"
-                      rf"|f[üu]r\s+ihn|herren\w*|m[äa]nner|hombres?|hommes?)\b"
+                      rf"|f[üu]r\s+ihn|herren\w*|m[äa]nner|hombres?|hommes?|(?:i'?m|i am)\s+(?:a\s+)?(?:bloke|guy|man|lad|dude))\b"
                       rf"|{_FOR_MY}(?:{_KIN_M})\b|男朋友|男友|男士|男性|男生|男款|男式|老公|丈夫|爸爸|父亲|爷爷|外公|哥哥|弟弟",
                       re.IGNORECASE),
     "kids": re.compile(rf"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"

@@ -106,6 +106,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
                 and len(subject) < len(name.split()):  # "5G" for has_5g
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
+        doubled = re.fullmatch(r"([a-z]{2,}([b-df-hj-np-tv-z]))\2ed", name)
+        group = group or (rf"{doubled.group(1)}s?" if doubled else None)  # "studded": "no studs", "padded": "a pad"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
         m = named or (lx.pattern(group).search(parse.scan) if group else None)

@@ -157,16 +157,13 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"älteste[nrs]?|aelteste[nrs]?|"
      r"(?:el|la|los|las|lo) más (?:antigu[oa]|viej[oa])s?|"
      r"最老|最早|最旧", "time", False),
-    (r"longest|"
-     r"(?:le|la|les) plus longs?(?:ues?)?|"
-     r"längste[nrs]?|laengste[nrs]?|"
-     r"(?:el|la|los|las|lo) más larg[oa]s?|"
-     r"最长", "length", True),
-    (r"shortest|"
-     r"(?:le|la|les) plus courte?s?|"
-     r"kürzeste[nrs]?|kuerzeste[nrs]?|"
-     r"(?:el|la|los|las|lo) más cort[oa]s?|"
-     r"最短", "length", False),
+    (r"longest|(?:le|la|les) plus longs?(?:ues?)?|längste[nrs]?|laengste[nrs]?|(?:el|la|los|las|lo) más larg[oa]s?|最长",
+     "length", True),
+    (r"shortest|(?:le|la|les) plus courte?s?|kürzeste[nrs]?|kuerzeste[nrs]?|(?:el|la|los|las|lo) más cort[oa]s?|最短",
+     "length", False),
+    (r"widest|(?:le|la|les) plus larges?|breiteste[nrs]?|(?:el|la|los|las|lo) más anch[oa]s?|最宽", "width", True),
+    (r"narrowest|(?:le|la|les) plus étroite?s?|schmalste[nrs]?|(?:el|la|los|las|lo) más estrech[oa]s?|最窄", "width", False),
+    (r"tallest|(?:le|la|les) plus haute?s?|(?:el|la|los|las|lo) más alt[oa]s?", "height", True),
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
      "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|(?:the )?best (?:reviews|ratings)|"
@@ -235,6 +232,8 @@ COLUMN_KINDS = {
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height", "case", "diameter",
              "case_size", "dial", "screen", "screen_size", "display", "diagonal"),
+    "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
+    "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),
     "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance",
               "potencia"),

@@ -344,13 +344,15 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     """The value ``words`` name (by stem; a colour also in the lexicon's other languages)."""
-    key, joined = stem_phrase(words), stem_phrase("".join(words.split())) if len(words.split()) == 2 else ""
+    key, glued = stem_phrase(words), "".join(words.lower().split())
+    joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
     for facet in facets.values():
         if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
             continue
         index = _stem_index(facet)
-        for value in index.get(key, ()) or index.get(joined, ()) or index.get(stem_phrase(words.replace("-", " ")), ()):  # "sun glasses", "in-person"
-            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():
+        glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
+        for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()):  # "hat in":
+            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
     for english, names in lx.TRANSLATED.items():

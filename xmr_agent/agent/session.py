@@ -136,7 +136,7 @@ class Session:
         if query is None:
             return Answer(message, CrossModalQuery(), None, [], message="nothing to search for yet: say what you are "
                           "looking for (for example \"a red mug under $15\"), or attach a photo")
-        answer = self.agent.run(query, " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
+        answer = self.agent.run(query, " ".join([*self.state.subject(TOPIC_TURNS), *self.state.boost]))
         if not shown and critique.order is not None:
             answer.message = (f"Nothing was shown yet, so these are the items with the "
                               f"{'lowest' if critique.order.mode in ('less', 'low') else 'highest'} "
@@ -152,14 +152,14 @@ class Session:
         if not answer.recommendations and self.state.shown and refining:  # every item that fits was shown already
             disliked = set(self.state.disliked) | set(self.state.mentioned)
             again = query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)})
-            retry = self.agent.run(again, " ".join(self.state.topic[-TOPIC_TURNS:]))
+            retry = self.agent.run(again, " ".join(self.state.subject(TOPIC_TURNS)))
             if retry.recommendations:
                 retry.trace.append({"step": "relax", "dropped": ["items already shown"],
                                     "reason": "nothing new meets this request: showing items shown before"})
                 return retry
         if not answer.recommendations and critique.filters:
             self.state.filters = before
-            answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.topic[-TOPIC_TURNS:]))
+            answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.subject(TOPIC_TURNS)))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
                                  "reason": f"no other item meets {'; '.join(str(f) for f in critique.filters)}: "
                                            "showing the closest instead"})
@@ -171,7 +171,7 @@ class Session:
             dropped = inherited[-n:]
             self.state.filters = [f for f in self.state.filters if f not in dropped]
             answer = self.agent.run(self._query(request, critique.again) or query,
-                                    " ".join([*self.state.topic[-TOPIC_TURNS:], *self.state.boost]))
+                                    " ".join([*self.state.subject(TOPIC_TURNS), *self.state.boost]))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in dropped],
                                  "reason": f"nothing meets this request together with earlier conditions "
                                            f"({'; '.join(str(f) for f in dropped)}); they were dropped"})
@@ -242,9 +242,9 @@ class Session:
 
     def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery | None:
         s = self.state
-        text = " ".join([*s.topic[-TOPIC_TURNS:], *s.boost])
+        text = " ".join([*s.subject(TOPIC_TURNS), *s.boost])
         subs = [SubQuery(text=text)] if text.strip() else []
-        latest = s.topic[-1] if request and request.queries and len(s.topic[-TOPIC_TURNS:]) > 1 else ""
+        latest = s.topic[-1] if request and request.queries and len(s.subject(TOPIC_TURNS)) > 1 else ""
         if latest and latest == request.queries[0].text:  # type: ignore[union-attr]
             subs.append(SubQuery(text=latest))  # "more like that but for kids": the new words count on their own too
         subs += [q for q in (request.queries[1:] if request else ()) if q.modality == "text"]
@@ -272,7 +272,7 @@ class Session:
         meanings = self.agent.meanings() if self.state.topic else None
         if meanings is None:
             return []
-        found = meanings.preferences(" ".join(self.state.topic[-TOPIC_TURNS:]), {f.column for f in self.state.filters})
+        found = meanings.preferences(" ".join(self.state.subject(TOPIC_TURNS)), {f.column for f in self.state.filters})
         return [f.model_copy(update={"hard": False}) for f in found]  # a guess carried over: never a condition
 
     def _remember(self, message: str, attachments: Sequence[str], answer: Answer) -> None:

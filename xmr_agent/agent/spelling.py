@@ -102,8 +102,8 @@ def catalogue_words(texts: Iterable[str]) -> list[str]:
 
 
 def lexicon_words() -> list[str]:
-    """The words the request-reading lexicon knows ("cheapest", "expensive", "without")."""
-    from xmr_agent.agent import lexicon
+    """The words the request-reading lexicon and the table of units know ("cheapest", "without", "pouces")."""
+    from xmr_agent.agent import lexicon, units
 
     def strings(value: Any) -> Iterable[str]:
         if isinstance(value, str):
@@ -115,7 +115,8 @@ def lexicon_words() -> list[str]:
             for part in value:
                 yield from strings(part)
 
-    return [w for value in vars(lexicon).values() for text in strings(value) for w in _LATIN.findall(text.lower())]
+    return [w for value in [*vars(lexicon).values(), units.UNITS] for text in strings(value)
+            for w in _LATIN.findall(text.lower())]
 
 
 @lru_cache(maxsize=1)

@@ -57,6 +57,12 @@ class SessionState(BaseModel):
     loose: list[str] = Field(default_factory=list)  #: notes of the kept conditions that give way ("for my wife")
     k: int = 5
 
+    def subject(self, phrases: int) -> list[str]:
+        """The topic's words the search reads: the phrase that started the subject ("winter tyres
+        for my Golf, 205/55 R16") and the latest ``phrases`` - 1, so a refinement ("no studs,
+        they're banned where I live") never pushes the subject itself out."""
+        return [*self.topic[:1], *self.topic[1:][len(self.topic) - phrases:]] if self.topic else []
+
 
 class SessionStore:
     """Session states as JSON files in ``folder``."""

@@ -45,7 +45,7 @@ REFINE = lexicon.pattern(
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
-    r"ein anderes|otro|otra", before=r"^\s*")
+    r"ein anderes|otro|otra|einen?,? (?:den|die|der)|eins,? das|une? qui|un[oa] que", before=r"^\s*")
 #: Opening words of a question about what there is ("Gibt's auch eins mit Glitzer?"): an item just
 #: shown may be the answer.
 ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you have|gibt'?s|gibt es|habt ihr|haben sie|"

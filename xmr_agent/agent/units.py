@@ -52,9 +52,14 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("gb", "go", "gigabyte", "gigabytes", "gigaoctets", "giga"), ("data", 1024.0)),
     **dict.fromkeys(("tb", "terabyte", "terabytes", "téraoctets"), ("data", 1048576.0)),
     **dict.fromkeys(('"', "″", "寸"), ("length", 25.4)),
+    **dict.fromkeys(("m²", "m2", "sqm", "square metres", "square meters", "mètres carrés", "quadratmeter", "qm",
+                     "metros cuadrados", "平方米", "平米"), ("area", 1.0)), **dict.fromkeys(("sq ft", "sqft"), ("area", 0.0929)),
+    **dict.fromkeys(("knots", "kts", "nœuds", "noeuds", "knoten", "nudos", "节"), ("speed", 1.852)),
+    **dict.fromkeys(("km/h", "kmh", "kph"), ("speed", 1.0)), "mph": ("speed", 1.609),
 }
-#: Units read from a column's name only, too short or common to be read in a request ("screen_in").
-NAME_UNITS = {"in": ("length", 25.4), "wk": ("time", 10080.0), "wks": ("time", 10080.0)}
+#: Units read from a column's name only, too short or common to be read in a request ("screen_in"),
+#: except right after a number ("15in", "12kn").
+NAME_UNITS = {"in": ("length", 25.4), "wk": ("time", 10080.0), "wks": ("time", 10080.0), "kn": ("speed", 1.852)}
 #: Words of a column's name that say what dimension it measures when it names no unit.
 DIMENSION_WORDS = {"weight": "mass", "mass": "mass", "poids": "mass", "gewicht": "mass", "peso": "mass",
                    "height": "length", "width": "length", "length": "length", "depth": "length", "diameter": "length",
@@ -107,7 +112,58 @@ def measures(parse: Parse, facets: Facets) -> None:
             parse.filters.append(flt)
             parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
             parse.cut(m.span())
+    exact(parse, facets)
     near(parse, facets)
+
+
+#: A measure of the item itself, with no bound: "a 12 m² kite", "16 inch tyres", "en 15 pouces", "15in".
+_EXACT = re.compile(rf"(?<![\w.,/])(\d+(?:[.,]\d+)?)(?:\s*({_UNIT})|({'|'.join(NAME_UNITS)}))(?![a-zA-Z\u00c0-\u024f²])",
+                    re.IGNORECASE)
+#: ... unless it measures something of the user's ("my 30 kg dog", "mon sac de 40 l").
+_THEIRS = re.compile(r"(?<![^\W\d_])(?:my|our|mon|ma|notre|mein\w*|unser\w*|mi|nuestr[oa])\s+(?:[^\W\d_]+\s+){0,3}$",
+                     re.IGNORECASE)
+#: How far from an exact measure an item may be ("a 15 inch laptop": 15.6 inches).
+EXACT_SHARE = 0.05
+
+
+def exact(parse: Parse, facets: Facets) -> None:
+    """A measure said with no bound ("a 12 m² kite", "16 inch tyres") → the items within
+    :data:`EXACT_SHARE` of it on the column of that dimension, read loosely; on a pair of columns
+    of a range ("wind_min_kn", "wind_max_kn": "about 8 knots") → the items whose range holds it.
+    Durations are left to the words around them ("a 3 day trip" is no item's measure)."""
+    for m in _EXACT.finditer(parse.scan):
+        unit = m.group(2) or m.group(3)
+        dimension, size = UNITS.get(unit.lower(), NAME_UNITS.get(unit.lower(), ("", 0.0)))
+        if dimension in ("", "time") or _THEIRS.search(parse.scan[:m.start()]):
+            continue
+        amount = number_value(m.group(1)) * size
+        columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
+        ranged = _range_pair(columns)
+        column = None if ranged else dimension_column(facets, dimension, parse.scan, size)
+        if column is None and not ranged:
+            continue
+        flts = [Filter(column=low, op="<=", value=_rounded(amount / (_own_size(low, dimension) or size))) for low, _ in ranged] + \
+            [Filter(column=high, op=">=", value=_rounded(amount / (_own_size(high, dimension) or size))) for _, high in ranged]
+        if column is not None:
+            own = amount / (_own_size(column, dimension) or size)
+            flts = [Filter(column=column, op=">=", value=_rounded(own * (1 - EXACT_SHARE))),
+                    Filter(column=column, op="<=", value=_rounded(own * (1 + EXACT_SHARE)))]
+        parse.filters += flts
+        parse.notes += [*(loose_note(f) for f in flts), f"{' and '.join(map(str, flts))} from {m.group(0).strip()!r}"]
+        parse.cut(m.span())
+
+
+def _range_pair(columns: list[str]) -> list[tuple[str, str]]:
+    """The one pair of columns that bound a range (``wind_min_kn``, ``wind_max_kn``), if any."""
+    lows = {tuple(p for p in _parts(c) if p != "min"): c for c in columns if "min" in _parts(c)}
+    pairs = [(lows[key], c) for c in columns if "max" in _parts(c)
+             for key in [tuple(p for p in _parts(c) if p != "max")] if key in lows]
+    return pairs[:1] if len(pairs) == 1 else []
+
+
+def _rounded(value: float) -> float | int:
+    value = round(value, 3)
+    return int(value) if value == int(value) else value
 
 
 #: A weight to carry, said without a bound: "someone who weighs 130 kg", "a rider of 90 kg".
@@ -276,7 +332,9 @@ def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.M
     dimension, size = UNITS.get(unit.lower(), UNITS.get(unit, ("", 0.0)))
     if not dimension or (len(unit) == 1 and not _CJK_UNIT.match(unit) and amount == 1.0 and number.isalpha()):
         return  # "under a m…": no measure
-    column = dimension_column(facets, dimension, parse.scan)
+    column = dimension_column(facets, dimension, parse.scan, size)
+    ranged = _range_pair([f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)])
+    column = column or (ranged[0][op in (">", ">=")] if ranged else None)  # "30 knots or more": wind_max_kn >= 30
     parse.cut(m.span())
     if column is None:
         parse.notes.append(f"{m.group(0).strip()!r}: no one column of this table is measured in {unit}")
@@ -312,11 +370,15 @@ def _own_size(column: str, dimension: str) -> float | None:
                 None)
 
 
-def dimension_column(facets: Facets, dimension: str, text: str) -> str | None:
-    """The number column of ``dimension``; of several, the one a word of ``text`` points at."""
+def dimension_column(facets: Facets, dimension: str, text: str, size: float = 0.0) -> str | None:
+    """The number column of ``dimension``; of several, the one counted in the unit said (of
+    ``size``: "16 inch" → ``rim_in``, not ``width_mm``), else the one a word of ``text`` points at."""
     columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
     if len(columns) <= 1:
         return columns[0] if columns else None
+    counted = [c for c in columns if size and _own_size(c, dimension) == size]
+    if len(counted) == 1:
+        return counted[0]
     said = {_hint(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in UNITS} | \
         {HINTS[c] for c in text if c in HINTS}
     pointed = [c for c in columns if said & set(_parts(c))]
