@@ -80,7 +80,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
-        meanings = senses(word, language, dictionary)
+        meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
         if not meanings or any(_named(sense, properties) for sense in meanings):
@@ -235,6 +235,10 @@ def split_words(text: str, language: str) -> list[str]:
             words.append(joint.join(run[i:i + n]))
             i += n
     return words
+
+
+#: What a dictionary adds after the thing a sense names ("van for carrying people", "bag used to …").
+_QUALIFIED = re.compile(r"\s+(?:for|used|with|that|which|to|when)\s+.*$")
 
 
 def _named(sense: str, values: Iterable[str]) -> list[str]:

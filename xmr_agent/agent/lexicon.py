@@ -351,7 +351,8 @@ para con y o también tambien por favor tienes tienen que
 #: Colours, by the English value a catalogue stores, in the other four languages.
 COLOURS = {
     "red": r"rouges?|rot(?:e[nrs]?)?|roj[oa]s?|红色?",
-    "blue": r"bleue?s?|blau(?:e[nrs]?)?|azul(?:es)?|蓝色?",
+    "blue": r"bleue?s?(?! marine)|blau(?:e[nrs]?)?|azul(?:es)?(?! marino)|(?<!海军)(?<!藏)蓝色?",
+    "navy": r"bleu marine|marineblau(?:e[nrs]?)?|azul marino|海军蓝色?|藏青色?|藏蓝色?",
     "green": r"verte?s?|grün(?:e[nrs]?)?|gruen(?:e[nrs]?)?|verdes?|绿色?",
     "black": r"noire?s?|schwarz(?:e[nrs]?)?|negr[oa]s?|黑(?!白)色?",
     "white": r"blanc(?:he)?s?|weiß(?:e[nrs]?)?|weiss(?:e[nrs]?)?|blanc[oa]s?|(?<!黑)白色?",

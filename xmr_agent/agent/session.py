@@ -121,7 +121,8 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
-        if any(f.hard and f not in before for f in self.state.filters):  # "under 100 euros": a tent shown may meet it
+        if any(f not in before and (f.hard or f.column in {b.column for b in before}) for f in self.state.filters):
+            # "under 100 euros", "an all-season one instead": an item shown may meet it
             critique.again += [i for i in self.state.last if i not in critique.again]
         if any(o is not None and o.mode == "sort" for o in (request.order if request else None, critique.order)):  # "the lightest"
             critique.again += [i for i in self.state.shown if i not in critique.again]

@@ -1,0 +1,123 @@
+"""Request understanding, sixteenth round: measures said with no bound ("16 inch tyres", "a 12 m²
+kite", "15in"), a measure on a range of two columns ("about 8 knots": wind_min_kn <= 8 <= wind_max_kn),
+"the widest", a yes/no column named by its noun ("no studs"), "I'm a bloke", "navy blue" in five
+languages, a chat whose query keeps the phrase that started its subject."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ingested_csv
+from helpers import string_facet as _facet
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import Filter
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.session import Session
+from xmr_agent.agent.state import SessionState
+
+TYRES = Facets({
+    "price_chf": Facet("price_chf", "number", lower=15, upper=300),
+    "vehicle": _facet("vehicle", {"Car", "Van", "SUV", "Bike"}),
+    "season": _facet("season", {"Summer", "Winter", "All-season"}),
+    "rim_in": Facet("rim_in", "number", lower=14, upper=29),
+    "width_mm": Facet("width_mm", "number", lower=23, upper=285, integer=True),
+    "studded": _facet("studded", {"yes", "no"}),
+})
+KITES = Facets({
+    "price_eur": Facet("price_eur", "number", lower=20, upper=1500),
+    "kind": _facet("kind", {"Kitesurf kite", "Stunt kite", "Board", "Harness"}),
+    "size_m2": Facet("size_m2", "number", lower=1, upper=17),
+    "wind_min_kn": Facet("wind_min_kn", "number", lower=5, upper=20, integer=True),
+    "wind_max_kn": Facet("wind_max_kn", "number", lower=15, upper=40, integer=True),
+    "weight_g": Facet("weight_g", "number", lower=100, upper=5000, integer=True),
+})
+HATS = Facets({
+    "price_gbp": Facet("price_gbp", "number", lower=10, upper=300),
+    "type": _facet("type", {"Fedora", "Hatinator", "Sun hat", "Beanie"}),
+    "colour": _facet("colour", {"Navy", "Blue", "Black"}),
+    "wearer": _facet("wearer", {"Men", "Women", "Unisex", "Kids"}),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("16 inch car tyres", {"rim_in >= 15.2", "rim_in <= 16.8"}),  # inches: the column counted in inches, not mm
+    ("cheap all season tyres, 15in wheels", {"rim_in >= 14.25", "rim_in <= 15.75"}),
+    ("des pneus de 17 pouces", {"rim_in >= 16.15", "rim_in <= 17.85"}),
+])
+def test_a_measure_said_with_no_bound_is_the_items_own(text: str, wanted: set[str]) -> None:
+    assert wanted <= _filters(text, TYRES)
+
+
+def test_a_measure_of_the_users_own_thing_is_no_condition() -> None:
+    assert not any(f.startswith("size_m2") for f in _filters("it must fit in my 12 m² garage", KITES))
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("a 12 m² kitesurf kite", {"size_m2 >= 11.4", "size_m2 <= 12.6"}),
+    ("usually only about 8 knots where I ride", {"wind_min_kn <= 8", "wind_max_kn >= 8"}),  # a range holds it
+    ("a kite for strong wind, 30 knots or more", {"wind_max_kn >= 30"}),  # a bound: the range's top
+    ("cometa para viento fuerte, 30 nudos o más", {"wind_max_kn >= 30"}),
+])
+def test_measures_on_a_kite_shop_and_the_range_of_two_columns(text: str, wanted: set[str]) -> None:
+    assert wanted <= _filters(text, KITES)
+
+
+@pytest.mark.parametrize("text, descending", [("the widest tyre", True), ("el neumático más ancho", True),
+                                              ("the narrowest bike tyre", False), ("最宽的轮胎", True)])
+def test_widest_sorts_by_width(text: str, descending: bool) -> None:
+    order = rule_rewrite(text, TYRES).order
+    assert order is not None and order.column == "width_mm" and order.descending is descending
+
+
+@pytest.mark.parametrize("text, op", [("winter tyres without studs", "!="), ("winter tyres, no studs please", "!="),
+                                      ("studded winter tyres", "="), ("winter tyres with studs", "=")])
+def test_a_yes_no_column_is_named_by_its_noun(text: str, op: str) -> None:
+    assert Filter(column="studded", op=op, value="yes") in rule_rewrite(text, TYRES).filters
+
+
+def test_a_word_glued_to_a_little_word_names_no_longer_value() -> None:
+    assert not any("Hatinator" in f for f in _filters("the most expensive hat in the store", HATS))
+
+
+@pytest.mark.parametrize("text, op, value", [("straw hat for a wedding, I'm a bloke", "!=", "Women"),
+                                             ("I am a woman and want a fedora", "!=", "Men")])
+def test_who_the_user_says_they_are(text: str, op: str, value: str) -> None:
+    assert Filter(column="wearer", op=op, value=value) in rule_rewrite(text, HATS).filters
+
+
+@pytest.mark.parametrize("text", ["有海军蓝的帽子吗", "un chapeau bleu marine", "ein marineblauer Hut", "un sombrero azul marino"])
+def test_navy_blue_is_navy(text: str) -> None:
+    colours = {f.value for f in rule_rewrite(text, HATS).filters if f.column == "colour"}
+    assert colours == {"Navy"}
+
+
+def test_the_subject_stays_in_a_chats_query() -> None:
+    state = SessionState(id="s", topic=["winter tyres for my Golf", "they're banned here", "an all-season one"])
+    assert state.subject(2) == ["winter tyres for my Golf", "an all-season one"]
+    assert state.subject(3) == ["winter tyres for my Golf", "they're banned here", "an all-season one"]
+    assert SessionState(id="s").subject(2) == []
+
+
+HEADER = ["Part no", "Designation", "Vehicle", "Season", "Rim (in)", "Studded", "Price (CHF)", "Notes"]
+ROWS = [["TY-1", "Nordhal Hakka Stud 205/55 R16", "Car", "Winter", 16, "yes", 149, "Studded winter tyre for icy roads"],
+        ["TY-2", "Nordhal Snowline 205/55 R16", "Car", "Winter", 16, "no", 109, "Friction winter tyre"],
+        ["TY-3", "Nordhal Van Winter 215/65 R16C", "Van", "Winter", 16, "no", 155, "Winter tyre for vans"],
+        ["TY-4", "Contana AllSeason 205/55 R16", "Car", "All-season", 16, "no", 120, "All-season tyre for cars"],
+        ["TY-5", "Schwarz Gravel One 700x40c", "Bike", "All-season", 28, "no", 52, "Gravel bike tyre"],
+        ["TY-6", "Kenta Kids 20x1.95", "Bike", "All-season", 20, "no", 15, "Tyre for children's bikes"]]
+
+
+def test_a_chat_about_tyres_keeps_its_subject(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "tyres", HEADER, ROWS)
+    session = Session.open(agent, "s", k=3)
+    session.send("I need winter tyres for my Golf, 205/55 R16")
+    second = [r.id for r in session.send("no studs please, they're banned where I live").recommendations]
+    assert "TY-2" in second[:2] and "TY-1" not in second
+    third = session.send("actually, what about an all-season one in that same size instead?").recommendations
+    assert third[0].id == "TY-4"
