@@ -51,6 +51,9 @@ SUBJECTS = (
     r"furnished|furniture|meublée?s?|möbliert(?:e[nrs]?)?|amueblad[oa]s?|带家具|有家具|家具",
     r"seated|seating|sitting|seats?|assise?s?|places? assises?|sitzplätze?|sitzplatz|sitzen|sentad[oa]s?|asientos?|"
     r"座位|坐票|坐",
+    r"uv|upf|sun[- ]protective|sun protection|protection solaire|anti[- ]uv|sonnenschutz|uv-schutz|lichtschutz|"
+    r"protección solar|protección uv|防晒|防紫外线",
+    r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
 )
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
@@ -65,6 +68,7 @@ FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakik
 FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|allerg\w*|intoleran\w*|过敏", re.IGNORECASE)
 #: Words after a yes/no column's subject that only say it is fine: "pet_safe", "pets_allowed".
 FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted "
+                 "protection protected protective resistant resistance "
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
                  "permitidas admitidos bienvenidos seating options option available included has have with".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
@@ -108,6 +112,8 @@ def flags(parse: Parse, facets: Facets) -> None:
             group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
         doubled = re.fullmatch(r"([a-z]{2,}([b-df-hj-np-tv-z]))\2ed", name)
         group = group or (rf"{doubled.group(1)}s?" if doubled else None)  # "studded": "no studs", "padded": "a pad"
+        if group is None and len(name.split()) == 1 and len(name) >= 5:
+            group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
         m = named or (lx.pattern(group).search(parse.scan) if group else None)

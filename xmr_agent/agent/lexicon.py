@@ -147,16 +147,12 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"teuersten?|am teuersten|"
      r"(?:el|la|los|las|lo) más car[oa]s?|"
      r"最贵|最昂贵|最高价", "price", True),
-    (r"newest|latest|most recent|"
-     r"(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|"
-     r"neueste[nrs]?|aktuellste[nrs]?|"
-     r"(?:el|la|los|las|lo) más (?:reciente|nuev[oa])s?|"
-     r"最新", "time", True),
-    (r"oldest|earliest|"
-     r"(?:le|la|les) plus (?:ancien(?:ne)?s?|vieux|vieille)|"
-     r"älteste[nrs]?|aelteste[nrs]?|"
-     r"(?:el|la|los|las|lo) más (?:antigu[oa]|viej[oa])s?|"
-     r"最老|最早|最旧", "time", False),
+    (r"newest|latest|most recent|(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|neueste[nrs]?|aktuellste[nrs]?|"
+     r"(?:el|la|los|las|lo) más (?:reciente|nuev[oa])s?|最新", "time", True),
+    (r"oldest|earliest|(?:le|la|les) plus (?:ancien(?:ne)?s?|vieux|vieille)|älteste[nrs]?|aelteste[nrs]?|"
+     r"(?:el|la|los|las|lo) más (?:antigu[oa]|viej[oa])s?|最老|最早|最旧", "time", False),
+    (r"thickest|(?:le|la|les) plus épaisse?s?|dickste[nrs]?|(?:el|la|los|las|lo) más grues[oa]s?|最厚", "thickness", True),
+    (r"thinnest|(?:le|la|les) plus fine?s?|dünnste[nrs]?|(?:el|la|los|las|lo) más fin[oa]s?|最薄", "thickness", False),
     (r"longest|(?:le|la|les) plus longs?(?:ues?)?|längste[nrs]?|laengste[nrs]?|(?:el|la|los|las|lo) más larg[oa]s?|最长",
      "length", True),
     (r"shortest|(?:le|la|les) plus courte?s?|kürzeste[nrs]?|kuerzeste[nrs]?|(?:el|la|los|las|lo) más cort[oa]s?|最短",
@@ -232,6 +228,7 @@ COLUMN_KINDS = {
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height", "case", "diameter",
              "case_size", "dial", "screen", "screen_size", "display", "diagonal"),
+    "thickness": ("thickness", "thickness_mm", "thickness_cm", "épaisseur", "dicke", "grosor", "espesor"),
     "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
     "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),

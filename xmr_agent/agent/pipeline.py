@@ -182,7 +182,7 @@ class Agent:
             scoped, depth = any(f.hard and f.op in ("=", "contains") and titled_note(f) not in query.notes  # "a tent": the tents
                                 for f in query.filters), max(query.k, CANDIDATES)
             if order is not None:
-                rows = [] if has_subject(query) and not unnamed(order, query, lists, scoped, soft) else \
+                rows = [] if has_subject(query) and not query.within_ids and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets)
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
@@ -221,6 +221,7 @@ class Agent:
         run = trace or Trace()
         with run.step("filters") as note:
             where, rejected = compile_where(query.filters, self.facets)
+            where = all_of(where, ids_in(query.within_ids)) if query.within_ids else where  # "which of those"
             note(where=where, rejected=[f"{f}: {why}" for f, why in rejected])
         with run.step("route") as note:
             routes = route(self._with_seeds(query), self.catalog)

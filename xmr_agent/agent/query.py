@@ -87,6 +87,8 @@ class CrossModalQuery(BaseModel):
     unlike_ids: tuple[str, ...] = Field(default=(), description="demote items like these")
     seed_ids: tuple[str, ...] = Field(default=(), description="items the user mentioned or liked, oldest first "
                                                                  "(for item-to-item links from interaction logs)")
+    within_ids: tuple[str, ...] = Field(default=(), description="answer among these items only ('which of those is "
+                                                                   "the lightest')")
     order: Order | None = Field(default=None, description="rank by a numeric column (the cheapest, cheap, cheaper)")
     exclude_words: tuple[str, ...] = Field(default=(), description="items whose title names these are never shown "
                                                                      "('no mugs')")

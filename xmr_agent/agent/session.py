@@ -41,6 +41,7 @@ from xmr_agent.agent.topic import (
     ONE,
     OTHER,
     REFINE,
+    THOSE,
     fresh_topic,
     new_subject,
     says_a_thing,
@@ -132,8 +133,15 @@ class Session:
             # "actually we need one that folds up": the travel cot just shown may be the one
             critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
+        if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
+                and THOSE.search(message):  # "which of those is the lightest?": one of them
+            query = query.model_copy(update={"within_ids": tuple(self.state.last),
+                                             "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind
+        elif query is not None and shown and not query.within_ids and self.agent.rewriter.hard_categories and \
+                request is not None and not request.queries and request.order is not None and request.order.mode == "sort":
+            query = like_kinds(query, shown[:1], self.agent.facets, limit=1)  # "el más barato": of the kind shown first
         if query is None:
             return Answer(message, CrossModalQuery(), None, [], message="nothing to search for yet: say what you are "
                           "looking for (for example \"a red mug under $15\"), or attach a photo")

@@ -14,6 +14,7 @@ from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, column_of_kind, extreme_size
 from xmr_agent.agent.query import Order
+from xmr_agent.agent.values import stem_phrase
 
 #: "... pero más barato": a comparison, not "el más barato".
 _BUT_BEFORE = re.compile(r"\b(?:pero|aunque|sino|y|o|mais|aber|but)\s*$", re.IGNORECASE)
@@ -28,9 +29,20 @@ def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
         for words, kind, mode in table:
             column = column_of_kind(facets, kind)
             for m in lx.pattern(words).finditer(parse.scan) if column else ():
+                if _a_value(m.group(0), parse.scan[m.end():], facets):
+                    continue  # "light roast" where roasts are Light, Medium, Dark: a value, not a weight
                 parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
                 parse.notes.append(f"{mode} {column} from {m.group(0)!r}{against}")
                 parse.cut(m.span())
+
+
+def _a_value(word: str, after: str, facets: Facets) -> bool:
+    """Whether ``word`` is a value of the column the next word names ("light" before "roast")."""
+    following = re.match(r"\s*([^\W\d_]+)", after)
+    return following is not None and any(
+        facet.categorical and word.lower() in facet.values
+        and stem_phrase(following.group(1)) in stem_phrase(facet.column.replace("_", " ")).split()
+        for facet in facets.values())
 
 
 def superlatives(parse: Parse, facets: Facets) -> None:

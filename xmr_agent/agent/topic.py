@@ -35,6 +35,12 @@ OTHER = lexicon.pattern(
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
                       r"l[oa]s? que|这个|那个|这款|那款|of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
+#: Words that point at the items just shown as a whole ("which of those is the lightest?", "la moins
+#: chère de celles-là", "welcher davon", "其中最便宜的"): a superlative ranges over them.
+THOSE = lexicon.pattern(r"of (?:those|these|them|the two|the three)|among (?:those|these|them)|davon|von (?:denen|diesen)|"
+                        r"der beiden|der drei|de ceux-(?:là|ci)|de celles-(?:là|ci)|parmi (?:eux|elles|ceux-ci|celles-ci|ces)|"
+                        r"des deux|des trois|de (?:esos|esas|estos|estas|ellos|ellas|los dos|las dos|los tres|las tres)|"
+                        r"entre (?:esos|esas|estos|estas|ellos|ellas)|其中|这几[个款]|这些|两个|三个")
 #: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
 COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
 #: Words that amend what was asked ("actually, something that measures a whole room").

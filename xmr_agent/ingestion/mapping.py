@@ -177,15 +177,21 @@ ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference
                      re.IGNORECASE)
 
 
+#: The share of distinct values in a column that names items without being called so.
+TITLE_DISTINCT = 0.75
+
+
 def _title_like(sample: Sequence[Mapping[str, Any]], id_key: str) -> str | None:
     """The column that names items when none is named as in :data:`TITLE_NAMES`: the first one
-    (after the id) whose values are filled, distinct, short and made of words ("Arctic Lights –
-    Live", "Garden flat in Brixton"), not numbers, dates nor sentences."""
+    (after the id) whose values are filled, mostly distinct (:data:`TITLE_DISTINCT`: the same
+    wetsuit for men and for women), short and made of words ("Arctic Lights – Live", "Garden flat
+    in Brixton"), not numbers, dates nor sentences."""
     keys = [k for k in dict.fromkeys(k for row in sample for k in row) if k != id_key and k not in MEDIA_FIELDS]
 
     def names(key: str) -> bool:
         texts = [str(row.get(key)).strip() for row in sample if row.get(key) not in (None, "")]
-        if len(texts) != len(sample) or len(set(texts)) != len(texts) or not all(isinstance(row.get(key), str) for row in sample):
+        if len(texts) != len(sample) or len(set(texts)) < TITLE_DISTINCT * len(texts) or \
+                not all(isinstance(row.get(key), str) for row in sample):
             return False
         worded = sum(bool(re.search(r"[^\W\d_]{3,}", t)) for t in texts)
         return worded == len(texts) and sum(len(t) for t in texts) / len(texts) <= 60 and \
