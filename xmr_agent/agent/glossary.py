@@ -138,15 +138,16 @@ def _chosen(meanings: Sequence[str], translation: str) -> list[str]:
 
 
 def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozenset[str]]] | None,
-               translation: str | None = None) -> list[str]:
+               translation: str | None = None, also: Iterable[str] = ()) -> list[str]:
     """The senses of words of ``text`` that are head nouns of the catalogue's titles (``heads``:
     column → title head stem → kinds): all of them (``keine Tassen``: no cups, no mugs), or, given
     a ``translation``, the first of each word the translation lost ("ein billiges Zelt" → "a
-    cheap mat": "Zelt" means tent, and tents are sold): the words the search should use."""
+    cheap mat": "Zelt" means tent, and tents are sold), or whose last word is one of ``also`` (the
+    shop's own word: "Sommerreifen" read as "summer jeans" in a tyre shop): the words the search should use."""
     dictionary = load(language) if heads else None
     if dictionary is None or heads is None:
         return []
-    stems = {stem for index in heads.values() for stem in index}
+    stems = {stem for index in heads.values() for stem in index} | set(also)
     said = f" {stem_phrase(translation or '')} "
     found: list[str] = []
     words = split_words(text, language)
@@ -155,8 +156,9 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
         meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
         if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and _english(word)):
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
-        named = [m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
-                 and w[-1] in stems and f" {w[-1]} " not in said]
+        named = sorted((m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
+                        and w[-1] in stems and f" {w[-1]} " not in said),  # "Sommerreifen" read as "summer jeans":
+                       key=lambda m: -sum(f" {w} " in said for w in stem_phrase(m).split()))  # the summer tyre first
         found += [m for m in named[:1 if translation is not None else None] if m not in found]
     return found
 

@@ -290,7 +290,7 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     if unwanted:
         query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(
-        blank(original, [m.span() for m in NEGATED_WORDS.finditer(original)]), language, heads, translation)
+        blank(original, [m.span() for m in NEGATED_WORDS.finditer(original)]), language, heads, translation, generic)
     if not lost or not query.queries:
         return query
     searched = SubQuery(text=" ".join(lost), target="any")

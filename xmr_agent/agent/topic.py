@@ -71,7 +71,10 @@ NEXT = re.compile(
     r"(?:(?:and|also|plus) (?:i (?:also )?need |then )?|(?:i )?also need )(?:something|anything|a tool|one) to "
     r"(?!go with|match)[^\W\d_]+|"
     r"und (?:noch |dann )?(?:etwas|was) zum\b|"
-    r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b)", re.IGNORECASE)
+    r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b|"
+    r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas) "  # "and some goggles"
+    r"(?!(?:bit|little|lot|more|less|peu|poco|poquito)\b)(?![^,.;!?]*\b(?:ones?|autre|otr[oa]|más|menos|plus|moins)\b)|"
+    r"und dann noch (?!(?:etwas|was|ein bisschen|billiger|günstiger)\b)[^\W\d_]{4,})", re.IGNORECASE)
 #: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
 SAME_KIND_ZH = re.compile(r"的\s*[？?。！!]*\s*$")
 
