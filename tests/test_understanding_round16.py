@@ -121,3 +121,87 @@ def test_a_chat_about_tyres_keeps_its_subject(tmp_path: Path) -> None:
     assert "TY-2" in second[:2] and "TY-1" not in second
     third = session.send("actually, what about an all-season one in that same size instead?").recommendations
     assert third[0].id == "TY-4"
+
+
+SWIM = Facets({
+    "price_usd": Facet("price_usd", "number", lower=10, upper=400),
+    "line": _facet("line", {"Wetsuit", "Swimsuit", "Goggles", "Swim cap", "Trunks"}),
+    "thickness_mm": Facet("thickness_mm", "number", lower=1, upper=6),
+    "uv_protection": _facet("uv_protection", {"yes", "no"}),
+    "chlorine_resistant": _facet("chlorine_resistant", {"yes", "no"}),
+})
+COFFEE = Facets({
+    "price_gbp": Facet("price_gbp", "number", lower=5, upper=900),
+    "type": _facet("type", {"Beans", "Grinder", "Kettle"}),
+    "roast": _facet("roast", {"Light", "Medium", "Dark"}),
+    "electric": _facet("electric", {"yes", "no"}),
+    "weight_kg": Facet("weight_kg", "number", lower=0.1, upper=20),
+})
+
+
+@pytest.mark.parametrize("text, descending", [("which is your thickest wetsuit?", True), ("la combinaison la plus épaisse", True),
+                                              ("der dünnste Neoprenanzug", False)])
+def test_thickest_sorts_by_thickness(text: str, descending: bool) -> None:
+    order = rule_rewrite(text, SWIM).order
+    assert order is not None and order.column == "thickness_mm" and order.descending is descending
+
+
+@pytest.mark.parametrize("text, column, op", [
+    ("Schwimmbrille mit UV-Schutz", "uv_protection", "="), ("sun protective swimsuit for my toddler", "uv_protection", "="),
+    ("algo como eso pero con protección solar", "uv_protection", "="), ("要防晒的泳衣", "uv_protection", "="),
+    ("a swimsuit without UV protection", "uv_protection", "!="), ("a chlorine resistant swimsuit", "chlorine_resistant", "="),
+])
+def test_columns_of_protection_and_resistance(text: str, column: str, op: str) -> None:
+    assert Filter(column=column, op=op, value="yes") in rule_rewrite(text, SWIM).filters
+
+
+def test_a_relative_word_that_is_the_value_of_the_next_words_column_is_that_value() -> None:
+    light_roast = rule_rewrite("light roast beans for my V60", COFFEE)
+    assert light_roast.order is None and Filter(column="roast", op="=", value="Light", hard=False) in light_roast.filters
+    light = rule_rewrite("a light grinder", COFFEE)
+    assert light.order is not None and light.order.column == "weight_kg"  # no column follows: a weight
+
+
+def test_a_yes_no_column_named_by_a_longer_form() -> None:
+    assert Filter(column="electric", op="!=", value="yes") in rule_rewrite("a kettle that does not use electricity",
+                                                                           COFFEE).filters
+
+
+@pytest.mark.parametrize("message, next_thing", [
+    ("and some goggles for swimming in the sea", True), ("and a swim cap for me, I have really long hair", True),
+    ("et un tapis de selle pour poney aussi", True), ("und dann noch Ersatzleinen für unseren Lenkdrachen", True),
+    ("and a cheaper one", False), ("and a bit cheaper", False), ("et une moins chère", False), ("y una más barata", False),
+    ("and in blue", False)])
+def test_the_next_thing_wanted_after_and(message: str, next_thing: bool) -> None:
+    from xmr_agent.agent.topic import NEXT
+
+    assert bool(NEXT.search(message)) is next_thing
+
+
+def test_a_column_of_mostly_distinct_names_titles_the_items() -> None:
+    from xmr_agent.ingestion.mapping import _title_like
+
+    sample = [{"Code": f"SW-{n}", "Style": name, "Line": line} for n, (name, line) in enumerate(
+        [("Riviera One-Piece", "Swimsuit"), ("Riviera One-Piece", "Swimsuit"), ("Lap Pro Racerback", "Swimsuit"),
+         ("Cove Bikini Set", "Bikini"), ("Harbour Swim Trunks", "Trunks"), ("Surf Boardshorts 19", "Trunks"),
+         ("Triton 5/4 Hooded Wetsuit", "Wetsuit"), ("Kids Shorty Wetsuit", "Wetsuit")])]
+    assert _title_like(sample, "Code") == "Style"  # the same swimsuit in two colours: still its name
+
+
+LUGGAGE_HEADER = ["SKU", "Product name", "Category", "Shell", "Weight (kg)", "Price (EUR)", "Description"]
+LUGGAGE = [["LG-1", "Budget Large Trolley 75", "Checked suitcase", "Soft", 3.9, 75, "Basic large two-wheel suitcase"],
+           ["LG-2", "Featherweight Medium", "Checked suitcase", "Soft", 2.5, 119, "Very light medium suitcase"],
+           ["LG-3", "Metro Softside Large", "Checked suitcase", "Soft", 4.1, 149, "Large expandable softside suitcase"],
+           ["LG-4", "Titan Aluminium Check-In", "Checked suitcase", "Hard", 6.2, 649, "Full-size aluminium suitcase"],
+           ["LG-5", "TSA Combination Lock 2-Pack", "Accessory", None, 0.1, 15, "Locks for your suitcase"],
+           ["LG-6", "Compression Packing Cubes", "Packing cubes", "Soft", 0.25, 29, "Cubes to pack a suitcase"]]
+
+
+def test_which_of_those_ranges_over_the_items_shown(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "luggage", LUGGAGE_HEADER, LUGGAGE)
+    session = Session.open(agent, "s", k=3)
+    shown = [r.id for r in session.send("a big soft suitcase").recommendations]
+    lightest = [r.id for r in session.send("which of those is the lightest?").recommendations]
+    assert sorted(lightest) == sorted(shown)  # one of them, not the lock of 100 g
+    weights = {row[0]: row[4] for row in LUGGAGE}
+    assert [weights[i] for i in lightest] == sorted(weights[i] for i in lightest)
