@@ -39,7 +39,7 @@ SUBJECTS = (
     r"gardens?|jardins?|garten|jardín|花园",
     r"balcon(?:y|ies)|balcons?|balkons?|balcón|阳台",
     r"vegan|végan|végane|vegan[oa]s?|纯素",
-    r"waterproof|imperméables?|wasserdicht|impermeables?|防水",
+    r"waterproof|imperméables?|wasserdicht|impermeables?|防水|rain|rainy|pluie|regen|lluvia|下雨|雨天|雨",
     r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
     r"principiantes?|novat[oa]s?|新手|初学者|入门",
     r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",

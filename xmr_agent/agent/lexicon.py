@@ -327,6 +327,7 @@ LIKE = (r"like|similar to|in the style of|along the lines of|comme|dans le style
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever
+whatever love mind matter
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
 oh ah hmm um uh well ok okay be yeah yep yes sure right though actually what's whats that's there's it's does

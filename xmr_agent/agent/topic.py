@@ -48,6 +48,7 @@ AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lie
 #: Opening words of a message that refines the current subject.
 REFINE = lexicon.pattern(
     r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|uno|"
+    r"for|für|fuer|pour|para|"
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
