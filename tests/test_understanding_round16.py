@@ -205,3 +205,26 @@ def test_which_of_those_ranges_over_the_items_shown(tmp_path: Path) -> None:
     assert sorted(lightest) == sorted(shown)  # one of them, not the lock of 100 g
     weights = {row[0]: row[4] for row in LUGGAGE}
     assert [weights[i] for i in lightest] == sorted(weights[i] for i in lightest)
+
+
+@pytest.mark.parametrize("text, hard", [("给我女儿买泳衣，她6岁", True), ("a swimsuit for my daughter, she's 6", True),
+                                        ("a swimsuit for my daughter", False)])
+def test_a_son_or_daughter_of_a_childs_age_is_a_child(text: str, hard: bool) -> None:
+    people = Facets({"for": _facet("for", {"Women", "Men", "Kids", "Unisex"}),
+                     "line": _facet("line", {"Swimsuit", "Trunks"})})
+    assert Filter(column="for", op="=", value="Kids", hard=hard) in rule_rewrite(text, people).filters
+
+
+def test_a_chinese_word_the_dictionary_lacks_names_no_kind_by_one_of_its_characters() -> None:
+    from xmr_agent.agent.glossary import _fragment
+
+    assert _fragment(["推荐", "一", "款", "磨", "豆", "机"], 4)  # 磨豆机, a grinder: 豆 is no bean
+    assert _fragment(["我", "想", "买", "一", "个", "登机", "箱"], 6)  # 登机箱, a cabin case: 箱 is no box
+    assert not _fragment(["我", "要", "一", "双", "鞋"], 4)  # a pair of shoes: 鞋 stands alone
+    assert not _fragment(["红色", "的", "包"], 2)
+
+
+@pytest.mark.parametrize("text", ["something to keep the rain off my head", "un chapeau de pluie", "ein Hut für Regen"])
+def test_rain_asks_for_waterproof_items(text: str) -> None:
+    facets = Facets({"waterproof": _facet("waterproof", {"yes", "no"}), "type": _facet("type", {"Fedora", "Bucket hat"})})
+    assert Filter(column="waterproof", op="=", value="yes") in rule_rewrite(text, facets).filters

@@ -73,6 +73,9 @@ DIRECT = re.compile(r"(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womens
                     r"|女士|女性|女生|女款|女式|男士|男性|男生|男款|男式)", re.IGNORECASE)
 #: The groups of people an item is for, other than everyone ("unisex").
 GROUPS = ("women", "men", "kids")
+#: An age that says a son or a daughter is a child: "she's 6", "6 years old", "6 ans", "6 Jahre", "6 años", "6岁".
+_YOUNG = re.compile(r"(?<!\d)(?:[1-9]|1[0-2])\s*(?:years?(?: old)?|yrs?|yo|ans|jahre?n?|años|岁|周岁)(?![^\W\d_])|"
+                    r"\b(?:she|he)(?:'s| is) (?:[1-9]|1[0-2])\b|[一二三四五六七八九十]岁", re.IGNORECASE)
 #: The oldest minimum age (in years) an item for children may ask.
 CHILD_AGE = 10
 _NEGATED = re.compile(rf"(?:\b(?:{lx.NEGATION})\b|不要|不是|别)\W*(?:\w+\W+){{0,2}}$", re.IGNORECASE)
@@ -93,7 +96,8 @@ def audiences(parse: Parse, facets: Facets) -> None:
         for column, values in columns.items():
             if group in values and column not in set_on:  # "gloves for her": not the men's nor the kids'
                 direct = group == "kids" or (DIRECT.fullmatch(said) is not None and "unisex" not in values)  # "homme": unisex too
-                stated = [] if KIN_CHILD.fullmatch(said) else [Filter(column=column, op="=", value=values[group])] if direct \
+                grown = KIN_CHILD.fullmatch(said) and not _YOUNG.search(parse.text)  # "for my daughter, she's 6": a child
+                stated = [] if grown else [Filter(column=column, op="=", value=values[group])] if direct \
                     else [Filter(column=column, op="!=", value=values[g]) for g in GROUPS if g in values and g != group]
                 direct = direct and bool(stated)
                 first = [] if direct else [Filter(column=column, op="=", value=values[group], hard=False)]

@@ -80,6 +80,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
+        if translation and _fragment(words, i):
+            continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
@@ -153,7 +155,8 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     words = split_words(text, language)
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
-        meanings = () if word.lower() in lexicon.FILLER or adjective else senses(word, language, dictionary)
+        fragment = translation is not None and _fragment(words, i)  # "登机箱": no box, the translation's suitcase
+        meanings = () if word.lower() in lexicon.FILLER or adjective or fragment else senses(word, language, dictionary)
         if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and _english(word)):
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
         named = sorted((m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
@@ -220,6 +223,20 @@ def _owned(words: Sequence[str], i: int) -> bool:
 
 
 _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
+
+
+#: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
+_JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
+
+
+def _fragment(words: Sequence[str], i: int) -> bool:
+    """Whether Chinese ``words[i]`` is one character of a longer word the dictionary lacks ("磨豆机"
+    cut into characters, "登机箱" into 登机 and 箱): a character next to another word of the request."""
+    def joins(n: int) -> bool:
+        return 0 <= n < len(words) and lexicon.has_cjk(words[n]) and words[n] not in _JOINS_NONE \
+            and words[n] not in lexicon.FILLER
+
+    return len(words[i]) == 1 and lexicon.has_cjk(words[i]) and (joins(i - 1) or joins(i + 1))
 
 
 def split_words(text: str, language: str) -> list[str]:
