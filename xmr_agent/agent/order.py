@@ -136,8 +136,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
             h.id in answers and _value(h, order.column) is not None for h in fused) < 2:  # "a budget riding hat": every helmet
         answers |= {h.id for h in fused if met(h.item, within) == groups(within)}  # found answers, not only the one "hat"
     rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
-    if not rows and kind_rows is not None and order.mode == "sort" and answers & preferred:
-        rows = kind_rows(False)  # "the biggest suitcase": one the words name is of the kind guessed, so is every one
+    if not rows and kind_rows is not None and order.mode == "sort" and answers & preferred and answers - preferred:
+        rows = kind_rows(False)  # "the biggest suitcase": words that name items of several kinds, one of them the
+        # kind guessed: every item of it ("the cheapest power bank" names only power banks: they answer)
     if rows:  # "the cheapest rug": every rug, not only the ones the search found
         known = {h.id for h in fused}
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
