@@ -228,3 +228,16 @@ def test_a_chinese_word_the_dictionary_lacks_names_no_kind_by_one_of_its_charact
 def test_rain_asks_for_waterproof_items(text: str) -> None:
     facets = Facets({"waterproof": _facet("waterproof", {"yes", "no"}), "type": _facet("type", {"Fedora", "Bucket hat"})})
     assert Filter(column="waterproof", op="=", value="yes") in rule_rewrite(text, facets).filters
+
+
+def test_a_kind_read_in_the_titles_gives_way_to_the_kind_of_the_item_to_be_like() -> None:
+    from xmr_agent.agent.order import like_kinds
+    from xmr_agent.agent.query import CrossModalQuery, titled_note
+
+    kinds = Facets({"kind": _facet("kind", {"Stunt kite", "Bar & lines"})})
+    lines = Filter(column="kind", op="=", value="Bar & lines")
+    query = CrossModalQuery(filters=(lines,), notes=(titled_note(lines),))  # "still two lines"
+    liked = like_kinds(query, [{"id": "KT-211", "kind": "Stunt kite"}], kinds)
+    assert [str(f) for f in liked.filters] == ["kind = 'Stunt kite'"]
+    named = CrossModalQuery(filters=(lines,))  # "lines like the Hawk's": the kind the user names stays
+    assert like_kinds(named, [{"id": "KT-211", "kind": "Stunt kite"}], kinds).filters == (lines,)

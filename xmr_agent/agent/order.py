@@ -17,7 +17,7 @@ from typing import Any
 
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
 from xmr_agent.agent.values import stem_phrase
 from xmr_agent.types import Hit
 
@@ -79,7 +79,8 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     ``limit``: at most this many columns (the first of the table's)."""
     from xmr_agent.agent.columns import FOR_COLUMNS, kind_columns
 
-    said = {f.column for f in query.filters if f.hard}
+    titled = {f for f in query.filters if f.hard and titled_note(f) in query.notes}  # "still two lines": not the lines
+    said = {f.column for f in query.filters if f.hard and f not in titled}
     added: list[Filter] = []
     kinds = kind_columns(facets) - FOR_COLUMNS  # what it is, not who it is for
     for facet in facets.values():
@@ -96,8 +97,9 @@ def like_kinds(query: CrossModalQuery, items: Sequence[Mapping[str, Any]], facet
     if limit is not None:
         columns = list(dict.fromkeys(f.column for f in added))[:limit]
         added = [f for f in added if f.column in columns]
-    return query.model_copy(update={"filters": (*query.filters, *added),
-                                    "notes": (*query.notes, *(f"{LIKE_KIND} {f}" for f in added))})
+    replaced = {f.column for f in added}
+    return query.model_copy(update={"filters": (*(f for f in query.filters if f not in titled or f.column not in replaced),
+                                                *added), "notes": (*query.notes, *(f"{LIKE_KIND} {f}" for f in added))})
 
 
 def has_subject(query: CrossModalQuery) -> bool:
