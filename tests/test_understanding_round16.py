@@ -241,3 +241,30 @@ def test_a_kind_read_in_the_titles_gives_way_to_the_kind_of_the_item_to_be_like(
     assert [str(f) for f in liked.filters] == ["kind = 'Stunt kite'"]
     named = CrossModalQuery(filters=(lines,))  # "lines like the Hawk's": the kind the user names stays
     assert like_kinds(named, [{"id": "KT-211", "kind": "Stunt kite"}], kinds).filters == (lines,)
+
+
+def test_a_catalogue_whose_kinds_put_the_noun_first_groups_them_by_it() -> None:
+    from xmr_agent.agent.values import head_group
+
+    spanish = _facet("tipo", {"Guitarra clásica", "Guitarra acústica", "Guitarra eléctrica", "Bajo", "Ukelele", "Accesorio"})
+    assert sorted(head_group(spanish, "guitarra")) == ["Guitarra acústica", "Guitarra clásica", "Guitarra eléctrica"]
+    english = _facet("type", {"Camera drone", "Mini drone", "Toy drone", "Battery", "Case"})
+    assert sorted(head_group(english, "drone")) == ["Camera drone", "Mini drone", "Toy drone"]
+
+
+TIENDA_HEADER = ["Código", "Nombre", "Tipo", "Precio (€)", "Descripción"]
+TIENDA = [["IN-01", "Guitarra clásica Alba 4/4", "Guitarra clásica", 129, "Guitarra española de tapa de abeto."],
+          ["IN-02", "Guitarra clásica Alba 3/4", "Guitarra clásica", 109, "Tamaño 3/4 para niños."],
+          ["IN-03", "Guitarra acústica Sonora D-10", "Guitarra acústica", 249, "Acústica con cuerdas de acero."],
+          ["IN-05", "Guitarra eléctrica Volta ST", "Guitarra eléctrica", 399, "Eléctrica de cuerpo macizo."],
+          ["IN-07", "Ukelele soprano Mar", "Ukelele", 39, "Ukelele soprano de caoba."],
+          ["IN-13", "Afinador de pinza Clip", "Accesorio", 12, "Afinador cromático para guitarra y ukelele."],
+          ["IN-14", "Cuerdas de nailon Alba", "Accesorio", 9, "Juego de cuerdas para guitarra clásica."],
+          ["IN-15", "Funda acolchada guitarra", "Accesorio", 35, "Funda de 10 mm para guitarra acústica o clásica."]]
+
+
+def test_the_cheapest_guitar_in_a_spanish_shop_is_a_guitar(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "tienda", TIENDA_HEADER, TIENDA)
+    assert [r.id for r in agent.ask("la guitarra más barata", k=3).recommendations] == ["IN-02", "IN-01", "IN-03"]
+    cheap = [r.id for r in agent.ask("una guitarra barata", k=3).recommendations]
+    assert cheap[0] in ("IN-01", "IN-02") and "IN-05" not in cheap  # the strings and the tuner are no guitars

@@ -134,8 +134,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     answers = {h.id for h in fused} if scoped else _answering(fused)
     preferred = {h.id for h in fused if preferences and met(h.item, preferences) == groups(preferences)}
     within = [f for f in preferences if f.column.lower() in kinds]
-    if order.mode in ("low", "high") and within and not any(f.hard for f in within) and sum(
-            h.id in answers and _value(h, order.column) is not None for h in fused) < 2:  # "a budget riding hat": every helmet
+    if order.mode in ("low", "high") and within and not any(f.hard for f in within) and sum(  # "a budget riding hat":
+            h.id in (answers & preferred or answers) and _value(h, order.column) is not None for h in fused) < 2:  # every helmet
         answers |= {h.id for h in fused if met(h.item, within) == groups(within)}  # found answers, not only the one "hat"
     rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
     if not rows and kind_rows is not None and order.mode == "sort" and answers & preferred and answers - preferred:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache, partial
+from functools import partial
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
@@ -30,7 +30,8 @@ from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_noun, material_forms, modified, stem_phrase, valued_word
+from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, valued_word
+from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -362,38 +363,4 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
                                                                            lx.pattern(names).fullmatch(v))):  # are "Schwarz"
                 return facet, facet.canonical[value]
     return None
-
-
-def _stem_index(facet: Facet) -> dict[str, tuple[str, ...]]:
-    return _stem_index_cached(facet.column, facet.values)
-
-
-@lru_cache(maxsize=64)
-def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for value in sorted(values):
-        if len(value) >= 3:
-            index.setdefault(stem_phrase(value), []).append(value)
-        if "-" in value:  # "blue light glasses" for "Blue-light glasses"
-            index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
-        if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
-            for form in material_forms(value):
-                index.setdefault(stem_phrase(form), []).append(value)
-        if value in lx.DEMONYMS:  # the adjective of a country: Japanese green tea
-            index.setdefault(stem_phrase(lx.DEMONYMS[value]), []).append(value)
-    heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames
-    for value in sorted(values):
-        if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
-            heads.setdefault(stem_phrase(value).split()[-1], []).append(value)
-    index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
-    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
-
-
-def head_group(facet: Facet, said: str) -> list[str]:
-    """The values ``said`` names by the last word they share ("frames": Prescription frames and
-    Kids frames), when it names more than one; else none."""
-    group = _stem_index(facet).get(stem_phrase(said), ())
-    if len(group) < 2 or len(stem_phrase(said).split()) != 1 or any(len(stem_phrase(v).split()) < 2 for v in group):
-        return []
-    return [facet.canonical[v] for v in group]
 

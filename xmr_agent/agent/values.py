@@ -11,6 +11,7 @@ from typing import Any
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.encoders.language import detect_closely
 
 #: At most this many values are left out for one negated word.
 MAX_VALUES = 8
@@ -263,3 +264,45 @@ def head_noun(text: str, heads: Container[str], stops: Iterable[str],
                 return None  # "paper cups": the noun wanted is not a head of any title
         return stem_phrase(words[last].group(0)), words[last].span()
     return None
+
+
+def stem_index(facet: Facet) -> dict[str, tuple[str, ...]]:
+    """The values of ``facet`` by the stems that name them: whole, hyphens as spaces, a material's
+    adjective, a country's, and the noun several values share (:func:`head_group`)."""
+    return _stem_index_cached(facet.column, facet.values)
+
+
+@lru_cache(maxsize=64)
+def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for value in sorted(values):
+        if len(value) >= 3:
+            index.setdefault(stem_phrase(value), []).append(value)
+        if "-" in value:  # "blue light glasses" for "Blue-light glasses"
+            index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
+        if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
+            for form in material_forms(value):
+                index.setdefault(stem_phrase(form), []).append(value)
+        if value in lexicon.DEMONYMS:  # the adjective of a country: Japanese green tea
+            index.setdefault(stem_phrase(lexicon.DEMONYMS[value]), []).append(value)
+    heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames; "guitarra": Guitarra clásica,
+    first = values and detect_closely(" ".join(sorted(values))) in HEAD_FIRST  # Guitarra acústica (the noun first)
+    for value in sorted(values):
+        if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
+            heads.setdefault(stem_phrase(value).split()[0 if first else -1], []).append(value)
+    index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
+#: Languages whose names of kinds put the noun first ("Guitarra clásica", "Scie sauteuse").
+HEAD_FIRST = frozenset({"es", "fr", "it", "pt"})
+
+
+def head_group(facet: Facet, said: str) -> list[str]:
+    """The values ``said`` names by the last word they share ("frames": Prescription frames and
+    Kids frames; the first in a catalogue whose names put the noun first, :data:`HEAD_FIRST`:
+    "guitarra" names Guitarra clásica and Guitarra acústica), when it names more than one; else none."""
+    group = stem_index(facet).get(stem_phrase(said), ())
+    if len(group) < 2 or len(stem_phrase(said).split()) != 1 or any(len(stem_phrase(v).split()) < 2 for v in group):
+        return []
+    return [facet.canonical[v] for v in group]
