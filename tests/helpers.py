@@ -231,7 +231,7 @@ class FixedTranslation:
     def __init__(self, english: str) -> None:
         self.english = english
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str, language: str | None = None) -> str:
         return self.english
 
 

@@ -268,3 +268,28 @@ def test_the_cheapest_guitar_in_a_spanish_shop_is_a_guitar(tmp_path: Path) -> No
     assert [r.id for r in agent.ask("la guitarra más barata", k=3).recommendations] == ["IN-02", "IN-01", "IN-03"]
     cheap = [r.id for r in agent.ask("una guitarra barata", k=3).recommendations]
     assert cheap[0] in ("IN-01", "IN-02") and "IN-05" not in cheap  # the strings and the tuner are no guitars
+
+
+class _IntoSpanish:
+    """A translating model that knows one request, in Spanish when asked for Spanish."""
+
+    name = "into-spanish"
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def complete(self, messages: list[dict[str, str]], *, schema: object = None, max_tokens: int = 512) -> str:
+        said = " ".join(m["content"] for m in messages)
+        self.asked.append(said)
+        return "la guitarra más barata" if "Spanish" in said else "the cheapest guitar"
+
+
+def test_a_request_is_translated_into_the_catalogues_own_language(tmp_path: Path) -> None:
+    from xmr_agent.agent.translate import Translator
+
+    agent = ingested_csv(tmp_path, "tienda", TIENDA_HEADER, TIENDA)
+    llm = _IntoSpanish()
+    agent.rewriter.translator = Translator(llm)  # type: ignore[arg-type]
+    answer = agent.ask("最便宜的吉他", k=3)
+    assert llm.asked and "Spanish" in llm.asked[0]
+    assert [r.id for r in answer.recommendations][0] == "IN-02"

@@ -123,13 +123,13 @@ class Rewriter:
             return base, None
         if not needs_translation(text, self.language()):
             return base, None
-        english = self.translator(text)
+        english = self.translator(text, self.language())  # the catalogue's language ("english": most often)
         masked = blank(text, named)  # a title's digits are no price
-        heads = getattr(self.nouns(), "heads", None)
+        heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
-                                 heads=heads, titled=titled, known=known, generic=self.every_item())
+                                 heads=heads, titled=titled, known=known, generic=self.every_item()) if self.language() == ENGLISH else []
         if english is None:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
@@ -159,7 +159,7 @@ class Rewriter:
             return other  # "not in cream or white" kept only the cream
         filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
         for phrase in base.avoid[:2]:
-            word = self.translator(phrase)
+            word = self.translator(phrase, self.language())
             if not word:
                 continue
             negated = rule_rewrite(f"not {word}", self.facets, k=k or 10, hard_categories=True)

@@ -2,9 +2,10 @@
 
 The rule-based parser reads price, negation, superlative and critique words in English, French,
 German, Spanish and Chinese, but a request's subject ("eine Pflanze", "un réchaud", "登山杖") must
-still be matched with a catalogue written in English; the small multilingual encoder places
-single foreign nouns poorly. So a request whose language is not the catalogue's is also
-translated (by an LLM: the offline Qwen2.5-Coder-1.5B by default) and parsed again, and
+still be matched with the catalogue's own words (English most often; "Guitarra clásica" in a
+Spanish shop); the small multilingual encoder places single foreign nouns poorly. So a request
+whose language is not the catalogue's is also translated into the catalogue's language (by an
+LLM: the offline Qwen2.5-Coder-1.5B by default) and parsed again, and
 :func:`with_translation` joins the two parses: what the original says wins (its numbers, its
 columns, its order), the translation adds the kinds, values, order and avoided words the
 original parse missed, and its words become a second sub-query for the encoder of the
@@ -57,15 +58,17 @@ class Translator:
     def __repr__(self) -> str:
         return f"Translator({getattr(self.llm, 'name', type(self.llm).__name__)} → {self.language})"
 
-    def __call__(self, text: str) -> str | None:
-        text = " ".join(text.split())
+    def __call__(self, text: str, language: str | None = None) -> str | None:
+        """``text`` in ``language`` (the catalogue's; by default this translator's own)."""
+        text, language = " ".join(text.split()), language or self.language
         if not text or len(text) > MAX_CHARS:
             return None
+        key = f"{language}\n{text}"
         with self._lock:
-            if text in self._cache:
-                self._cache.move_to_end(text)
-                return self._cache[text]
-        messages = self.prompts.render("translate", request=text, language=NAMES.get(self.language, self.language))
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        messages = self.prompts.render("translate", request=text, language=NAMES.get(language, language))
         try:
             answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text)
             self.last_error = None if answer else "the model gave no usable translation (empty, too long or a remark)"
@@ -73,7 +76,7 @@ class Translator:
             self.last_error = str(e)
             return None
         with self._lock:
-            self._cache[text] = answer
+            self._cache[key] = answer
             if len(self._cache) > CACHE:
                 self._cache.popitem(last=False)
         return answer
@@ -99,8 +102,8 @@ _REFUSAL = re.compile(r"^(?:i'?m\s+)?sorry\b|^i\s+(?:can(?:'|no)t|cannot|am\s+un
 
 
 def needs_translation(text: str, catalogue_language: str | None) -> bool:
-    """Whether ``text`` is in another language than the catalogue's (known, and English)."""
-    return catalogue_language == ENGLISH and bool(text.strip()) and detect_closely(text) != catalogue_language
+    """Whether ``text`` is in another language than the catalogue's (known; one :data:`NAMES` has)."""
+    return catalogue_language in NAMES and bool(text.strip()) and detect_closely(text) != catalogue_language
 
 
 def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: str, translation: str,
