@@ -293,3 +293,13 @@ def test_a_request_is_translated_into_the_catalogues_own_language(tmp_path: Path
     answer = agent.ask("最便宜的吉他", k=3)
     assert llm.asked and "Spanish" in llm.asked[0]
     assert [r.id for r in answer.recommendations][0] == "IN-02"
+
+
+def test_which_of_those_is_cheaper_is_the_cheapest_of_them() -> None:
+    from xmr_agent.agent.critique import definite
+    from xmr_agent.agent.query import CrossModalQuery, Order
+
+    cheaper = CrossModalQuery(order=Order(column="price", mode="less"))
+    picked = definite("welches davon ist günstiger?", cheaper, those=True)
+    assert picked is not None and picked.order == Order(column="price", mode="sort", descending=False)
+    assert definite("anything cheaper?", cheaper) == cheaper  # other items cheaper than those shown

@@ -297,12 +297,13 @@ _DEFINITE = re.compile(r"^\W*(?:(?:and|so|ok|okay|und|dann|also|ja)\W+)?(?:the|d
 _THAN = re.compile(r"\b(?:than|als|que|then)\b", re.IGNORECASE)
 
 
-def definite(message: str, request: CrossModalQuery | None) -> CrossModalQuery | None:
+def definite(message: str, request: CrossModalQuery | None, *, those: bool = False) -> CrossModalQuery | None:
     """``request``, with its comparative made the superlative it means when the message picks one
-    of those shown with a definite article ("the cheaper one", "der günstigere bitte"): the
-    cheapest of the topic, not one cheaper than the list's middle."""
+    of those shown with a definite article ("the cheaper one", "der günstigere bitte") or asks
+    which of ``those`` shown is ("welches davon ist günstiger?"): the cheapest of the topic, not
+    one cheaper than the list's middle."""
     order = request.order if request is not None else None
-    if request is None or order is None or order.mode not in ("less", "more") or not _DEFINITE.search(message) \
+    if request is None or order is None or order.mode not in ("less", "more") or not (those or _DEFINITE.search(message)) \
             or _THAN.search(message):
         return request
     return request.model_copy(update={"order": order.model_copy(update={"mode": "sort", "descending": order.mode == "more"})})

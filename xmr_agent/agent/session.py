@@ -108,7 +108,7 @@ class Session:
         if request is not None and request.order is not None and \
                 any(f.column == request.order.column for f in critique.filters):  # "bit pricey, anything cheaper?"
             request = request.model_copy(update={"order": None})
-        request = definite(message, request)  # "der günstigere": the cheapest of them
+        request = definite(message, request, those=bool(THOSE.search(message)))  # "der günstigere": the cheapest of them
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
             request = against(request, critique.anchor)  # "moins cher": than what was shown
             compared = compared or request.order is None
