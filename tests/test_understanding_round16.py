@@ -303,3 +303,13 @@ def test_which_of_those_is_cheaper_is_the_cheapest_of_them() -> None:
     picked = definite("welches davon ist günstiger?", cheaper, those=True)
     assert picked is not None and picked.order == Order(column="price", mode="sort", descending=False)
     assert definite("anything cheaper?", cheaper) == cheaper  # other items cheaper than those shown
+
+
+def test_a_translation_keeps_the_shops_own_word_the_request_said() -> None:
+    from xmr_agent.agent import glossary
+
+    if glossary.load("zh") is None:
+        pytest.skip("CC-CEDICT is not installed")
+    said = glossary.own_word("The lightest cap is which one?", "最轻的帽子是哪顶", "zh", frozenset({"hat"}))
+    assert said == "The lightest hat is which one?"  # 帽子: a hat first; in a hat shop, any hat
+    assert glossary.own_word("a baseball cap", "棒球帽", "zh", frozenset({"glove"})) == "a baseball cap"

@@ -260,6 +260,21 @@ def split_words(text: str, language: str) -> list[str]:
 _QUALIFIED = re.compile(r"\s+(?:for|used|with|that|which|to|when)\s+.*$")
 
 
+def own_word(translation: str, text: str, language: str, generic: Container[str]) -> str:
+    """``translation`` with a word that another sense of a word of ``text`` names put back as that
+    word's first sense when it is the shop's own thing (a ``generic`` stem): "最轻的帽子" read as "the
+    lightest cap" in a hat shop is the lightest hat, any of them, not the caps."""
+    dictionary = load(language) if generic else None
+    for word in split_words(text, language) if dictionary is not None else ():
+        meanings = senses(word, language, dictionary)
+        if not meanings or stem_phrase(meanings[0]) not in generic:
+            continue
+        for other in (m for m in meanings[1:] if len(m.split()) == 1 and stem_phrase(m) not in generic):
+            translation = re.sub(rf"(?<![^\W\d_]){re.escape(other)}s?(?![^\W\d_])", meanings[0], translation,
+                                 flags=re.IGNORECASE)
+    return translation
+
+
 def _named(sense: str, values: Iterable[str]) -> list[str]:
     """The values whose every word (by stem) is a word of ``sense`` ("running" in "running shoes",
     "kettle" in "electric kettle"), for a sense short enough to be a name."""

@@ -136,6 +136,7 @@ class Rewriter:
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
         if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(masked):  # "Plutôt du lin":
             english = lexicon.pattern(lexicon.NEGATION).sub(" ", english)  # no "Rather than linen" the words do not say
+        english = glossary.own_word(english, masked, detect_closely(text), self.every_item())  # "帽子": a hat, not a cap
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.every_item(),
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
