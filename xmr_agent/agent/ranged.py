@@ -28,6 +28,7 @@ def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, wher
 
     def read(clause: str | None) -> list[dict[str, Any]]:
         clause = all_of(clause, ids_in(exclude, negate=True)) if exclude else clause
+        clause = all_of(clause, ids_in(query.within_ids)) if query.within_ids else clause  # "which of those"
         return catalog.get(catalog.sorted_ids(order.column if order else None, descending=descending, where=clause, k=k))
 
     kinds = preferred_kinds(query, facets, kinds_only=True) if facets is not None else []
