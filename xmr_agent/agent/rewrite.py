@@ -288,13 +288,13 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     unwanted = [w for phrase in avoided if len(phrase.split()) == 1  # "keinen Pink Gin": pink gin, not every gin
                 for w in glossary.head_nouns(phrase, language, heads)  # "不要机械键盘" of a keyboard: not every
                 if not set(stem_phrase(w).split()) & (wanted | generic)]  # keyboard; "不要白巧克力": not every chocolate
-    if unwanted:
-        query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
+    query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})
     lost = [] if translation is None else glossary.head_nouns(
         blank(original, [m.span() for m in NEGATED_WORDS.finditer(original)]), language, heads, translation, generic)
     if not lost or not query.queries:
         return query
-    searched = SubQuery(text=" ".join(lost), target="any")
+    own = all(stem_phrase(w).split()[-1] in generic for w in lost) and other.queries  # "té verde": green, and tea
+    searched = SubQuery(text=" ".join([other.queries[0].text if own else "", *lost]).strip(), target="any")
     kept = tuple(q for q in query.queries if q.text != (other.queries[0].text if other.queries else None))
     return query.model_copy(update={"queries": (searched, *kept), "notes": (
         *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
