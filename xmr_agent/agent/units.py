@@ -12,6 +12,7 @@ five languages, nor pick a table's column; the table of units below is all this 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
@@ -137,32 +138,36 @@ def exact(parse: Parse, facets: Facets) -> None:
         if dimension in ("", "time") or _THEIRS.search(parse.scan[:m.start()]):
             continue
         amount = number_value(m.group(1)) * size
-        columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
-        ranged = _range_pair(columns)
+        said_in = partial(_in_unit, amount, dimension=dimension, size=size)
+        ranged = _range_pair(facets, dimension)
         column = None if ranged else dimension_column(facets, dimension, parse.scan, size)
-        if column is None and not ranged:
+        if ranged:
+            flts = [Filter(column=ranged[0], op="<=", value=said_in(ranged[0])),
+                    Filter(column=ranged[1], op=">=", value=said_in(ranged[1]))]
+        elif column is not None:
+            flts = [Filter(column=column, op=">=", value=said_in(column, -EXACT_SHARE)),
+                    Filter(column=column, op="<=", value=said_in(column, EXACT_SHARE))]
+        else:
             continue
-        flts = [Filter(column=low, op="<=", value=_rounded(amount / (_own_size(low, dimension) or size))) for low, _ in ranged] + \
-            [Filter(column=high, op=">=", value=_rounded(amount / (_own_size(high, dimension) or size))) for _, high in ranged]
-        if column is not None:
-            own = amount / (_own_size(column, dimension) or size)
-            flts = [Filter(column=column, op=">=", value=_rounded(own * (1 - EXACT_SHARE))),
-                    Filter(column=column, op="<=", value=_rounded(own * (1 + EXACT_SHARE)))]
         parse.filters += flts
         parse.notes += [*(loose_note(f) for f in flts), f"{' and '.join(map(str, flts))} from {m.group(0).strip()!r}"]
         parse.cut(m.span())
 
 
-def _range_pair(columns: list[str]) -> list[tuple[str, str]]:
-    """The one pair of columns that bound a range (``wind_min_kn``, ``wind_max_kn``), if any."""
+def _range_pair(facets: Facets, dimension: str) -> tuple[str, str] | None:
+    """The one pair of number columns of ``dimension`` that bound a range (``wind_min_kn``,
+    ``wind_max_kn``), if there is one."""
+    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
     lows = {tuple(p for p in _parts(c) if p != "min"): c for c in columns if "min" in _parts(c)}
     pairs = [(lows[key], c) for c in columns if "max" in _parts(c)
              for key in [tuple(p for p in _parts(c) if p != "max")] if key in lows]
-    return pairs[:1] if len(pairs) == 1 else []
+    return pairs[0] if len(pairs) == 1 else None
 
 
-def _rounded(value: float) -> float | int:
-    value = round(value, 3)
+def _in_unit(amount: float, column: str, share: float = 0.0, *, dimension: str, size: float) -> float | int:
+    """``amount`` (in the dimension's base unit) in ``column``'s own unit (else as said, of ``size``),
+    ``share`` more or less, rounded."""
+    value = round(amount / (_own_size(column, dimension) or size) * (1 + share), 3)
     return int(value) if value == int(value) else value
 
 
@@ -333,8 +338,8 @@ def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.M
     if not dimension or (len(unit) == 1 and not _CJK_UNIT.match(unit) and amount == 1.0 and number.isalpha()):
         return  # "under a m…": no measure
     column = dimension_column(facets, dimension, parse.scan, size)
-    ranged = _range_pair([f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)])
-    column = column or (ranged[0][op in (">", ">=")] if ranged else None)  # "30 knots or more": wind_max_kn >= 30
+    ranged = _range_pair(facets, dimension)  # "30 knots or more": wind_max_kn >= 30, "or less": wind_min_kn <= 30
+    column = column or (None if ranged is None else ranged[1] if op in (">", ">=") else ranged[0])
     parse.cut(m.span())
     if column is None:
         parse.notes.append(f"{m.group(0).strip()!r}: no one column of this table is measured in {unit}")
