@@ -265,7 +265,9 @@ def own_word(translation: str, text: str, language: str, generic: Container[str]
     word's first sense when it is the shop's own thing (a ``generic`` stem): "最轻的帽子" read as "the
     lightest cap" in a hat shop is the lightest hat, any of them, not the caps."""
     dictionary = load(language) if generic else None
-    for word in split_words(text, language) if dictionary is not None else ():
+    if dictionary is None:
+        return translation
+    for word in split_words(text, language):
         meanings = senses(word, language, dictionary)
         if not meanings or stem_phrase(meanings[0]) not in generic:
             continue

@@ -156,8 +156,8 @@ class Rewriter:
         ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet")."""
         negative = ("!=", "not_contains", "not_in")
         kept = len(other.avoid) + len({(f.column, f.op) for f in other.filters if f.op in negative})
-        if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None:  # "nicht in Creme oder Weiß":
-            return other  # "not in cream or white" kept only the cream
+        if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None or self.language is None:  # "nicht in
+            return other  # Creme oder Weiß": "not in cream or white" kept only the cream
         filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
         for phrase in base.avoid[:2]:
             word = self.translator(phrase, self.language())
