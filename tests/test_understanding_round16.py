@@ -324,3 +324,10 @@ def test_a_translation_keeps_the_shops_own_word_the_request_said() -> None:
     said = glossary.own_word("The lightest cap is which one?", "最轻的帽子是哪顶", "zh", frozenset({"hat"}))
     assert said == "The lightest hat is which one?"  # 帽子: a hat first; in a hat shop, any hat
     assert glossary.own_word("a baseball cap", "棒球帽", "zh", frozenset({"glove"})) == "a baseball cap"
+
+
+def test_a_measure_said_for_a_range_column_is_a_need() -> None:
+    scooters = Facets({"price_eur": Facet("price_eur", "number", lower=100, upper=2000),
+                       "range_km": Facet("range_km", "number", lower=5, upper=80)})
+    filters = _filters("something to get to work, it's about 10 km each way", scooters)
+    assert "range_km >= 10" in filters and not any(f.startswith("range_km <") for f in filters)

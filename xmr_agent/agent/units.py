@@ -125,6 +125,9 @@ _THEIRS = re.compile(r"(?<![^\W\d_])(?:my|our|mon|ma|notre|mein\w*|unser\w*|mi|n
                      re.IGNORECASE)
 #: How far from an exact measure an item may be ("a 15 inch laptop": 15.6 inches).
 EXACT_SHARE = 0.05
+#: Words of a column's name that make it what an item can do at most (a range, a maximum load): a
+#: measure said for it is a need, met by any item that does as much or more.
+CAPABILITY_PARTS = frozenset({"range", "max", "maximum", "reach", "autonomy", "reichweite", "autonomie", "autonomía"})
 
 
 def exact(parse: Parse, facets: Facets) -> None:
@@ -144,6 +147,8 @@ def exact(parse: Parse, facets: Facets) -> None:
         if ranged:
             flts = [Filter(column=ranged[0], op="<=", value=said_in(ranged[0])),
                     Filter(column=ranged[1], op=">=", value=said_in(ranged[1]))]
+        elif column is not None and set(_parts(column)) & CAPABILITY_PARTS:  # "about 10 km each way": a range that
+            flts = [Filter(column=column, op=">=", value=said_in(column))]  # covers it, not one of about 10 km
         elif column is not None:
             flts = [Filter(column=column, op=">=", value=said_in(column, -EXACT_SHARE)),
                     Filter(column=column, op="<=", value=said_in(column, EXACT_SHARE))]
