@@ -293,8 +293,7 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
         blank(original, [m.span() for m in NEGATED_WORDS.finditer(original)]), language, heads, translation, generic)
     if not lost or not query.queries:
         return query
-    own = all(stem_phrase(w).split()[-1] in generic for w in lost) and other.queries  # "té verde": green, and tea
-    searched = SubQuery(text=" ".join([other.queries[0].text if own else "", *lost]).strip(), target="any")
+    searched = SubQuery(text=" ".join(lost), target="any")
     kept = tuple(q for q in query.queries if q.text != (other.queries[0].text if other.queries else None))
     return query.model_copy(update={"queries": (searched, *kept), "notes": (
         *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
