@@ -135,12 +135,9 @@ class Session:
         query = self._query(request, critique.again)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
                 and THOSE.search(message):  # "which of those is the lightest?": one of them
-            kind = [f.model_copy(update={"hard": False}) for f in like_kinds(query, shown[:1], self.agent.facets, limit=1).filters
-                    if f not in query.filters]  # "¿cuál de esas es la más barata?": the guitars shown first, then the case
-            guessed = [f for f in query.guessed() if f.column in {k.column for k in kind}]  # not "cuál de esas" by meaning
-            query = query.model_copy(update={"within_ids": tuple(self.state.last),
-                                             "filters": (*(f for f in query.filters if f not in guessed), *kind),
-                                             "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})
+            query = query.model_copy(update={"within_ids": tuple(self.state.last), "filters": tuple(
+                f for f in query.filters if f not in query.guessed()),  # not kinds "cuál de esas" names by meaning
+                "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind
         elif query is not None and shown and not query.within_ids and self.agent.rewriter.hard_categories and \
