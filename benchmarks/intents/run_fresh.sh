@@ -25,6 +25,8 @@
 #   fresh22:          fresh22.jsonl over tyres.csv, kites.csv, hats.csv
 #   fresh23:          fresh23.jsonl over luggage.csv, coffeegear.csv, swimwear.csv
 #   fresh24:          fresh24.jsonl over honey.csv, pianos.csv, paint.csv
+#   fresh25:          fresh25.jsonl over protection.csv, planters.csv, glassware.csv
+#   fresh26:          fresh26.jsonl over stoves.csv, backpacks.csv, sewing.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,7 +56,9 @@ case "$FRESH" in
   fresh22) TABLES="tyres kites hats" ;;
   fresh23) TABLES="luggage coffeegear swimwear" ;;
   fresh24) TABLES="honey pianos paint" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh24" >&2; exit 2 ;;
+  fresh25) TABLES="protection planters glassware" ;;
+  fresh26) TABLES="stoves backpacks sewing" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh26" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

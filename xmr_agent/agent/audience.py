@@ -31,6 +31,7 @@ VALUES = {
             "mann", "hombre", "hombres", "caballero", "caballeros", "男", "男士", "男性", "男款", "男装"},
     "kids": {"kids", "kid", "children", "childrens", "child", "junior", "juniors", "youth", "boys", "girls", "enfant",
              "enfants", "kinder", "niños", "ninos", "infantil", "儿童", "童装", "童"},
+    "adults": {"adult", "adults", "adulte", "adultes", "erwachsene", "erwachsener", "adulto", "adultos", "成人", "grown-up"},
     "unisex": {"unisex", "unisexe", "all", "everyone", "both", "neutral", "gender neutral", "alle", "für alle", "todos",
                "tous", "中性", "通用", "男女通用"},
 }
@@ -58,7 +59,7 @@ WORDS = {
                       rf"|f[üu]r\s+ihn|herren\w*|m[äa]nner|hombres?|hommes?|(?:i'?m|i am)\s+(?:a\s+)?(?:bloke|guy|man|lad|dude))\b"
                       rf"|{_FOR_MY}(?:{_KIN_M})\b|男朋友|男友|男士|男性|男生|男款|男式|老公|丈夫|爸爸|父亲|爷爷|外公|哥哥|弟弟",
                       re.IGNORECASE),
-    "kids": re.compile(rf"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|"
+    "kids": re.compile(rf"\b(?:kids?['’]?s?|child(?:ren)?['’]?s?|toddlers?|little ones?|enfants?|kinder\w*|(?:[1-9]|1[0-2])[- ]years?[- ]olds?|"
                        rf"ni[ñn][oa]s?|infantil)\b|{_FOR_MY}(?:{_KIN_C})\b|儿童|孩子|小孩|小朋友|宝宝|童|儿子|女儿|孙子|孙女",
                        re.IGNORECASE),
 }
@@ -90,6 +91,12 @@ def audiences(parse: Parse, facets: Facets) -> None:
     set_on = {f.column for f in parse.filters if f.hard}
     for group, words in WORDS.items():
         m = next((m for m in words.finditer(parse.scan) if not _NEGATED.search(parse.scan[: m.start()])), None)
+        denied = None if m or group != "kids" else next((found for text in (parse.scan, *parse.avoid)
+                                                         if (found := words.search(text))), None)
+        for column, values in columns.items() if denied is not None else ():  # "for me, not my kid": no children's items
+            if "kids" in values and column not in set_on and denied is not None:
+                parse.filters.append(flt := Filter(column=column, op="!=", value=values["kids"]))
+                parse.notes += [audience_note(flt), f"{flt} from {denied.group(0)!r}"]
         if not m:
             continue
         said = parse.scan[m.start(): m.end()].strip()

@@ -182,7 +182,11 @@ _ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|o
                       r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales|"
                       r"brands?|makers?|marques?|marken?|marcas?)\b|"
                       r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
-#: The words of :data:`_ANOTHER` → the describing column they name.
+_SAME = re.compile(r"\b(?:(?:from|of|in|with|by|de|en|von|aus|in|con|del?)\s+)?(?:the\s+|la\s+|le\s+|der\s+|dem\s+|el\s+)?"
+                   r"(?:same|même|gleichen?|selben?|mism[oa])\s+(colou?rs?|sizes?|materials?|finish(?:es)?|couleurs?|tailles?|"
+                   r"matières?|farben?|größen?|groessen?|material|colou?res|tallas?|materiales|brands?|makers?|marques?|"
+                   r"marken?|marcas?)\b|(?:同一?个?|一样的?)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
+#: The words of :data:`_ANOTHER` and :data:`_SAME` → the describing column they name.
 _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe": "colour", "颜色": "colour",
              "size": "size", "taille": "size", "größe": "size", "groesse": "size", "talla": "size", "尺寸": "size",
              "尺码": "size", "material": "material", "matière": "material", "materiale": "material",
@@ -242,6 +246,16 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
         else:
             out.notes.append(f"another {word or said}: no such column or no value to differ from")
         text = text.replace(m.group(0), " ")
+    for m in _SAME.finditer(text):  # "and elbow pads from the same brand": the brand of the item looked at
+        said = (m.group(1) or m.group(2) or "").lower()
+        word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
+        column = next((c for c in facets if facets[c].categorical and word is not None and (
+            c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+        value = anchor.get(column) if anchor and column else None
+        if column and value not in (None, "") and not isinstance(value, list):
+            out.filters.append(Filter(column=column, op="=", value=value))
+            out.notes.append(f"the same {word}: {column} = {value!r} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
+            text = text.replace(m.group(0), " ")
     return text
 
 

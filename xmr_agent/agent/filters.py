@@ -47,6 +47,7 @@ class Facet:
     upper: float | None = None
     canonical: Mapping[str, str] = field(default_factory=dict)
     integer: bool = False  #: a number column of whole numbers (a bound of 12.5 is rounded to fit it)
+    titled: float = 0.0  #: the share of items whose title says this number column's value with a unit ("Pot 17 cm")
 
     @property
     def categorical(self) -> bool:
@@ -102,8 +103,10 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = ()) -> 
     kind = _kind(f.type) or "string"
     if kind == "number":
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        said = [v for v, t in zip(column.to_pylist(), titles, strict=False) if v is not None and isinstance(t, str)
+                and re.search(rf"(?<![\d.,]){_as_written(v)}(?:[.,]0)?\s?[^\W\d_\s]{{1,3}}(?![^\W\d_])", t)]
         return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None),
-                     integer=pa.types.is_integer(f.type))
+                     integer=pa.types.is_integer(f.type), titled=len(said) / len(numbers) if numbers else 0.0)
     if kind == "bool":
         return Facet(f.name, kind)
     rows = column.to_pylist()
@@ -112,6 +115,11 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = ()) -> 
     if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)):
         return Facet(f.name, kind)
     return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+def _as_written(value: float) -> str:
+    """``value`` as a pattern of how a title writes it: 17.0 as "17", 2.5 as "2.5" or "2,5"."""
+    return str(int(value)) if float(value).is_integer() else re.escape(f"{value:g}").replace(r"\.", "[.,]")
 
 
 def _strings(values: Iterable[Any]) -> set[str]:

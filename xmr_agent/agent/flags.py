@@ -54,6 +54,7 @@ SUBJECTS = (
     r"uv|upf|sun[- ]protective|sun protection|protection solaire|anti[- ]uv|sonnenschutz|uv-schutz|lichtschutz|"
     r"protección solar|protección uv|防晒|防紫外线",
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
+    r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
 )
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
@@ -109,9 +110,11 @@ def flags(parse: Parse, facets: Facets) -> None:
         named = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
         if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
                 and len(subject) < len(name.split()):  # "5G" for has_5g
-            group = rf"{re.escape(subject[0])}s?"  # "ulez_compliant": "the ULEZ"
+            group = rf"{re.escape(subject[0])}(?:s|fest(?:e[nrs]?)?)?"  # "ulez_compliant": "the ULEZ"; "frostfest"
         doubled = re.fullmatch(r"([a-z]{2,}([b-df-hj-np-tv-z]))\2ed", name)
         group = group or (rf"{doubled.group(1)}s?" if doubled else None)  # "studded": "no studs", "padded": "a pad"
+        if group is None and len(subject) == 2 and re.fullmatch(r"[a-z]{4,}(?:ed|able|ible)", subject[0]):
+            group = re.escape(subject[0])  # "weighted_action": "with weighted keys", "adjustable_height": "adjustable"
         if group is None and len(name.split()) == 1 and len(name) >= 5:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):

@@ -22,6 +22,7 @@ import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 
 from xmr_agent.agent import lexicon
+from xmr_agent.agent.audience import audience_columns
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import Dictionary, load, senses
 from xmr_agent.agent.filters import Facet, Facets
@@ -43,6 +44,7 @@ MAX_PHRASE_WORDS = 4
 DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
 _WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
+_ELIDED = re.compile(r"\b([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 
 
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
@@ -67,7 +69,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     dictionary = load(language)
     if dictionary is None:
         return []
-    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
+    people = audience_columns(facets)  # "knee" names no age group by the titles: :mod:`~xmr_agent.agent.audience`
+    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical and c not in people]
     if not columns:
         return []
     skip = {w.lower() for phrase in negated for w in split_words(phrase, language)}
@@ -243,6 +246,7 @@ def split_words(text: str, language: str) -> list[str]:
     """The words of ``text``, the dictionary's longest first: Chinese cut so, and in the other
     languages the headwords of several words kept whole ("tienda de campaña", "sac à dos")."""
     dictionary = load(language)
+    text = _ELIDED.sub(r"\1 ", text) if language in ("fr", "it") else text  # "l'hydromel": hydromel
     runs, joint = (_HAN.findall(text), "") if language == "zh" else ([_WORD.findall(text)], " ")
     longest = 6 if language == "zh" else MAX_PHRASE_WORDS
     words: list[str] = []

@@ -300,8 +300,8 @@ POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|mein
               r"unserem|mi|mis|nuestr[oa]s?|我的|我们的|我家的?|" + "|".join(  # "wife's earrings", "grandad's watch"
                   f"{person}'s|{person}’s" for person in (
                       "wife husband partner son daughter mum mom mother dad father grandad granddad grandpa grandma "
-                      "granny nan friend boyfriend girlfriend brother sister kid child baby flatmate roommate "
-                      "neighbour neighbor boss").split()) + "|kids'|parents'|friends'")
+                      "granny nan friend boyfriend girlfriend brother sister flatmate roommate "
+                      "neighbour neighbor boss").split()) + "|parents'|friends'")  # "a child's helmet" is for a child
 #: A country's adjective, for a value that names the country ("Japanese green tea" → origin Japan).
 DEMONYMS = {
     "usa": "american", "united states": "american", "argentina": "argentinian", "australia": "australian",
@@ -326,8 +326,7 @@ LIKE = (r"like|similar to|in the style of|along the lines of|comme|dans le style
 
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
-something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever
-whatever love mind matter
+something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever whatever love mind matter
 please i'd id i want need looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
 oh ah hmm um uh well ok okay be yeah yep yes sure right though actually what's whats that's there's it's does
@@ -372,8 +371,10 @@ LANGUAGES = {
     "chinese": r"chinois|chinoise|chinesisch(?:e[nrs]?)?|chino|中文|汉语|华语",
     "japanese": r"japonais|japonaise|japanisch(?:e[nrs]?)?|japonés|japones|日语|日文",
 }
+#: Sides of a building by the English value, in other words: "for outdoor wood" is for the exterior.
+SIDES = {"exterior": r"outdoors?|outside|extérieure?s?|außen|draußen|exteriores|室外|户外", "interior": r"indoors?|inside|intérieure?s?|innen|drinnen|interiores|室内"}
 #: Values written in English in a catalogue, with their names in the other languages.
-TRANSLATED = {**COLOURS, **LANGUAGES}
+TRANSLATED = {**COLOURS, **LANGUAGES, **SIDES}
 
 
 @lru_cache(maxsize=256)

@@ -221,7 +221,18 @@ class TitleIndex:
         if not wanted:
             return []
         return [item for title, items in self.ids.items() if wanted <= set(stem(" ".join(title)).split())
-                for item, _ in items]
+                and not _without(title, wanted, stem) for item, _ in items]
+
+
+def _without(title: Sequence[str], wanted: set[str], stem: Callable[[str], str]) -> bool:
+    """Whether ``title`` says its item is without a word of ``wanted``: "Alcohol-Free Propolis", "No Sugar"."""
+    words = [w.lower() for w in title]
+    return any(stem(w) in wanted and (words[i + 1:i + 2] == ["free"] or i and words[i - 1] in _NO)
+               for i, w in enumerate(words))
+
+
+#: Words before a thing in a title that say the item has none of it.
+_NO = frozenset({"no", "non", "without", "zero", "sans", "sin", "ohne", "kein", "keine"})
 
 
 def _model_word(word: str) -> bool:

@@ -75,8 +75,11 @@ def column_of_kind(facets: Facets, kind: str) -> str | None:
     for column in numbers:
         if core(column) in names:
             return column
-    return next((c for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
-                                           or n in name.split("_") for n in names for name in {c.lower(), core(c)})), None)
+    found = next((c for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
+                                            or n in name.split("_") for n in names for name in {c.lower(), core(c)})), None)
+    massed = [c for c in numbers if kind == "weight" and {*c.lower().split("_")[1:]} & {"g", "kg", "lb", "lbs", "oz"}
+              and c.split("_")[0].lower() not in {"fat", "sugar", "sugars", "protein", "carbs", "fibre", "fiber", "salt"}]
+    return found or (massed[0] if len(massed) == 1 else None)  # "jar_g": the weight by its unit
 
 
 #: Sizes written as words, smallest first: a column of them is sorted by this scale.
@@ -320,16 +323,17 @@ def counts(parse: Parse, facets: Facets) -> None:
         said = COUNTED.get(thing, rf"{re.escape(thing)}s?")
         bound = "|".join(f"(?P<b{n}>{words})" for n, (words, _) in enumerate(bounds))
         found = re.compile(rf"(?:(?<!{_LATIN})(?:{bound})\s*)?(?<!{_LATIN})(?P<n>\d{{1,3}}|{numbers})\s*(?:-\s*)?"
-                           rf"(?:间|个|张|座|扇)?\s*(?:{said})(?!{_LATIN})|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b",
-                           re.IGNORECASE)
-        for m in found.finditer(parse.scan):
+                           rf"(?:间|个|张|座|扇)?\s*(?P<a>[a-z]{{3,}}(?:ed|ing)\s+)?(?:{said})(?!{_LATIN})"
+                           rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
+        for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
             word = (m.group("n") or m.group("m")).lower()
             number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
             op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=" if thing == "seat" else "=")
             flt = Filter(column=facet.column, op=op, value=number)
             parse.filters.append(flt)
             parse.notes += [f"{flt} from {m.group(0).strip()!r}", *([loose_note(flt)] if op == "=" else [])]
-            parse.cut(m.span())
+            parse.cut((m.start(), m.start("a")) if m.group("a") else m.span())
+            parse.cut((m.end("a"), m.end()) if m.group("a") else m.span())
 
 
 def people(parse: Parse, facets: Facets) -> None:

@@ -160,7 +160,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     missing = [h for h in relevant if _value(h, order.column) is None]
     if order.mode in ("low", "high") and len(valued) > 1:
         within = within or list(preferences)
-        kind = {h.id for h in fused if within and met(h.item, within) == groups(within)}
+        stated = [f for f in preferences if f not in within]  # "cheap terracotta pots": other pots as cheap only in terracotta
+        kind = {h.id for h in fused if within and met(h.item, within) == groups(within)
+                and (not stated or met(h.item, stated) == groups(stated))}
         named = _named(fused)  # "une perceuse pas chère": the drills its words name, the cheaper first
         return _relative(valued, missing, rest, kind, order.column, descending,
                          named=bool(named) and {h.id for h in valued} <= named)

@@ -23,10 +23,12 @@ from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
+from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import NO, YES, flags
 from xmr_agent.agent.kinds_of import diet_avoids
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
+from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import containing as _containing
@@ -75,7 +77,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, units.percents, units.measures, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, nb.people, packs, units.percents, units.measures, near, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price, facets[price].lower, facets[price].upper)
@@ -267,9 +269,14 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
         found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
         found = None if found and any(a <= found[1][0] < b for a, b in parse.valued) else found  # "Príncipe Real"
         kinds = nouns.headed(column, found[0]) if found and found[0] not in generic and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
+        before = re.search(r"([^\W\d_]+)\s+$", parse.scan[:found[1][0]]) if found and kinds else None
+        other = nouns.headed(column, stem_phrase(before.group(1))) if before else ()  # type: ignore[union-attr]
+        if other and set(other) != set(kinds):  # "knee protector": the knees' kind is titled so too ("POC Joint VPD Air
+            continue  # Knee"), not only the body protectors'
         parse.head = parse.head or (found[0] if found and kinds else None)
         value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None
         if found and value and column not in set_on:
+
             parse.filters.append(Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value))
             parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
 

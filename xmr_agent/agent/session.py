@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.critique import Critique, besides_bounds, definite, parse_critique, tone
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
@@ -118,7 +119,7 @@ class Session:
         if critique.reset and request is None and not attachments:
             return Answer(message, CrossModalQuery(), None, [], message="Started over: what are you looking for?")
         if new_subject(self.state, message, request, critique, self.agent, shown):
-            self.state = fresh_topic(self.state, self.agent.facets)
+            self.state = fresh_topic(self.state)
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
@@ -140,7 +141,8 @@ class Session:
                 "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind
-        elif query is not None and shown and not query.within_ids and self.agent.rewriter.hard_categories and \
+        elif query is not None and shown and not query.within_ids and self.agent.rewriter.hard_categories and not any(
+                f.hard for f in self.state.filters) and \
                 request is not None and not request.queries and request.order is not None and request.order.mode == "sort":
             query = like_kinds(query, shown[:1], self.agent.facets, limit=1)  # "el más barato": of the kind shown first
         if query is None:
@@ -158,8 +160,8 @@ class Session:
         """An empty answer tried again with the items already shown, then without the conditions
         that emptied it (the critique's, then earlier turns'), each step noted in the trace; still
         empty, a message says what to try."""
-        refining = request is None or not request.queries or bool(REFINE.search(message))
-        if not answer.recommendations and self.state.shown and refining:  # every item that fits was shown already
+        if not answer.recommendations and self.state.shown and not OTHER.search(message):  # every item that fits was
+            # shown already ("what about varnish for an outside door?" after three varnishes)
             disliked = set(self.state.disliked) | set(self.state.mentioned)
             again = query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)})
             retry = self.agent.run(again, " ".join(self.state.subject(TOPIC_TURNS)))
@@ -167,6 +169,28 @@ class Session:
                 retry.trace.append({"step": "relax", "dropped": ["items already shown"],
                                     "reason": "nothing new meets this request: showing items shown before"})
                 return retry
+        kinds = kind_columns(self.agent.facets)
+        earlier = [f for f in before if f.hard and f.column not in kinds and f not in critique.filters]
+        for n in range(1, len(earlier) + 1) if not answer.recommendations and critique.filters else ():
+            dropped = earlier[-n:]  # "bit pricey, anything cheaper?" after "something organic?": the price wins
+            self.state.filters = [f for f in self.state.filters if f not in dropped]
+            answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.subject(TOPIC_TURNS)))
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in dropped],
+                                 "reason": f"nothing meets {'; '.join(str(f) for f in critique.filters)} together with "
+                                           f"earlier conditions ({'; '.join(str(f) for f in dropped)}); they were dropped"})
+            if answer.recommendations:
+                return answer
+        loose = [f.model_copy(update={"op": f"{f.op}="}) for f in critique.filters if f.op in ("<", ">")]
+        if not answer.recommendations and loose and self.state.shown:  # nothing cheaper than the cheapest shown: it
+            self.state.filters = [*before, *loose]
+            disliked = set(self.state.disliked) | set(self.state.mentioned)
+            query = self._query(request, critique.again) or query
+            answer = self.agent.run(query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)}),
+                                    " ".join(self.state.subject(TOPIC_TURNS)))
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
+                                 "reason": f"no other item meets {'; '.join(str(f) for f in critique.filters)}: "
+                                           f"showing those that meet {'; '.join(str(f) for f in loose)}"})
+            self.state.filters = before  # later turns are not held to it
         if not answer.recommendations and critique.filters:
             self.state.filters = before
             answer = self.agent.run(self._query(request, critique.again) or query, " ".join(self.state.subject(TOPIC_TURNS)))

@@ -51,6 +51,12 @@ def superlatives(parse: Parse, facets: Facets) -> None:
     column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
     _by_column_words(parse, facets)  # "the biggest battery": the battery, before "biggest" as a size
     _by_measure(parse, facets)  # "the most metres", "para más gente"
+    held = _HOLDS.search(parse.scan) if parse.order is None else None
+    column = units.dimension_column(facets, "volume", parse.scan) if held else None
+    if held and column:  # "which beer glass holds the most?": the largest capacity
+        parse.order = Order(column=column, descending=True)
+        parse.notes.append(f"{parse.order} from {held.group(0)!r}")
+        parse.cut(held.span())
     unread: list[tuple[tuple[int, int], str]] = []
     for words, kind, descending in lx.SUPERLATIVES:
         column = column_of_kind(facets, kind)
@@ -96,7 +102,9 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                 if m.group(0).lower().startswith("best") and (column == column_of_kind(facets, "price") or not any(
                         n.replace(" ", "") in re.sub(r"[\s_\-]", "", m.group(0).lower()) for n in said - {first})):
                     continue  # "the best price" is the lowest; "the best tank" is no tank_size
-                parse.order = parse.order or Order(column=column, descending=descending)
+                compared = m.group(0).split()[0].lower() in _COMPARED  # "but with more keys": than the item named
+                parse.order = parse.order or Order(column=column, descending=descending,
+                                                   mode=("more" if descending else "less") if compared else "sort")
                 parse.notes.append(f"{parse.order} from {m.group(0)!r}")
                 kind = re.search(rf"(?<![^\W\d_]){re.escape(first)}s?(?![^\W\d_])", m.group(0), re.IGNORECASE)
                 named = kind is not None and any(first in f.values for f in facets.values() if f.categorical) \
@@ -105,6 +113,11 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                 # tank": a tank, the biggest by tank_size_l
 
 
+#: What holds the most: a sort on the column of volume.
+_HOLDS = re.compile(r"\b(?:holds?|carr(?:y|ies)|takes?|contains?)\s+(?:the\s+)?most\b|\bcontient le plus\b|"
+                    r"\bfasst (?:am )?meisten\b|\b(?:cabe|caben) más\b|装得最多|容量最大", re.IGNORECASE)
+#: Comparatives among the words of degree before a column's name ("more keys", "weniger Gewicht").
+_COMPARED = frozenset({"more", "less", "fewer", "mehr", "weniger"})
 #: Words before a superlative that say the thing wanted serves what follows ("handles the biggest tank").
 _SERVES = re.compile(r"\b(?:handles?|fits?|suits?|holds?|takes?|for|with|runs?|powers?|covers?)\s+(?:the\s+|a\s+)?$",
                      re.IGNORECASE)

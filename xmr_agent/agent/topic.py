@@ -33,7 +33,7 @@ OTHER = lexicon.pattern(
     r"otr[oa]s?|distint[oa]s?|diferentes?|别的|其他|其它|换一|不同|"
     r"(?:less|not (?:as|so)|moins|pas (?:aussi|si)|weniger|nicht so|menos|no tan)\s+[^\W\d_]{3,}")
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
-ONE = lexicon.pattern(r"one|ones|it|them|those|these|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
+ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dürfen|können) sie|sie (?:sollten|müssen)|ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
                       r"l[oa]s? que|这个|那个|这款|那款|of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
 #: Words that point at the items just shown as a whole ("which of those is the lightest?", "la moins
 #: chère de celles-là", "welcher davon", "其中最便宜的"): a superlative ranges over them.
@@ -76,6 +76,10 @@ NEXT = re.compile(
     r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas) "  # "and some goggles"
     r"(?!(?:bit|little|lot|more|less|peu|poco|poquito)\b)(?![^,.;!?]*\b(?:ones?|autre|otr[oa]|más|menos|plus|moins)\b)|"
     r"und dann noch (?!(?:etwas|was|ein bisschen|billiger|günstiger)\b)[^\W\d_]{4,})", re.IGNORECASE)
+#: A wish about the thing asked for ("foldable would be great", "zusammenklappbar wäre toll"): the same subject.
+WISH = lexicon.pattern(r"(?:would be|'d be) (?:great|good|nice|ideal|perfect|better|handy)|wäre (?:toll|gut|super|schön|"
+                       r"ideal|besser|prima|praktisch)|serait (?:bien|top|génial|idéal|parfait|mieux|pratique)|"
+                       r"sería (?:genial|bueno|ideal|perfecto|mejor|práctico)|(?:最好|更好)是?")
 #: A Chinese message ending in 的 ("有没有袋泡的？", "do you have bagged ones?") asks for the same thing.
 SAME_KIND_ZH = re.compile(r"的\s*[？?。！!]*\s*$")
 
@@ -96,8 +100,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
-    if not request.queries or ONE.search(message):  # "do you have it in black?": the same subject
-        return False
+    if not request.queries or ONE.search(message) or ONE.search(request.queries[0].text) or WISH.search(message):
+        return False  # "do you have it in black?", "bruchfest sollten sie sein" (they), "zusammenklappbar wäre toll"
     if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
         return True
     if lexicon.has_cjk(request.queries[0].text):
@@ -120,11 +124,10 @@ def says_a_thing(text: str, agent: Any) -> bool:
     return bool((set(stem_phrase(text).split()) - _FILLER_STEMS) & title_words(agent.titles()))
 
 
-def fresh_topic(state: Any, facets: Any) -> Any:
-    """``state`` with the current subject dropped (words, preferences, order, conditions on kinds
-    and colours); conditions on numbers (a budget) are kept, and give way if nothing meets them."""
-    kept = [f for f in state.filters if f.hard and getattr(facets.get(f.column), "kind", None) == "number"]
-    return state.model_copy(update={"topic": [], "boost": [], "filters": kept, "avoid": [], "order": None,
+def fresh_topic(state: Any) -> Any:
+    """``state`` with the current subject dropped (words, preferences, order, conditions): a
+    budget said for knee pads is not one for the reflective vest asked next."""
+    return state.model_copy(update={"topic": [], "boost": [], "filters": [], "avoid": [], "order": None,
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
 
 
@@ -133,7 +136,8 @@ def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], f
     from xmr_agent.agent.columns import kind_columns
 
     columns = kind_columns(facets)
-    kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns]
+    kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns
+             and f not in request.guessed()]  # a kind guessed by meaning is no kind said (:func:`_other_kind`)
     return bool(kinds and shown) and all(not any(satisfies(row, f) for row in shown) for f in kinds)
 
 

@@ -18,7 +18,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, number_value
-from xmr_agent.agent.query import Filter, Op, Order, loose_note
+from xmr_agent.agent.query import Filter, Op, loose_note
 
 #: Unit words → (dimension, size in the dimension's base unit: g, mm, ml, minutes, W).
 UNITS: dict[str, tuple[str, float]] = {
@@ -77,7 +77,6 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
 #: Comparatives before "than": lower or higher ("lighter than 400 g", "taller than 1 m").
 _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|plus courte?s?|más liger[oa]s?|más pequeñ[oa]s?|más cort[oa]s?"
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
-_THAN = r"than|als|que"
 _NUM = (r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|half(?: an?)?|medio|media|demi|halbe[nm]?|半|"
         r"an?|one|une?|ein(?:e[mn]?)?|un[oa]?)")
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
@@ -89,7 +88,7 @@ def measures(parse: Parse, facets: Facets) -> None:
     """Bounds with units ("under a kilo", "5 kg or less", "mehr als 2 Liter") → conditions on the
     column of that dimension, in its unit; measures no column holds are cut and noted."""
     bounds: list[tuple[str, Op, bool]] = [
-        (rf"(?:{_LESS})\s+(?:{_THAN})", "<", True), (rf"(?:{_MORE})\s+(?:{_THAN})", ">", True),
+        (rf"(?:{_LESS})\s+(?:than|als|que)", "<", True), (rf"(?:{_MORE})\s+(?:than|als|que)", ">", True),
         (lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True), (lx.ABOVE, ">", True),
         (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False),
         (r"(?:minimum|min|mínim[oa]|minimale?)\s+(?:[^\W\d_]+\s+){1,2}?(?:of|de|von|:)", ">=", True),  # "a minimum
@@ -103,18 +102,17 @@ def measures(parse: Parse, facets: Facets) -> None:
                 parse.cut(denied.span())
             said = [g for g in m.groups() if g is not None][-2:]  # the Latin or the CJK alternative's groups
             _bound(parse, facets, _FLIPPED[op] if denied and op in _FLIPPED else op, said[0], said[1], m)
-    loads = [f.column for f in facets.values() if f.kind == "number" and set(_parts(f.column)) & {"load", "capacity", "payload"}]
+    loads = [f.column for f in facets.values() if f.kind == "number" and set(name_parts(f.column)) & {"load", "capacity", "payload"}]
     for m in _CARRIED.finditer(parse.scan) if loads else ():  # "can carry someone who weighs 130 kg": max load
         said = [g for g in m.groups() if g is not None][-2:]
         dimension, size = UNITS.get(said[1].lower(), ("", 0.0))
-        own = _own_size(loads[0], dimension) if dimension in _dimensions(loads[0]) else None
+        own = own_size(loads[0], dimension) if dimension in dimensions(loads[0]) else None
         if own:
             flt = Filter(column=loads[0], op=">=", value=round(_value(said[0]) * size / own, 3))
             parse.filters.append(flt)
             parse.notes.append(f"{flt} from {m.group(0).strip()!r}")
             parse.cut(m.span())
     exact(parse, facets)
-    near(parse, facets)
 
 
 #: A measure of the item itself, with no bound: "a 12 m² kite", "16 inch tyres", "en 15 pouces", "15in".
@@ -123,10 +121,11 @@ _EXACT = re.compile(rf"(?<![\w.,/])(\d+(?:[.,]\d+)?)(?:\s*({_UNIT})|({'|'.join(N
 #: ... unless it measures something of the user's ("my 30 kg dog", "mon sac de 40 l").
 _THEIRS = re.compile(r"(?<![^\W\d_])(?:my|our|mon|ma|notre|mein\w*|unser\w*|mi|nuestr[oa])\s+(?:[^\W\d_]+\s+){0,3}$",
                      re.IGNORECASE)
+#: The share of titles saying a column's value that makes it the measure people name ("Pot 17 cm": the diameter).
+TITLED_SHARE = 0.3
 #: How far from an exact measure an item may be ("a 15 inch laptop": 15.6 inches).
 EXACT_SHARE = 0.05
-#: Words of a column's name that make it what an item can do at most (a range, a maximum load): a
-#: measure said for it is a need, met by any item that does as much or more.
+#: Words of a column's name that make it what an item can do at most (a range, a maximum load): a measure said for it is a need.
 CAPABILITY_PARTS = frozenset({"range", "max", "maximum", "reach", "autonomy", "reichweite", "autonomie", "autonomía"})
 
 
@@ -147,7 +146,7 @@ def exact(parse: Parse, facets: Facets) -> None:
         if ranged:
             flts = [Filter(column=ranged[0], op="<=", value=said_in(ranged[0])),
                     Filter(column=ranged[1], op=">=", value=said_in(ranged[1]))]
-        elif column is not None and set(_parts(column)) & CAPABILITY_PARTS:  # "about 10 km each way": a range that
+        elif column is not None and set(name_parts(column)) & CAPABILITY_PARTS:  # "about 10 km each way": a range that
             flts = [Filter(column=column, op=">=", value=said_in(column))]  # covers it, not one of about 10 km
         elif column is not None:
             flts = [Filter(column=column, op=">=", value=said_in(column, -EXACT_SHARE)),
@@ -162,17 +161,17 @@ def exact(parse: Parse, facets: Facets) -> None:
 def _range_pair(facets: Facets, dimension: str) -> tuple[str, str] | None:
     """The one pair of number columns of ``dimension`` that bound a range (``wind_min_kn``,
     ``wind_max_kn``), if there is one."""
-    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
-    lows = {tuple(p for p in _parts(c) if p != "min"): c for c in columns if "min" in _parts(c)}
-    pairs = [(lows[key], c) for c in columns if "max" in _parts(c)
-             for key in [tuple(p for p in _parts(c) if p != "max")] if key in lows]
+    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in dimensions(f.column)]
+    lows = {tuple(p for p in name_parts(c) if p != "min"): c for c in columns if "min" in name_parts(c)}
+    pairs = [(lows[key], c) for c in columns if "max" in name_parts(c)
+             for key in [tuple(p for p in name_parts(c) if p != "max")] if key in lows]
     return pairs[0] if len(pairs) == 1 else None
 
 
 def _in_unit(amount: float, column: str, share: float = 0.0, *, dimension: str, size: float) -> float | int:
     """``amount`` (in the dimension's base unit) in ``column``'s own unit (else as said, of ``size``),
     ``share`` more or less, rounded."""
-    value = round(amount / (_own_size(column, dimension) or size) * (1 + share), 3)
+    value = round(amount / (own_size(column, dimension) or size) * (1 + share), 3)
     return int(value) if value == int(value) else value
 
 
@@ -186,86 +185,6 @@ _DENIED = re.compile(r"(?<![^\W\d_])(?:nothing|not|no|nichts|nicht|rien(?: de)?|
 _FLIPPED: dict[Op, Op] = {"<": ">=", ">": "<="}
 
 
-#: Places a distance column may be measured to, in other words and languages ("beach_km": la plage).
-PLACES = {"beach": r"beach(?:es)?|sea|seaside|coast|plages?|mer|strand|meer|playas?|mar|海滩|沙滩|海边|海",
-          "sea": r"sea|seaside|coast|beach|mer|meer|mar|海边|海",
-          "centre": r"cent(?:re|er)|city cent(?:re|er)|town|downtown|centre-ville|zentrum|innenstadt|centro|市中心|市区",
-          "center": r"cent(?:re|er)|city cent(?:re|er)|town|downtown|centre-ville|zentrum|innenstadt|centro|市中心|市区",
-          "station": r"(?:train )?station|gare|bahnhof|estación|车站|火车站", "airport": r"airport|aéroport|flughafen|aeropuerto|机场",
-          "lake": r"lakes?|lac|see|lago|湖", "slopes": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道",
-          "ski": r"slopes?|pistes?|lifts?|pistas?|skipisten?|滑雪场|雪道"}
-PLACES.update({alias: PLACES[place] for place, aliases in {  # columns named in other languages: "entfernung_strand_km"
-    "beach": ("strand", "plage", "playa", "meer", "mer", "mar", "plages", "playas"), "centre": ("zentrum", "centro", "centreville"),
-    "station": ("bahnhof", "gare", "estacion"), "airport": ("flughafen", "aeroport", "aeropuerto"), "lake": ("see", "lac", "lago"),
-}.items() for alias in aliases})
-#: Words for being near: "near the beach", "près de la plage", "in Strandnähe", "cerca de la playa", "靠近海滩".
-NEAR = (r"near|nearby|close to|next to|by|on|walk(?:ing distance)? to|steps from|minutes from|près d[eu]|proche d[eu]|"
-        r"à côté d[eu]|au bord d[eu]|en bord d[eu]|à deux pas d[eu]|nahe|in der nähe (?:des|der|vom)|am|an der|beim|"
-        r"cerca de(?:l| la| las| los)?|junto a(?:l| la)?|al lado de(?:l| la)?|a pasos de(?:l| la)?|靠近|邻近|离|在")
-#: ... the nearest: "closest to the beach", "le plus proche de la plage", "am nächsten", "más cerca de", "离海滩最近".
-NEAREST = (r"closest to|nearest(?: to)?|the least far from|le plus proche d[eu]|la plus proche d[eu]|les plus proches d[eu]|"
-           r"am nächsten (?:am|an der|zum|zur)|am nächsten|más cerca de(?:l| la)?|最靠近|最近")
-#: How near "near" is, in kilometres (read into the column's own unit).
-NEAR_KM = 2.0
-
-
-def near(parse: Parse, facets: Facets) -> None:
-    """"near the beach", "cerca de la playa", "海边的" on a column of distances to a place
-    (``beach_km``, ``distance_to_centre_m``): at most :data:`NEAR_KM` (giving way when nothing
-    is that near); "closest to the beach": sorted by it."""
-    for facet in (f for f in facets.values() if f.kind == "number" and "length" in _dimensions(f.column)):
-        place = next((PLACES[p] for p in _parts(facet.column) if p in PLACES), None)
-        if place is None:
-            if set(_parts(facet.column)) & DISTANCE_WORDS:
-                _near_here(parse, facet.column)
-            continue
-        article = r"(?:\s+(?:the|la|le|les|l'|der|die|das|dem|den|el|la|los|las))?\s*"
-        nearest = lx.pattern(NEAREST, after=rf"{article}(?:{place})(?![^\W\d_])").search(parse.scan) or \
-            re.search(rf"(?:离|距离?)\s*(?:{place})\s*最近", parse.scan)
-        if nearest:
-            parse.order = parse.order or Order(column=facet.column, descending=False)
-            parse.notes.append(f"{parse.order} from {nearest.group(0).strip()!r}")
-            parse.cut(nearest.span())
-            continue
-        said = lx.pattern(NEAR, after=rf"{article}(?:{place})(?![^\W\d_])").search(parse.scan) or \
-            re.search(rf"(?<![^\W\d_])(?:beach|sea)(?:front|side)\b|strandnah\w*|in strandnähe|(?:{place})(?:边|附近|旁)",
-                      parse.scan, re.IGNORECASE)
-        if said and not any(f.column == facet.column for f in parse.filters):
-            own = _own_size(facet.column, "length")
-            flt = Filter(column=facet.column, op="<=", value=round(NEAR_KM * 1e6 / own, 3) if own else NEAR_KM)
-            parse.filters.append(flt)
-            parse.notes += [loose_note(flt), f"{flt} from {said.group(0).strip()!r}"]
-            parse.cut(said.span())
-
-
-#: A column of distances to nowhere named ("distance_km"): how far from the user.
-DISTANCE_WORDS = frozenset({"distance", "dist", "away", "entfernung", "distancia", "距离"})
-#: ... its nearest, said without a place: "the closest café", "离这里最近的", "la plus proche", "el más cercano".
-NEAREST_HERE = (r"closest|nearest|least far|plus proches?|le plus près|nächstgelegene[nrs]?|am nächsten|"
-                r"más cercan[oa]s?|离这里最近|离我最近|最近的")
-#: ... and near: "nearby", "close by", "walking distance", "près d'ici", "in der Nähe", "cerca de aquí", "附近".
-NEAR_HERE = (r"nearby|near (?:me|here|by)|close (?:by|to (?:me|here))|within walking distance|walking distance|"
-             r"près d'ici|à proximité|pas loin|in der nähe|ganz nah|cerca de aquí|cerca de mí|por aquí cerca|附近|离这里近|离我近")
-
-
-def _near_here(parse: Parse, column: str) -> None:
-    """"the closest café" on a column of distances from the user: sorted by it; "nearby": at
-    most :data:`NEAR_KM`, read loosely."""
-    nearest = lx.pattern(NEAREST_HERE).search(parse.scan)
-    if nearest and parse.order is None:
-        parse.order = Order(column=column, descending=False)
-        parse.notes.append(f"{parse.order} from {nearest.group(0).strip()!r}")
-        parse.cut(nearest.span())
-        return
-    said = lx.pattern(NEAR_HERE).search(parse.scan)
-    if said and not any(f.column == column for f in parse.filters):
-        own = _own_size(column, "length")
-        flt = Filter(column=column, op="<=", value=round(NEAR_KM * 1e6 / own, 3) if own else NEAR_KM)
-        parse.filters.append(flt)
-        parse.notes += [loose_note(flt), f"{flt} from {said.group(0).strip()!r}"]
-        parse.cut(said.span())
-
-
 #: A percentage: "80% cocoa", "at least 40 %", "70 pour cent", "zu 85 Prozent".
 _PERCENT = r"\s*(?:%|per ?cent|pour ?cent|prozent|por ?ciento)"
 
@@ -275,7 +194,7 @@ def percents(parse: Parse, facets: Facets) -> None:
     condition on the number column a word next to it names (``cocoa``), else on the one column
     named as a share (``abv``, ``cocoa_pct``); never a price."""
     numbers = [f.column for f in facets.values() if f.kind == "number"]
-    shares = [c for c in numbers if set(_parts(c)) & {"pct", "percent", "percentage", "abv", "share"}]
+    shares = [c for c in numbers if set(name_parts(c)) & {"pct", "percent", "percentage", "abv", "share"}]
     bounds: list[tuple[str, Op, bool]] = [(lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True),
                                          (lx.ABOVE, ">", True), (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False)]
     word = r"(?:\s+(?:of\s+|de\s+|d')?([^\W\d_]{3,}))?"
@@ -285,7 +204,7 @@ def percents(parse: Parse, facets: Facets) -> None:
         for m in found.finditer(parse.scan):
             said = [g for g in m.groups() if g is not None]
             before = re.findall(r"[^\W\d_]{3,}", parse.scan[max(0, m.start() - 20):m.start()])[-1:]
-            named = [c for c in numbers for w in [*said[1:], *before] if w.lower().rstrip("s") in _parts(c)]
+            named = [c for c in numbers for w in [*said[1:], *before] if w.lower().rstrip("s") in name_parts(c)]
             column = named[0] if named else shares[0] if len(shares) == 1 else None
             parse.cut(m.span())
             if column is None:
@@ -299,7 +218,7 @@ def named_bounds(parse: Parse, facets: Facets) -> None:
     """A bound or range on a number said before (or just after) a word of a number column's name
     that no unit table holds ("over 50,000 SHU": ``heat_shu``, "1万到5万SHU之间", "at least 61 keys",
     "more keys, at least 61"): a condition on that column, never a price."""
-    numbers = {p: f.column for f in facets.values() if f.kind == "number" for p in _parts(f.column)
+    numbers = {p: f.column for f in facets.values() if f.kind == "number" for p in name_parts(f.column)
                if len(p) >= 2 and p not in UNITS and p not in NAME_UNITS and not p.isdigit()}
     if not numbers:
         return
@@ -349,7 +268,7 @@ def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.M
     if column is None:
         parse.notes.append(f"{m.group(0).strip()!r}: no one column of this table is measured in {unit}")
         return
-    own = _own_size(column, dimension)
+    own = own_size(column, dimension)
     value = round(amount * size / own, 3) if own else amount
     parse.filters.append(Filter(column=column, op=op, value=int(value) if value == int(value) else value))
     parse.notes.append(f"{column} {op} {value:g} from {m.group(0).strip()!r}")
@@ -360,21 +279,24 @@ def _hint(word: str) -> str:
     return next((HINTS[w] for w in (word, word[:-1], word[:-2], word[:-3]) if w in HINTS), word)
 
 
-def _parts(column: str) -> list[str]:
+def name_parts(column: str) -> list[str]:
     return [p for p in re.split(r"[_\W]+", column.lower()) if p]
 
 
-def _dimensions(column: str) -> set[str]:
+def dimensions(column: str) -> set[str]:
     """What ``column`` measures: the dimensions of the units its name gives ("net_qty_ml_g": a volume
     or a mass), else of a word of it ("weight")."""
-    parts, units = _parts(column), {**NAME_UNITS, **UNITS}
-    named = {units[p][0] for p in parts if p in units} if len(parts) > 1 else set()
+    parts, units = name_parts(column), {**NAME_UNITS, **UNITS}
+    named = {units[p][0] for i, p in enumerate(parts) if p in units and (p != "min" or i == len(parts) - 1)} \
+        if len(parts) > 1 else set()  # "wind_min_kn": no minutes
+    if len(named) > 1 and named != {"volume", "mass"}:  # a rate ("coverage_m2_l") measures none of them
+        return set()
     return named or {DIMENSION_WORDS[p] for p in parts if p in DIMENSION_WORDS}
 
 
-def _own_size(column: str, dimension: str) -> float | None:
+def own_size(column: str, dimension: str) -> float | None:
     """The size of the unit ``column`` is counted in (from its name), or ``None`` when it names none."""
-    parts = _parts(column)
+    parts = name_parts(column)
     units = {**NAME_UNITS, **UNITS}
     return next((units[p][1] for p in reversed(parts) if p in units and units[p][0] == dimension and len(parts) > 1),
                 None)
@@ -383,17 +305,20 @@ def _own_size(column: str, dimension: str) -> float | None:
 def dimension_column(facets: Facets, dimension: str, text: str, size: float = 0.0) -> str | None:
     """The number column of ``dimension``; of several, the one counted in the unit said (of
     ``size``: "16 inch" → ``rim_in``, not ``width_mm``), else the one a word of ``text`` points at."""
-    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in _dimensions(f.column)]
+    columns = [f.column for f in facets.values() if f.kind == "number" and dimension in dimensions(f.column)]
     if len(columns) <= 1:
         return columns[0] if columns else None
-    counted = [c for c in columns if size and _own_size(c, dimension) == size]
+    counted = [c for c in columns if size and own_size(c, dimension) == size]
     if len(counted) == 1:
         return counted[0]
     said = {_hint(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in UNITS} | \
         {HINTS[c] for c in text if c in HINTS}
-    pointed = [c for c in columns if said & set(_parts(c))]
+    pointed = [c for c in columns if said & set(name_parts(c))]
     if len(pointed) == 1:
         return pointed[0]
-    main = [c for c in pointed or columns if {"height", "length", "size", "weight"} & set(_parts(c))]  # "a plant
+    titled = [c for c in pointed or columns if facets[c].titled >= TITLED_SHARE]  # "a pot about 17 cm": the
+    if len(titled) == 1:  # diameter, the measure the shop's titles say ("Classic Terracotta Pot 17 cm")
+        return titled[0]
+    main = [c for c in pointed or columns if {"height", "length", "size", "weight"} & set(name_parts(c))]  # "a plant
     # over 50 cm"; "a scooter under 12 kg": its weight, not its max load
     return main[0] if len(main) == 1 else None

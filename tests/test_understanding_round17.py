@@ -1,0 +1,133 @@
+"""Request understanding, seventeenth round: a yes/no column named by its first word ("weighted
+keys" for ``weighted_action``), a count with a word between ("88 weighted keys"), a rate column
+that measures none of its units ("Coverage (m²/L)"), a weight column known by its unit ("Jar (g)"),
+"more keys" than the item to be like, sides of a building ("outdoor" for Exterior), "organic" in
+five languages, French elisions read by the dictionary ("l'hydromel"), titles that say an item is
+free of a negated word, and chats: a critique that wins over an earlier refinement, an empty
+answer that shows again the items that fit, a superlative that keeps the subject's condition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ingested_csv
+from helpers import string_facet as _facet
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.glossary import split_words
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.session import Session
+
+PIANOS = Facets({
+    "price_usd": Facet("price_usd", "number", lower=50, upper=9000),
+    "type": _facet("type", {"Digital piano", "Portable keyboard", "Bench"}),
+    "keys": Facet("keys", "number", lower=61, upper=88, integer=True),
+    "weighted_action": _facet("weighted_action", {"yes", "no"}),
+    "adjustable_height": _facet("adjustable_height", {"yes", "no"}),
+})
+PAINT = Facets({
+    "price": Facet("price", "number", lower=5, upper=60),
+    "range": _facet("range", {"Wall paint", "Varnish"}),
+    "volume_l": Facet("volume_l", "number", lower=0.75, upper=10),
+    "coverage_m2_l": Facet("coverage_m2_l", "number", lower=4, upper=16, integer=True),
+    "use": _facet("use", {"Interior", "Exterior"}),
+})
+HONEY = Facets({
+    "price_eur": Facet("price_eur", "number", lower=5, upper=40),
+    "category": _facet("category", {"Liquid honey", "Creamed honey", "Mead"}),
+    "jar_g": Facet("jar_g", "number", lower=250, upper=3000, integer=True),
+    "organic": _facet("organic", {"yes", "no"}),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("digital piano under $500 with weighted keys", "weighted_action = 'yes'"),
+    ("a keyboard without weighted keys", "weighted_action != 'yes'"),
+    ("a bench, adjustable please", "adjustable_height = 'yes'"),
+])
+def test_a_yes_no_column_is_named_by_its_first_word(text: str, wanted: str) -> None:
+    assert wanted in _filters(text, PIANOS)
+
+
+def test_a_count_with_a_word_between_leaves_the_word_to_be_read() -> None:
+    assert {"keys = 88", "weighted_action = 'yes'"} <= _filters("a first piano for my daughter, 88 weighted keys", PIANOS)
+
+
+def test_a_rate_column_measures_none_of_its_units() -> None:
+    assert "volume_l >= 5" in _filters("white paint, need at least 5 litres though", PAINT)
+
+
+@pytest.mark.parametrize("text", ["paint for outdoor wood", "une peinture pour l'extérieur", "户外用的漆"])
+def test_outdoor_is_the_exterior(text: str) -> None:
+    assert "use = 'Exterior' (preferred)" in _filters(text, PAINT) or "use = 'Exterior'" in _filters(text, PAINT)
+
+
+@pytest.mark.parametrize("text", ["organic honey", "miel bio", "ökologischer Honig", "miel ecológica", "有机蜂蜜"])
+def test_organic_in_five_languages(text: str) -> None:
+    assert "organic = 'yes'" in _filters(text, HONEY)
+
+
+def test_a_weight_column_is_known_by_its_unit() -> None:
+    order = rule_rewrite("what's the biggest amount of honey I can buy in one go?", HONEY).order
+    assert order is not None and order.column == "jar_g" and order.descending
+
+
+def test_more_of_a_counted_column_is_a_comparative() -> None:
+    more = rule_rewrite("a keyboard with more keys", PIANOS).order
+    most = rule_rewrite("a keyboard with the most keys", PIANOS).order
+    assert more is not None and (more.column, more.mode) == ("keys", "more")
+    assert most is not None and (most.column, most.mode) == ("keys", "sort")
+
+
+def test_french_elisions_are_cut_before_the_dictionary() -> None:
+    assert split_words("je cherche de l'hydromel", "fr")[-1] == "hydromel"
+    assert split_words("aujourd'hui", "fr") == ["aujourd'hui"]
+
+
+SHOP_HEADER = ["Item No.", "Product name", "Category", "Flower", "Jar (g)", "Organic", "Price (EUR)", "Description"]
+SHOP = [["HN-1", "Creamed Rapeseed Honey 500 g", "Creamed honey", "Rapeseed", 500, "no", 6.9, "Smooth and spreadable."],
+        ["HN-2", "Creamed Rapeseed Honey 250 g", "Creamed honey", "Rapeseed", 250, "no", 4.5, "Smooth, small jar."],
+        ["HN-3", "Organic Creamed Lavender Honey 250 g", "Creamed honey", "Lavender", 250, "yes", 11.2, "Organic, floral."],
+        ["HN-4", "Creamed Clover Honey 450 g", "Creamed honey", "Clover", 450, "no", 8.4, "Mild and creamy."],
+        ["HN-5", "Provence Lavender Honey 500 g", "Liquid honey", "Lavender", 500, "no", 12.9, "Runny lavender honey."],
+        ["HN-6", "Provence Lavender Honey 250 g", "Liquid honey", "Lavender", 250, "no", 7.5, "Runny lavender honey."],
+        ["HN-7", "Propolis Tincture 20 ml", "Propolis", "", "", "no", 18.5, "Classic alcohol-based propolis extract."],
+        ["HN-8", "Alcohol-Free Propolis Drops 30 ml", "Propolis", "", "", "yes", 22.9, "Water-based drops for children."],
+        ["HN-9", "Propolis Throat Spray 20 ml", "Propolis", "", "", "no", 14.9, "Propolis and honey throat spray."]]
+
+
+def test_a_critique_wins_over_an_earlier_refinement(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "honey", SHOP_HEADER, SHOP), "s", k=3)
+    session.send("do you have creamed honey?")
+    assert [r.id for r in session.send("something organic?").recommendations] == ["HN-3"]
+    cheaper = session.send("bit pricey for me, anything cheaper?")
+    ids = [r.id for r in cheaper.recommendations]
+    assert ids and "HN-3" not in ids and all(i in ("HN-1", "HN-2", "HN-4") for i in ids)
+    assert any(step.get("step") == "relax" and "organic = 'yes'" in step.get("dropped", []) for step in cheaper.trace)
+
+
+def test_a_superlative_in_a_chat_keeps_the_subjects_condition(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "honey", SHOP_HEADER, SHOP), "s", k=3)
+    session.send("lavender honey please")
+    biggest = [r.id for r in session.send("the biggest jar").recommendations]
+    assert biggest[0] == "HN-5"  # the biggest lavender jar, not only the creamed kind shown first
+
+
+def test_a_title_free_of_a_negated_word_is_kept(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "honey", SHOP_HEADER, SHOP)
+    ids = [r.id for r in agent.ask("propolis without alcohol", k=3).recommendations]
+    assert ids[0] == "HN-8"
+
+
+def test_an_empty_answer_shows_again_the_items_that_fit(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "honey", SHOP_HEADER, SHOP), "s", k=3)
+    session.send("propolis please")
+    again = session.send("what about propolis for a sore throat?")
+    assert again.recommendations and again.recommendations[0].id == "HN-9"
+    other = session.send("any other propolis?")  # "other": nothing new is shown again
+    assert not other.recommendations and other.message
