@@ -131,3 +131,125 @@ def test_an_empty_answer_shows_again_the_items_that_fit(tmp_path: Path) -> None:
     assert again.recommendations and again.recommendations[0].id == "HN-9"
     other = session.send("any other propolis?")  # "other": nothing new is shown again
     assert not other.recommendations and other.message
+
+
+GLASSES = Facets({
+    "price_usd": Facet("price_usd", "number", lower=5, upper=200),
+    "category": _facet("category", {"Wine glass", "Beer glass", "Tumbler", "Plate"}),
+    "capacity_ml": Facet("capacity_ml", "number", lower=150, upper=1200, integer=True),
+    "pieces_per_set": Facet("pieces_per_set", "number", lower=1, upper=12, integer=True),
+})
+
+
+@pytest.mark.parametrize("text, count", [("dinner plates, a set of six", 6), ("wine glasses, pack of 4", 4),
+                                         ("6er-Set Wassergläser", 6), ("un lot de 2 verres", 2), ("六只装的红酒杯", 6)])
+def test_a_set_of_n_is_that_many_pieces(text: str, count: int) -> None:
+    assert f"pieces_per_set = {count}" in _filters(text, GLASSES)
+
+
+def test_what_holds_the_most_sorts_by_volume() -> None:
+    order = rule_rewrite("which beer glass holds the most?", GLASSES).order
+    assert order is not None and (order.column, order.descending, order.mode) == ("capacity_ml", True, "sort")
+
+
+def test_a_titled_measure_names_its_column() -> None:
+    pots = Facets({"diameter_cm": Facet("diameter_cm", "number", lower=12, upper=45, titled=0.8),
+                   "height_cm": Facet("height_cm", "number", lower=11, upper=80)})
+    assert {"diameter_cm >= 16.15", "diameter_cm <= 17.85"} <= _filters("a terracotta pot about 17 cm", pots)
+    assert any(f.startswith("height_cm") for f in _filters("a pot 17 cm tall", pots))
+
+
+def test_a_facet_knows_how_often_titles_say_its_value(tmp_path: Path) -> None:
+    header = ["Ref", "Name", "Type", "Diameter (cm)", "Height (cm)", "Price (€)"]
+    rows = [["PL-1", "Terracotta Pot 12 cm", "Plant pot", 12, 11, 3.5], ["PL-2", "Terracotta Pot 17 cm", "Plant pot", 17, 15, 5.9],
+            ["PL-3", "Glazed Pot 25 cm", "Plant pot", 25, 22, 11.9], ["PL-4", "Balcony Trough", "Trough", 50, 17, 9.9]]
+    agent = ingested_csv(tmp_path, "pots", header, rows)
+    assert agent.facets["diameter_cm"].titled == 0.75 and agent.facets["height_cm"].titled == 0.0
+    assert [r.id for r in agent.ask("a pot about 17 cm", k=1).recommendations] == ["PL-2"]
+
+
+GEAR_HEADER = ["SKU", "Product", "Category", "Brand", "Weight (g)", "Age group", "Price (£)", "Description"]
+GEAR = [["PR-1", "POC Joint VPD Air Knee", "Knee pads", "POC", 300, "Adult", 90, "Soft knee pads for enduro."],
+        ["PR-2", "G-Form Pro-X3 Knee Guard", "Knee pads", "G-Form", 220, "Adult", 55, "Light knee guard."],
+        ["PR-3", "Rockrider Soft Knee Pads", "Knee pads", "Rockrider", 280, "Adult", 19.99, "Cheap soft knee pads."],
+        ["PR-4", "POC Joint VPD Air Elbow", "Elbow pads", "POC", 250, "Adult", 80, "Soft elbow pads."],
+        ["PR-5", "G-Form Pro-X3 Elbow Guard", "Elbow pads", "G-Form", 180, "Adult", 50, "Light elbow guard."],
+        ["PR-6", "Leatt AirFlex Body Protector", "Body armour", "Leatt", 900, "Adult", 120, "Back and chest protector."],
+        ["PR-7", "Fox Youth Body Protector", "Body armour", "Fox", 700, "Kids", 90, "Body protector for kids."],
+        ["PR-8", "Woom Kids Helmet", "Helmet", "Woom", 240, "Kids", 60, "A light helmet for children."],
+        ["PR-9", "Giro Syntax MIPS", "Helmet", "Giro", 270, "Adult", 120, "Road helmet."],
+        ["PR-10", "Proviz Reflect360 Gilet", "Hi-vis vest", "Proviz", 180, "Adult", 60, "Fully reflective vest."]]
+
+
+def test_the_same_brand_as_the_item_looked_at(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR), "s", k=3)
+    session.send("knee pads")
+    session.send("which of those is lightest?")
+    answer = session.send("and elbow pads from the same brand")
+    assert [r.id for r in answer.recommendations] == ["PR-5"]
+
+
+def test_an_age_group_column_of_adults_and_kids(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR)
+    for text in ("a helmet for me, not my kid", "a helmet, not for kids"):
+        assert [r.id for r in agent.ask(text, k=3).recommendations] == ["PR-9"]
+    assert [r.id for r in agent.ask("what's the lightest child's helmet?", k=3).recommendations] == ["PR-8"]
+    assert agent.ask("a helmet for my 3-year-old", k=3).recommendations[0].id == "PR-8"
+
+
+def test_a_kind_titled_by_its_head_gives_way_to_the_kind_its_modifier_titles(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR)
+    ids = [r.id for r in agent.ask("the cheapest knee protector", k=3).recommendations]
+    assert ids[0] == "PR-3" and "PR-6" not in ids  # the knee pads, not the body protectors
+
+
+def test_nothing_cheaper_than_the_cheapest_shows_it_alone(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR), "s", k=3)
+    session.send("body armour")
+    cheaper = session.send("something cheaper")
+    assert [r.id for r in cheaper.recommendations] == ["PR-7"]
+
+
+def test_a_new_subject_drops_the_earlier_budget(tmp_path: Path) -> None:
+    session = Session.open(ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR), "s", k=3)
+    session.send("knee pads")
+    session.send("under 30 pounds")
+    vest = session.send("and a reflective vest")
+    assert [r.id for r in vest.recommendations][:1] == ["PR-10"] and not any("price" in f.column for f in vest.query.filters)
+
+
+@pytest.mark.parametrize("message", ["foldable would be great", "zusammenklappbar wäre toll", "bruchfest sollten sie sein"])
+def test_a_wish_about_the_thing_shown_keeps_the_subject(message: str) -> None:
+    from types import SimpleNamespace
+
+    from xmr_agent.agent.query import CrossModalQuery, SubQuery
+    from xmr_agent.agent.topic import new_subject
+
+    state = SimpleNamespace(topic=["a helmet for the city"], filters=[])
+    request = CrossModalQuery(queries=(SubQuery(text="A comprehensive summary"),))
+    critique = SimpleNamespace(like_ids=[], unlike_ids=[], again=[], boost=[], filters=[], order=None)
+    assert not new_subject(state, message, request, critique, agent=SimpleNamespace(facets=Facets()))
+
+
+def test_a_french_word_after_a_names_the_kind_with_the_word_it_describes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import glossary
+
+    words = {"verres": ("glass",), "verre": ("glass",), "vin": ("wine",), "bière": ("beer",), "des": ("of",)}
+    monkeypatch.setattr(glossary, "load", lambda language: glossary.Dictionary(words) if language == "fr" else None)
+    found = glossary.kinds("des verres à vin pas chers", "fr", GLASSES, translation="glassware for wine")
+    assert [(f.column, f.value) for f in found] == [("category", "Wine glass")]
+    assert [f.value for f in glossary.kinds("un verre à bière", "fr", GLASSES)] == ["Beer glass"]
+
+
+def test_a_value_of_two_names_is_named_by_either() -> None:
+    facets = Facets({"discipline": _facet("discipline", {"BMX/Skate", "Road", "Mountain"}),
+                     "category": _facet("category", {"Helmet", "Gloves"})})
+    assert "discipline = 'BMX/Skate' (preferred)" in _filters("a helmet for BMX", facets)
+    assert "discipline = 'BMX/Skate' (preferred)" in _filters("a skate helmet", facets)
+
+
+@pytest.mark.parametrize("message", ["¿y en rosa?", "¿con MIPS?", "«et en rouge»"])
+def test_a_refinement_after_an_opening_mark(message: str) -> None:
+    from xmr_agent.agent.topic import REFINE
+
+    assert REFINE.search(message)

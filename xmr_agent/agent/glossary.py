@@ -90,7 +90,11 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
         if not meanings or any(_named(sense, properties) for sense in meanings):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
-        if _describes(words, i, language, dictionary, facets, text):
+        linked = _linked_value(words, i, meanings, language, dictionary, columns)  # "verres à vin": wine glass
+        for facet, value in linked:
+            found.setdefault(facet.column, set()).add(value)
+            by_word.setdefault(facet.column, []).append((i, {value}))
+        if linked or _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         chosen = [m for m in _chosen(meanings, translation)  # "香水": perfume, cologne; the translation: perfume
                   if known is None or stem_phrase(m).split()[-1:] and stem_phrase(m).split()[-1] in known]
@@ -199,6 +203,19 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     meanings = senses(head, language, dictionary) if head else ()
     valued = value_words(facets)
     return bool(meanings) and not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
+
+
+def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,
+                  columns: Sequence[Facet]) -> list[tuple[Facet, str]]:
+    """The kind one of whose values is a sense of ``words[i]`` then one of the word it describes
+    after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), when one names it."""
+    article = i >= 3 and words[i - 1].lower() in _ARTICLES  # "vasos para el agua"
+    if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
+        return []
+    heads = senses(words[i - 2 - article], language, dictionary)
+    found = [(facet, facet.canonical[v]) for facet in columns for m in meanings for h in heads
+             for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
+    return found[:1]
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")

@@ -371,10 +371,10 @@ LANGUAGES = {
     "chinese": r"chinois|chinoise|chinesisch(?:e[nrs]?)?|chino|中文|汉语|华语",
     "japanese": r"japonais|japonaise|japanisch(?:e[nrs]?)?|japonés|japones|日语|日文",
 }
-#: Sides of a building by the English value, in other words: "for outdoor wood" is for the exterior.
-SIDES = {"exterior": r"outdoors?|outside|extérieure?s?|außen|draußen|exteriores|室外|户外", "interior": r"indoors?|inside|intérieure?s?|innen|drinnen|interiores|室内"}
+#: Other values by their English name, in other words: "for outdoor wood" is for the exterior, "a child's suitcase" for kids.
+OTHER_WORDS = {"exterior": r"outdoors?|outside|extérieure?s?|außen|draußen|exteriores|室外|户外", "interior": r"indoors?|inside|intérieure?s?|innen|drinnen|interiores|室内", "kids": r"child(?:ren)?(?:['’]s|s['’])?|儿童|小孩|孩子"}
 #: Values written in English in a catalogue, with their names in the other languages.
-TRANSLATED = {**COLOURS, **LANGUAGES, **SIDES}
+TRANSLATED = {**COLOURS, **LANGUAGES, **OTHER_WORDS}
 
 
 @lru_cache(maxsize=256)

@@ -52,11 +52,11 @@ REFINE = lexicon.pattern(
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
-    r"ein anderes|otro|otra|einen?,? (?:den|die|der)|eins,? das|une? qui|un[oa] que", before=r"^\s*")
+    r"ein anderes|otro|otra|einen?,? (?:den|die|der)|eins,? das|une? qui|un[oa] que", before=r"^[\s¿¡«\"]*")
 #: Opening words of a question about what there is ("Gibt's auch eins mit Glitzer?"): an item just
 #: shown may be the answer.
 ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you have|gibt'?s|gibt es|habt ihr|haben sie|"
-                        r"y a-t-il|il y a|vous avez|hay|tienes|tenéis|tienen|有没有", before=r"^\s*")
+                        r"y a-t-il|il y a|vous avez|hay|tienes|tenéis|tienen|有没有", before=r"^[\s¿¡«\"]*")
 
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
@@ -88,7 +88,7 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
                 shown: Sequence[Mapping[str, Any]] = ()) -> bool:
     """Whether ``message`` (rewritten as ``request``) starts a new subject in a session ``state``
     (``shown``: the items last shown)."""
-    if not state.topic or request is None:
+    if not (state.topic or state.filters) or request is None:  # "knee pads" is a subject said by its kind alone
         return False
     if NEXT.search(message) and request.queries:  # "und jetzt noch ein Teesieb": the next thing wanted
         return True
@@ -100,7 +100,7 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
-    if not request.queries or ONE.search(message) or ONE.search(request.queries[0].text) or WISH.search(message):
+    if not state.topic or not request.queries or ONE.search(message) or ONE.search(request.queries[0].text) or WISH.search(message):
         return False  # "do you have it in black?", "bruchfest sollten sie sein" (they), "zusammenklappbar wäre toll"
     if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
         return True
