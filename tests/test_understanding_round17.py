@@ -56,6 +56,9 @@ def test_a_yes_no_column_is_named_by_its_first_word(text: str, wanted: str) -> N
 
 def test_a_count_with_a_word_between_leaves_the_word_to_be_read() -> None:
     assert {"keys = 88", "weighted_action = 'yes'"} <= _filters("a first piano for my daughter, 88 weighted keys", PIANOS)
+    assert "keys = 88" in _filters("mit 88 gewichteten Tasten", PIANOS)  # keys counted in five languages
+    assert "keys = 73" in _filters("quelque chose avec 73 touches", PIANOS)
+    assert not any(f.startswith("keys =") for f in _filters("2 more keys", PIANOS))  # a comparison, not a count
 
 
 def test_a_rate_column_measures_none_of_its_units() -> None:

@@ -302,7 +302,7 @@ COUNTED = {"bedroom": r"bedrooms?|beds?|chambres?|schlafzimmer|dormitorios?|habi
            "bathroom": r"bathrooms?|salles? de bains?|badezimmer|bäder|baños?|浴室|卫生间",
            "room": r"rooms?|pièces?|zimmer|habitaciones?|房间",
            "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätzen?|sitzer|asientos?|plazas?|座位|座",
-           "door": r"doors?|portes?|türen|puertas?|门"}
+           "door": r"doors?|portes?|türen|puertas?|门", "key": r"keys?|touches|tasten|teclas|琴键|键"}
 
 
 _LATIN = r"[a-zA-Z\u00c0-\u024f]"
@@ -323,7 +323,8 @@ def counts(parse: Parse, facets: Facets) -> None:
         said = COUNTED.get(thing, rf"{re.escape(thing)}s?")
         bound = "|".join(f"(?P<b{n}>{words})" for n, (words, _) in enumerate(bounds))
         found = re.compile(rf"(?:(?<!{_LATIN})(?:{bound})\s*)?(?<!{_LATIN})(?P<n>\d{{1,3}}|{numbers})\s*(?:-\s*)?"
-                           rf"(?:间|个|张|座|扇)?\s*(?P<a>[a-z]{{3,}}(?:ed|ing)\s+)?(?:{said})(?!{_LATIN})"
+                           rf"(?:间|个|张|座|扇)?\s*(?P<a>(?!(?:more|less|fewer|extra|mehr|weniger|plus|moins|más|menos)\s){_LATIN}{{4,}}\s+)?"
+                           rf"(?:{said})(?!{_LATIN})"
                            rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
         for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
             word = (m.group("n") or m.group("m")).lower()
