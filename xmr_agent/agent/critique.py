@@ -229,10 +229,7 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
     """"In another colour": the column of that property (``colour``, ``color``, ``colour_name``)
     other than the value of the item looked at (``anchor``)."""
     for m in _ANOTHER.finditer(text):
-        said = (m.group(1) or m.group(2) or "").lower()
-        word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
-        column = next((c for c in facets if facets[c].categorical and word is not None and (
-            c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+        word, column = _property(m, facets)
         value = anchor.get(column) if anchor and column else None
         named = re.match(r"\s*(?:than|que|als|de)\s+(?:the\s+|le\s+|la\s+)?([^\W\d_][\w\-]*)", text[m.end():], re.IGNORECASE)
         said_value = next((v for v in facets[column].values if named and v.lower() == named.group(1).lower()), None) \
@@ -244,19 +241,26 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
             out.filters += [Filter(column=column, op="!=", value=v) for v in _values(value)]
             out.notes.append(f"another {word}: {column} != {value!r} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
         else:
-            out.notes.append(f"another {word or said}: no such column or no value to differ from")
+            out.notes.append(f"another {word or (m.group(1) or m.group(2) or '').lower()}: no such column or no value to differ from")
         text = text.replace(m.group(0), " ")
     for m in _SAME.finditer(text):  # "and elbow pads from the same brand": the brand of the item looked at
-        said = (m.group(1) or m.group(2) or "").lower()
-        word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
-        column = next((c for c in facets if facets[c].categorical and word is not None and (
-            c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+        word, column = _property(m, facets)
         value = anchor.get(column) if anchor and column else None
         if column and value not in (None, "") and not isinstance(value, list):
             out.filters.append(Filter(column=column, op="=", value=value))
             out.notes.append(f"the same {word}: {column} = {value!r} (from {anchor.get('title') or anchor.get('id')})")  # type: ignore[union-attr]
             text = text.replace(m.group(0), " ")
     return text
+
+
+def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]:
+    """The property a match of :data:`_ANOTHER` or :data:`_SAME` names ("colour", "brand") and the
+    describing column of it (``colour``, ``color``, ``colour_name``), if any."""
+    said = (m.group(1) or m.group(2) or "").lower()
+    word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
+    column = next((c for c in facets if facets[c].categorical and word is not None and (
+        c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+    return word, column
 
 
 def _measured(out: Critique, word: str, op: Op, anchor: Mapping[str, Any] | None, facets: Facets) -> bool:

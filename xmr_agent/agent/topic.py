@@ -33,8 +33,9 @@ OTHER = lexicon.pattern(
     r"otr[oa]s?|distint[oa]s?|diferentes?|别的|其他|其它|换一|不同|"
     r"(?:less|not (?:as|so)|moins|pas (?:aussi|si)|weniger|nicht so|menos|no tan)\s+[^\W\d_]{3,}")
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
-ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dürfen|können) sie|sie (?:sollten|müssen)|ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|"
-                      r"l[oa]s? que|这个|那个|这款|那款|of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
+ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dürfen|können) sie|sie (?:sollten|müssen)|"
+                      r"ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|l[oa]s? que|这个|那个|这款|那款|"
+                      r"of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
 #: Words that point at the items just shown as a whole ("which of those is the lightest?", "la moins
 #: chère de celles-là", "welcher davon", "其中最便宜的"): a superlative ranges over them.
 THOSE = lexicon.pattern(r"of (?:those|these|them|the two|the three)|among (?:those|these|them)|davon|von (?:denen|diesen)|"
@@ -100,7 +101,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
-    if not state.topic or not request.queries or ONE.search(message) or ONE.search(request.queries[0].text) or WISH.search(message):
+    if not state.topic or not request.queries or WISH.search(message) or any(
+            ONE.search(words) for words in (message, request.queries[0].text)):
         return False  # "do you have it in black?", "bruchfest sollten sie sein" (they), "zusammenklappbar wäre toll"
     if _other_kind(request.queries[0].text, " ".join(state.topic), agent):
         return True
