@@ -256,3 +256,17 @@ def test_a_refinement_after_an_opening_mark(message: str) -> None:
     from xmr_agent.agent.topic import REFINE
 
     assert REFINE.search(message)
+
+
+def test_a_description_with_a_slash_names_no_value() -> None:
+    facets = Facets({"fibre": _facet("fibre", {"Wool", "Acrylic", "Wool/Nylon", "Cotton"}),
+                     "details": _facet("details", {"Wool/nylon sock yarn that knits up into stripes by itself."})})
+    found = _filters("I'm allergic to wool, which yarns can I use?", facets)
+    assert {"fibre != 'Wool'", "fibre != 'Wool/Nylon'"} <= found and not any(f.startswith("details") for f in found)
+
+
+def test_and_any_other_thing_after_an_opening_mark_is_the_next_subject() -> None:
+    from xmr_agent.agent.topic import NEXT
+
+    assert NEXT.search("¿Y algún dulce sin gluten también?") and NEXT.search("and some goggles")
+    assert not NEXT.search("¿y en rosa?")

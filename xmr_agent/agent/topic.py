@@ -62,7 +62,7 @@ ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you ha
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
 NEXT = re.compile(
-    r"^\s*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
+    r"^[\s¿¡«\"]*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
     r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
     r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
@@ -74,7 +74,7 @@ NEXT = re.compile(
     r"(?!go with|match)[^\W\d_]+|"
     r"und (?:noch |dann )?(?:etwas|was) zum\b|"
     r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b|"
-    r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas) "  # "and some goggles"
+    r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas|algún|alguna|algunos|algunas) "  # "and some goggles"
     r"(?!(?:bit|little|lot|more|less|peu|poco|poquito)\b)(?![^,.;!?]*\b(?:ones?|autre|otr[oa]|más|menos|plus|moins)\b)|"
     r"und dann noch (?!(?:etwas|was|ein bisschen|billiger|günstiger)\b)[^\W\d_]{4,})", re.IGNORECASE)
 #: A wish about the thing asked for ("foldable would be great", "zusammenklappbar wäre toll"): the same subject.

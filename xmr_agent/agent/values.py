@@ -280,7 +280,8 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
             index.setdefault(stem_phrase(value), []).append(value)
         if "-" in value:  # "blue light glasses" for "Blue-light glasses"
             index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
-        for part in value.split("/") if "/" in value else ():  # "BMX" for "BMX/Skate"
+        for part in value.split("/") if "/" in value and len(value.split()) <= 4 and not re.search(r"[,.]", value) else ():  # "BMX"
+            # for "BMX/Skate", a name; not a description ("Wool/nylon sock yarn that knits up …")
             if len(part.strip()) >= 3 and part.strip().lower() not in values:
                 index.setdefault(stem_phrase(part), []).append(value)
         if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
