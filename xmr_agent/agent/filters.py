@@ -78,10 +78,16 @@ class Facets(dict[str, Facet]):
         titled = "title" in schema.names
         data = catalog.scan([f.name for f in wanted] + (["title"] if titled else []), limit=FACET_SCAN_ROWS)
         titles = data.column("title").to_pylist() if titled else []
-        return cls((f.name, _facet(f, data.column(f.name), titles)) for f in wanted if _kind(f.type))
+        measures = [{float(n.replace(",", ".")) for n in _TITLE_MEASURE.findall(t)} if isinstance(t, str) else set()
+                    for t in titles]  # read once for every number column
+        return cls((f.name, _facet(f, data.column(f.name), titles, measures)) for f in wanted if _kind(f.type))
 
     def describe(self) -> str:
         return "\n".join(f"- {facet.describe()}" for facet in self.values())
+
+
+#: A number said with a unit in a title ("Classic Terracotta Pot 17 cm", "2,5L").
+_TITLE_MEASURE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[^\W\d_\s]{1,3}(?![^\W\d_])")
 
 
 def _kind(arrow_type: pa.DataType) -> str | None:
@@ -97,14 +103,15 @@ def _kind(arrow_type: pa.DataType) -> str | None:
     return None
 
 
-def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = ()) -> Facet:
+def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = (),
+           measures: Sequence[set[float]] = ()) -> Facet:
     """``column`` as a facet; a column of the items' own names (the one the titles were taken
-    from: "Event", "Listing") has no values to filter on, so "like Chopin by Candlelight" is a seed."""
+    from: "Event", "Listing") has no values to filter on, so "like Chopin by Candlelight" is a seed.
+    ``measures``: the numbers each title says with a unit ("Pot 17 cm": 17)."""
     kind = _kind(f.type) or "string"
     if kind == "number":
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
-        said = [v for v, t in zip(column.to_pylist(), titles, strict=False) if v is not None and isinstance(t, str)
-                and re.search(rf"(?<![\d.,]){_as_written(v)}(?:[.,]0)?\s?[^\W\d_\s]{{1,3}}(?![^\W\d_])", t)]
+        said = [v for v, m in zip(column.to_pylist(), measures, strict=False) if v is not None and float(v) in m]
         return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None),
                      integer=pa.types.is_integer(f.type), titled=len(said) / len(numbers) if numbers else 0.0)
     if kind == "bool":
@@ -115,11 +122,6 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = ()) -> 
     if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)):
         return Facet(f.name, kind)
     return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
-
-
-def _as_written(value: float) -> str:
-    """``value`` as a pattern of how a title writes it: 17.0 as "17", 2.5 as "2.5" or "2,5"."""
-    return str(int(value)) if float(value).is_integer() else re.escape(f"{value:g}").replace(r"\.", "[.,]")
 
 
 def _strings(values: Iterable[Any]) -> set[str]:

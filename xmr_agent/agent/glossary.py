@@ -194,10 +194,8 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
         head = words[i + 1] if i + 1 < len(words) else ""
         if head in lexicon.FILLER or _CJK_NEGATION.fullmatch(head) or words[i] + head not in text:
             return False  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内": the next word is no thing, or not next to it
-    elif language in ("fr", "es") and i >= 2 and words[i - 1].lower() in _LINKS:
-        head = words[i - 2]  # not after "de": "salle de bain", "fromage de chèvre" name one thing
-    elif language in ("fr", "es") and i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS:
-        head = words[i - 3]
+    elif (linked := _linked_head(words, i, language)) is not None:
+        head = linked  # not after "de": "salle de bain", "fromage de chèvre" name one thing
     else:
         return False
     meanings = senses(head, language, dictionary) if head else ()
@@ -209,13 +207,22 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
                   columns: Sequence[Facet]) -> list[tuple[Facet, str]]:
     """The kind one of whose values is a sense of ``words[i]`` then one of the word it describes
     after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), when one names it."""
-    article = i >= 3 and words[i - 1].lower() in _ARTICLES  # "vasos para el agua"
-    if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
+    head = _linked_head(words, i, language)
+    if head is None:
         return []
-    heads = senses(words[i - 2 - article], language, dictionary)
+    heads = senses(head, language, dictionary)
     found = [(facet, facet.canonical[v]) for facet in columns for m in meanings for h in heads
              for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
     return found[:1]
+
+
+def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
+    """In French and Spanish, the word ``words[i]`` describes after "à", "pour", "para" (an article
+    between: "vasos para el agua"), else ``None``."""
+    article = i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS
+    if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
+        return None
+    return words[i - 2 - article]
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")

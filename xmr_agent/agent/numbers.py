@@ -313,7 +313,7 @@ def counts(parse: Parse, facets: Facets) -> None:
     7-seater", "seats 5" → a bound on the whole-number column named by the thing counted
     (``bedrooms``, ``num_seats``): the bound said, else that many ("a 2 bed flat": two bedrooms, read
     loosely: when no item has that many, the count gives way); seats at least that many ("need 7 seats")."""
-    numbers = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
+    numbers = "|".join([*lx.NUMBER_WORDS, *NUMBER_WORDS_ELSEWHERE])
     bounds: tuple[tuple[str, Op], ...] = ((lx.AT_LEAST, ">="), (lx.AT_MOST, "<="), (lx.BELOW, "<"), (lx.ABOVE, ">"))
     for facet in (f for f in facets.values() if f.kind == "number" and f.integer):
         parts = core(facet.column).split("_")
@@ -328,7 +328,7 @@ def counts(parse: Parse, facets: Facets) -> None:
                            rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
         for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
             word = (m.group("n") or m.group("m")).lower()
-            number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
+            number = int(word) if word.isdigit() else NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
             op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=" if thing == "seat" else "=")
             flt = Filter(column=facet.column, op=op, value=number)
             parse.filters.append(flt)
@@ -344,7 +344,7 @@ def people(parse: Parse, facets: Facets) -> None:
     counts(parse, facets)
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
     counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS and "per" not in parts]  # "price_per_person"
-    words = "|".join([*lx.NUMBER_WORDS, *_NUMBER_WORDS_ELSEWHERE])
+    words = "|".join([*lx.NUMBER_WORDS, *NUMBER_WORDS_ELSEWHERE])
     said = re.compile(rf"(?:\b(?:for|pour|für|fuer|para|de|à|zu)\s+)?\b(\d{{1,2}}|{words})\s*(?:-\s*)?(?:{PEOPLE_WORDS})\b"
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
                       rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?"
@@ -355,7 +355,7 @@ def people(parse: Parse, facets: Facets) -> None:
                       re.IGNORECASE)
     for m in said.finditer(parse.scan):
         word = next(g for g in m.groups() if g).lower()
-        number = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
+        number = int(word) if word.isdigit() else NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
         for column, parts in counted:
             op: Op = "<=" if parts & {"min", "minimum", "from"} else ">="
             parse.filters.append(Filter(column=column, op=op, value=number))
@@ -365,7 +365,8 @@ def people(parse: Parse, facets: Facets) -> None:
 
 
 _CHINESE_DIGITS = "一二两三四五六七八九十"
-_NUMBER_WORDS_ELSEWHERE = {
+#: Numbers written as words in French, German, Spanish and Chinese (English: :data:`~xmr_agent.agent.lexicon.NUMBER_WORDS`).
+NUMBER_WORDS_ELSEWHERE = {
     **{w: n for n, w in zip((1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10), _CHINESE_DIGITS, strict=True)},
     **{w: n for n, w in enumerate("un deux trois quatre cinq six sept huit neuf dix".split(), 1)},
     **{w: n for n, w in enumerate("ein zwei drei vier fünf sechs sieben acht neun zehn".split(), 1)},

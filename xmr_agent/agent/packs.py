@@ -9,22 +9,16 @@ import re
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.numbers import Parse
+from xmr_agent.agent.numbers import NUMBER_WORDS_ELSEWHERE, Parse
 from xmr_agent.agent.query import Filter, loose_note
 
 #: Words of a column's name that say it counts the pieces of a set or pack.
 PIECE_PARTS = frozenset({"pieces", "piece", "pcs", "pack", "set", "qty", "quantity", "count", "units"})
-_N = r"(\d{1,3}|" + "|".join([*lx.NUMBER_WORDS, "une?", "deux", "trois", "quatre", "cinq", "six", "huit", "dix", "douze",
-                              "zwei", "drei", "vier", "fünf", "sechs", "acht", "zehn", "zwölf", "dos", "tres", "cuatro",
-                              "cinco", "seis", "ocho", "diez", "doce"]) + r")"
+_WORDS = {**lx.NUMBER_WORDS, **NUMBER_WORDS_ELSEWHERE}
+_N = rf"(\d{{1,3}}|{'|'.join(sorted((w for w in _WORDS if not lx.has_cjk(w)), key=len, reverse=True))})"
 _SAID = re.compile(rf"\b(?:sets?|packs?|box(?:es)?|lots?|juegos?|paquetes?|packungen?|cajas?)\s+(?:of|de|von|mit)\s+{_N}\b"
                    rf"|\b{_N}[- ]?(?:pieces?|pcs|pack|piece set|er[- ]?(?:set|pack|packung)|teilig(?:e[nrs]?)?)\b"
                    rf"|(\d{{1,3}}|[一二两三四五六七八九十]+)\s*(?:件套|只装|个装|支装|件装)", re.IGNORECASE)
-_WORDS = {**{w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)},
-          **{w: n for n, w in enumerate("un deux trois quatre cinq six sept huit neuf dix onze douze".split(), 1)},
-          **{w: n for n, w in enumerate("ein zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split(), 1)},
-          **{w: n for n, w in enumerate("uno dos tres cuatro cinco seis siete ocho nueve diez once doce".split(), 1)},
-          "une": 1, "an": 1, "a": 1}
 
 
 def packs(parse: Parse, facets: Facets) -> None:

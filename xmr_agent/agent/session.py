@@ -162,9 +162,7 @@ class Session:
         empty, a message says what to try."""
         if not answer.recommendations and self.state.shown and not OTHER.search(message):  # every item that fits was
             # shown already ("what about varnish for an outside door?" after three varnishes)
-            disliked = set(self.state.disliked) | set(self.state.mentioned)
-            again = query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)})
-            retry = self.agent.run(again, " ".join(self.state.subject(TOPIC_TURNS)))
+            retry = self.agent.run(self._shown_again(query), " ".join(self.state.subject(TOPIC_TURNS)))
             if retry.recommendations:
                 retry.trace.append({"step": "relax", "dropped": ["items already shown"],
                                     "reason": "nothing new meets this request: showing items shown before"})
@@ -183,9 +181,7 @@ class Session:
         loose = [f.model_copy(update={"op": f"{f.op}="}) for f in critique.filters if f.op in ("<", ">")]
         if not answer.recommendations and loose and self.state.shown:  # nothing cheaper than the cheapest shown: it
             self.state.filters = [*before, *loose]
-            disliked = set(self.state.disliked) | set(self.state.mentioned)
-            query = self._query(request, critique.again) or query
-            answer = self.agent.run(query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)}),
+            answer = self.agent.run(self._shown_again(self._query(request, critique.again) or query),
                                     " ".join(self.state.subject(TOPIC_TURNS)))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in critique.filters],
                                  "reason": f"no other item meets {'; '.join(str(f) for f in critique.filters)}: "
@@ -216,6 +212,11 @@ class Session:
             answer.message = f"no item meets {conditions}: try fewer conditions" if conditions else \
                 "nothing matches: try other words"
         return answer
+
+    def _shown_again(self, query: CrossModalQuery) -> CrossModalQuery:
+        """``query`` that may answer with the items shown before (not those disliked or named)."""
+        disliked = set(self.state.disliked) | set(self.state.mentioned)
+        return query.model_copy(update={"exclude_ids": tuple(i for i in query.exclude_ids if i in disliked)})
 
     def feedback(self, item_id: str, *, liked: bool) -> None:
         """A like or dislike given outside a message (e.g. a button); saved at once."""
