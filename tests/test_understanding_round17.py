@@ -206,10 +206,11 @@ def test_a_kind_titled_by_its_head_gives_way_to_the_kind_its_modifier_titles(tmp
     assert ids[0] == "PR-3" and "PR-6" not in ids  # the knee pads, not the body protectors
 
 
-def test_nothing_cheaper_than_the_cheapest_shows_it_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("message", ["something cheaper", "moins cher", "billiger"])
+def test_nothing_cheaper_than_the_cheapest_shows_it_alone(tmp_path: Path, message: str) -> None:
     session = Session.open(ingested_csv(tmp_path, "gear", GEAR_HEADER, GEAR), "s", k=3)
     session.send("body armour")
-    cheaper = session.send("something cheaper")
+    cheaper = session.send(message)  # a comparison in any language is read as the critique it is
     assert [r.id for r in cheaper.recommendations] == ["PR-7"]
 
 

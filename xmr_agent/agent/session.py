@@ -111,8 +111,12 @@ class Session:
             request = request.model_copy(update={"order": None})
         request = definite(message, request, those=bool(THOSE.search(message)))  # "der günstigere": the cheapest of them
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
-            request = against(request, critique.anchor)  # "moins cher": than what was shown
-            compared = compared or request.order is None
+            column, request = request.order.column, against(request, critique.anchor)  # "moins cher": than what was shown
+            if request.order is None:  # a comparison like "cheaper": read as the critique it is
+                bound = [f for f in request.filters if f.column == column and f.op in ("<", ">")]
+                critique.filters += bound
+                request = request.model_copy(update={"filters": tuple(f for f in request.filters if f not in bound)})
+                compared = True
         if compared or critique.disliked:  # "cheaper than the green one", "not the tomato one": the others just
             anchor = str((critique.anchor or {}).get("id"))  # shown may be the answer
             critique.again += [i for i in self.state.last if i != anchor and i not in {*critique.again, *critique.disliked}]
