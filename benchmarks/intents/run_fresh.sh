@@ -27,6 +27,8 @@
 #   fresh24:          fresh24.jsonl over honey.csv, pianos.csv, paint.csv
 #   fresh25:          fresh25.jsonl over protection.csv, planters.csv, glassware.csv
 #   fresh26:          fresh26.jsonl over stoves.csv, backpacks.csv, sewing.csv
+#   fresh27:          fresh27.jsonl over birdcare.csv, pens.csv, fitness.csv
+#   fresh28:          fresh28.jsonl over outerwear.csv, brewing.csv, smarthome.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,7 +60,9 @@ case "$FRESH" in
   fresh24) TABLES="honey pianos paint" ;;
   fresh25) TABLES="protection planters glassware" ;;
   fresh26) TABLES="stoves backpacks sewing" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh26" >&2; exit 2 ;;
+  fresh27) TABLES="birdcare pens fitness" ;;
+  fresh28) TABLES="outerwear brewing smarthome" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh28" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
