@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import json
 import os
 import socket
@@ -238,3 +239,23 @@ class FixedTranslation:
 def string_facet(column: str, values: set[str]) -> Facet:
     """A categorical facet of ``values`` (matched in lower case, shown as written)."""
     return Facet(column, "string", frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+def _b64(n: int) -> str:
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    out = ""
+    while True:
+        out, n = digits[n % 64] + out, n // 64
+        if not n:
+            return out
+
+
+def write_dictd(folder: Path, name: str, entries: list[tuple[str, str]]) -> None:
+    """``entries`` (headword, entry text) as the dictd files ``folder/freedict-NAME.index`` and ``.dict.dz``."""
+    data, index = b"", []
+    for word, entry in entries:
+        raw = entry.encode("utf-8")
+        index.append(f"{word}\t{_b64(len(data))}\t{_b64(len(raw))}")
+        data += raw
+    (folder / f"freedict-{name}.dict.dz").write_bytes(gzip.compress(data))
+    (folder / f"freedict-{name}.index").write_text("\n".join(index) + "\n", encoding="utf-8")

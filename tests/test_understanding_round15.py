@@ -6,12 +6,12 @@ request measures or sorts them ("the lightest drone"); columns counted in two un
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
 from helpers import ingested_csv
 from helpers import string_facet as _facet
+from helpers import write_dictd as _dictd
 
 from xmr_agent.agent import dictionaries, glossary
 from xmr_agent.agent.critique import definite, parse_critique
@@ -36,25 +36,6 @@ DRONES = Facets({
     "weight_g": Facet("weight_g", "number", lower=10, upper=3000, integer=True),
     "range_km": Facet("range_km", "number", lower=0.1, upper=20),
 })
-
-
-def _b64(n: int) -> str:
-    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    out = ""
-    while True:
-        out, n = digits[n % 64] + out, n // 64
-        if not n:
-            return out
-
-
-def _dictd(folder: Path, name: str, entries: list[tuple[str, str]]) -> None:
-    data, index = b"", []
-    for word, entry in entries:
-        raw = entry.encode("utf-8")
-        index.append(f"{word}\t{_b64(len(data))}\t{_b64(len(raw))}")
-        data += raw
-    (folder / f"freedict-{name}.dict.dz").write_bytes(gzip.compress(data))
-    (folder / f"freedict-{name}.index").write_text("\n".join(index) + "\n", encoding="utf-8")
 
 
 @pytest.fixture()

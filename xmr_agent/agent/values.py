@@ -25,10 +25,30 @@ SINGULAR_MARGIN = 0.5
 def stem_phrase(words: str) -> str:
     """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces (a singular ending
     in "s" keeps it, as its plural's stem does: "lens" and "lenses" are both "lens")."""
-    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", words.lower())
+    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _SPELT_ONE_WAY.sub(_one_way, words.lower()))
     stems = _stemmer().stemWords(found)
     return " ".join(w if s == w[:-1] and w.endswith("s") and _singular_in_s(w) else s
                     for w, s in zip(found, stems, strict=True))
+
+
+#: American and British spellings read as one ("computerized" is "Computerised", "color" "Colour",
+#: "center" "Centre", "gray" "Grey").
+_SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b|\b([a-z]{3,})yz(e|ed|es|er|ers|ing)\b|"
+                            r"\b(col|flav|fav|arm|hum|od|hon|harb|neighb|vap|lab|rum|behavi)or(s|ed|ful|ite|ites|less|ing)?\b|"
+                            r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b")
+
+
+def _one_way(m: re.Match[str]) -> str:
+    g = m.groups()
+    if g[0]:
+        return f"{g[0]}is{g[1]}"
+    if g[2]:
+        return f"{g[2]}ys{g[3]}"
+    if g[4]:
+        return f"{g[4]}our{g[5] or ''}"
+    if g[6]:
+        return f"{g[6]}re{g[7] or ''}"
+    return "grey"
 
 
 @lru_cache(maxsize=4096)
