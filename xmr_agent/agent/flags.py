@@ -126,6 +126,8 @@ def flags(parse: Parse, facets: Facets) -> None:
             group = rf"{re.escape(words[0])}s?"
         if group is None and len(name.split()) == 1 and len(name) >= 5:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
+            able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)
+            group += rf"|{able.group(1)}ing" if able else ""  # "foldable": "a folding treadmill"
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
         m = named or (lx.pattern(group).search(parse.scan) if group else None)

@@ -192,8 +192,9 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
         head = words[i + 1] if i + 1 < len(words) else ""
-        if head in lexicon.FILLER or _CJK_NEGATION.fullmatch(head) or words[i] + head not in text:
-            return False  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内": the next word is no thing, or not next to it
+        if head in lexicon.FILLER or head in _JOINS_NONE or head in _ASKING or _CJK_NEGATION.fullmatch(head) \
+                or words[i] + head not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the next
+            return False  # word is no thing, or not next to it
     elif (linked := _linked_head(words, i, language)) is not None:
         head = linked  # not after "de": "salle de bain", "fromage de chèvre" name one thing
     else:
@@ -252,6 +253,8 @@ def _owned(words: Sequence[str], i: int) -> bool:
 _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 
 
+#: Chinese words that ask which or what: no thing another word describes ("最便宜的钢笔是哪支").
+_ASKING = frozenset("哪 哪个 哪款 哪种 哪支 哪台 什么 多少 吗 呢".split())
 #: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
 _JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
 

@@ -133,8 +133,9 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
     times: "over 50,000" of chilli heat in a spice shop) is no price: it stays words."""
     between = lx.pattern(lx.BETWEEN, after=rf"\s*{CUR}?\s*{NUM}\s*{CUR}?\s*(?:{lx.AND})\s*{PRICE}")
     # "20-40 €", "€50-€100", "$20 - 40": a currency before either number or after the second
-    range_ = re.compile(rf"(?:{CUR}\s*{NUM}\s*(?:-|–|到|至)\s*{CUR}?\s*{NUM}|{NUM}\s*(?:-|–|到|至)\s*{CUR}\s*{NUM}|"
-                        rf"{NUM}\s*(?:-|–|到|至)\s*{NUM}\s*{CUR})", re.IGNORECASE)
+    to = r"(?:\s*(?:-|–|到|至)\s*|\s+(?:to|à|au|bis|a)\s+)"  # "150 to 250 dollars", "de 150 a 250 euros"
+    range_ = re.compile(rf"(?:{CUR}\s*{NUM}{to}{CUR}?\s*{NUM}|{NUM}{to}{CUR}\s*{NUM}|"
+                        rf"{NUM}{to}{NUM}\s*{CUR})", re.IGNORECASE)
     for m in [*between.finditer(parse.scan), *range_.finditer(parse.scan)]:
         numbers = [g for g in m.groups() if g]
         if len(numbers) < 2 or (_years_only(numbers) and not re.search(CUR, m.group(0), re.IGNORECASE)):

@@ -158,6 +158,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
             *(h for h in fused if h.id not in answers and h.id not in others)]
     valued = _in_order([h for h in relevant if _value(h, order.column) is not None], order.column, descending)
     missing = [h for h in relevant if _value(h, order.column) is None]
+    if order.mode == "sort" and not valued:  # "the widest nib" where the kind guessed has no nib: the items that have one
+        valued = _in_order([h for h in fused if _value(h, order.column) is not None], order.column, descending)
+        rest = [h for h in rest if _value(h, order.column) is None]
     if order.mode in ("low", "high") and len(valued) > 1:
         within = within or list(preferences)
         stated = [f for f in preferences if f not in within]  # "cheap terracotta pots": other pots as cheap only in terracotta

@@ -130,7 +130,7 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
-                     rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
+                     rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
@@ -329,6 +329,10 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
                 continue
             span = (words[i].start(), words[i + n - 1].end())
             hit = _category_of(text[span[0]:span[1]], facets)
+            middle = words[i + 1].group(0).lower() if n == 3 else ""
+            if not hit and middle and middle not in lx.FILLER and middle not in _NO_GAP:  # "hanging seed feeder":
+                hit = _category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)  # Hanging feeder
+                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
             if hit:
                 yield hit[0], hit[1], span
                 i += n - 1
@@ -348,6 +352,10 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
         for value in (v for v in facet.values if len(v) == 2 and v.isalpha()) if facet.categorical else ():
             for m in re.finditer(rf"(?<!\w){value.upper()}(?!\w)", text):
                 yield facet, facet.canonical[value], m.span()
+
+
+#: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").
+_NO_GAP = frozenset("and or not nor but with without und oder nicht ohne mit et ou ni pas sans avec y o e sin con".split())
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:

@@ -73,7 +73,14 @@ HINTS = {"tall": "height", "high": "height", "grande": "height", "hoch": "height
          "water": "water", "waterproof": "water", "dive": "water", "diving": "water", "étanche": "water",
          "wasserdicht": "water", "sumergible": "water", "防水": "water", "pot": "pot", "case": "case",
          "battery": "battery", "batterie": "battery", "akku": "battery", "batería": "battery", "电池": "battery",
-         "carry": "load", "carries": "load", "rider": "load", "payload": "load"}
+         "carry": "load", "carries": "load", "rider": "load", "payload": "load", "rated": "load", "hold": "load",
+         "holds": "load", "support": "load", "supports": "load", "withstand": "load", "withstands": "load",
+         "user": "load", "users": "load", "person": "load", "someone": "load", "runner": "load", "guy": "load",
+         "aushält": "load", "aushalten": "load", "hält": "load", "trägt": "load", "belastbar": "load",
+         "aguante": "load", "aguanta": "load", "soporta": "load", "soporte": "load", "alguien": "load",
+         "supporte": "load", "supporter": "load", "quelqu'un": "load", "jemand": "load"}
+#: The parts of a column's name that a hint of a load names ("User limit (kg)", "Max load (kg)").
+LOAD_PARTS = frozenset({"load", "limit", "capacity", "user", "max", "payload", "rider"})
 #: Comparatives before "than": lower or higher ("lighter than 400 g", "taller than 1 m").
 _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leichter|kleiner|kürzer|plus légère?s?|plus petite?s?|plus courte?s?|más liger[oa]s?|más pequeñ[oa]s?|más cort[oa]s?"
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
@@ -313,6 +320,7 @@ def dimension_column(facets: Facets, dimension: str, text: str, size: float = 0.
         return counted[0]
     said = {_hint(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in UNITS} | \
         {HINTS[c] for c in text if c in HINTS}
+    said |= LOAD_PARTS if "load" in said else set()
     pointed = [c for c in columns if said & set(name_parts(c))]
     if len(pointed) == 1:
         return pointed[0]

@@ -300,22 +300,31 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
             index.setdefault(stem_phrase(value), []).append(value)
         if "-" in value:  # "blue light glasses" for "Blue-light glasses"
             index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
-        for part in value.split("/") if "/" in value and len(value.split()) <= 4 and not re.search(r"[,.]", value) else ():  # "BMX"
-            # for "BMX/Skate", a name; not a description ("Wool/nylon sock yarn that knits up …")
-            if len(part.strip()) >= 3 and part.strip().lower() not in values:
-                index.setdefault(stem_phrase(part), []).append(value)
         if len(value) >= 3 and value.isalpha():  # the adjective of a material: wooden, woollen, golden
             for form in material_forms(value):
                 index.setdefault(stem_phrase(form), []).append(value)
         if value in lexicon.DEMONYMS:  # the adjective of a country: Japanese green tea
             index.setdefault(stem_phrase(lexicon.DEMONYMS[value]), []).append(value)
+    shorter: dict[str, list[str]] = {}  # "heavy duty machine": Heavy-duty sewing machine (a middle word left out)
+    for value in sorted(values):
+        words = stem_phrase(value.replace("-", " ")).split()
+        for i in range(1, len(words) - 1) if 3 <= len(words) <= 4 and "," not in value else ():
+            shorter.setdefault(" ".join(words[:i] + words[i + 1:]), []).append(value)
+    index.update({key: group for key, group in shorter.items() if len(group) == 1 and key not in index})
     heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames; "guitarra": Guitarra clásica,
     first = values and detect_closely(" ".join(sorted(values))) in HEAD_FIRST  # Guitarra acústica (the noun first)
     for value in sorted(values):
         if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
             heads.setdefault(stem_phrase(value).split()[0 if first else -1], []).append(value)
     index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
-    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+    parts: dict[str, list[str]] = {}  # "BMX" for "BMX/Skate", "table" for "Table & station": names, not
+    for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)):  # descriptions
+        pieces = re.split(r"/|\s&\s", value)
+        for part in pieces if len(pieces) > 1 else ():
+            if len(part.strip()) >= 3 and part.strip().lower() not in values:  # ("Wool/nylon sock yarn that knits up …")
+                parts.setdefault(stem_phrase(part), []).append(value)
+    index.update({part: group for part, group in parts.items() if part not in index})  # "down": the downs, not
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}  # only "Duck feather & down"
 
 
 #: Languages whose names of kinds put the noun first ("Guitarra clásica", "Scie sauteuse").
