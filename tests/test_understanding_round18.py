@@ -119,7 +119,9 @@ def test_a_makers_column_is_no_column_of_kinds() -> None:
 
 def test_a_value_named_with_a_word_between_or_one_left_out() -> None:
     assert any(f.startswith("range = 'Hanging feeder'") for f in _filters("a hanging seed feeder, not plastic", BIRDS))
-    assert not any(f.startswith("range") for f in _filters("seed and feeder", BIRDS))
+    feeders = Facets({"range": _facet("range", {"Hanging feeder", "Window feeder", "Seed mix"})})
+    assert "range = 'Hanging feeder'" in _filters("a hanging seed feeder", feeders)
+    assert "range = 'Hanging feeder'" not in _filters("hanging and feeder", feeders)
     machines = Facets({"type": _facet("type", {"Heavy-duty sewing machine", "Mechanical sewing machine", "Overlocker"})})
     assert any(f.startswith("type = 'Heavy-duty sewing machine'") for f in _filters("inexpensive heavy duty machine", machines))
 
@@ -166,3 +168,29 @@ def test_a_chinese_kind_before_a_question_word() -> None:
     pens = Facets({"group": _facet("group", {"Fountain pen", "Bottled ink", "Ink cartridges"})})
     for text in ("最便宜的钢笔是哪支？", "钢笔哪款好"):
         assert [str(f) for f in glossary.kinds(text, "zh", pens)] == ["group = 'Fountain pen'"]
+
+
+BIRD_HEADER = ["Stock no.", "Listing", "Range", "Maker", "Unit weight (kg)", "Price (£)"]
+BIRD_ROWS = [["B1", "Nature's Feast Sunflower Hearts 12.75kg", "Seed mix", "Nature's Feast", 12.75, 34.99],
+             ["B2", "Nature's Feast Sunflower Hearts 1.8kg", "Seed mix", "Nature's Feast", 1.8, 7.49],
+             ["B3", "Peckish Complete Seed Mix 20kg", "Seed mix", "Peckish", 20, 39.99],
+             ["B4", "Peckish Complete Seed Mix 2kg", "Seed mix", "Peckish", 2, 6.5],
+             ["B5", "Vivara Dried Mealworms 1kg", "Dried insects", "Vivara", 1, 15.99],
+             ["B6", "CJ Wildlife Dried Mealworms 500g", "Dried insects", "CJ Wildlife", 0.5, 8.99],
+             ["B7", "Gardman Blue Tit Nest Box", "Nest box", "Gardman", 1.1, 12.99],
+             ["B8", "Vivara Tawny Owl Nest Box", "Nest box", "Vivara", 9, 79.99]]
+
+
+@pytest.mark.parametrize(("first", "then", "biggest"), [
+    ("sunflower hearts", "the bigger bag", True),
+    ("dried mealworms", "the small pack please", False),
+    ("des vers de farine séchés", "le plus gros paquet", True),  # the translation's "box" is no nest box
+    ("Sonnenblumenkerne", "die große Packung bitte", True),
+])
+def test_a_size_of_what_was_shown(tmp_path: Path, first: str, then: str, biggest: bool) -> None:
+    from xmr_agent.agent.session import Session
+
+    session = Session.open(ingested_csv(tmp_path, "birds", BIRD_HEADER, BIRD_ROWS), "s", k=3)
+    shown = {r.id: r.item["unit_weight_kg"] for r in session.send(first).recommendations}
+    answer = session.send(then)
+    assert [r.id for r in answer.recommendations] == sorted(shown, key=shown.__getitem__, reverse=biggest)

@@ -45,6 +45,7 @@ from xmr_agent.agent.topic import (
     THOSE,
     fresh_topic,
     new_subject,
+    packed,
     says_a_thing,
 )
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
@@ -110,6 +111,7 @@ class Session:
                 any(f.column == request.order.column for f in critique.filters):  # "bit pricey, anything cheaper?"
             request = request.model_copy(update={"order": None})
         request = definite(message, request, those=bool(THOSE.search(message)))  # "der günstigere": the cheapest of them
+        request, sized = packed(message, request, self.agent)  # "the bigger bag": of those shown
         if request is not None and request.order is not None and request.order.mode in ("less", "more"):
             column, request = request.order.column, against(request, critique.anchor)  # "moins cher": than what was shown
             if request.order is None:  # a comparison like "cheaper": read as the critique it is
@@ -139,7 +141,7 @@ class Session:
             critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
-                and THOSE.search(message):  # "which of those is the lightest?": one of them
+                and (THOSE.search(message) or sized):  # "which of those is the lightest?": one of them
             query = query.model_copy(update={"within_ids": tuple(self.state.last), "filters": tuple(
                 f for f in query.filters if f not in query.guessed()),  # not kinds "cuál de esas" names by meaning
                 "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})

@@ -179,3 +179,30 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _FILLER_STEMS = frozenset(stem_phrase(w) for w in lexicon.FILLER)
 
 
+
+
+#: Words for what an item comes in: "the bigger bag", "le plus gros paquet", "die große Packung".
+PACKS = lexicon.pattern(r"packs?|packets?|packages?|bags?|sacks?|tubs?|jars?|bottles?|tins?|cans?|cartons?|sizes?|"
+                        r"packung(?:en)?|pakete?|päckchen|tüten?|säcke?|sack|dosen?|flaschen?|gläser|glas|größe|"
+                        r"paquets?|sachets?|sacs?|boîtes?|pots?|bouteilles?|flacons?|tailles?|"
+                        r"paquetes?|bolsas?|sacos?|cajas?|botes?|botellas?|frascos?|tamaños?|包装|袋|盒|瓶|罐|装")
+#: Sizes said with a definite article in place of a superlative: "the big one", "die große Packung".
+_BIG = lexicon.pattern(r"big|large|huge|gro(?:ß|ss)e[nrs]?|gros|grosse|grand|grande|grandes|大")
+_SMALL = lexicon.pattern(r"small|little|klein(?:e[nrs]?)?|petite?s?|pequeñ[oa]s?|小")
+_SIZE_FILLER = lexicon.pattern(r"the|one|please|le|la|les|plus|die|das|der|den|bitte|am|el|los|las|más|por favor|"
+                               r"most|est|biggest|largest|smallest|bigger|larger|smaller|größte[nrs]?|größere[nrs]?|"
+                               r"kleinste[nrs]?|kleinere[nrs]?|最|的|要|请|一|个")
+
+
+def packed(message: str, request: CrossModalQuery | None, agent: Any) -> tuple[CrossModalQuery | None, bool]:
+    """A message that only picks a size of what was shown ("the bigger bag", "le plus gros paquet",
+    "die große Packung bitte", "最大的那袋"): a sort by size among the items shown (then ``True``), no
+    kind nor words of its own (the translation's "box" is no nest box); else ``request`` as it is."""
+    if request is None or not PACKS.search(message):
+        return request, False
+    rest = _SIZE_FILLER.sub(" ", _SMALL.sub(" ", _BIG.sub(" ", PACKS.sub(" ", message))))
+    if re.search(r"[^\W\d_]", rest) or (request.order is None and not (_BIG.search(message) or _SMALL.search(message))):
+        return request, False
+    order = request.order if request.order is not None and request.order.mode == "sort" else \
+        agent.rewriter.rewrite("the smallest" if _SMALL.search(message) else "the biggest").order
+    return CrossModalQuery(order=order, k=request.k, notes=(*request.notes, "a size of the items shown")), order is not None
