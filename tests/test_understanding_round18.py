@@ -194,3 +194,9 @@ def test_a_size_of_what_was_shown(tmp_path: Path, first: str, then: str, biggest
     shown = {r.id: r.item["unit_weight_kg"] for r in session.send(first).recommendations}
     answer = session.send(then)
     assert [r.id for r in answer.recommendations] == sorted(shown, key=shown.__getitem__, reverse=biggest)
+
+
+def test_a_hyphenated_word_is_never_cut() -> None:
+    glasses = Facets({"category": _facet("category", {"Blue-light glasses", "Reading glasses", "Kids frames"}),
+                      "colour": _facet("colour", {"Blue", "Black"})})
+    assert "category = 'Blue-light glasses'" not in _filters("blue glasses for my son", glasses)

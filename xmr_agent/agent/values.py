@@ -306,10 +306,10 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
         if value in lexicon.DEMONYMS:  # the adjective of a country: Japanese green tea
             index.setdefault(stem_phrase(lexicon.DEMONYMS[value]), []).append(value)
     shorter: dict[str, list[str]] = {}  # "heavy duty machine": Heavy-duty sewing machine (a middle word left out)
-    for value in sorted(values):
-        words = stem_phrase(value.replace("-", " ")).split()
+    for value in sorted(values):  # whole words only: "blue glasses" is no "Blue-light glasses"
+        words = value.split()
         for i in range(1, len(words) - 1) if 3 <= len(words) <= 4 and "," not in value else ():
-            shorter.setdefault(" ".join(words[:i] + words[i + 1:]), []).append(value)
+            shorter.setdefault(stem_phrase(" ".join(words[:i] + words[i + 1:]).replace("-", " ")), []).append(value)
     index.update({key: group for key, group in shorter.items() if len(group) == 1 and key not in index})
     heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames; "guitarra": Guitarra clásica,
     first = values and detect_closely(" ".join(sorted(values))) in HEAD_FIRST  # Guitarra acústica (the noun first)
