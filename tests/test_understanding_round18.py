@@ -200,3 +200,21 @@ def test_a_hyphenated_word_is_never_cut() -> None:
     glasses = Facets({"category": _facet("category", {"Blue-light glasses", "Reading glasses", "Kids frames"}),
                       "colour": _facet("colour", {"Blue", "Black"})})
     assert "category = 'Blue-light glasses'" not in _filters("blue glasses for my son", glasses)
+
+
+def test_anything_else_from_the_same_brand(tmp_path: Path) -> None:
+    """A "Manufacturer" column is the brand; "anything else" never shows the item again; with no other
+    item of the kind from the brand, its other items."""
+    from xmr_agent.agent.session import Session
+
+    header = ["Art.-Nr.", "Equipment", "Segment", "Manufacturer", "Weight (kg)", "Price (€)"]
+    rows = [["K1", "Domyos Kettlebell 8 kg", "Kettlebell", "Domyos", 8, 20], ["K2", "Domyos Kettlebell 12 kg", "Kettlebell", "Domyos", 12, 29],
+            ["K3", "Capital Sports Competition Kettlebell 24 kg", "Kettlebell", "Capital Sports", 24, 89],
+            ["D1", "Capital Sports Adjustable Dumbbells 2 x 20 kg", "Dumbbells", "Capital Sports", 20, 129],
+            ["D2", "Bowflex SelectTech 552i", "Dumbbells", "Bowflex", 24, 549]]
+    agent = ingested_csv(tmp_path, "gym", header, rows)
+    for last in ("anything else from the same brand?", "同一个牌子还有别的吗"):
+        session = Session.open(agent, last, k=3)
+        session.send("kettlebells")
+        assert session.send("a heavier one, over 20 kg").recommendations[0].id == "K3"
+        assert [r.id for r in session.send(last).recommendations] == ["D1"]

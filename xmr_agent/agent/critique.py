@@ -258,9 +258,16 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     describing column of it (``colour``, ``color``, ``colour_name``), if any."""
     said = (m.group(1) or m.group(2) or "").lower()
     word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
-    column = next((c for c in facets if facets[c].categorical and word is not None and (
-        c.lower().startswith(word) or (word == "colour" and c.lower().startswith("color")))), None)
+    names = _COLUMN_NAMES.get(word or "", (word,))
+    column = next((c for name in names for c in facets if facets[c].categorical and word is not None
+                   and c.lower().startswith(name)), None)
     return word, column
+
+
+#: What a shop may call the column of a property ("Manufacturer", "Maker", "House" for the brand).
+_COLUMN_NAMES = {"brand": ("brand", "maker", "manufacturer", "make", "label", "house", "marque", "marke", "marca",
+                           "hersteller", "fabricant", "fabricante", "producer", "vendor", "designer"),
+                 "colour": ("colour", "color", "hue", "shade", "couleur", "farbe", "颜色")}
 
 
 def _measured(out: Critique, word: str, op: Op, anchor: Mapping[str, Any] | None, facets: Facets) -> bool:

@@ -38,6 +38,7 @@ from xmr_agent.agent.topic import (
     AMEND,
     ASKED,
     COMPARED,
+    ELSE,
     NEXT,
     ONE,
     OTHER,
@@ -119,7 +120,7 @@ class Session:
                 critique.filters += bound
                 request = request.model_copy(update={"filters": tuple(f for f in request.filters if f not in bound)})
                 compared = True
-        if compared or critique.disliked:  # "cheaper than the green one", "not the tomato one": the others just
+        if (compared or critique.disliked) and not ELSE.search(message):  # "cheaper than the green one", "not the tomato one": the others just
             anchor = str((critique.anchor or {}).get("id"))  # shown may be the answer
             critique.again += [i for i in self.state.last if i != anchor and i not in {*critique.again, *critique.disliked}]
         if critique.reset and request is None and not attachments:
@@ -129,7 +130,8 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
-        if any(f not in before and (f.hard or f.column in {b.column for b in before}) for f in self.state.filters):
+        if any(f not in before and (f.hard or f.column in {b.column for b in before}) for f in self.state.filters) \
+                and not ELSE.search(message):
             # "under 100 euros", "an all-season one instead": an item shown may meet it
             critique.again += [i for i in self.state.last if i not in critique.again]
         if any(o is not None and o.mode == "sort" for o in (request.order if request else None, critique.order)):  # "the lightest"
@@ -182,6 +184,15 @@ class Session:
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in dropped],
                                  "reason": f"nothing meets {'; '.join(str(f) for f in critique.filters)} together with "
                                            f"earlier conditions ({'; '.join(str(f) for f in dropped)}); they were dropped"})
+            if answer.recommendations:
+                return answer
+        kind_filters = [f for f in self.state.filters if f.column.lower() in kinds]
+        if not answer.recommendations and kind_filters and any(n.startswith("the same brand") for n in critique.notes):
+            self.state.filters = [f for f in self.state.filters if f not in kind_filters]  # "anything else from the same
+            answer = self.agent.run(self._query(request, critique.again) or query,  # brand?": its other kinds
+                                    " ".join(self.state.subject(TOPIC_TURNS)))
+            answer.trace.append({"step": "relax", "dropped": [str(f) for f in kind_filters],
+                                 "reason": "nothing else of that kind from the brand: its other items"})
             if answer.recommendations:
                 return answer
         loose = [f.model_copy(update={"op": f"{f.op}="}) for f in critique.filters if f.op in ("<", ">")]
