@@ -75,7 +75,12 @@ class Pivoted(Dictionary):
         self._backward = backward or {}  # word → the pivot's nouns that translate as it (:func:`read_backward`)
 
     def __contains__(self, word: str) -> bool:
-        return word in self._own or word in self._bridge or word in self._backward
+        return word in self._own or word in self._bridge
+
+    def backward(self, word: str) -> tuple[str, ...]:
+        """The English senses of the pivot's nouns that translate as ``word`` (one neither dictionary has)."""
+        between = self._backward.get(word, ())
+        return tuple(dict.fromkeys(s for w in between[:PIVOT_WORDS] for s in senses(w, self._pivot, self._onward)))
 
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
@@ -83,8 +88,7 @@ class Pivoted(Dictionary):
         if word in self._function_words:
             return ()
         if word not in self._entries:
-            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)] or \
-                list(self._backward.get(word, ()))
+            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
             self._entries[word] = tuple(dict.fromkeys(
                 s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
         return self._entries[word]
@@ -101,6 +105,10 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         form = next((f for f in forms if f in dictionary), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
+    if isinstance(dictionary, Pivoted) and not word[:1].isupper():  # a word neither dictionary has, no name
+        # ("Opinel"): read backwards ("réchaud" ← Kocher)
+        forms = [low, *(low[:-len(e)] for e in ENDINGS.get(language, ()) if low.endswith(e) and len(low) - len(e) >= MIN_PART - 1)]
+        return next((found for f in forms if (found := dictionary.backward(f))), ())
     return ()
 
 

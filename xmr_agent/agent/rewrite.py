@@ -364,8 +364,8 @@ COMPOUND_ZIPF = 3.5
 
 def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
     """Where the item names of the original request appear in its translation: whole, else each
-    of their words written in capitals or with digits ("类似Shun Classic Nakiri的刀" → "a similar
-    Nakiri from Shun Classic")."""
+    of their words written in capitals or with digits, in any case ("类似Shun Classic Nakiri的刀" → "a
+    similar Nakiri from Shun Classic"; "el Folding Lock 85cm" → "a folding lock")."""
     lowered = text.lower()
     spans = []
     for name in names:
@@ -374,7 +374,7 @@ def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
             spans.append((at, at + len(name)))
             continue
         for word in re.findall(r"\b[A-Z0-9][\w\-]+", name):
-            spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+            spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
     return spans
 
 
