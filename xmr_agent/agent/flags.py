@@ -58,10 +58,11 @@ SUBJECTS = (
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )
-#: The second word of a yes/no column's name that holds what its first names: "Laptop sleeve" is
-#: said by "fits my laptop", "Drainage hole" by "with drainage", "Bottle pocket" by "for my bottle".
+#: The second word of a yes/no column's name, a part or working of what its first names: "Laptop
+#: sleeve" is said by "fits my laptop", "Drainage hole" by "with drainage", "Piston filler" by "a
+#: piston", "Spinner wheels" by "a spinner".
 HOLDERS = frozenset("sleeve sleeves pocket pockets compartment compartments holder holders pouch mount slot slots "
-                    "hole holes rack case cover hood port ports".split())
+                    "hole holes rack case cover hood port ports filler mechanism system wheels sensing detection".split())
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
              "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着"}

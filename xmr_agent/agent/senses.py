@@ -63,8 +63,28 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
                 filters.append(Filter(column=column, op="=", value=value, hard=False))
             how = "as written" if written.get(column) == (value, word) else "in a dictionary"
             notes.append(f"{column} {'not ' if negative else ''}{value!r}: {word!r} {how}")
+        for flt in _flags_said(text, language, facets, negative):  # "活塞上墨": a piston filler
+            if flt.column not in said and all(f.column != flt.column for f in filters):
+                filters.append(flt)
+                notes.append(f"{flt}: read in a dictionary")
     return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes), "queries": tuple(queries)}) \
         if len(notes) > len(query.notes) else query
+
+
+def _flags_said(text: str, language: str, facets: Facets, negative: bool) -> list[Filter]:
+    """The yes/no columns (:mod:`~xmr_agent.agent.flags`) that the first dictionary senses of the words
+    of ``text`` say ("Kolbenmechanik": piston, "活塞": piston; ``negative``: words a negation denies)."""
+    from xmr_agent.agent.flags import flags
+    from xmr_agent.agent.numbers import Parse
+
+    dictionary = glossary.load(language)
+    if dictionary is None or not text.strip():
+        return []
+    gloss = " ".join(sense for word in glossary.split_words(text, language)
+                     for found in _sense_sets(word, language, dictionary) for sense in found[:4])
+    parse = Parse(f"{'no' if negative else 'with'} {gloss}", f"{'no' if negative else 'with'} {gloss}")
+    flags(parse, facets)
+    return parse.filters
 
 
 def _swapped(text: str, wrong: list[str], value: str) -> str:
