@@ -248,7 +248,9 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
-        required = required and not group
+        partial = bool(re.search(r"\s&\s|/", value)) and stem_phrase(said_as) != stem_phrase(value)
+        required = required and not group and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
+        # but still two lines": a kite, not "Bar & lines" (an item named: its kind decides)
         parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in group or _with_combos(facet, value)]
         parse.preferred += [f for f in parse.filters[-len(group):] if not f.hard] if group else []  # kept preferences
         parse.notes += [guessed_note(f) for f in parse.filters[-len(group):] if not f.hard] if group else []  # as a kind guessed
