@@ -230,3 +230,11 @@ def test_a_yes_no_column_said_in_another_language_by_a_dictionary_sense() -> Non
     said = sensed(CrossModalQuery(), CrossModalQuery(), "200美元以内的活塞上墨钢笔", "zh", pens)
     assert "piston_filler = 'yes'" in {str(f) for f in said.filters}
     assert "piston_filler = 'yes'" in {str(f) for f in rule_rewrite("a pen with a piston", pens).filters}
+
+
+@pytest.mark.parametrize(("text", "low_weight"), [("a rear light that isn't rechargeable", False), ("a light for my bike", False),
+                                                  ("a light tent", True)])
+def test_light_as_a_noun_is_no_weight(text: str, low_weight: bool) -> None:
+    lights = Facets({"weight_g": Facet("weight_g", "number", lower=10, upper=900), "price": Facet("price", "number", lower=5, upper=90)})
+    order = rule_rewrite(text, lights).order
+    assert (order is not None and order.column == "weight_g") is low_weight

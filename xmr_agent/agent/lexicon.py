@@ -125,7 +125,8 @@ COMPARATIVES = (
 #: Relative words for other measures: (words, column kind, mode); "light" only before a noun ("a light
 #: tent", not "a reading light"), and only on a table with a column of that kind.
 RELATIVE = (
-    (r"lightweight|ultra-?light|light(?=\s+[^\W\d_])|légère?s?|leichte?[nrs]?|liger[oa]s?|轻便|轻巧", "weight", "low"),
+    (r"lightweight|ultra-?light|light(?=\s+(?!(?:that|which|for|with|to|is|isn't|isnt|are|under|over|in|on|"
+     r"from|at|by|please|without|not|of)\b)[^\W\d_])|légère?s?|leichte?[nrs]?|liger[oa]s?|轻便|轻巧", "weight", "low"),
     (r"quick|fast|rapide?s?|schnelle?[nrs]?|rápid[oa]s?|快速?", "length", "low"),
     (r"short|courte?s?|kurze?[nrs]?|cort[oa]s?|短", "length", "low"),
     (r"recent|latest|récente?s?|neuere?[nrs]?|reciente?s?|新近|最近", "time", "high"),
