@@ -238,3 +238,16 @@ def test_light_as_a_noun_is_no_weight(text: str, low_weight: bool) -> None:
     lights = Facets({"weight_g": Facet("weight_g", "number", lower=10, upper=900), "price": Facet("price", "number", lower=5, upper=90)})
     order = rule_rewrite(text, lights).order
     assert (order is not None and order.column == "weight_g") is low_weight
+
+
+def test_a_brand_after_my_is_what_the_thing_goes_with(tmp_path: Path) -> None:
+    header = ["Ref", "Product", "Type", "Brand", "Fuel", "Price (£)"]
+    rows = [["S1", "Trangia 27-1 UL Cookset", "Spirit stove", "Trangia", "Meths", 75],
+            ["S2", "Trangia Spirit Burner", "Spirit stove", "Trangia", "Meths", 16],
+            ["F1", "Barrettine Methylated Spirit 1 L", "Fuel", "Barrettine", "Meths", 6],
+            ["F2", "MSR IsoPro 110 g", "Fuel", "MSR", "Butane/propane", 5],
+            ["S3", "MSR PocketRocket 2", "Canister stove", "MSR", "Butane/propane", 45]]
+    agent = ingested_csv(tmp_path, "stoves", header, rows)
+    query = agent.ask("some spirit fuel for my Trangia", k=3).query
+    assert not any(f.column == "brand" for f in query.filters)
+    assert {str(f) for f in agent.ask("a stove by MSR", k=3).query.filters} == {"brand = 'MSR'"}  # no kind guessed from "by"

@@ -38,6 +38,9 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
                                "difficulty", "maker", "makers", "manufacturer", "make", "label", "house", "producer",
                                "vendor", "hersteller", "fabricant", "fabricante", "made_of"})
+#: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
+BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
+                           "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor"})
 #: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
 #: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
 KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles", "theme", "themes"})

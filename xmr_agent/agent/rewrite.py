@@ -1,10 +1,9 @@
 """Rewriting: a user's request (words, optionally a photo or a clip) → a :class:`CrossModalQuery`.
 
-The rule-based parse (:mod:`xmr_agent.agent.rules`) always runs. With an LLM, the parse is shown
-to it, and its JSON wins: its conditions (each checked against the table; rejected ones noted)
-replace the rule-based ones, and it adds paraphrased sub-queries aimed at the right modality, an
-order, words naming unwanted items, things to avoid and k. An LLM that fails or returns garbage
-leaves the rule-based query, with a note saying why.
+The rule-based parse (:mod:`xmr_agent.agent.rules`) always runs. With an LLM, the parse is shown to it,
+and its JSON wins: its conditions (each checked against the table; rejected ones noted) replace the
+rule-based ones, and it adds sub-queries aimed at the right modality, an order, words naming unwanted
+items, things to avoid and k. An LLM that fails or returns garbage leaves the rule-based query, noted.
 """
 
 from __future__ import annotations
@@ -176,11 +175,10 @@ class Rewriter:
     def _by_meaning(self, query: CrossModalQuery, own: str | None = None, *, guess_only: bool = False,
                     names: Sequence[str] = ()) -> CrossModalQuery:
         """The kinds of item the request describes without naming them (:mod:`xmr_agent.agent.meaning`).
-        ``own``: the subject in the request's own words, when ``query`` holds its translation.
-        ``guess_only``: a request in another language that could not be translated, whose kinds
-        found by meaning alone are preferences ("Ohrringe" read by the small multilingual encoder
-        alone is no condition). ``names``: the words of the items the request names, read for no kind
-        ("like Improv Battle": no genre Improv, the named item's own kind decides)."""
+        ``own``: the subject in the request's own words, when ``query`` holds its translation. ``guess_only``:
+        a request in another language that could not be translated, whose kinds found by meaning alone are
+        preferences ("Ohrringe" read by the small multilingual encoder alone is no condition). ``names``: the
+        words of the items the request names, read for no kind ("like Improv Battle": the named item's kind decides)."""
         meanings = self.meanings() if self.meanings is not None and query.queries else None
         if meanings is None:
             return query
@@ -194,7 +192,8 @@ class Rewriter:
         kept = [w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic]  # "a cheap sheep cheese": no kind
         subject = " ".join(w for w in kept if stem_phrase(w.strip(",.?!")) not in worded)
         thinned = len(subject.split()) < len(kept)  # fewer words: a guess, never a condition ("a woody perfume for men")
-        found = meanings.preferences(subject, said) if has_subject(subject) else []
+        linked = " ".join(w for w in subject.split() if w.lower() not in _LINKING)  # "a stove by MSR": no subject
+        found = meanings.preferences(subject, said) if has_subject(linked) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
             agreed = meanings.agreed(_without(own, query.context), subject, said)
             columns = {f.column for f in agreed}
@@ -358,6 +357,7 @@ def _compounds(name: str) -> str:
     return " ".join(found)
 
 
+_LINKING = frozenset("by from on at off about von vom par made".split())  #: words that link others, naming nothing
 #: How common (Zipf frequency) both parts of a table's name must be in English to be read as two words.
 COMPOUND_ZIPF = 3.5
 

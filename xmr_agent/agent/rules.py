@@ -22,7 +22,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
-from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
+from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
 from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import NO, YES, flags
@@ -233,7 +233,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower()) \
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
-        if hard and facet.column.lower() in kinds_of and (activity or _goes_with(parse.scan, span, before, facet.column)):
+        if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
+                and (activity or _goes_with(parse.scan, span, before, facet.column)):
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} is what the thing wanted goes with: no condition")
