@@ -251,3 +251,23 @@ def test_a_brand_after_my_is_what_the_thing_goes_with(tmp_path: Path) -> None:
     query = agent.ask("some spirit fuel for my Trangia", k=3).query
     assert not any(f.column == "brand" for f in query.filters)
     assert {str(f) for f in agent.ask("a stove by MSR", k=3).query.filters} == {"brand = 'MSR'"}  # no kind guessed from "by"
+
+
+def test_the_most_of_a_word_another_language_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"la que tenga más puntadas" (a translator read "the most stars"): a sort on the column a
+    dictionary sense of the word names."""
+    from xmr_agent.agent.senses import _most_said
+
+    write_dictd(tmp_path, "spa-eng", [("puntada", "puntada <n, f>\nprick, twinge, stitch\n")])
+    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    dictionaries.load.cache_clear()
+    machines = Facets({"stitches": Facet("stitches", "number", lower=6, upper=600, integer=True),
+                       "weight_kg": Facet("weight_kg", "number", lower=2, upper=12)})
+    try:
+        order = _most_said("la que tenga más puntadas", "es", machines)
+        assert order is not None and (order.column, order.descending, order.mode) == ("stitches", True, "sort")
+        assert _most_said("la que tenga menos puntadas", "es", machines).descending is False  # type: ignore[union-attr]
+        assert _most_said("la más barata", "es", machines) is None
+    finally:
+        dictionaries.load.cache_clear()

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from xmr_agent.agent import dictionaries, glossary, lexicon
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, kind_columns
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import CrossModalQuery, Filter
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import blank
 from xmr_agent.agent.values import stem_phrase
 
@@ -67,8 +67,37 @@ def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, languag
             if flt.column not in said and all(f.column != flt.column for f in filters):
                 filters.append(flt)
                 notes.append(f"{flt}: read in a dictionary")
-    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes), "queries": tuple(queries)}) \
-        if len(notes) > len(query.notes) else query
+    order = query.order if query.order is not None else _most_said(original, language, facets)  # "la que tenga más
+    if order is not None and query.order is None:  # puntadas" read as "the most stars": the most stitches
+        notes.append(f"{order}: read in a dictionary")
+    return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes), "queries": tuple(queries),
+                                    "order": order}) if len(notes) > len(query.notes) else query
+
+
+#: "The most" or "the fewest" and the word after it, in French, German, Spanish and Chinese.
+_MOST = re.compile(r"\b(?:le plus d[e']|plus d[e']|am meisten|die meisten|meisten|más|mayor número de)\s*([^\W\d_]{3,})|"
+                   r"最多的?([\u3400-\u9fff]{1,4})", re.IGNORECASE)
+_FEWEST = re.compile(r"\b(?:le moins d[e']|am wenigsten|die wenigsten|menos)\s*([^\W\d_]{3,})|最少的?([\u3400-\u9fff]{1,4})",
+                     re.IGNORECASE)
+
+
+def _most_said(text: str, language: str, facets: Facets) -> Order | None:
+    """A sort on the number column a word after "the most" or "the fewest" names by its dictionary senses
+    ("la que tenga más puntadas": stitches, ``stitches``; "最多的针迹": the same)."""
+    from xmr_agent.agent.numbers import core
+
+    dictionary = glossary.load(language)
+    if dictionary is None:
+        return None
+    columns = {stem_phrase(part): c for c, f in facets.items() if f.kind == "number" for part in core(c).split("_") if len(part) > 3}
+    for pattern, descending in ((_MOST, True), (_FEWEST, False)):
+        for m in pattern.finditer(text):
+            word = m.group(1) or m.group(2)
+            for sense in (s for found in _sense_sets(word, language, dictionary) for s in found if len(s.split()) <= 2):
+                column = columns.get(stem_phrase(sense.split()[-1])) if sense.split() else None
+                if column is not None:
+                    return Order(column=column, mode="sort", descending=descending)
+    return None
 
 
 def _flags_said(text: str, language: str, facets: Facets, negative: bool) -> list[Filter]:
