@@ -258,9 +258,10 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     describing column of it (``colour``, ``color``, ``colour_name``), if any."""
     said = (m.group(1) or m.group(2) or "").lower()
     word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
-    names = _COLUMN_NAMES.get(word or "", (word,))
-    column = next((c for name in names for c in facets if facets[c].categorical and word is not None
-                   and c.lower().startswith(name)), None)
+    if word is None:
+        return None, None
+    column = next((c for name in _COLUMN_NAMES.get(word, (word,)) for c in facets
+                   if facets[c].categorical and c.lower().startswith(name)), None)
     return word, column
 
 
