@@ -271,3 +271,13 @@ def test_the_most_of_a_word_another_language_names(tmp_path: Path, monkeypatch: 
         assert _most_said("la más barata", "es", machines) is None
     finally:
         dictionaries.load.cache_clear()
+
+
+def test_the_weight_before_a_load_in_kilograms() -> None:
+    chairs = Facets({"max_load_kg": Facet("max_load_kg", "number", lower=35, upper=200, integer=True),
+                     "packed_weight_kg": Facet("packed_weight_kg", "number", lower=0.5, upper=14),
+                     "kind": _facet("kind", {"Camping chair", "Camp bed"})})
+    order = rule_rewrite("the lightest chair", chairs).order
+    assert order is not None and order.column == "packed_weight_kg"
+    assert "max_load_kg >= 140" in _filters("a cot that can take 140 kg", chairs)
+    assert "packed_weight_kg < 1" in _filters("a chair under 1 kg", chairs)

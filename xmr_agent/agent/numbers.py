@@ -75,8 +75,8 @@ def column_of_kind(facets: Facets, kind: str) -> str | None:
     for column in numbers:
         if core(column) in names:
             return column
-    found = next((c for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
-                                            or n in name.split("_") for n in names for name in {c.lower(), core(c)})), None)
+    found = next((c for n in names for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
+                                                           or n in name.split("_") for name in {c.lower(), core(c)})), None)  # "packed_weight_kg" before "max_load_kg"
     massed = [c for c in numbers if kind == "weight" and {*c.lower().split("_")[1:]} & {"g", "kg", "lb", "lbs", "oz"}
               and c.split("_")[0].lower() not in {"fat", "sugar", "sugars", "protein", "carbs", "fibre", "fiber", "salt"}]
     return found or (massed[0] if len(massed) == 1 else None)  # "jar_g": the weight by its unit
