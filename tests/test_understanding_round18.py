@@ -281,3 +281,11 @@ def test_the_weight_before_a_load_in_kilograms() -> None:
     assert order is not None and order.column == "packed_weight_kg"
     assert "max_load_kg >= 140" in _filters("a cot that can take 140 kg", chairs)
     assert "packed_weight_kg < 1" in _filters("a chair under 1 kg", chairs)
+
+
+def test_a_second_relative_word_is_a_preference_at_the_middle() -> None:
+    chairs = Facets({"price": Facet("price", "number", lower=12, upper=250, middle=89),
+                     "weight_kg": Facet("weight_kg", "number", lower=0.5, upper=14, middle=1.45)})
+    query = rule_rewrite("a cheap light chair", chairs)
+    assert query.order is not None and query.order.column == "price" and query.order.mode == "low"
+    assert "weight_kg <= 1.45 (preferred)" in {str(f) for f in query.filters}

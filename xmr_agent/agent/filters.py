@@ -50,6 +50,7 @@ class Facet:
     titled: float = 0.0  #: the share of all items whose title says this number column's value with a unit ("Pot 17 cm")
     #: (column, value) of the kinds most of whose items' titles say this number ("Fuel": "Power Gas 100 g")
     titled_in: frozenset[tuple[str, str]] = frozenset()
+    middle: float | None = None  #: a number column's median value
 
     @property
     def categorical(self) -> bool:
@@ -138,7 +139,8 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = (),
         numbers = [v for v in column.to_pylist() if v is not None and not (isinstance(v, float) and math.isnan(v))]
         said = [v for v, m in zip(column.to_pylist(), measures, strict=False) if v is not None and float(v) in m]
         return Facet(f.name, kind, lower=min(numbers, default=None), upper=max(numbers, default=None),
-                     integer=pa.types.is_integer(f.type), titled=len(said) / len(column) if numbers else 0.0)
+                     integer=pa.types.is_integer(f.type), titled=len(said) / len(column) if numbers else 0.0,
+                     middle=sorted(numbers)[len(numbers) // 2] if numbers else None)
     if kind == "bool":
         return Facet(f.name, kind)
     rows = column.to_pylist()

@@ -13,7 +13,7 @@ from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, column_of_kind, extreme_size
-from xmr_agent.agent.query import Order
+from xmr_agent.agent.query import Filter, Order
 from xmr_agent.agent.values import stem_phrase
 
 #: "... pero más barato": a comparison, not "el más barato".
@@ -31,6 +31,10 @@ def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
             for m in lx.pattern(words).finditer(parse.scan) if column else ():
                 if _a_value(m.group(0), parse.scan[m.end():], facets):
                     continue  # "light roast" where roasts are Light, Medium, Dark: a value, not a weight
+                middle = facets[column].middle if column is not None and column in facets else None
+                if parse.order is not None and column is not None and parse.order.column != column \
+                        and mode in ("low", "high") and middle is not None:  # "légère pas chère": light, as a preference (the order is the price's)
+                    parse.filters.append(Filter(column=column, op="<=" if mode == "low" else ">=", value=middle, hard=False))
                 parse.order = parse.order or Order(column=column, mode=mode)  # type: ignore[arg-type]
                 parse.notes.append(f"{mode} {column} from {m.group(0)!r}{against}")
                 parse.cut(m.span())
