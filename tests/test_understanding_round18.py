@@ -289,3 +289,22 @@ def test_a_second_relative_word_is_a_preference_at_the_middle() -> None:
     query = rule_rewrite("a cheap light chair", chairs)
     assert query.order is not None and query.order.column == "price" and query.order.mode == "low"
     assert "weight_kg <= 1.45 (preferred)" in {str(f) for f in query.filters}
+
+
+def test_a_close_language_is_read_with_its_neighbours_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Spanish request a detector takes for Portuguese ("comedero a prueba de ardillas") is read
+    with the Spanish dictionary: a yes/no column said by a sense ("squirrel")."""
+    from xmr_agent.agent.query import CrossModalQuery
+    from xmr_agent.agent.senses import sensed
+
+    write_dictd(tmp_path, "spa-eng", [("ardilla", "ardilla <n, f>\nsquirrel\n")])
+    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    dictionaries.load.cache_clear()
+    feeders = Facets({"range": _facet("range", {"Hanging feeder", "Seed mix"}),
+                      "squirrel_proof": _facet("squirrel_proof", {"yes", "no"})})
+    try:
+        said = sensed(CrossModalQuery(), CrossModalQuery(), "comedero a prueba de ardillas", "pt", feeders)
+        assert "squirrel_proof = 'yes'" in {str(f) for f in said.filters}
+    finally:
+        dictionaries.load.cache_clear()

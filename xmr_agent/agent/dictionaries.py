@@ -97,7 +97,7 @@ class Pivoted(Dictionary):
 def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     """The senses of ``word``: as written, without a plural ending, or (German) of its last part,
     the longest first ("Fahrradlicht": Licht)."""
-    low = word.lower()
+    language, low = CLOSE.get(language, language), word.lower()
     parts = [low, *(low[cut:] for cut in range(1, len(low) - MIN_PART + 1))] if language == "de" else [low]
     for part in parts:
         forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
@@ -112,10 +112,17 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     return ()
 
 
+#: Languages read with a close one's dictionary: a Spanish request a detector takes for Portuguese
+#: ("comedero a prueba de ardillas") is still read in Spanish.
+CLOSE = {"pt": "es", "gl": "es", "ca": "es"}
+
+
 @lru_cache(maxsize=8)
 def load(language: str) -> Dictionary | None:
     """The installed dictionary from ``language`` into English (read through a pivot language for
     the words it lacks, where that dictionary is installed), or ``None``."""
+    if language in CLOSE:
+        return load(CLOSE[language])
     if language == "zh":
         return _cedict()
     own = _freedict(language, "eng")
