@@ -308,3 +308,28 @@ def test_a_close_language_is_read_with_its_neighbours_dictionary(tmp_path: Path,
         assert "squirrel_proof = 'yes'" in {str(f) for f in said.filters}
     finally:
         dictionaries.load.cache_clear()
+
+
+def test_a_yes_no_column_denied_in_another_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"nichts Geräuchertes": the dictionary's "smoked" after a negation leaves the smoked items out."""
+    from xmr_agent.agent.query import CrossModalQuery
+    from xmr_agent.agent.senses import sensed
+
+    write_dictd(tmp_path, "deu-eng", [("geräuchertes", "Geräuchertes <n, n>\nsmoked food, smoked\n"),
+                                      ("salz", "Salz <n, n>\nsalt\n")])
+    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    dictionaries.load.cache_clear()
+    spices = Facets({"type": _facet("type", {"Salt", "Pepper"}), "smoked": _facet("smoked", {"Yes", "No"})})
+    try:
+        said = sensed(CrossModalQuery(), CrossModalQuery(), "Ich brauch Salz, aber bitte nichts Geräuchertes", "de", spices)
+        assert "smoked != 'Yes'" in {str(f) for f in said.filters}
+    finally:
+        dictionaries.load.cache_clear()
+
+
+def test_something_cheaper_in_spanish_may_show_an_item_shown() -> None:
+    from xmr_agent.agent.topic import ELSE
+
+    assert not ELSE.search("¿algo más barato? menos de 100 dólares")
+    assert ELSE.search("anything else from the same brand?") and ELSE.search("还有别的吗")

@@ -109,9 +109,9 @@ def _flags_said(text: str, language: str, facets: Facets, negative: bool) -> lis
     dictionary = glossary.load(language)
     if dictionary is None or not text.strip():
         return []
-    gloss = " ".join(sense for word in glossary.split_words(text, language)
-                     for found in _sense_sets(word, language, dictionary) for sense in found[:4])
-    parse = Parse(f"{'no' if negative else 'with'} {gloss}", f"{'no' if negative else 'with'} {gloss}")
+    gloss = ", ".join(f"{'no' if negative else 'with'} {sense}" for word in glossary.split_words(text, language)
+                      for found in _sense_sets(word, language, dictionary) for sense in found[:4])  # "no smoked"
+    parse = Parse(gloss, gloss)
     flags(parse, facets)
     return parse.filters
 

@@ -34,7 +34,7 @@ OTHER = lexicon.pattern(
     r"(?:less|not (?:as|so)|moins|pas (?:aussi|si)|weniger|nicht so|menos|no tan)\s+[^\W\d_]{3,}")
 #: Words asking for items besides those shown ("anything else", "autre chose", "还有别的吗"); "instead" is none.
 ELSE = lexicon.pattern(r"else|autre chose|d'autres?|quoi d'autre|sonst(?: noch)?|etwas anderes|noch was|otra cosa|"
-                       r"algo más|alguna otra|别的|其他|其它")
+                       r"alguna otra|别的|其他|其它")  # not "algo más": "¿algo más barato?" is a comparison
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dürfen|können) sie|sie (?:sollten|müssen)|"
                       r"ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|l[oa]s? que|这个|那个|这款|那款|"
