@@ -6,6 +6,7 @@ only that titles say ("Gas 100 g") giving way to the weight, and American spelli
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,23 +36,27 @@ def _filters(text: str, facets: Facets) -> set[str]:
     return {str(f) for f in rule_rewrite(text, facets).filters}
 
 
-def test_a_french_word_read_backwards_through_german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_dictd(tmp_path, "fra-eng", [("tente", "tente /tɑ̃t/ <n, fem>\ntent\n")])
-    write_dictd(tmp_path, "fra-deu", [("rapide", "rapide /ʁa.pid/ <adj>\nschnell\n")])
-    write_dictd(tmp_path, "deu-fra", [("kocher", "Kocher /ˈkɔxɐ/ <n, masc>\nréchaud\nGerät zum Kochen\n"),
-                                      ("schnell", "schnell <adj>\nrapide\n")])
-    write_dictd(tmp_path, "deu-eng", [("kocher", "Kocher <n, m>\ncooker, stove\n")])
+@pytest.fixture()
+def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder of dictd files read in place of the installed ones (written with ``write_dictd``)."""
     monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
     dictionaries.load.cache_clear()
-    try:
-        french = dictionaries.load("fr")
-        assert french is not None
-        assert dictionaries.senses("réchaud", "fr", french) == ("cooker", "stove")
-        assert dictionaries.senses("tente", "fr", french) == ("tent",)
-        assert dictionaries.senses("rapide", "fr", french) == ()  # an adjective's entry is read for no noun
-    finally:
-        dictionaries.load.cache_clear()
+    yield tmp_path
+    dictionaries.load.cache_clear()
+
+
+def test_a_french_word_read_backwards_through_german(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("tente", "tente /tɑ̃t/ <n, fem>\ntent\n")])
+    write_dictd(dictd, "fra-deu", [("rapide", "rapide /ʁa.pid/ <adj>\nschnell\n")])
+    write_dictd(dictd, "deu-fra", [("kocher", "Kocher /ˈkɔxɐ/ <n, masc>\nréchaud\nGerät zum Kochen\n"),
+                                      ("schnell", "schnell <adj>\nrapide\n")])
+    write_dictd(dictd, "deu-eng", [("kocher", "Kocher <n, m>\ncooker, stove\n")])
+    french = dictionaries.load("fr")
+    assert french is not None
+    assert dictionaries.senses("réchaud", "fr", french) == ("cooker", "stove")
+    assert dictionaries.senses("tente", "fr", french) == ("tent",)
+    assert dictionaries.senses("rapide", "fr", french) == ()  # an adjective's entry is read for no noun
 
 
 def test_a_yes_no_column_said_by_what_its_part_holds() -> None:
@@ -253,24 +258,18 @@ def test_a_brand_after_my_is_what_the_thing_goes_with(tmp_path: Path) -> None:
     assert {str(f) for f in agent.ask("a stove by MSR", k=3).query.filters} == {"brand = 'MSR'"}  # no kind guessed from "by"
 
 
-def test_the_most_of_a_word_another_language_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_most_of_a_word_another_language_names(dictd: Path) -> None:
     """"la que tenga más puntadas" (a translator read "the most stars"): a sort on the column a
     dictionary sense of the word names."""
     from xmr_agent.agent.senses import _most_said
 
-    write_dictd(tmp_path, "spa-eng", [("puntada", "puntada <n, f>\nprick, twinge, stitch\n")])
-    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
-    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    dictionaries.load.cache_clear()
+    write_dictd(dictd, "spa-eng", [("puntada", "puntada <n, f>\nprick, twinge, stitch\n")])
     machines = Facets({"stitches": Facet("stitches", "number", lower=6, upper=600, integer=True),
                        "weight_kg": Facet("weight_kg", "number", lower=2, upper=12)})
-    try:
-        order = _most_said("la que tenga más puntadas", "es", machines)
-        assert order is not None and (order.column, order.descending, order.mode) == ("stitches", True, "sort")
-        assert _most_said("la que tenga menos puntadas", "es", machines).descending is False  # type: ignore[union-attr]
-        assert _most_said("la más barata", "es", machines) is None
-    finally:
-        dictionaries.load.cache_clear()
+    order = _most_said("la que tenga más puntadas", "es", machines)
+    assert order is not None and (order.column, order.descending, order.mode) == ("stitches", True, "sort")
+    assert _most_said("la que tenga menos puntadas", "es", machines).descending is False  # type: ignore[union-attr]
+    assert _most_said("la más barata", "es", machines) is None
 
 
 def test_the_weight_before_a_load_in_kilograms() -> None:
@@ -291,41 +290,29 @@ def test_a_second_relative_word_is_a_preference_at_the_middle() -> None:
     assert "weight_kg <= 1.45 (preferred)" in {str(f) for f in query.filters}
 
 
-def test_a_close_language_is_read_with_its_neighbours_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_close_language_is_read_with_its_neighbours_dictionary(dictd: Path) -> None:
     """A Spanish request a detector takes for Portuguese ("comedero a prueba de ardillas") is read
     with the Spanish dictionary: a yes/no column said by a sense ("squirrel")."""
     from xmr_agent.agent.query import CrossModalQuery
     from xmr_agent.agent.senses import sensed
 
-    write_dictd(tmp_path, "spa-eng", [("ardilla", "ardilla <n, f>\nsquirrel\n")])
-    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
-    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    dictionaries.load.cache_clear()
+    write_dictd(dictd, "spa-eng", [("ardilla", "ardilla <n, f>\nsquirrel\n")])
     feeders = Facets({"range": _facet("range", {"Hanging feeder", "Seed mix"}),
                       "squirrel_proof": _facet("squirrel_proof", {"yes", "no"})})
-    try:
-        said = sensed(CrossModalQuery(), CrossModalQuery(), "comedero a prueba de ardillas", "pt", feeders)
-        assert "squirrel_proof = 'yes'" in {str(f) for f in said.filters}
-    finally:
-        dictionaries.load.cache_clear()
+    said = sensed(CrossModalQuery(), CrossModalQuery(), "comedero a prueba de ardillas", "pt", feeders)
+    assert "squirrel_proof = 'yes'" in {str(f) for f in said.filters}
 
 
-def test_a_yes_no_column_denied_in_another_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_yes_no_column_denied_in_another_language(dictd: Path) -> None:
     """"nichts Geräuchertes": the dictionary's "smoked" after a negation leaves the smoked items out."""
     from xmr_agent.agent.query import CrossModalQuery
     from xmr_agent.agent.senses import sensed
 
-    write_dictd(tmp_path, "deu-eng", [("geräuchertes", "Geräuchertes <n, n>\nsmoked food, smoked\n"),
+    write_dictd(dictd, "deu-eng", [("geräuchertes", "Geräuchertes <n, n>\nsmoked food, smoked\n"),
                                       ("salz", "Salz <n, n>\nsalt\n")])
-    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
-    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    dictionaries.load.cache_clear()
     spices = Facets({"type": _facet("type", {"Salt", "Pepper"}), "smoked": _facet("smoked", {"Yes", "No"})})
-    try:
-        said = sensed(CrossModalQuery(), CrossModalQuery(), "Ich brauch Salz, aber bitte nichts Geräuchertes", "de", spices)
-        assert "smoked != 'Yes'" in {str(f) for f in said.filters}
-    finally:
-        dictionaries.load.cache_clear()
+    said = sensed(CrossModalQuery(), CrossModalQuery(), "Ich brauch Salz, aber bitte nichts Geräuchertes", "de", spices)
+    assert "smoked != 'Yes'" in {str(f) for f in said.filters}
 
 
 def test_something_cheaper_in_spanish_may_show_an_item_shown() -> None:

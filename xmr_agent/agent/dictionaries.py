@@ -58,6 +58,10 @@ class Dictionary:
             self._entries[word] = tuple(dict.fromkeys(s for entry in self.entries(word) for s in _dictd_senses(entry)))
         return self._entries.get(word, ())
 
+    def headwords(self) -> list[str]:
+        """Every headword read from an index (lower case)."""
+        return list(self._lookup)
+
     def entries(self, word: str) -> list[str]:
         """The raw dictd entries of ``word`` (lower case)."""
         return [self._data[start:start + size].decode("utf-8", "replace") for start, size in self._lookup.get(word, ())]
@@ -167,10 +171,9 @@ def read_backward(dictionary: Dictionary) -> dict[str, tuple[str, ...]]:
     """A dictionary read backwards: each translation of a noun (one or two words, lower case) → the
     headwords it translates ("réchaud" → Kocher; "sac à dos" → Rucksack, Tornister)."""
     backward: dict[str, list[str]] = {}
-    for headword, places in dictionary._lookup.items():
-        for start, size in places:
-            for said in _bridge_words(dictionary._data[start:start + size].decode("utf-8", "replace")):
-                backward.setdefault(said.lower(), []).append(headword)
+    for headword in dictionary.headwords():
+        for said in (w for entry in dictionary.entries(headword) for w in _bridge_words(entry)):
+            backward.setdefault(said.lower(), []).append(headword)
     return {word: tuple(dict.fromkeys(heads)) for word, heads in backward.items()}
 
 
