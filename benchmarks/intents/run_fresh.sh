@@ -29,6 +29,8 @@
 #   fresh26:          fresh26.jsonl over stoves.csv, backpacks.csv, sewing.csv
 #   fresh27:          fresh27.jsonl over birdcare.csv, pens.csv, fitness.csv
 #   fresh28:          fresh28.jsonl over outerwear.csv, brewing.csv, smarthome.csv
+#   fresh29:          fresh29.jsonl over skishop.csv, ceramique.csv, astro.csv
+#   fresh30:          fresh30.jsonl over archery.csv, badausstattung.csv, windowdressing.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -62,7 +64,9 @@ case "$FRESH" in
   fresh26) TABLES="stoves backpacks sewing" ;;
   fresh27) TABLES="birdcare pens fitness" ;;
   fresh28) TABLES="outerwear brewing smarthome" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh28" >&2; exit 2 ;;
+  fresh29) TABLES="skishop ceramique astro" ;;
+  fresh30) TABLES="archery badausstattung windowdressing" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh30" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

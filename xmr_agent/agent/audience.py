@@ -17,6 +17,7 @@ The words are in this module, not :mod:`~xmr_agent.agent.lexicon`, because nothi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
@@ -76,7 +77,9 @@ DIRECT = re.compile(r"(?:women['’]?s?|womens|ladies['’]?|lady['’]?s|womens
 GROUPS = ("women", "men", "kids")
 #: An age that says a son or a daughter is a child: "she's 6", "6 years old", "6 ans", "6 Jahre", "6 años", "6岁".
 _YOUNG = re.compile(r"(?<!\d)(?:[1-9]|1[0-2])\s*(?:years?(?: old)?|yrs?|yo|ans|jahre?n?|años|岁|周岁)(?![^\W\d_])|"
-                    r"\b(?:she|he)(?:'s| is) (?:[1-9]|1[0-2])\b|[一二三四五六七八九十]岁", re.IGNORECASE)
+                    r"\b(?:she|he)(?:'s| is) (?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|"
+                    r"\b(?:er|sie) ist (?:[1-9]|1[0-2]|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\b|"
+                    r"[一二三四五六七八九十]岁", re.IGNORECASE)
 #: The oldest minimum age (in years) an item for children may ask.
 CHILD_AGE = 10
 _NEGATED = re.compile(rf"(?:\b(?:{lx.NEGATION})\b|不要|不是|别)\W*(?:\w+\W+){{0,2}}$", re.IGNORECASE)
@@ -118,6 +121,37 @@ def audiences(parse: Parse, facets: Facets) -> None:
             parse.filters.append(flt)
             parse.notes += [audience_note(flt), f"{flt} from {said!r}"]
     adults(parse, facets)
+
+
+def audience_kinds(filters: Sequence[Filter], text: str) -> tuple[list[Filter], list[str]]:
+    """``filters`` without the kinds that are another's for a group of people when both are named
+    ("Rain jacket", "Kids' rain jacket"): the group's own when ``text`` names the group ("for my son,
+    he's eight", "women's"), the other otherwise ("a rain jacket"); "for my son" alone keeps both. With
+    the notes saying what was left out."""
+    found = [(g, m) for g, words in WORDS.items() for m in words.finditer(text) if not _NEGATED.search(text[: m.start()])]
+    if any(g == "kids" and KIN_CHILD.fullmatch(m.group(0).strip()) for g, m in found) and not _YOUNG.search(text):
+        return list(filters), []  # a son may be grown up
+    said = found[0][0] if found else None
+    by_column: dict[str, list[Filter]] = {}
+    for f in filters:
+        if f.op == "=" and f.hard and isinstance(f.value, str):
+            by_column.setdefault(f.column, []).append(f)
+    out, notes = list(filters), []
+    for group in (g for g in by_column.values() if len(g) > 1):
+        marked = {str(f.value): _group_of(str(f.value)) for f in group}
+        if not any(marked.values()) or all(marked.values()):
+            continue
+        keep = [f for f in group if marked[str(f.value)] == said] or [f for f in group if not marked[str(f.value)]]
+        drop = [f for f in group if f not in keep] if keep else []
+        out = [f for f in out if f not in drop]
+        notes += [f"{f} left out: {'for ' + said if said else 'no group of people said'}" for f in drop]
+    return out, notes
+
+
+def _group_of(value: str) -> str | None:
+    """The group of people a kind's first word names ("Kids' rain jacket": kids), if any."""
+    first = re.sub(r"['’]", "", value.split()[0].lower()) if value.split() else ""
+    return next((g for g in GROUPS if first in VALUES[g]), None)
 
 
 def adults(parse: Parse, facets: Facets) -> None:

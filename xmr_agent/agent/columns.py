@@ -9,6 +9,7 @@ and, in a table that names none as kinds, by their values (:func:`kind_columns`)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from xmr_agent.agent.filters import Facets
 
@@ -37,7 +38,14 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "season", "seasons", "occasion", "theme", "themes", "origin", "country", "shade",
                                "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
                                "difficulty", "maker", "makers", "manufacturer", "make", "label", "house", "producer",
-                               "vendor", "hersteller", "fabricant", "fabricante", "made_of"})
+                               "vendor", "hersteller", "fabricant", "fabricante", "made_of", "made", "colourway",
+                               "colorway", "colourways", "colorways", "teinte", "coloris", "farbton", "tono"})
+#: Words in the name of a column of kinds ("Gear type", "Instrument class", "Famille"): among columns
+#: of unknown names, one named so holds the kinds.
+KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categories", "family", "group",
+                        "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
+                        "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
+                        "section", "range", "类别", "类型", "分类", "种类"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor"})
@@ -61,6 +69,8 @@ def kind_columns(facets: Facets) -> frozenset[str]:
         [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
     if not candidates:
         return CATEGORY_COLUMNS | FOR_COLUMNS
+    named = [c for c in candidates if set(re.split(r"[_\W]+", c.lower())) & KIND_WORDS]  # "gear_type" over "colourway"
+    candidates = named or candidates
     most = max(len(facets[c].values) for c in candidates)
     return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
 
@@ -84,7 +94,17 @@ def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = F
     return [c for c, f in facets.items()
             if (named or c.lower() not in CATEGORY_COLUMNS) and (described or not _described(c))
             and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
-            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values)]
+            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values) and (described or not _colours(f.values))]
+
+
+@lru_cache(maxsize=256)
+def _colours(values: frozenset[str]) -> bool:
+    """Whether most ``values`` are colours ("Red", "Noir", "Grün"): a column of colours, whatever its name."""
+    from xmr_agent.agent.lexicon import COLOURS, pattern
+
+    said = pattern("|".join([*COLOURS, *COLOURS.values(), "white", "black", "grey", "gray", "silver", "gold", "brown",
+                             "beige", "cream", "ivory", "multi", "multicolour", "multicolor", "clear"]))
+    return sum(bool(said.search(v)) for v in values) * 2 > len(values)
 
 
 def _described(column: str) -> bool:

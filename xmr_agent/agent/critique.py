@@ -182,11 +182,11 @@ _ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|o
                       r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales|"
                       r"brands?|makers?|marques?|marken?|marcas?)\b|"
                       r"(?:换个|换一个|别的|其他|其它)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
-_SAME = re.compile(r"\b(?:(?:from|of|in|with|by|de|en|von|aus|in|con|del?)\s+)?(?:the\s+|la\s+|le\s+|der\s+|dem\s+|el\s+)?"
+SAME = re.compile(r"\b(?:(?:from|of|in|with|by|de|en|von|aus|in|con|del?)\s+)?(?:the\s+|la\s+|le\s+|der\s+|dem\s+|el\s+)?"
                    r"(?:same|même|gleichen?|selben?|mism[oa])\s+(colou?rs?|sizes?|materials?|finish(?:es)?|couleurs?|tailles?|"
                    r"matières?|farben?|größen?|groessen?|material|colou?res|tallas?|materiales|brands?|makers?|marques?|"
                    r"marken?|marcas?)\b|(?:同一?个?|一样的?)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
-#: The words of :data:`_ANOTHER` and :data:`_SAME` → the describing column they name.
+#: The words of :data:`_ANOTHER` and :data:`SAME` → the describing column they name.
 _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe": "colour", "颜色": "colour",
              "size": "size", "taille": "size", "größe": "size", "groesse": "size", "talla": "size", "尺寸": "size",
              "尺码": "size", "material": "material", "matière": "material", "materiale": "material",
@@ -195,6 +195,9 @@ _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe"
 
 
 _THE = r"(?:the|that|this|le|la|l'|der|die|das|el|lo)\s+"
+#: Words after an article that make a superlative or a comparison, never name an item shown.
+_NOT_DESCRIBING = {"plus", "moins", "más", "mas", "menos", "most", "least", "best", "meilleur", "meilleure", "mejor",
+                   "peor", "pire", "same", "même", "mismo", "misma", "other", "autre", "otro", "otra"}
 _NOT_BEFORE = re.compile(r"\b(?:not|no|nicht|pas)\s*$", re.IGNORECASE)
 
 
@@ -208,7 +211,7 @@ def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
     categorical = [f.column for f in facets.values() if f.categorical]
     for m in re.finditer(rf"\b{_THE}([^\W\d_][\w\-']*)(?:\s+(?:one|item|un|une|eins|uno|una))?\b", text, re.IGNORECASE):
         word = stem_phrase(m.group(1))
-        if not word:
+        if not word or m.group(1).lower() in _NOT_DESCRIBING:  # "le plus lumineux": a superlative, not "the Plus"
             continue
         fits = [row for row in shown
                 if any(stem_phrase(str(v)) == word for c in categorical for v in _values(row.get(c)))
@@ -243,7 +246,7 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
         else:
             out.notes.append(f"another {word or (m.group(1) or m.group(2) or '').lower()}: no such column or no value to differ from")
         text = text.replace(m.group(0), " ")
-    for m in _SAME.finditer(text):  # "and elbow pads from the same brand": the brand of the item looked at
+    for m in SAME.finditer(text):  # "and elbow pads from the same brand": the brand of the item looked at
         word, column = _property(m, facets)
         value = anchor.get(column) if anchor and column else None
         if column and value not in (None, "") and not isinstance(value, list):
@@ -254,7 +257,7 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
 
 
 def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]:
-    """The property a match of :data:`_ANOTHER` or :data:`_SAME` names ("colour", "brand") and the
+    """The property a match of :data:`_ANOTHER` or :data:`SAME` names ("colour", "brand") and the
     describing column of it (``colour``, ``color``, ``colour_name``), if any."""
     said = (m.group(1) or m.group(2) or "").lower()
     word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)

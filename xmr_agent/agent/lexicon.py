@@ -170,7 +170,9 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
      r"(?:el|la|los|las|lo) mejor (?:valorad|puntuad)[oa]s?|"
      r"评分最高|评价最好|最好评", "rating", True),
-    (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻", "weight", False),
+    (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻|"
+     r"(?:weighs?|pèsent?|pesan?|pese|wiegt|wiegen)\s+(?:the\s+|le\s+|am\s+)?(?:least|moins|menos|wenigsten)(?!\s+(?:de|que|als)\b)",
+     "weight", False),
     (r"heaviest|(?:le|la|les) plus lourde?s?|schwerste[nrs]?|(?:el|la|los|las|lo) más pesad[oa]s?|最重", "weight", True),
     (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
      "size", True),
@@ -343,6 +345,7 @@ etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der di
 und oder auch bitte habt haben sie du was ähnliches aehnliches sowas
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
 para con y o también tambien por favor tienes tienen que
+cuál cual cuáles cuales quel quelle quels quelles lequel laquelle lesquels lesquelles welche welcher welches welchen davon
 类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个
 """.split())
 

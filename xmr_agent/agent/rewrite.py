@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from xmr_agent.agent import glossary, lexicon
+from xmr_agent.agent import glossary, glosses, lexicon
+from xmr_agent.agent.audience import audience_kinds
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
 from xmr_agent.agent.meaning import Meanings
@@ -96,12 +97,15 @@ class Rewriter:
                             generic=self.every_item(), nouns=self.nouns())
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
+        translated = self._glossed(text, translated, named)
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
         base = self._by_meaning(translated, own, guess_only=read is False, names=[text[a:b] for a, b in named])
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
         explicit_k, query = k or (base.k if base.k != 10 else query.k), kind_measure(query, self.facets)
+        kept, left = audience_kinds(query.filters, " ".join([text, *(q.text for q in query.queries[:1] if q.text)]))
+        query = query.model_copy(update={"filters": tuple(kept), "notes": (*query.notes, *left)}) if left else query
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
 
@@ -150,6 +154,28 @@ class Rewriter:
                                  self.every_item())
         return _loosely(read, base, self.facets), True
 
+    def _glossed(self, text: str, query: CrossModalQuery, named: Sequence[tuple[int, int]]) -> CrossModalQuery:
+        """``query`` with the kinds of a catalogue in another language than English that the
+        request names in another language than the catalogue's (:mod:`~xmr_agent.agent.glosses`)."""
+        language = self.language() if self.language is not None and self.hard_categories else None
+        if language in (None, ENGLISH) or not needs_translation(text, language):
+            return query
+        facets = glosses.glossed(self.facets, language)  # type: ignore[arg-type]
+        if facets is None:
+            return query
+        masked, said = blank(text, named), detect_closely(text)
+        if said == ENGLISH:
+            found = [f for f in rule_rewrite(masked, facets, hard_categories=True, generic=self.every_item()).filters
+                     if f.column in facets]
+        else:
+            found = glossary.kinds(masked, said, facets, negated=query.avoid, generic=self.every_item())
+        guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
+        filters = glosses.better_kinds(query.filters, found, guessed)
+        if filters == query.filters:
+            return query
+        return query.model_copy(update={"filters": filters, "notes": (
+            *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found))})
+
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
         original) avoids, each translated on its own, when the translation lost its negation
@@ -191,7 +217,8 @@ class Rewriter:
         worded = {w for text in [*(str(f.value) for f in query.filters), *query.avoid] for w in stem_phrase(text).split()}
         kept = [w for w in subject.split() if stem_phrase(w.strip(",.?!")) not in generic]  # "a cheap sheep cheese": no kind
         subject = " ".join(w for w in kept if stem_phrase(w.strip(",.?!")) not in worded)
-        thinned = len(subject.split()) < len(kept)  # fewer words: a guess, never a condition ("a woody perfume for men")
+        thinned = len(subject.split()) < len(kept) or any(  # fewer words: a guess, never a condition ("a woody perfume
+            _SENSED.search(n) for n in query.notes)  # for men"; "plutôt en vrai duvet": duvet is the value Down)
         linked = " ".join(w for w in subject.split() if w.lower() not in _LINKING)  # "a stove by MSR": no subject
         found = meanings.preferences(subject, said) if has_subject(linked) else []
         if own is not None and query.queries[0].text != own and not _proper_names(query.queries[0].text):
@@ -216,6 +243,10 @@ class Rewriter:
         except LLMError as e:
             return base.model_copy(update={"notes": (*base.notes, f"LLM rewrite failed, rules only: {e}")})
         return merge(base, reply, self.facets, hard_categories=self.hard_categories, request=text)
+
+
+#: The note :func:`~xmr_agent.agent.senses.sensed` leaves for a value a word of the request names.
+_SENSED = re.compile(r"'(?: in a dictionary| as written)$")
 
 
 def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_categories: bool = True,

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.critique import Critique, besides_bounds, definite, parse_critique, tone
+from xmr_agent.agent.critique import SAME, Critique, besides_bounds, definite, parse_critique, tone
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
@@ -98,7 +98,8 @@ class Session:
     def _turn(self, message: str, attachments: Sequence[str]) -> Answer:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
         looked_up = [r for r in shown if str(r["id"]) in self.state.looked_up]
-        critique = parse_critique(message, [] if NEXT.search(message) else shown, self.agent.facets,  # "还有备用电池，
+        critique = parse_critique(message, [] if NEXT.search(message) and not SAME.search(message) else shown,  # "还有备用电池，
+                                  self.agent.facets,
                                   typical=looked_up or None)  # 便宜点的": cheap batteries, not cheaper than the pad
         if critique.reset:
             self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)

@@ -100,7 +100,7 @@ def with_combos(facet: Facet, value: str) -> list[str]:
 
 def containing(facet: Facet, value: str) -> list[str]:
     """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
-    words = set(stem_phrase(value).split())
+    words = set(stem_phrase(value.replace("-", " ")).split())  # "Gore-Tex": Gore-Tex Pro too
     others = [facet.canonical[v] for v in sorted(facet.values)
               if facet.canonical[v] != value and words <= set(stem_phrase(v.replace("-", " ")).split())]
     return [value, *others[:MAX_VALUES]]

@@ -157,11 +157,14 @@ def named_fields(fields: FieldMap, sample: Sequence[Mapping[str, Any]], notes: l
     for name, default, candidates in (("id", "id", ("id", *ID_NAMES)), ("title", "title", ("title", *TITLE_NAMES))):
         if getattr(fields, name) != default or filled(default):
             continue
-        found = next((keys[c] for c in candidates if c in keys and filled(keys[c])), None)
+        taken = set(changes.values())  # "Item #" is the id: "Product line" the title
+        found = next((keys[c] for c in candidates if c in keys and filled(keys[c]) and keys[c] not in taken
+                      and (name == "id" or _distinct(sample, keys[c]))), None)  # "Label": a brand, when it repeats
         if found is None and name == "id":
             found = _id_like(sample)
         if found is None and name == "title":  # "Plant Name", "wine_title"
-            found = next((keys[c] for c in keys if c.endswith(("_name", "_title")) and filled(keys[c])), None)
+            found = next((keys[c] for c in keys if c.endswith(("_name", "_title")) and filled(keys[c])
+                          and keys[c] not in taken), None)
         if found is None and name == "title":  # "Event", "Listing": a column of distinct names
             found = _title_like(sample, changes.get("id", fields.id))
         if found is not None and found not in changes.values():
@@ -179,6 +182,13 @@ ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference
 
 #: The share of distinct values in a column that names items without being called so.
 TITLE_DISTINCT = 0.75
+
+
+def _distinct(sample: Sequence[Mapping[str, Any]], key: str) -> bool:
+    """Whether ``key``'s values are mostly distinct (:data:`TITLE_DISTINCT`), as names of items
+    are; always true for a sample too small to tell."""
+    texts = [str(row.get(key)).strip() for row in sample if row.get(key) not in (None, "")]
+    return len(texts) < 5 or len(set(texts)) >= TITLE_DISTINCT * len(texts)
 
 
 def _title_like(sample: Sequence[Mapping[str, Any]], id_key: str) -> str | None:

@@ -1,0 +1,85 @@
+"""The kinds of a catalogue written in another language than English, read from English words:
+"glazes", "a kiln", "a pottery wheel" on a French catalogue whose kinds are "Émail", "Four",
+"Tour de potier"; and, through the request's own dictionary, from German, Spanish or Chinese words
+("Töpferscheibe", "horno").
+
+The small translator puts a request into the catalogue's language word by word and often leaves
+a word as it was ("Quelles glazes sous 15 euros ?") or picks another sense ("Wheel de poterie");
+the catalogue's kinds, though, are few and each is read once in a dictionary into English (its
+glosses: "Four" → furnace, kiln, oven, stove). A gloss that two kinds share names neither; the
+last word of a gloss of several words names its kind when no other gloss ends so ("wheel" for
+"potter's wheel"). The request is then read against the glossed kinds as against an English
+catalogue's, by the same rules (:func:`~xmr_agent.agent.rules.rule_rewrite`) or, in another
+language, by the dictionary senses of its words (:func:`~xmr_agent.agent.glossary.kinds`).
+Written here because no library maps a shop's own category names between languages offline.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.dictionaries import load, senses
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import Filter
+from xmr_agent.agent.values import stem_phrase
+
+#: How many of a kind's dictionary senses are its glosses (the first ones are the common ones).
+MAX_SENSES = 6
+#: Glosses longer than this many words are explanations, not names.
+MAX_GLOSS_WORDS = 3
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: Senses that name a property or nothing in particular ("Émail": colour, hue; "Outil": means, agent): no kind.
+NO_KIND = frozenset({"colour", "color", "hue", "shade", "tint", "tincture", "size", "price", "material", "shape", "brand",
+                     "flavour", "flavor", "style", "means", "agent", "suit", "thing", "stuff", "item", "article",
+                     "product", "piece", "part", "kind", "type", "sort", "way", "manner"})
+
+
+def glossed(facets: Facets, language: str) -> Facets | None:
+    """``facets``' columns of kinds with English glosses for values (each gloss's canonical value
+    the catalogue's own), for a catalogue in ``language``; ``None`` without a dictionary for it or
+    with no kind glossed."""
+    if language == "en" or load(language) is None:
+        return None
+    columns = tuple(sorted(c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical))
+    found = _glossed(columns, tuple((c, tuple(sorted(facets[c].canonical.values()))) for c in columns), language)
+    return Facets({c: facet for c, facet in found}) if found else None
+
+
+@lru_cache(maxsize=32)
+def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]], ...], language: str
+             ) -> tuple[tuple[str, Facet], ...]:
+    dictionary = load(language)
+    out = []
+    for column, kinds in values:
+        named: dict[str, set[str]] = {}
+        for kind in kinds:
+            for sense in senses(kind, language, dictionary)[:MAX_SENSES]:  # type: ignore[arg-type]
+                gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
+                if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
+                    named.setdefault(gloss, set()).add(kind)
+        heads: dict[str, set[str]] = {}
+        for gloss, kinds_of in named.items():
+            if len(gloss.split()) > 1:
+                heads.setdefault(gloss.split()[-1], set()).update(kinds_of)
+        for head, kinds_of in heads.items():
+            if head not in named and len(kinds_of) == 1 and len(head) > 2:
+                named[head] = kinds_of
+        unique = {g: next(iter(k)) for g, k in named.items() if len(k) == 1 and stem_phrase(g)}
+        if unique:
+            out.append((column, Facet(column, "string", frozenset(unique), canonical=unique)))
+    return tuple(out)
+
+
+def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[str]) -> tuple[Filter, ...]:
+    """``filters`` with the kinds ``found`` through the glosses on each column they name, in place
+    of that column's kinds only guessed (``guessed``: the notes of guesses by meaning or by titles,
+    as ``str`` of the filter) or not said; a kind the request's translation named is kept."""
+    out = list(filters)
+    for column in dict.fromkeys(f.column for f in found):
+        on = [f for f in out if f.column == column and f.op in ("=", "contains")]
+        if any(f.hard and str(f) not in guessed for f in on):
+            continue
+        out = [f for f in out if f not in on] + [f for f in found if f.column == column]
+    return tuple(out)
