@@ -25,6 +25,18 @@ from helpers import DATA, ITEMS, RecordingEncoder, write_jsonl
 from xmr_agent.testing import FakeEncoder
 
 
+@pytest.fixture()
+def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder of dictd files read in place of the installed ones (written with ``helpers.write_dictd``)."""
+    from xmr_agent.agent import dictionaries
+
+    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
+    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
+    dictionaries.load.cache_clear()
+    yield tmp_path
+    dictionaries.load.cache_clear()
+
+
 @pytest.fixture
 def recording_encoder() -> RecordingEncoder:
     return RecordingEncoder()

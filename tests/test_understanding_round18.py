@@ -6,7 +6,6 @@ only that titles say ("Gas 100 g") giving way to the weight, and American spelli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,16 +33,6 @@ STOVES = Facets({
 
 def _filters(text: str, facets: Facets) -> set[str]:
     return {str(f) for f in rule_rewrite(text, facets).filters}
-
-
-@pytest.fixture()
-def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A folder of dictd files read in place of the installed ones (written with ``write_dictd``)."""
-    monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
-    monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    dictionaries.load.cache_clear()
-    yield tmp_path
-    dictionaries.load.cache_clear()
 
 
 def test_a_french_word_read_backwards_through_german(dictd: Path) -> None:

@@ -1,0 +1,126 @@
+"""Request understanding, nineteenth round: a catalogue's kinds in French read from English and
+Spanish words through their dictionary senses, the column of kinds told from a column of colours
+and one of makers, a brand column called "Label" never taken for the titles, kinds of one group of
+people ("Kids' rain jacket") only when the group is named, a superlative after an article ("le plus
+lumineux") never read as an item shown, and a value said as a part of others ("no Gore-Tex")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import FixedTranslation, ingested_csv, write_dictd
+from helpers import string_facet as _facet
+
+from xmr_agent.agent.columns import attribute_columns, kind_columns
+from xmr_agent.agent.critique import parse_critique
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.ingestion.mapping import named_fields
+from xmr_agent.ingestion.readers import FieldMap
+
+JACKETS = Facets({
+    "price": Facet("price", "number", lower=20, upper=500),
+    "cut": _facet("cut", {"Rain jacket", "Kids' rain jacket", "Fleece"}),
+    "membrane": _facet("membrane", {"Gore-Tex", "Gore-Tex Pro", "Pertex Shield"}),
+    "shade": _facet("shade", {"Black", "Blue"}),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in Rewriter(facets).rewrite(text, k=3).filters}
+
+
+def test_a_brand_column_called_label_is_no_title_and_the_id_is_not_taken_twice() -> None:
+    brands = ["Rab", "Rab", "Patagonia", "Rab", "Montane", "Patagonia"]
+    rows = [{"Style code": f"OW-{n}", "Garment": f"Jacket model {n}", "Label": brand} for n, brand in enumerate(brands)]
+    assert named_fields(FieldMap(), rows, []).title == "Garment"
+    rows = [{"Item #": f"S-{n}", "Product line": f"Ski model {n}", "Gear type": "Skis"} for n in range(6)]
+    fields = named_fields(FieldMap(), rows, [])
+    assert (fields.id, fields.title) == ("Item #", "Product line")
+
+
+def test_the_column_named_as_kinds_wins_over_colours_and_makers() -> None:
+    skis = Facets({"gear_type": _facet("gear_type", {"Skis", "Ski boots", "Helmet", "Goggles"}),
+                   "colourway": _facet("colourway", {"Red", "Black", "White", "Blue", "Green", "Orange"}),
+                   "made_by": _facet("made_by", {"Atomic", "Salomon", "Head", "Rossignol", "Fischer", "K2", "Völkl"})})
+    assert "gear_type" in kind_columns(skis) and {"colourway", "made_by"} <= attribute_columns(skis)
+    pottery = Facets({"famille": _facet("famille", {"Argile", "Four", "Outil"}),
+                      "teinte": _facet("teinte", {"Rouge", "Blanc", "Noir", "Bleu", "Vert"})})
+    assert "famille" in kind_columns(pottery) and "teinte" not in kind_columns(pottery)
+    assert "gear_type = 'Helmet'" in {str(f) for f in rule_rewrite("I need a ski helmet", skis).filters}
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("a rain jacket", {"Rain jacket"}),
+    ("a rain jacket for my son, he's eight", {"Kids' rain jacket"}),
+    ("Regenjacke für meinen Sohn, er ist acht", set()),  # read by the rules alone: no kind, no group
+    ("a rain jacket for my son", {"Rain jacket", "Kids' rain jacket"}),  # a son may be grown up
+    ("a rain jacket for my wife", {"Rain jacket"}),
+])
+def test_kinds_for_a_group_of_people_only_when_it_is_named(text: str, kinds: set[str]) -> None:
+    found = {f.value for f in Rewriter(JACKETS).rewrite(text, k=3).filters if f.column == "cut" and f.hard}
+    assert found == kinds
+
+
+def test_a_value_said_no_to_leaves_out_the_values_named_after_it() -> None:
+    said = _filters("need a rain jacket but no Gore-Tex please", JACKETS)
+    assert {"membrane != 'Gore-Tex'", "membrane != 'Gore-Tex Pro'"} <= said
+    assert "membrane != 'Pertex Shield'" not in said
+
+
+def test_a_superlative_after_an_article_names_no_item_shown() -> None:
+    """"le plus lumineux" with "Lightstrip Plus" shown: the brightest, not a dislike or a pick of the Plus."""
+    facets = Facets({"brightness_lm": Facet("brightness_lm", "number", lower=100, upper=2000)})
+    shown = [{"id": "A", "title": "Hue Lightstrip Plus 2 m", "brightness_lm": 1700},
+             {"id": "B", "title": "Govee Strip", "brightness_lm": 1000}]
+    critique = parse_critique("le plus lumineux", shown, facets)
+    assert critique.anchor is not None and critique.rest == "le plus lumineux"
+    order = rule_rewrite("le plus lumineux", facets).order
+    assert order is not None and order.column == "brightness_lm" and order.descending
+
+
+@pytest.mark.parametrize("text", ["¿cuál pesa menos?", "which one weighs the least", "welche wiegt am wenigsten"])
+def test_weighing_the_least_is_the_lightest(text: str) -> None:
+    facets = Facets({"weight_g": Facet("weight_g", "number", lower=100, upper=900)})
+    order = rule_rewrite(text, facets).order
+    assert order is not None and order.column == "weight_g" and not order.descending
+    assert rule_rewrite("pesa menos de 500 g", facets).order is None  # a bound, not a sort
+
+
+def test_a_powered_column_said_by_its_source() -> None:
+    facets = Facets({"family": _facet("family", {"Video doorbell", "Smart plug"}),
+                     "battery_powered": _facet("battery_powered", {"yes", "no"})})
+    assert "battery_powered = 'yes'" in {str(f) for f in rule_rewrite("a battery doorbell", facets).filters}
+    assert "battery_powered != 'yes'" in {str(f) for f in rule_rewrite("a doorbell, not battery powered", facets).filters}
+
+
+def test_a_french_catalogues_kinds_read_from_english_and_spanish_words(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("four", "four /fuʁ/ <n, masc>\nfurnace, kiln, oven\n"),
+                                      ("argile", "argile <n, fem>\nclay\n"),
+                                      ("tour de potier", "tour de potier <n, masc>\npotter's wheel\n"),
+                                      ("émail", "émail <n, masc>\ncolour, hue, enamel\n")])
+    write_dictd(dictd, "spa-eng", [("horno", "horno <n, masc>\noven, kiln\n")])
+    pottery = Facets({"prix": Facet("prix", "number", lower=5, upper=4000),
+                      "famille": _facet("famille", {"Four", "Argile", "Tour de potier", "Émail"})})
+    rewriter = Rewriter(pottery, translator=FixedTranslation("Quel kiln est abordable ?"), language=lambda: "fr")  # type: ignore[arg-type]
+    assert "famille = 'Four'" in {str(f) for f in rewriter.rewrite("what's an affordable kiln for a home studio?", k=3).filters}
+    assert "famille = 'Tour de potier'" in {str(f) for f in rewriter.rewrite("the lightest pottery wheel", k=3).filters}
+    assert "famille = 'Four'" in {str(f) for f in rewriter.rewrite("¿cuál es el horno más barato?", k=3).filters}
+    assert not any(f.column == "famille" for f in rewriter.rewrite("any colour but black", k=3).filters)  # "colour": no kind
+
+
+def test_the_same_brand_after_a_new_subject(tmp_path: Path) -> None:
+    """"et une ampoule de la même marque": a bulb of the brand of the light strip shown."""
+    from xmr_agent.agent.session import Session
+
+    header = ["Model ref.", "Device", "Family", "Manufacturer", "Brightness (lm)", "Price (US$)"]
+    rows = [["S1", "Nanoleaf Essentials Lightstrip", "Light strip", "Nanoleaf", 1800, 50],
+            ["S2", "Govee Strip Light M1", "Light strip", "Govee", 1000, 40],
+            ["B1", "Philips Hue White A19", "Smart bulb", "Philips Hue", 800, 15],
+            ["B2", "Nanoleaf Essentials A19 Bulb", "Smart bulb", "Nanoleaf", 1100, 20],
+            ["B3", "Govee Smart Bulb", "Smart bulb", "Govee", 800, 12]]
+    session = Session.open(ingested_csv(tmp_path, "home", header, rows), "s", k=3)
+    session.send("the brightest light strip")
+    assert [r.id for r in session.send("and a bulb from the same brand").recommendations] == ["B2"]
