@@ -44,7 +44,7 @@ def glossed(facets: Facets, language: str) -> Facets | None:
         return None
     columns = tuple(sorted(c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical))
     found = _glossed(columns, tuple((c, tuple(sorted(facets[c].canonical.values()))) for c in columns), language)
-    return Facets({c: facet for c, facet in found}) if found else None
+    return Facets(dict(found)) if found else None
 
 
 @lru_cache(maxsize=32)
