@@ -14,6 +14,7 @@ or intolerance to it ("a nut allergy", "my friend is coeliac"). The words are he
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets
@@ -55,6 +56,9 @@ SUBJECTS = (
     r"protección solar|protección uv|防晒|防紫外线",
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
     r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
+    r"wom[ae]n|women'?s|ladies|lady|femmes?|damen|frauen|mujer(?:es)?|女款|女士|女性|女式",
+    r"food[- ]safe|food[- ]grade|food contact|safe for food|alimentaires?|lebensmittelecht\w*|lebensmittel|"
+    r"apto para alimentos|uso alimentario|alimentari[oa]s?|食品级|食品安全|可接触食物",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )
@@ -78,7 +82,8 @@ FREE_ALWAYS = re.compile(r"coeliac|celiac|cœliaque|zöliakie|cel[íi]ac[oa]|all
 FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof compatible compliant accepted permitted "
                  "protection protected protective resistant resistance "
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
-                 "permitidas admitidos bienvenidos seating options option available included has have with".split())  # column names in other languages: "hunde_erlaubt"
+                 "permitidas admitidos bienvenidos seating options option available included has have with fit s "
+                 "adapte adaptee adaptes adaptees apte aptes convient apto apta aptos adecuado adecuada".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -110,7 +115,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
         subject = [w for w in name.split() if w not in FINE]
-        group = next((g for g in SUBJECTS if len(subject) <= 2 and any(lx.pattern(g).fullmatch(w) for w in subject)), None)
+        group = next((g for g in SUBJECTS if len(subject) <= 2 and any(  # "adapte_debutant": débutant
+            lx.pattern(g).fullmatch(w) or lx.pattern(_plain(g)).fullmatch(w) for w in subject)), None)
         words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
@@ -148,6 +154,11 @@ def flags(parse: Parse, facets: Facets) -> None:
             parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
+
+
+def _plain(text: str) -> str:
+    """``text`` without accents ("débutants?" → "debutants?"), as column names are written."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _name(column: str) -> str:

@@ -19,11 +19,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from xmr_agent.agent import glossary
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import load, senses
 from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.query import Filter
+from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.translate import needs_translation
 from xmr_agent.agent.values import stem_phrase
+from xmr_agent.encoders.language import ENGLISH, detect_closely
 
 #: How many of a kind's dictionary senses are its glosses (the first ones are the common ones).
 MAX_SENSES = 6
@@ -83,3 +87,27 @@ def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[
             continue
         out = [f for f in out if f not in on] + [f for f in found if f.column == column]
     return tuple(out)
+
+
+def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str | None, masked: str,
+                generic: frozenset[str]) -> CrossModalQuery:
+    """``query`` with the kinds of a catalogue in ``language`` (not English) that the request
+    ``text`` names in another language than the catalogue's (``masked``: its words, the items it
+    names blanked; ``generic``: the word stems that name every item)."""
+    if language in (None, ENGLISH) or not needs_translation(text, language):
+        return query
+    glossed_facets = glossed(facets, language)
+    if glossed_facets is None:
+        return query
+    said = detect_closely(text)
+    if said == ENGLISH:
+        found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
+                 if f.column in glossed_facets]
+    else:
+        found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic)
+    guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
+    filters = better_kinds(query.filters, found, guessed)
+    if filters == query.filters:
+        return query
+    return query.model_copy(update={"filters": filters, "notes": (
+        *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found))})

@@ -170,9 +170,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"bestbewertete[nrs]?|am besten bewertete?[nrs]?|"
      r"(?:el|la|los|las|lo) mejor (?:valorad|puntuad)[oa]s?|"
      r"评分最高|评价最好|最好评", "rating", True),
-    (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻|"
-     r"(?:weighs?|pèsent?|pesan?|pese|wiegt|wiegen)\s+(?:the\s+|le\s+|am\s+)?(?:least|moins|menos|wenigsten)(?!\s+(?:de|que|als)\b)",
-     "weight", False),
+    (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻|(?:weighs?|"
+     r"pèsent?|pesan?|pese|wiegt|wiegen)\s+(?:the\s+|le\s+|am\s+)?(?:least|moins|menos|wenigsten)(?!\s+(?:de|que|als)\b)", "weight", False),
     (r"heaviest|(?:le|la|les) plus lourde?s?|schwerste[nrs]?|(?:el|la|los|las|lo) más pesad[oa]s?|最重", "weight", True),
     (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
      "size", True),
@@ -200,8 +199,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"最老|最陈", "maturity", True),
     (r"youngest|least aged|(?:le|la|les) plus jeunes?|jüngste[nrs]?|(?:el|la|los|las|lo) más (?:joven|jóvenes|tiern[oa]s?)|"
      r"最年轻|最嫩", "maturity", False),
-    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
-     "speed", True),
+    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快", "speed", True),
 )
 #: Spanish puts the article before the noun ("la mochila más ligera"): a superlative with one in
 #: the three words before it.
@@ -340,12 +338,11 @@ your yours my votre vos ton tes mon ma mes dein deine deinen euer eure ihr ihre 
 vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
 vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
-le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n'
+le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n' quel quelle quels quelles
 etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem für fuer mit
-und oder auch bitte habt haben sie du was ähnliches aehnliches sowas
+und oder auch bitte habt haben sie du was ähnliches aehnliches sowas welche welcher welches welchen davon
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
-para con y o también tambien por favor tienes tienen que
-cuál cual cuáles cuales quel quelle quels quelles lequel laquelle lesquels lesquelles welche welcher welches welchen davon
+para con y o también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
 类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个
 """.split())
 

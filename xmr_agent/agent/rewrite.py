@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from xmr_agent.agent import glossary, glosses, lexicon
 from xmr_agent.agent.audience import audience_kinds
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.filters import Facets, FilterRejected, compile_one
+from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.query import (
     CrossModalQuery,
     Filter,
     LLMRewrite,
-    Order,
     SubQuery,
     guessed_note,
     loose_note,
@@ -42,8 +42,6 @@ from xmr_agent.prompts import Prompts
 #: Stems of the names of a table of everything, kept in the subject of a translation.
 _SHOP_WORDS = frozenset({"shop", "store", "catalog", "catalogu", "product", "item", "articl", "good", "stuff"})
 
-MAX_LLM_QUERIES = 3
-MAX_LLM_WEIGHT = 3.0
 
 
 class Rewriter:
@@ -97,7 +95,8 @@ class Rewriter:
                             generic=self.every_item(), nouns=self.nouns())
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
-        translated = self._glossed(text, translated, named)
+        translated = glosses.named_kinds(text, translated, self.facets, self.language() if self.language is not None
+                                         and self.hard_categories else None, blank(text, named), self.every_item())
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
         base = self._by_meaning(translated, own, guess_only=read is False, names=[text[a:b] for a, b in named])
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
@@ -153,28 +152,6 @@ class Rewriter:
         read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
                                  self.every_item())
         return _loosely(read, base, self.facets), True
-
-    def _glossed(self, text: str, query: CrossModalQuery, named: Sequence[tuple[int, int]]) -> CrossModalQuery:
-        """``query`` with the kinds of a catalogue in another language than English that the
-        request names in another language than the catalogue's (:mod:`~xmr_agent.agent.glosses`)."""
-        language = self.language() if self.language is not None and self.hard_categories else None
-        if language in (None, ENGLISH) or not needs_translation(text, language):
-            return query
-        facets = glosses.glossed(self.facets, language)  # type: ignore[arg-type]
-        if facets is None:
-            return query
-        masked, said = blank(text, named), detect_closely(text)
-        if said == ENGLISH:
-            found = [f for f in rule_rewrite(masked, facets, hard_categories=True, generic=self.every_item()).filters
-                     if f.column in facets]
-        else:
-            found = glossary.kinds(masked, said, facets, negated=query.avoid, generic=self.every_item())
-        guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
-        filters = glosses.better_kinds(query.filters, found, guessed)
-        if filters == query.filters:
-            return query
-        return query.model_copy(update={"filters": filters, "notes": (
-            *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found))})
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
@@ -247,62 +224,6 @@ class Rewriter:
 
 #: The note :func:`~xmr_agent.agent.senses.sensed` leaves for a value a word of the request names.
 _SENSED = re.compile(r"'(?: in a dictionary| as written)$")
-
-
-def merge(base: CrossModalQuery, reply: LLMRewrite, facets: Facets, *, hard_categories: bool = True,
-          request: str | None = None) -> CrossModalQuery:
-    """The rule-based query with the LLM's sub-queries, valid filters and avoid phrases added.
-    With ``hard_categories`` off (dialogues), the LLM's conditions on categorical columns are
-    preferences, like the rule-based ones. Given the ``request``, an avoid phrase is kept only if
-    the request says it (small models copy the prompt's examples)."""
-    notes = list(base.notes)
-    seen = {s.text.lower() for s in base.queries}
-    queries = list(base.queries)
-    for sub in reply.queries[:MAX_LLM_QUERIES]:
-        text = " ".join(sub.text.split())
-        if text and text.lower() not in seen:
-            seen.add(text.lower())
-            queries.append(SubQuery(text=text, target=sub.target, weight=min(sub.weight, MAX_LLM_WEIGHT)))
-            notes.append(f"LLM sub-query {text!r} → {sub.target} (weight {queries[-1].weight:g})")
-    filters: list[Filter] = []  # the LLM's checked conditions replace the rule-based ones
-    taken: set[tuple[str, ...]] = set()
-    dropped = [f for f in base.filters if not any(_same(f, p) for p in reply.filters)]
-    notes += [f"rule filter {f} dropped: not in the LLM's rewrite" for f in dropped]
-    for proposed in reply.filters:
-        facet = facets.get(proposed.column)
-        # Unverifiable values (a list column too large to enumerate, e.g. directors) and, in
-        # dialogues, category values, are preferences: a wrong guess must not empty the answer.
-        soft = facet is not None and ((facet.kind == "list" and not facet.categorical)
-                                      or (not hard_categories and facet.categorical))
-        candidate = Filter(column=proposed.column, op=proposed.op, value=proposed.value, hard=not soft)
-        if _key(candidate, facets) in taken:
-            continue
-        try:
-            _free_text_check(candidate, facets)
-            compile_one(candidate, facets)
-        except FilterRejected as e:
-            notes.append(f"LLM filter {candidate} rejected: {e}")
-            continue
-        taken.add(_key(candidate, facets))
-        filters.append(candidate)
-        notes.append(f"LLM filter {candidate}")
-    said = set(stem_phrase(request).split()) if request is not None else None
-    proposed_avoid = [a.strip().lower() for a in reply.avoid if a.strip()]
-    kept = [a for a in proposed_avoid if said is None or set(stem_phrase(a).split()) <= said]
-    notes += [f"LLM avoid {a!r} dropped: not in the request" for a in proposed_avoid if a not in kept]
-    avoid = tuple(dict.fromkeys([*base.avoid, *kept]))
-    order = base.order
-    if reply.order is not None:
-        facet = facets.get(reply.order.column)
-        if facet is not None and facet.kind == "number":
-            order = Order(**reply.order.model_dump())
-            notes.append(f"LLM order {order}")
-        else:
-            notes.append(f"LLM order on {reply.order.column!r} rejected: not a number column")
-    exclude = tuple(dict.fromkeys(" ".join(w.lower().split()) for w in reply.exclude_words if w.strip()))
-    return base.model_copy(update={"queries": tuple(queries), "filters": tuple(filters), "avoid": avoid,
-                                   "k": reply.k or base.k, "notes": tuple(notes), "order": order,
-                                   "exclude_words": exclude if reply.exclude_words else base.exclude_words})
 
 
 def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: CrossModalQuery, original: str,
@@ -407,25 +328,3 @@ def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
         for word in re.findall(r"\b[A-Z0-9][\w\-]+", name):
             spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
     return spans
-
-
-def _same(rule: Filter, proposed: object) -> bool:
-    return (rule.column, rule.op, str(rule.value).lower()) == \
-        (getattr(proposed, "column", None), getattr(proposed, "op", None), str(getattr(proposed, "value", "")).lower())
-
-
-def _free_text_check(flt: Filter, facets: Facets) -> None:
-    """An LLM's condition on a free-text column (a plot, a description) is nearly always a
-    misreading ("plot != 'nothing scary'"): those words belong to the search, not to a filter."""
-    facet = facets.get(flt.column)
-    if facet is not None and facet.kind == "string" and not facet.categorical:
-        raise FilterRejected(f"{flt.column} is free text: its words are searched, not filtered")
-
-
-def _key(flt: Filter, facets: Facets) -> tuple[str, ...]:
-    """Filters with equal keys say the same thing; the rule-based one wins. A list column can
-    take several ``contains``; a number or text column one condition per operator."""
-    facet = facets.get(flt.column)
-    if facet is not None and facet.kind == "list":
-        return flt.column, flt.op, str(flt.value).lower()
-    return flt.column, flt.op

@@ -216,6 +216,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
                 other.column == facet.column and re.fullmatch(r"[\s\-]*", parse.scan[span[1]:at[0]])
                 for other, _, at in mentions[n + 1:]):
             parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
+            parse.context.append(value)
             continue
         head = modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets) \
             if hard and facet.column.lower() in kinds_of else None

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+from xmr_agent.agent.values import stem_phrase
 from xmr_agent.encoders.language import ENGLISH, catalogue_language, detect_closely
 from xmr_agent.errors import LLMError
 from xmr_agent.llm.base import LLM
@@ -113,6 +114,11 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     has them; ``numeric(column)`` says which columns hold numbers), its order when ``base`` has
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
     no subject, only an order, drops the original's leftover words too."""
+    named = {f.column: stem_phrase(str(f.value)).split() for f in other.filters if f.hard and f.op in ("=", "contains")}
+    base = base.model_copy(update={"filters": tuple(  # "un casque de ski": "ski helmet" reads the ski as what
+        f for f in base.filters if not (f.column in named and f.op in ("=", "contains") and (  # the helmet is for;
+            str(f.value) in other.context or _part_of(stem_phrase(str(f.value)).split(), named[f.column]))))})  # "chaussures
+    # de ski" read as "ski boots": a kind of longer name than the original's word
     said = {f.column for f in base.filters}
     denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # "nicht in Creme oder Weiß": not white,
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # and not cream from "not in cream"
@@ -144,6 +150,11 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
 
 
 _NEGATIVE = ("!=", "not_contains", "not_in")
+
+
+def _part_of(words: list[str], longer: list[str]) -> bool:
+    """Whether ``words`` are some of ``longer``'s, fewer ("ski" of "ski boot")."""
+    return 0 < len(words) < len(longer) and all(w in longer for w in words)
 
 
 def _names(column: str, text: str) -> bool:
