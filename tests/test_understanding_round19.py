@@ -124,3 +124,53 @@ def test_the_same_brand_after_a_new_subject(tmp_path: Path) -> None:
     session = Session.open(ingested_csv(tmp_path, "home", header, rows), "s", k=3)
     session.send("the brightest light strip")
     assert [r.id for r in session.send("and a bulb from the same brand").recommendations] == ["B2"]
+
+
+def test_accents_make_no_other_word() -> None:
+    from xmr_agent.agent.values import stem_phrase
+
+    assert stem_phrase("Émail") == stem_phrase("email") and stem_phrase("débutant") == stem_phrase("debutant")
+    pottery = Facets({"famille": _facet("famille", {"Émail", "Argile", "Four"})})
+    assert "famille = 'Émail'" in {str(f) for f in rule_rewrite("un email bleu", pottery).filters}
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("an electric guitar", "electrico = 'sí'"), ("a guitar that isn't electric", "electrico != 'sí'"),
+    ("ein elektrisches Klavier", "electrico = 'sí'"),
+])
+def test_a_yes_no_column_named_in_spanish_said_in_other_languages(text: str, said: str) -> None:
+    shop = Facets({"familia": _facet("familia", {"Guitarra", "Teclado"}), "electrico": _facet("electrico", {"sí", "no"})})
+    assert said in {str(f) for f in rule_rewrite(text, shop).filters}
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("a glaze that's food safe", "contact_alimentaire = 'oui'"),
+    ("a wheel suitable for a total beginner", "adapte_debutant = 'oui'"),
+    ("ski boots for women", "women_s_fit = 'yes'"), ("chaussures de ski pour femme", "women_s_fit = 'yes'"),
+])
+def test_yes_no_columns_of_food_contact_beginners_and_women(text: str, said: str) -> None:
+    facets = Facets({"contact_alimentaire": _facet("contact_alimentaire", {"oui", "non"}),
+                     "adapte_debutant": _facet("adapte_debutant", {"oui", "non"}),
+                     "women_s_fit": _facet("women_s_fit", {"yes", "no"})})
+    assert said in {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_another_brand_in_a_made_by_column() -> None:
+    facets = Facets({"made_by": _facet("made_by", {"Celestron", "Meade", "Sky-Watcher"})})
+    shown = [{"id": "T1", "title": "Celestron NexStar 8SE", "made_by": "Celestron"}]
+    critique = parse_critique("d'une autre marque que Celestron", shown, facets)
+    assert [str(f) for f in critique.filters] == ["made_by != 'Celestron'"]
+
+
+def test_a_kind_read_through_the_pivot_language_too(dictd: Path) -> None:
+    """"Batería" is a battery in the Spanish dictionary; through German (Schlagzeug) drums too."""
+    from xmr_agent.agent import glosses
+
+    write_dictd(dictd, "spa-eng", [("batería", "batería <n, fem>\nbattery\n"), ("violín", "violín <n, masc>\nviolin\n")])
+    write_dictd(dictd, "spa-deu", [("batería", "batería <n, fem>\nSchlagzeug\n")])
+    write_dictd(dictd, "deu-eng", [("schlagzeug", "Schlagzeug <n, neut>\ndrums <pl>\n")])
+    shop = Facets({"familia": _facet("familia", {"Batería", "Violín", "Teclado"})})
+    glossed = glosses.glossed(shop, "es")
+    assert glossed is not None
+    assert glossed["familia"].canonical.get("drums") == "Batería" and glossed["familia"].canonical.get("violin") == "Violín"
+    assert not any("<" in g or ">" in g for g in glossed["familia"].values)

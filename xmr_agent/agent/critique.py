@@ -263,14 +263,14 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
     if word is None:
         return None, None
-    column = next((c for name in _COLUMN_NAMES.get(word, (word,)) for c in facets
-                   if facets[c].categorical and c.lower().startswith(name)), None)
+    column = next((c for name in _COLUMN_NAMES.get(word, (word,)) for c in facets if facets[c].categorical and (
+        c.lower().startswith(name) or name in re.split(r"[_\W]+", c.lower()))), None)  # "bowyer_maker": the maker
     return word, column
 
 
 #: What a shop may call the column of a property ("Manufacturer", "Maker", "House" for the brand).
 _COLUMN_NAMES = {"brand": ("brand", "maker", "manufacturer", "make", "label", "house", "marque", "marke", "marca",
-                           "hersteller", "fabricant", "fabricante", "producer", "vendor", "designer"),
+                           "hersteller", "fabricant", "fabricante", "producer", "vendor", "designer", "made_by"),
                  "colour": ("colour", "color", "hue", "shade", "couleur", "farbe", "颜色")}
 
 

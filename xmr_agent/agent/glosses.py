@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import load, senses
+from xmr_agent.agent.dictionaries import Pivoted, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -33,7 +33,7 @@ from xmr_agent.encoders.language import ENGLISH, detect_closely
 MAX_SENSES = 6
 #: Glosses longer than this many words are explanations, not names.
 MAX_GLOSS_WORDS = 3
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>?|\S*[<>]\S*")  # "(informal)", "<pl>", "n>"
 #: Senses that name a property or nothing in particular ("Émail": colour, hue; "Outil": means, agent): no kind.
 NO_KIND = frozenset({"colour", "color", "hue", "shade", "tint", "tincture", "size", "price", "material", "shape", "brand",
                      "flavour", "flavor", "style", "means", "agent", "suit", "thing", "stuff", "item", "article",
@@ -59,7 +59,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
     for column, kinds in values:
         named: dict[str, set[str]] = {}
         for kind in kinds:
-            for sense in senses(kind, language, dictionary)[:MAX_SENSES]:  # type: ignore[arg-type]
+            bridged = dictionary.bridged(kind.lower()) if isinstance(dictionary, Pivoted) else ()  # "Batería": drums too
+            for sense in (*senses(kind, language, dictionary)[:MAX_SENSES], *bridged[:MAX_SENSES]):  # type: ignore[arg-type]
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)
@@ -78,14 +79,17 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
 
 def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[str]) -> tuple[Filter, ...]:
     """``filters`` with the kinds ``found`` through the glosses on each column they name, in place
-    of that column's kinds only guessed (``guessed``: the notes of guesses by meaning or by titles,
-    as ``str`` of the filter) or not said; a kind the request's translation named is kept."""
+    of that column's positive conditions, as a dictionary's reading of the request's own words
+    replaces the translation's ("小提琴" is a violin, whatever the translation made of it); a kind
+    only preferred gives way to one the translation named (``guessed``: the filters, as ``str``,
+    found by meaning or by the titles, which never count as named)."""
     out = list(filters)
     for column in dict.fromkeys(f.column for f in found):
         on = [f for f in out if f.column == column and f.op in ("=", "contains")]
-        if any(f.hard and str(f) not in guessed for f in on):
-            continue
-        out = [f for f in out if f not in on] + [f for f in found if f.column == column]
+        mine = [f for f in found if f.column == column]
+        if not any(f.hard for f in mine) and any(f.hard and str(f) not in guessed for f in on):
+            continue  # a preference the glosses found gives way to a kind the translation named
+        out = [f for f in out if f not in on] + mine
     return tuple(out)
 
 

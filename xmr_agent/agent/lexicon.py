@@ -143,8 +143,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"billigsten?|günstigsten?|am billigsten|am günstigsten|"
      r"(?:el|la|los|las|lo) más barat[oa]s?|"
      r"最便宜|最实惠|最低价", "price", False),
-    (r"most expensive|priciest|dearest|highest[- ]price[d]?|"
-     r"(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
+    (r"most expensive|priciest|dearest|highest[- ]price[d]?|(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
      r"teuersten?|am teuersten|"
      r"(?:el|la|los|las|lo) más car[oa]s?|"
      r"最贵|最昂贵|最高价", "price", True),
@@ -227,8 +226,9 @@ COLUMN_KINDS = {
                "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
-    "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "area", "width", "height", "case", "diameter",
-             "case_size", "dial", "screen", "screen_size", "display", "diagonal"),
+    "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
+             "contenido", "area", "width", "height", "case", "diameter", "case_size", "dial", "screen", "screen_size", "display",
+             "diagonal"),
     "thickness": ("thickness", "thickness_mm", "thickness_cm", "épaisseur", "dicke", "grosor", "espesor"),
     "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
     "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),

@@ -245,8 +245,10 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
 
 
 def _alike(said: str, wanted: str) -> bool:
-    """The same word, or one a longer form of the other ("wheel" of "three-wheelers")."""
-    return said == wanted or min(len(said), len(wanted)) >= 5 and (said.startswith(wanted) or wanted.startswith(said))
+    """The same word, or one a longer form of the other ("wheel" of "three-wheelers"), or another
+    ending of it ("electrónico", "electrónica")."""
+    return said == wanted or min(len(said), len(wanted)) >= 5 and (said.startswith(wanted) or wanted.startswith(said)) \
+        or len(said) == len(wanted) >= 6 and said[:-1] == wanted[:-1]  # "electronico", "electronica"
 
 
 def _without_word(word: str, stem: str) -> bool:

@@ -44,7 +44,7 @@ ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dü
 THOSE = lexicon.pattern(r"of (?:those|these|them|the two|the three)|among (?:those|these|them)|davon|von (?:denen|diesen)|"
                         r"der beiden|der drei|de ceux-(?:là|ci)|de celles-(?:là|ci)|parmi (?:eux|elles|ceux-ci|celles-ci|ces)|"
                         r"des deux|des trois|de (?:esos|esas|estos|estas|ellos|ellas|los dos|las dos|los tres|las tres)|"
-                        r"entre (?:esos|esas|estos|estas|ellos|ellas)|其中|这几[个款]|这些|两个|三个")
+                        r"entre (?:esos|esas|estos|estas|ellos|ellas)|其中|这几[个款]|这些|两个|三个|里面|当中|之中")
 #: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
 COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
 #: Words that amend what was asked ("actually, something that measures a whole room").

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,7 @@ SINGULAR_MARGIN = 0.5
 def stem_phrase(words: str) -> str:
     """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces (a singular ending
     in "s" keeps it, as its plural's stem does: "lens" and "lenses" are both "lens")."""
-    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _SPELT_ONE_WAY.sub(_one_way, words.lower()))
+    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _SPELT_ONE_WAY.sub(_one_way, _folded(words.lower())))
     stems = _stemmer().stemWords(found)
     return " ".join(w if s == w[:-1] and w.endswith("s") and _singular_in_s(w) else s
                     for w, s in zip(found, stems, strict=True))
@@ -36,6 +37,13 @@ def stem_phrase(words: str) -> str:
 _SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b|\b([a-z]{3,})yz(e|ed|es|er|ers|ing)\b|"
                             r"\b(col|flav|fav|arm|hum|od|hon|harb|neighb|vap|lab|rum|behavi)or(s|ed|ful|ite|ites|less|ing)?\b|"
                             r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b")
+
+
+def _folded(text: str) -> str:
+    """``text`` without accents: "Émail" and "email", "débutant" and "debutant" are one word (a
+    stem of ASCII letters would cut "électrique" at the "é")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)) \
+        if not text.isascii() else text
 
 
 def _one_way(m: re.Match[str]) -> str:
