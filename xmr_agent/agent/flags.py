@@ -57,6 +57,8 @@ SUBJECTS = (
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
     r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
     r"wom[ae]n|women'?s|ladies|lady|femmes?|damen|frauen|mujer(?:es)?|女款|女士|女性|女式",
+    r"akkus?|akkubetrieben\w*|batter(?:y|ies)|battery[- ]powered|batteries?|bater[íi]as?|电池|充电式?|"
+    r"cordless|sans fil|kabellos\w*|inalámbric[oa]s?|无线",
     r"electric(?:al|ity)?|électriques?|électricité|elektrisch(?:e[nrs]?)?|eléctric[oa]s?|electric[oa]s?|electricidad|"
     r"电动|电子",
     r"food[- ]safe|food[- ]grade|food contact|safe for food|alimentaires?|lebensmittelecht\w*|lebensmittel|"
