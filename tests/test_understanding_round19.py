@@ -162,15 +162,13 @@ def test_another_brand_in_a_made_by_column() -> None:
     assert [str(f) for f in critique.filters] == ["made_by != 'Celestron'"]
 
 
-def test_a_kind_read_through_the_pivot_language_too(dictd: Path) -> None:
-    """"Batería" is a battery in the Spanish dictionary; through German (Schlagzeug) drums too."""
+def test_a_kinds_glosses_leave_out_grammar_and_properties(dictd: Path) -> None:
     from xmr_agent.agent import glosses
 
-    write_dictd(dictd, "spa-eng", [("batería", "batería <n, fem>\nbattery\n"), ("violín", "violín <n, masc>\nviolin\n")])
-    write_dictd(dictd, "spa-deu", [("batería", "batería <n, fem>\nSchlagzeug\n")])
-    write_dictd(dictd, "deu-eng", [("schlagzeug", "Schlagzeug <n, neut>\ndrums <pl>\n")])
-    shop = Facets({"familia": _facet("familia", {"Batería", "Violín", "Teclado"})})
+    write_dictd(dictd, "spa-eng", [("accesorio", "accesorio <n, masc>\naccessories <pl>, accessory\n"),
+                                      ("violín", "violín <n, masc>\nviolin\n"), ("pintura", "pintura <n, fem>\npaint, colour\n")])
+    shop = Facets({"familia": _facet("familia", {"Accesorio", "Violín", "Pintura"})})
     glossed = glosses.glossed(shop, "es")
     assert glossed is not None
-    assert glossed["familia"].canonical.get("drums") == "Batería" and glossed["familia"].canonical.get("violin") == "Violín"
-    assert not any("<" in g or ">" in g for g in glossed["familia"].values)
+    assert glossed["familia"].canonical.get("accessories") == "Accesorio" and glossed["familia"].canonical.get("violin") == "Violín"
+    assert not any("<" in g or ">" in g for g in glossed["familia"].values) and "colour" not in glossed["familia"].values

@@ -89,10 +89,6 @@ class Pivoted(Dictionary):
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
             return own
-        return self.bridged(word)
-
-    def bridged(self, word: str) -> tuple[str, ...]:
-        """The English senses of ``word`` read through the pivot language only ("batería" → Schlagzeug → drums)."""
         if word in self._function_words:
             return ()
         if word not in self._entries:

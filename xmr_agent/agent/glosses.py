@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import Pivoted, load, senses
+from xmr_agent.agent.dictionaries import load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -58,9 +58,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
     out = []
     for column, kinds in values:
         named: dict[str, set[str]] = {}
-        for kind in kinds:
-            bridged = dictionary.bridged(kind.lower()) if isinstance(dictionary, Pivoted) else ()  # "Batería": drums too
-            for sense in (*senses(kind, language, dictionary)[:MAX_SENSES], *bridged[:MAX_SENSES]):  # type: ignore[arg-type]
+        for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
+            for sense in senses(kind, language, dictionary)[:MAX_SENSES]:  # type: ignore[arg-type]
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)

@@ -153,15 +153,14 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"(?:el|la|los|las|lo) más (?:antigu[oa]|viej[oa])s?|最老|最早|最旧", "time", False),
     (r"thickest|(?:le|la|les) plus épaisse?s?|dickste[nrs]?|(?:el|la|los|las|lo) más grues[oa]s?|最厚", "thickness", True),
     (r"thinnest|(?:le|la|les) plus fine?s?|dünnste[nrs]?|(?:el|la|los|las|lo) más fin[oa]s?|最薄", "thickness", False),
-    (r"longest|(?:le|la|les) plus longs?(?:ues?)?|längste[nrs]?|laengste[nrs]?|(?:el|la|los|las|lo) más larg[oa]s?|最长",
-     "length", True),
-    (r"shortest|(?:le|la|les) plus courte?s?|kürzeste[nrs]?|kuerzeste[nrs]?|(?:el|la|los|las|lo) más cort[oa]s?|最短",
-     "length", False),
+    (r"longest|(?:le|la|les) plus longs?(?:ues?)?|längste[nrs]?|laengste[nrs]?|(?:el|la|los|las|lo) más larg[oa]s?|最长", "length", True),
+    (r"shortest|(?:le|la|les) plus courte?s?|kürzeste[nrs]?|kuerzeste[nrs]?|(?:el|la|los|las|lo) más cort[oa]s?|最短", "length", False),
     (r"widest|(?:le|la|les) plus larges?|breiteste[nrs]?|(?:el|la|los|las|lo) más anch[oa]s?|最宽", "width", True),
     (r"narrowest|(?:le|la|les) plus étroite?s?|schmalste[nrs]?|(?:el|la|los|las|lo) más estrech[oa]s?|最窄", "width", False),
     (r"tallest|(?:le|la|les) plus haute?s?|(?:el|la|los|las|lo) más alt[oa]s?", "height", True),
-    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快",
-     "length", False),
+    (r"hottest|highest temperature|température la plus élevée|heißeste[nrs]?|höchste temperatur|temperatura más alta|最热|温度最高",
+     "temperature", True),  # not "le plus chaud": the warmest sleeping bag has the lowest comfort temperature
+    (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快", "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|(?:the )?best (?:reviews|ratings)|"
      r"highest (?:ratings|rating|score|reviews?)|(?:the )?(?:best|top|highest) (?:reviewed|rated)|top reviews|"
      r"(?:the )?best (?:customer )?reviews|most (?:liked|loved|popular with (?:buyers|customers))|"
@@ -172,12 +171,10 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"lightest|(?:le|la|les) plus lég(?:er|ère)s?|leichteste[nrs]?|(?:el|la|los|las|lo) más liger[oa]s?|最轻|(?:weighs?|"
      r"pèsent?|pesan?|pese|wiegt|wiegen)\s+(?:the\s+|le\s+|am\s+)?(?:least|moins|menos|wenigsten)(?!\s+(?:de|que|als)\b)", "weight", False),
     (r"heaviest|(?:le|la|les) plus lourde?s?|schwerste[nrs]?|(?:el|la|los|las|lo) más pesad[oa]s?|最重", "weight", True),
-    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
-     "size", True),
+    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大", "size", True),
     (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "size", False),
     # with no column of sizes, "the biggest cheese" is the heaviest
-    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大",
-     "weight", True),
+    (r"biggest|largest|(?:le|la|les) plus grande?s?|größte[nrs]?|groesste[nrs]?|(?:el|la|los|las|lo) más grandes?|最大", "weight", True),
     (r"smallest|(?:le|la|les) plus petite?s?|kleinste[nrs]?|(?:el|la|los|las|lo) más pequeñ[oa]s?|最小", "weight", False),
     (r"brightest|most luminous|(?:le|la|les) plus lumineu(?:x|se|ses)|hellste[nrs]?|am hellsten|"
      r"(?:el|la|los|las|lo) más (?:brillante|luminos[oa])s?|最亮", "brightness", True),
@@ -191,13 +188,14 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"(?:el|la|los|las|lo) más suaves?|最温和|最淡", "strength", False),
     (r"warmest|cosiest|coziest|(?:le|la|les) plus chaude?s?|wärmste[nrs]?|waermste[nrs]?|"
      r"(?:el|la|los|las|lo) más (?:calientes?|abrigad[oa]s?|cálid[oa]s?)|最暖和?|最保暖", "warmth", True),
-    (r"coolest|(?:le|la|les) plus fra(?:is|îche)s?|kühlste[nrs]?|(?:el|la|los|las|lo) más fresc[oa]s?|最凉快?",
-     "warmth", False),
+    (r"coolest|(?:le|la|les) plus fra(?:is|îche)s?|kühlste[nrs]?|(?:el|la|los|las|lo) más fresc[oa]s?|最凉快?", "warmth", False),
     (r"oldest|most mature|longest[- ]aged|most aged|(?:le|la|les) plus (?:vieux|vieille|âgée?s?|affinée?s?)|"
      r"älteste[nrs]?|reifste[nrs]?|am längsten gereifte[nrs]?|(?:el|la|los|las|lo) más (?:viej[oa]|curad[oa]|madur[oa])s?|"
      r"最老|最陈", "maturity", True),
     (r"youngest|least aged|(?:le|la|les) plus jeunes?|jüngste[nrs]?|(?:el|la|los|las|lo) más (?:joven|jóvenes|tiern[oa]s?)|"
      r"最年轻|最嫩", "maturity", False),
+    (r"hottest|highest temperature|température la plus élevée|heißeste[nrs]?|höchste temperatur|temperatura más alta|最热|温度最高",
+     "temperature", True),  # not "le plus chaud": the warmest sleeping bag has the lowest comfort temperature
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快", "speed", True),
 )
 #: Spanish puts the article before the noun ("la mochila más ligera"): a superlative with one in
@@ -239,6 +237,7 @@ COLUMN_KINDS = {
                  "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
                  "intensité", "fuerza", "intensidad"),
     "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
+    "temperature": ("temperature", "temp", "max_temp", "temp_max", "max_temperature", "température", "temperatur", "temperatura"),
     "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "maturity", "maturity_months", "ageing", "aging",
                  "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
     "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),

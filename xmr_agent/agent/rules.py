@@ -134,8 +134,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
-        if not words or not words[0]:
-            continue
+        if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
+            continue  # my head": that thing is wanted
         span = m.span()
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
@@ -168,6 +168,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         parse.cut(span)
 
 
+#: "without something …", "sans quelque chose …": a thing wanted, described.
+_WITHOUT_SOMETHING = re.compile(r"\s*(?:without|sans|ohne|sin)\s+(?:something|anything|quelque chose|etwas|algo)\b", re.IGNORECASE)
 #: Negations that say why the user cannot have a thing: only a value of the table is left out.
 _ALLERGY = re.compile(r"\s*(?:allerg|alérg|intoleran)", re.IGNORECASE)
 
