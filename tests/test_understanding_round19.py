@@ -172,3 +172,26 @@ def test_a_kinds_glosses_leave_out_grammar_and_properties(dictd: Path) -> None:
     assert glossed is not None
     assert glossed["familia"].canonical.get("accessories") == "Accesorio" and glossed["familia"].canonical.get("violin") == "Violín"
     assert not any("<" in g or ">" in g for g in glossed["familia"].values) and "colour" not in glossed["familia"].values
+
+
+def test_the_hottest_is_a_temperature_and_without_something_is_wanted() -> None:
+    kilns = Facets({"famille": _facet("famille", {"Four", "Argile", "Outil"}), "temp_max_c": Facet("temp_max_c", "number", lower=900, upper=1320),
+                    "brand": _facet("brand", {"Sweet Protection", "Giro", "Smith"})})
+    order = rule_rewrite("which kiln gets the hottest?", kilns).order
+    assert order is not None and order.column == "temp_max_c" and order.descending
+    assert not rule_rewrite("not back on the slopes without something protecting my head", kilns).filters
+
+
+def test_the_bigger_bag_is_the_bigger_size_of_the_product_shown(tmp_path: Path) -> None:
+    from xmr_agent.agent.session import Session
+    from xmr_agent.agent.topic import variants
+
+    shown = [{"id": "A", "title": "Sunflower Hearts 1 kg"}, {"id": "B", "title": "Sunflower Hearts 2.5 kg"},
+             {"id": "C", "title": "Complete Seed Mix 2 kg"}]
+    assert variants(shown) == ["A", "B"] and variants(shown[1:]) == ["B", "C"]
+    header = ["Ref", "Product", "Range", "Unit weight (kg)", "Price (£)"]
+    rows = [["A", "Sunflower Hearts 1 kg", "Seed mix", 1, 5], ["B", "Sunflower Hearts 2.5 kg", "Seed mix", 2.5, 11],
+            ["C", "Complete Seed Mix 2 kg", "Seed mix", 2, 6], ["D", "Peanut Feeder", "Hanging feeder", 0.4, 9]]
+    session = Session.open(ingested_csv(tmp_path, "birds", header, rows), "s", k=3)
+    session.send("sunflower hearts")
+    assert [r.id for r in session.send("the bigger bag").recommendations] == ["B"]

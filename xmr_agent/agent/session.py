@@ -48,6 +48,7 @@ from xmr_agent.agent.topic import (
     new_subject,
     packed,
     says_a_thing,
+    variants,
 )
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
@@ -145,9 +146,11 @@ class Session:
         query = self._query(request, critique.again)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
                 and (THOSE.search(message) or sized):  # "which of those is the lightest?": one of them
-            query = query.model_copy(update={"within_ids": tuple(self.state.last), "filters": tuple(
+            within = variants(shown) if sized else list(self.state.last)  # "the bigger bag": of the one product's
+            query = query.model_copy(update={"within_ids": tuple(within), "k": 1 if sized and COMPARED.search(message)
+                                              and len(within) == 2 else query.k, "filters": tuple(  # the bigger of two
                 f for f in query.filters if f not in query.guessed()),  # not kinds "cuál de esas" names by meaning
-                "exclude_ids": tuple(i for i in query.exclude_ids if i not in self.state.last)})
+                "exclude_ids": tuple(i for i in query.exclude_ids if i not in within)})
         if query is not None and compared and critique.anchor and self.agent.rewriter.hard_categories:
             query = like_kinds(query, [critique.anchor], self.agent.facets, limit=1)  # "cheaper": the same kind
         elif query is not None and shown and not query.within_ids and self.agent.rewriter.hard_categories and not any(

@@ -209,3 +209,22 @@ def packed(message: str, request: CrossModalQuery | None, agent: Any) -> tuple[C
     order = request.order if request.order is not None and request.order.mode == "sort" else \
         agent.rewriter.rewrite("the smallest" if _SMALL.search(message) else "the biggest").order
     return CrossModalQuery(order=order, k=request.k, notes=(*request.notes, "a size of the items shown")), order is not None
+
+
+def variants(shown: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The ids of the items ``shown`` that are sizes of one product ("Sunflower Hearts 1 kg", "… 2.55 kg"):
+    those titled as the first of them that has another so titled, numbers and units aside; all of them
+    when no two are."""
+    def named(row: Mapping[str, Any]) -> str:
+        return " ".join(w for w in re.findall(r"[^\W\d_]+", str(row.get("title") or "").lower()) if w not in _UNITS)
+
+    names = [named(r) for r in shown]
+    for name in names:
+        same = [str(r["id"]) for r, n in zip(shown, names, strict=True) if n == name]
+        if name and len(same) > 1:
+            return same
+    return [str(r["id"]) for r in shown]
+
+
+#: Unit words of sizes in titles ("2 kg", "500 ml", "x5").
+_UNITS = frozenset("kg g mg l ml cl oz lb lbs x pack pcs pieces stück st pièces".split())
