@@ -195,3 +195,13 @@ def test_the_bigger_bag_is_the_bigger_size_of_the_product_shown(tmp_path: Path) 
     session = Session.open(ingested_csv(tmp_path, "birds", header, rows), "s", k=3)
     session.send("sunflower hearts")
     assert [r.id for r in session.send("the bigger bag").recommendations] == ["B"]
+
+
+def test_a_catalogue_of_chinese_values() -> None:
+    """Values in Chinese characters have no stem: each is found as written, and none stands for all."""
+    teas = Facets({"价格_元": Facet("价格_元", "number", lower=80, upper=1300),
+                   "类别": _facet("类别", {"绿茶", "红茶", "乌龙茶", "普洱茶", "白茶"}), "有机": _facet("有机", {"是", "否"})})
+    assert {str(f) for f in rule_rewrite("最便宜的绿茶", teas).filters} == {"类别 = '绿茶'"}
+    assert {str(f) for f in rule_rewrite("不要福建的乌龙茶", teas).filters} == {"类别 != '乌龙茶'"}
+    assert {str(f) for f in rule_rewrite("有机的红茶", teas).filters} == {"类别 = '红茶'", "有机 = '是'"}
+    assert not rule_rewrite("a nice present", teas).filters

@@ -114,7 +114,7 @@ def flags(parse: Parse, facets: Facets) -> None:
     for facet in facets.values():
         yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
         name = _name(facet.column)
-        if len(name) < 4 or not yes or not set(facet.values) <= set(YES) | set(NO):
+        if len(name) < (2 if lx.has_cjk(name) else 4) or not yes or not set(facet.values) <= set(YES) | set(NO):  # "有机"
             continue
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue

@@ -31,8 +31,8 @@ from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
+from xmr_agent.agent.values import cjk_values, head_group, head_noun, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.agent.values import with_combos as _with_combos
 
@@ -354,6 +354,7 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
+    yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     for facet in facets.values():  # two-letter values ("CD", "XL") count when written in capitals
         for value in (v for v in facet.values if len(v) == 2 and v.isalpha()) if facet.categorical else ():
             for m in re.finditer(rf"(?<!\w){value.upper()}(?!\w)", text):
@@ -365,7 +366,10 @@ _NO_GAP = frozenset("and or not nor but with without und oder nicht ohne mit et 
 
 
 def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
-    """The value ``words`` name (by stem; a colour also in the lexicon's other languages)."""
+    """The value ``words`` name (by stem; a colour also in the lexicon's other languages; in
+    Chinese characters, one they have as written)."""
+    if lx.has_cjk(words) and (written := cjk_values(words, facets)):
+        return written[-1][0], written[-1][1]  # "福建的乌龙茶": the oolong, the last named
     key, glued = stem_phrase(words), "".join(words.lower().split())
     joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
     for facet in facets.values():

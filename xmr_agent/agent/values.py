@@ -109,6 +109,8 @@ def with_combos(facet: Facet, value: str) -> list[str]:
 def containing(facet: Facet, value: str) -> list[str]:
     """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
     words = set(stem_phrase(value.replace("-", " ")).split())  # "Gore-Tex": Gore-Tex Pro too
+    if not words:  # "乌龙茶": no stem to share
+        return [value]
     others = [facet.canonical[v] for v in sorted(facet.values)
               if facet.canonical[v] != value and words <= set(stem_phrase(v.replace("-", " ")).split())]
     return [value, *others[:MAX_VALUES]]
@@ -304,7 +306,7 @@ def stem_index(facet: Facet) -> dict[str, tuple[str, ...]]:
 def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for value in sorted(values):
-        if len(value) >= 3:
+        if len(value) >= 3 and stem_phrase(value):  # "乌龙茶" has no stem: matched as written (:func:`cjk_values`)
             index.setdefault(stem_phrase(value), []).append(value)
         if "-" in value:  # "blue light glasses" for "Blue-light glasses"
             index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
@@ -347,3 +349,18 @@ def head_group(facet: Facet, said: str) -> list[str]:
     if len(group) < 2 or len(stem_phrase(said).split()) != 1 or any(len(stem_phrase(v).split()) < 2 for v in group):
         return []
     return [facet.canonical[v] for v in group]
+
+
+def cjk_values(text: str, facets: Facets) -> list[tuple[Facet, str, tuple[int, int]]]:
+    """The values written in Chinese characters ("绿茶", "福建") that ``text`` has as written, the
+    longest first and none inside another found: (facet, canonical value, span)."""
+    found: list[tuple[Facet, str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    named = sorted(((f, v) for f in facets.values() if f.categorical for v in f.values if lexicon.has_cjk(v)),
+                   key=lambda fv: -len(fv[1]))
+    for facet, value in named:
+        for m in re.finditer(re.escape(value), text, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                found.append((facet, facet.canonical[value], m.span()))
+    return sorted(found, key=lambda hit: hit[2])
