@@ -205,3 +205,14 @@ def test_a_catalogue_of_chinese_values() -> None:
     assert {str(f) for f in rule_rewrite("不要福建的乌龙茶", teas).filters} == {"类别 != '乌龙茶'"}
     assert {str(f) for f in rule_rewrite("有机的红茶", teas).filters} == {"类别 = '红茶'", "有机 = '是'"}
     assert not rule_rewrite("a nice present", teas).filters
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("welcher davon lässt sich zusammenklappen?", "foldable = 'yes'"), ("que se pueda doblar para el viaje", "foldable = 'yes'"),
+    ("a treadmill that folds up", "foldable = 'yes'"), ("a treadmill that doesn't fold", "foldable != 'yes'"),
+    ("a cordless lawn mower", "akku = 'ja'"), ("a mower without a battery", "akku != 'ja'"),
+])
+def test_folding_and_batteries_in_other_words(text: str, said: str) -> None:
+    facets = Facets({"segment": _facet("segment", {"Treadmill", "Lawn mower", "Yoga mat"}),
+                     "foldable": _facet("foldable", {"yes", "no"}), "akku": _facet("akku", {"ja", "nein"})})
+    assert said in {str(f) for f in rule_rewrite(text, facets).filters}

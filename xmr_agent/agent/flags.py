@@ -57,6 +57,8 @@ SUBJECTS = (
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
     r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
     r"wom[ae]n|women'?s|ladies|lady|femmes?|damen|frauen|mujer(?:es)?|女款|女士|女性|女式",
+    r"fold(?:able|ing|s|ed)?|folds? (?:up|away|flat)|pliables?|pliante?s?|se plie|klappbar\w*|zusammenklappbar\w*|"
+    r"zusammenklappen|zusammenfaltbar\w*|faltbar\w*|plegables?|doblar(?:se|la|lo)?|se dobla|折叠|可折叠",
     r"akkus?|akkubetrieben\w*|batter(?:y|ies)|battery[- ]powered|batteries?|bater[íi]as?|电池|充电式?|"
     r"cordless|sans fil|kabellos\w*|inalámbric[oa]s?|无线",
     r"electric(?:al|ity)?|électriques?|électricité|elektrisch(?:e[nrs]?)?|eléctric[oa]s?|electric[oa]s?|electricidad|"
@@ -100,7 +102,8 @@ INDIFFERENT = re.compile(r"(?:not bothered (?:about|by)|don'?t (?:care|mind) (?:
 #: Words of harm or its absence said with such a subject ("non-toxic for cats", "无毒"): read with it.
 HARM = r"(?:(?:non|not|no|nicht|pas|sans|sin)[- ]?)?(?:toxi\w*|t[óo]xic\w*|poison\w*|danger)|un?giftig|harmless|无毒|有毒|毒"
 #: A negation just before a subject: "no pets", "sans animaux", "ohne Hund" (then no condition).
-DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni|isn'?t|aren'?t|nicht|n'est pas|no es|no son|"
+DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni|isn'?t|aren'?t|doesn'?t|does not|don'?t|"
+                    r"won'?t|nicht|n'est pas|no es|no son|"
                     r"free (?:of|from)|allergic to|allergique (?:aux?|à la)|allergisch gegen|alérgic[oa] a(?:l| la| los| las)?)"
                     r"\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",
                          re.IGNORECASE)
