@@ -216,3 +216,16 @@ def test_folding_and_batteries_in_other_words(text: str, said: str) -> None:
     facets = Facets({"segment": _facet("segment", {"Treadmill", "Lawn mower", "Yoga mat"}),
                      "foldable": _facet("foldable", {"yes", "no"}), "akku": _facet("akku", {"ja", "nein"})})
     assert said in {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_a_condition_with_no_kind_stays_on_the_subject(tmp_path: Path) -> None:
+    """"il faut qu'il soit compatible contact alimentaire" after "un émail pour mes bols": a glaze still."""
+    from xmr_agent.agent.session import Session
+
+    header = ["Réf.", "Désignation", "Famille", "Contact alimentaire", "Prix (€)"]
+    rows = [["E1", "Émail bleu cobalt", "Émail", "oui", 19], ["E2", "Émail raku craquelé", "Émail", "non", 24],
+            ["E3", "Émail blanc satiné", "Émail", "oui", 17], ["A1", "Grès blanc chamotté", "Argile", "oui", 15],
+            ["A2", "Faïence rouge", "Argile", "oui", 12], ["O1", "Kit d'outils", "Outil", "non", 9]]
+    session = Session.open(ingested_csv(tmp_path, "poterie", header, rows), "s", k=3)
+    session.send("je voudrais un émail pour mes bols")
+    assert {r.id for r in session.send("il faut qu'il soit compatible contact alimentaire").recommendations} == {"E1", "E3"}

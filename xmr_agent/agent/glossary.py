@@ -51,7 +51,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
           besides: Iterable[str] = (), translation: str = "",
           heads: Mapping[str, Mapping[str, frozenset[str]]] | None = None,
           titled: list[Filter] | None = None, known: Container[str] | None = None,
-          generic: Container[str] = ()) -> list[Filter]:
+          generic: Container[str] = (), heads_only: bool = False) -> list[Filter]:
     """Conditions on the columns of kinds that the words of ``text`` (in ``language``) name by
     one of their dictionary senses, one per column where the request names a single value of it
     other than ``besides`` (the kinds the wanted thing goes with: "mein Fahrrad"); none for words
@@ -65,7 +65,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     "colonia" translated "colony" still names the colognes. A word one of whose senses is a
     ``generic`` stem (the table's own thing: "课程", a course, in a table of courses; "reloj", a
     watch or a clock, in a watch shop) names a kind only by another sense its ``translation`` uses
-    ("tienda", a shop or a tent, translated "tent")."""
+    ("tienda", a shop or a tent, translated "tent"). ``heads_only``: a sense names a value by its
+    head noun only ("alfarero", a stove fitter, names no stove)."""
     dictionary = load(language)
     if dictionary is None:
         return []
@@ -102,7 +103,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values) for sense in chosen):
                 continue
             named = [v for sense in meanings for v in _named(sense, facet.values)]
-            named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or named or \
+            named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or \
+                ([] if heads_only else named) or \
                 [v for sense in meanings for v in _headed(sense, facet.values)] or \
                 _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
             if word.lower() in lexicon.FILLER:

@@ -107,7 +107,7 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
                  if f.column in glossed_facets]
     else:
-        found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic)
+        found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
     guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
     filters = better_kinds(query.filters, found, guessed)
     if filters == query.filters:

@@ -104,6 +104,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
+    if _only_conditions(request, agent.facets):  # "il faut qu'il soit compatible contact alimentaire": of the same thing
+        return False
     if not state.topic or not request.queries or WISH.search(message) or any(
             ONE.search(words) for words in (message, request.queries[0].text)):
         return False  # "do you have it in black?", "bruchfest sollten sie sein" (they), "zusammenklappbar wäre toll"
@@ -144,6 +146,15 @@ def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], f
     kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns
              and f not in request.guessed()]  # a kind guessed by meaning is no kind said (:func:`_other_kind`)
     return bool(kinds and shown) and all(not any(satisfies(row, f) for row in shown) for f in kinds)
+
+
+def _only_conditions(request: CrossModalQuery, facets: Any) -> bool:
+    """The request states conditions (a yes/no column, a colour, a price) and names no kind, by
+    its words or by meaning: a condition on the thing talked about."""
+    from xmr_agent.agent.columns import kind_columns
+
+    kinds = kind_columns(facets)
+    return bool(request.filters) and not any(f.column.lower() in kinds for f in request.filters)
 
 
 def _other_kind(text: str, earlier: str, agent: Any) -> bool:
