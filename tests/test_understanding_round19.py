@@ -229,3 +229,24 @@ def test_a_condition_with_no_kind_stays_on_the_subject(tmp_path: Path) -> None:
     session = Session.open(ingested_csv(tmp_path, "poterie", header, rows), "s", k=3)
     session.send("je voudrais un émail pour mes bols")
     assert {r.id for r in session.send("il faut qu'il soit compatible contact alimentaire").recommendations} == {"E1", "E3"}
+
+
+def test_a_bottle_of_ink_is_bottled_ink() -> None:
+    pens = Facets({"group": _facet("group", {"Bottled ink", "Ink cartridges", "Fountain pen"}),
+                   "fill_ml": Facet("fill_ml", "number", lower=0.5, upper=1000)})
+    query = rule_rewrite("the biggest bottle of ink", pens)
+    assert {str(f) for f in query.filters} == {"group = 'Bottled ink'"}
+    assert query.order is not None and query.order.column == "fill_ml" and query.order.descending
+
+
+def test_a_kind_found_by_meaning_stays_when_the_next_turn_names_none(tmp_path: Path) -> None:
+    """"busco una esterilla de yoga" / "que se pueda doblar": still mats, the folding ones."""
+    from xmr_agent.agent.session import Session
+
+    header = ["Ref", "Equipment", "Segment", "Foldable", "Price (€)"]
+    rows = [["M1", "Liforme Yoga Mat", "Yoga mat", "no", 140], ["M2", "Domyos Foldable Yoga Mat", "Yoga mat", "yes", 25],
+            ["M3", "Manduka Travel Mat", "Yoga mat", "yes", 45], ["T1", "WalkingPad C2", "Treadmill", "yes", 399],
+            ["T2", "NordicTrack T6.5", "Treadmill", "yes", 899]]
+    session = Session.open(ingested_csv(tmp_path, "fitness", header, rows), "s", k=3)
+    session.send("a yoga mat")
+    assert {r.id for r in session.send("one that folds, it's for travelling").recommendations} == {"M2", "M3"}

@@ -339,6 +339,9 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
             if not hit and middle and middle not in lx.FILLER and middle not in _NO_GAP:  # "hanging seed feeder":
                 hit = _category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)  # Hanging feeder
                 hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
+            elif not hit and middle == "of":  # "a bottle of ink": Bottled ink
+                hit = _category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)
+                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
             if hit:
                 yield hit[0], hit[1], span
                 i += n - 1

@@ -291,8 +291,9 @@ class Session:
         s.like_ids = [i for i in s.like_ids if i not in s.disliked]
         words = request.queries[0].text if request and request.queries else ""
         if has_subject(words):
-            s.topic.append(words)
-            s.kinds = [f for f in guessed if f.hard]  # "anything under 300?" next stays with roof boxes
+            same = bool(s.topic)
+            s.topic.append(words)  # "anything under 300?" next stays with roof boxes; "que se pueda doblar" with mats
+            s.kinds = [f for f in guessed if f.hard] or (s.kinds if same else [])
         s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
 
