@@ -14,12 +14,12 @@ or intolerance to it ("a nut allergy", "my friend is coeliac"). The words are he
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.numbers import UNIT_PARTS, Parse, core
 from xmr_agent.agent.query import Filter
+from xmr_agent.agent.values import folded
 
 #: Values of a yes/no column.
 YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
@@ -123,7 +123,7 @@ def flags(parse: Parse, facets: Facets) -> None:
             continue
         subject = [w for w in name.split() if w not in FINE]
         group = next((g for g in SUBJECTS if len(subject) <= 2 and any(  # "adapte_debutant": débutant
-            lx.pattern(g).fullmatch(w) or lx.pattern(_plain(g)).fullmatch(w) for w in subject)), None)
+            lx.pattern(g).fullmatch(w) or lx.pattern(folded(g)).fullmatch(w) for w in subject)), None)
         words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
@@ -161,11 +161,6 @@ def flags(parse: Parse, facets: Facets) -> None:
             parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
-
-
-def _plain(text: str) -> str:
-    """``text`` without accents ("débutants?" → "debutants?"), as column names are written."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _name(column: str) -> str:

@@ -15,7 +15,6 @@ The kinds of item (:func:`~xmr_agent.agent.columns.kind_columns`) are read by
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
@@ -24,7 +23,7 @@ from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import blank
-from xmr_agent.agent.values import stem_phrase
+from xmr_agent.agent.values import folded, stem_phrase
 
 #: Most values a column may have to be read this way (not a column of names or descriptions).
 MAX_VALUES = 40
@@ -176,7 +175,7 @@ def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
 
 
 def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return folded(word.lower())
 
 
 def _sense_sets(word: str, language: str, dictionary: dictionaries.Dictionary) -> list[tuple[str, ...]]:

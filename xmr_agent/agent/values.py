@@ -26,7 +26,7 @@ SINGULAR_MARGIN = 0.5
 def stem_phrase(words: str) -> str:
     """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces (a singular ending
     in "s" keeps it, as its plural's stem does: "lens" and "lenses" are both "lens")."""
-    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _SPELT_ONE_WAY.sub(_one_way, _folded(words.lower())))
+    found = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _SPELT_ONE_WAY.sub(_one_way, folded(words.lower())))
     stems = _stemmer().stemWords(found)
     return " ".join(w if s == w[:-1] and w.endswith("s") and _singular_in_s(w) else s
                     for w, s in zip(found, stems, strict=True))
@@ -39,7 +39,7 @@ _SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b
                             r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b")
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     """``text`` without accents: "Émail" and "email", "débutant" and "debutant" are one word (a
     stem of ASCII letters would cut "électrique" at the "é")."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)) \
