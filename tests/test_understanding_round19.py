@@ -250,3 +250,19 @@ def test_a_kind_found_by_meaning_stays_when_the_next_turn_names_none(tmp_path: P
     session = Session.open(ingested_csv(tmp_path, "fitness", header, rows), "s", k=3)
     session.send("a yoga mat")
     assert {r.id for r in session.send("one that folds, it's for travelling").recommendations} == {"M2", "M3"}
+
+
+def test_the_translation_adds_a_kind_where_the_original_only_denied_one() -> None:
+    """"un sombrero de paja que no sea panamá" read as "a sun hat that is not Panama": a sun hat, not a Panama;
+    a colour the original says stays beside the narrower values the translation names ("blanco": White)."""
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+    from xmr_agent.agent.translate import with_translation
+
+    base = CrossModalQuery(filters=(Filter(column="type", op="!=", value="Panama"),))
+    other = CrossModalQuery(filters=(Filter(column="type", op="!=", value="Panama"), Filter(column="type", op="=", value="Sun hat")))
+    joined = with_translation(base, other, "un sombrero de paja que no sea panamá", "a sun hat that is not Panama", lambda c: False)
+    assert {str(f) for f in joined.filters} == {"type != 'Panama'", "type = 'Sun hat'"}
+    base = CrossModalQuery(filters=(Filter(column="finish", op="=", value="White", hard=False),))
+    other = CrossModalQuery(filters=(Filter(column="finish", op="=", value="White"), Filter(column="finish", op="=", value="Polished white")))
+    joined = with_translation(base, other, "¿hay alguno blanco?", "Is there any white?", lambda c: False)
+    assert "White" in {str(f.value) for f in joined.filters}

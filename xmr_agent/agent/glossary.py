@@ -28,7 +28,7 @@ from xmr_agent.agent.dictionaries import Dictionary, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import head_group, stem_phrase
-from xmr_agent.agent.values import value_words, with_combos
+from xmr_agent.agent.values import folded, value_words, with_combos
 
 #: A sense longer than this (in words) is a paraphrase, not a name of a kind.
 MAX_SENSE_WORDS = 3
@@ -74,7 +74,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical and c not in people]
     if not columns:
         return []
-    skip = {w.lower() for phrase in negated for w in split_words(phrase, language)}
+    skip = {folded(w.lower()) for phrase in negated for w in split_words(phrase, language)}  # "no sea panamá": Panama
     properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
     found: dict[str, set[str]] = {}
     via_titles: set[str] = set()
@@ -82,7 +82,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     groups: dict[str, list[str]] = {}  # column → the values a sense names by the last word they share
     words = split_words(text, language)
     for i, word in enumerate(words):
-        if _named_so(words, i, translation, language, dictionary) or word.lower() in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
+        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         if translation and _fragment(words, i):
             continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole

@@ -131,7 +131,8 @@ class Rewriter:
         heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
-        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=base.avoid, translation=english or "",
+        denied = (*base.avoid, *(str(f.value) for f in base.filters if f.op in ("!=", "not_contains")))  # "que no sea panamá"
+        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=denied, translation=english or "",
                                  heads=heads, titled=titled, known=known, generic=self.every_item()) if self.language() == ENGLISH else []
         if english is None:
             why = self.translator.last_error or "no usable translation"

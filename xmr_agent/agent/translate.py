@@ -114,16 +114,21 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     has them; ``numeric(column)`` says which columns hold numbers), its order when ``base`` has
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
     no subject, only an order, drops the original's leftover words too."""
-    named = {f.column: stem_phrase(str(f.value)).split() for f in other.filters if f.hard and f.op in ("=", "contains")}
+    named: dict[str, list[str]] = {}
+    for f in other.filters:
+        if f.hard and f.op in ("=", "contains"):
+            named.setdefault(f.column, []).append(str(f.value))
     base = base.model_copy(update={"filters": tuple(  # "un casque de ski": "ski helmet" reads the ski as what
-        f for f in base.filters if not (f.column in named and f.op in ("=", "contains") and (  # the helmet is for;
-            str(f.value) in other.context or _part_of(stem_phrase(str(f.value)).split(), named[f.column]))))})  # "chaussures
-    # de ski" read as "ski boots": a kind of longer name than the original's word
+        f for f in base.filters if not (f.column in named and f.op in ("=", "contains") and str(f.value) not in named[f.column]
+                                        and (str(f.value) in other.context or len(named[f.column]) == 1 and _part_of(
+                                            stem_phrase(str(f.value)).split(), stem_phrase(named[f.column][0]).split()))))})
+    # "chaussures de ski" read as "ski boots": one kind of longer name than the original's word
     said = {f.column for f in base.filters}
-    denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # "nicht in Creme oder Weiß": not white,
-    numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # and not cream from "not in cream"
-    added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters)
-             and _grounded(f, numbers, numeric)]
+    stated = {f.column for f in base.filters if f.op not in _NEGATIVE}  # "un sombrero de paja que no sea panamá":
+    denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # a sun hat, not a Panama; "nicht in Creme oder
+    numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # Weiß": not white, and not cream
+    added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
+                                          or f.op not in _NEGATIVE and f.column not in stated) and _grounded(f, numbers, numeric)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
