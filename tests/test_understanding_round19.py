@@ -260,7 +260,8 @@ def test_the_translation_adds_a_kind_where_the_original_only_denied_one() -> Non
 
     base = CrossModalQuery(filters=(Filter(column="type", op="!=", value="Panama"),))
     other = CrossModalQuery(filters=(Filter(column="type", op="!=", value="Panama"), Filter(column="type", op="=", value="Sun hat")))
-    joined = with_translation(base, other, "un sombrero de paja que no sea panamá", "a sun hat that is not Panama", lambda c: False)
+    joined = with_translation(base, other, "un sombrero de paja que no sea panamá", "a sun hat that is not Panama", lambda c: False,
+                              {"type"})
     assert {str(f) for f in joined.filters} == {"type != 'Panama'", "type = 'Sun hat'"}
     base = CrossModalQuery(filters=(Filter(column="finish", op="=", value="White", hard=False),))
     other = CrossModalQuery(filters=(Filter(column="finish", op="=", value="White"), Filter(column="finish", op="=", value="Polished white")))

@@ -148,7 +148,7 @@ class Rewriter:
         other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
-        joined = with_translation(base, other, masked, english, numeric.__contains__)
+        joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets))
         joined = sensed(joined, base, masked, detect_closely(text), self.facets)
         read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
                                  self.every_item())

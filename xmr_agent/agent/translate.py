@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any
 
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
@@ -108,9 +108,10 @@ def needs_translation(text: str, catalogue_language: str | None) -> bool:
 
 
 def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: str, translation: str,
-                     numeric: Callable[[str], bool]) -> CrossModalQuery:
+                     numeric: Callable[[str], bool], kinds: Container[str] = ()) -> CrossModalQuery:
     """``base`` (the parse of the request's own words) with what ``other`` (the parse of its
-    translation) adds: filters on columns ``base`` leaves free (numbers only where ``original``
+    translation) adds: filters on columns ``base`` leaves free or, on a column of ``kinds``, only
+    denies (a sun hat that is no Panama) (numbers only where ``original``
     has them; ``numeric(column)`` says which columns hold numbers), its order when ``base`` has
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
     no subject, only an order, drops the original's leftover words too."""
@@ -128,7 +129,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # a sun hat, not a Panama; "nicht in Creme oder
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # Weiß": not white, and not cream
     added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
-                                          or f.op not in _NEGATIVE and f.column not in stated) and _grounded(f, numbers, numeric)]
+                                          or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds)
+             and _grounded(f, numbers, numeric)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
