@@ -267,3 +267,13 @@ def test_the_translation_adds_a_kind_where_the_original_only_denied_one() -> Non
     other = CrossModalQuery(filters=(Filter(column="finish", op="=", value="White"), Filter(column="finish", op="=", value="Polished white")))
     joined = with_translation(base, other, "¿hay alguno blanco?", "Is there any white?", lambda c: False)
     assert "White" in {str(f.value) for f in joined.filters}
+
+
+def test_a_value_the_original_denies_is_never_added_from_the_translation() -> None:
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+    from xmr_agent.agent.translate import with_translation
+
+    base = CrossModalQuery(filters=(Filter(column="style", op="!=", value="Blue"),))
+    other = CrossModalQuery(filters=(Filter(column="style", op="=", value="Blue"),))
+    joined = with_translation(base, other, "un queso de oveja que no sea azul", "a sheep's cheese, blue", lambda c: False, {"style"})
+    assert {str(f) for f in joined.filters} == {"style != 'Blue'"}

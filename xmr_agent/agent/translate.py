@@ -125,11 +125,13 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
                                             stem_phrase(str(f.value)).split(), stem_phrase(named[f.column][0]).split()))))})
     # "chaussures de ski" read as "ski boots": one kind of longer name than the original's word
     said = {f.column for f in base.filters}
+    refused = {(f.column, str(f.value).lower()) for f in base.filters if f.op in _NEGATIVE}  # "que no sea azul": never blue
     stated = {f.column for f in base.filters if f.op not in _NEGATIVE}  # "un sombrero de paja que no sea panamá":
     denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # a sun hat, not a Panama; "nicht in Creme oder
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # Weiß": not white, and not cream
     added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
-                                          or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds)
+                                          or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds
+                                          and (f.column, str(f.value).lower()) not in refused)
              and _grounded(f, numbers, numeric)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
