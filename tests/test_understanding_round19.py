@@ -277,3 +277,19 @@ def test_a_value_the_original_denies_is_never_added_from_the_translation() -> No
     other = CrossModalQuery(filters=(Filter(column="style", op="=", value="Blue"),))
     joined = with_translation(base, other, "un queso de oveja que no sea azul", "a sheep's cheese, blue", lambda c: False, {"style"})
     assert {str(f) for f in joined.filters} == {"style != 'Blue'"}
+
+
+def test_a_byte_that_was_no_utf8_neither_crashes_a_chat_nor_its_saved_state(tmp_path: Path) -> None:
+    """A terminal's "\\xff" arrives as a lone surrogate: the turn is answered and the session saved."""
+    from xmr_agent.agent.session import Session
+    from xmr_agent.agent.state import SessionStore
+
+    header = ["Réf.", "Désignation", "Type de produit", "Prix (€)"]
+    rows = [["L1", "Lampe de bureau Forså", "Lampe de bureau", 29], ["L2", "Lampadaire Hektar", "Lampadaire", 69],
+            ["L3", "Ampoule Tradfri E27", "Ampoule", 12]]
+    agent = ingested_csv(tmp_path, "lampes", header, rows)
+    session = Session.open(agent, "s", k=2, store=SessionStore(tmp_path / "sessions"))
+    session.send("une lampe de bureau")
+    answer = session.send("\x00\x01 garbage \udcff")
+    assert answer.recommendations or answer.message
+    assert [r.id for r in session.send("un lampadaire").recommendations][:1] == ["L2"]

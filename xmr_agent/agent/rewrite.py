@@ -32,6 +32,7 @@ from xmr_agent.agent.senses import NEGATED_WORDS, sensed
 from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.agent.units import kind_measure
+from xmr_agent.encoders.base import well_formed
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
@@ -85,6 +86,7 @@ class Rewriter:
         """The query for ``text`` plus attachments (``image``: a photo to match; ``audio``: a clip
         to match where the table has an audio encoder). ``named``: spans of ``text`` that name
         catalogue items (searched, never read as filters)."""
+        text = well_formed(text)
         if not text.strip() and not image and not audio:
             raise ConfigError("the request is empty: give some words, a photo or an audio clip")
         if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:

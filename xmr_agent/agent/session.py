@@ -50,6 +50,7 @@ from xmr_agent.agent.topic import (
     says_a_thing,
     variants,
 )
+from xmr_agent.encoders.base import well_formed
 from xmr_agent.errors import ConfigError, LLMError, ModalityError
 
 #: Earlier request phrases kept in the query (most recent last).
@@ -87,6 +88,7 @@ class Session:
         """One user turn → recommendations; the state is updated and saved. A turn that cannot be
         answered (an empty message, a photo the table cannot search, nothing said yet) answers
         with a message that says why and what to do, and the session goes on."""
+        message = well_formed(message)  # a byte that was no UTF-8 (a terminal's "\xff") is no crash, no lost state
         try:
             if not message.strip() and not attachments:
                 raise ConfigError("the message is empty: say what you are looking for, or attach a file")

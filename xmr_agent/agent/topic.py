@@ -21,6 +21,7 @@ from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import satisfies
+from xmr_agent.agent.numbers import UNIT_PARTS
 from xmr_agent.agent.query import CrossModalQuery
 from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.agent.values import title_words
@@ -149,12 +150,12 @@ def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], f
 
 
 def _only_conditions(request: CrossModalQuery, facets: Any) -> bool:
-    """The request states conditions (a yes/no column, a colour, a price) and names no kind, by
+    """The request states conditions (a yes/no column, a price) and names no kind, by
     its words or by meaning: a condition on the thing talked about."""
     from xmr_agent.agent.columns import kind_columns
 
-    kinds = kind_columns(facets)
-    return bool(request.filters) and not any(f.column.lower() in kinds for f in request.filters)
+    kinds = kind_columns(facets)  # a preference alone ("for a campingaz bistro": the brand) is no condition stated
+    return any(f.hard for f in request.filters) and not any(f.column.lower() in kinds for f in request.filters)
 
 
 def _other_kind(text: str, earlier: str, agent: Any) -> bool:
@@ -237,5 +238,5 @@ def variants(shown: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(r["id"]) for r in shown]
 
 
-#: Unit words of sizes in titles ("2 kg", "500 ml", "x5").
-_UNITS = frozenset("kg g mg l ml cl oz lb lbs x pack pcs pieces stück st pièces".split())
+#: Unit words of sizes in titles ("2 kg", "500 ml", "x5"): the units of column names and words for a pack.
+_UNITS = UNIT_PARTS | frozenset("x pack pcs pieces stück st pièces".split())

@@ -86,7 +86,8 @@ class EncoderBase(LazyState):
             raise ValueError(f"role must be 'query' or 'document', got {role!r}")
         if len(items) == 0:
             return np.zeros((0, int(getattr(self, "dim", 0))), dtype=np.float32)
-        return normalise(np.asarray(self._encode(list(items), modality, role), dtype=np.float32))
+        items = [well_formed(i) if isinstance(i, str) else i for i in items] if modality == "text" else list(items)
+        return normalise(np.asarray(self._encode(items, modality, role), dtype=np.float32))
 
     def _encode(self, items: list[Any], modality: str, role: str) -> np.ndarray:
         raise NotImplementedError
@@ -100,3 +101,9 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     """L2-normalise rows; zero rows stay zero."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def well_formed(text: str) -> str:
+    """``text`` as valid UTF-8: a lone surrogate (a byte that was no UTF-8, read from a terminal or
+    JSON's "\\udcff") becomes U+FFFD, which every tokenizer takes."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
