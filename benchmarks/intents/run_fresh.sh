@@ -31,6 +31,9 @@
 #   fresh28:          fresh28.jsonl over outerwear.csv, brewing.csv, smarthome.csv
 #   fresh29:          fresh29.jsonl over skishop.csv, ceramique.csv, astro.csv
 #   fresh30:          fresh30.jsonl over archery.csv, badausstattung.csv, windowdressing.csv
+#   fresh31:          fresh31.jsonl over golf.csv, hifi.csv, apiary.csv
+#   fresh32:          fresh32.jsonl over chandlery.csv, quincaillerie.csv, printing3d.csv
+#   fresh33:          fresh33.jsonl over fairway.csv, grills.csv, diving.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -66,7 +69,10 @@ case "$FRESH" in
   fresh28) TABLES="outerwear brewing smarthome" ;;
   fresh29) TABLES="skishop ceramique astro" ;;
   fresh30) TABLES="archery badausstattung windowdressing" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh30" >&2; exit 2 ;;
+  fresh31) TABLES="golf hifi apiary" ;;
+  fresh32) TABLES="chandlery quincaillerie printing3d" ;;
+  fresh33) TABLES="fairway grills diving" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh33" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

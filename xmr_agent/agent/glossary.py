@@ -19,6 +19,7 @@ lines, and the matching with a catalogue's values is this project's own.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from collections.abc import Container, Iterable, Mapping, Sequence
 
 from xmr_agent.agent import lexicon
@@ -35,8 +36,9 @@ MAX_SENSE_WORDS = 3
 #: A word of more senses than this ("chose": affair, business, case, matter, thing, …) names no kind
 #: through the titles' head nouns.
 MAX_TITLED_SENSES = 3
-#: Words for properties of an item (and the table's column names): a word one of whose senses is
-#: one of these ("couleur": dye, paint, colour) names no kind.
+#: Words for properties of an item: a word one of whose senses is one of these ("couleur": dye,
+#: paint, colour) names no kind, nor one whose first sense is a column's name ("persiana": roller
+#: blind first, then shade, in a shop with a column "Shade", still names blinds).
 PROPERTIES = ("colour", "color", "size", "price", "material", "shape", "brand", "flavour", "flavor", "style")
 #: The most words of a headword read whole ("tienda de campaña", "planche à découper").
 MAX_PHRASE_WORDS = 4
@@ -75,7 +77,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     if not columns:
         return []
     skip = {folded(w.lower()) for phrase in negated for w in split_words(phrase, language)}  # "no sea panamá": Panama
-    properties = {*PROPERTIES, *(c.replace("_", " ") for c in facets)}
+    named_columns = {c.replace("_", " ") for c in facets}
     found: dict[str, set[str]] = {}
     via_titles: set[str] = set()
     by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
@@ -89,9 +91,10 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
-        if not meanings or any(_named(sense, properties) for sense in meanings):
+        if not meanings or any(_named(sense, PROPERTIES) for sense in meanings) or _named(meanings[0], named_columns):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
-        linked = _linked_value(words, i, meanings, language, dictionary, columns)  # "verres à vin": wine glass
+        meanings = _in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
+        linked = _linked_value(words, i, meanings, language, dictionary, columns, text)  # "verres à vin": wine glass
         for facet, value in linked:
             found.setdefault(facet.column, set()).add(value)
             by_word.setdefault(facet.column, []).append((i, {value}))
@@ -207,10 +210,12 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
 
 
 def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,
-                  columns: Sequence[Facet]) -> list[tuple[Facet, str]]:
+                  columns: Sequence[Facet], text: str = "") -> list[tuple[Facet, str]]:
     """The kind one of whose values is a sense of ``words[i]`` then one of the word it describes
-    after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), when one names it."""
-    head = _linked_head(words, i, language)
+    after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), or in
+    Chinese the word written right after it, the compound's head ("窗帘杆", which the dictionary
+    lacks: window curtains and pole, a curtain pole), when one names it (a value of two words or more)."""
+    head = _compound_head(words, i, text) if language == "zh" else _linked_head(words, i, language)
     if head is None:
         return []
     heads = senses(head, language, dictionary)
@@ -226,6 +231,31 @@ def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
     if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
         return None
     return words[i - 2 - article]
+
+
+#: How alike (accents and a plural aside) a word of a sense and a word of the request must be to be one word.
+COGNATE = 0.8
+
+
+def _in_context(words: Sequence[str], i: int, meanings: Sequence[str]) -> tuple[str, ...]:
+    """Of ``words[i]``'s senses, those of several words one of whose other words the request
+    says next to it in its own spelling ("persianas venecianas": Venetian blind, of roller blind,
+    shutter, Venetian blind); all of them when none is."""
+    near = [folded(w.lower()).removesuffix("s") for w in (words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else "")
+            if len(w) >= 5]
+    chosen = tuple(m for m in meanings if any(
+        len(part) >= 5 and any(w[:2] == part[:2] and SequenceMatcher(None, w, part).ratio() >= COGNATE for w in near)
+        for part in (folded(p) for p in m.lower().split()[:-1])))
+    return chosen or tuple(meanings)
+
+
+def _compound_head(words: Sequence[str], i: int, text: str) -> str | None:
+    """The Chinese word written right after ``words[i]`` with nothing between, when both are words
+    of things (no particle, measure word or verb of wanting), else ``None``."""
+    if i + 1 >= len(words) or words[i + 1] in _JOINS_NONE or words[i] in _JOINS_NONE \
+            or words[i] + words[i + 1] not in text or words[i + 1] in lexicon.FILLER:
+        return None
+    return words[i + 1]
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
@@ -316,10 +346,16 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     words = stem_phrase(sense).split()
     if not words or len(words) > MAX_SENSE_WORDS:
         return []
-    said = {*words, *map(_base, words)}
+    said = {*words, *map(_base, words), *_joined(words)}
     return [v for v in values if len(v) >= 3 and any(  # each part of "olives & antipasti" names the value
-        (stems := stem_phrase(part).split()) and all(s in said or _base(s) in said for s in stems)
+        (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
+                                                  or len(stems) > 1 and "".join(stems) in said)
         for part in _PARTS.split(v))]
+
+
+def _joined(words: Sequence[str]) -> set[str]:
+    """The stems of ``words`` next to each other written as one ("shower head" is a showerhead too)."""
+    return {a + b for a, b in zip(words, words[1:], strict=False)}
 
 
 #: Words between two kinds that ask for both or either ("Wasserkocher und Toaster", "奶酪或者饼干").
@@ -331,7 +367,8 @@ _PARTS = re.compile(r"\s*(?:&|\+|/|,|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNOR
 def _head_of(sense: str, value: str) -> bool:
     """Whether ``value`` is named by the last word of ``sense``, its head noun ("lens" in "camera lens")."""
     words, said = stem_phrase(sense).split(), stem_phrase(value).split()
-    return bool(words and said) and words[-1] in (said[-1], _base(said[-1]))
+    return bool(words and said) and (words[-1] in (said[-1], _base(said[-1]))
+                                     or len(said) > 1 and "".join(words).endswith("".join(said)))  # "showerhead"
 
 
 def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],

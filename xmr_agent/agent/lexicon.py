@@ -360,6 +360,7 @@ COLOURS = {
     "brown": r"marrons?|brun(?:e)?s?|braun(?:e[nrs]?)?|marr[oó]n(?:es)?|棕色?|褐色|咖啡色",
     "pink": r"roses?|rosa(?:s)?|粉红?色?",
     "purple": r"violette?s?|lila|morad[oa]s?|púrpura|紫色?",
+    "gold": r"dorée?s?|dorad[oa]s?|golden(?:e[nrs]?)?|金色", "silver": r"argentée?s?|platead[oa]s?|silbern(?:e[nrs]?)?|银色",
 }
 #: Languages by their English name, in the other languages (a column of languages written in English).
 LANGUAGES = {

@@ -31,7 +31,7 @@ from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
-from xmr_agent.agent.values import cjk_values, head_group, head_noun, modified, stem_phrase, valued_word
+from xmr_agent.agent.values import cjk_values, head_group, head_noun, modified, stem_phrase, valued_word, worded
 from xmr_agent.agent.values import containing as _containing
 from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.agent.values import with_combos as _with_combos
@@ -390,5 +390,8 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             for value in (v for v in facet.values if facet.categorical and (v == english if said else  # colours
                                                                            lx.pattern(names).fullmatch(v))):  # are "Schwarz"
                 return facet, facet.canonical[value]
+            if facet.categorical and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
+                return facet, facet.canonical[named[0]]
     return None
+
 

@@ -364,3 +364,11 @@ def cjk_values(text: str, facets: Facets) -> list[tuple[Facet, str, tuple[int, i
                 taken.append(m.span())
                 found.append((facet, facet.canonical[value], m.span()))
     return sorted(found, key=lambda hit: hit[2])
+
+
+def worded(facet: Facet, english: str, names: str) -> list[str]:
+    """The values of two or three words one of which is ``english`` or one of its ``names`` in
+    another language (:data:`~xmr_agent.agent.lexicon.TRANSLATED`): "Schwarz matt" for black."""
+    said = lexicon.pattern(names)
+    return [v for v in facet.values if 2 <= len(parts := v.split()) <= 3
+            and any(w == english or said.fullmatch(w) for w in parts)]
