@@ -49,13 +49,13 @@ browser:
 # of item a request in those languages names are read in them, docs/agent.md). Installed when missing
 # and this runs as root (or with password-less sudo); without them such requests rely on the translation alone.
 DICTS := dict-freedict-deu-eng dict-freedict-fra-eng dict-freedict-spa-eng dict-freedict-fra-deu dict-freedict-spa-deu \
-	dict-freedict-deu-fra dict-freedict-deu-spa
+	dict-freedict-deu-fra dict-freedict-deu-spa dict-freedict-eng-deu
 dictionaries:
 	@test -f /usr/share/dictd/freedict-deu-eng.index -a -f /usr/share/dictd/freedict-fra-eng.index -a \
 	  -f /usr/share/dictd/freedict-spa-eng.index -a -f /usr/share/dictd/freedict-fra-deu.index -a \
 	  -f /usr/share/dictd/freedict-spa-deu.index -a -f /usr/share/dictd/freedict-deu-fra.index -a \
-	  -f /usr/share/dictd/freedict-deu-spa.index || { \
-	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install FreeDict's deu-eng, fra-eng, spa-eng, fra-deu, spa-deu, deu-fra and deu-spa dictd files and set XMR_DICTIONARIES"; \
+	  -f /usr/share/dictd/freedict-deu-spa.index -a -f /usr/share/dictd/freedict-eng-deu.index || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install FreeDict's deu-eng, fra-eng, spa-eng, fra-deu, spa-deu, deu-fra, deu-spa and eng-deu dictd files and set XMR_DICTIONARIES"; \
 	  elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DICTS); \
 	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DICTS); \
 	  else echo "FreeDict dictionaries are missing (apt-get install $(DICTS))"; fi; }

@@ -39,16 +39,18 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "shades", "tone", "hue", "diet", "diets", "dietary", "level", "skill_level",
                                "difficulty", "maker", "makers", "manufacturer", "make", "label", "house", "producer",
                                "vendor", "hersteller", "fabricant", "fabricante", "made_of", "made", "colourway",
-                               "colorway", "colourways", "colorways", "teinte", "coloris", "farbton", "tono"})
+                               "colorway", "colourways", "colorways", "teinte", "coloris", "farbton", "tono",
+                               "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur"})
 #: Words in the name of a column of kinds ("Gear type", "Instrument class", "Famille"): among columns
 #: of unknown names, one named so holds the kinds.
 KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categories", "family", "group",
                         "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
                         "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
-                        "section", "range", "类别", "类型", "分类", "种类"})
+                        "section", "range", "class", "classe", "类别", "类型", "分类", "种类"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
-                           "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor"})
+                           "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
+                           "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur"})
 #: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
 #: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
 KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles", "theme", "themes"})
@@ -69,10 +71,21 @@ def kind_columns(facets: Facets) -> frozenset[str]:
         [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
     if not candidates:
         return CATEGORY_COLUMNS | FOR_COLUMNS
-    named = [c for c in candidates if set(re.split(r"[_\W]+", c.lower())) & KIND_WORDS]  # "gear_type" over "colourway"
+    named = [c for c in candidates if _kind_named(c)]  # "gear_type" over "colourway"
     candidates = named or candidates
     most = max(len(facets[c].values) for c in candidates)
     return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
+
+
+#: Words of a property measured in classes: "weight_class", "energy_class" are no kinds of item.
+MEASURED_CLASSES = frozenset({"weight", "energy", "size", "age", "price", "power", "speed", "efficiency", "noise", "fire",
+                              "protection", "water", "wind", "safety", "insulation", "load", "ip", "eu"})
+
+
+def _kind_named(column: str) -> bool:
+    """Whether ``column``'s name says it holds kinds ("Gear type", "Gear class"; not "Weight class")."""
+    parts = set(re.split(r"[_\W]+", column.lower()))
+    return bool(parts & KIND_WORDS) and not (parts & {"class", "classe"} and parts & MEASURED_CLASSES)
 
 
 def attribute_columns(facets: Facets) -> frozenset[str]:

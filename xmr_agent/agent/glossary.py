@@ -206,7 +206,9 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
         return False
     meanings = senses(head, language, dictionary) if head else ()
     valued = value_words(facets)
-    return bool(meanings) and not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
+    if not meanings:  # "alimentador para la colmena": a thing the dictionary does not know, for a hive
+        return bool(head) and language != "zh" and len(head) > 3 and head.lower() not in lexicon.FILLER
+    return not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
 
 
 def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,

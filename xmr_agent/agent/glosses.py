@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from xmr_agent.agent import glossary
+from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import load, senses
+from xmr_agent.agent.dictionaries import ENDINGS, from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.translate import needs_translation
-from xmr_agent.agent.values import stem_phrase
+from xmr_agent.agent.values import folded, stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 
 #: How many of a kind's dictionary senses are its glosses (the first ones are the common ones).
@@ -103,14 +103,68 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     if glossed_facets is None:
         return query
     said = detect_closely(text)
+    guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
     if said == ENGLISH:
         found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
                  if f.column in glossed_facets]
+        named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed}
+        found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
-    guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
     filters = better_kinds(query.filters, found, guessed)
     if filters == query.filters:
         return query
     return query.model_copy(update={"filters": filters, "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found))})
+
+
+#: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
+_ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of from under over than to at on by "
+                         "though now today too below above around about without".split())
+_TOKEN = re.compile(r"[^\W\d_][\w\-']*")
+
+
+def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str, ...] = ()) -> list[Filter]:
+    """The kind of a catalogue in ``language`` that the first head noun of the English ``text``
+    names through the English → German dictionary, and for French and Spanish through German too
+    ("a towel rail for the bathroom": Handtuchhalter; "a mirror": Badspiegel, the compound that
+    ends so): the last word of a phrase (one of up to three words, the longest the dictionary has)
+    followed by a linking word, a mark or the end. The first head that translates decides; words
+    the request negates are none."""
+    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
+    tokens = list(_TOKEN.finditer(text))
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    for j, token in enumerate(tokens):
+        following = tokens[j + 1] if j + 1 < len(tokens) else None
+        if following is not None and not text[token.end():following.start()].strip(" ") \
+                and following.group(0).lower() not in _ENDS_PHRASE:
+            continue  # not the last word of its phrase ("basin" of "basin mixer tap")
+        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
+            continue
+        for n in (3, 2, 1):
+            words = [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]
+            if len(words) < n or any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words):
+                continue
+            translated = from_english(" ".join(words), language)
+            if not translated:
+                continue
+            named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+                     if any(_same_noun(t, v, language, compound=False) for t in translated)} or \
+                {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+                 if any(_same_noun(t, v, language) for t in translated)}
+            by_column = {c for c, _ in named}
+            if len(named) == len(by_column) and named:
+                return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
+            break  # the head's longest translated phrase decides
+    return []
+
+
+def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -> bool:
+    """Whether ``word`` (a dictionary's) is the kind ``value``: the same (accents, case and a
+    plural ending aside), or in German the last part of a compound of the other ("Spiegel" of
+    "Badspiegel", "Waschbecken" of "Handwaschbecken")."""
+    a, b = folded(word.lower()), folded(value.lower())
+    forms = {a, *(a[:-len(e)] for e in ENDINGS.get(language, ()) if a.endswith(e) and len(a) - len(e) >= 3)}
+    if b in forms:
+        return True
+    return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))

@@ -209,7 +209,7 @@ HIGH_WORDS = r"highest|most|more|mehr|largest|biggest|longest|best|maximum|max|l
 WHOLE_NAMES = frozenset({"fee", "fees", "fare", "rent"})
 #: Names of numeric columns, by what they measure (matched on the column name).
 COLUMN_KINDS = {
-    "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp",
+    "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp", "retail", "uvp", "pvp", "ttc", "srp",
               "tarif", "kosten", "coste", "costo", "prezzo", "fee", "fees", "tuition", "fare", "rent", "nightly_rate", "room_rate",
               "daily_rate", "day_rate", "hourly_rate", "weekly_rate", "rate_per_night", "per_night", "rental_rate",
               "gebuhr", "gebuehr", "frais", "tarifa", "cuota", "价格", "价钱", "售价", "费用", "学费",
@@ -327,7 +327,7 @@ LIKE = (r"like|similar to|in the style of|along the lines of|comme|dans le style
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever whatever love mind matter
-please i'd id i want need looking for find show me give get have got you do any a an the some can could
+please i'd id i want need needs should looking for find show me give get have got you do any a an the some can could
 would recommend suggest what is are it for to of with but and or also maybe perhaps just really here only in
 oh ah hmm um uh well ok okay be yeah yep yes sure right though actually what's whats that's there's it's does
 item items product products article articles shop store catalogue catalog you've boutique magasin laden
