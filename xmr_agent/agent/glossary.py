@@ -19,8 +19,8 @@ lines, and the matching with a catalogue's values is this project's own.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from collections.abc import Container, Iterable, Mapping, Sequence
+from difflib import SequenceMatcher
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.audience import audience_columns
