@@ -48,7 +48,9 @@ SUBJECTS = (
     r"al aire libre|户外|室外|露台",
     r"vegetarians?|veggies?|végétarien(?:ne)?s?|vegetarisch(?:e[nrs]?)?|vegetarian[oa]s?|素食|吃素",
     r"certificates?|certified|certification|certificats?|zertifikat(?:e|en)?|certificados?|证书",
-    r"wireless|cordless|sans fil|kabellose?[nrs]?|inalámbric[oa]s?|无线",
+    r"wireless|cordless|sans fil|kabellose?[nrs]?|inalámbric[oa]s?|无线|bluetooth|蓝牙",
+    r"left[- ]hand(?:ed)?|lefties?|lefty|gauchers?|gauchères?|linkshänder(?:in|innen)?|linkshändig\w*|zurd[oa]s?|"
+    r"左手|左撇子|左利手",
     r"furnished|furniture|meublée?s?|möbliert(?:e[nrs]?)?|amueblad[oa]s?|带家具|有家具|家具",
     r"seated|seating|sitting|seats?|assise?s?|places? assises?|sitzplätze?|sitzplatz|sitzen|sentad[oa]s?|asientos?|"
     r"座位|坐票|坐",

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
@@ -110,7 +111,7 @@ def has_subject(query: CrossModalQuery) -> bool:
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
                 kind_rows: Callable[[bool], Sequence[dict[str, Any]]] | None = None,
-                kinds: frozenset[str] = frozenset(), head: str | None = None) -> list[Hit]:
+                kinds: frozenset[str] = frozenset(), head: str | None = None, words: Sequence[str] = ()) -> list[Hit]:
     """``fused`` ranked by ``order`` (see the module docstring); ``sorted_rows`` are the items of
     a request with no subject, already in the column's order. ``scoped``: a condition on the kind
     of item ("the quickest lunch") already says which items answer: all candidates do. Candidates
@@ -123,7 +124,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer a
     superlative ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
     request first; the pipeline gives none when a kind the user named decides ("the priciest
-    coffee": coffee beans too)."""
+    coffee": coffee beans too). ``words``: the stems of the request's describing words
+    (:func:`described`); those that the titles of some answers have and others lack narrow a
+    superlative to the first ("the cheapest electric trolley": the trolleys titled electric)."""
     if sorted_rows:
         ordered = [Hit(str(r["id"]), 1.0 / (n + 1), r, {f"order:{order.column}": float(r[order.column])})
                    for n, r in enumerate(sorted_rows)]
@@ -150,6 +153,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
     unheaded = answers - headed if headed else set()  # they come next, in the column's order
     answers = (answers & headed or headed) if headed else answers
+    worded = _worded(fused, answers, words) if order.mode == "sort" else set()
+    unheaded |= answers - worded if worded else set()
+    answers = worded or answers
     others = (answers - preferred if answers & preferred else set()) | unheaded  # "a cheap red mug": other mugs next
     answers = answers & preferred or answers  # the red ones among the mugs, if any
     relevant = [h for h in fused if h.id in answers]
@@ -170,6 +176,23 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return _relative(valued, missing, rest, kind, order.column, descending,
                          named=bool(named) and {h.id for h in valued} <= named)
     return [*valued, *missing, *rest]
+
+
+def described(query: CrossModalQuery) -> tuple[str, ...]:
+    """The stems of the words of ``query``'s first sub-query that are no filler and no word of
+    a value its filters name: what the request says of the thing beyond its kind and conditions."""
+    text = query.queries[0].text if query.queries else ""
+    said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
+    return tuple(dict.fromkeys(s for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER
+                               for s in stem_phrase(w).split() if s not in said))
+
+
+def _worded(fused: Sequence[Hit], answers: set[str], words: Sequence[str]) -> set[str]:
+    """Of ``answers``, those whose titles have every word of ``words`` that some of their titles
+    have and others lack (none when no word tells them apart)."""
+    titled = {h.id: set(stem_phrase(str(h.item.get("title") or "")).split()) for h in fused if h.id in answers}
+    telling = [w for w in words if 0 < sum(w in t for t in titled.values()) < len(titled)]
+    return {i for i, t in titled.items() if all(w in t for w in telling)} if telling else set()
 
 
 def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:

@@ -32,6 +32,7 @@ from xmr_agent.agent.order import (
     apply_order,
     cohere,
     demote,
+    described,
     has_subject,
     like_kinds,
     prefer,
@@ -187,7 +188,7 @@ class Agent:
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
                                     kind_rows=lambda named: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES, named=named),
-                                    kinds=kind_columns(self.facets), head=None if scoped else query.head)
+                                    kinds=kind_columns(self.facets), head=None if scoped else query.head, words=described(query))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]

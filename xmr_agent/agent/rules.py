@@ -129,7 +129,7 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
-    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
+    cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*(?:推荐|介绍|给我看|给我|考虑|买)?\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
                      rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
@@ -357,6 +357,9 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
+                elif facet.categorical and len(named := [  # "白色", "blanc" where colours are "Weiß"
+                        v for v in facet.values if lx.pattern(names).fullmatch(v)] or worded(facet, english, names)) == 1:
+                    yield facet, facet.canonical[named[0]], m.span()
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     for facet in facets.values():  # two-letter values ("CD", "XL") count when written in capitals
         for value in (v for v in facet.values if len(v) == 2 and v.isalpha()) if facet.categorical else ():
@@ -387,7 +390,7 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     for english, names in lx.TRANSLATED.items():
         said = lx.pattern(names).fullmatch(words.strip())
         for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the
-            for value in (v for v in facet.values if facet.categorical and (v == english if said else  # colours
+            for value in (v for v in facet.values if facet.categorical and (v == english and bool(said) or  # colours
                                                                            lx.pattern(names).fullmatch(v))):  # are "Schwarz"
                 return facet, facet.canonical[value]
             if facet.categorical and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
