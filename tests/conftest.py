@@ -32,9 +32,12 @@ def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
     monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    dictionaries.load.cache_clear()
+    caches = (dictionaries.load, dictionaries._english, dictionaries._from_german)  # noqa: SLF001
+    for cache in caches:
+        cache.cache_clear()
     yield tmp_path
-    dictionaries.load.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
 
 
 @pytest.fixture
