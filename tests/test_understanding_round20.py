@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import write_dictd
 from helpers import string_facet as _facet
+from helpers import write_dictd
 
 from xmr_agent.agent.columns import attribute_columns, kind_columns
 from xmr_agent.agent.filters import Facet, Facets
