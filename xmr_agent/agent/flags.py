@@ -74,7 +74,8 @@ SUBJECTS = (
 #: sleeve" is said by "fits my laptop", "Drainage hole" by "with drainage", "Piston filler" by "a
 #: piston", "Spinner wheels" by "a spinner".
 HOLDERS = frozenset("sleeve sleeves pocket pockets compartment compartments holder holders pouch mount slot slots "
-                    "hole holes rack case cover hood port ports filler mechanism system wheels sensing detection powered operated".split())
+                    "hole holes rack case cover hood port ports filler mechanism system wheels sensing detection powered operated "
+                    "vorstufe funktion anschluss eingang halterung fach entree fonction prise funcion entrada".split())
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
              "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着"}

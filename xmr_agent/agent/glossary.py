@@ -86,6 +86,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
+        if _after_head(words, i, language, text):
+            continue  # "une entrée phono": an input for a record player, no record player
         if translation and _fragment(words, i):
             continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
@@ -206,8 +208,8 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
         return False
     meanings = senses(head, language, dictionary) if head else ()
     valued = value_words(facets)
-    if not meanings:  # "alimentador para la colmena": a thing the dictionary does not know, for a hive
-        return bool(head) and language != "zh" and len(head) > 3 and head.lower() not in lexicon.FILLER
+    if not meanings:  # "alimentador para la colmena": a thing the dictionary does not know, for a hive (a noun by
+        return language != "zh" and _NOUN_ENDING.search(head.lower()) is not None  # its ending; not "chaude")
     return not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
 
 
@@ -222,7 +224,8 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
         return []
     heads = senses(head, language, dictionary)
     found = [(facet, facet.canonical[v]) for facet in columns for m in meanings for h in heads
-             for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
+             for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1
+             and v not in _named(h, facet.values) and v not in _named(m, facet.values)]  # both words name it
     return found[:1]
 
 
@@ -260,6 +263,10 @@ def _compound_head(words: Sequence[str], i: int, text: str) -> str | None:
     return words[i + 1]
 
 
+#: Endings of French and Spanish nouns of things and tools ("alimentador", "enfumoir", "nourrisseur").
+_NOUN_ENDING = re.compile(r"\w{3,}(?:dor|dora|dero|dera|ción|miento|eur|euse|oir|oire|ier|ière|tion|ment)s?$")
+
+
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
 _LINKS = frozenset({"à", "a", "pour", "para", "aux", "al"})
 _ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
@@ -276,6 +283,28 @@ def _named_so(words: Sequence[str], i: int, translation: str, language: str, dic
         return False
     return any(0 <= j < len(words) and kept(words[j]) and words[j][:1].isupper()
                and not senses(words[j], language, dictionary) for j in (i - 1, i + 1))
+
+
+def _after_head(words: Sequence[str], i: int, language: str, text: str) -> bool:
+    """Whether French or Spanish ``words[i]`` follows a noun that an article makes the head ("une
+    entrée phono", "un cable USB"): it describes that noun (an adjective before it aside: "une
+    petite tente")."""
+    if language not in ("fr", "es") or i < 2 or words[i - 2].lower() not in _DETERMINERS:
+        return False
+    head = words[i - 1].lower()
+    return head not in _BEFORE_NOUNS and head not in lexicon.FILLER and len(head) > 2 \
+        and re.search(rf"(?<!\w){re.escape(words[i - 1])}\s+{re.escape(words[i])}(?!\w)", text) is not None
+
+
+_DETERMINERS = frozenset("un une le la les l des du mon ma mes ton ta tes son sa ses ce cette cet "
+                         "el los las una unos unas mi mis tu tus su sus este esta".split())
+#: French and Spanish adjectives said before their noun ("une petite tente", "un nuevo saco").
+_BEFORE_NOUNS = frozenset("petit petite petits petites grand grande grands grandes bon bonne bons bonnes beau bel belle "
+                          "beaux belles vieux vieil vieille nouveau nouvel nouvelle nouveaux nouvelles jeune jeunes joli "
+                          "jolie gros grosse mauvais mauvaise premier première dernier dernière autre autres seul seule "
+                          "vrai vraie meilleur meilleure pequeño pequeña pequeños pequeñas gran buen buena bueno buenos "
+                          "buenas nuevo nueva nuevos nuevas viejo vieja mejor otro otra otros otras primer primera mal "
+                          "mala cierto cierta".split())
 
 
 def _owned(words: Sequence[str], i: int) -> bool:
