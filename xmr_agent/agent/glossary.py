@@ -378,10 +378,20 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     if not words or len(words) > MAX_SENSE_WORDS:
         return []
     said = {*words, *map(_base, words), *_joined(words)}
-    return [v for v in values if len(v) >= 3 and any(  # each part of "olives & antipasti" names the value
+    values = [v for v in values if len(v) >= 3]
+    return [v for v in values if any(  # each part of "olives & antipasti" names the value
         (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
                                                   or len(stems) > 1 and "".join(stems) in said)
-        for part in _PARTS.split(v))]
+        for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
+        v for v in values if _closed(words[-1], stem_phrase(v).split())
+        and not any(stem_phrase(x).startswith(words[-1][:4]) for x in values)]
+
+
+def _closed(word: str, stems: Sequence[str]) -> bool:
+    """Whether ``word`` is an English compound written as one whose last part is the one-word
+    value ``stems`` ("beehive" is a hive, "wristwatch" a watch)."""
+    return len(stems) == 1 and len(stems[0]) >= 4 and len(word) >= len(stems[0]) + 2 \
+        and (word.endswith(stems[0]) or word.endswith(stems[0][:-1]) and not stems[0].endswith(word[-1:]))  # "beehiv"
 
 
 def _joined(words: Sequence[str]) -> set[str]:
@@ -399,7 +409,8 @@ def _head_of(sense: str, value: str) -> bool:
     """Whether ``value`` is named by the last word of ``sense``, its head noun ("lens" in "camera lens")."""
     words, said = stem_phrase(sense).split(), stem_phrase(value).split()
     return bool(words and said) and (words[-1] in (said[-1], _base(said[-1]))
-                                     or len(said) > 1 and "".join(words).endswith("".join(said)))  # "showerhead"
+                                     or len(said) > 1 and "".join(words).endswith("".join(said))  # "showerhead"
+                                     or _closed(words[-1], said))
 
 
 def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],
