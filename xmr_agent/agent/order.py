@@ -179,12 +179,19 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
 
 
 def described(query: CrossModalQuery) -> tuple[str, ...]:
-    """The stems of the words of ``query``'s first sub-query that are no filler and no word of
-    a value its filters name: what the request says of the thing beyond its kind and conditions."""
+    """The stems of the words of ``query``'s first sub-query that say what the thing is like
+    beyond its kind and conditions: its adjectives (by their endings: "electric", "wireless") and
+    the words before its last noun ("road" of "road bike"), not an activity ("riding helmet",
+    "running shoes": a kind's own words), the last noun itself, filler or a value its filters name."""
     text = query.queries[0].text if query.queries else ""
     said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
-    return tuple(dict.fromkeys(s for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER
-                               for s in stem_phrase(w).split() if s not in said))
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
+    last = max((i for i, w in enumerate(words) if not _ADJECTIVE.search(w)), default=-1)
+    kept = [w for i, w in enumerate(words) if _ADJECTIVE.search(w) or i < last and not w.endswith("ing")]
+    return tuple(dict.fromkeys(s for w in kept for s in stem_phrase(w).split() if s not in said))
+
+
+_ADJECTIVE = re.compile(r"\w{3,}(?:al|ic|ive|ous|ful|less|ed|able|ible)$")
 
 
 def _worded(fused: Sequence[Hit], answers: set[str], words: Sequence[str]) -> set[str]:
