@@ -183,6 +183,8 @@ def described(query: CrossModalQuery) -> tuple[str, ...]:
     beyond its kind and conditions: its adjectives (by their endings: "electric", "wireless") and
     the words before its last noun ("road" of "road bike"), not an activity ("riding helmet",
     "running shoes": a kind's own words), the last noun itself, filler or a value its filters name."""
+    if any(note.startswith("searched for ") for note in query.notes):
+        return ()  # the words are a dictionary's sense ("scented candle" for "Duftkerze"), not the user's
     text = query.queries[0].text if query.queries else ""
     said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
