@@ -342,7 +342,7 @@ etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der di
 und oder auch bitte habt haben sie du was ähnliches aehnliches sowas welche welcher welches welchen davon
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
 para con y o también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
-类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个 是 哪 哪款 哪一个 哪一款 哪件 哪支 哪台 哪把 哪双 哪种 哪条 哪只 哪套 ist sind est esa ese
+类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个 是 哪 哪款 哪一个 哪一款 哪件 哪支 哪台 哪把 哪双 哪种 哪条 哪只 哪套 ist sind est esa ese tenga tengan tiene sea sean soit ait aie hat hätte muss debe doit
 """.split())
 
 #: Colours, by the English value a catalogue stores, in the other four languages.

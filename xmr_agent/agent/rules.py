@@ -357,7 +357,7 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
-                elif facet.categorical and len(named := [  # "白色", "blanc" where colours are "Weiß"
+                elif facet.categorical and english in lx.COLOURS and len(named := [  # "白色", "blanc": "Weiß"
                         v for v in facet.values if lx.pattern(names).fullmatch(v)] or worded(facet, english, names)) == 1:
                     yield facet, facet.canonical[named[0]], m.span()
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
@@ -393,7 +393,7 @@ def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             for value in (v for v in facet.values if facet.categorical and (v == english and bool(said) or  # colours
                                                                            lx.pattern(names).fullmatch(v))):  # are "Schwarz"
                 return facet, facet.canonical[value]
-            if facet.categorical and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
+            if facet.categorical and english in lx.COLOURS and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
                 return facet, facet.canonical[named[0]]
     return None
 
