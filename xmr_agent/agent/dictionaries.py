@@ -38,6 +38,8 @@ FREEDICT = {"de": "deu", "fr": "fra", "es": "spa", "en": "eng"}
 PIVOT = {"fr": "de", "es": "de"}
 #: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
 ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
+#: Plural endings that change the word's last letters: "altavoces" → altavoz, "chevaux" → cheval.
+CHANGED = {"es": (("ces", "z"),), "fr": (("aux", "al"),)}
 #: The shortest last part of a German compound that is looked up on its own.
 MIN_PART = 4
 #: The most words of the pivot language read for one word (its first senses).
@@ -109,7 +111,8 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     parts = [low, *(low[cut:] for cut in range(1, len(low) - MIN_PART + 1))] if language == "de" else [low]
     for part in parts:
         forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
-                         if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1)]
+                         if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1),
+                 *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2)]
         form = next((f for f in forms if f in dictionary), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
