@@ -179,17 +179,17 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
 
 
 def described(query: CrossModalQuery) -> tuple[str, ...]:
-    """The stems of the words of ``query``'s first sub-query that say what the thing is like
-    beyond its kind and conditions: its adjectives (by their endings: "electric", "wireless") and
-    the words before its last noun ("road" of "road bike"), not an activity ("riding helmet",
-    "running shoes": a kind's own words), the last noun itself, filler or a value its filters name."""
+    """The stems of the adjectives (by their endings: "electric", "wireless", "heated") just
+    before a noun in ``query``'s first sub-query that name no value its filters name: what the
+    request says of the thing beyond its kind and conditions. Nouns before the kind's noun are
+    left out: they are as often the kind's own words ("riding helmet", "LED strip", whose titles
+    need not say them) as words that tell its items apart ("road bike")."""
     if any(note.startswith("searched for ") for note in query.notes):
         return ()  # the words are a dictionary's sense ("scented candle" for "Duftkerze"), not the user's
     text = query.queries[0].text if query.queries else ""
     said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
-    last = max((i for i, w in enumerate(words) if not _ADJECTIVE.search(w)), default=-1)
-    kept = [w for i, w in enumerate(words) if _ADJECTIVE.search(w) or i < last and not w.endswith("ing")]
+    kept = [w for w, after in zip(words, words[1:], strict=False) if _ADJECTIVE.search(w) and not _ADJECTIVE.search(after)]
     return tuple(dict.fromkeys(s for w in kept for s in stem_phrase(w).split() if s not in said))
 
 
