@@ -54,6 +54,11 @@ def test_a_gear_class_holds_kinds_a_weight_class_and_a_supplier_do_not() -> None
     yarn = Facets({"weight_class": _facet("weight_class", {"Lace", "DK", "Aran", "Chunky"}),
                    "fibre": _facet("fibre", {"Wool", "Cotton", "Linen", "Acrylic", "Merino"})})
     assert "weight_class" not in kind_columns(yarn) and "fibre" in kind_columns(yarn)
+    grills = Facets({"grillart": _facet("grillart", {"Gasgrill", "Holzkohlegrill", "Elektrogrill"}),
+                     "farbe": _facet("farbe", {"Schwarz", "Rot", "Grün", "Edelstahl", "Blau"}),
+                     "finition": _facet("finition", {"Laiton", "Inox", "Noir mat", "Chromé"}),
+                     "hersteller": _facet("hersteller", {"Weber", "Napoleon", "Outdoorchef", "Broil King", "Char-Broil"})})
+    assert "grillart" in kind_columns(grills) and "finition" in attribute_columns(grills)  # a German compound of "Art"
 
 
 @pytest.mark.parametrize(("text", "wanted"), [

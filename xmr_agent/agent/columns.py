@@ -40,13 +40,14 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "difficulty", "maker", "makers", "manufacturer", "make", "label", "house", "producer",
                                "vendor", "hersteller", "fabricant", "fabricante", "made_of", "made", "colourway",
                                "colorway", "colourways", "colorways", "teinte", "coloris", "farbton", "tono",
-                               "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur"})
+                               "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur",
+                               "finition", "acabado", "ausfuhrung", "oberflache"})
 #: Words in the name of a column of kinds ("Gear type", "Instrument class", "Famille"): among columns
 #: of unknown names, one named so holds the kinds.
 KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categories", "family", "group",
                         "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
                         "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
-                        "section", "range", "class", "classe", "类别", "类型", "分类", "种类"})
+                        "section", "range", "class", "classe", "rayon", "类别", "类型", "分类", "种类"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
@@ -85,7 +86,12 @@ MEASURED_CLASSES = frozenset({"weight", "energy", "size", "age", "price", "power
 def _kind_named(column: str) -> bool:
     """Whether ``column``'s name says it holds kinds ("Gear type", "Gear class"; not "Weight class")."""
     parts = set(re.split(r"[_\W]+", column.lower()))
-    return bool(parts & KIND_WORDS) and not (parts & {"class", "classe"} and parts & MEASURED_CLASSES)
+    compound = any(p.endswith(end) and len(p) >= len(end) + 3 for p in parts for end in KIND_ENDINGS)  # "Grillart"
+    return bool(parts & KIND_WORDS or compound) and not (parts & {"class", "classe"} and parts & MEASURED_CLASSES)
+
+
+#: Last parts of German column names that hold kinds ("Grillart", "Produkttyp", "Artikelgruppe").
+KIND_ENDINGS = ("art", "typ", "gruppe", "kategorie", "sorte")
 
 
 def attribute_columns(facets: Facets) -> frozenset[str]:
