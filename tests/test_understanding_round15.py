@@ -105,8 +105,10 @@ def test_a_dictionary_kind_keeps_the_narrower_value_the_translation_names() -> N
 
 def test_a_word_kept_as_written_by_the_translation_is_lost_unless_it_is_english() -> None:
     pytest.importorskip("wordfreq")
-    assert glossary._english("baguette") and glossary._english("paella")
-    assert not glossary._english("Essig") and not glossary._english("Trense")
+    from xmr_agent.agent.values import english_word
+
+    assert english_word("baguette") and english_word("paella")
+    assert not english_word("Essig") and not english_word("Trense")
 
 
 def test_a_column_counted_in_two_units_takes_either() -> None:

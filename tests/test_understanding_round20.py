@@ -141,3 +141,15 @@ def test_a_chinese_negation_before_a_verb_denies_the_brand_after_it() -> None:
     golf = Facets({"kind": _facet("kind", {"Glove", "Driver", "Putter"}),
                    "brand": _facet("brand", {"FootJoy", "Titleist", "TaylorMade"})})
     assert "brand != 'FootJoy'" in _filters("高尔夫手套，别推荐FootJoy的", golf)
+
+
+def test_a_yes_no_column_named_by_a_compound_is_said_by_its_last_part(dictd: Path) -> None:
+    write_dictd(dictd, "eng-deu", [("hood", "hood\nGangster <masc>, Haube <fem>, Kapuze <fem>\n")])
+    grills = Facets({"grillart": _facet("grillart", {"Gasgrill", "Holzkohlegrill", "Elektrogrill"}),
+                     "deckelthermometer": _facet("deckelthermometer", {"ja", "nein"}),
+                     "abdeckhaube_inkl": _facet("abdeckhaube_inkl", {"ja", "nein"}),
+                     "offshore_rated": _facet("offshore_rated", {"yes", "no"})})
+    assert "deckelthermometer = 'ja'" in {str(f) for f in rule_rewrite("ein Gasgrill mit Thermometer", grills).filters}
+    assert "deckelthermometer != 'ja'" in {str(f) for f in rule_rewrite("a grill without a thermometer", grills).filters}
+    assert "abdeckhaube_inkl = 'ja'" in {str(f) for f in rule_rewrite("a grill with a hood included", grills).filters}
+    assert "offshore_rated = 'yes'" in {str(f) for f in rule_rewrite("a life jacket for offshore sailing", grills).filters}

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 
 from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent.dictionaries import from_english
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.numbers import UNIT_PARTS, Parse, core
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.values import folded
+from xmr_agent.agent.values import english_word, folded
 
 #: Values of a yes/no column.
 YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
@@ -92,7 +93,8 @@ FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof 
                  "protection protected protective resistant resistance "
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
                  "permitidas admitidos bienvenidos seating options option available included has have with fit s "
-                 "adapte adaptee adaptes adaptees apte aptes convient apto apta aptos adecuado adecuada".split())  # column names in other languages: "hunde_erlaubt"
+                 "adapte adaptee adaptes adaptees apte aptes convient apto apta aptos adecuado adecuada "
+                 "rated approved certified ready capable inkl incl inklusive inclus incluse incluido incluida".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -145,6 +147,8 @@ def flags(parse: Parse, facets: Facets) -> None:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
             able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)
             group += rf"|{able.group(1)}ing" if able else ""  # "foldable": "a folding treadmill"
+        if group is not None and len(subject) == 1:  # "Deckelthermometer", "Abdeckhaube inkl."
+            group += "".join(f"|{re.escape(w)}" for w in _compound_tail(subject[0], parse.scan))
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
         m = named or (lx.pattern(group).search(parse.scan) if group else None)
@@ -164,6 +168,19 @@ def flags(parse: Parse, facets: Facets) -> None:
             parse.cut(span)
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
+
+
+def _compound_tail(name: str, text: str) -> list[str]:
+    """Words of ``text`` that say a yes/no column named by a compound (German: "deckelthermometer")
+    by its last part: a word of five letters or more that ends the name ("mit Thermometer", "a
+    thermometer"), or an English word the English → German dictionary translates so ("with a
+    hood": Haube, for "abdeckhaube"). None for a name of fewer than nine letters or an English word."""
+    if len(name) < 9 or english_word(name):
+        return []
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", text) if w.lower() not in lx.FILLER}
+    said = [w for w in words if len(w) >= 5 and len(name) - len(w) >= 3 and name.endswith(folded(w.lower()))]
+    return said + [w for w in words - set(said) if any(len(g) >= 5 and len(name) - len(g) >= 3 and name.endswith(g)
+                                                      for g in (folded(n.lower()) for n in from_english(w, "de")))]
 
 
 def _name(column: str) -> str:

@@ -29,7 +29,7 @@ from xmr_agent.agent.dictionaries import Dictionary, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import head_group, stem_phrase
-from xmr_agent.agent.values import folded, value_words, with_combos
+from xmr_agent.agent.values import english_word, folded, value_words, with_combos
 
 #: A sense longer than this (in words) is a paraphrase, not a name of a kind.
 MAX_SENSE_WORDS = 3
@@ -171,26 +171,13 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
         fragment = translation is not None and _fragment(words, i)  # "登机箱": no box, the translation's suitcase
         meanings = () if word.lower() in lexicon.FILLER or adjective or fragment else senses(word, language, dictionary)
-        if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and _english(word)):
+        if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and english_word(word)):
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
         named = sorted((m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
                         and w[-1] in stems and f" {w[-1]} " not in said),  # "Sommerreifen" read as "summer jeans":
                        key=lambda m: -sum(f" {w} " in said for w in stem_phrase(m).split()))  # the summer tyre first
         found += [m for m in named[:1 if translation is not None else None] if m not in found]
     return found
-
-
-#: How common (Zipf frequency) a word kept as written by a translation must be in English to be an English word.
-ENGLISH_ZIPF = 1.5
-
-
-def _english(word: str) -> bool:
-    """Whether ``word`` is used in English ("baguette", not "Essig"); any word, without :mod:`wordfreq`."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return True
-    return zipf_frequency(word.lower(), "en") >= ENGLISH_ZIPF
 
 
 def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictionary, facets: Facets, text: str) -> bool:

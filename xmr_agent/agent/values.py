@@ -372,3 +372,17 @@ def worded(facet: Facet, english: str, names: str) -> list[str]:
     said = lexicon.pattern(names)
     return [v for v in facet.values if 2 <= len(parts := v.split()) <= 3
             and any(w == english or said.fullmatch(w) for w in parts)]
+
+
+#: How common (Zipf frequency) a word must be in English to be an English word.
+ENGLISH_ZIPF = 1.5
+
+
+def english_word(word: str) -> bool:
+    """Whether ``word`` is used in English ("baguette", not "Essig" nor "Deckelthermometer"); any
+    word, without :mod:`wordfreq` (the ``spelling`` extra)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return True
+    return zipf_frequency(word.lower(), "en") >= ENGLISH_ZIPF
