@@ -10,7 +10,10 @@ glosses: "Four" → furnace, kiln, oven, stove). A gloss that two kinds share na
 last word of a gloss of several words names its kind when no other gloss ends so ("wheel" for
 "potter's wheel"). The request is then read against the glossed kinds as against an English
 catalogue's, by the same rules (:func:`~xmr_agent.agent.rules.rule_rewrite`) or, in another
-language, by the dictionary senses of its words (:func:`~xmr_agent.agent.glossary.kinds`).
+language, by the dictionary senses of its words (:func:`~xmr_agent.agent.glossary.kinds`). When the
+glosses name nothing, an English request's head noun is read the other way, through an English →
+German dictionary, into the catalogue's own words (:func:`backward_kinds`: "a towel rail" →
+Handtuchhalter).
 Written here because no library maps a shop's own category names between languages offline.
 """
 
