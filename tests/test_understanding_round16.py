@@ -216,7 +216,7 @@ def test_a_son_or_daughter_of_a_childs_age_is_a_child(text: str, hard: bool) -> 
 
 
 def test_a_chinese_word_the_dictionary_lacks_names_no_kind_by_one_of_its_characters() -> None:
-    from xmr_agent.agent.glossary import _fragment
+    from xmr_agent.agent.phrases import fragment as _fragment
 
     assert _fragment(["推荐", "一", "款", "磨", "豆", "机"], 4)  # 磨豆机, a grinder: 豆 is no bean
     assert _fragment(["我", "想", "买", "一", "个", "登机", "箱"], 6)  # 登机箱, a cabin case: 箱 is no box

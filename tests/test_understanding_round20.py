@@ -17,7 +17,8 @@ from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.glossary import _named, kinds
 from xmr_agent.agent.glosses import backward_kinds
 from xmr_agent.agent.numbers import column_of_kind
-from xmr_agent.agent.order import apply_order, described
+from xmr_agent.agent.order import apply_order
+from xmr_agent.agent.phrases import described
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, SubQuery
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.rules import rule_rewrite

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from difflib import SequenceMatcher
 
-from xmr_agent.agent import lexicon
+from xmr_agent.agent import lexicon, phrases
 from xmr_agent.agent.audience import audience_columns
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import Dictionary, load, senses
@@ -84,18 +83,18 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     groups: dict[str, list[str]] = {}  # column → the values a sense names by the last word they share
     words = split_words(text, language)
     for i, word in enumerate(words):
-        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or _owned(words, i):
+        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i):
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
-        if _after_head(words, i, language, text):
+        if phrases.after_head(words, i, language, text):
             continue  # "une entrée phono": an input for a record player, no record player
-        if translation and _fragment(words, i):
+        if translation and phrases.fragment(words, i):
             continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
         if not meanings or any(_named(sense, PROPERTIES) for sense in meanings) or _named(meanings[0], named_columns):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind
-        meanings = _in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
+        meanings = phrases.in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
         linked = _linked_value(words, i, meanings, language, dictionary, columns, text)  # "verres à vin": wine glass
         for facet, value in linked:
             found.setdefault(facet.column, set()).add(value)
@@ -169,7 +168,7 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     words = split_words(text, language)
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
-        fragment = translation is not None and _fragment(words, i)  # "登机箱": no box, the translation's suitcase
+        fragment = translation is not None and phrases.fragment(words, i)  # "登机箱": no box, the translation's suitcase
         meanings = () if word.lower() in lexicon.FILLER or adjective or fragment else senses(word, language, dictionary)
         if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and english_word(word)):
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
@@ -186,7 +185,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
         head = words[i + 1] if i + 1 < len(words) else ""
-        if head in lexicon.FILLER or head in _JOINS_NONE or head in _ASKING or _CJK_NEGATION.fullmatch(head) \
+        if head in lexicon.FILLER or head in phrases.JOINS_NONE or head in _ASKING or _CJK_NEGATION.fullmatch(head) \
                 or words[i] + head not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the next
             return False  # word is no thing, or not next to it
     elif (linked := _linked_head(words, i, language)) is not None:
@@ -196,7 +195,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     meanings = senses(head, language, dictionary) if head else ()
     valued = value_words(facets)
     if not meanings:  # "alimentador para la colmena": a thing the dictionary does not know, for a hive (a noun by
-        return language != "zh" and _NOUN_ENDING.search(head.lower()) is not None  # its ending; not "chaude")
+        return language != "zh" and phrases.NOUN_ENDING.search(head.lower()) is not None  # its ending; not "chaude")
     return not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
 
 
@@ -206,7 +205,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), or in
     Chinese the word written right after it, the compound's head ("窗帘杆", which the dictionary
     lacks: window curtains and pole, a curtain pole), when one names it (a value of two words or more)."""
-    head = _compound_head(words, i, text) if language == "zh" else _linked_head(words, i, language)
+    head = phrases.compound_head(words, i, text) if language == "zh" else _linked_head(words, i, language)
     if head is None:
         return []
     heads = senses(head, language, dictionary)
@@ -223,35 +222,6 @@ def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
     if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
         return None
     return words[i - 2 - article]
-
-
-#: How alike (accents and a plural aside) a word of a sense and a word of the request must be to be one word.
-COGNATE = 0.8
-
-
-def _in_context(words: Sequence[str], i: int, meanings: Sequence[str]) -> tuple[str, ...]:
-    """Of ``words[i]``'s senses, those of several words one of whose other words the request
-    says next to it in its own spelling ("persianas venecianas": Venetian blind, of roller blind,
-    shutter, Venetian blind); all of them when none is."""
-    near = [folded(w.lower()).removesuffix("s") for w in (words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else "")
-            if len(w) >= 5]
-    chosen = tuple(m for m in meanings if any(
-        len(part) >= 5 and any(w[:2] == part[:2] and SequenceMatcher(None, w, part).ratio() >= COGNATE for w in near)
-        for part in (folded(p) for p in m.lower().split()[:-1])))
-    return chosen or tuple(meanings)
-
-
-def _compound_head(words: Sequence[str], i: int, text: str) -> str | None:
-    """The Chinese word written right after ``words[i]`` with nothing between, when both are words
-    of things (no particle, measure word or verb of wanting), else ``None``."""
-    if i + 1 >= len(words) or words[i + 1] in _JOINS_NONE or words[i] in _JOINS_NONE \
-            or words[i] + words[i + 1] not in text or words[i + 1] in lexicon.FILLER:
-        return None
-    return words[i + 1]
-
-
-#: Endings of French and Spanish nouns of things and tools ("alimentador", "enfumoir", "nourrisseur").
-_NOUN_ENDING = re.compile(r"\w{3,}(?:dor|dora|dero|dera|ción|miento|eur|euse|oir|oire|ier|ière|tion|ment)s?$")
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
@@ -272,53 +242,8 @@ def _named_so(words: Sequence[str], i: int, translation: str, language: str, dic
                and not senses(words[j], language, dictionary) for j in (i - 1, i + 1))
 
 
-def _after_head(words: Sequence[str], i: int, language: str, text: str) -> bool:
-    """Whether French or Spanish ``words[i]`` follows a noun that an article makes the head ("une
-    entrée phono", "un cable USB"): it describes that noun (an adjective before it aside: "une
-    petite tente")."""
-    if language not in ("fr", "es") or i < 2 or words[i - 2].lower() not in _DETERMINERS:
-        return False
-    head = words[i - 1].lower()
-    return head not in _BEFORE_NOUNS and head not in lexicon.FILLER and len(head) > 2 \
-        and re.search(rf"(?<!\w){re.escape(words[i - 1])}\s+{re.escape(words[i])}(?!\w)", text) is not None
-
-
-_DETERMINERS = frozenset("un une le la les l des du mon ma mes ton ta tes son sa ses ce cette cet "
-                         "el los las una unos unas mi mis tu tus su sus este esta".split())
-#: French and Spanish adjectives said before their noun ("une petite tente", "un nuevo saco").
-_BEFORE_NOUNS = frozenset("petit petite petits petites grand grande grands grandes bon bonne bons bonnes beau bel belle "
-                          "beaux belles vieux vieil vieille nouveau nouvel nouvelle nouveaux nouvelles jeune jeunes joli "
-                          "jolie gros grosse mauvais mauvaise premier première dernier dernière autre autres seul seule "
-                          "vrai vraie meilleur meilleure pequeño pequeña pequeños pequeñas gran buen buena bueno buenos "
-                          "buenas nuevo nueva nuevos nuevas viejo vieja mejor otro otra otros otras primer primera mal "
-                          "mala cierto cierta".split())
-
-
-def _owned(words: Sequence[str], i: int) -> bool:
-    """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车"): what the thing
-    wanted goes with, not the thing."""
-    return bool(i and _OWNER.fullmatch(words[i - 1])) or (i > 1 and _OWNER.fullmatch("".join(words[i - 2:i])) is not None)
-
-
-_OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
-
-
 #: Chinese words that ask which or what: no thing another word describes ("最便宜的钢笔是哪支").
 _ASKING = frozenset("哪 哪个 哪款 哪种 哪支 哪台 什么 多少 吗 呢".split())
-#: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
-_JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
-
-
-def _fragment(words: Sequence[str], i: int) -> bool:
-    """Whether Chinese ``words[i]`` is one character of a longer word the dictionary lacks ("磨豆机"
-    cut into characters, "登机箱" into 登机 and 箱): a character next to another word of the request."""
-    def joins(n: int) -> bool:
-        return 0 <= n < len(words) and lexicon.has_cjk(words[n]) and words[n] not in _JOINS_NONE \
-            and words[n] not in lexicon.FILLER
-
-    return len(words[i]) == 1 and lexicon.has_cjk(words[i]) and (joins(i - 1) or joins(i + 1))
-
-
 def split_words(text: str, language: str) -> list[str]:
     """The words of ``text``, the dictionary's longest first: Chinese cut so, and in the other
     languages the headwords of several words kept whole ("tienda de campaña", "sac à dos")."""
@@ -364,26 +289,14 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     words = stem_phrase(sense).split()
     if not words or len(words) > MAX_SENSE_WORDS:
         return []
-    said = {*words, *map(_base, words), *_joined(words)}
+    said = {*words, *map(_base, words), *phrases.joined(words)}
     values = [v for v in values if len(v) >= 3]
     return [v for v in values if any(  # each part of "olives & antipasti" names the value
         (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
                                                   or len(stems) > 1 and "".join(stems) in said)
         for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
-        v for v in values if _closed(words[-1], stem_phrase(v).split())
+        v for v in values if phrases.closed(words[-1], stem_phrase(v).split())
         and not any(stem_phrase(x).startswith(words[-1][:4]) for x in values)]
-
-
-def _closed(word: str, stems: Sequence[str]) -> bool:
-    """Whether ``word`` is an English compound written as one whose last part is the one-word
-    value ``stems`` ("beehive" is a hive, "wristwatch" a watch)."""
-    return len(stems) == 1 and len(stems[0]) >= 4 and len(word) >= len(stems[0]) + 2 \
-        and (word.endswith(stems[0]) or word.endswith(stems[0][:-1]) and not stems[0].endswith(word[-1:]))  # "beehiv"
-
-
-def _joined(words: Sequence[str]) -> set[str]:
-    """The stems of ``words`` next to each other written as one ("shower head" is a showerhead too)."""
-    return {a + b for a, b in zip(words, words[1:], strict=False)}
 
 
 #: Words between two kinds that ask for both or either ("Wasserkocher und Toaster", "奶酪或者饼干").
@@ -397,7 +310,7 @@ def _head_of(sense: str, value: str) -> bool:
     words, said = stem_phrase(sense).split(), stem_phrase(value).split()
     return bool(words and said) and (words[-1] in (said[-1], _base(said[-1]))
                                      or len(said) > 1 and "".join(words).endswith("".join(said))  # "showerhead"
-                                     or _closed(words[-1], said))
+                                     or phrases.closed(words[-1], said))
 
 
 def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
@@ -176,24 +175,6 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return _relative(valued, missing, rest, kind, order.column, descending,
                          named=bool(named) and {h.id for h in valued} <= named)
     return [*valued, *missing, *rest]
-
-
-def described(query: CrossModalQuery) -> tuple[str, ...]:
-    """The stems of the adjectives (by their endings: "electric", "wireless", "heated") just
-    before a noun in ``query``'s first sub-query that name no value its filters name: what the
-    request says of the thing beyond its kind and conditions. Nouns before the kind's noun are
-    left out: they are as often the kind's own words ("riding helmet", "LED strip", whose titles
-    need not say them) as words that tell its items apart ("road bike")."""
-    if any(note.startswith("searched for ") for note in query.notes):
-        return ()  # the words are a dictionary's sense ("scented candle" for "Duftkerze"), not the user's
-    text = query.queries[0].text if query.queries else ""
-    said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
-    kept = [w for w, after in zip(words, words[1:], strict=False) if _ADJECTIVE.search(w) and not _ADJECTIVE.search(after)]
-    return tuple(dict.fromkeys(s for w in kept for s in stem_phrase(w).split() if s not in said))
-
-
-_ADJECTIVE = re.compile(r"\w{3,}(?:al|ic|ive|ous|ful|less|ed|able|ible)$")
 
 
 def _worded(fused: Sequence[Hit], answers: set[str], words: Sequence[str]) -> set[str]:

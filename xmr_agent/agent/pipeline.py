@@ -32,12 +32,12 @@ from xmr_agent.agent.order import (
     apply_order,
     cohere,
     demote,
-    described,
     has_subject,
     like_kinds,
     prefer,
     valid_order,
 )
+from xmr_agent.agent.phrases import described
 from xmr_agent.agent.preferences import attainable
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note, titled_note
 from xmr_agent.agent.ranged import kind_items, sorted_items, unnamed

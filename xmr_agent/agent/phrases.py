@@ -1,0 +1,125 @@
+"""Where a word of a request stands in its phrase: the head noun and the words that describe it.
+
+Read with the dictionaries (:mod:`~xmr_agent.agent.glossary`): in French and Spanish a word right
+after a noun an article makes the head describes it ("une entrée phono"), a thing the dictionary
+lacks is a noun by its ending ("alimentador"); a word after a possessive is what the thing wanted
+goes with ("mein Fahrrad"); Chinese is written without spaces, so a compound the dictionary lacks
+is read by its parts ("窗帘杆": the word before says what the one after is for); of a word's senses
+the one the request spells next to it is meant ("persianas venecianas"); English compounds are
+written joined or apart ("showerhead", "shower head"); an adjective before a noun says what the
+thing is like beyond its kind ("the cheapest electric trolley"). Written by hand: no maintained library
+parses five languages' shopping phrases without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from xmr_agent.agent import lexicon
+from xmr_agent.agent.query import CrossModalQuery
+from xmr_agent.agent.values import folded, stem_phrase
+
+#: How alike (accents and a plural aside) a word of a sense and a word of the request must be to be one word.
+COGNATE = 0.8
+
+
+def in_context(words: Sequence[str], i: int, meanings: Sequence[str]) -> tuple[str, ...]:
+    """Of ``words[i]``'s senses, those of several words one of whose other words the request
+    says next to it in its own spelling ("persianas venecianas": Venetian blind, of roller blind,
+    shutter, Venetian blind); all of them when none is."""
+    near = [folded(w.lower()).removesuffix("s") for w in (words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else "")
+            if len(w) >= 5]
+    chosen = tuple(m for m in meanings if any(
+        len(part) >= 5 and any(w[:2] == part[:2] and SequenceMatcher(None, w, part).ratio() >= COGNATE for w in near)
+        for part in (folded(p) for p in m.lower().split()[:-1])))
+    return chosen or tuple(meanings)
+
+
+def compound_head(words: Sequence[str], i: int, text: str) -> str | None:
+    """The Chinese word written right after ``words[i]`` with nothing between, when both are words
+    of things (no particle, measure word or verb of wanting), else ``None``."""
+    if i + 1 >= len(words) or words[i + 1] in JOINS_NONE or words[i] in JOINS_NONE \
+            or words[i] + words[i + 1] not in text or words[i + 1] in lexicon.FILLER:
+        return None
+    return words[i + 1]
+
+
+#: Endings of French and Spanish nouns of things and tools ("alimentador", "enfumoir", "nourrisseur").
+NOUN_ENDING = re.compile(r"\w{3,}(?:dor|dora|dero|dera|ción|miento|eur|euse|oir|oire|ier|ière|tion|ment)s?$")
+
+
+def after_head(words: Sequence[str], i: int, language: str, text: str) -> bool:
+    """Whether French or Spanish ``words[i]`` follows a noun that an article makes the head ("une
+    entrée phono", "un cable USB"): it describes that noun (an adjective before it aside: "une
+    petite tente")."""
+    if language not in ("fr", "es") or i < 2 or words[i - 2].lower() not in _DETERMINERS:
+        return False
+    head = words[i - 1].lower()
+    return head not in _BEFORE_NOUNS and head not in lexicon.FILLER and len(head) > 2 \
+        and re.search(rf"(?<!\w){re.escape(words[i - 1])}\s+{re.escape(words[i])}(?!\w)", text) is not None
+
+
+_DETERMINERS = frozenset("un une le la les l des du mon ma mes ton ta tes son sa ses ce cette cet "
+                         "el los las una unos unas mi mis tu tus su sus este esta".split())
+#: French and Spanish adjectives said before their noun ("une petite tente", "un nuevo saco").
+_BEFORE_NOUNS = frozenset("petit petite petits petites grand grande grands grandes bon bonne bons bonnes beau bel belle "
+                          "beaux belles vieux vieil vieille nouveau nouvel nouvelle nouveaux nouvelles jeune jeunes joli "
+                          "jolie gros grosse mauvais mauvaise premier première dernier dernière autre autres seul seule "
+                          "vrai vraie meilleur meilleure pequeño pequeña pequeños pequeñas gran buen buena bueno buenos "
+                          "buenas nuevo nueva nuevos nuevas viejo vieja mejor otro otra otros otras primer primera mal "
+                          "mala cierto cierta".split())
+
+
+def owned(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车"): what the thing
+    wanted goes with, not the thing."""
+    return bool(i and _OWNER.fullmatch(words[i - 1])) or (i > 1 and _OWNER.fullmatch("".join(words[i - 2:i])) is not None)
+
+
+_OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
+
+
+#: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
+JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
+
+
+def fragment(words: Sequence[str], i: int) -> bool:
+    """Whether Chinese ``words[i]`` is one character of a longer word the dictionary lacks ("磨豆机"
+    cut into characters, "登机箱" into 登机 and 箱): a character next to another word of the request."""
+    def joins(n: int) -> bool:
+        return 0 <= n < len(words) and lexicon.has_cjk(words[n]) and words[n] not in JOINS_NONE \
+            and words[n] not in lexicon.FILLER
+
+    return len(words[i]) == 1 and lexicon.has_cjk(words[i]) and (joins(i - 1) or joins(i + 1))
+
+
+def closed(word: str, stems: Sequence[str]) -> bool:
+    """Whether ``word`` is an English compound written as one whose last part is the one-word
+    value ``stems`` ("beehive" is a hive, "wristwatch" a watch)."""
+    return len(stems) == 1 and len(stems[0]) >= 4 and len(word) >= len(stems[0]) + 2 \
+        and (word.endswith(stems[0]) or word.endswith(stems[0][:-1]) and not stems[0].endswith(word[-1:]))  # "beehiv"
+
+
+def joined(words: Sequence[str]) -> set[str]:
+    """The stems of ``words`` next to each other written as one ("shower head" is a showerhead too)."""
+    return {a + b for a, b in zip(words, words[1:], strict=False)}
+
+
+def described(query: CrossModalQuery) -> tuple[str, ...]:
+    """The stems of the adjectives (by their endings: "electric", "wireless", "heated") just
+    before a noun in ``query``'s first sub-query that name no value its filters name: what the
+    request says of the thing beyond its kind and conditions. Nouns before the kind's noun are
+    left out: they are as often the kind's own words ("riding helmet", "LED strip", whose titles
+    need not say them) as words that tell its items apart ("road bike")."""
+    if any(note.startswith("searched for ") for note in query.notes):
+        return ()  # the words are a dictionary's sense ("scented candle" for "Duftkerze"), not the user's
+    text = query.queries[0].text if query.queries else ""
+    said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
+    kept = [w for w, after in zip(words, words[1:], strict=False) if _ADJECTIVE.search(w) and not _ADJECTIVE.search(after)]
+    return tuple(dict.fromkeys(s for w in kept for s in stem_phrase(w).split() if s not in said))
+
+
+_ADJECTIVE = re.compile(r"\w{3,}(?:al|ic|ive|ous|ful|less|ed|able|ible)$")
