@@ -295,7 +295,7 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
         (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
                                                   or len(stems) > 1 and "".join(stems) in said)
         for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
-        v for v in values if phrases.closed(words[-1], stem_phrase(v).split())
+        v for v in values if phrases.closed(sense.lower().split()[-1], v.lower())
         and not any(stem_phrase(x).startswith(words[-1][:4]) for x in values)]
 
 
@@ -310,7 +310,7 @@ def _head_of(sense: str, value: str) -> bool:
     words, said = stem_phrase(sense).split(), stem_phrase(value).split()
     return bool(words and said) and (words[-1] in (said[-1], _base(said[-1]))
                                      or len(said) > 1 and "".join(words).endswith("".join(said))  # "showerhead"
-                                     or phrases.closed(words[-1], said))
+                                     or phrases.closed(sense.lower().split()[-1], value.lower()))
 
 
 def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],

@@ -95,11 +95,12 @@ def fragment(words: Sequence[str], i: int) -> bool:
     return len(words[i]) == 1 and lexicon.has_cjk(words[i]) and (joins(i - 1) or joins(i + 1))
 
 
-def closed(word: str, stems: Sequence[str]) -> bool:
-    """Whether ``word`` is an English compound written as one whose last part is the one-word
-    value ``stems`` ("beehive" is a hive, "wristwatch" a watch)."""
-    return len(stems) == 1 and len(stems[0]) >= 4 and len(word) >= len(stems[0]) + 2 \
-        and (word.endswith(stems[0]) or word.endswith(stems[0][:-1]) and not stems[0].endswith(word[-1:]))  # "beehiv"
+def closed(word: str, value: str) -> bool:
+    """Whether ``word`` (lower case, as written) is an English compound written as one whose last
+    part is the one-word ``value``, singular or plural ("beehive" is a hive, "wristwatch" a watch;
+    "carbon" is no "bone")."""
+    forms = {value, value.removesuffix("s"), value.removesuffix("es")}
+    return " " not in value and any(len(f) >= 4 and len(word) >= len(f) + 2 and word.endswith(f) for f in forms)
 
 
 def joined(words: Sequence[str]) -> set[str]:
