@@ -378,6 +378,7 @@ def worded(facet: Facet, english: str, names: str) -> list[str]:
 ENGLISH_ZIPF = 1.5
 
 
+@lru_cache(maxsize=4096)
 def english_word(word: str) -> bool:
     """Whether ``word`` is used in English ("baguette", not "Essig" nor "Deckelthermometer"); any
     word, without :mod:`wordfreq` (the ``spelling`` extra)."""
