@@ -16,10 +16,16 @@ DEMO_ENCODERS ?= --encoder text=text --encoder text=e5-multilingual --encoder im
 
 .PHONY: setup demo demo-db chat browser dictionaries lint test bench clean
 
+# llama.cpp (the local LLM, compiled by pip) is built for a baseline x86-64 CPU with AVX2, not for the
+# build machine's own (-march=native): a virtual machine may report AMX or AVX-512 units it does not
+# let programs use, and a native build then dies with "Illegal instruction" on its first token.
+# Set LLAMA_CMAKE_ARGS= (empty) for a native build; on other architectures nothing is set.
+LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON)
+
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(TORCH)
-	$(BIN)/pip install -e ".[dev]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e ".[dev]"
 	touch $@
 
 setup: $(BIN)/.installed
