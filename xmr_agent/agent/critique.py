@@ -185,7 +185,8 @@ _ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|o
 SAME = re.compile(r"\b(?:(?:from|of|in|with|by|de|en|von|aus|in|con|del?)\s+)?(?:the\s+|la\s+|le\s+|der\s+|dem\s+|el\s+)?"
                    r"(?:same|même|gleichen?|selben?|mism[oa])\s+(colou?rs?|sizes?|materials?|finish(?:es)?|couleurs?|tailles?|"
                    r"matières?|farben?|größen?|groessen?|material|colou?res|tallas?|materiales|brands?|makers?|marques?|"
-                   r"marken?|marcas?)\b|(?:同一?个?|一样的?)(颜色|尺寸|尺码|材质|牌子|品牌)", re.IGNORECASE)
+                   r"marken?|marcas?)\b|(?:同一?个?|一样的?)(颜色|尺寸|尺码|材质|牌子|品牌)|"
+                   r"\b(same|même|gleiche[nrms]?|selbe[nrms]?|mism[oa])\s+([^\W\d_]{3,})\b", re.IGNORECASE)  # "same scale"
 #: The words of :data:`_ANOTHER` and :data:`SAME` → the describing column they name.
 _PROPERTY = {"colour": "colour", "color": "colour", "couleur": "colour", "farbe": "colour", "颜色": "colour",
              "size": "size", "taille": "size", "größe": "size", "groesse": "size", "talla": "size", "尺寸": "size",
@@ -261,11 +262,30 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     describing column of it (``colour``, ``color``, ``colour_name``), if any."""
     said = (m.group(1) or m.group(2) or "").lower()
     word = next((w for k, w in _PROPERTY.items() if said.startswith(k)), None)
+    if word is None and m.re is SAME and m.lastindex == 4:  # "same scale", "même échelle": a column so named
+        return m.group(4).lower(), _named_column(m.group(4), _SAME_LANGUAGE.get(m.group(3).lower()[:4], "en"), facets)
     if word is None:
         return None, None
     column = next((c for name in _COLUMN_NAMES.get(word, (word,)) for c in facets if facets[c].categorical and (
         c.lower().startswith(name) or name in re.split(r"[_\W]+", c.lower()))), None)  # "bowyer_maker": the maker
     return word, column
+
+
+#: The language of a word of sameness (its first four letters), for the column name after it.
+_SAME_LANGUAGE = {"même": "fr", "mism": "es", "glei": "de", "selb": "de"}
+
+
+def _named_column(word: str, language: str, facets: Facets) -> str | None:
+    """The categorical column ``word`` names: by the column's own name ("scale": ``scale``,
+    "scales", "Scale (gauge)"), or in French, German or Spanish by an English sense of it
+    ("échelle", "escala": scale)."""
+    from xmr_agent.agent import dictionaries
+
+    low = word.lower()
+    names = {low, low.removesuffix("s")}
+    if language != "en" and (found := dictionaries.load(language)) is not None:
+        names |= {s.lower() for s in dictionaries.senses(word, language, found) if " " not in s}
+    return next((c for c in facets if facets[c].categorical and names & set(re.split(r"[_\W]+", c.lower()))), None)
 
 
 #: What a shop may call the column of a property ("Manufacturer", "Maker", "House" for the brand).

@@ -57,7 +57,10 @@ def title_year(title: str) -> str | None:
 class TitleIndex:
     """Normalised title → item ids, with each item's year when its title gives one."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, str]], makers: Iterable[str] = ()) -> None:
+        """``makers``: the values of the catalogue's column of brands, which may stand before a
+        title its items do not begin with ("like the Helinox Chair One": "Chair One ultraligera")."""
+        self.makers = tuple(sorted({m.strip() for m in makers if len(m.strip()) >= 2}, key=len, reverse=True))
         self.ids: dict[tuple[str, ...], list[tuple[str, str | None]]] = {}
         pairs = list(pairs)
         for item_id, title in pairs:
@@ -107,8 +110,8 @@ class TitleIndex:
                 self.cjk.setdefault(run, []).append(str(item_id))
 
     @classmethod
-    def of(cls, catalog: Catalog) -> TitleIndex:
-        return cls(catalog.titles())
+    def of(cls, catalog: Catalog, makers: Iterable[str] = ()) -> TitleIndex:
+        return cls(catalog.titles(), makers)
 
     def find(self, text: str) -> list[str]:
         """Ids of items named in ``text``, in the order they appear (longest titles first)."""
@@ -273,9 +276,10 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
     catalogue search (no ``seeds``), items named by model words or as a product line after "like",
     and items named anywhere in a request that likens to them ("… is too much, something like it"),
     are to be like too; in a conversation of seeds (movies talked about) they stay seeds."""
+    maker = rf"(?:(?:{'|'.join(map(re.escape, titles.makers))})\s*(?:[\u3400-\u9fff]{{1,3}}\s*)?)?" if titles.makers else ""
     like_before = lexicon.pattern(lexicon.LIKE, after=r"\s*(?:the|a|an|le|la|les|der|die|das|dem|den|el|los|las|"
-                                                       r"[\u3400-\u9fff]{1,6})?\s*"  # "类似那辆马自达MX-5"
-                                                       r"""[《「『“"'‘(]?\s*$""")
+                                                       r"[\u3400-\u9fff]{1,6})?\s*" + maker +  # "类似那辆马自达MX-5"
+                                                       r"""[《「『“"'‘(]?\s*$""")  # "like the Helinox Chair One", "类似Hornby那台Mallard"
     spans: list[tuple[int, int]] = []
     like: list[str] = []
     named: list[str] = []

@@ -137,7 +137,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
             continue  # my head": that thing is wanted
         span = m.span()
-        hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets)
+        hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets) or \
+            next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None)  # "pas en échelle N"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
         if not hit and head and (_category_of(head, facets) or words[0].split("的", 1)[1]):
             hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
@@ -361,10 +362,7 @@ def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
                         v for v in facet.values if lx.pattern(names).fullmatch(v)] or worded(facet, english, names)) == 1:
                     yield facet, facet.canonical[named[0]], m.span()
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
-    for facet in facets.values():  # two-letter values ("CD", "XL") count when written in capitals
-        for value in (v for v in facet.values if len(v) == 2 and v.isalpha()) if facet.categorical else ():
-            for m in re.finditer(rf"(?<!\w){value.upper()}(?!\w)", text):
-                yield facet, facet.canonical[value], m.span()
+    yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
 
 
 #: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").

@@ -12,11 +12,12 @@ five languages, nor pick a table's column; the table of units below is all this 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import partial
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
-from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.numbers import Parse, number_value
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, loose_note
 
@@ -358,3 +359,21 @@ def kind_measure(query: CrossModalQuery, facets: Facets) -> CrossModalQuery:
         notes.append(f"{other[0]} in place of {flt.column}: the measure the titles of {', '.join(sorted(v for _, v in said))} say")
     return query.model_copy(update={"filters": tuple(filters), "notes": tuple(notes)}) if len(notes) > len(query.notes) \
         else query
+
+
+#: Words a one-letter size or scale stands next to: "N gauge", "Spur N", "talla M", "N比例".
+SIZE_WORDS = ("size|sizes|scale|gauge|taille|pointure|échelle|echelle|talla|escala|größe|grösse|groesse|spur|maßstab|"
+              "massstab|尺码|尺寸|比例|号")
+
+
+def lettered(text: str, facets: Facets) -> Iterable[tuple[Facet, str, tuple[int, int]]]:
+    """Values of one or two letters written in capitals: two-letter ones anywhere ("CD", "XL", "OO"),
+    one-letter ones next to a word of size or scale ("an N gauge loco", "en escala N", "taille S"),
+    so that no "A" or "I" of a sentence names one."""
+    near = rf"(?i:{SIZE_WORDS})"
+    for facet in facets.values():
+        for value in (v for v in facet.values if len(v) <= 2 and v.isalpha()) if facet.categorical else ():
+            letters = rf"(?<![A-Za-z0-9])({re.escape(value.upper())})(?![A-Za-z0-9])"
+            said = letters if len(value) == 2 else rf"{near}\s*[-:]?\s*{letters}|{letters}(?=[\s-]*{near})"
+            for m in re.finditer(said, text):
+                yield facet, facet.canonical[value], m.span()  # with the word of size: "en escala N" is a condition
