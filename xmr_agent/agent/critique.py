@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from xmr_agent.agent.filters import Facets
@@ -271,6 +272,8 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     return word, column
 
 
+#: How alike a word and a column's name must be spelt to be the same word in two languages.
+COGNATE = 0.8
 #: The language of a word of sameness (its first four letters), for the column name after it.
 _SAME_LANGUAGE = {"même": "fr", "mism": "es", "glei": "de", "selb": "de"}
 
@@ -285,7 +288,14 @@ def _named_column(word: str, language: str, facets: Facets) -> str | None:
     names = {low, low.removesuffix("s")}
     if language != "en" and (found := dictionaries.load(language)) is not None:
         names |= {s.lower() for s in dictionaries.senses(word, language, found) if " " not in s}
-    return next((c for c in facets if facets[c].categorical and names & set(re.split(r"[_\W]+", c.lower()))), None)
+    cognate = re.sub(r"^es(?=[cpt])", "s", low)  # "escala": scale, "estilo": style
+
+    def named(column: str) -> bool:
+        parts = set(re.split(r"[_\W]+", column.lower()))
+        return bool(names & parts) or language != "en" and any(
+            len(p) > 3 and SequenceMatcher(None, cognate, p).ratio() >= COGNATE for p in parts)
+
+    return next((c for c in facets if facets[c].categorical and named(c)), None)
 
 
 #: What a shop may call the column of a property ("Manufacturer", "Maker", "House" for the brand).

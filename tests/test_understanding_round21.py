@@ -1,0 +1,70 @@
+"""Request understanding, twenty-first round: items named by their brand and title words ("like
+the Helinox Chair One": "Chair One ultraligera"), one-letter scales and sizes written next to their
+word ("an N gauge loco", "en escala N", "pas en échelle N"), "same scale" for any column the
+shop has, and no brand named by its spelling ("camping" is no "Campingaz")."""
+
+from __future__ import annotations
+
+from helpers import string_facet as _facet
+
+from xmr_agent.agent.critique import parse_critique
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.mentions import TitleIndex, named_items
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.rules import rule_rewrite
+
+TRAINS = Facets({
+    "department": _facet("department", {"Locomotive", "Wagon", "Coach", "Track", "Scenery"}),
+    "scale": _facet("scale", {"OO", "N", "HO", "All"}),
+    "maker": _facet("maker", {"Hornby", "Bachmann", "Kato", "Accurascale", "Graham Farish"}),
+    "our_price": Facet("our_price", "number", lower=5, upper=400),
+})
+CAMP = Facets({
+    "tipo": _facet("tipo", {"Silla plegable", "Mesa", "Catre", "Hornillo"}),
+    "marca": _facet("marca", {"Campingaz", "Helinox", "Coleman", "Campart"}),
+    "pvp": Facet("pvp", "number", lower=10, upper=300),
+})
+TITLES = [("CM-103", "Chair One ultraligera"), ("CM-302", "Cot One Convertible ultraligero"),
+          ("MR-1001", "LNER Class A4 4468 'Mallard'"), ("MR-1006", "Class 55 Deltic 55008 'The Green Howards'"),
+          ("MR-4004", "Unitrack Starter Oval Set M1")]
+MAKERS = ["Helinox", "Hornby", "Accurascale", "Kato"]
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_an_item_named_by_its_brand_before_its_title_is_one_to_be_like() -> None:
+    titles = TitleIndex(TITLES, MAKERS)
+    for text, item in [("something like the Helinox Chair One but cheaper", "CM-103"),
+                       ("like the Accurascale Deltic but a bit cheaper", "MR-1006"),
+                       ("something like the Kato Unitrack starter oval but for OO", "MR-4004"),
+                       ("有没有类似Hornby那台Mallard、但便宜一点的机车？", "MR-1001")]:
+        assert named_items(titles, text, (), seeds=False)[1] == [item], text
+    # without the shop's brands the brand stands between the word of likeness and the name
+    assert named_items(TitleIndex(TITLES), "something like the Helinox Chair One but cheaper", (), seeds=False)[1] == []
+    assert named_items(titles, "a Helinox chair", (), seeds=False)[1] == []  # a brand alone names no item
+
+
+def test_one_letter_scales_are_read_next_to_their_word_only() -> None:
+    assert "scale != 'N'" in _filters("wagons, not N gauge", TRAINS)
+    assert "scale != 'N'" in _filters("des wagons de marchandises, mais pas en échelle N", TRAINS)
+    assert "scale = 'N'" in _filters("en escala N, por favor", TRAINS)
+    assert any(f.startswith("scale = 'N'") for f in _filters("an N gauge loco under £150", TRAINS))
+    assert any(f.startswith("scale = 'N'") for f in _filters("最便宜的N比例机车", TRAINS))
+    assert any(f.startswith("scale = 'OO'") for f in _filters("要OO比例的", TRAINS))
+    assert not any(f.startswith("scale") for f in _filters("A nice loco, N. please", TRAINS))  # no word of scale
+    assert not any(f.startswith("scale") for f in _filters("a Wagon and a coach", TRAINS))
+
+
+def test_the_same_of_any_column_the_shop_has() -> None:
+    shown = [{"id": "MR-1002", "title": "Class 66", "department": "Locomotive", "scale": "OO", "maker": "Bachmann"}]
+    for message in ("nice. now some wagons for it to haul, same scale", "des wagons, même échelle",
+                    "unos vagones de la misma escala"):
+        critique = parse_critique(message, shown, TRAINS)
+        assert "scale = 'OO'" in {str(f) for f in critique.filters}, message
+    assert not parse_critique("the same thing again", shown, TRAINS).filters  # no column named "thing"
+
+
+def test_a_brand_is_never_named_by_its_spelling() -> None:
+    assert not any(f.startswith("marca") for f in {str(f) for f in Rewriter(CAMP).rewrite("I need a camping chair", k=3).filters})
