@@ -34,6 +34,8 @@
 #   fresh31:          fresh31.jsonl over golf.csv, hifi.csv, apiary.csv
 #   fresh32:          fresh32.jsonl over chandlery.csv, quincaillerie.csv, printing3d.csv
 #   fresh33:          fresh33.jsonl over fairway.csv, grills.csv, diving.csv
+#   fresh34:          fresh34.jsonl over campmobel.csv, modelrail.csv, saunashop.csv
+#   fresh35:          fresh35.jsonl over wargaming.csv, bois_vent.csv, paddle.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -72,7 +74,9 @@ case "$FRESH" in
   fresh31) TABLES="golf hifi apiary" ;;
   fresh32) TABLES="chandlery quincaillerie printing3d" ;;
   fresh33) TABLES="fairway grills diving" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh33" >&2; exit 2 ;;
+  fresh34) TABLES="campmobel modelrail saunashop" ;;
+  fresh35) TABLES="wargaming bois_vent paddle" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh35" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
