@@ -53,10 +53,13 @@ class Meanings:
     encoder); a request is matched with the encoder made for its language."""
 
     def __init__(self, encoders: Mapping[str, Any], facets: Facets,
-                 rows: Callable[[list[str]], list[dict[str, Any]]] | None = None) -> None:
+                 rows: Callable[[list[str]], list[dict[str, Any]]] | None = None, language: str | None = None) -> None:
         """``rows(columns)``: stored rows with those columns (the vector columns and the columns
-        of kinds), for the items' mean vectors; without it, values are matched by name only."""
-        self.encoders = dict(encoders)
+        of kinds), for the items' mean vectors; without it, values are matched by name only.
+        ``language``: the catalogue's, when known (an English request on a German catalogue is read
+        by the multilingual encoder, as the search does: an English-only one cannot read the German
+        names and texts it is compared with)."""
+        self.encoders, self.language = dict(encoders), language
         attributes = attribute_columns(facets)
         people = audience_columns(facets)  # who an item is for is read from words about people, not guessed
         kinds = [f for f in facets.values() if _kinds(f, attributes) and f.column not in people]
@@ -74,7 +77,7 @@ class Meanings:
         both tests agree on a value that stands out by name, else preferences (module docstring)."""
         if not self.encoders or not subject.strip():
             return []
-        column = for_language(subject, self.encoders)[0]
+        column = for_language(subject, self.encoders, self.language)[0]
         query = _embed(self.encoders[column], [subject], "query")[0]
         found = []
         for facet, values, names, means in self.columns[column]:
@@ -117,7 +120,7 @@ class Meanings:
         """Per column of kinds, each value's z-score by name plus by its items' mean vector."""
         if not self.encoders or not subject.strip():
             return None
-        column = for_language(subject, self.encoders)[0]
+        column = for_language(subject, self.encoders, self.language)[0]
         query = _embed(self.encoders[column], [subject], "query")[0]
         return [(facet, values, _z(names @ query) + (_z(means @ query) if means is not None else 0.0))
                 for facet, values, names, means in self.columns[column]]

@@ -298,7 +298,8 @@ class Agent:
         """The table's category values embedded for matching requests by meaning (built once)."""
         if self._meanings is None:
             encoders = text_encoders(self.catalog)
-            self._meanings = Meanings(encoders, self.facets, self.catalog.rows) if encoders else None
+            self._meanings = Meanings(encoders, self.facets, self.catalog.rows,
+                                      self.catalog.text_language() if len(encoders) > 1 else None) if encoders else None
         return self._meanings
 
     def attributes(self) -> AttributeIndex:
