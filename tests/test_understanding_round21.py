@@ -5,7 +5,10 @@ shop has, and no brand named by its spelling ("camping" is no "Campingaz")."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from helpers import string_facet as _facet
+from helpers import write_dictd
 
 from xmr_agent.agent.critique import parse_critique
 from xmr_agent.agent.filters import Facet, Facets
@@ -68,3 +71,17 @@ def test_the_same_of_any_column_the_shop_has() -> None:
 
 def test_a_brand_is_never_named_by_its_spelling() -> None:
     assert not any(f.startswith("marca") for f in {str(f) for f in Rewriter(CAMP).rewrite("I need a camping chair", k=3).filters})
+
+
+
+def test_an_english_head_noun_names_a_spanish_kind_a_describing_word_follows(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import _same_noun, backward_kinds
+
+    write_dictd(dictd, "eng-deu", [("chair", "chair /tʃˈeə/\nStuhl <masc>, Sessel <masc>\n")])
+    write_dictd(dictd, "deu-spa", [("stuhl", "Stuhl /ʃtuːl/ <n, masc>\n1. silla, sede\n(Sitz-)Möbel\n")])
+    assert _same_noun("silla", "Silla plegable", "es") and _same_noun("glacière", "Glacière électrique", "fr")
+    assert not _same_noun("silla", "Silla plegable", "es", compound=False)  # the same word first
+    assert not _same_noun("mesa", "Silla plegable", "es") and not _same_noun("silla", "Silla de playa baja", "es")
+    kinds = Facets({"tipo": _facet("tipo", {"Silla plegable", "Mesa", "Catre", "Farol"})})
+    for text in ("whats the lightest chair youve got", "the lightest chair you've got", "a chair"):
+        assert [str(f) for f in backward_kinds(text, kinds, "es")] == ["tipo = 'Silla plegable'"], text

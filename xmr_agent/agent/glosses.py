@@ -123,7 +123,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
 
 #: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
 _ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of from under over than to at on by "
-                         "though now today too below above around about without".split())
+                         "though now today too below above around about without you you've youve you'd i i'd i'm "
+                         "we we're we'd they it is are was".split())  # "the lightest chair you've got"
 _TOKEN = re.compile(r"[^\W\d_][\w\-']*")
 
 
@@ -165,9 +166,12 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
 def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -> bool:
     """Whether ``word`` (a dictionary's) is the kind ``value``: the same (accents, case and a
     plural ending aside), or in German the last part of a compound of the other ("Spiegel" of
-    "Badspiegel", "Waschbecken" of "Handwaschbecken")."""
+    "Badspiegel", "Waschbecken" of "Handwaschbecken"), in French and Spanish the noun a
+    describing word follows ("silla" of "Silla plegable", "glacière" of "Glacière électrique")."""
     a, b = folded(word.lower()), folded(value.lower())
     forms = {a, *(a[:-len(e)] for e in ENDINGS.get(language, ()) if a.endswith(e) and len(a) - len(e) >= 3)}
     if b in forms:
         return True
+    if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
+        return b.split()[0] in forms
     return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
