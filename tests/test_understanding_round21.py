@@ -85,3 +85,12 @@ def test_an_english_head_noun_names_a_spanish_kind_a_describing_word_follows(dic
     kinds = Facets({"tipo": _facet("tipo", {"Silla plegable", "Mesa", "Catre", "Farol"})})
     for text in ("whats the lightest chair youve got", "the lightest chair you've got", "a chair"):
         assert [str(f) for f in backward_kinds(text, kinds, "es")] == ["tipo = 'Silla plegable'"], text
+
+
+def test_a_colour_said_with_a_word_before_it_is_left_out_and_a_fuel_not_needed() -> None:
+    stones = Facets({"warengruppe": _facet("warengruppe", {"Saunasteine", "Saunaofen", "Bademantel"}),
+                     "farbe": _facet("farbe", {"Grau", "Weiß", "Grün", "Rosa"})})
+    assert "farbe != 'Grau'" in _filters("sauna stones, anything but the boring grey ones", stones)
+    assert not any(f.startswith("warengruppe !=") for f in _filters("stones, not the sauna kind", stones))
+    lanterns = Facets({"kind": _facet("kind", {"Lantern", "Stove", "Table"}), "fuel": _facet("fuel", {"Gas", "Battery", "Solar"})})
+    assert "fuel != 'Gas'" in _filters("a lantern that doesn't need gas", lanterns)

@@ -246,7 +246,7 @@ COLUMN_KINDS = {
 
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
-            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include|make it)|free of|allergic to|intolerant to|"
+            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include|make it|need|require|run on|burn)|free of|allergic to|intolerant to|"
             r"(?:can't|cannot|can not) (?:have|eat|wear|stand)|allergique (?:à|au|aux)|allergisch gegen|alérgic[oa] a(?:l)?|"
             r"minus|other than|anything but|any\s+[^\W\d_]+\s+but|cualquier\s+[^\W\d_]+\s+menos|todo menos|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"
             r"en lugar de|en vez de|而不是|而非|"

@@ -138,7 +138,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             continue  # my head": that thing is wanted
         span = m.span()
         hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets) or \
-            next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None)  # "pas en échelle N"
+            next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None) or \
+            next(filter(None, (_category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
         if not hit and head and (_category_of(head, facets) or words[0].split("的", 1)[1]):
             hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
