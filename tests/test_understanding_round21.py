@@ -94,3 +94,10 @@ def test_a_colour_said_with_a_word_before_it_is_left_out_and_a_fuel_not_needed()
     assert not any(f.startswith("warengruppe !=") for f in _filters("stones, not the sauna kind", stones))
     lanterns = Facets({"kind": _facet("kind", {"Lantern", "Stove", "Table"}), "fuel": _facet("fuel", {"Gas", "Battery", "Solar"})})
     assert "fuel != 'Gas'" in _filters("a lantern that doesn't need gas", lanterns)
+
+
+def test_not_over_a_price_is_at_most_it_in_four_languages() -> None:
+    prices = Facets({"price": Facet("price", "number", lower=10, upper=900)})
+    for text in ("nicht über 200 Pfund", "not over £200", "pas au-dessus de 200 €", "no más caro que 200 libras"):
+        assert _filters(text, prices) == {"price <= 200.0"}, text
+    assert _filters("über 200 Pfund", prices) == {"price > 200.0"}
