@@ -101,3 +101,31 @@ def test_not_over_a_price_is_at_most_it_in_four_languages() -> None:
     for text in ("nicht über 200 Pfund", "not over £200", "pas au-dessus de 200 €", "no más caro que 200 libras"):
         assert _filters(text, prices) == {"price <= 200.0"}, text
     assert _filters("über 200 Pfund", prices) == {"price > 200.0"}
+
+
+DIVE_HEADER = ["SKU", "Product", "Kit section", "Brand name", "Price (US$)", "Notes"]
+DIVE = [["D-1", "Hydros Pro BCD", "BCD", "Scubapro", 899, "Modular jacket"],
+        ["D-2", "Rogue BCD", "BCD", "Aqualung", 549, "Back-inflate wing"],
+        ["D-3", "Quantum BCD", "BCD", "Mares", 499, "Jacket style"],
+        ["D-4", "Travelight BCD", "BCD", "Cressi", 389, "Light travel jacket"],
+        ["D-5", "Zuma BCD", "BCD", "Aqualung", 329, "Compact travel wing"],
+        ["D-6", "Go BCD", "BCD", "Scubapro", 299, "Lightest travel jacket"],
+        ["D-7", "Jet Fins", "Fins", "Scubapro", 149, "Classic rubber fins"],
+        ["D-8", "Avanti Quattro Fins", "Fins", "Mares", 119, "Four-channel blade"]]
+
+
+def test_the_cheapest_of_those_ranges_over_every_item_that_meets_the_conditions(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    from xmr_agent.agent.session import Session
+
+    agent = ingested_csv(tmp_path, "diving", DIVE_HEADER, DIVE)
+    session = Session.open(agent, "s", k=2)
+    session.send("looking for a bcd")
+    session.send("not scubapro")
+    cheapest = [r.id for r in session.send("the cheapest of those").recommendations]
+    assert cheapest[0] == "D-5"  # the cheapest BCD not by Scubapro, shown or not (the Scubapro Go is cheaper)
+    two = Session.open(agent, "t", k=2)
+    two.send("looking for a bcd")
+    shown = [r.id for r in two.send("not scubapro").recommendations]
+    assert sorted(r.id for r in two.send("the cheaper of the two").recommendations) == sorted(shown)  # the two shown

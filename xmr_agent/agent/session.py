@@ -38,6 +38,7 @@ from xmr_agent.agent.topic import (
     AMEND,
     ASKED,
     COMPARED,
+    COUNTED,
     ELSE,
     NEXT,
     ONE,
@@ -146,8 +147,11 @@ class Session:
             # "actually we need one that folds up": the travel cot just shown may be the one
             critique.again += [i for i in self.state.last if i not in critique.again]
         query = self._query(request, critique.again)
+        those = THOSE.search(message)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
-                and (THOSE.search(message) or sized):  # "which of those is the lightest?": one of them
+                and (those and (COUNTED.search(those.group(0)) or not any(f.hard for f in query.filters if f not in query.guessed()))
+                     or sized):  # "which of those is the lightest?": one of them; of those that meet the conditions said, the
+            # lightest of them all ("not scubapro" … "the cheapest of those"); "the cheaper of the two": of the two shown
             within = variants(shown) if sized else list(self.state.last)  # "the bigger bag": of the one product's
             query = query.model_copy(update={"within_ids": tuple(within), "k": 1 if sized and COMPARED.search(message)
                                               and len(within) == 2 else query.k, "filters": tuple(  # the bigger of two
