@@ -129,3 +129,11 @@ def test_the_cheapest_of_those_ranges_over_every_item_that_meets_the_conditions(
     two.send("looking for a bcd")
     shown = [r.id for r in two.send("not scubapro").recommendations]
     assert sorted(r.id for r in two.send("the cheaper of the two").recommendations) == sorted(shown)  # the two shown
+
+
+def test_a_count_of_pieces_is_no_price() -> None:
+    prices = Facets({"price": Facet("price", "number", lower=10, upper=900)})
+    for text in ("at least 200 pieces", "au moins 200 pièces", "mindestens 200 Stück in der Packung", "至少200件"):
+        assert not _filters(text, prices), text
+    assert _filters("over 200", prices) == {"price > 200.0"}
+    assert _filters("less than 20.50", prices) == {"price < 20.5"}

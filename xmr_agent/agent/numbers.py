@@ -145,10 +145,10 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
         parse.notes.append(f"{column} {low:g}–{high:g} from {m.group(0).strip()!r}")
         parse.cut(m.span())
     bounds: tuple[tuple[str, Op, bool], ...] = ((lx.AT_MOST, "<=", True), (lx.BELOW, "<", True), (lx.AT_LEAST, ">=", True),
-                                                (lx.ABOVE, ">", True),
-                                                (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
+                                                (lx.ABOVE, ">", True), (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
     for words, op, prefix in bounds:
-        value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页))"
+        value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}(?!\d)\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页|"
+        value += r"pieces?|pcs?|stück|stueck|stk|pièces?|piezas?|unidades|uds|units?|件|个|片|只))"  # "au moins 200 pièces"
         found = lx.pattern(words, after=value) if prefix else \
             re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
         for m in found.finditer(parse.scan):
