@@ -137,3 +137,19 @@ def test_a_count_of_pieces_is_no_price() -> None:
         assert not _filters(text, prices), text
     assert _filters("over 200", prices) == {"price > 200.0"}
     assert _filters("less than 20.50", prices) == {"price < 20.5"}
+
+
+def test_an_english_modifier_and_head_name_the_german_compound_they_make(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import backward_kinds
+
+    write_dictd(dictd, "eng-deu", [
+        ("gas", "gas /ɡˈas/\nBenzin <neut>, Gas <neut>\n"), ("bbq", "BBQ\nGrillen <neut>, Grillfest <neut>\n"),
+        ("charcoal", "charcoal\nHolzkohle <fem>, Grillkohle <fem>\n"), ("grill", "grill\nRost <masc>, Grill <masc>\n"),
+        ("infrared", "infrared\nInfrarot <neut>\n"), ("cabin", "cabin\nHütte <fem>, Kabine <fem>\n")])
+    grills = Facets({"grillart": _facet("grillart", {"Gasgrill", "Holzkohlegrill", "Pelletgrill", "Keramikgrill"})})
+    saunas = Facets({"warengruppe": _facet("warengruppe", {"Infrarotkabine", "Saunakabine", "Saunaofen"})})
+    for text, value in [("i want a gas bbq", "grillart = 'Gasgrill'"), ("a charcoal grill", "grillart = 'Holzkohlegrill'"),
+                        ("a pellet grill", "grillart = 'Pelletgrill'")]:
+        assert [str(f) for f in backward_kinds(text, grills, "de")] == [value], text
+    assert [str(f) for f in backward_kinds("an infrared cabin", saunas, "de")] == ["warengruppe = 'Infrarotkabine'"]
+    assert backward_kinds("a grill", grills, "de") == []  # four grills: none of them

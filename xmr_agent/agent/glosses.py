@@ -150,17 +150,37 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
             if len(words) < n or any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words):
                 continue
             translated = from_english(" ".join(words), language)
-            if not translated:
-                continue
             named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
                      if any(_same_noun(t, v, language, compound=False) for t in translated)} or \
                 {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
                  if any(_same_noun(t, v, language) for t in translated)}
+            if not named and n == 2 and language == "de" and (joined := _joined_kinds(words, columns)):
+                return joined  # "gas bbq": Gas + Grill, the kind Gasgrill
+            if not translated:
+                continue
             by_column = {c for c, _ in named}
             if len(named) == len(by_column) and named:
                 return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
             break  # the head's longest translated phrase decides
     return []
+
+
+def _joined_kinds(words: list[str], columns: list[Facet]) -> list[Filter]:
+    """The one German kind that joins a sense (or the word itself) of the English modifier to a
+    sense of the head, the way German compounds are made: "gas bbq" → Gas + Grill(en): Gasgrill,
+    "charcoal grill" → Holzkohle + Grill: Holzkohlegrill, "infrared cabin" → Infrarot + Kabine."""
+    modifiers = {folded(w.lower()) for w in (words[0], *from_english(words[0], "de")[:PARTS]) if len(w) >= 3}
+    heads = {folded(h.lower())[:-len(e)] if e and folded(h.lower()).endswith(e) else folded(h.lower())
+             for h in from_english(words[1], "de")[:PARTS] for e in ("", *ENDINGS["de"])}
+    named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+             if any(folded(v.lower()).replace("-", "").startswith(m) and folded(v.lower()).endswith(h)
+                    and len(folded(v.lower()).replace("-", "")) >= len(m) + len(h) for m in modifiers for h in heads if len(h) >= 4)}
+    return [Filter(column=c, op="contains" if any(f.column == c and f.kind == "list" for f in columns) else "=", value=v)
+            for c, v in named] if len(named) == 1 else []
+
+
+#: How many senses of each word of a phrase :func:`_joined_kinds` joins.
+PARTS = 6
 
 
 def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -> bool:
