@@ -153,3 +153,20 @@ def test_an_english_modifier_and_head_name_the_german_compound_they_make(dictd: 
         assert [str(f) for f in backward_kinds(text, grills, "de")] == [value], text
     assert [str(f) for f in backward_kinds("an infrared cabin", saunas, "de")] == ["warengruppe = 'Infrarotkabine'"]
     assert backward_kinds("a grill", grills, "de") == []  # four grills: none of them
+
+
+def test_a_german_compound_joins_the_senses_of_its_parts_into_a_kind(dictd: Path) -> None:
+    from xmr_agent.agent.glossary import kinds
+
+    write_dictd(dictd, "deu-eng", [("eisen", "Eisen\niron\n"), ("satz", "Satz\nstatement, sentence, set, movement\n"),
+                                   ("golf", "Golf\ngolf, gulf\n")])
+    golf = Facets({"bag_slot": _facet("bag_slot", {"Iron set", "Driver", "Putter", "Golf balls", "Golf bag"})})
+    assert [str(f) for f in kinds("ein Eisensatz, bitte", "de", golf)] == ["bag_slot = 'Iron set'"]
+    assert kinds("ein Satzeisen", "de", golf) == []  # the modifier comes first
+
+
+def test_and_no_splits_two_negations() -> None:
+    golf = Facets({"bag_slot": _facet("bag_slot", {"Iron set", "Driver", "Putter"}),
+                   "made_by": _facet("made_by", {"Titleist", "Mizuno", "Ping", "Cobra"})})
+    for text in ("irons, no Titleist and no Mizuno", "Eisen, kein Titleist und kein Mizuno"):
+        assert {"made_by != 'Titleist'", "made_by != 'Mizuno'"} <= _filters(text, golf), text

@@ -89,6 +89,10 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "une entrée phono": an input for a record player, no record player
         if translation and phrases.fragment(words, i):
             continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
+        if language == "de" and (joined := _compound_value(word, dictionary, columns)):  # "Eisensatz": Iron set
+            found.setdefault(joined[0], set()).add(joined[1])
+            by_word.setdefault(joined[0], []).append((i, {joined[1]}))
+            continue
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
@@ -134,6 +138,31 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     said = f" {stem_phrase(translation)} "
     return [*kept, *(Filter(column=c, op="=", value=v, hard=False) for c, group in groups.items() if c not in found
                      and not any(f" {stem_phrase(v)} " in said for v in facets[c].values) for v in group)]
+
+
+def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet]) -> tuple[str, str] | None:
+    """(column, value) of the one kind of two words that a German compound the dictionary lacks
+    joins a sense of each of its parts into ("Eisensatz": Eisen + Satz, iron + set: Iron set;
+    "Gaskocher": gas + stove: Gas stove), read the English way, the modifier first."""
+    low = word.lower()
+    if len(low) < 7 or low in dictionary:
+        return None
+    values = {stem_phrase(v): (f.column, f.canonical[v]) for f in columns for v in f.values if len(v.split()) == 2}
+    found = set()
+    for cut in range(3, len(low) - 2):
+        first, last = low[:cut], low[cut:]
+        firsts = [f for f in (first, first[:-1] if first[-1:] in "sn" else "") if len(f) >= 3 and f in dictionary]
+        if not firsts or last not in dictionary:
+            continue
+        for a in (m for f in firsts[:1] for m in dictionary.senses(f)[:COMPOUND_SENSES]):
+            for b in dictionary.senses(last)[:COMPOUND_SENSES]:
+                if (hit := values.get(stem_phrase(f"{a} {b}"))) is not None:
+                    found.add(hit)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+#: How many senses of each part of a German compound :func:`_compound_value` joins.
+COMPOUND_SENSES = 24
 
 
 def _narrowed(facet: Facet, value: str, translation: str) -> list[str]:

@@ -256,7 +256,7 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个告离识差])别(?![的墅针致人名称处样具])|不含|无(?![线论限])|非(?!常)")
 #: "no feather or down", "sans laine ni plumes", "ohne Wolle oder Federn": each alternative is not wanted.
-ALTERNATIVE = re.compile(r"\s+(?:or|nor|ni|oder|noch|o|u)\s+(?:no\s+|sans\s+|ohne\s+|sin\s+)?", re.IGNORECASE)
+ALTERNATIVE = re.compile(r"\s+(?:or|nor|ni|oder|noch|o|u)\s+(?:no\s+|sans\s+|ohne\s+|sin\s+)?|\s+(?:and|und|et|y|e)\s+(?:no|not|kein(?:e[nmrs]?)?|pas(?:\s+d[eu])?|sans|sin|ohne)\s+", re.IGNORECASE)  # "kein Titleist und kein Mizuno"
 #: "isnt", "dont", "isn’t": English contractions typed without their apostrophe, or with a curly one.
 NEGATION = NEGATION.replace("n't", "n['’]?t")
 #: Decades in the other languages (groups: century, decade digit), as "the 70s" is in English.
