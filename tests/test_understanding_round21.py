@@ -170,3 +170,13 @@ def test_and_no_splits_two_negations() -> None:
                    "made_by": _facet("made_by", {"Titleist", "Mizuno", "Ping", "Cobra"})})
     for text in ("irons, no Titleist and no Mizuno", "Eisen, kein Titleist und kein Mizuno"):
         assert {"made_by != 'Titleist'", "made_by != 'Mizuno'"} <= _filters(text, golf), text
+
+
+def test_a_word_of_a_brand_joined_by_an_ampersand_names_no_brand() -> None:
+    from xmr_agent.agent.columns import brand_column
+
+    assert brand_column("brand_name") and brand_column("Marca") and not brand_column("make_up_type")
+    dive = Facets({"kit_section": _facet("kit_section", {"Dive torch", "Mask", "Fins", "BCD"}),
+                   "brand_name": _facet("brand_name", {"Light & Motion", "Mares", "Cressi"})})
+    assert not any(f.startswith("brand_name") for f in _filters("a dive light", dive))
+    assert any(f.startswith("brand_name = 'Light & Motion'") for f in _filters("a torch by Light & Motion", dive))

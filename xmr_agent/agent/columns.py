@@ -52,6 +52,19 @@ KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categorie
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
                            "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur"})
+
+
+def brand_column(column: str) -> bool:
+    """Whether ``column`` holds brands: named as in :data:`BRAND_COLUMNS`, whole or by a part ("brand_name")."""
+    low = column.lower()
+    return low in BRAND_COLUMNS or any(part in _BRAND_WORDS for part in re.split(r"[_\W]+", low) if part)
+
+
+#: Words that make a column's name one of brands wherever they stand in it ("brand_name", "marque_fabricant";
+#: not "make" of "make_up_type").
+_BRAND_WORDS = frozenset({"brand", "brands", "maker", "manufacturer", "marque", "marke", "marca", "hersteller", "品牌"})
+
+
 #: Describing names that a shop may give its column of kinds when it has no other ("style" of a wine
 #: shop: red, white, sparkling, whisky, gin): taken as kinds only then.
 KIND_LIKE_ATTRIBUTES = frozenset({"style", "styles", "theme", "themes"})

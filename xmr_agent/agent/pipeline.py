@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.agent.answer import Answer, Recommendation
-from xmr_agent.agent.columns import BRAND_COLUMNS, kind_columns
+from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -242,7 +242,7 @@ class Agent:
     def titles(self) -> TitleIndex:
         """The catalogue's titles, for finding items named in a message (built once)."""
         if self._titles is None:
-            makers = [self.facets[c].canonical.get(v, v) for c in self.facets if c.lower() in BRAND_COLUMNS
+            makers = [self.facets[c].canonical.get(v, v) for c in self.facets if brand_column(c)
                       for v in self.facets[c].values]
             self._titles = TitleIndex.of(self.catalog, makers)
         return self._titles

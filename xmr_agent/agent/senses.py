@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from xmr_agent.agent import dictionaries, glossary, lexicon
-from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, kind_columns
+from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, brand_column, kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import blank
@@ -161,7 +161,7 @@ def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
     spells nearly as written, a cognate ("bereber": Berber, "moderna": Modern, "scandinave": Scandinavian):
     at least :data:`COGNATE` alike (accents aside) and the same first two letters; one per column."""
     values = [(c, v, _plain(v)) for c, f in facets.items() if f.categorical and c not in DESCRIPTIVE_COLUMNS
-              and c.lower() not in BRAND_COLUMNS  # a brand is a name: "camping" is no "Campingaz"
+              and not brand_column(c)  # a brand is a name: "camping" is no "Campingaz"
               and len(f.values) <= MAX_VALUES for v in (f.canonical[x] for x in f.values)
               if " " not in v.strip() and len(v) >= MIN_COGNATE]
     found: dict[str, dict[str, str]] = {}

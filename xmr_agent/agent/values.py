@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
-from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.encoders.language import detect_closely
 
@@ -328,7 +328,8 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
             heads.setdefault(stem_phrase(value).split()[0 if first else -1], []).append(value)
     index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index})
     parts: dict[str, list[str]] = {}  # "BMX" for "BMX/Skate", "table" for "Table & station": names, not
-    for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)):  # descriptions
+    for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)
+                  and not brand_column(column)):  # descriptions; "Light & Motion" is one name
         pieces = re.split(r"/|\s&\s", value)
         for part in pieces if len(pieces) > 1 else ():
             if len(part.strip()) >= 3 and part.strip().lower() not in values:  # ("Wool/nylon sock yarn that knits up …")
