@@ -180,3 +180,11 @@ def test_a_word_of_a_brand_joined_by_an_ampersand_names_no_brand() -> None:
                    "brand_name": _facet("brand_name", {"Light & Motion", "Mares", "Cressi"})})
     assert not any(f.startswith("brand_name") for f in _filters("a dive light", dive))
     assert any(f.startswith("brand_name = 'Light & Motion'") for f in _filters("a torch by Light & Motion", dive))
+
+
+def test_a_yes_no_column_named_exterior_is_said_by_outdoors_in_any_language() -> None:
+    hardware = Facets({"rayon": _facet("rayon", {"Charnière", "Cadenas", "Serrure"}),
+                       "usage_exterieur": _facet("usage_exterieur", {"oui", "non"})})
+    for text in ("hinges that have to be ok outdoors", "un cadenas pour dehors", "适合户外用的铰链"):
+        assert "usage_exterieur = 'oui'" in _filters(text, hardware), text
+    assert not any(f.startswith("usage") for f in _filters("a lock for the front door", hardware))

@@ -46,7 +46,7 @@ SUBJECTS = (
     r"principiantes?|novat[oa]s?|新手|初学者|入门",
     r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",
     r"outdoors?|outside|terraces?|terrasses?|terrazas?|patios?|al fresco|dehors|draußen|im freien|fuera|"
-    r"al aire libre|户外|室外|露台",
+    r"al aire libre|extérieure?s?|exterieure?s?|exterior(?:es)?|außen(?:bereich)?|aussen(?:bereich)?|户外|室外|露台",
     r"vegetarians?|veggies?|végétarien(?:ne)?s?|vegetarisch(?:e[nrs]?)?|vegetarian[oa]s?|素食|吃素",
     r"certificates?|certified|certification|certificats?|zertifikat(?:e|en)?|certificados?|证书",
     r"wireless|cordless|sans fil|kabellose?[nrs]?|inalámbric[oa]s?|无线|bluetooth|蓝牙",
