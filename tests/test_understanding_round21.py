@@ -188,3 +188,14 @@ def test_a_yes_no_column_named_exterior_is_said_by_outdoors_in_any_language() ->
     for text in ("hinges that have to be ok outdoors", "un cadenas pour dehors", "适合户外用的铰链"):
         assert "usage_exterieur = 'oui'" in _filters(text, hardware), text
     assert not any(f.startswith("usage") for f in _filters("a lock for the front door", hardware))
+
+
+def test_a_spanish_kind_of_two_words_is_glossed_by_its_noun(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import glossed
+
+    write_dictd(dictd, "spa-eng", [("nevera", "nevera <n>\nrefrigerator, fridge, icebox\n"), ("farol", "farol <n>\nlantern\n")])
+    camp = Facets({"tipo": _facet("tipo", {"Nevera portátil", "Farol", "Silla plegable"})})
+    glossed_facets = glossed(camp, "es")
+    assert glossed_facets is not None
+    assert dict(glossed_facets["tipo"].canonical) == {"refrigerator": "Nevera portátil", "fridge": "Nevera portátil",
+                                                      "icebox": "Nevera portátil", "lantern": "Farol"}

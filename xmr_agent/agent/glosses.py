@@ -62,7 +62,10 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
     for column, kinds in values:
         named: dict[str, set[str]] = {}
         for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
-            for sense in senses(kind, language, dictionary)[:MAX_SENSES]:  # type: ignore[arg-type]
+            found = senses(kind, language, dictionary)  # type: ignore[arg-type]
+            if not found and language in ("fr", "es") and len(kind.split()) == 2:  # "Nevera portátil": its noun's
+                found = senses(kind.split()[0], language, dictionary)  # type: ignore[arg-type]
+            for sense in found[:MAX_SENSES]:
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)
