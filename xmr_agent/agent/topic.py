@@ -116,8 +116,9 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return True
     if lexicon.has_cjk(request.queries[0].text):
         return _new_cjk_subject(request.queries[0].text, " ".join(state.topic))
-    if detect(request.queries[0].text) != ENGLISH:  # titles are no help in another language: words are
-        return _new_words(request.queries[0].text, " ".join(state.topic))
+    if detect(request.queries[0].text) != ENGLISH:  # titles are no help in another language: words are, when
+        return _new_words(request.queries[0].text, " ".join(state.topic)) and _names_kind(request, agent.facets)
+        # they name a kind ("électrique, pour la brancher dans la voiture" says more of the cool box asked for)
     words = set(stem_phrase(request.queries[0].text).split())
     values = {stem_phrase(v) for facet in agent.facets.values() for v in facet.values}
     kinds = (words & title_words(agent.titles())) - values - _FILLER_STEMS
@@ -149,6 +150,14 @@ def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], f
     kinds = [f for f in request.filters if f.hard and f.op in ("=", "contains") and f.column.lower() in columns
              and f not in request.guessed()]  # a kind guessed by meaning is no kind said (:func:`_other_kind`)
     return bool(kinds and shown) and all(not any(satisfies(row, f) for row in shown) for f in kinds)
+
+
+def _names_kind(request: CrossModalQuery, facets: Any) -> bool:
+    """The request names a kind of item by its words (not one guessed by meaning)."""
+    from xmr_agent.agent.columns import kind_columns
+
+    kinds = kind_columns(facets)
+    return any(f.column.lower() in kinds and f.op in ("=", "contains") for f in request.filters if f not in request.guessed())
 
 
 def _only_conditions(request: CrossModalQuery, facets: Any) -> bool:
