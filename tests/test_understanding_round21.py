@@ -199,3 +199,20 @@ def test_a_spanish_kind_of_two_words_is_glossed_by_its_noun(dictd: Path) -> None
     assert glossed_facets is not None
     assert dict(glossed_facets["tipo"].canonical) == {"refrigerator": "Nevera portátil", "fridge": "Nevera portátil",
                                                       "icebox": "Nevera portátil", "lantern": "Farol"}
+
+
+def test_a_word_that_names_a_column_names_no_kind_by_the_titles(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    header = ["Stock code", "Item", "Department", "Maker", "Scale", "Our price (£)", "Notes"]
+    rows = [["T-1", "Pine Trees N Scale (24)", "Scenery", "Bachmann", "N", 12, "Trees"],
+            ["T-2", "Mixed Trees OO Scale (10)", "Scenery", "Peco", "OO", 14, "Trees"],
+            ["T-3", "Grass Mat", "Scenery", "Peco", "All", 9, "Grass"],
+            ["B-1", "Country Station Card Kit", "Building kit", "Metcalfe", "OO", 18, "Card kit"],
+            ["B-2", "Engine Shed", "Building kit", "Ratio", "OO", 24, "Plastic kit"],
+            ["B-3", "Signal Box", "Building kit", "Ratio", "N", 11, "Plastic kit"],
+            ["L-1", "Class 66", "Locomotive", "Bachmann", "OO", 189, "Diesel"]]
+    agent = ingested_csv(tmp_path, "trains", header, rows)
+    answer = agent.ask("OO scale please", k=3)
+    assert not any(f.column == "department" and f.hard for f in answer.query.filters)  # "scale" is the column's name
+    assert {r.id for r in agent.ask("building kits in OO scale", k=3).recommendations} == {"B-1", "B-2"}

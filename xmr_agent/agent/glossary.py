@@ -114,7 +114,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or \
                 ([] if heads_only else named) or \
                 [v for sense in meanings for v in _headed(sense, facet.values)] or \
-                _titled(meanings, (heads or {}).get(facet.column, {}), facet.values, via_titles)  # "Zelt": tent
+                _titled([m for m in meanings if not _named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
+                        (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
             if not named and meanings:  # "Essig" (vinegar first): Balsamic, Cider and Wine vinegar; not "Mütze" (a cap

@@ -275,7 +275,8 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in getattr(nouns, "heads", {}).items():
         found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
-        found = None if found and any(a <= found[1][0] < b for a, b in parse.valued) else found  # "Príncipe Real"
+        found = None if found and (any(a <= found[1][0] < b for a, b in parse.valued) or found[0] in {  # "Príncipe Real";
+            stem_phrase(w) for c in facets for w in c.split("_")}) else found  # "OO scale": a column's name, no kind
         kinds = nouns.headed(column, found[0]) if found and found[0] not in generic and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
         before = re.search(r"([^\W\d_]+)\s+$", parse.scan[:found[1][0]]) if found and kinds else None
         other = nouns.headed(column, stem_phrase(before.group(1))) if before else ()  # type: ignore[union-attr]

@@ -299,7 +299,7 @@ class Session:
         if has_subject(words):
             same = bool(s.topic)
             s.topic.append(words)  # "anything under 300?" next stays with roof boxes; "que se pueda doblar" with mats
-            s.kinds = [f for f in guessed if f.hard] or (s.kinds if same else [])
+            s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard]  # the subject's kind stays: "要OO比例的"
         s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
 
@@ -320,6 +320,7 @@ class Session:
         exclude = [i for i in [*s.shown, *s.disliked, *s.mentioned] if i not in again or i in s.disliked]  # "not that one"
         own = _by_meaning(request) if request and request.queries and says_a_thing(request.queries[0].text, self.agent) else []
         topic = [] if images or s.looked_up else (s.kinds or self._topic_kinds())  # a photo, a named item: for itself
+        own = [f for f in own if f.column not in {k.column for k in s.kinds} or f in s.kinds]  # the subject's kind
         guessed = [*own, *(f for f in topic if f.column not in {g.column for g in own})]  # "one for my face"
         filters = [*s.filters, *(f for f in guessed if f.column not in {g.column for g in s.filters})]
         return CrossModalQuery(queries=tuple(subs), filters=tuple(filters), avoid=tuple(s.avoid), k=s.k,
