@@ -129,6 +129,10 @@ def test_the_cheapest_of_those_ranges_over_every_item_that_meets_the_conditions(
     two.send("looking for a bcd")
     shown = [r.id for r in two.send("not scubapro").recommendations]
     assert sorted(r.id for r in two.send("the cheaper of the two").recommendations) == sorted(shown)  # the two shown
+    those = Session.open(agent, "u", k=2)
+    those.send("looking for a bcd")
+    shown = [r.id for r in those.send("not scubapro").recommendations]
+    assert sorted(r.id for r in those.send("the cheaper of those two").recommendations) == sorted(shown)
 
 
 def test_a_count_of_pieces_is_no_price() -> None:

@@ -149,7 +149,7 @@ class Session:
         query = self._query(request, critique.again)
         those = THOSE.search(message)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
-                and (those and (COUNTED.search(those.group(0)) or not any(f.hard for f in query.filters if f not in query.guessed()))
+                and (those and (COUNTED.search(message) or not any(f.hard for f in query.filters if f not in query.guessed()))
                      or sized):  # "which of those is the lightest?": one of them; of those that meet the conditions said, the
             # lightest of them all ("not scubapro" … "the cheapest of those"); "the cheaper of the two": of the two shown
             within = variants(shown) if sized else list(self.state.last)  # "the bigger bag": of the one product's

@@ -46,8 +46,8 @@ THOSE = lexicon.pattern(r"of (?:those|these|them|the two|the three)|among (?:tho
                         r"der beiden|der drei|de ceux-(?:là|ci)|de celles-(?:là|ci)|parmi (?:eux|elles|ceux-ci|celles-ci|ces)|"
                         r"des deux|des trois|de (?:esos|esas|estos|estas|ellos|ellas|los dos|las dos|los tres|las tres)|"
                         r"entre (?:esos|esas|estos|estas|ellos|ellas)|其中|这几[个款]|这些|两个|三个|里面|当中|之中")
-#: Words of :data:`THOSE` that count the items shown ("of the two"): of those alone, whatever the conditions.
-COUNTED = re.compile(r"two|three|beiden|drei|deux|trois|dos|tres|两|三", re.IGNORECASE)
+#: Words that count the items shown ("of the two", "of those two"): of those alone, whatever the conditions.
+COUNTED = re.compile(r"\b(?:two|three|beiden|drei|deux|trois|dos|tres)\b|两|三", re.IGNORECASE)
 #: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
 COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
 #: Words that amend what was asked ("actually, something that measures a whole room").
