@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from xmr_agent.agent.filters import Facets
     from xmr_agent.store.catalog import Catalog
 
 import re
@@ -110,8 +111,11 @@ class TitleIndex:
                 self.cjk.setdefault(run, []).append(str(item_id))
 
     @classmethod
-    def of(cls, catalog: Catalog, makers: Iterable[str] = ()) -> TitleIndex:
-        return cls(catalog.titles(), makers)
+    def of(cls, catalog: Catalog, facets: Facets | None = None) -> TitleIndex:
+        """The index of ``catalog``'s titles, with the values of ``facets``' column of brands."""
+        from xmr_agent.agent.columns import brand_column
+
+        return cls(catalog.titles(), [f.canonical.get(v, v) for c, f in (facets or {}).items() if brand_column(c) for v in f.values])
 
     def find(self, text: str) -> list[str]:
         """Ids of items named in ``text``, in the order they appear (longest titles first)."""

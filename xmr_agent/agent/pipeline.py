@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from xmr_agent.agent.answer import Answer, Recommendation
-from xmr_agent.agent.columns import brand_column, kind_columns
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -242,9 +242,7 @@ class Agent:
     def titles(self) -> TitleIndex:
         """The catalogue's titles, for finding items named in a message (built once)."""
         if self._titles is None:
-            makers = [self.facets[c].canonical.get(v, v) for c in self.facets if brand_column(c)
-                      for v in self.facets[c].values]
-            self._titles = TitleIndex.of(self.catalog, makers)
+            self._titles = TitleIndex.of(self.catalog, self.facets)
         return self._titles
 
     def _pictured(self, query: CrossModalQuery, image: str) -> tuple[CrossModalQuery, list[str]]:
@@ -298,8 +296,7 @@ class Agent:
         """The table's category values embedded for matching requests by meaning (built once)."""
         if self._meanings is None:
             encoders = text_encoders(self.catalog)
-            self._meanings = Meanings(encoders, self.facets, self.catalog.rows,
-                                      self.catalog.text_language() if len(encoders) > 1 else None) if encoders else None
+            self._meanings = Meanings(encoders, self.facets, self.catalog.rows, self.catalog.text_language() if len(encoders) > 1 else None) if encoders else None
         return self._meanings
 
     def attributes(self) -> AttributeIndex:
