@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any
 
 from xmr_agent.agent.filters import Facets
@@ -272,8 +271,6 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
     return word, column
 
 
-#: How alike a word and a column's name must be spelt to be the same word in two languages.
-COGNATE = 0.8
 #: The language of a word of sameness (its first four letters), for the column name after it.
 _SAME_LANGUAGE = {"même": "fr", "mism": "es", "glei": "de", "selb": "de"}
 
@@ -283,6 +280,7 @@ def _named_column(word: str, language: str, facets: Facets) -> str | None:
     "scales", "Scale (gauge)"), or in French, German or Spanish by an English sense of it
     ("échelle", "escala": scale)."""
     from xmr_agent.agent import dictionaries
+    from xmr_agent.agent.senses import spelt_alike
 
     low = word.lower()
     names = {low, low.removesuffix("s")}
@@ -293,7 +291,7 @@ def _named_column(word: str, language: str, facets: Facets) -> str | None:
     def named(column: str) -> bool:
         parts = set(re.split(r"[_\W]+", column.lower()))
         return bool(names & parts) or language != "en" and any(
-            len(p) > 3 and SequenceMatcher(None, cognate, p).ratio() >= COGNATE for p in parts)
+            len(p) > 3 and spelt_alike(cognate, p) for p in parts)
 
     return next((c for c in facets if facets[c].categorical and named(c)), None)
 

@@ -170,9 +170,15 @@ def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
             continue  # "dollars" is no "dolls"
         plain = _plain(word)
         for column, value, name in values:
-            if plain[:2] == name[:2] and SequenceMatcher(None, plain, name).ratio() >= COGNATE:
+            if spelt_alike(plain, name):
                 found.setdefault(column, {}).setdefault(value, word)
     return {c: next(iter(v.items())) for c, v in found.items() if len(v) == 1}
+
+
+def spelt_alike(a: str, b: str) -> bool:
+    """Whether two words (folded, lower case) are one word in two languages by their spelling: the
+    same first two letters and at least :data:`COGNATE` alike ("bereber": berber)."""
+    return a[:2] == b[:2] and SequenceMatcher(None, a, b).ratio() >= COGNATE
 
 
 def _plain(word: str) -> str:
