@@ -20,12 +20,16 @@ DEMO_ENCODERS ?= --encoder text=text --encoder text=e5-multilingual --encoder im
 # build machine's own (-march=native): a virtual machine may report AMX or AVX-512 units it does not
 # let programs use, and a native build then dies with "Illegal instruction" on its first token.
 # Set LLAMA_CMAKE_ARGS= (empty) for a native build; on other architectures nothing is set.
+# It is compiled on its own, without pip's cache: pip keys the wheels it built by the source
+# archive alone, so a wheel built before with other flags (a native one) would be installed again.
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON)
+LLAMA_CPP := $(shell sed -n 's/^llm = \["\(llama-cpp-python==[^"]*\)"\]/\1/p' pyproject.toml)
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(TORCH)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e ".[dev]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --no-cache-dir "$(LLAMA_CPP)"
+	$(BIN)/pip install -e ".[dev]"
 	touch $@
 
 setup: $(BIN)/.installed

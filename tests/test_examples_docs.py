@@ -76,6 +76,17 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert re.search(r"^make demo\b", readme, re.MULTILINE)
 
 
+def test_setup_compiles_the_pinned_llama_cpp_without_pips_cache(tmp_path: Path) -> None:
+    # pip keys the wheels it built by the source archive alone: a cached native build would come back.
+    import tomllib
+
+    pin = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["llm"][0]
+    plan = run(["make", "-n", "-C", str(ROOT), "setup", f"VENV={tmp_path / 'venv'}"])
+    assert plan.returncode == 0, plan.stderr
+    line = next(line for line in plan.stdout.splitlines() if "llama-cpp-python" in line)
+    assert f'pip install --no-cache-dir "{pin}"' in line and line.startswith("CMAKE_ARGS=")
+
+
 def test_readme_agent_snippet_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## The agent: ask, chat, recommend", 1)[1]
