@@ -68,9 +68,16 @@ SUBJECTS = (
     r"motori[sz]ed|motorisée?s?|motorisiert(?:e[nrs]?)?|motorizad[oa]s?|电动|电子",
     r"food[- ]safe|food[- ]grade|food contact|safe for food|alimentaires?|lebensmittelecht\w*|lebensmittel|"
     r"apto para alimentos|uso alimentario|alimentari[oa]s?|食品级|食品安全|可接触食物",
+    r"pre[- ]?assembled|pre[- ]?built|(?:already|ready|fully|come|comes) (?:built|assembled|put together|made up)|"
+    r"ready[- ]built|no assembly(?: required| needed)?|assembled|déjà montée?s?|prémontée?s?|tout montée?s?|"
+    r"(?:fertig |schon |bereits )?(?:zusammengebaut|montiert)\w*|vormontiert\w*|ya (?:montad|ensamblad)[oa]s?|"
+    r"premontad[oa]s?|preensamblad[oa]s?|已组装|组装好|免组装|拼好",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )
+#: Words of a yes/no column's name that say its items have its subject: denied, the subject asks for those that say no.
+HAVING = frozenset("with has have mit avec con inkl incl inklusive inclus incluse incluido incluida included "
+                   "fourni fournie fournis fournies".split())
 #: The second word of a yes/no column's name, a part or working of what its first names: "Laptop
 #: sleeve" is said by "fits my laptop", "Drainage hole" by "with drainage", "Piston filler" by "a
 #: piston", "Spinner wheels" by "a spinner".
@@ -94,7 +101,8 @@ FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof 
                  "erlaubt willkommen geeignet autorises autorisee autorisees admis bienvenus permitido permitidos "
                  "permitidas admitidos bienvenidos seating options option available included has have with fit s "
                  "adapte adaptee adaptes adaptees apte aptes convient apto apta aptos adecuado adecuada "
-                 "rated approved certified ready capable inkl incl inklusive inclus incluse incluido incluida".split())  # column names in other languages: "hunde_erlaubt"
+                 "rated approved certified ready capable inkl incl inklusive inclus incluse incluido incluida mit avec con "
+                 "fourni fournie fournis fournies".split())  # column names in other languages: "hunde_erlaubt"
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -132,7 +140,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
-        named = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE).search(parse.scan)
+        said = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE)
+        named = said.search(parse.scan) or said.search(_folded(parse.scan))  # "Steuergerät" for "mit_steuergerat"
         if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
                 and len(subject) < len(name.split()):  # "5G" for has_5g
             group = rf"{re.escape(subject[0])}(?:s|fest(?:e[nrs]?)?)?"  # "ulez_compliant": "the ULEZ"; "frostfest"
@@ -151,36 +160,62 @@ def flags(parse: Parse, facets: Facets) -> None:
             group += "".join(f"|{re.escape(w)}" for w in _compound_tail(subject[0], parse.scan))
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
-        m = named or (lx.pattern(group).search(parse.scan) if group else None)
+        m = named or (lx.pattern(group).search(parse.scan) or lx.pattern(group).search(_folded(parse.scan)) if group else None)
         if m is None:
             continue
         if indifferent := INDIFFERENT.search(parse.scan[:m.start()]):
             parse.cut((indifferent.start(), m.end()))  # "not bothered about a pool"
             continue
         denied, after = DENIED.search(parse.scan[:m.start()]), DENIED_AFTER.match(parse.scan[m.end():])
-        if denied and not named and len(subject) < len(name.split()) and not after:
-            continue  # "no pets": nothing asked of pets_allowed
+        if denied and not named and not set(words) - set(subject) <= HAVING and not after:
+            continue  # "no pets": nothing asked of pets_allowed; "ohne Steuergerät": mit_steuergerat = nein
         flt = Filter(column=facet.column, op="!=" if denied or after else "=", value=facet.canonical.get(yes[0], yes[0]))
         span = (denied.start() if denied else m.start(), m.end() + (after.end() if after else 0))
         parse.filters.append(flt)
         parse.notes.append(f"{flt} from {parse.scan[span[0]:span[1]].strip()!r}")
-        if not held or denied or after:
-            parse.cut(span)
+        if (not held or denied or after) and not _in_value(parse.scan, span, facets):  # "an inflatable kayak":
+            parse.cut(span)  # the kind Inflatable kayak too
         for harm in lx.pattern(HARM).finditer(parse.scan) if not named else ():  # "non-toxic for cats"
             parse.cut(harm.span())
 
 
 def _compound_tail(name: str, text: str) -> list[str]:
-    """Words of ``text`` that say a yes/no column named by a compound (German: "deckelthermometer")
-    by its last part: a word of five letters or more that ends the name ("mit Thermometer", "a
-    thermometer"), or an English word the English → German dictionary translates so ("with a
-    hood": Haube, for "abdeckhaube"). None for a name of fewer than nine letters or an English word."""
-    if len(name) < 9 or english_word(name):
+    """Words of ``text`` that say a yes/no column named by a word of another language than English:
+    an English word the dictionaries translate so ("with a light": Licht, for "mit_licht"), and for a
+    compound of nine letters or more (German: "deckelthermometer"), a word of five letters or more
+    that ends the name ("mit Thermometer", "a thermometer") or an English word translated as its end
+    ("with a hood": Haube, for "abdeckhaube")."""
+    if len(name) < 4 or english_word(name):
         return []
     words = {w for w in re.findall(r"[^\W\d_]{4,}", text) if w.lower() not in lx.FILLER}
-    said = [w for w in words if len(w) >= 5 and len(name) - len(w) >= 3 and name.endswith(folded(w.lower()))]
-    return said + [w for w in words - set(said) if any(len(g) >= 5 and len(name) - len(g) >= 3 and name.endswith(g)
-                                                      for g in (folded(n.lower()) for n in from_english(w, "de")))]
+
+    def ends(word: str) -> bool:
+        return word == name or len(name) >= 9 and len(word) >= 5 and len(name) - len(word) >= 3 and name.endswith(word)
+
+    said = [w for w in words if len(name) >= 9 and ends(folded(w.lower()))]
+    return said + [w for w in words - set(said) if w.isascii() and any(
+        ends(folded(n.lower())) for language in ("de", "fr", "es") for n in from_english(w, language))]
+
+
+def _in_value(text: str, span: tuple[int, int], facets: Facets) -> bool:
+    """Whether ``span`` of ``text`` lies in a value of two or more words of another column that
+    ``text`` names ("inflatable" in "an inflatable kayak", where a kind is Inflatable kayak)."""
+    low = text.lower()
+    for facet in facets.values():
+        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):
+            continue
+        for value in (v.lower() for v in facet.values if " " in v.strip() and v.lower().split()[0] in low):
+            if any(m.start() <= span[0] and span[1] <= m.end()
+                   for m in re.finditer(rf"(?<!\w){re.escape(value)}(?:s|es)?(?!\w)", low)):
+                return True
+    return False
+
+
+def _folded(text: str) -> str:
+    """``text`` without accents where that keeps every place ("Steuergerät": steuergerat, the
+    column's name), else as it is."""
+    plain = folded(text)
+    return plain if len(plain) == len(text) else text
 
 
 def _name(column: str) -> str:

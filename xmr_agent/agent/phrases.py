@@ -73,9 +73,19 @@ _BEFORE_NOUNS = frozenset("petit petite petits petites grand grande grands grand
 
 
 def owned(words: Sequence[str], i: int) -> bool:
-    """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车"): what the thing
+    """Whether ``words[i]`` is a thing the user has ("mein Fahrrad", "我的自行车") or one the thing
+    named before is for ("eine Schwimmweste fürs Kanu", "un étui pour la trompette"): what the thing
     wanted goes with, not the thing."""
-    return bool(i and _OWNER.fullmatch(words[i - 1])) or (i > 1 and _OWNER.fullmatch("".join(words[i - 2:i])) is not None)
+    if i and _OWNER.fullmatch(words[i - 1]) or i > 1 and _OWNER.fullmatch("".join(words[i - 2:i])):
+        return True
+    at = i - 1 - (i > 1 and words[i - 1].lower() in _DETERMINERS | _GERMAN_DETERMINERS)
+    return at >= 2 and words[at].lower() in _FOR and words[at - 1].lower() not in lexicon.FILLER \
+        and any(len(w) > 2 and w.lower() not in lexicon.FILLER for w in words[:at])
+
+
+#: Words for "for" before the thing another is for, in the five languages' Latin scripts.
+_FOR = frozenset("for fürs für pour para".split())
+_GERMAN_DETERMINERS = frozenset("der die das den dem ein eine einen einem einer meinen meine mein".split())
 
 
 _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)

@@ -15,7 +15,7 @@ deterministic, so the toolkit works with no LLM at all; with an LLM it is the fa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 
 from xmr_agent.agent import lexicon as lx
@@ -24,16 +24,17 @@ from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
 from xmr_agent.agent.distances import near
-from xmr_agent.agent.filters import Facet, Facets, merge_filters
-from xmr_agent.agent.flags import NO, YES, flags
+from xmr_agent.agent.filters import Facets, merge_filters
+from xmr_agent.agent.flags import flags
 from xmr_agent.agent.kinds_of import diet_avoids
+from xmr_agent.agent.mentioned import category_of
+from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
-from xmr_agent.agent.values import cjk_values, head_group, head_noun, modified, stem_phrase, valued_word, worded
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import stem_index as _stem_index
+from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
@@ -137,12 +138,12 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
             continue  # my head": that thing is wanted
         span = m.span()
-        hit = _category_of(" ".join(words), facets) or _category_of(words[0], facets) or \
+        hit = category_of(" ".join(words), facets) or category_of(words[0], facets) or \
             next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None) or \
-            next(filter(None, (_category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
+            next(filter(None, (category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
-        if not hit and head and (_category_of(head, facets) or words[0].split("的", 1)[1]):
-            hit, span = _category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
+        if not hit and head and (category_of(head, facets) or words[0].split("的", 1)[1]):
+            hit, span = category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
             words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
         if hit:
             facet, value = hit
@@ -203,16 +204,16 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
 
 def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None,
                 generic: frozenset[str] = frozenset()) -> None:
-    taken = {(f.column, str(f.value).lower()) for f in parse.filters}
-    kinds: dict[str, int] = {}  # column → where its first required kind ended
+    taken, kinds = {(f.column, str(f.value).lower()) for f in parse.filters}, dict[str, int]()  # column → where its first required kind ended
     kinds_of, attributes = kind_columns(facets), attribute_columns(facets)
-    mentions = list(_mentions(parse.scan, facets))
+    mentions = list(said_values(parse.scan, facets))
     grouped = {n for n, (facet, _, span) in enumerate(mentions) if head_group(facet, parse.scan[span[0]:span[1]])}
     sorted_ = parse.order is not None and parse.order.mode == "sort"  # "the lightest drone", not "a cheap kite board"
     grouped_out = set() if sorted_ or any(facets[f.column].kind == "number" for f in parse.filters if f.column in facets) \
         else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic}  # "tea" in a tea shop
     named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
-    mentions = [m for n, m in enumerate(mentions) if n not in grouped or (m[0].column not in named and n not in grouped_out)]
+    mentions = [m for n, m in enumerate(mentions) if n not in grouped or n not in grouped_out and (  # "kayak or canoe"
+        m[0].column not in named or hard and m[0].column.lower() in kinds_of)]
     for n, (facet, value, span) in enumerate(mentions):
         if (facet.column, value.lower()) in taken:
             continue
@@ -239,7 +240,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column)):
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or _FOR_ONE.search(before) and any(
+                    other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} is what the thing wanted goes with: no condition")
@@ -253,9 +255,9 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         required = required and (condition or facet.column not in kinds or bool(joined)) \
             or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
-        group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them, those first
+        group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them; "a kayak": only those
         partial = bool(re.search(r"\s&\s|/", value)) and stem_phrase(said_as) != stem_phrase(value)
-        required = required and not group and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
+        required = required and (not group or facet.column.lower() in kinds_of) and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
         # but still two lines": a kite, not "Bar & lines" (an item named: its kind decides)
         parse.filters += [Filter(column=facet.column, op=op, value=v, hard=required) for v in group or _with_combos(facet, value)]
         parse.preferred += [f for f in parse.filters[-len(group):] if not f.hard] if group else []  # kept preferences
@@ -290,9 +292,6 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
             parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
 
 
-#: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
-_NOT_OF = frozenset("free less like look looking proof".split())
-
 
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
 _DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$",
@@ -314,6 +313,10 @@ def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bo
     return bool(purpose) and has_subject(said) and not _SEEKING.search(said)
 
 
+#: "for" before a kind, when another is named before: the kind the first is for ("a buoyancy aid for the canoe").
+_FOR_ONE = re.compile(r"\bfor(?:\s+(?:the|a|an|his|her|their))?\s+$", re.IGNORECASE)
+
+
 def _goes_before(text: str, column: str, span: tuple[int, int]) -> bool:
     return _goes_with(text, span, text[max(0, span[0] - CONDITION_REACH):span[0]], column)
 
@@ -325,76 +328,3 @@ def _as_noun(text: str, span: tuple[int, int]) -> bool:
     following = re.match(r"\s*([^\W\d_][\w\-']*)?", text[span[1]:])
     word = (following.group(1) or "").lower() if following else ""
     return not word or word in lx.FILLER or word in _STOP_AFTER or bool(lx.pattern(lx.NEGATION).fullmatch(word))
-
-
-def _mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Categorical values named in ``text`` (stem match on whole words or phrases of up to four
-    words, longest first; colours also in the other languages of the lexicon)."""
-    words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", text))  # "children's" → children
-    i = 0
-    while i < len(words):
-        for n in (4, 3, 2, 1):
-            if i + n > len(words):
-                continue
-            span = (words[i].start(), words[i + n - 1].end())
-            hit = _category_of(text[span[0]:span[1]], facets)
-            middle = words[i + 1].group(0).lower() if n == 3 else ""
-            if not hit and middle and middle not in lx.FILLER and middle not in _NO_GAP:  # "hanging seed feeder":
-                hit = _category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)  # Hanging feeder
-                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
-            elif not hit and middle == "of":  # "a bottle of ink": Bottled ink
-                hit = _category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)
-                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
-            if hit:
-                yield hit[0], hit[1], span
-                i += n - 1
-                break
-        else:  # "battery-powered", "wool-blend": the first part names a value ("sugar-free" does not)
-            first, _, rest = words[i].group(0).partition("-")
-            hit = _category_of(first, facets) if len(first) > 2 and rest and rest.lower() not in _NOT_OF else None
-            if hit:
-                yield hit[0], hit[1], (words[i].start(), words[i].start() + len(first))
-        i += 1
-    for english, names in lx.TRANSLATED.items():
-        for m in lx.pattern(names).finditer(text):
-            for facet in facets.values():
-                if facet.categorical and english in facet.values:
-                    yield facet, facet.canonical[english], m.span()
-                elif facet.categorical and english in lx.COLOURS and len(named := [  # "白色", "blanc": "Weiß"
-                        v for v in facet.values if lx.pattern(names).fullmatch(v)] or worded(facet, english, names)) == 1:
-                    yield facet, facet.canonical[named[0]], m.span()
-    yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
-    yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
-
-
-#: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").
-_NO_GAP = frozenset("and or not nor but with without und oder nicht ohne mit et ou ni pas sans avec y o e sin con".split())
-
-
-def _category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
-    """The value ``words`` name (by stem; a colour also in the lexicon's other languages; in
-    Chinese characters, one they have as written)."""
-    if lx.has_cjk(words) and (written := cjk_values(words, facets)):
-        return written[-1][0], written[-1][1]  # "福建的乌龙茶": the oolong, the last named
-    key, glued = stem_phrase(words), "".join(words.lower().split())
-    joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
-    for facet in facets.values():
-        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
-            continue
-        index = _stem_index(facet)
-        glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
-        for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()):  # "hat in":
-            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
-                continue  # "with" is no "Withings"
-            return facet, facet.canonical[value]
-    for english, names in lx.TRANSLATED.items():
-        said = lx.pattern(names).fullmatch(words.strip())
-        for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the
-            for value in (v for v in facet.values if facet.categorical and (v == english and bool(said) or  # colours
-                                                                           lx.pattern(names).fullmatch(v))):  # are "Schwarz"
-                return facet, facet.canonical[value]
-            if facet.categorical and english in lx.COLOURS and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
-                return facet, facet.canonical[named[0]]
-    return None
-
-

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from xmr_agent.agent import dictionaries, glossary, lexicon
+from xmr_agent.agent import dictionaries, glossary, lexicon, phrases
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, brand_column, kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
@@ -165,9 +165,10 @@ def written_values(text: str, facets: Facets) -> dict[str, tuple[str, str]]:
               and len(f.values) <= MAX_VALUES for v in (f.canonical[x] for x in f.values)
               if " " not in v.strip() and len(v) >= MIN_COGNATE]
     found: dict[str, dict[str, str]] = {}
-    for word in re.findall(rf"[^\W\d_]{{{MIN_COGNATE},}}", text):
-        if lexicon.pattern(lexicon.CURRENCY).fullmatch(word):
-            continue  # "dollars" is no "dolls"
+    words = re.findall(r"[^\W\d_]+", text)
+    for i, word in enumerate(words):
+        if len(word) < MIN_COGNATE or lexicon.pattern(lexicon.CURRENCY).fullmatch(word) or phrases.owned(words, i):
+            continue  # "dollars" is no "dolls"; "una boquilla para mi trompeta": no trumpet
         plain = _plain(word)
         for column, value, name in values:
             if spelt_alike(plain, name):

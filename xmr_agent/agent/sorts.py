@@ -53,6 +53,7 @@ def superlatives(parse: Parse, facets: Facets) -> None:
     """Superlatives ("the cheapest", "die teuerste", "最贵") → a sort on the column of their kind; with no
     such column, the extreme size value ("the biggest towel": Large); before or after a numeric
     column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
+    _by_load(parse, facets)  # "the camp bed that holds the most weight": its load, not its own weight
     _by_column_words(parse, facets)  # "the biggest battery": the battery, before "biggest" as a size
     _by_measure(parse, facets)  # "the most metres", "para más gente"
     held = _HOLDS.search(parse.scan) if parse.order is None else None
@@ -115,6 +116,39 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                     and not _SERVES.search(parse.scan[:m.start()])  # "handles the biggest tank": no tank wanted
                 parse.cut((m.start(), m.start() + kind.start()) if named and kind else m.span())  # "the biggest
                 # tank": a tank, the biggest by tank_size_l
+
+
+def _by_load(parse: Parse, facets: Facets) -> None:
+    """What bears the most weight ("holds the most weight", "que más peso aguante", "承重最大", "the
+    highest load capacity") → a sort on the column of the load it takes (``max_load_kg``, ``carga_max_kg``,
+    ``traglast_kg``), where the table has one."""
+    m = _LOAD.search(parse.scan) if parse.order is None else None
+    column = next((f.column for f in facets.values() if f.kind == "number" and _load_column(f.column)), None) if m else None
+    if m is None or column is None:
+        return
+    parse.order = Order(column=column, descending=True)
+    parse.notes.append(f"{parse.order} from {m.group(0)!r}")
+    parse.cut(m.span())
+
+
+def _load_column(column: str) -> bool:
+    parts = set(re.split(r"[_\W]+", column.lower()))
+    return bool(parts & _LOAD_WORDS) or bool(parts & {"max", "maximum", "maxi"} and parts & {"kg", "lb", "lbs"})
+
+
+_LOAD_WORDS = frozenset("load loads payload charge carga last traglast belastung belastbarkeit zuladung tragkraft "
+                        "tragfähigkeit tragfahigkeit 承重 载重".split())
+_BEARS = (r"(?:holds?|supports?|carr(?:y|ies)|takes?|bears?|handles?|withstands?|aguant[ae]n?|soport[ae]n?|"
+          r"supporte(?:nt)?|trägt|tragen|hält|halten|aushält|verträgt)")
+#: Bearing the most weight, in the five languages.
+_LOAD = re.compile(
+    rf"\b{_BEARS}\s+(?:the\s+)?(?:(?:most|biggest|largest)\s+(?:weight|load|kilos?)|heaviest)\b|"
+    rf"\b{_BEARS}\s+(?:le\s+)?plus\s+(?:de\s+)?(?:poids|charge|lourd)\b|\b{_BEARS}\s+(?:el\s+|lo\s+)?más(?:\s+peso)?\b|"
+    rf"\bmás\s+(?:peso|carga)\s+{_BEARS}|\b(?:am\s+)?meisten\s+(?:gewicht\s+)?{_BEARS}|\b{_BEARS}\s+(?:am\s+)?meisten\b|"
+    r"\b(?:heaviest|biggest|highest|greatest|largest|maximum|max)\s+(?:load|payload|weight capacity|load capacity|"
+    r"carrying capacity|weight limit)\b|(?:la\s+)?plus\s+(?:grande|forte)\s+charge|(?:mayor|máxima)\s+carga|"
+    r"höchste[nrs]?\s+(?:traglast|belastbarkeit|tragkraft|zuladung)|承重最[大高多]|载重最[大高多]|最大承重|最大载重|最能承重",
+    re.IGNORECASE)
 
 
 #: What holds the most: a sort on the column of volume.

@@ -1,0 +1,80 @@
+"""Request understanding, twenty-second round: a word shared by several kinds asks for any of
+them ("a kayak": every kind of kayak, no canoe), a yes/no column's word inside a kind's name
+leaves the kind ("an inflatable kayak"), yes/no columns named in German or French ("Mit
+Steuergerät", "Étui fourni") read with their accents, denied and said in English, assembled
+items said in five languages, and the kind a thing is for is no condition ("eine Schwimmweste
+fürs Kanu", "a spray deck for a touring kayak")."""
+
+from __future__ import annotations
+
+from helpers import string_facet as _facet
+
+from xmr_agent.agent import phrases
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rules import rule_rewrite
+
+PADDLE = Facets({
+    "craft_type": _facet("craft_type", {"Sit-on-top kayak", "Touring kayak", "Inflatable kayak", "Canoe", "Paddle",
+                                        "Spray deck", "Buoyancy aid", "Dry bag"}),
+    "inflatable": _facet("inflatable", {"Y", "N"}),
+    "seats": Facet("seats", "number", lower=1, upper=3, integer=True),
+    "price_usd": Facet("price_usd", "number", lower=20, upper=2000),
+})
+SAUNA = Facets({
+    "warengruppe": _facet("warengruppe", {"Saunaofen", "Saunakabine", "Infrarotkabine", "Aufgusszubehör"}),
+    "mit_steuergerat": _facet("mit_steuergerat", {"ja", "nein"}),
+    "preis_eur": Facet("preis_eur", "number", lower=10, upper=9000),
+})
+BRASS = Facets({
+    "famille": _facet("famille", {"Trompette", "Clarinette", "Étui", "Embouchure"}),
+    "etui_fourni": _facet("etui_fourni", {"oui", "non"}),
+})
+MINIS = Facets({
+    "department": _facet("department", {"Miniatures", "Terrain", "Paints", "Dice"}),
+    "pre_assembled": _facet("pre_assembled", {"yes", "no"}),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_a_word_several_kinds_end_with_asks_for_any_of_them() -> None:
+    kayaks = {"craft_type = 'Sit-on-top kayak'", "craft_type = 'Touring kayak'", "craft_type = 'Inflatable kayak'"}
+    assert _filters("a two-seater kayak", PADDLE) == kayaks | {"seats >= 2"}  # required: no canoe for two
+    assert _filters("kayak or canoe for the lake", PADDLE) == kayaks | {"craft_type = 'Canoe'"}
+    assert _filters("a kayak paddle", PADDLE) == {"craft_type = 'Paddle'"}  # the kayak describes the paddle
+
+
+def test_a_yes_no_word_inside_a_kind_leaves_the_kind_named() -> None:
+    assert _filters("an inflatable kayak", PADDLE) == {"inflatable = 'Y'", "craft_type = 'Inflatable kayak'"}
+    assert "inflatable != 'Y'" in _filters("not an inflatable, a hard kayak", PADDLE)
+
+
+def test_yes_no_columns_named_in_german_are_read_with_accents_and_denied() -> None:
+    assert "mit_steuergerat = 'ja'" in _filters("Komplettsauna mit Steuergerät", SAUNA)
+    assert "mit_steuergerat != 'ja'" in _filters("Saunaofen ohne Steuergerät", SAUNA)
+    assert "mit_steuergerat = 'ja'" in _filters("eine Kabine, Steuergerät bitte dabei", SAUNA)
+    assert not any(f.startswith("mit_steuergerat") for f in _filters("ein Saunaofen von Harvia", SAUNA))
+
+
+def test_a_french_column_of_what_comes_with_an_item_is_said_by_its_thing() -> None:
+    assert "etui_fourni = 'oui'" in _filters("une trompette avec étui", BRASS)
+    assert "etui_fourni != 'oui'" in _filters("une clarinette sans étui", BRASS)
+
+
+def test_assembled_items_are_said_in_five_languages() -> None:
+    for text in ("terrain that's already built", "Miniaturen, die schon fertig zusammengebaut sind",
+                 "des figurines déjà montées", "miniaturas ya montadas", "已组装的模型", "pre-assembled minis please"):
+        assert "pre_assembled = 'yes'" in _filters(text, MINIS), text
+    assert "pre_assembled != 'yes'" in _filters("minis that are not assembled, I like building them", MINIS)
+
+
+def test_the_kind_a_thing_is_for_is_no_condition() -> None:
+    assert _filters("a buoyancy aid for the canoe", PADDLE) == {"craft_type = 'Buoyancy aid'"}
+    assert _filters("need a spray deck for a touring kayak", PADDLE) == {"craft_type = 'Spray deck'"}
+    assert _filters("I'm looking for a canoe", PADDLE) == {"craft_type = 'Canoe'"}  # seeking, not for
+    words = ["eine", "Schwimmweste", "fürs", "Kanu"]
+    assert phrases.owned(words, 3) and not phrases.owned(["ich", "suche", "ein", "Kanu"], 3)
+    assert phrases.owned(["un", "étui", "pour", "la", "trompette"], 4)
+    assert not phrases.owned(["algo", "para", "el", "kayak"], 3)  # nothing named before: the kayak's own things

@@ -1,0 +1,92 @@
+"""The categorical values a request names by their words: by stem, whole words or phrases of up
+to four words, the longest first ("a hanging seed feeder": Hanging feeder; "battery-powered");
+colours also in the lexicon's other languages ("blanc": White); values written in Chinese
+characters as written; one-letter sizes and scales next to their word ("N gauge"). Read by
+:mod:`~xmr_agent.agent.rules` for its conditions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xmr_agent.agent import lexicon as lx
+from xmr_agent.agent import units
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.flags import NO, YES
+from xmr_agent.agent.values import cjk_values, stem_phrase, worded
+from xmr_agent.agent.values import stem_index as _stem_index
+
+#: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
+_NOT_OF = frozenset("free less like look looking proof".split())
+
+
+def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
+    """Categorical values named in ``text`` (stem match on whole words or phrases of up to four
+    words, longest first; colours also in the other languages of the lexicon)."""
+    words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", text))  # "children's" → children
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            if i + n > len(words):
+                continue
+            span = (words[i].start(), words[i + n - 1].end())
+            hit = category_of(text[span[0]:span[1]], facets)
+            middle = words[i + 1].group(0).lower() if n == 3 else ""
+            if not hit and middle and middle not in lx.FILLER and middle not in _NO_GAP:  # "hanging seed feeder":
+                hit = category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)  # Hanging feeder
+                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
+            elif not hit and middle == "of":  # "a bottle of ink": Bottled ink
+                hit = category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)
+                hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
+            if hit:
+                yield hit[0], hit[1], span
+                i += n - 1
+                break
+        else:  # "battery-powered", "wool-blend": the first part names a value ("sugar-free" does not)
+            first, _, rest = words[i].group(0).partition("-")
+            hit = category_of(first, facets) if len(first) > 2 and rest and rest.lower() not in _NOT_OF else None
+            if hit:
+                yield hit[0], hit[1], (words[i].start(), words[i].start() + len(first))
+        i += 1
+    for english, names in lx.TRANSLATED.items():
+        for m in lx.pattern(names).finditer(text):
+            for facet in facets.values():
+                if facet.categorical and english in facet.values:
+                    yield facet, facet.canonical[english], m.span()
+                elif facet.categorical and english in lx.COLOURS and len(named := [  # "白色", "blanc": "Weiß"
+                        v for v in facet.values if lx.pattern(names).fullmatch(v)] or worded(facet, english, names)) == 1:
+                    yield facet, facet.canonical[named[0]], m.span()
+    yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
+    yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
+
+
+#: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").
+_NO_GAP = frozenset("and or not nor but with without und oder nicht ohne mit et ou ni pas sans avec y o e sin con".split())
+
+
+def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
+    """The value ``words`` name (by stem; a colour also in the lexicon's other languages; in
+    Chinese characters, one they have as written)."""
+    if lx.has_cjk(words) and (written := cjk_values(words, facets)):
+        return written[-1][0], written[-1][1]  # "福建的乌龙茶": the oolong, the last named
+    key, glued = stem_phrase(words), "".join(words.lower().split())
+    joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
+    for facet in facets.values():
+        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
+            continue
+        index = _stem_index(facet)
+        glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
+        for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()):  # "hat in":
+            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
+                continue  # "with" is no "Withings"
+            return facet, facet.canonical[value]
+    for english, names in lx.TRANSLATED.items():
+        said = lx.pattern(names).fullmatch(words.strip())
+        for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the
+            for value in (v for v in facet.values if facet.categorical and (v == english and bool(said) or  # colours
+                                                                           lx.pattern(names).fullmatch(v))):  # are "Schwarz"
+                return facet, facet.canonical[value]
+            if facet.categorical and english in lx.COLOURS and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
+                return facet, facet.canonical[named[0]]
+    return None
