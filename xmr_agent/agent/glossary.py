@@ -96,8 +96,9 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
-        if not meanings or any(_named(sense, PROPERTIES) for sense in meanings) or _named(meanings[0], named_columns):
-            continue  # "couleur": dye, paint, colour — a word for a property names no kind
+        if not meanings or any(_named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings) \
+                or _named(meanings[0], named_columns):
+            continue  # "couleur": dye, paint, colour — a word for a property names no kind ("小号": trumpet, small size)
         meanings = phrases.in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
         linked = _linked_value(words, i, meanings, language, dictionary, columns, text)  # "verres à vin": wine glass
         for facet, value in linked:
@@ -326,7 +327,8 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
                                                   or len(stems) > 1 and "".join(stems) in said)
         for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
         v for v in values if phrases.closed(sense.lower().split()[-1], v.lower())
-        and not any(stem_phrase(x).startswith(words[-1][:4]) for x in values)]
+        and not any(stem_phrase(x).startswith(words[-1][:max(4, len(words[-1]) - 2)]) for x in values)]  # "paintbrush":
+    # a brush, though Paints begins it
 
 
 #: Words between two kinds that ask for both or either ("Wasserkocher und Toaster", "奶酪或者饼干").
