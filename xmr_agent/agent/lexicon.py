@@ -70,7 +70,7 @@ AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 
 #: Relative price words, against the catalogue's own prices: checked in this order.
 CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
-         r"not (?:too |very |so )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
+         r"not (?:too |very |so |that )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
@@ -89,7 +89,7 @@ PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:i
           r"car[oa]s?|de lujo|lujos[oa]s?|"
           r"贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
-CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not as (?:expensive|pricey|dear)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
+CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not (?:as|that) (?:expensive|pricey|dear)|for less\b(?!\s+than)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
            r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"

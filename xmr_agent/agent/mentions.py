@@ -308,7 +308,9 @@ def named_items(titles: TitleIndex, text: str, seed_ids: Sequence[str], *, seeds
 _LIKE_IT = re.compile(r"\b(?:like|similar to) (?:it|that|this|that one|this one|them|those)\b|\btoo (?:much|expensive|"
                       r"pricey|dear|big|small|heavy|long|short)\b|\btrop (?:cher|chère|grand|petit|lourd)|"
                       r"\bzu (?:teuer|groß|klein|schwer)|\bdemasiado (?:car[oa]|grande|pequeñ[oa]|pesad[oa])|"
-                      r"\bcomme (?:ça|celui-ci|celle-ci)|太贵|太大|太小|太重", re.IGNORECASE)
+                      r"\bcomme (?:ça|celui-ci|celle-ci)|太贵|太大|太小|太重|\bover (?:my |our |the )?budget\b|"
+                      r"\b(?:anything|something|one|ones) similar\b|\bsimilar (?:ones?|items?)\b|\bähnliche[ns]?\b|"
+                      r"\b(?:quelque chose|un|une) de (?:similaire|semblable|pareil)|\balgo (?:parecido|similar)\b", re.IGNORECASE)
 #: Words after a name that liken to it: "跟富士X-T30 II差不多", "和它一样".
 _LIKE_AFTER = re.compile(r"\s*[\u3400-\u9fff]{0,3}?\s*(?:差不多|一样|类似|相似|相近|那样|似的)")  # "…海报类似的": a poster like it
 

@@ -230,6 +230,10 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} describes the {head!r} named after it: no condition")
             continue
+        if hard and facet.column.lower() in BRAND_COLUMNS and _names_maker(parse, span):
+            parse.context.append(value)  # "so was wie das 370 Pro von Sea Eagle": the named item's maker
+            parse.notes.append(f"{facet.column} {value!r} makes the item named: no condition")
+            continue
         taken.add((facet.column, value.lower()))
         op: Op = "contains" if facet.kind == "list" else "="
         before = parse.scan[max(0, span[0] - CONDITION_REACH): span[0]]
@@ -315,6 +319,14 @@ def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bo
 
 #: "for" before a kind, when another is named before: the kind the first is for ("a buoyancy aid for the canoe").
 _FOR_ONE = re.compile(r"\bfor(?:\s+(?:the|a|an|his|her|their))?\s+$", re.IGNORECASE)
+
+
+def _names_maker(parse: Parse, span: tuple[int, int]) -> bool:
+    """Whether the value at ``span`` follows "by", "von", "de" … right after an item the request
+    names (blanked in ``parse.scan``): the item's maker ("wie das 370 Pro von Sea Eagle")."""
+    m = re.search(r"\b(?:by|from|of|von|vom|de|du|par|del|di)\s+$", parse.scan[:span[0]], re.IGNORECASE)
+    at = len(parse.text[:m.start()].rstrip()) - 1 if m else -1  # the last character before the word
+    return at >= 0 and parse.scan[at] == " " and not parse.text[at].isspace()
 
 
 def _goes_before(text: str, column: str, span: tuple[int, int]) -> bool:
