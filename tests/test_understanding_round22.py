@@ -139,3 +139,18 @@ def test_the_maker_after_an_item_named_is_no_condition() -> None:
     at = text.index("370 Pro")
     assert not any(f.column == "brand" for f in rule_rewrite(text, brands, named=[(at, at + 7)]).filters)
     assert "brand = 'Sea Eagle'" in _filters("a kayak from Sea Eagle", brands)  # no item named: a condition
+
+
+def test_a_brand_that_is_a_common_word_only_the_translation_wrote_is_no_condition() -> None:
+    pytest.importorskip("wordfreq")
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+    from xmr_agent.agent.translate import with_translation
+
+    base = CrossModalQuery(filters=(Filter(column="scale", op="=", value="OO", hard=False),))
+    other = CrossModalQuery(filters=(Filter(column="maker", op="=", value="Ratio", hard=False),
+                                     Filter(column="department", op="=", value="Building kit")))
+    joined = with_translation(base, other, "要OO比例的", "OO ratio", lambda c: False, {"department"})
+    assert {str(f) for f in joined.filters} == {"scale = 'OO' (preferred)", "department = 'Building kit'"}
+    other = CrossModalQuery(filters=(Filter(column="maker", op="=", value="Bushnell"),))
+    joined = with_translation(CrossModalQuery(), other, "不要博士能的测距仪", "rangefinder, not Bushnell", lambda c: False)
+    assert "maker = 'Bushnell'" in {str(f) for f in joined.filters}  # a brand's own name, written in Chinese

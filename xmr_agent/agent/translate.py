@@ -132,7 +132,7 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
                                           or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds
                                           and (f.column, str(f.value).lower()) not in refused)
-             and _grounded(f, numbers, numeric)]
+             and _grounded(f, numbers, numeric) and not _brand_made(f, original)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
@@ -159,6 +159,26 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
 
 
 _NEGATIVE = ("!=", "not_contains", "not_in")
+
+
+def _brand_made(flt: Filter, original: str) -> bool:
+    """Whether ``flt`` names a brand that is an English word the translation made, the request not
+    writing it ("要OO比例的" → "OO ratio": no maker Ratio). A translation keeps a brand's name as
+    written; a brand written in other letters ("博士能": Bushnell) is no English word."""
+    from xmr_agent.agent.columns import brand_column
+    from xmr_agent.agent.values import folded
+
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    words = re.findall(r"[^\W\d_]+", str(flt.value).lower())
+    return brand_column(flt.column) and bool(words) and folded(str(flt.value).lower()) not in folded(original.lower()) \
+        and all(zipf_frequency(w, "en") >= COMMON_ZIPF for w in words)
+
+
+#: How common (Zipf frequency) each word of a brand must be in English to be one a translation made ("ratio", not "Nike").
+COMMON_ZIPF = 4.0
 
 
 def _part_of(words: list[str], longer: list[str]) -> bool:
