@@ -154,3 +154,13 @@ def test_a_brand_that_is_a_common_word_only_the_translation_wrote_is_no_conditio
     other = CrossModalQuery(filters=(Filter(column="maker", op="=", value="Bushnell"),))
     joined = with_translation(CrossModalQuery(), other, "不要博士能的测距仪", "rangefinder, not Bushnell", lambda c: False)
     assert "maker = 'Bushnell'" in {str(f) for f in joined.filters}  # a brand's own name, written in Chinese
+
+
+def test_an_area_in_square_centimetres_and_the_biggest_by_a_column_of_area() -> None:
+    grills = Facets({"grillart": _facet("grillart", {"Gasgrill", "Holzkohlegrill"}),
+                     "grillflache_cm2": Facet("grillflache_cm2", "number", lower=900, upper=6000),
+                     "gewicht_kg": Facet("gewicht_kg", "number", lower=5, upper=120)})
+    assert "grillflache_cm2 >= 4000" in _filters("a gas grill of at least 4000 cm²", grills)
+    assert "grillflache_cm2 >= 4000" in _filters("con al menos 4000 cm2 de superficie", grills)
+    order = rule_rewrite("the biggest gas grill you sell", grills).order
+    assert order is not None and order.column == "grillflache_cm2" and order.descending  # its area, not its weight

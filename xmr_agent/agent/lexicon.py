@@ -226,7 +226,7 @@ COLUMN_KINDS = {
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
              "contenido", "area", "width", "height", "case", "diameter", "case_size", "dial", "screen", "screen_size", "display",
-             "diagonal", "capacidad", "capacite", "kapazitat", "volumen", "fassungsvermogen", "litres", "liters", "litros", "容量"),
+             "diagonal", "capacidad", "capacite", "kapazitat", "volumen", "fassungsvermogen", "litres", "liters", "litros", "容量", "flache", "flaeche", "surface", "superficie", "面积"),
     "thickness": ("thickness", "thickness_mm", "thickness_cm", "épaisseur", "dicke", "grosor", "espesor"),
     "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
     "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),

@@ -53,7 +53,7 @@ class Parse:
 UNIT_PARTS = frozenset({"min", "mins", "minutes", "max", "num", "no", "nb", "g", "kg", "mg", "ml", "l", "cl", "cm", "mm",
                         "m", "in", "inch", "inches", "h", "hrs", "hours", "s", "sec", "usd", "eur", "gbp", "chf",
                         "pct", "percent", "w", "lm", "k", "oz", "lb", "lbs", "total", "count", "days", "weeks", "months",
-                        "mah", "wh", "gb", "tb", "mb", "mp", "hz", "m2", "sqm", "sqft", "km"})
+                        "mah", "wh", "gb", "tb", "mb", "mp", "hz", "m2", "cm2", "mm2", "m3", "cm3", "sqm", "sqft", "km"})
 
 
 def core(column: str) -> str:

@@ -56,6 +56,7 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(('"', "″", "寸"), ("length", 25.4)),
     **dict.fromkeys(("m²", "m2", "sqm", "square metres", "square meters", "mètres carrés", "quadratmeter", "qm",
                      "metros cuadrados", "平方米", "平米"), ("area", 1.0)), **dict.fromkeys(("sq ft", "sqft"), ("area", 0.0929)),
+    **dict.fromkeys(("cm²", "cm2", "square centimetres", "square centimeters", "平方厘米"), ("area", 0.0001)),
     **dict.fromkeys(("knots", "kts", "nœuds", "noeuds", "knoten", "nudos", "节"), ("speed", 1.852)),
     **dict.fromkeys(("km/h", "kmh", "kph"), ("speed", 1.0)), "mph": ("speed", 1.609),
 }
