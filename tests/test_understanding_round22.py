@@ -164,3 +164,18 @@ def test_an_area_in_square_centimetres_and_the_biggest_by_a_column_of_area() -> 
     assert "grillflache_cm2 >= 4000" in _filters("con al menos 4000 cm2 de superficie", grills)
     order = rule_rewrite("the biggest gas grill you sell", grills).order
     assert order is not None and order.column == "grillflache_cm2" and order.descending  # its area, not its weight
+
+
+def test_english_words_name_a_describing_value_of_a_german_catalogue_through_the_dictionary(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import backward_values
+
+    write_dictd(dictd, "eng-deu", [("stainless steel", "stainless steel\nEdelstahl <masc>, VA-Stahl <masc>\n"),
+                                   ("cedar", "cedar /ˈsiːdə/\nZeder <fem>\n")])
+    shop = Facets({"grillart": _facet("grillart", {"Gasgrill", "Holzkohlegrill", "Keramikgrill"}),
+                   "farbe": _facet("farbe", {"Edelstahl", "Schwarz", "Grün"}),
+                   "hersteller": _facet("hersteller", {"Weber", "Big Green Egg", "Napoleon"})})
+    found = backward_values("a stainless steel gas barbecue", shop, "de", set())
+    assert [str(f) for f in found] == ["farbe = 'Edelstahl' (preferred)"]
+    assert backward_values("a stainless steel gas barbecue", shop, "de", {"farbe"}) == []  # the column is said
+    assert backward_values("anything but stainless steel", shop, "de", set(), ("stainless steel",)) == []
+    assert not any(f.column == "hersteller" for f in rule_rewrite("una barbacoa verde", shop).filters)  # no Big Green Egg

@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.dictionaries import ENDINGS, from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
@@ -118,10 +118,12 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
     filters = better_kinds(query.filters, found, guessed)
-    if filters == query.filters:
+    values = backward_values(masked, facets, language, {f.column for f in filters}, query.avoid) if said == ENGLISH else []
+    if filters == query.filters and not values:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
-    return query.model_copy(update={"filters": filters, "notes": (
-        *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found))})
+    return query.model_copy(update={"filters": (*filters, *values), "notes": (
+        *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
+        *(f"{f}: named in English words, read in a dictionary" for f in values))})
 
 
 #: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
@@ -166,6 +168,31 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
                 return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
             break  # the head's longest translated phrase decides
     return []
+
+
+def backward_values(text: str, facets: Facets, language: str, said: set[str], negated: tuple[str, ...] = ()) -> list[Filter]:
+    """Preferences for the values of a catalogue in ``language`` that English words of ``text`` (two
+    together, else one) translate as, through the English → German dictionary (and German for French
+    and Spanish): "stainless steel" → Edelstahl, "cedar" → Zeder; on describing columns (no kinds, no
+    brands, no yes/no, none in ``said``), one value each; words the request negates are none."""
+    kinds = kind_columns(facets)
+    columns = [f for c, f in facets.items() if f.categorical and c.lower() not in kinds and c not in said
+               and not brand_column(c) and len(f.values) > 2 and f.values.isdisjoint({"yes", "no", "ja", "nein", "oui", "non", "sí"})]
+    values = {folded(v.lower()): (f.column, f.canonical[v]) for f in columns for v in f.values}
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    words = [w for w in (t.group(0) for t in _TOKEN.finditer(text)) if w.lower() not in lexicon.FILLER and w.lower() not in skip]
+    found: dict[str, str] = {}
+    used: set[int] = set()
+    for n in (2, 1) if values else ():
+        for j in range(len(words) - n + 1):
+            if used & set(range(j, j + n)):
+                continue
+            hit = next((values[t] for t in map(folded, map(str.lower, from_english(" ".join(words[j:j + n]), language)))
+                        if t in values), None)
+            if hit and hit[0] not in found:
+                found[hit[0]] = hit[1]
+                used |= set(range(j, j + n))
+    return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v, hard=False) for c, v in found.items()]
 
 
 def _joined_kinds(words: list[str], columns: list[Facet]) -> list[Filter]:

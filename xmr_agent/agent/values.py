@@ -369,7 +369,10 @@ def cjk_values(text: str, facets: Facets) -> list[tuple[Facet, str, tuple[int, i
 
 def worded(facet: Facet, english: str, names: str) -> list[str]:
     """The values of two or three words one of which is ``english`` or one of its ``names`` in
-    another language (:data:`~xmr_agent.agent.lexicon.TRANSLATED`): "Schwarz matt" for black."""
+    another language (:data:`~xmr_agent.agent.lexicon.TRANSLATED`): "Schwarz matt" for black; no
+    brand ("verde" names no "Big Green Egg")."""
+    if brand_column(facet.column):
+        return []
     said = lexicon.pattern(names)
     return [v for v in facet.values if 2 <= len(parts := v.split()) <= 3
             and any(w == english or said.fullmatch(w) for w in parts)]
