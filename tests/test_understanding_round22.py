@@ -179,3 +179,14 @@ def test_english_words_name_a_describing_value_of_a_german_catalogue_through_the
     assert backward_values("a stainless steel gas barbecue", shop, "de", {"farbe"}) == []  # the column is said
     assert backward_values("anything but stainless steel", shop, "de", set(), ("stainless steel",)) == []
     assert not any(f.column == "hersteller" for f in rule_rewrite("una barbacoa verde", shop).filters)  # no Big Green Egg
+
+
+def test_spellings_of_two_countries_are_one_word_and_a_word_elsewhere_picks_of_a_group() -> None:
+    racquets = Facets({"equipment_type": _facet("equipment_type", {"Tennis racquet", "Padel racket", "Tennis balls",
+                                                                   "Padel balls", "Shuttlecocks"})})
+    assert _filters("the cheapest tennis racket", racquets) == {"equipment_type = 'Tennis racquet'"}
+    assert _filters("balls for padel", racquets) == {"equipment_type = 'Padel balls'"}
+    assert _filters("some balls", racquets) == {"equipment_type = 'Padel balls'", "equipment_type = 'Tennis balls'"}
+    ratings = Facets({"avis_clients_5": Facet("avis_clients_5", "number", lower=1, upper=5)})
+    order = rule_rewrite("la bougie la mieux notée", ratings).order
+    assert order is not None and order.column == "avis_clients_5" and order.descending

@@ -222,7 +222,7 @@ COLUMN_KINDS = {
                "duration_min", "running_time", "length_min", "words", "prep_time", "time", "cook_time", "mins",
                "play_time", "playing_time", "playtime", "game_length", "battery_life", "battery_hours", "burn_time",
                "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion"),
-    "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note"),
+    "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note", "avis", "bewertung", "valoracion", "puntuacion", "评分"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
              "contenido", "area", "width", "height", "case", "diameter", "case_size", "dial", "screen", "screen_size", "display",

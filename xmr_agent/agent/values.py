@@ -36,7 +36,11 @@ def stem_phrase(words: str) -> str:
 #: "center" "Centre", "gray" "Grey").
 _SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b|\b([a-z]{3,})yz(e|ed|es|er|ers|ing)\b|"
                             r"\b(col|flav|fav|arm|hum|od|hon|harb|neighb|vap|lab|rum|behavi)or(s|ed|ful|ite|ites|less|ing)?\b|"
-                            r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b")
+                            r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b|"
+                            r"\b(racquet|aluminum|jewelry|pajama|tire|mold|donut|plow|cozy)(s)?\b")
+#: The one spelling of the words :data:`_SPELT_ONE_WAY` reads in two.
+_ONE_SPELLING = {"racquet": "racket", "aluminum": "aluminium", "jewelry": "jewellery", "pajama": "pyjama", "tire": "tyre",
+                 "mold": "mould", "donut": "doughnut", "plow": "plough", "cozy": "cosy"}
 
 
 def folded(text: str) -> str:
@@ -56,6 +60,8 @@ def _one_way(m: re.Match[str]) -> str:
         return f"{g[4]}our{g[5] or ''}"
     if g[6]:
         return f"{g[6]}re{g[7] or ''}"
+    if g[9]:
+        return f"{_ONE_SPELLING[g[9]]}{g[10] or ''}"
     return "grey"
 
 
