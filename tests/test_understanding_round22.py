@@ -190,3 +190,23 @@ def test_spellings_of_two_countries_are_one_word_and_a_word_elsewhere_picks_of_a
     ratings = Facets({"avis_clients_5": Facet("avis_clients_5", "number", lower=1, upper=5)})
     order = rule_rewrite("la bougie la mieux notée", ratings).order
     assert order is not None and order.column == "avis_clients_5" and order.descending
+
+
+def test_like_an_item_but_of_another_brand_leaves_its_brand_out() -> None:
+    from xmr_agent.agent.critique import like_but_another
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+
+    shop = Facets({"kind": _facet("kind", {"Padel racket", "Bag"}), "brand": _facet("brand", {"Bullpadel", "Head", "Wilson"})})
+    anchor = {"id": "RQ-201", "title": "Bullpadel Vertex 04", "kind": "Padel racket", "brand": "Bullpadel"}
+    query = CrossModalQuery(filters=(Filter(column="kind", op="=", value="Padel racket"),))
+    found = like_but_another(query, "like the Bullpadel Vertex 04 but from a different brand", anchor, shop)
+    assert {str(f) for f in found.filters} == {"kind = 'Padel racket'", "brand != 'Bullpadel'"}
+    assert like_but_another(query, "like the Bullpadel Vertex 04 but cheaper", anchor, shop) == query
+
+
+def test_a_kind_of_two_words_joined_by_de_in_french_and_spanish(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("raquette", "raquette <n, fem>\nracket, racquet\n"),
+                                   ("badminton", "badminton <n, masc>\nbadminton, shuttlecock\n")])
+    racquets = Facets({"equipment_type": _facet("equipment_type", {"Badminton racquet", "Tennis racquet", "Shuttlecocks"})})
+    found = glossary.kinds("une raquette de badminton pour débuter", "fr", racquets)
+    assert [str(f) for f in found] == ["equipment_type = 'Badminton racquet'"]

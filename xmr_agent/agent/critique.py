@@ -229,6 +229,15 @@ def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
+def like_but_another(query: CrossModalQuery, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> CrossModalQuery:
+    """``query`` for a request like a named item (``anchor``) but of another value of a column
+    ("like the Bullpadel Vertex 04 but from a different brand": brand != Bullpadel)."""
+    out = Critique()
+    _another(out, text, anchor, facets) if anchor else None
+    found = [f for f in out.filters if f.column not in {g.column for g in query.filters if g.op == "="}]
+    return query.model_copy(update={"filters": (*query.filters, *found), "notes": (*query.notes, *out.notes)}) if found else query
+
+
 def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
     """"In another colour": the column of that property (``colour``, ``color``, ``colour_name``)
     other than the value of the item looked at (``anchor``)."""

@@ -256,7 +256,7 @@ def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
 
 
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
-_LINKS = frozenset({"à", "a", "pour", "para", "aux", "al"})
+_LINKS = frozenset({"à", "a", "pour", "para", "aux", "al", "de", "d", "du", "del"})  # "raquette de badminton"
 _ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from xmr_agent.agent.answer import Answer, Recommendation
 from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.critique import like_but_another
 from xmr_agent.agent.data import clean
 from xmr_agent.agent.explain import Evidence, build_evidence, shorten, template_narrative
 from xmr_agent.agent.filters import Facets, compile_where, satisfies
@@ -63,8 +64,7 @@ from xmr_agent.types import Hit
 CANDIDATES = 50
 #: Seeds (latest first) whose stored vectors join the query when ``seed_weight`` > 0, and the
 #: factor by which each older one counts less.
-SEED_ITEMS = 5
-SEED_DECAY = 0.7
+SEED_ITEMS, SEED_DECAY = 5, 0.7
 #: Popular items meeting the request's preferences (soft filters) count this much more per
 #: preference met: popularity within what the user asked for ("a horror movie"), not overall.
 PREFERENCE_LIFT = 3.0
@@ -137,10 +137,9 @@ class Agent:
 
     def ask(self, text: str = "", *, image: str | None = None, audio: str | None = None, k: int | None = None,
             exclude_ids: Sequence[str] = (), seed_ids: Sequence[str] = (), explain: bool = True) -> Answer:
-        """Recommendations for a request: words, and optionally a photo (``image``) or a spoken
-        request / clip (``audio``, transcribed and added to the words). ``explain=False`` skips
-        evidence and explanations (for bulk evaluation). ``seed_ids``: items the user mentioned
-        or liked, oldest first, for the item graph."""
+        """Recommendations for a request: words, and optionally a photo (``image``) or a spoken request / clip
+        (``audio``, transcribed and added to the words). ``explain=False`` skips evidence and explanations (for
+        bulk evaluation). ``seed_ids``: items the user mentioned or liked, oldest first, for the item graph."""
         run = Trace()
         if audio:
             with run.step("transcribe") as note:
@@ -164,6 +163,7 @@ class Agent:
             if not reference and image and query.order is not None and query.order.mode in ("less", "more"):
                 query, reference = self._pictured(query, image)  # "cheaper than this" (a photo)
             query = against(query, next(iter(self.catalog.get(reference)), None), likened=bool(like))  # "cheaper" than it
+            query = like_but_another(query, text, next(iter(self.catalog.get(like[:1])), None), self.facets) if like else query
             note(query=query.model_dump(mode="json"))
         return self.run(query, text, explain=explain, trace=run)
 
