@@ -210,3 +210,11 @@ def test_a_kind_of_two_words_joined_by_de_in_french_and_spanish(dictd: Path) -> 
     racquets = Facets({"equipment_type": _facet("equipment_type", {"Badminton racquet", "Tennis racquet", "Shuttlecocks"})})
     found = glossary.kinds("une raquette de badminton pour débuter", "fr", racquets)
     assert [str(f) for f in found] == ["equipment_type = 'Badminton racquet'"]
+
+
+def test_a_column_of_where_items_are_made_is_said_in_other_words_and_endings() -> None:
+    candles = Facets({"famille": _facet("famille", {"Bougie parfumée", "Diffuseur"}),
+                      "fabrique_en_france": _facet("fabrique_en_france", {"Oui", "Non"})})
+    for text in ("une bougie fabriquée en France", "a candle made in France", "velas hechas en France"):
+        assert "fabrique_en_france = 'Oui'" in _filters(text, candles), text
+    assert not any(f.startswith("fabrique") for f in _filters("a candle from a French brand", candles))

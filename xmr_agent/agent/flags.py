@@ -140,7 +140,7 @@ def flags(parse: Parse, facets: Facets) -> None:
         words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
-        said = re.compile(rf"\b{_BETWEEN.join(map(re.escape, words))}\b{turned}", re.IGNORECASE)
+        said = re.compile(rf"\b{_BETWEEN.join(_inflected(w) for w in words)}\b{turned}{_made_in(name)}", re.IGNORECASE)
         named = said.search(parse.scan) or said.search(_folded(parse.scan))  # "Steuergerät" for "mit_steuergerat"
         if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
                 and len(subject) < len(name.split()):  # "5G" for has_5g
@@ -209,6 +209,24 @@ def _in_value(text: str, span: tuple[int, int], facets: Facets) -> bool:
                    for m in re.finditer(rf"(?<!\w){re.escape(value)}(?:s|es)?(?!\w)", low)):
                 return True
     return False
+
+
+def _made_in(name: str) -> str:
+    """For a column "made in <country>" in any of the languages ("Fabriqué en France", "Hecho en
+    España"), the other ways of saying it with that country as written ("made in France",
+    "hergestellt in France"); else nothing."""
+    m = re.fullmatch(rf"{_MADE} (?:in|en) ([a-z]+)", name)
+    return rf"|\b{_MADE}\s+(?:in|en)\s+{re.escape(m.group(1))}\b" if m else ""
+
+
+#: Words for "made" before "in" and a country, in the five languages' Latin scripts.
+_MADE = r"(?:made|produced|manufactured|fabriqu[ée]e?s?|hech[oa]s?|fabricad[oa]s?|hergestellt|produziert|gefertigt)"
+
+
+def _inflected(word: str) -> str:
+    """A word of a column's name as a pattern that takes its French and Spanish endings too
+    ("fabrique" of "Fabriqué en France": "fabriquée", "fabriqués")."""
+    return re.escape(word) + (r"(?:e|s|es)?" if len(word) >= 5 and not word.endswith("s") else "")
 
 
 def _folded(text: str) -> str:
