@@ -218,3 +218,16 @@ def test_a_column_of_where_items_are_made_is_said_in_other_words_and_endings() -
     for text in ("une bougie fabriquée en France", "a candle made in France", "velas hechas en France"):
         assert "fabrique_en_france = 'Oui'" in _filters(text, candles), text
     assert not any(f.startswith("fabrique") for f in _filters("a candle from a French brand", candles))
+
+
+def test_kinds_of_a_translation_are_cut_to_those_the_request_names_and_a_shop_word_of_few_kinds_names_them() -> None:
+    from xmr_agent.agent.mentioned import narrowed
+    from xmr_agent.agent.query import Filter
+
+    rackets = [Filter(column="kind", op="=", value=v) for v in ("Badminton racquet", "Padel racket", "Tennis racquet")]
+    assert [str(f.value) for f in narrowed(rackets, "pala de pádel entre 150 y 250 libras")] == ["Padel racket"]
+    assert narrowed(rackets, "una pala") == tuple(rackets)  # none named: all of them
+    shop = Facets({"kind": _facet("kind", {"Badminton racquet", "Padel racket", "Tennis racquet", "Padel balls",
+                                           "Bag", "Strings", "Overgrip"})})
+    said = {str(f) for f in rule_rewrite("the best racket", shop, generic=frozenset({"racket"})).filters}
+    assert said == {"kind = 'Badminton racquet'", "kind = 'Padel racket'", "kind = 'Tennis racquet'"}

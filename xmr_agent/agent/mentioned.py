@@ -8,12 +8,13 @@ characters as written; one-letter sizes and scales next to their word ("N gauge"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.flags import NO, YES
+from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
 
@@ -90,3 +91,17 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             if facet.categorical and english in lx.COLOURS and len(named := worded(facet, english, names)) == 1:  # "black": Schwarz matt
                 return facet, facet.canonical[named[0]]
     return None
+
+
+def narrowed(filters: Sequence[Filter], text: str) -> tuple[Filter, ...]:
+    """``filters`` with the kinds of one column that end with the same word (read from a translation:
+    "racket" → Badminton, Padel and Tennis racquet) cut to those whose other words ``text`` (the
+    request's own) says ("pala de pádel": Padel racket), when it says some."""
+    said = set(stem_phrase(text).split())
+    by_head: dict[tuple[str, str], list[Filter]] = {}
+    for f in filters:
+        if f.hard and f.op == "=" and len(words := stem_phrase(str(f.value)).split()) >= 2:
+            by_head.setdefault((f.column, words[-1]), []).append(f)
+    cut = {id(f) for group in by_head.values() if len(group) > 1 and (kept := [
+        f for f in group if set(stem_phrase(str(f.value)).split()[:-1]) <= said]) for f in group if f not in kept}
+    return tuple(f for f in filters if id(f) not in cut)

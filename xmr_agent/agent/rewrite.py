@@ -18,6 +18,7 @@ from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
+from xmr_agent.agent.mentioned import narrowed
 from xmr_agent.agent.query import (
     CrossModalQuery,
     Filter,
@@ -152,6 +153,7 @@ class Rewriter:
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets))
         joined = sensed(joined, base, masked, detect_closely(text), self.facets)
+        joined = joined.model_copy(update={"filters": narrowed(joined.filters, masked)})  # "pala de pádel": padel
         read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
                                  self.every_item())
         return _loosely(read, base, self.facets), True

@@ -210,7 +210,9 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
     grouped = {n for n, (facet, _, span) in enumerate(mentions) if head_group(facet, parse.scan[span[0]:span[1]])}
     sorted_ = parse.order is not None and parse.order.mode == "sort"  # "the lightest drone", not "a cheap kite board"
     grouped_out = set() if sorted_ or any(facets[f.column].kind == "number" for f in parse.filters if f.column in facets) \
-        else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic}  # "tea" in a tea shop
+        else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic  # "tea" in a tea shop,
+              and 2 * len(head_group(mentions[n][0], parse.scan[slice(*mentions[n][2])])) >= len(mentions[n][0].values)}  # not
+    # "racket" in a shop of rackets, balls, bags and strings
     named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
     mentions = [m for n, m in enumerate(mentions) if n not in grouped or n not in grouped_out and (  # "kayak or canoe"
         m[0].column not in named or hard and m[0].column.lower() in kinds_of)]
