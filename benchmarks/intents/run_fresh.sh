@@ -36,6 +36,8 @@
 #   fresh33:          fresh33.jsonl over fairway.csv, grills.csv, diving.csv
 #   fresh34:          fresh34.jsonl over campmobel.csv, modelrail.csv, saunashop.csv
 #   fresh35:          fresh35.jsonl over wargaming.csv, bois_vent.csv, paddle.csv
+#   fresh36:          fresh36.jsonl over racquets.csv, bougies.csv, dancewear.csv
+#   fresh37:          fresh37.jsonl over guitarras.csv, terrarium.csv, officefit.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,7 +78,9 @@ case "$FRESH" in
   fresh33) TABLES="fairway grills diving" ;;
   fresh34) TABLES="campmobel modelrail saunashop" ;;
   fresh35) TABLES="wargaming bois_vent paddle" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh35" >&2; exit 2 ;;
+  fresh36) TABLES="racquets bougies dancewear" ;;
+  fresh37) TABLES="guitarras terrarium officefit" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh37" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
