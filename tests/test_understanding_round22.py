@@ -231,3 +231,30 @@ def test_kinds_of_a_translation_are_cut_to_those_the_request_names_and_a_shop_wo
                                            "Bag", "Strings", "Overgrip"})})
     said = {str(f) for f in rule_rewrite("the best racket", shop, generic=frozenset({"racket"})).filters}
     assert said == {"kind = 'Badminton racquet'", "kind = 'Padel racket'", "kind = 'Tennis racquet'"}
+
+
+DANCE_HEADER = ["Item Ref", "Style Name", "Garment Type", "Price (USD)", "Colour", "Age Group", "Description"]
+DANCE = [["W-1", "Chiffon Wrap Skirt", "Wrap skirt", 24, "Black", "Adult", "Sheer chiffon skirt that ties at the waist"],
+         ["W-2", "Georgette Tie Skirt", "Wrap skirt", 28, "Pink", "Adult", "Soft georgette skirt with long ties"],
+         ["W-3", "Girls' Wrap Skirt", "Wrap skirt", 18, "Lilac", "Child", "A short wrap skirt for young dancers"],
+         ["T-1", "Tele Tone Tap Shoe", "Tap shoes", 79, "Black", "Adult", "Leather tap shoe with a low heel"],
+         ["T-2", "Girls' Patent Tap Shoe", "Tap shoes", 39, "Black", "Child", "Patent tap shoe with a buckle strap"],
+         ["J-1", "Split Sole Jazz Shoe", "Jazz shoes", 45, "Tan", "Adult", "Slip-on jazz shoe with a split sole"],
+         ["L-1", "Camisole Leotard", "Leotard", 34, "Black", "Adult", "Classic camisole leotard"]]
+
+
+def test_a_chat_takes_another_colour_than_one_named_in_its_own_language_and_who_it_is_for(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    from xmr_agent.agent.session import Session
+
+    agent = ingested_csv(tmp_path, "dance", DANCE_HEADER, DANCE)
+    skirts = Session.open(agent, "s", k=3)
+    skirts.send("a wrap skirt for ballet")
+    other = skirts.send("gibt's den auch in einer anderen Farbe als Schwarz?")
+    assert other.recommendations and all(r.item["colour"] != "Black" for r in other.recommendations)
+    assert "colour != 'Black'" in {str(f) for f in other.query.filters}
+    taps = Session.open(agent, "t", k=3)
+    taps.send("tap shoes")
+    child = taps.send("c'est pour une petite fille de 8 ans")
+    assert [r.id for r in child.recommendations][:1] == ["T-2"]  # still tap shoes, now the child's

@@ -247,6 +247,10 @@ def _another(out: Critique, text: str, anchor: Mapping[str, Any] | None, facets:
         named = re.match(r"\s*(?:than|que|als|de)\s+(?:the\s+|le\s+|la\s+)?([^\W\d_][\w\-]*)", text[m.end():], re.IGNORECASE)
         said_value = next((v for v in facets[column].values if named and v.lower() == named.group(1).lower()), None) \
             if column else None
+        if column and named and said_value is None:  # "in einer anderen Farbe als Schwarz": Black
+            from xmr_agent.agent.mentioned import category_of
+            hit = category_of(named.group(1), Facets({column: facets[column]}))
+            said_value = hit[1].lower() if hit else None
         if column and named and said_value is not None:  # "another colour than red"
             value = facets[column].canonical.get(said_value, said_value)
             text = text.replace(named.group(0), " ", 1)

@@ -22,7 +22,7 @@ from typing import Any
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.numbers import UNIT_PARTS
-from xmr_agent.agent.query import CrossModalQuery
+from xmr_agent.agent.query import CrossModalQuery, audience_note
 from xmr_agent.agent.rules import stem_phrase
 from xmr_agent.agent.values import title_words
 from xmr_agent.encoders.language import ENGLISH, detect
@@ -107,8 +107,8 @@ def new_subject(state: Any, message: str, request: CrossModalQuery | None, criti
         return False
     if _other_value(request, shown, agent.facets):
         return True
-    if _only_conditions(request, agent.facets):  # "il faut qu'il soit compatible contact alimentaire": of the same thing
-        return False
+    if _only_conditions(request, agent.facets) or _for_someone(request):  # "il faut qu'il soit compatible contact
+        return False  # alimentaire": of the same thing; "c'est pour une petite fille de 8 ans": who it is for
     if not state.topic or not request.queries or WISH.search(message) or any(
             ONE.search(words) for words in (message, request.queries[0].text)):
         return False  # "do you have it in black?", "bruchfest sollten sie sein" (they), "zusammenklappbar wäre toll"
@@ -167,6 +167,12 @@ def _only_conditions(request: CrossModalQuery, facets: Any) -> bool:
 
     kinds = kind_columns(facets)  # a preference alone ("for a campingaz bistro": the brand) is no condition stated
     return any(f.hard for f in request.filters) and not any(f.column.lower() in kinds for f in request.filters)
+
+
+def _for_someone(request: CrossModalQuery) -> bool:
+    """The request's conditions all say who the thing is for, its kinds only guessed by meaning."""
+    hard = [f for f in request.filters if f.hard and f not in request.guessed()]
+    return bool(hard) and all(audience_note(f) in request.notes for f in hard)
 
 
 def _other_kind(text: str, earlier: str, agent: Any) -> bool:
