@@ -258,3 +258,8 @@ def test_a_chat_takes_another_colour_than_one_named_in_its_own_language_and_who_
     taps.send("tap shoes")
     child = taps.send("c'est pour une petite fille de 8 ans")
     assert [r.id for r in child.recommendations][:1] == ["T-2"]  # still tap shoes, now the child's
+
+
+def test_a_french_noun_of_three_words_is_denied_whole() -> None:
+    assert rule_rewrite("un sac, mais pas un sac à dos", Facets({})).avoid == ("sac à dos",)
+    assert rule_rewrite("sans sucre ni lait", Facets({})).avoid == ("sucre", "lait")

@@ -242,7 +242,8 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     unless the translation names a kind (``translation`` is ``None``: "un sac à dos" → "a backpack",
     though "sac" alone is a bag)."""
     wanted = {w for f in query.filters if f.hard and f.op in ("=", "contains") for w in stem_phrase(str(f.value)).split()}
-    unwanted = [w for phrase in avoided if len(phrase.split()) == 1  # "keinen Pink Gin": pink gin, not every gin
+    unwanted = [w for phrase in avoided if len(glossary.split_words(phrase, language)) == 1  # "keinen Pink Gin": pink
+                # gin, not every gin; "pas un sac à dos": one word of the dictionary, a backpack
                 for w in glossary.head_nouns(phrase, language, heads)  # "不要机械键盘" of a keyboard: not every
                 if not set(stem_phrase(w).split()) & (wanted | generic)]  # keyboard; "不要白巧克力": not every chocolate
     query = query.model_copy(update={"exclude_words": tuple(dict.fromkeys((*query.exclude_words, *unwanted)))})

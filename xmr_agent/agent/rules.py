@@ -191,6 +191,8 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
         return []
     taken: list[str] = []
     for n, word in enumerate(words):
+        if len(taken) == 1 and word in ("à", "de") and n + 1 < len(words) and words[n + 1] not in lx.FILLER | _STOP_AFTER:
+            return [*taken, word, words[n + 1].strip("'")]  # "pas un sac à dos", "sin saco de dormir": one thing
         if word in _STOP_AFTER or len(taken) == 2:
             after = [w for w in words[n + 1:] if w not in lx.FILLER][:1]
             if about and word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
