@@ -263,3 +263,11 @@ def test_a_chat_takes_another_colour_than_one_named_in_its_own_language_and_who_
 def test_a_french_noun_of_three_words_is_denied_whole() -> None:
     assert rule_rewrite("un sac, mais pas un sac à dos", Facets({})).avoid == ("sac à dos",)
     assert rule_rewrite("sans sucre ni lait", Facets({})).avoid == ("sucre", "lait")
+
+
+def test_a_kind_of_two_words_one_of_them_the_shops_own(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("ordinateur", "ordinateur <n, masc>\ncomputer\n"),
+                                   ("plongée", "plongée <n, fem>\ndiving, heaving\n")])
+    diving = Facets({"kit_section": _facet("kit_section", {"Dive computer", "Dive torch", "Fins", "Mask"})})
+    found = glossary.kinds("un ordinateur de plongée pas cher", "fr", diving, generic=frozenset({"dive"}))
+    assert [str(f) for f in found] == ["kit_section = 'Dive computer'"]

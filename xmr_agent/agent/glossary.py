@@ -95,6 +95,10 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
+            if linked := _linked_value(words, i, meanings, language, dictionary, columns, text):  # "ordinateur de
+                found.setdefault(linked[0][0].column, set()).add(linked[0][1])  # plongée" in a diving shop: a dive
+                by_word.setdefault(linked[0][0].column, []).append((i, {linked[0][1]}))  # computer
+                continue
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
         if not meanings or any(_named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings) \
                 or _named(meanings[0], named_columns):
