@@ -271,3 +271,10 @@ def test_a_kind_of_two_words_one_of_them_the_shops_own(dictd: Path) -> None:
     diving = Facets({"kit_section": _facet("kit_section", {"Dive computer", "Dive torch", "Fins", "Mask"})})
     found = glossary.kinds("un ordinateur de plongée pas cher", "fr", diving, generic=frozenset({"dive"}))
     assert [str(f) for f in found] == ["kit_section = 'Dive computer'"]
+
+
+def test_a_word_several_brands_end_with_names_none_of_them() -> None:
+    makers = Facets({"department": _facet("department", {"Miniatures", "Terrain", "Rulebooks"}),
+                     "manufacturer": _facet("manufacturer", {"Mantic Games", "Osprey Games", "Atomic Mass Games", "Citadel"})})
+    assert not any(f.column == "manufacturer" for f in rule_rewrite("terrain for my war games", makers).filters)
+    assert "manufacturer = 'Mantic Games' (preferred)" in _filters("a Mantic Games starter set", makers)
