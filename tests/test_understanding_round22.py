@@ -278,3 +278,10 @@ def test_a_word_several_brands_end_with_names_none_of_them() -> None:
                      "manufacturer": _facet("manufacturer", {"Mantic Games", "Osprey Games", "Atomic Mass Games", "Citadel"})})
     assert not any(f.column == "manufacturer" for f in rule_rewrite("terrain for my war games", makers).filters)
     assert "manufacturer = 'Mantic Games' (preferred)" in _filters("a Mantic Games starter set", makers)
+
+
+def test_a_yes_no_column_with_n_a_for_items_it_does_not_apply_to() -> None:
+    minis = Facets({"department": _facet("department", {"Miniatures", "Terrain", "Paints"}),
+                    "pre_assembled": _facet("pre_assembled", {"yes", "no", "n/a"})})
+    assert "pre_assembled = 'yes'" in _filters("terrain that's already built", minis)
+    assert not any(f.startswith("pre_assembled") for f in _filters("some paints", minis))

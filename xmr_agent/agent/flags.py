@@ -24,6 +24,13 @@ from xmr_agent.agent.values import english_word, folded
 
 #: Values of a yes/no column.
 YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
+#: Values a yes/no column may also hold for items it does not apply to.
+NEITHER = frozenset({"n/a", "na", "-", "–", "unknown", "k.a.", "k. a.", "s/o", "n.d.", "nd", "不适用"})
+
+
+def yes_no(facet: Facet) -> bool:
+    """Whether ``facet`` is a yes/no column: its values yes and no, and "n/a" where it does not apply."""
+    return facet.categorical and any(v in YES for v in facet.values) and set(facet.values) - NEITHER <= set(YES) | set(NO)
 
 
 #: What a yes/no column's name is about, in other words and languages: "pet_safe" is said by "my
@@ -130,7 +137,7 @@ def flags(parse: Parse, facets: Facets) -> None:
     for facet in facets.values():
         yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
         name = _name(facet.column)
-        if len(name) < (2 if lx.has_cjk(name) else 4) or not yes or not set(facet.values) <= set(YES) | set(NO):  # "有机"
+        if len(name) < (2 if lx.has_cjk(name) else 4) or not yes or not yes_no(facet):  # "有机"
             continue
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
@@ -202,7 +209,7 @@ def _in_value(text: str, span: tuple[int, int], facets: Facets) -> bool:
     ``text`` names ("inflatable" in "an inflatable kayak", where a kind is Inflatable kayak)."""
     low = text.lower()
     for facet in facets.values():
-        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):
+        if not facet.categorical or yes_no(facet):
             continue
         for value in (v.lower() for v in facet.values if " " in v.strip() and v.lower().split()[0] in low):
             if any(m.start() <= span[0] and span[1] <= m.end()

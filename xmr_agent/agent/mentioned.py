@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.flags import NO, YES
+from xmr_agent.agent.flags import yes_no
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
@@ -74,7 +74,7 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     key, glued = stem_phrase(words), "".join(words.lower().split())
     joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
     for facet in facets.values():
-        if not facet.categorical or set(facet.values) <= set(YES) | set(NO):  # a yes/no column: :mod:`flags`
+        if not facet.categorical or yes_no(facet):  # a yes/no column: :mod:`flags`
             continue
         index = _stem_index(facet)
         glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
