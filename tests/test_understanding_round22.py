@@ -285,3 +285,10 @@ def test_a_yes_no_column_with_n_a_for_items_it_does_not_apply_to() -> None:
                     "pre_assembled": _facet("pre_assembled", {"yes", "no", "n/a"})})
     assert "pre_assembled = 'yes'" in _filters("terrain that's already built", minis)
     assert not any(f.startswith("pre_assembled") for f in _filters("some paints", minis))
+
+
+def test_nothing_from_a_maker_of_two_words_leaves_that_maker_out() -> None:
+    minis = Facets({"department": _facet("department", {"Miniatures", "Terrain"}),
+                    "manufacturer": _facet("manufacturer", {"Games Workshop", "Mantic Games", "Osprey Games"})})
+    assert _filters("miniatures but nothing from Games Workshop, way too overpriced", minis) == {
+        "manufacturer != 'Games Workshop'", "department = 'Miniatures'"}

@@ -194,9 +194,10 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
         if len(taken) == 1 and word in ("à", "de") and n + 1 < len(words) and words[n + 1] not in lx.FILLER | _STOP_AFTER:
             return [*taken, word, words[n + 1].strip("'")]  # "pas un sac à dos", "sin saco de dormir": one thing
         if word in _STOP_AFTER or len(taken) == 2:
-            after = [w for w in words[n + 1:] if w not in lx.FILLER][:1]
+            after = [w for w in words[n + 1:] if w not in lx.FILLER][:2]
+            after = after[:1] + [w for w in after[1:2] if w not in _STOP_AFTER]  # "nothing from Games Workshop": both
             if about and word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
-                return [after[0].strip("'")]
+                return [w.strip("'") for w in after]
             break
         taken.append(word.strip("'"))
     while len(taken) > 1 and taken[-1] in lx.FILLER:  # "not an anti-dandruff one"
