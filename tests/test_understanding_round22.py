@@ -292,3 +292,14 @@ def test_nothing_from_a_maker_of_two_words_leaves_that_maker_out() -> None:
                     "manufacturer": _facet("manufacturer", {"Games Workshop", "Mantic Games", "Osprey Games"})})
     assert _filters("miniatures but nothing from Games Workshop, way too overpriced", minis) == {
         "manufacturer != 'Games Workshop'", "department = 'Miniatures'"}
+
+
+def test_offshore_and_beginners_said_in_five_languages() -> None:
+    gear = Facets({"kind": _facet("kind", {"Lifejacket", "Rope", "Filament"}),
+                   "offshore_rated": _facet("offshore_rated", {"yes", "no"}),
+                   "beginner_friendly": _facet("beginner_friendly", {"yes", "no"})})
+    for text in ("chaleco salvavidas apto para navegar en alta mar", "un ciré pour naviguer au large", "要能出远海用的",
+                 "an offshore lifejacket", "ein Seil für die Hochsee"):
+        assert "offshore_rated = 'yes'" in _filters(text, gear), text
+    assert "beginner_friendly = 'yes'" in _filters("un filament facile à imprimer pour débuter", gear)
+    assert not any(f.startswith("offshore") for f in _filters("a large rope", gear))

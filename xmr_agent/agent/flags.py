@@ -50,7 +50,9 @@ SUBJECTS = (
     r"vegan|végan|végane|vegan[oa]s?|纯素",
     r"waterproof|imperméables?|wasserdicht|impermeables?|防水|rain|rainy|pluie|regen|lluvia|下雨|雨天|雨",
     r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
-    r"principiantes?|novat[oa]s?|新手|初学者|入门",
+    r"principiantes?|novat[oa]s?|新手|初学者|入门|débuter|pour commencer|para empezar|zum einstieg|für den einstieg",
+    r"offshore|off[- ]shore|high seas|open (?:sea|ocean)|blue[- ]water|haute mer|au large|hochsee\w*|offene[nm]? (?:see|meer)|"
+    r"alta mar|mar abierto|远海|远洋",
     r"framed|encadrée?s?|gerahmte?[nrs]?|enmarcad[oa]s?|带框|有框|装裱",
     r"outdoors?|outside|terraces?|terrasses?|terrazas?|patios?|al fresco|dehors|draußen|im freien|fuera|"
     r"al aire libre|extérieure?s?|exterieure?s?|exterior(?:es)?|außen(?:bereich)?|aussen(?:bereich)?|户外|室外|露台",
