@@ -303,3 +303,25 @@ def test_offshore_and_beginners_said_in_five_languages() -> None:
         assert "offshore_rated = 'yes'" in _filters(text, gear), text
     assert "beginner_friendly = 'yes'" in _filters("un filament facile à imprimer pour débuter", gear)
     assert not any(f.startswith("offshore") for f in _filters("a large rope", gear))
+
+
+BIKE_HEADER = ["Art.-Nr.", "Bezeichnung", "Kategorie", "Hersteller", "Größe", "Preis (€)", "Beschreibung"]
+BIKE = [["H-1", "Urban Helm Metro", "Helm", "Abus", "M", 79, "Leichter Stadthelm mit Rücklicht und Magnetverschluss."],
+        ["H-2", "Rennradhelm Aero", "Helm", "Abus", "S", 129, "Sehr leichter Helm für das Rennrad, gut belüftet."],
+        ["H-3", "Kinderhelm Kiddy", "Helm", "Uvex", "S", 49, "Bunter Helm für Kinder mit verstellbarem Kinnriemen."],
+        ["S-1", "Faltschloss Bordo", "Schloss", "Abus", "", 89, "Kompaktes Faltschloss aus gehärtetem Stahl mit Halter."],
+        ["S-2", "Bügelschloss Granit", "Schloss", "Abus", "", 69, "Schweres Bügelschloss für die Stadt, sehr sicher."],
+        ["J-1", "Regenjacke Storm", "Jacke", "Vaude", "M", 99, "Wasserdichte Jacke für Regentage auf dem Fahrrad."]]
+
+
+def test_a_new_kind_leaves_out_an_earlier_condition_none_of_its_items_meets(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    from xmr_agent.agent.session import Session
+
+    agent = ingested_csv(tmp_path, "radteile", BIKE_HEADER, BIKE)
+    session = Session.open(agent, "s", k=2)
+    session.send("ein Helm in Größe S")
+    locks = session.send("same brand but a lock")
+    assert {r.id for r in locks.recommendations} == {"S-1", "S-2"}  # no lock has a size: the size S is the helmet's
+    assert not any(f.column.startswith("gr") for f in locks.query.filters)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.critique import SAME, Critique, besides_bounds, definite, parse_critique, tone
+from xmr_agent.agent.filters import compile_where
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
@@ -283,7 +284,7 @@ class Session:
         new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
-            s.filters = [f for f in s.filters if f.hard]
+            s.filters = [f for f in s.filters if f.hard and self._still_met(f, new)]
         s.filters = _replace(s.filters, new)
         s.loose = list(dict.fromkeys([*s.loose, *(n for f in request.gives_way() for n in (audience_note(f), loose_note(f))
                                                   if n in request.notes)] if request else s.loose))[-MAX_TOPICS:]
@@ -302,6 +303,16 @@ class Session:
             s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard]  # the subject's kind stays: "要OO比例的"
         s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
+
+    def _still_met(self, earlier: Filter, new: Sequence[Filter]) -> bool:
+        """Whether an ``earlier`` condition (not on a kind) is one some item of the ``new`` kind meets:
+        "size S" for a helmet, then "same brand but a lock", is no condition on locks."""
+        kinds = kind_columns(self.agent.facets)
+        named = [f for f in new if f.hard and f.op == "=" and f.column.lower() in kinds]
+        if not named or earlier.column.lower() in kinds:
+            return True
+        where, _ = compile_where([*named, earlier], self.agent.facets)
+        return bool(self.agent.catalog.sorted_ids(None, where=where, k=1))
 
     def _query(self, request: CrossModalQuery | None, again: Sequence[str]) -> CrossModalQuery | None:
         s = self.state
