@@ -233,7 +233,8 @@ def like_but_another(query: CrossModalQuery, text: str, anchor: Mapping[str, Any
     """``query`` for a request like a named item (``anchor``) but of another value of a column
     ("like the Bullpadel Vertex 04 but from a different brand": brand != Bullpadel)."""
     out = Critique()
-    _another(out, text, anchor, facets) if anchor else None
+    if anchor:
+        _another(out, text, anchor, facets)
     found = [f for f in out.filters if f.column not in {g.column for g in query.filters if g.op == "="}]
     return query.model_copy(update={"filters": (*query.filters, *found), "notes": (*query.notes, *out.notes)}) if found else query
 

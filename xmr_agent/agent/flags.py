@@ -14,6 +14,7 @@ or intolerance to it ("a nut allergy", "my friend is coeliac"). The words are he
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.dictionaries import from_english
@@ -150,7 +151,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"
         said = re.compile(rf"\b{_BETWEEN.join(_inflected(w) for w in words)}\b{turned}{_made_in(name)}", re.IGNORECASE)
-        named = said.search(parse.scan) or said.search(_folded(parse.scan))  # "Steuergerät" for "mit_steuergerat"
+        plain = _folded(parse.scan)  # "Steuergerät" for "mit_steuergerat"
+        named = said.search(parse.scan) or said.search(plain)
         if group is None and len(subject) == 1 and (len(subject[0]) >= 3 or re.search(r"\d", subject[0])) \
                 and len(subject) < len(name.split()):  # "5G" for has_5g
             group = rf"{re.escape(subject[0])}(?:s|fest(?:e[nrs]?)?)?"  # "ulez_compliant": "the ULEZ"; "frostfest"
@@ -169,7 +171,7 @@ def flags(parse: Parse, facets: Facets) -> None:
             group += "".join(f"|{re.escape(w)}" for w in _compound_tail(subject[0], parse.scan))
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
-        m = named or (lx.pattern(group).search(parse.scan) or lx.pattern(group).search(_folded(parse.scan)) if group else None)
+        m = named or (lx.pattern(group).search(parse.scan) or lx.pattern(group).search(plain) if group else None)
         if m is None:
             continue
         if indifferent := INDIFFERENT.search(parse.scan[:m.start()]):
@@ -202,8 +204,14 @@ def _compound_tail(name: str, text: str) -> list[str]:
         return word == name or len(name) >= 9 and len(word) >= 5 and len(name) - len(word) >= 3 and name.endswith(word)
 
     said = [w for w in words if len(name) >= 9 and ends(folded(w.lower()))]
-    return said + [w for w in words - set(said) if w.isascii() and any(
-        ends(folded(n.lower())) for language in ("de", "fr", "es") for n in from_english(w, language))]
+    return said + [w for w in words - set(said) if w.isascii() and any(map(ends, _translations(w.lower())))]
+
+
+@lru_cache(maxsize=4096)
+def _translations(word: str) -> frozenset[str]:
+    """The German, French and Spanish nouns (folded, lower case) the dictionaries translate the English
+    ``word`` as, read once per word: every request asks it of each yes/no column named in another language."""
+    return frozenset(folded(n.lower()) for language in ("de", "fr", "es") for n in from_english(word, language))
 
 
 def _in_value(text: str, span: tuple[int, int], facets: Facets) -> bool:
