@@ -325,3 +325,10 @@ def test_a_new_kind_leaves_out_an_earlier_condition_none_of_its_items_meets(tmp_
     locks = session.send("same brand but a lock")
     assert {r.id for r in locks.recommendations} == {"S-1", "S-2"}  # no lock has a size: the size S is the helmet's
     assert not any(f.column.startswith("gr") for f in locks.query.filters)
+
+
+def test_a_word_that_begins_several_kinds_is_picked_among_by_their_other_words_only() -> None:
+    tienda = Facets({"familia": _facet("familia", {"Kayak de paseo", "Kayak hinchable", "Canoa", "Pala"})})
+    assert _filters("the kayak that holds the most weight", tienda) == {"familia = 'Kayak de paseo'",
+                                                                        "familia = 'Kayak hinchable'"}
+    assert _filters("un kayak hinchable", tienda) == {"familia = 'Kayak hinchable'"}

@@ -102,6 +102,6 @@ def narrowed(filters: Sequence[Filter], text: str) -> tuple[Filter, ...]:
     for f in filters:
         if f.hard and f.op == "=" and len(words := stem_phrase(str(f.value)).split()) >= 2:
             by_head.setdefault((f.column, words[-1]), []).append(f)
-    cut = {id(f) for group in by_head.values() if len(group) > 1 and (kept := [
-        f for f in group if set(stem_phrase(str(f.value)).split()[:-1]) <= said]) for f in group if f not in kept}
+    cut = {id(f) for (_, head), group in by_head.items() if len(group) > 1 and (kept := [
+        f for f in group if set(stem_phrase(str(f.value)).split()) - {head} <= said]) for f in group if f not in kept}
     return tuple(f for f in filters if id(f) not in cut)

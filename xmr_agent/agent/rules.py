@@ -265,8 +265,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them; "a kayak": only those
-        said = set(stem_phrase(parse.scan).split())  # "je me mets au padel … des balles": the padel balls
-        group = [v for v in group if set(stem_phrase(v).split()[:-1]) <= said] or group
+        said, shared = set(stem_phrase(parse.scan).split()), stem_phrase(parse.scan[span[0]:span[1]])  # "je me mets au
+        group = [v for v in group if set(stem_phrase(v).split()) - {shared} <= said] or group  # padel … des balles"
         partial = bool(re.search(r"\s&\s|/", value)) and stem_phrase(said_as) != stem_phrase(value)
         required = required and (not group or facet.column.lower() in kinds_of) and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
         # but still two lines": a kite, not "Bar & lines" (an item named: its kind decides)
