@@ -38,6 +38,8 @@
 #   fresh35:          fresh35.jsonl over wargaming.csv, bois_vent.csv, paddle.csv
 #   fresh36:          fresh36.jsonl over racquets.csv, bougies.csv, dancewear.csv
 #   fresh37:          fresh37.jsonl over guitarras.csv, terrarium.csv, officefit.csv
+#   fresh38:          fresh38.jsonl over dojo.csv, cuesports.csv, piscinas.csv
+#   fresh39:          fresh39.jsonl over flooring.csv, shaving.csv, puzzles.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -80,7 +82,9 @@ case "$FRESH" in
   fresh35) TABLES="wargaming bois_vent paddle" ;;
   fresh36) TABLES="racquets bougies dancewear" ;;
   fresh37) TABLES="guitarras terrarium officefit" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh37" >&2; exit 2 ;;
+  fresh38) TABLES="dojo cuesports piscinas" ;;
+  fresh39) TABLES="flooring shaving puzzles" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh39" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -126,12 +126,12 @@ def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = F
     return [c for c, f in facets.items()
             if (named or c.lower() not in CATEGORY_COLUMNS) and (described or not _described(c))
             and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
-            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values) and (described or not _colours(f.values))]
+            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values) and (described or not colour_valued(f.values))]
 
 
 @lru_cache(maxsize=256)
-def _colours(values: frozenset[str]) -> bool:
-    """Whether most ``values`` are colours ("Red", "Noir", "Grün"): a column of colours, whatever its name."""
+def colour_valued(values: frozenset[str]) -> bool:
+    """Whether most ``values`` are colours ("Red", "Noir", "Grün"): a column of colours, whatever its name ("Finish")."""
     from xmr_agent.agent.lexicon import COLOURS, pattern
 
     said = pattern("|".join([*COLOURS, *COLOURS.values(), "white", "black", "grey", "gray", "silver", "gold", "brown",

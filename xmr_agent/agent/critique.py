@@ -143,7 +143,7 @@ def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     for name in shown[0]:
         values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
         if values:
-            typical[name] = values[(len(values) - 1) // 2]
+            typical[name] = values[len(values) // 2]  # of two, the dearer: "too expensive, anything cheaper?"
             continue
         words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
         if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps),
@@ -210,7 +210,8 @@ def _described(text: str, shown: Sequence[Mapping[str, Any]], facets: Facets
     from xmr_agent.agent.rules import stem_phrase
 
     categorical = [f.column for f in facets.values() if f.categorical]
-    for m in re.finditer(rf"\b{_THE}([^\W\d_][\w\-']*)(?:\s+(?:one|item|un|une|eins|uno|una))?\b", text, re.IGNORECASE):
+    for m in re.finditer(rf"\b(?:{_THE}|celui\s+|celle\s+)(?:(?:one|ones)\s+(?:from|by|of)\s+|de\s+|del\s+|von\s+)?"  # "el de Gre"
+                         rf"([^\W\d_][\w\-']*)(?:\s+(?:one|item|un|une|eins|uno|una))?\b", text, re.IGNORECASE):
         word = stem_phrase(m.group(1))
         if not word or m.group(1).lower() in _NOT_DESCRIBING:  # "le plus lumineux": a superlative, not "the Plus"
             continue
@@ -282,6 +283,9 @@ def _property(m: re.Match[str], facets: Facets) -> tuple[str | None, str | None]
         return None, None
     column = next((c for name in _COLUMN_NAMES.get(word, (word,)) for c in facets if facets[c].categorical and (
         c.lower().startswith(name) or name in re.split(r"[_\W]+", c.lower()))), None)  # "bowyer_maker": the maker
+    if column is None and word == "colour":  # "Finish": Black, Walnut, Grey
+        from xmr_agent.agent.columns import colour_valued
+        column = next((c for c, f in facets.items() if f.categorical and colour_valued(f.values)), None)
     return word, column
 
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, from_english, load, senses
+from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -63,9 +63,12 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         named: dict[str, set[str]] = {}
         for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
             found = senses(kind, language, dictionary)  # type: ignore[arg-type]
-            if not found and language in ("fr", "es") and len(kind.split()) == 2:  # "Nevera portátil": its noun's
-                found = senses(kind.split()[0], language, dictionary)  # type: ignore[arg-type]
-            for sense in found[:MAX_SENSES]:
+            if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
+                found = (*composed(kind, language), *senses(kind.split()[0], language, dictionary))  # type: ignore[arg-type]
+            elif language == "de" and " " not in kind and kind.lower() not in dictionary:  # type: ignore[operator]
+                # "Holzkohlegrill": charcoal grill
+                found = (*joined(kind), *found)
+            for sense in found[:MAX_SENSES * MAX_SENSES]:
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)
@@ -80,6 +83,63 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         if unique:
             out.append((column, Facet(column, "string", frozenset(unique), canonical=unique)))
     return tuple(out)
+
+
+#: Words joining a French or Spanish kind's noun to the noun after it, and whether English says that noun first
+#: ("Bomba de calor": heat pump; "Cloro en pastillas": chlorine tablets).
+_JOINS = {"de": True, "du": True, "des": True, "d": True, "del": True, "à": True, "au": True, "aux": True, "para": True,
+          "pour": True, "en": False, "con": False, "avec": False}
+#: How common a word must be in English (Zipf) to be its own gloss when the dictionary lacks it ("solar", "robot").
+_ENGLISH_ZIPF = 3.0
+
+
+def composed(kind: str, language: str) -> tuple[str, ...]:
+    """English glosses of a French or Spanish kind of two nouns, or of a noun and an adjective, that the dictionary
+    lacks whole, made of its words' senses in English order: "Bomba de calor" → heat pump, "Cubierta solar" → solar
+    cover, "Cloro en pastillas" → chlorine tablet. A word the dictionary lacks glosses as itself when it is a common
+    English word ("solar", "robot")."""
+    words = re.findall(r"[^\W\d_]+", kind.lower().replace("'", " "))
+    dictionary = load(language)
+    if dictionary is None or not 2 <= len(words) <= 3 or (len(words) == 3 and words[1] not in _JOINS):
+        return ()
+    head, other = words[0], words[-1]
+
+    def read(word: str, ending: bool) -> list[str]:
+        found = [" ".join(_BRACKETS.sub(" ", s).split()).lower() for s in senses(word, language, dictionary)[:MAX_SENSES]]
+        return list(dict.fromkeys([*cognates(word, ending=ending), *(s for s in found if s and len(s.split()) <= 2)]))
+
+    first = len(words) == 2 or _JOINS[words[1]]
+    return tuple(f"{o} {h}" if first else f"{h} {o}" for h in read(head, False) for o in read(other, len(words) == 2))
+
+
+def joined(compound: str) -> tuple[str, ...]:
+    """English glosses of a German compound the dictionary lacks whole, made of its first part's senses and its
+    last part's ("Holzkohlegrill" → charcoal grill, "Saunaofen" → sauna oven, sauna stove); a first part the
+    dictionary lacks glosses as itself when it is a common English word ("Pizza")."""
+    dictionary, low = load("de"), compound.lower()
+    if dictionary is None:
+        return ()
+    def word(part: str) -> str | None:  # the form of ``part`` the dictionary has as a word, with or without an ending
+        forms = [part, *(part[:-len(e)] for e in ("s", "es", "n", "en", "e", "er") if part.endswith(e))]
+        return next((f for f in forms if len(f) >= MIN_PART - 1 and f in dictionary), None)
+
+    for cut in range(MIN_PART - 1, len(low) - MIN_PART + 1):  # the longest last part the dictionary has
+        if (tail := word(low[cut:])) is None:
+            continue
+        first = word(low[:cut])
+        heads = [*cognates(low[:cut]), *(h for h in (senses(first, "de", dictionary)[:3] if first else ()) if " " not in h)]
+        return tuple(f"{h} {t}" for h in dict.fromkeys(heads) for t in senses(tail, "de", dictionary)[:4] if " " not in t)
+    return ()
+
+
+def cognates(word: str, *, ending: bool = False) -> list[str]:
+    """The common English word ``word`` is written as ("solar", "kit"), or (``ending``: an adjective) with a French or
+    Spanish ending taken off ("eléctrica" → electric, "acoustique" → acoustic); none when it is no English word."""
+    plain = folded(word.lower())
+    forms = [plain, *([re.sub(r"(?:que|ca|co|cas|cos|ques)$", "c", plain), plain[:-1], plain[:-2]] if ending else [])]
+    from wordfreq import zipf_frequency
+
+    return next(([f] for f in forms if len(f) >= 3 and zipf_frequency(f, "en") >= _ENGLISH_ZIPF), [])
 
 
 def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[str]) -> tuple[Filter, ...]:

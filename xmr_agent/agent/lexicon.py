@@ -251,7 +251,7 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^
             r"minus|other than|anything but|any\s+[^\W\d_]+\s+but|cualquier\s+[^\W\d_]+\s+menos|todo menos|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"
             r"en lugar de|en vez de|而不是|而非|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"
-            r"rien de|rien d'|"
+            r"rien de|rien d'|rien en|"
             r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个告离识差])别(?![的墅针致人名称处样具])|不含|无(?![线论限])|非(?!常)")

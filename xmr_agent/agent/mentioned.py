@@ -7,6 +7,7 @@ characters as written; one-letter sizes and scales next to their word ("N gauge"
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 
@@ -60,6 +61,18 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
                     yield facet, facet.canonical[named[0]], m.span()
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
+    yield from _fractions(text, facets)  # "the 3/4 size"
+
+
+def _fractions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
+    """Values written as a fraction ("3/4", "1/2": sizes of guitars, of violins), named as written."""
+    for facet in facets.values():
+        for value in (v for v in facet.values if _FRACTION.fullmatch(v)) if facet.categorical else ():
+            for m in re.finditer(rf"(?<![\d/.,]){re.escape(value)}(?![\d/])", text):
+                yield facet, facet.canonical[value], m.span()
+
+
+_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
 
 
 #: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").
@@ -78,7 +91,9 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             continue
         index = _stem_index(facet)
         glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
-        for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()):  # "hat in":
+        plural = re.sub(r"(?<=[aeiou])s$", "", key) if len(key.rsplit(" ", 1)[-1]) >= 3 else key  # "gis": Karate gi
+        for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()) or (
+                index.get(plural, ()) if plural != key else ()):  # "hat in":
             if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
@@ -94,14 +109,42 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
 
 
 def narrowed(filters: Sequence[Filter], text: str) -> tuple[Filter, ...]:
-    """``filters`` with the kinds of one column that end with the same word (read from a translation:
-    "racket" → Badminton, Padel and Tennis racquet) cut to those whose other words ``text`` (the
-    request's own) says ("pala de pádel": Padel racket), when it says some."""
+    """``filters`` with the kinds of one column that begin or end with the same word (read from a
+    translation: "racket" → Badminton, Padel and Tennis racquet) cut to those whose other words ``text``
+    (the request's own) says (:func:`says`: "pala de pádel": Padel racket), when it says some."""
     said = set(stem_phrase(text).split())
     by_head: dict[tuple[str, str], list[Filter]] = {}
     for f in filters:
-        if f.hard and f.op == "=" and len(words := stem_phrase(str(f.value)).split()) >= 2:
-            by_head.setdefault((f.column, words[-1]), []).append(f)
+        if f.hard and f.op == "=" and (words := stem_phrase(str(f.value)).split()):
+            for head in dict.fromkeys((words[-1], words[0])):  # "Guitarra flamenca"; "Dartboard" beside its kinds
+                by_head.setdefault((f.column, head), []).append(f)
     cut = {id(f) for (_, head), group in by_head.items() if len(group) > 1 and (kept := [
-        f for f in group if set(stem_phrase(str(f.value)).split()) - {head} <= said]) for f in group if f not in kept}
+        f for f in group if str(f.value) in narrowest([str(g.value) for g in group], head, said)]) for f in group if f not in kept}
     return tuple(f for f in filters if id(f) not in cut)
+
+
+def narrowest(values: Sequence[str], shared: str, said: set[str]) -> list[str]:
+    """Of ``values`` (kinds that share the word stem ``shared``), those whose other words are all ``said`` (stems), else
+    the plain ``shared`` one ("an electronic dartboard": not Dartboard; "a dartboard": Dartboard); none when there is
+    none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable)."""
+    told = [v for v in values if (rest := set(stem_phrase(v).split()) - {shared}) and says(said, rest)]
+    return told or [v for v in values if not set(stem_phrase(v).split()) - {shared}]
+
+
+#: The shortest stem two spellings of one word share (:func:`alike`), and how many letters past it each may end with.
+_SHARED, _ENDING = 5, 2
+
+
+def alike(one: str, other: str) -> bool:
+    """Whether two stems are one word with another ending, as adjectives agree in gender and number in French,
+    German and Spanish ("flamenco" and "flamenca", "eléctrico" and "électrique"): equal, or sharing their first
+    letters but for at most :data:`_ENDING` each, one more after a long stem (and at least :data:`_SHARED`)."""
+    if one == other:
+        return True
+    shared = len(os.path.commonprefix([one, other]))  # a long stem may lose more ("electronica", "electron")
+    return shared >= _SHARED and max(len(one), len(other)) - shared <= _ENDING + (shared >= 2 * _SHARED - 3)
+
+
+def says(said: set[str], words: set[str]) -> bool:
+    """Whether every stem of ``words`` is :func:`alike` one of ``said``."""
+    return all(w in said or any(alike(w, s) for s in said) for w in words)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
@@ -107,6 +108,17 @@ def has_subject(query: CrossModalQuery) -> bool:
     return bool(query.queries or query.like_ids or query.seed_ids)
 
 
+def own_head(query: CrossModalQuery, scoped: bool) -> str | None:
+    """The request's head noun a superlative ranges over (:func:`apply_order`): none when a kind the user named decides
+    ("the priciest coffee": coffee beans too), unless it is no word of that kind ("the cheapest heat mat": of the heating
+    kit, the mats)."""
+    if not scoped or query.head is None:
+        return query.head
+    kinds = {w for f in query.filters if f.hard and f.op in ("=", "contains") for w in stem_phrase(str(f.value)).split()}
+    colours = {stem_phrase(c) for c in lexicon.COLOURS}  # "the priciest red wine": every red, whatever its title
+    return query.head if kinds and query.head not in kinds and not kinds & colours else None
+
+
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
                 scoped: bool = False, preferences: Sequence[Filter] = (),
                 kind_rows: Callable[[bool], Sequence[dict[str, Any]]] | None = None,
@@ -147,7 +159,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         known = {h.id for h in fused}
         fused = [*fused, *(Hit(str(r["id"]), 0.0, r, {f"order:{order.column}": 0.0}) for r in rows
                            if str(r["id"]) not in known)]
-        preferred |= {str(r["id"]) for r in rows}
+        stated = [f for f in preferences if f.column.lower() not in kinds]  # "plutôt un ténor": of the ukuleles, the tenor
+        preferred |= {str(r["id"]) for r in rows if met(r, stated) == groups(stated)} if any(
+            met(r, stated) == groups(stated) for r in rows) else {str(r["id"]) for r in rows}
         answers = preferred if order.mode == "sort" else answers | preferred  # "a cheap watch for a boy": all watches
     headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
     unheaded = answers - headed if headed else set()  # they come next, in the column's order

@@ -35,6 +35,7 @@ from xmr_agent.agent.order import (
     demote,
     has_subject,
     like_kinds,
+    own_head,
     prefer,
     valid_order,
 )
@@ -188,7 +189,7 @@ class Agent:
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
                                     kind_rows=lambda named: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES, named=named),
-                                    kinds=kind_columns(self.facets), head=None if scoped else query.head, words=described(query))
+                                    kinds=kind_columns(self.facets), head=own_head(query, scoped), words=described(query))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
                 fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
@@ -393,8 +394,6 @@ class Agent:
 
         vocabulary = [v for f in self.facets.values() for v in f.values]
         return llm_narratives(self.llm, self.prompts, text, evidence, fallback, vocabulary)
-
-
 
 
 __all__ = ["Agent", "Answer", "Filter", "Recommendation", "describe_query"]

@@ -79,7 +79,11 @@ class Rewriter:
         if self._every is None:
             common: frozenset[str] = getattr(self.nouns(), "common", frozenset)()
             values = {stem_phrase(v) for f in self.facets.values() if f.categorical for v in f.values}
-            self._every = self.generic | (common - values)
+            heads: Mapping[str, Mapping[str, frozenset[str]]] = getattr(self.nouns(), "heads", {})
+            kind_named = {s for s in self.generic for c, index in heads.items()  # "terrarium" in a shop named so: the
+                          if len(index.get(s, ())) == 1 and len(self.facets[c].values if c in self.facets else ()) >= 3
+                          and s not in stem_phrase(c.replace("_", " ")).split()}  # vivariums the titles call so; not
+            self._every = (self.generic - kind_named) | (common - values)  # "room" where a "Room type" is Family
         return self._every
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
@@ -152,10 +156,13 @@ class Rewriter:
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets))
+        stated = {titled_note(f) for f in other.filters if f.hard and f.column in named_kinds and not {
+            titled_note(f), guessed_note(f)} & set(other.notes)}  # "la lampe de bureau": named, no guess by the titles
+        joined = joined.model_copy(update={"notes": tuple(n for n in joined.notes if n not in stated)})
         joined = sensed(joined, base, masked, detect_closely(text), self.facets)
-        joined = joined.model_copy(update={"filters": narrowed(joined.filters, masked)})  # "pala de pádel": padel
         read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
                                  self.every_item())
+        read = read.model_copy(update={"filters": narrowed(read.filters, masked)})  # "pala de pádel": padel
         return _loosely(read, base, self.facets), True
 
     def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:

@@ -27,7 +27,7 @@ from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facets, merge_filters
 from xmr_agent.agent.flags import flags
 from xmr_agent.agent.kinds_of import diet_avoids
-from xmr_agent.agent.mentioned import category_of
+from xmr_agent.agent.mentioned import category_of, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
@@ -266,7 +266,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them; "a kayak": only those
         said, shared = set(stem_phrase(parse.scan).split()), stem_phrase(parse.scan[span[0]:span[1]])  # "je me mets au
-        group = [v for v in group if set(stem_phrase(v).split()) - {shared} <= said] or group  # padel … des balles"
+        group = narrowest(group, shared, said) or group  # padel … des balles"; "una diana electrónica": no plain Dartboard
         partial = bool(re.search(r"\s&\s|/", value)) and stem_phrase(said_as) != stem_phrase(value)
         required = required and (not group or facet.column.lower() in kinds_of) and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
         # but still two lines": a kite, not "Bar & lines" (an item named: its kind decides)

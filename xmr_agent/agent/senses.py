@@ -123,7 +123,8 @@ def _swapped(text: str, wrong: list[str], value: str) -> str:
 
 
 #: A negation and the words it denies ("ne marche pas à l'essence", "keine Tassen").
-NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*[\w'-]+(?:\s+[\w'-]+)?")
+NEGATED_WORDS = lexicon.pattern(lexicon.NEGATION, after=r"\W*(?:(?:sea|soit|sei|be|de|en|aus|of|in|du|des|del)\s+){0,2}"
+                                r"[\w'-]+(?:\s+[\w'-]+)?")  # "que no sea de malla"
 
 
 def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str] = ()) -> dict[str, tuple[str, str]]:

@@ -47,6 +47,7 @@ from xmr_agent.agent.topic import (
     REFINE,
     THOSE,
     fresh_topic,
+    held,
     new_subject,
     packed,
     says_a_thing,
@@ -136,9 +137,8 @@ class Session:
         before = list(self.state.filters)
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
-        if any(f not in before and (f.hard or f.column in {b.column for b in before}) for f in self.state.filters) \
-                and not ELSE.search(message):
-            # "under 100 euros", "an all-season one instead": an item shown may meet it
+        if any(f not in before for f in self.state.filters) and not ELSE.search(message):
+            # "under 100 euros", "an all-season one instead", "probably the 3/4 size": an item shown may meet it
             critique.again += [i for i in self.state.last if i not in critique.again]
         if any(o is not None and o.mode == "sort" for o in (request.order if request else None, critique.order)):  # "the lightest"
             critique.again += [i for i in self.state.shown if i not in critique.again]
@@ -147,7 +147,7 @@ class Session:
                 or OTHER.search(message) or COMPARED.search(message)):
             # "actually we need one that folds up": the travel cot just shown may be the one
             critique.again += [i for i in self.state.last if i not in critique.again]
-        query = self._query(request, critique.again)
+        query = held(self._query(request, critique.again), critique, self.agent.facets)
         those = THOSE.search(message)
         if query is not None and query.order is not None and query.order.mode == "sort" and self.state.last \
                 and (those and (COUNTED.search(message) or not any(f.hard for f in query.filters if f not in query.guessed()))

@@ -68,7 +68,9 @@ ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you ha
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
 NEXT = re.compile(
-    r"^[\s¿¡«\"]*(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
+    r"^[\s¿¡«\"]*(?:(?:ok(?:ay)?|right|great|thanks|vale|bueno|genial|perfecto|gracias|d'accord|bon|parfait|merci|"
+    r"super|gut|prima|danke|好的|好)[,!.，。！]?\s*)?"  # "vale, ahora busco una cejilla"
+    r"(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
     r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
     r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
@@ -140,6 +142,18 @@ def fresh_topic(state: Any) -> Any:
     budget said for knee pads is not one for the reflective vest asked next."""
     return state.model_copy(update={"topic": [], "boost": [], "filters": [], "avoid": [], "order": None,
                                     "exclude_words": [], "like_ids": [], "unlike_ids": [], "attachments": []})
+
+
+def held(query: CrossModalQuery | None, critique: Any, facets: Any) -> CrossModalQuery | None:
+    """``query`` whose kinds, read loosely in an earlier turn, hold when the message compares with what was shown
+    ("太贵了，有便宜点的吗" after kick pads: cheaper kick pads, or the cheapest shown, not a cheaper belt)."""
+    from xmr_agent.agent.columns import kind_columns
+    from xmr_agent.agent.query import loose_note
+
+    if query is None or not any(f.op in ("<", ">") for f in critique.filters):
+        return query
+    kinds = {loose_note(f) for f in query.filters if f.hard and f.column.lower() in kind_columns(facets)}
+    return query.model_copy(update={"notes": tuple(n for n in query.notes if n not in kinds)})
 
 
 def _other_value(request: CrossModalQuery, shown: Sequence[Mapping[str, Any]], facets: Any) -> bool:

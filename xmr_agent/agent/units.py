@@ -60,6 +60,11 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("knots", "kts", "nœuds", "noeuds", "knoten", "nudos", "节"), ("speed", 1.852)),
     **dict.fromkeys(("km/h", "kmh", "kph"), ("speed", 1.0)), "mph": ("speed", 1.609),
 }
+#: Years, read in a request only for a column that counts years (:func:`_in_years`): "10 years warranty".
+YEARS = frozenset({"year", "years", "yr", "yrs", "ans", "année", "années", "jahr", "jahre", "jahren", "año", "años",
+                   "anos", "年"})
+#: Words of a column's name that make it a count of years ("Warranty", "Garantie (Jahre)").
+_YEARS_COUNTED = frozenset({"warranty", "guarantee", "garantie", "garantía", "garantia", "gewährleistung"})
 #: Units read from a column's name only, too short or common to be read in a request ("screen_in"),
 #: except right after a number ("15in", "12kn").
 NAME_UNITS = {"in": ("length", 25.4), "wk": ("time", 10080.0), "wks": ("time", 10080.0), "kn": ("speed", 1.852)}
@@ -89,8 +94,8 @@ _LESS = r"lighter|smaller|shorter|lower|thinner|slimmer|narrower|less|fewer|leic
 _MORE = r"heavier|bigger|larger|taller|longer|higher|wider|deeper|more|schwerer|größer|länger|höher|plus grande?s?|plus haute?s?|plus longu?e?s?|más grandes?|más alt[oa]s?|más larg[oa]s?"
 _NUM = (r"(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+(?:[.,]\d{1,3})?(?:[kK](?![a-zA-Z]))?|half(?: an?)?|medio|media|demi|halbe[nm]?|半|"
         r"an?|one|une?|ein(?:e[mn]?)?|un[oa]?)")
-_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_MEASURE = rf"{_NUM}\s*({_UNIT})(?![a-zA-Z\u00c0-\u024f])"
+_UNIT = "|".join(sorted((re.escape(u) for u in [*UNITS, *YEARS]), key=len, reverse=True))
+_MEASURE = rf"{_NUM}(?:\s*|-)({_UNIT})(?![a-zA-Z\u00c0-\u024f])"  # "at least 10-year"
 _CJK_UNIT = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -268,6 +273,12 @@ HALF = frozenset({"half", "medio", "media", "demi", "halbe", "halben", "halbem",
 
 def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.Match[str]) -> None:
     amount = _value(number)
+    if unit.lower() in YEARS:  # "at least 10 years warranty"; not "less than 5 years old": a year of make, an age, read after
+        if (years := _in_years(facets)) and not re.match(r"\s*(?:old|alt|vieux|de antigüedad)\b", parse.scan[m.end():]):
+            parse.cut(m.span())
+            parse.filters.append(Filter(column=years, op=op, value=int(amount) if amount == int(amount) else amount))
+            parse.notes.append(f"{years} {op} {amount:g} from {m.group(0).strip()!r}")
+        return
     dimension, size = UNITS.get(unit.lower(), UNITS.get(unit, ("", 0.0)))
     if not dimension or (len(unit) == 1 and not _CJK_UNIT.match(unit) and amount == 1.0 and number.isalpha()):
         return  # "under a m…": no measure
@@ -282,6 +293,14 @@ def _bound(parse: Parse, facets: Facets, op: Op, number: str, unit: str, m: re.M
     value = round(amount * size / own, 3) if own else amount
     parse.filters.append(Filter(column=column, op=op, value=int(value) if value == int(value) else value))
     parse.notes.append(f"{column} {op} {value:g} from {m.group(0).strip()!r}")
+
+
+def _in_years(facets: Facets) -> str | None:
+    """The one number column counted in years ("warranty_yrs", "Garantie"): a bound of years said is on it ("at
+    least 10 years warranty", "mindestens 10 Jahren Garantie"), never on a duration in hours or a year of make."""
+    columns = [f.column for f in facets.values() if f.kind == "number" and (
+        set(name_parts(f.column)) & _YEARS_COUNTED or len(name_parts(f.column)) > 1 and set(name_parts(f.column)) & YEARS)]
+    return columns[0] if len(columns) == 1 else None
 
 
 def _hint(word: str) -> str:

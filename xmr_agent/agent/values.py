@@ -229,10 +229,10 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
 
 def title_head(title: str) -> str | None:
     """The stem of a title's head noun: the last word of its first part, before a comma, a dash,
-    a bracket or "for"/"with"/"and", numbers, units and words for a pack left out ("Godox V1
+    a bracket or "for"/"with"/"and", numbers ("28x28cm"), units and words for a pack left out ("Godox V1
     Round Head Flash for Sony": flash; "Pastel Latex Balloons, Pack of 50": balloon)."""
     first = _TITLE_CUT.split(title, maxsplit=1)[0]
-    words = [w for w in re.findall(r"[^\W\d_][\w'’]*", first) if w.lower() not in _NOT_HEADS and len(w) > 2]
+    words = [w for w in re.findall(r"(?<![\w'’])[^\W\d_][\w'’]*", first) if w.lower() not in _NOT_HEADS and len(w) > 2]
     if not words or words[-1].lower() in lexicon.FILLER:  # "Me Before You": a name, not a kind
         return None
     return stem_phrase(words[-1]) or None
