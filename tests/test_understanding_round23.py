@@ -48,6 +48,9 @@ def test_kinds_that_share_a_word_are_picked_by_a_word_of_another_gender_or_endin
     assert _filters("una guitarra de flamenco", GUITARS) == {"familia = 'Guitarra flamenca'"}
     boards = [Filter(column="section", op="=", value=v) for v in ("Dartboard", "Electronic dartboard")]
     assert [f.value for f in narrowed(boards, "una diana electrónica")] == ["Electronic dartboard"]  # not the plain one
+    desks = [Filter(column="group", op="=", value=v) for v in ("Desk", "Standing desk")]
+    assert narrowed(desks, "a small desk") == tuple(desks)  # a standing desk is a desk too
+    assert [f.value for f in narrowed(desks, "rather one I can stand at")] == ["Standing desk"]  # a chat's next turn
 
 
 def test_french_and_spanish_kinds_of_two_words_are_glossed_from_their_words(dictd: Path) -> None:

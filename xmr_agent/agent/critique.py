@@ -143,7 +143,7 @@ def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     for name in shown[0]:
         values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
         if values:
-            typical[name] = values[len(values) // 2]  # of two, the dearer: "too expensive, anything cheaper?"
+            typical[name] = values[(len(values) - 1) // 2]
             continue
         words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
         if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps),

@@ -119,16 +119,17 @@ def narrowed(filters: Sequence[Filter], text: str) -> tuple[Filter, ...]:
             for head in dict.fromkeys((words[-1], words[0])):  # "Guitarra flamenca"; "Dartboard" beside its kinds
                 by_head.setdefault((f.column, head), []).append(f)
     cut = {id(f) for (_, head), group in by_head.items() if len(group) > 1 and (kept := [
-        f for f in group if str(f.value) in narrowest([str(g.value) for g in group], head, said)]) for f in group if f not in kept}
+        f for f in group if str(f.value) in narrowest([str(g.value) for g in group], head, said, plain=False)])
+        for f in group if f not in kept}  # "un escritorio": Desk and Standing desk; "uno de pie": Standing desk
     return tuple(f for f in filters if id(f) not in cut)
 
 
-def narrowest(values: Sequence[str], shared: str, said: set[str]) -> list[str]:
+def narrowest(values: Sequence[str], shared: str, said: set[str], *, plain: bool = True) -> list[str]:
     """Of ``values`` (kinds that share the word stem ``shared``), those whose other words are all ``said`` (stems), else
-    the plain ``shared`` one ("an electronic dartboard": not Dartboard; "a dartboard": Dartboard); none when there is
-    none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable)."""
+    (``plain``) the plain ``shared`` one ("an electronic dartboard": not Dartboard; "a dartboard": Dartboard); none when
+    there is none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable)."""
     told = [v for v in values if (rest := set(stem_phrase(v).split()) - {shared}) and says(said, rest)]
-    return told or [v for v in values if not set(stem_phrase(v).split()) - {shared}]
+    return told or [v for v in values if plain and not set(stem_phrase(v).split()) - {shared}]
 
 
 #: The shortest stem two spellings of one word share (:func:`alike`), and how many letters past it each may end with.

@@ -21,6 +21,7 @@ from pathlib import Path
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.critique import SAME, Critique, besides_bounds, definite, parse_critique, tone
 from xmr_agent.agent.filters import compile_where
+from xmr_agent.agent.mentioned import narrowed
 from xmr_agent.agent.mentions import named_items, only_titles
 from xmr_agent.agent.order import against, like_kinds
 from xmr_agent.agent.pipeline import Agent, Answer
@@ -285,7 +286,8 @@ class Session:
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
             s.filters = [f for f in s.filters if f.hard and self._still_met(f, new)]
-        s.filters = _replace(s.filters, new)
+        said = " ".join(q.text for q in request.queries) if request else ""  # "lieber einen, an dem ich stehen kann":
+        s.filters = list(narrowed(tuple(_replace(s.filters, new)), said)) if said else _replace(s.filters, new)  # no Desk
         s.loose = list(dict.fromkeys([*s.loose, *(n for f in request.gives_way() for n in (audience_note(f), loose_note(f))
                                                   if n in request.notes)] if request else s.loose))[-MAX_TOPICS:]
         order = (request.order if request else None) or c.order  # type: ignore[attr-defined]
