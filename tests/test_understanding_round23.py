@@ -179,3 +179,11 @@ def test_a_chat_prefers_what_the_next_turn_says_among_a_kind_and_items_shown_may
     kids.send("a classical guitar for a kid")
     sized = kids.send("she's ten, so probably the 3/4 size")
     assert [r.id for r in sized.recommendations][:1] == ["G-2"]  # shown before, and the one asked for
+
+
+def test_a_translations_negation_the_original_does_not_say_goes_but_its_price_words_stay() -> None:
+    from xmr_agent.agent.rewrite import _undenied
+
+    assert "ohne" not in _undenied("Ein Rasenmäher ohne Gartengewicht ist nicht teuer")  # "une tondeuse pas chère"
+    assert "nicht teuer" in _undenied("Ein Rasenmäher ohne Gartengewicht ist nicht teuer")
+    assert _undenied("Rather than linen").split() == ["linen"]

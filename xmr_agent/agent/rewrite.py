@@ -145,8 +145,9 @@ class Rewriter:
             why = self.translator.last_error or "no usable translation"
             base = _with_kinds(base, glossed, titled)
             return base.model_copy(update={"notes": (*base.notes, f"not translated ({why}): read as written")}), False
-        if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(masked):  # "Plutôt du lin":
-            english = lexicon.pattern(lexicon.NEGATION).sub(" ", english)  # no "Rather than linen" the words do not say
+        priced = lexicon.pattern(f"{lexicon.CHEAP}|{lexicon.CHEAPER}").sub(" ", masked)  # "pas chère" denies nothing
+        if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(priced):  # "Plutôt du lin":
+            english = _undenied(english)  # no "Rather than linen" the words do not say
         english = glossary.own_word(english, masked, detect_closely(text), self.every_item())  # "帽子": a hat, not a cap
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.every_item(),
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
@@ -263,6 +264,16 @@ def _dictionary_words(query: CrossModalQuery, avoided: Sequence[str], other: Cro
     return query.model_copy(update={"queries": (searched, *kept), "notes": (
         *query.notes, f"searched for {searched.text!r} in place of the translation's words: the dictionary's "
         "sense of words the translation lost")})
+
+
+def _undenied(translation: str) -> str:
+    """A translation without the negations its original does not say ("Plutôt du lin" read as "Rather than linen"),
+    but for those of its price words ("nicht teuer" stays cheap)."""
+    priced, out, at = lexicon.pattern(f"{lexicon.CHEAP}|{lexicon.CHEAPER}"), [], 0
+    for m in priced.finditer(translation):
+        out += [lexicon.pattern(lexicon.NEGATION).sub(" ", translation[at:m.start()]), m.group(0)]
+        at = m.end()
+    return "".join([*out, lexicon.pattern(lexicon.NEGATION).sub(" ", translation[at:])])
 
 
 def _loosely(query: CrossModalQuery, base: CrossModalQuery, facets: Facets) -> CrossModalQuery:

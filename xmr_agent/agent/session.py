@@ -177,9 +177,8 @@ class Session:
 
     def _relaxed(self, answer: Answer, query: CrossModalQuery, request: CrossModalQuery | None, critique: Critique,
                  before: list[Filter], attached: bool, message: str = "") -> Answer:
-        """An empty answer tried again with the items already shown, then without the conditions
-        that emptied it (the critique's, then earlier turns'), each step noted in the trace; still
-        empty, a message says what to try."""
+        """An empty answer tried again with the items already shown, then without the conditions that emptied it (the
+        critique's, then earlier turns'), each step noted in the trace; still empty, a message says what to try."""
         if not answer.recommendations and self.state.shown and not OTHER.search(message):  # every item that fits was
             # shown already ("what about varnish for an outside door?" after three varnishes)
             retry = self.agent.run(self._shown_again(query), " ".join(self.state.subject(TOPIC_TURNS)))
@@ -227,9 +226,9 @@ class Session:
         for n in range(1, len(inherited) + 1) if not answer.recommendations and (request is not None or attached) else ():
             # A new request (or photo) that no item meets together with earlier turns' conditions: the
             # new request wins, and the earlier conditions are dropped from the session, the latest first.
-            dropped = inherited[-n:]
+            dropped = inherited[-n:]  # an item shown before may meet what is left ("one with a battery" after "cheaper")
             self.state.filters = [f for f in self.state.filters if f not in dropped]
-            answer = self.agent.run(self._query(request, critique.again) or query,
+            answer = self.agent.run(self._shown_again(self._query(request, critique.again) or query),
                                     " ".join([*self.state.subject(TOPIC_TURNS), *self.state.boost]))
             answer.trace.append({"step": "relax", "dropped": [str(f) for f in dropped],
                                  "reason": f"nothing meets this request together with earlier conditions "
@@ -286,8 +285,8 @@ class Session:
         if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
             s.filters = [f for f in s.filters if f.hard and self._still_met(f, new)]
-        said = " ".join(q.text for q in request.queries) if request else ""  # "lieber einen, an dem ich stehen kann":
-        s.filters = list(narrowed(tuple(_replace(s.filters, new)), said)) if said else _replace(s.filters, new)  # no Desk
+        said = " ".join(q.text for q in request.queries) if request else ""  # "lieber einen, an dem ich stehen kann"
+        s.filters = list(narrowed(tuple(_replace(s.filters, new)), said))  # after a desk: the standing desks alone
         s.loose = list(dict.fromkeys([*s.loose, *(n for f in request.gives_way() for n in (audience_note(f), loose_note(f))
                                                   if n in request.notes)] if request else s.loose))[-MAX_TOPICS:]
         order = (request.order if request else None) or c.order  # type: ignore[attr-defined]
