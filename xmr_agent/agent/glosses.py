@@ -177,6 +177,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
+        found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
+        # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
     filters = better_kinds(query.filters, found, guessed)
     values = backward_values(masked, facets, language, {f.column for f in filters}, query.avoid) if said == ENGLISH else []
     if filters == query.filters and not values:  # "stainless steel" → Edelstahl, of a column of finishes

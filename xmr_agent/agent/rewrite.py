@@ -82,8 +82,9 @@ class Rewriter:
             heads: Mapping[str, Mapping[str, frozenset[str]]] = getattr(self.nouns(), "heads", {})
             kind_named = {s for s in self.generic for c, index in heads.items()  # "terrarium" in a shop named so: the
                           if len(index.get(s, ())) == 1 and len(self.facets[c].values if c in self.facets else ()) >= 3
-                          and s not in stem_phrase(c.replace("_", " ")).split()}  # vivariums the titles call so; not
-            self._every = (self.generic - kind_named) | (common - values)  # "room" where a "Room type" is Family
+                          and s not in stem_phrase(c.replace("_", " ")).split()  # vivariums the titles call so; not
+                          and not any(s in v.lower() for v in self.facets[c].values)}  # "room" where a "Room type" is
+            self._every = (self.generic - kind_named) | (common - values)  # Family, "phone" where one is "Smartphone"
         return self._every
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,
