@@ -64,11 +64,12 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
             found = senses(kind, language, dictionary)  # type: ignore[arg-type]
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
-                found = (*composed(kind, language), *senses(kind.split()[0], language, dictionary))  # type: ignore[arg-type]
+                found = (*composed(kind, language), *(senses(kind.split()[0], language, dictionary)  # type: ignore[arg-type]
+                                                      if len(kind.split()) == 2 else ()))  # "Bougie non parfumée": no candle
             elif language == "de" and " " not in kind and kind.lower() not in dictionary:  # type: ignore[operator]
                 # "Holzkohlegrill": charcoal grill
                 found = (*joined(kind), *found)
-            for sense in found[:MAX_SENSES * MAX_SENSES]:
+            for sense in found[:MAX_SENSES]:  # (made ones first; no more than a word's: the column stays one of kinds)
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)
