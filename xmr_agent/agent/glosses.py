@@ -64,7 +64,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
             found = senses(kind, language, dictionary)  # type: ignore[arg-type]
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
-                found = (*(senses(kind.split()[0], language, dictionary)[:2]  # type: ignore[arg-type]
+                found = (*(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
                            if len(kind.split()) == 2 else ()), *composed(kind, language))  # "Bougie non parfumée": no candle
             elif language == "de" and " " not in kind and kind.lower() not in dictionary:  # type: ignore[operator]
                 # "Holzkohlegrill": charcoal grill
