@@ -97,7 +97,7 @@ _ENGLISH_ZIPF = 3.0
 def composed(kind: str, language: str) -> tuple[str, ...]:
     """English glosses of a French or Spanish kind of two nouns, or of a noun and an adjective, that the dictionary
     lacks whole, made of its words' senses in English order: "Bomba de calor" → heat pump, "Cubierta solar" → solar
-    cover, "Cloro en pastillas" → chlorine tablet. A word the dictionary lacks glosses as itself when it is a common
+    deck, "Cloro en pastillas" → chlorine tablet. A word the dictionary lacks glosses as itself when it is a common
     English word ("solar", "robot")."""
     words = re.findall(r"[^\W\d_]+", kind.lower().replace("'", " "))
     dictionary = load(language)
@@ -120,6 +120,7 @@ def joined(compound: str) -> tuple[str, ...]:
     dictionary, low = load("de"), compound.lower()
     if dictionary is None:
         return ()
+
     def word(part: str) -> str | None:  # the form of ``part`` the dictionary has as a word, with or without an ending
         forms = [part, *(part[:-len(e)] for e in ("s", "es", "n", "en", "e", "er") if part.endswith(e))]
         return next((f for f in forms if len(f) >= MIN_PART - 1 and f in dictionary), None)
