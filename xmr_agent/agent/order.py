@@ -115,8 +115,8 @@ def own_head(query: CrossModalQuery, scoped: bool) -> str | None:
     if not scoped or query.head is None:
         return query.head
     kinds = {w for f in query.filters if f.hard and f.op in ("=", "contains") for w in stem_phrase(str(f.value)).split()}
-    colours = {stem_phrase(c) for c in lexicon.COLOURS}  # "the priciest red wine": every red, whatever its title
-    return query.head if kinds and query.head not in kinds and not kinds & colours else None
+    coloured = any(w in lexicon.COLOURS for f in query.filters for w in str(f.value).lower().split())  # "the priciest
+    return query.head if kinds and query.head not in kinds and not coloured else None  # red wine": every red one
 
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
