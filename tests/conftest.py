@@ -28,11 +28,11 @@ from xmr_agent.testing import FakeEncoder
 @pytest.fixture()
 def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder of dictd files read in place of the installed ones (written with ``helpers.write_dictd``)."""
-    from xmr_agent.agent import dictionaries, flags
+    from xmr_agent.agent import counts, dictionaries, flags
 
     monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    caches = (dictionaries.load, dictionaries._english, dictionaries._from_german, flags._translations)  # noqa: SLF001
+    caches = (dictionaries.load, dictionaries._english, dictionaries._from_german, flags.translations, counts.english)  # noqa: SLF001
     for cache in caches:
         cache.cache_clear()
     yield tmp_path

@@ -40,6 +40,8 @@
 #   fresh37:          fresh37.jsonl over guitarras.csv, terrarium.csv, officefit.csv
 #   fresh38:          fresh38.jsonl over dojo.csv, cuesports.csv, piscinas.csv
 #   fresh39:          fresh39.jsonl over flooring.csv, shaving.csv, puzzles.csv
+#   fresh40:          fresh40.jsonl over bonsai.csv, magic.csv, boules.csv
+#   fresh41:          fresh41.jsonl over conjuring.csv, microscopy.csv, parapluies.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,7 +86,9 @@ case "$FRESH" in
   fresh37) TABLES="guitarras terrarium officefit" ;;
   fresh38) TABLES="dojo cuesports piscinas" ;;
   fresh39) TABLES="flooring shaving puzzles" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh39" >&2; exit 2 ;;
+  fresh40) TABLES="bonsai magic boules" ;;
+  fresh41) TABLES="conjuring microscopy parapluies" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh41" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

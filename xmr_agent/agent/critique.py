@@ -1,9 +1,9 @@
 """Critiques in a conversation: "cheaper", "more like the second one", "less dark",
 "something different", "I like the first one" — parsed into changes of the session state.
 
-References to earlier results are resolved against the latest list shown: ordinals ("the
-second one", "#2", "number 3", "the last one") or a shown item's title. Comparisons take their
-reference value from the referred item, or from the median of the items shown when none is named.
+References to earlier results are resolved against the latest list shown: ordinals ("the second one", "#2",
+"number 3", "the last one") or a shown item's title. Comparisons take their reference value from the referred item,
+or from the median of the items shown when none is named; levels ("harder") are :mod:`~xmr_agent.agent.levels`'.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xmr_agent.agent import levels
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, Order
 
@@ -82,8 +83,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     ``typical``: the items an unnamed comparison ("cheaper") is against, when not the list's middle
     (the item the user asked to see by its title)."""
     out = Critique(reset=bool(_RESET.search(message)))
-    text = message
-    refs, text = _references(text, shown)
+    refs, text = _references(message, shown)
     described: tuple[str, Any] | None = None
     if not refs:
         refs, text, described = _described(text, shown, facets)
@@ -108,7 +108,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     if _AGAIN.search(text) and ids:
         out.again += ids
     text = _another(out, text, refs[0] if refs else (dict(shown[0]) if shown else None), facets)
-    text = _comparisons(out, text, anchor, facets)
+    text = levels.compared(out, _comparisons(out, text, anchor, facets), anchor, facets)  # "something harder"
     if _DIFFERENT.search(text):
         out.unlike_ids += [str(r["id"]) for r in shown]
         out.notes.append("something different: demote the items just shown")

@@ -273,6 +273,26 @@ def _dictd_senses(entry: str) -> tuple[str, ...]:
     return tuple(x for x in cleaned if x and not x.startswith("to "))
 
 
+def adjectives(word: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The English senses of ``word`` (lower case) where an entry tags it as an adjective ("wasserfest": waterproof,
+    watertight), which :meth:`Dictionary.senses` leaves out (it reads nouns)."""
+    if isinstance(dictionary, Pivoted):  # "étanche" → wasserdicht → waterproof
+        own = adjectives(word, dictionary._own)  # noqa: SLF001
+        between = [] if own else [w for x in _adjective_lines(dictionary._bridge, word) for w in x][:PIVOT_WORDS]  # noqa: SLF001
+        return own or tuple(dict.fromkeys(s for w in between for s in adjectives(w.lower(), dictionary._onward)))  # noqa: SLF001
+    return tuple(dict.fromkeys(x for line in _adjective_lines(dictionary, word) for x in line))
+
+
+def _adjective_lines(dictionary: Dictionary, word: str) -> list[list[str]]:
+    """The words of the first sense line of each entry of ``word`` tagged as an adjective."""
+    out = []
+    for lines in (entry.splitlines() for entry in dictionary.entries(word)):
+        if len(lines) > 1 and re.search(r"<adj\b", lines[0]):
+            said = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", re.sub(r"^\s*\d+\.\s*", "", lines[1]))[0]
+            out.append([w for x in re.split(r"[,;]", said) if (w := " ".join(re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x).split()))])
+    return out
+
+
 def _bridge_words(entry: str) -> list[str]:
     """The words of the pivot language that a FreeDict entry into it gives for a noun (tagged so): the first
     line of each numbered sense ("1. Wehrgehänge / Bande en écharpe / 2. Klettergurt"), else the

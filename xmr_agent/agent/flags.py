@@ -96,7 +96,10 @@ HOLDERS = frozenset("sleeve sleeves pocket pockets compartment compartments hold
                     "vorstufe funktion anschluss eingang halterung fach entree fonction prise funcion entrada".split())
 #: Words for the opposite of a subject: "unfurnished" is furnished = no, "standing" seated = no ("不要站票": yes).
 OPPOSITES = {"furnished": r"unfurnished|non[- ]meublée?s?|unmöbliert(?:e[nrs]?)?|sin amueblar|sin muebles|不带家具|没有家具",
-             "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着"}
+             "seated": r"standing|debout|stehplätze?|stehplatz|stehen|de pie|站票|站着",
+             "indoor": r"outdoors?|outside|d'extérieur|extérieure?s?|de exterior|exterior(?:es)?|draußen|im freien|"
+                       r"al aire libre|en plein air|户外|室外|露天",
+             "outdoor": r"indoors?|inside|d'intérieur|intérieure?s?|de interior|interior(?:es)?|drinnen|im haus|室内"}
 #: Other words for what a "…_free" column leaves out: "coeliac" asks for gluten free, "a nut allergy" for nut free.
 FREE_OF = {"gluten": r"gluten|coeliacs?|celiacs?|cœliaques?|zöliakie|zöliakiker|cel[íi]ac[oa]s?|麸质|麦麸",
            "nut": r"nuts?|peanuts?|noix|cacahuètes?|nüsse|nüssen|erdnüsse|nueces|frutos secos|cacahuetes?|坚果|花生",
@@ -158,7 +161,7 @@ def flags(parse: Parse, facets: Facets) -> None:
             group = rf"{re.escape(subject[0])}(?:s|fest(?:e[nrs]?)?)?"  # "ulez_compliant": "the ULEZ"; "frostfest"
         doubled = re.fullmatch(r"([a-z]{2,}([b-df-hj-np-tv-z]))\2ed", name)
         group = group or (rf"{doubled.group(1)}s?" if doubled else None)  # "studded": "no studs", "padded": "a pad"
-        if group is None and len(subject) == 2 and re.fullmatch(r"[a-z]{4,}(?:ed|able|ible)", subject[0]):
+        if group is None and len(subject) == 2 and re.fullmatch(r"[a-z]{4,}(?:ed|able|ible|ive)", subject[0]):
             group = re.escape(subject[0])  # "weighted_action": "with weighted keys", "adjustable_height": "adjustable"
         held = group is None and len(words) == 2 and words[1] in HOLDERS and len(words[0]) >= 4
         if held:  # "laptop_sleeve": "fits my laptop", the word left for the kinds ("a laptop backpack")
@@ -204,11 +207,11 @@ def _compound_tail(name: str, text: str) -> list[str]:
         return word == name or len(name) >= 9 and len(word) >= 5 and len(name) - len(word) >= 3 and name.endswith(word)
 
     said = [w for w in words if len(name) >= 9 and ends(folded(w.lower()))]
-    return said + [w for w in words - set(said) if w.isascii() and any(map(ends, _translations(w.lower())))]
+    return said + [w for w in words - set(said) if w.isascii() and any(map(ends, translations(w.lower())))]
 
 
 @lru_cache(maxsize=4096)
-def _translations(word: str) -> frozenset[str]:
+def translations(word: str) -> frozenset[str]:
     """The German, French and Spanish nouns (folded, lower case) the dictionaries translate the English
     ``word`` as, read once per word: every request asks it of each yes/no column named in another language."""
     return frozenset(folded(n.lower()) for language in ("de", "fr", "es") for n in from_english(word, language))

@@ -66,9 +66,9 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
                 found = (*(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
                            if len(kind.split()) == 2 else ()), *composed(kind, language))  # "Bougie non parfumée": no candle
-            elif language == "de" and " " not in kind and kind.lower() not in dictionary:  # type: ignore[operator]
-                # "Holzkohlegrill": charcoal grill
-                found = (*joined(kind), *found)
+            elif language == "de" and kind.lower() not in dictionary:  # type: ignore[operator]
+                # "Holzkohlegrill": charcoal grill; "Puzzle für Erwachsene": adult puzzle
+                found = (*(joined(kind) if " " not in kind else composed(kind, language) if len(kind.split()) == 3 else ()), *found)
             for sense in found[:MAX_SENSES]:  # (made ones first; no more than a word's: the column stays one of kinds)
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
@@ -89,7 +89,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
 #: Words joining a French or Spanish kind's noun to the noun after it, and whether English says that noun first
 #: ("Bomba de calor": heat pump; "Cloro en pastillas": chlorine tablets).
 _JOINS = {"de": True, "du": True, "des": True, "d": True, "del": True, "à": True, "au": True, "aux": True, "para": True,
-          "pour": True, "en": False, "con": False, "avec": False}
+          "pour": True, "en": False, "con": False, "avec": False, "für": True, "aus": True, "mit": False}
 #: How common a word must be in English (Zipf) to be its own gloss when the dictionary lacks it ("solar", "robot").
 _ENGLISH_ZIPF = 3.0
 
@@ -125,13 +125,21 @@ def joined(compound: str) -> tuple[str, ...]:
         forms = [part, *(part[:-len(e)] for e in ("s", "es", "n", "en", "e", "er") if part.endswith(e))]
         return next((f for f in forms if len(f) >= MIN_PART - 1 and f in dictionary), None)
 
-    for cut in range(MIN_PART - 1, len(low) - MIN_PART + 1):  # the longest last part the dictionary has
-        if (tail := word(low[cut:])) is None:
+    hyphen = low.rfind("-")  # "Puzzle-Zubehör", "3D-Puzzle": parted where the shop parts them
+    for cut in [hyphen] if hyphen > 0 else range(MIN_PART - 1, len(low) - MIN_PART + 1):  # the longest last part known
+        part, rest = low[:cut], low[cut + (hyphen > 0):]
+        if (tail := word(rest)) is None and not cognates(rest):
             continue
-        first = word(low[:cut])
-        heads = [*cognates(low[:cut]), *(h for h in (senses(first, "de", dictionary)[:3] if first else ()) if " " not in h)]
-        return tuple(f"{h} {t}" for h in dict.fromkeys(heads) for t in senses(tail, "de", dictionary)[:4] if " " not in t)
+        first = word(part)
+        heads = [*([part] if any(c.isdigit() for c in part) else cognates(part)),  # "3D"
+                 *(h for h in (senses(first, "de", dictionary)[:3] if first else ()) if " " not in h)]
+        said = (" ".join(_BRACKETS.sub(" ", t).split()) for t in (senses(tail, "de", dictionary) if tail else ()))
+        tails = [*cognates(rest), *[t for t in said if t][:4]]
+        return tuple(f"{h} {t}" for h in dict.fromkeys(heads) for t in dict.fromkeys(tails) if " " not in t and _WORD.fullmatch(t))
     return ()
+
+
+_WORD = re.compile(r"[^\W_][\w\-']*")
 
 
 def cognates(word: str, *, ending: bool = False) -> list[str]:
@@ -182,9 +190,11 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
     filters = better_kinds(query.filters, found, guessed)
-    values = backward_values(masked, facets, language, {f.column for f in filters}, query.avoid) if said == ENGLISH else []
+    values = backward_values(masked, facets, language, {f.column for f in filters if str(f) not in guessed or f.hard},
+                             query.avoid) if said == ENGLISH else []
     if filters == query.filters and not values:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
+    filters = tuple(f for f in filters if f.column not in {v.column for v in values})  # in place of the meaning's guesses
     return query.model_copy(update={"filters": (*filters, *values), "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
         *(f"{f}: named in English words, read in a dictionary" for f in values))})
@@ -251,8 +261,9 @@ def backward_values(text: str, facets: Facets, language: str, said: set[str], ne
         for j in range(len(words) - n + 1):
             if used & set(range(j, j + n)):
                 continue
-            hit = next((values[t] for t in map(folded, map(str.lower, from_english(" ".join(words[j:j + n]), language)))
-                        if t in values), None)
+            spoken = [folded(t.lower()) for t in from_english(" ".join(words[j:j + n]), language)]
+            hit = next((values[t] for t in spoken if t in values), None) or next(  # "stainless steel": acier inox, Inox
+                (values[w] for t in spoken if len(t.split()) == 2 for w in t.split() if w in values and len(w) >= 4), None)
             if hit and hit[0] not in found:
                 found[hit[0]] = hit[1]
                 used |= set(range(j, j + n))

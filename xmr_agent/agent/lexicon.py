@@ -16,13 +16,13 @@ CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|d
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|"
             r"人民币|瑞郎|法郎|日元")
 #: "under 20": the number is an upper bound.
-BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|"
+BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|nicht über|nicht teurer als|billiger als|günstiger als|not over|not above|pas au-dessus de|no más caro que|no por encima de|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
          r"低于|少于|不超过|不到|不高于|便宜于")
 #: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
-AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|"
+AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
            r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|nicht über|nicht teurer als|not over|not above|pas au-dessus de|no más caro que|no por encima de|como máximo|no más de|hasta|不超过|不高于")
 #: "at least 20": the words of :data:`ABOVE` that take the bound itself in.
 AT_LEAST = r"at least|min(?:imum)?|au moins|minimum|mindestens|al menos|como mínimo|mínimo|不低于|至少"
@@ -73,7 +73,7 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"not (?:too |very |so |that )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
-         r"barat[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
+         r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
          r"不贵|便宜|实惠|平价|划算")
 PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
@@ -140,11 +140,11 @@ RELATIVE = (
 SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"cheapest|least expensive|lowest[- ]price[d]?|most affordable|"
      r"(?:le|la|les) moins ch(?:er|ère|ers|ères)|"
-     r"billigsten?|günstigsten?|am billigsten|am günstigsten|"
+     r"billigste[nrsm]?|günstigste[nrsm]?|am billigsten|am günstigsten|"
      r"(?:el|la|los|las|lo) más barat[oa]s?|"
      r"最便宜|最实惠|最低价", "price", False),
     (r"most expensive|priciest|dearest|highest[- ]price[d]?|(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
-     r"teuersten?|am teuersten|"
+     r"teuerste[nrsm]?|am teuersten|"
      r"(?:el|la|los|las|lo) más car[oa]s?|"
      r"最贵|最昂贵|最高价", "price", True),
     (r"newest|latest|most recent|(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|neueste[nrs]?|aktuellste[nrs]?|"
@@ -238,7 +238,7 @@ COLUMN_KINDS = {
                  "intensité", "fuerza", "intensidad"),
     "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
     "temperature": ("temperature", "temp", "max_temp", "temp_max", "max_temperature", "température", "temperatur", "temperatura"),
-    "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "maturity", "maturity_months", "ageing", "aging",
+    "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "age", "maturity", "maturity_months", "ageing", "aging",
                  "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
     "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),
     "distance": ("distance", "distance_km", "distance_m", "dist", "entfernung", "distancia", "距离"),
@@ -246,7 +246,7 @@ COLUMN_KINDS = {
 
 #: Negations: the phrase after one is not wanted.
 NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
-            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include|make it|need|require|run on|burn)|free of|allergic to|intolerant to|"
+            r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include|make it|need|require|run on|burn|smell|taste)|free of|allergic to|intolerant to|"
             r"(?:can't|cannot|can not) (?:have|eat|wear|stand)|allergique (?:à|au|aux)|allergisch gegen|alérgic[oa] a(?:l)?|"
             r"minus|other than|anything but|any\s+[^\W\d_]+\s+but|cualquier\s+[^\W\d_]+\s+menos|todo menos|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"
             r"en lugar de|en vez de|而不是|而非|"

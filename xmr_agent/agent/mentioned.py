@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
@@ -124,12 +124,21 @@ def narrowed(filters: Sequence[Filter], text: str) -> tuple[Filter, ...]:
     return tuple(f for f in filters if id(f) not in cut)
 
 
-def narrowest(values: Sequence[str], shared: str, said: set[str], *, plain: bool = True) -> list[str]:
+def narrowest(values: Sequence[str], shared: str, said: set[str], *, plain: bool = True,
+              spelled: Mapping[str, Sequence[str]] | None = None) -> list[str]:
     """Of ``values`` (kinds that share the word stem ``shared``), those whose other words are all ``said`` (stems), else
     (``plain``) the plain ``shared`` one ("an electronic dartboard": not Dartboard; "a dartboard": Dartboard); none when
-    there is none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable)."""
-    told = [v for v in values if (rest := set(stem_phrase(v).split()) - {shared}) and says(said, rest)]
-    return told or [v for v in values if plain and not set(stem_phrase(v).split()) - {shared}]
+    there is none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable). ``spelled``: the
+    words each value is also written in (a German kind's English glosses: "3D-Puzzle" as 3d puzzle, 3d jigsaw)."""
+    rests = {v: [set(stem_phrase(w).split()) - {shared} - _LINKING for w in (spelled or {}).get(v, [v])
+                 if spelled is None or shared in stem_phrase(w).split()] for v in values}
+    told = [v for v in values if any(rest and says(said, rest) for rest in rests[v])]
+    return told or [v for v in values if plain and any(not rest for rest in rests[v])]
+
+
+#: Words that link a kind's nouns, said or not ("Boules de compétition": "competition boules").
+_LINKING = frozenset({"de", "du", "des", "del", "la", "le", "les", "a", "au", "aux", "para", "pour", "en", "con", "avec",
+                      "fur", "mit", "aus", "for", "of", "with", "the"})
 
 
 #: The shortest stem two spellings of one word share (:func:`alike`), and how many letters past it each may end with.

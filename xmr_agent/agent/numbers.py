@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
-from xmr_agent.agent.query import Filter, Op, Order, loose_note
+from xmr_agent.agent.query import Filter, Op, Order
 
 #: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万".
 NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
@@ -150,7 +150,7 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
         value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}(?!\d)\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页|"
         value += r"pieces?|pcs?|stück|stueck|stk|pièces?|piezas?|unidades|uds|units?|件|个|片|只))"  # "au moins 200 pièces"
         found = lx.pattern(words, after=value) if prefix else \
-            re.compile(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}?)\s*(?:{words})", re.IGNORECASE)
+            re.compile(rf"(?:{CUR}\s*{NUM}|(?<![a-zA-Z\u00c0-\u024f\d.,]){NUM}\s*{CUR}?){_PER_AREA}?\s*(?:{words})", re.IGNORECASE)  # "£10/m2 max"
         for m in found.finditer(parse.scan):
             number = next(g for g in m.groups() if g)
             if (lowest and number_value(number) < lowest / 10 or highest and number_value(number) > highest * 10) \
@@ -165,6 +165,11 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
         parse.filters.append(Filter(column=column, op="<=", value=number_value(number)))
         parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
         parse.cut(m.span())
+
+
+#: A price said per square metre or metre ("£10/m2", "40 libras el metro"), its unit no number of its own.
+_PER_AREA = (r"(?:\s*(?:/|per|pour|le|la|el|the|pro|por|al|a)\s*(?:m²|m2|㎡|sq\.?\s?m|square (?:metre|meter)|mètre carré|"
+             r"metro cuadrado|quadratmeter|qm|metre|meter|mètre|metro|m)(?![^\W\d_]))")
 
 
 def _years_only(numbers: Sequence[str]) -> bool:
@@ -298,51 +303,11 @@ PEOPLE_WORDS = (r"players?|people|persons?|guests|joueu(?:r|rs|se|ses)|personnes
                 r"jugadores|personas|comensales|人")
 
 
-#: Things a column counts, in other words and languages ("3 chambres": ``bedrooms``).
-COUNTED = {"bedroom": r"bedrooms?|beds?|chambres?|schlafzimmer|dormitorios?|habitaciones?|卧室|睡房",
-           "bathroom": r"bathrooms?|salles? de bains?|badezimmer|bäder|baños?|浴室|卫生间",
-           "room": r"rooms?|pièces?|zimmer|habitaciones?|房间",
-           "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätzen?|sitzer|asientos?|plazas?|座位|座",
-           "door": r"doors?|portes?|türen|puertas?|门", "key": r"keys?|touches|tasten|teclas|琴键|键"}
-
-
-_LATIN = r"[a-zA-Z\u00c0-\u024f]"
-
-
-def counts(parse: Parse, facets: Facets) -> None:
-    """"at least 3 bedrooms", "3 chambres", "mindestens drei Schlafzimmer", "至少三间卧室", "a
-    7-seater", "seats 5" → a bound on the whole-number column named by the thing counted
-    (``bedrooms``, ``num_seats``): the bound said, else that many ("a 2 bed flat": two bedrooms, read
-    loosely: when no item has that many, the count gives way); seats at least that many ("need 7 seats")."""
-    numbers = "|".join([*lx.NUMBER_WORDS, *NUMBER_WORDS_ELSEWHERE])
-    bounds: tuple[tuple[str, Op], ...] = ((lx.AT_LEAST, ">="), (lx.AT_MOST, "<="), (lx.BELOW, "<"), (lx.ABOVE, ">"))
-    for facet in (f for f in facets.values() if f.kind == "number" and f.integer):
-        parts = core(facet.column).split("_")
-        if len(parts) != 1 or len(parts[0]) < 4 or parts[0] in PEOPLE_COLUMNS - {"seats"}:
-            continue
-        thing = parts[0].removesuffix("s")
-        said = COUNTED.get(thing, rf"{re.escape(thing)}s?")
-        bound = "|".join(f"(?P<b{n}>{words})" for n, (words, _) in enumerate(bounds))
-        found = re.compile(rf"(?:(?<!{_LATIN})(?:{bound})\s*)?(?<!{_LATIN})(?P<n>\d{{1,3}}|{numbers})\s*(?:-\s*)?"
-                           rf"(?:间|个|张|座|扇)?\s*(?P<a>(?!(?:more|less|fewer|extra|mehr|weniger|plus|moins|más|menos)\s){_LATIN}{{4,}}\s+)?"
-                           rf"(?:{said})(?!{_LATIN})"
-                           rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
-        for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
-            word = (m.group("n") or m.group("m")).lower()
-            number = int(word) if word.isdigit() else NUMBER_WORDS_ELSEWHERE.get(word) or lx.NUMBER_WORDS[word]
-            op: Op = next((o for n, (_, o) in enumerate(bounds) if m.group(f"b{n}")), ">=" if thing == "seat" else "=")
-            flt = Filter(column=facet.column, op=op, value=number)
-            parse.filters.append(flt)
-            parse.notes += [f"{flt} from {m.group(0).strip()!r}", *([loose_note(flt)] if op == "=" else [])]
-            parse.cut((m.start(), m.start("a")) if m.group("a") else m.span())
-            parse.cut((m.end("a"), m.end()) if m.group("a") else m.span())
-
-
 def people(parse: Parse, facets: Facets) -> None:
     """"a game for 4 players", "a 2-person tent", "für 5 Spieler", "para 6 personas", "四人",
     "there are 6 of us" → the columns that count people: a minimum (``min_players``) at most
-    that, a maximum (``max_players``, ``sleeps``) at least that. Other things counted: :func:`counts`."""
-    counts(parse, facets)
+    that, a maximum (``max_players``, ``sleeps``) at least that. Other things counted:
+    :func:`xmr_agent.agent.counts.counts`, read before."""
     columns = [(f.column, set(re.split(r"[_\W]+", f.column.lower()))) for f in facets.values() if f.kind == "number"]
     counted = [(c, parts) for c, parts in columns if parts & PEOPLE_COLUMNS and "per" not in parts]  # "price_per_person"
     words = "|".join([*lx.NUMBER_WORDS, *NUMBER_WORDS_ELSEWHERE])

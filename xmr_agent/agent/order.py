@@ -132,9 +132,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     keyword match: then only the values it prefers count); a superlative ranges over them too. ``kinds``: the table's columns of
     kinds (:func:`~xmr_agent.agent.rules.kind_columns`), whose preferred values a relative word
     ("a cheap lamp") is measured within. ``head``: the stem of the request's head noun as titles
-    end (:func:`~xmr_agent.agent.values.head_noun`): the candidates whose titles have it answer a
-    superlative ("the cheapest tennis racket": the rackets, not the tennis balls), those also close to the
-    request first; the pipeline gives none when a kind the user named decides ("the priciest
+    end (:func:`~xmr_agent.agent.values.head_noun`): every candidate whose title has it answers a
+    superlative ("the cheapest tennis racket": the rackets, not the tennis balls; "the most expensive
+    brush": every brush found, not only those closest to the words); the pipeline gives none when a kind the user named decides ("the priciest
     coffee": coffee beans too). ``words``: the stems of the request's describing words
     (:func:`described`); those that the titles of some answers have and others lack narrow a
     superlative to the first ("the cheapest electric trolley": the trolleys titled electric)."""
@@ -165,7 +165,7 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         answers = preferred if order.mode == "sort" else answers | preferred  # "a cheap watch for a boy": all watches
     headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
     unheaded = answers - headed if headed else set()  # they come next, in the column's order
-    answers = (answers & headed or headed) if headed else answers
+    answers = headed or answers  # "the most expensive brush": every brush found, however close to the words
     worded = _worded(fused, answers, words) if order.mode == "sort" else set()
     unheaded |= answers - worded if worded else set()
     answers = worded or answers

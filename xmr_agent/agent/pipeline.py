@@ -181,8 +181,8 @@ class Agent:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
-            scoped, depth = any(f.hard and f.op in ("=", "contains") and titled_note(f) not in query.notes  # "a tent": the tents
-                                for f in query.filters), max(query.k, CANDIDATES)
+            scoped, depth = any(f.hard and f.op in ("=", "contains") and (titled_note(f) not in query.notes or any(  # "a tent":
+                n.startswith(f"{f}: named in") for n in query.notes)) for f in query.filters), max(query.k, CANDIDATES)  # the tents
             if order is not None:
                 rows = [] if has_subject(query) and not query.within_ids and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets)

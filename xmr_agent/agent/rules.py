@@ -23,6 +23,7 @@ from xmr_agent.agent import numbers as nb
 from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
+from xmr_agent.agent.counts import counts
 from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facets, merge_filters
 from xmr_agent.agent.flags import flags
@@ -52,7 +53,8 @@ _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have"
                 "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
 #: Words of liking after a negation: what follows is what is not wanted ("not loving the yellow", "not keen on wool").
 _FEELING = {"loving", "liking", "keen", "fond", "fan", "into", "crazy", "mad", "sure", "happy", "thrilled", "sold",
-            "feeling", "digging", "wild", "big", "love", "like", "fancy", "fancying"}
+            "feeling", "digging", "wild", "big", "love", "like", "fancy", "fancying",
+            "smell", "smells", "taste", "tastes", "huela", "huelan", "sepa", "sepan"}  # "que no huela a tabaco"
 #: Words that end a negated phrase.
 _STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", "with", "for", "in", "of", "more",
                "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
@@ -78,7 +80,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, nb.people, packs, units.percents, units.measures, near, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, counts, nb.people, packs, units.percents, units.measures, near, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price, facets[price].lower, facets[price].upper)
@@ -129,7 +131,8 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
-    latin = lx.pattern(lx.NEGATION, after=r"\s+((?:[^\W\d_][\w\-']*\s*){1,4})")
+    paired = r"(?:and|or|nor|et|ni|und|oder|noch|y|o)\s+(?:no|not|pas|sans|ohne|keine?[nmrs]?|sin)\s+"  # "no X and no Y"
+    latin = lx.pattern(lx.NEGATION, after=rf"\s+((?:(?!{paired})[^\W\d_][\w\-']*\s*){{1,4}}(?:{paired}(?:[^\W\d_][\w\-']*\s*){{1,3}})?)")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*(?:推荐|介绍|给我看|给我|考虑|买)?\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
                      rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
@@ -184,7 +187,7 @@ def _phrase(words: list[str], about: bool = True) -> list[str]:
     while words and (words[0] in _FILLER or words[0] in _FOR):  # "not for kids": kids
         words = words[1:]
     if len(words) > 1 and words[0] in _FEELING:  # "not loving the yellow": the yellow
-        words = [w for w in words[1:] if w not in ("on", "of", "about", "with", "into")]
+        words = [w for w in words[1:] if w not in ("on", "of", "about", "with", "into", "a", "like")]
         while words and words[0] in _FILLER:
             words = words[1:]
     if not words or words[0] in _NOT_A_THING:
@@ -216,15 +219,20 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         else {n for n in grouped if stem_phrase(parse.scan[slice(*mentions[n][2])]) in generic  # "tea" in a tea shop,
               and 2 * len(head_group(mentions[n][0], parse.scan[slice(*mentions[n][2])])) >= len(mentions[n][0].values)}  # not
     # "racket" in a shop of rackets, balls, bags and strings
+    groups = {mentions[n][2]: head_group(mentions[n][0], parse.scan[slice(*mentions[n][2])]) for n in grouped}
+    described: set[tuple[int, int]] = set()  # "close-up magic": the kind Close-up, not each "… magic"
     named = {facet.column for n, (facet, _, _) in enumerate(mentions) if n not in grouped}
     mentions = [m for n, m in enumerate(mentions) if n not in grouped or n not in grouped_out and (  # "kayak or canoe"
         m[0].column not in named or hard and m[0].column.lower() in kinds_of)]
     for n, (facet, value, span) in enumerate(mentions):
-        if (facet.column, value.lower()) in taken:
+        if (facet.column, value.lower()) in taken or span in described:
             continue
-        if hard and facet.column.lower() in kinds_of and any(  # "a bike helmet": a helmet, not a bike
-                other.column == facet.column and re.fullmatch(r"[\s\-]*", parse.scan[span[1]:at[0]])
-                for other, _, at in mentions[n + 1:]):
+        after = [at for other, _, at in mentions[n + 1:]
+                 if other.column == facet.column and re.fullmatch(r"[\s\-]*", parse.scan[span[1]:at[0]])]
+        if hard and facet.column.lower() in kinds_of and after and after[0] in groups and not any(
+                set(stem_phrase(value).split()) & set(stem_phrase(v).split()) for v in groups[after[0]]):
+            described.add(after[0])  # (a "tent footprint" among Tent footprint, Tarp footprint: below)
+        elif hard and facet.column.lower() in kinds_of and after:  # "a bike helmet": a helmet, not a bike
             parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
             parse.context.append(value)
             continue
@@ -265,8 +273,9 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             or bool(joined and any(f.column == facet.column and f.hard for f in parse.filters))  # "Italien oder Österreich"
         kinds.update({} if not required or facet.column in kinds else {facet.column: span[1]})
         group = head_group(facet, parse.scan[span[0]:span[1]])  # "a frame": any of them; "a kayak": only those
-        said, shared = set(stem_phrase(parse.scan).split()), stem_phrase(parse.scan[span[0]:span[1]])  # "je me mets au
-        group = narrowest(group, shared, said) or group  # padel … des balles"; "una diana electrónica": no plain Dartboard
+        said, shared = set(stem_phrase(parse.scan.replace("-", " ")).split()), stem_phrase(parse.scan[span[0]:span[1]])  # "je me mets au
+        spelled = {c: [v for v in facet.values if facet.canonical[v] == c] for c in group}  # a German kind's glosses
+        group = narrowest(group, shared, said, spelled=spelled) or group  # padel … des balles"; "una diana electrónica": no plain Dartboard
         partial = bool(re.search(r"\s&\s|/", value)) and stem_phrase(said_as) != stem_phrase(value)
         required = required and (not group or facet.column.lower() in kinds_of) and not (partial and parse.scan != parse.text)  # "like the Hawk Stunt
         # but still two lines": a kite, not "Bar & lines" (an item named: its kind decides)

@@ -109,7 +109,8 @@ def _flags_said(text: str, language: str, facets: Facets, negative: bool) -> lis
     if dictionary is None or not text.strip():
         return []
     gloss = ", ".join(f"{'no' if negative else 'with'} {sense}" for word in glossary.split_words(text, language)
-                      for found in _sense_sets(word, language, dictionary) for sense in found[:4])  # "no smoked"
+                      for found in [*_sense_sets(word, language, dictionary), dictionaries.adjectives(word.lower(), dictionary)]
+                      for sense in found[:4])  # "no smoked"; "wasserfest": waterproof
     parse = Parse(gloss, gloss)
     flags(parse, facets)
     return parse.filters

@@ -100,7 +100,7 @@ def _by_column_words(parse: Parse, facets: Facets) -> None:
                             for n in sorted(said, key=lambda n: (-len(n), n)) if len(n) > 2)  # resistant", not "most water"
             after = re.compile(rf"(?<![^\W\d_])(?:{name})s?\s+(?:the\s+)?(?:{_AFTER[descending]})(?:\s+(?:people|persons|guests|personnes|personen|personas))?(?![^\W\d_])",
                                re.IGNORECASE)
-            for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})s?)\b(?:\s+life\b)?").finditer(parse.scan),
+            for m in [*lx.pattern(words, after=rf"[\s\-]+(?:(?:{name})(?:s|n|en)?)\b(?:\s+life\b)?").finditer(parse.scan),
                       *after.finditer(parse.scan)] if name else ():  # "sleeps the most"
                 if _BOUND.match(parse.scan, m.end()):
                     continue  # "a minimum blade length of 22 cm": a bound, read with the measures

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent import lexicon
+from xmr_agent.agent import levels, lexicon
 from xmr_agent.agent.filters import satisfies
 from xmr_agent.agent.numbers import UNIT_PARTS
 from xmr_agent.agent.query import CrossModalQuery, audience_note
@@ -49,7 +49,8 @@ THOSE = lexicon.pattern(r"of (?:those|these|them|the two|the three)|among (?:tho
 #: Words that count the items shown ("of the two", "of those two"): of those alone, whatever the conditions.
 COUNTED = re.compile(r"\b(?:two|three|beiden|drei|deux|trois|dos|tres)\b|两|三", re.IGNORECASE)
 #: Comparatives ("a bigger one?", "moins cher"): other items than those shown are asked for.
-COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES)]))
+COMPARED = lexicon.pattern("|".join([lexicon.CHEAPER, lexicon.PRICIER, *(words for words, _, _ in lexicon.COMPARATIVES),
+                                     levels.COMPARED]))
 #: Words that amend what was asked ("actually, something that measures a whole room").
 AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lieber|doch|en realidad|mejor dicho|其实|还是")
 #: Opening words of a message that refines the current subject.
@@ -58,6 +59,8 @@ REFINE = lexicon.pattern(
     r"for|für|fuer|pour|para|"
     r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
+    r"(?:it |they )?(?:has to|have to|must|needs? to|should)|(?:er|sie|es) (?:muss|müssen|sollte|sollten|soll)|"  # "has to be
+    r"(?:il|elle) (?:doit|faut)|il faut que|tiene que|tienen que|debe|deben|必须|得是|一定要|"  # wool though": this subject
     r"one|ones|another|the same one|celui|celle|ceux|celles|un autre|une autre|einen anderen|eine andere|eins|"
     r"ein anderes|otro|otra|einen?,? (?:den|die|der)|eins,? das|une? qui|un[oa] que", before=r"^[\s¿¡«\"]*")
 #: Opening words of a question about what there is ("Gibt's auch eins mit Glitzer?"): an item just

@@ -84,13 +84,11 @@ def _stemmer() -> Any:
 
 
 def material_forms(value: str) -> set[str]:
-    """Words that name a value as an adjective of its material or kind: "wood" → wooden, "wool" →
-    woollen; "woody" → wooden (a translation's "a wooden perfume" is a woody one; never the bare
-    "wood", whose like "comed" of "comedy" stems as "come")."""
-    forms = {value + "en", value + value[-1] + "en"}
-    if value.endswith("y") and len(value) >= 5:
-        forms.add(value[:-1] + "en")
-    return forms
+    """Words that name a value as an adjective of its material or kind: "wood" → wooden, "wool" → woollen; "woody" →
+    wooden (a translation's "a wooden perfume" is a woody one; never the bare "wood", whose like "comed" of "comedy"
+    stems as "come"); a long one's in -y ("citrusy", "smoky"; not "part" → party)."""
+    forms = {value + "en", value + value[-1] + "en", *([value[:-1] + "en"] if value.endswith("y") and len(value) >= 5 else [])}
+    return forms | ({value.removesuffix("e") + "y"} if len(value) >= 5 and value[-1] not in "aiouy" else set())
 
 
 #: The most words of a narrower value that a broader one names ("Extra virgin olive oil").

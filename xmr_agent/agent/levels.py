@@ -1,0 +1,68 @@
+"""Levels of difficulty written as words, and comparisons on them in a chat: "something harder, I'm
+pretty good at these", "plus facile", "etwas Schwierigeres", "más fácil", "难一点的" → the items of
+a column of levels (``Skill level`` of Beginner, Intermediate, Advanced; ``Schwierigkeitsgrad`` of
+leicht, mittel, schwer) above or below the level of the item referred to, or of the one typical of
+those shown. Part of the critique (:mod:`~xmr_agent.agent.critique`); the words are here because
+nothing else reads them. Written by hand: no library ranks a shop's level words in five languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from xmr_agent.agent import lexicon
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import Filter
+
+#: Level words, easiest first, by rank (each language's words for a rank share it).
+RANKS = {
+    **dict.fromkeys(("very easy", "très facile", "sehr leicht", "sehr einfach", "muy fácil", "非常简单"), 0),
+    **dict.fromkeys(("easy", "beginner", "beginners", "novice", "starter", "entry", "basic", "facile", "débutant",
+                     "débutants", "einfach", "leicht", "anfänger", "einsteiger", "fácil", "principiante", "principiantes",
+                     "básico", "简单", "容易", "入门", "初级", "新手"), 1),
+    **dict.fromkeys(("medium", "intermediate", "moderate", "moyen", "intermédiaire", "mittel", "mittelschwer",
+                     "fortgeschrittene anfänger", "intermedio", "medio", "中等", "中级"), 2),
+    **dict.fromkeys(("hard", "difficult", "advanced", "challenging", "difficile", "avancé", "confirmé", "schwer",
+                     "schwierig", "fortgeschritten", "fortgeschrittene", "difícil", "avanzado", "困难", "难", "高级"), 3),
+    **dict.fromkeys(("very hard", "expert", "experts", "pro", "professional", "master", "très difficile", "experte",
+                     "profi", "sehr schwer", "experto", "profesional", "muy difícil", "专家", "专业"), 4),
+}
+#: Words for an easier item, and for a harder one.
+EASIER = (r"easier|simpler|less (?:difficult|advanced|challenging|tricky)|more beginner[- ]friendly|plus facile|"
+          r"plus simple|moins (?:difficile|compliqué)e?|einfacher(?:e[nrs]?)?|nicht so schwer|weniger schwierig|"
+          r"más (?:fácil|sencill[oa])(?:es)?|menos difícil|更简单|更容易|简单(?:一)?点|容易(?:一)?点")
+HARDER = (r"harder|trickier|more (?:difficult|advanced|challenging)|plus (?:difficile|dur|avancé)e?s?|"
+          r"schwierigere?[nrs]?|schwerere?[nrs]?|anspruchsvollere?[nrs]?|anspruchsvoller|más (?:difícil|avanzad[oa])(?:es)?|"
+          r"更难|难(?:一)?点|更有挑战")
+COMPARED = f"{EASIER}|{HARDER}"
+
+
+def level_column(facets: Facets) -> Facet | None:
+    """The categorical column whose values are (nearly) all level words, with two ranks at least."""
+    for facet in facets.values():
+        ranked = [v for v in facet.values if v.lower() in RANKS] if facet.categorical else []
+        if len({RANKS[v.lower()] for v in ranked}) >= 2 and len(ranked) >= len(facet.values) - 1:
+            return facet
+    return None
+
+
+def compared(out: Any, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
+    """``text`` with an easier or harder said cut, and ``out`` (a critique) given the values of the
+    column of levels on that side of ``anchor``'s level; nothing where no column holds levels."""
+    for words, harder in ((EASIER, False), (HARDER, True)):
+        m = lexicon.pattern(words).search(text)
+        facet = level_column(facets) if m else None
+        if m is None or facet is None:
+            continue
+        said = str(anchor.get(facet.column) or "").lower() if anchor else ""
+        rank = RANKS.get(said, 2 if not said else -1)
+        if rank < 0:
+            continue
+        values = [facet.canonical.get(v, v) for v in sorted(facet.values) if v in RANKS
+                  and (RANKS[v] > rank if harder else RANKS[v] < rank)]
+        out.filters += [Filter(column=facet.column, op="=", value=v) for v in values]
+        out.notes.append(f"{facet.column} {'above' if harder else 'below'} {said or 'the middle'} (from {m.group(0)!r})")
+        text = text[:m.start()] + " " + text[m.end():]
+    return re.sub(r"\s+", " ", text)
