@@ -47,6 +47,11 @@ def test_kinds_glossed_alike_are_narrowed_by_the_words_their_glosses_add() -> No
                                                      "children puzzle": "Kinderpuzzle"})})
     assert _filters("the most expensive 3d puzzle", glossed) == {"produktart = '3D-Puzzle'"}
     assert len(_filters("a puzzle", glossed)) == 3  # every one of them
+    guitars = Facets({"familia": Facet("familia", "string", frozenset({"acoustics guitar", "electric guitar", "fleming guitar"}),
+                                       canonical={"acoustics guitar": "Guitarra acústica", "electric guitar": "Guitarra eléctrica",
+                                                  "fleming guitar": "Guitarra flamenca"})})
+    assert _filters("the most expensive flamenco guitar", guitars) == {"familia = 'Guitarra flamenca'"}  # a wrong gloss:
+    # the kind's own words still tell it
     boules = Facets({"rayon": _facet("rayon", {"Boules de compétition", "Boules de loisir", "Sacoche"})})
     assert _filters("the lightest competition boules", boules) == {"rayon = 'Boules de compétition'"}  # "de" unsaid
 
@@ -132,3 +137,9 @@ def test_harder_and_easier_compare_on_a_column_of_levels() -> None:
     assert COMPARED.search("something harder") and COMPARED.search("更简单的")  # a comparison: the same subject
     plain = Facets({"colour": _facet("colour", {"Red", "Blue"})})
     assert parse_critique("something harder", shown, plain).filters == []  # no column of levels: nothing
+
+
+def test_the_hardest_and_the_easiest_prefer_the_extreme_level() -> None:
+    levels = Facets({"skill_level": _facet("skill_level", {"Beginner", "Intermediate", "Advanced"})})
+    assert _filters("the hardest trick you have", levels) == {"skill_level = 'Advanced' (preferred)"}
+    assert _filters("das einfachste Knobelspiel", levels) == {"skill_level = 'Beginner' (preferred)"}

@@ -37,6 +37,14 @@ HARDER = (r"harder|trickier|more (?:difficult|advanced|challenging)|plus (?:diff
           r"schwierigere?[nrs]?|schwerere?[nrs]?|anspruchsvollere?[nrs]?|anspruchsvoller|más (?:difícil|avanzad[oa])(?:es)?|"
           r"更难|难(?:一)?点|更有挑战")
 COMPARED = f"{EASIER}|{HARDER}"
+#: Superlatives of levels (as :data:`~xmr_agent.agent.lexicon.SUPERLATIVES`: words, column kind, descending).
+SUPERLATIVES = ((r"easiest|simplest|(?:le|la|les) plus (?:facile|simple)s?|einfachste[nrs]?|"
+                 r"(?:el|la|los|las|lo) más (?:fácil|sencill[oa])(?:es)?|最简单|最容易", "difficulty", False),
+                (r"hardest|most (?:difficult|challenging|advanced)|(?:le|la|les) plus difficiles?|schwierigste[nrs]?|"
+                 r"schwerste[nrs]?|(?:el|la|los|las|lo) más difícil(?:es)?|最难", "difficulty", True))
+#: Names of a column of levels (:func:`~xmr_agent.agent.numbers.extreme_size` reads "the hardest" on it).
+NAMES = ("difficulty", "level", "skill_level", "skill", "schwierigkeitsgrad", "schwierigkeit", "niveau", "nivel",
+         "difficulte", "dificultad")
 
 
 def level_column(facets: Facets) -> Facet | None:

@@ -126,7 +126,8 @@ COMPARATIVES = (
 #: tent", not "a reading light"), and only on a table with a column of that kind.
 RELATIVE = (
     (r"lightweight|ultra-?light|light(?=\s+(?!(?:that|which|for|with|to|is|isn't|isnt|are|under|over|in|on|"
-     r"from|at|by|please|without|not|of)\b)[^\W\d_])|légère?s?|leichte?[nrs]?|liger[oa]s?|轻便|轻巧", "weight", "low"),
+     r"from|at|by|please|without|not|of)\b)[^\W\d_])|légère?s?|leichte?[nrs]?|liger[oa]s?|轻便|轻巧|(?:not|isn't|isnt|nicht|pas|"
+     r"no)\s+(?:too|so|very|that|zu|so|trop|très|tan|muy|demasiado)\s+(?:heavy|schwer|lourde?s?|pesad[oa]s?)|不太重", "weight", "low"),
     (r"quick|fast|rapide?s?|schnelle?[nrs]?|rápid[oa]s?|快速?", "length", "low"),
     (r"short|courte?s?|kurze?[nrs]?|cort[oa]s?|短", "length", "low"),
     (r"recent|latest|récente?s?|neuere?[nrs]?|reciente?s?|新近|最近", "time", "high"),
@@ -144,8 +145,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"(?:el|la|los|las|lo) más barat[oa]s?|"
      r"最便宜|最实惠|最低价", "price", False),
     (r"most expensive|priciest|dearest|highest[- ]price[d]?|(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
-     r"teuerste[nrsm]?|am teuersten|"
-     r"(?:el|la|los|las|lo) más car[oa]s?|"
+     r"teuerste[nrsm]?|am teuersten|(?:el|la|los|las|lo) más car[oa]s?|"
      r"最贵|最昂贵|最高价", "price", True),
     (r"newest|latest|most recent|(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|neueste[nrs]?|aktuellste[nrs]?|"
      r"(?:el|la|los|las|lo) más (?:reciente|nuev[oa])s?|最新", "time", True),

@@ -130,8 +130,8 @@ def narrowest(values: Sequence[str], shared: str, said: set[str], *, plain: bool
     (``plain``) the plain ``shared`` one ("an electronic dartboard": not Dartboard; "a dartboard": Dartboard); none when
     there is none such (the caller keeps them all: "a kayak" among Kayak de paseo, Kayak hinchable). ``spelled``: the
     words each value is also written in (a German kind's English glosses: "3D-Puzzle" as 3d puzzle, 3d jigsaw)."""
-    rests = {v: [set(stem_phrase(w).split()) - {shared} - _LINKING for w in (spelled or {}).get(v, [v])
-                 if spelled is None or shared in stem_phrase(w).split()] for v in values}
+    rests = {v: [set(stem_phrase(w).split()) - {shared} - _LINKING for w in [v, *(spelled or {}).get(v, [])]
+                 if w == v or shared in stem_phrase(w).split()] for v in values}
     told = [v for v in values if any(rest and says(said, rest) for rest in rests[v])]
     return told or [v for v in values if plain and any(not rest for rest in rests[v])]
 

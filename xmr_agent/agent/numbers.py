@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from xmr_agent.agent import levels
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import Filter, Op, Order
@@ -93,14 +94,15 @@ LEVEL_SCALE = ("none", "free", "decaf", "very low", "low", "very mild", "mild", 
 #: Ages of a cheese or a spirit, youngest first.
 MATURITY_SCALE = ("fresh", "young", "mild", "medium", "semi-mature", "mature", "extra mature", "vintage")
 _SCALES = {"size": (SIZE_SCALE,), "strength": (LEVEL_SCALE,), "power": (LEVEL_SCALE,), "brightness": (LEVEL_SCALE,),
-           "warmth": (LEVEL_SCALE,), "maturity": (MATURITY_SCALE, LEVEL_SCALE)}
+           "warmth": (LEVEL_SCALE,), "maturity": (MATURITY_SCALE, LEVEL_SCALE),
+           "difficulty": (tuple(sorted(levels.RANKS, key=levels.RANKS.__getitem__)),)}  # "the hardest": schwer
 
 
 def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
     """For "the biggest towel" in a table whose sizes are words ("Small", "Medium", "Large"), not
     numbers, or "the strongest cheese" whose strengths are ("mild" … "extra strong"): a preference
     for the largest (``descending``) or smallest value of the column that names the measure."""
-    names = lx.COLUMN_KINDS.get(kind, ())
+    names = lx.COLUMN_KINDS.get(kind, levels.NAMES if kind == "difficulty" else ())
     for scale in _SCALES.get(kind, ()):
         for facet in facets.values():
             ranks = {v: scale.index(v.lower()) for v in facet.values if v.lower() in scale}

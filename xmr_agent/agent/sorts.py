@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from xmr_agent.agent import levels, units
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
-from xmr_agent.agent import units
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numbers import Parse, column_of_kind, extreme_size
 from xmr_agent.agent.query import Filter, Order
@@ -63,7 +63,7 @@ def superlatives(parse: Parse, facets: Facets) -> None:
         parse.notes.append(f"{parse.order} from {held.group(0)!r}")
         parse.cut(held.span())
     unread: list[tuple[tuple[int, int], str]] = []
-    for words, kind, descending in lx.SUPERLATIVES:
+    for words, kind, descending in (*lx.SUPERLATIVES, *levels.SUPERLATIVES):  # "the hardest": of the levels
         column = column_of_kind(facets, kind)
         spanish = words.replace("(?:el|la|los|las|lo) m", "m")  # "la mochila más ligera": the article comes first
         found = [*lx.pattern(words).finditer(parse.scan),
