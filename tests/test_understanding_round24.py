@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import ingested_csv, write_dictd
 from helpers import string_facet as _facet
-from helpers import write_dictd
 
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.rules import rule_rewrite
@@ -143,3 +143,18 @@ def test_the_hardest_and_the_easiest_prefer_the_extreme_level() -> None:
     levels = Facets({"skill_level": _facet("skill_level", {"Beginner", "Intermediate", "Advanced"})})
     assert _filters("the hardest trick you have", levels) == {"skill_level = 'Advanced' (preferred)"}
     assert _filters("das einfachste Knobelspiel", levels) == {"skill_level = 'Beginner' (preferred)"}
+
+
+YARN_HEADER = ["sku", "Name", "Weight class", "Fibre", "price_eur", "Colour", "Details"]
+YARN = [["Y-1", "Merino DK", "DK", "Wool", 6.5, "Red", "Soft merino wool"],
+        ["Y-2", "Cotton Club DK", "DK", "Cotton", 4.2, "Orange", "Mercerised cotton"],
+        ["Y-3", "Alpaca Aran", "Aran", "Alpaca", 9.9, "Grey", "Warm alpaca"],
+        ["Y-4", "Jersey Ribbon T-Shirt Yarn", "Chunky", "Cotton", 7.0, "Green", "Upcycled jersey"],
+        ["Y-5", "Self-Striping Sock", "Fingering", "Wool/Nylon", 8.5, "Multicolour", "Stripes as you knit"],
+        ["Y-6", "Mohair Lace", "Lace", "Mohair", 11.0, "Pink", "Fluffy mohair"]]
+
+
+def test_a_shops_own_word_that_titles_one_item_names_no_kind(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "yarn", YARN_HEADER, YARN)
+    said = {f.column for f in agent.ask("any multicolour yarn?", k=2).query.filters}
+    assert said == {"colour"}  # one title ends in "Yarn": not that item's kind for every yarn

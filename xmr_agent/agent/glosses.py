@@ -115,8 +115,9 @@ def composed(kind: str, language: str) -> tuple[str, ...]:
 
 def joined(compound: str) -> tuple[str, ...]:
     """English glosses of a German compound the dictionary lacks whole, made of its first part's senses and its
-    last part's ("Holzkohlegrill" → charcoal grill, "Saunaofen" → sauna oven, sauna stove); a first part the
-    dictionary lacks glosses as itself when it is a common English word ("Pizza")."""
+    last part's ("Holzkohlegrill" → charcoal grill, "Saunaofen" → sauna oven, sauna stove), parted at its hyphen
+    when it has one ("Puzzle-Zubehör" → puzzle accessory); a part the dictionary lacks glosses as itself when it is
+    a common English word ("Pizza", "Puzzle") or has digits ("3D")."""
     dictionary, low = load("de"), compound.lower()
     if dictionary is None:
         return ()

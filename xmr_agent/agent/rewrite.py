@@ -80,8 +80,10 @@ class Rewriter:
             common: frozenset[str] = getattr(self.nouns(), "common", frozenset)()
             values = {stem_phrase(v) for f in self.facets.values() if f.categorical for v in f.values}
             heads: Mapping[str, Mapping[str, frozenset[str]]] = getattr(self.nouns(), "heads", {})
+            counts: Mapping[str, Mapping[str, Mapping[str, int]]] = getattr(self.nouns(), "counts", {})
             kind_named = {s for s in self.generic for c, index in heads.items()  # "terrarium" in a shop named so: the
                           if len(index.get(s, ())) == 1 and len(self.facets[c].values if c in self.facets else ()) >= 3
+                          and sum(counts.get(c, {}).get(s, {}).values()) >= 2  # titles of several (not one "… Yarn")
                           and s not in stem_phrase(c.replace("_", " ")).split()  # vivariums the titles call so; not
                           and not any(s in v.lower() for v in self.facets[c].values)}  # "room" where a "Room type" is
             self._every = (self.generic - kind_named) | (common - values)  # Family, "phone" where one is "Smartphone"
