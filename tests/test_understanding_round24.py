@@ -158,3 +158,9 @@ def test_a_shops_own_word_that_titles_one_item_names_no_kind(tmp_path: Path) -> 
     agent = ingested_csv(tmp_path, "yarn", YARN_HEADER, YARN)
     said = {f.column for f in agent.ask("any multicolour yarn?", k=2).query.filters}
     assert said == {"colour"}  # one title ends in "Yarn": not that item's kind for every yarn
+
+
+def test_nothing_before_a_yes_no_columns_subject_denies_it() -> None:
+    spices = Facets({"type": _facet("type", {"Chilli", "Blend"}), "smoked": _facet("smoked", {"Yes", "No"})})
+    assert "smoked != 'Yes'" in _filters("dried chilli but nothing smoked please", spices)
+    assert "smoked = 'Yes'" in _filters("smoked chilli", spices)

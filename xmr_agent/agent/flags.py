@@ -128,7 +128,8 @@ INDIFFERENT = re.compile(r"(?:not bothered (?:about|by)|don'?t (?:care|mind) (?:
 #: Words of harm or its absence said with such a subject ("non-toxic for cats", "无毒"): read with it.
 HARM = r"(?:(?:non|not|no|nicht|pas|sans|sin)[- ]?)?(?:toxi\w*|t[óo]xic\w*|poison\w*|danger)|un?giftig|harmless|无毒|有毒|毒"
 #: A negation just before a subject: "no pets", "sans animaux", "ohne Hund" (then no condition).
-DENIED = re.compile(r"(?:\b(?:no|not|without|sans|pas d[e']|ohne|keine?n?|sin|ni|isn'?t|aren'?t|doesn'?t|does not|don'?t|"
+DENIED = re.compile(r"(?:\b(?:no|not|nothing|nichts|nada|rien(?: de)?|aucune?|without|sans|pas d[e']|ohne|keine?n?|sin|ni|"
+                    r"isn'?t|aren'?t|doesn'?t|does not|don'?t|"
                     r"won'?t|nicht|n'est pas|no es|no son|"
                     r"free (?:of|from)|allergic to|allergique (?:aux?|à la)|allergisch gegen|alérgic[oa] a(?:l| la| los| las)?)"
                     r"\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",
