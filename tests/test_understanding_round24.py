@@ -164,3 +164,15 @@ def test_nothing_before_a_yes_no_columns_subject_denies_it() -> None:
     spices = Facets({"type": _facet("type", {"Chilli", "Blend"}), "smoked": _facet("smoked", {"Yes", "No"})})
     assert "smoked != 'Yes'" in _filters("dried chilli but nothing smoked please", spices)
     assert "smoked = 'Yes'" in _filters("smoked chilli", spices)
+
+
+def test_a_kind_named_in_the_catalogues_words_is_not_widened_by_a_gloss() -> None:
+    from xmr_agent.agent.glosses import _widens
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+
+    named = Filter(column="famille", op="=", value="Puzzle")
+    longer = Filter(column="famille", op="=", value="Puzzle 3D")
+    query = CrossModalQuery(filters=(named,))
+    assert _widens(longer, query, set(), "a puzzle with 1000 pieces or more")
+    assert not _widens(longer, query, set(), "a 3d puzzle")  # its other word said
+    assert not _widens(longer, query, {str(named)}, "a puzzle")  # a kind only guessed gives way

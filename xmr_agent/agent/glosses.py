@@ -190,6 +190,7 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
+    found = [f for f in found if not _widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
     values = backward_values(masked, facets, language, {f.column for f in filters if str(f) not in guessed or f.hard},
                              query.avoid) if said == ENGLISH else []
@@ -199,6 +200,17 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     return query.model_copy(update={"filters": (*filters, *values), "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
         *(f"{f}: named in English words, read in a dictionary" for f in values))})
+
+
+def _widens(found: Filter, query: CrossModalQuery, guessed: set[str], text: str) -> bool:
+    """Whether a kind ``found`` through the glosses is a longer one of a kind the request names in the catalogue's
+    own words (``query``'s, not ``guessed``) whose other words ``text`` does not say ("a puzzle" names Puzzle, and
+    Puzzle 3D only with "3d")."""
+    from xmr_agent.agent.mentioned import says
+
+    own = set(stem_phrase(str(found.value)).split())
+    return any(f.column == found.column and f.hard and str(f) not in guessed and (named := set(stem_phrase(str(f.value)).split()))
+               and named < own and not says(set(stem_phrase(text).split()), own - named) for f in query.filters)
 
 
 #: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
