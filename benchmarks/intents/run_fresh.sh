@@ -42,6 +42,7 @@
 #   fresh39:          fresh39.jsonl over flooring.csv, shaving.csv, puzzles.csv
 #   fresh40:          fresh40.jsonl over bonsai.csv, magic.csv, boules.csv
 #   fresh41:          fresh41.jsonl over conjuring.csv, microscopy.csv, parapluies.csv
+#   fresh42:          fresh42.jsonl over falconry.csv, pressroom.csv, schnitzwerkzeug.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -88,7 +89,8 @@ case "$FRESH" in
   fresh39) TABLES="flooring shaving puzzles" ;;
   fresh40) TABLES="bonsai magic boules" ;;
   fresh41) TABLES="conjuring microscopy parapluies" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh41" >&2; exit 2 ;;
+  fresh42) TABLES="falconry pressroom schnitzwerkzeug" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh42" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

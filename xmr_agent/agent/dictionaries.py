@@ -92,15 +92,18 @@ class Pivoted(Dictionary):
         between = self._backward.get(word, ())
         return tuple(dict.fromkeys(s for w in between[:PIVOT_WORDS] for s in senses(w, self._pivot, self._onward)))
 
+    def pivoted(self, word: str) -> tuple[str, ...]:
+        """The English senses of ``word`` read through the pivot alone (the own dictionary's left out)."""
+        between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
+        return tuple(dict.fromkeys(s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
+
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
             return own
         if word in self._function_words:
             return ()
         if word not in self._entries:
-            between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
-            self._entries[word] = tuple(dict.fromkeys(
-                s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
+            self._entries[word] = self.pivoted(word)
         return self._entries[word]
 
 
@@ -273,21 +276,47 @@ def _dictd_senses(entry: str) -> tuple[str, ...]:
     return tuple(x for x in cleaned if x and not x.startswith("to "))
 
 
-def adjectives(word: str, dictionary: Dictionary) -> tuple[str, ...]:
+def adjectives(word: str, dictionary: Dictionary, tag: str = "adj") -> tuple[str, ...]:
     """The English senses of ``word`` (lower case) where an entry tags it as an adjective ("wasserfest": waterproof,
-    watertight), which :meth:`Dictionary.senses` leaves out (it reads nouns)."""
+    watertight), which :meth:`Dictionary.senses` leaves out (it reads nouns); (``tag`` "v") as a verb."""
     if isinstance(dictionary, Pivoted):  # "étanche" → wasserdicht → waterproof
-        own = adjectives(word, dictionary._own)  # noqa: SLF001
-        between = [] if own else [w for x in _adjective_lines(dictionary._bridge, word) for w in x][:PIVOT_WORDS]  # noqa: SLF001
-        return own or tuple(dict.fromkeys(s for w in between for s in adjectives(w.lower(), dictionary._onward)))  # noqa: SLF001
-    return tuple(dict.fromkeys(x for line in _adjective_lines(dictionary, word) for x in line))
+        own = adjectives(word, dictionary._own, tag)  # noqa: SLF001
+        between = [] if own else [w for x in _tagged_lines(dictionary._bridge, word, tag) for w in x][:PIVOT_WORDS]  # noqa: SLF001
+        return own or tuple(dict.fromkeys(s for w in between for s in adjectives(w.lower(), dictionary._onward, tag)))  # noqa: SLF001
+    return tuple(dict.fromkeys(x for line in _tagged_lines(dictionary, word, tag) for x in line))
 
 
-def _adjective_lines(dictionary: Dictionary, word: str) -> list[list[str]]:
-    """The words of the first sense line of each entry of ``word`` tagged as an adjective."""
+#: Endings of French and Spanish adjectives made of a verb, and the verb's endings: "pliant" (plier), "plegable"
+#: (plegar), "chauffante" (chauffer), "colgante" (colgar).
+_PARTICIPLES = {"fr": (("antes", "ants", "ante", "ant"), ("er", "ir", "re")),
+                "es": (("ables", "ibles", "antes", "able", "ible", "ante"), ("ar", "er", "ir"))}
+
+
+def participles(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """English adjectives in -ing for a French or Spanish adjective made of a verb that the dictionary lacks, from
+    the verb's senses: "pliant" (plier: fold) → folding, "plegable" (plegar) → folding, "chauffant" → heating."""
+    endings, verbs = _PARTICIPLES.get(language, ((), ()))
+    low = word.lower()
+    stem = next((low[:-len(e)] for e in endings if low.endswith(e) and len(low) - len(e) >= 3), None)
+    if stem is None:
+        return ()
+    found = next((s for v in verbs if (s := adjectives(stem + v, dictionary, "v"))), ())
+    return tuple(dict.fromkeys(_gerund(s.removeprefix("to ")) for s in found[:3] if re.fullmatch(r"(?:to )?[a-z]+", s)))
+
+
+def _gerund(verb: str) -> str:
+    if verb.endswith("e") and not verb.endswith(("ee", "ye")):
+        return verb[:-1] + "ing"  # "store": storing
+    if re.fullmatch(r"[^aeiou]*[aeiou][b-df-hj-np-tv-z]", verb) and not verb.endswith(("w", "x", "y")):
+        return verb + verb[-1] + "ing"  # "cut": cutting
+    return verb + "ing"
+
+
+def _tagged_lines(dictionary: Dictionary, word: str, tag: str = "adj") -> list[list[str]]:
+    """The words of the first sense line of each entry of ``word`` tagged as ``tag`` (an adjective)."""
     out = []
     for lines in (entry.splitlines() for entry in dictionary.entries(word)):
-        if len(lines) > 1 and re.search(r"<adj\b", lines[0]):
+        if len(lines) > 1 and re.search(rf"<{tag}\b", lines[0]):
             said = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", re.sub(r"^\s*\d+\.\s*", "", lines[1]))[0]
             out.append([w for x in re.split(r"[,;]", said) if (w := " ".join(re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x).split()))])
     return out

@@ -82,6 +82,15 @@ SUBJECTS = (
     r"ready[- ]built|no assembly(?: required| needed)?|assembled|déjà montée?s?|prémontée?s?|tout montée?s?|"
     r"(?:fertig |schon |bereits )?(?:zusammengebaut|montiert)\w*|vormontiert\w*|ya (?:montad|ensamblad)[oa]s?|"
     r"premontad[oa]s?|preensamblad[oa]s?|已组装|组装好|免组装|拼好",
+    r"hand[- ]?made|made by hand|hand[- ]?crafted|hand[- ]?stitched|faite?s? (?:à la )?main|artisanale?s?|artisanaux|"
+    r"handgemacht\w*|handgefertigt\w*|handarbeit|hech[oa]s? a mano|artesanal(?:es)?|手工|手作",
+    r"pocket(?:[- ]sized?)?|fits? in (?:a|my|your) pocket|de poche|taschenformat|hosentasche|de bolsillo|口袋|袖珍",
+    r"leds?|lighting|illuminat\w*|lit|éclairage|éclairée?s?|lumineu(?:x|se)s?|beleuchtet\w*|beleuchtung|"
+    r"iluminad[oa]s?|iluminación|照明|带灯|灯光",
+    r"automatic(?:ally)?|auto[- ]open\w*|automatiques?|automatiquement|automatisch(?:e[nrs]?)?|automátic[oa]s?|"
+    r"automáticamente|自动",
+    r"storms?|storm[- ]?proof|wind[- ]?proof|gales?|tempêtes?|anti[- ]?tempêtes?|sturm\w*|tormentas?|antitormenta|"
+    r"防风|抗风|暴风|风暴",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, senses
+from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, participles, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -107,7 +107,8 @@ def composed(kind: str, language: str) -> tuple[str, ...]:
 
     def read(word: str, ending: bool) -> list[str]:
         found = [" ".join(_BRACKETS.sub(" ", s).split()).lower() for s in senses(word, language, dictionary)[:MAX_SENSES]]
-        return list(dict.fromkeys([*cognates(word, ending=ending), *(s for s in found if s and len(s.split()) <= 2)]))
+        made = participles(word, language, dictionary) if ending and not found else ()  # "Parapluie pliant": folding
+        return list(dict.fromkeys([*cognates(word, ending=ending), *made, *(s for s in found if s and len(s.split()) <= 2)]))
 
     first = len(words) == 2 or _JOINS[words[1]]
     return tuple(f"{o} {h}" if first else f"{h} {o}" for h in read(head, False) for o in read(other, len(words) == 2))
@@ -192,8 +193,9 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
     found = [f for f in found if not _widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
-    values = backward_values(masked, facets, language, {f.column for f in filters if str(f) not in guessed or f.hard},
-                             query.avoid) if said == ENGLISH else []
+    taken = {f.column for f in filters if str(f) not in guessed or f.hard}
+    values = backward_values(masked, facets, language, taken, query.avoid) if said == ENGLISH else \
+        _read_values(masked, said, facets, language, taken, query.avoid)  # "要不锈钢的": stainless steel, Inox
     if filters == query.filters and not values:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
     filters = tuple(f for f in filters if f.column not in {v.column for v in values})  # in place of the meaning's guesses
@@ -281,6 +283,25 @@ def backward_values(text: str, facets: Facets, language: str, said: set[str], ne
                 found[hit[0]] = hit[1]
                 used |= set(range(j, j + n))
     return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v, hard=False) for c, v in found.items()]
+
+
+def _read_values(text: str, said: str | None, facets: Facets, language: str, taken: set[str],
+                 negated: tuple[str, ...]) -> list[Filter]:
+    """:func:`backward_values` of the English senses of the words of ``text``, a request in another language
+    (``said``) than English and the catalogue's: "要不锈钢的" (stainless steel) → Inox, "acero inoxidable" → Edelstahl."""
+    dictionary = load(said) if said else None
+    if dictionary is None or said == language:
+        return []
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    found: dict[str, Filter] = {}
+    for word in glossary.split_words(text, said):  # type: ignore[arg-type]
+        if word.lower() in lexicon.FILLER or word.lower() in skip or len(word) < (2 if lexicon.has_cjk(word) else 4):
+            continue
+        for sense in senses(word, said, dictionary)[:2]:  # type: ignore[arg-type]
+            if len(sense.split()) <= 2:
+                for flt in backward_values(sense, facets, language, taken | set(found)):
+                    found.setdefault(flt.column, flt)
+    return list(found.values())
 
 
 def _joined_kinds(words: list[str], columns: list[Facet]) -> list[Filter]:

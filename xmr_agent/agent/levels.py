@@ -47,6 +47,33 @@ NAMES = ("difficulty", "level", "skill_level", "skill", "schwierigkeitsgrad", "s
          "difficulte", "dificultad")
 
 
+#: Words for who an item is for that name the lowest level, and the highest: "for beginners", "pour débutant",
+#: "适合初学者", "für Profis".
+SAID = ((r"beginners?|novices?|first[- ]timers?|débutante?s?|anfänger(?:in|innen|n)?|einsteiger(?:in|innen|n)?|"
+         r"principiantes?|novat[oa]s?|初学者?|新手|入门", False),
+        (r"experts?|professionals?|pros|professionnel(?:le)?s?|profis?|profesionales?|专业人士|专家", True))
+
+
+def said(parse: Any, facets: Facets) -> None:  # (a numbers.Parse: numbers reads this module's ranks)
+    """The level a request's words for who it is for name ("for beginners": the lowest level of the column of
+    levels; "for a pro": the highest), as a preference; nothing without a column of levels or with one said."""
+    facet = level_column(facets)
+    if facet is None or any(f.column == facet.column for f in parse.filters):
+        return
+    for words, highest in SAID:
+        m = lexicon.pattern(words).search(parse.scan)
+        if m is None:
+            continue
+        ranks = {RANKS[v] for v in facet.values if v in RANKS}
+        rank = max(ranks) if highest else min(ranks)
+        for value in sorted(v for v in facet.values if RANKS.get(v) == rank):
+            flt = Filter(column=facet.column, op="=", value=facet.canonical.get(value, value), hard=False)
+            parse.filters.append(flt)
+            parse.preferred.append(flt)
+        parse.notes.append(f"{facet.column} of the {'highest' if highest else 'lowest'} level from {m.group(0)!r}")
+        return
+
+
 def level_column(facets: Facets) -> Facet | None:
     """The categorical column whose values are (nearly) all level words, with two ranks at least."""
     for facet in facets.values():

@@ -11,27 +11,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from xmr_agent.agent import countries
+
 #: Currency words and symbols; a number next to one is a price.
-CURRENCY = (r"\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
+CURRENCY = (r"(?:a|au|c|ca|nz|hk|s|us)\$|(?:aud|cad|nzd|sgd|hkd|jpy|cny|sek|nok|dkk|pln)(?![^\W\d_])|\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|"
-            r"人民币|瑞郎|法郎|日元")
+            r"人民币|瑞郎|法郎|日元|澳元|澳币|加元|加币|港元|港币|新加坡元")
 #: "under 20": the number is an upper bound.
-BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
+BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|nicht über|nicht teurer als|billiger als|günstiger als|not over|not above|pas au-dessus de|no más caro que|no por encima de|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
          r"低于|少于|不超过|不到|不高于|便宜于")
 #: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
-AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
+AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
            r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|nicht über|nicht teurer als|not over|not above|pas au-dessus de|no más caro que|no por encima de|como máximo|no más de|hasta|不超过|不高于")
 #: "at least 20": the words of :data:`ABOVE` that take the bound itself in.
 AT_LEAST = r"at least|min(?:imum)?|au moins|minimum|mindestens|al menos|como mínimo|mínimo|不低于|至少"
 #: "over 20": the number is a lower bound.
-ABOVE = (r"over|above|more than|at least|min(?:imum)?|"
-         r"plus de|au-dessus de|au moins|minimum|"
-         r"mehr als|über|ueber|mindestens|"
-         r"más de|por encima de|al menos|mínimo|"
-         r"高于|超过|多于|不低于")
+ABOVE = (r"over|above|more than|at least|min(?:imum)?|plus de|au-dessus de|au moins|minimum|mehr als|über|ueber|mindestens|"
+         r"más de|por encima de|al menos|mínimo|高于|超过|多于|不低于")
 #: Written after the number ("20元以下", "20 euros max").
 BELOW_AFTER = (r"以下|以内|之内|或更少|or less|or under|or cheaper|max|maximum|tops|at (?:the )?most|au maximum|ou moins cher|"
                r"höchstens|maximal|oder weniger|como máximo|o menos|ou moins")
@@ -76,7 +75,7 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
          r"不贵|便宜|实惠|平价|划算")
-PRICEY = (r"money(?:'s| is) no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
+PRICEY = (r"money(?:'s| is)? no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
           r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
           r"(?:el precio|el presupuesto) (?:me )?da igual|da igual lo que cuest\w+|sin límite de presupuesto|不差钱|预算不限|"
           r"(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
@@ -118,7 +117,8 @@ COMPARATIVES = (
      "maturity", "more"),
     (r"faster|quicker|plus rapides?|schnellere?[nrs]?|más rápid[oa]s?|更快", "speed", "more"),
     (r"closer|nearer|plus (?:près|proches?)|näher|más cerca(?:n[oa]s?)?|更近", "distance", "less"),
-    (r"better[- ]rated|higher[- ]rated|better reviewed|mieux notée?s?|besser bewertete?[nrs]?|mejor valorad[oa]s?|"
+    (r"better[- ]rated|higher[- ]rated|better reviewed|better reviews|mieux notée?s?|meilleures? (?:notes|avis)|"
+     r"besser bewertete?[nrs]?|besseren? bewertung(?:en)?|mejor valorad[oa]s?|mejores (?:valoraciones|reseñas|opiniones)|"
      r"mejor puntuad[oa]s?|评分更高|评价更好", "rating", "more"),
 )
 
@@ -221,7 +221,7 @@ COLUMN_KINDS = {
     "length": ("duration", "length", "runtime", "minutes", "pages", "page_count", "duration_s", "seconds",
                "duration_min", "running_time", "length_min", "words", "prep_time", "time", "cook_time", "mins",
                "play_time", "playing_time", "playtime", "game_length", "battery_life", "battery_hours", "burn_time",
-               "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion"),
+               "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion", "lange", "laenge", "longueur", "longitud"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note", "avis", "bewertung", "valoracion", "puntuacion", "评分"),
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
@@ -231,8 +231,8 @@ COLUMN_KINDS = {
     "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
     "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),
-    "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance",
-              "potencia"),
+    "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance", "potencia",
+              "magnification", "max_magnification", "zoom", "vergrosserung", "grossissement", "aumento", "aumentos"),
     "strength": ("strength", "abv", "alcohol", "alcohol_pct", "alc", "intensity", "proof", "heat", "heat_level",
                  "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
                  "intensité", "fuerza", "intensidad"),
@@ -375,7 +375,7 @@ LANGUAGES = {
 #: Other values by their English name, in other words: "for outdoor wood" is for the exterior, "a child's suitcase" for kids.
 OTHER_WORDS = {"exterior": r"outdoors?|outside|extérieure?s?|außen|draußen|exteriores|室外|户外", "interior": r"indoors?|inside|intérieure?s?|innen|drinnen|interiores|室内", "kids": r"child(?:ren)?(?:['’]s|s['’])?|儿童|小孩|孩子"}
 #: Values written in English in a catalogue, with their names in the other languages.
-TRANSLATED = {**COLOURS, **LANGUAGES, **OTHER_WORDS}
+TRANSLATED = {**COLOURS, **LANGUAGES, **OTHER_WORDS, **countries.names()}  # "Reino Unido", "英国": UK
 
 
 @lru_cache(maxsize=256)

@@ -227,8 +227,15 @@ class TitleIndex:
         wanted = set(stem(words).split())
         if not wanted:
             return []
-        return [item for title, items in self.ids.items() if wanted <= set(stem(" ".join(title)).split())
+        return [item for title, items in self.ids.items() if wanted <= _stems(title, stem)
                 and not _without(title, wanted, stem) for item, _ in items]
+
+
+def _stems(title: Sequence[str], stem: Callable[[str], str]) -> set[str]:
+    """The stems of a title's words, and of each two words written together ("Wi-Fi", "Smart Phone": a "wifi", a
+    "smartphone")."""
+    joined = ("".join(pair) for pair in zip(title, title[1:], strict=False))
+    return set(stem(" ".join(title)).split()) | set(stem(" ".join(joined)).split())
 
 
 def _without(title: Sequence[str], wanted: set[str], stem: Callable[[str], str]) -> bool:

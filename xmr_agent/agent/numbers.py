@@ -150,7 +150,7 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
                                                 (lx.ABOVE, ">", True), (lx.BELOW_AFTER, "<=", False), (lx.ABOVE_AFTER, ">=", False))
     for words, op, prefix in bounds:
         value = rf"\s*(?:{CUR}\s*{NUM}|{NUM}(?!\d)\s*{CUR}?)(?!\s*(?:years?|minutes?|mins?|pages?|ans|jahre|años|年|分钟|页|"
-        value += r"pieces?|pcs?|stück|stueck|stk|pièces?|piezas?|unidades|uds|units?|件|个|片|只))"  # "au moins 200 pièces"
+        value += r"pieces?|pcs?|stück|stueck|stk|pièces?|piezas?|unidades|uds|units?|件|个|片|只|倍|x\b|×))"  # "au moins 200 pièces"
         found = lx.pattern(words, after=value) if prefix else \
             re.compile(rf"(?:{CUR}\s*{NUM}|(?<![a-zA-Z\u00c0-\u024f\d.,]){NUM}\s*{CUR}?){_PER_AREA}?\s*(?:{words})", re.IGNORECASE)  # "£10/m2 max"
         for m in found.finditer(parse.scan):

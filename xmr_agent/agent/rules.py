@@ -18,9 +18,9 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 
+from xmr_agent.agent import levels, units
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
-from xmr_agent.agent import units
 from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
 from xmr_agent.agent.counts import counts
@@ -35,8 +35,9 @@ from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, valued_word
+from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, value_words, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
+from xmr_agent.encoders.language import ENGLISH, detect_closely
 
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
 _FOR = {"for", "pour", "für", "fuer", "para"}
@@ -80,7 +81,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
     read as filters: the "orange" of "like the Orange Dome Tent"). ``generic``: word stems that
     name every item of the table ("book" in a table of books): no subject on their own."""
     parse = Parse(text, blank(text, named))
-    for read in (ratings, ages, counts, nb.people, packs, units.percents, units.measures, near, units.named_bounds, flags):  # "under a kilo": a weight; "pet safe"
+    for read in (ratings, ages, counts, nb.people, packs, units.percents, units.measures, near, units.named_bounds, flags, levels.said):  # "under a kilo": a weight; "pet safe"
         read(parse, facets)
     if price := column_of_kind(facets, "price"):
         prices(parse, price, facets[price].lower, facets[price].upper)
@@ -148,6 +149,9 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if not hit and head and (category_of(head, facets) or words[0].split("的", 1)[1]):
             hit, span = category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
             words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
+        if hit and len(words) > 1 and not lx.has_cjk(words[0]) and re.search(  # "une presse, mais pas une presse à
+                rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[:m.start()], re.IGNORECASE):  # relier": that one
+            hit = None
         if hit:
             facet, value = hit
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
@@ -236,8 +240,8 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.notes.append(f"{facet.column} {value!r} describes the kind named after it: no condition")
             parse.context.append(value)
             continue
-        head = modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets) \
-            if hard and facet.column.lower() in kinds_of else None
+        head = (modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets)
+                or _english_head(parse.scan, span, facets)) if hard and facet.column.lower() in kinds_of else None
         if head and stem_phrase(head) not in generic:  # "a cheese knife set", "jigsaw glue": the last noun is the
             # thing wanted; not the shop's own word: "a double room" among rooms is a double
             parse.context.append(value)
@@ -288,6 +292,30 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.cut(span)
         elif required:  # "kitchen stuff": searched, but the words alone are no subject
             parse.said.append(span)
+
+
+def _english_head(text: str, span: tuple[int, int], facets: Facets) -> str | None:
+    """The English noun that ends the phrase a kind begins, no word of the catalogue's ("a boules bag", "a guitar
+    stand": a bag, a stand; the kind describes it), in an English request; none for a word that is no noun."""
+    after = re.match(r"[ \-]+([a-z]{3,})(?=\s*(?:[,.;:!?)]|$|(\w+)))", text[span[1]:].lower())
+    if after is None or (after.group(2) or "") not in _STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
+            or after.group(1) in lx.FILLER or re.search(r"(?:ly|al|ic|ive|ous|ful|less|ing|ed|ish|ian|est|er)$", after.group(1)) \
+            or stem_phrase(after.group(1)) in value_words(facets) or detect_closely(text) != ENGLISH:
+        return None
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # (the ``spelling`` extra)
+        return None
+    return after.group(1) if zipf_frequency(after.group(1), "en") >= _HEAD_ZIPF else None
+
+
+#: Words after a kind that end no phrase as its noun ("a tent today", "a guitar please").
+_NOT_HEAD = frozenset("today tonight tomorrow now asap please thanks here there again instead too either though anyway "
+                      "anyways first then still also maybe perhaps okay yet soon online outdoors indoors inside outside "
+                      "set pack kit pair range collection bundle lot selection one ones size sizes colour color style "
+                      "is are was be that which who what".split())
+#: How common (Zipf frequency) an English word must be to be the noun a kind describes.
+_HEAD_ZIPF = 3.0
 
 
 def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None, generic: frozenset[str]) -> None:

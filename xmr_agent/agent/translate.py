@@ -132,7 +132,7 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
                                           or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds
                                           and (f.column, str(f.value).lower()) not in refused)
-             and _grounded(f, numbers, numeric) and not _brand_made(f, original)]
+             and _grounded(f, numbers, numeric) and _coloured(f, original) and not _brand_made(f, original)]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition
@@ -190,6 +190,19 @@ def _names(column: str, text: str) -> bool:
     """Whether ``text`` has a word of ``column``'s name (of four letters or more: "range" of "range_km")."""
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", text)}
     return any(len(part) > 3 and (part in words or part + "s" in words) for part in re.split(r"[_\W]+", column.lower()))
+
+
+def _coloured(flt: Filter, original: str) -> bool:
+    """Whether a colour of the translation is one the request names in one of the five languages (a small
+    model reads "un leurre fait main" as "a red shirt"); any other filter is."""
+    from xmr_agent.agent import lexicon as lx
+
+    values = [str(v).lower() for v in (flt.value if isinstance(flt.value, list) else [flt.value])]
+    for value in values:
+        colour = next((c for c, names in lx.COLOURS.items() if value == c or lx.pattern(names).fullmatch(value)), None)
+        if colour is not None and not lx.pattern(rf"{colour}|{lx.COLOURS[colour]}").search(original):
+            return False
+    return True
 
 
 def _grounded(flt: Filter, numbers: set[float], numeric: Callable[[str], bool]) -> bool:

@@ -1,0 +1,133 @@
+"""Request understanding, twenty-fifth round: French and Spanish adjectives made of a verb glossed from
+the verb ("Parapluie pliant": folding umbrella), yes/no columns of lighting, automatic opening, storms,
+handmade and pocket size, currency codes before the number ("AUD 30"), "can't go over", countries in
+five languages ("Reino Unido": UK), a longest blade by a German column of lengths, the most powerful
+by magnification, a level said by who an item is for ("pour débutant"), a negated phrase narrower
+than the kind the request asks for ("une presse, mais pas une presse à relier"), a translation's
+colour that the request never said, and titles whose two words are written as one ("Wi-Fi": wifi)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import string_facet as _facet
+from helpers import write_dictd
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rules import rule_rewrite
+
+UMBRELLAS = Facets({
+    "gamme": _facet("gamme", {"Parapluie canne", "Parapluie pliant", "Ombrelle"}),
+    "ouverture_automatique": _facet("ouverture_automatique", {"oui", "non"}),
+    "anti_tempete": _facet("anti_tempete", {"oui", "non"}),
+    "prix": Facet("prix", "number", lower=9, upper=140),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_an_adjective_made_of_a_verb_is_glossed_from_the_verb(dictd: Path) -> None:
+    from xmr_agent.agent.dictionaries import load, participles
+    from xmr_agent.agent.glosses import composed
+
+    write_dictd(dictd, "fra-eng", [("plier", "plier /plje/ <v>\nfold\n"), ("parapluie", "parapluie <n>\numbrella\n"),
+                                   ("chauffer", "chauffer <v>\nheat\n")])
+    dictionary = load("fr")
+    assert dictionary is not None
+    assert participles("pliant", "fr", dictionary) == ("folding",)
+    assert participles("chauffante", "fr", dictionary) == ("heating",)
+    assert participles("parapluie", "fr", dictionary) == ()  # no adjective of a verb
+    assert "folding umbrella" in composed("Parapluie pliant", "fr")
+
+
+def test_yes_no_columns_of_opening_storms_lighting_handmade_and_pocket_size() -> None:
+    said = _filters("folding umbrella with automatic opening that can handle a proper storm", UMBRELLAS)
+    assert {"ouverture_automatique = 'oui'", "anti_tempete = 'oui'"} <= said
+    assert "anti_tempete = 'oui'" in _filters("un parapluie anti-tempête", UMBRELLAS)
+    kit = Facets({"led_illumination": _facet("led_illumination", {"Yes", "No"}),
+                  "handmade": _facet("handmade", {"Yes", "No"}), "pocket_sized": _facet("pocket_sized", {"Yes", "No"})})
+    assert _filters("stereo microscope with LED lighting", kit) == {"led_illumination = 'Yes'"}
+    assert _filters("un señuelo hecho a mano", kit) == {"handmade = 'Yes'"}
+    assert _filters("un leurre fait main", kit) == {"handmade = 'Yes'"}
+    assert _filters("能放进口袋的魔术道具", kit) == {"pocket_sized = 'Yes'"}
+
+
+def test_currency_codes_and_cant_go_over_bound_a_price() -> None:
+    shop = Facets({"genre": _facet("genre", {"Juggling", "Stage"}), "price_au": Facet("price_au", "number", lower=5, upper=900)})
+    assert "price_au <= 30.0" in _filters("juggling stuff, can spend up to AUD 30", shop)
+    assert "price_au < 30.0" in _filters("juggling balls under A$30", shop)
+    assert "price_au <= 250.0" in _filters("a printing press but I can't go over 250 dollars", shop)
+    assert "price_au <= 100.0" in _filters("预算100澳元以内的舞台魔术道具", shop)
+    assert not any("price" in f for f in _filters("a trick that takes 20 sekunden", shop))  # no currency "sek"
+
+
+def test_countries_are_named_in_five_languages() -> None:
+    inks = Facets({"made_in": _facet("made_in", {"UK", "USA", "Japan", "Germany"}),
+                   "department": _facet("department", {"Relief ink", "Brayer"})})
+    for request in ("tinta fabricada en el Reino Unido", "encre fabriquée au Royaume-Uni", "英国制造的油墨",
+                    "Farbe aus dem Vereinigten Königreich", "ink made in Britain"):
+        assert any(f.startswith("made_in = 'UK'") for f in _filters(request, inks)), request
+    assert any(f.startswith("made_in = 'USA'") for f in _filters("une encre des États-Unis", inks))
+    assert "made_in != 'Japan'" in _filters("油墨，不要日本的", inks)
+
+
+def test_the_longest_blade_by_a_german_column_and_the_most_powerful_by_magnification() -> None:
+    knives = Facets({"klingenlange_mm": Facet("klingenlange_mm", "number", lower=20, upper=120),
+                     "preis": Facet("preis", "number", lower=5, upper=90)})
+    order = rule_rewrite("which carving knife has the longest blade?", knives).order
+    assert order is not None and order.column == "klingenlange_mm" and order.descending
+    scopes = Facets({"max_magnification_x": Facet("max_magnification_x", "number", lower=3, upper=2000),
+                     "list_price_us": Facet("list_price_us", "number", lower=5, upper=900)})
+    order = rule_rewrite("what's the most powerful microscope you've got?", scopes).order
+    assert order is not None and order.column == "max_magnification_x" and order.descending
+    assert not any(f.startswith("list_price_us") for f in _filters("放大倍数至少1000倍的显微镜", scopes))  # 倍: no price
+
+
+def test_a_level_is_said_by_who_the_item_is_for() -> None:
+    tools = Facets({"stufe": _facet("stufe", {"Einsteiger", "Fortgeschritten", "Profi"}),
+                    "warengruppe": _facet("warengruppe", {"Schnitzmesser", "Hohleisen"})})
+    for request in ("a carving knife for beginners", "un couteau pour débutant", "适合初学者的雕刻刀",
+                    "un cuchillo para principiantes"):
+        assert "stufe = 'Einsteiger' (preferred)" in _filters(request, tools), request
+    assert "stufe = 'Profi' (preferred)" in _filters("Schnitzmesser für Profis", tools)
+    assert not any(f.startswith("stufe") for f in _filters("a carving knife", tools))
+
+
+def test_a_negated_phrase_narrower_than_the_kind_asked_for_denies_no_kind() -> None:
+    presses = Facets({"department": _facet("department", {"Press", "Paper", "Brayer"})})
+    said = rule_rewrite("une presse pour imprimer, mais pas une presse à relier", presses)
+    assert "department != 'Press'" not in {str(f) for f in said.filters}
+    assert "presse à relier" in said.avoid
+    assert "department != 'Press'" in _filters("paper, not a press", presses)  # a kind denied outright still is
+
+
+def test_a_translations_colour_the_request_never_said_is_dropped() -> None:
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+    from xmr_agent.agent.translate import with_translation
+
+    other = CrossModalQuery(filters=(Filter(column="colour", op="=", value="Red", hard=False),))
+    kept = with_translation(CrossModalQuery(), other, "un leurre fait main", "a red shirt", lambda c: False)
+    assert not kept.filters  # "a red shirt" from "un leurre fait main": no red said
+    said = with_translation(CrossModalQuery(), other, "un leurre rouge", "a red lure", lambda c: False)
+    assert [str(f) for f in said.filters] == ["colour = 'Red' (preferred)"]
+
+
+def test_a_title_written_in_two_words_is_named_by_them_as_one() -> None:
+    from xmr_agent.agent.mentions import _stems
+    from xmr_agent.agent.values import stem_phrase
+
+    assert stem_phrase("wifi") in _stems(["Wi", "Fi", "Handheld", "Microscope"], stem_phrase)
+    assert stem_phrase("handheld") in _stems(["Wi", "Fi", "Handheld", "Microscope"], stem_phrase)
+
+
+def test_a_kind_before_an_english_noun_describes_that_noun() -> None:
+    guitars = Facets({"kind": _facet("kind", {"Guitar", "Case", "Strap"})})
+    assert _filters("a guitar stand under 50", guitars) == set()  # a stand, for a guitar: no guitar
+    assert _filters("a guitar case", guitars) == {"kind = 'Case'"}
+    for request in ("a guitar please", "a guitar for a child", "a guitar today", "a cheap guitar"):
+        assert _filters(request, guitars) == {"kind = 'Guitar'"}, request
+    boules = Facets({"rayon": _facet("rayon", {"Boules de compétition", "Boules de loisir", "Sacoche"})})
+    assert not any(f.startswith("rayon = 'Boules") for f in _filters("a boules bag that isn't leather", boules))
+    assert _filters("competition boules", boules) == {"rayon = 'Boules de compétition'"}

@@ -1,0 +1,52 @@
+"""Countries by the names a catalogue writes them with ("UK", "United States", "Japan"), each with its names in
+French, German, Spanish and Chinese ("Reino Unido", "Vereinigtes Königreich", "英国"): a column of origins written
+in English is then named in any of the five languages, and one written in another language by its English name.
+
+The names come from :mod:`pycountry` (ISO 3166 and its translations); without it (the ``multilingual`` extra is not
+installed) no country has other names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Languages whose country names are read (gettext locales of pycountry).
+LOCALES = ("fr", "de", "es", "zh_CN")
+#: Short or other English names catalogues use, by ISO 3166 alpha-2 code.
+ALIASES = {"GB": ("uk", "britain", "great britain", "england"), "US": ("usa", "america", "united states of america"),
+           "KR": ("korea", "south korea"), "NL": ("holland",), "CZ": ("czech republic",), "RU": ("russia",),
+           "TW": ("taiwan",), "VN": ("vietnam",), "IR": ("iran",), "BO": ("bolivia",), "VE": ("venezuela",),
+           "TZ": ("tanzania",)}
+
+
+@lru_cache(maxsize=1)
+def names() -> dict[str, str]:
+    """English country name (lower case, as a catalogue may write it) → a pattern of its other names, English ones
+    included ("uk": "united kingdom|royaume-uni|reino unido|…"); empty without pycountry."""
+    try:
+        import gettext
+
+        import pycountry
+    except ImportError:
+        return {}
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                    for lang in LOCALES]
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        english = [country.name, *(getattr(country, attr) for attr in ("common_name",) if hasattr(country, attr))]
+        said = [t.gettext(country.name) for t in translations]
+        keys = {n.lower() for n in english if "," not in n} | set(ALIASES.get(country.alpha_2, ()))
+        forms = {n.lower() for n in [*english, *said] if "," not in n} | keys  # ("Corée, République de": which?)
+        forms = {f for f in forms if f and len(f) >= 2}
+        for key in keys:
+            out[key] = "|".join(_inflected(f) for f in sorted(forms - {key}, key=len, reverse=True))
+    return {k: v for k, v in out.items() if v}
+
+
+def _inflected(name: str) -> str:
+    """A pattern of ``name`` whose adjectives before a noun take any German ending ("Vereinigtes Königreich": "aus
+    dem Vereinigten Königreich")."""
+    words = name.split()
+    return r"\s+".join(re.escape(w[:-len(m.group(0))]) + "(?:e[nrs]?)" if i < len(words) - 1 and (
+        m := re.search(r"e[nrs]?$", w)) else re.escape(w) for i, w in enumerate(words))
