@@ -122,12 +122,45 @@ def test_a_title_written_in_two_words_is_named_by_them_as_one() -> None:
     assert stem_phrase("handheld") in _stems(["Wi", "Fi", "Handheld", "Microscope"], stem_phrase)
 
 
-def test_a_kind_before_an_english_noun_describes_that_noun() -> None:
-    guitars = Facets({"kind": _facet("kind", {"Guitar", "Case", "Strap"})})
-    assert _filters("a guitar stand under 50", guitars) == set()  # a stand, for a guitar: no guitar
-    assert _filters("a guitar case", guitars) == {"kind = 'Case'"}
-    for request in ("a guitar please", "a guitar for a child", "a guitar today", "a cheap guitar"):
-        assert _filters(request, guitars) == {"kind = 'Guitar'"}, request
+def test_a_kind_of_a_catalogue_in_another_language_before_an_english_noun_describes_that_noun() -> None:
+    guitars = Facets({"familia": _facet("familia", {"Guitarra clásica", "Guitarra", "Estuche", "Correa"})})
+    assert _filters("a guitarra stand under 50", guitars) == set()  # a stand, for a guitar: no guitar
+    for request in ("a guitarra please", "a guitarra for a child", "a guitarra today", "a cheap guitarra"):
+        assert "familia = 'Guitarra'" in _filters(request, guitars), request
+    records = Facets({"genre": _facet("genre", {"rock", "jazz", "soul"}), "format": _facet("format", {"vinyl", "cd"})})
+    assert _filters("the newest rock album", records) == {"genre = 'rock'"}  # an English catalogue: its titles say
     boules = Facets({"rayon": _facet("rayon", {"Boules de compétition", "Boules de loisir", "Sacoche"})})
     assert not any(f.startswith("rayon = 'Boules") for f in _filters("a boules bag that isn't leather", boules))
     assert _filters("competition boules", boules) == {"rayon = 'Boules de compétition'"}
+
+
+def test_words_of_a_request_in_a_third_language_name_a_value_through_english(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import _read_values
+
+    write_dictd(dictd, "spa-eng", [("acero", "acero <n>\nsteel\n")])
+    write_dictd(dictd, "eng-deu", [("steel", "steel /stˈiːl/\nStahl <masc>\n")])
+    shop = Facets({"warengruppe": _facet("warengruppe", {"Boule", "Messer"}),
+                   "material": _facet("material", {"Stahl", "Holz", "Kunststoff"})})
+    found = _read_values("unas bolas de acero", "es", shop, "de", set(), ())
+    assert [str(f) for f in found] == ["material = 'Stahl' (preferred)"]
+    assert _read_values("unas bolas de acero", "es", shop, "de", {"material"}, ()) == []  # the column is said
+    assert _read_values("unas bolas, pero no de acero", "es", shop, "de", set(), ("acero",)) == []  # negated
+
+
+def test_a_german_compound_names_a_kind_by_its_parts_their_forms_aside(dictd: Path) -> None:
+    from xmr_agent.agent.dictionaries import load
+    from xmr_agent.agent.glossary import _compound_value
+
+    write_dictd(dictd, "deu-eng", [("münze", "Münze <n>\ncoin\n"), ("magie", "Magie <n>\nmagic\n"),
+                                   ("trick", "Trick <n>\ntrick\n")])
+    dictionary = load("de")
+    assert dictionary is not None
+    magic = [_facet("effect_type", {"Coin magic", "Card magic", "Coin trick"})]
+    assert _compound_value("Münzmagie", dictionary, magic) == ("effect_type", "Coin magic")  # Münz(e) + Magie
+    assert _compound_value("Münztricks", dictionary, magic) == ("effect_type", "Coin trick")  # the plural's singular
+
+
+def test_pieces_are_counted_by_a_column_named_in_another_language() -> None:
+    puzzles = Facets({"teile": Facet("teile", "number", lower=24, upper=5000, integer=True)})
+    for request in ("un puzzle de 1000 pièces", "a 1000 piece puzzle", "1000片的拼图", "ein Puzzle mit 1000 Teilen"):
+        assert _filters(request, puzzles) == {"teile = 1000"}, request

@@ -29,7 +29,8 @@ COUNTED = {"bedroom": r"bedrooms?|beds?|chambres?|schlafzimmer|dormitorios?|habi
            "bathroom": r"bathrooms?|salles? de bains?|badezimmer|bäder|baños?|浴室|卫生间",
            "room": r"rooms?|pièces?|zimmer|habitaciones?|房间",
            "seat": r"seats?|seater|sièges?|places?|sitze|sitzplätzen?|sitzer|asientos?|plazas?|座位|座",
-           "door": r"doors?|portes?|türen|puertas?|门", "key": r"keys?|touches|tasten|teclas|琴键|键"}
+           "door": r"doors?|portes?|türen|puertas?|门", "key": r"keys?|touches|tasten|teclas|琴键|键",
+           **dict.fromkeys(("piece", "teile", "pieza", "stuck"), r"pieces?|pcs|teile?n?|stücke?n?|stk|pièces?|piezas?|片|块")}
 _LATIN = r"[a-zA-Z\u00c0-\u024f]"
 #: A whole number: "3", "2000", thousands grouped ("1.000", "2 000", "10,000").
 _WHOLE = r"\d{1,3}(?:[.,'’ \u00a0]\d{3})+(?![\d])|\d{1,6}(?![\d.,]\d)"

@@ -157,11 +157,12 @@ def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet])
     found = set()
     for cut in range(3, len(low) - 2):
         first, last = low[:cut], low[cut:]
-        firsts = [f for f in (first, first[:-1] if first[-1:] in "sn" else "") if len(f) >= 3 and f in dictionary]
-        if not firsts or last not in dictionary:
+        firsts = [f for f in (first, first[:-1] if first[-1:] in "sn" else "", first + "e") if len(f) >= 3 and f in dictionary]
+        lasts = [x for x in (last, *(last[:-len(e)] for e in ("n", "en", "e", "s") if last.endswith(e))) if x in dictionary]
+        if not firsts or not lasts:  # "Münzmagie": Münze + Magie; "Münztricks": the trick's plural
             continue
         for a in (m for f in firsts[:1] for m in dictionary.senses(f)[:COMPOUND_SENSES]):
-            for b in dictionary.senses(last)[:COMPOUND_SENSES]:
+            for b in dictionary.senses(lasts[0])[:COMPOUND_SENSES]:
                 if (hit := values.get(stem_phrase(f"{a} {b}"))) is not None:
                     found.add(hit)
     return next(iter(found)) if len(found) == 1 else None

@@ -25,7 +25,7 @@ from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
 from xmr_agent.agent.counts import counts
 from xmr_agent.agent.distances import near
-from xmr_agent.agent.filters import Facets, merge_filters
+from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import flags
 from xmr_agent.agent.kinds_of import diet_avoids
 from xmr_agent.agent.mentioned import category_of, narrowest
@@ -241,7 +241,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.context.append(value)
             continue
         head = (modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets)
-                or _english_head(parse.scan, span, facets)) if hard and facet.column.lower() in kinds_of else None
+                or _english_head(parse.scan, span, facets, facet)) if hard and facet.column.lower() in kinds_of else None
         if head and stem_phrase(head) not in generic:  # "a cheese knife set", "jigsaw glue": the last noun is the
             # thing wanted; not the shop's own word: "a double room" among rooms is a double
             parse.context.append(value)
@@ -294,9 +294,13 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.said.append(span)
 
 
-def _english_head(text: str, span: tuple[int, int], facets: Facets) -> str | None:
-    """The English noun that ends the phrase a kind begins, no word of the catalogue's ("a boules bag", "a guitar
-    stand": a bag, a stand; the kind describes it), in an English request; none for a word that is no noun."""
+def _english_head(text: str, span: tuple[int, int], facets: Facets, facet: Facet) -> str | None:
+    """The English noun that ends the phrase a kind of a catalogue in another language begins, no word of the
+    catalogue's ("a boules bag" of Boules de loisir, Sacoche: a bag; the kind describes it), in an English request;
+    none for a word that is no noun. (In an English catalogue the titles say which nouns are things:
+    :func:`~xmr_agent.agent.values.modified`; "a rock album" is rock.)"""
+    if detect_closely(" ".join(sorted(facet.canonical.values()))) == ENGLISH:
+        return None
     after = re.match(r"[ \-]+([a-z]{3,})(?=\s*(?:[,.;:!?)]|$|(\w+)))", text[span[1]:].lower())
     if after is None or (after.group(2) or "") not in _STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
             or after.group(1) in lx.FILLER or re.search(r"(?:ly|al|ic|ive|ous|ful|less|ing|ed|ish|ian|est|er)$", after.group(1)) \

@@ -151,7 +151,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
         order = other.order
     note = f"read in the catalogue's language as {translation!r}"
     return base.model_copy(update={
-        "queries": tuple(queries), "filters": (*filters, *added), "order": order, "head": base.head or other.head,
+        "queries": tuple(queries), "filters": (*filters, *added), "order": order, "head": other.head or (  # "la loupe": the translation's head ("magnifier"),
+            base.head if base.head and base.head in stem_phrase(translation).split() else None),  # not a title's "Loupe"
         "avoid": tuple(dict.fromkeys((*base.avoid, *other.avoid))),
         "exclude_words": tuple(dict.fromkeys((*base.exclude_words, *other.exclude_words))),
         "context": tuple(dict.fromkeys((*base.context, *other.context))),
