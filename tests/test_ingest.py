@@ -367,3 +367,17 @@ def test_unknown_declared_type_is_a_config_error(tmp_path: Path) -> None:
     source.write_text('{"id": "a", "price": 1}\n')
     with pytest.raises(ConfigError, match="unknown column type 'money'"):
         ingest(source, tmp_path / "db", "t", vectors={"text": FakeEncoder()}, fields=FieldMap(types={"price": "money"}))
+
+
+def test_a_csv_column_of_numbers_and_words_keeps_every_row_as_written(tmp_path: Path) -> None:
+    lines = ["id,title,size,price"] + [f"s{i},Shoe {i},{36 + i % 10 if i < 14 else 'M'},{10 + i}" for i in range(20)]
+    lines += ["s20,Shoe 20,One size,N/A"] + [f"p{i},Sock {i},{i % 3 + 1},{5 + i}" for i in range(20)]
+    source = tmp_path / "shoes.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest(source, tmp_path / "db", "t", vectors={"text": FakeEncoder()}, batch_size=4)  # words after
+    # four batches of numbers
+    table = Catalog.open(tmp_path / "db", "t").table
+    assert table.schema.field("size").type == pa.string() and table.schema.field("price").type == pa.int64()
+    sizes = {r["id"]: r["size"] for r in table.to_arrow().select(["id", "size"]).to_pylist()}
+    assert sizes["s0"] == "36" and sizes["s14"] == "M" and sizes["p1"] == "2"  # numbers as written, no row refused
+    assert [b.id for b in report.bad] == ["s20"] and "'N/A'" in report.bad[0].reason  # a rare word among numbers

@@ -164,3 +164,41 @@ def test_pieces_are_counted_by_a_column_named_in_another_language() -> None:
     puzzles = Facets({"teile": Facet("teile", "number", lower=24, upper=5000, integer=True)})
     for request in ("un puzzle de 1000 pièces", "a 1000 piece puzzle", "1000片的拼图", "ein Puzzle mit 1000 Teilen"):
         assert _filters(request, puzzles) == {"teile = 1000"}, request
+
+
+RACKETS_HEADER = ["id", "title", "sport", "weight_g", "price_usd", "description"]
+RACKETS = [["r1", "Carbon Badminton Racket", "racket sports", 85, 59.0, "Stiff carbon frame"],
+           ["r2", "Light Squash Racket", "racket sports", 125, 45.0, "Light and fast"],
+           ["r3", "Junior Tennis Racket", "racket sports", 240, 25.0, "For children"],
+           ["r4", "Feather Shuttlecocks (12)", "racket sports", 60, 19.0, "Goose feather shuttles"],
+           ["r5", "Tennis Balls (tube of 4)", "racket sports", 58, 6.0, "Pressurised balls"],
+           ["s1", "Silicone Swim Cap", "swimming", 50, 9.0, "One size"],
+           ["s2", "Foam Kickboard", "swimming", 180, 12.0, "For drills"],
+           ["c1", "Road Cycling Helmet", "cycling", 260, 89.0, "Vented shell"],
+           ["c2", "Insulated Water Bottle", "cycling", 120, 15.0, "Keeps drinks cold"]]
+
+
+def test_a_superlative_over_a_kind_read_in_the_titles_ranges_over_the_titled_items(tmp_path: Path) -> None:
+    from helpers import ingested_csv
+
+    agent = ingested_csv(tmp_path, "sports", RACKETS_HEADER, RACKETS)
+    lightest = [r.id for r in agent.ask("what's the lightest racket you sell?", k=3).recommendations]
+    assert lightest[0] == "r1" and "r4" not in lightest and "r5" not in lightest  # rackets, not shuttles
+    cheapest = [r.id for r in agent.ask("the cheapest tennis racket", k=1).recommendations]
+    assert cheapest == ["r3"]  # not the tennis balls
+
+
+def test_what_a_thing_is_to_carry_is_no_condition_and_a_preposition_alone_is_no_subject() -> None:
+    boules = Facets({"rayon": _facet("rayon", {"Boules de compétition", "Boules de loisir", "Sacoche"}),
+                     "coloris": _facet("coloris", {"Rouge", "Noir"})})
+    assert _filters("bag to carry a set of boules", boules) == set()  # a bag, for boules
+    bags = Facets({"kind": _facet("kind", {"Laptop", "Backpack", "Tent"})})
+    assert _filters("I need to carry a tent", bags) == {"kind = 'Tent'"}  # no thing named before: the tent
+    said = rule_rewrite("en rojo", boules)
+    assert [str(f) for f in said.filters] == ["coloris = 'Rouge'"] and not said.queries  # no search for "en"
+
+
+def test_an_empty_query_is_described_in_words() -> None:
+    from xmr_agent.agent.query import CrossModalQuery, describe_query
+
+    assert describe_query(CrossModalQuery()) == "nothing asked yet"

@@ -90,6 +90,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
 #: ("Bomba de calor": heat pump; "Cloro en pastillas": chlorine tablets).
 _JOINS = {"de": True, "du": True, "des": True, "d": True, "del": True, "à": True, "au": True, "aux": True, "para": True,
           "pour": True, "en": False, "con": False, "avec": False, "für": True, "aus": True, "mit": False}
+#: Articles inside a kind's name, read past ("Flor para el pelo").
+_ARTICLES = frozenset("el la los las le les l un une una der die das den".split())
 #: How common a word must be in English (Zipf) to be its own gloss when the dictionary lacks it ("solar", "robot").
 _ENGLISH_ZIPF = 3.0
 
@@ -99,8 +101,8 @@ def composed(kind: str, language: str) -> tuple[str, ...]:
     lacks whole, made of its words' senses in English order: "Bomba de calor" → heat pump, "Cubierta solar" → solar
     deck, "Cloro en pastillas" → chlorine tablet. A word the dictionary lacks glosses as itself when it is a common
     English word ("solar", "robot")."""
-    words = re.findall(r"[^\W\d_]+", kind.lower().replace("'", " "))
-    dictionary = load(language)
+    words = [w for w in re.findall(r"[^\W\d_]+", kind.lower().replace("'", " ")) if w not in _ARTICLES]  # "Flor para
+    dictionary = load(language)  # el pelo": hair flower
     if dictionary is None or not 2 <= len(words) <= 3 or (len(words) == 3 and words[1] not in _JOINS):
         return ()
     head, other = words[0], words[-1]

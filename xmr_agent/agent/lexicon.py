@@ -293,7 +293,7 @@ PURPOSE = (r"inside(?: (?:my|our|your|the|a))?|into (?:my|our|your|the|a)|to fit
            r"(?:on|onto|with|in) (?:my|our|your|the|a)|"
            r"dans (?:mon|ma|mes|le|la|les|un|une)|à l'intérieur d[eu]|"
            r"in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
-           r"dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis)")
+           r"dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis)|(?:to|for) (?:carry(?:ing)?|hold(?:ing)?|stor(?:e|ing)|keep(?:ing)?|transport(?:ing)?|protect(?:ing)?)(?: (?:my|our|your|the|a|an|some|all|set|pair|of))*|pour (?:ranger|porter|transporter|protéger) (?:mes|mon|ma|les|la|le|un|une|des)|zum (?:tragen|transport|aufbewahren) (?:von |der |meiner |meine )?|para (?:llevar|guardar|transportar|proteger) (?:las|los|mis|mi|el|la|unas|unos)")
 #: A kind right after these is one the user has ("something to stand my guitar on", "meine Gitarre stimmen"):
 #: what is wanted goes with it, it is no condition.
 POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|meinem|meiner|unser|unsere|unseren|"
@@ -337,11 +337,11 @@ your yours my votre vos ton tes mon ma mes dein deine deinen euer eure ihr ihre 
 vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
 vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
-le la les du de pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n' quel quelle quels quelles
-etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem für fuer mit
+le la les du de en pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n' quel quelle quels quelles
+etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem im für fuer mit
 und oder auch bitte habt haben sie du was ähnliches aehnliches sowas welche welcher welches welchen davon
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
-para con y o también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
+para con al y o también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
 类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个 是 哪 哪款 哪一个 哪一款 哪件 哪支 哪台 哪把 哪双 哪种 哪条 哪只 哪套 ist sind est esa ese tenga tengan tiene sea sean soit ait aie hat hätte muss debe doit
 """.split())
 

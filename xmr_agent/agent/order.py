@@ -114,9 +114,10 @@ def own_head(query: CrossModalQuery, scoped: bool) -> str | None:
     kit, the mats)."""
     if not scoped or query.head is None:
         return query.head
-    kinds = {w for f in query.filters if f.hard and f.op in ("=", "contains") for w in stem_phrase(str(f.value)).split()}
+    said = [f for f in query.filters if f.hard and f.op in ("=", "contains") and titled_note(f) not in query.notes]
+    kinds = {w for f in said for w in stem_phrase(str(f.value)).split()}  # (a kind read in the titles: the head's)
     coloured = any(w in lexicon.COLOURS for f in query.filters for w in str(f.value).lower().split())  # "the priciest
-    return query.head if kinds and query.head not in kinds and not coloured else None  # red wine": every red one
+    return query.head if (not said or query.head not in kinds) and not coloured else None  # red wine": every red one
 
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,

@@ -185,7 +185,8 @@ class Agent:
                 query.head) in stem_phrase(str(f.value)).split()) for f in query.filters), max(query.k, CANDIDATES)  # the tents
             if order is not None:
                 rows = [] if has_subject(query) and not query.within_ids and not unnamed(order, query, lists, scoped, soft) else \
-                    sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets)
+                    sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets,
+                                 head=own_head(query, scoped) if order.mode == "sort" else None)
                 titled = [f for f in query.filters if titled_note(f) in query.notes]  # "a cheap lamp": or a cheap light
                 fused = apply_order(order, fused, rows, scoped=scoped, preferences=[*soft, *titled],
                                     kind_rows=lambda named: kind_items(self.catalog, self.facets, order, query, k=CANDIDATES, named=named),

@@ -8,7 +8,6 @@ value against the table.
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -164,4 +163,4 @@ def describe_query(query: CrossModalQuery) -> str:
     parts = [f"{s.text or s.file or 'item ' + str(s.item)!r}→{s.target}×{s.weight:g}" for s in query.queries]
     parts += [str(f) for f in query.filters] + [f"avoid {a!r}" for a in query.avoid]
     parts += [str(query.order)] if query.order is not None else []
-    return "; ".join(parts) + f"; k={query.k}" if parts else json.dumps(query.model_dump(mode="json"))
+    return "; ".join(parts) + f"; k={query.k}" if parts else "nothing asked yet"

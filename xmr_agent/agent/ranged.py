@@ -14,15 +14,24 @@ from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets, compile_where
 from xmr_agent.agent.order import MAX_EXCLUDE_IN_WHERE, has_subject
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.agent.values import stem_phrase
 from xmr_agent.store.filters import all_of, ids_in
 
 
 def sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, where: str | None, *, k: int,
-                 facets: Facets | None = None) -> list[dict[str, Any]]:
+                 facets: Facets | None = None, head: str | None = None) -> list[dict[str, Any]]:
     """The items meeting ``where`` (and not excluded) in ``order``'s column order: a request
     with no subject ("the cheapest thing you have", "under 12 euros"). Given the ``facets``, those
     of the kinds the query prefers come first ("le drone le plus léger" in a drone shop: the
-    drones, then the propellers); the others only when they are fewer than ``k``."""
+    drones, then the propellers); the others only when they are fewer than ``k``. Those titled with
+    the ``head`` noun come first of all ("the lightest racket": the rackets, then the shuttlecocks)."""
+    rows = _sorted_items(catalog, order, query, where, k=k, facets=facets)
+    titled = [r for r in rows if head and head in stem_phrase(str(r.get("title") or "")).split()]
+    return [*titled, *(r for r in rows if r not in titled)]
+
+
+def _sorted_items(catalog: Any, order: Order | None, query: CrossModalQuery, where: str | None, *, k: int,
+                  facets: Facets | None = None) -> list[dict[str, Any]]:
     exclude = list(query.exclude_ids)[:MAX_EXCLUDE_IN_WHERE]
     descending = order is not None and (order.descending or order.mode in ("high", "more"))
 

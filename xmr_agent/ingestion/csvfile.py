@@ -35,6 +35,7 @@ def read_csv_rows(path: Path, encoding: str, raw_fields: Sequence[str], parse: A
         return
     header = next(csv.reader([lines[0]]))
     names = unique_names(header, notes, path.name)
+    as_written = {*raw_fields, *worded_columns(names, lines[1:], parse)}  # sizes "38", "M": all words
     start = 1
     while start < len(lines):
         reader = csv.reader(io.StringIO("".join(lines[start:])))
@@ -58,10 +59,33 @@ def read_csv_rows(path: Path, encoding: str, raw_fields: Sequence[str], parse: A
                 if sum("the last columns are left empty" in n for n in notes) < MAX_SHORT_NOTES and note not in notes:
                     notes.append(note)
             row = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names)}
-            yield first, {k: (v if k in raw_fields else parse(v)) for k, v in row.items() if k}
+            yield first, {k: (v if k in as_written else parse(v)) for k, v in row.items() if k}
         if restart is None:
             return
         start = restart
+
+
+#: The share of a column's cells that are words (not numbers) from which all its cells are read as words.
+WORDED_SHARE = 0.05
+
+
+def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> list[str]:
+    """The columns whose cells are numbers and words alike (sizes "38", "40", "M", "One size"), words being at
+    least :data:`WORDED_SHARE` of the filled cells: every cell is then kept as written, so that no row is refused
+    for a number where the column holds words, wherever in the file the words begin. (A number column with a rare
+    word, "N/A" among prices, stays numbers; the row with the word is reported.)"""
+    numbers, words = [0] * len(names), [0] * len(names)
+    for cells in csv.reader(io.StringIO("".join(lines))):
+        for i, cell in enumerate(cells[:len(names)]):
+            value = parse(cell)
+            if isinstance(value, bool) or value is None:
+                continue
+            if isinstance(value, int | float):
+                numbers[i] += 1
+            else:
+                words[i] += 1
+    return [name for name, n, w in zip(names, numbers, words, strict=True)
+            if name and n and w and w >= WORDED_SHARE * (n + w)]
 
 
 def unique_names(header: Sequence[str], notes: list[str], source: str) -> list[str]:

@@ -71,6 +71,8 @@ def convert(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> tuple[list[
     arrays, bad = [], {}
     for f in schema:
         values = [r.get(f.name) for r in rows]
+        if pa.types.is_string(f.type):  # a number in a column of words ("38" among sizes "M", "One size")
+            values = [_written(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values]
         array = to_array(values, f.type)
         if array is None:
             for row in rows:
@@ -78,6 +80,11 @@ def convert(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> tuple[list[
                     bad[row["id"]] = f"field {f.name!r}: expected {f.type}, got {row.get(f.name)!r:.60}"
         arrays.append(array)
     return arrays, bad
+
+
+def _written(number: float) -> str:
+    """A number as text: whole numbers without a decimal point (38, not 38.0)."""
+    return str(int(number)) if isinstance(number, float) and number.is_integer() and abs(number) < 1e15 else str(number)
 
 
 def to_array(values: list[Any], kind: pa.DataType) -> pa.Array | None:
