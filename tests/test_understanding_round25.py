@@ -112,6 +112,9 @@ def test_a_translations_colour_the_request_never_said_is_dropped() -> None:
     assert not kept.filters  # "a red shirt" from "un leurre fait main": no red said
     said = with_translation(CrossModalQuery(), other, "un leurre rouge", "a red lure", lambda c: False)
     assert [str(f) for f in said.filters] == ["colour = 'Red' (preferred)"]
+    metal = CrossModalQuery(filters=(Filter(column="metal", op="!=", value="silver"),))
+    denied = with_translation(CrossModalQuery(), metal, "耳环，不要银的", "Earrings, don't be silver", lambda c: False)
+    assert [str(f) for f in denied.filters] == ["metal != 'silver'"]  # no column of colours: kept
 
 
 def test_a_title_written_in_two_words_is_named_by_them_as_one() -> None:

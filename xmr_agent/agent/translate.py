@@ -194,10 +194,12 @@ def _names(column: str, text: str) -> bool:
 
 
 def _coloured(flt: Filter, original: str) -> bool:
-    """Whether a colour of the translation is one the request names in one of the five languages (a small
-    model reads "un leurre fait main" as "a red shirt"); any other filter is."""
+    """Whether a colour the translation asks for in a column of colours is one the request names in one of the
+    five languages (a small model reads "un leurre fait main" as "a red shirt"); any other filter is."""
     from xmr_agent.agent import lexicon as lx
 
+    if flt.op not in ("=", "contains") or not re.search(r"colou?r|couleur|coloris|farbe|颜色", flt.column.lower()):
+        return True  # (a metal "silver" denied, "不要银的", is no colour)
     values = [str(v).lower() for v in (flt.value if isinstance(flt.value, list) else [flt.value])]
     for value in values:
         colour = next((c for c, names in lx.COLOURS.items() if value == c or lx.pattern(names).fullmatch(value)), None)
