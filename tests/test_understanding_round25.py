@@ -205,3 +205,20 @@ def test_an_empty_query_is_described_in_words() -> None:
     from xmr_agent.agent.query import CrossModalQuery, describe_query
 
     assert describe_query(CrossModalQuery()) == "nothing asked yet"
+
+
+def test_a_pricey_thing_is_pricey_for_its_kind_as_well_as_for_the_items_found() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Filter, Order
+    from xmr_agent.types import Hit
+
+    def hit(i: str, cos: float, price: float, genre: str) -> Hit:
+        return Hit(i, cos, {"id": i, "price": price, "genre": genre}, {"vector:text": cos})
+
+    fused = [hit("cabinet", 0.80, 2450, "Stage"), hit("table", 0.79, 399, "Stage"), hit("cane", 0.78, 39, "Stage"),
+             hit("box", 0.50, 149, "Stage"), hit("dove-pan", 0.45, 85, "Stage"), hit("rings", 0.44, 69, "Stage"),
+             hit("coils", 0.43, 14, "Stage"), *(hit(f"card-{n}", 0.3, 20, "Cards") for n in range(5))]
+    stage = [Filter(column="genre", op="=", value="Stage", hard=False)]
+    ranked = [h.id for h in apply_order(Order(column="price", mode="high"), fused, preferences=stage,
+                                        kinds=frozenset({"genre"}))]
+    assert ranked[:3] == ["cabinet", "table", "box"]  # the dear illusions, not the $39 cane found by the words

@@ -3,10 +3,9 @@
 A request's :class:`~xmr_agent.agent.query.Order` applies to the items that answer it: with no
 subject, every item meeting the conditions ("the cheapest thing you have"); otherwise the fused
 candidates close to the best vector similarity or keyword match (:func:`_answering`), and of
-those only the ones meeting the request's preferences when some do ("a cheap red mug"). A superlative and a
-relative word ("cheap", against the prices of the items that answer) sort them by the column; a
-comparative ("cheaper") against a reference item becomes a condition (``price < 120``). The
-rest of the candidates follow, so a list is never shorter than it would be without the order.
+those only the ones meeting the request's preferences when some do ("a cheap red mug"). A superlative and a relative word
+("cheap", against the prices of the items that answer) sort them by the column; a comparative ("cheaper") against a
+reference item becomes a condition (``price < 120``). The rest follow: a list is never shorter than without the order.
 """
 
 from __future__ import annotations
@@ -209,16 +208,18 @@ def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
 
 def _relative(valued: list[Hit], missing: list[Hit], rest: list[Hit], kind: set[str], column: str,
               descending: bool, *, named: bool = False) -> list[Hit]:
-    """"A cheap lamp": the lamps cheaper than their middle one, then other items of the kind the
-    request prefers that are as cheap (a cheap light) or, with no kind preferred, the cheap ones of
-    the next :data:`WINDOW` candidates, then the other lamps; each part in order. With no kind
-    preferred and few lamps, the middle is that of them and those next candidates ("cheap eats":
-    the cheap places, though only one of the three closest is cheap)."""
+    """"A cheap lamp": the lamps cheaper than their middle one (or the kind's), then other items of the kind the request
+    prefers that are as cheap (a cheap light) or, with no kind preferred, the cheap ones of the next :data:`WINDOW`
+    candidates, then the other lamps; each part in order. With no kind preferred and few lamps, the middle is that of
+    them and those next candidates ("cheap eats": the cheap places, though only one of the three closest is cheap)."""
     if named and not kind:  # the request's words name these items outright: they are the kind ("une perceuse")
         kind = {h.id for h in valued}
     few = len(valued) < FEW + 2 and not kind
     sample = sorted(v for v in (_value(h, column) for h in [*valued, *rest[:WINDOW]]) if v is not None) if few else []
     middle = sample[len(sample) // 2] if sample else _value(valued[len(valued) // 2], column)
+    of_kind = sorted(v for v in (_value(h, column) for h in [*valued, *rest] if h.id in kind) if v is not None)
+    middle = (min if descending else max)(middle, of_kind[len(of_kind) // 2]) if len(of_kind) > FEW and middle is not None \
+        else middle  # beyond the kind's middle counts too ("une grande illusion, haut de gamme": of the illusions)
 
     def beyond(hit: Hit) -> bool:
         value = _value(hit, column)
