@@ -43,6 +43,7 @@
 #   fresh40:          fresh40.jsonl over bonsai.csv, magic.csv, boules.csv
 #   fresh41:          fresh41.jsonl over conjuring.csv, microscopy.csv, parapluies.csv
 #   fresh42:          fresh42.jsonl over falconry.csv, pressroom.csv, schnitzwerkzeug.csv
+#   fresh43:          fresh43.jsonl over oarhouse.csv, zapateria.csv, inkbrush.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -90,7 +91,8 @@ case "$FRESH" in
   fresh40) TABLES="bonsai magic boules" ;;
   fresh41) TABLES="conjuring microscopy parapluies" ;;
   fresh42) TABLES="falconry pressroom schnitzwerkzeug" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh42" >&2; exit 2 ;;
+  fresh43) TABLES="oarhouse zapateria inkbrush" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh43" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
