@@ -50,3 +50,12 @@ def _inflected(name: str) -> str:
     words = name.split()
     return r"\s+".join(re.escape(w[:-len(m.group(0))]) + "(?:e[nrs]?)" if i < len(words) - 1 and (
         m := re.search(r"e[nrs]?$", w)) else re.escape(w) for i, w in enumerate(words))
+
+
+@lru_cache(maxsize=1)
+def translated() -> dict[str, str]:
+    """:data:`~xmr_agent.agent.lexicon.TRANSLATED` (colours, languages, other words by their English name) with the
+    countries (:func:`names`): read on first use, not when the words are imported."""
+    from xmr_agent.agent.lexicon import TRANSLATED
+
+    return {**TRANSLATED, **names()}

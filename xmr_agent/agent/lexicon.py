@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from xmr_agent.agent import countries
-
 #: Currency words and symbols; a number next to one is a price.
 CURRENCY = (r"(?:a|au|c|ca|nz|hk|s|us)\$|(?:aud|cad|nzd|sgd|hkd|jpy|cny|sek|nok|dkk|pln)(?![^\W\d_])|\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|"
@@ -375,7 +373,7 @@ LANGUAGES = {
 #: Other values by their English name, in other words: "for outdoor wood" is for the exterior, "a child's suitcase" for kids.
 OTHER_WORDS = {"exterior": r"outdoors?|outside|extérieure?s?|außen|draußen|exteriores|室外|户外", "interior": r"indoors?|inside|intérieure?s?|innen|drinnen|interiores|室内", "kids": r"child(?:ren)?(?:['’]s|s['’])?|儿童|小孩|孩子"}
 #: Values written in English in a catalogue, with their names in the other languages.
-TRANSLATED = {**COLOURS, **LANGUAGES, **OTHER_WORDS, **countries.names()}  # "Reino Unido", "英国": UK
+TRANSLATED = {**COLOURS, **LANGUAGES, **OTHER_WORDS}  # (and countries: :func:`~xmr_agent.agent.countries.translated`)
 
 
 @lru_cache(maxsize=256)

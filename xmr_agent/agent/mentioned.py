@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
+from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.flags import yes_no
 from xmr_agent.agent.query import Filter
@@ -51,7 +52,7 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
             if hit:
                 yield hit[0], hit[1], (words[i].start(), words[i].start() + len(first))
         i += 1
-    for english, names in lx.TRANSLATED.items():
+    for english, names in translated().items():
         for m in lx.pattern(names).finditer(text):
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
@@ -97,7 +98,7 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
-    for english, names in lx.TRANSLATED.items():
+    for english, names in translated().items():
         said = lx.pattern(names).fullmatch(words.strip())
         for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the
             for value in (v for v in facet.values if facet.categorical and (v == english and bool(said) or  # colours
