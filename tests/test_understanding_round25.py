@@ -222,3 +222,11 @@ def test_a_pricey_thing_is_pricey_for_its_kind_as_well_as_for_the_items_found() 
     ranked = [h.id for h in apply_order(Order(column="price", mode="high"), fused, preferences=stage,
                                         kinds=frozenset({"genre"}))]
     assert ranked[:3] == ["cabinet", "table", "box"]  # the dear illusions, not the $39 cane found by the words
+
+
+def test_a_word_whose_first_sense_heads_several_kinds_names_none_by_a_later_sense() -> None:
+    from xmr_agent.agent.glossary import _heads_many
+
+    glosses = {"folding umbrella", "golf umbrella", "sun umbrella", "shade"}
+    assert _heads_many("umbrella", glosses) and not _heads_many("shade", glosses)
+    assert not _heads_many("golf umbrella", glosses)  # a sense of two words names its own value

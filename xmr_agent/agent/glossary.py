@@ -121,6 +121,9 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 [v for sense in meanings for v in _headed(sense, facet.values)] or \
                 _titled([m for m in meanings if not _named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
                         (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
+            first = next((n for n, m in enumerate(meanings) if any(_head_of(m, v) for v in _named(m, facet.values))), 0)
+            if heads_only and any(_heads_many(m, facet.values) for m in meanings[:first]):
+                named = []  # "Schirm": an umbrella (of several kinds) before a shade, a Parasol: no one kind
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
             if not named and meanings:  # "Essig" (vinegar first): Balsamic, Cider and Wine vinegar; not "Mütze" (a cap
@@ -364,6 +367,13 @@ def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values
 def _base(stem: str) -> str:
     """A stem without an adjective's ending ("herbal" → "herb"), so "herb tea" names "Herbal"."""
     return stem[:-2] if len(stem) >= 6 and stem.endswith(("al", "ic")) else stem
+
+
+def _heads_many(sense: str, values: Iterable[str]) -> bool:
+    """Whether a sense of one word is the head noun of two values or more ("umbrella": folding umbrella, golf
+    umbrella)."""
+    words = stem_phrase(sense).split()
+    return len(words) == 1 and sum(len(s := stem_phrase(v).split()) >= 2 and s[-1] == words[0] for v in values) >= 2
 
 
 def _headed(sense: str, values: Iterable[str]) -> list[str]:
