@@ -230,3 +230,14 @@ def test_a_word_whose_first_sense_heads_several_kinds_names_none_by_a_later_sens
     glosses = {"folding umbrella", "golf umbrella", "sun umbrella", "shade"}
     assert _heads_many("umbrella", glosses) and not _heads_many("shade", glosses)
     assert not _heads_many("golf umbrella", glosses)  # a sense of two words names its own value
+
+
+def test_a_kind_that_describes_another_thing_is_not_taken_back_from_the_translation() -> None:
+    from xmr_agent.agent.query import CrossModalQuery, Filter
+    from xmr_agent.agent.translate import with_translation
+
+    base = CrossModalQuery(context=("Boules de compétition",))  # "a boules bag": the boules describe the bag
+    other = CrossModalQuery(filters=(Filter(column="rayon", op="=", value="Boules de loisir"),))
+    assert not with_translation(base, other, "a boules bag", "un sac à boules", lambda c: False).filters
+    kept = with_translation(CrossModalQuery(), other, "leisure boules", "des boules de loisir", lambda c: False)
+    assert [str(f) for f in kept.filters] == ["rayon = 'Boules de loisir'"]

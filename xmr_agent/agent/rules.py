@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 from xmr_agent.agent import levels, units
 from xmr_agent.agent import lexicon as lx
@@ -34,8 +34,8 @@ from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
+from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
 from xmr_agent.agent.values import containing as _containing
-from xmr_agent.agent.values import head_group, head_noun, modified, stem_phrase, value_words, valued_word
 from xmr_agent.agent.values import with_combos as _with_combos
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 
@@ -299,18 +299,23 @@ def _english_head(text: str, span: tuple[int, int], facets: Facets, facet: Facet
     catalogue's ("a boules bag" of Boules de loisir, Sacoche: a bag; the kind describes it), in an English request;
     none for a word that is no noun. (In an English catalogue the titles say which nouns are things:
     :func:`~xmr_agent.agent.values.modified`; "a rock album" is rock.)"""
-    if detect_closely(" ".join(sorted(facet.canonical.values()))) == ENGLISH:
-        return None
     after = re.match(r"[ \-]+([a-z]{3,})(?=\s*(?:[,.;:!?)]|$|(\w+)))", text[span[1]:].lower())
     if after is None or (after.group(2) or "") not in _STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
-            or after.group(1) in lx.FILLER or re.search(r"(?:ly|al|ic|ive|ous|ful|less|ing|ed|ish|ian|est|er)$", after.group(1)) \
-            or stem_phrase(after.group(1)) in value_words(facets) or detect_closely(text) != ENGLISH:
+            or after.group(1) in lx.FILLER or ADJECTIVE.search(after.group(1)) or after.group(1).endswith(("ly", "est", "er")) \
+            or stem_phrase(after.group(1)) in value_words(facets) or _in_english(tuple(sorted(facet.canonical.values()))) \
+            or detect_closely(text) != ENGLISH:  # (the cheap tests first: most kinds are followed by no noun)
         return None
     try:
         from wordfreq import zipf_frequency
     except ImportError:  # (the ``spelling`` extra)
         return None
     return after.group(1) if zipf_frequency(after.group(1), "en") >= _HEAD_ZIPF else None
+
+
+@lru_cache(maxsize=256)
+def _in_english(values: tuple[str, ...]) -> bool:
+    """Whether a column's values are written in English (read once per column)."""
+    return detect_closely(" ".join(values)) == ENGLISH
 
 
 #: Words after a kind that end no phrase as its noun ("a tent today", "a guitar please").

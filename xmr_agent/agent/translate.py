@@ -128,11 +128,14 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     refused = {(f.column, str(f.value).lower()) for f in base.filters if f.op in _NEGATIVE}  # "que no sea azul": never blue
     stated = {f.column for f in base.filters if f.op not in _NEGATIVE}  # "un sombrero de paja que no sea panamá":
     denied = {f.column for f in base.filters if f.op in _NEGATIVE}  # a sun hat, not a Panama; "nicht in Creme oder
+    described = {w for value in base.context for w in stem_phrase(value).split()}  # kinds that describe another thing
     numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(original)}  # Weiß": not white, and not cream
     added = [f for f in other.filters if (f.column not in said or f.column in denied and f.op in _NEGATIVE and f not in base.filters
                                           or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds
                                           and (f.column, str(f.value).lower()) not in refused)
-             and _grounded(f, numbers, numeric) and _coloured(f, original) and not _brand_made(f, original)]
+             and _grounded(f, numbers, numeric) and _coloured(f, original) and not _brand_made(f, original)
+             and not (f.op not in _NEGATIVE and set(stem_phrase(str(f.value)).split()) & described)]  # "a boules
+    # bag": boules describe the bag, whichever boules the translation names
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition

@@ -250,7 +250,7 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
     titled) of at most two kinds, not ``value`` ("red wine", "herbal tea" keep their kind), no
     function word and no word of a value."""
     said = text[span[0]:span[1]].lower().split()
-    if not said or said[-1] in lexicon.COLOURS or _ADJECTIVE.search(said[-1]):
+    if not said or said[-1] in lexicon.COLOURS or ADJECTIVE.search(said[-1]):
         return None  # "red wine", "herbal tea", "running shoes": a kind said by an adjective names the wine
     after = _NEXT_WORD.match(text, span[1])
     stem = stem_phrase(after.group(1)) if after else ""
@@ -261,7 +261,7 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
 
 
 #: Endings of English adjectives ("herbal", "electric", "sparkling", "italian").
-_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian)$")
+ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian)$")
 _NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
 _NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
                        "not can could would should will was are were has have had you your our their his her its "
