@@ -123,11 +123,12 @@ def audiences(parse: Parse, facets: Facets) -> None:
     adults(parse, facets)
 
 
-def audience_kinds(filters: Sequence[Filter], text: str) -> tuple[list[Filter], list[str]]:
+def audience_kinds(filters: Sequence[Filter], text: str, facets: Facets | None = None) -> tuple[list[Filter], list[str]]:
     """``filters`` without the kinds that are another's for a group of people when both are named
     ("Rain jacket", "Kids' rain jacket"): the group's own when ``text`` names the group ("for my son,
     he's eight", "women's"), the other otherwise ("a rain jacket"); "for my son" alone keeps both. With
-    the notes saying what was left out."""
+    the notes saying what was left out. A kind named for another group than the one ``text`` names itself is
+    put right in ``facets`` (:func:`_said_group`)."""
     found = [(g, m) for g, words in WORDS.items() for m in words.finditer(text) if not _NEGATED.search(text[: m.start()])]
     if any(g == "kids" and KIN_CHILD.fullmatch(m.group(0).strip()) for g, m in found) and not _YOUNG.search(text):
         return list(filters), []  # a son may be grown up
@@ -145,7 +146,34 @@ def audience_kinds(filters: Sequence[Filter], text: str) -> tuple[list[Filter], 
         drop = [f for f in group if f not in keep] if keep else []
         out = [f for f in out if f not in drop]
         notes += [f"{f} left out: {'for ' + said if said else 'no group of people said'}" for f in drop]
+    return _said_group(out, notes, next((g for g, m in found if DIRECT.fullmatch(m.group(0).strip())), None), facets)
+
+
+def _said_group(filters: list[Filter], notes: list[str], said: str | None, facets: Facets | None
+                ) -> tuple[list[Filter], list[str]]:
+    """``filters`` with a kind named for another group of people than the one the request names itself
+    ("men's flamenco shoes" read as Zapato de mujer, the shoes its dictionary knows) put in the place of the
+    column's one kind named for that group (Calzado de hombre), when it has one."""
+    if said is None or facets is None:
+        return filters, notes
+    out = []
+    for f in filters:
+        other = _group_in(str(f.value)) if f.op == "=" and isinstance(f.value, str) and f.column in facets else None
+        own = [v for v in facets[f.column].values if _group_in(v) == said] if other not in (None, said) else []
+        if len(own) == 1:
+            value = facets[f.column].canonical.get(own[0], own[0])
+            out.append(f.model_copy(update={"value": value}))
+            notes.append(f"{f} is for {other}: {value!r}, for {said}, in its place")
+        else:
+            out.append(f)
     return out, notes
+
+
+def _group_in(value: str) -> str | None:
+    """The one group of people any word of a kind names ("Calzado de hombre": men), if any."""
+    words = {re.sub(r"['’]", "", w) for w in re.findall(r"[^\W\d_][\w'’]*", value.lower())}
+    found = {g for g in GROUPS if words & VALUES[g]}
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _group_of(value: str) -> str | None:

@@ -336,3 +336,27 @@ def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -
     if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
         return b.split()[0] in forms
     return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
+
+
+def said_value(value: str, catalogue_language: str, original: str, language: str) -> bool:
+    """Whether a value a translation names (of a catalogue in ``catalogue_language``) is one the words of ``original``
+    (in ``language``) name: written there, or its English senses among theirs in a dictionary ("白色的扇子" read as
+    "Silla de madera": no Madera, wood). True when a dictionary has no senses for either side: nothing to tell."""
+    if any(len(w) >= MIN_PART and folded(w) in folded(original.lower()) for w in [value.lower(), *value.lower().split()]):
+        return True  # ("Carbon fibre": "Skulls aus Carbon")
+    mine = _stems([value] if catalogue_language == ENGLISH else list(_senses_of(value, catalogue_language)[:MAX_SENSES]))
+    words = [p for w in glossary.split_words(original, language)  # "aus Holz": Holz too; "木头": 木 (wood) too
+             for p in dict.fromkeys([w, *(w if lexicon.has_cjk(w) else w.split())])]
+    theirs = _stems([*(words if language in (ENGLISH, catalogue_language) else ()),
+                     *(s for w in words for s in (_senses_of(w, language) if language != ENGLISH else ()))])
+    return not mine or not theirs or any(a == b or min(len(a), len(b)) >= MIN_PART and (a.startswith(b) or b.startswith(a))
+                                         for a in mine for b in theirs)
+
+
+def _senses_of(word: str, language: str) -> tuple[str, ...]:
+    dictionary = load(language)
+    return senses(word, language, dictionary) if dictionary is not None else ()
+
+
+def _stems(phrases: list[str]) -> set[str]:
+    return {w for p in phrases for w in stem_phrase(_BRACKETS.sub(" ", p)).split() if len(w) > 2}

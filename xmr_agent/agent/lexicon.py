@@ -291,7 +291,8 @@ PURPOSE = (r"inside(?: (?:my|our|your|the|a))?|into (?:my|our|your|the|a)|to fit
            r"(?:on|onto|with|in) (?:my|our|your|the|a)|"
            r"dans (?:mon|ma|mes|le|la|les|un|une)|à l'intérieur d[eu]|"
            r"in (?:meinen|meine|meinem|meiner|den|die|das|dem|der)|"
-           r"dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis)|(?:to|for) (?:carry(?:ing)?|hold(?:ing)?|stor(?:e|ing)|keep(?:ing)?|transport(?:ing)?|protect(?:ing)?)(?: (?:my|our|your|the|a|an|some|all|set|pair|of))*|pour (?:ranger|porter|transporter|protéger) (?:mes|mon|ma|les|la|le|un|une|des)|zum (?:tragen|transport|aufbewahren) (?:von |der |meiner |meine )?|para (?:llevar|guardar|transportar|proteger) (?:las|los|mis|mi|el|la|unas|unos)")
+           r"dentro de(?: (?:mi|mis|el|la|los|las|un|una))?|en (?:mi|mis)|(?:to|for) (?:carry(?:ing)?|hold(?:ing)?|stor(?:e|ing)|keep(?:ing)?|transport(?:ing)?|protect(?:ing)?)(?: (?:my|our|your|the|a|an|some|all|set|pair|of))*|pour (?:ranger|porter|transporter|protéger) (?:mes|mon|ma|les|la|le|un|une|des)|zum (?:tragen|transport|aufbewahren) (?:von |der |meiner |meine )?|para (?:llevar|guardar|transportar|proteger) (?:las|los|mis|mi|el|la|unas|unos)|"
+           r"(?:to|you|i|we) (?!(?:be|get|got|buy|have|had|find|order|see|saw|try|show|compare|choose|pick|give|gift|replace|upgrade|need|want|wanna|like|love|would|prefer|require|seek|am|are|mean|think)\b)[a-z]+ (?:my|our|your|the|a|an|his|her|their)(?: [a-z]+)?")  # "a thing you rub the ink stick on"
 #: A kind right after these is one the user has ("something to stand my guitar on", "meine Gitarre stimmen"):
 #: what is wanted goes with it, it is no condition.
 POSSESSIVE = (r"my|our|his|her|their|mon|ma|mes|notre|nos|mein|meine|meinen|meinem|meiner|unser|unsere|unseren|"

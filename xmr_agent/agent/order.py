@@ -23,10 +23,9 @@ from xmr_agent.types import Hit
 
 #: Share of the best fused score a candidate needs to count as answering the request.
 RELEVANT = 0.5
-#: How far below the best vector similarity a candidate may be and still answer the request.
-MARGIN = 0.1
-#: ... and at most this share of the way from the best to the median candidate.
-SPREAD = 0.4
+#: How far below the best vector similarity a candidate may be and still answer the request, and at most this share of
+#: the way from the best to the median candidate.
+MARGIN, SPREAD = 0.1, 0.4
 #: How a condition taken from the items a request asks to be like is noted (so it can give way).
 LIKE_KIND = "same kind as the item asked to be like:"
 #: Most excluded ids written into a ``where`` clause (more are left out after the search).
@@ -151,7 +150,9 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     if order.mode in ("low", "high") and within and not any(f.hard for f in within) and sum(  # "a budget riding hat":
             h.id in (answers & preferred or answers) and _value(h, order.column) is not None for h in fused) < 2:  # every helmet
         answers |= {h.id for h in fused if met(h.item, within) == groups(within)}  # found answers, not only the one "hat"
-    rows = kind_rows(bool(_named(fused))) if kind_rows is not None else []
+    agree = bool((named := _named(fused)) and within) and all(  # "the priciest rowing machine": all of the kind guessed
+        met(h.item, within) == groups(within) for h in fused if h.id in named)
+    rows = kind_rows(bool(named) and not agree) if kind_rows is not None else []
     if not rows and kind_rows is not None and order.mode == "sort" and answers & preferred and answers - preferred:
         rows = kind_rows(False)  # "the biggest suitcase": words that name items of several kinds, one of them the
         # kind guessed: every item of it ("the cheapest power bank" names only power banks: they answer)
@@ -185,9 +186,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         stated = [f for f in preferences if f not in within]  # "cheap terracotta pots": other pots as cheap only in terracotta
         kind = {h.id for h in fused if within and met(h.item, within) == groups(within)
                 and (not stated or met(h.item, stated) == groups(stated))}
-        named = _named(fused)  # "une perceuse pas chère": the drills its words name, the cheaper first
-        return _relative(valued, missing, rest, kind, order.column, descending,
-                         named=bool(named) and {h.id for h in valued} <= named)
+        return _relative(valued, missing, rest, kind, order.column, descending,  # "une perceuse pas chère": the drills
+                         named=bool(named) and {h.id for h in valued} <= named)  # its words name, the cheaper first
     return [*valued, *missing, *rest]
 
 

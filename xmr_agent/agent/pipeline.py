@@ -42,14 +42,14 @@ from xmr_agent.agent.order import (
 from xmr_agent.agent.phrases import described
 from xmr_agent.agent.preferences import attainable
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, describe_query, guessed_note, titled_note
-from xmr_agent.agent.ranged import kind_items, sorted_items, unnamed
+from xmr_agent.agent.ranged import kind_items, kind_scoped, sorted_items, unnamed
 from xmr_agent.agent.rerank import Reranker, get_reranker
 from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.route import Route, route
 from xmr_agent.agent.spelling import speller_of
 from xmr_agent.agent.trace import Trace
 from xmr_agent.agent.translate import Translator, language_of
-from xmr_agent.agent.values import kinds_by_title, stem_phrase
+from xmr_agent.agent.values import kinds_by_title
 from xmr_agent.encoders.speech import DEFAULT_WHISPER, get_transcriber
 from xmr_agent.errors import ConfigError, ModalityError
 from xmr_agent.llm.base import LLM
@@ -181,8 +181,7 @@ class Agent:
                 fused = fuse(lists, k=max(query.k, CANDIDATES), method=self.fusion, soft=soft)
             fused = [h for h in fused if h.id not in set(query.exclude_ids)]
             order = valid_order(query.order, self.facets)
-            scoped, depth = any(f.hard and f.op in ("=", "contains") and (titled_note(f) not in query.notes or str(  # "a tent":
-                query.head) in stem_phrase(str(f.value)).split()) for f in query.filters), max(query.k, CANDIDATES)  # the tents
+            scoped, depth = kind_scoped(query), max(query.k, CANDIDATES)
             if order is not None:
                 rows = [] if has_subject(query) and not query.within_ids and not unnamed(order, query, lists, scoped, soft) else \
                     sorted_items(self.catalog, order, query, where, k=depth, facets=self.facets,

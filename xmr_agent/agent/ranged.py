@@ -13,7 +13,7 @@ from typing import Any
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets, compile_where
 from xmr_agent.agent.order import MAX_EXCLUDE_IN_WHERE, has_subject
-from xmr_agent.agent.query import CrossModalQuery, Filter, Order
+from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
 from xmr_agent.agent.values import stem_phrase
 from xmr_agent.store.filters import all_of, ids_in
 
@@ -83,3 +83,12 @@ def kind_items(catalog: Any, facets: Facets, order: Order, query: CrossModalQuer
         return []
     where, _ = compile_where([*(f for f in query.filters if f.hard), *kinds], facets)
     return sorted_items(catalog, order, query, where, k=k)
+
+
+def kind_scoped(query: CrossModalQuery) -> bool:
+    """Whether a condition on the kind of item already says which items answer ("the quickest lunch"): one the user
+    named, or one read in the titles whose head noun the request says ("el remo de punta más ligero" searched as "oar":
+    Sweep oars; not "a tent" read as Camping gear, of which only the tents answer)."""
+    said = {w for q in query.queries[:1] for w in stem_phrase(q.text or "").split()} | {str(query.head)}
+    return any(f.hard and f.op in ("=", "contains") and (titled_note(f) not in query.notes or bool(
+        stem_phrase(str(f.value)).split()[-1:] and stem_phrase(str(f.value)).split()[-1] in said)) for f in query.filters)

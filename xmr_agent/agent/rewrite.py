@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from xmr_agent.agent import glossary, glosses, lexicon
 from xmr_agent.agent.audience import audience_kinds
@@ -113,7 +114,8 @@ class Rewriter:
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
         explicit_k, query = k or (base.k if base.k != 10 else query.k), kind_measure(query, self.facets)
-        kept, left = audience_kinds(query.filters, " ".join([text, *(q.text for q in query.queries[:1] if q.text)]))
+        kept, left = audience_kinds(query.filters, " ".join([text, *(q.text for q in query.queries[:1] if q.text)]),
+                                     self.facets)
         query = query.model_copy(update={"filters": tuple(kept), "notes": (*query.notes, *left)}) if left else query
         return query.model_copy(update={"queries": (*query.queries, *files), "k": explicit_k,
                                         "exclude_ids": tuple(dict.fromkeys(exclude_ids))})
@@ -159,7 +161,9 @@ class Rewriter:
         other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
-        joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets))
+        joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets),
+                                  partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, original=masked,
+                                          language=detect_closely(text)))
         stated = {titled_note(f) for f in other.filters if f.hard and f.column in named_kinds and not {
             titled_note(f), guessed_note(f)} & set(other.notes)}  # "la lampe de bureau": named, no guess by the titles
         joined = joined.model_copy(update={"notes": tuple(n for n in joined.notes if n not in stated)})

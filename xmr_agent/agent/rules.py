@@ -367,9 +367,11 @@ def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bo
         return True  # ("my son loves watches" wants a watch)
     purpose = lx.pattern(lx.PURPOSE, after=r"\s+$").search(before)
     said = text[:span[0] - len(before) + purpose.start()] if purpose else ""
-    return bool(purpose) and has_subject(said) and not _SEEKING.search(said)
+    return bool(purpose) and (has_subject(said) or bool(_THING.search(said))) and not _SEEKING.search(said)
 
 
+#: A thing wanted named by no noun ("something to rest the boat on"): what the words after it name is no condition.
+_THING = re.compile(r"\b(?:something|anything|stuff|thing|things)\s*$", re.IGNORECASE)
 #: "for" before a kind, when another is named before: the kind the first is for ("a buoyancy aid for the canoe").
 _FOR_ONE = re.compile(r"\bfor(?:\s+(?:the|a|an|his|her|their))?\s+$", re.IGNORECASE)
 

@@ -108,13 +108,16 @@ def needs_translation(text: str, catalogue_language: str | None) -> bool:
 
 
 def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: str, translation: str,
-                     numeric: Callable[[str], bool], kinds: Container[str] = ()) -> CrossModalQuery:
+                     numeric: Callable[[str], bool], kinds: Container[str] = (),
+                     named_by: Callable[[str], bool] | None = None) -> CrossModalQuery:
     """``base`` (the parse of the request's own words) with what ``other`` (the parse of its
     translation) adds: filters on columns ``base`` leaves free or, on a column of ``kinds``, only
     denies (a sun hat that is no Panama) (numbers only where ``original``
     has them; ``numeric(column)`` says which columns hold numbers), its order when ``base`` has
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
-    no subject, only an order, drops the original's leftover words too."""
+    no subject, only an order, drops the original's leftover words too. ``named_by(value)``: whether the original's
+    words name a value of a describing column the translation adds (a small model reads "白色的扇子" as "Silla de
+    madera": no wood)."""
     named: dict[str, list[str]] = {}
     for f in other.filters:
         if f.hard and f.op in ("=", "contains"):
@@ -134,6 +137,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
                                           or f.op not in _NEGATIVE and f.column not in stated and f.column.lower() in kinds
                                           and (f.column, str(f.value).lower()) not in refused)
              and _grounded(f, numbers, numeric) and _coloured(f, original) and not _brand_made(f, original)
+             and (named_by is None or f.op in _NEGATIVE or numeric(f.column) or f.column.lower() in kinds
+                  or any(named_by(str(v)) for v in (f.value if isinstance(f.value, list) else [f.value])))
              and not (f.op not in _NEGATIVE and set(stem_phrase(str(f.value)).split()) & described)]  # "a boules
     # bag": boules describe the bag, whichever boules the translation names
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
