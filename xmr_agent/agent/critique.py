@@ -1,5 +1,5 @@
-"""Critiques in a conversation: "cheaper", "more like the second one", "less dark",
-"something different", "I like the first one" — parsed into changes of the session state.
+"""Critiques in a conversation: "cheaper", "more like the second one", "less dark", "something different", "I like the
+first one" — parsed into changes of the session state.
 
 References to earlier results are resolved against the latest list shown: ordinals ("the second one", "#2",
 "number 3", "the last one") or a shown item's title. Comparisons take their reference value from the referred item,
@@ -30,6 +30,7 @@ _DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s
                       r"sure\s+about|into|crazy\s+about|mad\s+about|digging)|i\s+(?:don'?t|do\s+not)\s+love)\b",
                       re.IGNORECASE)
 _CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b(?:\s+than\b)?", re.IGNORECASE)
+_TOO_DEAR = re.compile(r"\btoo\s+(?:expensive|pricey|dear|much)\b|\btrop\s+cher|\bzu\s+teuer|\bdemasiado\s+car[oa]|太贵", re.I)
 _PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b(?:\s+than\b)?", re.IGNORECASE)
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
@@ -87,7 +88,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     described: tuple[str, Any] | None = None
     if not refs:
         refs, text, described = _described(text, shown, facets)
-    anchor = refs[0] if refs else _typical(typical or shown)
+    anchor = refs[0] if refs else _typical(typical or shown, lowest=bool(_TOO_DEAR.search(message)))
     out.anchor = anchor
     ids = [str(r["id"]) for r in refs]
     if _PRAISE.search(text) and ids:
@@ -133,17 +134,17 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     return out
 
 
-def _typical(shown: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
-    """With no item named, comparisons ("cheaper") are against the middle of what was shown:
-    each numeric field's median over the list, and each other field's most common value (or the
-    first item's, when no value is shared by most)."""
+def _typical(shown: Sequence[Mapping[str, Any]], lowest: bool = False) -> dict[str, Any] | None:
+    """With no item named, comparisons ("cheaper") are against the middle of what was shown: each numeric field's
+    median over the list (``lowest``: its least, "too pricey, cheaper ones": all were too dear), and each other field's
+    most common value (or the first item's, when no value is shared by most)."""
     if not shown:
         return None
     typical: dict[str, Any] = {"id": "the items shown", "title": "the items shown"}
     for name in shown[0]:
         values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
         if values:
-            typical[name] = values[(len(values) - 1) // 2]
+            typical[name] = values[0 if lowest else (len(values) - 1) // 2]
             continue
         words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
         if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps),
@@ -175,8 +176,7 @@ def _references(text: str, shown: Sequence[Mapping[str, Any]]) -> tuple[list[dic
 
 #: An item referred to without saying which: the first of those shown.
 _THAT_ONE = re.compile(r"\b(?:that|this)\s+one\b|\bcelui-(?:ci|là)\b|\bcelle-(?:ci|là)\b", re.IGNORECASE)
-#: "in another colour", "a different size", "une autre couleur", "eine andere Farbe", "otro color",
-#: "换个颜色": another value of a describing column than the item looked at has.
+#: Another value of a describing column than the item looked at has: "in another colour", "eine andere Farbe", "换个颜色".
 _ANOTHER = re.compile(r"\b(?:(?:in|en|in\s+einer)\s+)?(?:another|a\s+different|other|different|une?\s+autres?|d'autres|andere[nrms]?|otr[oa]s?|"
                       r"distint[oa]s?)\s+(colou?rs?|sizes?|materials?|finish(?:es)?|shades?|couleurs?|tailles?|"
                       r"matières?|farben?|größen?|groessen?|materialien|material|colou?res|tallas?|materiales|"

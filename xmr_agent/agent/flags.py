@@ -141,7 +141,7 @@ DENIED = re.compile(r"(?:\b(?:no|not|nothing|nichts|nada|rien(?: de)?|aucune?|wi
                     r"isn'?t|aren'?t|doesn'?t|does not|don'?t|"
                     r"won'?t|nicht|n'est pas|no es|no son|"
                     r"free (?:of|from)|allergic to|allergique (?:aux?|à la)|allergisch gegen|alérgic[oa] a(?:l| la| los| las)?)"
-                    r"\s+(?:[^\W\d_]+\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",
+                    r"\s+(?:[^\W\d_]+\s+)?(?:(?:any|an?|the|some)\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",  # "doesn't play any tunes"
                          re.IGNORECASE)
 
 def flags(parse: Parse, facets: Facets) -> None:
@@ -180,8 +180,10 @@ def flags(parse: Parse, facets: Facets) -> None:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
             able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)
             group += rf"|{able.group(1)}ing" if able else ""  # "foldable": "a folding treadmill"
-        if group is not None and len(subject) == 1:  # "Deckelthermometer", "Abdeckhaube inkl."
-            group += "".join(f"|{re.escape(w)}" for w in _compound_tail(subject[0], parse.scan))
+        noun = len(subject) == 2 and group is None and len(subject[1]) >= 5 and not english_word(subject[0])
+        group = rf"{re.escape(subject[1])}s?" if noun else group  # "Spielt Melodie": "ohne Melodie", "no tunes"
+        if group is not None and (len(subject) == 1 or noun):  # "Deckelthermometer", "Abdeckhaube inkl."
+            group += "".join(f"|{re.escape(w)}" for w in _compound_tail(subject[-1], parse.scan, noun))
         if _opposite(parse, facet, group, facet.canonical.get(yes[0], yes[0])):
             continue
         m = named or (lx.pattern(group).search(parse.scan) or lx.pattern(group).search(plain) if group else None)
@@ -203,13 +205,13 @@ def flags(parse: Parse, facets: Facets) -> None:
             parse.cut(harm.span())
 
 
-def _compound_tail(name: str, text: str) -> list[str]:
+def _compound_tail(name: str, text: str, foreign: bool = False) -> list[str]:
     """Words of ``text`` that say a yes/no column named by a word of another language than English:
     an English word the dictionaries translate so ("with a light": Licht, for "mit_licht"), and for a
     compound of nine letters or more (German: "deckelthermometer"), a word of five letters or more
     that ends the name ("mit Thermometer", "a thermometer") or an English word translated as its end
-    ("with a hood": Haube, for "abdeckhaube")."""
-    if len(name) < 4 or english_word(name):
+    ("with a hood": Haube, for "abdeckhaube"). ``foreign``: the name is known to be no English word ("Melodie")."""
+    if len(name) < 4 or english_word(name) and not foreign:
         return []
     words = {w for w in re.findall(r"[^\W\d_]{4,}", text) if w.lower() not in lx.FILLER}
 

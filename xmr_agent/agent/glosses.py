@@ -297,12 +297,14 @@ def _read_values(text: str, said: str | None, facets: Facets, language: str, tak
     skip = {w.lower() for phrase in negated for w in phrase.split()}
     found: dict[str, Filter] = {}
     for word in glossary.split_words(text, said):  # type: ignore[arg-type]
-        if word.lower() in lexicon.FILLER or word.lower() in skip or len(word) < (2 if lexicon.has_cjk(word) else 4):
+        if word.lower() in lexicon.FILLER or len(word) < (2 if lexicon.has_cjk(word) else 4):
             continue
+        denied = word.lower() in skip or lexicon.has_cjk(word) and any(word in phrase for phrase in negated)
         for sense in senses(word, said, dictionary)[:2]:  # type: ignore[arg-type]
             if len(sense.split()) <= 2:
-                for flt in backward_values(sense, facets, language, taken | set(found)):
-                    found.setdefault(flt.column, flt)
+                for flt in backward_values(sense, facets, language, taken | set(found)):  # "不要石英机芯的": no Quarz
+                    found.setdefault(flt.column, flt.model_copy(update={"op": "not_contains" if facets[flt.column].kind == "list"
+                                                                        else "!=", "hard": True}) if denied else flt)
     return list(found.values())
 
 

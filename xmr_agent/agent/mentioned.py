@@ -19,6 +19,7 @@ from xmr_agent.agent.flags import yes_no
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
+from xmr_agent.encoders.language import detect_closely
 
 #: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
 _NOT_OF = frozenset("free less like look looking proof".split())
@@ -42,7 +43,7 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
             elif not hit and middle == "of":  # "a bottle of ink": Bottled ink
                 hit = category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)
                 hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
-            if hit:
+            if hit and not in_name(text, span):
                 yield hit[0], hit[1], span
                 i += n - 1
                 break
@@ -53,7 +54,7 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
                 yield hit[0], hit[1], (words[i].start(), words[i].start() + len(first))
         i += 1
     for english, names in translated().items():
-        for m in lx.pattern(names).finditer(text):
+        for m in (m for m in lx.pattern(names).finditer(text) if not in_name(text, m.span())):
             for facet in facets.values():
                 if facet.categorical and english in facet.values:
                     yield facet, facet.canonical[english], m.span()
@@ -63,6 +64,26 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
     yield from _fractions(text, facets)  # "the 3/4 size"
+
+
+def in_name(text: str, span: tuple[int, int]) -> bool:
+    """Whether the capitalised word at ``span`` begins or goes on a name of several capitalised words in the middle of
+    a sentence ("those Black Forest clocks", "a Red Sea holiday"): no value of its own."""
+    word, before = text[span[0]:span[1]], text[:span[0]].rstrip()
+    if not word[:1].isupper() or word.isupper() or not before or before[-1] in ".!?:;\"“(«¿¡":
+        return False
+    near = [m.group(1) for m in (re.match(r"\s+([^\W\d_])", text[span[1]:]), re.search(r"([^\W\d_])[\w\-']*\s*$", before)) if m]
+    words = [w for w in re.findall(r"[^\W\d_][\w\-']*", text) if w != "I"]
+    return any(c.isupper() for c in near) and 2 * sum(w[0].isupper() for w in words) < len(words) \
+        and detect_closely(text) != "de"  # (German writes every noun so: "in Schwarz oder Gold")
+
+
+def hyphenated(word: str, facets: Facets) -> tuple[Facet, str] | None:
+    """The value a compound word names by its first part when its last part is the column's own name ("left-handed":
+    ``hand`` = Left; "long-sleeved": ``sleeve`` = Long), as a negation reads it ("not a left-handed one")."""
+    first, _, rest = word.partition("-")
+    hit = category_of(first, facets) if len(first) > 2 and len(rest) > 3 else None
+    return hit if hit and stem_phrase(rest)[:4] in hit[0].column.lower() else None
 
 
 def _fractions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:

@@ -28,13 +28,14 @@ from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
 from xmr_agent.agent.flags import flags
 from xmr_agent.agent.kinds_of import diet_avoids
-from xmr_agent.agent.mentioned import category_of, narrowest
+from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
+from xmr_agent.agent.values import NOT_NOUNS as _NOT_NOUNS
 from xmr_agent.agent.values import containing as _containing
 from xmr_agent.agent.values import with_combos as _with_combos
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -142,7 +143,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
             continue  # my head": that thing is wanted
         span = m.span()
-        hit = category_of(" ".join(words), facets) or category_of(words[0], facets) or \
+        hit = category_of(" ".join(words), facets) or category_of(words[0], facets) or hyphenated(words[0], facets) or \
             next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None) or \
             next(filter(None, (category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
@@ -301,7 +302,7 @@ def _english_head(text: str, span: tuple[int, int], facets: Facets, facet: Facet
     :func:`~xmr_agent.agent.values.modified`; "a rock album" is rock.)"""
     after = re.match(r"[ \-]+([a-z]{3,})(?=\s*(?:[,.;:!?)]|$|(\w+)))", text[span[1]:].lower())
     if after is None or (after.group(2) or "") not in _STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
-            or after.group(1) in lx.FILLER or ADJECTIVE.search(after.group(1)) or after.group(1).endswith(("ly", "est", "er")) \
+            or after.group(1) in lx.FILLER | _NOT_NOUNS or ADJECTIVE.search(after.group(1)) or after.group(1).endswith(("ly", "est", "er")) \
             or stem_phrase(after.group(1)) in value_words(facets) or _in_english(tuple(sorted(facet.canonical.values()))) \
             or detect_closely(text) != ENGLISH:  # (the cheap tests first: most kinds are followed by no noun)
         return None

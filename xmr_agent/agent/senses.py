@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from xmr_agent.agent import dictionaries, glossary, lexicon, phrases
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, brand_column, kind_columns
 from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.mentioned import hyphenated
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import blank
 from xmr_agent.agent.values import folded, stem_phrase
@@ -148,6 +149,8 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
         for sensed in _sense_sets(word, language, dictionary):
             for column, value in _named_by(sensed, index).items():
                 named.setdefault(column, set()).add(value)
+            for facet, value in filter(None, (hyphenated(s, facets) for s in sensed[:1])):  # "Linkshänder": left-hander,
+                named.setdefault(facet.column, set()).add(value)  # Hand = Left
         if language == "de" and len(word) > 2 * dictionaries.MIN_PART:  # "Merinowolle": a value as written first,
             for column, stems in index.items():  # ahead of the last part's senses (wool)
                 written = {stems[v] for v in stems if len(v) >= dictionaries.MIN_PART and word.lower().startswith(v)}

@@ -255,7 +255,7 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
     after = _NEXT_WORD.match(text, span[1])
     stem = stem_phrase(after.group(1)) if after else ""
     kinds = nouns.get(stem, frozenset({value.lower()}))
-    if not after or value.lower() in kinds or len(kinds) > 2 or after.group(1).lower() in lexicon.FILLER | _NOT_NOUNS:
+    if not after or value.lower() in kinds or len(kinds) > 2 or after.group(1).lower() in lexicon.FILLER | NOT_NOUNS:
         return None
     return None if stem in value_words(facets) else after.group(1)  # "green tea bags" where tea bags are sold
 
@@ -263,9 +263,10 @@ def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str
 #: Endings of English adjectives ("herbal", "electric", "sparkling", "italian").
 ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ful|less|ing|ed|ish|ian)$")
 _NEXT_WORD = re.compile(r"[ \-]+([^\W\d_]{3,})")
-_NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
+NOT_NOUNS = frozenset("for with and but under over that which who from into onto the than like please only without "
                        "not can could would should will was are were has have had you your our their his her its "
-                       "one ones any some all very too also just set pack".split())
+                       "one ones any some all very too also just set pack made built approved certified "
+                       "designed sold".split())  # "a jacket made by …": no "made" wanted
 
 
 def value_words(facets: Facets) -> set[str]:
