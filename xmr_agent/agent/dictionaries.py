@@ -27,6 +27,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+from difflib import get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,8 @@ ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("e
 CHANGED = {"es": (("ces", "z"),), "fr": (("aux", "al"),)}
 #: The shortest last part of a German compound that is looked up on its own.
 MIN_PART = 4
+#: How alike a misspelt pivot word and a headword must be (:func:`_spelt_alike`).
+ALIKE = 0.8
 #: The most words of the pivot language read for one word (its first senses).
 PIVOT_WORDS = 4
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
@@ -93,9 +96,12 @@ class Pivoted(Dictionary):
         return tuple(dict.fromkeys(s for w in between[:PIVOT_WORDS] for s in senses(w, self._pivot, self._onward)))
 
     def pivoted(self, word: str) -> tuple[str, ...]:
-        """The English senses of ``word`` read through the pivot alone (the own dictionary's left out)."""
+        """The English senses of ``word`` read through the pivot alone (the own dictionary's left out); a pivot word
+        the onward dictionary lacks is read as its one headword spelt nearly alike ("castañuela" → Kastanietten, a
+        misspelling: Kastagnetten → castanets)."""
         between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
-        return tuple(dict.fromkeys(s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)))
+        return tuple(dict.fromkeys(s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)
+                                   or senses(_spelt_alike(w.lower(), self._onward), self._pivot, self._onward)))
 
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
@@ -319,6 +325,26 @@ def _tagged_lines(dictionary: Dictionary, word: str, tag: str = "adj") -> list[l
         if len(lines) > 1 and re.search(rf"<{tag}\b", lines[0]):
             said = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", re.sub(r"^\s*\d+\.\s*", "", lines[1]))[0]
             out.append([w for x in re.split(r"[,;]", said) if (w := " ".join(re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x).split()))])
+    return out
+
+
+def _spelt_alike(word: str, dictionary: Dictionary) -> str:
+    """The one headword of ``dictionary`` spelt nearly as ``word`` (one of :data:`MIN_PART` letters or more): the same first
+    three letters, the same length within two, at least :data:`ALIKE` alike; else nothing."""
+    if len(word) < MIN_PART or " " in word:
+        return ""
+    near = [w for w in _by_start(dictionary).get(word[:3], ()) if abs(len(w) - len(word)) <= 2]
+    close = get_close_matches(word, near, n=2, cutoff=ALIKE)
+    return close[0] if len(close) == 1 or close and close[0].rstrip("sn") == close[1].rstrip("sn") else ""
+
+
+@lru_cache(maxsize=4)
+def _by_start(dictionary: Dictionary) -> dict[str, list[str]]:
+    """A dictionary's one-word headwords by their first three letters (read once)."""
+    out: dict[str, list[str]] = {}
+    for word in dictionary.headwords():
+        if " " not in word and len(word) >= MIN_PART:
+            out.setdefault(word[:3], []).append(word)
     return out
 
 

@@ -158,8 +158,9 @@ def flags(parse: Parse, facets: Facets) -> None:
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
         subject = [w for w in name.split() if w not in FINE]
-        group = next((g for g in SUBJECTS if len(subject) <= 2 and any(  # "adapte_debutant": débutant; "left handed"
-            lx.pattern(g).fullmatch(w) or lx.pattern(folded(g)).fullmatch(w) for w in [*subject, " ".join(subject)])), None)
+        group = next((g for g in SUBJECTS if any(  # "adapte_debutant": débutant; "left handed"; "Hecho a mano" whole
+            lx.pattern(g).fullmatch(w) or lx.pattern(folded(g)).fullmatch(w)
+            for w in [*(subject if len(subject) <= 2 else ()), " ".join(subject)])), None)
         words = name.split()  # "piezo_ignition": said by "ignition" or "push-button"
         turned = rf"|\b{re.escape(words[1])}s?\s+(?:of|over|on|onto|to)\s+(?:the\s+)?{re.escape(words[0])}\b" \
             if len(words) == 2 else ""  # "sea_view": "views of the sea"

@@ -134,3 +134,21 @@ def described(query: CrossModalQuery) -> tuple[str, ...]:
 
 
 _ADJECTIVE = re.compile(r"\w{3,}(?:al|ic|ive|ous|ful|less|ed|able|ible)$")
+
+
+#: A definite or possessive article before a value, at most one word between ("joined the fencing club").
+_DEFINITE = re.compile(r"\b(?:the|my|our|his|her|their|your|mon|ma|son|sa|notre|au|aux|du|el|al|del|mi|su|nuestr[oa]|der|die|das|dem|den|im|"
+                       r"mein(?:e[mnr]?)?|unser(?:e[mnr]?)?)\s+(?:[^\W\d_][\w\-']*\s+)?$", re.IGNORECASE)
+#: Words that end a noun phrase after its head ("the club and", "the club, …").
+_ENDS = frozenset("and or but so because since when while where who which that to at in on with for of from "
+                  "is are was were has have had says said et ou mais und oder aber y o pero".split())
+
+
+def spoken_of(text: str, span: tuple[int, int], before: str) -> bool:
+    """Whether a value at ``span`` of ``text`` is a thing the request speaks of, the head of a noun phrase an article or a
+    possessive begins, no word of what is wanted ("my daughter just joined the fencing club and …": no Level = Club
+    preference; "the red one", "the club mask" describe)."""
+    after = re.match(r"\s*([^\W\d_][\w\-']*|[,.;:!?]|$)", text[span[1]:])
+    word = after.group(1).lower() if after else "x"
+    return text[span[0]:span[0] + 1].islower() and bool(_DEFINITE.search(before)) and (  # (not a name: "en el Reino
+        word in _ENDS or not word or not word[0].isalpha())  # Unido", "the USA")

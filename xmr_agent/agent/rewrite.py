@@ -87,7 +87,8 @@ class Rewriter:
                           and sum(counts.get(c, {}).get(s, {}).values()) >= 2  # titles of several (not one "… Yarn")
                           and s not in stem_phrase(c.replace("_", " ")).split()  # vivariums the titles call so; not
                           and not any(s in v.lower() for v in self.facets[c].values)}  # "room" where a "Room type" is
-            self._every = (self.generic - kind_named) | (common - values)  # Family, "phone" where one is "Smartphone"
+            self._every = (self.generic - kind_named - values) | (common - values)  # Family, "phone" where one is
+            # "Smartphone"; "brush" of a table "inkbrush" names its Brushes
         return self._every
 
     def rewrite(self, text: str, *, image: str | None = None, audio: str | None = None, k: int | None = None,

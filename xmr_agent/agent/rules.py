@@ -32,6 +32,7 @@ from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
+from xmr_agent.agent.phrases import spoken_of
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
@@ -43,10 +44,8 @@ from xmr_agent.encoders.language import ENGLISH, detect_closely
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
 _FOR = {"for", "pour", "für", "fuer", "para"}
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
-_FILLER = {"too", "very", "a", "an", "any", "the", "about", "with", "of", "so", "really", "more", "overly", "that",
-           "de", "d'", "des", "le", "la", "les", "un", "une", "einen", "eine", "ein", "el", "los", "las", "una",
-           "uno", "unos", "unas", "ningún", "made", "out", "sea", "sean", "soit", "soient", "aus", "en",
-           "containing", "including", "in"}
+_FILLER = set("too very a an any the about with of so really more overly that de d' des le la les un une einen eine "
+           "ein el los las una uno unos unas ningún made out sea sean soit soient aus en containing including in".split())
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
@@ -58,10 +57,9 @@ _FEELING = {"loving", "liking", "keen", "fond", "fan", "into", "crazy", "mad", "
             "feeling", "digging", "wild", "big", "love", "like", "fancy", "fancying",
             "smell", "smells", "taste", "tastes", "huela", "huelan", "sepa", "sepan"}  # "que no huela a tabaco"
 #: Words that end a negated phrase.
-_STOP_AFTER = {"and", "or", "but", "please", "thanks", "like", "that", "which", "with", "for", "in", "of", "more",
-               "from", "under", "over", "than", "to", "at", "on", "by", "though", "either", "anymore", "now",
-               "today", "tonight", "too", "et", "ou", "mais", "pour", "avec", "und", "oder", "aber", "für", "mit",
-               "y", "o", "pero", "para", "con", "por", "de", "s'il", "bitte"}
+_STOP_AFTER = set("and or but please thanks like that which with for in of more from under over than to at on by "
+               "though either anymore now today tonight too et ou mais pour avec und oder aber für mit y o pero "
+               "para con por de s'il bitte".split())
 #: Verbs after "my son", "my wife": what follows is what they want, not what they have.
 _WANTS = re.compile(r"\b(?:likes?|loves?|wants?|needs?|would|wears?|plays?|collects?|enjoys?|prefers?|uses?|asked|"
                     r"is|was|into)\b", re.IGNORECASE)
@@ -267,6 +265,10 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)
             parse.notes.append(f"{facet.column} {value!r} is what the thing wanted goes with: no condition")
+            continue
+        if hard and facet.column.lower() not in kinds_of | BRAND_COLUMNS and spoken_of(parse.scan, span, before):
+            parse.notes.append(f"{facet.column} {value!r} is a thing the request speaks of: no preference")
+            parse.context.append(value)
             continue
         marks = f"{lx.IN}|{lx.IN_REQUEST}" if hard else lx.IN  # in dialogues "but" and "by" are no conditions
         condition = bool(lx.pattern(lx.CONDITION).search(before) or lx.pattern(marks, after=r"\s+$").search(before))
