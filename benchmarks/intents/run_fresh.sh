@@ -44,6 +44,8 @@
 #   fresh41:          fresh41.jsonl over conjuring.csv, microscopy.csv, parapluies.csv
 #   fresh42:          fresh42.jsonl over falconry.csv, pressroom.csv, schnitzwerkzeug.csv
 #   fresh43:          fresh43.jsonl over oarhouse.csv, zapateria.csv, inkbrush.csv
+#   fresh44:          fresh44.jsonl over fencing.csv, uhrenstube.csv, ferment.csv
+#   fresh45:          fresh45.jsonl over rink.csv, lutherie.csv, soapery.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -92,7 +94,9 @@ case "$FRESH" in
   fresh41) TABLES="conjuring microscopy parapluies" ;;
   fresh42) TABLES="falconry pressroom schnitzwerkzeug" ;;
   fresh43) TABLES="oarhouse zapateria inkbrush" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh43" >&2; exit 2 ;;
+  fresh44) TABLES="fencing uhrenstube ferment" ;;
+  fresh45) TABLES="rink lutherie soapery" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh45" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
