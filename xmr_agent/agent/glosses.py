@@ -20,6 +20,7 @@ Written here because no library maps a shop's own category names between languag
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
@@ -36,6 +37,8 @@ from xmr_agent.encoders.language import ENGLISH, detect_closely
 MAX_SENSES = 6
 #: Glosses longer than this many words are explanations, not names.
 MAX_GLOSS_WORDS = 3
+#: How alike a value and a word of the request must be to be one word in two languages ("profesional": Professional).
+COGNATE = 0.8
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>?|\S*[<>]\S*")  # "(informal)", "<pl>", "n>"
 #: Senses that name a property or nothing in particular ("Émail": colour, hue; "Outil": means, agent): no kind.
 NO_KIND = frozenset({"colour", "color", "hue", "shade", "tint", "tincture", "size", "price", "material", "shape", "brand",
@@ -351,10 +354,14 @@ def said_value(value: str, catalogue_language: str, original: str, language: str
     mine = _stems([value] if catalogue_language == ENGLISH else list(_senses_of(value, catalogue_language)[:MAX_SENSES]))
     words = [p for w in glossary.split_words(original, language)  # "aus Holz": Holz too; "木头": 木 (wood) too
              for p in dict.fromkeys([w, *(w if lexicon.has_cjk(w) else w.split())])]
-    theirs = _stems([*(words if language in (ENGLISH, catalogue_language) else ()),
-                     *(s for w in words for s in (_senses_of(w, language) if language != ENGLISH else ()))])
-    return not mine or not theirs or any(a == b or min(len(a), len(b)) >= MIN_PART and (a.startswith(b) or b.startswith(a))
-                                         for a in mine for b in theirs)
+    read = {w: _senses_of(w, language) if language != ENGLISH else () for w in words}
+    unread = language != ENGLISH and any(not found and w.lower() not in lexicon.FILLER and (len(w) >= MIN_PART or lexicon.has_cjk(w))
+                                         for w, found in read.items())  # "japanischer": a word no dictionary reads
+    theirs, written = _stems([s for found in read.values() for s in found]), _stems(words)  # "profesional": a cognate
+    return not mine or unread or any(
+        a == b or min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)) or a[:2] == b[:2]  # "Pro":
+        and min(len(a), len(b)) >= MIN_PART and SequenceMatcher(None, a, b).ratio() >= COGNATE  # "profesional"
+        for a in mine for b in theirs | written)
 
 
 def _senses_of(word: str, language: str) -> tuple[str, ...]:

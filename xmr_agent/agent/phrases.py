@@ -148,7 +148,7 @@ def spoken_of(text: str, span: tuple[int, int], before: str) -> bool:
     """Whether a value at ``span`` of ``text`` is a thing the request speaks of, the head of a noun phrase an article or a
     possessive begins, no word of what is wanted ("my daughter just joined the fencing club and …": no Level = Club
     preference; "the red one", "the club mask" describe)."""
-    after = re.match(r"\s*([^\W\d_][\w\-']*|[,.;:!?]|$)", text[span[1]:])
+    after = re.match(r"\s*([^\W\d_][\w\-']*|[,.;:!?'’]|$)", text[span[1]:])  # ("the club's loaners": of the club)
     word = after.group(1).lower() if after else "x"
     return text[span[0]:span[0] + 1].islower() and bool(_DEFINITE.search(before)) and (  # (not a name: "en el Reino
         word in _ENDS or not word or not word[0].isalpha())  # Unido", "the USA")

@@ -13,18 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xmr_agent.agent.query import CrossModalQuery, SubQuery
-from xmr_agent.encoders.language import for_language, languages_of
+from xmr_agent.encoders.language import for_language
 from xmr_agent.store.catalog import Catalog
 
 #: Weight of the full-text (BM25) route relative to its sub-query.
 FTS_WEIGHT = 0.5
 #: Weight of a cross-modal route that a sub-query reaches only because its target is ``any``.
 ANY_CROSS_WEIGHT = 0.5
-#: Weight of a text column of a multilingual encoder beside the one made for the request's language (an English
-#: request searches MiniLM's column and multilingual-e5's: e5 reads needs said without the items' words better
-#: — raw top-3 hits of English "plain" requests, fresh30–44: MiniLM .667, e5 .778, both .802; fresh–fresh29:
-#: .833, .837, .865).
-ALSO_WEIGHT = 1.0
 #: Weight of "more like this item" (its stored vectors as the query, per column).
 LIKE_WEIGHT = 1.0
 #: Negative weight given to each ``avoid`` phrase.
@@ -91,9 +86,7 @@ def _columns_for(sub: SubQuery, catalog: Catalog, *, cross: bool = True) -> list
                     for c in by_field[sub.target]]
         return [(c, sub.weight, f"no text→{sub.target} encoder: {sub.target} tags/transcripts in the text column")
                 for c in own]
-    also = [c for c in by_field["text"] if c not in own and languages_of(catalog.encoder(c)) is None]
     routes = [(c, sub.weight, "words → item text") for c in own]
-    routes += [(c, sub.weight * ALSO_WEIGHT, "words → item text (the multilingual encoder too)") for c in also]
     if cross and sub.target == "any":
         routes += [(c, sub.weight * ANY_CROSS_WEIGHT, f"words → {catalog.vectors[c].field} "
                     f"({catalog.vectors[c].encoder} shared space)") for c in by_field["image"] + by_field["audio"]]
