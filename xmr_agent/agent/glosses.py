@@ -66,8 +66,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         named: dict[str, set[str]] = {}
         for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
             found = senses(kind, language, dictionary)  # type: ignore[arg-type]
-            if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y
-                found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # flores": comb, flower
+            if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
+                found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
                 found = (*(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
                            if len(kind.split()) == 2 else ()), *composed(kind, language))  # "Bougie non parfumée": no candle
