@@ -40,6 +40,9 @@ def test_a_kind_named_for_another_group_gives_way_to_the_groups_own() -> None:
     assert [str(f) for f in audience_kinds(wrong, "des chaussures pour homme", shoes)[0]] == ["familia = 'Calzado de hombre'"]
     assert audience_kinds(wrong, "women's flamenco shoes", shoes)[0] == wrong  # the group's own already
     assert audience_kinds(wrong, "flamenco shoes for my husband", shoes)[0] == wrong  # a person of the group: no swap
+    helmets = [Filter(column="rayon", op="=", value=v) for v in ("Casque homme", "Casque femme", "Casque enfant")]
+    assert [str(f) for f in audience_kinds(helmets, "a helmet for my husband")[0]] == ["rayon = 'Casque homme'"]
+    assert audience_kinds(helmets, "a helmet")[0] == helmets  # no group said: every helmet
 
 
 def test_what_a_thing_is_used_on_is_no_condition() -> None:
@@ -167,3 +170,13 @@ def test_a_kind_read_in_the_titles_whose_head_the_request_says_scopes_a_superlat
     tents = Filter(column="section", op="=", value="Camping gear")
     assert not kind_scoped(CrossModalQuery(queries=(SubQuery(text="a tent"),), filters=(tents,), notes=(titled_note(tents),)))
     assert kind_scoped(CrossModalQuery(queries=(SubQuery(text="a tent"),), filters=(tents,)))  # named outright
+
+
+def test_an_english_noun_names_every_kind_of_a_french_catalogue_it_begins(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import backward_kinds
+
+    write_dictd(dictd, "eng-deu", [("helmet", "helmet /hˈɛlmɪt/\nHelm <masc>\n")])
+    write_dictd(dictd, "deu-fra", [("helm", "Helm /hɛlm/ <n, masc>\ncasque\n")])
+    shop = Facets({"rayon": _facet("rayon", {"Casque homme", "Casque femme", "Casque enfant", "Antivol"})})
+    found = backward_kinds("a helmet for my husband", shop, "fr")
+    assert sorted(str(f.value) for f in found) == ["Casque enfant", "Casque femme", "Casque homme"]

@@ -139,10 +139,13 @@ def audience_kinds(filters: Sequence[Filter], text: str, facets: Facets | None =
             by_column.setdefault(f.column, []).append(f)
     out, notes = list(filters), []
     for group in (g for g in by_column.values() if len(g) > 1):
-        marked = {str(f.value): _group_of(str(f.value)) for f in group}
-        if not any(marked.values()) or all(marked.values()):
+        marked = {str(f.value): _group_of(str(f.value)) or _group_in(str(f.value)) for f in group}
+        if said in marked.values():  # "a helmet for my husband": Casque homme of Casque homme, femme, enfant
+            keep = [f for f in group if marked[str(f.value)] == said]
+        elif not any(marked.values()) or all(marked.values()):
             continue
-        keep = [f for f in group if marked[str(f.value)] == said] or [f for f in group if not marked[str(f.value)]]
+        else:
+            keep = [f for f in group if not marked[str(f.value)]]
         drop = [f for f in group if f not in keep] if keep else []
         out = [f for f in out if f not in drop]
         notes += [f"{f} left out: {'for ' + said if said else 'no group of people said'}" for f in drop]

@@ -260,7 +260,8 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
             if not translated:
                 continue
             by_column = {c for c, _ in named}
-            if len(named) == len(by_column) and named:
+            shared = len(by_column) == 1 and len({stem_phrase(v).split()[0] for _, v in named if stem_phrase(v)}) == 1
+            if (len(named) == len(by_column) or shared) and named:  # (or kinds of one noun: Casque homme, femme, enfant)
                 return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
             break  # the head's longest translated phrase decides
     return []
