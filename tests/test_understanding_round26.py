@@ -180,3 +180,12 @@ def test_an_english_noun_names_every_kind_of_a_french_catalogue_it_begins(dictd:
     shop = Facets({"rayon": _facet("rayon", {"Casque homme", "Casque femme", "Casque enfant", "Antivol"})})
     found = backward_kinds("a helmet for my husband", shop, "fr")
     assert sorted(str(f.value) for f in found) == ["Casque enfant", "Casque femme", "Casque homme"]
+
+
+def test_too_dear_in_five_languages_asks_for_cheaper_and_not_too_dear_for_cheap() -> None:
+    for said in ("too expensive", "trop cher", "zu teuer", "demasiado caro", "太贵了"):
+        order = rule_rewrite(said, FENCING).order
+        assert order is not None and (order.column, order.mode) == ("price", "less"), said
+    for said in ("pas trop cher", "nicht zu teuer", "不太贵的"):
+        order = rule_rewrite(said, FENCING).order
+        assert order is not None and (order.column, order.mode) == ("price", "low"), said

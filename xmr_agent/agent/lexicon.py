@@ -72,7 +72,7 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
-         r"不贵|便宜|实惠|平价|划算")
+         r"不(?:太|很|怎么)?贵|便宜|实惠|平价|划算")
 PRICEY = (r"money(?:'s| is)? no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
           r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
           r"(?:el precio|el presupuesto) (?:me )?da igual|da igual lo que cuest\w+|sin límite de presupuesto|不差钱|预算不限|"
@@ -88,6 +88,7 @@ PRICEY = (r"money(?:'s| is)? no object|(?:the )?budget (?:is(?: not|n't) an? (?:
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
 CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not (?:as|that) (?:expensive|pricey|dear)|for less\b(?!\s+than)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
            r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
+           r"(?<!pas )trop ch(?:er|ère|ers|ères)|(?<!nicht )zu teu(?:er|re[nrs]?)|(?<!no )(?<!sea )demasiado car[oa]s?|(?<!不)太贵|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
 #: Comparatives of the other measures: (words, column kind, mode).
