@@ -150,8 +150,8 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
     if order.mode in ("low", "high") and within and not any(f.hard for f in within) and sum(  # "a budget riding hat":
             h.id in (answers & preferred or answers) and _value(h, order.column) is not None for h in fused) < 2:  # every helmet
         answers |= {h.id for h in fused if met(h.item, within) == groups(within)}  # found answers, not only the one "hat"
-    agree = bool((named := _named(fused)) and within) and all(  # "the priciest rowing machine": all of the kind guessed
-        met(h.item, within) == groups(within) for h in fused if h.id in named)
+    agree = bool((named := _named(fused)) and within and answers - named) and all(  # "the priciest rowing machine": all
+        met(h.item, within) == groups(within) for h in fused if h.id in answers)  # of the kind guessed, named or close
     rows = kind_rows(bool(named) and not agree) if kind_rows is not None else []
     if not rows and kind_rows is not None and order.mode == "sort" and answers & preferred and answers - preferred:
         rows = kind_rows(False)  # "the biggest suitcase": words that name items of several kinds, one of them the
