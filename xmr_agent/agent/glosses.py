@@ -20,7 +20,6 @@ Written here because no library maps a shop's own category names between languag
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
@@ -29,6 +28,7 @@ from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, 
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.senses import spelt_alike
 from xmr_agent.agent.translate import needs_translation
 from xmr_agent.agent.values import folded, stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -37,8 +37,6 @@ from xmr_agent.encoders.language import ENGLISH, detect_closely
 MAX_SENSES = 6
 #: Glosses longer than this many words are explanations, not names.
 MAX_GLOSS_WORDS = 3
-#: How alike a value and a word of the request must be to be one word in two languages ("profesional": Professional).
-COGNATE = 0.8
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>?|\S*[<>]\S*")  # "(informal)", "<pl>", "n>"
 #: Senses that name a property or nothing in particular ("Émail": colour, hue; "Outil": means, agent): no kind.
 NO_KIND = frozenset({"colour", "color", "hue", "shade", "tint", "tincture", "size", "price", "material", "shape", "brand",
@@ -360,8 +358,8 @@ def said_value(value: str, catalogue_language: str, original: str, language: str
                                          for w, found in read.items())  # "japanischer": a word no dictionary reads
     theirs, written = _stems([s for found in read.values() for s in found]), _stems(words)  # "profesional": a cognate
     return not mine or unread or any(
-        a == b or min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)) or a[:2] == b[:2]  # "Pro":
-        and min(len(a), len(b)) >= MIN_PART and SequenceMatcher(None, a, b).ratio() >= COGNATE  # "profesional"
+        a == b or min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))  # "Pro"
+        or min(len(a), len(b)) >= MIN_PART and spelt_alike(a, b)  # "profesional": Professional
         for a in mine for b in theirs | written)
 
 
