@@ -132,6 +132,12 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     return ()
 
 
+def kind_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of a catalogue's kind, read as a common noun where as written it has none (a kind is
+    no name: "Colophane" read backwards). (Not the pivot's senses too: German "Ton" makes "Argile" a sound.)"""
+    return senses(kind, language, dictionary) or (senses(kind.lower(), language, dictionary) if kind[:1].isupper() else ())
+
+
 #: Languages read with a close one's dictionary: a Spanish request a detector takes for Portuguese
 #: ("comedero a prueba de ardillas") is still read in Spanish.
 CLOSE = {"pt": "es", "gl": "es", "ca": "es"}
@@ -352,7 +358,7 @@ def _bridge_words(entry: str) -> list[str]:
     """The words of the pivot language that a FreeDict entry into it gives for a noun (tagged so): the first
     line of each numbered sense ("1. Wehrgehänge / Bande en écharpe / 2. Klettergurt"), else the
     first line (the next one is a definition in the entry's own language), cut at commas."""
-    lines = [x.strip() for x in entry.splitlines()]
+    lines = [re.sub(r"\s+\d+\.$", "", x.strip()) for x in entry.splitlines()]  # "Bogen 2." (the next sense's number)
     if not lines or "<" not in lines[0] or not _is_noun(lines[0]):  # untagged: "à", "de", "moins"
         return []
     numbered = [m.group(1) for x in lines[1:] if (m := re.match(r"\d+\.\s*(.+)", x))]

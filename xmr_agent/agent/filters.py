@@ -161,6 +161,11 @@ def _strings(values: Iterable[Any]) -> set[str]:
     return found
 
 
+#: One-word values that say an item serves every value of its column ("Instrument: Tous", "Method: Any").
+EVERY_ONE = frozenset({"any", "all", "both", "universal", "tous", "toutes", "universel", "universelle", "alle", "beide",
+                       "universell", "todos", "todas", "ambos", "通用", "全部"})
+
+
 class FilterRejected(ValueError):
     """A filter does not fit the table (unknown column, wrong type, unknown value)."""
 
@@ -185,8 +190,16 @@ def compile_where(filters: Sequence[Filter], facets: Facets) -> tuple[str | None
             continue
         either = flt.op == "=" and facets[flt.column].kind != "list"
         groups.setdefault((flt.column, "=") if either else (str(n),), []).append(clause)
-    clauses = [" OR ".join(group) for group in groups.values()]
+        if either and str(flt.value).lower() not in EVERY_ONE:  # "for cold process": and those for any method
+            groups[(flt.column, "=")] += [compare(flt.column, "=", v) for v in _every_one(facets[flt.column])]
+    clauses = [" OR ".join(dict.fromkeys(group)) for group in groups.values()]
     return (" AND ".join(f"({c})" for c in clauses) or None), rejected
+
+
+def _every_one(facet: Facet) -> list[str]:
+    """The values of ``facet`` that say an item serves every value of the column, as stored."""
+    return sorted({facet.canonical.get(str(v).lower(), str(v)) for v in facet.values
+                   if facet.categorical and facet.kind == "string" and str(v).lower() in EVERY_ONE})
 
 
 def merge_filters(filters: Sequence[Filter]) -> list[Filter]:

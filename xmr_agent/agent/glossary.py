@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
+from difflib import SequenceMatcher
 
 from xmr_agent.agent import lexicon, phrases
 from xmr_agent.agent.audience import audience_columns
@@ -39,6 +40,9 @@ MAX_TITLED_SENSES = 3
 #: paint, colour) names no kind, nor one whose first sense is a column's name ("persiana": roller
 #: blind first, then shade, in a shop with a column "Shade", still names blinds).
 PROPERTIES = ("colour", "color", "size", "price", "material", "shape", "brand", "flavour", "flavor", "style")
+#: How many of a word's first senses are read for a property ("couleur": dye, paint, colour; not "Form": baking
+#: dish, cake tin, tin, …, shape, mould).
+PROPERTY_SENSES = 4
 #: The most words of a headword read whole ("tienda de campaña", "planche à découper").
 MAX_PHRASE_WORDS = 4
 #: Words of degree: the word after one is an adjective ("más ligero", "plus chaud"), named by no kind.
@@ -87,27 +91,28 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         if phrases.after_head(words, i, language, text):
             continue  # "une entrée phono": an input for a record player, no record player
-        if translation and phrases.fragment(words, i):
+        if translation and phrases.fragment(words, i, text):
             continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
         if language == "de" and (joined := _compound_value(word, dictionary, columns)):  # "Eisensatz": Iron set
             found.setdefault(joined[0], set()).add(joined[1])
             by_word.setdefault(joined[0], []).append((i, {joined[1]}))
             continue
-        meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))
+        meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary))) \
+            or _spelt_like(word, columns, language)  # "fragancia", no word of the dictionary: fragrance
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             if linked := _linked_value(words, i, meanings, language, dictionary, columns, text):  # "ordinateur de
                 found.setdefault(linked[0][0].column, set()).add(linked[0][1])  # plongée" in a diving shop: a dive
                 by_word.setdefault(linked[0][0].column, []).append((i, {linked[0][1]}))  # computer
                 continue
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
-        if not meanings or any(_named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings) \
+        if not meanings or any(_named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings[:PROPERTY_SENSES]) \
                 or _named(meanings[0], named_columns):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind ("小号": trumpet, small size)
         meanings = phrases.in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
         linked = _linked_value(words, i, meanings, language, dictionary, columns, text)  # "verres à vin": wine glass
-        for facet, value in linked:
+        for facet, value in linked:  # the head's reading ("aceite de fragancia": Fragrance oil, not the oils)
             found.setdefault(facet.column, set()).add(value)
-            by_word.setdefault(facet.column, []).append((i, {value}))
+            by_word.setdefault(facet.column, []).insert(len(by_word[facet.column]) if language == "zh" else 0, (i, {value}))
         if linked or _describes(words, i, language, dictionary, facets, text):
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         chosen = [m for m in _chosen(meanings, translation)  # "香水": perfume, cologne; the translation: perfume
@@ -147,6 +152,20 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     said = f" {stem_phrase(translation)} "
     return [*kept, *(Filter(column=c, op="=", value=v, hard=False) for c, group in groups.items() if c not in found
                      and not any(f" {stem_phrase(v)} " in said for v in facets[c].values) for v in group)]
+
+
+def _spelt_like(word: str, columns: Sequence[Facet], language: str) -> tuple[str, ...]:
+    """The words of the kinds' values that ``word``, one the dictionary lacks, is spelt like (the same first three
+    letters, at least :data:`SPELT_LIKE` alike: "fragancia", fragrance)."""
+    low = folded(word.lower())
+    if language == "zh" or len(low) < 6:
+        return ()
+    said = {w for f in columns for v in f.values for w in re.findall(r"[a-z]{6,}", folded(v.lower()))}
+    return tuple(sorted(w for w in said if w[:3] == low[:3] and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
+
+
+#: How alike a word the dictionary lacks and a word of a kind must be spelt (:func:`_spelt_like`).
+SPELT_LIKE = 0.75
 
 
 def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet]) -> tuple[str, str] | None:
@@ -207,7 +226,7 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     words = split_words(text, language)
     for i, word in enumerate(words):
         adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
-        fragment = translation is not None and phrases.fragment(words, i)  # "登机箱": no box, the translation's suitcase
+        fragment = translation is not None and phrases.fragment(words, i, text)  # "登机箱": no box, the translation's suitcase
         meanings = () if word.lower() in lexicon.FILLER or adjective or fragment else senses(word, language, dictionary)
         if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and english_word(word)):
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
@@ -250,7 +269,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     heads = senses(head, language, dictionary)
     found = [(facet, facet.canonical[v]) for facet in columns for m in meanings for h in heads
              for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1
-             and v not in _named(h, facet.values) and v not in _named(m, facet.values)]  # both words name it
+             and v not in _named(h, facet.values)]  # both words name it, not the head alone
     return found[:1]
 
 

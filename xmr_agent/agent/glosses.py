@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, participles, senses
+from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, kind_senses, load, participles, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -62,8 +62,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
     out = []
     for column, kinds in values:
         named: dict[str, set[str]] = {}
-        for kind in kinds:  # (not the pivot's senses too: German "Ton" makes "Argile" a sound)
-            found = senses(kind, language, dictionary)  # type: ignore[arg-type]
+        for kind in kinds:
+            found = kind_senses(kind, language, dictionary)  # type: ignore[arg-type]
             if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
                 found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's

@@ -95,12 +95,13 @@ _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
 
 
-def fragment(words: Sequence[str], i: int) -> bool:
+def fragment(words: Sequence[str], i: int, text: str = "") -> bool:
     """Whether Chinese ``words[i]`` is one character of a longer word the dictionary lacks ("磨豆机"
-    cut into characters, "登机箱" into 登机 and 箱): a character next to another word of the request."""
+    cut into characters, "登机箱" into 登机 and 箱): a character next to another word of the request
+    (written next to it in ``text``, where given: "的包，不要" has no word "包不要")."""
     def joins(n: int) -> bool:
         return 0 <= n < len(words) and lexicon.has_cjk(words[n]) and words[n] not in JOINS_NONE \
-            and words[n] not in lexicon.FILLER
+            and words[n] not in lexicon.FILLER and (not text or "".join(words[min(i, n):max(i, n) + 1]) in text)
 
     return len(words[i]) == 1 and lexicon.has_cjk(words[i]) and (joins(i - 1) or joins(i + 1))
 

@@ -1,13 +1,14 @@
 """Preferences (soft filters) an item meets: values wanted of one column are alternatives ("a wave
-pump or an air pump"), and a preference that a condition rules out is none ("a light for a freshwater
-tank": a light, so no tank first)."""
+pump or an air pump"), a value that says "every one" meets a preference for any value of its column (rosin
+"for a violin": Instrument = Tous), and a preference that a condition rules out is none ("a light for a
+freshwater tank": a light, so no tank first)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import satisfies
+from xmr_agent.agent.filters import EVERY_ONE, satisfies
 from xmr_agent.agent.query import Filter
 
 
@@ -18,7 +19,7 @@ def met(item: Mapping[str, Any], preferences: Sequence[Filter]) -> int:
     count = 0
     for f in preferences:
         if f.op == "=":
-            either[f.column] = either.get(f.column, False) or satisfies(item, f)
+            either[f.column] = either.get(f.column, False) or satisfies(item, f) or _every_one(item, f)
         else:
             count += satisfies(item, f)
     return count + sum(either.values())
@@ -39,3 +40,10 @@ def attainable(filters: Sequence[Filter]) -> list[Filter]:
             required.setdefault(f.column, set()).add(str(f.value).lower())
     return [f for f in filters if not f.hard and not (f.op == "=" and f.column in required
                                                           and str(f.value).lower() not in required[f.column])]
+
+
+def _every_one(item: Mapping[str, Any], preference: Filter) -> bool:
+    """Whether ``item``'s value of the preference's column says it serves every value (not one the request names)."""
+    value = item.get(preference.column)
+    return isinstance(value, str) and value.strip().lower() in EVERY_ONE \
+        and str(preference.value).strip().lower() not in EVERY_ONE

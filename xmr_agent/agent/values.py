@@ -11,7 +11,7 @@ from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.filters import EVERY_ONE, Facet, Facets
 from xmr_agent.encoders.language import detect_closely
 
 #: At most this many values are left out for one negated word.
@@ -311,7 +311,8 @@ def stem_index(facet: Facet) -> dict[str, tuple[str, ...]]:
 def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for value in sorted(values):
-        if len(value) >= 3 and stem_phrase(value):  # "乌龙茶" has no stem: matched as written (:func:`cjk_values`)
+        if len(value) >= 3 and stem_phrase(value) and value.lower() not in EVERY_ONE:  # ("any": no value's) "乌龙茶"
+            # has no stem: matched as written (:func:`cjk_values`)
             index.setdefault(stem_phrase(value), []).append(value)
         if "-" in value:  # "blue light glasses" for "Blue-light glasses"
             index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
