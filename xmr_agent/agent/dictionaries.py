@@ -27,7 +27,9 @@ from __future__ import annotations
 import gzip
 import os
 import re
-from difflib import get_close_matches
+import unicodedata
+from collections.abc import Iterable
+from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,8 +41,8 @@ FREEDICT = {"de": "deu", "fr": "fra", "es": "spa", "en": "eng"}
 PIVOT = {"fr": "de", "es": "de"}
 #: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
 ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
-#: Plural endings that change the word's last letters: "altavoces" → altavoz, "chevaux" → cheval.
-CHANGED = {"es": (("ces", "z"),), "fr": (("aux", "al"),)}
+#: Plural endings that change the word's last letters: "altavoces" → altavoz, "chevaux" → cheval, "patines" → patín.
+CHANGED = {"es": (("ces", "z"), ("ines", "ín"), ("ones", "ón"), ("anes", "án"), ("eses", "és")), "fr": (("aux", "al"),)}
 #: The shortest last part of a German compound that is looked up on its own.
 MIN_PART = 4
 #: How alike a misspelt pivot word and a headword must be (:func:`_spelt_alike`).
@@ -332,6 +334,21 @@ def _tagged_lines(dictionary: Dictionary, word: str, tag: str = "adj") -> list[l
             said = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", re.sub(r"^\s*\d+\.\s*", "", lines[1]))[0]
             out.append([w for x in re.split(r"[,;]", said) if (w := " ".join(re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x).split()))])
     return out
+
+
+def spelt_like(word: str, words: Iterable[str]) -> tuple[str, ...]:
+    """Those of ``words`` (English) that ``word``, one no dictionary has, is spelt like: of six letters or more, the
+    same first three, at least :data:`SPELT_LIKE` alike ("fragancia": fragrance)."""
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+    low = plain(word)
+    near = {w for w in map(plain, words) if len(w) >= 6 and w.isalpha() and w[:3] == low[:3]}
+    return tuple(sorted(w for w in near if len(low) >= 6 and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
+
+
+#: How alike :func:`spelt_like` wants two words spelt.
+SPELT_LIKE = 0.75
 
 
 def _spelt_alike(word: str, dictionary: Dictionary) -> str:

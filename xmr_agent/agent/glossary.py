@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from difflib import SequenceMatcher
 
 from xmr_agent.agent import lexicon, phrases
 from xmr_agent.agent.audience import audience_columns
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import Dictionary, load, senses
+from xmr_agent.agent.dictionaries import Dictionary, load, senses, spelt_like
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import head_group, stem_phrase
@@ -98,7 +97,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             by_word.setdefault(joined[0], []).append((i, {joined[1]}))
             continue
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary))) \
-            or _spelt_like(word, columns, language)  # "fragancia", no word of the dictionary: fragrance
+            or (spelt_like(word, {w for f in columns for v in f.values for w in v.split()}) if language != "zh" else ())
+        # ("fragancia", no word of the dictionary: fragrance)
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
             if linked := _linked_value(words, i, meanings, language, dictionary, columns, text):  # "ordinateur de
                 found.setdefault(linked[0][0].column, set()).add(linked[0][1])  # plongée" in a diving shop: a dive
@@ -152,20 +152,6 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     said = f" {stem_phrase(translation)} "
     return [*kept, *(Filter(column=c, op="=", value=v, hard=False) for c, group in groups.items() if c not in found
                      and not any(f" {stem_phrase(v)} " in said for v in facets[c].values) for v in group)]
-
-
-def _spelt_like(word: str, columns: Sequence[Facet], language: str) -> tuple[str, ...]:
-    """The words of the kinds' values that ``word``, one the dictionary lacks, is spelt like (the same first three
-    letters, at least :data:`SPELT_LIKE` alike: "fragancia", fragrance)."""
-    low = folded(word.lower())
-    if language == "zh" or len(low) < 6:
-        return ()
-    said = {w for f in columns for v in f.values for w in re.findall(r"[a-z]{6,}", folded(v.lower()))}
-    return tuple(sorted(w for w in said if w[:3] == low[:3] and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
-
-
-#: How alike a word the dictionary lacks and a word of a kind must be spelt (:func:`_spelt_like`).
-SPELT_LIKE = 0.75
 
 
 def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet]) -> tuple[str, str] | None:
@@ -232,7 +218,9 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
             continue  # the translation has one of its senses, or the word itself ("une baguette"; not "Essig")
         named = sorted((m for m in meanings if 0 < len(w := stem_phrase(m).split()) <= MAX_SENSE_WORDS
                         and w[-1] in stems and f" {w[-1]} " not in said),  # "Sommerreifen" read as "summer jeans":
-                       key=lambda m: -sum(f" {w} " in said for w in stem_phrase(m).split()))  # the summer tyre first
+                       key=lambda m: (-sum(f" {w} " in said for w in stem_phrase(m).split()),  # the summer tyre first;
+                                      -sum(len(index.get(stem_phrase(m).split()[-1], ())) for index in heads.values())))
+        # of the others, the one heading the titles of more kinds ("patines" in a skating shop: skates, not brake pads)
         found += [m for m in named[:1 if translation is not None else None] if m not in found]
     return found
 

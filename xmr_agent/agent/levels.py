@@ -50,7 +50,10 @@ NAMES = ("difficulty", "level", "skill_level", "skill", "schwierigkeitsgrad", "s
 #: Words for who an item is for that name the lowest level, and the highest: "for beginners", "pour débutant",
 #: "适合初学者", "für Profis".
 SAID = ((r"beginners?|novices?|first[- ]timers?|débutante?s?|anfänger(?:in|innen|n)?|einsteiger(?:in|innen|n)?|"
-         r"principiantes?|novat[oa]s?|初学者?|新手|入门", False),
+         r"principiantes?|novat[oa]s?|初学者?|新手|入门|"  # who is starting, or for the first time:
+         r"(?:just |who(?:'s| is) (?:just )?)start(?:ed|ing)(?: out)?|starting out|for the first time|first time on|"
+         r"qui (?:débute|commence)|pour la première fois|(?:der|die) (?:gerade )?anfängt|zum ersten Mal|"
+         r"que (?:empieza|comienza|está empezando)|por primera vez|刚开始|刚学|第一次", False),
         (r"experts?|professionals?|pros|professionnel(?:le)?s?|profis?|profesionales?|专业人士|专家", True))
 
 

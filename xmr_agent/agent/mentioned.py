@@ -21,6 +21,8 @@ from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.encoders.language import detect_closely
 
+#: An elided French or Italian article or pronoun before its word ("l'alto", "d'étude", "qu'un").
+_ELIDED = re.compile(r"(?<![\w'’])([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 #: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
 _NOT_OF = frozenset("free less like look looking proof".split())
 
@@ -28,7 +30,8 @@ _NOT_OF = frozenset("free less like look looking proof".split())
 def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
     """Categorical values named in ``text`` (stem match on whole words or phrases of up to four
     words, longest first; colours also in the other languages of the lexicon)."""
-    words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", text))  # "children's" → children
+    unelided = _ELIDED.sub(r"\1 ", text)  # "à l'alto": alto (the same length: the spans are the text's)
+    words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", unelided))  # "children's" → children
     i = 0
     while i < len(words):
         for n in (4, 3, 2, 1):
@@ -87,14 +90,19 @@ def hyphenated(word: str, facets: Facets) -> tuple[Facet, str] | None:
 
 
 def _fractions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Values written as a fraction ("3/4", "1/2": sizes of guitars, of violins), named as written."""
+    """Values written as a fraction ("3/4", "1/2": sizes of guitars, of violins), named as written, and the whole size,
+    4/4, named in words ("a full-size violin", "un violon entier")."""
     for facet in facets.values():
         for value in (v for v in facet.values if _FRACTION.fullmatch(v)) if facet.categorical else ():
             for m in re.finditer(rf"(?<![\d/.,]){re.escape(value)}(?![\d/])", text):
                 yield facet, facet.canonical[value], m.span()
+            for m in _WHOLE_SIZE.finditer(text) if value == "4/4" else ():
+                yield facet, facet.canonical[value], m.span()
 
 
 _FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
+_WHOLE_SIZE = re.compile(r"\bfull[\s-]?(?:size[ds]?|sized?)\b|\b(?:adult|grown[\s-]up) size\b|\b(?:taille |format )?(?:entier|entière|adulte)s?\b|"
+                         r"\bin voller Größe\b|\bvolle[nr]? Größe\b|\bganze[nr]?\b|\btamaño (?:completo|adulto|entero)\b|全尺寸|成人尺寸", re.IGNORECASE)
 
 
 #: Words between the two of a value's name that make them no one thing ("red and blue", "fish not meat").

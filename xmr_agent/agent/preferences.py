@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from xmr_agent.agent.filters import EVERY_ONE, satisfies
+from xmr_agent.agent.filters import EVERY_ONE, Facets, satisfies
 from xmr_agent.agent.query import Filter
 
 
@@ -47,3 +47,22 @@ def _every_one(item: Mapping[str, Any], preference: Filter) -> bool:
     value = item.get(preference.column)
     return isinstance(value, str) and value.strip().lower() in EVERY_ONE \
         and str(preference.value).strip().lower() not in EVERY_ONE
+
+
+def rehomed(filters: Sequence[Filter], facets: Facets) -> tuple[list[Filter], list[str]]:
+    """``filters`` with each preference for a value that a condition on its column rules out moved to another column that
+    has the value and no filter yet ("un archet de violon": a bow, of Famille = Archet, for Instrument = Violon, not a
+    violin too), and notes of the moves."""
+    hard = {f.column: str(f.value).lower() for f in filters if f.hard and f.op == "="}
+    taken = {f.column for f in filters}
+    out, notes = [], []
+    for f in filters:
+        value = str(f.value).lower()
+        other = next((c for c, facet in facets.items() if c not in taken and facet.categorical and value in facet.canonical),
+                     None) if not f.hard and f.op == "=" and hard.get(f.column, value) != value else None
+        if other is not None:
+            taken.add(other)
+            notes.append(f"{other} = {facets[other].canonical[value]!r} (preferred), not {f.column}: that is {hard[f.column]!r}")
+            f = Filter(column=other, op="=", value=facets[other].canonical[value], hard=False)
+        out.append(f)
+    return out, notes

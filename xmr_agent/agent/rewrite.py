@@ -20,6 +20,7 @@ from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.mentioned import narrowed
+from xmr_agent.agent.preferences import rehomed
 from xmr_agent.agent.query import (
     CrossModalQuery,
     Filter,
@@ -112,6 +113,8 @@ class Rewriter:
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
         base = self._by_meaning(translated, own, guess_only=read is False, names=[text[a:b] for a, b in named])
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
+        moved, notes = rehomed(query.filters, self.facets)  # "un archet de violon": for the violin
+        query = query.model_copy(update={"filters": tuple(moved), "notes": (*query.notes, *notes)}) if notes else query
         files = [SubQuery(file=image, modality="image", target="any")] if image else []
         files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
         explicit_k, query = k or (base.k if base.k != 10 else query.k), kind_measure(query, self.facets)

@@ -154,7 +154,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if hit:
             facet, value = hit
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
-                              for each in dict.fromkeys([*_containing(facet, value), *head_group(facet, words[0])])]  # "kein Gold": nor gold-plated, nor rose gold
+                              for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if stem_phrase(" ".join(words)) != stem_phrase(value) else ())])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
             joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
             parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []
