@@ -90,11 +90,16 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         if phrases.after_head(words, i, language, text):
             continue  # "une entrée phono": an input for a record player, no record player
-        if translation and phrases.fragment(words, i, text):
-            continue  # "磨豆机" (a grinder) cut into 磨 豆 机: 豆 is no bean, the translation reads the whole
-        if language == "de" and (joined := _compound_value(word, dictionary, columns)):  # "Eisensatz": Iron set
-            found.setdefault(joined[0], set()).add(joined[1])
-            by_word.setdefault(joined[0], []).append((i, {joined[1]}))
+        piece, joined = bool(translation) and phrases.fragment(words, i, text), None  # "磨豆机" (a grinder) cut into
+        if piece:  # 磨 豆 机: 豆 is no bean, the translation reads the whole; but "皂基": soap and base, a Soap base
+            joined = next(((f.column, v) for f, v in _linked_value(words, i, senses(word, language, dictionary), language,
+                                                                   dictionary, columns, text)), None)
+        elif language == "de":  # "Eisensatz": Iron set
+            joined = _compound_value(word, dictionary, columns)
+        if piece or joined:
+            for column, value in [joined] if joined else ():
+                found.setdefault(column, set()).add(value)
+                by_word.setdefault(column, []).append((i, {value}))
             continue
         meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary))) \
             or (spelt_like(word, {w for f in columns for v in f.values for w in v.split()}) if language != "zh" else ())
@@ -257,7 +262,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     heads = senses(head, language, dictionary)
     found = [(facet, facet.canonical[v]) for facet in columns for m in meanings for h in heads
              for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1
-             and v not in _named(h, facet.values)]  # both words name it, not the head alone
+             and all(set(stem_phrase(w).split()) & set(stem_phrase(v).split()) for w in (m, h))]  # both words name it
     return found[:1]
 
 
