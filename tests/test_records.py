@@ -76,6 +76,15 @@ def test_csv_cells_are_typed_and_extra_values_reported(tmp_path: Path) -> None:
     assert (bad[0].source, bad[0].line, bad[0].reason) == (str(path), 4, "2 more values than header columns")
 
 
+def test_a_refused_rows_cells_do_not_make_a_column_of_numbers_words(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"  # an unquoted "0,8 l" shifts the kind into the price column of its refused row
+    rows = [f"T-{n},Tea {n},Green,{n}.50" for n in range(1, 12)] + ["T-12,Teapot 0,8 l,Pots,39.00"]
+    path.write_text("sku,name,kind,price\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    good, bad = _split(list(read_catalog(path)))
+    assert [r["price"] for _, r in good] == [n + 0.5 for n in range(1, 12)]
+    assert [b.reason for b in bad] == ["1 more values than header columns"]
+
+
 @pytest.mark.parametrize(
     ("cell", "value"),
     [("12", 12), (" 7 ", 7), ("-3", -3), ("1.25", 1.25), ("true", True), ("False", False), ("", None),

@@ -153,7 +153,7 @@ def flags(parse: Parse, facets: Facets) -> None:
     for facet in facets.values():
         yes = [v for v in facet.values if v.lower() in YES] if facet.categorical else []
         name = _name(facet.column)
-        if len(name) < (2 if lx.has_cjk(name) else 4) or not yes or not yes_no(facet):  # "有机"
+        if len(name) < (2 if lx.has_cjk(name) else 3) or not yes or not yes_no(facet):  # "有机", "Bio"
             continue
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue

@@ -24,7 +24,16 @@ from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, kind_senses, load, participles, senses
+from xmr_agent.agent.dictionaries import (
+    ENDINGS,
+    MIN_PART,
+    adjectives,
+    from_english,
+    kind_senses,
+    load,
+    participles,
+    senses,
+)
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
@@ -133,13 +142,14 @@ def joined(compound: str) -> tuple[str, ...]:
         return next((f for f in forms if len(f) >= MIN_PART - 1 and f in dictionary), None)
 
     hyphen = low.rfind("-")  # "Puzzle-Zubehör", "3D-Puzzle": parted where the shop parts them
-    for cut in [hyphen] if hyphen > 0 else range(MIN_PART - 1, len(low) - MIN_PART + 1):  # the longest last part known
+    for cut in [hyphen] if hyphen > 0 else range(MIN_PART - 1, len(low) - MIN_PART + 2):  # the longest last part known
+        # (of three letters at the least: "Schwarztee")
         part, rest = low[:cut], low[cut + (hyphen > 0):]
         if (tail := word(rest)) is None and not cognates(rest):
             continue
         first = word(part)
-        heads = [*([part] if any(c.isdigit() for c in part) else cognates(part)),  # "3D"
-                 *(h for h in (senses(first, "de", dictionary)[:3] if first else ()) if " " not in h)]
+        heads = [*([part] if any(c.isdigit() for c in part) else cognates(part)),  # "3D"; "Schwarztee": black tea
+                 *(h for h in ((senses(first, "de", dictionary) or adjectives(first, dictionary))[:3] if first else ()) if " " not in h)]
         said = (" ".join(_BRACKETS.sub(" ", t).split()) for t in (senses(tail, "de", dictionary) if tail else ()))
         tails = [*cognates(rest), *[t for t in said if t][:4]]
         return tuple(f"{h} {t}" for h in dict.fromkeys(heads) for t in dict.fromkeys(tails) if " " not in t and _WORD.fullmatch(t))

@@ -116,11 +116,13 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
         return written[-1][0], written[-1][1]  # "福建的乌龙茶": the oolong, the last named
     key, glued = stem_phrase(words), "".join(words.lower().split())
     joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""
+    uninflected = stem_phrase(re.sub(r"(?:er|es|en|em|e)\s+", "", words.lower(), count=1).replace(" ", "")) \
+        if joined else ""  # "schwarzer Tee": Schwarztee
     for facet in facets.values():
         if not facet.categorical or yes_no(facet):  # a yes/no column: :mod:`flags`
             continue
         index = _stem_index(facet)
-        glued_values = tuple(v for v in index.get(joined, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
+        glued_values = tuple(v for v in index.get(joined, ()) or index.get(uninflected, ()) if len(v) <= len(glued) + 3)  # "sun glasses", not
         plural = re.sub(r"(?<=[aeiou])s$", "", key) if len(key.rsplit(" ", 1)[-1]) >= 3 else key  # "gis": Karate gi
         for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()) or (
                 index.get(plural, ()) if plural != key else ()):  # "hat in":

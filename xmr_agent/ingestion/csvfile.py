@@ -76,7 +76,9 @@ def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> li
     word, "N/A" among prices, stays numbers; the row with the word is reported.)"""
     numbers, words = [0] * len(names), [0] * len(names)
     for cells in csv.reader(io.StringIO("".join(lines))):
-        for i, cell in enumerate(cells[:len(names)]):
+        if len(cells) > len(names):  # a row refused (more values than columns): its cells are in no column
+            continue
+        for i, cell in enumerate(cells):
             value = parse(cell)
             if isinstance(value, bool) or value is None:
                 continue
