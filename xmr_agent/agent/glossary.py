@@ -343,7 +343,7 @@ def _named(sense: str, values: Iterable[str]) -> list[str]:
     said = {*words, *map(_base, words), *phrases.joined(words)}
     values = [v for v in values if len(v) >= 3]
     return [v for v in values if any(  # each part of "olives & antipasti" names the value
-        (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
+        len(part) > 2 and (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
                                                   or len(stems) > 1 and "".join(stems) in said)
         for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
         v for v in values if phrases.closed(sense.lower().split()[-1], v.lower())

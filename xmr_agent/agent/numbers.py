@@ -16,9 +16,9 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.query import Filter, Op, Order
 
-#: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万", "a tenner".
+#: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万", "a tenner", "a hundred".
 NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
-       rf"|{lx.CJK_NUMBER}[万千]|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b)")  # "under a tenner": 10
+       rf"|{lx.CJK_NUMBER}[万千]|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b|(?<![\w-])(?:a|one)\s+(?:hundred|thousand)\b(?!\s+and))")
 CUR = rf"(?:{lx.CURRENCY})"
 #: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
 PRICE = rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}|{NUM})"
@@ -115,8 +115,8 @@ def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
 def number_value(text: str) -> float:
     """The value of a :data:`NUM`: thousands separators dropped, "k" and 千 a thousand, 万 ten thousand."""
     text = text.strip()
-    if text.endswith(("tenner", "fiver")):
-        return 10.0 if text.endswith("tenner") else 5.0
+    if text.endswith(("tenner", "fiver", "hundred", "thousand")):  # "under a tenner", "a hundred pounds or more"
+        return {"tenner": 10.0, "fiver": 5.0, "hundred": 100.0, "thousand": 1000.0}[text.split()[-1]]
     grand = text.endswith("grand")
     text = text.removesuffix("grand").strip()
     factor = 1e3 if grand else {"k": 1e3, "K": 1e3, "千": 1e3, "万": 1e4}.get(text[-1:], 1.0)

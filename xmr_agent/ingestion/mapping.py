@@ -180,6 +180,9 @@ ID_LIKE = re.compile(r"(?:^|[_\s-])(?:id|no|nr|num|number|sku|code|ref|reference
                      re.IGNORECASE)
 
 
+#: The most words names of items have on average ("Piel de vacuno curtido vegetal natural 30x30 cm": names in French
+#: and Spanish say "de", "para"), past which a column holds sentences.
+TITLE_WORDS = 10
 #: The share of distinct values in a column that names items without being called so.
 TITLE_DISTINCT = 0.75
 
@@ -205,7 +208,7 @@ def _title_like(sample: Sequence[Mapping[str, Any]], id_key: str) -> str | None:
             return False
         worded = sum(bool(re.search(r"[^\W\d_]{3,}", t)) for t in texts)
         return worded == len(texts) and sum(len(t) for t in texts) / len(texts) <= 60 and \
-            sum(len(t.split()) for t in texts) / len(texts) <= 8
+            sum(len(t.split()) for t in texts) / len(texts) <= TITLE_WORDS
 
     return next((k for k in keys if names(k)), None) if len(sample) >= 2 else None
 
