@@ -153,3 +153,50 @@ def test_of_a_words_senses_the_one_heading_more_kinds_titles_is_searched(dictd: 
     write_dictd(dictd, "spa-eng", [("patín", "patín <n, m>\nbrake pad, pad, skate\n")])
     heads = {"kit": {"skate": frozenset({"Figure skates", "Leisure skates", "Bags"}), "pad": frozenset({"Protection"})}}
     assert head_nouns("patines para alguien que empieza", "es", heads, "patine shoes for someone") == ["skate"]
+
+
+def test_a_yes_no_column_of_three_letters_and_a_hundred_pounds() -> None:
+    tea = Facets({"sorte": _facet("sorte", {"Schwarztee", "Grüntee", "Zubehör"}), "bio": _facet("bio", {"ja", "nein"}),
+                  "preis": Facet("preis", "number", lower=4, upper=140)})
+    for said, wanted in (("etwas Bio", "bio = 'ja'"), ("organic tea", "bio = 'ja'"), ("algo orgánico", "bio = 'ja'"),
+                         ("nicht bio", "bio != 'ja'"), ("a hundred euros or more", "preis >= 100.0")):
+        assert wanted in _filters(said, tea), said
+    assert not any(f.startswith("bio") for f in _filters("a biography of a tea master", tea))
+
+
+def test_a_german_compound_of_an_adjective_and_a_short_noun_is_glossed_and_said_apart(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import joined
+
+    write_dictd(dictd, "deu-eng", [("schwarz", "schwarz <adj>\nblack <adj>\n"), ("tee", "Tee <masc, n>\ntea\n")])
+    assert "black tea" in joined("Schwarztee")
+    tea = Facets({"sorte": _facet("sorte", {"Schwarztee", "Grüntee", "Zubehör"})})
+    assert "sorte != 'Schwarztee'" in _filters("kein schwarzer Tee", tea)
+    assert "sorte = 'Grüntee'" in _filters("ein grüner Tee", tea)
+
+
+def test_a_value_of_letters_apart_is_named_by_no_word() -> None:
+    from xmr_agent.agent.glossary import _named  # noqa: PLC2701
+
+    assert _named("a thing", ["n/a", "Grow kit"]) == []
+    assert _named("skate", ["BMX/Skate", "Scooter"]) == ["BMX/Skate"]
+
+
+def test_origin_columns_in_other_languages_describe_and_are_not_guessed() -> None:
+    from xmr_agent.agent.columns import attribute_columns
+
+    shop = Facets({"sorte": _facet("sorte", {"Schwarztee", "Grüntee", "Zubehör"}),
+                   "herkunft": _facet("herkunft", {"Indien", "Japan", "Deutschland"})})
+    assert "herkunft" in attribute_columns(shop)
+
+
+def test_a_column_of_long_spanish_names_is_the_title() -> None:
+    from xmr_agent.ingestion.mapping import named_fields
+    from xmr_agent.ingestion.readers import FieldMap
+
+    names = ["Piel de vacuno curtido vegetal natural de 30x30 cm", "Crupón de vacuno curtido vegetal de 1 m² para cinturones",
+             "Hilo encerado de poliéster de 0,8 mm de color negro", "Punzón de cuatro dientes de 4 mm de acero",
+             "Tinte al alcohol para piel de color marrón tabaco", "Remaches de doble capa dorados de 8 mm para bolsos"]
+    rows = [{"Referencia": f"MRQ-{n}", "Artículo": name, "Familia": "Piel", "Descripción": f"{name}. Ideal para aprender."}
+            for n, name in enumerate(names)]
+    fields = named_fields(FieldMap(), rows, [])
+    assert (fields.id, fields.title) == ("Referencia", "Artículo")
