@@ -46,6 +46,8 @@
 #   fresh43:          fresh43.jsonl over oarhouse.csv, zapateria.csv, inkbrush.csv
 #   fresh44:          fresh44.jsonl over fencing.csv, uhrenstube.csv, ferment.csv
 #   fresh45:          fresh45.jsonl over rink.csv, lutherie.csv, soapery.csv
+#   fresh46:          fresh46.jsonl over crease.csv, marroquineria.csv, mycelium.csv
+#   fresh47:          fresh47.jsonl over surfshack.csv, buchbinderei.csv, rocketworks.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -96,7 +98,9 @@ case "$FRESH" in
   fresh43) TABLES="oarhouse zapateria inkbrush" ;;
   fresh44) TABLES="fencing uhrenstube ferment" ;;
   fresh45) TABLES="rink lutherie soapery" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh45" >&2; exit 2 ;;
+  fresh46) TABLES="crease marroquineria mycelium" ;;
+  fresh47) TABLES="surfshack buchbinderei rocketworks" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh47" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
