@@ -153,3 +153,25 @@ def spoken_of(text: str, span: tuple[int, int], before: str) -> bool:
     word = after.group(1).lower() if after else "x"
     return text[span[0]:span[0] + 1].islower() and bool(_DEFINITE.search(before)) and (  # (not a name: "en el Reino
         word in _ENDS or not word or not word[0].isalpha())  # Unido", "the USA")
+
+
+#: A question for a thing the request does not name, after a situation told ("…in the bag, what should I use to keep
+#: them dry?", "womit kann ich sie befeuchten?"): the kinds the situation names are the user's, not the thing wanted.
+NEED_ASKED = re.compile(
+    r"\b(?:what (?:should|can|could|do|would) (?:i|we|he|she|they) (?:use|put|get|wear|need|buy)|what (?:do|does) "
+    r"(?:i|we|he|she|they) need|is there (?:anything|something)|(?:anything|something) (?:that|which) (?:would|will|can|could)?"
+    r"|how (?:do|can|could|should) (?:i|we) (?:stop|keep|fix|protect|prevent)|womit|was (?:brauche|braucht|nehme)|"
+    r"de quoi|qu'est-ce qu(?:e|'il) (?:je|j'|il) (?:dois|faut|peux)|ce qu'il (?:me |nous |lui )?faut|que (?:dois|puis)-je|"
+    r"avec quoi|soll ich (?:nehmen|benutzen|kaufen)|con qu[ée]|qu[ée] (?:necesito|uso|puedo usar|pongo)|"
+    r"用什么|该买什么|需要什么|有没有什么|买点什么|买什么)", re.IGNORECASE)
+
+
+def told_before_need(text: str) -> str:
+    """The situation a request tells before a question for a thing unnamed (:data:`NEED_ASKED`), else nothing."""
+    found = NEED_ASKED.search(text)
+    return text[:found.start()] if found else ""
+
+
+def before_need(text: str, span: tuple[int, int]) -> bool:
+    """Whether the kind at ``span`` is told in a situation before a question for a thing unnamed (:data:`NEED_ASKED`)."""
+    return NEED_ASKED.search(text, span[1]) is not None and NEED_ASKED.search(text[:span[0]]) is None

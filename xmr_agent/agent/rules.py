@@ -32,7 +32,7 @@ from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
-from xmr_agent.agent.phrases import spoken_of
+from xmr_agent.agent.phrases import before_need, spoken_of
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
@@ -260,7 +260,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column) or _FOR_ONE.search(before) and any(
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or before_need(parse.scan, span) or _FOR_ONE.search(before) and any(
                     other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)
@@ -346,7 +346,7 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
             continue  # Knee"), not only the body protectors'
         parse.head = parse.head or (found[0] if found and kinds else None)
         value = facets[column].canonical.get(next(iter(kinds))) if len(kinds) == 1 and column in facets else None
-        if found and value and column not in set_on:
+        if found and value and column not in set_on and value not in parse.context:  # (a kind told as the user's: none)
 
             parse.filters.append(Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value))
             parse.notes += [titled_note(parse.filters[-1]), f"the items titled {parse.scan[slice(*found[1])]!r} are all {value!r}"]
