@@ -200,3 +200,16 @@ def test_a_column_of_long_spanish_names_is_the_title() -> None:
             for n, name in enumerate(names)]
     fields = named_fields(FieldMap(), rows, [])
     assert (fields.id, fields.title) == ("Referencia", "Artículo")
+
+
+def test_a_situation_told_before_a_question_for_a_thing_unnamed_names_no_kind() -> None:
+    from xmr_agent.agent.phrases import told_before_need
+
+    rink = Facets({"kit_section": _facet("kit_section", {"Bags", "Blades", "Soakers", "Figure skates"})})
+    said = _filters("my blades are always wet and getting rusty spots after a few days in the bag, what should I use "
+                    "to keep them dry?", rink)
+    assert not any(f.startswith("kit_section") for f in said)
+    assert "kit_section = 'Bags'" in _filters("is there anything like a bag for my blades?", rink)  # named after the question
+    assert "kit_section = 'Bags'" in _filters("I need a new bag, what do you recommend?", rink)  # no thing unnamed asked
+    assert told_before_need("Meine Pilze im Zelt trocknen aus, womit kann ich sie befeuchten?") == "Meine Pilze im Zelt trocknen aus, "
+    assert told_before_need("a red bag") == ""
