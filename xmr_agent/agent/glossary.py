@@ -265,8 +265,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     found = [(facet, facet.canonical[v], sum(bool(set(stem_phrase(w).split()) & set(stem_phrase(v).split())) for w in (m, h)))
              for facet in columns for m in meanings for h in heads
              for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
-    return [(facet, value) for facet, value, _ in sorted(found, key=lambda f: -f[2])][:1]  # both words' first ("aceite
-    # de fragancia": Fragrance oil, not "Butters, oils & waxes")
+    return [(facet, value) for facet, value, _ in sorted(found, key=lambda f: -f[2])][:1]  # both words' ("aceite de fragancia")
 
 
 def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
