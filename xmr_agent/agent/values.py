@@ -332,7 +332,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     for value in sorted(values):
         if 1 < len(stem_phrase(value).split()) <= 3 and "," not in value:  # names, not descriptions
             heads.setdefault(stem_phrase(value).split()[0 if first else -1], []).append(value)
-    index.update({head: group for head, group in heads.items() if (len(group) > 1 or first and len(head) > 3) and head not in index
+    index.update({head: group for head, group in heads.items() if len(group) > 1 and head not in index
                   and not brand_column(column)})  # "games" names no maker, of Mantic Games and Osprey Games
     parts: dict[str, list[str]] = {}  # "BMX" for "BMX/Skate", "table" for "Table & station": names, not
     for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)
