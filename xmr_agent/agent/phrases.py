@@ -174,4 +174,4 @@ def told_before_need(text: str) -> str:
 
 def before_need(text: str, span: tuple[int, int]) -> bool:
     """Whether the kind at ``span`` is told in a situation before a question for a thing unnamed (:data:`NEED_ASKED`)."""
-    return NEED_ASKED.search(text, span[1]) is not None and NEED_ASKED.search(text[:span[0]]) is None
+    return span[1] <= len(told_before_need(text))
