@@ -27,7 +27,6 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
@@ -339,11 +338,10 @@ def _tagged_lines(dictionary: Dictionary, word: str, tag: str = "adj") -> list[l
 def spelt_like(word: str, words: Iterable[str]) -> tuple[str, ...]:
     """Those of ``words`` (English) that ``word``, one no dictionary has, is spelt like: of six letters or more, the
     same first three, at least :data:`SPELT_LIKE` alike ("fragancia": fragrance)."""
-    def plain(text: str) -> str:
-        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    from xmr_agent.agent.values import folded  # (values reads no dictionary; imported here, where it is used)
 
-    low = plain(word)
-    near = {w for w in map(plain, words) if len(w) >= 6 and w.isalpha() and w[:3] == low[:3]}
+    low = folded(word.lower())
+    near = {w for w in (folded(x.lower()) for x in words) if len(w) >= 6 and w.isalpha() and w[:3] == low[:3]}
     return tuple(sorted(w for w in near if len(low) >= 6 and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
 
 

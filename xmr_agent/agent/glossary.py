@@ -48,7 +48,6 @@ MAX_PHRASE_WORDS = 4
 DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
 _WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
-_ELIDED = re.compile(r"\b([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 
 
 def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = (),
@@ -301,7 +300,7 @@ def split_words(text: str, language: str) -> list[str]:
     """The words of ``text``, the dictionary's longest first: Chinese cut so, and in the other
     languages the headwords of several words kept whole ("tienda de campaña", "sac à dos")."""
     dictionary = load(language)
-    text = _ELIDED.sub(r"\1 ", text) if language in ("fr", "it") else text  # "l'hydromel": hydromel
+    text = phrases.ELIDED.sub(r"\1 ", text) if language in ("fr", "it") else text  # "l'hydromel": hydromel
     runs, joint = (_HAN.findall(text), "") if language == "zh" else ([_WORD.findall(text)], " ")
     longest = 6 if language == "zh" else MAX_PHRASE_WORDS
     words: list[str] = []

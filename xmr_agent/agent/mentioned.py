@@ -16,13 +16,12 @@ from xmr_agent.agent import units
 from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.flags import yes_no
+from xmr_agent.agent.phrases import ELIDED
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.encoders.language import detect_closely
 
-#: An elided French or Italian article or pronoun before its word ("l'alto", "d'étude", "qu'un").
-_ELIDED = re.compile(r"(?<![\w'’])([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 #: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
 _NOT_OF = frozenset("free less like look looking proof".split())
 
@@ -30,7 +29,7 @@ _NOT_OF = frozenset("free less like look looking proof".split())
 def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
     """Categorical values named in ``text`` (stem match on whole words or phrases of up to four
     words, longest first; colours also in the other languages of the lexicon)."""
-    unelided = _ELIDED.sub(r"\1 ", text)  # "à l'alto": alto (the same length: the spans are the text's)
+    unelided = ELIDED.sub(r"\1 ", text)  # "à l'alto": alto (the same length: the spans are the text's)
     words = list(re.finditer(r"[^\W\d_][\w\-]*(?:'(?!s\b)[\w\-]+)*", unelided))  # "children's" → children
     i = 0
     while i < len(words):

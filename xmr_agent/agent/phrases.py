@@ -92,6 +92,8 @@ _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 
 
 #: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
+#: An elided French or Italian article or pronoun before its word ("l'alto", "d'étude", "qu'un"): read off as a word.
+ELIDED = re.compile(r"(?<![\w'’])([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
 
 
