@@ -48,6 +48,8 @@
 #   fresh45:          fresh45.jsonl over rink.csv, lutherie.csv, soapery.csv
 #   fresh46:          fresh46.jsonl over crease.csv, marroquineria.csv, mycelium.csv
 #   fresh47:          fresh47.jsonl over surfshack.csv, buchbinderei.csv, rocketworks.csv
+#   fresh48:          fresh48.jsonl over vitrail.csv, oche.csv, hydro.csv
+#   fresh49:          fresh49.jsonl over ajedrez.csv, ringside.csv, shack.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -100,7 +102,9 @@ case "$FRESH" in
   fresh45) TABLES="rink lutherie soapery" ;;
   fresh46) TABLES="crease marroquineria mycelium" ;;
   fresh47) TABLES="surfshack buchbinderei rocketworks" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh47" >&2; exit 2 ;;
+  fresh48) TABLES="vitrail oche hydro" ;;
+  fresh49) TABLES="ajedrez ringside shack" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh49" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -87,8 +87,10 @@ def kind_columns(facets: Facets) -> frozenset[str]:
         [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
     if not candidates:
         return CATEGORY_COLUMNS | FOR_COLUMNS
+    candidates = [c for c in candidates if not _graded(facets[c].values)] or candidates  # "Impulse class": A … G
     named = [c for c in candidates if _kind_named(c)]  # "gear_type" over "colourway"
-    candidates = named or candidates
+    plain = [c for c in named if not set(re.split(r"[_\W]+", c.lower())) & {"class", "classe"}]
+    candidates = plain or named or candidates  # "Kit section" over "Impulse class"
     most = max(len(facets[c].values) for c in candidates)
     return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
 
@@ -96,6 +98,11 @@ def kind_columns(facets: Facets) -> frozenset[str]:
 #: Words of a property measured in classes: "weight_class", "energy_class" are no kinds of item.
 MEASURED_CLASSES = frozenset({"weight", "energy", "size", "age", "price", "power", "speed", "efficiency", "noise", "fire",
                               "protection", "water", "wind", "safety", "insulation", "load", "ip", "eu"})
+
+
+def _graded(values: frozenset[str]) -> bool:
+    """Whether most ``values`` are letters or codes of one or two characters (grades, sizes: "A", "F/G", "XL")."""
+    return sum(len(v.replace("/", "").strip()) <= 2 for v in values) * 2 > len(values)
 
 
 def _kind_named(column: str) -> bool:

@@ -19,6 +19,18 @@ ALIASES = {"GB": ("uk", "britain", "great britain", "england"), "US": ("usa", "a
            "TW": ("taiwan",), "VN": ("vietnam",), "IR": ("iran",), "BO": ("bolivia",), "VE": ("venezuela",),
            "TZ": ("tanzania",)}
 
+#: What is made in a country, in the five languages (stems of the adjectives; endings are read): "German glass",
+#: "Glas aus deutscher Herstellung", "verre allemand", "fléchettes japonaises". Not "English" (a language too).
+DEMONYMS = {"DE": ("german", "deutsch", "allemand", "alem[aá]n"), "FR": ("french", "franz[öo]sisch", "fran[çc]ais",
+            "franc[ée]s"), "JP": ("japanese", "japanisch", "japonais", "japon[ée]s"), "IT": ("italian", "italienisch",
+            "italien", "italian"), "ES": ("spanish", "spanisch", "espagnol", "español"), "GB": ("british", "britisch",
+            "britannique", "brit[aá]nic[oa]"), "US": ("american", "amerikanisch", "am[ée]ricain", "estadounidense"),
+            "CN": ("chinese", "chinesisch", "chinois", "chin[oa]"), "NL": ("dutch", "niederl[äa]ndisch", "n[ée]erlandais",
+            "holand[ée]s"), "CH": ("swiss", "schweizer", "suisse", "suiz[oa]"), "SE": ("swedish", "schwedisch", "su[ée]dois",
+            "suec[oa]"), "BE": ("belgian", "belgisch", "belge", "belga"), "CZ": ("czech", "tschechisch", "tch[èe]que", "chec[oa]"),
+            "PL": ("polish", "polnisch", "polonais", "polac[oa]"), "TW": ("taiwanese", "taiwanisch", "taïwanais", "taiwan[ée]s"),
+            "KR": ("korean", "koreanisch", "cor[ée]en", "corean[oa]"), "IN": ("indian", "indisch", "indien", "indi[oa]")}
+
 
 @lru_cache(maxsize=1)
 def names() -> dict[str, str]:
@@ -39,8 +51,9 @@ def names() -> dict[str, str]:
         keys = {n.lower() for n in english if "," not in n} | set(ALIASES.get(country.alpha_2, ()))
         forms = {n.lower() for n in [*english, *said] if "," not in n} | keys  # ("Corée, République de": which?)
         forms = {f for f in forms if f and len(f) >= 2}
+        forms |= {rf"{d}(?:e[nrsm]?|s|a|as|o|os)?" for d in DEMONYMS.get(country.alpha_2, ())}  # "deutscher Herstellung"
         for key in keys:
-            out[key] = "|".join(_inflected(f) for f in sorted(forms - {key}, key=len, reverse=True))
+            out[key] = "|".join(f if "(?:" in f else _inflected(f) for f in sorted(forms - {key}, key=len, reverse=True))
     return {k: v for k, v in out.items() if v}
 
 

@@ -43,11 +43,11 @@ _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:the
 _AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
 _RESET = re.compile(r"^\s*(?:[\w'’]+[\s,]+){0,3}?"  # up to three words first: "let's", "lass uns nochmal"
                     r"(?:reset|start\s+(?:over|again|afresh)|(?:start\s+)?from\s+scratch|forget\s+(?:it|everything)|new\s+search|"
-                    r"(?:recommencer|on\s+recommence|recommençons|repartons|repartir)(?:\s+(?:à|de)\s+zéro)?|"
-                    r"nouvelle\s+recherche|oublie(?:z)?\s+tout|"
+                    r"(?:recommencer|on\s+recommence|recommençons|repartons|repartir)(?:\s+(?:à|de)\s+zéro)?|nouvelle\s+recherche|oublie(?:z)?\s+tout|"
                     r"von\s+vorne?(?:\s+(?:anfangen|beginnen|los))?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles)|"
                     r"(?:empezar|empecemos|empezamos|comenzar|comencemos)\s+de\s+(?:nuevo|cero)|volver\s+a\s+empezar|"
-                    r"nueva\s+búsqueda|olvídalo|"
+                    r"nueva\s+búsqueda|olvídalo|(?:forget(?:\s+about)?|oubliez?|vergiss|olvida(?:te\s+de)?)\s+"  # "forget the wax, I
+                    r"(?:the|that|those|these|les?|la|l'|den|die|das|el|los|las)\s*[^,.;!?]+(?=[,.;!?]\s*\S)|"  # need a leash"
                     r"重新开始|重来|重新搜索|算了)(?![A-Za-zÀ-ÿ])", re.IGNORECASE)
 
 

@@ -101,6 +101,9 @@ class Pivoted(Dictionary):
         the onward dictionary lacks is read as its one headword spelt nearly alike ("castañuela" → Kastanietten, a
         misspelling: Kastagnetten → castanets)."""
         between = [w for entry in self._bridge.entries(word) for w in _bridge_words(entry)]
+        if between and not any(w.lower() in self._onward for w in between) and (back := self.backward(word)) and any(
+                len(s) >= 4 and w.lower().startswith(s.lower()[:4]) for s in back for w in between):
+            return back  # "fléchette" → Dartspiel, which only its last part would read (a game): dart, read backwards
         return tuple(dict.fromkeys(s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)
                                    or senses(_spelt_alike(w.lower(), self._onward), self._pivot, self._onward)))
 
@@ -369,6 +372,12 @@ def _by_start(dictionary: Dictionary) -> dict[str, list[str]]:
     return out
 
 
+#: Labels of a sense no shop means by a thing's name: colloquial, figurative, dated ("pince": a miser, then pliers).
+_FIGURATIVE = re.compile(r"\((?:Familier|Figuré|Vieilli|Populaire|Argot|Péjoratif|Vulgaire|Injurieux)\)")
+#: The start of a definition of a thing one can buy: its senses are read first ("pince": 3. Zange, "Outil …").
+_THING = re.compile(r"(?:Outil|Instrument|Appareil|Ustensile|Récipient|Vêtement|Objet|Dispositif|Machine|Meuble)\b")
+
+
 def _bridge_words(entry: str) -> list[str]:
     """The words of the pivot language that a FreeDict entry into it gives for a noun (tagged so): the first
     line of each numbered sense ("1. Wehrgehänge / Bande en écharpe / 2. Klettergurt"), else the
@@ -376,7 +385,8 @@ def _bridge_words(entry: str) -> list[str]:
     lines = [re.sub(r"\s+\d+\.$", "", x.strip()) for x in entry.splitlines()]  # "Bogen 2." (the next sense's number)
     if not lines or "<" not in lines[0] or not _is_noun(lines[0]):  # untagged: "à", "de", "moins"
         return []
-    numbered = [m.group(1) for x in lines[1:] if (m := re.match(r"\d+\.\s*(.+)", x))]
+    pairs = [(m.group(1), said) for x, said in zip(lines[1:], [*lines[2:], ""], strict=True) if (m := re.match(r"\d+\.\s*(.+)", x))]
+    numbered = [w for w, said in sorted(pairs, key=lambda p: not _THING.match(p[1])) if not _FIGURATIVE.match(said)]
     said = numbered or lines[1:2]
     words = (" ".join(w.split()) for x in said for w in re.split(r"[,;]", re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x)))
     return [w for w in words if w and len(w.split()) <= 2]

@@ -84,9 +84,9 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     by_word: dict[str, list[tuple[int, set[str]]]] = {}  # column → (word's place, values it names)
     groups: dict[str, list[str]] = {}  # column → the values a sense names by the last word they share
     words = split_words(text, language)
-    told = len(split_words(phrases.told_before_need(text), language))  # "Meine Pilze im Zelt trocknen aus, womit …": no tent
+    told = phrases.context_words(text, lambda part: split_words(part, language))  # "Meine Pilze im Zelt trocknen aus, womit …": no tent
     for i, word in enumerate(words):
-        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i) or i < told:
+        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i) or i in told:
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         if phrases.after_head(words, i, language, text):
             continue  # "une entrée phono": an input for a record player, no record player
@@ -215,9 +215,9 @@ def head_nouns(text: str, language: str, heads: Mapping[str, Mapping[str, frozen
     said = f" {stem_phrase(translation or '')} "
     found: list[str] = []
     words = split_words(text, language)
-    told = len(split_words(phrases.told_before_need(text), language))  # the situation's words: the user's things
-    for i, word in enumerate(words[told:], told):
-        adjective = i > 0 and words[i - 1].lower() in DEGREE  # "el trípode más ligero": light, the weight
+    told = phrases.context_words(text, lambda part: split_words(part, language))  # the situation's words: the user's things
+    for i, word in enumerate(words):
+        adjective = i > 0 and words[i - 1].lower() in DEGREE or i in told  # "el trípode más ligero": light, the weight
         fragment = translation is not None and phrases.fragment(words, i, text)  # "登机箱": no box, the translation's suitcase
         meanings = () if word.lower() in lexicon.FILLER or adjective or fragment else senses(word, language, dictionary)
         if translation is not None and (_chosen(meanings, translation) or f" {stem_phrase(word)} " in said and english_word(word)):

@@ -26,6 +26,34 @@ _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNO
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 
 
+#: Languages whose numbers in words are read as digits (text2num's): "under twenty bucks", "moins de vingt euros".
+WORDED = frozenset({"en", "fr", "de", "es", "it", "pt", "nl"})
+
+
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th|[eè]me|er|re|e|[ºª°]|te|ten|ter|o|a)\b", re.IGNORECASE)
+
+
+def in_digits(text: str, named: Sequence[tuple[int, int]], language: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with its numbers in words written in digits ("twenty-five pounds" → "25 pounds", "zwanzig Euro"), by
+    text2num, outside the ``named`` spans (a title's words stay), and those spans moved along. Small numbers and
+    ordinals alone stay words ("the one with two stages", "the third one"): text2num leaves them."""
+    if language not in WORDED or not re.search(r"[^\W\d_]", text):
+        return text, list(named)
+    from text_to_num import alpha2digit
+
+    def read(part: str) -> str:
+        digits = alpha2digit(part, language) if part.strip() else part
+        return part if _ORDINAL.search(digits) and not _ORDINAL.search(part) else digits  # "the third one" stays
+
+    out, moved, at = "", {}, 0
+    for start, end in sorted(named):
+        out += read(text[at:start])
+        moved[(start, end)] = (len(out), len(out) + end - start)
+        out, at = out + text[start:end], end
+    out += read(text[at:])
+    return out, [moved[span] for span in named]
+
+
 @dataclass
 class Parse:
     """A request being read: each rule cuts out what it understood and adds its conditions."""

@@ -14,7 +14,7 @@ parses five languages' shopping phrases without a model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 
 from xmr_agent.agent import lexicon
@@ -140,7 +140,7 @@ _ADJECTIVE = re.compile(r"\w{3,}(?:al|ic|ive|ous|ful|less|ed|able|ible)$")
 
 
 #: A definite or possessive article before a value, at most one word between ("joined the fencing club").
-_DEFINITE = re.compile(r"\b(?:the|my|our|his|her|their|your|mon|ma|son|sa|notre|au|aux|du|el|al|del|mi|su|nuestr[oa]|der|die|das|dem|den|im|"
+_DEFINITE = re.compile(r"\b(?:the|my|our|his|her|their|mon|ma|son|sa|notre|au|aux|du|el|al|del|mi|su|nuestr[oa]|der|die|das|dem|den|im|"
                        r"mein(?:e[mnr]?)?|unser(?:e[mnr]?)?)\s+(?:[^\W\d_][\w\-']*\s+)?$", re.IGNORECASE)
 #: Words that end a noun phrase after its head ("the club and", "the club, …").
 _ENDS = frozenset("and or but so because since when while where who which that to at in on with for of from "
@@ -174,6 +174,31 @@ def told_before_need(text: str) -> str:
     return text[:found.start()] if found else ""
 
 
-def before_need(text: str, span: tuple[int, int]) -> bool:
-    """Whether the kind at ``span`` is told in a situation before a question for a thing unnamed (:data:`NEED_ASKED`)."""
-    return span[1] <= len(told_before_need(text))
+#: A thing left unnamed and what it is to do ("something to keep the book block flat", "what do I use to poke the
+#: holes through the pages", "de quoi coudre les cahiers", "algo para forrar las tapas", "etwas, um …", "用来点燃发动机的"):
+#: the things the doing acts on are the user's, not the thing wanted. Not after verbs of getting ("something to buy").
+PURPOSE = re.compile(
+    r"(?:\b(?:something|anything|stuff|a thing|a tool|what (?:\w+ ){1,3}?(?:use|need|get|buy))(?: \w+)? to "
+    r"(?!(?:buy|get|have|find|order|try|wear|go|do)\b)|\b(?:de quoi|quelque chose (?:pour|à)|un truc pour|un outil pour|"
+    r"avec quoi) |\b(?:algo (?:para|con que|que sirva para)|qu[ée] (?:uso|necesito|puedo usar) para|con qu[ée]) |"
+    r"\b(?:womit|(?:etwas|was) (?:zum|zur|um)|etwas, (?:um|womit|mit dem)) |用来|用于|拿来)"
+    r"(?P<does>[^.,;!?，。；！？的]*)", re.IGNORECASE)
+
+
+def context_spans(text: str, acted_on: bool = True) -> list[tuple[int, int]]:
+    """Where ``text`` speaks of the user's things rather than the thing wanted: the situation told before a question
+    for a thing unnamed (:data:`NEED_ASKED`) and (``acted_on``) what an unnamed thing is to act on (:data:`PURPOSE`)."""
+    told = len(told_before_need(text))
+    return ([(0, told)] if told else []) + [found.span("does") for found in PURPOSE.finditer(text) if found.group("does")
+                                            and acted_on]
+
+
+def context_words(text: str, split: Callable[[str], list[str]]) -> set[int]:
+    """The places among ``split(text)``'s words of those that speak of the user's things (:func:`context_spans`)."""
+    return {i for start, end in context_spans(text) for i in range(len(split(text[:start])), len(split(text[:end])))}
+
+
+def before_need(text: str, span: tuple[int, int], whole: bool = True) -> bool:
+    """Whether the kind at ``span`` is one of the user's things (:func:`context_spans`); what a thing is to act on only
+    when it is the ``whole`` kind ("algo para medir el pH": a tester, of the kind "Testing & pH")."""
+    return any(start <= span[0] and span[1] <= end for start, end in context_spans(text, whole))

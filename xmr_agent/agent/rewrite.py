@@ -20,6 +20,7 @@ from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.mentioned import narrowed
+from xmr_agent.agent.numbers import in_digits
 from xmr_agent.agent.preferences import rehomed
 from xmr_agent.agent.query import (
     CrossModalQuery,
@@ -36,7 +37,7 @@ from xmr_agent.agent.spelling import Speller
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.agent.units import kind_measure
 from xmr_agent.encoders.base import well_formed
-from xmr_agent.encoders.language import ENGLISH, detect_closely
+from xmr_agent.encoders.language import ENGLISH, detect, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
@@ -103,6 +104,7 @@ class Rewriter:
         if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:
             raise ConfigError(f"the request {text.strip()[:40]!r} has no words, only signs or emoji: say in words "
                               "what you are looking for (for example \"green tea under £10\")")
+        text, named = in_digits(text, named, detect(text))  # "under twenty bucks"
         text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.every_item(), nouns=self.nouns())

@@ -256,11 +256,11 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
         if hard and facet.column.lower() not in attributes and lx.pattern(lx.ALONGSIDE, after=r"\s+$").search(before):
             continue  # "to eat with my drink": not a drink
         said_as, singular = parse.scan[span[0]:span[1]].lower(), value.lower().removesuffix("s")
-        activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower()) \
+        activity = said_as.endswith("ing") and not singular.endswith("ing") and said_as not in (singular, value.lower(), *value.lower().split()) \
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column) or before_need(parse.scan, span) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
                     other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)

@@ -383,15 +383,15 @@ def kind_measure(query: CrossModalQuery, facets: Facets) -> CrossModalQuery:
 
 #: Words a one-letter size or scale stands next to: "N gauge", "Spur N", "talla M", "N比例".
 SIZE_WORDS = ("size|sizes|scale|gauge|taille|pointure|échelle|echelle|talla|escala|größe|grösse|groesse|spur|maßstab|"
-              "massstab|尺码|尺寸|比例|号")
+              "massstab|class|classe|clase|klasse|grade|尺码|尺寸|比例|号|级")
 
 
 def lettered(text: str, facets: Facets) -> Iterable[tuple[Facet, str, tuple[int, int]]]:
     """Values of one or two letters written in capitals: two-letter ones anywhere ("CD", "XL", "OO"),
     one-letter ones next to a word of size or scale ("an N gauge loco", "en escala N", "taille S"),
     so that no "A" or "I" of a sentence names one."""
-    near = rf"(?i:{SIZE_WORDS})"
-    for facet in facets.values():
+    for facet in facets.values():  # or a word of the column's own name ("Impulse class": "a class C motor")
+        near = "(?i:" + "|".join([SIZE_WORDS, *(re.escape(w) for w in re.split(r"[_\W]+", facet.column) if len(w) > 3)]) + ")"
         for value in (v for v in facet.values if len(v) <= 2 and v.isalpha()) if facet.categorical else ():
             letters = rf"(?<![A-Za-z0-9])({re.escape(value.upper())})(?![A-Za-z0-9])"
             said = letters if len(value) == 2 else rf"{near}\s*[-:]?\s*{letters}|{letters}(?=[\s-]*{near})"

@@ -12,6 +12,7 @@ from typing import Any
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.filters import EVERY_ONE, Facet, Facets
+from xmr_agent.agent.materials import of_class
 from xmr_agent.encoders.language import detect_closely
 
 #: At most this many values are left out for one negated word.
@@ -121,16 +122,15 @@ def containing(facet: Facet, value: str) -> list[str]:
 
 
 def valued_word(word: str, facets: Facets) -> tuple[Facet, list[str]] | None:
-    """The one column that describes items (not a column of kinds) whose values have ``word``
-    among their words, and those values: "down" → material: goose down, duck feather & down."""
-    stem = stem_phrase(word)
-    if not stem or " " in stem or len(stem) < 3:
+    """The one column that describes items (not a column of kinds) whose values have ``word`` among their words (or a
+    kind of the material it names), and those values: "down" → material: goose down, duck feather & down; "wood": Oak."""
+    if not (stem := stem_phrase(word)) or " " in stem or len(stem) < 3:
         return None
     kinds = kind_columns(facets)
-    found = [(f, [f.canonical[v] for v in sorted(f.values) if stem in stem_phrase(v.replace("-", " ")).split()])
+    found = [(f, [f.canonical[v] for v in sorted(f.values) if of_class(stem, stem_phrase(v.replace("-", " ")).split(), stem_phrase)])
              for f in facets.values() if f.categorical and f.column.lower() not in kinds
              and max(len(v.split()) for v in f.values) <= MAX_NAME_WORDS]  # not a column of descriptions
-    found = [(f, values) for f, values in found if values]
+    found = [(f, values) for f, values in found if values]  # (one column only, of a few of its values)
     return found[0] if len(found) == 1 and len(found[0][1]) <= MAX_VALUES else None
 
 

@@ -1,0 +1,26 @@
+"""Classes of material a request names ("nothing made of wood", "no metal", "pas de plastique" read through its
+translation) and the materials of each, as a shop's column of materials names them (Oak, Pine; Brass, Steel; Nylon):
+a class said no to leaves out each of its materials. Written by hand: a few classes shoppers name; WordNet's
+hyponyms would bring a corpus download and many senses no shop means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+#: Class word (stemmed) → materials of its class, as a shop's column of materials names them ("nothing made of wood":
+#: not Oak, Pine, Mahogany).
+MATERIALS: dict[str, tuple[str, ...]] = {
+    "wood": ("oak", "pine", "beech", "walnut", "mahogany", "maple", "birch", "ash", "cherry", "teak", "bamboo", "cedar",
+             "elm", "spruce", "poplar", "rosewood", "ebony", "plywood", "olivewood", "acacia", "wooden", "hardwood"),
+    "metal": ("steel", "iron", "aluminium", "aluminum", "brass", "copper", "bronze", "zinc", "titanium", "tungsten",
+              "chrome", "nickel", "pewter", "lead", "tin", "metallic"),
+    "plastic": ("nylon", "polycarbonate", "acrylic", "abs", "pvc", "polypropylene", "polyethylene", "polystyrene", "vinyl",
+                "resin", "polymer"),
+}
+MATERIALS["wooden"], MATERIALS["metallic"], MATERIALS["plastics"] = MATERIALS["wood"], MATERIALS["metal"], MATERIALS["plastic"]
+
+
+def of_class(stem: str, words: Sequence[str], stemmed: Callable[[str], str]) -> bool:
+    """Whether the ``stemmed`` ``words`` of a value are ``stem`` or, for a class of material, one of its kinds ("wood": Oak)."""
+    return stem in words or any(stemmed(m) in words for m in MATERIALS.get(stem, ()))
