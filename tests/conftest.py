@@ -32,7 +32,8 @@ def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
     monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
-    caches = (dictionaries.load, dictionaries._english, dictionaries._from_german, flags.translations, counts.english)  # noqa: SLF001
+    caches = (dictionaries.load, dictionaries._english, dictionaries._from_german, flags.translations, counts.english,  # noqa: SLF001
+              flags._english_senses)  # noqa: SLF001
     for cache in caches:
         cache.cache_clear()
     yield tmp_path

@@ -135,3 +135,20 @@ def test_the_first_words_of_a_kind_whose_last_word_others_share_name_it() -> Non
     assert "gear_type = 'Steel tip darts'" in _filters("steel tips for no more than 30 quid", PUB)
     assert "gear_type = 'Soft tip darts'" in _filters("some soft tips for the pub board", PUB)
     assert not any("tip darts" in f for f in _filters("a dartboard", PUB))
+
+
+def test_a_yes_no_column_named_for_what_items_are_without_is_said_by_denying_it(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("plomb", "plomb <n, masc>\nlead, sinker\n")])
+    vitrail = Facets({"famille": _facet("famille", {"Soudure", "Verre", "Pince"}),
+                      "sans_plomb": _facet("sans_plomb", {"oui", "non"}), "prix": Facet("prix", "number", lower=2, upper=90)})
+    assert "sans_plomb = 'oui'" in _filters("solder with no lead in it please", vitrail)
+    assert "sans_plomb = 'oui'" in _filters("de la soudure sans plomb", vitrail)
+    assert not any(f.startswith("sans_plomb") for f in _filters("some lead came for my windows", vitrail))
+
+
+def test_a_word_naming_no_group_leaves_the_next_words_group_read(dictd: Path) -> None:
+    from xmr_agent.agent.glossary import kinds
+
+    write_dictd(dictd, "fra-eng", [("des", "des <art>\nof the\n"), ("fléchette", "fléchette <n, fem>\ndart\n")])
+    found = {str(f) for f in kinds("des fléchettes fabriquées au Japon", "fr", PUB)}
+    assert {"gear_type = 'Steel tip darts' (preferred)", "gear_type = 'Soft tip darts' (preferred)"} <= found

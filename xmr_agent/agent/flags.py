@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import lexicon as lx
-from xmr_agent.agent.dictionaries import from_english
+from xmr_agent.agent.dictionaries import from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.numbers import UNIT_PARTS, Parse, core
 from xmr_agent.agent.query import Filter
@@ -157,6 +157,8 @@ def flags(parse: Parse, facets: Facets) -> None:
             continue
         if name.endswith(" free") and _free_of(parse, facet, name.removesuffix(" free"), yes[0]):
             continue
+        if (free := _WITHOUT.fullmatch(name)) and _free_of(parse, facet, free.group(1), yes[0], across=True):
+            continue  # "Sans plomb", "ohne Zucker": "solder with no lead in it"
         subject = [w for w in name.split() if w not in FINE]
         group = next((g for g in SUBJECTS if any(  # "adapte_debutant": débutant; "left handed"; "Hecho a mano" whole
             lx.pattern(g).fullmatch(w) or lx.pattern(folded(g)).fullmatch(w)
@@ -305,11 +307,25 @@ def _opposite(parse: Parse, facet: Facet, group: str | None, yes: str) -> bool:
     return True
 
 
-def _free_of(parse: Parse, facet: Facet, thing: str, yes: str) -> bool:
+@lru_cache(maxsize=256)
+def _english_senses(word: str) -> tuple[str, ...]:
+    """The first English senses of ``word`` in the French, German and Spanish dictionaries installed."""
+    return tuple(dict.fromkeys(m.lower() for language in ("fr", "de", "es") if (found := load(language)) is not None
+                               for m in senses(word, language, found)[:3]))
+
+
+#: A yes/no column named for what an item is without, in four languages ("Sans plomb", "ohne Zucker", "sin gluten").
+_WITHOUT = re.compile(r"(?:sans|ohne|sin|without)\s+([^\W\d_]{3,})")
+
+
+def _free_of(parse: Parse, facet: Facet, thing: str, yes: str, across: bool = False) -> bool:
     """"no nuts", "sans gluten", "ohne Nüsse", "没有坚果的", "my friend is coeliac", "a nut allergy" on a
     column ``thing``_free of yes and no (said by its name, "gluten-free", the rules before read it):
-    the items that say yes; whether it was said."""
+    the items that say yes; whether it was said. ``across``: the name is in another language, the thing also said
+    by an English word the dictionaries translate as it ("Sans plomb": "no lead")."""
     said = FREE_OF.get(thing.removesuffix("s"), rf"{re.escape(thing)}s?")
+    if across:  # "Sans plomb": "lead" (an English request)
+        said += "".join(f"|{re.escape(m)}" for m in _english_senses(thing) if " " not in m)
     for m in lx.pattern(said).finditer(parse.scan):
         around = parse.scan[max(0, m.start() - 30):m.end() + 12]
         denied = DENIED.search(parse.scan[:m.start()])

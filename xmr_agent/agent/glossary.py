@@ -136,8 +136,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 named = []  # "Schirm": an umbrella (of several kinds) before a shade, a Parasol: no one kind
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
-            if not named and meanings:  # "Essig" (vinegar first): Balsamic, Cider and Wine vinegar; not "Mütze" (a cap
-                groups.setdefault(facet.column, head_group(facet, meanings[0]))  # first, then a hat): no hats
+            if not named and meanings and (group := head_group(facet, meanings[0])):  # "Essig" (vinegar first): Balsamic,
+                groups.setdefault(facet.column, group)  # Cider and Wine vinegar; not "Mütze" (a cap first, then a hat)
             for value in named:
                 found.setdefault(facet.column, set()).add(facet.canonical[value])
             if named:
