@@ -152,3 +152,10 @@ def test_a_word_naming_no_group_leaves_the_next_words_group_read(dictd: Path) ->
     write_dictd(dictd, "fra-eng", [("des", "des <art>\nof the\n"), ("fléchette", "fléchette <n, fem>\ndart\n")])
     found = {str(f) for f in kinds("des fléchettes fabriquées au Japon", "fr", PUB)}
     assert {"gear_type = 'Steel tip darts' (preferred)", "gear_type = 'Soft tip darts' (preferred)"} <= found
+
+
+def test_a_part_of_a_value_of_two_joined_by_and_names_it_in_any_language() -> None:
+    vitrail = Facets({"famille": _facet("famille", {"Soudure et flux", "Verre", "Pince", "Patine et finition"}),
+                      "prix": Facet("prix", "number", lower=2, upper=90)})
+    assert "famille = 'Soudure et flux'" in _filters("de la soudure pas chère", vitrail)
+    assert "famille = 'Patine et finition'" in _filters("une patine noire", vitrail)

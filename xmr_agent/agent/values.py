@@ -337,7 +337,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     parts: dict[str, list[str]] = {}  # "BMX" for "BMX/Skate", "table" for "Table & station": names, not
     for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)
                   and not brand_column(column)):  # descriptions; "Light & Motion" is one name
-        pieces = re.split(r"/|\s&\s", value)
+        pieces = re.split(r"/|\s(?:&|and|et|und|y)\s", value)  # "Soudure et flux"
         for part in pieces if len(pieces) > 1 else ():
             if len(part.strip()) >= 3 and part.strip().lower() not in values:  # ("Wool/nylon sock yarn that knits up …")
                 parts.setdefault(stem_phrase(part), []).append(value)
