@@ -159,3 +159,10 @@ def test_a_part_of_a_value_of_two_joined_by_and_names_it_in_any_language() -> No
                       "prix": Facet("prix", "number", lower=2, upper=90)})
     assert "famille = 'Soudure et flux'" in _filters("de la soudure pas chère", vitrail)
     assert "famille = 'Patine et finition'" in _filters("une patine noire", vitrail)
+
+
+def test_competitions_name_a_yes_no_column_of_tournaments() -> None:
+    pub = Facets({**PUB, "tournament_legal": _facet("tournament_legal", {"Yes", "No"})})
+    for said in ("a dartboard I can use in competitions", "une cible pour la compétition", "eine Dartscheibe fürs Turnier",
+                 "una diana que valga para competición"):
+        assert "tournament_legal = 'Yes'" in _filters(said, pub), said

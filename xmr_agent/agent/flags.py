@@ -85,6 +85,8 @@ SUBJECTS = (
     r"hand[- ]?made|made by hand|hand[- ]?crafted|hand[- ]?stitched|faite?s? (?:à la )?main|artisanale?s?|artisanaux|"
     r"handgemacht\w*|handgefertigt\w*|handarbeit|hech[oa]s? a mano|artesanal(?:es)?|手工|手作",
     r"pocket(?:[- ]sized?)?|fits? in (?:a|my|your) pocket|de poche|taschenformat|hosentasche|de bolsillo|口袋|袖珍",
+    r"tournaments?|competitions?|competitive|comp|tournois?|compétitions?|turniere?n?|wettk[äa]mpfe?n?|wettbewerbe?|"
+    r"torneos?|competici[óo]n(?:es)?|比赛|竞赛|锦标赛",
     r"leds?|lighting|illuminat\w*|lit|éclairage|éclairée?s?|lumineu(?:x|se)s?|beleuchtet\w*|beleuchtung|"
     r"iluminad[oa]s?|iluminación|照明|带灯|灯光",
     r"automatic(?:ally)?|auto[- ]open\w*|automatiques?|automatiquement|automatisch(?:e[nrs]?)?|automátic[oa]s?|"
