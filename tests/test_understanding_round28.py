@@ -81,6 +81,11 @@ def test_what_an_unnamed_thing_is_to_act_on_is_the_users() -> None:
     assert spans and "coudre les cahiers" in "de quoi coudre les cahiers"[spans[0][0]:spans[0][1]]
     assert context_spans("发射火箭的时候用来点燃发动机的东西")
     assert not context_spans("I want to buy a rocket kit")  # "to buy": the thing wanted follows
+    for said, acted_on in (("unas gafas de protección para cortar vidrio", "cortar vidrio"),
+                           ("des lunettes pour couper le verre", "couper le verre"),
+                           ("eine Brille zum Schneiden von Glas", "Schneiden von Glas")):
+        assert [said[a:b] for a, b in context_spans(said)] == [acted_on]
+    assert not context_spans("un cadeau pour ma femme")
     text = "something to measure the pH"  # the kind "Testing & pH" is named by its object: a tester
     span = (text.index("pH"), text.index("pH") + 2)
     assert before_need(text, span) and not before_need(text, span, whole=False)

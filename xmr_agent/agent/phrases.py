@@ -175,13 +175,15 @@ def told_before_need(text: str) -> str:
 
 
 #: A thing left unnamed and what it is to do ("something to keep the book block flat", "what do I use to poke the
-#: holes through the pages", "de quoi coudre les cahiers", "algo para forrar las tapas", "etwas, um …", "用来点燃发动机的"):
+#: holes through the pages", "de quoi coudre les cahiers", "algo para forrar las tapas", "etwas, um …", "用来点燃发动机的";
+#: a thing named, then "para", "pour", "zum" and a verb: "unas gafas para cortar vidrio"):
 #: the things the doing acts on are the user's, not the thing wanted. Not after verbs of getting ("something to buy").
 PURPOSE = re.compile(
     r"(?:\b(?:something|anything|stuff|a thing|a tool|what (?:\w+ ){1,3}?(?:use|need|get|buy))(?: \w+)? to "
     r"(?!(?:buy|get|have|find|order|try|wear|go|do)\b)|\b(?:de quoi|quelque chose (?:pour|à)|un truc pour|un outil pour|"
     r"avec quoi) |\b(?:algo (?:para|con que|que sirva para)|qu[ée] (?:uso|necesito|puedo usar) para|con qu[ée]) |"
-    r"\b(?:womit|(?:etwas|was) (?:zum|zur|um)|etwas, (?:um|womit|mit dem)) |用来|用于|拿来)"
+    r"\b(?:womit|(?:etwas|was) (?:zum|zur|um)|etwas, (?:um|womit|mit dem)) |用来|用于|拿来|"
+    r"\b(?:para|pour|zum) (?=[^\W\d_]{3,}(?:ar|er|ir|re|en)\b))"  # "gafas para cortar vidrio", "zum Schneiden von Glas"
     r"(?P<does>[^.,;!?，。；！？的]*)", re.IGNORECASE)
 
 
