@@ -46,8 +46,6 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
             elif not hit and middle == "of":  # "a bottle of ink": Bottled ink
                 hit = category_of(f"{words[i].group(0)} {words[i + 2].group(0)}", facets)
                 hit = hit if hit and len(stem_phrase(hit[1]).split()) == 2 else None
-            elif not hit and n == 2:  # "steel tips": Steel tip darts, beside Soft tip darts
-                hit = _without_shared(text[span[0]:span[1]], facets)
             if hit and not in_name(text, span):
                 yield hit[0], hit[1], span
                 i += n - 1
@@ -69,16 +67,6 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
     yield from _fractions(text, facets)  # "the 3/4 size"
-
-
-def _without_shared(words: str, facets: Facets) -> tuple[Facet, str] | None:
-    """The one value of three words whose first two are ``words`` and whose last word other values of its column end
-    in too, so that the first two tell it apart ("steel tips": Steel tip darts, of Steel and Soft tip darts)."""
-    said = stem_phrase(words)
-    found = [(f, f.canonical[v]) for f in facets.values() if f.categorical for v in f.values
-             if len(stems := stem_phrase(v).split()) == 3 and " ".join(stems[:2]) == said
-             and sum(stem_phrase(o).split()[-1:] == stems[-1:] for o in f.values) >= 2]
-    return found[0] if len(found) == 1 and len(said.split()) == 2 else None
 
 
 def in_name(text: str, span: tuple[int, int]) -> bool:

@@ -33,8 +33,7 @@ def stem_phrase(words: str) -> str:
                     for w, s in zip(found, stems, strict=True))
 
 
-#: American and British spellings read as one ("computerized" is "Computerised", "color" "Colour",
-#: "center" "Centre", "gray" "Grey").
+#: American and British spellings read as one ("computerized": "Computerised", "color" "Colour", "gray" "Grey").
 _SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b|\b([a-z]{3,})yz(e|ed|es|er|ers|ing)\b|"
                             r"\b(col|flav|fav|arm|hum|od|hon|harb|neighb|vap|lab|rum|behavi)or(s|ed|ful|ite|ites|less|ing)?\b|"
                             r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b|"
@@ -302,8 +301,8 @@ def head_noun(text: str, heads: Container[str], stops: Iterable[str],
 
 
 def stem_index(facet: Facet) -> dict[str, tuple[str, ...]]:
-    """The values of ``facet`` by the stems that name them: whole, hyphens as spaces, a material's
-    adjective, a country's, and the noun several values share (:func:`head_group`)."""
+    """The values of ``facet`` by the stems that name them: whole, hyphens as spaces, a material's adjective, a
+    country's, a word left out, and the noun several values share (:func:`head_group`)."""
     return _stem_index_cached(facet.column, facet.values)
 
 
@@ -322,9 +321,10 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
         if value in lexicon.DEMONYMS:  # the adjective of a country: Japanese green tea
             index.setdefault(stem_phrase(lexicon.DEMONYMS[value]), []).append(value)
     shorter: dict[str, list[str]] = {}  # "heavy duty machine": Heavy-duty sewing machine (a middle word left out)
-    for value in sorted(values):  # whole words only: "blue glasses" is no "Blue-light glasses"
-        words = value.split()
-        for i in range(1, len(words) - 1) if 3 <= len(words) <= 4 and "," not in value else ():
+    for value in sorted(values):  # whole words only: "blue glasses" is no "Blue-light glasses"; the last left out
+        shared = len(words := value.split()) == 3 and sum(  # where others end so ("steel tips": Steel tip darts)
+            stem_phrase(o).split()[-1:] == stem_phrase(value).split()[-1:] for o in values) > 1
+        for i in range(1, len(words) - 1 + shared) if 3 <= len(words) <= 4 and "," not in value else ():
             shorter.setdefault(stem_phrase(" ".join(words[:i] + words[i + 1:]).replace("-", " ")), []).append(value)
     index.update({key: group for key, group in shorter.items() if len(group) == 1 and key not in index})
     heads: dict[str, list[str]] = {}  # "frames": Prescription frames, Kids frames; "guitarra": Guitarra clásica,
