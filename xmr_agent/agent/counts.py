@@ -38,6 +38,8 @@ _WHOLE = r"\d{1,3}(?:[.,'’ \u00a0]\d{3})+(?![\d])|\d{1,6}(?![\d.,]\d)"
 _ENDINGS = r"(?:s|es|n|en)?"
 #: Parts of a column's name that make it the most an item holds, or the least it needs.
 _MOST, _LEAST = frozenset({"max", "maximum"}), frozenset({"min", "minimum"})
+#: A count's last word that is a currency ("entre 500 y 1200 pesos").
+_CURRENCY_LAST = re.compile(rf"(?<![^\W\d_])(?:{nb.CUR})\s*$", re.IGNORECASE)
 #: How many of a word's dictionary senses name it (the first are the common ones).
 SENSES = 8
 #: An English word at least this common (Zipf) is a column's name as written, not a word to translate.
@@ -61,6 +63,8 @@ def counts(parse: Parse, facets: Facets) -> None:
                            rf"{_LATIN}{{4,}}\s+)?(?:{said})(?!{_LATIN}){after}"
                            rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
         for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
+            if _CURRENCY_LAST.search(m.group(0)):  # "1200 pesos" by a column `Peso (g)`: a price
+                continue
             _add(parse, facet, thing, m, bounds)
             parse.cut((m.start(), m.start("a")) if m.group("a") else m.span())
             parse.cut((m.end("a"), m.end()) if m.group("a") else m.span())
@@ -69,7 +73,7 @@ def counts(parse: Parse, facets: Facets) -> None:
         named = {thing, *english(thing)}
         other = re.compile(rf"{number}(?P<w>{_LATIN}{{4,}}){after}", re.IGNORECASE)
         for m in other.finditer(parse.scan):  # "1000 pièces", "1000 Stücken": a piece, as Teile
-            if named & {*english(m.group("w")), folded(m.group("w").lower())}:
+            if named & {*english(m.group("w")), folded(m.group("w").lower())} and not _CURRENCY_LAST.search(m.group(0)):
                 _add(parse, facet, thing, m, bounds)
                 parse.cut(m.span())
 

@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 
 #: Currency words and symbols; a number next to one is a price.
-CURRENCY = (r"(?:a|au|c|ca|nz|hk|s|us)\$|(?:aud|cad|nzd|sgd|hkd|jpy|cny|sek|nok|dkk|pln)(?![^\W\d_])|\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
-            r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|"
-            r"人民币|瑞郎|法郎|日元|澳元|澳币|加元|加币|港元|港币|新加坡元")
+CURRENCY = (r"(?:a|au|c|ca|nz|hk|s|us)\$|(?:aud|cad|nzd|sgd|hkd|jpy|cny|sek|nok|dkk|pln|mxn|inr)(?![^\W\d_])|\$|€|£|¥|元|块钱?|美元|欧元|英镑|欧(?!洲)|镑|刀|dollars?|bucks|usd|euros?|eur|pounds?|gbp|dólares|dolares|"
+            r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|pesos|₹|"
+            r"rupees?|rs\.?(?=\s?\d)|r\$|人民币|瑞郎|法郎|日元|澳元|澳币|加元|加币|港元|港币|新加坡元|比索|卢比")
 #: "under 20": the number is an upper bound.
 BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"

@@ -18,7 +18,7 @@ from xmr_agent.agent.query import Filter, Op, Order
 
 #: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万", "a tenner", "a hundred".
 NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
-       rf"|{lx.CJK_NUMBER}[万千]|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b|(?<![\w-])(?:a|one)\s+(?:hundred|thousand)\b(?!\s+and))")
+       rf"|{lx.CJK_NUMBER}[万千]|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b|(?<![\w-])(?:a|one)\s+(?:hundred|thousand|grand)\b(?!\s+and))")
 CUR = rf"(?:{lx.CURRENCY})"
 #: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
 PRICE = rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}|{NUM})"
@@ -30,6 +30,8 @@ DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties"
 WORDED = frozenset({"en", "fr", "de", "es", "it", "pt", "nl"})
 
 
+_HUNDRED = re.compile(r"hundred|thousand|cent|mille|hundert|tausend|cien|mil", re.IGNORECASE)
+_A_HUNDRED = re.compile(r"\b(?:a|one|un|une|ein|eine|einen|einem|uno|una)\s+(\d+00)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th|[eè]me|er|re|e|[ºª°]|te|ten|ter|o|a)\b", re.IGNORECASE)
 
 
@@ -43,6 +45,7 @@ def in_digits(text: str, named: Sequence[tuple[int, int]], language: str) -> tup
 
     def read(part: str) -> str:
         digits = alpha2digit(part, language) if part.strip() else part
+        digits = _A_HUNDRED.sub(r"\1", digits) if _HUNDRED.search(part) else digits  # "under a hundred": not "a 100"
         return part if _ORDINAL.search(digits) and not _ORDINAL.search(part) else digits  # "the third one" stays
 
     out, moved, at = "", {}, 0
@@ -143,8 +146,8 @@ def extreme_size(facets: Facets, kind: str, descending: bool) -> Filter | None:
 def number_value(text: str) -> float:
     """The value of a :data:`NUM`: thousands separators dropped, "k" and 千 a thousand, 万 ten thousand."""
     text = text.strip()
-    if text.endswith(("tenner", "fiver", "hundred", "thousand")):  # "under a tenner", "a hundred pounds or more"
-        return {"tenner": 10.0, "fiver": 5.0, "hundred": 100.0, "thousand": 1000.0}[text.split()[-1]]
+    if text.endswith(("tenner", "fiver", "hundred", "thousand")) or text in ("a grand", "one grand"):  # "under a grand"
+        return {"tenner": 10.0, "fiver": 5.0, "hundred": 100.0, "thousand": 1000.0, "grand": 1000.0}[text.split()[-1]]
     grand = text.endswith("grand")
     text = text.removesuffix("grand").strip()
     factor = 1e3 if grand else {"k": 1e3, "K": 1e3, "千": 1e3, "万": 1e4}.get(text[-1:], 1.0)

@@ -234,7 +234,8 @@ def named_bounds(parse: Parse, facets: Facets) -> None:
     that no unit table holds ("over 50,000 SHU": ``heat_shu``, "1万到5万SHU之间", "at least 61 keys",
     "more keys, at least 61"): a condition on that column, never a price."""
     numbers = {p: f.column for f in facets.values() if f.kind == "number" for p in name_parts(f.column)
-               if len(p) >= 2 and p not in UNITS and p not in NAME_UNITS and not p.isdigit()}
+               if len(p) >= 2 and p not in UNITS and p not in NAME_UNITS and not p.isdigit()
+               and not re.fullmatch(nb.CUR, f"{p}s", re.IGNORECASE)}  # `Peso (g)`: "1200 pesos" is a price
     if not numbers:
         return
     word = rf"\s*({'|'.join(sorted(map(re.escape, numbers), key=len, reverse=True))})s?(?![a-zA-Z\u00c0-\u024f])"
