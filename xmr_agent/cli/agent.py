@@ -106,8 +106,9 @@ def _print_answer(answer: dict[str, Any], trace: bool, console: Any = None) -> N
     if trace:
         for entry in answer.get("trace", []):
             shown = {k: v for k, v in entry.items() if k not in ("step", "seconds")}
-            console.print(f"[cyan]{entry['step']}[/cyan] {entry['seconds'] * 1000:.0f} ms "
-                          f"{json.dumps(shown, ensure_ascii=False, default=str)}", highlight=False)
+            took = f" {entry['seconds'] * 1000:.0f} ms" if "seconds" in entry else ""  # a relaxation is no timed step
+            console.print(f"[cyan]{entry['step']}[/cyan]{took} {json.dumps(shown, ensure_ascii=False, default=str)}",
+                          highlight=False)
     message = str(answer.get("message") or "")
     for entry in answer.get("trace", []):
         if entry.get("step") == "relax":
