@@ -15,7 +15,7 @@ already shown are not offered again unless asked ("show me the first one again")
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from xmr_agent.agent.columns import kind_columns
@@ -282,7 +282,7 @@ class Session:
         s, c = self.state, critique
         guessed = _by_meaning(request)  # kinds found by meaning: for this turn's words only, never kept
         new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
-        if _changes_subject(s.filters, new):  # "now a book" after music: a new subject, not a refinement
+        if _changes_subject(s.filters, new, kind_columns(self.agent.facets)):  # "now a book" after music: a new subject
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
             s.filters = [f for f in s.filters if f.hard and self._still_met(f, new)]
         said = " ".join(q.text for q in request.queries) if request else ""  # "lieber einen, an dem ich stehen kann"
@@ -390,8 +390,8 @@ def _replace(old: Sequence[Filter], new: Sequence[Filter]) -> list[Filter]:
     return [*(f for f in old if _key(f) not in fresh and (f.column, f.op, str(f.value).lower()) not in flipped), *new]
 
 
-def _changes_subject(old: Sequence[Filter], new: Sequence[Filter]) -> bool:
-    before = {f.column: f.value for f in old if f.op == "=" and f.hard}  # "now a book" after music
+def _changes_subject(old: Sequence[Filter], new: Sequence[Filter], kinds: Collection[str]) -> bool:  # another kind
+    before = {f.column: f.value for f in old if f.op == "=" and f.hard and f.column.lower() in kinds}  # not wood
     return any(f.op == "=" and f.hard and f.column in before and before[f.column] != f.value for f in new)
 
 

@@ -71,7 +71,7 @@ ASKED = lexicon.pattern(r"is there|are there|any|anything|have you got|do you ha
 #: Opening words that move on to the next thing wanted ("and now a tea strainer", "und jetzt noch
 #: ein Teesieb", "et maintenant une théière", "y ahora una tetera", "然后再要一个茶壶").
 NEXT = re.compile(
-    r"^[\s¿¡«\"]*(?:(?:ok(?:ay)?|right|great|thanks|vale|bueno|genial|perfecto|gracias|d'accord|bon|parfait|merci|"
+    r"^[\s¿¡«\"]*(?:(?:ok(?:ay)?|right|great|cool|nice|thanks|vale|bueno|genial|perfecto|gracias|d'accord|bon|parfait|merci|"
     r"super|gut|prima|danke|好的|好)[,!.，。！]?\s*)?"  # "vale, ahora busco una cejilla"
     r"(?:(?:and |ok(?:ay)?,? |right,? )?(?:now|next|then)(?:,)? (?:i (?:also )?(?:need|want)(?: to find)? |"
     r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
@@ -81,8 +81,9 @@ NEXT = re.compile(
     r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套)|"
     r"(?:还有|还要|还想要|再来|再要)(?!点|一点|便宜|贵|更|别|其|没|吗|什么|哪)[\u3400-\u9fff]{2}|"  # "还有备用电池": also spare batteries
     r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)(?:\s*[.!?]*\s*$|,)|"
-    r"(?:(?:and|also|plus) (?:i (?:also )?need |then )?|(?:i )?also need )(?:something|anything|a tool|one) to "
+    r"(?:(?:and|also|plus),? (?:i(?:'ll| will)? (?:also )?need |then )?|(?:i(?:'ll| will)? )?also need )(?:something|anything|a tool|one) to "
     r"(?!go with|match)[^\W\d_]+|"
+    r"(?:y|et) (?:también |aussi )?(?:algo|quelque chose|un truc) (?:para|pour) (?!(?:combinar|ir con|aller avec)\b)|"
     r"und (?:noch |dann )?(?:etwas|was) zum\b|"
     r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b|"
     r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas|algún|alguna|algunos|algunas) "  # "and some goggles"
