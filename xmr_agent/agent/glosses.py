@@ -314,7 +314,8 @@ def _read_values(text: str, said: str | None, facets: Facets, language: str, tak
         if word.lower() in lexicon.FILLER or len(word) < (2 if lexicon.has_cjk(word) else 4):
             continue
         denied = word.lower() in skip or lexicon.has_cjk(word) and any(word in phrase for phrase in negated)
-        for sense in senses(word, said, dictionary)[:2]:  # type: ignore[arg-type]
+        last = word.split()[-1]  # "de madera": wood
+        for sense in dict.fromkeys([*senses(word, said, dictionary)[:2], *(senses(last, said, dictionary)[:2] if last != word else ())]):  # type: ignore[arg-type]
             if len(sense.split()) <= 2:
                 for flt in backward_values(sense, facets, language, taken | set(found)):  # "不要石英机芯的": no Quarz
                     found.setdefault(flt.column, flt.model_copy(update={"op": "not_contains" if facets[flt.column].kind == "list"

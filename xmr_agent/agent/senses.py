@@ -136,7 +136,7 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
     dictionary = glossary.load(language)
     if dictionary is None:
         return {}
-    index = _value_stems(facets)
+    index, longer = _value_stems(facets), _longer_values(facets)
     if not index:
         return {}
     skipped = {w.lower() for w in skip}
@@ -146,7 +146,8 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
         if word.lower() in skipped or len(word) < 2:
             continue
         named: dict[str, set[str]] = {}
-        for sensed in _sense_sets(word, language, dictionary):
+        sets = _sense_sets(word, language, dictionary)
+        for sensed in sets:
             for column, value in _named_by(sensed, index).items():
                 named.setdefault(column, set()).add(value)
             for facet, value in filter(None, (hyphenated(s, facets) for s in sensed[:1])):  # "Linkshänder": left-hander,
@@ -155,8 +156,9 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
             for column, stems in index.items():  # ahead of the last part's senses (wool)
                 written = {stems[v] for v in stems if len(v) >= dictionaries.MIN_PART and word.lower().startswith(v)}
                 named.update({column: written} if written else {})
-        for column, kept in named.items():
-            for value in kept:
+        said_stems = {stem for sensed in sets for sense in sensed for stem in stem_phrase(sense).split()}
+        for column, kept in named.items():  # "Thaiboxen" (Thai, boxing) names no `Boxing` beside `Muay Thai`
+            for value in (v for v in kept if not said_stems & (longer.get(column, set()) - set(stem_phrase(v).split()))):
                 found.setdefault(column, {}).setdefault(value, word)
     return {c: next(iter(values.items())) for c, values in found.items() if len(values) == 1}
 
@@ -241,3 +243,9 @@ def _value_stems(facets: Facets) -> dict[str, dict[str, str]]:
         if stems:
             index[column] = stems
     return index
+
+
+def _longer_values(facets: Facets) -> dict[str, set[str]]:
+    """Column → the stems of the words of its values of more than one word (``Muay Thai``: muay, thai)."""
+    return {c: {w for v in f.values for w in stem_phrase(v).split() if len(stem_phrase(v).split()) > 1}
+            for c, f in facets.items() if f.categorical and 2 <= len(f.values) <= MAX_VALUES}

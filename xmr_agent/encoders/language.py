@@ -44,7 +44,7 @@ WORDS = {
           "nosotros como algo algún alguna película películas me gusta sobre hola gracias muy más sin donde "
           "mientras junto hacia menos hasta barato barata baratos baratas caro cara más tengo necesito "
           "quiero quería busco pero sea hay tienes tienen esto este esta eso ese lo le se su sus muéstrame "
-          "enséñame cuál",
+          "enséñame cuál mas tengan tengáis tengais tenéis teneis",
     "it": "il lo la gli le un una uno e è sono con per nel nella sul della del che di io tu lui lei mio come "
           "qualcosa film mi piace ciao grazie molto più",
     "pt": "o a os as um uma e é são com para no na do da dos das que de eu você ele ela meu como algo "
