@@ -390,10 +390,10 @@ def _heads_many(sense: str, values: Iterable[str]) -> bool:
 
 
 def _headed(sense: str, values: Iterable[str]) -> list[str]:
-    """The one value of several words whose last word (its head noun) is the last word of
-    ``sense``: "carving board" names "Chopping Board" when no other value is a board."""
+    """The one value of several words whose last word (its head noun) is the last word of ``sense``: "carving
+    board" names "Chopping Board" when no other value is a board; "coil" (of "bobina") names "Search coils"."""
     words = stem_phrase(sense).split()
-    if not 2 <= len(words) <= MAX_SENSE_WORDS:
+    if not 1 <= len(words) <= MAX_SENSE_WORDS:
         return []
     headed = [v for v in values if len(stems := stem_phrase(v).split()) >= 2 and stems[-1] == words[-1]]
     return headed if len(headed) == 1 else []

@@ -24,3 +24,21 @@ MATERIALS["wooden"], MATERIALS["metallic"], MATERIALS["plastics"] = MATERIALS["w
 def of_class(stem: str, words: Sequence[str], stemmed: Callable[[str], str]) -> bool:
     """Whether the ``stemmed`` ``words`` of a value are ``stem`` or, for a class of material, one of its kinds ("wood": Oak)."""
     return stem in words or any(stemmed(m) in words for m in MATERIALS.get(stem, ()))
+
+
+#: Words that make a material an imitation of another ("Synthetic leather" is no leather).
+IMITATION = frozenset({"synthetic", "faux", "imitation", "artificial", "fake", "vegan", "simili", "synthétique", "sintético",
+                       "sintética", "kunstleder", "similicuir", "polipiel", "pu"})
+
+
+def of_kind(words: Sequence[str], value: Sequence[str], stemmed: Callable[[str], str]) -> bool:
+    """Whether a value of the ``stemmed`` words ``value`` is of the one said with ``words``: has them all ("gold": Rose
+    gold) or is of the class of material they name ("plastic": Polycarbonate), but is no imitation of it ("leather":
+    not Synthetic leather)."""
+    return (set(words) <= set(value) or len(words) == 1 and of_class(words[0], value, stemmed)) \
+        and not imitates(words, value, stemmed)
+
+
+def imitates(words: Sequence[str], value: Sequence[str], stemmed: Callable[[str], str]) -> bool:
+    """Whether a value of the ``stemmed`` words ``value`` is an imitation of the one said with ``words``."""
+    return bool((set(value) - set(words)) & {stemmed(w) for w in IMITATION})

@@ -32,9 +32,9 @@ LIKE_KIND = "same kind as the item asked to be like:"
 MAX_EXCLUDE_IN_WHERE = 500
 #: Share of the best keyword (BM25) score that makes a candidate answer the request too.
 KEYWORD = 0.8
-#: Leading candidates that vote on the kind a request asks for, the share of the vote the
-#: leading kind needs, and how far down its items are brought forward (:func:`cohere`).
-VOTERS, LEAD, WINDOW = 5, 0.5, 15
+#: Leading candidates that vote on the kind a request asks for, the share of the vote the leading kind needs, how far
+#: down its items are brought forward, and how much closer a first candidate of another kind stays first (:func:`cohere`).
+VOTERS, LEAD, WINDOW, CLEAR = 5, 0.5, 15, 1.1
 #: Fewer candidates than this meeting a request's stated preferences is too few to show.
 FEW = 3
 
@@ -109,13 +109,14 @@ def has_subject(query: CrossModalQuery) -> bool:
 def own_head(query: CrossModalQuery, scoped: bool) -> str | None:
     """The request's head noun a superlative ranges over (:func:`apply_order`): none when a kind the user named decides
     ("the priciest coffee": coffee beans too), unless it is no word of that kind ("the cheapest heat mat": of the heating
-    kit, the mats)."""
+    kit, the mats), or when it is a kind's last word ("the dearest detector": every `Metal detectors`, titled so or not)."""
     if not scoped or query.head is None:
         return query.head
     said = [f for f in query.filters if f.hard and f.op in ("=", "contains") and titled_note(f) not in query.notes]
     kinds = {w for f in said for w in stem_phrase(str(f.value)).split()}  # (a kind read in the titles: the head's)
+    kinds |= {stem_phrase(str(f.value)).split()[-1] for f in query.filters if f.hard and f.op == "=" and stem_phrase(str(f.value))}
     coloured = any(w in lexicon.COLOURS for f in query.filters for w in str(f.value).lower().split())  # "the priciest
-    return query.head if (not said or query.head not in kinds) and not coloured else None  # red wine": every red one
+    return query.head if query.head not in kinds and not coloured else None  # red wine": every red one
 
 
 def apply_order(order: Order, fused: Sequence[Hit], sorted_rows: Sequence[dict[str, Any]] = (), *,
@@ -274,8 +275,7 @@ def demote(fused: Sequence[Hit], phrases: Sequence[str]) -> list[Hit]:
 
 
 def _alike(said: str, wanted: str) -> bool:
-    """The same word, or one a longer form of the other ("wheel" of "three-wheelers"), or another
-    ending of it ("electrónico", "electrónica")."""
+    """The same word, or one a longer form of the other ("wheel" of "three-wheelers"), or another ending of it."""
     return said == wanted or min(len(said), len(wanted)) >= 5 and (said.startswith(wanted) or wanted.startswith(said)) \
         or len(said) == len(wanted) >= 6 and said[:-1] == wanted[:-1]  # "electronico", "electronica"
 
@@ -348,16 +348,15 @@ def _value(hit: Hit, column: str) -> float | None:
 
 
 def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], guessed: Sequence[Filter] = ()) -> list[Hit]:
-    """``fused`` with the candidates of its leading kind first: shoppers who describe one thing
-    ("a proper sports car", "something for above the cot") want that kind of thing, and a list
-    that drifts into other kinds after its first answers reads as wrong. The kind (a value of
-    the table's finest column of kinds) is the one the first :data:`VOTERS` candidates vote for,
-    each by 1/rank; it leads when it holds at least :data:`LEAD` of the vote, and then its
-    items among the first :data:`WINDOW` come first, in their fused order, but never ahead of an
-    item that meets more of the request's preferences ("dog stuff in size small": the small
-    things before a large bed), the stated ones before the ``guessed`` ones. A request naming
-    several kinds ("a tent or a tarp") or one already (a condition on the column) is left as
-    it is."""
+    """``fused`` with the candidates of its leading kind first: shoppers who describe one thing ("a proper sports
+    car", "something for above the cot") want that kind of thing, and a list that drifts into other kinds after its
+    first answers reads as wrong. The kind (a value of the table's finest column of kinds) is the one the first
+    :data:`VOTERS` candidates vote for, each by 1/rank; it leads when it holds at least :data:`LEAD` of the vote, and
+    then its items among the first :data:`WINDOW` come first, in their fused order, but never ahead of an item that
+    meets more of the request's preferences ("dog stuff in size small": the small things before a large bed), the
+    stated ones before the ``guessed`` ones, nor of a first candidate of another kind :data:`CLEAR` times as close as
+    its best ("Legenester", then "aus Holz": the wooden nest box, not the wooden coops). A request naming several
+    kinds ("a tent or a tarp") or one already (a condition on the column) is left as it is."""
     column = _kind_column(facets)
     named = {str(f.value).lower() for f in filters if column and f.column == column and f.op in ("=", "contains")}
     if column is None or len(named) > 1 or len(fused) <= 1:
@@ -370,7 +369,8 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
     if not votes:
         return list(fused)
     kind = max(votes, key=lambda v: votes[v])
-    if votes[kind] < LEAD * sum(votes.values()):
+    if votes[kind] < LEAD * sum(votes.values()) or str((fused[0].item or {}).get(column, "")).lower() != kind and \
+            fused[0].score >= CLEAR * max(h.score for h in fused[:WINDOW] if str((h.item or {}).get(column, "")).lower() == kind):
         return list(fused)
     window = list(fused[:WINDOW])
     stated = [f for f in filters if not f.hard and f not in guessed]

@@ -12,7 +12,7 @@ from typing import Any
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.filters import EVERY_ONE, Facet, Facets
-from xmr_agent.agent.materials import of_class
+from xmr_agent.agent.materials import imitates, of_class, of_kind
 from xmr_agent.encoders.language import detect_closely
 
 #: At most this many values are left out for one negated word.
@@ -96,27 +96,27 @@ NARROWER_WORDS = 4
 
 
 def with_combos(facet: Facet, value: str) -> list[str]:
-    """``value``, the values of ``facet`` that list it among others ("vegan, gluten-free" for
-    gluten-free: a cell of a CSV that holds several values), and the narrower values that end
-    with its words ("olive oil": Extra virgin olive oil too; names of up to
-    :data:`NARROWER_WORDS` words, not descriptions)."""
+    """``value``, the values of ``facet`` that list it among others ("vegan, gluten-free" for gluten-free: a cell of a
+    CSV that holds several values), and the narrower values that end with its words ("olive oil": Extra virgin olive
+    oil too; names of up to :data:`NARROWER_WORDS` words, not descriptions), no imitation of it."""
     if facet.kind == "list":
         return [value]
     combos = [facet.canonical[v] for v in sorted(facet.values)
               if facet.canonical[v] != value and value.lower() in (p.strip() for p in re.split(r"[,;/|]", v))]
     said = stem_phrase(value).split()
     narrower = [facet.canonical[v] for v in sorted(facet.values) if facet.canonical[v] != value and said and "," not in v
-                and len(said) < len(words := stem_phrase(v).split()) <= NARROWER_WORDS and words[-len(said):] == said]
+                and len(said) < len(words := stem_phrase(v).split()) <= NARROWER_WORDS and words[-len(said):] == said
+                and not imitates(said, words, stem_phrase)]  # "leather": no Synthetic leather
     return list(dict.fromkeys([value, *combos, *narrower]))[:MAX_VALUES + 1]
 
 
 def containing(facet: Facet, value: str) -> list[str]:
-    """``value`` and the other values of ``facet`` that have its words ("gold" → gold-plated, rose gold)."""
-    words = set(stem_phrase(value.replace("-", " ")).split())  # "Gore-Tex": Gore-Tex Pro too
+    """``value`` and the other values of ``facet`` with its words ("gold": rose gold) or of its class ("Plastic": PVC)."""
+    words = stem_phrase(value.replace("-", " ")).split()  # "Gore-Tex": Gore-Tex Pro too
     if not words:  # "乌龙茶": no stem to share
         return [value]
     others = [facet.canonical[v] for v in sorted(facet.values)
-              if facet.canonical[v] != value and words <= set(stem_phrase(v.replace("-", " ")).split())]
+              if facet.canonical[v] != value and of_kind(words, stem_phrase(v.replace("-", " ")).split(), stem_phrase)]
     return [value, *others[:MAX_VALUES]]
 
 

@@ -1,0 +1,136 @@
+"""Request understanding, twenty-ninth round: "a grand", pesos and rupees as currencies (and "1200 pesos" no weight
+beside a column `Peso (g)`), another material asked for in a chat keeps the kind talked about ("rather something in
+wood"), a German compound whose first part is a word of a longer value names no shorter one ("Thaiboxen": no
+`Boxing` beside `Muay Thai`), words made of others that the dictionaries lack ("protège-tibias", "rodillera",
+"abrelatas"), a superlative over a kind read in the titles ranges over every item of it ("the dearest detector": the
+`Metal detectors` not titled "detector" too), and a relaxation step in ``xmr ask --trace``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import string_facet as _facet
+from helpers import write_dictd
+
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import CrossModalQuery, Filter, titled_note
+from xmr_agent.agent.rules import rule_rewrite
+
+CHESS = Facets({
+    "seccion": _facet("seccion", {"Reloj", "Tablero", "Juego completo", "Piezas"}),
+    "material": _facet("material", {"Madera", "Plástico", "Vidrio"}),
+    "precio_mxn": Facet("precio_mxn", "number", lower=90, upper=6000),
+    "peso_g": Facet("peso_g", "number", lower=20, upper=4000, integer=True),
+})
+RADIO = Facets({
+    "kit_type": _facet("kit_type", {"HF rig", "Handheld", "Antenna", "Scanner"}),
+    "us_price": Facet("us_price", "number", lower=20, upper=3000),
+})
+CRICKET = Facets({
+    "kit": _facet("kit", {"Bat", "Ball", "Pads", "Gloves"}),
+    "price_inr": Facet("price_inr", "number", lower=300, upper=40000),
+})
+
+
+def _filters(text: str, facets: Facets) -> set[str]:
+    return {str(f) for f in rule_rewrite(text, facets).filters}
+
+
+def test_a_grand_is_a_thousand() -> None:
+    assert "us_price < 1000.0" in _filters("HF rig under a grand", RADIO)
+
+
+def test_pesos_are_a_price_not_the_weight_of_a_column_named_peso() -> None:
+    for text in ("reloj entre 500 y 1200 pesos", "Schachuhr zwischen 500 und 1200 Pesos"):
+        found = _filters(text, CHESS)
+        assert {"precio_mxn >= 500.0", "precio_mxn <= 1200.0"} <= found, text
+        assert not any(f.startswith("peso_g") for f in found), text
+    assert "peso_g < 500" in _filters("un tablero de menos de 500 g de peso", CHESS)  # a weight still is one
+
+
+def test_rupees_and_the_rupee_sign_are_currencies() -> None:
+    assert "price_inr < 5000.0" in _filters("a bat under ₹5000", CRICKET)
+    assert "price_inr < 3000.0" in _filters("gloves for less than 3000 rupees", CRICKET)
+    assert "price_inr < 2000.0" in _filters("pads under Rs 2000", CRICKET)
+
+
+def test_another_material_is_the_same_subject_another_kind_a_new_one() -> None:
+    from xmr_agent.agent.session import _changes_subject
+
+    kinds = frozenset({"seccion"})
+    plastic = [Filter(column="material", op="=", value="Plástico"), Filter(column="seccion", op="=", value="Juego completo")]
+    assert not _changes_subject(plastic, [Filter(column="material", op="=", value="Madera")], kinds)
+    assert _changes_subject(plastic, [Filter(column="seccion", op="=", value="Reloj")], kinds)
+
+
+def test_a_compounds_first_part_in_a_longer_value_names_no_shorter_one(dictd: Path) -> None:
+    from xmr_agent.agent.senses import named_values
+
+    write_dictd(dictd, "deu-eng", [("thai", "Thai <masc, n>\nThai\n"), ("boxen", "Boxen <neut, n>\nboxing\n"),
+                                   ("boxsack", "Boxsack <masc, n>\npunching bag\n")])
+    facets = Facets({"discipline": _facet("discipline", {"Boxing", "Muay Thai", "MMA"}),
+                     "gear_type": _facet("gear_type", {"Gloves", "Shin guards", "Headgear", "Pads", "Bag"})})
+    assert "discipline" not in named_values("Schienbeinschoner fürs Thaiboxen", "de", facets)
+    assert named_values("Handschuhe fürs Boxen", "de", facets).get("discipline", ("",))[0] == "Boxing"
+
+
+def test_words_made_of_others_are_read_by_their_parts(dictd: Path) -> None:
+    from xmr_agent.agent.dictionaries import load, senses
+
+    write_dictd(dictd, "fra-eng", [("tibia", "tibia <n, masc>\nshinbone, tibia, shin\n"),
+                                   ("bouteille", "bouteille <n, fem>\nbottle\n")])
+    write_dictd(dictd, "spa-eng", [("rodilla", "rodilla <n, fem>\nknee\n"), ("lata", "lata <n, fem>\ncan, tin\n"),
+                                   ("muñeca", "muñeca <n, fem>\nwrist, doll\n")])
+    french, spanish = load("fr"), load("es")
+    assert french is not None and spanish is not None
+    assert "shin guard" in senses("protège-tibias", "fr", french)
+    assert senses("ouvre-bouteille", "fr", french)[0] == "bottle opener"
+    assert "knee pad" in senses("rodilleras", "es", spanish)
+    assert "wrist guard" in senses("muñequera", "es", spanish)  # "qu" of "muñeca"
+    assert "can opener" in senses("abrelatas", "es", spanish)
+    assert senses("cafetera", "es", spanish) == ()  # -era of no part of the body: nothing made up
+
+
+def test_a_superlative_over_a_kind_read_in_the_titles_ranges_over_all_of_it() -> None:
+    from xmr_agent.agent.order import own_head
+
+    kind = Filter(column="gear_class", op="=", value="Metal detectors")
+    detectors = CrossModalQuery(filters=(kind,), head="detector", notes=(titled_note(kind),))
+    assert own_head(detectors, scoped=True) is None  # "the most expensive detector": XP Deus II too
+    heating = CrossModalQuery(filters=(Filter(column="supply_type", op="=", value="Heating"),), head="mat")
+    assert own_head(heating, scoped=True) == "mat"
+
+
+def test_ask_trace_shows_a_relaxation_step() -> None:
+    from xmr_agent.cli import agent as cli_agent
+
+    answer = {"query": CrossModalQuery().model_dump(), "where": None, "recommendations": [], "message": "",
+              "trace": [{"step": "rewrite", "seconds": 0.01}, {"step": "relax", "dropped": ["seccion = 'Reloj'"],
+                                                               "reason": "nothing of that kind"}]}
+    printed: list[str] = []
+
+    class Console:
+        def print(self, text: object = "", **_: object) -> None:
+            printed.append(str(text))
+
+    cli_agent._print_answer(answer, trace=True, console=Console())  # noqa: SLF001
+    assert any(line.startswith("[cyan]relax[/cyan] {") for line in printed)
+    assert any("10 ms" in line for line in printed)
+
+
+def test_a_hundred_in_words_is_a_bound_not_a_100() -> None:
+    from xmr_agent.agent.numbers import in_digits
+
+    assert in_digits("any wireless ones under a hundred?", [], "en")[0] == "any wireless ones under 100?"
+    assert in_digits("moins de cent euros", [], "fr")[0] == "moins de 100 euros"
+
+
+def test_no_plastic_leaves_out_the_plastics_and_leather_is_no_synthetic_leather() -> None:
+    from xmr_agent.agent.values import containing, with_combos
+
+    materials = _facet("main_material", {"Plastic", "Polycarbonate", "Wood", "Leather", "Synthetic leather", "Steel"})
+    assert set(containing(materials, "Plastic")) == {"Plastic", "Polycarbonate"}
+    assert containing(materials, "Leather") == ["Leather"]
+    assert with_combos(materials, "Leather") == ["Leather"]
+    found = _filters("juggling clubs, just not plastic ones", Facets({"main_material": materials}))
+    assert {"main_material != 'Plastic'", "main_material != 'Polycarbonate'"} <= found
