@@ -134,3 +134,25 @@ def test_no_plastic_leaves_out_the_plastics_and_leather_is_no_synthetic_leather(
     assert with_combos(materials, "Leather") == ["Leather"]
     found = _filters("juggling clubs, just not plastic ones", Facets({"main_material": materials}))
     assert {"main_material != 'Plastic'", "main_material != 'Polycarbonate'"} <= found
+
+
+JUGGLING = Facets({
+    "discipline": _facet("discipline", {"Juggling balls", "Juggling clubs", "Poi", "Devil sticks", "Diabolos"}),
+    "skill_level": _facet("skill_level", {"Beginner", "Intermediate", "Advanced"}),
+    "glows": _facet("glows", {"Yes", "No"}),
+    "canadian_made": _facet("canadian_made", {"Yes", "No"}),
+    "price_gbp": Facet("price_gbp", "number", lower=3, upper=300),
+})
+
+
+def test_someone_who_never_did_it_or_a_first_lesson_is_a_beginner() -> None:
+    query = rule_rewrite("a devil stick for someone who's never picked one up", JUGGLING)
+    assert "skill_level = 'Beginner' (preferred)" in {str(f) for f in query.filters}
+    assert not query.avoid  # "never picked": no thing denied
+    assert "skill_level = 'Beginner' (preferred)" in _filters("poi for my first class", JUGGLING)
+
+
+def test_glowing_is_said_by_lights_up_and_a_demonym_column_by_the_country() -> None:
+    assert "glows != 'Yes'" in _filters("poi, but nothing that lights up", JUGGLING)
+    assert "glows = 'Yes'" in _filters("juggling balls that glow in the dark", JUGGLING)
+    assert "canadian_made = 'Yes'" in _filters("anything made here in Canada?", JUGGLING)

@@ -29,7 +29,11 @@ DEMONYMS = {"DE": ("german", "deutsch", "allemand", "alem[aá]n"), "FR": ("frenc
             "holand[ée]s"), "CH": ("swiss", "schweizer", "suisse", "suiz[oa]"), "SE": ("swedish", "schwedisch", "su[ée]dois",
             "suec[oa]"), "BE": ("belgian", "belgisch", "belge", "belga"), "CZ": ("czech", "tschechisch", "tch[èe]que", "chec[oa]"),
             "PL": ("polish", "polnisch", "polonais", "polac[oa]"), "TW": ("taiwanese", "taiwanisch", "taïwanais", "taiwan[ée]s"),
-            "KR": ("korean", "koreanisch", "cor[ée]en", "corean[oa]"), "IN": ("indian", "indisch", "indien", "indi[oa]")}
+            "KR": ("korean", "koreanisch", "cor[ée]en", "corean[oa]"), "IN": ("indian", "indisch", "indien", "indi[oa]"),
+            "CA": ("canadian", "kanadisch", "canadien", "canadiense"), "AU": ("australian", "australisch", "australien",
+            "australian[oa]"), "MX": ("mexican", "mexikanisch", "mexicain", "mexican[oa]"), "AT": ("austrian",
+            "[öo]sterreichisch", "autrichien", "austr[ií]ac[oa]"), "PT": ("portuguese", "portugiesisch", "portugais",
+            "portugu[ée]s"), "IE": ("irish", "irisch", "irlandais", "irland[ée]s")}
 
 
 @lru_cache(maxsize=1)
@@ -72,3 +76,17 @@ def translated() -> dict[str, str]:
     from xmr_agent.agent.lexicon import TRANSLATED
 
     return {**TRANSLATED, **names()}
+
+
+def of_demonym(word: str) -> str | None:
+    """A pattern of the names of the country ``word`` (lower case) is the demonym of, in the five languages ("canadian":
+    Canada, Kanada, canadien …), for a yes/no column "Canadian-made"; ``None`` for no demonym known."""
+    code = next((c for c, stems in DEMONYMS.items() if any(re.fullmatch(rf"{s}(?:e[nrsm]?|s|a|as|o|os)?", word) for s in stems)), None)
+    if code is None:
+        return None
+    try:
+        import pycountry
+    except ImportError:
+        return "|".join(DEMONYMS[code])
+    name = pycountry.countries.get(alpha_2=code).name.lower()
+    return "|".join(filter(None, (names().get(name), re.escape(name))))

@@ -87,7 +87,8 @@ SUBJECTS = (
     r"pocket(?:[- ]sized?)?|fits? in (?:a|my|your) pocket|de poche|taschenformat|hosentasche|de bolsillo|口袋|袖珍",
     r"tournaments?|competitions?|competitive|comp|tournois?|compétitions?|turniere?n?|wettk[äa]mpfe?n?|wettbewerbe?|"
     r"torneos?|competici[óo]n(?:es)?|比赛|竞赛|锦标赛",
-    r"leds?|lighting|illuminat\w*|lit|éclairage|éclairée?s?|lumineu(?:x|se)s?|beleuchtet\w*|beleuchtung|"
+    r"leds?|lighting|illuminat\w*|lit|lights? up|light-up|glow(?:s|ing)?|glow[- ]in[- ]the[- ]dark|luminous|leuchte[nt]?\w*|"
+    r"leuchtend\w*|qui brillent?|que brillen?|发光|夜光|éclairage|éclairée?s?|lumineu(?:x|se)s?|beleuchtet\w*|beleuchtung|"
     r"iluminad[oa]s?|iluminación|照明|带灯|灯光",
     r"automatic(?:ally)?|auto[- ]open\w*|automatiques?|automatiquement|automatisch(?:e[nrs]?)?|automátic[oa]s?|"
     r"automáticamente|自动",
@@ -253,6 +254,10 @@ def _made_in(name: str) -> str:
     España"), the other ways of saying it with that country as written ("made in France",
     "hergestellt in France"); else nothing."""
     m = re.fullmatch(rf"{_MADE} (?:in|en) ([a-z]+)", name)
+    if m is None and (made := re.fullmatch(r"([a-z]+) (?:made|built)", name)):  # "Canadian-made": "made in Canada", "加拿大"
+        from xmr_agent.agent.countries import of_demonym
+
+        return rf"|\b(?:{country})\b" if (country := of_demonym(made.group(1))) else ""
     return rf"|\b{_MADE}\s+(?:in|en)\s+{re.escape(m.group(1))}\b" if m else ""
 
 

@@ -53,7 +53,11 @@ SAID = ((r"beginners?|novices?|first[- ]timers?|débutante?s?|anfänger(?:in|inn
          r"principiantes?|novat[oa]s?|初学者?|新手|入门|"  # who is starting, or for the first time:
          r"(?:just |who(?:'s| is) (?:just )?)start(?:ed|ing)(?: out)?|starting out|for the first time|first time on|"
          r"qui (?:débute|commence)|pour la première fois|(?:der|die) (?:gerade )?anfängt|zum ersten Mal|"
-         r"que (?:empieza|comienza|está empezando)|por primera vez|刚开始|刚学|第一次", False),
+         r"que (?:empieza|comienza|está empezando)|por primera vez|刚开始|刚学|第一次|"  # who never did it, at a first lesson:
+         r"never (?:tried|done|used|played|picked|held|ridden|juggled|had)\b(?: (?:one|it|this|that))?(?: up| before)?|"
+         r"(?:n'(?:a|ai|as|ont)|n'en a) jamais|noch nie|nunca (?:ha|he|has|han)\b|从来?没(?:有)?(?:玩|用|学|练)过|"
+         r"(?:my|his|her|their|a) first (?:class|lesson|session)|(?:mon|son|leur) premier cours|"
+         r"(?:meine[rnm]?|seine[rnm]?|ihre[rnm]?) erste[nm]? (?:Stunde|Kurs|Training)|(?:mi|su) primera clase|第一节课", False),
         (r"experts?|professionals?|pros|professionnel(?:le)?s?|profis?|profesionales?|专业人士|专家", True))
 
 
@@ -74,6 +78,8 @@ def said(parse: Any, facets: Facets) -> None:  # (a numbers.Parse: numbers reads
             parse.filters.append(flt)
             parse.preferred.append(flt)
         parse.notes.append(f"{facet.column} of the {'highest' if highest else 'lowest'} level from {m.group(0)!r}")
+        if re.match(r"never|n'|noch nie|nunca|从", m.group(0), re.IGNORECASE):  # "never picked one up": no thing denied
+            parse.cut(m.span())
         return
 
 
