@@ -156,3 +156,10 @@ def test_glowing_is_said_by_lights_up_and_a_demonym_column_by_the_country() -> N
     assert "glows != 'Yes'" in _filters("poi, but nothing that lights up", JUGGLING)
     assert "glows = 'Yes'" in _filters("juggling balls that glow in the dark", JUGGLING)
     assert "canadian_made = 'Yes'" in _filters("anything made here in Canada?", JUGGLING)
+
+
+def test_not_for_beginners_leaves_the_lowest_level_out_and_money_no_issue_is_pricey() -> None:
+    assert "skill_level != 'Beginner'" in _filters("a devil stick, not for beginners", JUGGLING)
+    assert "skill_level = 'Beginner' (preferred)" in _filters("a devil stick for beginners", JUGGLING)
+    query = rule_rewrite("really good juggling clubs, money isn't the issue", JUGGLING)
+    assert query.order is not None and query.order.mode == "high"

@@ -73,14 +73,22 @@ def said(parse: Any, facets: Facets) -> None:  # (a numbers.Parse: numbers reads
             continue
         ranks = {RANKS[v] for v in facet.values if v in RANKS}
         rank = max(ranks) if highest else min(ranks)
+        denied = _DENIED.search(parse.scan[max(0, m.start() - 30):m.start()])  # "que no sea para principiantes"
         for value in sorted(v for v in facet.values if RANKS.get(v) == rank):
-            flt = Filter(column=facet.column, op="=", value=facet.canonical.get(value, value), hard=False)
+            flt = Filter(column=facet.column, op="!=" if denied else "=", value=facet.canonical.get(value, value), hard=bool(denied))
             parse.filters.append(flt)
-            parse.preferred.append(flt)
-        parse.notes.append(f"{facet.column} of the {'highest' if highest else 'lowest'} level from {m.group(0)!r}")
+            parse.preferred += [] if denied else [flt]
+        if denied:
+            parse.cut((max(0, m.start() - 30) + denied.start(), m.end()))
+        parse.notes.append(f"{facet.column} {'not ' if denied else ''}of the {'highest' if highest else 'lowest'} level from "
+                           f"{m.group(0)!r}")
         if re.match(r"never|n'|noch nie|nunca|从", m.group(0), re.IGNORECASE):  # "never picked one up": no thing denied
             parse.cut(m.span())
         return
+
+
+#: A denial just before the words for who an item is for ("not for beginners", "pas pour les débutants", "不适合新手").
+_DENIED = re.compile(r"(?:\b(?:not|no|pas|nicht|kein(?:e[nrs]?)?|nada)\b|不)[^,.;!?]{0,20}$", re.IGNORECASE)
 
 
 def level_column(facets: Facets) -> Facet | None:

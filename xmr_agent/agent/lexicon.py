@@ -73,7 +73,7 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
          r"不(?:太|很|怎么)?贵|便宜|实惠|平价|划算")
-PRICEY = (r"money(?:'s| is)? no object|(?:the )?budget (?:is(?: not|n't) an? (?:issue|problem)|doesn't matter)|"
+PRICEY = (r"money(?:'s| is)? no object|(?:the )?(?:budget|money|cost) (?:is(?: not|n't) (?:an? |the )?(?:issue|problem)|doesn't matter)|"
           r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
           r"(?:el precio|el presupuesto) (?:me )?da igual|da igual lo que cuest\w+|sin límite de presupuesto|不差钱|预算不限|"
           r"(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
