@@ -50,6 +50,8 @@
 #   fresh47:          fresh47.jsonl over surfshack.csv, buchbinderei.csv, rocketworks.csv
 #   fresh48:          fresh48.jsonl over vitrail.csv, oche.csv, hydro.csv
 #   fresh49:          fresh49.jsonl over ajedrez.csv, ringside.csv, shack.csv
+#   fresh50:          fresh50.jsonl over huehnerhof.csv, juggling.csv, prospecting.csv
+#   fresh51:          fresh51.jsonl over fromagerie.csv, wicket.csv, tannery.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,7 +106,9 @@ case "$FRESH" in
   fresh47) TABLES="surfshack buchbinderei rocketworks" ;;
   fresh48) TABLES="vitrail oche hydro" ;;
   fresh49) TABLES="ajedrez ringside shack" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh49" >&2; exit 2 ;;
+  fresh50) TABLES="huehnerhof juggling prospecting" ;;
+  fresh51) TABLES="fromagerie wicket tannery" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh51" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
