@@ -246,6 +246,16 @@ def _value_stems(facets: Facets) -> dict[str, dict[str, str]]:
 
 
 def _longer_values(facets: Facets) -> dict[str, set[str]]:
-    """Column → the stems of the words of its values of more than one word (``Muay Thai``: muay, thai)."""
-    return {c: {w for v in f.values for w in stem_phrase(v).split() if len(stem_phrase(v).split()) > 1}
+    """Column → the stems of the words of its values of more than one word that are names, their other words no English
+    ones (``Muay Thai``: muay, thai; not ``Carbon ink``)."""
+    from wordfreq import zipf_frequency
+
+    def named(value: str) -> bool:
+        return len(value.split()) > 1 and any(zipf_frequency(w, "en") < ENGLISH_ZIPF for w in value.lower().split())
+
+    return {c: {w for v in f.values if named(v) for w in stem_phrase(v).split()}
             for c, f in facets.items() if f.categorical and 2 <= len(f.values) <= MAX_VALUES}
+
+
+#: A word at least this common in English (Zipf) is no part of a name.
+ENGLISH_ZIPF = 3.0
