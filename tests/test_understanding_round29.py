@@ -163,3 +163,20 @@ def test_not_for_beginners_leaves_the_lowest_level_out_and_money_no_issue_is_pri
     assert "skill_level = 'Beginner' (preferred)" in _filters("a devil stick for beginners", JUGGLING)
     query = rule_rewrite("really good juggling clubs, money isn't the issue", JUGGLING)
     assert query.order is not None and query.order.mode == "high"
+
+
+def test_a_word_after_a_head_noun_and_a_is_no_kind() -> None:
+    from xmr_agent.agent.phrases import after_head
+
+    words = ["une", "pierre", "à", "encre", "mais", "pas", "en", "céramique"]
+    assert after_head(words, 3, "fr", " ".join(words))  # an inkstone: no ink
+    assert not after_head(["de", "l'encre", "rouge"], 1, "fr", "de l'encre rouge")
+
+
+def test_a_longer_value_blocks_a_shorter_one_only_when_it_is_a_name(dictd: Path) -> None:
+    from xmr_agent.agent.senses import named_values
+
+    write_dictd(dictd, "deu-eng", [("tusche", "Tusche <fem, n>\nIndian ink\n"), ("stein", "Stein <masc, n>\nstone, rock\n")])
+    facets = Facets({"material": _facet("material", {"Stone", "Carbon ink", "Shoushan stone", "Wood"}),
+                     "aisle": _facet("aisle", {"Inkstones", "Brushes", "Paper", "Bottled ink", "Seals"})})
+    assert named_values("ein Tuschestein", "de", facets).get("material", ("",))[0] == "Stone"
