@@ -23,8 +23,7 @@ from xmr_agent.types import Hit
 
 #: Share of the best fused score a candidate needs to count as answering the request.
 RELEVANT = 0.5
-#: How far below the best vector similarity a candidate may be and still answer the request, and at most this share of
-#: the way from the best to the median candidate.
+#: How far below the best vector similarity a candidate may answer the request, at most this share of the way to the median.
 MARGIN, SPREAD = 0.1, 0.4
 #: How a condition taken from the items a request asks to be like is noted (so it can give way).
 LIKE_KIND = "same kind as the item asked to be like:"
@@ -354,9 +353,9 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
     :data:`VOTERS` candidates vote for, each by 1/rank; it leads when it holds at least :data:`LEAD` of the vote, and
     then its items among the first :data:`WINDOW` come first, in their fused order, but never ahead of an item that
     meets more of the request's preferences ("dog stuff in size small": the small things before a large bed), the
-    stated ones before the ``guessed`` ones, nor of a first candidate of another kind :data:`CLEAR` times as close as
-    its best ("Legenester", then "aus Holz": the wooden nest box, not the wooden coops). A request naming several
-    kinds ("a tent or a tarp") or one already (a condition on the column) is left as it is."""
+    stated ones before the ``guessed`` ones, nor, where conditions chose the candidates, of a first one of another kind
+    :data:`CLEAR` times as close as its best ("Legenester", then "aus Holz": the wooden nest box, not the wooden coops).
+    A request naming several kinds ("a tent or a tarp") or one already (a condition on the column) is left as it is."""
     column = _kind_column(facets)
     named = {str(f.value).lower() for f in filters if column and f.column == column and f.op in ("=", "contains")}
     if column is None or len(named) > 1 or len(fused) <= 1:
@@ -369,8 +368,9 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
     if not votes:
         return list(fused)
     kind = max(votes, key=lambda v: votes[v])
-    if votes[kind] < LEAD * sum(votes.values()) or str((fused[0].item or {}).get(column, "")).lower() != kind and \
-            fused[0].score >= CLEAR * max(h.score for h in fused[:WINDOW] if str((h.item or {}).get(column, "")).lower() == kind):
+    if votes[kind] < LEAD * sum(votes.values()) or any(f.hard for f in filters) and str((fused[0].item or {}).get(
+            column, "")).lower() != kind and fused[0].score >= CLEAR * max(
+            h.score for h in fused[:WINDOW] if str((h.item or {}).get(column, "")).lower() == kind):
         return list(fused)
     window = list(fused[:WINDOW])
     stated = [f for f in filters if not f.hard and f not in guessed]
