@@ -180,3 +180,12 @@ def test_a_longer_value_blocks_a_shorter_one_only_when_it_is_a_name(dictd: Path)
     facets = Facets({"material": _facet("material", {"Stone", "Carbon ink", "Shoushan stone", "Wood"}),
                      "aisle": _facet("aisle", {"Inkstones", "Brushes", "Paper", "Bottled ink", "Seals"})})
     assert named_values("ein Tuschestein", "de", facets).get("material", ("",))[0] == "Stone"
+
+
+def test_french_price_words_typed_without_accents() -> None:
+    facets = Facets({"gear_class": _facet("gear_class", {"Digging tools", "Gold pans", "Metal detectors"}),
+                     "price_ca": Facet("price_ca", "number", lower=20, upper=2300)})
+    query = rule_rewrite("une pelle pas trop chere", facets)
+    assert query.order is not None and query.order.mode == "low" and not query.avoid
+    query = rule_rewrite("le detecteur le moins chere", facets)
+    assert query.order is not None and query.order.mode == "sort" and not query.order.descending

@@ -68,7 +68,7 @@ AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 #: Relative price words, against the catalogue's own prices: checked in this order.
 CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
          r"not (?:too |very |so |that )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
-         r"low[- ]priced|pas (?:trop |très )?ch(?:er|ère|ers|ères)|bon marché|abordables?|économiques?|petits? prix|"
+         r"low[- ]priced|pas (?:trop |très )?ch(?:er|[eè]re|ers|[eè]res)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
@@ -81,16 +81,16 @@ PRICEY = (r"money(?:'s| is)? no object|(?:the )?(?:budget|money|cost) (?:is(?: n
           r"egal,? was es kostet|der preis (?:ist )?egal|cueste lo que cueste|el precio no importa|价格无所谓|不在乎价格|"
           r"top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
           r"indulgent|special treat|"
-          r"ch(?:er|ère|ers|ères)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
+          r"ch(?:er|[eè]re|ers|[eè]res)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
           r"car[oa]s?|de lujo|lujos[oa]s?|"
           r"贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
 CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not (?:as|that) (?:expensive|pricey|dear)|for less\b(?!\s+than)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
-           r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|ère|ers|ères)|"
-           r"(?<!pas )trop ch(?:er|ère|ers|ères)|(?<!nicht )zu teu(?:er|re[nrs]?)|(?<!no )(?<!sea )demasiado car[oa]s?|(?<!不)太贵|"
+           r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|[eè]re|ers|[eè]res)|"
+           r"(?<!pas )trop ch(?:er|[eè]re|ers|[eè]res)|(?<!nicht )zu teu(?:er|re[nrs]?)|(?<!no )(?<!sea )demasiado car[oa]s?|(?<!不)太贵|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
-PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|ère|ers|ères)|teurer|más car[oa]s?|更贵|贵一?点"
+PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|[eè]re|ers|[eè]res)|teurer|más car[oa]s?|更贵|贵一?点"
 #: Comparatives of the other measures: (words, column kind, mode).
 COMPARATIVES = (
     (r"lighter|less heavy|not (?:as|so) heavy|plus lég(?:er|ère)s?|moins lourde?s?|pas aussi lourde?s?|leichtere?[nrs]?|"
@@ -139,11 +139,11 @@ RELATIVE = (
 #: Superlatives → a sort: (words, column kind, descending).
 SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"cheapest|least expensive|lowest[- ]price[d]?|most affordable|"
-     r"(?:le|la|les) moins ch(?:er|ère|ers|ères)|"
+     r"(?:le|la|les) moins ch(?:er|[eè]re|ers|[eè]res)|"
      r"billigste[nrsm]?|günstigste[nrsm]?|am billigsten|am günstigsten|"
      r"(?:el|la|los|las|lo) más barat[oa]s?|"
      r"最便宜|最实惠|最低价", "price", False),
-    (r"most expensive|priciest|dearest|highest[- ]price[d]?|(?:le|la|les) plus ch(?:er|ère|ers|ères)|"
+    (r"most expensive|priciest|dearest|highest[- ]price[d]?|(?:le|la|les) plus ch(?:er|[eè]re|ers|[eè]res)|"
      r"teuerste[nrsm]?|am teuersten|(?:el|la|los|las|lo) más car[oa]s?|"
      r"最贵|最昂贵|最高价", "price", True),
     (r"newest|latest|most recent|(?:le|la|les) plus récente?s?|(?:le|la|les) plus nouveaux|neueste[nrs]?|aktuellste[nrs]?|"
