@@ -189,3 +189,10 @@ def test_french_price_words_typed_without_accents() -> None:
     assert query.order is not None and query.order.mode == "low" and not query.avoid
     query = rule_rewrite("le detecteur le moins chere", facets)
     assert query.order is not None and query.order.mode == "sort" and not query.order.descending
+
+
+def test_a_word_left_out_in_spanish_leaves_out_its_other_genders() -> None:
+    from xmr_agent.agent.mentions import _agreeing
+
+    assert set(_agreeing("rojo")) == {"rojo", "roja", "rojos", "rojas"}
+    assert _agreeing("red") == ["red"] and _agreeing("acero de carbón") == ["acero de carbón"]

@@ -231,6 +231,13 @@ class TitleIndex:
                 and not _without(title, wanted, stem) for item, _ in items]
 
 
+def _agreeing(word: str) -> list[str]:
+    """``word`` and, for a Spanish adjective in -o or -a, its other genders and plurals ("rojo": roja, rojos, rojas: a
+    "Navaja multiusos roja" is red)."""
+    m = re.fullmatch(r"([^\W\d_]{3,}?)(?:o|a|os|as)", word.lower()) if " " not in word.strip() else None
+    return [word, *(m.group(1) + e for e in ("o", "a", "os", "as") if m.group(1) + e != word.lower())] if m else [word]
+
+
 def _stems(title: Sequence[str], stem: Callable[[str], str]) -> set[str]:
     """The stems of a title's words, and of each two words written together ("Wi-Fi", "Smart Phone": a "wifi", a
     "smartphone")."""
@@ -339,7 +346,8 @@ def without_named(query: CrossModalQuery, titles: TitleIndex) -> CrossModalQuery
         return query
     from xmr_agent.agent.rules import stem_phrase
 
-    named = [i for words in query.exclude_words for i in titles.naming(words, stem_phrase)]
+    named = list(dict.fromkeys(i for words in query.exclude_words for form in _agreeing(words)
+                               for i in titles.naming(form, stem_phrase)))
     if not named:
         return query
     return query.model_copy(update={"exclude_ids": tuple(dict.fromkeys([*query.exclude_ids, *named])),
