@@ -88,5 +88,8 @@ def of_demonym(word: str) -> str | None:
         import pycountry
     except ImportError:
         return "|".join(DEMONYMS[code])
-    name = pycountry.countries.get(alpha_2=code).name.lower()
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return "|".join(DEMONYMS[code])
+    name = country.name.lower()
     return "|".join(filter(None, (names().get(name), re.escape(name))))
