@@ -196,3 +196,12 @@ def test_a_word_left_out_in_spanish_leaves_out_its_other_genders() -> None:
 
     assert set(_agreeing("rojo")) == {"rojo", "roja", "rojos", "rojas"}
     assert _agreeing("red") == ["red"] and _agreeing("acero de carbón") == ["acero de carbón"]
+
+
+def test_a_sense_with_led_inside_a_word_names_no_lighting(dictd: Path) -> None:
+    from xmr_agent.agent.senses import sensed
+
+    write_dictd(dictd, "deu-eng", [("billig", "billig <adj>\ncut-price, price-led\n"), ("ball", "Ball <masc, n>\nball\n")])
+    query = rule_rewrite("the cheapest balls", JUGGLING)
+    found = sensed(query, query, "billig Bälle", "de", JUGGLING)
+    assert not any(f.column == "glows" for f in found.filters)

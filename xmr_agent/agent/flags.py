@@ -87,7 +87,7 @@ SUBJECTS = (
     r"pocket(?:[- ]sized?)?|fits? in (?:a|my|your) pocket|de poche|taschenformat|hosentasche|de bolsillo|口袋|袖珍",
     r"tournaments?|competitions?|competitive|comp|tournois?|compétitions?|turniere?n?|wettk[äa]mpfe?n?|wettbewerbe?|"
     r"torneos?|competici[óo]n(?:es)?|比赛|竞赛|锦标赛",
-    r"leds?|lighting|illuminat\w*|lit|lights? up|light-up|glow(?:s|ing)?|glow[- ]in[- ]the[- ]dark|luminous|leuchte[nt]?\w*|"
+    r"(?<!-)leds?|lighting|illuminat\w*|lit|lights? up|light-up|glow(?:s|ing)?|glow[- ]in[- ]the[- ]dark|luminous|leuchte[nt]?\w*|"
     r"leuchtend\w*|qui brillent?|que brillen?|发光|夜光|éclairage|éclairée?s?|lumineu(?:x|se)s?|beleuchtet\w*|beleuchtung|"
     r"iluminad[oa]s?|iluminación|照明|带灯|灯光",
     r"automatic(?:ally)?|auto[- ]open\w*|automatiques?|automatiquement|automatisch(?:e[nrs]?)?|automátic[oa]s?|"
