@@ -165,12 +165,14 @@ def test_not_for_beginners_leaves_the_lowest_level_out_and_money_no_issue_is_pri
     assert query.order is not None and query.order.mode == "high"
 
 
-def test_a_word_after_a_head_noun_and_a_is_no_kind() -> None:
-    from xmr_agent.agent.phrases import after_head
+def test_a_word_after_a_head_noun_and_a_names_no_kind_by_its_head_alone(monkeypatch) -> None:
+    from xmr_agent.agent import glossary
 
-    words = ["une", "pierre", "à", "encre", "mais", "pas", "en", "céramique"]
-    assert after_head(words, 3, "fr", " ".join(words))  # an inkstone: no ink
-    assert not after_head(["de", "l'encre", "rouge"], 1, "fr", "de l'encre rouge")
+    words = {"pierre": ("stone",), "encre": ("ink",), "une": ("one",), "de": ("of",), "l'encre": ("ink",)}
+    monkeypatch.setattr(glossary, "load", lambda language: glossary.Dictionary(words) if language == "fr" else None)
+    aisles = Facets({"aisle": _facet("aisle", {"Inkstones", "Brushes", "Paper", "Bottled ink", "Seals"})})
+    assert glossary.kinds("une pierre à encre", "fr", aisles) == []  # an inkstone: no ink
+    assert [f.value for f in glossary.kinds("de l'encre rouge", "fr", aisles)] == ["Bottled ink"]
 
 
 def test_a_longer_value_blocks_a_shorter_one_only_when_it_is_a_name(dictd: Path) -> None:

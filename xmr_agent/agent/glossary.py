@@ -122,13 +122,14 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             continue  # "拼图胶水", "une planche à fromage": the kind describes the thing named next to it
         chosen = [m for m in _chosen(meanings, translation)  # "香水": perfume, cologne; the translation: perfume
                   if known is None or stem_phrase(m).split()[-1:] and stem_phrase(m).split()[-1] in known]
+        alone = not (i and words[i - 1].lower() in ("à", "au", "aux"))  # "une pierre à encre": no ink
         for facet in columns:  # by all the words of a sense, else by its head noun alone
-            if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values) for sense in chosen):
+            if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values, alone) for sense in chosen):
                 continue
             named = [v for sense in meanings for v in _named(sense, facet.values)]
             named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or \
                 ([] if heads_only else named) or \
-                [v for sense in meanings for v in _headed(sense, facet.values)] or \
+                [v for sense in meanings for v in _headed(sense, facet.values, alone)] or \
                 _titled([m for m in meanings if not _named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
                         (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
             first = next((n for n, m in enumerate(meanings) if any(_head_of(m, v) for v in _named(m, facet.values))), 0)
@@ -389,11 +390,11 @@ def _heads_many(sense: str, values: Iterable[str]) -> bool:
     return len(words) == 1 and sum(len(s := stem_phrase(v).split()) >= 2 and s[-1] == words[0] for v in values) >= 2
 
 
-def _headed(sense: str, values: Iterable[str]) -> list[str]:
+def _headed(sense: str, values: Iterable[str], alone: bool = True) -> list[str]:
     """The one value of several words whose last word (its head noun) is the last word of ``sense``: "carving
-    board" names "Chopping Board" when no other value is a board; "coil" (of "bobina") names "Search coils"."""
+    board" names "Chopping Board" when no other value is a board; "coil" (of "bobina") names "Search coils" ``alone``."""
     words = stem_phrase(sense).split()
-    if not 1 <= len(words) <= MAX_SENSE_WORDS:
+    if not (1 if alone else 2) <= len(words) <= MAX_SENSE_WORDS:
         return []
     headed = [v for v in values if len(stems := stem_phrase(v).split()) >= 2 and stems[-1] == words[-1]]
     return headed if len(headed) == 1 else []

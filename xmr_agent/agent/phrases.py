@@ -54,9 +54,6 @@ def after_head(words: Sequence[str], i: int, language: str, text: str) -> bool:
     """Whether French or Spanish ``words[i]`` follows a noun that an article makes the head ("une
     entrée phono", "un cable USB"): it describes that noun (an adjective before it aside: "une
     petite tente")."""
-    if language == "fr" and i >= 3 and words[i - 1].lower() in ("à", "au", "aux") and words[i - 3].lower() in _DETERMINERS \
-            and len(words[i - 2]) > 2 and words[i - 2].lower() not in lexicon.FILLER:
-        return True  # "une pierre à encre": an inkstone, no ink
     if language not in ("fr", "es") or i < 2 or words[i - 2].lower() not in _DETERMINERS:
         return False
     head = words[i - 1].lower()
