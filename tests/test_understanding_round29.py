@@ -207,3 +207,18 @@ def test_a_sense_with_led_inside_a_word_names_no_lighting(dictd: Path) -> None:
     query = rule_rewrite("the cheapest balls", JUGGLING)
     found = sensed(query, query, "billig Bälle", "de", JUGGLING)
     assert not any(f.column == "glows" for f in found.filters)
+
+
+def test_a_chinese_word_is_read_by_its_parts_only_up_to_a_length() -> None:
+    from xmr_agent.agent import derived
+
+    parts = {"流星": ("meteor",), "球": ("ball", "sphere"), "红": ("red",), "绿": ("green",)}
+    calls: list[str] = []
+
+    def lookup(word: str) -> tuple[str, ...]:
+        calls.append(word)
+        return parts.get(word) or derived.senses(word, "zh", lookup)
+
+    assert derived.senses("流星球", "zh", lookup)[:2] == ("meteor ball", "meteor sphere")
+    calls.clear()
+    assert derived.senses("红绿" * 10, "zh", lookup) == () and calls == []  # too long: not read by its parts

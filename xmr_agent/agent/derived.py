@@ -41,6 +41,9 @@ MIN_NOUN = 3
 #: How many of the noun's first senses are read (the three most common English words of them make the compound's).
 NOUN_SENSES = 6
 
+#: The longest Chinese word read by its parts (each first part is read so in turn: the work doubles with each character).
+MAX_CJK = 8
+
 Lookup = Callable[[str], tuple[str, ...]]
 
 
@@ -88,7 +91,7 @@ def _worn(word: str, lookup: Lookup) -> tuple[str, ...]:
 def _headed(word: str, lookup: Lookup) -> tuple[str, ...]:
     """"流星球" → meteor ball, ball: a Chinese word by its longest first part with senses (a modifier) and the rest,
     the head noun."""
-    if len(word) < 2 or not all("\u3400" <= c <= "\u9fff" for c in word):
+    if not 2 <= len(word) <= MAX_CJK or not all("\u3400" <= c <= "\u9fff" for c in word):  # (each part is read so too)
         return ()
     for cut in range(len(word) - 1, 0, -1):
         if (modifier := lookup(word[:cut])[:1]) and (head := lookup(word[cut:])[:3]):
