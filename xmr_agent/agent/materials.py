@@ -7,6 +7,7 @@ hyponyms would bring a corpus download and many senses no shop means.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 #: Class word (stemmed) → materials of its class, as a shop's column of materials names them ("nothing made of wood":
 #: not Oak, Pine, Mahogany).
@@ -41,4 +42,10 @@ def of_kind(words: Sequence[str], value: Sequence[str], stemmed: Callable[[str],
 
 def imitates(words: Sequence[str], value: Sequence[str], stemmed: Callable[[str], str]) -> bool:
     """Whether a value of the ``stemmed`` words ``value`` is an imitation of the one said with ``words``."""
-    return bool((set(value) - set(words)) & {stemmed(w) for w in IMITATION})
+    return bool((set(value) - set(words)) & _imitation_stems(stemmed))
+
+
+@lru_cache(maxsize=4)
+def _imitation_stems(stemmed: Callable[[str], str]) -> frozenset[str]:
+    """:data:`IMITATION` as ``stemmed`` writes it (once, not for every value compared)."""
+    return frozenset(stemmed(w) for w in IMITATION)
