@@ -108,7 +108,10 @@ def test_too_pricey_compares_with_the_cheapest_item_shown() -> None:
     shown = [{"id": "a", "title": "A", "price": 210}, {"id": "b", "title": "B", "price": 172},
              {"id": "c", "title": "C", "price": 165}]
     assert "price < 165" in {str(f) for f in parse_critique("too pricey, show me cheaper ones", shown, FENCING).filters}
-    assert "price < 172" in {str(f) for f in parse_critique("cheaper ones", shown, FENCING).filters}
+    # without "too pricey": than the first one, the one looked at, when dearer than the middle (thirtieth round)
+    assert "price < 210" in {str(f) for f in parse_critique("cheaper ones", shown, FENCING).filters}
+    middle = [{"id": "a", "title": "A", "price": 165}, {"id": "b", "title": "B", "price": 172}, shown[0]]
+    assert "price < 172" in {str(f) for f in parse_critique("cheaper ones", middle, FENCING).filters}
 
 
 def test_a_value_a_translation_adds_is_kept_only_when_the_request_names_it(dictd: Path) -> None:

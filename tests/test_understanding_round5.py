@@ -258,7 +258,9 @@ def test_an_unnamed_comparison_is_against_the_typical_item_given() -> None:
     looked_up = parse_critique("cheaper", shown, facets, typical=[shown[0]])
     assert [str(f) for f in looked_up.filters] == ["price < 200"]
     assert looked_up.anchor is not None and looked_up.anchor["price"] == 200
-    assert [str(f) for f in parse_critique("cheaper", shown, facets).filters] == ["price < 100"]  # the median
+    assert [str(f) for f in parse_critique("cheaper", shown, facets).filters] == ["price < 200"]  # the first one: dearer
+    # than the median (100), it is the one looked at
+    assert [str(f) for f in parse_critique("cheaper", shown[:1:-1], facets).filters] == ["price < 12"]  # the median
     assert [str(f) for f in parse_critique("pricier", shown, facets, typical=[shown[1]]).filters] == ["price > 300"]
     named = parse_critique("cheaper than the third one", shown, facets, typical=[shown[0]])
     assert [str(f) for f in named.filters] == ["price < 100"]  # an item named wins over the typical one

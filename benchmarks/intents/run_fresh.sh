@@ -52,6 +52,7 @@
 #   fresh49:          fresh49.jsonl over ajedrez.csv, ringside.csv, shack.csv
 #   fresh50:          fresh50.jsonl over huehnerhof.csv, juggling.csv, prospecting.csv
 #   fresh51:          fresh51.jsonl over fromagerie.csv, wicket.csv, tannery.csv
+#   fresh52:          fresh52.jsonl over percusion.csv, smithy.csv, asana.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -108,7 +109,8 @@ case "$FRESH" in
   fresh49) TABLES="ajedrez ringside shack" ;;
   fresh50) TABLES="huehnerhof juggling prospecting" ;;
   fresh51) TABLES="fromagerie wicket tannery" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh51" >&2; exit 2 ;;
+  fresh52) TABLES="percusion smithy asana" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh52" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from xmr_agent.agent.countries import countries_valued
 from xmr_agent.agent.filters import Facets
 
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
@@ -49,7 +50,8 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
 KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categories", "family", "group",
                         "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
                         "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
-                        "section", "range", "class", "classe", "rayon", "类别", "类型", "分类", "种类"})
+                        "section", "range", "class", "classe", "rayon", "类别", "类型", "分类", "种类", "seccion", "sección",
+                        "gama", "gamme", "linea", "línea", "rubro", "departamento", "abteilung", "bereich", "品类", "类目"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
@@ -135,7 +137,8 @@ def _kind_candidates(facets: Facets, *, named: bool = False, described: bool = F
     return [c for c, f in facets.items()
             if (named or c.lower() not in CATEGORY_COLUMNS) and (described or not _described(c))
             and c not in DESCRIPTIVE_COLUMNS and f.categorical and MIN_KINDS <= len(f.values) <= MAX_KINDS
-            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values) and (described or not colour_valued(f.values))]
+            and all(len(v) <= 40 and len(v.split()) <= 4 for v in f.values) and (described or not colour_valued(f.values))
+            and not countries_valued(f.values)]  # "Hecho en": Japón, Ghana …
 
 
 @lru_cache(maxsize=256)

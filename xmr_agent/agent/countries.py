@@ -93,3 +93,16 @@ def of_demonym(word: str) -> str | None:
         return "|".join(DEMONYMS[code])
     name = country.name.lower()
     return "|".join(filter(None, (names().get(name), re.escape(name))))
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Every name of a country in the five languages, lower case, accents kept ("japón", "deutschland", "日本")."""
+    return frozenset(n for key, other in names().items() for n in (key, *other.split("|")) if not re.search(r"[\\(\[?]", n))
+
+
+def countries_valued(values: frozenset[str]) -> bool:
+    """Whether most ``values`` are names of countries ("Japón", "Ghana", "Turquía"): a column of origins, whatever its
+    name ("Hecho en"), no column of kinds."""
+    return sum(v.lower() in country_names() for v in values) * 2 > len(values)
+

@@ -31,7 +31,7 @@ _DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s
                       re.IGNORECASE)
 _CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b(?:\s+than\b)?", re.IGNORECASE)
 _TOO_DEAR = re.compile(r"\btoo\s+(?:expensive|pricey|dear|much)\b|\btrop\s+cher|\bzu\s+teuer|\bdemasiado\s+car[oa]|太贵", re.I)
-_PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium)\b(?:\s+than\b)?", re.IGNORECASE)
+_PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium|more\s+(?:up-?market|upscale|high[- ]end|luxurious))\b(?:\s+than\b)?", re.I)
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _LESS = re.compile(r"\b(?:less|not\s+so|not\s+as|too)\s+(?!than\b|expensive\b)([a-z][a-z\-]+)", re.IGNORECASE)
@@ -88,8 +88,7 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
     described: tuple[str, Any] | None = None
     if not refs:
         refs, text, described = _described(text, shown, facets)
-    anchor = refs[0] if refs else _typical(typical or shown, lowest=bool(_TOO_DEAR.search(message)))
-    out.anchor = anchor
+    out.anchor = anchor = refs[0] if refs else _typical(typical or shown, lowest=bool(_TOO_DEAR.search(message)))
     ids = [str(r["id"]) for r in refs]
     if _PRAISE.search(text) and ids:
         out.liked += ids
@@ -136,15 +135,16 @@ def parse_critique(message: str, shown: Sequence[Mapping[str, Any]], facets: Fac
 
 def _typical(shown: Sequence[Mapping[str, Any]], lowest: bool = False) -> dict[str, Any] | None:
     """With no item named, comparisons ("cheaper") are against the middle of what was shown: each numeric field's
-    median over the list (``lowest``: its least, "too pricey, cheaper ones": all were too dear), and each other field's
-    most common value (or the first item's, when no value is shared by most)."""
+    median over the list, or the first item's when higher (``lowest``: its least, "too pricey, cheaper ones": all were
+    too dear), and each other field's most common value (or the first item's, when no value is shared by most)."""
     if not shown:
         return None
     typical: dict[str, Any] = {"id": "the items shown", "title": "the items shown"}
     for name in shown[0]:
         values = sorted(v for v in (row.get(name) for row in shown) if isinstance(v, int | float) and not isinstance(v, bool))
-        if values:
-            typical[name] = values[0 if lowest else (len(values) - 1) // 2]
+        if values:  # (the first one's, the one looked at, when dearer: "bit cheaper please" after 2,100 and 650)
+            first = value if isinstance(value := shown[0].get(name), int | float) and not isinstance(value, bool) else values[0]
+            typical[name] = values[0] if lowest else max(values[(len(values) - 1) // 2], first)
             continue
         words = Counter(v for v in (row.get(name) for row in shown) if isinstance(v, str))
         if words and name not in typical:  # the kind most of them share ("cheaper" keeps to lamps),

@@ -67,30 +67,30 @@ AND = r"and|to|et|à|a|und|bis|y|hasta|-|–|到|至|和"
 
 #: Relative price words, against the catalogue's own prices: checked in this order.
 CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (?:tight |shoestring )?budget|cheap and cheerful|"
-         r"not (?:too |very |so |that )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!\s+(?:is|isn't|n'est|ist|doesn't|does|da|no)\b)|low[- ]cost|bargain|"
+         r"not (?:too |very |so |that )?(?:expensive|pricey|dear)|inexpensive|cheap(?:ish)?|affordable|budget(?!,?\s+(?:is|isn't|n'est|c'est|ce|ist|spielt|doesn't|does|da|no|es)\b)|low[- ]cost|bargain|"
          r"low[- ]priced|pas (?:trop |très )?ch(?:er|[eè]re|ers|[eè]res)|bon marché|abordables?|économiques?|petits? prix|"
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
-         r"no cueste (?:mucho|demasiado)|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|"
-         r"不(?:太|很|怎么)?贵|便宜|实惠|平价|划算")
+         r"no cueste (?:mucho|demasiado)|reasonably priced|(?:at )?a reasonable price|(?:à )?(?:un )?prix (?:raisonnable|correct)|zu (?:einem )?vernünftigen preis|(?:a )?(?:un )?precio razonable|价格合理|价格适中|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|不(?:太|很|怎么)?贵|便宜|实惠|平价|划算")
 PRICEY = (r"money(?:'s| is)? no object|(?:the )?(?:budget|money|cost) (?:is(?: not|n't) (?:an? |the )?(?:issue|problem)|doesn't matter)|"
-          r"le budget n'est pas un (?:problème|souci)|budget illimité|geld spielt keine rolle|das budget ist egal|"
+          r"(?:le )?budget,? (?:n'est|c'est|ce n'est|est)? ?pas (?:un |le )(?:problème|souci)|pas de souci de budget|peu importe le budget|"
+          r"(?:happy|willing|prepared|ready) to (?:spend|pay) (?:a bit |a little |a lot )?more|(?:i )?(?:don't|do not) mind (?:spending|paying) (?:a bit |a little )?more|up-?market|"
+          r"darf (?:ruhig )?(?:etwas |was )?(?:mehr )?kosten|edel|edle[nrs]?|gehobene?[nrs]?|de (?:gama|calidad) alta|de alta gama|gama alta|puede costar más|高级|budget illimité|geld spielt keine rolle|das budget ist egal|"
           r"(?:el precio|el presupuesto) (?:me )?da igual|da igual lo que cuest\w+|sin límite de presupuesto|不差钱|预算不限|"
           r"(?:the )?price (?:doesn['’]?t|does not|won['’]?t) matter|price is no (?:object|issue)|"
           r"whatever it costs|regardless of (?:the )?price|le prix importe peu|peu importe le prix|"
           r"egal,? was es kostet|der preis (?:ist )?egal|cueste lo que cueste|el precio no importa|价格无所谓|不在乎价格|"
-          r"top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|"
-          r"indulgent|special treat|"
+          r"top[- ]of[- ]the[- ]range|no expense spared|best money can buy|expensive|pricey|luxur(?:y|ious)|premium|high[- ]end|upscale|fancy|posh|swanky|splurge|top[- ]end|indulgent|special treat|"
           r"ch(?:er|[eè]re|ers|[eè]res)|de luxe|luxueu(?:x|se)s?|haut de gamme|"
           r"teuer|teure[nrs]?|luxuriöse?[nrs]?|hochwertige?[nrs]?|"
-          r"car[oa]s?|de lujo|lujos[oa]s?|"
-          r"贵|昂贵|高档|奢华|高端")
+          r"car[oa]s?|de lujo|lujos[oa]s?|贵|昂贵|高档|奢华|高端")
 #: Comparatives: against a shown or named item ("cheaper than the blue one"), else a relative word.
 CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not (?:as|that) (?:expensive|pricey|dear)|for less\b(?!\s+than)|lower[- ]priced|more affordable|(?<!not )(?:a )?(?:bit|little|tad) (?:too )?"
            r"(?:pricey|expensive|dear|steep|much)|(?<!not )too (?:pricey|expensive|dear|steep)|moins ch(?:er|[eè]re|ers|[eè]res)|"
            r"(?<!pas )trop ch(?:er|[eè]re|ers|[eè]res)|(?<!nicht )zu teu(?:er|re[nrs]?)|(?<!no )(?<!sea )demasiado car[oa]s?|(?<!不)太贵|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
-PRICIER = r"pricier|more expensive|higher[- ]end|plus ch(?:er|[eè]re|ers|[eè]res)|teurer|más car[oa]s?|更贵|贵一?点"
+PRICIER = (r"pricier|more expensive|higher[- ]end|more (?:up-?market|high[- ]end|premium|upscale|luxurious)|plus ch(?:er|[eè]re|ers|[eè]res)|plus haut de gamme|"
+           r"teurere?[nrs]?|hochwertigere?[nrs]?|más car[oa]s?|de (?:más|mejor) calidad|de gama más alta|更贵|贵一?点|更高档|高档一?点|更高端|高端一?点")
 #: Comparatives of the other measures: (words, column kind, mode).
 COMPARATIVES = (
     (r"lighter|less heavy|not (?:as|so) heavy|plus lég(?:er|ère)s?|moins lourde?s?|pas aussi lourde?s?|leichtere?[nrs]?|"
@@ -211,7 +211,7 @@ COLUMN_KINDS = {
     "price": ("price", "cost", "price_usd", "price_eur", "amount", "prix", "preis", "precio", "msrp", "rrp", "mrp", "retail", "uvp", "pvp", "ttc", "srp",
               "tarif", "kosten", "coste", "costo", "prezzo", "fee", "fees", "tuition", "fare", "rent", "nightly_rate", "room_rate",
               "daily_rate", "day_rate", "hourly_rate", "weekly_rate", "rate_per_night", "per_night", "rental_rate",
-              "gebuhr", "gebuehr", "frais", "tarifa", "cuota", "价格", "价钱", "售价", "费用", "学费",
+              "gebuhr", "gebuehr", "frais", "tarifa", "cuota", "importe", "monto", "montant", "betrag", "coût", "cout", "金额", "单价", "价格", "价钱", "售价", "费用", "学费",
               # a column named by its currency alone ("eur", "usd", "euros")
               "eur", "usd", "gbp", "chf", "jpy", "cny", "rmb", "cad", "aud", "sek", "nok", "dkk", "inr", "euro", "euros",
               "dollars", "pounds", "yuan"),

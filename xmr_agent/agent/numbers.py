@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from xmr_agent.agent import levels
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.numerals import cjk_value
 from xmr_agent.agent.query import Filter, Op, Order
 
 #: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万", "a tenner", "a hundred".
 NUM = (r"(\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?(?![\d])|\d+(?:[.,]\d{1,2})?(?:\s?[kK](?![a-zA-Z])|\s?grand\b|\s?[万千])?"
-       rf"|{lx.CJK_NUMBER}[万千]|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b|(?<![\w-])(?:a|one)\s+(?:hundred|thousand|grand)\b(?!\s+and))")
+       rf"|{lx.CJK_NUMBER}(?:[百千万][零一二两三四五六七八九十]{{0,2}}){{1,3}}|(?<![\w-])(?:a\s+)?(?:tenner|fiver)\b|(?<![\w-])(?:a|one)\s+(?:hundred|thousand|grand)\b(?!\s+and))")
 CUR = rf"(?:{lx.CURRENCY})"
 #: A price: a number with a currency before or after it ("$20", "20 €", "12 euros", "20元").
 PRICE = rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR}|{NUM})"
@@ -97,21 +98,18 @@ def core(column: str) -> str:
 
 
 def column_of_kind(facets: Facets, kind: str) -> str | None:
-    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size,
-    brightness, power, strength, warmth, maturity, speed)."""
+    """The numeric column that measures ``kind`` (price, time, length, rating, weight, size, brightness, power, strength,
+    warmth, maturity, speed); a weight or a price also by its unit ("jar_g") or currency ("importe_mxn")."""
     numbers = [f.column for f in facets.values() if f.kind == "number"]
     names = lx.COLUMN_KINDS.get(kind, ())
-    for name in names:
-        if name in numbers:
-            return name
-    for column in numbers:
-        if core(column) in names:
-            return column
+    if exact := next((name for name in names if name in numbers), None) or next((c for c in numbers if core(c) in names), None):
+        return exact
     found = next((c for n in names for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
                                                            or n in name.split("_") for name in {c.lower(), core(c)})), None)  # "packed_weight_kg" before "max_load_kg"
     massed = [c for c in numbers if kind == "weight" and {*c.lower().split("_")[1:]} & {"g", "kg", "lb", "lbs", "oz"}
               and c.split("_")[0].lower() not in {"fat", "sugar", "sugars", "protein", "carbs", "fibre", "fiber", "salt"}]
-    return found or (massed[0] if len(massed) == 1 else None)  # "jar_g": the weight by its unit
+    coded = [c for c in numbers if kind == "price" and any(lx.pattern(lx.CURRENCY).fullmatch(p) for p in c.lower().split("_"))]
+    return found or (massed[0] if len(massed) == 1 else None) or (coded[0] if len(coded) == 1 else None)
 
 
 #: Sizes written as words, smallest first: a column of them is sorted by this scale.
@@ -148,6 +146,8 @@ def number_value(text: str) -> float:
     text = text.strip()
     if text.endswith(("tenner", "fiver", "hundred", "thousand")) or text in ("a grand", "one grand"):  # "under a grand"
         return {"tenner": 10.0, "fiver": 5.0, "hundred": 100.0, "thousand": 1000.0, "grand": 1000.0}[text.split()[-1]]
+    if lx.has_cjk(text) and (whole := cjk_value(text)) is not None:  # "一万五千", "两千五"
+        return whole
     grand = text.endswith("grand")
     text = text.removesuffix("grand").strip()
     factor = 1e3 if grand else {"k": 1e3, "K": 1e3, "千": 1e3, "万": 1e4}.get(text[-1:], 1.0)

@@ -204,3 +204,26 @@ def before_need(text: str, span: tuple[int, int], whole: bool = True) -> bool:
     """Whether the kind at ``span`` is one of the user's things (:func:`context_spans`); what a thing is to act on only
     when it is the ``whole`` kind ("algo para medir el pH": a tester, of the kind "Testing & pH")."""
     return any(start <= span[0] and span[1] <= end for start, end in context_spans(text, whole))
+
+
+def thing_for(before: str, after: str = "") -> bool:
+    """Whether ``before`` (the words before a kind) ends with a thing named by a noun and "for", "pour", "für",
+    "para": the kind is what that thing is for ("a pair of gloves for the forge", "un tablier pour la forge"), not the
+    thing wanted; not after a word that names nothing ("something for the forge", "a gift for the garden"), nor when
+    ``after`` (the words after the kind) makes it a part of the shop ("a lock for the suitcases aisle")."""
+    m = _THING_FOR.search(before)
+    return m is not None and m.group(1).lower() not in lexicon.FILLER | _NAMES_NOTHING and not m.group(1).lower().endswith("ing") \
+        and not _SHOP_PART.match(after)
+
+
+#: A determiner (or the request's start), up to two words and the noun, then "for" and an article or a possessive.
+_THING_FOR = re.compile(
+    r"(?:^\s*|\b(?:a|an|the|some|\d+|un|une|des|le|la|les|ein|eine|einen|einem|die|den|das|unos?|unas?|el|los|las)\s+)"
+    r"(?:[^\W\d_][\w\-']*\s+){0,2}([^\W\d_][\w\-']{2,})\s+(?:for|pour|für|para)"
+    r"(?:\s+(?:the|a|an|my|our|le|la|les|l'|un|une|mon|ma|mes|den|die|das|dem|der|meinen?|meine[mr]?|el|los|las|mi|mis))?\s*$",
+    re.IGNORECASE)
+_SHOP_PART = re.compile(r"\s*(?:aisle|section|department|shelf|shelves|corner|range|rayon|abteilung|regal|secci[oó]n|pasillo)\b",
+                        re.IGNORECASE)
+_NAMES_NOTHING = frozenset("gift gifts present presents idea ideas thing things one ones something anything stuff bit kind "
+                           "sort type cadeau regalo geschenk truc algo chose etwas sache".split())
+

@@ -33,7 +33,7 @@ from xmr_agent.agent.query import (
 )
 from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
 from xmr_agent.agent.senses import NEGATED_WORDS, sensed
-from xmr_agent.agent.spelling import Speller
+from xmr_agent.agent.spelling import Speller, with_accents
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.agent.units import kind_measure
 from xmr_agent.encoders.base import well_formed
@@ -104,7 +104,7 @@ class Rewriter:
         if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:
             raise ConfigError(f"the request {text.strip()[:40]!r} has no words, only signs or emoji: say in words "
                               "what you are looking for (for example \"green tea under £10\")")
-        text, named = in_digits(text, named, detect(text))  # "under twenty bucks"
+        text, named = in_digits(with_accents(text, named), named, detect(text))  # "under twenty bucks", "mas barato"
         text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
                             generic=self.every_item(), nouns=self.nouns())

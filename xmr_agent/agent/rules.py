@@ -32,7 +32,7 @@ from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
-from xmr_agent.agent.phrases import before_need, spoken_of
+from xmr_agent.agent.phrases import before_need, spoken_of, thing_for
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
@@ -260,7 +260,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column) or before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or (before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) or thing_for(parse.scan[:span[0]], parse.scan[span[1]:]) and value.lower() in (nouns or {}).get(facet.column, {}).get(stem_phrase(said_as), ())) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
                     other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)

@@ -53,6 +53,7 @@ def superlatives(parse: Parse, facets: Facets) -> None:
     """Superlatives ("the cheapest", "die teuerste", "最贵") → a sort on the column of their kind; with no
     such column, the extreme size value ("the biggest towel": Large); before or after a numeric
     column's own words ("the most pages", "the longest battery life", "sleeps the most") → a sort on it."""
+    _told_order(parse, facets)  # "from the most to the least expensive": the first end first
     _by_load(parse, facets)  # "the camp bed that holds the most weight": its load, not its own weight
     _by_column_words(parse, facets)  # "the biggest battery": the battery, before "biggest" as a size
     _by_measure(parse, facets)  # "the most metres", "para más gente"
@@ -84,6 +85,52 @@ def superlatives(parse: Parse, facets: Facets) -> None:
             parse.notes.append(f"{parse.order} from {m.group(0)!r}")
             parse.cut(m.span())
     parse.notes += list(dict.fromkeys(note for (start, end), note in unread if parse.scan[start:end].strip()))
+
+
+def _told_order(parse: Parse, facets: Facets) -> None:
+    """An order told as a run of a column's values ("from the most to the least expensive", "de la plus chère à la
+    moins chère", "from lightest to heaviest", "high to low") or by the column ("sorted by price", "nach Preis
+    absteigend", "按价格从高到低") → a sort that starts at the end said first (ascending when none is said)."""
+    price = column_of_kind(facets, "price")
+    ends: list[tuple[int, int, str | None, bool]] = []  # (start, end, column, descending) of each superlative said
+    for words, kind, descending in lx.SUPERLATIVES:
+        ends += [(m.start(), m.end(), column_of_kind(facets, kind), descending) for m in lx.pattern(words).finditer(parse.scan)]
+    ends += [(m.start(), m.end(), price, high) for high in (False, True) for m in lx.pattern(_PRICE_END[high]).finditer(parse.scan)
+             if _OF_PRICE.search(parse.scan)]  # "from most to least popular": no price
+    for start, end, column, descending in sorted(ends, key=lambda e: e[:2]):
+        run = _RUN_TO.match(parse.scan, end)
+        other = next((e for e in ends if run and e[0] == run.end() and e[3] != descending and e[2] == column), None)
+        if column is None or other is None or parse.order is not None:
+            continue
+        before = _RUN_FROM.search(parse.scan[:start])
+        parse.order = Order(column=column, descending=descending)
+        parse.notes.append(f"{parse.order} from {parse.scan[before.start() if before else start:other[1]]!r}")
+        parse.cut((before.start() if before else start, other[1]))
+    by = _BY_PRICE.search(parse.scan) if price and parse.order is None else None
+    if by and price:
+        parse.order = Order(column=price, descending=bool(by.group("down")))
+        parse.notes.append(f"{parse.order} from {by.group(0)!r}")
+        parse.cut(by.span())
+
+
+#: The ends of a run of prices ("from high to low", "vom teuersten zum billigsten", "从贵到便宜"): low, high.
+_PRICE_END = {False: r"least(?: expensive)?|low(?:est)?|cheap|moins ch(?:er|[eè]re)s?|billig|günstig|menor|m[aá]s barat[oa]s?|"
+                     r"barat[oa]s?|便宜|低",
+              True: r"most(?: expensive)?|high(?:est)?|expensive|plus ch(?:er|[eè]re)s?|teuer|mayor|m[aá]s car[oa]s?|car[oa]s?|贵|高"}
+_OF_PRICE = re.compile(r"pric|prix|preis|precio|expensive|cheap|ch[eè]re?s?\b|teuer|billig|günstig|car[oa]s?\b|barat|价|贵|便宜",
+                       re.IGNORECASE)
+#: Between the two ends of a run, and before it.
+_RUN_TO = re.compile(r"\s*(?:to|à|au|aux|a|al|bis|zum|zur|hasta|到|->|→)\s*(?:(?:the|le|la|les|el|lo|los|las|der|die|das|den|dem)\s+|l['’])?",
+                     re.IGNORECASE)
+_RUN_FROM = re.compile(r"(?:\b(?:from|de|du|des|von|vom|desde)\s+(?:(?:the|le|la|les|el|lo|los|las|der|die|das|den|dem)\s+|l['’])?|[从由])$",
+                       re.IGNORECASE)
+_DOWN = r"descending|decreasing|(?:par ordre )?décroissante?s?|absteigend|descendente|de mayor a menor|降序|从高到低|由高到低"
+_UP = r"ascending|increasing|(?:par ordre )?croissante?s?|aufsteigend|ascendente|de menor a mayor|升序|从低到高|由低到高"
+#: Items put in the order of their prices ("sorted by price", "par prix décroissant", "按价格排序").
+_BY_PRICE = re.compile(
+    rf"(?:\b(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|list(?:ed)?|tri(?:é|e)e?s?|class(?:é|e)e?s?|sortiert|geordnet|ordenad[oa]s?)\s+)?"
+    rf"(?:\bby|\bpar|\bnach|\bpor|按)\s*(?:the\s+|le\s+|el\s+|dem\s+)?(?:price|prix|preis|precio|价格|价钱)"
+    rf"(?:,?\s*(?:(?P<down>{_DOWN})|{_UP}))?(?:\s*(?:排序|排列))?", re.IGNORECASE)
 
 
 def _by_column_words(parse: Parse, facets: Facets) -> None:

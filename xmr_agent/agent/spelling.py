@@ -159,3 +159,29 @@ def speller_of(catalog: Any, facets: Any, sample: int = SAMPLE) -> Callable[[], 
         return built[0]
 
     return speller
+
+
+def with_accents(text: str, named: Sequence[tuple[int, int]] = ()) -> str:
+    """``text`` with the words of degree and price typed without their accents ("el mas barato", "economico",
+    "tres leger", "gunstig") written as the lexicon spells them, outside the ``named`` spans. Each word keeps its
+    length, so spans stay where they are."""
+    def accented(m: re.Match[str]) -> str:
+        if any(a < m.end() and m.start() < b for a, b in named):
+            return m.group(0)
+        word = m.group(0)
+        right = _ACCENTED[word.lower()]
+        return right.capitalize() if word[:1].isupper() else right
+
+    return _UNACCENTED.sub(accented, text) if _UNACCENTED.search(text) else text
+
+
+#: Words of the lexicon often typed without their accents (none an English word), and how they are spelt.
+_ACCENTED = {plain + end: right + end for plain, right, ends in (
+    ("mas", "más", ("",)), ("economic", "económic", ("o", "a", "os", "as")), ("rapid", "rápid", ("o", "a", "os", "as")),
+    ("pequen", "pequeñ", ("o", "a", "os", "as")), ("electric", "eléctric", ("o", "a", "os", "as")),
+    ("maxim", "máxim", ("o", "a")), ("minim", "mínim", ("o", "a")), ("comod", "cómod", ("o", "a", "os", "as")),
+    ("legere", "légère", ("", "s")), ("leger", "léger", ("", "s")), ("tres", "très", ("",)), ("epais", "épais", ("", "se", "ses")),
+    ("etroit", "étroit", ("", "e", "s", "es")), ("debutant", "débutant", ("", "e", "s", "es")),
+    ("gunstig", "günstig", ("", "e", "er", "es", "en", "ere", "eren", "ste", "sten", "ster", "stes"))) for end in ends}
+_UNACCENTED = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(_ACCENTED, key=len, reverse=True)) + r")(?![^\W\d_])",
+                         re.IGNORECASE)
