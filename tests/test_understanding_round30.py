@@ -7,6 +7,8 @@ the middle of those shown."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import string_facet as _facet
 
@@ -132,3 +134,18 @@ def test_more_words_for_dearer_in_a_chat(text: str) -> None:
         assert "mrp > 1400" in {str(f) for f in parse_critique(text, shown, CRICKET).filters}
     else:  # (read by the rules as a comparative, then made a condition against the items shown)
         assert rule_rewrite(text, CRICKET).order is not None and rule_rewrite(text, CRICKET).order.mode == "more"
+
+
+def test_a_word_typed_without_its_accents_is_found_in_the_dictionary(tmp_path: Path) -> None:
+    from helpers import write_dictd
+
+    from xmr_agent.agent.dictionaries import read_dictd, senses
+    from xmr_agent.agent.headwords import accented
+
+    write_dictd(tmp_path, "spa-eng", [("algodón", "algodón\ncotton\n"), ("cojín", "cojín\ncushion\n"),
+                                      ("papa", "papa\npotato\n"), ("papá", "papá\ndad\n")])
+    spanish = read_dictd(tmp_path / "freedict-spa-eng.index", tmp_path / "freedict-spa-eng.dict.dz")
+    assert senses("algodon", "es", spanish) == ("cotton",)
+    assert senses("cojines", "es", spanish) == ("cushion",)  # a plural, without its accent
+    assert senses("papa", "es", spanish) == ("potato",)  # a headword as typed is itself
+    assert accented("papa", spanish) is None and accented("algodon", spanish) == "algodón"

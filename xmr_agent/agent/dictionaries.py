@@ -26,12 +26,12 @@ from __future__ import annotations
 import gzip
 import os
 import re
-from collections.abc import Iterable
-from difflib import SequenceMatcher, get_close_matches
 from functools import lru_cache
 from pathlib import Path
 
 from xmr_agent.agent import derived
+from xmr_agent.agent.headwords import MIN_PART, accented, spelt_alike
+from xmr_agent.agent.headwords import spelt_like as spelt_like  # (read by the glossary)
 
 #: Where dictd files are looked for, after the folders of ``XMR_DICTIONARIES``.
 DICTD_DIRS = ("/usr/share/dictd",)
@@ -43,10 +43,6 @@ PIVOT = {"fr": "de", "es": "de"}
 ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
 #: Plural endings that change the word's last letters: "altavoces" → altavoz, "chevaux" → cheval, "patines" → patín.
 CHANGED = {"es": (("ces", "z"), ("ines", "ín"), ("ones", "ón"), ("anes", "án"), ("eses", "és")), "fr": (("aux", "al"),)}
-#: The shortest last part of a German compound that is looked up on its own.
-MIN_PART = 4
-#: How alike a misspelt pivot word and a headword must be (:func:`_spelt_alike`).
-ALIKE = 0.8
 #: The most words of the pivot language read for one word (its first senses).
 PIVOT_WORDS = 4
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
@@ -92,6 +88,9 @@ class Pivoted(Dictionary):
     def __contains__(self, word: str) -> bool:
         return word in self._own or word in self._bridge
 
+    def headwords(self) -> list[str]:
+        return [*self._own.headwords(), *self._bridge.headwords()]
+
     def backward(self, word: str) -> tuple[str, ...]:
         """The English senses of the pivot's nouns that translate as ``word`` (one neither dictionary has)."""
         between = self._backward.get(word, ())
@@ -106,7 +105,7 @@ class Pivoted(Dictionary):
                 len(s) >= 4 and w.lower().startswith(s.lower()[:4]) for s in back for w in between):
             return back  # "fléchette" → Dartspiel, which only its last part would read (a game): dart, read backwards
         return tuple(dict.fromkeys(s for w in dict.fromkeys(between[:PIVOT_WORDS]) for s in senses(w, self._pivot, self._onward)
-                                   or senses(_spelt_alike(w.lower(), self._onward), self._pivot, self._onward)))
+                                   or senses(spelt_alike(w.lower(), self._onward), self._pivot, self._onward)))
 
     def senses(self, word: str) -> tuple[str, ...]:
         if word in self._own and (own := self._own.senses(word)):
@@ -126,7 +125,7 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
                          if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1),
                  *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2)]
-        form = next((f for f in forms if f in dictionary), None)
+        form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary) for f in forms)), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
     if made := derived.senses(low, language, lambda part: senses(part, language, dictionary)):  # "protège-tibias"
@@ -336,40 +335,6 @@ def _tagged_lines(dictionary: Dictionary, word: str, tag: str = "adj") -> list[l
         if len(lines) > 1 and re.search(rf"<{tag}\b", lines[0]):
             said = re.split(r"\b(?:see|Synonyms?|Note|Antonyms?):", re.sub(r"^\s*\d+\.\s*", "", lines[1]))[0]
             out.append([w for x in re.split(r"[,;]", said) if (w := " ".join(re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", " ", x).split()))])
-    return out
-
-
-def spelt_like(word: str, words: Iterable[str]) -> tuple[str, ...]:
-    """Those of ``words`` (English) that ``word``, one no dictionary has, is spelt like: of six letters or more, the
-    same first three, at least :data:`SPELT_LIKE` alike ("fragancia": fragrance)."""
-    from xmr_agent.agent.values import folded  # (values reads no dictionary; imported here, where it is used)
-
-    low = folded(word.lower())
-    near = {w for w in (folded(x.lower()) for x in words) if len(w) >= 6 and w.isalpha() and w[:3] == low[:3]}
-    return tuple(sorted(w for w in near if len(low) >= 6 and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
-
-
-#: How alike :func:`spelt_like` wants two words spelt.
-SPELT_LIKE = 0.75
-
-
-def _spelt_alike(word: str, dictionary: Dictionary) -> str:
-    """The one headword of ``dictionary`` spelt nearly as ``word`` (one of :data:`MIN_PART` letters or more): the same first
-    three letters, the same length within two, at least :data:`ALIKE` alike; else nothing."""
-    if len(word) < MIN_PART or " " in word:
-        return ""
-    near = [w for w in _by_start(dictionary).get(word[:3], ()) if abs(len(w) - len(word)) <= 2]
-    close = get_close_matches(word, near, n=2, cutoff=ALIKE)
-    return close[0] if len(close) == 1 or close and close[0].rstrip("sn") == close[1].rstrip("sn") else ""
-
-
-@lru_cache(maxsize=4)
-def _by_start(dictionary: Dictionary) -> dict[str, list[str]]:
-    """A dictionary's one-word headwords by their first three letters (read once)."""
-    out: dict[str, list[str]] = {}
-    for word in dictionary.headwords():
-        if " " not in word and len(word) >= MIN_PART:
-            out.setdefault(word[:3], []).append(word)
     return out
 
 

@@ -325,7 +325,7 @@ def _in_english(values: tuple[str, ...]) -> bool:
 _NOT_HEAD = frozenset("today tonight tomorrow now asap please thanks here there again instead too either though anyway "
                       "anyways first then still also maybe perhaps okay yet soon online outdoors indoors inside outside "
                       "set pack kit pair range collection bundle lot selection one ones size sizes colour color style "
-                      "is are was be that which who what".split())
+                      "is are was be that which who what you i we".split())
 #: How common (Zipf frequency) an English word must be to be the noun a kind describes.
 _HEAD_ZIPF = 3.0
 
