@@ -149,3 +149,23 @@ def test_a_word_typed_without_its_accents_is_found_in_the_dictionary(tmp_path: P
     assert senses("cojines", "es", spanish) == ("cushion",)  # a plural, without its accent
     assert senses("papa", "es", spanish) == ("potato",)  # a headword as typed is itself
     assert accented("papa", spanish) is None and accented("algodon", spanish) == "algodón"
+
+
+def test_a_kind_before_the_noun_of_a_thing_made_for_it_describes_it() -> None:
+    from xmr_agent.agent.values import stem_phrase
+
+    leather = Facets({"bench_section": _facet("bench_section", {"Leather", "Dyes & finishes", "Hardware", "Punches"}),
+                      "price_usd": Facet("price_usd", "number", lower=2, upper=300)})
+    assert "bench_section = 'Leather'" not in {str(f) for f in rule_rewrite("the cheapest leather paint", leather).filters}
+    assert "bench_section = 'Leather'" in {str(f) for f in rule_rewrite("the cheapest leather", leather).filters}
+    yoga = Facets({"range": _facet("range", {"Meditation", "Mat", "Block", "Strap"})})
+    titled = {"range": {stem_phrase("cushion"): frozenset({"meditation"})}}  # the cushions are of the kind Meditation
+    assert "range = 'Meditation'" in {str(f) for f in rule_rewrite("a meditation cushion", yoga, nouns=titled).filters}
+    assert "range = 'Mat'" not in {str(f) for f in rule_rewrite("a mat bag", yoga, nouns=titled).filters}
+
+
+def test_the_groups_of_a_column_of_audiences_are_read_in_one_order() -> None:
+    from xmr_agent.agent.audience import audience_columns
+
+    sizes = Facets({"size": _facet("size", {"Youth", "Boys", "Men", "Women"})})
+    assert audience_columns(sizes)["size"]["kids"] == "Boys"  # whatever the order of the set of values

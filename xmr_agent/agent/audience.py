@@ -206,7 +206,7 @@ def audience_columns(facets: Facets) -> dict[str, dict[str, str]]:
         if not facet.categorical:
             continue
         groups: dict[str, str] = {}
-        for value in facet.values:
+        for value in sorted(facet.values):  # (in one order: "Boys" and "Youth" are both kids)
             key = re.sub(r"['’]", "", value.strip().lower())
             group = next((g for g, names in VALUES.items() if key in names), None)
             if group and group not in groups:

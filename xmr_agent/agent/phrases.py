@@ -14,7 +14,7 @@ parses five languages' shopping phrases without a model.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from difflib import SequenceMatcher
 
 from xmr_agent.agent import lexicon
@@ -226,4 +226,22 @@ _SHOP_PART = re.compile(r"\s*(?:aisle|section|department|shelf|shelves|corner|ra
                         re.IGNORECASE)
 _NAMES_NOTHING = frozenset("gift gifts present presents idea ideas thing things one ones something anything stuff bit kind "
                            "sort type cadeau regalo geschenk truc algo chose etwas sache".split())
+
+
+def accessory_after(text: str, span: tuple[int, int], titled: Mapping[str, frozenset[str]], value: str) -> str | None:
+    """The noun of a thing made for another right after the kind ``value`` at ``span`` ("a dart bag", "leather paint",
+    "a coop door", "guitar strings"): the kind says what it is for, the noun what is wanted; ``None`` otherwise, or
+    when items of the kind are titled with the noun (``titled``: title word stem → kinds: "a meditation cushion" where
+    the cushions are of the kind Meditation)."""
+    m = _ACCESSORY.match(text, span[1])
+    return m.group(1) if m and value.lower() not in titled.get(stem_phrase(m.group(1)), ()) else None
+
+
+#: Nouns of things made for another thing (a bag for darts, paint for leather), English (requests are read in English
+#: too, through their translation), singular or plural, ending the phrase.
+_ACCESSORY = re.compile(
+    r"[ \-]+((?:bag|case|cover|holder|stand|rack|box|door|shaft|stem|sleeve|strap|lid|mount|bracket|hook|hanger|"
+    r"paint|dye|polish|cleaner|wax|oil|glue|brush|spray|charger|battery|batterie|cable|leash|string|refill|tray|pouch|"
+    r"sheath)(?:e?s)?)(?=\s*(?:[,.;:!?)]|$|"
+    r"(?:and|or|but|please|for|with|that|which|under|over|from|in|to|you|i|we|than|like)\b))", re.IGNORECASE)
 

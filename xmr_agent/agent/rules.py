@@ -32,7 +32,7 @@ from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
-from xmr_agent.agent.phrases import before_need, spoken_of, thing_for
+from xmr_agent.agent.phrases import accessory_after, before_need, spoken_of, thing_for
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
@@ -240,7 +240,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             parse.context.append(value)
             continue
         head = (modified(parse.scan, span, (nouns or {}).get(facet.column, {}), value, facets)
-                or _english_head(parse.scan, span, facets, facet)) if hard and facet.column.lower() in kinds_of else None
+                or _english_head(parse.scan, span, facets, facet) or accessory_after(parse.scan, span, (nouns or {}).get(facet.column, {}), value)) if hard and facet.column.lower() in kinds_of else None
         if head and stem_phrase(head) not in generic:  # "a cheese knife set", "jigsaw glue": the last noun is the
             # thing wanted; not the shop's own word: "a double room" among rooms is a double
             parse.context.append(value)
