@@ -169,3 +169,16 @@ def test_the_groups_of_a_column_of_audiences_are_read_in_one_order() -> None:
 
     sizes = Facets({"size": _facet("size", {"Youth", "Boys", "Men", "Women"})})
     assert audience_columns(sizes)["size"]["kids"] == "Boys"  # whatever the order of the set of values
+
+
+def test_a_superlative_ranges_over_every_candidate_of_the_one_kind_the_answers_are() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Order
+    from xmr_agent.types import Hit
+
+    rows = [("A", "Baquetas", 260, 0.9), ("B", "Baquetas", 380, 0.88), ("C", "Baquetas", 240, 0.40),
+            ("D", "Platillo", 100, 0.30)]
+    fused = [Hit(i, score, {"id": i, "title": i, "seccion": kind, "importe_mxn": price}, {"vector": score})
+             for i, kind, price, score in rows]
+    ranked = apply_order(Order(column="importe_mxn"), fused, kinds=frozenset({"seccion"}))
+    assert [h.id for h in ranked][:3] == ["C", "A", "B"]  # the cheapest drumstick found, not only of the closest two

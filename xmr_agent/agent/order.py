@@ -18,6 +18,7 @@ from xmr_agent.agent import lexicon
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.preferences import groups, met
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order, titled_note
+from xmr_agent.agent.ranged_over import of_one_kind, worded_so
 from xmr_agent.agent.values import stem_phrase
 from xmr_agent.types import Hit
 
@@ -164,10 +165,12 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         preferred |= {str(r["id"]) for r in rows if met(r, stated) == groups(stated)} if any(
             met(r, stated) == groups(stated) for r in rows) else {str(r["id"]) for r in rows}
         answers = preferred if order.mode == "sort" else answers | preferred  # "a cheap watch for a boy": all watches
+    if order.mode == "sort" and not (rows or within or head):  # "最便宜的鼓棒": the answers found are all drumsticks,
+        answers |= of_one_kind(fused, answers, kinds)  # so every drumstick found answers
     headed = {h.id for h in fused if head and order.mode == "sort" and head in stem_phrase(str(h.item.get("title") or "")).split()}
     unheaded = answers - headed if headed else set()  # they come next, in the column's order
     answers = headed or answers  # "the most expensive brush": every brush found, however close to the words
-    worded = _worded(fused, answers, words) if order.mode == "sort" else set()
+    worded = worded_so(fused, answers, words) if order.mode == "sort" else set()
     unheaded |= answers - worded if worded else set()
     answers = worded or answers
     others = (answers - preferred if answers & preferred else set()) | unheaded  # "a cheap red mug": other mugs next
@@ -189,14 +192,6 @@ meeting every ``preferences`` (soft filters: "red", a kind found by meaning) ans
         return _relative(valued, missing, rest, kind, order.column, descending,  # "une perceuse pas chère": the drills
                          named=bool(named) and {h.id for h in valued} <= named)  # its words name, the cheaper first
     return [*valued, *missing, *rest]
-
-
-def _worded(fused: Sequence[Hit], answers: set[str], words: Sequence[str]) -> set[str]:
-    """Of ``answers``, those whose titles have every word of ``words`` that some of their titles
-    have and others lack (none when no word tells them apart)."""
-    titled = {h.id: set(stem_phrase(str(h.item.get("title") or "")).split()) for h in fused if h.id in answers}
-    telling = [w for w in words if 0 < sum(w in t for t in titled.values()) < len(titled)]
-    return {i for i, t in titled.items() if all(w in t for w in telling)} if telling else set()
 
 
 def _in_order(hits: list[Hit], column: str, descending: bool) -> list[Hit]:
