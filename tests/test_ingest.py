@@ -381,3 +381,26 @@ def test_a_csv_column_of_numbers_and_words_keeps_every_row_as_written(tmp_path: 
     sizes = {r["id"]: r["size"] for r in table.to_arrow().select(["id", "size"]).to_pylist()}
     assert sizes["s0"] == "36" and sizes["s14"] == "M" and sizes["p1"] == "2"  # numbers as written, no row refused
     assert [b.id for b in report.bad] == ["s20"] and "'N/A'" in report.bad[0].reason  # a rare word among numbers
+
+
+def test_one_word_among_a_few_prices_leaves_the_column_numbers(tmp_path: Path) -> None:
+    """A small file: one "douze euros" among five prices is a rare word (the row reported), not a column of words;
+    with ``--type prix=float`` the other rows are kept too."""
+    lines = ["ref,titre,prix", "a,Binette,16.90", "b,Sarcloir,21.00", "c,Serfouette,douze euros", "d,Griffe,19.90",
+             "e,Plantoir,7.50"]
+    source = tmp_path / "outils.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for table, fields in (("plain", FieldMap()), ("typed", FieldMap(types={"prix": "float"}))):
+        report = ingest(source, tmp_path / "db", table, vectors={"text": FakeEncoder()}, fields=fields)
+        assert [b.id for b in report.bad] == ["c"] and report.rows == 4, table
+        catalog = Catalog.open(tmp_path / "db", table)
+        assert catalog.schema().field("prix").type in (pa.float64(), pa.float32()), table
+        assert catalog.get(["b"])[0]["prix"] == 21.0
+
+
+def test_a_declared_number_column_takes_numbers_written_as_text(tmp_path: Path) -> None:
+    from xmr_agent.store.schema import convert
+
+    arrays, bad = convert([{"id": "a", "n": "16.90"}, {"id": "b", "n": "16,5"}, {"id": "c", "n": 3}],
+                          pa.schema([pa.field("id", pa.string()), pa.field("n", pa.float64())]))
+    assert bad == {} and arrays[1].to_pylist() == [16.9, 16.5, 3.0]

@@ -182,3 +182,26 @@ def test_a_superlative_ranges_over_every_candidate_of_the_one_kind_the_answers_a
              for i, kind, price, score in rows]
     ranked = apply_order(Order(column="importe_mxn"), fused, kinds=frozenset({"seccion"}))
     assert [h.id for h in ranked][:3] == ["C", "A", "B"]  # the cheapest drumstick found, not only of the closest two
+
+
+def test_a_value_the_original_avoids_is_left_out_where_its_translation_asks_for_it() -> None:
+    from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+    from xmr_agent.agent.translate import with_translation
+
+    base = CrossModalQuery(queries=(SubQuery(text="洒水壶"),), avoid=("塑料",))  # "不要塑料的洒水壶": no plastic
+    other = CrossModalQuery(queries=(SubQuery(text="arrosoir"),), filters=(Filter(column="matiere", op="=", value="Plastique"),))
+    joined = with_translation(base, other, "不要塑料的洒水壶", "Ne pas utiliser de boîte à eau en plastique", lambda c: False,
+                              frozenset({"rayon"}), avoided=lambda value: value == "Plastique")
+    assert [str(f) for f in joined.filters] == ["matiere != 'Plastique'"]
+    kept = with_translation(base, other, "塑料的洒水壶", "un arrosoir en plastique", lambda c: False, frozenset({"rayon"}))
+    assert [str(f) for f in kept.filters] == ["matiere = 'Plastique'"]
+
+
+def test_a_cognate_names_a_value_no_dictionary_has() -> None:
+    from xmr_agent.agent import glosses
+    from xmr_agent.agent.dictionaries import load
+
+    if load("zh") is None:
+        pytest.skip("no Chinese dictionary installed")
+    assert glosses.said_value("Plastique", "fr", "塑料", "zh", strict=True)
+    assert not glosses.said_value("Bois", "fr", "塑料", "zh", strict=True)

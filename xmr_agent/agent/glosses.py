@@ -355,20 +355,22 @@ def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -
     return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
 
 
-def said_value(value: str, catalogue_language: str, original: str, language: str) -> bool:
+def said_value(value: str, catalogue_language: str, original: str, language: str, *, strict: bool = False) -> bool:
     """Whether a value a translation names (of a catalogue in ``catalogue_language``) is one the words of ``original``
     (in ``language``) name: written there, or its English senses among theirs in a dictionary ("白色的扇子" read as
-    "Silla de madera": no Madera, wood). True when a dictionary has no senses for either side: nothing to tell."""
+    "Silla de madera": no Madera, wood). True when a dictionary has no senses for either side: nothing to tell (not
+    when ``strict``: then only when the words do name it)."""
     if any(len(w) >= MIN_PART and folded(w) in folded(original.lower()) for w in [value.lower(), *value.lower().split()]):
         return True  # ("Carbon fibre": "Skulls aus Carbon")
     mine = _stems([value] if catalogue_language == ENGLISH else list(_senses_of(value, catalogue_language)[:MAX_SENSES]))
+    mine = mine or (_stems([value]) if strict else mine)  # ("Plastique", no dictionary has: its cognate "plastics")
     words = [p for w in glossary.split_words(original, language)  # "aus Holz": Holz too; "木头": 木 (wood) too
              for p in dict.fromkeys([w, *(w if lexicon.has_cjk(w) else w.split())])]
     read = {w: _senses_of(w, language) if language != ENGLISH else () for w in words}
     unread = language != ENGLISH and any(not found and w.lower() not in lexicon.FILLER and (len(w) >= MIN_PART or lexicon.has_cjk(w))
                                          for w, found in read.items())  # "japanischer": a word no dictionary reads
     theirs, written = _stems([s for found in read.values() for s in found]), _stems(words)  # "profesional": a cognate
-    return not mine or unread or any(
+    return not strict and (not mine or unread) or any(
         a == b or min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))  # "Pro"
         or min(len(a), len(b)) >= MIN_PART and spelt_alike(a, b)  # "profesional": Professional
         for a in mine for b in theirs | written)

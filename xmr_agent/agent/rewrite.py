@@ -169,7 +169,9 @@ class Rewriter:
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets),
                                   partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, original=masked,
-                                          language=detect_closely(text)))
+                                          language=detect_closely(text)),
+                                  partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, strict=True,
+                                          original=" ".join(base.avoid), language=detect_closely(text)) if base.avoid else None)
         stated = {titled_note(f) for f in other.filters if f.hard and f.column in named_kinds and not {
             titled_note(f), guessed_note(f)} & set(other.notes)}  # "la lampe de bureau": named, no guess by the titles
         joined = joined.model_copy(update={"notes": tuple(n for n in joined.notes if n not in stated)})

@@ -109,7 +109,8 @@ def needs_translation(text: str, catalogue_language: str | None) -> bool:
 
 def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: str, translation: str,
                      numeric: Callable[[str], bool], kinds: Container[str] = (),
-                     named_by: Callable[[str], bool] | None = None) -> CrossModalQuery:
+                     named_by: Callable[[str], bool] | None = None, avoided: Callable[[str], bool] | None = None
+                     ) -> CrossModalQuery:
     """``base`` (the parse of the request's own words) with what ``other`` (the parse of its
     translation) adds: filters on columns ``base`` leaves free or, on a column of ``kinds``, only
     denies (a sun hat that is no Panama) (numbers only where ``original``
@@ -117,7 +118,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
     none, its avoided and excluded words, and its words as a sub-query. A translation that leaves
     no subject, only an order, drops the original's leftover words too. ``named_by(value)``: whether the original's
     words name a value of a describing column the translation adds (a small model reads "白色的扇子" as "Silla de
-    madera": no wood)."""
+    madera": no wood). ``avoided(value)``: whether a word the original avoids names a value the translation asks for
+    ("不要塑料的洒水壶" read as "… en plastique": not plastic); that value is then left out."""
     named: dict[str, list[str]] = {}
     for f in other.filters:
         if f.hard and f.op in ("=", "contains"):
@@ -141,6 +143,10 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
                   or any(named_by(str(v)) for v in (f.value if isinstance(f.value, list) else [f.value])))
              and not (f.op not in _NEGATIVE and set(stem_phrase(str(f.value)).split()) & described)]  # "a boules
     # bag": boules describe the bag, whichever boules the translation names
+    negated = [f for f in added if f.op in ("=", "contains") and f.column.lower() not in kinds and not numeric(f.column)
+               and avoided is not None and avoided(str(f.value))]  # "不要塑料的" → "en plastique": not plastic
+    added = [f.model_copy(update={"op": "!=" if f.op == "=" else "not_contains", "hard": True}) if f in negated else f
+             for f in added]
     required = {(f.column, f.op, str(f.value).lower()) for f in other.filters if f.hard}
     filters = [f.model_copy(update={"hard": True}) if not f.hard and (f.column, f.op, str(f.value).lower()) in required
                else f for f in base.filters]  # "Tee aus Japan": "tea from Japan" makes it a condition

@@ -71,9 +71,10 @@ WORDED_SHARE = 0.05
 
 def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> list[str]:
     """The columns whose cells are numbers and words alike (sizes "38", "40", "M", "One size"), words being at
-    least :data:`WORDED_SHARE` of the filled cells: every cell is then kept as written, so that no row is refused
-    for a number where the column holds words, wherever in the file the words begin. (A number column with a rare
-    word, "N/A" among prices, stays numbers; the row with the word is reported.)"""
+    least :data:`WORDED_SHARE` of the filled cells and more than one (or a third of them): every cell is then kept as
+    written, so that no row is refused for a number where the column holds words, wherever in the file the words
+    begin. (A number column with a rare word, "N/A" among prices, stays numbers, in a small file too; the row with
+    the word is reported.)"""
     numbers, words = [0] * len(names), [0] * len(names)
     for cells in csv.reader(io.StringIO("".join(lines))):
         if len(cells) > len(names):  # a row refused (more values than columns): its cells are in no column
@@ -87,7 +88,7 @@ def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> li
             else:
                 words[i] += 1
     return [name for name, n, w in zip(names, numbers, words, strict=True)
-            if name and n and w and w >= WORDED_SHARE * (n + w)]
+            if name and n and w and w >= WORDED_SHARE * (n + w) and (w >= 2 or 3 * w >= n + w)]  # one "N/A" in 16
 
 
 def unique_names(header: Sequence[str], notes: list[str], source: str) -> list[str]:

@@ -10,6 +10,7 @@ into an int64 column or split "abc" into a list of characters without complaint.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,8 @@ def convert(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> tuple[list[
         values = [r.get(f.name) for r in rows]
         if pa.types.is_string(f.type):  # a number in a column of words ("38" among sizes "M", "One size")
             values = [_written(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values]
+        elif pa.types.is_floating(f.type) or pa.types.is_integer(f.type):  # "16.90" kept as written (its column had
+            values = [_number(v, pa.types.is_integer(f.type)) if isinstance(v, str) else v for v in values]  # words)
         array = to_array(values, f.type)
         if array is None:
             for row in rows:
@@ -80,6 +83,14 @@ def convert(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> tuple[list[
                     bad[row["id"]] = f"field {f.name!r}: expected {f.type}, got {row.get(f.name)!r:.60}"
         arrays.append(array)
     return arrays, bad
+
+
+def _number(text: str, whole: bool) -> Any:
+    """A number written as text ("16.90", "16,90", "12") as a number of the column's type; other text as it is."""
+    m = re.fullmatch(r"\s*(-?\d+)(?:[.,](\d+))?\s*", text)
+    if m is None or whole and m.group(2) and set(m.group(2)) != {"0"}:
+        return text
+    return int(m.group(1)) if whole else float(f"{m.group(1)}.{m.group(2) or 0}")
 
 
 def _written(number: float) -> str:
