@@ -53,6 +53,7 @@
 #   fresh50:          fresh50.jsonl over huehnerhof.csv, juggling.csv, prospecting.csv
 #   fresh51:          fresh51.jsonl over fromagerie.csv, wicket.csv, tannery.csv
 #   fresh52:          fresh52.jsonl over percusion.csv, smithy.csv, asana.csv
+#   fresh53:          fresh53.jsonl over stickstube.csv, smokehouse.csv, philately.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -110,7 +111,8 @@ case "$FRESH" in
   fresh50) TABLES="huehnerhof juggling prospecting" ;;
   fresh51) TABLES="fromagerie wicket tannery" ;;
   fresh52) TABLES="percusion smithy asana" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh52" >&2; exit 2 ;;
+  fresh53) TABLES="stickstube smokehouse philately" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh53" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

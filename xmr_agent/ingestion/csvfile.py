@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,10 @@ WORDED_SHARE = 0.05
 
 def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> list[str]:
     """The columns whose cells are numbers and words alike (sizes "38", "40", "M", "One size"), words being at
-    least :data:`WORDED_SHARE` of the filled cells and more than one (or a third of them): every cell is then kept as
-    written, so that no row is refused for a number where the column holds words, wherever in the file the words
-    begin. (A number column with a rare word, "N/A" among prices, stays numbers, in a small file too; the row with
-    the word is reported.)"""
+    least :data:`WORDED_SHARE` of the filled cells (and, in a column named for a price, more than one or a third of
+    them): every cell is then kept as written, so that no row is refused for a number where the column holds words,
+    wherever in the file the words begin. (A number column with a rare word, "N/A" among prices, stays numbers, in a
+    small file too; the row with the word is reported.)"""
     numbers, words = [0] * len(names), [0] * len(names)
     for cells in csv.reader(io.StringIO("".join(lines))):
         if len(cells) > len(names):  # a row refused (more values than columns): its cells are in no column
@@ -88,7 +89,13 @@ def worded_columns(names: Sequence[str], lines: Sequence[str], parse: Any) -> li
             else:
                 words[i] += 1
     return [name for name, n, w in zip(names, numbers, words, strict=True)
-            if name and n and w and w >= WORDED_SHARE * (n + w) and (w >= 2 or 3 * w >= n + w)]  # one "N/A" in 16
+            if name and n and w and w >= WORDED_SHARE * (n + w)
+            and (w >= 2 or 3 * w >= n + w or not _PRICED.search(name))]  # one "douze euros" among 16 prices
+
+
+#: A column named for a price (or a currency): one word among its numbers is a rare word, whatever the file's size.
+_PRICED = re.compile(r"pri[cx]|preis|precio|importe|cost|co[uû]t|kosten|tarif|betrag|montant|monto|\b(?:eur|usd|gbp|chf|"
+                     r"mxn|inr|aud|cad|jpy|cny)\b|[€$£¥₹]|价", re.IGNORECASE)
 
 
 def unique_names(header: Sequence[str], notes: list[str], source: str) -> list[str]:
