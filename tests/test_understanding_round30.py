@@ -205,3 +205,15 @@ def test_a_cognate_names_a_value_no_dictionary_has() -> None:
         pytest.skip("no Chinese dictionary installed")
     assert glosses.said_value("Plastique", "fr", "塑料", "zh", strict=True)
     assert not glosses.said_value("Bois", "fr", "塑料", "zh", strict=True)
+
+
+def test_a_superlative_over_candidates_with_lists_of_kinds_ranges_over_the_answers() -> None:
+    from xmr_agent.agent.order import apply_order
+    from xmr_agent.agent.query import Order
+    from xmr_agent.types import Hit
+
+    fused = [Hit(i, s, {"id": i, "title": i, "genre": genres, "year": year}, {"vector": s})
+             for i, genres, year, s in (("a", ["Comedy", "Drama"], 1999, 0.9), ("b", ["Comedy"], 2005, 0.88),
+                                        ("c", ["Horror"], 1980, 0.2))]
+    ranked = apply_order(Order(column="year", descending=True), fused, kinds=frozenset({"genre"}))
+    assert [h.id for h in ranked][:2] == ["b", "a"]  # (a column of lists is no one kind: no error)

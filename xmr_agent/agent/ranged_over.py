@@ -23,9 +23,11 @@ def worded_so(fused: Sequence[Hit], answers: set[str], words: Sequence[str]) -> 
 
 def of_one_kind(fused: Sequence[Hit], answers: set[str], kinds: frozenset[str]) -> set[str]:
     """The candidates of the one value of a column of ``kinds`` (not who or what items are for) that every one of
-    ``answers`` (two or more) has; none when they are of several kinds."""
+    ``answers`` (two or more) has; none when they are of several kinds, or the column holds lists."""
     for column in sorted(kinds - FOR_COLUMNS):
-        values = {h.item.get(column) for h in fused if h.id in answers}
-        if len(answers) >= 2 and len(values) == 1 and None not in values:
-            return {h.id for h in fused if h.item.get(column) in values}
+        said = [h.item.get(column) for h in fused if h.id in answers]
+        if len(answers) < 2 or any(v is None or isinstance(v, list | tuple | dict | set) for v in said):
+            continue  # (a list of genres is no one kind)
+        if len(set(said)) == 1:
+            return {h.id for h in fused if h.item.get(column) == said[0]}
     return set()
