@@ -170,6 +170,8 @@ def test_chat_remembers_across_runs(shop_db: str) -> None:
     assert again["query"]["like_ids"] and answers[0]["recommendations"][0]["id"] in again["query"]["seed_ids"]
     state = _xmr("chat", "--db", shop_db, "--table", "shop", "--session", "s1", stdin="/state\n/quit\n")
     assert '"liked"' in state.stdout and answers[0]["recommendations"][0]["id"] in state.stdout
+    lines = _xmr("chat", "--db", shop_db, "--table", "shop", "--session", "s1", "--json", stdin="/state\n/quit\n")
+    assert json.loads(lines.stdout.strip().splitlines()[-1])["liked"]  # with --json: one JSON object on one line
 
 
 def test_recommend_for_a_user_and_a_new_user(shop_db: str, tmp_path: Path) -> None:

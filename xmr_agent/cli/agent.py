@@ -171,7 +171,7 @@ def chat(db: str, table: str, session_id: str | None, sessions_dir: str | None, 
         if not message:
             continue
         if message.startswith("/"):
-            if _command(session, message, pending, console) == "quit":
+            if _command(session, message, pending, console, as_json) == "quit":
                 break
             continue
         try:
@@ -243,7 +243,7 @@ def _lines(console: Any) -> Any:
             return
 
 
-def _command(session: Any, message: str, pending: list[str], console: Any) -> str | None:
+def _command(session: Any, message: str, pending: list[str], console: Any, as_json: bool = False) -> str | None:
     name, _, arg = message.partition(" ")
     if name in ("/quit", "/exit"):
         return "quit"
@@ -260,6 +260,8 @@ def _command(session: Any, message: str, pending: list[str], console: Any) -> st
             return None
         pending.append(arg.strip())
         console.print(f"attached {arg.strip()} to your next message")
+    elif name == "/state" and as_json:  # one JSON object per line, as the answers
+        click.echo(session.state.model_dump_json(exclude={"turns"}))
     elif name == "/state":
         console.print_json(session.state.model_dump_json(exclude={"turns"}))
     else:
