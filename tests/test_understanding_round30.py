@@ -111,16 +111,19 @@ def test_a_price_column_named_by_its_currency_and_a_spanish_column_of_kinds() ->
 
 @pytest.mark.parametrize("text", ["a pair of gloves for the forge", "gloves for the forge", "un tablier pour la forge"])
 def test_a_thing_named_before_for_is_what_is_wanted_not_the_kind_after(text: str) -> None:
-    from xmr_agent.agent.values import stem_phrase
+    from xmr_agent.agent.values import TitleNouns, stem_phrase
 
     smithy = Facets({"forge_kit": _facet("forge_kit", {"Forge", "Anvil", "Tongs", "Safety gear"}),
                      "cost": Facet("cost", "number", lower=5, upper=2000)})
-    titled = {"forge_kit": {stem_phrase("forge"): frozenset({"forge"}), stem_phrase("gloves"): frozenset({"safety gear"})}}
+    words = {"forge_kit": {stem_phrase("forge"): frozenset({"forge"}), stem_phrase("gloves"): frozenset({"safety gear"})}}
+    titled = TitleNouns(words, heads=words)  # the forges' titles end in "forge" ("Twin-burner propane forge")
 
     def hard(request: str) -> set[str]:
         return {str(f) for f in rule_rewrite(request, smithy, nouns=titled).filters}
 
     assert "forge_kit = 'Forge'" not in hard(text)  # the forges' own items are titled "… forge": a thing of its own
+    garden = TitleNouns(words, heads={})  # a kind whose items are titled with the word but end in others (a department)
+    assert "forge_kit = 'Forge'" in {str(f) for f in rule_rewrite(text, smithy, nouns=garden).filters}
     assert "forge_kit = 'Forge'" in hard("something for the forge")
     assert "forge_kit = 'Forge'" in hard("I am looking for a forge")
     assert "forge_kit = 'Forge'" in {str(f) for f in rule_rewrite(text, smithy).filters}  # no titles: no such reading

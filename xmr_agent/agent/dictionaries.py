@@ -125,7 +125,7 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
                          if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1),
                  *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2)]
-        form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary) for f in forms)), None)
+        form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary, language) for f in forms)), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
     if made := derived.senses(low, language, lambda part: senses(part, language, dictionary)):  # "protège-tibias"

@@ -51,10 +51,23 @@ def _by_start(dictionary: Any) -> dict[str, list[str]]:
     return out
 
 
-def accented(word: str, dictionary: Any) -> str | None:
+def accented(word: str, dictionary: Any, language: str = "") -> str | None:
     """The one headword of ``dictionary`` that ``word``, typed without accents and not a headword itself, is with
-    them ("algodon": algodón); ``None`` when there is none or more than one."""
-    return _unaccented(dictionary).get(word) if word.isascii() and word not in dictionary else None
+    them ("algodon": algodón); ``None`` when there is none or more than one, or when ``word`` as typed is about as
+    common in ``language`` as the headword (:data:`MORE_COMMON` on wordfreq's Zipf scale: "wurde", an inflected form
+    no dictionary lists, is no "würde")."""
+    found = _unaccented(dictionary).get(word) if word.isascii() and word not in dictionary else None
+    if found is None or not language:
+        return found
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # (the ``spelling`` extra)
+        return found
+    return found if zipf_frequency(found, language) >= zipf_frequency(word, language) + MORE_COMMON else None
+
+
+#: How much more common (Zipf) the accented headword must be than the word as typed.
+MORE_COMMON = 0.9
 
 
 @lru_cache(maxsize=8)

@@ -260,7 +260,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column) or (before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) or thing_for(parse.scan[:span[0]], parse.scan[span[1]:]) and value.lower() in (nouns or {}).get(facet.column, {}).get(stem_phrase(said_as), ())) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or (before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) or thing_for(parse.scan[:span[0]], parse.scan[span[1]:]) and value.lower() in getattr(nouns, "headed", lambda *_: ())(facet.column, stem_phrase(said_as))) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
                     other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)
