@@ -95,8 +95,8 @@ def _told_order(parse: Parse, facets: Facets) -> None:
     ends: list[tuple[int, int, str | None, bool]] = []  # (start, end, column, descending) of each superlative said
     for words, kind, descending in lx.SUPERLATIVES:
         ends += [(m.start(), m.end(), column_of_kind(facets, kind), descending) for m in lx.pattern(words).finditer(parse.scan)]
-    ends += [(m.start(), m.end(), price, high) for high in (False, True) for m in lx.pattern(_PRICE_END[high]).finditer(parse.scan)
-             if _OF_PRICE.search(parse.scan)]  # "from most to least popular": no price
+    if _OF_PRICE.search(parse.scan):  # ("from most to least popular": no price)
+        ends += [(m.start(), m.end(), price, high) for high in (False, True) for m in lx.pattern(_PRICE_END[high]).finditer(parse.scan)]
     for start, end, column, descending in sorted(ends, key=lambda e: e[:2]):
         run = _RUN_TO.match(parse.scan, end)
         other = next((e for e in ends if run and e[0] == run.end() and e[3] != descending and e[2] == column), None)
