@@ -54,6 +54,8 @@
 #   fresh51:          fresh51.jsonl over fromagerie.csv, wicket.csv, tannery.csv
 #   fresh52:          fresh52.jsonl over percusion.csv, smithy.csv, asana.csv
 #   fresh53:          fresh53.jsonl over stickstube.csv, smokehouse.csv, philately.csv
+#   fresh54:          fresh54.jsonl over mixologie.csv, hamradio.csv, rcpit.csv
+#   fresh56:          fresh56.jsonl over diaoyu.csv, hongbei.csv, birding.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -112,7 +114,9 @@ case "$FRESH" in
   fresh51) TABLES="fromagerie wicket tannery" ;;
   fresh52) TABLES="percusion smithy asana" ;;
   fresh53) TABLES="stickstube smokehouse philately" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh53" >&2; exit 2 ;;
+  fresh54) TABLES="mixologie hamradio rcpit" ;;
+  fresh56) TABLES="diaoyu hongbei birding" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh56" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -91,6 +91,10 @@ class Pivoted(Dictionary):
     def headwords(self) -> list[str]:
         return [*self._own.headwords(), *self._bridge.headwords()]
 
+    def own(self, word: str) -> bool:
+        """Whether the language's own dictionary has ``word`` (not only the bridge into the pivot)."""
+        return word in self._own
+
     def backward(self, word: str) -> tuple[str, ...]:
         """The English senses of the pivot's nouns that translate as ``word`` (one neither dictionary has)."""
         between = self._backward.get(word, ())
@@ -124,7 +128,8 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
     for part in parts:
         forms = [part, *(part[:-len(e)] for e in ENDINGS.get(language, ())
                          if part.endswith(e) and len(part) - len(e) >= MIN_PART - 1),
-                 *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2)]
+                 *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2),
+                 *(unumlauted(part) if language == "de" else ())]
         form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary, language) for f in forms)), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
@@ -134,6 +139,18 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         return ()
     forms = [low, *(low[:-len(e)] for e in ENDINGS.get(language, ()) if low.endswith(e) and len(low) - len(e) >= MIN_PART - 1)]
     return next((found for f in forms if (found := dictionary.backward(f))), ())  # read backwards ("réchaud" ← Kocher)
+
+
+def unumlauted(word: str) -> tuple[str, ...]:
+    """The singulars a German plural with an umlaut may have: "wölfe" → wolf, "männer" → mann, "gärten" → garten."""
+    at = max(word.rfind(c) for c in "äöü")
+    if at < 0:
+        return ()
+    plain = word[:at] + word[at].translate(_UMLAUT) + word[at + 1:]
+    return tuple(plain[:-len(e)] if e else plain for e in ("er", "e", "") if plain.endswith(e) and len(plain) - len(e) >= MIN_PART)
+
+
+_UMLAUT = str.maketrans("äöü", "aou")
 
 
 def kind_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         named: dict[str, set[str]] = {}
         for kind in kinds:
             found = kind_senses(kind, language, dictionary)  # type: ignore[arg-type]
+            found = (*_loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
             if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
                 found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
@@ -106,6 +107,16 @@ _JOINS = {"de": True, "du": True, "des": True, "d": True, "del": True, "à": Tru
 _ARTICLES = frozenset("el la los las le les l un une una der die das den".split())
 #: How common a word must be in English (Zipf) to be its own gloss when the dictionary lacks it ("solar", "robot").
 _ENGLISH_ZIPF = 3.0
+
+
+def _loaned(kind: str, dictionary: object) -> tuple[str, ...]:
+    """A kind of one word that is a common English word its language's own dictionary lacks (a word taken from
+    English: "Shaker", "Cutter", "Pad"), glossed as itself, before what a pivot makes of it ("Shaker": a college)."""
+    from wordfreq import zipf_frequency
+
+    low = kind.lower()
+    own = getattr(dictionary, "own", dictionary.__contains__)  # type: ignore[attr-defined]
+    return (low,) if low.isalpha() and not own(low) and zipf_frequency(low, "en") >= _ENGLISH_ZIPF else ()
 
 
 def composed(kind: str, language: str) -> tuple[str, ...]:

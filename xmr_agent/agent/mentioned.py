@@ -13,14 +13,15 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
+from xmr_agent.agent.chinese import cjk_values
 from xmr_agent.agent.countries import names as country_names
 from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.flags import yes_no
 from xmr_agent.agent.phrases import ELIDED
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.values import cjk_values, stem_phrase, worded
 from xmr_agent.agent.values import stem_index as _stem_index
+from xmr_agent.agent.values import stem_phrase, worded
 from xmr_agent.encoders.language import detect_closely
 
 #: After a hyphen, words that say a value is not had or only looked like ("sugar-free").
@@ -90,17 +91,19 @@ def hyphenated(word: str, facets: Facets) -> tuple[Facet, str] | None:
 
 
 def _fractions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
-    """Values written as a fraction ("3/4", "1/2": sizes of guitars, of violins), named as written, and the whole size,
-    4/4, named in words ("a full-size violin", "un violon entier")."""
+    """Values written as a fraction or a ratio ("3/4", "1/2": sizes of guitars, of violins; "1:24", "1:10": scales of
+    models), named as written or with the other sign ("1/10 scale"), and the whole size, 4/4, named in words ("a
+    full-size violin", "un violon entier")."""
     for facet in facets.values():
         for value in (v for v in facet.values if _FRACTION.fullmatch(v)) if facet.categorical else ():
-            for m in re.finditer(rf"(?<![\d/.,]){re.escape(value)}(?![\d/])", text):
+            top, bottom = re.split(r"[/:]", value)
+            for m in re.finditer(rf"(?<![\d/:.,]){top}\s?[/:]\s?{bottom}(?![\d/:])", text):
                 yield facet, facet.canonical[value], m.span()
             for m in _WHOLE_SIZE.finditer(text) if value == "4/4" else ():
                 yield facet, facet.canonical[value], m.span()
 
 
-_FRACTION = re.compile(r"\d{1,2}/\d{1,2}")
+_FRACTION = re.compile(r"\d{1,2}[/:]\d{1,3}")
 _WHOLE_SIZE = re.compile(r"\bfull[\s-]?(?:size[ds]?|sized?)\b|\b(?:adult|grown[\s-]up) size\b|\b(?:taille |format )?(?:entier|entière|adulte)s?\b|"
                          r"\bin voller Größe\b|\bvolle[nr]? Größe\b|\bganze[nr]?\b|\btamaño (?:completo|adulto|entero)\b|全尺寸|成人尺寸", re.IGNORECASE)
 
@@ -112,7 +115,7 @@ _NO_GAP = frozenset("and or not nor but with without und oder nicht ohne mit et 
 def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     """The value ``words`` name (by stem; a colour also in the lexicon's other languages; in
     Chinese characters, one they have as written)."""
-    if lx.has_cjk(words) and (written := cjk_values(words, facets)):
+    if lx.has_cjk(words) and (written := cjk_values(words, facets, heads=False) or cjk_values(words, facets)):
         return written[-1][0], written[-1][1]  # "福建的乌龙茶": the oolong, the last named
     key, glued = stem_phrase(words), "".join(words.lower().split())
     joined = stem_phrase(glued) if len(words.split()) == 2 and not lx.FILLER & set(words.lower().split()) else ""

@@ -196,10 +196,11 @@ def prices(parse: Parse, column: str, lowest: float | None = None, highest: floa
             parse.notes.append(f"{column} {op} {number} from {m.group(0).strip()!r}")
             parse.cut(m.span())
     for m in re.finditer(rf"(?:{CUR}\s*{NUM}|{NUM}\s*{CUR})", parse.scan, re.IGNORECASE):
-        number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget
-        parse.filters.append(Filter(column=column, op="<=", value=number_value(number)))
-        parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
-        parse.cut(m.span())
+        number = next(g for g in m.groups() if g)  # a price alone ("a gift for 20 euros"): the budget, unless a
+        parse.cut(m.span())  # bound was said ("around a thousand dollars, I can stretch to 1200 max")
+        if not any(f.column == column and f.op in ("<", "<=") for f in parse.filters):
+            parse.filters.append(Filter(column=column, op="<=", value=number_value(number)))
+            parse.notes.append(f"{column} <= {number} from {m.group(0).strip()!r} (a budget)")
 
 
 #: A price said per square metre or metre ("£10/m2", "40 libras el metro"), its unit no number of its own.
@@ -207,8 +208,7 @@ _PER_AREA = (r"(?:\s*(?:/|per|pour|le|la|el|the|pro|por|al|a)\s*(?:m²|m2|㎡|sq
              r"metro cuadrado|quadratmeter|qm|metre|meter|mètre|metro|m)(?![^\W\d_]))")
 
 
-def _years_only(numbers: Sequence[str]) -> bool:
-    """"from 1990 to 2000" is years, not prices."""
+def _years_only(numbers: Sequence[str]) -> bool:  # "from 1990 to 2000" is years, not prices
     return all(n.isdigit() and 1870 <= int(n) <= 2100 for n in numbers)
 
 

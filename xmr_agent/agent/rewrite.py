@@ -32,7 +32,7 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
-from xmr_agent.agent.senses import NEGATED_WORDS, sensed
+from xmr_agent.agent.senses import NEGATED_WORDS, sensed, titled_sense
 from xmr_agent.agent.spelling import Speller, with_accents
 from xmr_agent.agent.translate import Translator, needs_translation, with_translation
 from xmr_agent.agent.units import kind_measure
@@ -164,7 +164,7 @@ class Rewriter:
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
                        and not {titled_note(f), guessed_note(f)} & set(other.notes)}
-        other = _with_kinds(self._negated(base, other, k), [f for f in glossed if str(f.value) not in other.context
+        other = _with_kinds(self._negated(base, other, k, detect_closely(text), known), [f for f in glossed if str(f.value) not in other.context
                                                             and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets),
@@ -181,17 +181,20 @@ class Rewriter:
         read = read.model_copy(update={"filters": narrowed(read.filters, masked)})  # "pala de pádel": padel
         return _loosely(read, base, self.facets), True
 
-    def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None) -> CrossModalQuery:
+    def _negated(self, base: CrossModalQuery, other: CrossModalQuery, k: int | None, said: str = ENGLISH,
+                 known: frozenset[str] | set[str] = frozenset()) -> CrossModalQuery:
         """``other`` (the parse of a translation) with the words ``base`` (the parse of the
-        original) avoids, each translated on its own, when the translation lost its negation
-        ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet")."""
+        original, in ``said``) avoids, each translated on its own, when the translation lost its negation
+        ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet"); a word read first
+        in the dictionary when one of its senses is a word of the titles (``known``: "keinen Bausatz": kit)."""
         negative = ("!=", "not_contains", "not_in")
         kept = len(other.avoid) + len({(f.column, f.op) for f in other.filters if f.op in negative})
         if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None or self.language is None:  # "nicht in
             return other  # Creme oder Weiß": "not in cream or white" kept only the cream
         filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
         for phrase in base.avoid[:2]:
-            word = self.translator(phrase, self.language())
+            word = (titled_sense(phrase, said, known) if self.language() == ENGLISH else None) or \
+                self.translator(phrase, self.language())
             if not word:
                 continue
             negated = rule_rewrite(f"not {word}", self.facets, k=k or 10, hard_categories=True)

@@ -30,6 +30,8 @@ from xmr_agent.agent.flags import flags
 from xmr_agent.agent.kinds_of import diet_avoids
 from xmr_agent.agent.mentioned import category_of, hyphenated, narrowest
 from xmr_agent.agent.mentioned import mentions as said_values
+from xmr_agent.agent.negated import STOP_AFTER
+from xmr_agent.agent.negated import phrase as negated_phrase
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.phrases import accessory_after, before_need, spoken_of, thing_for
@@ -41,25 +43,6 @@ from xmr_agent.agent.values import containing as _containing
 from xmr_agent.agent.values import with_combos as _with_combos
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 
-#: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
-_FOR = {"for", "pour", "für", "fuer", "para"}
-#: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
-_FILLER = set("too very a an any the about with of so really more overly that de d' des le la les un une einen eine "
-           "ein el los las una uno unos unas ningún made out sea sean soit soient aus en containing including in".split())
-#: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
-_NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
-                "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
-                "je", "ich", "yo", "sé", "se", "es", "est", "ist", "sais", "gracias", "merci", "danke",
-                "mal", "très", "muy", "sehr", "cher", "chère", "teuer", "caro", "cara", "than", "expensive", "que",
-                "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
-#: Words of liking after a negation: what follows is what is not wanted ("not loving the yellow", "not keen on wool").
-_FEELING = {"loving", "liking", "keen", "fond", "fan", "into", "crazy", "mad", "sure", "happy", "thrilled", "sold",
-            "feeling", "digging", "wild", "big", "love", "like", "fancy", "fancying",
-            "smell", "smells", "taste", "tastes", "huela", "huelan", "sepa", "sepan"}  # "que no huela a tabaco"
-#: Words that end a negated phrase.
-_STOP_AFTER = set("and or but please thanks like that which with for in of more from under over than to at on by "
-               "though either anymore now today tonight too et ou mais pour avec und oder aber für mit y o pero "
-               "para con por de s'il bitte".split())
 #: Verbs after "my son", "my wife": what follows is what they want, not what they have.
 _WANTS = re.compile(r"\b(?:likes?|loves?|wants?|needs?|would|wears?|plays?|collects?|enjoys?|prefers?|uses?|asked|"
                     r"is|was|into)\b", re.IGNORECASE)
@@ -137,7 +120,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
                      rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
-        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else _phrase(phrase.split(), about)
+        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else negated_phrase(phrase.split(), about)
         if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
             continue  # my head": that thing is wanted
         span = m.span()
@@ -145,7 +128,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None) or \
             next(filter(None, (category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
-        if not hit and head and (category_of(head, facets) or words[0].split("的", 1)[1]):
+        if head and (not hit or category_of(head, facets) == hit) and (category_of(head, facets) or words[0].split("的", 1)[1]):
             hit, span = category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
             words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
         if hit and len(words) > 1 and not lx.has_cjk(words[0]) and re.search(  # "une presse, mais pas une presse à
@@ -154,7 +137,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if hit:
             facet, value = hit
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
-                              for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if stem_phrase(" ".join(words)) != stem_phrase(value) else ())])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
+                              for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if _other_words(" ".join(words), value) else ())])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
             joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
             parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []
@@ -177,38 +160,15 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         parse.cut(span)
 
 
+def _other_words(said: str, value: str) -> bool:
+    """Whether ``said`` names ``value`` in other words than its own ("kein Gold" of Gold-plated; "杯子" of 茶杯)."""
+    return said != value if lx.has_cjk(value) else stem_phrase(said) != stem_phrase(value)
+
+
 #: "without something …", "sans quelque chose …": a thing wanted, described.
 _WITHOUT_SOMETHING = re.compile(r"\s*(?:without|sans|ohne|sin)\s+(?:something|anything|quelque chose|etwas|algo)\b", re.IGNORECASE)
 #: Negations that say why the user cannot have a thing: only a value of the table is left out.
 _ALLERGY = re.compile(r"\s*(?:allerg|alérg|intoleran)", re.IGNORECASE)
-
-
-def _phrase(words: list[str], about: bool = True) -> list[str]:
-    """Up to two content words of a negated phrase: leading filler skipped, cut at a stop word."""
-    if len(words) > 2 and words[0] in ("one", "any", "either") and words[1] == "of":  # "not one of those USB ones"
-        words = [w for w in words[2:3] if w not in ("those", "these", "the", "them")] + words[3:]
-    while words and (words[0] in _FILLER or words[0] in _FOR):  # "not for kids": kids
-        words = words[1:]
-    if len(words) > 1 and words[0] in _FEELING:  # "not loving the yellow": the yellow
-        words = [w for w in words[1:] if w not in ("on", "of", "about", "with", "into", "a", "like")]
-        while words and words[0] in _FILLER:
-            words = words[1:]
-    if not words or words[0] in _NOT_A_THING:
-        return []
-    taken: list[str] = []
-    for n, word in enumerate(words):
-        if len(taken) == 1 and word in ("à", "de") and n + 1 < len(words) and words[n + 1] not in lx.FILLER | _STOP_AFTER:
-            return [*taken, word, words[n + 1].strip("'")]  # "pas un sac à dos", "sin saco de dormir": one thing
-        if word in _STOP_AFTER or len(taken) == 2:
-            after = [w for w in words[n + 1:] if w not in lx.FILLER][:2]
-            after = after[:1] + [w for w in after[1:2] if w not in _STOP_AFTER]  # "nothing from Games Workshop": both
-            if about and word in lx.ABOUT and after and after[0] not in _STOP_AFTER:  # "not set on Mars", "not by Tolkien"
-                return [w.strip("'") for w in after]
-            break
-        taken.append(word.strip("'"))
-    while len(taken) > 1 and taken[-1] in lx.FILLER:  # "not an anti-dandruff one"
-        taken.pop()
-    return taken
 
 
 def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Mapping[str, frozenset[str]]] | None,
@@ -303,7 +263,7 @@ def _english_head(text: str, span: tuple[int, int], facets: Facets, facet: Facet
     none for a word that is no noun. (In an English catalogue the titles say which nouns are things:
     :func:`~xmr_agent.agent.values.modified`; "a rock album" is rock.)"""
     after = re.match(r"[ \-]+([a-z]{3,})(?=\s*(?:[,.;:!?)]|$|(\w+)))", text[span[1]:].lower())
-    if after is None or (after.group(2) or "") not in _STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
+    if after is None or (after.group(2) or "") not in STOP_AFTER | _NOT_HEAD | {""} or after.group(1) in _NOT_HEAD \
             or after.group(1) in lx.FILLER | _NOT_NOUNS or ADJECTIVE.search(after.group(1)) or after.group(1).endswith(("ly", "est", "er")) \
             or stem_phrase(after.group(1)) in value_words(facets) or _in_english(tuple(sorted(facet.canonical.values()))) \
             or detect_closely(text) != ENGLISH:  # (the cheap tests first: most kinds are followed by no noun)
@@ -336,7 +296,7 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
     shop); a condition on its kind when it is one, on a column of kinds set by nothing else ("cheap paper plates")."""
     set_on = {f.column for f in parse.filters if f.hard and f.op in ("=", "contains")}
     for column, index in getattr(nouns, "heads", {}).items():
-        found = head_noun(parse.scan, index, _STOP_AFTER, partial(_goes_before, parse.scan, column))
+        found = head_noun(parse.scan, index, STOP_AFTER, partial(_goes_before, parse.scan, column))
         found = None if found and (any(a <= found[1][0] < b for a, b in parse.valued) or found[0] in {  # "Príncipe Real";
             stem_phrase(w) for c in facets for w in c.split("_")}) else found  # "OO scale": a column's name, no kind
         kinds = nouns.headed(column, found[0]) if found and found[0] not in generic and hasattr(nouns, "headed") else ()  # type: ignore[union-attr]
@@ -397,4 +357,4 @@ def _as_noun(text: str, span: tuple[int, int]) -> bool:
     word or the end of the phrase follows it."""
     following = re.match(r"\s*([^\W\d_][\w\-']*)?", text[span[1]:])
     word = (following.group(1) or "").lower() if following else ""
-    return not word or word in lx.FILLER or word in _STOP_AFTER or bool(lx.pattern(lx.NEGATION).fullmatch(word))
+    return not word or word in lx.FILLER or word in STOP_AFTER or bool(lx.pattern(lx.NEGATION).fullmatch(word))

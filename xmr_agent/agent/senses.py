@@ -259,3 +259,20 @@ def _longer_values(facets: Facets) -> dict[str, set[str]]:
 
 #: A word at least this common in English (Zipf) is no part of a name.
 ENGLISH_ZIPF = 3.0
+
+
+def titled_sense(phrase: str, language: str, titled: Iterable[str]) -> str | None:
+    """The English noun of one of the first senses of ``phrase`` (a word or two in ``language``) that the titles use
+    (``titled``: their word stems): "Bausatz" (construction kit, self-assembly kit) → kit, in a shop whose kits are
+    titled so; ``None`` where no sense is (the translator reads it then)."""
+    dictionary = dictionaries.load(language) if language != "en" and len(phrase.split()) <= 2 else None
+    stems = set(titled)
+    for sense in dictionaries.senses(phrase, language, dictionary)[:MAX_SENSES] if dictionary is not None else ():
+        noun = sense.split()[-1] if sense.split() else ""
+        if noun.isalpha() and stem_phrase(noun) in stems:
+            return noun
+    return None
+
+
+#: The senses of a negated word read for one the titles use.
+MAX_SENSES = 6

@@ -183,8 +183,10 @@ def _only_conditions(request: CrossModalQuery, facets: Any) -> bool:
     its words or by meaning: a condition on the thing talked about."""
     from xmr_agent.agent.columns import kind_columns
 
-    kinds = kind_columns(facets)  # a preference alone ("for a campingaz bistro": the brand) is no condition stated
-    return any(f.hard for f in request.filters) and not any(f.column.lower() in kinds for f in request.filters)
+    kinds, guessed = kind_columns(facets), request.guessed()  # a preference alone ("for a campingaz bistro": the brand)
+    return any(f.hard for f in request.filters) and not any(  # is no condition stated; a kind guessed by meaning
+        f.column.lower() in kinds for f in request.filters if f.hard or f not in guessed)  # no kind said ("anything in
+    # copper?"; a kind the titles give, a condition, is said: "a warm jacket")
 
 
 def _for_someone(request: CrossModalQuery) -> bool:

@@ -311,7 +311,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     index: dict[str, list[str]] = {}
     for value in sorted(values):
         if len(value) >= 3 and stem_phrase(value) and value.lower() not in EVERY_ONE:  # ("any": no value's) "乌龙茶"
-            # has no stem: matched as written (:func:`cjk_values`)
+            # has no stem: matched as written (:func:`~xmr_agent.agent.chinese.cjk_values`)
             index.setdefault(stem_phrase(value), []).append(value)
         if "-" in value:  # "blue light glasses" for "Blue-light glasses"
             index.setdefault(stem_phrase(value.replace("-", " ")), []).append(value)
@@ -353,25 +353,14 @@ def head_group(facet: Facet, said: str) -> list[str]:
     """The values ``said`` names by the last word they share ("frames": Prescription frames and
     Kids frames; the first in a catalogue whose names put the noun first, :data:`HEAD_FIRST`:
     "guitarra" names Guitarra clásica and Guitarra acústica), when it names more than one; else none."""
+    if lexicon.has_cjk(said):  # "杯子": 茶杯, 公道杯
+        from xmr_agent.agent.chinese import head_group as ending
+
+        return ending(facet, said)
     group = stem_index(facet).get(stem_phrase(said), ())
     if len(group) < 2 or len(stem_phrase(said).split()) != 1 or any(len(stem_phrase(v).split()) < 2 for v in group):
         return []
     return [facet.canonical[v] for v in group]
-
-
-def cjk_values(text: str, facets: Facets) -> list[tuple[Facet, str, tuple[int, int]]]:
-    """The values written in Chinese characters ("绿茶", "福建") that ``text`` has as written, the
-    longest first and none inside another found: (facet, canonical value, span)."""
-    found: list[tuple[Facet, str, tuple[int, int]]] = []
-    taken: list[tuple[int, int]] = []
-    named = sorted(((f, v) for f in facets.values() if f.categorical for v in f.values if lexicon.has_cjk(v)),
-                   key=lambda fv: -len(fv[1]))
-    for facet, value in named:
-        for m in re.finditer(re.escape(value), text, re.IGNORECASE):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                taken.append(m.span())
-                found.append((facet, facet.canonical[value], m.span()))
-    return sorted(found, key=lambda hit: hit[2])
 
 
 def worded(facet: Facet, english: str, names: str) -> list[str]:

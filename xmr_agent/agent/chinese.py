@@ -1,0 +1,77 @@
+"""Values written in Chinese characters that a request names: as written ("绿茶" in "最便宜的绿茶"), the longest
+first; and, of a column of kinds, by the characters they end in where the request's word ends so: a Chinese noun puts
+what the thing is last ("杯子": 茶杯, 公道杯 and 马克杯, each a cup; 子 and 儿 add nothing; "水壶": 烧水壶). One
+character names the kinds ending in it only where two or more do (杯, 壶); one kind alone is named by two or more
+("服装" names no 茶具套装). Written here: no segmenter is needed to find where a word ends before a particle
+(的, 吗, 呢) or a mark, and none knows a shop's own kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmr_agent.agent import lexicon
+from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.filters import Facet, Facets
+
+#: Characters after a noun that add nothing to it.
+SUFFIXES = "子儿"
+#: Particles and joining words, after which a word has ended.
+PARTICLES = "的吗呢吧了啊呀么嘛哦和或与跟及"
+#: A word: characters up to a particle.
+_WORD = re.compile(rf"[^\W\d_{PARTICLES}]+")
+#: The most characters read back from a word's end.
+MAX_HEAD = 4
+
+
+def cjk_values(text: str, facets: Facets, *, heads: bool = True) -> list[tuple[Facet, str, tuple[int, int]]]:
+    """The values written in Chinese characters ("绿茶", "福建") that ``text`` has as written, the
+    longest first and none inside another found, then (``heads``) the kinds its words end as (the first
+    of each group: :func:`head_group` has them all): (facet, canonical value, span)."""
+    found: list[tuple[Facet, str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    named = sorted(((f, v) for f in facets.values() if f.categorical for v in f.values if lexicon.has_cjk(v)),
+                   key=lambda fv: -len(fv[1]))
+    for facet, value in named:
+        for m in re.finditer(re.escape(value), text, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                found.append((facet, facet.canonical[value], m.span()))
+    kinds = kind_columns(facets) if heads else ()
+    for facet in (f for f in facets.values() if f.categorical and f.column.lower() in kinds):
+        found += _by_head(text, facet, taken)
+    return sorted(found, key=lambda hit: hit[2])
+
+
+def _by_head(text: str, facet: Facet, taken: list[tuple[int, int]]) -> list[tuple[Facet, str, tuple[int, int]]]:
+    """The kinds of ``facet`` named by the end of a word of ``text`` (not inside a value found as written)."""
+    found: list[tuple[Facet, str, tuple[int, int]]] = []
+    for m in (m for m in _WORD.finditer(text) if lexicon.has_cjk(m.group(0))):
+        group, size = _ending(facet, m.group(0))
+        span = (m.end() - size, m.end())
+        if group and not any(a < span[1] and span[0] < b for a, b in taken):
+            taken.append(span)
+            found.append((facet, facet.canonical[group[0]], span))
+    return found
+
+
+def head_group(facet: Facet, said: str) -> list[str]:
+    """The kinds of ``facet`` (canonical) a word in Chinese characters names by its end, when two or more: "杯子",
+    "杯": 茶杯, 公道杯 and 马克杯."""
+    named = said.rstrip(SUFFIXES) in facet.values  # "茶壶" names 茶壶 alone, not 烧水壶
+    group = _ending(facet, said)[0] if lexicon.has_cjk(said) and not named and _WORD.fullmatch(said) else []
+    return [facet.canonical[v] for v in group] if len(group) > 1 else []
+
+
+def _ending(facet: Facet, word: str) -> tuple[list[str], int]:
+    """The values of ``facet`` that end as ``word`` does (its longest end two or more values share, or one value
+    alone of two characters or more), and how many characters of ``word`` (with 子 or 儿) name them."""
+    values = [v for v in facet.values if lexicon.has_cjk(v)]
+    core = word
+    while len(core) > 1 and core[-1] in SUFFIXES:  # "杯子": 杯
+        core = core[:-1]
+    for size in range(min(MAX_HEAD, len(core)), 0, -1):
+        group = sorted(v for v in values if v.endswith(core[-size:]) and v != core[-size:])
+        if group and (size > 1 or len(group) > 1):
+            return group, size + len(word) - len(core)
+    return [], 0
