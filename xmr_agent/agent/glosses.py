@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.columns import brand_column, kind_columns
@@ -109,13 +110,13 @@ _ARTICLES = frozenset("el la los las le les l un une una der die das den".split(
 _ENGLISH_ZIPF = 3.0
 
 
-def _loaned(kind: str, dictionary: object) -> tuple[str, ...]:
+def _loaned(kind: str, dictionary: Any) -> tuple[str, ...]:
     """A kind of one word that is a common English word its language's own dictionary lacks (a word taken from
     English: "Shaker", "Cutter", "Pad"), glossed as itself, before what a pivot makes of it ("Shaker": a college)."""
     from wordfreq import zipf_frequency
 
     low = kind.lower()
-    own = getattr(dictionary, "own", dictionary.__contains__)  # type: ignore[attr-defined]
+    own = getattr(dictionary, "own", dictionary.__contains__)
     return (low,) if low.isalpha() and not own(low) and zipf_frequency(low, "en") >= _ENGLISH_ZIPF else ()
 
 
