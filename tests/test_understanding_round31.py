@@ -121,3 +121,23 @@ def test_a_chinese_word_that_ends_otherwise_or_names_one_kind_by_one_character_n
     assert not any(f.column == "品类" for f in rule_rewrite("一件服装", TEA).filters)  # 装: one kind, one character
     assert {str(f) for f in rule_rewrite("不要杯子", TEA).filters} == {"品类 != '茶杯'", "品类 != '公道杯'"}
     assert {str(f) for f in rule_rewrite("红色的杯子", TEA).filters} >= {"颜色 = '红色' (preferred)"}
+
+
+def test_a_yes_no_column_named_in_chinese_reads_requests() -> None:
+    baking = Facets({"商品类目": _facet("商品类目", {"厨师机", "蛋糕模具"}), "可进洗碗机": _facet("可进洗碗机", {"是", "否"})})
+    for text in ("looking for a stand mixer", "可以放洗碗机的模具", "un moule"):  # a name with no English plural
+        rule_rewrite(text, baking)  # (its pattern had failed to compile: every request on the table had failed)
+
+
+def test_a_rule_that_fails_on_a_catalogue_leaves_the_request_searched_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent.rewrite import Rewriter
+
+    rewriter = Rewriter(HOBBY)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a rule's bug")
+
+    monkeypatch.setattr(rewriter, "_read", broken)
+    query = rewriter.rewrite("a red truck", k=3)
+    assert [q.text for q in query.queries] == ["a red truck"] and query.k == 3 and not query.filters
+    assert "could not be read (RuntimeError)" in query.notes[0]

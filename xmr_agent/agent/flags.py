@@ -183,7 +183,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if held:  # "laptop_sleeve": "fits my laptop", the word left for the kinds ("a laptop backpack")
             group = rf"{re.escape(words[0])}s?"
         if group is None and len(name.split()) == 1 and len(name) >= 5:
-            group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
+            group = re.escape(name) if lx.has_cjk(name) else rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no
+            # electricity"; "可进洗碗机" as written
             able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)
             group += rf"|{able.group(1)}ing" if able else ""  # "foldable": "a folding treadmill"
         noun = len(subject) == 2 and group is None and len(subject[1]) >= 5 and not english_word(subject[0])

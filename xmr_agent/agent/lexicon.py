@@ -388,7 +388,7 @@ def pattern(words: str, *, before: str = "", after: str = "") -> re.Pattern[str]
 
 def cjk_words(words: str) -> str:
     """The alternatives of ``words`` written in Chinese characters (no word boundaries there)."""
-    return "|".join(w for w in words.split("|") if w and _has_cjk(w))
+    return "|".join(w for w in words.split("|") if w and _has_cjk(w) and w.count("(") == w.count(")"))  # (not in a group)
 
 
 def _has_cjk(text: str) -> bool:

@@ -9,6 +9,7 @@ items, things to avoid and k. An LLM that fails or returns garbage leaves the ru
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -41,6 +42,8 @@ from xmr_agent.encoders.language import ENGLISH, detect, detect_closely
 from xmr_agent.errors import ConfigError, LLMError
 from xmr_agent.llm.base import LLM, complete_json
 from xmr_agent.prompts import Prompts
+
+log = logging.getLogger(__name__)
 
 #: A negation and the word or two after it ("keine Tassen"): no words to search for.
 
@@ -104,6 +107,20 @@ class Rewriter:
         if text.strip() and not any(c.isalnum() for c in text) and not image and not audio:
             raise ConfigError(f"the request {text.strip()[:40]!r} has no words, only signs or emoji: say in words "
                               "what you are looking for (for example \"green tea under £10\")")
+        try:
+            return self._read(text, image=image, audio=audio, k=k, exclude_ids=exclude_ids, named=named)
+        except (ConfigError, LLMError):
+            raise
+        except Exception as e:  # a reading rule that fails on a catalogue's names is a bug, never a lost request:
+            log.exception("the rules could not read %r; searched as written", text)  # the words are searched as they
+            files = [SubQuery(file=image, modality="image", target="any")] if image else []  # are
+            files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
+            return CrossModalQuery(queries=(*([SubQuery(text=text)] if text.strip() else []), *files), k=k or 10,
+                                   exclude_ids=tuple(dict.fromkeys(exclude_ids)),
+                                   notes=(f"the request's words could not be read ({type(e).__name__}): searched as written",))
+
+    def _read(self, text: str, *, image: str | None, audio: str | None, k: int | None, exclude_ids: Sequence[str],
+              named: Sequence[tuple[int, int]]) -> CrossModalQuery:
         text, named = in_digits(with_accents(text, named), named, detect(text))  # "under twenty bucks", "mas barato"
         text, named, fixed = self._spelled(text, named)
         base = rule_rewrite(text, self.facets, k=k or 10, hard_categories=self.hard_categories, named=named,
