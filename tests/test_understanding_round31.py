@@ -141,3 +141,24 @@ def test_a_rule_that_fails_on_a_catalogue_leaves_the_request_searched_as_written
     query = rewriter.rewrite("a red truck", k=3)
     assert [q.text for q in query.queries] == ["a red truck"] and query.k == 3 and not query.filters
     assert "could not be read (RuntimeError)" in query.notes[0]
+
+
+def test_a_column_of_descriptions_has_no_values_to_filter_on() -> None:
+    import pyarrow as pa
+
+    from xmr_agent.agent.filters import _facet
+
+    described = pa.chunked_array([[f"一竿双梢，适合新手打翘嘴第{n}号。" for n in range(8)]])
+    assert not _facet(pa.field("商品描述", pa.string()), described).categorical  # (it had been taken for the kinds)
+    english = pa.chunked_array([[f"A light rod for trout, number {n}." for n in range(8)]])
+    assert not _facet(pa.field("blurb", pa.string()), english).categorical
+    kinds = pa.chunked_array([["鱼竿", "鱼竿", "鱼钩", "渔轮", "浮漂", "抄网", "鱼线", "饵料"]])
+    assert _facet(pa.field("装备分类", pa.string()), kinds).categorical
+
+
+@pytest.mark.parametrize(("text", "flag"), [("有包邮的鱼钩吗", "是否包邮 = '是'"), ("可进洗碗机的鱼竿", "可进洗碗机 = '是'"),
+                                            ("鱼钩，不包邮", "是否包邮 != '是'")])
+def test_a_yes_no_column_named_whether_in_chinese(text: str, flag: str) -> None:
+    tackle = Facets({"装备分类": _facet("装备分类", {"鱼钩", "鱼竿"}), "是否包邮": _facet("是否包邮", {"是", "否"}),
+                     "可进洗碗机": _facet("可进洗碗机", {"是", "否"})})
+    assert flag in _filters(text, tackle)

@@ -146,9 +146,25 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = (),
     rows = column.to_pylist()
     values = _strings(rows)
     same = sum(1 for v, t in zip(rows, titles, strict=False) if v is not None and v == t)
-    if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)):
+    if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)) or _sentences(rows, values):
         return Facet(f.name, kind)
     return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+
+
+def _sentences(rows: Sequence[Any], values: set[str]) -> bool:
+    """Whether a column is the items' own descriptions, no values to filter on: one for nearly every item, most of them
+    sentences (a full stop or a comma inside, six words or more; in Chinese, twelve characters or more)."""
+    said = sum(v is not None for v in rows)
+    if len(values) < MIN_SENTENCES or len(values) < SENTENCE_SHARE * said:
+        return False
+    return sum(bool(_SENTENCE.search(v)) or (len(v) >= 12 if _CJK.search(v) else len(v.split()) >= 6)
+               for v in values) >= SENTENCE_SHARE * len(values)
+
+
+#: A column of descriptions: at least this many values, one for this share of its items, this share sentences.
+MIN_SENTENCES, SENTENCE_SHARE = 5, 0.8
+_SENTENCE = re.compile(r"[，。！？；]|[.!?;](?:\s|$)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _strings(values: Iterable[Any]) -> set[str]:

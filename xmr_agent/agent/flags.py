@@ -144,7 +144,7 @@ DENIED = re.compile(r"(?:\b(?:no|not|nothing|nichts|nada|rien(?: de)?|aucune?|wi
                     r"isn'?t|aren'?t|doesn'?t|does not|don'?t|"
                     r"won'?t|nicht|n'est pas|no es|no son|"
                     r"free (?:of|from)|allergic to|allergique (?:aux?|à la)|allergisch gegen|alérgic[oa] a(?:l| la| los| las)?)"
-                    r"\s+(?:[^\W\d_]+\s+)?(?:(?:any|an?|the|some)\s+)?|\bnon[- ]?|不带|没有|不要|不含|无)$",  # "doesn't play any tunes"
+                    r"\s+(?:[^\W\d_]+\s+)?(?:(?:any|an?|the|some)\s+)?|\bnon[- ]?|不带|没有|不要|不含|无|不)$",  # "doesn't play any tunes"
                          re.IGNORECASE)
 
 def flags(parse: Parse, facets: Facets) -> None:
@@ -182,9 +182,10 @@ def flags(parse: Parse, facets: Facets) -> None:
         held = group is None and len(words) == 2 and words[1] in HOLDERS and len(words[0]) >= 4
         if held:  # "laptop_sleeve": "fits my laptop", the word left for the kinds ("a laptop backpack")
             group = rf"{re.escape(words[0])}s?"
+        if group is None and lx.has_cjk(name):
+            group = re.escape(name)  # "包邮", "可进洗碗机": as written
         if group is None and len(name.split()) == 1 and len(name) >= 5:
-            group = re.escape(name) if lx.has_cjk(name) else rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no
-            # electricity"; "可进洗碗机" as written
+            group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
             able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)
             group += rf"|{able.group(1)}ing" if able else ""  # "foldable": "a folding treadmill"
         noun = len(subject) == 2 and group is None and len(subject[1]) >= 5 and not english_word(subject[0])
@@ -287,9 +288,12 @@ def _name(column: str) -> str:
         parts.pop()
     while len(parts) > 1 and parts[0] in UNIT_PARTS:
         parts.pop(0)
-    return " ".join(parts) if parts else core(column).replace("_", " ")
+    name = " ".join(parts) if parts else core(column).replace("_", " ")
+    return _WHETHER.sub("", name) if lx.has_cjk(name) and len(_WHETHER.sub("", name)) >= 2 else name  # "是否包邮": 包邮
 
 
+#: "Whether" before a yes/no column's name in Chinese ("是否包邮": free shipping).
+_WHETHER = re.compile(r"^(?:是否|是不是|有无|有没有|能否|可否|能不能)")
 #: Between the words of a column's name in a request: nothing, a hyphen or a determiner ("fits in my car boot").
 _BETWEEN = r"(?:[- ]?|\s+(?:my|the|a|an|your|our|their|his|her)\s+)"
 
