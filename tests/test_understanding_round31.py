@@ -162,3 +162,22 @@ def test_a_yes_no_column_named_whether_in_chinese(text: str, flag: str) -> None:
     tackle = Facets({"装备分类": _facet("装备分类", {"鱼钩", "鱼竿"}), "是否包邮": _facet("是否包邮", {"是", "否"}),
                      "可进洗碗机": _facet("可进洗碗机", {"是", "否"})})
     assert flag in _filters(text, tackle)
+
+
+def test_the_ones_left_out_said_at_length_and_the_words_for_weatherproof() -> None:
+    birding = Facets({"kit_type": _facet("kit_type", {"Binoculars", "Hide", "Tripod"}),
+                      "country_of_make": _facet("country_of_make", {"China", "Japan", "Austria"}),
+                      "weatherproof": _facet("weatherproof", {"Yes", "No"})})
+    assert "country_of_make != 'China'" in _filters("binoculars, anything except the ones made in China", birding)
+    for text in ("waterproof binoculars", "binoculars that can take the rain", "prismaticos que aguanten la lluvia"):
+        assert "weatherproof = 'Yes'" in _filters(text, birding)
+
+
+def test_a_chinese_material_named_by_its_last_character_and_a_kind_by_the_characters_it_shares() -> None:
+    baking = Facets({"商品类目": _facet("商品类目", {"擀面杖", "厨房秤", "蛋糕模具"}),
+                     "材质": _facet("材质", {"枫木", "榉木", "不锈钢", "硅胶", "大理石"}),
+                     "颜色": _facet("颜色", {"红色", "白色", "黑色"})})
+    assert _filters("木头的擀面杖", baking) >= {"材质 = '枫木' (preferred)", "材质 = '榉木' (preferred)", "商品类目 = '擀面杖'"}
+    assert not any("颜色" in f for f in _filters("什么颜色都行", baking))  # every colour ends in 色: none named
+    tackle = Facets({"装备分类": _facet("装备分类", {"路亚饵", "饵料", "鱼钩"})})
+    assert "装备分类 = '路亚饵'" in _filters("路亚假饵 30块以下的", tackle)  # 饵 of one kind, 路亚 shared

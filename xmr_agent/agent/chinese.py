@@ -14,8 +14,8 @@ from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facet, Facets
 
-#: Characters after a noun that add nothing to it.
-SUFFIXES = "子儿"
+#: Characters after a noun that add nothing to it ("杯子", "木头"), or make it an adjective ("木制", "木质").
+SUFFIXES = "子儿头制质"
 #: Particles and joining words, after which a word has ended.
 PARTICLES = "的吗呢吧了啊呀么嘛哦和或与跟及"
 #: A word: characters up to a particle.
@@ -37,19 +37,21 @@ def cjk_values(text: str, facets: Facets, *, heads: bool = True) -> list[tuple[F
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 taken.append(m.span())
                 found.append((facet, facet.canonical[value], m.span()))
-    kinds = kind_columns(facets) if heads else ()
-    for facet in (f for f in facets.values() if f.categorical and f.column.lower() in kinds):
-        found += _by_head(text, facet, taken)
+    kinds = kind_columns(facets)
+    for facet in (f for f in facets.values() if f.categorical and heads):  # (kinds first: "木" is no kind of wood)
+        found += _by_head(text, facet, taken, every=facet.column.lower() in kinds)
     return sorted(found, key=lambda hit: hit[2])
 
 
-def _by_head(text: str, facet: Facet, taken: list[tuple[int, int]]) -> list[tuple[Facet, str, tuple[int, int]]]:
-    """The kinds of ``facet`` named by the end of a word of ``text`` (not inside a value found as written)."""
+def _by_head(text: str, facet: Facet, taken: list[tuple[int, int]], *, every: bool = True
+             ) -> list[tuple[Facet, str, tuple[int, int]]]:
+    """The values of ``facet`` named by the end of a word of ``text`` (not inside a value found as written); of a
+    column of properties (not ``every``), a group of at most half its values ("木": 枫木, 榉木; "颜色" names no colour)."""
     found: list[tuple[Facet, str, tuple[int, int]]] = []
     for m in (m for m in _WORD.finditer(text) if lexicon.has_cjk(m.group(0))):
         group, size = _ending(facet, m.group(0))
         span = (m.end() - size, m.end())
-        if group and not any(a < span[1] and span[0] < b for a, b in taken):
+        if group and (every or 2 * len(group) <= len(facet.values)) and not any(a < span[1] and span[0] < b for a, b in taken):
             taken.append(span)
             found.append((facet, facet.canonical[group[0]], span))
     return found
@@ -72,6 +74,7 @@ def _ending(facet: Facet, word: str) -> tuple[list[str], int]:
         core = core[:-1]
     for size in range(min(MAX_HEAD, len(core)), 0, -1):
         group = sorted(v for v in values if v.endswith(core[-size:]) and v != core[-size:])
-        if group and (size > 1 or len(group) > 1):
+        shared = len(group) == 1 and set(core[:-1]) & set(group[0][:-1])  # "路亚假饵": 路亚饵, not "服装": 茶具套装
+        if group and (size > 1 or len(group) > 1 or shared):
             return group, size + len(word) - len(core)
     return [], 0

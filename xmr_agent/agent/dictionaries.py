@@ -272,7 +272,8 @@ def _cedict() -> Dictionary | None:
             continue
         head, _, rest = line.partition("/")
         names = head.split(" ")[:2]
-        found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest))  # "biscuit; cracker"
+        found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest)  # "biscuit; cracker"
+                                  if not s.startswith(("see ", "also written", "erhua variant")))  # (a cross-reference)
                       if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
         for name in names:
             if name:

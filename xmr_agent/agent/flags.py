@@ -49,7 +49,8 @@ SUBJECTS = (
     r"gardens?|jardins?|garten|jardín|花园",
     r"balcon(?:y|ies)|balcons?|balkons?|balcón|阳台",
     r"vegan|végan|végane|vegan[oa]s?|纯素",
-    r"waterproof|imperméables?|wasserdicht|impermeables?|防水|rain|rainy|pluie|regen|lluvia|下雨|雨天|雨",
+    r"waterproof|weather[- ]?proof|water[- ]resistant|rain[- ]?proof|showerproof|imperméables?|étanches?|wasserdicht|"
+    r"wetterfest|regendicht|impermeables?|防水|rain|rainy|pluie|regen|lluvia|下雨|雨天|雨",
     r"beginners?|novices?|first[- ]timers?|débutants?|débutantes?|anfänger(?:in|innen)?|einsteiger(?:in)?|"
     r"principiantes?|novat[oa]s?|新手|初学者|入门|débuter|pour commencer|para empezar|zum einstieg|für den einstieg",
     r"offshore|off[- ]shore|high seas|open (?:sea|ocean)|blue[- ]water|haute mer|au large|hochsee\w*|offene[nm]? (?:see|meer)|"

@@ -115,7 +115,7 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     paired = r"(?:and|or|nor|et|ni|und|oder|noch|y|o)\s+(?:no|not|pas|sans|ohne|keine?[nmrs]?|sin)\s+"  # "no X and no Y"
-    latin = lx.pattern(lx.NEGATION, after=rf"\s+((?:(?!{paired})[^\W\d_][\w\-']*\s*){{1,4}}(?:{paired}(?:[^\W\d_][\w\-']*\s*){{1,3}})?)")
+    latin = lx.pattern(lx.NEGATION, after=rf"\s+((?:(?!{paired})[^\W\d_][\w\-']*\s*){{1,5}}(?:{paired}(?:[^\W\d_][\w\-']*\s*){{1,3}})?)")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*(?:推荐|介绍|给我看|给我|考虑|买)?\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
                      rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
