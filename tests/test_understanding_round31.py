@@ -181,3 +181,15 @@ def test_a_chinese_material_named_by_its_last_character_and_a_kind_by_the_charac
     assert not any("颜色" in f for f in _filters("什么颜色都行", baking))  # every colour ends in 色: none named
     tackle = Facets({"装备分类": _facet("装备分类", {"路亚饵", "饵料", "鱼钩"})})
     assert "装备分类 = '路亚饵'" in _filters("路亚假饵 30块以下的", tackle)  # 饵 of one kind, 路亚 shared
+
+
+def test_the_translator_is_told_the_catalogues_kinds() -> None:
+    from xmr_agent.agent.translate import Translator
+    from xmr_agent.testing import ScriptedLLM
+
+    llm = ScriptedLLM(["渔轮", "转盘"])
+    translator = Translator(llm)
+    assert translator("un moulinet", "zh", ["鱼竿", "渔轮"]) == "渔轮"
+    assert "鱼竿, 渔轮" in llm.calls[0]["messages"][0]["content"]  # the shop's own words, for the model to use
+    assert translator("un moulinet", "zh") == "转盘"  # asked again without them: another prompt, not the cache
+    assert "own names" not in llm.calls[1]["messages"][0]["content"]

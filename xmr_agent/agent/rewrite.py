@@ -161,7 +161,9 @@ class Rewriter:
             return base, None
         if not needs_translation(text, self.language()):
             return base, None
-        english = self.translator(text, self.language())  # the catalogue's language ("english": most often)
+        kinds = sorted({v for c, f in self.facets.items() if c.lower() in kind_columns(self.facets) and f.categorical
+                        for v in f.canonical.values()})
+        english = self.translator(text, self.language(), kinds)  # the catalogue's language ("english": most often)
         masked = blank(text, named)  # a title's digits are no price
         heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way

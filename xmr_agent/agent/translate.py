@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from typing import Any
 
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
@@ -43,6 +43,8 @@ NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "zh":
 MAX_CHARS = 400
 #: Translations kept per translator.
 CACHE = 2048
+#: The most kinds of item named to the translating model.
+MAX_KINDS = 40
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -59,17 +61,19 @@ class Translator:
     def __repr__(self) -> str:
         return f"Translator({getattr(self.llm, 'name', type(self.llm).__name__)} → {self.language})"
 
-    def __call__(self, text: str, language: str | None = None) -> str | None:
-        """``text`` in ``language`` (the catalogue's; by default this translator's own)."""
+    def __call__(self, text: str, language: str | None = None, kinds: Sequence[str] = ()) -> str | None:
+        """``text`` in ``language`` (the catalogue's; by default this translator's own); ``kinds``: the catalogue's own
+        names for its kinds of item, which the model uses where they name what is asked for ("un moulinet" → 渔轮)."""
         text, language = " ".join(text.split()), language or self.language
         if not text or len(text) > MAX_CHARS:
             return None
-        key = f"{language}\n{text}"
+        named = ", ".join(kinds[:MAX_KINDS])
+        key = f"{language}\n{named}\n{text}"
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        messages = self.prompts.render("translate", request=text, language=NAMES.get(language, language))
+        messages = self.prompts.render("translate", request=text, language=NAMES.get(language, language), kinds=named)
         try:
             answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text)
             self.last_error = None if answer else "the model gave no usable translation (empty, too long or a remark)"
