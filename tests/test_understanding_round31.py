@@ -193,3 +193,19 @@ def test_the_translator_is_told_the_catalogues_kinds() -> None:
     assert "鱼竿, 渔轮" in llm.calls[0]["messages"][0]["content"]  # the shop's own words, for the model to use
     assert translator("un moulinet", "zh") == "转盘"  # asked again without them: another prompt, not the cache
     assert "own names" not in llm.calls[1]["messages"][0]["content"]
+
+
+def test_one_word_of_a_chinese_shops_title_names_no_item_and_a_whole_chinese_title_does() -> None:
+    from xmr_agent.agent.mentions import TitleIndex
+
+    titles = TitleIndex([("WJ-4", "得力 订书机 标准型"), ("WJ-8", "得力 大号订书机 重型"), ("BK-1", "活着")])
+    assert titles.spans("最便宜的订书机") == []  # a kind of item, read as such
+    assert titles.find("像《活着》这样的书") == ["BK-1"]
+
+
+@pytest.mark.parametrize(("cell", "amount"), [("45元", 45.0), ("￥89", 89.0), ("NZ$ 30", 30.0), ("12 euros", 12.0),
+                                              ("30块", 30.0), ("¥18", 18.0)])
+def test_a_price_written_with_its_currency_is_its_number(cell: str, amount: float) -> None:
+    from xmr_agent.ingestion.readers import _money
+
+    assert _money(cell) == amount

@@ -105,9 +105,10 @@ class TitleIndex:
         self.lines = {words: sorted(items, key=order.__getitem__)
                       for words, items in ((w, {i for i, _ in its}) for w, its in starts.items())
                       if 2 <= len(items) <= MAX_LINE and words not in self.ids}
-        self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are
-        for item_id, title in pairs:
-            for run in _CJK_RUN.findall(title or ""):
+        self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are, when one
+        for item_id, title in pairs:  # run is the title's Chinese ("活着"); not each word of a shop's title ("得力
+            runs = _CJK_RUN.findall(title or "")  # 订书机 标准型": 订书机 names no one item)
+            for run in runs if len(runs) == 1 else ():
                 self.cjk.setdefault(run, []).append(str(item_id))
 
     @classmethod

@@ -29,9 +29,10 @@ TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 MEDIA_FIELDS = tuple(MEDIA_EXTENSIONS)
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
-#: A price with its currency: "€12.50", "$1,299.00", "12,50 €", "CHF 60", "£7".
-MONEY = re.compile(r"^(?:[$€£¥]|US\$|(?:usd|eur|gbp|chf|cad|aud)\s?)\s*(\d[\d,.\s]*)$|"
-                   r"^(\d[\d,.\s]*?)\s*(?:[$€£¥]|(?:usd|eur|gbp|chf|cad|aud|kr)\.?)$", re.IGNORECASE)
+#: A price with its currency: "€12.50", "$1,299.00", "12,50 €", "CHF 60", "£7", "￥89", "45元", "NZ$ 30".
+MONEY = re.compile(r"^(?:[$€£¥￥₹]|(?:US|A|AU|C|CA|NZ|HK)\$|(?:usd|eur|gbp|chf|cad|aud|nzd|cny|rmb|jpy|inr|mxn)\s?)\s*"
+                   r"(\d[\d,.\s]*)$|^(\d[\d,.\s]*?)\s*(?:[$€£¥￥₹元円]|块钱?|(?:usd|eur|gbp|chf|cad|aud|nzd|cny|rmb|jpy|inr|"
+                   r"mxn|kr|euros?|dollars?|pesos?|yuan)\.?)$", re.IGNORECASE)
 
 Raw = tuple[int | None, dict[str, Any] | BadRecord]
 
