@@ -162,7 +162,9 @@ class Rewriter:
         if not needs_translation(text, self.language()):
             return base, None
         kinds = sorted({v for c, f in self.facets.items() if c.lower() in kind_columns(self.facets) and f.categorical
-                        for v in f.canonical.values()})
+                        for v in f.canonical.values()}) if self.language() != ENGLISH else []  # (an English catalogue's
+        # kinds are read from English words well; named to the model, they were taken for other things: "marteau de
+        # forge" → Forge)
         english = self.translator(text, self.language(), kinds)  # the catalogue's language ("english": most often)
         masked = blank(text, named)  # a title's digits are no price
         heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
