@@ -13,7 +13,7 @@ VARIABLES = {
     "rewrite": {"request": "a calm song", "columns": "- price (number)", "attachments": "", "parsed": "{}"},
     "rerank": {"request": "a calm song", "candidates": '[{"id": "a", "title": "A", "text": "t"}]'},
     "explain": {"request": "a calm song", "evidence": '[{"id": "a"}]'},
-    "translate": {"request": "a calm song", "language": "English"},
+    "translate": {"request": "a calm song", "language": "English", "kinds": "Ambient, Jazz"},
 }
 
 
