@@ -55,6 +55,7 @@
 #   fresh52:          fresh52.jsonl over percusion.csv, smithy.csv, asana.csv
 #   fresh53:          fresh53.jsonl over stickstube.csv, smokehouse.csv, philately.csv
 #   fresh54:          fresh54.jsonl over mixologie.csv, hamradio.csv, rcpit.csv
+#   fresh55:          fresh55.jsonl over meirong.csv, snowtrek.csv, lockup.csv
 #   fresh56:          fresh56.jsonl over diaoyu.csv, hongbei.csv, birding.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
@@ -115,6 +116,7 @@ case "$FRESH" in
   fresh52) TABLES="percusion smithy asana" ;;
   fresh53) TABLES="stickstube smokehouse philately" ;;
   fresh54) TABLES="mixologie hamradio rcpit" ;;
+  fresh55) TABLES="meirong snowtrek lockup" ;;
   fresh56) TABLES="diaoyu hongbei birding" ;;
   *) echo "FRESH must be fresh or fresh2 … fresh56" >&2; exit 2 ;;
 esac

@@ -388,13 +388,11 @@ def pattern(words: str, *, before: str = "", after: str = "") -> re.Pattern[str]
 
 def cjk_words(words: str) -> str:
     """The alternatives of ``words`` written in Chinese characters (no word boundaries there)."""
-    return "|".join(w for w in words.split("|") if w and _has_cjk(w) and w.count("(") == w.count(")"))  # (not in a group)
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+    found = [w for w in words.split("|") if w and has_cjk(w)]  # ("不太(?:贵|昂贵)" joined again; a piece of a
+    return "|".join(w for w in found if "|".join(found).count("(") == "|".join(found).count(")") or  # group of other
+                    w.count("(") == w.count(")"))  # words left out)
 
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` has Chinese characters."""
-    return _has_cjk(text)
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)

@@ -165,7 +165,9 @@ class Rewriter:
                         for v in f.canonical.values()}) if self.language() != ENGLISH else []  # (an English catalogue's
         # kinds are read from English words well; named to the model, they were taken for other things: "marteau de
         # forge" → Forge)
-        english = self.translator(text, self.language(), kinds)  # the catalogue's language ("english": most often)
+        english = self.translator(text, self.language(), kinds) if isinstance(self.translator, Translator) else \
+            self.translator(text, self.language())  # the catalogue's language ("english": most often); (a callable
+        # of one's own is given the words and the language only)
         masked = blank(text, named)  # a title's digits are no price
         heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
