@@ -18,6 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from xmr_agent.agent.lexicon import has_cjk
 from xmr_agent.agent.query import Filter, Scalar
 from xmr_agent.store.catalog import Catalog
 from xmr_agent.store.columns import HIDDEN_PREFIXES
@@ -157,14 +158,13 @@ def _sentences(rows: Sequence[Any], values: set[str]) -> bool:
     said = sum(v is not None for v in rows)
     if len(values) < MIN_SENTENCES or len(values) < SENTENCE_SHARE * said:
         return False
-    return sum(bool(_SENTENCE.search(v)) or (len(v) >= 12 if _CJK.search(v) else len(v.split()) >= 6)
+    return sum(bool(_SENTENCE.search(v)) or (len(v) >= 12 if has_cjk(v) else len(v.split()) >= 6)
                for v in values) >= SENTENCE_SHARE * len(values)
 
 
 #: A column of descriptions: at least this many values, one for this share of its items, this share sentences.
 MIN_SENTENCES, SENTENCE_SHARE = 5, 0.8
 _SENTENCE = re.compile(r"[，。！？；]|[.!?;](?:\s|$)")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _strings(values: Iterable[Any]) -> set[str]:

@@ -113,9 +113,7 @@ class Rewriter:
             raise
         except Exception as e:  # a reading rule that fails on a catalogue's names is a bug, never a lost request:
             log.exception("the rules could not read %r; searched as written", text)  # the words are searched as they
-            files = [SubQuery(file=image, modality="image", target="any")] if image else []  # are
-            files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
-            return CrossModalQuery(queries=(*([SubQuery(text=text)] if text.strip() else []), *files), k=k or 10,
+            return CrossModalQuery(queries=(*([SubQuery(text=text)] if text.strip() else []), *_attached(image, audio)), k=k or 10,  # are
                                    exclude_ids=tuple(dict.fromkeys(exclude_ids)),
                                    notes=(f"the request's words could not be read ({type(e).__name__}): searched as written",))
 
@@ -134,8 +132,7 @@ class Rewriter:
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))
         moved, notes = rehomed(query.filters, self.facets)  # "un archet de violon": for the violin
         query = query.model_copy(update={"filters": tuple(moved), "notes": (*query.notes, *notes)}) if notes else query
-        files = [SubQuery(file=image, modality="image", target="any")] if image else []
-        files += [SubQuery(file=audio, modality="audio", target="audio")] if audio else []
+        files = _attached(image, audio)
         explicit_k, query = k or (base.k if base.k != 10 else query.k), kind_measure(query, self.facets)
         kept, left = audience_kinds(query.filters, " ".join([text, *(q.text for q in query.queries[:1] if q.text)]),
                                      self.facets)
@@ -393,3 +390,9 @@ def _spans_in(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
         for word in re.findall(r"\b[A-Z0-9][\w\-]+", name):
             spans += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)]
     return spans
+
+
+def _attached(image: str | None, audio: str | None) -> list[SubQuery]:
+    """The sub-queries of a request's attachments: a photo to match, a clip to match where the table has audio."""
+    return [*([SubQuery(file=image, modality="image", target="any")] if image else []),
+            *([SubQuery(file=audio, modality="audio", target="audio")] if audio else [])]
