@@ -168,7 +168,7 @@ def test_nothing_before_a_yes_no_columns_subject_denies_it() -> None:
 
 
 def test_a_kind_named_in_the_catalogues_words_is_not_widened_by_a_gloss() -> None:
-    from xmr_agent.agent.glosses import _widens
+    from xmr_agent.agent.mentioned import widens as _widens
     from xmr_agent.agent.query import CrossModalQuery, Filter
 
     named = Filter(column="famille", op="=", value="Puzzle")

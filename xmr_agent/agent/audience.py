@@ -149,7 +149,34 @@ def audience_kinds(filters: Sequence[Filter], text: str, facets: Facets | None =
         drop = [f for f in group if f not in keep] if keep else []
         out = [f for f in out if f not in drop]
         notes += [f"{f} left out: {'for ' + said if said else 'no group of people said'}" for f in drop]
-    return _said_group(out, notes, next((g for g, m in found if DIRECT.fullmatch(m.group(0).strip())), None), facets)
+    out, notes = _said_group(out, notes, next((g for g, m in found if DIRECT.fullmatch(m.group(0).strip())), None), facets)
+    return _with_everyone(out, notes, facets)
+
+
+#: A value for every group of a column ("犬猫通用": dogs and cats; "All levels"; "Unisex").
+_EVERYONE = re.compile(r"通用|^中性$|\b(?:all|both|any|universal|unisex|everyone|alle|tous|toutes|todos|todas)\b",
+                       re.IGNORECASE)
+
+
+def _with_everyone(filters: list[Filter], notes: list[str], facets: Facets | None) -> tuple[list[Filter], list[str]]:
+    """``filters`` where a condition that a column (of properties, not kinds) is one value takes in its value for
+    everyone too: "for my dog" of 狗, 猫, 犬猫通用 is 狗 or 犬猫通用; "for a beginner" takes in "All levels"."""
+    from xmr_agent.agent.columns import kind_columns
+
+    kinds = kind_columns(facets) if facets else set()
+    out = list(filters)
+    for column in dict.fromkeys(f.column for f in filters if f.op == "=" and f.hard and isinstance(f.value, str)):
+        facet = facets.get(column) if facets is not None else None
+        if facet is None or not facet.categorical or column.lower() in kinds or len(facet.values) < 3:
+            continue
+        said = {str(f.value).lower() for f in filters if f.column == column and f.op == "="}
+        everyone = [facet.canonical.get(v, v) for v in sorted(facet.values)
+                    if v not in said and len(v.split()) <= 3 and _EVERYONE.search(v)]
+        if 0 < len(everyone) <= 2:
+            added = [Filter(column=column, op="=", value=v) for v in everyone]
+            out += added
+            notes += [f"{f}: for everyone, so for what was asked too" for f in added]
+    return out, notes
 
 
 def _said_group(filters: list[Filter], notes: list[str], said: str | None, facets: Facets | None

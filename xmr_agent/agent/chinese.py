@@ -13,6 +13,7 @@ import re
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.flags import yes_no
 
 #: Characters after a noun that add nothing to it ("杯子", "木头"), or make it an adjective ("木制", "木质").
 SUFFIXES = "子儿头制质"
@@ -30,15 +31,15 @@ def cjk_values(text: str, facets: Facets, *, heads: bool = True) -> list[tuple[F
     of each group: :func:`head_group` has them all): (facet, canonical value, span)."""
     found: list[tuple[Facet, str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    named = sorted(((f, v) for f in facets.values() if f.categorical for v in f.values if lexicon.has_cjk(v)),
-                   key=lambda fv: -len(fv[1]))
+    named = sorted(((f, v) for f in facets.values() if f.categorical and not yes_no(f)  # (是, 否: read by their column's
+                    for v in f.values if lexicon.has_cjk(v)), key=lambda fv: -len(fv[1]))  # name, :mod:`flags`)
     for facet, value in named:
         for m in re.finditer(re.escape(value), text, re.IGNORECASE):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 taken.append(m.span())
                 found.append((facet, facet.canonical[value], m.span()))
     kinds = kind_columns(facets)
-    for facet in (f for f in facets.values() if f.categorical and heads):  # (kinds first: "木" is no kind of wood)
+    for facet in (f for f in facets.values() if f.categorical and heads and not yes_no(f)):  # (kinds first: "木" is no kind of wood)
         found += _by_head(text, facet, taken, every=facet.column.lower() in kinds)
     return sorted(found, key=lambda hit: hit[2])
 
@@ -60,7 +61,8 @@ def _by_head(text: str, facet: Facet, taken: list[tuple[int, int]], *, every: bo
 def head_group(facet: Facet, said: str) -> list[str]:
     """The kinds of ``facet`` (canonical) a word in Chinese characters names by its end, when two or more: "杯子",
     "杯": 茶杯, 公道杯 and 马克杯."""
-    named = said.rstrip(SUFFIXES) in facet.values  # "茶壶" names 茶壶 alone, not 烧水壶
+    named = said.rstrip(SUFFIXES) in facet.values or any(  # "茶壶" names 茶壶 alone, not 烧水壶; "在红色" 红色 alone,
+        v in said for v in facet.values if lexicon.has_cjk(v))  # not every colour ending in 色
     group = _ending(facet, said)[0] if lexicon.has_cjk(said) and not named and _WORD.fullmatch(said) else []
     return [facet.canonical[v] for v in group] if len(group) > 1 else []
 
@@ -78,3 +80,23 @@ def _ending(facet: Facet, word: str) -> tuple[list[str], int]:
         if group and (size > 1 or len(group) > 1 or shared):
             return group, size + len(word) - len(core)
     return [], 0
+
+
+def sensed_values(columns: list[Facet]) -> dict[str, tuple[str, str]]:
+    """The values in Chinese characters of ``columns`` by the stems of their first English senses in CC-CEDICT, where
+    a sense names one value alone: "fibreglass" → 玻璃钢, "seawater" → 海水 (an English request's words)."""
+    from xmr_agent.agent.dictionaries import load, senses
+    from xmr_agent.agent.values import stem_phrase
+
+    dictionary = load("zh")
+    found: dict[str, set[tuple[str, str]]] = {}
+    for facet in columns if dictionary is not None else ():
+        for value in (v for v in facet.values if lexicon.has_cjk(v)):
+            for sense in senses(value, "zh", dictionary)[:SENSES]:  # type: ignore[arg-type]
+                if sense[:1].islower() and len(sense.split()) <= 2:
+                    found.setdefault(stem_phrase(sense), set()).add((facet.column, facet.canonical[value]))
+    return {stem: next(iter(named)) for stem, named in found.items() if stem and len(named) == 1}
+
+
+#: How many of a value's senses name it.
+SENSES = 4

@@ -110,12 +110,16 @@ def _graded(values: frozenset[str]) -> bool:
 def _kind_named(column: str) -> bool:
     """Whether ``column``'s name says it holds kinds ("Gear type", "Gear class"; not "Weight class")."""
     parts = set(re.split(r"[_\W]+", column.lower()))
-    compound = any(p.endswith(end) and len(p) >= len(end) + 3 for p in parts for end in KIND_ENDINGS)  # "Grillart"
+    compound = any(p.endswith(end) and len(p) >= len(end) + 3 for p in parts for end in KIND_ENDINGS) or any(  # "Grillart"
+        p.endswith(w) for p in parts for w in _CJK_KINDS)  # "宝贝类目", "用品门类"
     return bool(parts & KIND_WORDS or compound) and not (parts & {"class", "classe"} and parts & MEASURED_CLASSES)
 
 
 #: Last parts of German column names that hold kinds ("Grillart", "Produkttyp", "Artikelgruppe").
 KIND_ENDINGS = ("art", "typ", "gruppe", "kategorie", "sorte")
+#: Chinese words that end the name of a column of kinds, and that name an attribute anywhere in one ("材质成分").
+_CJK_KINDS = ("类目", "门类", "分类", "品类", "类别", "类型", "种类")
+_CJK_ATTRIBUTES = ("颜色", "材质", "品牌", "口味", "产地", "尺寸", "难度", "级别")
 
 
 def attribute_columns(facets: Facets) -> frozenset[str]:
@@ -153,4 +157,5 @@ def colour_valued(values: frozenset[str]) -> bool:
 
 def _described(column: str) -> bool:
     """Whether ``column`` is named as an attribute, whole or by a part ("main_colour", "frame_material")."""
-    return column.lower() in ATTRIBUTE_COLUMNS or bool(set(re.split(r"[_\W]+", column.lower())) & ATTRIBUTE_COLUMNS)
+    return column.lower() in ATTRIBUTE_COLUMNS or bool(set(re.split(r"[_\W]+", column.lower())) & ATTRIBUTE_COLUMNS) or \
+        any(w in column for w in _CJK_ATTRIBUTES)

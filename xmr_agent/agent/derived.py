@@ -5,7 +5,8 @@
 - Spanish ones, written as one word: "guardabarros" (mudguard), "abrelatas" (can opener),
   "portallaves" (key holder), "cortaúñas" (nail cutter).
 - Chinese words CC-CEDICT lacks, read as their longest first part it has (a modifier) and the rest (the head
-  noun): "流星球" (meteor + ball), "鸡舍" (chicken + residence).
+  noun): "流星球" (meteor + ball), "鸡舍" (chicken + residence); a first part it has as a verb only names the
+  head alone ("美容台": 台, desk, table).
 - Spanish nouns in -era/-ero of a part of the body: "rodillera" (knee pad), "coderas" (elbow pads),
   "muñequera" (wrist guard), "tobillera" (ankle brace).
 
@@ -47,11 +48,11 @@ MAX_CJK = 8
 Lookup = Callable[[str], tuple[str, ...]]
 
 
-def senses(word: str, language: str, lookup: Lookup) -> tuple[str, ...]:
+def senses(word: str, language: str, lookup: Lookup, known: Callable[[str], bool] = lambda _: False) -> tuple[str, ...]:
     """The English senses of ``word`` (lower case, in ``language``) made from its parts' (``lookup``: a
-    word's senses), or none."""
+    word's senses; ``known``: whether the dictionary has a word, senses or none), or none."""
     if language == "zh":
-        return _headed(word, lookup)
+        return _headed(word, lookup, known)
     if language == "fr":
         verb, _, noun = word.partition("-")
         return _named(noun, FRENCH.get(verb, ()), lookup)
@@ -88,12 +89,25 @@ def _worn(word: str, lookup: Lookup) -> tuple[str, ...]:
     return ()
 
 
-def _headed(word: str, lookup: Lookup) -> tuple[str, ...]:
+def _headed(word: str, lookup: Lookup, known: Callable[[str], bool]) -> tuple[str, ...]:
     """"流星球" → meteor ball, ball: a Chinese word by its longest first part with senses (a modifier) and the rest,
     the head noun."""
     if not 2 <= len(word) <= MAX_CJK or not all("\u3400" <= c <= "\u9fff" for c in word):  # (each part is read so too)
         return ()
-    for cut in range(len(word) - 1, 0, -1):
-        if (modifier := lookup(word[:cut])[:1]) and (head := lookup(word[cut:])[:3]):
+    cuts = range(len(word) - 1, 0, -1)  # two words the dictionary has first ("橡胶手套": rubber + glove, not 橡胶手 + 套)
+    for cut in [*(c for c in cuts if known(word[:c]) and known(word[c:])), *cuts]:
+        if (modifier := _common(lookup(word[:cut]))[:1]) and (head := _common(lookup(word[cut:]))[:3]):
             return (*(f"{m} {h}" for m in modifier for h in head if " " not in h and " " not in m), *head)
+    for cut in range(1, len(word)):  # a first part of verbs only ("美容台": to beautify): the head's ("台": desk, table)
+        if known(word[:cut]) and (head := _common(lookup(word[cut:]))[:3]):
+            return head
     return ()
+
+
+#: Senses no kind is named by (台: "you" in letters).
+_PRONOUNS = frozenset("i you he she it we they me him her us them this that".split())
+
+
+def _common(found: tuple[str, ...]) -> tuple[str, ...]:
+    """The senses of ``found`` that are common nouns: no name ("Taiwan") and no pronoun."""
+    return tuple(s for s in found if s[:1].islower() and s not in _PRONOUNS)

@@ -133,7 +133,8 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
         form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary, language) for f in forms)), None)
         if form is not None and ((found := dictionary.senses(form)) or part == low):
             return found
-    if made := derived.senses(low, language, lambda part: senses(part, language, dictionary)):  # "protège-tibias"
+    if made := derived.senses(low, language, lambda part: senses(part, language, dictionary),  # "protège-tibias"
+                              dictionary.__contains__):
         return made
     if not isinstance(dictionary, Pivoted) or word[:1].isupper():  # a name ("Opinel") is read no further
         return ()
@@ -267,18 +268,22 @@ def _cedict() -> Dictionary | None:
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return None
     entries: dict[str, tuple[str, ...]] = {}
+    acts: dict[str, list[str]] = {}
     for line in gzip.decompress(raw).decode("utf-8", "replace").splitlines():
         if line.startswith("#") or "/" not in line:
             continue
         head, _, rest = line.partition("/")
         names = head.split(" ")[:2]
         found = tuple(s for s in (_CEDICT_NOISE.sub("", s).strip() for s in re.split(r"[/;]", rest)  # "biscuit; cracker"
-                                  if not s.startswith(("see ", "also written", "erhua variant")))  # (a cross-reference)
+                                  if not s.startswith(("see ", "also written", "erhua variant", "(classical)", "(literary)",
+                                                       "(archaic)", "(old)", "also pr.")))  # (a cross-reference; "(classical) you")
                       if s and not s.startswith(("CL:", "variant of", "see ", "old variant", "surname ", "to ")))
-        for name in names:
+        acted = [] if found or len(names[-1]) != 1 else [m.group(1) for m in re.finditer(r"/to (\w+)(?=/)", "/" + rest)][:1]
+        for name in names:  # a character of verbs only is its first verb's noun where it ends a word ("马桶刷": brush)
             if name:
                 entries[name] = tuple(dict.fromkeys((*entries.get(name, ()), *found)))
-    return Dictionary(entries)
+                acts.setdefault(name, acted)
+    return Dictionary({name: said or tuple(acts.get(name, ())) for name, said in entries.items()})
 
 
 #: In a CC-CEDICT sense, what names no thing: a note in brackets, "abbr. for", a word in characters and pinyin.

@@ -52,6 +52,8 @@ class Facet:
     #: (column, value) of the kinds most of whose items' titles say this number ("Fuel": "Power Gas 100 g")
     titled_in: frozenset[tuple[str, str]] = frozenset()
     middle: float | None = None  #: a number column's median value
+    #: of a short column of a catalogue titled in Chinese: each value's items' titles (:mod:`~xmr_agent.agent.titled`)
+    titles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def categorical(self) -> bool:
@@ -99,6 +101,8 @@ _TITLE_MEASURE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[^\W\d_\s]{1,3}(?![
 
 #: The most values a column may have for the kinds whose titles say a number to be read from it.
 TITLED_KINDS = 60
+#: The most titles kept for each value of a column (:attr:`Facet.titles`).
+TITLES_KEPT = 40
 
 
 def _titled_in(column: str, facets: Facets, data: pa.Table, measures: Sequence[set[float]]) -> frozenset[tuple[str, str]]:
@@ -149,7 +153,13 @@ def _facet(f: pa.Field, column: pa.ChunkedArray, titles: Sequence[Any] = (),
     same = sum(1 for v, t in zip(rows, titles, strict=False) if v is not None and v == t)
     if len(values) > MAX_FACET_VALUES or (titles and same >= NAMES_SHARE * len(rows)) or _sentences(rows, values):
         return Facet(f.name, kind)
-    return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values})
+    titled: dict[str, list[str]] = {}
+    if len(values) <= TITLED_KINDS and any(isinstance(t, str) and has_cjk(t) for t in titles[:TITLED_KINDS]):
+        for v, t in zip(rows, titles, strict=False):
+            if isinstance(v, str) and isinstance(t, str) and len(titled.setdefault(v, [])) < TITLES_KEPT:
+                titled[v].append(t)
+    return Facet(f.name, kind, frozenset(v.lower() for v in values), canonical={v.lower(): v for v in values},
+                 titles={v: tuple(t) for v, t in titled.items()})
 
 
 def _sentences(rows: Sequence[Any], values: set[str]) -> bool:

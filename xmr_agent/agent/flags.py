@@ -184,7 +184,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if held:  # "laptop_sleeve": "fits my laptop", the word left for the kinds ("a laptop backpack")
             group = rf"{re.escape(words[0])}s?"
         if group is None and lx.has_cjk(name):
-            group = re.escape(name)  # "包邮", "可进洗碗机": as written
+            group = re.escape(name) + (f"|{re.escape(name[1:])}" if name[0] in "可能带" and len(name) >= 3 else "")
+            # "包邮", "可进洗碗机": as written; "可充电" also without its "can" ("要能充电的")
         if group is None and len(name.split()) == 1 and len(name) >= 5:
             group = rf"{re.escape(name)}(?:s|al|ity)?"  # "electric": "no electricity"
             able = re.fullmatch(r"([a-z]{4,})(?:able|ible)", name)

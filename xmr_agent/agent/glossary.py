@@ -88,8 +88,12 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     for i, word in enumerate(words):
         if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i) or i in told:
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
-        if phrases.after_head(words, i, language, text):
-            continue  # "une entrée phono": an input for a record player, no record player
+        if phrases.after_head(words, i, language, text):  # "une entrée phono": an input for a record player, no record
+            for facet, value in _linked_value(words, i, senses(word, language, dictionary), language, dictionary, columns,
+                                              text, adjacent=True):
+                found.setdefault(facet.column, set()).add(value)  # player; "un nettoyant intérieur": Interior cleaner
+                by_word.setdefault(facet.column, []).insert(0, (i, {value}))
+            continue
         piece, joined = bool(translation) and phrases.fragment(words, i, text), None  # "磨豆机" (a grinder) cut into
         if piece:  # 磨 豆 机: 豆 is no bean, the translation reads the whole; but "皂基": soap and base, a Soap base
             joined = next(((f.column, v) for f, v in _linked_value(words, i, senses(word, language, dictionary), language,
@@ -241,7 +245,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
         if head in lexicon.FILLER or head in phrases.JOINS_NONE or head in _ASKING or _CJK_NEGATION.fullmatch(head) \
                 or words[i] + head not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the next
             return False  # word is no thing, or not next to it
-    elif (linked := _linked_head(words, i, language)) is not None:
+    elif (linked := phrases.linked_head(words, i, language)) is not None:
         head = linked  # not after "de": "salle de bain", "fromage de chèvre" name one thing
     else:
         return False
@@ -253,12 +257,12 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
 
 
 def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,
-                  columns: Sequence[Facet], text: str = "") -> list[tuple[Facet, str]]:
+                  columns: Sequence[Facet], text: str = "", *, adjacent: bool = False) -> list[tuple[Facet, str]]:
     """The kind one of whose values is a sense of ``words[i]`` then one of the word it describes
     after "à", "para" ("des verres à vin": wine glass; "vasos para agua": water glass), or in
     Chinese the word written right after it, the compound's head ("窗帘杆", which the dictionary
     lacks: window curtains and pole, a curtain pole), when one names it (a value of two words or more)."""
-    head = phrases.compound_head(words, i, text) if language == "zh" else _linked_head(words, i, language)
+    head = phrases.compound_head(words, i, text) if language == "zh" else phrases.linked_head(words, i, language, adjacent)
     if head is None:
         return []
     heads = senses(head, language, dictionary)
@@ -268,18 +272,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     return [(facet, value) for facet, value, _ in sorted(found, key=lambda f: -f[2])][:1]  # both words' ("aceite de fragancia")
 
 
-def _linked_head(words: Sequence[str], i: int, language: str) -> str | None:
-    """In French and Spanish, the word ``words[i]`` describes after "à", "pour", "para" (an article
-    between: "vasos para el agua"), else ``None``."""
-    article = i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS
-    if language not in ("fr", "es") or i < 2 or words[i - 1 - article].lower() not in _LINKS:
-        return None
-    return words[i - 2 - article]
-
-
 _CJK_NEGATION = re.compile(rf"(?:{lexicon.cjk_words(lexicon.NEGATION)}).*")
-_LINKS = frozenset({"à", "a", "pour", "para", "aux", "al", "de", "d", "du", "del"})  # "raquette de badminton"
-_ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})
 
 
 def _named_so(words: Sequence[str], i: int, translation: str, language: str, dictionary: Dictionary) -> bool:

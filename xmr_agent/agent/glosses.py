@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import glossary, lexicon
+from xmr_agent.agent.chinese import sensed_values
 from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.dictionaries import (
     ENDINGS,
@@ -36,9 +37,11 @@ from xmr_agent.agent.dictionaries import (
     senses,
 )
 from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.mentioned import widens
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.senses import spelt_alike
+from xmr_agent.agent.titled import title_senses
 from xmr_agent.agent.translate import needs_translation
 from xmr_agent.agent.values import folded, stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect_closely
@@ -61,19 +64,23 @@ def glossed(facets: Facets, language: str) -> Facets | None:
     if language == "en" or load(language) is None:
         return None
     columns = tuple(sorted(c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical))
-    found = _glossed(columns, tuple((c, tuple(sorted(facets[c].canonical.values()))) for c in columns), language)
+    found = _glossed(columns, tuple((c, tuple(sorted(facets[c].canonical.values()))) for c in columns), language,
+                     tuple((c, tuple(sorted(facets[c].titles.items()))) for c in columns))
     return Facets(dict(found)) if found else None
 
 
 @lru_cache(maxsize=32)
-def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]], ...], language: str
-             ) -> tuple[tuple[str, Facet], ...]:
+def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]], ...], language: str,
+             titled: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()) -> tuple[tuple[str, Facet], ...]:
     dictionary = load(language)
     out = []
     for column, kinds in values:
         named: dict[str, set[str]] = {}
+        titles = dict(dict(titled).get(column, ()))
         for kind in kinds:
             found = kind_senses(kind, language, dictionary)  # type: ignore[arg-type]
+            if titles:  # "吹水机": its titles' 吹风机, hair dryer
+                found = (*found[:MAX_SENSES // 2], *title_senses(kind, titles, dictionary))
             found = (*_loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
             if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
                 found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
@@ -94,7 +101,11 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         for head, kinds_of in heads.items():
             if head not in named and len(kinds_of) == 1 and len(head) > 2:
                 named[head] = kinds_of
-        unique = {g: next(iter(k)) for g, k in named.items() if len(k) == 1 and stem_phrase(g)}
+        stems: dict[str, set[str]] = {}  # "clipper" (nail clipper) and "clippers" (电推剪) name neither
+        for gloss, kinds_of in named.items():
+            stems.setdefault(stem_phrase(gloss).removesuffix("s"), set()).update(kinds_of)
+        unique = {g: next(iter(k)) for g, k in named.items()
+                  if len(k) == 1 and stem_phrase(g) and len(stems[stem_phrase(g).removesuffix("s")]) == 1}
         if unique:
             out.append((column, Facet(column, "string", frozenset(unique), canonical=unique)))
     return tuple(out)
@@ -218,7 +229,7 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
-    found = [f for f in found if not _widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
+    found = [f for f in found if not widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
     taken = {f.column for f in filters if str(f) not in guessed or f.hard}
     values = backward_values(masked, facets, language, taken, query.avoid) if said == ENGLISH else \
@@ -229,17 +240,6 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     return query.model_copy(update={"filters": (*filters, *values), "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
         *(f"{f}: named in English words, read in a dictionary" for f in values))})
-
-
-def _widens(found: Filter, query: CrossModalQuery, guessed: set[str], text: str) -> bool:
-    """Whether a kind ``found`` through the glosses is a longer one of a kind the request names in the catalogue's
-    own words (``query``'s, not ``guessed``) whose other words ``text`` does not say ("a puzzle" names Puzzle, and
-    Puzzle 3D only with "3d")."""
-    from xmr_agent.agent.mentioned import says
-
-    own = set(stem_phrase(str(found.value)).split())
-    return any(f.column == found.column and f.hard and str(f) not in guessed and (named := set(stem_phrase(str(f.value)).split()))
-               and named < own and not says(set(stem_phrase(text).split()), own - named) for f in query.filters)
 
 
 #: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
@@ -300,13 +300,15 @@ def backward_values(text: str, facets: Facets, language: str, said: set[str], ne
     words = [w for w in (t.group(0) for t in _TOKEN.finditer(text)) if w.lower() not in lexicon.FILLER and w.lower() not in skip]
     found: dict[str, str] = {}
     used: set[int] = set()
+    sensed = sensed_values(columns) if language == "zh" else {}  # no dictionary into Chinese: its values' senses
     for n in (2, 1) if values else ():
         for j in range(len(words) - n + 1):
             if used & set(range(j, j + n)):
                 continue
             spoken = [folded(t.lower()) for t in from_english(" ".join(words[j:j + n]), language)]
             hit = next((values[t] for t in spoken if t in values), None) or next(  # "stainless steel": acier inox, Inox
-                (values[w] for t in spoken if len(t.split()) == 2 for w in t.split() if w in values and len(w) >= 4), None)
+                (values[w] for t in spoken if len(t.split()) == 2 for w in t.split() if w in values and len(w) >= 4), None) \
+                or sensed.get(stem_phrase(" ".join(words[j:j + n])))
             if hit and hit[0] not in found:
                 found[hit[0]] = hit[1]
                 used |= set(range(j, j + n))

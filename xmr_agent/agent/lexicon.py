@@ -16,13 +16,13 @@ CURRENCY = (r"(?:a|au|c|ca|nz|hk|s|us)\$|(?:aud|cad|nzd|sgd|hkd|jpy|cny|sek|nok|
             r"francs?|yuan|rmb|quid|chf|sfr|franken|francos|yen|livres?(?: sterling)?|pfund|libras?(?: esterlinas?)?|pesos|₹|"
             r"rupees?|rs\.?(?=\s?\d)|r\$|人民币|瑞郎|法郎|日元|澳元|澳币|加元|加币|港元|港币|新加坡元|比索|卢比")
 #: "under 20": the number is an upper bound.
-BELOW = (r"under|below|less than|cheaper than|at most|no more than|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
+BELOW = (r"under|below|less than|cheaper than|at most|no more than|(?:nothing|none|nada|nichts|rien) (?:(?:that|which) (?:costs?|is) )?(?:over|above|more than|pricier than|dearer than|über|teurer als|au-dessus de|de plus de|por encima de|de más de)|not more than|up to|max(?:imum)?|within|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|nicht über|nicht teurer als|billiger als|günstiger als|not over|not above|pas au-dessus de|no más caro que|no por encima de|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
          r"低于|少于|不超过|不到|不高于|便宜于")
 #: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
-AT_MOST = (r"at most|no more than|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
+AT_MOST = (r"at most|no more than|(?:nothing|none|nada|nichts|rien) (?:(?:that|which) (?:costs?|is) )?(?:over|above|more than|pricier than|dearer than|über|teurer als|au-dessus de|de plus de|por encima de|de más de)|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
            r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|nicht über|nicht teurer als|not over|not above|pas au-dessus de|no más caro que|no por encima de|como máximo|no más de|hasta|不超过|不高于")
 #: "at least 20": the words of :data:`ABOVE` that take the bound itself in.
 AT_LEAST = r"at least|min(?:imum)?|au moins|minimum|mindestens|al menos|como mínimo|mínimo|不低于|至少"
@@ -90,7 +90,7 @@ CHEAPER = (r"cheaper|less (?:expensive|pricey|costly)|not (?:as|that) (?:expensi
            r"(?<!pas )trop ch(?:er|[eè]re|ers|[eè]res)|(?<!nicht )zu teu(?:er|re[nrs]?)|(?<!no )(?<!sea )demasiado car[oa]s?|(?<!不)太贵|"
            r"meilleur marché|billigere?[nrs]?|günstigere?[nrs]?|más barat[oa]s?|más económic[oa]s?|更便宜|便宜一?点|便宜些")
 PRICIER = (r"pricier|more expensive|higher[- ]end|more (?:up-?market|high[- ]end|premium|upscale|luxurious)|plus ch(?:er|[eè]re|ers|[eè]res)|plus haut de gamme|"
-           r"teurere?[nrs]?|hochwertigere?[nrs]?|más car[oa]s?|de (?:más|mejor) calidad|de gama más alta|更贵|贵一?点|更高档|高档一?点|更高端|高端一?点")
+           r"(?<!nicht )(?<!zu )(?<!allzu )(?<!so )(?<!sehr )(?<!ein )teurere?[nrs]?|hochwertigere?[nrs]?|más car[oa]s?|de (?:más|mejor) calidad|de gama más alta|更贵|贵一?点|更高档|高档一?点|更高端|高端一?点")
 #: Comparatives of the other measures: (words, column kind, mode).
 COMPARATIVES = (
     (r"lighter|less heavy|not (?:as|so) heavy|plus lég(?:er|ère)s?|moins lourde?s?|pas aussi lourde?s?|leichtere?[nrs]?|"
@@ -222,7 +222,7 @@ COLUMN_KINDS = {
                "play_time", "playing_time", "playtime", "game_length", "battery_life", "battery_hours", "burn_time",
                "spielzeit", "spieldauer", "durée", "duree", "duración", "duracion", "lange", "laenge", "longueur", "longitud"),
     "rating": ("rating", "stars", "score", "avg_rating", "rating_avg", "review_score", "note", "avis", "bewertung", "valoracion", "puntuacion", "评分"),
-    "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量"),
+    "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量", "净重", "毛重"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
              "contenido", "area", "width", "height", "case", "diameter", "case_size", "dial", "screen", "screen_size", "display",
              "diagonal", "capacidad", "capacite", "kapazitat", "volumen", "fassungsvermogen", "litres", "liters", "litros", "容量", "flache", "flaeche", "surface", "superficie", "面积"),

@@ -19,7 +19,7 @@ from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.flags import yes_no
 from xmr_agent.agent.phrases import ELIDED
-from xmr_agent.agent.query import Filter
+from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.values import stem_index as _stem_index
 from xmr_agent.agent.values import stem_phrase, worded
 from xmr_agent.encoders.language import detect_closely
@@ -193,3 +193,12 @@ def alike(one: str, other: str) -> bool:
 def says(said: set[str], words: set[str]) -> bool:
     """Whether every stem of ``words`` is :func:`alike` one of ``said``."""
     return all(w in said or any(alike(w, s) for s in said) for w in words)
+
+
+def widens(found: Filter, query: CrossModalQuery, guessed: set[str], text: str) -> bool:
+    """Whether a kind ``found`` through the glosses is a longer one of a kind the request names in the catalogue's
+    own words (``query``'s, not ``guessed``) whose other words ``text`` does not say ("a puzzle" names Puzzle, and
+    Puzzle 3D only with "3d")."""
+    own = set(stem_phrase(str(found.value)).split())
+    return any(f.column == found.column and f.hard and str(f) not in guessed and (named := set(stem_phrase(str(f.value)).split()))
+               and named < own and not says(set(stem_phrase(text).split()), own - named) for f in query.filters)

@@ -11,13 +11,14 @@ from xmr_agent.agent import lexicon as lx
 #: "for" at the start of a negated phrase: what follows is who it is for ("pas pour enfant").
 _FOR = {"for", "pour", "für", "fuer", "para"}
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
-_FILLER = set("too very a an any the about with of so really more overly that de d' des le la les un une einen eine "
+_FILLER = set("too very a an any the about with of so really more overly that de d' des le la les un une einen eine zu allzu "
            "ein el los las una uno unos unas ningún made out sea sean soit soient aus en containing including in".split())
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",
                 "je", "ich", "yo", "sé", "se", "es", "est", "ist", "sais", "gracias", "merci", "danke",
-                "mal", "très", "muy", "sehr", "cher", "chère", "teuer", "caro", "cara", "than", "expensive", "que",
+                "mal", "très", "muy", "sehr", "cher", "chère", "chers", "chères", "teuer", "teure", "teurer", "teures", "teuren",
+                "caro", "cara", "caros", "caras", "than", "expensive", "pricey", "costly", "que",
                 "me", "te", "lo", "le", "quiero", "gusta", "mich", "mir"}
 #: Words of liking after a negation: what follows is what is not wanted ("not loving the yellow", "not keen on wool").
 _FEELING = {"loving", "liking", "keen", "fond", "fan", "into", "crazy", "mad", "sure", "happy", "thrilled", "sold",

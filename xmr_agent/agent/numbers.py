@@ -106,7 +106,7 @@ def column_of_kind(facets: Facets, kind: str) -> str | None:
         return exact
     found = next((c for n in names for c in numbers if any((name.startswith(n) or name.endswith(n)) and n not in lx.WHOLE_NAMES
                                                            or n in name.split("_") for name in {c.lower(), core(c)})), None)  # "packed_weight_kg" before "max_load_kg"
-    massed = [c for c in numbers if kind == "weight" and {*c.lower().split("_")[1:]} & {"g", "kg", "lb", "lbs", "oz"}
+    massed = [c for c in numbers if kind == "weight" and {*c.lower().split("_")[1:]} & {"g", "kg", "lb", "lbs", "oz", "克", "千克", "公斤"}
               and c.split("_")[0].lower() not in {"fat", "sugar", "sugars", "protein", "carbs", "fibre", "fiber", "salt"}]
     coded = [c for c in numbers if kind == "price" and any(lx.pattern(lx.CURRENCY).fullmatch(p) for p in c.lower().split("_"))]
     return found or (massed[0] if len(massed) == 1 else None) or (coded[0] if len(coded) == 1 else None)

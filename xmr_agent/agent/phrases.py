@@ -245,3 +245,18 @@ _ACCESSORY = re.compile(
     r"sheath)(?:e?s)?)(?=\s*(?:[,.;:!?)]|$|"
     r"(?:and|or|but|please|for|with|that|which|under|over|from|in|to|you|i|we|than|like)\b))", re.IGNORECASE)
 
+
+def linked_head(words: Sequence[str], i: int, language: str, adjacent: bool = False) -> str | None:
+    """In French and Spanish, the word ``words[i]`` describes after "à", "pour", "para" (an article
+    between: "vasos para el agua"), or (``adjacent``) right after it ("un nettoyant intérieur": an interior
+    cleaner), else ``None``."""
+    article = i >= 3 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _LINKS
+    if language not in ("fr", "es") or i < 1:
+        return None
+    if i < 2 or words[i - 1 - article].lower() not in _LINKS:
+        return words[i - 1] if adjacent and words[i - 1].lower() not in _ARTICLES | _LINKS | lexicon.FILLER else None
+    return words[i - 2 - article]
+
+
+_LINKS = frozenset({"à", "a", "pour", "para", "aux", "al", "de", "d", "du", "del"})  # "raquette de badminton"
+_ARTICLES = frozenset({"le", "la", "les", "l", "el", "los", "las"})

@@ -208,13 +208,14 @@ class Rewriter:
         ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet"); a word read first
         in the dictionary when one of its senses is a word of the titles (``known``: "keinen Bausatz": kit)."""
         negative = ("!=", "not_contains", "not_in")
-        kept = len(other.avoid) + len({(f.column, f.op) for f in other.filters if f.op in negative})
+        kept = len(set(other.avoid) - set(base.avoid)) + len({(f.column, f.op) for f in other.filters if f.op in negative})
         if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None or self.language is None:  # "nicht in
             return other  # Creme oder Weiß": "not in cream or white" kept only the cream
         filters, avoid, notes = list(other.filters), list(other.avoid), list(other.notes)
         for phrase in base.avoid[:2]:
-            word = (titled_sense(phrase, said, known) if self.language() == ENGLISH else None) or \
-                self.translator(phrase, self.language())
+            own = glosses.backward_values(phrase, self.facets, self.language() or ENGLISH, set()) if said == ENGLISH else []
+            word = str(own[0].value) if own else (titled_sense(phrase, said, known) if self.language() == ENGLISH  # 玻璃钢
+                                                   else None) or self.translator(phrase, self.language())
             if not word:
                 continue
             negated = rule_rewrite(f"not {word}", self.facets, k=k or 10, hard_categories=True)

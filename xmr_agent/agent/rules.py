@@ -121,14 +121,14 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
         words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else negated_phrase(phrase.split(), about)
-        if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)):  # "not without something protecting
-            continue  # my head": that thing is wanted
+        if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)) or words[0].startswith("的"):  # "not without
+            continue  # something protecting my head": that thing is wanted; "不要太贵的扫帚": 太贵 read, a broom wanted
         span = m.span()
         hit = category_of(" ".join(words), facets) or category_of(words[0], facets) or hyphenated(words[0], facets) or \
             next(((f, v) for f, v, _ in units.lettered(m.group(0), facets)), None) or \
             next(filter(None, (category_of(w, facets) for w in words[1:] if w in lx.COLOURS)), None)  # "the boring grey ones"
         head = words[0].split("的")[0] if lx.has_cjk(words[0]) and "的" in words[0] else ""
-        if head and (not hit or category_of(head, facets) == hit) and (category_of(head, facets) or words[0].split("的", 1)[1]):
+        if head and (category_of(head, facets) or words[0].split("的", 1)[1]):  # "不要塑料的扫帚": a broom, not plastic
             hit, span = category_of(head, facets), (m.start(), m.start(1 if m.group(1) else 2) + len(head) + 1)
             words = words if hit else [head]  # 不要绿色的植物, 不要涤纶的浴袍: not green, not polyester; still a plant, a robe
         if hit and len(words) > 1 and not lx.has_cjk(words[0]) and re.search(  # "une presse, mais pas une presse à

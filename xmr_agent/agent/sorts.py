@@ -98,8 +98,8 @@ def _told_order(parse: Parse, facets: Facets) -> None:
     if _OF_PRICE.search(parse.scan):  # ("from most to least popular": no price)
         ends += [(m.start(), m.end(), price, high) for high in (False, True) for m in lx.pattern(_PRICE_END[high]).finditer(parse.scan)]
     for start, end, column, descending in sorted(ends, key=lambda e: e[:2]):
-        run = _RUN_TO.match(parse.scan, end)
-        other = next((e for e in ends if run and e[0] == run.end() and e[3] != descending and e[2] == column), None)
+        other = next((e for e in ends if e[0] > end and e[3] != descending and e[2] == column  # ("a la más ligera":
+                      and _RUN_TO.fullmatch(parse.scan, end, e[0])), None)  # the article the other end's own)
         if column is None or other is None or parse.order is not None:
             continue
         before = _RUN_FROM.search(parse.scan[:start])

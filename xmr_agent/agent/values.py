@@ -37,10 +37,14 @@ def stem_phrase(words: str) -> str:
 _SPELT_ONE_WAY = re.compile(r"\b([a-z]{3,})iz(e|ed|es|er|ers|ing|ation|ations)\b|\b([a-z]{3,})yz(e|ed|es|er|ers|ing)\b|"
                             r"\b(col|flav|fav|arm|hum|od|hon|harb|neighb|vap|lab|rum|behavi)or(s|ed|ful|ite|ites|less|ing)?\b|"
                             r"\b(cent|met|lit|theat|fib|kilomet|millimet|centimet|millilit)er(s)?\b|\b(gr)ay\b|"
-                            r"\b(racquet|aluminum|jewelry|pajama|tire|mold|donut|plow|cozy)(s)?\b")
-#: The one spelling of the words :data:`_SPELT_ONE_WAY` reads in two.
+                            r"\b(racquet|aluminum|jewelry|pajama|tire|mold|donut|plow|cozy|bicycle|mitten|refrigerator|telephone|"
+                            r"photograph|fiberglass)(s)?\b")
+#: The one spelling of the words :data:`_SPELT_ONE_WAY` reads in two (and of a word and its clipped form: "bicycle
+#: lock" is a "Bike lock", "mittens" are "Mitts").
 _ONE_SPELLING = {"racquet": "racket", "aluminum": "aluminium", "jewelry": "jewellery", "pajama": "pyjama", "tire": "tyre",
-                 "mold": "mould", "donut": "doughnut", "plow": "plough", "cozy": "cosy"}
+                 "mold": "mould", "donut": "doughnut", "plow": "plough", "cozy": "cosy", "bicycle": "bike", "mitten": "mitt",
+                 "refrigerator": "fridge", "telephone": "phone", "photograph": "photo",
+                 "fiberglass": "fibreglass"}
 
 
 def folded(text: str) -> str:
