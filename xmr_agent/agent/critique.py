@@ -23,14 +23,14 @@ ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)(?:\s+(?:one|item|result))?\b"
                       r"|#\s*(\d{1,2})\b|\bnumber\s+(\d{1,2})\b", re.IGNORECASE)
 _LIKE = re.compile(r"\b(?:more\s+like|similar\s+to|something\s+like|like)\b", re.IGNORECASE)
-_PRAISE = re.compile(r"\b(?:i\s+(?:really\s+)?(?:like|love|liked|loved|enjoyed)|(?:that|this)\s+one\s+is\s+great|"
-                     r"sounds\s+(?:good|great))\b", re.IGNORECASE)
+_PRAISE = re.compile(r"\b(?:i\s+(?:really\s+)?(?:like|love|liked|loved|enjoyed)|(?:that|this)\s+one\s+is\s+great|sounds\s+(?:good|great))\b", re.I)
 _DISLIKE = re.compile(r"\b(?:i\s+(?:don'?t|do\s+not|didn'?t)\s+(?:like|want)|i\s+(?:hate|hated|dislike)|"
                       r"not\s+(?:that|this)\s+one|no\s+to|(?:not|never)\s+(?:loving|liking|keen\s+on|a\s+fan\s+of|"
                       r"sure\s+about|into|crazy\s+about|mad\s+about|digging)|i\s+(?:don'?t|do\s+not)\s+love)\b",
                       re.IGNORECASE)
 _CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable|on\s+a\s+budget)\b(?:\s+than\b)?", re.IGNORECASE)
-_TOO_DEAR = re.compile(r"\btoo\s+(?:expensive|pricey|dear|much)\b|\btrop\s+cher|\bzu\s+teuer|\bdemasiado\s+car[oa]|太贵", re.I)
+_TOO_DEAR = re.compile(r"\btoo\s+(?:expensive|pricey|dear|much)\b|\btrop\s+cher|\bzu\s+teuer|\bdemasiado\s+car[oa]|太贵|\b(?:out of|over|beyond|above)\s+(?:my|our|the)\s+budget|"
+                       r"can'?t afford|(?:hors de|au-dessus de) (?:mon|notre) budget|über (?:meinem|unserem) budget|fuera de (?:mi|nuestro) presupuesto|超(?:出|过)?了?预算|买不起", re.I)
 _PRICIER = re.compile(r"\b(?:pricier|more\s+expensive|higher\s+end|fancier|premium|more\s+(?:up-?market|upscale|high[- ]end|luxurious))\b(?:\s+than\b)?", re.I)
 _NEWER = re.compile(r"\b(?:newer|more\s+recent|recent\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
 _OLDER = re.compile(r"\b(?:older|classic|earlier\s+ones?)\b(?:\s+than\b)?", re.IGNORECASE)
