@@ -57,6 +57,8 @@
 #   fresh54:          fresh54.jsonl over mixologie.csv, hamradio.csv, rcpit.csv
 #   fresh55:          fresh55.jsonl over meirong.csv, snowtrek.csv, lockup.csv
 #   fresh56:          fresh56.jsonl over diaoyu.csv, hongbei.csv, birding.csv
+#   fresh57:          fresh57.jsonl over qingjie.csv, patinetas.csv, detailing.csv
+#   fresh58:          fresh58.jsonl over bewaesserung.csv, peijian.csv, frolf.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -118,7 +120,9 @@ case "$FRESH" in
   fresh54) TABLES="mixologie hamradio rcpit" ;;
   fresh55) TABLES="meirong snowtrek lockup" ;;
   fresh56) TABLES="diaoyu hongbei birding" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh56" >&2; exit 2 ;;
+  fresh57) TABLES="qingjie patinetas detailing" ;;
+  fresh58) TABLES="bewaesserung peijian frolf" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh58" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
