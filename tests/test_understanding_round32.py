@@ -197,3 +197,11 @@ def test_out_of_budget_asks_for_cheaper_than_every_item_shown(message: str) -> N
     facets = Facets({"price": Facet("price", "number", lower=100, upper=1500)})
     critique = parse_critique(message, shown, facets)
     assert critique.anchor is not None and critique.anchor["price"] == 459.0
+
+
+@pytest.mark.parametrize(("text", "flag"), [("a professional interior cleaner", "pro_grade = 'Yes'"),
+                                            ("productos profesionales para limpiar interiores", "pro_grade = 'Yes'"),
+                                            ("专业的抛光剂", "pro_grade = 'Yes'"), ("not a pro, just a weekend washer", "pro_grade != 'Yes'")])
+def test_a_pro_grade_column_is_said_by_professional_in_any_language(text: str, flag: str) -> None:
+    detailing = Facets({"step": _facet("step", {"Interior cleaner", "Wax", "Polish"}), "pro_grade": _facet("pro_grade", {"Yes", "No"})})
+    assert flag in {str(f) for f in rule_rewrite(text, detailing).filters}
