@@ -72,7 +72,7 @@ def test_a_negated_foreign_word_is_read_by_the_sense_the_titles_use(tmp_path: Pa
 
 
 def test_an_english_word_naming_a_foreign_kind_glosses_as_itself(tmp_path: Path) -> None:
-    from xmr_agent.agent.glosses import _loaned
+    from xmr_agent.agent.cognates import loaned as _loaned
 
     write_dictd(tmp_path, "fra-eng", [("passoire", "passoire\nsieve\n")])
     french = read_dictd(tmp_path / "freedict-fra-eng.index", tmp_path / "freedict-fra-eng.dict.dz")

@@ -205,3 +205,10 @@ def test_out_of_budget_asks_for_cheaper_than_every_item_shown(message: str) -> N
 def test_a_pro_grade_column_is_said_by_professional_in_any_language(text: str, flag: str) -> None:
     detailing = Facets({"step": _facet("step", {"Interior cleaner", "Wax", "Polish"}), "pro_grade": _facet("pro_grade", {"Yes", "No"})})
     assert flag in {str(f) for f in rule_rewrite(text, detailing).filters}
+
+
+def test_a_spanish_adjective_is_its_english_cognate_and_a_common_later_sense_glosses_too() -> None:
+    from xmr_agent.agent.cognates import cognates, common
+
+    assert cognates("completa", ending=True) == ["complete"]
+    assert common("wheel") and not common("pushbike") and not common("pedal cycle")

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
 from xmr_agent.agent import glossary, lexicon
 from xmr_agent.agent.chinese import sensed_values
+from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.dictionaries import (
     ENDINGS,
@@ -81,7 +81,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             found = kind_senses(kind, language, dictionary)  # type: ignore[arg-type]
             if titles:  # "吹水机": its titles' 吹风机, hair dryer
                 found = (*found[:MAX_SENSES // 2], *title_senses(kind, titles, dictionary))
-            found = (*_loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
+            found = (*loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
             if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
                 found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
@@ -90,7 +90,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             elif language == "de" and kind.lower() not in dictionary:  # type: ignore[operator]
                 # "Holzkohlegrill": charcoal grill; "Puzzle für Erwachsene": adult puzzle
                 found = (*(joined(kind) if " " not in kind else composed(kind, language) if len(kind.split()) == 3 else ()), *found)
-            for sense in found[:MAX_SENSES]:  # (made ones first; no more than a word's: the column stays one of kinds)
+            for sense in (*found[:MAX_SENSES], *(s for s in found[MAX_SENSES:2 * MAX_SENSES] if common(s))):  # (made ones
+                # first; no more than a word's: the column stays one of kinds; a later sense a common word: Rad, wheel)
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
                     named.setdefault(gloss, set()).add(kind)
@@ -117,20 +118,6 @@ _JOINS = {"de": True, "du": True, "des": True, "d": True, "del": True, "à": Tru
           "pour": True, "en": False, "con": False, "avec": False, "für": True, "aus": True, "mit": False}
 #: Articles inside a kind's name, read past ("Flor para el pelo").
 _ARTICLES = frozenset("el la los las le les l un une una der die das den".split())
-#: How common a word must be in English (Zipf) to be its own gloss when the dictionary lacks it ("solar", "robot").
-_ENGLISH_ZIPF = 3.0
-
-
-def _loaned(kind: str, dictionary: Any) -> tuple[str, ...]:
-    """A kind of one word that is a common English word its language's own dictionary lacks (a word taken from
-    English: "Shaker", "Cutter", "Pad"), glossed as itself, before what a pivot makes of it ("Shaker": a college)."""
-    from wordfreq import zipf_frequency
-
-    low = kind.lower()
-    own = getattr(dictionary, "own", dictionary.__contains__)
-    return (low,) if low.isalpha() and not own(low) and zipf_frequency(low, "en") >= _ENGLISH_ZIPF else ()
-
-
 def composed(kind: str, language: str) -> tuple[str, ...]:
     """English glosses of a French or Spanish kind of two nouns, or of a noun and an adjective, that the dictionary
     lacks whole, made of its words' senses in English order: "Bomba de calor" → heat pump, "Cubierta solar" → solar
@@ -180,16 +167,6 @@ def joined(compound: str) -> tuple[str, ...]:
 
 
 _WORD = re.compile(r"[^\W_][\w\-']*")
-
-
-def cognates(word: str, *, ending: bool = False) -> list[str]:
-    """The common English word ``word`` is written as ("solar", "kit"), or (``ending``: an adjective) with a French or
-    Spanish ending taken off ("eléctrica" → electric, "acoustique" → acoustic); none when it is no English word."""
-    plain = folded(word.lower())
-    forms = [plain, *([re.sub(r"(?:que|ca|co|cas|cos|ques)$", "c", plain), plain[:-1], plain[:-2]] if ending else [])]
-    from wordfreq import zipf_frequency
-
-    return next(([f] for f in forms if len(f) >= 3 and zipf_frequency(f, "en") >= _ENGLISH_ZIPF), [])
 
 
 def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[str]) -> tuple[Filter, ...]:
