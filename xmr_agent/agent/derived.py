@@ -99,7 +99,7 @@ def _headed(word: str, lookup: Lookup, known: Callable[[str], bool]) -> tuple[st
         if (modifier := _common(lookup(word[:cut]))[:1]) and (head := _common(lookup(word[cut:]))[:3]):
             return (*(f"{m} {h}" for m in modifier for h in head if " " not in h and " " not in m), *head)
     for cut in range(1, len(word)):  # a first part of verbs only ("美容台": to beautify): the head's ("台": desk, table)
-        if known(word[:cut]) and (head := _common(lookup(word[cut:]))[:3]):
+        if known(word[:cut]) and known(word[cut:]) and (head := _common(lookup(word[cut:]))[:3]):
             return head
     return ()
 
