@@ -212,3 +212,12 @@ def test_a_spanish_adjective_is_its_english_cognate_and_a_common_later_sense_glo
 
     assert cognates("completa", ending=True) == ["complete"]
     assert common("wheel") and not common("pushbike") and not common("pedal cycle")
+
+
+def test_a_chinese_column_of_who_it_is_for_is_a_condition_with_its_value_for_everyone() -> None:
+    query = rule_rewrite("给狗狗买个梳子", GROOMING)
+    assert {str(f) for f in query.filters} >= {"适用对象 = '狗'", "用品门类 = '梳子'"}
+    from xmr_agent.agent.audience import audience_kinds
+
+    kept, _ = audience_kinds(list(query.filters), "给狗狗买个梳子", GROOMING)
+    assert "适用对象 = '犬猫通用'" in {str(f) for f in kept}

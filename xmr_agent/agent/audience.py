@@ -161,9 +161,9 @@ _EVERYONE = re.compile(r"通用|^中性$|\b(?:all|both|any|universal|unisex|ever
 def _with_everyone(filters: list[Filter], notes: list[str], facets: Facets | None) -> tuple[list[Filter], list[str]]:
     """``filters`` where a condition that a column (of properties, not kinds) is one value takes in its value for
     everyone too: "for my dog" of 狗, 猫, 犬猫通用 is 狗 or 犬猫通用; "for a beginner" takes in "All levels"."""
-    from xmr_agent.agent.columns import kind_columns
+    from xmr_agent.agent.columns import FOR_COLUMNS, kind_columns
 
-    kinds = kind_columns(facets) if facets else set()
+    kinds = kind_columns(facets) - FOR_COLUMNS if facets else set()  # ("species": who it is for, a group of values)
     out = list(filters)
     for column in dict.fromkeys(f.column for f in filters if f.op == "=" and f.hard and isinstance(f.value, str)):
         facet = facets.get(column) if facets is not None else None
