@@ -214,10 +214,19 @@ def test_a_spanish_adjective_is_its_english_cognate_and_a_common_later_sense_glo
     assert common("wheel") and not common("pushbike") and not common("pedal cycle")
 
 
-def test_a_chinese_column_of_who_it_is_for_is_a_condition_with_its_value_for_everyone() -> None:
-    query = rule_rewrite("给狗狗买个梳子", GROOMING)
-    assert {str(f) for f in query.filters} >= {"适用对象 = '狗'", "用品门类 = '梳子'"}
-    from xmr_agent.agent.audience import audience_kinds
+@pytest.mark.parametrize("text", ["纸尿裤，不要超过100元的", "婴儿车别超过100块", "不能超过100元"])
+def test_a_chinese_do_not_go_over_is_a_maximum(text: str) -> None:
+    prices = Facets({"价格_元": Facet("价格_元", "number", lower=20, upper=5000)})
+    assert "价格_元 <= 100.0" in {str(f) for f in rule_rewrite(text, prices).filters}
 
-    kept, _ = audience_kinds(list(query.filters), "给狗狗买个梳子", GROOMING)
-    assert "适用对象 = '犬猫通用'" in {str(f) for f in kept}
+
+def test_who_a_kind_is_for_by_its_own_gloss_is_no_condition() -> None:
+    from xmr_agent.agent.glosses import _of_the_kind
+
+    glossed = Facets({"分类": Facet("分类", "string", frozenset({"baby's feeding bottle", "bottle"}),
+                                    canonical={"baby's feeding bottle": "奶瓶", "bottle": "奶瓶"}),
+                      "target": Facet("target", "string", frozenset({"baby", "neonate"}),
+                                    canonical={"baby": "婴儿", "neonate": "新生儿"})})  # a column of who it is for
+    kind, baby = Filter(column="分类", op="=", value="奶瓶"), Filter(column="target", op="=", value="婴儿")
+    assert _of_the_kind([kind, baby], glossed) == [kind]  # "a baby bottle": a bottle, for newborns too
+    assert _of_the_kind([baby], glossed) == [baby]

@@ -26,7 +26,7 @@ CATEGORY_COLUMNS = frozenset({"category", "categories", "genre", "genres", "type
 #: Columns of kinds that say who or what an item is for: "a toy for my dog" is a toy for dogs, "a men's
 #: watch" is for men.
 FOR_COLUMNS = frozenset({"sport", "sports", "activity", "animal", "animals", "species", "pet", "pets", "room",
-                         "gender", "sex", "audience", "for", "target", "who", "age_group", "适用对象", "适用宠物", "适用人群"})
+                         "gender", "sex", "audience", "for", "target", "who", "age_group"})
 #: Columns whose values describe an item (a colour, a language): a preference unless the user
 #: makes it a condition ("only red", "in French").
 ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material", "materials", "size", "sizes",

@@ -202,6 +202,7 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
                  if f.column in glossed_facets]
         named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed}
         found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
+        found = _of_the_kind(found, glossed_facets)
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
@@ -224,6 +225,17 @@ _ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of
                          "though now today too below above around about without you you've youve you'd i i'd i'm "
                          "we we're we'd they it is are was".split())  # "the lightest chair you've got"
 _TOKEN = re.compile(r"[^\W\d_][\w\-']*")
+
+
+def _of_the_kind(found: list[Filter], glossed_facets: Facets) -> list[Filter]:
+    """``found`` without a condition on who an item is for whose gloss is a word of a kind found's glosses ("the
+    cheapest baby bottle": 奶瓶 is a baby's feeding bottle, for newborns too, not 婴儿 only)."""
+    from xmr_agent.agent.columns import FOR_COLUMNS
+
+    kinds = [f for f in found if f.column.lower() not in FOR_COLUMNS]
+    words = {w for f in kinds for g, v in glossed_facets[f.column].canonical.items() if v == f.value for w in stem_phrase(g).split()}
+    return [f for f in found if f in kinds or not any(
+        g_v == f.value and set(stem_phrase(g).split()) <= words for g, g_v in glossed_facets[f.column].canonical.items())]
 
 
 def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str, ...] = ()) -> list[Filter]:

@@ -20,10 +20,10 @@ BELOW = (r"under|below|less than|cheaper than|at most|no more than|(?:nothing|no
          r"moins de|moins d'|moins que|en dessous de|au-dessous de|au plus|pas plus de|maximum|sous|"
          r"weniger als|höchstens|hoechstens|bis zu|bis|unter|maximal|nicht mehr als|nicht über|nicht teurer als|billiger als|günstiger als|not over|not above|pas au-dessus de|no más caro que|no por encima de|"
          r"menos de|menos que|por debajo de|como máximo|no más de|hasta|más barato que|más barata que|"
-         r"低于|少于|不超过|不到|不高于|便宜于")
+         r"低于|少于|不超过|不要超过|别超过|不能超过|不要高于|不到|不高于|便宜于")
 #: "up to 20", "at most 20": the words of :data:`BELOW` that take the bound itself in.
 AT_MOST = (r"at most|no more than|(?:nothing|none|nada|nichts|rien) (?:(?:that|which) (?:costs?|is) )?(?:over|above|more than|pricier than|dearer than|über|teurer als|au-dessus de|de plus de|por encima de|de más de)|not more than|up to|max(?:imum)?|within|au plus|pas plus de|maximum|(?:doesn'?t|does not|don'?t|do not|won'?t) cost more than|(?:can'?t|cannot|can not|won'?t|don'?t want to|do not want to|shouldn'?t|mustn'?t) (?:go|spend|pay) (?:over|above|more than|beyond)|no cuestes? más de|no cuesten más de|no valga más de|no supere (?:los |las )?|no pasen? de|"
-           r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|nicht über|nicht teurer als|not over|not above|pas au-dessus de|no más caro que|no por encima de|como máximo|no más de|hasta|不超过|不高于")
+           r"höchstens|hoechstens|bis zu|bis|maximal|nicht mehr als|nicht über|nicht teurer als|not over|not above|pas au-dessus de|no más caro que|no por encima de|como máximo|no más de|hasta|不超过|不要超过|别超过|不能超过|不要高于|不高于")
 #: "at least 20": the words of :data:`ABOVE` that take the bound itself in.
 AT_LEAST = r"at least|min(?:imum)?|au moins|minimum|mindestens|al menos|como mínimo|mínimo|不低于|至少"
 #: "over 20": the number is a lower bound.
