@@ -167,7 +167,7 @@ def test_a_chinese_weight_column_is_sorted_by_the_lightest() -> None:
 
 def test_english_words_name_chinese_values_by_their_dictionary_senses(monkeypatch: pytest.MonkeyPatch) -> None:
     from xmr_agent.agent import dictionaries
-    from xmr_agent.agent.chinese import sensed_values
+    from xmr_agent.agent.cjk_senses import sensed_values
 
     cedict = Dictionary({"塑料": ("plastics",), "天然乳胶": ("natural latex", "latex"), "丁腈": ("acrylic",),
                          "竹": ("bamboo",), "不锈钢": ("stainless steel",), "铝合金": ("aluminum alloy", "alloy")})

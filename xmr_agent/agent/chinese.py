@@ -9,12 +9,10 @@ character names the kinds ending in it only where two or more do (杯, 壶); one
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.flags import yes_no
+from xmr_agent.agent.filters import Facet, Facets, yes_no
 
 #: Characters after a noun that add nothing to it ("杯子", "木头"), or make it an adjective ("木制", "木质").
 SUFFIXES = "子儿头制质"
@@ -81,34 +79,3 @@ def _ending(facet: Facet, word: str) -> tuple[list[str], int]:
         if group and (size > 1 or len(group) > 1 or shared):
             return group, size + len(word) - len(core)
     return [], 0
-
-
-def sensed_values(columns: list[Facet]) -> dict[str, tuple[str, str]]:
-    """The values in Chinese characters of ``columns`` by the stems of their first English senses in CC-CEDICT, where
-    a sense names one value alone: "fibreglass" → 玻璃钢, "seawater" → 海水 (an English request's words)."""
-    from xmr_agent.agent.dictionaries import load
-    from xmr_agent.agent.values import stem_phrase
-
-    dictionary = load("zh")
-    found: dict[str, set[tuple[str, str]]] = {}
-    for facet in columns if dictionary is not None else ():
-        for value in (v for v in facet.values if lexicon.has_cjk(v)):
-            for sense in _senses(value, dictionary)[:SENSES]:
-                if sense[:1].islower() and len(sense.split()) <= 2:
-                    found.setdefault(stem_phrase(sense), set()).add((facet.column, facet.canonical[value]))
-    return {stem: next(iter(named)) for stem, named in found.items() if stem and len(named) == 1}
-
-
-#: How many of a value's senses name it.
-SENSES = 4
-
-
-def _senses(value: str, dictionary: Any) -> tuple[str, ...]:
-    """A value's own senses, else those made of its parts and its last word's of two characters or more ("天然乳胶":
-    natural latex, latex); not a last character's ("全屋", the whole house, is no room)."""
-    from xmr_agent.agent.dictionaries import senses
-
-    if value in dictionary:
-        return tuple(dictionary.senses(value))
-    tail = next((value[-n:] for n in (3, 2) if len(value) > n and value[-n:] in dictionary), None)
-    return (*(s for s in senses(value, "zh", dictionary) if " " in s), *(dictionary.senses(tail) if tail else ()))

@@ -69,6 +69,17 @@ class Facet:
         return f"{self.column} ({self.kind})"
 
 
+#: Values of a yes/no column.
+YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
+#: Values a yes/no column may also hold for items it does not apply to.
+NEITHER = frozenset({"n/a", "na", "-", "–", "unknown", "k.a.", "k. a.", "s/o", "n.d.", "nd", "不适用"})
+
+
+def yes_no(facet: Facet) -> bool:
+    """Whether ``facet`` is a yes/no column: its values yes and no, and "n/a" where it does not apply."""
+    return facet.categorical and any(v in YES for v in facet.values) and set(facet.values) - NEITHER <= set(YES) | set(NO)
+
+
 class Facets(dict[str, Facet]):
     """Filterable columns of a table, by name."""
 

@@ -18,21 +18,10 @@ from functools import lru_cache
 
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.dictionaries import from_english, load, senses
-from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.filters import YES, Facet, Facets, yes_no
 from xmr_agent.agent.numbers import UNIT_PARTS, Parse, core
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import english_word, folded
-
-#: Values of a yes/no column.
-YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
-#: Values a yes/no column may also hold for items it does not apply to.
-NEITHER = frozenset({"n/a", "na", "-", "–", "unknown", "k.a.", "k. a.", "s/o", "n.d.", "nd", "不适用"})
-
-
-def yes_no(facet: Facet) -> bool:
-    """Whether ``facet`` is a yes/no column: its values yes and no, and "n/a" where it does not apply."""
-    return facet.categorical and any(v in YES for v in facet.values) and set(facet.values) - NEITHER <= set(YES) | set(NO)
-
 
 #: What a yes/no column's name is about, in other words and languages: "pet_safe" is said by "my
 #: dog", "Haustiere", "猫咪"; "pool" by "piscine" (each alternative a word; Chinese anywhere).

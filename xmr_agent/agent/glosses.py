@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.chinese import sensed_values
+from xmr_agent.agent.cjk_senses import sensed_values
 from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import brand_column, kind_columns
 from xmr_agent.agent.dictionaries import (

@@ -16,8 +16,7 @@ from xmr_agent.agent import units
 from xmr_agent.agent.chinese import cjk_values
 from xmr_agent.agent.countries import names as country_names
 from xmr_agent.agent.countries import translated
-from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.flags import yes_no
+from xmr_agent.agent.filters import Facet, Facets, yes_no
 from xmr_agent.agent.phrases import ELIDED
 from xmr_agent.agent.query import CrossModalQuery, Filter
 from xmr_agent.agent.values import stem_index as _stem_index
