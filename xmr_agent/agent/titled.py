@@ -2,7 +2,8 @@
 shop's kind is often a trade word no dictionary has ("吹水机", a pet blaster; "口腔护理", oral care) while its
 titles say what the things are ("家用恒温宠物吹风机", "便携无线宠物吹风机": 吹风机, hair dryer; "双头宠物牙刷":
 牙刷, toothbrush). A word names its kind when two of the kind's titles or more have it and no other kind's title
-does; only the words that end a run of characters are read (the head of a noun phrase). Written here: no library glosses a shop's own kinds offline.
+does; only the words that end a run of characters are read (the head of a noun phrase). Written here: no library
+glosses a shop's own kinds offline.
 """
 
 from __future__ import annotations
