@@ -5,25 +5,34 @@ values are read the other way, in CC-CEDICT, and a sense that names one value al
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
+from xmr_agent.agent.derived import nouns
 from xmr_agent.agent.filters import Facet
 
 
 def sensed_values(columns: list[Facet]) -> dict[str, tuple[str, str]]:
     """The values in Chinese characters of ``columns`` by the stems of their first English senses in CC-CEDICT, where
     a sense names one value alone: "fibreglass" → 玻璃钢, "seawater" → 海水 (an English request's words)."""
+    return _sensed(tuple((f.column, tuple(sorted((v, f.canonical[v]) for v in f.values if lexicon.has_cjk(v))))
+                         for f in columns))
+
+
+@lru_cache(maxsize=32)
+def _sensed(columns: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> dict[str, tuple[str, str]]:
+    """:func:`sensed_values` of (column, (value, canonical value) …), read once for a catalogue."""
     from xmr_agent.agent.dictionaries import load
     from xmr_agent.agent.values import stem_phrase
 
     dictionary = load("zh")
     found: dict[str, set[tuple[str, str]]] = {}
-    for facet in columns if dictionary is not None else ():
-        for value in (v for v in facet.values if lexicon.has_cjk(v)):
-            for sense in _senses(value, dictionary)[:SENSES]:
-                if sense[:1].islower() and len(sense.split()) <= 2:
-                    found.setdefault(stem_phrase(sense), set()).add((facet.column, facet.canonical[value]))
+    for column, values in columns if dictionary is not None else ():
+        for value, canonical in values:
+            for sense in nouns(_senses(value, dictionary))[:SENSES]:
+                if len(sense.split()) <= 2:
+                    found.setdefault(stem_phrase(sense), set()).add((column, canonical))
     return {stem: next(iter(named)) for stem, named in found.items() if stem and len(named) == 1}
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from xmr_agent.agent.countries import countries_valued
 from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.lexicon import has_cjk
 
 #: Columns of free descriptive words: a word named from them is a preference, never a hard filter.
 DESCRIPTIVE_COLUMNS = frozenset({"tags", "image_tags", "image_labels", "keywords", "labels", "moods", "mood"})
@@ -51,7 +52,7 @@ KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categorie
                         "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
                         "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
                         "section", "range", "class", "classe", "rayon", "类别", "类型", "分类", "种类", "seccion", "sección",
-                        "gama", "gamme", "linea", "línea", "rubro", "departamento", "abteilung", "bereich", "品类", "类目"})
+                        "gama", "gamme", "linea", "línea", "rubro", "departamento", "abteilung", "bereich", "品类", "类目", "门类"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
@@ -117,9 +118,10 @@ def _kind_named(column: str) -> bool:
 
 #: Last parts of German column names that hold kinds ("Grillart", "Produkttyp", "Artikelgruppe").
 KIND_ENDINGS = ("art", "typ", "gruppe", "kategorie", "sorte")
-#: Chinese words that end the name of a column of kinds, and that name an attribute anywhere in one ("材质成分").
-_CJK_KINDS = ("类目", "门类", "分类", "品类", "类别", "类型", "种类")
-_CJK_ATTRIBUTES = ("颜色", "材质", "品牌", "口味", "产地", "尺寸", "难度", "级别")
+#: The Chinese words of :data:`KIND_WORDS` and :data:`ATTRIBUTE_COLUMNS`: a column's name written without spaces ends
+#: in one of kinds ("宝贝类目", "用品门类") and has one of an attribute anywhere ("材质成分").
+_CJK_KINDS = tuple(sorted(w for w in KIND_WORDS if has_cjk(w)))
+_CJK_ATTRIBUTES = tuple(sorted(w for w in ATTRIBUTE_COLUMNS if has_cjk(w)))
 
 
 def attribute_columns(facets: Facets) -> frozenset[str]:

@@ -96,10 +96,10 @@ def _headed(word: str, lookup: Lookup, known: Callable[[str], bool]) -> tuple[st
         return ()
     cuts = range(len(word) - 1, 0, -1)  # two words the dictionary has first ("橡胶手套": rubber + glove, not 橡胶手 + 套)
     for cut in [*(c for c in cuts if known(word[:c]) and known(word[c:])), *cuts]:
-        if (modifier := _common(lookup(word[:cut]))[:1]) and (head := _common(lookup(word[cut:]))[:3]):
+        if (modifier := nouns(lookup(word[:cut]))[:1]) and (head := nouns(lookup(word[cut:]))[:3]):
             return (*(f"{m} {h}" for m in modifier for h in head if " " not in h and " " not in m), *head)
     for cut in range(1, len(word)):  # a first part of verbs only ("美容台": to beautify): the head's ("台": desk, table)
-        if known(word[:cut]) and known(word[cut:]) and (head := _common(lookup(word[cut:]))[:3]):
+        if known(word[:cut]) and known(word[cut:]) and (head := nouns(lookup(word[cut:]))[:3]):
             return head
     return ()
 
@@ -108,6 +108,6 @@ def _headed(word: str, lookup: Lookup, known: Callable[[str], bool]) -> tuple[st
 _PRONOUNS = frozenset("i you he she it we they me him her us them this that".split())
 
 
-def _common(found: tuple[str, ...]) -> tuple[str, ...]:
+def nouns(found: tuple[str, ...]) -> tuple[str, ...]:
     """The senses of ``found`` that are common nouns: no name ("Taiwan") and no pronoun."""
     return tuple(s for s in found if s[:1].islower() and s not in _PRONOUNS)

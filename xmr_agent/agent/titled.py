@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from xmr_agent.agent.derived import nouns
+
 #: The shortest and the longest dictionary word read in a title (characters).
 MIN_WORD, MAX_WORD = 2, 4
 #: How many shared words, and how many senses of each, a kind is glossed by.
@@ -24,7 +26,7 @@ def title_senses(kind: str, titles: Mapping[str, tuple[str, ...]], dictionary: A
     ``kind``'s titles have and no other kind's title has, the most shared first (a word inside a longer one as
     shared is the longer one's part: "风机" in "吹风机")."""
     def lookup(word: str) -> tuple[str, ...]:
-        return tuple(s for s in dictionary.senses(word) if s[:1].islower()) if word in dictionary else ()
+        return nouns(dictionary.senses(word)) if word in dictionary else ()
 
     others = [t for other, said in titles.items() if other != kind for t in said]
     counts = Counter(w for t in titles.get(kind, ()) for w in _words(t, lookup))
