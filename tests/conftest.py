@@ -28,12 +28,12 @@ from xmr_agent.testing import FakeEncoder
 @pytest.fixture()
 def dictd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder of dictd files read in place of the installed ones (written with ``helpers.write_dictd``)."""
-    from xmr_agent.agent import counts, dictionaries, flags
+    from xmr_agent.agent import compounds, counts, dictionaries, flags
 
     monkeypatch.setattr(dictionaries, "DICTD_DIRS", ())
     monkeypatch.setenv("XMR_DICTIONARIES", str(tmp_path))
     caches = (dictionaries.load, dictionaries._english, dictionaries._from_german, flags.translations, counts.english,  # noqa: SLF001
-              flags._english_senses)  # noqa: SLF001
+              flags._english_senses, compounds._tails, compounds._senses)  # noqa: SLF001
     for cache in caches:
         cache.cache_clear()
     yield tmp_path

@@ -12,10 +12,11 @@ import pytest
 from helpers import string_facet as _facet
 from helpers import write_dictd
 
+from xmr_agent.agent.backward import backward_kinds
 from xmr_agent.agent.columns import attribute_columns, kind_columns
 from xmr_agent.agent.filters import Facet, Facets
-from xmr_agent.agent.glossary import _named, kinds
-from xmr_agent.agent.glosses import backward_kinds
+from xmr_agent.agent.glossary import kinds
+from xmr_agent.agent.naming import named as _named
 from xmr_agent.agent.numbers import column_of_kind
 from xmr_agent.agent.order import apply_order
 from xmr_agent.agent.phrases import described

@@ -75,7 +75,8 @@ def test_a_brand_is_never_named_by_its_spelling() -> None:
 
 
 def test_an_english_head_noun_names_a_spanish_kind_a_describing_word_follows(dictd: Path) -> None:
-    from xmr_agent.agent.glosses import _same_noun, backward_kinds
+    from xmr_agent.agent.backward import backward_kinds
+    from xmr_agent.agent.backward import same_noun as _same_noun
 
     write_dictd(dictd, "eng-deu", [("chair", "chair /tʃˈeə/\nStuhl <masc>, Sessel <masc>\n")])
     write_dictd(dictd, "deu-spa", [("stuhl", "Stuhl /ʃtuːl/ <n, masc>\n1. silla, sede\n(Sitz-)Möbel\n")])
@@ -144,7 +145,7 @@ def test_a_count_of_pieces_is_no_price() -> None:
 
 
 def test_an_english_modifier_and_head_name_the_german_compound_they_make(dictd: Path) -> None:
-    from xmr_agent.agent.glosses import backward_kinds
+    from xmr_agent.agent.backward import backward_kinds
 
     write_dictd(dictd, "eng-deu", [
         ("gas", "gas /ɡˈas/\nBenzin <neut>, Gas <neut>\n"), ("bbq", "BBQ\nGrillen <neut>, Grillfest <neut>\n"),

@@ -167,7 +167,7 @@ def test_an_area_in_square_centimetres_and_the_biggest_by_a_column_of_area() -> 
 
 
 def test_english_words_name_a_describing_value_of_a_german_catalogue_through_the_dictionary(dictd: Path) -> None:
-    from xmr_agent.agent.glosses import backward_values
+    from xmr_agent.agent.backward import backward_values
 
     write_dictd(dictd, "eng-deu", [("stainless steel", "stainless steel\nEdelstahl <masc>, VA-Stahl <masc>\n"),
                                    ("cedar", "cedar /ˈsiːdə/\nZeder <fem>\n")])

@@ -226,7 +226,7 @@ def test_a_pricey_thing_is_pricey_for_its_kind_as_well_as_for_the_items_found() 
 
 
 def test_a_word_whose_first_sense_heads_several_kinds_names_none_by_a_later_sense() -> None:
-    from xmr_agent.agent.glossary import _heads_many
+    from xmr_agent.agent.naming import heads_many as _heads_many
 
     glosses = {"folding umbrella", "golf umbrella", "sun umbrella", "shade"}
     assert _heads_many("umbrella", glosses) and not _heads_many("shade", glosses)

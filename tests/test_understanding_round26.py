@@ -176,7 +176,7 @@ def test_a_kind_read_in_the_titles_whose_head_the_request_says_scopes_a_superlat
 
 
 def test_an_english_noun_names_every_kind_of_a_french_catalogue_it_begins(dictd: Path) -> None:
-    from xmr_agent.agent.glosses import backward_kinds
+    from xmr_agent.agent.backward import backward_kinds
 
     write_dictd(dictd, "eng-deu", [("helmet", "helmet /hˈɛlmɪt/\nHelm <masc>\n")])
     write_dictd(dictd, "deu-fra", [("helm", "Helm /hɛlm/ <n, masc>\ncasque\n")])

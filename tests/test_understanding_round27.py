@@ -175,7 +175,7 @@ def test_a_german_compound_of_an_adjective_and_a_short_noun_is_glossed_and_said_
 
 
 def test_a_value_of_letters_apart_is_named_by_no_word() -> None:
-    from xmr_agent.agent.glossary import _named
+    from xmr_agent.agent.naming import named as _named
 
     assert _named("a thing", ["n/a", "Grow kit"]) == []
     assert _named("skate", ["BMX/Skate", "Scooter"]) == ["BMX/Skate"]

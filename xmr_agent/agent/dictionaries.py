@@ -65,6 +65,10 @@ class Dictionary:
             self._entries[word] = tuple(dict.fromkeys(s for entry in self.entries(word) for s in _dictd_senses(entry)))
         return self._entries.get(word, ())
 
+    def has_phrase(self, phrase: str) -> bool:
+        """Whether ``phrase`` (lower case, of several words) has senses of its own."""
+        return phrase in self
+
     def headwords(self) -> list[str]:
         """Every headword read from an index (lower case)."""
         return list(self._lookup)
@@ -90,6 +94,9 @@ class Pivoted(Dictionary):
 
     def headwords(self) -> list[str]:
         return [*self._own.headwords(), *self._bridge.headwords()]
+
+    def has_phrase(self, phrase: str) -> bool:
+        return phrase in self or phrase in self._backward  # "tuyau d'arrosage" ← Gartenschlauch
 
     def own(self, word: str) -> bool:
         """Whether the language's own dictionary has ``word`` (not only the bridge into the pivot)."""
@@ -158,6 +165,28 @@ def kind_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, 
     """The senses of a catalogue's kind, read as a common noun where as written it has none (a kind is
     no name: "Colophane" read backwards). (Not the pivot's senses too: German "Ton" makes "Argile" a sound.)"""
     return senses(kind, language, dictionary) or (senses(kind.lower(), language, dictionary) if kind[:1].isupper() else ())
+
+
+def phrase_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of a French or Spanish kind of several words in the plural, read in the singular."""
+    words = kind.lower().split()
+    if language not in _PLURALS or len(words) < 2:
+        return ()
+    first = [_singular(words[0], language), *words[1:]]  # "Sacs à dos": sac à dos; "Lampes frontales": lampe frontale
+    for form in (" ".join(first), " ".join(_singular(w, language) for w in words)):
+        if form != kind.lower() and dictionary.has_phrase(form) and (found := senses(form, language, dictionary)):
+            return found
+    return ()
+
+
+#: Plural endings of French and Spanish words, longest first.
+_PLURALS = {"fr": ("aux", "s", "x"), "es": ("es", "s")}
+
+
+def _singular(word: str, language: str) -> str:
+    """``word`` without a plural ending (French "chevaux" → cheval)."""
+    ending = next((e for e in _PLURALS[language] if word.endswith(e) and len(word) > len(e) + 2), "")
+    return word[:-len(ending)] + ("al" if ending == "aux" else "") if ending else word
 
 
 #: Languages read with a close one's dictionary: a Spanish request a detector takes for Portuguese

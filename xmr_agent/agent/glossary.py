@@ -21,20 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 
-from xmr_agent.agent import lexicon, phrases
+from xmr_agent.agent import lexicon, naming, phrases
 from xmr_agent.agent.audience import audience_columns
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import Dictionary, load, senses, spelt_like
+from xmr_agent.agent.dictionaries import MIN_PART, Dictionary, load, senses, spelt_like
 from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.naming import MAX_SENSE_WORDS
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import head_group, stem_phrase
-from xmr_agent.agent.values import english_word, folded, value_words, with_combos
+from xmr_agent.agent.values import english_word, folded, one_spelling, value_words, with_combos
 
-#: A sense longer than this (in words) is a paraphrase, not a name of a kind.
-MAX_SENSE_WORDS = 3
-#: A word of more senses than this ("chose": affair, business, case, matter, thing, …) names no kind
-#: through the titles' head nouns.
-MAX_TITLED_SENSES = 3
 #: Words for properties of an item: a word one of whose senses is one of these ("couleur": dye,
 #: paint, colour) names no kind, nor one whose first sense is a column's name ("persiana": roller
 #: blind first, then shade, in a shop with a column "Shade", still names blinds).
@@ -105,7 +101,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 found.setdefault(column, set()).add(value)
                 by_word.setdefault(column, []).append((i, {value}))
             continue
-        meanings = tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary))) \
+        meanings = one_spelling(tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))) \
             or (spelt_like(word, {w for f in columns for v in f.values for w in v.split()}) if language != "zh" else ())
         # ("fragancia", no word of the dictionary: fragrance)
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock
@@ -114,10 +110,12 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 by_word.setdefault(linked[0][0].column, []).append((i, {linked[0][1]}))  # computer
                 continue
             meanings = tuple(m for m in _chosen(meanings, translation) if stem_phrase(m) not in generic)
-        if not meanings or any(_named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings[:PROPERTY_SENSES]) \
-                or _named(meanings[0], named_columns):
+        if not meanings or any(naming.named(sense, PROPERTIES) and " " not in sense.strip() for sense in meanings[:PROPERTY_SENSES]) \
+                or naming.named(meanings[0], named_columns):
             continue  # "couleur": dye, paint, colour — a word for a property names no kind ("小号": trumpet, small size)
         meanings = phrases.in_context(words, i, meanings)  # "persianas venecianas": the Venetian blind
+        if language == "de" and not any(naming.named(m, f.values) or naming.headed(m, f.values) for m in meanings for f in columns):
+            meanings = (*meanings, *_last_part(word, dictionary))  # "Teedose": tea caddy, no kind; Dose: a can (茶叶罐)
         linked = _linked_value(words, i, meanings, language, dictionary, columns, text)  # "verres à vin": wine glass
         for facet, value in linked:  # the head's reading ("aceite de fragancia": Fragrance oil, not the oils)
             found.setdefault(facet.column, set()).add(value)
@@ -128,16 +126,16 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                   if known is None or stem_phrase(m).split()[-1:] and stem_phrase(m).split()[-1] in known]
         alone = not (i and words[i - 1].lower() in ("à", "au", "aux"))  # "une pierre à encre": no ink
         for facet in columns:  # by all the words of a sense, else by its head noun alone
-            if chosen and not any(_named(sense, facet.values) or _headed(sense, facet.values, alone) for sense in chosen):
+            if chosen and not any(naming.named(sense, facet.values) or naming.headed(sense, facet.values, alone) for sense in chosen):
                 continue
-            named = [v for sense in meanings for v in _named(sense, facet.values)]
-            named = [v for sense in meanings for v in _named(sense, facet.values) if _head_of(sense, v)] or \
+            named = [v for sense in meanings for v in naming.named(sense, facet.values)]
+            named = [v for sense in meanings for v in naming.named(sense, facet.values) if naming.head_of(sense, v)] or \
                 ([] if heads_only else named) or \
-                [v for sense in meanings for v in _headed(sense, facet.values, alone)] or \
-                _titled([m for m in meanings if not _named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
+                [v for sense in meanings for v in naming.headed(sense, facet.values, alone)] or \
+                naming.titled_kind([m for m in meanings if not naming.named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
                         (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
-            first = next((n for n, m in enumerate(meanings) if any(_head_of(m, v) for v in _named(m, facet.values))), 0)
-            if heads_only and any(_heads_many(m, facet.values) for m in meanings[:first]):
+            first = next((n for n, m in enumerate(meanings) if any(naming.head_of(m, v) for v in naming.named(m, facet.values))), 0)
+            if heads_only and any(naming.heads_many(m, facet.values) for m in meanings[:first]):
                 named = []  # "Schirm": an umbrella (of several kinds) before a shade, a Parasol: no one kind
             if word.lower() in lexicon.FILLER:
                 named = [v for v in named if v not in via_titles]  # "quelque chose": no "case" is meant
@@ -184,6 +182,17 @@ def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet])
                 if (hit := values.get(stem_phrase(f"{a} {b}"))) is not None:
                     found.add(hit)
     return next(iter(found)) if len(found) == 1 else None
+
+
+#: How many senses of a German compound's last part :func:`_last_part` reads.
+LAST_PART_SENSES = 4
+
+
+def _last_part(word: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The first senses of the longest last part of a German compound that the dictionary has as a word."""
+    low = word.lower()
+    tail = next((low[cut:] for cut in range(MIN_PART - 1, len(low) - MIN_PART + 1) if low[cut:] in dictionary), None)
+    return dictionary.senses(tail)[:LAST_PART_SENSES] if tail else ()
 
 
 #: How many senses of each part of a German compound :func:`_compound_value` joins.
@@ -242,7 +251,7 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
         head = words[i + 1] if i + 1 < len(words) else ""
-        if head in lexicon.FILLER or head in phrases.JOINS_NONE or head in _ASKING or _CJK_NEGATION.fullmatch(head) \
+        if head in lexicon.FILLER or head in phrases.JOINS_NONE or head in _ASKING or head in _STUFF or _CJK_NEGATION.fullmatch(head) \
                 or words[i] + head not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the next
             return False  # word is no thing, or not next to it
     elif (linked := phrases.linked_head(words, i, language)) is not None:
@@ -268,7 +277,7 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     heads = senses(head, language, dictionary)
     found = [(facet, facet.canonical[v], sum(bool(set(stem_phrase(w).split()) & set(stem_phrase(v).split())) for w in (m, h)))
              for facet in columns for m in meanings for h in heads
-             for v in _named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
+             for v in naming.named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
     return [(facet, value) for facet, value, _ in sorted(found, key=lambda f: -f[2])][:1]  # both words' ("aceite de fragancia")
 
 
@@ -288,6 +297,8 @@ def _named_so(words: Sequence[str], i: int, translation: str, language: str, dic
                and not senses(words[j], language, dictionary) for j in (i - 1, i + 1))
 
 
+#: Chinese characters that end a word as its stuff, no thing of their own ("釉料": glaze; "饮料": a drink).
+_STUFF = frozenset("料品物类")
 #: Chinese words that ask which or what: no thing another word describes ("最便宜的钢笔是哪支").
 _ASKING = frozenset("哪 哪个 哪款 哪种 哪支 哪台 什么 多少 吗 呢".split())
 def split_words(text: str, language: str) -> list[str]:
@@ -301,11 +312,18 @@ def split_words(text: str, language: str) -> list[str]:
     for run in runs:
         i = 0
         while i < len(run):
-            n = next((n for n in range(min(longest, len(run) - i), 1, -1)
-                      if dictionary is not None and joint.join(run[i:i + n]).lower() in dictionary), 1)
-            words.append(joint.join(run[i:i + n]))
+            n, word = next(((n, w) for n in range(min(longest, len(run) - i), 1, -1) for w in _forms(run[i:i + n], joint)
+                            if dictionary is not None and dictionary.has_phrase(w.lower())), (1, run[i]))
+            words.append(word)
             i += n
     return words
+
+
+def _forms(run: Sequence[str], joint: str) -> tuple[str, ...]:
+    """``run`` written as one phrase, and with its elided articles joined again ("tuyau d'arrosage")."""
+    phrase = joint.join(run)
+    elided = phrases.ELIDED_WORD.sub(r"\1'", phrase) if joint else phrase
+    return (phrase, elided) if elided != phrase else (phrase,)
 
 
 #: What a dictionary adds after the thing a sense names ("van for carrying people", "bag used to …").
@@ -329,65 +347,5 @@ def own_word(translation: str, text: str, language: str, generic: Container[str]
     return translation
 
 
-def _named(sense: str, values: Iterable[str]) -> list[str]:
-    """The values whose every word (by stem) is a word of ``sense`` ("running" in "running shoes",
-    "kettle" in "electric kettle"), for a sense short enough to be a name."""
-    words = stem_phrase(sense).split()
-    if not words or len(words) > MAX_SENSE_WORDS:
-        return []
-    said = {*words, *map(_base, words), *phrases.joined(words)}
-    values = [v for v in values if len(v) >= 3]
-    return [v for v in values if any(  # each part of "olives & antipasti" names the value
-        len(part) > 2 and (stems := stem_phrase(part).split()) and (all(s in said or _base(s) in said for s in stems)
-                                                  or len(stems) > 1 and "".join(stems) in said)
-        for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
-        v for v in values if phrases.closed(sense.lower().split()[-1], v.lower())
-        and not any(stem_phrase(x).startswith(words[-1][:max(4, len(words[-1]) - 2)]) for x in values)]  # "paintbrush":
-    # a brush, though Paints begins it
-
-
 #: Words between two kinds that ask for both or either ("Wasserkocher und Toaster", "奶酪或者饼干").
 _EITHER = re.compile(rf"(?:^|\s)(?:{lexicon.OR}|and|und|et|y|e|和|与|跟|以及)(?:\s|$)", re.IGNORECASE)
-#: Where a value joins two names ("olives & antipasti", "crackers and bread", "oils/vinegars").
-_PARTS = re.compile(r"\s*(?:&|\+|/|,|\band\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
-
-
-def _head_of(sense: str, value: str) -> bool:
-    """Whether ``value`` is named by the last word of ``sense``, its head noun ("lens" in "camera lens")."""
-    words, said = stem_phrase(sense).split(), stem_phrase(value).split()
-    return bool(words and said) and (words[-1] in (said[-1], _base(said[-1]))
-                                     or len(said) > 1 and "".join(words).endswith("".join(said))  # "showerhead"
-                                     or phrases.closed(sense.lower().split()[-1], value.lower()))
-
-
-def _titled(meanings: Sequence[str], heads: Mapping[str, frozenset[str]], values: Iterable[str],
-            via_titles: set[str]) -> list[str]:
-    """The one kind of the items whose titles' head noun is the last word of a sense of
-    ``meanings`` (senses of a few words only), else none; it is added to ``via_titles``."""
-    found = {kind for sense in meanings if 0 < len(words := stem_phrase(sense).split()) <= MAX_SENSE_WORDS
-             for kind in heads.get(words[-1], ())}
-    named = [v for v in values if v in found] if len(found) == 1 and len(meanings) <= MAX_TITLED_SENSES else []
-    via_titles.update(named)
-    return named
-
-
-def _base(stem: str) -> str:
-    """A stem without an adjective's ending ("herbal" → "herb"), so "herb tea" names "Herbal"."""
-    return stem[:-2] if len(stem) >= 6 and stem.endswith(("al", "ic")) else stem
-
-
-def _heads_many(sense: str, values: Iterable[str]) -> bool:
-    """Whether a sense of one word is the head noun of two values or more ("umbrella": folding umbrella, golf
-    umbrella)."""
-    words = stem_phrase(sense).split()
-    return len(words) == 1 and sum(len(s := stem_phrase(v).split()) >= 2 and s[-1] == words[0] for v in values) >= 2
-
-
-def _headed(sense: str, values: Iterable[str], alone: bool = True) -> list[str]:
-    """The one value of several words whose last word (its head noun) is the last word of ``sense``: "carving
-    board" names "Chopping Board" when no other value is a board; "coil" (of "bobina") names "Search coils" ``alone``."""
-    words = stem_phrase(sense).split()
-    if not (1 if alone else 2) <= len(words) <= MAX_SENSE_WORDS:
-        return []
-    headed = [v for v in values if len(stems := stem_phrase(v).split()) >= 2 and stems[-1] == words[-1]]
-    return headed if len(headed) == 1 else []

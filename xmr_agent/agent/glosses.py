@@ -23,27 +23,26 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.cjk_senses import sensed_values
+from xmr_agent.agent.backward import backward_kinds, backward_values
 from xmr_agent.agent.cognates import cognates, common, loaned
-from xmr_agent.agent.columns import brand_column, kind_columns
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import (
-    ENDINGS,
     MIN_PART,
     adjectives,
-    from_english,
     kind_senses,
     load,
     participles,
+    phrase_senses,
     senses,
 )
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentioned import widens
-from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, titled_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, loose_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.senses import spelt_alike
 from xmr_agent.agent.titled import title_senses
 from xmr_agent.agent.translate import needs_translation
-from xmr_agent.agent.values import folded, stem_phrase
+from xmr_agent.agent.values import SPACED, folded, stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 
 #: How many of a kind's dictionary senses are its glosses (the first ones are the common ones).
@@ -85,7 +84,8 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
                 found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
             if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
-                found = (*(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
+                found = (*phrase_senses(kind, language, dictionary)[:3],  # type: ignore[arg-type]  # "Sacs à dos": backpack
+                         *(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
                            if len(kind.split()) == 2 else ()), *composed(kind, language))  # "Bougie non parfumée": no candle
             elif language == "de" and kind.lower() not in dictionary:  # type: ignore[operator]
                 # "Holzkohlegrill": charcoal grill; "Puzzle für Erwachsene": adult puzzle
@@ -102,6 +102,9 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         for head, kinds_of in heads.items():
             if head not in named and len(kinds_of) == 1 and len(head) > 2:
                 named[head] = kinds_of
+        whole = {g: k for g, k in named.items() if not SPACED.search(g)}  # "teapot" (茶壶) and "tea pot" (茶叶罐, a jar):
+        named = {g: k for g, k in named.items() if not ((one := whole.get(SPACED.sub("", g))) and one != k)}  # the
+        # word written as one names its kind alone
         stems: dict[str, set[str]] = {}  # "clipper" (nail clipper) and "clippers" (电推剪) name neither
         for gloss, kinds_of in named.items():
             stems.setdefault(stem_phrase(gloss).removesuffix("s"), set()).update(kinds_of)
@@ -200,8 +203,10 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     if said == ENGLISH:
         found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
                  if f.column in glossed_facets]
-        named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed}
+        named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed
+                 and _glossed_in(f, glossed_facets, masked)}  # (the translation's kind no word of the request names
         found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
+        # gives way to the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
         found = _of_the_kind(found, glossed_facets)
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
@@ -209,22 +214,35 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
     found = [f for f in found if not widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
+    unsaid = [f for f in filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed and f not in found
+              and not _glossed_in(f, glossed_facets, masked, said)]  # a kind the translation alone names: a guess
+    # ("one that's waterproof" → "Un boussole …": in a chat, no new subject)
     taken = {f.column for f in filters if str(f) not in guessed or f.hard}
     values = backward_values(masked, facets, language, taken, query.avoid) if said == ENGLISH else \
         _read_values(masked, said, facets, language, taken, query.avoid)  # "要不锈钢的": stainless steel, Inox
-    if filters == query.filters and not values:  # "stainless steel" → Edelstahl, of a column of finishes
+    if filters == query.filters and not values and not unsaid:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
     filters = tuple(f for f in filters if f.column not in {v.column for v in values})  # in place of the meaning's guesses
     return query.model_copy(update={"filters": (*filters, *values), "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
-        *(f"{f}: named in English words, read in a dictionary" for f in values))})
+        *(loose_note(f) for f in found if f.hard and loose_note(f) not in query.notes),  # (a dictionary's reading gives way)
+        *(f"{f}: named in English words, read in a dictionary" for f in values),
+        *(guessed_note(f) for f in unsaid))})
 
 
-#: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
-_ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of from under over than to at on by "
-                         "though now today too below above around about without you you've youve you'd i i'd i'm "
-                         "we we're we'd they it is are was".split())  # "the lightest chair you've got"
-_TOKEN = re.compile(r"[^\W\d_][\w\-']*")
+def _glossed_in(flt: Filter, glossed_facets: Facets, text: str, language: str = ENGLISH) -> bool:
+    """Whether a word of ``text`` (in ``language``), or one of its senses in a dictionary, is a word of one of the
+    English glosses of ``flt``'s value (true where the value has none, or no dictionary reads the language)."""
+    facet = glossed_facets[flt.column] if flt.column in glossed_facets else None
+    glosses = [g for g, v in facet.canonical.items() if v == flt.value] if facet is not None else []
+    if not glosses:  # (nothing to tell)
+        return True
+    words = set(stem_phrase(text).split())
+    if language != ENGLISH:
+        if (dictionary := load(language)) is None:
+            return True
+        words |= _stems([s for w in glossary.split_words(text, language) for s in senses(w, language, dictionary)[:MAX_SENSES]])
+    return any(set(stem_phrase(g).split()) & words for g in glosses)
 
 
 def _of_the_kind(found: list[Filter], glossed_facets: Facets) -> list[Filter]:
@@ -236,72 +254,6 @@ def _of_the_kind(found: list[Filter], glossed_facets: Facets) -> list[Filter]:
     words = {w for f in kinds for g, v in glossed_facets[f.column].canonical.items() if v == f.value for w in stem_phrase(g).split()}
     return [f for f in found if f in kinds or not any(
         g_v == f.value and set(stem_phrase(g).split()) <= words for g, g_v in glossed_facets[f.column].canonical.items())]
-
-
-def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str, ...] = ()) -> list[Filter]:
-    """The kind of a catalogue in ``language`` that the first head noun of the English ``text``
-    names through the English → German dictionary, and for French and Spanish through German too
-    ("a towel rail for the bathroom": Handtuchhalter; "a mirror": Badspiegel, the compound that
-    ends so): the last word of a phrase (one of up to three words, the longest the dictionary has)
-    followed by a linking word, a mark or the end. The first head that translates decides; words
-    the request negates are none."""
-    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
-    tokens = list(_TOKEN.finditer(text))
-    skip = {w.lower() for phrase in negated for w in phrase.split()}
-    for j, token in enumerate(tokens):
-        following = tokens[j + 1] if j + 1 < len(tokens) else None
-        if following is not None and not text[token.end():following.start()].strip(" ") \
-                and following.group(0).lower() not in _ENDS_PHRASE:
-            continue  # not the last word of its phrase ("basin" of "basin mixer tap")
-        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
-            continue
-        for n in (3, 2, 1):
-            words = [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]
-            if len(words) < n or any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words):
-                continue
-            translated = from_english(" ".join(words), language)
-            named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
-                     if any(_same_noun(t, v, language, compound=False) for t in translated)} or \
-                {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
-                 if any(_same_noun(t, v, language) for t in translated)}
-            if not named and n == 2 and language == "de" and (joined := _joined_kinds(words, columns)):
-                return joined  # "gas bbq": Gas + Grill, the kind Gasgrill
-            if not translated:
-                continue
-            by_column = {c for c, _ in named}
-            shared = len(by_column) == 1 and len({stem_phrase(v).split()[0] for _, v in named if stem_phrase(v)}) == 1
-            if (len(named) == len(by_column) or shared) and named:  # (or kinds of one noun: Casque homme, femme, enfant)
-                return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
-            break  # the head's longest translated phrase decides
-    return []
-
-
-def backward_values(text: str, facets: Facets, language: str, said: set[str], negated: tuple[str, ...] = ()) -> list[Filter]:
-    """Preferences for the values of a catalogue in ``language`` that English words of ``text`` (two
-    together, else one) translate as, through the English → German dictionary (and German for French
-    and Spanish): "stainless steel" → Edelstahl, "cedar" → Zeder; on describing columns (no kinds, no
-    brands, no yes/no, none in ``said``), one value each; words the request negates are none."""
-    kinds = kind_columns(facets)
-    columns = [f for c, f in facets.items() if f.categorical and c.lower() not in kinds and c not in said
-               and not brand_column(c) and len(f.values) > 2 and f.values.isdisjoint({"yes", "no", "ja", "nein", "oui", "non", "sí"})]
-    values = {folded(v.lower()): (f.column, f.canonical[v]) for f in columns for v in f.values}
-    skip = {w.lower() for phrase in negated for w in phrase.split()}
-    words = [w for w in (t.group(0) for t in _TOKEN.finditer(text)) if w.lower() not in lexicon.FILLER and w.lower() not in skip]
-    found: dict[str, str] = {}
-    used: set[int] = set()
-    sensed = sensed_values(columns) if language == "zh" else {}  # no dictionary into Chinese: its values' senses
-    for n in (2, 1) if values else ():
-        for j in range(len(words) - n + 1):
-            if used & set(range(j, j + n)):
-                continue
-            spoken = [folded(t.lower()) for t in from_english(" ".join(words[j:j + n]), language)]
-            hit = next((values[t] for t in spoken if t in values), None) or next(  # "stainless steel": acier inox, Inox
-                (values[w] for t in spoken if len(t.split()) == 2 for w in t.split() if w in values and len(w) >= 4), None) \
-                or sensed.get(stem_phrase(" ".join(words[j:j + n])))
-            if hit and hit[0] not in found:
-                found[hit[0]] = hit[1]
-                used |= set(range(j, j + n))
-    return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v, hard=False) for c, v in found.items()]
 
 
 def _read_values(text: str, said: str | None, facets: Facets, language: str, taken: set[str],
@@ -324,38 +276,6 @@ def _read_values(text: str, said: str | None, facets: Facets, language: str, tak
                     found.setdefault(flt.column, flt.model_copy(update={"op": "not_contains" if facets[flt.column].kind == "list"
                                                                         else "!=", "hard": True}) if denied else flt)
     return list(found.values())
-
-
-def _joined_kinds(words: list[str], columns: list[Facet]) -> list[Filter]:
-    """The one German kind that joins a sense (or the word itself) of the English modifier to a
-    sense of the head, the way German compounds are made: "gas bbq" → Gas + Grill(en): Gasgrill,
-    "charcoal grill" → Holzkohle + Grill: Holzkohlegrill, "infrared cabin" → Infrarot + Kabine."""
-    modifiers = {folded(w.lower()) for w in (words[0], *from_english(words[0], "de")[:PARTS]) if len(w) >= 3}
-    heads = {folded(h.lower())[:-len(e)] if e and folded(h.lower()).endswith(e) else folded(h.lower())
-             for h in from_english(words[1], "de")[:PARTS] for e in ("", *ENDINGS["de"])}
-    named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
-             if any(folded(v.lower()).replace("-", "").startswith(m) and folded(v.lower()).endswith(h)
-                    and len(folded(v.lower()).replace("-", "")) >= len(m) + len(h) for m in modifiers for h in heads if len(h) >= 4)}
-    return [Filter(column=c, op="contains" if any(f.column == c and f.kind == "list" for f in columns) else "=", value=v)
-            for c, v in named] if len(named) == 1 else []
-
-
-#: How many senses of each word of a phrase :func:`_joined_kinds` joins.
-PARTS = 6
-
-
-def _same_noun(word: str, value: str, language: str, *, compound: bool = True) -> bool:
-    """Whether ``word`` (a dictionary's) is the kind ``value``: the same (accents, case and a
-    plural ending aside), or in German the last part of a compound of the other ("Spiegel" of
-    "Badspiegel", "Waschbecken" of "Handwaschbecken"), in French and Spanish the noun a
-    describing word follows ("silla" of "Silla plegable", "glacière" of "Glacière électrique")."""
-    a, b = folded(word.lower()), folded(value.lower())
-    forms = {a, *(a[:-len(e)] for e in ENDINGS.get(language, ()) if a.endswith(e) and len(a) - len(e) >= 3)}
-    if b in forms:
-        return True
-    if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
-        return b.split()[0] in forms
-    return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
 
 
 def said_value(value: str, catalogue_language: str, original: str, language: str, *, strict: bool = False) -> bool:

@@ -251,7 +251,7 @@ NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^
             r"en lugar de|en vez de|而不是|而非|"
             r"sans|pas de|pas d'|pas|aucune?|sauf|excepté|hormis|ni|"
             r"rien de|rien d'|rien en|"
-            r"ohne|keine?[nrs]?|nicht|nichts|außer|ausser|"
+            r"ohne|keine?[nrs]?|nicht|nichts|nix|außer|ausser|"
             r"sin|ningun[oa]?|ningún|excepto|salvo|nada de|nada|"
             r"不要|不是|(?<!有)没有|除了|(?<![特区分类级性个告离识差])别(?![的墅针致人名称处样具])|不含|无(?![线论限])|非(?!常)")
 #: "no feather or down", "sans laine ni plumes", "ohne Wolle oder Federn": each alternative is not wanted.
@@ -337,23 +337,23 @@ your yours my votre vos ton tes mon ma mes dein deine deinen euer eure ihr ihre 
 vendez vendre proposez tout toute tous entier verkauft verkaufen führt führen gibt es alle insgesamt
 vendes venden vendéis ofrecen hay todo toda todos 卖 出售 所有 全部 整个
 quelque chose truc comme ça ceci cela je cherche veux voudrais montre moi montrez donne donnez un une des
-le la les du de en pour avec et ou aussi s'il vous te plaît plait ça ca qui que avez as tu ne n' quel quelle quels quelles
+le la les du de en pour avec et ou mais aussi s'il vous te plaît plait ça ca qui que avez as tu ne n' quel quelle quels quelles
 etwas so ich suche möchte moechte will zeig zeige mir gib ein eine einen der die das den dem im für fuer mit
-und oder auch bitte habt haben sie du was ähnliches aehnliches sowas welche welcher welches welchen davon
+und oder auch aber bitte habt haben sie du was ähnliches aehnliches sowas welche welcher welches welchen davon
 algo así asi como esto eso busco quiero quisiera muéstrame muestrame dame un una unos unas el la los las
-para con al y o también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
+para con al y o pero también tambien por favor tienes tienen que cuál cual cuáles cuales lequel laquelle lesquels lesquelles
 类似 这样 这个 那个 一个 一些 东西 我 想要 要 给 看看 有没有 推荐 的 吗 呢 吧 请 有 还有 了 啊 么 嘛 什么 哪些 哪个 是 哪 哪款 哪一个 哪一款 哪件 哪支 哪台 哪把 哪双 哪种 哪条 哪只 哪套 ist sind est esa ese tenga tengan tiene sea sean soit ait aie hat hätte muss debe doit
 """.split())
 
 #: Colours, by the English value a catalogue stores, in the other four languages.
 COLOURS = {
-    "red": r"rouges?|rot(?:e[nrs]?)?|roj[oa]s?|红色?",
+    "red": r"rouges?|rot(?:e[nrs]?)?|roj[oa]s?|红(?!茶)色?",
     "blue": r"bleue?s?(?! marine)|blau(?:e[nrs]?)?|azul(?:es)?(?! marino)|(?<!海军)(?<!藏)蓝色?",
     "navy": r"bleu marine|marineblau(?:e[nrs]?)?|azul marino|海军蓝色?|藏青色?|藏蓝色?",
-    "green": r"verte?s?|grün(?:e[nrs]?)?|gruen(?:e[nrs]?)?|verdes?|绿色?",
-    "black": r"noire?s?|schwarz(?:e[nrs]?)?|negr[oa]s?|黑(?!白)色?",
-    "white": r"blanc(?:he)?s?|weiß(?:e[nrs]?)?|weiss(?:e[nrs]?)?|blanc[oa]s?|(?<!黑)白色?",
-    "yellow": r"jaunes?|gelb(?:e[nrs]?)?|amarill[oa]s?|黄色?",
+    "green": r"verte?s?|grün(?:e[nrs]?)?|gruen(?:e[nrs]?)?|verdes?|绿(?!茶)色?",
+    "black": r"noire?s?|schwarz(?:e[nrs]?)?|negr[oa]s?|黑(?![白茶])色?",
+    "white": r"blanc(?:he)?s?|weiß(?:e[nrs]?)?|weiss(?:e[nrs]?)?|blanc[oa]s?|(?<!黑)白(?!茶)色?",
+    "yellow": r"jaunes?|gelb(?:e[nrs]?)?|amarill[oa]s?|黄(?!茶)色?",
     "orange": r"naranjas?|橙色?|橘色",
     "grey": r"grise?s?|grau(?:e[nrs]?)?|gris(?:es)?|灰色?",
     "gray": r"grise?s?|grau(?:e[nrs]?)?|gris(?:es)?|灰色?",

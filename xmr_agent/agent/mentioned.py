@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
 from xmr_agent.agent.chinese import cjk_values
+from xmr_agent.agent.columns import kind_columns
+from xmr_agent.agent.compounds import compound_value, same_sense, shop_language
 from xmr_agent.agent.countries import names as country_names
 from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets, yes_no
@@ -131,6 +133,14 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
             if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
+    single = " " not in words.strip() and not lx.has_cjk(words) and words.strip().lower() not in lx.FILLER
+    language = shop_language(facets) if single else ""
+    for facet in (f for c, f in facets.items() if c.lower() in kind_columns(facets)) if single else ():
+        if (compound := compound_value(words.strip(), facet, language)) is not None:  # "ein Schlauch": Gartenschlauch
+            return facet, compound
+    for facet in facets.values() if single else ():  # "Plastik": the Kunststoff
+        if not yes_no(facet) and (synonym := same_sense(words.strip(), facet, language)) is not None:
+            return facet, synonym
     for english, names in translated().items():
         said = lx.pattern(names).fullmatch(words.strip())
         for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the

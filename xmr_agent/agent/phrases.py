@@ -91,9 +91,11 @@ _GERMAN_DETERMINERS = frozenset("der die das den dem ein eine einen einem einer 
 _OWNER = re.compile(rf"(?:{lexicon.POSSESSIVE})", re.IGNORECASE)
 
 
-#: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
 #: An elided French or Italian article or pronoun before its word ("l'alto", "d'étude", "qu'un"): read off as a word.
 ELIDED = re.compile(r"(?<![\w'’])([cdjlmnst]|qu)['’](?=[^\W\d_])", re.IGNORECASE)
+#: An elided article or pronoun cut off its word (by :data:`ELIDED`): "d arrosage".
+ELIDED_WORD = re.compile(r"(?<![\w'’])([cdjlmnst]|qu) (?=[^\W\d_])", re.IGNORECASE)
+#: Chinese characters that end or start no compound: particles, measure words, verbs of wanting.
 JOINS_NONE = frozenset("的了吗呢吧个只双条台张套本瓶盒顶支块辆位把件款种买要想找送给看有选是和或与在用一两这那")
 
 

@@ -38,7 +38,7 @@ ELSE = lexicon.pattern(r"else|autre chose|d'autres?|quoi d'autre|sonst(?: noch)?
                        r"alguna otra|别的|其他|其它")  # not "algo más": "¿algo más barato?" is a comparison
 #: Words that stand for the thing just talked about ("one that folds up", "celle qui", "welche, die").
 ONE = lexicon.pattern(r"one|ones|it|they|them|those|these|(?:sollten|müssen|dürfen|können) sie|sie (?:sollten|müssen)|"
-                      r"ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|l[oa]s? que|这个|那个|这款|那款|"
+                      r"ils|elles|ellos|ellas|celui|celle|ceux|celles|welche[ns]?|un[oa] que|l[oa]s? que|une? qui|eine[ns]?,? (?:die|der|das)|这个|那个|这款|那款|"
                       r"of the two|des deux|der beiden|von beiden|de los dos|de las dos|两个")
 #: Words that point at the items just shown as a whole ("which of those is the lightest?", "la moins
 #: chère de celles-là", "welcher davon", "其中最便宜的"): a superlative ranges over them.
@@ -57,7 +57,7 @@ AMEND = lexicon.pattern(r"actually|in fact|rather|en fait|plutôt|eigentlich|lie
 REFINE = lexicon.pattern(
     r"but|and|with|without|in|more|less|also|only|make it|same|similar|preferably|ideally|maybe|perhaps|rather|uno|"
     r"for|für|fuer|pour|para|"
-    r"mais|et|avec|sans|en|plutôt|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
+    r"mais|et|avec|sans|en|plutôt|plutot|aussi|seulement|aber|und|mit|ohne|lieber|eher|auch|nur|pero|y|con|sin|mejor|"
     r"también|solo|但|要|最好|还|只|"
     r"(?:it |they )?(?:has to|have to|must|needs? to|should)|(?:er|sie|es) (?:muss|müssen|sollte|sollten|soll)|"  # "has to be
     r"(?:il|elle) (?:doit|faut)|il faut que|tiene que|tienen que|debe|deben|必须|得是|一定要|"  # wool though": this subject

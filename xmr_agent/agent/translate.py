@@ -75,8 +75,8 @@ class Translator:
                 return self._cache[key]
         messages = self.prompts.render("translate", request=text, language=NAMES.get(language, language), kinds=named)
         try:
-            answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text)
-            self.last_error = None if answer else "the model gave no usable translation (empty, too long or a remark)"
+            answer = clean(self.llm.complete(messages, max_tokens=2 * len(text) + 24), text, language)
+            self.last_error = None if answer else "the model gave no usable translation (empty, too long, a remark or words left untranslated)"
         except LLMError as e:  # not cached: the model may answer next time
             self.last_error = str(e)
             return None
@@ -87,14 +87,22 @@ class Translator:
         return answer
 
 
-def clean(reply: str, original: str) -> str | None:
+def clean(reply: str, original: str, language: str = "") -> str | None:
     """The first line of ``reply`` without quotes and a final full stop, or ``None`` when it is
-    empty or more than four times as long as ``original`` (a model that explains instead)."""
+    empty or more than four times as long as ``original`` (a model that explains instead), or
+    keeps Chinese characters in a translation into a ``language`` written without them
+    ("Cheapest釉ware": the word it could not read is the one that mattered)."""
     line = next((x.strip() for x in reply.splitlines() if x.strip()), "")
     line = _LABEL.sub("", line).strip("\"'“”«»「」").rstrip(".。").strip()
     if not line or len(line) > 4 * len(original) + 40 or _REFUSAL.search(line):
         return None
+    if language and language not in _CJK_LANGUAGES and _CJK.search(line):
+        return None
     return line
+
+
+_CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 #: "Translation: ..." before a reply.

@@ -1,0 +1,122 @@
+"""English words read into a catalogue's language through the English → German dictionary (and German for French and
+Spanish): the kind a request's head noun names ("a towel rail": Handtuchhalter; "rain barrel": the Regentonne), the
+describing values its words name ("stainless steel": Edelstahl), and whether a dictionary's word is a kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmr_agent.agent import lexicon
+from xmr_agent.agent.cjk_senses import sensed_values
+from xmr_agent.agent.columns import brand_column, kind_columns
+from xmr_agent.agent.dictionaries import ENDINGS, from_english
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.query import Filter
+from xmr_agent.agent.values import folded, stem_phrase
+
+#: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
+_ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of from under over than to at on by "
+                         "though now today too below above around about without you you've youve you'd i i'd i'm "
+                         "we we're we'd they it is are was".split())  # "the lightest chair you've got"
+_TOKEN = re.compile(r"[^\W\d_][\w\-']*")
+
+
+def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str, ...] = ()) -> list[Filter]:
+    """The kind of a catalogue in ``language`` that the first head noun of the English ``text``
+    names through the English → German dictionary, and for French and Spanish through German too
+    ("a towel rail for the bathroom": Handtuchhalter; "a mirror": Badspiegel, the compound that
+    ends so): the last word of a phrase (one of up to three words, the longest the dictionary has)
+    followed by a linking word, a mark or the end. The first head that translates decides; words
+    the request negates are none."""
+    columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
+    tokens = list(_TOKEN.finditer(text))
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    for j, token in enumerate(tokens):
+        following = tokens[j + 1] if j + 1 < len(tokens) else None
+        if following is not None and not text[token.end():following.start()].strip(" ") \
+                and following.group(0).lower() not in _ENDS_PHRASE:
+            continue  # not the last word of its phrase ("basin" of "basin mixer tap")
+        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
+            continue
+        for n in (3, 2, 1):
+            words = [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]
+            if len(words) < n or any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words):
+                continue
+            translated = from_english(" ".join(words), language)
+            named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+                     if any(same_noun(t, v, language, compound=False) for t in translated)} or \
+                {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+                 if any(same_noun(t, v, language) for t in translated)}
+            if not named and n == 2 and language == "de" and (joined := _joined_kinds(words, columns)):
+                return joined  # "gas bbq": Gas + Grill, the kind Gasgrill
+            if not translated:
+                continue
+            by_column = {c for c, _ in named}
+            shared = len(by_column) == 1 and len({stem_phrase(v).split()[0] for _, v in named if stem_phrase(v)}) == 1
+            if (len(named) == len(by_column) or shared) and named:  # (or kinds of one noun: Casque homme, femme, enfant)
+                return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v) for c, v in named]
+            if named:
+                break  # the head's longest translated phrase that names kinds decides; one naming none gives way to
+                # the head's shorter phrases ("rain barrel": Regenfass, no kind; "barrel": Tonne, the Regentonne)
+    return []
+
+
+def backward_values(text: str, facets: Facets, language: str, said: set[str], negated: tuple[str, ...] = ()) -> list[Filter]:
+    """Preferences for the values of a catalogue in ``language`` that English words of ``text`` (two
+    together, else one) translate as, through the English → German dictionary (and German for French
+    and Spanish): "stainless steel" → Edelstahl, "cedar" → Zeder; on describing columns (no kinds, no
+    brands, no yes/no, none in ``said``), one value each; words the request negates are none."""
+    kinds = kind_columns(facets)
+    columns = [f for c, f in facets.items() if f.categorical and c.lower() not in kinds and c not in said
+               and not brand_column(c) and len(f.values) > 2 and f.values.isdisjoint({"yes", "no", "ja", "nein", "oui", "non", "sí"})]
+    values = {folded(v.lower()): (f.column, f.canonical[v]) for f in columns for v in f.values}
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    words = [w for w in (t.group(0) for t in _TOKEN.finditer(text)) if w.lower() not in lexicon.FILLER and w.lower() not in skip]
+    found: dict[str, str] = {}
+    used: set[int] = set()
+    sensed = sensed_values(columns) if language == "zh" else {}  # no dictionary into Chinese: its values' senses
+    for n in (2, 1) if values else ():
+        for j in range(len(words) - n + 1):
+            if used & set(range(j, j + n)):
+                continue
+            spoken = [folded(t.lower()) for t in from_english(" ".join(words[j:j + n]), language)]
+            hit = next((values[t] for t in spoken if t in values), None) or next(  # "stainless steel": acier inox, Inox
+                (values[w] for t in spoken if len(t.split()) == 2 for w in t.split() if w in values and len(w) >= 4), None) \
+                or sensed.get(stem_phrase(" ".join(words[j:j + n])))
+            if hit and hit[0] not in found:
+                found[hit[0]] = hit[1]
+                used |= set(range(j, j + n))
+    return [Filter(column=c, op="contains" if facets[c].kind == "list" else "=", value=v, hard=False) for c, v in found.items()]
+
+
+def _joined_kinds(words: list[str], columns: list[Facet]) -> list[Filter]:
+    """The one German kind that joins a sense (or the word itself) of the English modifier to a
+    sense of the head, the way German compounds are made: "gas bbq" → Gas + Grill(en): Gasgrill,
+    "charcoal grill" → Holzkohle + Grill: Holzkohlegrill, "infrared cabin" → Infrarot + Kabine."""
+    modifiers = {folded(w.lower()) for w in (words[0], *from_english(words[0], "de")[:PARTS]) if len(w) >= 3}
+    heads = {folded(h.lower())[:-len(e)] if e and folded(h.lower()).endswith(e) else folded(h.lower())
+             for h in from_english(words[1], "de")[:PARTS] for e in ("", *ENDINGS["de"])}
+    named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
+             if any(folded(v.lower()).replace("-", "").startswith(m) and folded(v.lower()).endswith(h)
+                    and len(folded(v.lower()).replace("-", "")) >= len(m) + len(h) for m in modifiers for h in heads if len(h) >= 4)}
+    return [Filter(column=c, op="contains" if any(f.column == c and f.kind == "list" for f in columns) else "=", value=v)
+            for c, v in named] if len(named) == 1 else []
+
+
+#: How many senses of each word of a phrase :func:`_joined_kinds` joins.
+PARTS = 6
+
+
+def same_noun(word: str, value: str, language: str, *, compound: bool = True) -> bool:
+    """Whether ``word`` (a dictionary's) is the kind ``value``: the same (accents, case and a
+    plural ending aside), or in German the last part of a compound of the other ("Spiegel" of
+    "Badspiegel", "Waschbecken" of "Handwaschbecken"), in French and Spanish the noun a
+    describing word follows ("silla" of "Silla plegable", "glacière" of "Glacière électrique")."""
+    a, b = folded(word.lower()), folded(value.lower())
+    forms = {a, *(a[:-len(e)] for e in ENDINGS.get(language, ()) if a.endswith(e) and len(a) - len(e) >= 3)}
+    if b in forms:
+        return True
+    if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
+        return b.split()[0] in forms
+    return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
