@@ -3,7 +3,8 @@ Schlauch": the Gartenschlauch), a value named by a word of its first sense ("kei
 French phrase with an elided article read whole ("tuyau d'arrosage"), an English head noun read alone when its phrase
 names no kind ("rain barrel": barrel, the Regentonne), a kind only a translation names taken for a guess, a plural
 French kind read in the singular ("Sacs à dos": backpack), a gloss written in parts giving way to the word written
-as one ("tea pot" of a jar, "teapot" of 茶壶), and "plutot une qui …" keeping a chat's subject."""
+as one ("tea pot" of a jar, "teapot" of 茶壶), a class of material named in another language leaving out its
+materials ("nicht aus Metall": Messing, Edelstahl), and "plutot une qui …" keeping a chat's subject."""
 
 from __future__ import annotations
 
@@ -126,3 +127,24 @@ def test_one_that_keeps_the_subject(message: str) -> None:
     from xmr_agent.agent.topic import ONE
 
     assert ONE.search(message)
+
+
+def test_a_class_of_material_in_another_language_leaves_out_its_materials(dictd: Path) -> None:
+    write_dictd(dictd, "deu-eng", [*_GERMAN, ("metall", "Metall <neut, n>\nmetal\n"),
+                                   ("edelstahl", "Edelstahl <masc, n>\nstainless steel\n")])
+    said = _filters("eine Gießkanne, aber nicht aus Metall", GARDEN)
+    assert said == {"warengruppe = 'Gießkanne'", "werkstoff != 'Messing'", "werkstoff != 'Edelstahl'"}
+    colours = Facets({**GARDEN, "farbe": _facet("farbe", {"Messing", "Grün"})})  # one metal among colours: no column
+    assert {"werkstoff != 'Messing'", "werkstoff != 'Edelstahl'"} <= _filters("nichts aus Metall", colours)  # of them
+
+
+def test_an_english_word_names_a_glossed_kind_in_other_words_through_german(dictd: Path) -> None:
+    from xmr_agent.agent.backward import round_trip_kinds
+
+    write_dictd(dictd, "eng-deu", [("charging cable", "charging cable\nLadekabel <neut>\n"),
+                                   ("cable", "cable\nKabel <neut>, Leitung <fem>\n")])
+    write_dictd(dictd, "deu-eng", [("kabel", "Kabel <neut, n>\ncable, wire, lead\n")])
+    glossed = Facets({"品类": Facet("品类", "string", frozenset({"data wire", "wire", "charger"}),
+                                    canonical={"data wire": "数据线", "wire": "数据线", "charger": "充电器"})})
+    assert [str(f) for f in round_trip_kinds("an affordable charging cable", glossed)] == ["品类 = '数据线'"]
+    assert round_trip_kinds("a cheap charger case", glossed) == []  # no German word for the head: no guess

@@ -59,6 +59,8 @@
 #   fresh56:          fresh56.jsonl over diaoyu.csv, hongbei.csv, birding.csv
 #   fresh57:          fresh57.jsonl over qingjie.csv, patinetas.csv, detailing.csv
 #   fresh58:          fresh58.jsonl over bewaesserung.csv, peijian.csv, frolf.csv
+#   fresh59:          fresh59.jsonl over randonnee.csv, chaju.csv, claywork.csv
+#   fresh60:          fresh60.jsonl over fogon.csv, sheying.csv, hackle.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -122,7 +124,9 @@ case "$FRESH" in
   fresh56) TABLES="diaoyu hongbei birding" ;;
   fresh57) TABLES="qingjie patinetas detailing" ;;
   fresh58) TABLES="bewaesserung peijian frolf" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh58" >&2; exit 2 ;;
+  fresh59) TABLES="randonnee chaju claywork" ;;
+  fresh60) TABLES="fogon sheying hackle" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh60" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -6,11 +6,12 @@ describing values its words name ("stainless steel": Edelstahl), and whether a d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.cjk_senses import sensed_values
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, from_english
+from xmr_agent.agent.dictionaries import ENDINGS, from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.values import folded, stem_phrase
@@ -30,19 +31,9 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
     followed by a linking word, a mark or the end. The first head that translates decides; words
     the request negates are none."""
     columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
-    tokens = list(_TOKEN.finditer(text))
-    skip = {w.lower() for phrase in negated for w in phrase.split()}
-    for j, token in enumerate(tokens):
-        following = tokens[j + 1] if j + 1 < len(tokens) else None
-        if following is not None and not text[token.end():following.start()].strip(" ") \
-                and following.group(0).lower() not in _ENDS_PHRASE:
-            continue  # not the last word of its phrase ("basin" of "basin mixer tap")
-        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
-            continue
-        for n in (3, 2, 1):
-            words = [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]
-            if len(words) < n or any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words):
-                continue
+    for phrases in _head_phrases(text, negated):
+        for words in phrases:
+            n = len(words)
             translated = from_english(" ".join(words), language)
             named = {(facet.column, facet.canonical[v]) for facet in columns for v in facet.values
                      if any(same_noun(t, v, language, compound=False) for t in translated)} or \
@@ -60,6 +51,44 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
                 break  # the head's longest translated phrase that names kinds decides; one naming none gives way to
                 # the head's shorter phrases ("rain barrel": Regenfass, no kind; "barrel": Tonne, the Regentonne)
     return []
+
+
+def _head_phrases(text: str, negated: tuple[str, ...]) -> Iterator[list[list[str]]]:
+    """For each head noun of the English ``text`` (the last word of a phrase, followed by a linking word, a mark or
+    the end; none the request negates), its phrases of three, two and one words, longest first."""
+    tokens = list(_TOKEN.finditer(text))
+    skip = {w.lower() for phrase in negated for w in phrase.split()}
+    for j, token in enumerate(tokens):
+        following = tokens[j + 1] if j + 1 < len(tokens) else None
+        if following is not None and not text[token.end():following.start()].strip(" ") \
+                and following.group(0).lower() not in _ENDS_PHRASE:
+            continue  # not the last word of its phrase ("basin" of "basin mixer tap")
+        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
+            continue
+        yield [words for n in (3, 2, 1) if len(words := [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]) == n
+               and not any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words)]
+
+
+def round_trip_kinds(text: str, glossed_facets: Facets, negated: tuple[str, ...] = ()) -> list[Filter]:
+    """The kind one of whose English glosses is a sense of a German word that the first head noun of the English
+    ``text`` translates as: its words in other words ("charging cable": Ladekabel, Kabel: cable, wire, the kind glossed
+    "data wire", 数据线). The head's longest phrase that names one kind decides."""
+    german = load("de")
+    for phrases in _head_phrases(text, negated) if german is not None else ():
+        for words in phrases:
+            synonyms = {s.lower() for g in from_english(" ".join(words), "de")[:ROUND_TRIP_WORDS]
+                        for s in senses(g, "de", german)[:ROUND_TRIP_SENSES]}  # type: ignore[arg-type]
+            named = {(f.column, f.canonical[s]) for f in glossed_facets.values() for s in synonyms if s in f.canonical}
+            if len(named) == 1:
+                column, value = next(iter(named))
+                return [Filter(column=column, op="=", value=value)]
+            if named:
+                return []
+    return []
+
+
+#: How many German words of an English phrase, and how many English senses of each, :func:`round_trip_kinds` reads.
+ROUND_TRIP_WORDS, ROUND_TRIP_SENSES = 2, 4
 
 
 def backward_values(text: str, facets: Facets, language: str, said: set[str], negated: tuple[str, ...] = ()) -> list[Filter]:

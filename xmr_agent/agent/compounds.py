@@ -1,7 +1,8 @@
 """Values of a shop written in German, French or Spanish that a request in that language names in other
 words: a German compound by the noun it ends in ("ein Schlauch" names the Gartenschlauch, "eine Tonne"
 the Regentonne, "keine Kanne" leaves out the Gießkanne), a value by a word of the same first sense
-("keine aus Plastik": not Kunststoff).
+("keine aus Plastik": not Kunststoff), the materials of a class by its name in any language ("nicht aus
+Metall" of a shop written in Chinese: not 锡, 马口铁, 不锈钢).
 
 The words of a German shop's kinds are compounds, which neither the stems of their words nor the
 titles' head nouns part; a request names them by their last noun. A value is parted at its longest
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import load, senses, unumlauted
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.headwords import MIN_PART
-from xmr_agent.agent.values import stem_phrase
+from xmr_agent.agent.materials import MATERIALS, of_class
+from xmr_agent.agent.values import MAX_NAME_WORDS, MAX_VALUES, stem_phrase
 from xmr_agent.encoders.language import detect_closely
 
 #: Endings of German plurals and inflections, taken off a request's word ("Tonnen", "Schläuche").
@@ -91,3 +94,47 @@ def _senses(values: frozenset[str], language: str) -> dict[str, tuple[str, ...]]
         for sense in senses(value, language, dictionary)[:2] if " " not in value.strip() else ():
             found.setdefault(sense.lower(), []).append(value)
     return {sense: tuple(named) for sense, named in found.items()}
+
+
+def class_values(word: str, facets: Facets) -> tuple[Facet, list[str]] | None:
+    """The describing column (no column of kinds) most of whose values, read in English, are of the class of material
+    ``word`` names, and those values, where ``word`` or the values are in another language than English ("金属",
+    "Metall": metal; 锡 is tin, 不锈钢 stainless steel); ``None`` otherwise."""
+    kind = _class_of(word)
+    language = shop_language(facets)
+    if kind is None or language == "en" and word.isascii() and stem_phrase(word) == kind:
+        return None  # (an English class of an English shop's materials: :func:`~xmr_agent.agent.values.valued_word`)
+    kinds = kind_columns(facets)
+    found = [(f, [f.canonical[v] for v in sorted(f.values) if any(
+        of_class(kind, stem_phrase(s).split(), stem_phrase) for s in _english(v, language))])
+        for f in facets.values() if f.categorical and f.column.lower() not in kinds
+        and max(len(v.split()) for v in f.values) <= MAX_NAME_WORDS]
+    found = sorted(((f, values) for f, values in found if values), key=lambda fv: -len(fv[1]))
+    if not found or len(found) > 1 and len(found[1][1]) * 2 > len(found[0][1]):  # a column of materials, not a colour
+        return None  # (Kupfer) among them
+    return found[0] if len(found[0][1]) <= MAX_VALUES else None
+
+
+def _class_of(word: str) -> str | None:
+    """The class of material (a stem of :data:`~xmr_agent.agent.materials.MATERIALS`) ``word`` names, in English or
+    by a first sense in the Chinese, German, French or Spanish dictionary."""
+    if (stem := stem_phrase(word)) in MATERIALS:
+        return stem
+    for language in ("zh",) if any("\u3400" <= c <= "\u9fff" for c in word) else ("de", "fr", "es"):
+        dictionary = load(language)
+        pieces = [word[-n:] for n in (2, 3) if len(word) > n] if language == "zh" else []  # "用金属": 金属
+        for said in (word, *pieces):
+            if dictionary is not None and (found := senses(said, language, dictionary)[:2]):
+                named = [stem_phrase(s) for s in found if stem_phrase(s) in MATERIALS]
+                if named:
+                    return named[0]
+    return None
+
+
+def _english(value: str, language: str) -> tuple[str, ...]:
+    """``value``'s first English senses (itself in an English shop)."""
+    if any("\u3400" <= c <= "\u9fff" for c in value):
+        language = "zh"
+    if language not in ("zh", *_READ) or (dictionary := load(language)) is None:
+        return (value,)
+    return senses(value, language, dictionary)[:2] or (value,)

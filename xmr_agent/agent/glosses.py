@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.backward import backward_kinds, backward_values
+from xmr_agent.agent.backward import backward_kinds, backward_values, round_trip_kinds
 from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import (
@@ -205,7 +205,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
                  if f.column in glossed_facets]
         named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed
                  and _glossed_in(f, glossed_facets, masked)}  # (the translation's kind no word of the request names
-        found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
+        found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named] \
+            or [f for f in round_trip_kinds(masked, glossed_facets, query.avoid) if f.column not in named]  # "cable": wire
         # gives way to the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
         found = _of_the_kind(found, glossed_facets)
     else:
@@ -231,8 +232,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
 
 
 def _glossed_in(flt: Filter, glossed_facets: Facets, text: str, language: str = ENGLISH) -> bool:
-    """Whether a word of ``text`` (in ``language``), or one of its senses in a dictionary, is a word of one of the
-    English glosses of ``flt``'s value (true where the value has none, or no dictionary reads the language)."""
+    """Whether a word of ``text`` (in ``language``), or one of its senses in a dictionary, is the head noun of one of
+    the English glosses of ``flt``'s value (true where the value has none, or no dictionary reads the language)."""
     facet = glossed_facets[flt.column] if flt.column in glossed_facets else None
     glosses = [g for g, v in facet.canonical.items() if v == flt.value] if facet is not None else []
     if not glosses:  # (nothing to tell)
@@ -242,7 +243,8 @@ def _glossed_in(flt: Filter, glossed_facets: Facets, text: str, language: str = 
         if (dictionary := load(language)) is None:
             return True
         words |= _stems([s for w in glossary.split_words(text, language) for s in senses(w, language, dictionary)[:MAX_SENSES]])
-    return any(set(stem_phrase(g).split()) & words for g in glosses)
+    return any(stem_phrase(g).split()[-1:] and stem_phrase(g).split()[-1] in words for g in glosses)  # its head noun
+    # ("tea caddy" names no "tea tray")
 
 
 def _of_the_kind(found: list[Filter], glossed_facets: Facets) -> list[Filter]:

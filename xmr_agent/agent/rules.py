@@ -23,6 +23,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import numbers as nb
 from xmr_agent.agent.audience import audiences
 from xmr_agent.agent.columns import BRAND_COLUMNS, DESCRIPTIVE_COLUMNS, FOR_COLUMNS, attribute_columns, kind_columns
+from xmr_agent.agent.compounds import class_values
 from xmr_agent.agent.counts import counts
 from xmr_agent.agent.distances import near
 from xmr_agent.agent.filters import Facet, Facets, merge_filters
@@ -151,6 +152,8 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             phrase = " ".join(words)
             described = None if lx.has_cjk(phrase) else next(  # "goat's milk": goat
                 filter(None, (valued_word(w.removesuffix("'s"), facets) for w in [phrase, *words])), None)
+            classed = class_values(words[0], facets) if len(words) == 1 else None  # "nicht aus Metall": 锡, 不锈钢
+            described = classed if classed and (not described or len(classed[1]) > len(described[1])) else described
             for column, value in [(described[0].column, v) for v in described[1]] if described else ():
                 parse.filters.append(Filter(column=column, op="!=", value=value))  # "no down": nor goose down
                 parse.notes.append(f"{column} not {value!r} from {phrase!r}")
