@@ -148,3 +148,8 @@ def test_an_english_word_names_a_glossed_kind_in_other_words_through_german(dict
                                     canonical={"data wire": "数据线", "wire": "数据线", "charger": "充电器"})})
     assert [str(f) for f in round_trip_kinds("an affordable charging cable", glossed)] == ["品类 = '数据线'"]
     assert round_trip_kinds("a cheap charger case", glossed) == []  # no German word for the head: no guess
+
+
+@pytest.mark.parametrize(("text", "avoided"), [("净水的东西，不要药片那种", "药片"), ("茶杯，不要玻璃那种的", "玻璃")])
+def test_that_kind_after_a_chinese_negated_thing_is_no_word_of_it(text: str, avoided: str) -> None:
+    assert rule_rewrite(text, Facets()).avoid == (avoided,)

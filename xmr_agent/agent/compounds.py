@@ -27,13 +27,20 @@ _ENDINGS = ("nen", "en", "er", "n", "e", "s")
 
 
 def shop_language(facets: Facets) -> str:
-    """The language the values of ``facets`` are written in."""
-    return _language(frozenset(v for f in facets.values() if f.categorical for v in f.values))
+    """The language the values of ``facets`` are written in (read once for a table's facets)."""
+    key = (id(facets), len(facets))
+    if key not in _LANGUAGES or _LANGUAGES[key][0] is not facets:
+        values = sorted({v for f in facets.values() if f.categorical for v in f.values})[:MAX_READ]
+        _LANGUAGES[key] = (facets, detect_closely(" ".join(values)) if len(values) >= 2 else "")
+        while len(_LANGUAGES) > 64:
+            _LANGUAGES.pop(next(iter(_LANGUAGES)))
+    return _LANGUAGES[key][1]
 
 
-@lru_cache(maxsize=64)
-def _language(values: frozenset[str]) -> str:
-    return detect_closely(" ".join(sorted(values))) if len(values) >= 2 else ""
+#: The languages of the facets read lately (the facets kept with them, so that an id is not reused).
+_LANGUAGES: dict[tuple[int, int], tuple[Facets, str]] = {}
+#: The most values read for a shop's language.
+MAX_READ = 400
 
 
 def compound_value(word: str, facet: Facet, language: str) -> str | None:
@@ -100,10 +107,9 @@ def class_values(word: str, facets: Facets) -> tuple[Facet, list[str]] | None:
     """The describing column (no column of kinds) most of whose values, read in English, are of the class of material
     ``word`` names, and those values, where ``word`` or the values are in another language than English ("金属",
     "Metall": metal; 锡 is tin, 不锈钢 stainless steel); ``None`` otherwise."""
-    kind = _class_of(word)
     language = shop_language(facets)
-    if kind is None or language == "en" and word.isascii() and stem_phrase(word) == kind:
-        return None  # (an English class of an English shop's materials: :func:`~xmr_agent.agent.values.valued_word`)
+    if language == "en" or (kind := _class_of(word)) is None:
+        return None  # (an English shop's materials: :func:`~xmr_agent.agent.values.valued_word`)
     kinds = kind_columns(facets)
     found = [(f, [f.canonical[v] for v in sorted(f.values) if any(
         of_class(kind, stem_phrase(s).split(), stem_phrase) for s in _english(v, language))])

@@ -121,7 +121,7 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
                      rf"|(?<![\u3400-\u9fff])([\u3400-\u9fff]{{1,6}}?)的?(?:不要|不用|不想要|就算了|就免了|不考虑)(?=\s*(?:[，。,.!！?？]|$))")  # 太硬的不要
     for m, phrase in [(n, p) for n in [*latin.finditer(parse.scan), *cjk.finditer(parse.scan)]  # "no feather or down"
                       for p in lx.ALTERNATIVE.split(next(g for g in n.groups() if g is not None).lower()) if p.strip()]:
-        words = [phrase.strip().rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else negated_phrase(phrase.split(), about)
+        words = [_THAT_KIND.sub("", phrase.strip()).rstrip("的之呢吗吧")] if lx.has_cjk(phrase) else negated_phrase(phrase.split(), about)
         if not words or not words[0] or _WITHOUT_SOMETHING.match(m.group(0)) or words[0].startswith("的"):  # "not without
             continue  # something protecting my head": that thing is wanted; "不要太贵的扫帚": 太贵 read, a broom wanted
         span = m.span()
@@ -161,6 +161,10 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             parse.exclude.append(phrase)
             parse.notes.append(f"avoid {phrase!r} (items named so are left out)")
         parse.cut(span)
+
+
+#: "…那种", "…这类的" after a Chinese negated thing ("不要药片那种": no tablets): that kind, no word of it.
+_THAT_KIND = re.compile(r"的?(?:那种|这种|那类|这类|那款|这款|那样|这样)的?$")
 
 
 def _other_words(said: str, value: str) -> bool:
