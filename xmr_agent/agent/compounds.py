@@ -12,33 +12,37 @@ names it when it ends no other value of its column (else it names none of them: 
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.dictionaries import load, senses, unumlauted
+from xmr_agent.agent.dictionaries import ENDINGS, load, senses, unumlauted
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.headwords import MIN_PART
 from xmr_agent.agent.materials import MATERIALS, of_class
 from xmr_agent.agent.values import MAX_NAME_WORDS, MAX_VALUES, stem_phrase
 from xmr_agent.encoders.language import detect_closely
 
-#: Endings of German plurals and inflections, taken off a request's word ("Tonnen", "Schläuche").
-_ENDINGS = ("nen", "en", "er", "n", "e", "s")
-
 
 def shop_language(facets: Facets) -> str:
     """The language the values of ``facets`` are written in (read once for a table's facets)."""
     key = (id(facets), len(facets))
-    if key not in _LANGUAGES or _LANGUAGES[key][0] is not facets:
-        values = sorted({v for f in facets.values() if f.categorical for v in f.values})[:MAX_READ]
-        _LANGUAGES[key] = (facets, detect_closely(" ".join(values)) if len(values) >= 2 else "")
+    with _LOCK:
+        known = _LANGUAGES.get(key)
+    if known is not None and known[0] is facets:
+        return known[1]
+    values = sorted({v for f in facets.values() if f.categorical for v in f.values})[:MAX_READ]
+    language = detect_closely(" ".join(values)) if len(values) >= 2 else ""
+    with _LOCK:
+        _LANGUAGES[key] = (facets, language)
         while len(_LANGUAGES) > 64:
             _LANGUAGES.pop(next(iter(_LANGUAGES)))
-    return _LANGUAGES[key][1]
+    return language
 
 
 #: The languages of the facets read lately (the facets kept with them, so that an id is not reused).
 _LANGUAGES: dict[tuple[int, int], tuple[Facets, str]] = {}
+_LOCK = threading.Lock()
 #: The most values read for a shop's language.
 MAX_READ = 400
 
@@ -50,7 +54,7 @@ def compound_value(word: str, facet: Facet, language: str) -> str | None:
     if not tails:
         return None
     low = word.lower()
-    forms = [low, *(low[:-len(e)] for e in _ENDINGS if low.endswith(e) and len(low) - len(e) >= MIN_PART)]
+    forms = [low, *(low[:-len(e)] for e in ENDINGS["de"] if low.endswith(e) and len(low) - len(e) >= MIN_PART)]  # "Tonnen"
     for form in [*forms, *(u for f in forms for u in unumlauted(f))]:
         if (value := tails.get(stem_phrase(form))) is not None:
             return facet.canonical[value]
