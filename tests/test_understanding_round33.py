@@ -105,17 +105,19 @@ def test_a_kind_only_the_translation_names_is_a_guess(dictd: Path) -> None:
 
 
 def test_a_plural_french_kind_is_read_in_the_singular(dictd: Path) -> None:
+    from xmr_agent.agent.glosses import phrase_senses
+
     write_dictd(dictd, "fra-eng", [("sac à dos", "sac à dos <n, masc>\nbackpack, rucksack\n"),
                                    ("lampe frontale", "lampe frontale <n, fem>\nheadlamp\n")])
     french = dictionaries.load("fr")
     assert french is not None
-    assert dictionaries.phrase_senses("Sacs à dos", "fr", french) == ("backpack", "rucksack")  # not "do"
-    assert dictionaries.phrase_senses("Lampes frontales", "fr", french) == ("headlamp",)
-    assert dictionaries.phrase_senses("Boussoles", "fr", french) == ()
+    assert phrase_senses("Sacs à dos", "fr", french) == ("backpack", "rucksack")  # not "do"
+    assert phrase_senses("Lampes frontales", "fr", french) == ("headlamp",)
+    assert phrase_senses("Boussoles", "fr", french) == ()
 
 
 def test_a_gloss_written_in_parts_gives_way_to_the_word_written_as_one() -> None:
-    from xmr_agent.agent.values import one_spelling
+    from xmr_agent.agent.naming import one_spelling
 
     assert one_spelling(("teapot", "tea\u2010pot")) == ("teapot",)
     assert one_spelling(("tea can", "tea jar", "pot")) == ("tea can", "tea jar", "pot")

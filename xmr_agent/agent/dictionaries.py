@@ -167,28 +167,6 @@ def kind_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, 
     return senses(kind, language, dictionary) or (senses(kind.lower(), language, dictionary) if kind[:1].isupper() else ())
 
 
-def phrase_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
-    """The senses of a French or Spanish kind of several words in the plural, read in the singular."""
-    words = kind.lower().split()
-    if language not in _PLURALS or len(words) < 2:
-        return ()
-    first = [_singular(words[0], language), *words[1:]]  # "Sacs à dos": sac à dos; "Lampes frontales": lampe frontale
-    for form in (" ".join(first), " ".join(_singular(w, language) for w in words)):
-        if form != kind.lower() and dictionary.has_phrase(form) and (found := senses(form, language, dictionary)):
-            return found
-    return ()
-
-
-#: Plural endings of French and Spanish words, longest first.
-_PLURALS = {"fr": ("aux", "s", "x"), "es": ("es", "s")}
-
-
-def _singular(word: str, language: str) -> str:
-    """``word`` without a plural ending (French "chevaux" → cheval)."""
-    ending = next((e for e in _PLURALS[language] if word.endswith(e) and len(word) > len(e) + 2), "")
-    return word[:-len(ending)] + ("al" if ending == "aux" else "") if ending else word
-
-
 #: Languages read with a close one's dictionary: a Spanish request a detector takes for Portuguese
 #: ("comedero a prueba de ardillas") is still read in Spanish.
 CLOSE = {"pt": "es", "gl": "es", "ca": "es"}

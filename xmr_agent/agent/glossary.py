@@ -29,7 +29,7 @@ from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.naming import MAX_SENSE_WORDS
 from xmr_agent.agent.query import Filter
 from xmr_agent.agent.rules import head_group, stem_phrase
-from xmr_agent.agent.values import english_word, folded, one_spelling, value_words, with_combos
+from xmr_agent.agent.values import english_word, folded, value_words, with_combos
 
 #: Words for properties of an item: a word one of whose senses is one of these ("couleur": dye,
 #: paint, colour) names no kind, nor one whose first sense is a column's name ("persiana": roller
@@ -101,7 +101,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 found.setdefault(column, set()).add(value)
                 by_word.setdefault(column, []).append((i, {value}))
             continue
-        meanings = one_spelling(tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))) \
+        meanings = naming.one_spelling(tuple(dict.fromkeys(_QUALIFIED.sub("", m) for m in senses(word, language, dictionary)))) \
             or (spelt_like(word, {w for f in columns for v in f.values for w in v.split()}) if language != "zh" else ())
         # ("fragancia", no word of the dictionary: fragrance)
         if any(stem_phrase(m) in generic for m in meanings):  # "reloj" in a watch shop: a watch, not a clock

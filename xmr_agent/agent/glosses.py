@@ -28,21 +28,22 @@ from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import (
     MIN_PART,
+    Dictionary,
     adjectives,
     kind_senses,
     load,
     participles,
-    phrase_senses,
     senses,
 )
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentioned import widens
+from xmr_agent.agent.naming import SPACED
 from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, loose_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.senses import spelt_alike
 from xmr_agent.agent.titled import title_senses
 from xmr_agent.agent.translate import needs_translation
-from xmr_agent.agent.values import SPACED, folded, stem_phrase
+from xmr_agent.agent.values import folded, stem_phrase
 from xmr_agent.encoders.language import ENGLISH, detect_closely
 
 #: How many of a kind's dictionary senses are its glosses (the first ones are the common ones).
@@ -113,6 +114,28 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         if unique:
             out.append((column, Facet(column, "string", frozenset(unique), canonical=unique)))
     return tuple(out)
+
+
+def phrase_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of a French or Spanish kind of several words in the plural, read in the singular."""
+    words = kind.lower().split()
+    if language not in _PLURALS or len(words) < 2:
+        return ()
+    first = [_singular(words[0], language), *words[1:]]  # "Sacs à dos": sac à dos; "Lampes frontales": lampe frontale
+    for form in (" ".join(first), " ".join(_singular(w, language) for w in words)):
+        if form != kind.lower() and dictionary.has_phrase(form) and (found := senses(form, language, dictionary)):
+            return found
+    return ()
+
+
+#: Plural endings of French and Spanish words, longest first.
+_PLURALS = {"fr": ("aux", "s", "x"), "es": ("es", "s")}
+
+
+def _singular(word: str, language: str) -> str:
+    """``word`` without a plural ending (French "chevaux" → cheval)."""
+    ending = next((e for e in _PLURALS[language] if word.endswith(e) and len(word) > len(e) + 2), "")
+    return word[:-len(ending)] + ("al" if ending == "aux" else "") if ending else word
 
 
 #: Words joining a French or Spanish kind's noun to the noun after it, and whether English says that noun first

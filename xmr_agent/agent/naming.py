@@ -16,6 +16,16 @@ MAX_SENSE_WORDS = 3
 MAX_TITLED_SENSES = 3
 
 
+#: Spaces and hyphens between the words of a compound ("tea pot", "tea‐pot": teapot).
+SPACED = re.compile(r"[\s\-\u2010]+")
+
+
+def one_spelling(senses: tuple[str, ...]) -> tuple[str, ...]:
+    """``senses`` without those written in parts that another is written as one word ("tea‐pot" of "teapot")."""
+    whole = {s.lower() for s in senses if not SPACED.search(s)}
+    return tuple(s for s in senses if not SPACED.search(s) or SPACED.sub("", s).lower() not in whole)
+
+
 def named(sense: str, values: Iterable[str]) -> list[str]:
     """The values whose every word (by stem) is a word of ``sense`` ("running" in "running shoes",
     "kettle" in "electric kettle"), for a sense short enough to be a name."""

@@ -23,16 +23,6 @@ MAX_NAME_WORDS = 4
 SINGULAR_MARGIN = 0.5
 
 
-#: Spaces and hyphens between the words of a compound ("tea pot", "tea‐pot": teapot).
-SPACED = re.compile(r"[\s\-\u2010]+")
-
-
-def one_spelling(senses: tuple[str, ...]) -> tuple[str, ...]:
-    """``senses`` without those written in parts that another is written as one word ("tea‐pot" of "teapot")."""
-    whole = {s.lower() for s in senses if not SPACED.search(s)}
-    return tuple(s for s in senses if not SPACED.search(s) or SPACED.sub("", s).lower() not in whole)
-
-
 @lru_cache(maxsize=65_536)
 def stem_phrase(words: str) -> str:
     """Lower-cased words of ``words``, each Snowball-stemmed, joined by spaces (a singular ending
