@@ -19,6 +19,7 @@ from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import ENDINGS, load, senses, unumlauted
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.headwords import MIN_PART
+from xmr_agent.agent.lexicon import has_cjk
 from xmr_agent.agent.materials import MATERIALS, of_class
 from xmr_agent.agent.values import MAX_NAME_WORDS, MAX_VALUES, stem_phrase
 from xmr_agent.encoders.language import detect_closely
@@ -130,7 +131,7 @@ def _class_of(word: str) -> str | None:
     by a first sense in the Chinese, German, French or Spanish dictionary."""
     if (stem := stem_phrase(word)) in MATERIALS:
         return stem
-    for language in ("zh",) if any("\u3400" <= c <= "\u9fff" for c in word) else ("de", "fr", "es"):
+    for language in ("zh",) if has_cjk(word) else ("de", "fr", "es"):
         dictionary = load(language)
         pieces = [word[-n:] for n in (2, 3) if len(word) > n] if language == "zh" else []  # "用金属": 金属
         for said in (word, *pieces):
@@ -143,7 +144,7 @@ def _class_of(word: str) -> str | None:
 
 def _english(value: str, language: str) -> tuple[str, ...]:
     """``value``'s first English senses (itself in an English shop)."""
-    if any("\u3400" <= c <= "\u9fff" for c in value):
+    if has_cjk(value):
         language = "zh"
     if language not in ("zh", *_READ) or (dictionary := load(language)) is None:
         return (value,)

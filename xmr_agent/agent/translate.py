@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Container, Sequence
 from typing import Any
 
+from xmr_agent.agent.lexicon import has_cjk
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.values import stem_phrase
 from xmr_agent.encoders.language import ENGLISH, catalogue_language, detect_closely
@@ -96,13 +97,12 @@ def clean(reply: str, original: str, language: str = "") -> str | None:
     line = _LABEL.sub("", line).strip("\"'“”«»「」").rstrip(".。").strip()
     if not line or len(line) > 4 * len(original) + 40 or _REFUSAL.search(line):
         return None
-    if language and language not in _CJK_LANGUAGES and _CJK.search(line):
+    if language and language not in _CJK_LANGUAGES and has_cjk(line):
         return None
     return line
 
 
 _CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 #: "Translation: ..." before a reply.
