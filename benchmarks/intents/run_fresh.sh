@@ -61,6 +61,8 @@
 #   fresh58:          fresh58.jsonl over bewaesserung.csv, peijian.csv, frolf.csv
 #   fresh59:          fresh59.jsonl over randonnee.csv, chaju.csv, claywork.csv
 #   fresh60:          fresh60.jsonl over fogon.csv, sheying.csv, hackle.csv
+#   fresh61:          fresh61.jsonl over laufladen.csv, shouna.csv, booth.csv
+#   fresh62:          fresh62.jsonl over rayons.csv, canino.csv, darkroom.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -126,7 +128,9 @@ case "$FRESH" in
   fresh58) TABLES="bewaesserung peijian frolf" ;;
   fresh59) TABLES="randonnee chaju claywork" ;;
   fresh60) TABLES="fogon sheying hackle" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh60" >&2; exit 2 ;;
+  fresh61) TABLES="laufladen shouna booth" ;;
+  fresh62) TABLES="rayons canino darkroom" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh62" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

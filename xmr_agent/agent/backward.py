@@ -149,3 +149,12 @@ def same_noun(word: str, value: str, language: str, *, compound: bool = True) ->
     if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
         return b.split()[0] in forms
     return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))
+
+
+def avoided_in(phrases: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The words of ``language`` (German, French, Spanish) that English ``phrases`` a request avoids translate as, to
+    leave out the items titled so in a shop written in it ("without caffeine": Koffein, where a translator wrote
+    Kaffee); the dictionary's first two nouns of each."""
+    if language not in ("de", "fr", "es"):
+        return ()
+    return tuple(dict.fromkeys(w.lower() for phrase in phrases for w in from_english(phrase, language)[:2] if " " not in w))

@@ -62,6 +62,17 @@ def compound_value(word: str, facet: Facet, language: str) -> str | None:
     return None
 
 
+def first_value(word: str, facet: Facet, language: str) -> str | None:
+    """The value of ``facet`` that a German compound of a shop written in German begins with, the rest a word of the
+    dictionary ("Wettkampftag": Wettkampf, a race day; "Damenschuhe": Damen), or ``None``; one value only."""
+    dictionary = load("de") if language == "de" and facet.categorical and len(word) >= 2 * MIN_PART and word.isalpha() else None
+    low = word.lower()
+    found = {v for v in facet.values if dictionary is not None and v.isalpha() and len(v) > MIN_PART and low.startswith(v)
+             and low != v and any((rest := low[len(v) + len(link):]) and len(rest) >= 3 and rest in dictionary
+                                  for link in ("", "s", "n", "en", "es") if low[len(v):].startswith(link))}
+    return facet.canonical[found.pop()] if len(found) == 1 else None
+
+
 @lru_cache(maxsize=64)
 def _tails(values: frozenset[str]) -> dict[str, str]:
     """The last parts that name one value each, by their stems (none in a catalogue not written in German)."""

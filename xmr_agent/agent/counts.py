@@ -55,13 +55,13 @@ def counts(parse: Parse, facets: Facets) -> None:
     number = rf"(?:(?<!{_LATIN})(?:{bound})\s*)?(?<![\d.,a-zA-Z\u00c0-\u024f])(?P<n>{_WHOLE}|{numbers})\s*(?:-\s*)?"
     for facet in (f for f in facets.values() if f.kind == "number" and f.integer):
         parts = core(facet.column).split("_")
-        if len(parts) != 1 or len(parts[0]) < 4 or parts[0] in PEOPLE_COLUMNS - {"seats"}:
+        if len(parts) != 1 or len(parts[0]) < 3 or parts[0] in PEOPLE_COLUMNS - {"seats"}:  # ("iso": "ISO 400 film")
             continue
         thing = parts[0].removesuffix("s")
         said = COUNTED.get(thing) or "|".join(rf"{re.escape(w)}{_ENDINGS}" for w in (thing, *english(thing)))
         found = re.compile(rf"{number}(?:间|个|张|座|扇)?\s*(?P<a>(?!(?:more|less|fewer|extra|mehr|weniger|plus|moins|más|menos)\s)"
                            rf"{_LATIN}{{4,}}\s+)?(?:{said})(?!{_LATIN}){after}"
-                           rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,3}})\b", re.IGNORECASE)
+                           rf"|(?<!{_LATIN})(?:{said})\s+(?P<m>\d{{1,4}})\b", re.IGNORECASE)
         for m in found.finditer(parse.scan):  # "88 weighted keys": the word between is read on its own
             if _CURRENCY_LAST.search(m.group(0)):  # "1200 pesos" by a column `Peso (g)`: a price
                 continue

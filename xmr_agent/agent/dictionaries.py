@@ -42,7 +42,8 @@ PIVOT = {"fr": "de", "es": "de"}
 #: Endings tried, longest first, when a word is not in the dictionary as written (plurals).
 ENDINGS = {"de": ("nen", "en", "er", "n", "e", "s"), "fr": ("s", "x"), "es": ("es", "s")}
 #: Plural endings that change the word's last letters: "altavoces" → altavoz, "chevaux" → cheval, "patines" → patín.
-CHANGED = {"es": (("ces", "z"), ("ines", "ín"), ("ones", "ón"), ("anes", "án"), ("eses", "és")), "fr": (("aux", "al"),)}
+CHANGED = {"es": (("ces", "z"), ("ines", "ín"), ("ones", "ón"), ("anes", "án"), ("eses", "és"),  # diminutives too:
+                  ("itas", "a"), ("itos", "o"), ("ita", "a"), ("ito", "o")), "fr": (("aux", "al"),)}  # "heladerita"
 #: The most words of the pivot language read for one word (its first senses).
 PIVOT_WORDS = 4
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}

@@ -195,7 +195,7 @@ def _strings(values: Iterable[Any]) -> set[str]:
             found.update(str(v) for v in value if v is not None)
         elif value is not None:
             found.add(str(value))
-    return found
+    return {v for v in found if v.strip()}  # an empty cell is no value ("format = ''" of the chemistry)
 
 
 #: One-word values that say an item serves every value of its column ("Instrument: Tous", "Method: Any").

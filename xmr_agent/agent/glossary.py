@@ -250,10 +250,12 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     table nor a word of any value ("绿茶包": green tea bags, in a shop selling tea bags): the word before the head in Chinese ("拼图胶水": jigsaw glue), the word after "à", "de",
     "pour" or "para" in French and Spanish ("planche à fromage": a cheese board)."""
     if language == "zh":
-        head = words[i + 1] if i + 1 < len(words) else ""
+        after = next((j for j in range(i + 1, min(i + 4, len(words))) if words[j] not in _OF), i + 1)
+        head = words[after] if after < len(words) and words[after] not in _NO_HEAD else ""  # "绑毛钩用的剪刀": scissors
+        # for tying flies; not "杯子的话" (as for cups)
         if head in lexicon.FILLER or head in phrases.JOINS_NONE or head in _ASKING or head in _STUFF or _CJK_NEGATION.fullmatch(head) \
-                or words[i] + head not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the next
-            return False  # word is no thing, or not next to it
+                or "".join(words[i:after + 1]) not in text:  # "跑鞋，不要拖鞋", "金酒，50瑞郎以内", "钢笔是哪支": the
+            return False  # next word is no thing, or not next to it
     elif (linked := phrases.linked_head(words, i, language)) is not None:
         head = linked  # not after "de": "salle de bain", "fromage de chèvre" name one thing
     else:
@@ -262,7 +264,15 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
     valued = value_words(facets)
     if not meanings:  # "alimentador para la colmena": a thing the dictionary does not know, for a hive (a noun by
         return language != "zh" and phrases.NOUN_ENDING.search(head.lower()) is not None  # its ending; not "chaude")
+    if language == "zh" and len(words[i]) == 1 and words[i] + head in text:
+        return True  # a character before another word names what kind of it ("毛钩", a fly: a hook, not fur)
     return not any(set(stem_phrase(sense).split()) & valued for sense in meanings)
+
+
+#: Chinese words between a thing's use and the thing ("绑毛钩用的剪刀": scissors used for tying flies).
+_OF = frozenset({"用", "的", "用的", "专用", "专用的"})
+#: Words after "的" that are no thing described ("杯子的话": as for cups; "露营的时候": when camping).
+_NO_HEAD = frozenset({"话", "时候", "时", "话呢"})
 
 
 def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,
@@ -275,9 +285,11 @@ def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], languag
     if head is None:
         return []
     heads = senses(head, language, dictionary)
+    meanings = [m for m in meanings if not m.startswith("to ")]  # a verb names no compound ("绑毛", to tie fur)
     found = [(facet, facet.canonical[v], sum(bool(set(stem_phrase(w).split()) & set(stem_phrase(v).split())) for w in (m, h)))
              for facet in columns for m in meanings for h in heads
-             for v in naming.named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1]
+             for v in naming.named(f"{m} {h}", facet.values) if len(stem_phrase(v).split()) > 1
+             and set(stem_phrase(h).split()) & set(stem_phrase(v).split())]  # ("毛钩", a fur hook: no Feathers & fur)
     return [(facet, value) for facet, value, _ in sorted(found, key=lambda f: -f[2])][:1]  # both words' ("aceite de fragancia")
 
 

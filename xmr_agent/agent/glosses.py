@@ -78,7 +78,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         named: dict[str, set[str]] = {}
         titles = dict(dict(titled).get(column, ()))
         for kind in kinds:
-            found = kind_senses(kind, language, dictionary)  # type: ignore[arg-type]
+            found = kind_senses(kind, language, dictionary) or _lettered(kind, language, dictionary)  # type: ignore[arg-type]
             if titles:  # "吹水机": its titles' 吹风机, hair dryer
                 found = (*found[:MAX_SENSES // 2], *title_senses(kind, titles, dictionary))
             found = (*loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
@@ -114,6 +114,17 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
         if unique:
             out.append((column, Facet(column, "string", frozenset(unique), canonical=unique)))
     return tuple(out)
+
+
+#: A kind in Chinese named by Latin letters or digits and a Chinese noun ("LED灯", "USB线").
+_LETTERED = re.compile(r"([A-Za-z0-9][A-Za-z0-9+.\-]*)\s*([^\x00-\x7f]+)")
+
+
+def _lettered(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
+    """The senses of a Chinese kind written with Latin letters first, its noun's senses after the letters: "LED灯" → LED
+    lamp, LED light (the head nouns "lamp" and "light" then name it too where no other kind is glossed so)."""
+    m = _LETTERED.fullmatch(kind) if language == "zh" else None
+    return tuple(f"{m.group(1)} {s}" for s in kind_senses(m.group(2), language, dictionary)[:3]) if m else ()
 
 
 def phrase_senses(kind: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
@@ -311,6 +322,8 @@ def said_value(value: str, catalogue_language: str, original: str, language: str
     if any(len(w) >= MIN_PART and folded(w) in folded(original.lower()) for w in [value.lower(), *value.lower().split()]):
         return True  # ("Carbon fibre": "Skulls aus Carbon")
     mine = _stems([value] if catalogue_language == ENGLISH else list(_senses_of(value, catalogue_language)[:MAX_SENSES]))
+    if not mine and catalogue_language != ENGLISH and " " in value:  # "Acero inoxidable": steel, stainless
+        mine = _stems([s for w in value.split() if len(w) >= MIN_PART for s in _senses_of(w, catalogue_language)[:3]])
     mine = mine or (_stems([value]) if strict else mine)  # ("Plastique", no dictionary has: its cognate "plastics")
     words = [p for w in glossary.split_words(original, language)  # "aus Holz": Holz too; "木头": 木 (wood) too
              for p in dict.fromkeys([w, *(w if lexicon.has_cjk(w) else w.split())])]

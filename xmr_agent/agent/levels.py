@@ -21,9 +21,9 @@ RANKS = {
     **dict.fromkeys(("very easy", "très facile", "sehr leicht", "sehr einfach", "muy fácil", "非常简单"), 0),
     **dict.fromkeys(("easy", "beginner", "beginners", "novice", "starter", "entry", "basic", "facile", "débutant",
                      "débutants", "einfach", "leicht", "anfänger", "einsteiger", "fácil", "principiante", "principiantes",
-                     "básico", "简单", "容易", "入门", "初级", "新手"), 1),
+                     "básico", "简单", "容易", "入门", "初级", "新手", "初学"), 1),
     **dict.fromkeys(("medium", "intermediate", "moderate", "moyen", "intermédiaire", "mittel", "mittelschwer",
-                     "fortgeschrittene anfänger", "intermedio", "medio", "中等", "中级"), 2),
+                     "fortgeschrittene anfänger", "intermedio", "medio", "中等", "中级", "进阶"), 2),
     **dict.fromkeys(("hard", "difficult", "advanced", "challenging", "difficile", "avancé", "confirmé", "schwer",
                      "schwierig", "fortgeschritten", "fortgeschrittene", "difícil", "avanzado", "困难", "难", "高级"), 3),
     **dict.fromkeys(("very hard", "expert", "experts", "pro", "professional", "master", "très difficile", "experte",
@@ -58,7 +58,8 @@ SAID = ((r"beginners?|novices?|first[- ]timers?|débutante?s?|anfänger(?:in|inn
          r"(?:n'(?:a|ai|as|ont)|n'en a) jamais|noch nie|nunca (?:ha|he|has|han)\b|从来?没(?:有)?(?:玩|用|学|练)过|"
          r"(?:my|his|her|their|a) first (?:class|lesson|session)|(?:mon|son|leur) premier cours|"
          r"(?:meine[rnm]?|seine[rnm]?|ihre[rnm]?) erste[nm]? (?:Stunde|Kurs|Training)|(?:mi|su) primera clase|第一节课", False),
-        (r"experts?|professionals?|pros|professionnel(?:le)?s?|profis?|profesionales?|专业人士|专家", True))
+        (r"experts?|professionals?|pros|professionnel(?:le)?s?|profis?|profesionales?|专业人士|专家|"
+         r"(?:niveau|level|nivel|Niveau) (?:pro|professionnel|professional|profesional|profi)|pro[- ](?:level|grade)|专业级", True))
 
 
 def said(parse: Any, facets: Facets) -> None:  # (a numbers.Parse: numbers reads this module's ranks)
@@ -71,10 +72,10 @@ def said(parse: Any, facets: Facets) -> None:  # (a numbers.Parse: numbers reads
         m = lexicon.pattern(words).search(parse.scan)
         if m is None:
             continue
-        ranks = {RANKS[v] for v in facet.values if v in RANKS}
+        ranks = {r for v in facet.values if (r := value_rank(v)) is not None}
         rank = max(ranks) if highest else min(ranks)
         denied = _DENIED.search(parse.scan[max(0, m.start() - 30):m.start()])  # "que no sea para principiantes"
-        for value in sorted(v for v in facet.values if RANKS.get(v) == rank):
+        for value in sorted(v for v in facet.values if value_rank(v) == rank):
             flt = Filter(column=facet.column, op="!=" if denied else "=", value=facet.canonical.get(value, value), hard=bool(denied))
             parse.filters.append(flt)
             parse.preferred += [] if denied else [flt]
@@ -94,10 +95,23 @@ _DENIED = re.compile(r"(?:\b(?:not|no|pas|nicht|kein(?:e[nrs]?)?|nada)\b|不)[^,
 def level_column(facets: Facets) -> Facet | None:
     """The categorical column whose values are (nearly) all level words, with two ranks at least."""
     for facet in facets.values():
-        ranked = [v for v in facet.values if v.lower() in RANKS] if facet.categorical else []
-        if len({RANKS[v.lower()] for v in ranked}) >= 2 and len(ranked) >= len(facet.values) - 1:
+        ranked = [r for v in facet.values if (r := value_rank(v)) is not None] if facet.categorical else []
+        if len(set(ranked)) >= 2 and len(ranked) >= len(facet.values) - 1:
             return facet
     return None
+
+
+def value_rank(value: str) -> int | None:
+    """The rank of a level value: a level word ("Beginner", "schwer"), or a value whose level words name one rank
+    ("Beginner friendly", "新手入门" of 新手 and 入门, "专业影棚" of 专业, a professional studio); else ``None``."""
+    lowered = value.lower()
+    if lowered in RANKS:
+        return RANKS[lowered]
+    if lexicon.has_cjk(value):
+        found = {RANKS[w] for w in RANKS if lexicon.has_cjk(w) and w in value}
+    else:
+        found = {RANKS[w] for w in re.findall(r"[^\W\d_]+", lowered) if w in RANKS}
+    return found.pop() if len(found) == 1 else None
 
 
 def compared(out: Any, text: str, anchor: Mapping[str, Any] | None, facets: Facets) -> str:
@@ -109,11 +123,11 @@ def compared(out: Any, text: str, anchor: Mapping[str, Any] | None, facets: Face
         if m is None or facet is None:
             continue
         said = str(anchor.get(facet.column) or "").lower() if anchor else ""
-        rank = RANKS.get(said, 2 if not said else -1)
-        if rank < 0:
+        rank = value_rank(said) if said else 2
+        if rank is None:
             continue
-        values = [facet.canonical.get(v, v) for v in sorted(facet.values) if v in RANKS
-                  and (RANKS[v] > rank if harder else RANKS[v] < rank)]
+        values = [facet.canonical.get(v, v) for v in sorted(facet.values) if (r := value_rank(v)) is not None
+                  and (r > rank if harder else r < rank)]
         out.filters += [Filter(column=facet.column, op="=", value=v) for v in values]
         out.notes.append(f"{facet.column} {'above' if harder else 'below'} {said or 'the middle'} (from {m.group(0)!r})")
         text = text[:m.start()] + " " + text[m.end():]

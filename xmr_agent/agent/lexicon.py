@@ -239,12 +239,12 @@ COLUMN_KINDS = {
     "temperature": ("temperature", "temp", "max_temp", "temp_max", "max_temperature", "température", "temperatur", "temperatura"),
     "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "age", "maturity", "maturity_months", "ageing", "aging",
                  "matured", "affinage", "reifung", "reifezeit", "maduración", "curación"),
-    "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed"),
+    "speed": ("speed", "top_speed", "rpm", "speed_kmh", "kmh", "mph", "max_speed", "iso", "asa", "film_speed"),
     "distance": ("distance", "distance_km", "distance_m", "dist", "entfernung", "distancia", "距离"),
 }
 
 #: Negations: the phrase after one is not wanted.
-NEGATION = (r"no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
+NEGATION = (r"none of|no|not|nothing|without|avoid|except|never(?!\s+\w+(?:ed|en|ne)\b[^.,;]*\bbefore\b)|don't want|do not want|isn't|aren't|but not|excluding|"
             r"(?:don't|do not|doesn't|does not) (?:use|take|contain|include|make it|need|require|run on|burn|smell|taste)|free of|allergic to|intolerant to|"
             r"(?:can't|cannot|can not) (?:have|eat|wear|stand)|allergique (?:à|au|aux)|allergisch gegen|alérgic[oa] a(?:l)?|"
             r"minus|other than|anything but|any\s+[^\W\d_]+\s+but|cualquier\s+[^\W\d_]+\s+menos|todo menos|rather than|instead of|plutôt que|au lieu d[eu]|statt|anstatt|"

@@ -15,7 +15,7 @@ from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent import units
 from xmr_agent.agent.chinese import cjk_values
 from xmr_agent.agent.columns import kind_columns
-from xmr_agent.agent.compounds import compound_value, same_sense, shop_language
+from xmr_agent.agent.compounds import compound_value, first_value, same_sense, shop_language
 from xmr_agent.agent.countries import names as country_names
 from xmr_agent.agent.countries import translated
 from xmr_agent.agent.filters import Facet, Facets, yes_no
@@ -68,7 +68,8 @@ def mentions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int,
                     yield facet, facet.canonical[named[0]], m.span()
     yield from cjk_values(text, facets)  # "最便宜的绿茶" in a catalogue of Chinese teas: 绿茶
     yield from units.lettered(text, facets)  # "CD", "XL"; "N gauge", "talla M"
-    yield from _fractions(text, facets)  # "the 3/4 size"
+    yield from _fractions(text, facets)
+    yield from _numbered(text, facets)  # "35mm", "120"  # "the 3/4 size"
 
 
 def in_name(text: str, span: tuple[int, int]) -> bool:
@@ -104,6 +105,25 @@ def _fractions(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[in
                 yield facet, facet.canonical[value], m.span()
 
 
+def _numbered(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int, int]]]:
+    """Values that begin with a digit said as written ("35mm film", "une pellicule 120", "6x6"), a space allowed
+    between the digits and the letters ("35 mm"); values of digits alone only in a column of such values (formats),
+    and not as a bound or an amount of money ("under 120", "120 $")."""
+    for facet in facets.values():
+        led = [v for v in facet.values if v[:1].isdigit() and not _FRACTION.fullmatch(v)] if facet.categorical else []
+        for value in led if len(led) >= len(facet.values) - 1 or any(not v.isdigit() for v in led) else ():
+            if value.isdigit() and len(led) < len(facet.values) - 1:
+                continue
+            spelt = re.sub(r"(?<=\d)(?=[^\W\d_])", r"\\s?", re.escape(value))
+            for m in re.finditer(rf"(?<![\w.,/:]){spelt}(?![\w.,/:%])", text, re.IGNORECASE):
+                if value.isdigit() and (_PRICED.search(text[max(0, m.start() - 16):m.start()])
+                                        or re.match(rf"\s*(?:{lx.CURRENCY})", text[m.end():], re.IGNORECASE)):
+                    continue
+                yield facet, facet.canonical[value], m.span()
+
+
+#: Words just before a number that make it a bound or an amount, no value ("under 120", "$120").
+_PRICED = re.compile(rf"(?:{lx.AT_MOST}|{lx.AT_LEAST}|{lx.BELOW}|{lx.ABOVE}|{lx.CURRENCY})\s*$", re.IGNORECASE)
 _FRACTION = re.compile(r"\d{1,2}[/:]\d{1,3}")
 _WHOLE_SIZE = re.compile(r"\bfull[\s-]?(?:size[ds]?|sized?)\b|\b(?:adult|grown[\s-]up) size\b|\b(?:taille |format )?(?:entier|entière|adulte)s?\b|"
                          r"\bin voller Größe\b|\bvolle[nr]? Größe\b|\bganze[nr]?\b|\btamaño (?:completo|adulto|entero)\b|全尺寸|成人尺寸", re.IGNORECASE)
@@ -141,6 +161,9 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
     for facet in facets.values() if single else ():  # "Plastik": the Kunststoff
         if not yes_no(facet) and (synonym := same_sense(words.strip(), facet, language)) is not None:
             return facet, synonym
+    for facet in (f for c, f in facets.items() if c.lower() not in kind_columns(facets)) if single else ():
+        if not yes_no(facet) and (first := first_value(words.strip(), facet, language)) is not None:
+            return facet, first  # "Wettkampftag": Wettkampf
     for english, names in translated().items():
         said = lx.pattern(names).fullmatch(words.strip())
         for facet in facets.values() if said or words.strip().lower() == english else ():  # "black" where the

@@ -15,6 +15,7 @@ from xmr_agent.agent import levels
 from xmr_agent.agent import lexicon as lx
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.numerals import cjk_value
+from xmr_agent.agent.numerals import in_digits as in_digits  # (read by the rewriter)
 from xmr_agent.agent.query import Filter, Op, Order
 
 #: A number: "20", "12.50", thousands grouped ("10 000", "12.000", "15,000"), "5k", "两万", "1.5万", "a tenner", "a hundred".
@@ -27,35 +28,6 @@ _DECADE = re.compile(r"\b(?:from |in )?(?:the )?(?:(19|20)?(\d)0'?s)\b", re.IGNO
 DECADE_WORDS = {"sixties": 1960, "seventies": 1970, "eighties": 1980, "nineties": 1990}
 
 
-#: Languages whose numbers in words are read as digits (text2num's): "under twenty bucks", "moins de vingt euros".
-WORDED = frozenset({"en", "fr", "de", "es", "it", "pt", "nl"})
-
-
-_HUNDRED = re.compile(r"hundred|thousand|cent|mille|hundert|tausend|cien|mil", re.IGNORECASE)
-_A_HUNDRED = re.compile(r"\b(?:a|one|un|une|ein|eine|einen|einem|uno|una)\s+(\d+00)\b", re.IGNORECASE)
-_ORDINAL = re.compile(r"\d(?:st|nd|rd|th|[eè]me|er|re|e|[ºª°]|te|ten|ter|o|a)\b", re.IGNORECASE)
-
-
-def in_digits(text: str, named: Sequence[tuple[int, int]], language: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with its numbers in words written in digits ("twenty-five pounds" → "25 pounds", "zwanzig Euro"), by
-    text2num, outside the ``named`` spans (a title's words stay), and those spans moved along. Small numbers and
-    ordinals alone stay words ("the one with two stages", "the third one"): text2num leaves them."""
-    if language not in WORDED or not re.search(r"[^\W\d_]", text):
-        return text, list(named)
-    from text_to_num import alpha2digit
-
-    def read(part: str) -> str:
-        digits = alpha2digit(part, language) if part.strip() else part
-        digits = _A_HUNDRED.sub(r"\1", digits) if _HUNDRED.search(part) else digits  # "under a hundred": not "a 100"
-        return part if _ORDINAL.search(digits) and not _ORDINAL.search(part) else digits  # "the third one" stays
-
-    out, moved, at = "", {}, 0
-    for start, end in sorted(named):
-        out += read(text[at:start])
-        moved[(start, end)] = (len(out), len(out) + end - start)
-        out, at = out + text[start:end], end
-    out += read(text[at:])
-    return out, [moved[span] for span in named]
 
 
 @dataclass

@@ -213,16 +213,23 @@ def thing_for(before: str, after: str = "") -> bool:
     "para": the kind is what that thing is for ("a pair of gloves for the forge", "un tablier pour la forge"), not the
     thing wanted; not after a word that names nothing ("something for the forge", "a gift for the garden"), nor when
     ``after`` (the words after the kind) makes it a part of the shop ("a lock for the suitcases aisle")."""
+    return thing_noun(before, after) is not None
+
+
+def thing_noun(before: str, after: str = "") -> str | None:
+    """The noun of the thing :func:`thing_for` finds before "for" ("developer" of "a developer for black and white
+    film"), or ``None``."""
     m = _THING_FOR.search(before)
-    return m is not None and m.group(1).lower() not in lexicon.FILLER | _NAMES_NOTHING and not m.group(1).lower().endswith("ing") \
-        and not _SHOP_PART.match(after)
+    return m.group(1) if m is not None and m.group(1).lower() not in lexicon.FILLER | _NAMES_NOTHING \
+        and not m.group(1).lower().endswith("ing") and not _SHOP_PART.match(after) else None
 
 
 #: A determiner (or the request's start), up to two words and the noun, then "for" and an article or a possessive.
 _THING_FOR = re.compile(
     r"(?:^\s*|\b(?:a|an|the|some|\d+|un|une|des|le|la|les|ein|eine|einen|einem|die|den|das|unos?|unas?|el|los|las)\s+)"
     r"(?:[^\W\d_][\w\-']*\s+){0,2}([^\W\d_][\w\-']{2,})\s+(?:for|pour|für|para)"
-    r"(?:\s+(?:the|a|an|my|our|le|la|les|l'|un|une|mon|ma|mes|den|die|das|dem|der|meinen?|meine[mr]?|el|los|las|mi|mis))?\s*$",
+    r"(?:\s+(?:the|a|an|my|our|le|la|les|l'|un|une|mon|ma|mes|den|die|das|dem|der|meinen?|meine[mr]?|el|los|las|mi|mis))?"
+    r"(?:\s+(?:black and white|[^\W\d_]+(?:-[^\W\d_]+)?(?:\s+[^\W\d_]+)?))?\s*$",  # "for black and white film", "for old film"
     re.IGNORECASE)
 _SHOP_PART = re.compile(r"\s*(?:aisle|section|department|shelf|shelves|corner|range|rayon|abteilung|regal|secci[oó]n|pasillo)\b",
                         re.IGNORECASE)

@@ -16,22 +16,15 @@ from functools import partial
 
 from xmr_agent.agent import glossary, glosses, lexicon
 from xmr_agent.agent.audience import audience_kinds
+from xmr_agent.agent.backward import avoided_in
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.mentioned import narrowed
-from xmr_agent.agent.numbers import in_digits
+from xmr_agent.agent.numerals import in_digits
 from xmr_agent.agent.preferences import rehomed
-from xmr_agent.agent.query import (
-    CrossModalQuery,
-    Filter,
-    LLMRewrite,
-    SubQuery,
-    guessed_note,
-    loose_note,
-    titled_note,
-)
+from xmr_agent.agent.query import CrossModalQuery, Filter, LLMRewrite, SubQuery, guessed_note, loose_note, titled_note
 from xmr_agent.agent.rules import blank, has_subject, rule_rewrite, stem_phrase
 from xmr_agent.agent.senses import NEGATED_WORDS, sensed, titled_sense
 from xmr_agent.agent.spelling import Speller, with_accents
@@ -184,8 +177,10 @@ class Rewriter:
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
                        and not {titled_note(f), guessed_note(f)} & set(other.notes)}
-        other = _with_kinds(self._negated(base, other, k, detect_closely(text), known), [f for f in glossed if str(f.value) not in other.context
-                                                            and not (f in titled and f.column in named_kinds)], titled)
+        unsaid = {f.column for f in other.filters if f.hard and f.op == "=" and f.column in named_kinds and not glosses.said_value(
+            str(f.value), self.language() or ENGLISH, masked, detect_closely(text), strict=True)}  # "胶卷" read as "film camera"
+        other = _with_kinds(self._negated(base, other, k, detect_closely(text), known), [f for f in glossed if (
+            str(f.value) not in other.context or f.column in unsaid) and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets),
                                   partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, original=masked,
@@ -208,6 +203,8 @@ class Rewriter:
         ("algo para ciclismo que no sea un casco" → "cycling shoes": "casco" → "helmet"); a word read first
         in the dictionary when one of its senses is a word of the titles (``known``: "keinen Bausatz": kit)."""
         negative = ("!=", "not_contains", "not_in")
+        theirs = avoided_in(base.avoid[:2], self.language() or "") if said == ENGLISH and self.language is not None else ()
+        other = other.model_copy(update={"exclude_words": tuple(dict.fromkeys((*other.exclude_words, *theirs)))})  # Koffein
         kept = len(set(other.avoid) - set(base.avoid)) + len({(f.column, f.op) for f in other.filters if f.op in negative})
         if not base.avoid or kept >= len(base.avoid[:2]) or self.translator is None or self.language is None:  # "nicht in
             return other  # Creme oder Weiß": "not in cream or white" kept only the cream

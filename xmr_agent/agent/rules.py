@@ -35,7 +35,7 @@ from xmr_agent.agent.negated import STOP_AFTER
 from xmr_agent.agent.negated import phrase as negated_phrase
 from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings, years
 from xmr_agent.agent.packs import packs
-from xmr_agent.agent.phrases import accessory_after, before_need, spoken_of, thing_for
+from xmr_agent.agent.phrases import accessory_after, before_need, spoken_of, thing_for, thing_noun
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
 from xmr_agent.agent.sorts import relative, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
@@ -172,6 +172,14 @@ def _other_words(said: str, value: str) -> bool:
     return said != value if lx.has_cjk(value) else stem_phrase(said) != stem_phrase(value)
 
 
+def _sold_for(scan: str, span: tuple[int, int], column: str, value: str, nouns: object) -> bool:
+    """Whether the thing named before "for" and the kind at ``span`` is one the titles of other kinds mostly have ("a
+    developer for black and white film": the developers are Chemistry, the film is what they are for)."""
+    noun = thing_noun(scan[:span[0]], scan[span[1]:])
+    counts = getattr(nouns, "counts", {}).get(column, {}).get(stem_phrase(noun), {}) if noun else {}
+    return bool(counts) and 3 * counts.get(value.lower(), 0) < sum(counts.values())  # (items titled so, of other kinds)
+
+
 #: "without something …", "sans quelque chose …": a thing wanted, described.
 _WITHOUT_SOMETHING = re.compile(r"\s*(?:without|sans|ohne|sin)\s+(?:something|anything|quelque chose|etwas|algo)\b", re.IGNORECASE)
 #: Negations that say why the user cannot have a thing: only a value of the table is left out.
@@ -227,7 +235,7 @@ def _categories(parse: Parse, facets: Facets, hard: bool, nouns: Mapping[str, Ma
             and not _DETERMINED.search(before)  # "the most expensive painting" is a painting
         # "for mountain biking": no bike; "a lock for my suitcase": no suitcase
         if hard and (facet.column.lower() in kinds_of or facet.column.lower() in BRAND_COLUMNS) \
-                and (activity or _goes_with(parse.scan, span, before, facet.column) or (before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) or thing_for(parse.scan[:span[0]], parse.scan[span[1]:]) and value.lower() in getattr(nouns, "headed", lambda *_: ())(facet.column, stem_phrase(said_as))) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
+                and (activity or _goes_with(parse.scan, span, before, facet.column) or (before_need(parse.scan, span, stem_phrase(said_as) == stem_phrase(value)) or thing_for(parse.scan[:span[0]], parse.scan[span[1]:]) and value.lower() in getattr(nouns, "headed", lambda *_: ())(facet.column, stem_phrase(said_as)) or _sold_for(parse.scan, span, facet.column, value, nouns)) and facet.column.lower() not in FOR_COLUMNS or _FOR_ONE.search(before) and any(
                     other.column == facet.column and at[1] <= span[0] for other, _, at in mentions[:n])):  # "a spray deck for a kayak"
             taken.discard((facet.column, value.lower()))  # "my guitar broke, I need a new guitar"
             parse.context.append(value)

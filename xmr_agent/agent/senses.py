@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 
 from xmr_agent.agent import dictionaries, glossary, lexicon, phrases
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, brand_column, kind_columns
+from xmr_agent.agent.compounds import shop_language
 from xmr_agent.agent.filters import Facets
 from xmr_agent.agent.mentioned import hyphenated
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
@@ -33,7 +34,7 @@ COGNATE, MIN_COGNATE = 0.8, 5
 #: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
 _LINKS = ("en", "n", "s", "es", "")
 #: Values of a yes/no column, named by no dictionary sense.
-_YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "sí", "si"})
+_YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "sí", "si", "是", "否", "有", "无"})
 
 
 def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, language: str, facets: Facets) -> CrossModalQuery:
@@ -143,8 +144,8 @@ def named_values(text: str, language: str, facets: Facets, *, skip: Iterable[str
     found: dict[str, dict[str, str]] = {}
     for said in glossary.split_words(text, language):
         word = said.split("'")[-1] if language == "fr" else said  # "l'essence"
-        if word.lower() in skipped or len(word) < 2:
-            continue
+        if word.lower() in skipped or len(word) < 2 and not (lexicon.has_cjk(word) and word not in lexicon.FILLER):
+            continue  # ("钛": titanium)
         named: dict[str, set[str]] = {}
         sets = _sense_sets(word, language, dictionary)
         for sensed in sets:
@@ -212,6 +213,8 @@ def _named_by(senses: tuple[str, ...], index: dict[str, dict[str, str]]) -> dict
     named: dict[str, dict[str, int]] = {}
     exact: dict[str, set[str]] = {}
     senses = tuple(s for s in senses if len(s.split()) <= glossary.MAX_SENSE_WORDS)  # not a paraphrase
+    phrases = {w for s in senses for w in (stem_phrase(s), " ".join(stem_phrase(s).split()[:2])) if " " in w}  # ("stainless
+    phrased = {c: {v[p] for p in phrases if p in v} for c, v in index.items()}  # steel SS")
     for sense in senses:
         stems = stem_phrase(sense).split()
         for column, values in index.items():
@@ -220,8 +223,10 @@ def _named_by(senses: tuple[str, ...], index: dict[str, dict[str, str]]) -> dict
                     named.setdefault(column, {})[values[stem]] = named.get(column, {}).get(values[stem], 0) + 1
                     if len(stems) == 1:
                         exact.setdefault(column, set()).add(values[stem])
-    found = {}
+    found = {c: next(iter(v)) for c, v in phrased.items() if len(v) == 1}  # "Edelstahl", stainless steel: 不锈钢
     for column, counts in named.items():
+        if column in found:
+            continue
         most = [v for v, n in counts.items() if 2 * n >= len(senses)]
         alone = exact.get(column, set())
         if len(most) == 1 and len(counts) == 1:
@@ -239,10 +244,28 @@ def _value_stems(facets: Facets) -> dict[str, dict[str, str]]:
         if not facet.categorical or column.lower() in kinds or column in DESCRIPTIVE_COLUMNS \
                 or not 2 <= len(facet.values) <= MAX_VALUES or facet.values <= _YES_NO:  # "no" is no value
             continue
-        stems = {stem_phrase(v): facet.canonical[v] for v in facet.values if len(stem_phrase(v).split()) == 1}
+        stems = {stem_phrase(v): facet.canonical[v] for v in facet.values if len(stem_phrase(v).split()) == 1 and not lexicon.has_cjk(v)}
+        written = {v: facet.canonical[v] for v in facet.values if lexicon.has_cjk(v)}  # (read by their senses alone)
+        if (stems or written) and (language := shop_language(facets)) in _READ and (dictionary := dictionaries.load(language)):
+            stems = {**_english_stems({**stems, **written}, language, dictionary), **stems}  # "Titanio": titanium ("钛的")
         if stems:
             index[column] = stems
     return index
+
+
+#: Languages of shops whose values are also named by their English senses.
+_READ = frozenset({"de", "fr", "es", "zh"})
+
+
+def _english_stems(stems: dict[str, str], language: str, dictionary: dictionaries.Dictionary) -> dict[str, str]:
+    """Stem of a one-word first sense → the value, for values written in another language than English (a sense two
+    values share names neither)."""
+    found: dict[str, set[str]] = {}
+    for value in stems.values():
+        for sense in dictionaries.kind_senses(value, language, dictionary)[:2]:
+            if len(stem_phrase(sense).split()) <= 2:  # ("solid wood": 实木, said as a whole)
+                found.setdefault(stem_phrase(sense), set()).add(value)
+    return {stem: next(iter(values)) for stem, values in found.items() if len(values) == 1 and len(stem) > 2}
 
 
 def _longer_values(facets: Facets) -> dict[str, set[str]]:
