@@ -171,3 +171,34 @@ def test_an_english_word_avoided_leaves_out_the_items_titled_with_its_german_nou
     assert avoided_in(("caffeine",), "de") == ("koffein",)
     assert avoided_in(("plastic",), "de") == ("plastik", "kunststoff")
     assert avoided_in(("caffeine",), "zh") == ()
+
+
+def test_a_format_column_beside_a_column_of_kinds_leaves_it_the_kinds() -> None:
+    from xmr_agent.agent.columns import kind_columns
+
+    paper = Facets({"rayon": _facet("rayon", {"Carnets", "Stylos", "Encres", "Trousses", "Agendas"}),
+                    "format": _facet("format", {"A4", "A5", "A6"}), "couleur": _facet("couleur", {"Rouge", "Noir"})})
+    assert {"rayon", "format"} <= kind_columns(paper)
+    shelves = Facets({"shelf": _facet("shelf", {"Film", "Chemistry", "Paper"}), "format": _facet("format", {"35mm", "120"})})
+    assert "shelf" in kind_columns(shelves)
+    books = Facets({"format": _facet("format", {"Hardcover", "Paperback", "eBook", "Audiobook"}),
+                    "cover": _facet("cover", {"Red", "Blue", "Green"})})
+    assert "cover" not in kind_columns(books)
+
+
+def test_a_kind_named_in_the_plural_is_the_dictionarys_singular() -> None:
+    from xmr_agent.agent.backward import same_noun
+
+    assert same_noun("trousse", "Trousses", "fr") and same_noun("carnet", "Carnets", "fr")
+    assert not same_noun("trousse", "Crayons", "fr")
+
+
+def test_a_gloss_said_before_the_head_noun_is_no_head() -> None:
+    from xmr_agent.agent.glosses import _as_head
+    from xmr_agent.agent.query import Filter
+
+    glossed = Facets({"rayon": Facet("rayon", "string", frozenset({"pencil", "bag"}),
+                                     canonical={"pencil": "Crayons", "bag": "Trousses"})})
+    crayons = [Filter(column="rayon", op="=", value="Crayons")]
+    assert not _as_head(crayons, glossed, "a red pencil case", ())  # noqa: SLF001
+    assert _as_head(crayons, glossed, "two pencils and a sharpener", ())  # noqa: SLF001

@@ -31,7 +31,7 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
     followed by a linking word, a mark or the end. The first head that translates decides; words
     the request negates are none."""
     columns = [f for c, f in facets.items() if c.lower() in kind_columns(facets) and f.categorical]
-    for phrases in _head_phrases(text, negated):
+    for phrases in head_phrases(text, negated):
         for words in phrases:
             n = len(words)
             translated = from_english(" ".join(words), language)
@@ -53,7 +53,7 @@ def backward_kinds(text: str, facets: Facets, language: str, negated: tuple[str,
     return []
 
 
-def _head_phrases(text: str, negated: tuple[str, ...]) -> Iterator[list[list[str]]]:
+def head_phrases(text: str, negated: tuple[str, ...]) -> Iterator[list[list[str]]]:
     """For each head noun of the English ``text`` (the last word of a phrase, followed by a linking word, a mark or
     the end; none the request negates), its phrases of three, two and one words, longest first."""
     tokens = list(_TOKEN.finditer(text))
@@ -74,7 +74,7 @@ def round_trip_kinds(text: str, glossed_facets: Facets, negated: tuple[str, ...]
     ``text`` translates as: its words in other words ("charging cable": Ladekabel, Kabel: cable, wire, the kind glossed
     "data wire", 数据线). The head's longest phrase that names one kind decides."""
     german = load("de")
-    for phrases in _head_phrases(text, negated) if german is not None else ():
+    for phrases in head_phrases(text, negated) if german is not None else ():
         for words in phrases:
             synonyms = {s.lower() for g in from_english(" ".join(words), "de")[:ROUND_TRIP_WORDS]
                         for s in senses(g, "de", german)[:ROUND_TRIP_SENSES]}  # type: ignore[arg-type]
@@ -144,8 +144,8 @@ def same_noun(word: str, value: str, language: str, *, compound: bool = True) ->
     describing word follows ("silla" of "Silla plegable", "glacière" of "Glacière électrique")."""
     a, b = folded(word.lower()), folded(value.lower())
     forms = {a, *(a[:-len(e)] for e in ENDINGS.get(language, ()) if a.endswith(e) and len(a) - len(e) >= 3)}
-    if b in forms:
-        return True
+    if b in forms or " " not in b and {b[:-len(e)] for e in ENDINGS.get(language, ()) if b.endswith(e) and len(b) - len(e) >= 3} & forms:
+        return True  # (a kind named in the plural: "Trousses" of "trousse")
     if compound and language in ("fr", "es") and " " not in a and len(b.split()) == 2 and len(a) >= 4:
         return b.split()[0] in forms
     return compound and language == "de" and " " not in b and (any(len(f) >= 4 and b.endswith(f) for f in forms) or len(b) >= 4 and a.endswith(b))

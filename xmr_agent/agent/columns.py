@@ -52,7 +52,8 @@ KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categorie
                         "famille", "familie", "catégorie", "categorie", "rubrique", "sortiment", "gattung", "kategorie",
                         "warengruppe", "tipo", "clase", "familia", "categoría", "categoria", "department", "dept",
                         "section", "range", "class", "classe", "rayon", "类别", "类型", "分类", "种类", "seccion", "sección",
-                        "gama", "gamme", "linea", "línea", "rubro", "departamento", "abteilung", "bereich", "品类", "类目", "门类"})
+                        "gama", "gamme", "linea", "línea", "rubro", "departamento", "abteilung", "bereich", "品类", "类目", "门类",
+                        "shelf", "shelves", "aisle", "rayonnage", "pasillo", "estante", "regal", "货架"})
 #: Names of a column of brands: a brand after "my" is what the thing wanted goes with ("meths for my Trangia").
 BRAND_COLUMNS = frozenset({"brand", "brands", "maker", "makers", "manufacturer", "make", "label", "house", "marque",
                            "marke", "marca", "品牌", "hersteller", "fabricant", "fabricante", "producer", "vendor",
@@ -84,7 +85,8 @@ def kind_columns(facets: Facets) -> frozenset[str]:
     named as in :data:`KIND_LIKE_ATTRIBUTES` ("style", "theme") counts among them ("theme" of 7 values over
     "orientation" of 4 in a shop of prints)."""
     names = {c.lower() for c in facets}
-    if names & (CATEGORY_COLUMNS - FOR_COLUMNS):
+    named_so = names & (CATEGORY_COLUMNS - FOR_COLUMNS)
+    if named_so - MEDIA_COLUMNS:
         return CATEGORY_COLUMNS | FOR_COLUMNS
     candidates = [c for c in _kind_candidates(facets) if c.lower() not in FOR_COLUMNS] + \
         [c for c in _kind_candidates(facets, named=True, described=True) if c.lower() in KIND_LIKE_ATTRIBUTES]
@@ -95,7 +97,15 @@ def kind_columns(facets: Facets) -> frozenset[str]:
     plain = [c for c in named if not set(re.split(r"[_\W]+", c.lower())) & {"class", "classe"}]
     candidates = plain or named or candidates  # "Kit section" over "Impulse class"
     most = max(len(facets[c].values) for c in candidates)
-    return CATEGORY_COLUMNS | FOR_COLUMNS | {next(c.lower() for c in candidates if len(facets[c].values) == most)}
+    best = next(c for c in candidates if len(facets[c].values) == most)
+    if named_so and not _kind_named(best) and most <= max(len(f.values) for c, f in facets.items() if c.lower() in named_so):
+        return CATEGORY_COLUMNS | FOR_COLUMNS  # a "Format" of the kinds' own (Hardcover, Paperback) beside a fewer
+    return CATEGORY_COLUMNS | FOR_COLUMNS | {best.lower()}  # valued column; a "Shelf" of film, paper … beside it
+
+
+#: Names of kinds that may also be a property of items of other kinds: a paper's or a film's "Format" (A4, 35mm)
+#: beside a column of kinds ("Rayon", "Shelf"), which is then read as kinds too.
+MEDIA_COLUMNS = frozenset({"format", "medium", "media_type"})
 
 
 #: Words of a property measured in classes: "weight_class", "energy_class" are no kinds of item.

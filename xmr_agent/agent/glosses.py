@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.backward import backward_kinds, backward_values, round_trip_kinds
+from xmr_agent.agent.backward import backward_kinds, backward_values, head_phrases, round_trip_kinds
 from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import (
@@ -238,9 +238,11 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
                  if f.column in glossed_facets]
         named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed
-                 and _glossed_in(f, glossed_facets, masked)}  # (the translation's kind no word of the request names
-        found = found or [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named] \
-            or [f for f in round_trip_kinds(masked, glossed_facets, query.avoid) if f.column not in named]  # "cable": wire
+                 and _glossed_in(f, glossed_facets, masked) and _as_head([f], glossed_facets, masked, query.avoid)}  # (the translation's kind no word of the request names
+        back = [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
+        found = back if back and found and not _as_head(found, glossed_facets, masked, query.avoid) else found  # "a
+        # pencil case": Trousses (pencil names the Crayons, case is the head)
+        found = found or back or [f for f in round_trip_kinds(masked, glossed_facets, query.avoid) if f.column not in named]  # "cable": wire
         # gives way to the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
         found = _of_the_kind(found, glossed_facets)
     else:
@@ -263,6 +265,14 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         *(loose_note(f) for f in found if f.hard and loose_note(f) not in query.notes),  # (a dictionary's reading gives way)
         *(f"{f}: named in English words, read in a dictionary" for f in values),
         *(guessed_note(f) for f in unsaid))})
+
+
+def _as_head(found: list[Filter], glossed_facets: Facets, text: str, negated: tuple[str, ...]) -> bool:
+    """Whether a gloss of the values ``found`` is said as a head noun of the English ``text`` (not only before one)."""
+    heads = {stem_phrase(phrases[-1][-1]) for phrases in head_phrases(text, negated) if phrases}
+    return any(stem_phrase(g).split()[-1:] and stem_phrase(g).split()[-1] in heads
+               for f in found if f.column in glossed_facets
+               for g, v in glossed_facets[f.column].canonical.items() if v == f.value)
 
 
 def _glossed_in(flt: Filter, glossed_facets: Facets, text: str, language: str = ENGLISH) -> bool:
