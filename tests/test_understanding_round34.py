@@ -202,3 +202,13 @@ def test_a_gloss_said_before_the_head_noun_is_no_head() -> None:
     crayons = [Filter(column="rayon", op="=", value="Crayons")]
     assert not _as_head(crayons, glossed, "a red pencil case", ())  # noqa: SLF001
     assert _as_head(crayons, glossed, "two pencils and a sharpener", ())  # noqa: SLF001
+
+
+def test_a_colour_is_no_kind_whatever_its_other_senses(dictd: Path) -> None:
+    from xmr_agent.agent import glossary
+
+    write_dictd(dictd, "deu-eng", [("gelber", "gelber\nbooking, yellow card\n"), ("textmarker", "Textmarker\nhighlighter pen\n")])
+    named = {"pen": "Stylos", "fountain pen": "Stylos", "diary": "Agendas", "book": "Agendas", "ink": "Encres", "pouch": "Trousses"}
+    glossed = Facets({"rayon": Facet("rayon", "string", frozenset(named), canonical=named)})
+    assert glossary.kinds("ein gelber, bitte", "de", glossed) == []  # not a book
+    assert [str(f) for f in glossary.kinds("ein Textmarker", "de", glossed)] == ["rayon = 'Stylos'"]

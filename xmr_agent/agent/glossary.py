@@ -41,6 +41,8 @@ PROPERTY_SENSES = 4
 #: The most words of a headword read whole ("tienda de campaña", "planche à découper").
 MAX_PHRASE_WORDS = 4
 #: Words of degree: the word after one is an adjective ("más ligero", "plus chaud"), named by no kind.
+#: A colour in any language the lexicon reads ("gelber", "rouges"): no kind, whatever the dictionary's other senses.
+_COLOUR = re.compile("|".join(f"(?:{names})" for names in lexicon.COLOURS.values()), re.IGNORECASE)
 DEGREE = frozenset("más menos muy tan plus moins très trop assez mehr weniger sehr zu ganz more less very 最 更 很 比较".split())
 _WORD = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -82,7 +84,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
     words = split_words(text, language)
     told = phrases.context_words(text, lambda part: split_words(part, language))  # "Meine Pilze im Zelt trocknen aus, womit …": no tent
     for i, word in enumerate(words):
-        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i) or i in told:
+        if _named_so(words, i, translation, language, dictionary) or folded(word.lower()) in skip or (i and words[i - 1].lower() in DEGREE) or phrases.owned(words, i) or i in told \
+                or not lexicon.has_cjk(word) and _COLOUR.fullmatch(word):  # "ein gelber Textmarker": yellow, no booking
             continue  # "el candado más ligero", "mein Fahrrad wurde geklaut"
         if phrases.after_head(words, i, language, text):  # "une entrée phono": an input for a record player, no record
             for facet, value in _linked_value(words, i, senses(word, language, dictionary), language, dictionary, columns,
