@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 from xmr_agent.agent import dictionaries, glossary, lexicon, phrases
 from xmr_agent.agent.columns import DESCRIPTIVE_COLUMNS, brand_column, kind_columns
 from xmr_agent.agent.compounds import shop_language
-from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.filters import NO, YES, Facets
 from xmr_agent.agent.mentioned import hyphenated
 from xmr_agent.agent.query import CrossModalQuery, Filter, Order
 from xmr_agent.agent.rules import blank
@@ -34,7 +34,7 @@ COGNATE, MIN_COGNATE = 0.8, 5
 #: Linking letters between the parts of a German compound ("Ziegen|käse", "Schafs|milch").
 _LINKS = ("en", "n", "s", "es", "")
 #: Values of a yes/no column, named by no dictionary sense.
-_YES_NO = frozenset({"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "sí", "si", "是", "否", "有", "无"})
+_YES_NO = frozenset((*YES, *NO, "有", "无"))
 
 
 def sensed(query: CrossModalQuery, base: CrossModalQuery, original: str, language: str, facets: Facets) -> CrossModalQuery:
@@ -258,8 +258,8 @@ _READ = frozenset({"de", "fr", "es", "zh"})
 
 
 def _english_stems(stems: dict[str, str], language: str, dictionary: dictionaries.Dictionary) -> dict[str, str]:
-    """Stem of a one-word first sense → the value, for values written in another language than English (a sense two
-    values share names neither)."""
+    """Stem of one of the first two senses (of one or two words) → the value, for values written in another language
+    than English (a sense two values share names neither)."""
     found: dict[str, set[str]] = {}
     for value in stems.values():
         for sense in dictionaries.kind_senses(value, language, dictionary)[:2]:
