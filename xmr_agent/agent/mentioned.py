@@ -111,9 +111,8 @@ def _numbered(text: str, facets: Facets) -> Iterator[tuple[Facet, str, tuple[int
     and not as a bound or an amount of money ("under 120", "120 $")."""
     for facet in facets.values():
         led = [v for v in facet.values if v[:1].isdigit() and not _FRACTION.fullmatch(v)] if facet.categorical else []
-        for value in led if len(led) >= len(facet.values) - 1 or any(not v.isdigit() for v in led) else ():
-            if value.isdigit() and len(led) < len(facet.values) - 1:
-                continue
+        formats = len(led) >= len(facet.values) - 1  # a column of such values (35mm, 120)
+        for value in (v for v in led if formats or not v.isdigit()):
             spelt = re.sub(r"(?<=\d)(?=[^\W\d_])", r"\\s?", re.escape(value))
             for m in re.finditer(rf"(?<![\w.,/:]){spelt}(?![\w.,/:%])", text, re.IGNORECASE):
                 if value.isdigit() and (_PRICED.search(text[max(0, m.start() - 16):m.start()])
