@@ -63,6 +63,7 @@
 #   fresh60:          fresh60.jsonl over fogon.csv, sheying.csv, hackle.csv
 #   fresh61:          fresh61.jsonl over laufladen.csv, shouna.csv, booth.csv
 #   fresh62:          fresh62.jsonl over rayons.csv, canino.csv, darkroom.csv
+#   fresh63:          fresh63.jsonl over hobelbank.csv, chudian.csv, fuzzbox.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -130,7 +131,8 @@ case "$FRESH" in
   fresh60) TABLES="fogon sheying hackle" ;;
   fresh61) TABLES="laufladen shouna booth" ;;
   fresh62) TABLES="rayons canino darkroom" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh62" >&2; exit 2 ;;
+  fresh63) TABLES="hobelbank chudian fuzzbox" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh63" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

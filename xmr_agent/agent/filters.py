@@ -72,7 +72,8 @@ class Facet:
 #: Values of a yes/no column.
 YES, NO = ("yes", "y", "true", "1", "oui", "ja", "sí", "si", "是"), ("no", "n", "false", "0", "non", "nein", "否")
 #: Values a yes/no column may also hold for items it does not apply to.
-NEITHER = frozenset({"n/a", "na", "-", "–", "unknown", "k.a.", "k. a.", "s/o", "n.d.", "nd", "不适用"})
+NEITHER = frozenset({"n/a", "na", "n.a.", "n/d", "-", "--", "–", "—", "unknown", "k.a.", "k. a.", "keine angabe", "s/o",
+                     "sans objet", "n.d.", "nd", "no aplica", "不适用"})
 
 
 def yes_no(facet: Facet) -> bool:
@@ -195,7 +196,8 @@ def _strings(values: Iterable[Any]) -> set[str]:
             found.update(str(v) for v in value if v is not None)
         elif value is not None:
             found.add(str(value))
-    return {v for v in found if v.strip()}  # an empty cell is no value ("format = ''" of the chemistry)
+    return {v for v in found if v.strip() and v.strip().lower() not in NEITHER}  # an empty cell or "n/a" is no value
+    # ("format = 'n/a'" of the chemistry, read in "一台胶片相机")
 
 
 #: One-word values that say an item serves every value of its column ("Instrument: Tous", "Method: Any").

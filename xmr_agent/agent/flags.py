@@ -85,6 +85,9 @@ SUBJECTS = (
     r"automáticamente|自动",
     r"storms?|storm[- ]?proof|wind[- ]?proof|gales?|tempêtes?|anti[- ]?tempêtes?|sturm\w*|tormentas?|antitormenta|"
     r"防风|抗风|暴风|风暴",
+    r"pre[- ]?owned|second[- ]?hand|(?<!\bi )(?<!\bve )(?<!\bwe )(?<!\bbe )(?<!\bget )(?<!\bgot )(?<!\bwas )(?<!\bhas )"
+    r"(?<!\bhave )(?<!\bbeen )(?<!\bwere )(?<!\byou )(?<!\bthey )used(?!\s+(?:to|for|in|on|with|by|as|it|them|this|that)\b)|"
+    r"d'occasion|en occasion|seconde main|gebraucht\w*|de segunda mano|segunda mano|usad[oa]s?|seminuev[oa]s?|二手|中古",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
 )
@@ -119,6 +122,8 @@ FINE = frozenset("safe friendly allowed ok okay welcome welcomed suitable proof 
                  "adapte adaptee adaptes adaptees apte aptes convient apto apta aptos adecuado adecuada "
                  "rated approved certified ready capable inkl incl inklusive inclus incluse incluido incluida mit avec con "
                  "fourni fournie fournis fournies".split())  # column names in other languages: "hunde_erlaubt"
+#: A German name of one word that ends in a word of :data:`FINE`: its subject is its first part ("anfängertauglich").
+_FINE_END = re.compile(r"([^\W\d_]{4,}?)(?:tauglich|geeignet|freundlich|gerecht|erlaubt)")
 #: A denial just after a subject: "pets aren't allowed", "dogs not welcome", "animaux interdits".
 DENIED_AFTER = re.compile(r"^\s*(?:(?:are|is|are\s+not|is\s+not|aren't|isn't|not|never|n'est|ne sont|sind|nicht|no\s+(?:están|son))\b"
                           r"\s*(?:not\s+)?(?:allowed|welcome|permitted|accepted|ok|autorisée?s?|admise?s?|erlaubt|"
@@ -154,6 +159,8 @@ def flags(parse: Parse, facets: Facets) -> None:
         if (free := _WITHOUT.fullmatch(name)) and _free_of(parse, facet, free.group(1), yes[0], across=True):
             continue  # "Sans plomb", "ohne Zucker": "solder with no lead in it"
         subject = [w for w in name.split() if w not in FINE]
+        fine = _FINE_END.fullmatch(subject[0]) if len(subject) == 1 else None  # "Anfängertauglich": for beginners
+        subject = [fine.group(1)] if fine else subject
         group = next((g for g in SUBJECTS if any(  # "adapte_debutant": débutant; "left handed"; "Hecho a mano" whole
             lx.pattern(g).fullmatch(w) or lx.pattern(folded(g)).fullmatch(w)
             for w in [*(subject if len(subject) <= 2 else ()), " ".join(subject)])), None)

@@ -128,7 +128,8 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
         chosen = [m for m in _chosen(meanings, translation)  # "香水": perfume, cologne; the translation: perfume
                   if known is None or stem_phrase(m).split()[-1:] and stem_phrase(m).split()[-1] in known]
         alone = not (i and words[i - 1].lower() in ("à", "au", "aux"))  # "une pierre à encre": no ink
-        for facet in columns:  # by all the words of a sense, else by its head noun alone
+        by_name = any(naming.named(sense, f.values) for f in columns for sense in meanings)  # "Schwarzweißfilm": the
+        for facet in columns:  # Film, not the format of the one item titled "… sheet film"  # by all the words of a sense, else by its head noun alone
             if chosen and not any(naming.named(sense, facet.values) or naming.headed(sense, facet.values, alone) for sense in chosen):
                 continue
             named = [v for sense in meanings for v in naming.named(sense, facet.values)]
@@ -136,7 +137,7 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
                 ([] if heads_only else named) or \
                 [v for sense in meanings for v in naming.headed(sense, facet.values, alone)] or \
                 naming.titled_kind([m for m in meanings if not naming.named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
-                        (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
+                        {} if by_name else (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree
             first = next((n for n, m in enumerate(meanings) if any(naming.head_of(m, v) for v in naming.named(m, facet.values))), 0)
             if heads_only and any(naming.heads_many(m, facet.values) for m in meanings[:first]):
                 named = []  # "Schirm": an umbrella (of several kinds) before a shade, a Parasol: no one kind

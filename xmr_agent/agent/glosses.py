@@ -94,14 +94,15 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             for sense in (*found[:MAX_SENSES], *(s for s in found[MAX_SENSES:2 * MAX_SENSES] if common(s))):  # (made ones
                 # first; no more than a word's: the column stays one of kinds; a later sense a common word: Rad, wheel)
                 gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
-                if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND:
+                if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND | lexicon.FILLER:
                     named.setdefault(gloss, set()).add(kind)
         heads: dict[str, set[str]] = {}
         for gloss, kinds_of in named.items():
             if len(gloss.split()) > 1:
                 heads.setdefault(gloss.split()[-1], set()).update(kinds_of)
         for head, kinds_of in heads.items():
-            if head not in named and len(kinds_of) == 1 and len(head) > 2:
+            if head not in named and len(kinds_of) == 1 and len(head) > 2 and head not in lexicon.FILLER:  # "watering
+                # can": no "I can stretch the budget"
                 named[head] = kinds_of
         whole = {g: k for g, k in named.items() if not SPACED.search(g)}  # "teapot" (茶壶) and "tea pot" (茶叶罐, a jar):
         named = {g: k for g, k in named.items() if not ((one := whole.get(SPACED.sub("", g))) and one != k)}  # the
@@ -235,8 +236,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     said = detect_closely(text)
     guessed = {str(f) for f in query.filters if {guessed_note(f), titled_note(f)} & set(query.notes)}
     if said == ENGLISH:
-        found = [f for f in rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic).filters
-                 if f.column in glossed_facets]
+        read = rule_rewrite(masked, glossed_facets, hard_categories=True, generic=generic)
+        found = [f for f in read.filters if f.column in glossed_facets]
         named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed
                  and _glossed_in(f, glossed_facets, masked) and _as_head([f], glossed_facets, masked, query.avoid)}  # (the translation's kind no word of the request names
         back = [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
@@ -244,7 +245,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         # pencil case": Trousses (pencil names the Crayons, case is the head)
         found = found or back or [f for f in round_trip_kinds(masked, glossed_facets, query.avoid) if f.column not in named]  # "cable": wire
         # gives way to the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
-        found = _of_the_kind(found, glossed_facets)
+        found = [f for f in _of_the_kind(found, glossed_facets) if str(f.value) not in read.context]  # "my chisels
+        # are dull": what the thing wanted goes with
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some

@@ -21,10 +21,17 @@ MIN_PART = 4
 
 def spelt_like(word: str, words: Iterable[str]) -> tuple[str, ...]:
     """Those of ``words`` (English) that ``word``, one no dictionary has, is spelt like: of six letters or more, the
-    same first three, at least :data:`SPELT_LIKE` alike ("fragancia": fragrance)."""
+    same first three, at least :data:`SPELT_LIKE` alike ("fragancia": fragrance); or the one that a word of
+    :data:`CLIPPED` letters or more begins, three letters or more longer: its clipped form ("un ampli": amplifier)."""
     low = folded(word.lower())
     near = {w for w in (folded(x.lower()) for x in words) if len(w) >= 6 and w.isalpha() and w[:3] == low[:3]}
-    return tuple(sorted(w for w in near if len(low) >= 6 and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
+    alike = tuple(sorted(w for w in near if len(low) >= 6 and SequenceMatcher(None, low, w).ratio() >= SPELT_LIKE))
+    clipped = {w for w in near if len(low) >= CLIPPED and low.isalpha() and w.startswith(low) and len(w) >= len(low) + 3}
+    return alike or (tuple(clipped) if len(clipped) == 1 else ())
+
+
+#: The fewest letters of a clipped word (:func:`spelt_like`).
+CLIPPED = 5
 
 
 #: How alike :func:`spelt_like` wants two words spelt.

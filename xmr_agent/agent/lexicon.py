@@ -72,7 +72,7 @@ CHEAP = (r"(?:won['’]?t|doesn['’]?t|does not|will not) break the bank|on a (
          r"nicht (?:zu |so |allzu )?teu(?:er|re[nrs]?)|günstige?[nrs]?|billige?[nrs]?|preiswerte?[nrs]?|"
          r"barat(?:it|ill)?[oa]s?|económic[oa]s?|asequibles?|no (?:(?:sea|salga|resulte|es|esté|está)\s+)?(?:muy |tan |demasiado )?car[oa]s?|"
          r"no cueste (?:mucho|demasiado)|reasonably priced|(?:at )?a reasonable price|(?:à )?(?:un )?prix (?:raisonnable|correct)|zu (?:einem )?vernünftigen preis|(?:a )?(?:un )?precio razonable|价格合理|价格适中|(?:doesn['’]?t|does not|won['’]?t|will not) cost (?:too much|much|a lot|a fortune|the earth)|不(?:太|很|怎么)?贵|便宜|实惠|平价|划算")
-PRICEY = (r"money(?:'s| is)? no object|(?:the )?(?:budget|money|cost) (?:is(?: not|n't) (?:an? |the )?(?:issue|problem)|doesn't matter)|"
+PRICEY = (r"money(?:'s| is)? no object|(?:the )?(?:budget|money|cost)(?: is(?: not|n't)|['’]s not) (?:an? |the )?(?:issue|problem)|(?:the )?(?:budget|money|cost) doesn't matter|"
           r"(?:le )?budget,? (?:n'est|c'est|ce n'est|est)? ?pas (?:un |le )(?:problème|souci)|pas de souci de budget|peu importe le budget|"
           r"(?:happy|willing|prepared|ready) to (?:spend|pay) (?:a bit |a little |a lot )?more|(?:i )?(?:don't|do not) mind (?:spending|paying) (?:a bit |a little )?more|up-?market|"
           r"darf (?:ruhig )?(?:etwas |was )?(?:mehr )?kosten|edel|edle[nrs]?|gehobene?[nrs]?|de (?:gama|calidad) alta|de alta gama|gama alta|puede costar más|高级|budget illimité|geld spielt keine rolle|das budget ist egal|"
@@ -225,13 +225,15 @@ COLUMN_KINDS = {
     "weight": ("weight", "weight_kg", "weight_g", "mass", "grams", "kg", "gewicht", "poids", "peso", "重量", "净重", "毛重"),
     "size": ("size", "capacity", "volume", "capacity_l", "volume_ml", "fill", "contents", "content", "inhalt", "contenance",
              "contenido", "area", "width", "height", "case", "diameter", "case_size", "dial", "screen", "screen_size", "display",
-             "diagonal", "capacidad", "capacite", "kapazitat", "volumen", "fassungsvermogen", "litres", "liters", "litros", "容量", "flache", "flaeche", "surface", "superficie", "面积"),
+             "diagonal", "capacidad", "capacite", "kapazitat", "volumen", "fassungsvermogen", "litres", "liters", "litros", "容量", "flache", "flaeche", "surface", "superficie", "面积",
+             "talla", "taille", "grosse", "groesse", "tamano", "尺码", "尺寸", "码数"),
     "thickness": ("thickness", "thickness_mm", "thickness_cm", "épaisseur", "dicke", "grosor", "espesor"),
     "width": ("width", "width_mm", "width_cm", "breite", "largeur", "ancho", "anchura"),
     "height": ("height", "height_cm", "height_mm", "height_m", "höhe", "hauteur", "altura"),
     "brightness": ("lumens", "lumen", "brightness", "lux", "luminosity", "luminous_flux", "light_output"),
     "power": ("power", "watts", "wattage", "watt", "power_w", "output_w", "horsepower", "hp", "leistung", "puissance", "potencia",
-              "magnification", "max_magnification", "zoom", "vergrosserung", "grossissement", "aumento", "aumentos"),
+              "magnification", "max_magnification", "zoom", "vergrosserung", "grossissement", "aumento", "aumentos", "功率",
+              "额定功率", "瓦数"),
     "strength": ("strength", "abv", "alcohol", "alcohol_pct", "alc", "intensity", "proof", "heat", "heat_level",
                  "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
                  "intensité", "fuerza", "intensidad"),

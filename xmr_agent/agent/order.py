@@ -386,10 +386,12 @@ def cohere(fused: Sequence[Hit], facets: Facets, filters: Sequence[Filter], gues
 
 
 def _kind_column(facets: Facets) -> str | None:
-    """The table's column of kinds with the most values, what items are before whom they are for."""
-    from xmr_agent.agent.columns import FOR_COLUMNS, kind_columns
+    """The table's column of kinds with the most values, what items are before whom they are for and before their
+    format (a ``Shelf`` of cameras before the ``Format`` that sets 35mm cameras apart from a 120 one)."""
+    from xmr_agent.agent.columns import FOR_COLUMNS, MEDIA_COLUMNS, kind_columns
 
     kinds = kind_columns(facets)
     present = [f for f in facets.values() if f.column.lower() in kinds and f.kind == "string" and f.categorical]
-    what = [f for f in present if f.column.lower() not in FOR_COLUMNS] or present
+    what = [f for f in present if f.column.lower() not in FOR_COLUMNS | MEDIA_COLUMNS] or \
+        [f for f in present if f.column.lower() not in FOR_COLUMNS] or present
     return max(what, key=lambda f: len(f.values)).column if what else None

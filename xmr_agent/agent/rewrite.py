@@ -187,6 +187,10 @@ class Rewriter:
                                           language=detect_closely(text)),
                                   partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, strict=True,
                                           original=" ".join(base.avoid), language=detect_closely(text)) if base.avoid else None)
+        invented = {(f.column, str(f.value)) for f in other.filters if f.column in unsaid} - {  # "what should I saw them with"
+            (f.column, str(f.value)) for f in (*base.filters, *glossed)}  # read as "… mit den Schärfsteinen": a guess
+        joined = joined.model_copy(update={"filters": tuple(f.model_copy(update={"hard": False}) if f.hard and f.op == "=" and (
+            f.column, str(f.value)) in invented else f for f in joined.filters)})
         stated = {titled_note(f) for f in other.filters if f.hard and f.column in named_kinds and not {
             titled_note(f), guessed_note(f)} & set(other.notes)}  # "la lampe de bureau": named, no guess by the titles
         joined = joined.model_copy(update={"notes": tuple(n for n in joined.notes if n not in stated)})

@@ -37,7 +37,7 @@ from xmr_agent.agent.numbers import Parse, ages, column_of_kind, prices, ratings
 from xmr_agent.agent.packs import packs
 from xmr_agent.agent.phrases import accessory_after, before_need, spoken_of, thing_for, thing_noun
 from xmr_agent.agent.query import CrossModalQuery, Filter, Op, SubQuery, guessed_note, titled_note
-from xmr_agent.agent.sorts import relative, superlatives
+from xmr_agent.agent.sorts import relative, sized, superlatives
 from xmr_agent.agent.values import ADJECTIVE, head_group, head_noun, modified, stem_phrase, value_words, valued_word
 from xmr_agent.agent.values import NOT_NOUNS as _NOT_NOUNS
 from xmr_agent.agent.values import containing as _containing
@@ -72,6 +72,7 @@ def rule_rewrite(text: str, facets: Facets, *, k: int = 10, hard_categories: boo
         years(parse, year)
     superlatives(parse, facets)
     relative(parse, facets, measures=hard_categories)
+    sized(parse, facets)
     k = nb.top_k(parse) or k
     nb.absent(parse, facets)
     _negatives(parse, facets, about=hard_categories)
@@ -137,8 +138,10 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             hit = None
         if hit:
             facet, value = hit
+            classed = class_values(words[0], facets) if len(words) == 1 else None  # "not made of plastic": Kunststoff,
+            kin = classed[1] if classed and classed[0].column == facet.column and value in classed[1] else []  # nor Nylon
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
-                              for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if _other_words(" ".join(words), value) else ())])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
+                              for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if _other_words(" ".join(words), value) else ()), *kin])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
             joined = re.search(rf"{re.escape(words[0])}\s+(?:and|et|und|y|&)\s+[^\W\d_]+", phrase)  # "noir et blanc"
             parse.exclude += [joined.group(0)] if joined and not lx.has_cjk(phrase) else []

@@ -35,7 +35,7 @@ from xmr_agent.agent.query import (
     titled_note,
 )
 from xmr_agent.agent.rules import has_subject
-from xmr_agent.agent.state import SessionState, SessionStore, Turn
+from xmr_agent.agent.state import SessionState, SessionStore, Turn, past_bounds
 from xmr_agent.agent.topic import (
     AMEND,
     ASKED,
@@ -106,8 +106,7 @@ class Session:
         shown = self.agent.catalog.get(self.state.last) if self.state.last else []
         looked_up = [r for r in shown if str(r["id"]) in self.state.looked_up]
         critique = parse_critique(message, [] if NEXT.search(message) and not SAME.search(message) else shown,  # "还有备用电池，
-                                  self.agent.facets,
-                                  typical=looked_up or None)  # 便宜点的": cheap batteries, not cheaper than the pad
+                                  self.agent.facets, typical=looked_up or None)  # 便宜点的": cheap batteries, not cheaper than the pad
         if critique.reset:
             self.state = SessionState(id=self.state.id, table=self.state.table, turns=self.state.turns, k=self.state.k)
         heard = self._hear(attachments)
@@ -281,6 +280,7 @@ class Session:
     def _update(self, critique: object, request: CrossModalQuery | None, attachments: Sequence[str]) -> None:
         s, c = self.state, critique
         guessed = _by_meaning(request)  # kinds found by meaning: for this turn's words only, never kept
+        c.filters, s.filters = past_bounds(c.filters, s.filters)  # type: ignore[attr-defined]  # "under 500", "pricier?"
         new = [*(f for f in (request.filters if request else ()) if f not in guessed), *c.filters]  # type: ignore[attr-defined]
         if _changes_subject(s.filters, new, kind_columns(self.agent.facets)):  # "now a book" after music: a new subject
             s.topic, s.boost, s.like_ids, s.unlike_ids, s.order, s.kinds = [], [], [], [], None, []
@@ -301,7 +301,7 @@ class Session:
         if has_subject(words):
             same = bool(s.topic)
             s.topic.append(words)  # "anything under 300?" next stays with roof boxes; "que se pueda doblar" with mats
-            s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard]  # the subject's kind stays: "要OO比例的"
+            s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard] or guessed  # "要OO比例的"; "给狗狗买个碗"
         s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
 

@@ -40,6 +40,34 @@ def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
                 parse.cut(m.span())
 
 
+#: Size words said of a thing ("a large dog bed", "大号的狗床"), larger first: where sizes are letters or words.
+_SIZED = ((r"large|big|grande?s?|grosse?[nrs]?|große?[nrs]?|大号|大码|大型", True),
+          (r"small|petite?s?|kleine?[nrs]?|pequeñ[oa]s?|小号|小码|小型", False))
+#: ... but for a price ("un petit prix", "a small budget").
+_NO_SIZE = r"(?!\s+(?:prix|budget|price|preis|precio|presupuesto))"
+
+
+def sized(parse: Parse, facets: Facets) -> None:
+    """"A large dog bed", "ein kleines Halsband" in a table whose sizes are letters or words (S, M, L, XL): a preference
+    for the sizes from L up (from S down); every size at that end of the scale, as a shopkeeper shows them (a value
+    beside the scale, "Única", may be one size for all)."""
+    for facet in facets.values():
+        ranks = {v: nb.SIZE_SCALE.index(v.lower()) for v in facet.values if v.lower() in nb.SIZE_SCALE}
+        if not facet.categorical or nb.core(facet.column) not in lx.COLUMN_KINDS["size"] or len(ranks) < 3 \
+                or len(ranks) < len(facet.values) - 1 or any(f.column == facet.column for f in parse.filters):
+            continue
+        for words, large in _SIZED:
+            bound = nb.SIZE_SCALE.index("l" if large else "small")
+            chosen = sorted(v for v, r in ranks.items() if (r >= bound if large else r <= bound))
+            m = lx.pattern(words, after=_NO_SIZE).search(parse.scan) if 0 < len(chosen) < len(ranks) else None
+            if m is not None:
+                parse.filters += [Filter(column=facet.column, op="=", value=facet.canonical.get(v, v), hard=False) for v in chosen]
+                parse.notes.append(f"{facet.column} {', '.join(facet.canonical.get(v, v) for v in chosen)} (preferred) "
+                                   f"from {m.group(0)!r}")
+                parse.cut(m.span())
+                return
+
+
 def _a_value(word: str, after: str, facets: Facets) -> bool:
     """Whether ``word`` is a value of the column the next word names ("light" before "roast")."""
     following = re.match(r"\s*([^\W\d_]+)", after)

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,18 @@ class SessionStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path.with_name(f".{path.stem}.lock"))):
             yield
+
+
+def past_bounds(bounds: list[Filter], earlier: list[Filter]) -> tuple[list[Filter], list[Filter]]:
+    """A comparison's ``bounds`` ("pricier": over the price of the items shown) moved past the ``earlier`` bounds the
+    other way on their column ("under 500", then "something pricier? I can stretch the budget": over 500), and the
+    earlier filters without those bounds, which the comparison replaces."""
+    def opposite(a: Filter, b: Filter) -> bool:
+        return a.column == b.column and {a.op[:1], b.op[:1]} == {"<", ">"} and isinstance(b.value, Real)
+
+    moved = []
+    for bound in bounds:
+        other = [f.value for f in earlier if isinstance(bound.value, Real) and opposite(bound, f)]
+        value = (max if bound.op[:1] == ">" else min)(bound.value, *other) if other else bound.value
+        moved.append(bound.model_copy(update={"value": value}) if other else bound)
+    return moved, [f for f in earlier if not any(opposite(b, f) for b in moved)]

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Container, Sequence
 from typing import Any
 
+from xmr_agent.agent import lexicon
 from xmr_agent.agent.lexicon import has_cjk
 from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
 from xmr_agent.agent.values import stem_phrase
@@ -171,7 +172,8 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
         # "das längste Buch" → "the longest book" in a bookshop: no subject, only an order; the
         # original's leftover words ("das Buch") name nothing more
         queries = [q for q in queries if not (q.text and q.modality == "text")]
-    order = base.order or other.order
+    order = base.order or (other.order if other.order is None or other.order.mode not in ("less", "more")
+                           or _compares(original) else None)  # "un ampli" read as "a larger": no comparison
     if base.order and other.order and base.order.column != other.order.column and _names(other.order.column, translation) \
             and not _names(base.order.column, original):  # "die größte Reichweite": the range, not the weight
         order = other.order
@@ -186,6 +188,12 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
 
 
 _NEGATIVE = ("!=", "not_contains", "not_in")
+
+
+def _compares(text: str) -> bool:
+    """Whether ``text`` has a comparative word of the five languages ("moins cher", "größer", "更轻")."""
+    return any(lexicon.pattern(words).search(text) for words in (lexicon.CHEAPER, lexicon.PRICIER,
+                                                                     *(c[0] for c in lexicon.COMPARATIVES)))
 
 
 def _brand_made(flt: Filter, original: str) -> bool:
