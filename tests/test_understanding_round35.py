@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import ingested_csv, write_dictd
+from helpers import FixedTranslation, ingested_csv, write_dictd
 from helpers import string_facet as _facet
 
 from xmr_agent.agent import glosses, order, translate
@@ -17,6 +17,7 @@ from xmr_agent.agent.dictionaries import Dictionary
 from xmr_agent.agent.filters import Facet, Facets, _strings
 from xmr_agent.agent.headwords import spelt_like
 from xmr_agent.agent.query import CrossModalQuery, SubQuery
+from xmr_agent.agent.rewrite import Rewriter
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.session import Session
 
@@ -141,3 +142,44 @@ def test_what_the_user_has_names_no_kind_in_a_catalogue_of_another_language(dict
     for said in ("a chisel", "a chisel for oak", "chisels please"):
         found = glosses.named_kinds(said, translated, tools, "de", said, frozenset())
         assert [str(f) for f in found.filters] == ["warengruppe = 'Stechbeitel'"], said
+
+
+def test_a_short_request_is_read_in_the_language_whose_dictionary_knows_its_words(dictd: Path) -> None:
+    from xmr_agent.agent.languages import request_language
+
+    write_dictd(dictd, "fra-eng", [("pull", "pull <n, masc>\njumper, sweater\n"), ("laine", "laine <n, fem>\nwool\n")])
+    write_dictd(dictd, "spa-eng", [("cama", "cama <n, fem>\nbed\n"), ("grande", "grande <adj>\nbig, large\n")])
+    assert request_language("un pull en laine") == "fr"  # "un" and "en" are Spanish cue words too
+    assert request_language("una cama grande") == "es"
+    assert request_language("a wool jumper") == "en"
+
+
+BOUTIQUE_HEADER = ["Ref", "Name", "Details", "Price (£)", "Type", "Size", "Second hand"]
+BOUTIQUE = [["BT-01", "Harbour wool jumper", "Chunky knit jumper", 85, "Jumper", "M", "no"],
+            ["BT-02", "Harbour wool jumper large", "Chunky knit jumper", 85, "Jumper", "L", "no"],
+            ["BT-03", "Fisherman jumper XL", "Navy fisherman knit", 95, "Jumper", "XL", "no"],
+            ["BT-04", "Vintage fisherman jumper", "Pre-loved navy knit", 40, "Jumper", "L", "yes"],
+            ["BT-05", "Cotton breton top", "Striped top", 35, "Top", "S", "no"],
+            ["BT-06", "Linen shirt", "Loose linen shirt", 60, "Shirt", "n/a", "no"]]
+
+
+def test_conditions_alone_show_the_preferred_sizes_first(tmp_path: Path) -> None:
+    agent = ingested_csv(tmp_path, "boutique", BOUTIQUE_HEADER, BOUTIQUE)
+    shown = [r.id for r in agent.ask("a large jumper, not used", k=3).recommendations]
+    assert shown[:2] == ["BT-02", "BT-03"] and "BT-04" not in shown  # L and XL first; none second hand
+    assert [r.id for r in agent.ask("a second hand jumper", k=3).recommendations] == ["BT-04"]
+    assert "n/a" not in agent.facets["size"].values
+
+
+def test_a_kind_only_the_translation_names_is_a_preference(dictd: Path) -> None:
+    write_dictd(dictd, "deu-eng", [("schärfstein", "Schärfstein <n, m>\nwhetstone\n"),
+                                   ("handsäge", "Handsäge <n, f>\nhandsaw\n"), ("zwinge", "Zwinge <n, f>\nclamp\n"),
+                                   ("holzleim", "Holzleim <n, m>\nwood glue\n"), ("hobel", "Hobel <n, m>\nplane\n")])
+    tools = Facets({"warengruppe": _facet("warengruppe", {"Schärfstein", "Handsäge", "Zwinge", "Holzleim", "Hobel"}),
+                    "preis": Facet("preis", "number", lower=5, upper=400)})
+    guessed = Rewriter(tools, translator=FixedTranslation("Womit soll ich sie schneiden, mit dem Schärfstein?"),  # type: ignore[arg-type]
+                       language=lambda: "de").rewrite("want to cut dovetails by hand, what should I saw them with?")
+    assert [(str(f.value), f.hard) for f in guessed.filters if f.column == "warengruppe"] == [("Schärfstein", False)]
+    said = Rewriter(tools, translator=FixedTranslation("ein Schärfstein"),  # type: ignore[arg-type]
+                    language=lambda: "de").rewrite("a whetstone")
+    assert "warengruppe = 'Schärfstein'" in {str(f) for f in said.filters}  # the request's word names it: a condition

@@ -192,7 +192,8 @@ class Agent:
                                     kinds=kind_columns(self.facets), head=own_head(query, scoped), words=described(query))
             elif not has_subject(query) and not fused:  # only conditions ("moins de 12 euros"): the items that meet them
                 rows = sorted_items(self.catalog, None, query, where, k=depth)
-                fused = [Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows]
+                fused = prefer([Hit(r["id"], 1.0, r, {"filters": 1.0}) for r in rows], soft, scoped=True)  # "a large
+                # jumper": the jumpers, the large ones first
             else:  # "a red mug": the red mugs first
                 fused = prefer(fused, soft, scoped=scoped, guessed=query.guessed()) \
                     if self.rewriter.hard_categories else fused

@@ -19,6 +19,7 @@ from xmr_agent.agent.audience import audience_kinds
 from xmr_agent.agent.backward import avoided_in
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.filters import Facets
+from xmr_agent.agent.languages import request_language
 from xmr_agent.agent.llm_rewrite import merge
 from xmr_agent.agent.meaning import Meanings
 from xmr_agent.agent.mentioned import narrowed
@@ -158,12 +159,12 @@ class Rewriter:
         english = self.translator(text, self.language(), kinds) if isinstance(self.translator, Translator) else \
             self.translator(text, self.language())  # the catalogue's language ("english": most often); (a callable
         # of one's own is given the words and the language only)
-        masked = blank(text, named)  # a title's digits are no price
+        masked, said = blank(text, named), request_language(text)  # a title's digits are no price; "un pull": French
         heads = getattr(self.nouns(), "heads", None) if self.language() == ENGLISH else None  # senses are English
         titled: list[Filter] = []  # kinds read through the titles' head nouns: they give way
         known = {stem for index in self.nouns().values() for stem in index}  # the words of the titles
         denied = (*base.avoid, *(str(f.value) for f in base.filters if f.op in ("!=", "not_contains")))  # "que no sea panamá"
-        glossed = glossary.kinds(masked, detect_closely(text), self.facets, negated=denied, translation=english or "",
+        glossed = glossary.kinds(masked, said, self.facets, negated=denied, translation=english or "",
                                  heads=heads, titled=titled, known=known, generic=self.every_item()) if self.language() == ENGLISH else []
         if english is None:
             why = self.translator.last_error or "no usable translation"
@@ -172,21 +173,20 @@ class Rewriter:
         priced = lexicon.pattern(f"{lexicon.CHEAP}|{lexicon.CHEAPER}").sub(" ", masked)  # "pas chère" denies nothing
         if not lexicon.has_cjk(text) and not lexicon.pattern(lexicon.NEGATION).search(priced):  # "Plutôt du lin":
             english = _undenied(english)  # no "Rather than linen" the words do not say
-        english = glossary.own_word(english, masked, detect_closely(text), self.every_item())  # "帽子": a hat, not a cap
+        english = glossary.own_word(english, masked, said, self.every_item())  # "帽子": a hat, not a cap
         other = rule_rewrite(english, self.facets, k=k or 10, hard_categories=True, generic=self.every_item(),
                              named=_spans_in(english, [text[a:b] for a, b in named]), nouns=self.nouns())
         named_kinds = {f.column for f in other.filters if f.hard and f.op in ("=", "contains")  # "a backpack": named
                        and not {titled_note(f), guessed_note(f)} & set(other.notes)}
         unsaid = {f.column for f in other.filters if f.hard and f.op == "=" and f.column in named_kinds and not glosses.said_value(
-            str(f.value), self.language() or ENGLISH, masked, detect_closely(text), strict=True)}  # "胶卷" read as "film camera"
-        other = _with_kinds(self._negated(base, other, k, detect_closely(text), known), [f for f in glossed if (
+            str(f.value), self.language() or ENGLISH, masked, said, strict=True)}  # "胶卷" read as "film camera"
+        other = _with_kinds(self._negated(base, other, k, said, known), [f for f in glossed if (
             str(f.value) not in other.context or f.column in unsaid) and not (f in titled and f.column in named_kinds)], titled)
         numeric = {c for c, f in self.facets.items() if f.kind == "number"}
         joined = with_translation(base, other, masked, english, numeric.__contains__, kind_columns(self.facets),
-                                  partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, original=masked,
-                                          language=detect_closely(text)),
+                                  partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, original=masked, language=said),
                                   partial(glosses.said_value, catalogue_language=self.language() or ENGLISH, strict=True,
-                                          original=" ".join(base.avoid), language=detect_closely(text)) if base.avoid else None)
+                                          original=" ".join(base.avoid), language=said) if base.avoid else None)
         invented = {(f.column, str(f.value)) for f in other.filters if f.column in unsaid} - {  # "what should I saw them with"
             (f.column, str(f.value)) for f in (*base.filters, *glossed)}  # read as "… mit den Schärfsteinen": a guess
         joined = joined.model_copy(update={"filters": tuple(f.model_copy(update={"hard": False}) if f.hard and f.op == "=" and (
@@ -194,8 +194,8 @@ class Rewriter:
         stated = {titled_note(f) for f in other.filters if f.hard and f.column in named_kinds and not {
             titled_note(f), guessed_note(f)} & set(other.notes)}  # "la lampe de bureau": named, no guess by the titles
         joined = joined.model_copy(update={"notes": tuple(n for n in joined.notes if n not in stated)})
-        joined = sensed(joined, base, masked, detect_closely(text), self.facets)
-        read = _dictionary_words(joined, base.avoid, other, masked, detect_closely(text), heads, None if named_kinds else english,
+        joined = sensed(joined, base, masked, said, self.facets)
+        read = _dictionary_words(joined, base.avoid, other, masked, said, heads, None if named_kinds else english,
                                  self.every_item())
         read = read.model_copy(update={"filters": narrowed(read.filters, masked)})  # "pala de pádel": padel
         return _loosely(read, base, self.facets), True
