@@ -301,7 +301,7 @@ class Session:
         if has_subject(words):
             same = bool(s.topic)
             s.topic.append(words)  # "anything under 300?" next stays with roof boxes; "que se pueda doblar" with mats
-            s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard] or guessed  # "要OO比例的"; "给狗狗买个碗"
+            s.kinds = (s.kinds if same else []) or [f for f in guessed if f.hard]  # the subject's kind stays: "要OO比例的"
         s.k = request.k if request and request.k != 10 else s.k
         s.attachments = [*s.attachments, *attachments]
 
