@@ -64,6 +64,7 @@
 #   fresh61:          fresh61.jsonl over laufladen.csv, shouna.csv, booth.csv
 #   fresh62:          fresh62.jsonl over rayons.csv, canino.csv, darkroom.csv
 #   fresh63:          fresh63.jsonl over hobelbank.csv, chudian.csv, fuzzbox.csv
+#   fresh64:          fresh64.jsonl over huerto.csv, berceau.csv, arcade.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -132,7 +133,8 @@ case "$FRESH" in
   fresh61) TABLES="laufladen shouna booth" ;;
   fresh62) TABLES="rayons canino darkroom" ;;
   fresh63) TABLES="hobelbank chudian fuzzbox" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh63" >&2; exit 2 ;;
+  fresh64) TABLES="huerto berceau arcade" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh64" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

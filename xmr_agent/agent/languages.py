@@ -1,7 +1,8 @@
 """The language a request is read in: the detector's (:func:`~xmr_agent.encoders.language.detect_closely`, by cue
-words, letters and statistics), unless the installed dictionaries know more of its words in another language. A short
-request shares its cue words between languages ("un", "en", "de"): "un pull en laine" is Spanish by them, French by
-its nouns. Only a reading that knows none of the words gives way: where both know some, the detector decides. Written here: the detector knows no shop's words; the dictionaries do.
+words, letters and statistics), unless the dictionary of that language knows none of the request's words and another's
+does. A short request shares its cue words between languages ("un", "en", "de"): "un pull en laine" is Spanish by
+them, French by its nouns. Where both dictionaries know some words, the detector decides. Written here: the detector
+knows no shop's words; the dictionaries do.
 """
 
 from __future__ import annotations
