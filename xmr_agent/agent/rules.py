@@ -136,10 +136,10 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
         if hit and len(words) > 1 and not lx.has_cjk(words[0]) and re.search(  # "une presse, mais pas une presse à
                 rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[:m.start()], re.IGNORECASE):  # relier": that one
             hit = None
+        classed = class_values(words[0], facets) if len(words) == 1 else None  # "nicht aus Metall": 锡, 不锈钢
         if hit:
-            facet, value = hit
-            classed = class_values(words[0], facets) if len(words) == 1 else None  # "not made of plastic": Kunststoff,
-            kin = classed[1] if classed and classed[0].column == facet.column and value in classed[1] else []  # nor Nylon
+            facet, value = hit  # "not made of plastic": Kunststoff, nor Nylon
+            kin = classed[1] if classed and classed[0].column == facet.column and value in classed[1] else []
             parse.filters += [Filter(column=facet.column, op="not_contains" if facet.kind == "list" else "!=", value=each)
                               for each in dict.fromkeys([*_containing(facet, value), *(head_group(facet, words[0]) if _other_words(" ".join(words), value) else ()), *kin])]  # "kein Gold": nor gold-plated, nor rose gold; "pas en fibre de verre": that one
             parse.notes.append(f"{facet.column} not {value!r} from {m.group(0).strip()!r}")
@@ -155,7 +155,6 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
             phrase = " ".join(words)
             described = None if lx.has_cjk(phrase) else next(  # "goat's milk": goat
                 filter(None, (valued_word(w.removesuffix("'s"), facets) for w in [phrase, *words])), None)
-            classed = class_values(words[0], facets) if len(words) == 1 else None  # "nicht aus Metall": 锡, 不锈钢
             described = classed if classed and (not described or len(classed[1]) > len(described[1])) else described
             for column, value in [(described[0].column, v) for v in described[1]] if described else ():
                 parse.filters.append(Filter(column=column, op="!=", value=value))  # "no down": nor goose down
