@@ -16,6 +16,8 @@ from xmr_agent.encoders.language import WORDS, detect_closely
 
 #: Languages a request in Latin letters may be in, by the words its dictionaries know (:func:`request_language`).
 READ = ("fr", "es", "de")
+#: Their cue words, read once.
+_CUES = {language: frozenset(WORDS.get(language, "").split()) for language in READ}
 
 
 def request_language(text: str) -> str:
@@ -33,7 +35,7 @@ def _knows(language: str) -> Callable[[str], bool]:
     """Whether a word is one of the cue words of ``language`` ("moins", "cher": no dictionary sense is read for them)
     or its dictionary reads it (accents, endings, its pivot); German as written, not by the parts of a compound: it
     would read any long word by its end."""
-    dictionary, cues = load(language), frozenset(WORDS.get(language, "").split())
+    dictionary, cues = load(language), _CUES[language]
     if dictionary is None:
         return cues.__contains__
     whole = dictionary.senses if language == "de" else partial(senses, language=language, dictionary=dictionary)
