@@ -6,20 +6,21 @@ describing values its words name ("stainless steel": Edelstahl), and whether a d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.cjk_senses import sensed_values
 from xmr_agent.agent.columns import brand_column, kind_columns
-from xmr_agent.agent.dictionaries import ENDINGS, from_english, load, senses
+from xmr_agent.agent.dictionaries import ENDINGS, MIN_PART, from_english, load, senses
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.query import Filter
-from xmr_agent.agent.values import folded, stem_phrase
+from xmr_agent.agent.values import HEAD_SHARE, folded, stem_phrase
 
 #: Words after which the word before them ends a noun phrase ("arrows for", "a tap that").
 _ENDS_PHRASE = frozenset("and or but please thanks that which who with for in of from under over than to at on by "
                          "though now today too below above around about without you you've youve you'd i i'd i'm "
-                         "we we're we'd they it is are was".split())  # "the lightest chair you've got"
+                         "we we're we'd they it is are was made designed built".split())  # "the lightest chair you've got"
 _TOKEN = re.compile(r"[^\W\d_][\w\-']*")
 
 
@@ -158,3 +159,64 @@ def avoided_in(phrases: tuple[str, ...], language: str) -> tuple[str, ...]:
     if language not in ("de", "fr", "es"):
         return ()
     return tuple(dict.fromkeys(w.lower() for phrase in phrases for w in from_english(phrase, language)[:2] if " " not in w))
+
+
+def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, language: str) -> list[Filter]:
+    """The kind of a catalogue in ``language`` whose items' titles say a word an English phrase translates as (through
+    the English → German dictionary, a compound by its last part): "a garden hose" → Manguera, the titles of the
+    shop's Riego; "pruning shears" → Gartenschere, Schere: tijeras, the Tijeras de podar. ``heads``: for each noun of
+    the request in turn, its English phrases, longest first; the first that names one kind decides. A word names a
+    kind where at least two thirds of the items whose titles begin with it (in German: have it) are of that kind, and
+    it is no word of most kinds' titles: a French or Spanish title says what the item is first ("Tierra para
+    macetas", no pot; "Coque bébé", no baby)."""
+    counts: Mapping[str, Mapping[str, Mapping[str, int]]] = getattr(nouns, "counts" if language == "de" else "firsts", {})
+    common: frozenset[str] = getattr(nouns, "common", frozenset)()
+    if not counts or language not in ("de", "fr", "es"):
+        return []
+    dictionary = load(language)
+    for phrases in heads:
+        for phrase in phrases:
+            named = {(column, kind) for said in _said_as(phrase, language, dictionary)
+                     for column, stems in counts.items() if column in facets
+                     for kind in _titled_kind(_title_word(said), stems, common, ends=language == "de")}
+            if len(named) == 1:
+                column, kind = next(iter(named))
+                value = facets[column].canonical.get(kind, kind)
+                return [Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value)]
+            if named:
+                return []
+    return []
+
+
+def _said_as(phrase: str, language: str, dictionary: Any) -> list[str]:
+    """The words of ``language`` an English ``phrase`` is read as for :func:`titled_kinds`: those whose own senses say
+    the phrase's head again ("hose": Schlauch, manguera, a hose; not "back": Boden, tierra), and for a phrase of
+    several words, those of its first German noun ("pruning shears": Gartenschere, Schere, tijeras)."""
+    head = stem_phrase(phrase).split()[-1:]
+    found = from_english(phrase, language, parts=True)[:TITLED_WORDS]
+    first = set(from_english(phrase, language, parts=True, first=True)) if len(phrase.split()) > 1 else set()
+    return [w for w in found if w in first or dictionary is not None and head
+            and any(stem_phrase(s).split()[-1:] == head for s in senses(w, language, dictionary))]
+
+
+#: How many words of the catalogue's language an English phrase is read as by :func:`titled_kinds`.
+TITLED_WORDS = 4
+def _title_word(said: str) -> str:
+    """A translation of one word, else none ("voiture d'enfant", a pram, names no car seat)."""
+    return said if len(said.split()) == 1 else ""
+
+
+def _titled_kind(word: str, stems: Mapping[str, Mapping[str, int]], common: Container[str], *, ends: bool = False) -> list[str]:
+    """The one kind at least :data:`~xmr_agent.agent.values.HEAD_SHARE` of the items titled with ``word`` are of
+    (``ends``: with a word ending so, a German compound: "Gurt" of "Möbelgurt", "Spanngurt")."""
+    stem = stem_phrase(word)
+    if not stem or " " in stem or len(stem) < 3 or stem in common:
+        return []
+    forms = {stem, stem.removesuffix("s"), stem + "s"}
+    found: dict[str, int] = {}
+    for said, counts in stems.items():
+        if said in forms or ends and len(stem) >= MIN_PART and said.endswith(stem):
+            for kind, n in counts.items():
+                found[kind] = found.get(kind, 0) + n
+    total = sum(found.values())
+    return [k for k, n in found.items() if total and n >= HEAD_SHARE * total]

@@ -42,12 +42,12 @@ _DIFFERENT = re.compile(r"\b(?:something\s+(?:else|different)|none\s+of\s+(?:the
                         r"not\s+these)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\b(?:again|once\s+more|back\s+to)\b", re.IGNORECASE)
 _RESET = re.compile(r"^\s*(?:[\w'’]+[\s,]+){0,3}?"  # up to three words first: "let's", "lass uns nochmal"
-                    r"(?:reset|start\s+(?:over|again|afresh)|(?:start\s+)?from\s+scratch|forget\s+(?:it|everything)|new\s+search|"
-                    r"(?:recommencer|on\s+recommence|recommençons|repartons|repartir)(?:\s+(?:à|de)\s+zéro)?|nouvelle\s+recherche|oublie(?:z)?\s+tout|"
-                    r"von\s+vorne?(?:\s+(?:anfangen|beginnen|los))?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles)|"
+                    r"(?:reset|start\s+(?:over|again|afresh)|(?:start\s+)?from\s+scratch|forget\s+(?:it|that|this|everything)(?!\s+ones?\b)|never\s*mind|scratch\s+that|new\s+search|"
+                    r"(?:recommencer|on\s+recommence|recommençons|repartons|repartir)(?:\s+(?:à|de)\s+zéro)?|nouvelle\s+recherche|oublie(?:z)?\s+(?:tout|ça)|laisse(?:z)?\s+tomber|"
+                    r"von\s+vorne?(?:\s+(?:anfangen|beginnen|los))?|neu\s+anfangen|fang(?:en\s+wir)?\s+neu\s+an|neue\s+suche|vergiss\s+(?:es|alles|das)|"
                     r"(?:empezar|empecemos|empezamos|comenzar|comencemos)\s+de\s+(?:nuevo|cero)|volver\s+a\s+empezar|"
-                    r"nueva\s+búsqueda|olvídalo|(?:forget(?:\s+about)?|oubliez?|vergiss|olvida(?:te\s+de)?)\s+"  # "forget the wax, I
-                    r"(?:the|that|those|these|les?|la|l'|den|die|das|el|los|las)\s*[^,.;!?]+(?=[,.;!?]\s*\S)|"  # need a leash"
+                    r"nueva\s+búsqueda|olvídalo|olvida\s+eso|déjalo|(?:forget(?:\s+about)?|oubliez?|vergiss|olvida(?:te\s+de)?)\s+"  # "forget the wax, I
+                    r"(?:the|that|those|these|les?|la|l'|den|die|das|el|los|las)(?!\s+ones?\b)\s*[^,.;!?]+(?=[,.;!?]\s*\S)|"  # need a leash"
                     r"重新开始|重来|重新搜索|算了)(?![A-Za-zÀ-ÿ])", re.IGNORECASE)
 
 

@@ -139,15 +139,16 @@ def senses(word: str, language: str, dictionary: Dictionary) -> tuple[str, ...]:
                  *(part[:-len(e)] + base for e, base in CHANGED.get(language, ()) if part.endswith(e) and len(part) > len(e) + 2),
                  *(unumlauted(part) if language == "de" else ())]
         form = next((f for f in forms if f in dictionary), None) or next(filter(None, (accented(f, dictionary, language) for f in forms)), None)
-        if form is not None and ((found := dictionary.senses(form)) or part == low):
-            return found
+        if form is not None and ((found := dictionary.senses(form)) or part == low and form in dictionary):
+            return found  # (a form typed without accents only read backwards: on to the end, "edredon")
     if made := derived.senses(low, language, lambda part: senses(part, language, dictionary),  # "protège-tibias"
                               dictionary.__contains__):
         return made
     if not isinstance(dictionary, Pivoted) or word[:1].isupper():  # a name ("Opinel") is read no further
         return ()
     forms = [low, *(low[:-len(e)] for e in ENDINGS.get(language, ()) if low.endswith(e) and len(low) - len(e) >= MIN_PART - 1)]
-    return next((found for f in forms if (found := dictionary.backward(f))), ())  # read backwards ("réchaud" ← Kocher)
+    return next((found for f in forms if (found := dictionary.backward(accented(f, dictionary, language) or f))), ())  # read
+    # backwards ("réchaud" ← Kocher)
 
 
 def unumlauted(word: str) -> tuple[str, ...]:
@@ -229,10 +230,10 @@ def read_backward(dictionary: Dictionary) -> dict[str, tuple[str, ...]]:
     return {word: tuple(dict.fromkeys(heads)) for word, heads in backward.items()}
 
 
-def from_english(phrase: str, language: str) -> tuple[str, ...]:
-    """The nouns of ``language`` (German; French and Spanish through German) that the English
-    ``phrase`` translates as, the dictionary's first senses first; none without the dictionaries.
-    A plural not in the dictionary is read as its singular ("towel rails")."""
+def from_english(phrase: str, language: str, *, parts: bool = False, first: bool = False) -> tuple[str, ...]:
+    """The nouns of ``language`` (German; French and Spanish through German) that the English ``phrase`` translates as,
+    the first senses first; none without the dictionaries. A plural not in the dictionary is read as its singular;
+    ``parts``: a German compound the bridge lacks as its last part (Gartenschere: Schere); ``first``: its first noun."""
     english = _english()
     low = " ".join(phrase.lower().split())
     forms = [low, *(low[:-len(e)] for e in ("es", "s") if low.endswith(e) and len(low) - len(e) >= 3)]
@@ -240,9 +241,12 @@ def from_english(phrase: str, language: str) -> tuple[str, ...]:
     german = tuple(dict.fromkeys(w for entry in entries for w in _german_nouns(entry)))
     if language == "de" or not german:
         return german
-    bridge = _from_german(language)
-    return tuple(dict.fromkeys(_NUMBERED.sub("", w) for g in german[:2 * PIVOT_WORDS]
-                               for entry in (bridge.entries(g.lower()) if bridge else []) for w in _bridge_words(entry)))
+    if (bridge := _from_german(language)) is None:
+        return ()
+    cuts = (range(MIN_PART, len(w) - MIN_PART + 1) if parts and " " not in w else () for w in (g.lower() for g in german))
+    return tuple(dict.fromkeys(_NUMBERED.sub("", w) for g, at in zip(german[:1 if first else 2 * PIVOT_WORDS], cuts, strict=False)
+                               for entry in bridge.entries(g.lower()) or next(filter(None, (bridge.entries(g.lower()[c:]) for c in at)), [])
+                               for w in _bridge_words(entry)))
 
 
 @lru_cache(maxsize=1)

@@ -90,6 +90,9 @@ SUBJECTS = (
     r"d'occasion|en occasion|seconde main|gebraucht\w*|de segunda mano|segunda mano|usad[oa]s?|seminuev[oa]s?|二手|中古",
     r"ignition|piezo|igniters?|push[- ]button|(?:lights?|starts?) with a button|allumage(?: auto\w*| piézo\w*)?|"
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
+    r"boxed|(?:in|with) (?:(?:its|the|their|a|an|original|factory)\s+)*box(?:es)?|new in box|complete in box|en (?:su )?caja|"
+    r"con (?:su )?caja|dans (?:sa|la|leur) boîte|en boîte|avec (?:sa |la )?boîte|originalverpackt|mit (?:der )?(?:ovp|box|"
+    r"originalverpackung)|in (?:der )?(?:ovp|originalverpackung)|带盒|原盒|盒装|有盒子?",
 )
 #: Words of a yes/no column's name that say its items have its subject: denied, the subject asks for those that say no.
 HAVING = frozenset("with has have mit avec con inkl incl inklusive inclus incluse incluido incluida included "

@@ -275,8 +275,9 @@ def _describes(words: Sequence[str], i: int, language: str, dictionary: Dictiona
 
 #: Chinese words between a thing's use and the thing ("绑毛钩用的剪刀": scissors used for tying flies).
 _OF = frozenset({"用", "的", "用的", "专用", "专用的"})
-#: Words after "的" that are no thing described ("杯子的话": as for cups; "露营的时候": when camping).
-_NO_HEAD = frozenset({"话", "时候", "时", "话呢"})
+#: Words after "的" that are no thing described ("杯子的话": as for cups; "露营的时候": when camping), nor after a thing
+#: ("眼罩从便宜到贵排": eye masks from cheap to dear, sorted).
+_NO_HEAD = frozenset({"话", "时候", "时", "话呢", "从", "到", "按", "按照", "排", "排序", "给", "比", "跟"})
 
 
 def _linked_value(words: Sequence[str], i: int, meanings: Sequence[str], language: str, dictionary: Dictionary,

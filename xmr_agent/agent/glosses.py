@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from xmr_agent.agent import glossary, lexicon
-from xmr_agent.agent.backward import backward_kinds, backward_values, head_phrases, round_trip_kinds
+from xmr_agent.agent.backward import backward_kinds, backward_values, head_phrases, round_trip_kinds, titled_kinds
 from xmr_agent.agent.cognates import cognates, common, loaned
 from xmr_agent.agent.columns import kind_columns
 from xmr_agent.agent.dictionaries import (
@@ -93,9 +93,10 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
                 found = (*(joined(kind) if " " not in kind else composed(kind, language) if len(kind.split()) == 3 else ()), *found)
             for sense in (*found[:MAX_SENSES], *(s for s in found[MAX_SENSES:2 * MAX_SENSES] if common(s))):  # (made ones
                 # first; no more than a word's: the column stays one of kinds; a later sense a common word: Rad, wheel)
-                gloss = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
-                if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND | lexicon.FILLER:
-                    named.setdefault(gloss, set()).add(kind)
+                said = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
+                for gloss in dict.fromkeys((said, said.replace("-", " "))):  # "electric-powered toothbrush": electric
+                    if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND | lexicon.FILLER:
+                        named.setdefault(gloss, set()).add(kind)
         heads: dict[str, set[str]] = {}
         for gloss, kinds_of in named.items():
             if len(gloss.split()) > 1:
@@ -224,10 +225,11 @@ def better_kinds(filters: tuple[Filter, ...], found: list[Filter], guessed: set[
 
 
 def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str | None, masked: str,
-                generic: frozenset[str]) -> CrossModalQuery:
+                generic: frozenset[str], nouns: object = None) -> CrossModalQuery:
     """``query`` with the kinds of a catalogue in ``language`` (not English) that the request
     ``text`` names in another language than the catalogue's (``masked``: its words, the items it
-    names blanked; ``generic``: the word stems that name every item)."""
+    names blanked; ``generic``: the word stems that name every item; ``nouns``: the kinds by the
+    words of their titles, for a kind no gloss names: "a garden hose", the Riego titled "Manguera")."""
     if language in (None, ENGLISH) or not needs_translation(text, language):
         return query
     glossed_facets = glossed(facets, language)
@@ -243,14 +245,19 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         back = [f for f in backward_kinds(masked, facets, language, query.avoid) if f.column not in named]
         found = back if back and found and not _as_head(found, glossed_facets, masked, query.avoid) else found  # "a
         # pencil case": Trousses (pencil names the Crayons, case is the head)
-        found = found or back or [f for f in round_trip_kinds(masked, glossed_facets, query.avoid) if f.column not in named]  # "cable": wire
-        # gives way to the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
-        found = [f for f in _of_the_kind(found, glossed_facets) if str(f.value) not in read.context]  # "my chisels
-        # are dull": what the thing wanted goes with
+        # (the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
+        found = [f for f in _of_the_kind(found or back, glossed_facets) if str(f.value) not in read.context]  # "my
+        # chisels are dull": what the thing wanted goes with
+        titled = titled_kinds(([" ".join(p) for p in phrases] for phrases in head_phrases(masked, query.avoid)), nouns, facets, language)
+        found = found or [f for f in titled if f.column not in named and (  # "watering cans": Regadera, whatever
+            str(f.value) not in read.context or not _as_head([f], glossed_facets, masked, query.avoid))] or [  # "watering"
+            f for f in _of_the_kind(round_trip_kinds(masked, glossed_facets, query.avoid), glossed_facets)  # goes with;
+            if f.column not in named and str(f.value) not in read.context]  # "cable": wire
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
+        found = found or _titled_senses(masked, said, query, facets, language, nouns)  # "un arrosoir": watering can, regadera
     found = [f for f in found if not widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
     unsaid = [f for f in filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed and f not in found
@@ -267,6 +274,22 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         *(loose_note(f) for f in found if f.hard and loose_note(f) not in query.notes),  # (a dictionary's reading gives way)
         *(f"{f}: named in English words, read in a dictionary" for f in values),
         *(guessed_note(f) for f in unsaid))})
+
+
+def _titled_senses(text: str, said: str | None, query: CrossModalQuery, facets: Facets, language: str,
+                   nouns: object) -> list[Filter]:
+    """The kind whose titles say what a word of ``text`` (in ``said``, neither English nor the catalogue's language)
+    means, through its English senses (:func:`~xmr_agent.agent.backward.titled_kinds`), where the translation named
+    none of that column's kinds as a condition."""
+    dictionary = load(said) if said and said != language else None
+    if dictionary is None:
+        return []
+    skip = {w.lower() for phrase in query.avoid for w in phrase.split()}
+    heads = [[s.replace("-", " ") for s in senses(w, said, dictionary)[:MAX_SENSES]] for w in glossary.split_words(text, said)  # type: ignore[arg-type]
+             if w.lower() not in skip and w.lower() not in lexicon.FILLER]
+    guessed = query.guessed()
+    named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and f not in guessed}
+    return [f for f in titled_kinds(heads, nouns, facets, language) if f.column not in named]
 
 
 def _as_head(found: list[Filter], glossed_facets: Facets, text: str, negated: tuple[str, ...]) -> bool:

@@ -81,7 +81,7 @@ MORE_COMMON = 0.9
 def _unaccented(dictionary: Any) -> dict[str, str]:
     """A dictionary's headwords with accents, by their spelling without them (read once); none spelt two ways."""
     out: dict[str, str | None] = {}
-    for word in dictionary.headwords():
+    for word in (*dictionary.headwords(), *getattr(dictionary, "_backward", {})):  # (and the words read backwards only)
         if not word.isascii() and (plain := folded(word)) != word:
             out[plain] = word if out.get(plain, word) == word else None
     return {k: v for k, v in out.items() if v}

@@ -120,7 +120,7 @@ class Rewriter:
         base = base.model_copy(update={"notes": (*(f"{a!r} read as {b!r}" for a, b in fixed), *base.notes)})
         translated, read = self._translated(text, base, k, named)
         translated = glosses.named_kinds(text, translated, self.facets, self.language() if self.language is not None
-                                         and self.hard_categories else None, blank(text, named), self.every_item())
+                                         and self.hard_categories else None, blank(text, named), self.every_item(), self.nouns())
         own = base.queries[0].text if read and base.queries and base.queries[0].text else None
         base = self._by_meaning(translated, own, guess_only=read is False, names=[text[a:b] for a, b in named])
         query = base if self.llm is None or not text.strip() else self._with_llm(text, base, bool(image or audio))

@@ -195,9 +195,13 @@ def _plain(word: str) -> str:
 
 
 def _sense_sets(word: str, language: str, dictionary: dictionaries.Dictionary) -> list[tuple[str, ...]]:
-    """The word's senses, and for a German compound not in the dictionary its first part's."""
+    """The word's senses, and for a German compound not in the dictionary its first part's; a German word written small
+    with an adjective's ending also its adjective's ("ein festes Kissen": firm, not a feast's)."""
     sets = [dictionaries.senses(word, language, dictionary)]
     low = word.lower()
+    if language == "de" and word[:1].islower() and (stem := next((low[:-len(e)] for e in ("es", "er", "en", "em", "e")
+                                                                   if low.endswith(e) and len(low) - len(e) >= 3), None)):
+        sets.append(dictionaries.adjectives(stem, dictionary))
     if language == "de" and low not in dictionary:
         for cut in range(len(low) - dictionaries.MIN_PART, dictionaries.MIN_PART - 1, -1):  # the longest first part first
             head = next((low[:cut - len(link)] for link in _LINKS

@@ -2,8 +2,8 @@
 shop's kind is often a trade word no dictionary has ("吹水机", a pet blaster; "口腔护理", oral care) while its
 titles say what the things are ("家用恒温宠物吹风机", "便携无线宠物吹风机": 吹风机, hair dryer; "双头宠物牙刷":
 牙刷, toothbrush). A word names its kind when two of the kind's titles or more have it and no other kind's title
-does; only the words that end a run of characters are read (the head of a noun phrase). Written here: no library
-glosses a shop's own kinds offline.
+does; only the words that end a run of characters are read (the head of a noun phrase), none a title says the item is
+without ("无酒精": alcohol-free). Written here: no library glosses a shop's own kinds offline.
 """
 
 from __future__ import annotations
@@ -40,4 +40,9 @@ def _words(title: str, lookup: Callable[[str], tuple[str, ...]]) -> set[str]:
     """The words with senses that end a run of Chinese characters of ``title`` (:data:`MIN_WORD` to :data:`MAX_WORD`
     long): a Chinese noun phrase ends in its head ("便携无线宠物吹风机"; "折叠" in "折叠美容台" says how it is)."""
     runs = re.findall(r"[\u3400-\u9fff]+", title)
-    return {run[-n:] for run in runs for n in range(MIN_WORD, MAX_WORD + 1) if len(run) >= n and lookup(run[-n:])}
+    return {run[-n:] for run in runs for n in range(MIN_WORD, MAX_WORD + 1)
+            if len(run) >= n and not _WITHOUT.search(run[:-n]) and lookup(run[-n:])}
+
+
+#: What a title says its item is without, just before a word: "无酒精" (alcohol-free) says no alcohol is what it is.
+_WITHOUT = re.compile(r"(?:无|免|零|不含|去)$")

@@ -163,11 +163,13 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
 
     def __init__(self, words: Mapping[str, dict[str, frozenset[str]]] = (),  # type: ignore[assignment]
                  heads: Mapping[str, dict[str, frozenset[str]]] | None = None,
-                 counts: Mapping[str, dict[str, dict[str, int]]] | None = None, size: int = 0) -> None:
+                 counts: Mapping[str, dict[str, dict[str, int]]] | None = None, size: int = 0,
+                 firsts: Mapping[str, dict[str, dict[str, int]]] | None = None) -> None:
         super().__init__(words)
         self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
-        #: column → word stem → kind → how many items of that kind have the word in their titles
+        #: column → word stem → kind → how many items of that kind have the word in their titles (``firsts``: first)
         self.counts: dict[str, dict[str, dict[str, int]]] = dict(counts or {})
+        self.firsts: dict[str, dict[str, dict[str, int]]] = dict(firsts or {})
         self._common: frozenset[str] | None = None
         self.size = size  #: how many items were read
 
@@ -212,20 +214,22 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     found: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     heads: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     counts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
+    firsts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
     for row in rows:
         title = str(row.get("title") or "")
-        stems, head = set(stem_phrase(title).split()), title_head(title)
+        stems, head, first = set(stem_phrase(title).split()), title_head(title), stem_phrase(title).split()[:1]
         for column in columns:
             cell = row.get(column)
             for value in cell if isinstance(cell, list) else [cell]:
                 for stem in stems if value not in (None, "") else ():
                     found[column].setdefault(stem, set()).add(str(value).lower())
-                    kind_counts = counts[column].setdefault(stem, {})
-                    kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
+                    for index in (counts, firsts) if [stem] == first else (counts,):
+                        kind_counts = index[column].setdefault(stem, {})
+                        kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
                 if head and value not in (None, ""):
                     heads[column].setdefault(head, set()).add(str(value).lower())
     return TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
-                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts, len(rows))
+                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts, len(rows), firsts)
 
 
 def title_head(title: str) -> str | None:

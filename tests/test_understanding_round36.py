@@ -1,0 +1,145 @@
+"""Request understanding, thirty-sixth round: a kind of a shop written in another language named through the
+words its items' titles begin with ("a garden hose": the Riego titled "Manguera …"; "pruning shears": Gartenschere,
+Schere, the "Tijeras …"), and a yes/no column of boxed items said by "in its box"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import FixedTranslation, write_dictd
+from helpers import string_facet as _facet
+
+from xmr_agent.agent.backward import titled_kinds
+from xmr_agent.agent.filters import Facet, Facets
+from xmr_agent.agent.rewrite import Rewriter
+from xmr_agent.agent.rules import rule_rewrite
+from xmr_agent.agent.values import title_kinds
+
+HUERTO = [{"title": "Manguera extensible 15 m", "seccion": "Riego"},
+          {"title": "Manguera de riego reforzada 25 m", "seccion": "Riego"},
+          {"title": "Regadera de metal 9 L", "seccion": "Riego"},
+          {"title": "Tijeras de podar bypass", "seccion": "Tijeras de podar"},
+          {"title": "Tijera podadora de yunque", "seccion": "Tijeras de podar"},
+          {"title": "Tierra para macetas universal 20 L", "seccion": "Sustratos"},
+          {"title": "Sustrato para cactus 10 L", "seccion": "Sustratos"},
+          {"title": "Maceta de barro 30 cm", "seccion": "Macetas"},
+          {"title": "Maceta colgante de coco", "seccion": "Macetas"},
+          {"title": "Pala de mano de acero", "seccion": "Herramientas de mano"},
+          {"title": "Rastrillo de mano", "seccion": "Herramientas de mano"}]
+FACETS = Facets({"seccion": _facet("seccion", {r["seccion"] for r in HUERTO}),
+                 "precio": Facet("precio", "number", lower=50, upper=900)})
+
+
+@pytest.fixture
+def garden_words(dictd: Path) -> Path:
+    write_dictd(dictd, "eng-deu", [("hose", "hose\nSchlauch <masc>\n"), ("pruning shears", "pruning shears\nGartenschere <fem>\n"),
+                                   ("back", "back\nBoden <masc>\n"), ("pot", "pot\nTopf <masc>\n")])
+    write_dictd(dictd, "deu-spa", [("schlauch", "Schlauch <n, masc>\nmanguera\n"), ("schere", "Schere <n, fem>\ntijeras\n"),
+                                   ("boden", "Boden <n, masc>\ntierra, suelo\n"), ("topf", "Topf <n, masc>\nmaceta, olla\n")])
+    write_dictd(dictd, "spa-eng", [("manguera", "manguera <n, fem>\nhose\n"), ("tijeras", "tijeras <n, fem>\nscissors\n"),
+                                   ("tierra", "tierra <n, fem>\nearth, soil\n"), ("maceta", "maceta <n, fem>\nflowerpot, pot\n")])
+    return dictd
+
+
+def _heads(*phrases: str) -> list[list[str]]:
+    return [[p] for p in phrases]
+
+
+@pytest.mark.usefixtures("garden_words")
+def test_a_kind_is_named_by_the_words_its_titles_begin_with() -> None:
+    nouns = title_kinds(HUERTO, ["seccion"])
+    assert [str(f) for f in titled_kinds(_heads("hose"), nouns, FACETS, "es")] == ["seccion = 'Riego'"]
+    # a compound the bridge lacks is read by its last part: Gartenschere → Schere → tijeras
+    assert [str(f) for f in titled_kinds(_heads("pruning shears"), nouns, FACETS, "es")] == ["seccion = 'Tijeras de podar'"]
+    assert [str(f) for f in titled_kinds(_heads("pot"), nouns, FACETS, "es")] == ["seccion = 'Macetas'"]  # not the
+    # soil "para macetas": a Spanish title says what the item is first
+
+
+@pytest.mark.usefixtures("garden_words")
+def test_a_translation_whose_own_senses_do_not_say_the_word_again_names_nothing() -> None:
+    nouns = title_kinds(HUERTO, ["seccion"])
+    assert titled_kinds(_heads("back"), nouns, FACETS, "es") == []  # "cut them back": Boden, tierra, no soil
+
+
+@pytest.mark.usefixtures("garden_words")
+def test_an_english_request_over_a_spanish_shop_names_the_kind_its_titles_say() -> None:
+    nouns = title_kinds(HUERTO, ["seccion"])
+    rewriter = Rewriter(FACETS, translator=FixedTranslation("Una aguja de jardín por menos de 500"),  # type: ignore[arg-type]
+                        language=lambda: "es", nouns=lambda: nouns)
+    found = {str(f) for f in rewriter.rewrite("a garden hose under 500").filters}
+    assert {"seccion = 'Riego'", "precio < 500.0"} <= found
+
+
+@pytest.mark.parametrize("text", ["something still in its box as a gift", "a boxed game", "a game in its original box",
+                                  "un jeu dans sa boîte", "ein Spiel originalverpackt", "带盒的游戏"])
+def test_in_its_box_says_a_column_of_boxed_items(text: str) -> None:
+    games = Facets({"shelf": _facet("shelf", {"Games", "Consoles"}), "boxed": _facet("boxed", {"Yes", "No"})})
+    assert "boxed = 'Yes'" in {str(f) for f in rule_rewrite(text, games).filters}
+
+
+@pytest.mark.parametrize(("text", "reset"), [
+    ("actually forget that, I need something to feed my lemon tree", True), ("never mind, show me tents", True),
+    ("scratch that. a red mug", True), ("laisse tomber, un arrosoir", True), ("vergiss das, ich brauche Erde", True),
+    ("olvida eso, quiero una manguera", True), ("forget that one, show me others", False), ("a cheaper one", False),
+])
+def test_forget_that_and_never_mind_start_a_chat_over(text: str, reset: bool) -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    assert parse_critique(text, [], Facets({})).reset is reset
+
+
+def test_a_word_typed_without_accents_is_read_backwards_too(dictd: Path) -> None:
+    from xmr_agent.agent import dictionaries
+
+    write_dictd(dictd, "spa-eng", [("almohada", "almohada <n, fem>\npillow\n")])
+    write_dictd(dictd, "spa-deu", [("almohada", "almohada <n, fem>\nKissen\n")])
+    write_dictd(dictd, "deu-spa", [("daunendecke", "Daunendecke <n, fem>\nedredón\n")])
+    write_dictd(dictd, "deu-eng", [("daunendecke", "Daunendecke <n, fem>\nduvet, eiderdown\n"),
+                                   ("kissen", "Kissen <n, neut>\npillow\n")])
+    spanish = dictionaries.load("es")
+    assert spanish is not None
+    assert "duvet" in dictionaries.senses("edredón", "es", spanish)
+    assert "duvet" in dictionaries.senses("edredon", "es", spanish)  # "el edredon mas caro"
+
+
+def test_a_hyphenated_gloss_names_its_kind_by_each_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import glosses
+    from xmr_agent.agent.dictionaries import Dictionary
+
+    cedict = Dictionary({"电动牙刷": ("electric-powered toothbrush",), "手动牙刷": ("manual toothbrush",)})
+    monkeypatch.setattr(glosses, "load", lambda language: cedict if language == "zh" else None)
+    monkeypatch.setattr(glosses, "kind_senses", lambda kind, language, dictionary: dictionary.senses(kind))
+    glossed = Facets(dict(glosses._glossed(("kind",), (("kind", ("手动牙刷", "电动牙刷")),), "zh")))  # noqa: SLF001
+    assert [str(f) for f in rule_rewrite("the cheapest electric toothbrush", glossed).filters] == ["kind = '电动牙刷'"]
+
+
+def test_a_chinese_title_word_the_item_is_without_glosses_no_kind() -> None:
+    from xmr_agent.agent.dictionaries import Dictionary
+    from xmr_agent.agent.titled import title_senses
+
+    cedict = Dictionary({"酒精": ("alcohol",), "漱口水": ("mouthwash",), "牙膏": ("toothpaste",)})
+    titles = {"漱口水": ("清新薄荷无酒精", "温和无酒精", "漱口水 500ml"), "牙膏": ("美白牙膏", "含氟牙膏")}
+    assert "alcohol" not in title_senses("漱口水", titles, cedict)  # "mouthwash without alcohol" names no mouthwash
+
+
+def test_a_chinese_kind_before_from_or_sorted_is_the_thing_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import glossary
+    from xmr_agent.agent.dictionaries import Dictionary
+
+    cedict = Dictionary({"眼罩": ("blindfold", "eye mask"), "从": ("from",), "便宜": ("cheap",), "到": ("to",),
+                         "贵": ("expensive",), "排": ("row", "raft"), "耳塞": ("earplug",)})
+    monkeypatch.setattr(glossary, "load", lambda language: cedict if language == "zh" else None)
+    sleep = Facets({"aid": _facet("aid", {"Eye mask", "Earplugs", "Pillow"})})
+    assert [str(f) for f in glossary.kinds("眼罩从便宜到贵排", "zh", sleep)] == ["aid = 'Eye mask'"]
+
+
+def test_a_german_adjective_written_small_names_a_describing_value(dictd: Path) -> None:
+    from xmr_agent.agent.senses import named_values
+
+    write_dictd(dictd, "deu-eng", [("fest", "fest /fɛst/ <adj>\nfirm <adj>, solid <adj>\n"),
+                                   ("feste", "Feste <n, pl>\ncelebrations <n>\n"),
+                                   ("kissen", "Kissen <n, neut>\npillow\n")])
+    pillows = Facets({"category": _facet("category", {"Pillow", "Duvet"}),
+                      "firmness": _facet("firmness", {"Soft", "Medium", "Firm"})})
+    assert named_values("ein festes Kissen", "de", pillows).get("firmness", ("",))[0] == "Firm"
