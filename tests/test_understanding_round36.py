@@ -143,3 +143,37 @@ def test_a_german_adjective_written_small_names_a_describing_value(dictd: Path) 
     pillows = Facets({"category": _facet("category", {"Pillow", "Duvet"}),
                       "firmness": _facet("firmness", {"Soft", "Medium", "Firm"})})
     assert named_values("ein festes Kissen", "de", pillows).get("firmness", ("",))[0] == "Firm"
+
+
+def test_synthetic_said_no_to_leaves_out_the_synthetic_fillings() -> None:
+    duvets = Facets({"sleep_aid": _facet("sleep_aid", {"Duvet", "Pillow"}),
+                     "material": _facet("material", {"Microfibre", "Hollowfibre", "Goose down", "Wool", "Polyester"})})
+    found = {str(f) for f in rule_rewrite("a duvet, nothing synthetic", duvets).filters}
+    assert {"material != 'Microfibre'", "material != 'Hollowfibre'", "material != 'Polyester'"} <= found
+    assert not any("Wool" in f or "Goose" in f for f in found)
+
+
+def test_a_comparative_of_a_describing_value_prefers_that_value_in_a_chat() -> None:
+    from xmr_agent.agent.critique import parse_critique
+
+    pillows = Facets({"category": _facet("category", {"Pillow", "Duvet"}),
+                      "firmness": _facet("firmness", {"Soft", "Medium", "Firm"}), "colour": _facet("colour", {"Silver", "White"})})
+    firmer = parse_critique("something firmer", [], pillows)
+    assert [(str(f.value), f.hard) for f in firmer.filters] == [("Firm", False)]
+    assert [str(f.value) for f in parse_critique("a bit softer please", [], pillows).filters] == ["Soft"]
+    assert not parse_critique("the silver one, or another colour", [], pillows).filters  # "silver" is no comparative
+
+
+def test_a_steel_one_not_aluminium_keeps_the_denial_beside_the_translated_value(dictd: Path) -> None:
+    from xmr_agent.agent import glosses
+    from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery
+
+    write_dictd(dictd, "eng-deu", [("steel", "steel\nStahl <masc>\n")])
+    write_dictd(dictd, "deu-eng", [("stahl", "Stahl <n, masc>\nsteel\n"), ("sackkarre", "Sackkarre <n, fem>\nhand truck\n")])
+    tools = Facets({"warengruppe": _facet("warengruppe", {"Sackkarre", "Umzugskarton", "Klebeband"}),
+                    "material": _facet("material", {"Stahl", "Aluminium", "Holz"})})
+    query = CrossModalQuery(queries=(SubQuery(text="Ein steiniger"),),
+                            filters=(Filter(column="material", op="!=", value="Aluminium"),))
+    found = {str(f) for f in glosses.named_kinds("a steel one, not aluminium", query, tools, "de", "a steel one, not aluminium",
+                                                 frozenset()).filters}
+    assert {"material != 'Aluminium'", "material = 'Stahl' (preferred)"} <= found

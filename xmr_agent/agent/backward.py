@@ -178,7 +178,7 @@ def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, lan
         for phrase in phrases:
             named = {(column, kind) for said in _said_as(phrase, language, dictionary)
                      for column, stems in counts.items() if column in facets
-                     for kind in _titled_kind(_title_word(said), stems, common, ends=language == "de")}
+                     for kind in _titled_kind(_title_word(said), stems, common, dictionary if language == "de" else None)}
             if len(named) == 1:
                 column, kind = next(iter(named))
                 value = facets[column].canonical.get(kind, kind)
@@ -206,17 +206,21 @@ def _title_word(said: str) -> str:
     return said if len(said.split()) == 1 else ""
 
 
-def _titled_kind(word: str, stems: Mapping[str, Mapping[str, int]], common: Container[str], *, ends: bool = False) -> list[str]:
-    """The one kind at least :data:`~xmr_agent.agent.values.HEAD_SHARE` of the items titled with ``word`` are of
-    (``ends``: with a word ending so, a German compound: "Gurt" of "Möbelgurt", "Spanngurt")."""
-    stem = stem_phrase(word)
-    if not stem or " " in stem or len(stem) < 3 or stem in common:
-        return []
-    forms = {stem, stem.removesuffix("s"), stem + "s"}
-    found: dict[str, int] = {}
-    for said, counts in stems.items():
-        if said in forms or ends and len(stem) >= MIN_PART and said.endswith(stem):
-            for kind, n in counts.items():
-                found[kind] = found.get(kind, 0) + n
-    total = sum(found.values())
-    return [k for k, n in found.items() if total and n >= HEAD_SHARE * total]
+def _titled_kind(word: str, stems: Mapping[str, Mapping[str, int]], common: Container[str], german: Any = None) -> list[str]:
+    """The one kind at least :data:`~xmr_agent.agent.values.HEAD_SHARE` of the items titled with ``word`` are of; in
+    German (``german``: its dictionary) with a word ending so ("Gurt": Möbelgurt, Spanngurt), else with one ending as
+    the word's last part ("Schubkarre": Karre, the Sackkarre)."""
+    low = word.lower()
+    tail = next((low[c:] for c in range(MIN_PART, len(low) - 4) if low[c:] in german), "") if german is not None else ""
+    for said in (word, tail) if tail else (word,):
+        stem = stem_phrase(said)
+        if not stem or " " in stem or len(stem) < 3 or stem in common:
+            return []
+        forms, found = {stem, stem.removesuffix("s"), stem + "s"}, dict[str, int]()
+        for title_stem, counts in stems.items():
+            if title_stem in forms or german is not None and len(stem) >= MIN_PART and title_stem.endswith(stem):
+                for kind, n in counts.items():
+                    found[kind] = found.get(kind, 0) + n
+        if total := sum(found.values()):
+            return [k for k, n in found.items() if n >= HEAD_SHARE * total]
+    return []

@@ -263,12 +263,12 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     unsaid = [f for f in filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed and f not in found
               and not _glossed_in(f, glossed_facets, masked, said)]  # a kind the translation alone names: a guess
     # ("one that's waterproof" → "Un boussole …": in a chat, no new subject)
-    taken = {f.column for f in filters if str(f) not in guessed or f.hard}
+    taken = {f.column for f in filters if (str(f) not in guessed or f.hard) and f.op in ("=", "contains")}  # (not "not aluminium")
     values = backward_values(masked, facets, language, taken, query.avoid) if said == ENGLISH else \
         _read_values(masked, said, facets, language, taken, query.avoid)  # "要不锈钢的": stainless steel, Inox
     if filters == query.filters and not values and not unsaid:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
-    filters = tuple(f for f in filters if f.column not in {v.column for v in values})  # in place of the meaning's guesses
+    filters = tuple(f for f in filters if f.column not in {v.column for v in values} or f.op not in ("=", "contains"))  # in place of the meaning's guesses
     return query.model_copy(update={"filters": (*filters, *values), "notes": (
         *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
         *(loose_note(f) for f in found if f.hard and loose_note(f) not in query.notes),  # (a dictionary's reading gives way)

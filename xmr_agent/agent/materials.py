@@ -20,6 +20,10 @@ MATERIALS: dict[str, tuple[str, ...]] = {
                 "resin", "polymer"),
 }
 MATERIALS["wooden"], MATERIALS["metallic"], MATERIALS["plastics"] = MATERIALS["wood"], MATERIALS["metal"], MATERIALS["plastic"]
+MATERIALS["synthet"] = (*MATERIALS["plastic"], "polyester", "polyamide", "polyurethane", "microfibre", "microfiber",  # "pas en
+                        "hollowfibre", "hollowfiber", "elastane", "spandex", "lycra", "neoprene")  # synthétique": no Microfibre
+MATERIALS["natur"] = ("cotton", "wool", "linen", "silk", "down", "feather", "hemp", "cashmere", "jute", "merino", "alpaca",
+                      "leather", "kapok", "latex", "bamboo")
 
 
 def of_class(stem: str, words: Sequence[str], stemmed: Callable[[str], str]) -> bool:
