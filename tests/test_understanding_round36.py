@@ -49,17 +49,18 @@ def _heads(*phrases: str) -> list[list[str]]:
 @pytest.mark.usefixtures("garden_words")
 def test_a_kind_is_named_by_the_words_its_titles_begin_with() -> None:
     nouns = title_kinds(HUERTO, ["seccion"])
-    assert [str(f) for f in titled_kinds(_heads("hose"), nouns, FACETS, "es")] == ["seccion = 'Riego'"]
+    found, word = titled_kinds(_heads("hose"), nouns, FACETS, "es")
+    assert ([str(f) for f in found], word) == (["seccion = 'Riego'"], "manguera")
     # a compound the bridge lacks is read by its last part: Gartenschere → Schere → tijeras
-    assert [str(f) for f in titled_kinds(_heads("pruning shears"), nouns, FACETS, "es")] == ["seccion = 'Tijeras de podar'"]
-    assert [str(f) for f in titled_kinds(_heads("pot"), nouns, FACETS, "es")] == ["seccion = 'Macetas'"]  # not the
+    assert [str(f) for f in titled_kinds(_heads("pruning shears"), nouns, FACETS, "es")[0]] == ["seccion = 'Tijeras de podar'"]
+    assert [str(f) for f in titled_kinds(_heads("pot"), nouns, FACETS, "es")[0]] == ["seccion = 'Macetas'"]  # not the
     # soil "para macetas": a Spanish title says what the item is first
 
 
 @pytest.mark.usefixtures("garden_words")
 def test_a_translation_whose_own_senses_do_not_say_the_word_again_names_nothing() -> None:
     nouns = title_kinds(HUERTO, ["seccion"])
-    assert titled_kinds(_heads("back"), nouns, FACETS, "es") == []  # "cut them back": Boden, tierra, no soil
+    assert titled_kinds(_heads("back"), nouns, FACETS, "es") == ([], "")  # "cut them back": Boden, tierra, no soil
 
 
 @pytest.mark.usefixtures("garden_words")
@@ -67,8 +68,9 @@ def test_an_english_request_over_a_spanish_shop_names_the_kind_its_titles_say() 
     nouns = title_kinds(HUERTO, ["seccion"])
     rewriter = Rewriter(FACETS, translator=FixedTranslation("Una aguja de jardín por menos de 500"),  # type: ignore[arg-type]
                         language=lambda: "es", nouns=lambda: nouns)
-    found = {str(f) for f in rewriter.rewrite("a garden hose under 500").filters}
-    assert {"seccion = 'Riego'", "precio < 500.0"} <= found
+    query = rewriter.rewrite("a garden hose under 500")
+    assert {"seccion = 'Riego'", "precio < 500.0"} <= {str(f) for f in query.filters}
+    assert query.queries[0].text == "manguera"  # searched in the titles' word, not the translation's needle
 
 
 @pytest.mark.parametrize("text", ["something still in its box as a gift", "a boxed game", "a game in its original box",
@@ -177,3 +179,10 @@ def test_a_steel_one_not_aluminium_keeps_the_denial_beside_the_translated_value(
     found = {str(f) for f in glosses.named_kinds("a steel one, not aluminium", query, tools, "de", "a steel one, not aluminium",
                                                  frozenset()).filters}
     assert {"material != 'Aluminium'", "material = 'Stahl' (preferred)"} <= found
+
+
+def test_and_also_something_for_starts_a_new_subject_with_or_without_accents() -> None:
+    from xmr_agent.agent.topic import NEXT
+
+    assert NEXT.search("y tambien algo para no oir el ruido de la calle")
+    assert NEXT.search("y también algo para dormir")

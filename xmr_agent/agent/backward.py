@@ -161,31 +161,31 @@ def avoided_in(phrases: tuple[str, ...], language: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.lower() for phrase in phrases for w in from_english(phrase, language)[:2] if " " not in w))
 
 
-def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, language: str) -> list[Filter]:
+def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, language: str) -> tuple[list[Filter], str]:
     """The kind of a catalogue in ``language`` whose items' titles say a word an English phrase translates as (through
     the English → German dictionary, a compound by its last part): "a garden hose" → Manguera, the titles of the
     shop's Riego; "pruning shears" → Gartenschere, Schere: tijeras, the Tijeras de podar. ``heads``: for each noun of
     the request in turn, its English phrases, longest first; the first that names one kind decides. A word names a
     kind where at least two thirds of the items whose titles begin with it (in German: have it) are of that kind, and
     it is no word of most kinds' titles: a French or Spanish title says what the item is first ("Tierra para
-    macetas", no pot; "Coque bébé", no baby)."""
+    macetas", no pot; "Coque bébé", no baby). With the kind, the word that names it ("manguera")."""
     counts: Mapping[str, Mapping[str, Mapping[str, int]]] = getattr(nouns, "counts" if language == "de" else "firsts", {})
     common: frozenset[str] = getattr(nouns, "common", frozenset)()
     if not counts or language not in ("de", "fr", "es"):
-        return []
+        return [], ""
     dictionary = load(language)
     for phrases in heads:
         for phrase in phrases:
-            named = {(column, kind) for said in _said_as(phrase, language, dictionary)
+            named = {(column, kind, said) for said in _said_as(phrase, language, dictionary)
                      for column, stems in counts.items() if column in facets
                      for kind in _titled_kind(_title_word(said), stems, common, dictionary if language == "de" else None)}
-            if len(named) == 1:
-                column, kind = next(iter(named))
+            if len({(c, k) for c, k, _ in named}) == 1:
+                column, kind, said = min(named)
                 value = facets[column].canonical.get(kind, kind)
-                return [Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value)]
+                return [Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value)], said
             if named:
-                return []
-    return []
+                return [], ""
+    return [], ""
 
 
 def _said_as(phrase: str, language: str, dictionary: Any) -> list[str]:

@@ -38,7 +38,7 @@ from xmr_agent.agent.dictionaries import (
 from xmr_agent.agent.filters import Facet, Facets
 from xmr_agent.agent.mentioned import widens
 from xmr_agent.agent.naming import SPACED
-from xmr_agent.agent.query import CrossModalQuery, Filter, guessed_note, loose_note, titled_note
+from xmr_agent.agent.query import CrossModalQuery, Filter, SubQuery, guessed_note, loose_note, titled_note
 from xmr_agent.agent.rules import rule_rewrite
 from xmr_agent.agent.senses import spelt_alike
 from xmr_agent.agent.titled import title_senses
@@ -248,16 +248,19 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         # (the dictionary's reading of the head: "rain barrel" is no Regner, whatever the translation said)
         found = [f for f in _of_the_kind(found or back, glossed_facets) if str(f.value) not in read.context]  # "my
         # chisels are dull": what the thing wanted goes with
-        titled = titled_kinds(([" ".join(p) for p in phrases] for phrases in head_phrases(masked, query.avoid)), nouns, facets, language)
-        found = found or [f for f in titled if f.column not in named and (  # "watering cans": Regadera, whatever
-            str(f.value) not in read.context or not _as_head([f], glossed_facets, masked, query.avoid))] or [  # "watering"
-            f for f in _of_the_kind(round_trip_kinds(masked, glossed_facets, query.avoid), glossed_facets)  # goes with;
-            if f.column not in named and str(f.value) not in read.context]  # "cable": wire
+        titled, word = titled_kinds(([" ".join(p) for p in phrases] for phrases in head_phrases(masked, query.avoid)), nouns,
+                                    facets, language)
+        titled = [f for f in titled if f.column not in named and (  # "watering cans": Regadera, whatever "watering"
+            str(f.value) not in read.context or not _as_head([f], glossed_facets, masked, query.avoid))]  # goes with
+        word = "" if found or not titled else word
+        found = found or titled or [f for f in _of_the_kind(round_trip_kinds(masked, glossed_facets, query.avoid), glossed_facets)
+                                    if f.column not in named and str(f.value) not in read.context]  # "cable": wire
     else:
         found = glossary.kinds(masked, said, glossed_facets, negated=query.avoid, generic=generic, heads_only=True)
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
-        found = found or _titled_senses(masked, said, query, facets, language, nouns)  # "un arrosoir": watering can, regadera
+        found, word = (found, "") if found else _titled_senses(masked, said, query, facets, language, nouns)  # "un
+        # arrosoir": watering can, regadera
     found = [f for f in found if not widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
     unsaid = [f for f in filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed and f not in found
@@ -269,27 +272,31 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     if filters == query.filters and not values and not unsaid:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
     filters = tuple(f for f in filters if f.column not in {v.column for v in values} or f.op not in ("=", "contains"))  # in place of the meaning's guesses
-    return query.model_copy(update={"filters": (*filters, *values), "notes": (
-        *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),
+    searched = (SubQuery(text=word, target="any"), *query.queries[len(query.queries) > 1:]) if word and found else query.queries
+    return query.model_copy(update={"filters": (*filters, *values), "queries": searched, "notes": (  # "manguera", in place
+        *query.notes, *(f"{f}: named in English words, read through the kinds' dictionary senses" for f in found),  # of the
+        *(() if searched == query.queries else (f"searched for {word!r}, the word of the titles that names it",)),  # words
+        # of a translation that missed it ("una aguja de jardín")
         *(loose_note(f) for f in found if f.hard and loose_note(f) not in query.notes),  # (a dictionary's reading gives way)
         *(f"{f}: named in English words, read in a dictionary" for f in values),
         *(guessed_note(f) for f in unsaid))})
 
 
 def _titled_senses(text: str, said: str | None, query: CrossModalQuery, facets: Facets, language: str,
-                   nouns: object) -> list[Filter]:
+                   nouns: object) -> tuple[list[Filter], str]:
     """The kind whose titles say what a word of ``text`` (in ``said``, neither English nor the catalogue's language)
     means, through its English senses (:func:`~xmr_agent.agent.backward.titled_kinds`), where the translation named
     none of that column's kinds as a condition."""
     dictionary = load(said) if said and said != language else None
     if dictionary is None:
-        return []
+        return [], ""
     skip = {w.lower() for phrase in query.avoid for w in phrase.split()}
     heads = [[s.replace("-", " ") for s in senses(w, said, dictionary)[:MAX_SENSES]] for w in glossary.split_words(text, said)  # type: ignore[arg-type]
              if w.lower() not in skip and w.lower() not in lexicon.FILLER]
     guessed = query.guessed()
     named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and f not in guessed}
-    return [f for f in titled_kinds(heads, nouns, facets, language) if f.column not in named]
+    found, word = titled_kinds(heads, nouns, facets, language)
+    return [f for f in found if f.column not in named], word
 
 
 def _as_head(found: list[Filter], glossed_facets: Facets, text: str, negated: tuple[str, ...]) -> bool:

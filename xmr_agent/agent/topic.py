@@ -77,16 +77,16 @@ NEXT = re.compile(
     r"i'?m (?:looking|after) (?:for )?)?(?:also |too )?(?:a|an|some)\b|"
     r"(?:und )?(?:jetzt|nun|dann) (?:noch |brauche ich (?:noch )?|suche ich (?:noch )?)?(?:ein|eine|einen)\b|"
     r"(?:et )?maintenant,? (?:il me faut |je cherche |je voudrais )?(?:aussi )?(?:un|une|des)\b|"
-    r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:también )?(?:un|una|unos|unas)\b|"
+    r"(?:y )?ahora,? (?:necesito |busco |quiero )?(?:tambi[ée]n )?(?:un|una|unos|unas)\b|"
     r"(?:然后|接下来|另外|现在)(?:再|还)?(?:要|想要|买|来)?(?:一个|一些|个|一套)|"
     r"(?:还有|还要|还想要|再来|再要)(?!点|一点|便宜|贵|更|别|其|没|吗|什么|哪)[\u3400-\u9fff]{2}|"  # "还有备用电池": also spare batteries
     r"(?:and|also|plus) (?:i (?:also )?need )?(?:a|an|some) [^,.;!?]+ (?:too|as well)(?:\s*[.!?]*\s*$|,)|"
     r"(?:(?:and|also|plus),? (?:i(?:'ll| will)? (?:also )?need |then )?|(?:i(?:'ll| will)? )?also need )(?:something|anything|a tool|one) to "
     r"(?!go with|match)[^\W\d_]+|"
-    r"(?:y|et) (?:también |aussi )?(?:algo|quelque chose|un truc) (?:para|pour) (?!(?:combinar|ir con|aller avec)\b)|"
+    r"(?:y|et) (?:tambi[ée]n |aussi )?(?:algo|quelque chose|un truc) (?:para|pour) (?!(?:combinar|ir con|aller avec)\b)|"
     r"und (?:noch |dann )?(?:etwas|was) zum\b|"
-    r"(?:et|und|y) (?:aussi|auch|noch|también) (?:un|une|des|ein|eine|einen|un|una)\b|"
-    r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |también )?(?:a|an|some|un|une|des|una|unos|unas|algún|alguna|algunos|algunas) "  # "and some goggles"
+    r"(?:et|und|y) (?:aussi|auch|noch|tambi[ée]n) (?:un|une|des|ein|eine|einen|un|una)\b|"
+    r"(?:ok(?:ay)?,? )?(?:and|et|y) (?:also |aussi |tambi[ée]n )?(?:a|an|some|un|une|des|una|unos|unas|algún|alguna|algunos|algunas) "  # "and some goggles"
     r"(?!(?:bit|little|lot|more|less|peu|poco|poquito)\b)(?![^,.;!?]*\b(?:ones?|autre|otr[oa]|más|menos|plus|moins)\b)|"
     r"und dann noch (?!(?:etwas|was|ein bisschen|billiger|günstiger)\b)[^\W\d_]{4,})", re.IGNORECASE)
 #: A wish about the thing asked for ("foldable would be great", "zusammenklappbar wäre toll"): the same subject.
