@@ -186,3 +186,14 @@ def test_and_also_something_for_starts_a_new_subject_with_or_without_accents() -
 
     assert NEXT.search("y tambien algo para no oir el ruido de la calle")
     assert NEXT.search("y también algo para dormir")
+
+
+def test_a_title_word_whose_own_senses_are_the_request_names_its_kind(dictd: Path) -> None:
+    write_dictd(dictd, "fra-eng", [("sécateur", "sécateur <n, masc>\npruning shears, secateurs\n"),
+                                   ("tuyau", "tuyau <n, masc>\npipe, tube\n")])
+    write_dictd(dictd, "fra-deu", [("tuyau", "tuyau <n, masc>\nRohr\n")])
+    shop = [{"title": "Sécateur à lame franche", "famille": "Taille"}, {"title": "Sécateur à enclume", "famille": "Taille"},
+            {"title": "Cisaille à haie", "famille": "Taille"}, {"title": "Tuyau d'arrosage 20 m", "famille": "Arrosage"}]
+    facets = Facets({"famille": _facet("famille", {"Taille", "Arrosage"})})
+    found, word = titled_kinds(_heads("pruning shears"), title_kinds(shop, ["famille"]), facets, "fr")
+    assert ([str(f) for f in found], word) == (["famille = 'Taille'"], "sécateur")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from xmr_agent.agent import lexicon
@@ -176,9 +177,10 @@ def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, lan
     dictionary = load(language)
     for phrases in heads:
         for phrase in phrases:
-            named = {(column, kind, said) for said in _said_as(phrase, language, dictionary)
-                     for column, stems in counts.items() if column in facets
-                     for kind in _titled_kind(_title_word(said), stems, common, dictionary if language == "de" else None)}
+            said = _said_as(phrase, language, dictionary)
+            named = {(column, kind, word) for column, stems in counts.items() if column in facets
+                     for word in (*said, *(_sensing(phrase, stems, language) if language != "de" else ()))
+                     for kind in _titled_kind(_title_word(word), stems, common, dictionary if language == "de" else None)}
             if len({(c, k) for c, k, _ in named}) == 1:
                 column, kind, said = min(named)
                 value = facets[column].canonical.get(kind, kind)
@@ -201,6 +203,23 @@ def _said_as(phrase: str, language: str, dictionary: Any) -> list[str]:
 
 #: How many words of the catalogue's language an English phrase is read as by :func:`titled_kinds`.
 TITLED_WORDS = 4
+def _sensing(phrase: str, firsts: Mapping[str, Mapping[str, int]], language: str) -> list[str]:
+    """The first words of titles one of whose own senses is the English ``phrase`` ("Sécateur …": pruning shears)."""
+    said = stem_phrase(phrase)
+    return [word for word in firsts if len(word) >= 3 and said in _word_senses(word, language)]
+
+
+@lru_cache(maxsize=4096)
+def _word_senses(word: str, language: str) -> frozenset[str]:
+    """The stems of the first senses of a word of ``language`` (read once)."""
+    dictionary = load(language)
+    return frozenset(stem_phrase(s) for s in senses(word, language, dictionary)[:TITLED_SENSES]) if dictionary else frozenset()
+
+
+#: How many senses of a title's first word :func:`_sensing` reads.
+TITLED_SENSES = 8
+
+
 def _title_word(said: str) -> str:
     """A translation of one word, else none ("voiture d'enfant", a pram, names no car seat)."""
     return said if len(said.split()) == 1 else ""
@@ -217,8 +236,9 @@ def _titled_kind(word: str, stems: Mapping[str, Mapping[str, int]], common: Cont
         if not stem or " " in stem or len(stem) < 3 or stem in common:
             return []
         forms, found = {stem, stem.removesuffix("s"), stem + "s"}, dict[str, int]()
-        for title_stem, counts in stems.items():
-            if title_stem in forms or german is not None and len(stem) >= MIN_PART and title_stem.endswith(stem):
+        for title_stem, counts in stems.items():  # (German: stems of all the titles' words; else their first words)
+            if (title_stem if german is not None else stem_phrase(title_stem)) in forms \
+                    or german is not None and len(stem) >= MIN_PART and title_stem.endswith(stem):
                 for kind, n in counts.items():
                     found[kind] = found.get(kind, 0) + n
         if total := sum(found.values()):

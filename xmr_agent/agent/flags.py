@@ -92,7 +92,8 @@ SUBJECTS = (
     r"piézo\w*|zündung|zünder|piezozündung|encendido(?: piezoeléctrico)?|autoencendido|点火|电子点火|自动点火",
     r"boxed|(?:in|with) (?:(?:its|the|their|a|an|original|factory)\s+)*box(?:es)?|new in box|complete in box|en (?:su )?caja|"
     r"con (?:su )?caja|dans (?:sa|la|leur) boîte|en boîte|avec (?:sa |la )?boîte|originalverpackt|mit (?:der )?(?:ovp|box|"
-    r"originalverpackung)|in (?:der )?(?:ovp|originalverpackung)|带盒|原盒|盒装|有盒子?",
+    r"originalverpackung)|in (?:der )?(?:ovp|originalverpackung)|带盒|原盒|盒装|有盒子?|(?:en |dans un |avec (?:un |son )?)?coffret|"
+    r"(?:en|con) (?:su )?estuche|(?:im|mit) koffer|come in a box",
 )
 #: Words of a yes/no column's name that say its items have its subject: denied, the subject asks for those that say no.
 HAVING = frozenset("with has have mit avec con inkl incl inklusive inclus incluse incluido incluida included "

@@ -167,7 +167,8 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
                  firsts: Mapping[str, dict[str, dict[str, int]]] | None = None) -> None:
         super().__init__(words)
         self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
-        #: column → word stem → kind → how many items of that kind have the word in their titles (``firsts``: first)
+        #: column → word stem → kind → how many items of that kind have the word in their titles (``firsts``: the
+        #: titles' first word, as written)
         self.counts: dict[str, dict[str, dict[str, int]]] = dict(counts or {})
         self.firsts: dict[str, dict[str, dict[str, int]]] = dict(firsts or {})
         self._common: frozenset[str] | None = None
@@ -217,14 +218,14 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     firsts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
     for row in rows:
         title = str(row.get("title") or "")
-        stems, head, first = set(stem_phrase(title).split()), title_head(title), stem_phrase(title).split()[:1]
+        stems, head, first = set(stem_phrase(title).split()), title_head(title), (title.lower().split() or [""])[0].strip(",.;:()")
         for column in columns:
             cell = row.get(column)
             for value in cell if isinstance(cell, list) else [cell]:
                 for stem in stems if value not in (None, "") else ():
                     found[column].setdefault(stem, set()).add(str(value).lower())
-                    for index in (counts, firsts) if [stem] == first else (counts,):
-                        kind_counts = index[column].setdefault(stem, {})
+                    for index, key in ((counts, stem), (firsts, first)) if [stem] == stem_phrase(first).split() else ((counts, stem),):
+                        kind_counts = index[column].setdefault(key, {})
                         kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
                 if head and value not in (None, ""):
                     heads[column].setdefault(head, set()).add(str(value).lower())
