@@ -138,15 +138,14 @@ def _comparative(out: Any, text: str, facets: Facets) -> str:
     """``text`` with an English comparative cut whose adjective is a value of a describing column ("something firmer"
     after pillows: Firmness Firm, preferred), and ``out`` given that value; nothing where no column has it."""
     from xmr_agent.agent.columns import kind_columns
-    from xmr_agent.agent.values import stem_phrase
 
     kinds = kind_columns(facets)
-    values = {stem_phrase(v): (f.column, f.canonical.get(v, v)) for f in facets.values() if f.categorical
+    values = {v.lower(): (f.column, f.canonical.get(v, v)) for f in facets.values() if f.categorical
               and f.column.lower() not in kinds for v in f.values if " " not in v.strip()}
     for m in _COMPARATIVE.finditer(text):
         word = m.group(0).lower()
         bases = (word[:-2], word[:-1], word[:-3], word[:-3] + "y")  # firmer, wider, bigger, heavier
-        found = next((values[b] for b in map(stem_phrase, bases) if len(b) >= 3 and b in values), None)
+        found = next((values[b] for b in bases if len(b) >= 3 and b in values), None)
         if found and not any(f.column == found[0] for f in out.filters):
             out.filters.append(Filter(column=found[0], op="=", value=found[1], hard=False))
             out.notes.append(f"{found[0]} = {found[1]!r} preferred (from {m.group(0)!r})")
