@@ -65,6 +65,8 @@
 #   fresh62:          fresh62.jsonl over rayons.csv, canino.csv, darkroom.csv
 #   fresh63:          fresh63.jsonl over hobelbank.csv, chudian.csv, fuzzbox.csv
 #   fresh64:          fresh64.jsonl over huerto.csv, berceau.csv, arcade.csv
+#   fresh65:          fresh65.jsonl over umzug.csv, kouqiang.csv, slumber.csv
+#   fresh66:          fresh66.jsonl over merceria.csv, fourgon.csv, plumbing.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -134,7 +136,9 @@ case "$FRESH" in
   fresh62) TABLES="rayons canino darkroom" ;;
   fresh63) TABLES="hobelbank chudian fuzzbox" ;;
   fresh64) TABLES="huerto berceau arcade" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh64" >&2; exit 2 ;;
+  fresh65) TABLES="umzug kouqiang slumber" ;;
+  fresh66) TABLES="merceria fourgon plumbing" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh66" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"
