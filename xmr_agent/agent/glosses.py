@@ -260,8 +260,9 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
         found = [] if len(found) > 1 and not any(f.hard for f in found) else found  # "Konzertgitarre": a guitar, some
         # glossed (electric, acoustic), one not (Guitarra clásica): no guess among them, the meaning's instead
         titled, word = _titled_senses(masked, said, query, facets, language, nouns)  # "un arrosoir": watering can,
-        found, word = (titled, word) if titled and {f.column for f in titled} >= {f.column for f in found} else (found, "")
-        # regadera; the titles' reading of a word's own senses before a gloss of its part ("Gießkanne": no Kanne, a pot)
+        found, word = (titled, word) if titled and titled != found and {f.column for f in titled} >= {f.column for f in found} \
+            else (found, "")  # regadera; the titles' reading of a word's own senses before a gloss of its part
+        # ("Gießkanne": no Kanne, a pot); where both read the same kind, the translation's words are searched still
     found = [f for f in found if not widens(f, query, guessed, masked)]  # "a puzzle": Puzzle, not Puzzle 3D
     filters = better_kinds(query.filters, found, guessed)
     unsaid = [f for f in filters if f.hard and f.op in ("=", "contains") and str(f) not in guessed and f not in found
