@@ -169,7 +169,8 @@ def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, lan
     the request in turn, its English phrases, longest first; the first that names one kind decides. A word names a
     kind where at least two thirds of the items whose titles begin with it (in German: have it) are of that kind, and
     it is no word of most kinds' titles: a French or Spanish title says what the item is first ("Tierra para
-    macetas", no pot; "Coque bébé", no baby). With the kind, the word that names it ("manguera")."""
+    macetas", no pot; "Coque bébé", no baby). A title's first word whose own senses are the phrase names its kind too
+    ("pruning shears": "Sécateur …"). With the kind, the word that names it ("manguera")."""
     counts: Mapping[str, Mapping[str, Mapping[str, int]]] = getattr(nouns, "counts" if language == "de" else "firsts", {})
     common: frozenset[str] = getattr(nouns, "common", frozenset)()
     if not counts or language not in ("de", "fr", "es"):
@@ -177,14 +178,14 @@ def titled_kinds(heads: Iterable[Sequence[str]], nouns: Any, facets: Facets, lan
     dictionary = load(language)
     for phrases in heads:
         for phrase in phrases:
-            said = _said_as(phrase, language, dictionary)
+            translated = _said_as(phrase, language, dictionary)
             named = {(column, kind, word) for column, stems in counts.items() if column in facets
-                     for word in (*said, *(_sensing(phrase, stems, language) if language != "de" else ()))
+                     for word in (*translated, *(_sensing(phrase, stems, language) if language != "de" else ()))
                      for kind in _titled_kind(_title_word(word), stems, common, dictionary if language == "de" else None)}
             if len({(c, k) for c, k, _ in named}) == 1:
-                column, kind, said = min(named)
+                column, kind, word = min(named)
                 value = facets[column].canonical.get(kind, kind)
-                return [Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value)], said
+                return [Filter(column=column, op="contains" if facets[column].kind == "list" else "=", value=value)], word
             if named:
                 return [], ""
     return [], ""
@@ -203,6 +204,8 @@ def _said_as(phrase: str, language: str, dictionary: Any) -> list[str]:
 
 #: How many words of the catalogue's language an English phrase is read as by :func:`titled_kinds`.
 TITLED_WORDS = 4
+
+
 def _sensing(phrase: str, firsts: Mapping[str, Mapping[str, int]], language: str) -> list[str]:
     """The first words of titles one of whose own senses is the English ``phrase`` ("Sécateur …": pruning shears)."""
     said = stem_phrase(phrase)
