@@ -290,11 +290,12 @@ def _titled_senses(text: str, said: str | None, query: CrossModalQuery, facets: 
     means, through its English senses (:func:`~xmr_agent.agent.backward.titled_kinds`), where the translation named
     none of that column's kinds as a condition."""
     dictionary = load(said) if said and said != language else None
-    if dictionary is None:
+    if dictionary is None or said is None:
         return [], ""
     skip = {w.lower() for phrase in query.avoid for w in phrase.split()}
-    heads = [[s.replace("-", " ") for s in senses(w, said, dictionary)[:MAX_SENSES]] for w in glossary.split_words(text, said)  # type: ignore[arg-type]
-             if w.lower() not in skip and w.lower() not in lexicon.FILLER]
+    heads = [[s.replace("-", " ") for s in meant[:MAX_SENSES]] for w in glossary.split_words(text, said)
+             if w.lower() not in skip and w.lower() not in lexicon.FILLER and (meant := senses(w, said, dictionary))
+             and meant[0].lower() not in lexicon.FILLER]  # "能": can, then energy, no Energiegel
     guessed = query.guessed()
     named = {f.column for f in query.filters if f.hard and f.op in ("=", "contains") and f not in guessed}
     found, word = titled_kinds(heads, nouns, facets, language)
