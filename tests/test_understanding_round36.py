@@ -197,3 +197,24 @@ def test_a_title_word_whose_own_senses_are_the_request_names_its_kind(dictd: Pat
     facets = Facets({"famille": _facet("famille", {"Taille", "Arrosage"})})
     found, word = titled_kinds(_heads("pruning shears"), title_kinds(shop, ["famille"]), facets, "fr")
     assert ([str(f) for f in found], word) == (["famille = 'Taille'"], "sécateur")
+
+
+def test_a_word_whose_first_sense_is_a_function_word_names_no_kind_by_the_titles(dictd: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from xmr_agent.agent import dictionaries, glosses
+    from xmr_agent.agent.dictionaries import Dictionary
+    from xmr_agent.agent.query import CrossModalQuery
+
+    write_dictd(dictd, "eng-deu", [("energy", "energy\nEnergie <fem>\n"), ("shoe", "shoe\nSchuh <masc>\n"),
+                                   ("running shoe", "running shoe\nLaufschuh <masc>\n")])
+    write_dictd(dictd, "deu-eng", [("energie", "Energie <n, fem>\nenergy\n"), ("schuh", "Schuh <n, masc>\nshoe\n")])
+    cedict = Dictionary({"能": ("can", "energy"), "跑鞋": ("running shoe",)})
+    monkeypatch.setattr(glosses, "load", lambda language: cedict if language == "zh" else dictionaries.load(language))
+    shop = [{"title": "Energiegel Zitrone", "sortiment": "Energiegel"}, {"title": "Energieriegel Kakao", "sortiment": "Energiegel"},
+            {"title": "Laufschuh Pegasus", "sortiment": "Laufschuh"}, {"title": "Trailschuh Speedgoat", "sortiment": "Laufschuh"}]
+    facets = Facets({"sortiment": _facet("sortiment", {"Energiegel", "Laufschuh"})})
+    nouns = title_kinds(shop, ["sortiment"])
+    query = CrossModalQuery()
+    assert glosses._titled_senses("最好还能记录", "zh", query, facets, "de", nouns) == ([], "")  # noqa: SLF001
+    found, _ = glosses._titled_senses("跑鞋", "zh", query, facets, "de", nouns)  # noqa: SLF001
+    assert [str(f) for f in found] == ["sortiment = 'Laufschuh'"]
