@@ -219,12 +219,13 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     for row in rows:
         title = str(row.get("title") or "")
         stems, head, first = set(stem_phrase(title).split()), title_head(title), (title.lower().split() or [""])[0].strip(",.;:()")
+        first_stem = stem_phrase(first).split()  # (read once per title, not per word)
         for column in columns:
             cell = row.get(column)
             for value in cell if isinstance(cell, list) else [cell]:
                 for stem in stems if value not in (None, "") else ():
                     found[column].setdefault(stem, set()).add(str(value).lower())
-                    for index, key in ((counts, stem), (firsts, first)) if [stem] == stem_phrase(first).split() else ((counts, stem),):
+                    for index, key in ((counts, stem), (firsts, first)) if [stem] == first_stem else ((counts, stem),):
                         kind_counts = index[column].setdefault(key, {})
                         kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
                 if head and value not in (None, ""):
