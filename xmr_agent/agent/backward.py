@@ -65,10 +65,13 @@ def head_phrases(text: str, negated: tuple[str, ...]) -> Iterator[list[list[str]
         if following is not None and not text[token.end():following.start()].strip(" ") \
                 and following.group(0).lower() not in _ENDS_PHRASE:
             continue  # not the last word of its phrase ("basin" of "basin mixer tap")
-        if token.group(0).lower() in lexicon.FILLER or token.group(0).lower() in skip:
+        if token.group(0).lower() in _FILLER or token.group(0).lower() in skip:
             continue
         yield [words for n in (3, 2, 1) if len(words := [t.group(0) for t in tokens[max(0, j - n + 1):j + 1]]) == n
-               and not any(w.lower() in lexicon.FILLER or w.lower() in skip for w in words)]
+               and not any(w.lower() in _FILLER or w.lower() in skip for w in words)]
+
+
+_FILLER = lexicon.FILLER - lexicon.ENGLISH_NOUNS  # (English words: "hay" is a noun)
 
 
 def round_trip_kinds(text: str, glossed_facets: Facets, negated: tuple[str, ...] = ()) -> list[Filter]:

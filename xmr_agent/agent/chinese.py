@@ -49,7 +49,7 @@ def _by_head(text: str, facet: Facet, taken: list[tuple[int, int]], *, every: bo
     column of properties (not ``every``), a group of at most half its values ("木": 枫木, 榉木; "颜色" names no colour)."""
     found: list[tuple[Facet, str, tuple[int, int]]] = []
     for m in (m for m in _WORD.finditer(text) if lexicon.has_cjk(m.group(0))):
-        group, size = _ending(facet, m.group(0))
+        group, size = _named(facet, m.group(0)) if every else _ending(facet, m.group(0))
         span = (m.end() - size, m.end())
         if group and (every or 2 * len(group) <= len(facet.values)) and not any(a < span[1] and span[0] < b for a, b in taken):
             taken.append(span)
@@ -62,7 +62,7 @@ def head_group(facet: Facet, said: str) -> list[str]:
     "杯": 茶杯, 公道杯 and 马克杯."""
     named = said.rstrip(SUFFIXES) in facet.values or any(  # "茶壶" names 茶壶 alone, not 烧水壶; "在红色" 红色 alone,
         v in said for v in facet.values if lexicon.has_cjk(v))  # not every colour ending in 色
-    group = _ending(facet, said)[0] if lexicon.has_cjk(said) and not named and _WORD.fullmatch(said) else []
+    group = _named(facet, said)[0] if lexicon.has_cjk(said) and not named and _WORD.fullmatch(said) else []
     return [facet.canonical[v] for v in group] if len(group) > 1 else []
 
 
@@ -79,3 +79,31 @@ def _ending(facet: Facet, word: str) -> tuple[list[str], int]:
         if group and (size > 1 or len(group) > 1 or shared):
             return group, size + len(word) - len(core)
     return [], 0
+
+
+def _named(facet: Facet, word: str) -> tuple[list[str], int]:
+    """The kinds of ``facet`` ``word`` names (as :func:`_ending`), or the one kind whose items' titles alone end a run of
+    characters as ``word`` does at more characters, or where its end names several: "蚝油" is the 鲜味调料 titled
+    "海天上等蚝油", not every kind ending in 油 (调味油, 辣椒油, 酱油); "花椒油" the 调味油 titled "好人家花椒油", not the
+    辣椒油; "生抽", a kind no value ends as, the 酱油 titled "海天金标生抽"."""
+    group, size = _ending(facet, word)
+    titled, length = _titled_end(facet, word)
+    return (titled, length) if titled and (length > size or len(group) > 1) else (group, size)
+
+
+def _titled_end(facet: Facet, word: str) -> tuple[list[str], int]:
+    """The one kind of ``facet`` whose items' titles have a run of characters ending as ``word`` does (at two
+    characters or more, the longest end first), and how many characters of ``word`` name it."""
+    core = word.rstrip(SUFFIXES) or word
+    ends = {v: {run for t in titles for run in _RUN.findall(t)} for v, titles in facet.titles.items()}
+    for size in range(min(MAX_HEAD, len(core)), 1, -1):
+        kinds = [v for v, runs in ends.items() if any(run.endswith(core[-size:]) for run in runs)]
+        if len(kinds) == 1 and kinds[0].lower() in facet.canonical:
+            return [kinds[0].lower()], size + len(word) - len(core)
+        if kinds:  # a longer end several kinds' titles share: a shorter one names no single kind
+            return [], 0
+    return [], 0
+
+
+#: A run of Chinese characters (a title's noun phrase ends its run).
+_RUN = re.compile(r"[\u3400-\u9fff]+")

@@ -45,7 +45,9 @@ ATTRIBUTE_COLUMNS = frozenset({"colour", "color", "colours", "colors", "material
                                "supplier", "suppliers", "fabrikat", "produttore", "proveedor", "fournisseur",
                                "finition", "acabado", "ausfuhrung", "oberflache", "herkunft", "herkunftsland", "land",
                                "origine", "provenance", "pays", "origen", "procedencia", "pais", "产地", "国家", "made_in",
-                               "niveau", "nivel", "stufe", "难度", "级别", "duft", "aroma", "parfum", "geruch"})
+                               "niveau", "nivel", "stufe", "难度", "级别", "duft", "aroma", "parfum", "geruch",
+                               "composition", "composicion", "zusammensetzung", "materialien", "materiaux", "成分",
+                               "fabrication", "fabricacion", "herstellung", "herstellungsland", "manufacture", "manufactured"})
 #: Words in the name of a column of kinds ("Gear type", "Instrument class", "Famille"): among columns
 #: of unknown names, one named so holds the kinds.
 KIND_WORDS = frozenset({"type", "types", "kind", "kinds", "category", "categories", "family", "group",

@@ -59,7 +59,8 @@ SUBJECTS = (
     r"protección solar|protección uv|防晒|防紫外线",
     r"chlorine|chlore|chlor|cloro|抗氯|耐氯",
     r"pro|professional|profesional(?:es)?|professionnel(?:le)?s?|professionell(?:e[nrs]?)?|profi|专业|专业级",
-    r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机",
+    r"organic|organically|bio|biologiques?|ökologisch(?:e[nrs]?)?|öko|ecológic[oa]s?|orgánic[oa]s?|有机|eco[- ]friendly|ecological|"
+    r"[ée]cologiques?|[ée]colo|umweltfreundlich\w*|ecologic[oa]s?|环保",
     r"wom[ae]n|women'?s|ladies|lady|femmes?|damen|frauen|mujer(?:es)?|女款|女士|女性|女式",
     r"fold(?:able|ing|s|ed)?|folds? (?:up|away|flat)|pliables?|pliante?s?|se plie|klappbar\w*|zusammenklappbar\w*|"
     r"zusammenklappen|zusammenfaltbar\w*|faltbar\w*|plegables?|doblar(?:se|la|lo)?|se dobla|折叠|可折叠",

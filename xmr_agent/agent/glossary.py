@@ -133,8 +133,10 @@ def kinds(text: str, language: str, facets: Facets, *, negated: Sequence[str] = 
             if chosen and not any(naming.named(sense, facet.values) or naming.headed(sense, facet.values, alone) for sense in chosen):
                 continue
             named = [v for sense in meanings for v in naming.named(sense, facet.values)]
+            titled_heads = (heads or {}).get(facet.column, {})  # "Rohrzange": a pipe wrench, the wrenches' kind, no pipe
             named = [v for sense in meanings for v in naming.named(sense, facet.values) if naming.head_of(sense, v)] or \
-                ([] if heads_only else named) or \
+                ([] if heads_only or any(set(titled_heads.get(stem_phrase(m).split()[-1], named)) - set(named)
+                                         for m in meanings if " " in m.strip() and naming.named(m, facet.values)) else named) or \
                 [v for sense in meanings for v in naming.headed(sense, facet.values, alone)] or \
                 naming.titled_kind([m for m in meanings if not naming.named(m, named_columns)],  # "Zelt": tent; "比例" (ratio, scale)
                         {} if by_name else (heads or {}).get(facet.column, {}), facet.values, via_titles)  # is no "N Scale" tree

@@ -82,9 +82,10 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
             if titles:  # "吹水机": its titles' 吹风机, hair dryer
                 found = (*found[:MAX_SENSES // 2], *title_senses(kind, titles, dictionary))
             found = (*loaned(kind, dictionary), *found)  # "Shaker", "Cutter", "Pad": the English word itself
-            if not found and (both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind)):  # "Peinetas y flores":
-                found = tuple(s for w in both.groups() for s in senses(w, language, dictionary)[:3])  # type: ignore[arg-type]  # comb, flower
-            if not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
+            if both := re.fullmatch(r"([^\W\d_]+) (?:y|e|et|und|and|&) ([^\W\d_]+)", kind):  # "Peinetas y flores": comb,
+                found = tuple(s for w in both.groups() for s in kind_senses(w, language, dictionary)[:5]) or found  # type: ignore[arg-type]
+                # flower; "Ställe & Gehege": stables, enclosure, pen (each word's own, none made of both)
+            elif not found and language in ("fr", "es", "it", "pt"):  # "Bomba de calor": heat pump; "Nevera portátil": its noun's
                 found = (*phrase_senses(kind, language, dictionary)[:3],  # type: ignore[arg-type]  # "Sacs à dos": backpack
                          *(senses(kind.split()[0], language, dictionary)[:3]  # type: ignore[arg-type]
                            if len(kind.split()) == 2 else ()), *composed(kind, language))  # "Bougie non parfumée": no candle
@@ -95,7 +96,7 @@ def _glossed(columns: tuple[str, ...], values: tuple[tuple[str, tuple[str, ...]]
                 # first; no more than a word's: the column stays one of kinds; a later sense a common word: Rad, wheel)
                 said = " ".join(_BRACKETS.sub(" ", sense).split()).lower().removeprefix("to ")
                 for gloss in dict.fromkeys((said, said.replace("-", " "))):  # "electric-powered toothbrush": electric
-                    if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND | lexicon.FILLER:
+                    if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS and gloss not in NO_KIND | (lexicon.FILLER - lexicon.ENGLISH_NOUNS):
                         named.setdefault(gloss, set()).add(kind)
         heads: dict[str, set[str]] = {}
         for gloss, kinds_of in named.items():

@@ -108,8 +108,8 @@ COMPARATIVES = (
     (r"brighter|plus lumineu(?:x|se|ses)|hellere?[nrs]?|más (?:brillante|luminos[oa])s?|更亮", "brightness", "more"),
     (r"more powerful|plus puissante?s?|leistungsstärkere?[nrs]?|más potentes?|功率更大", "power", "more"),
     (r"stronger|more intense|plus forte?s?|plus intense?s?|stärkere?[nrs]?|kräftigere?[nrs]?|más fuertes?|"
-     r"más intens[oa]s?|更浓|更烈|更强", "strength", "more"),
-    (r"milder|less intense|plus doux|plus douces?|mildere?[nrs]?|más suaves?|更温和|更淡", "strength", "less"),
+     r"más intens[oa]s?|spicier|hotter|plus (?:piquante?s?|épicée?s?)|schärfere?[nrs]?|más picantes?|更浓|更烈|更强|更辣", "strength", "more"),
+    (r"milder|less intense|less spicy|plus doux|plus douces?|moins (?:piquante?s?|épicée?s?)|mildere?[nrs]?|weniger scharf|más suaves?|menos picantes?|更温和|更淡|不那么辣|没那么辣", "strength", "less"),
     (r"warmer|plus chaude?s?|wärmere?[nrs]?|más (?:calientes?|abrigad[oa]s?|cálid[oa]s?)|更暖和?|更保暖", "warmth", "more"),
     (r"cooler|plus fra(?:is|îche)s?|kühlere?[nrs]?|más fresc[oa]s?|更凉快?", "warmth", "less"),
     (r"more mature|more aged|longer[- ]aged|plus affinée?s?|reifere?[nrs]?|más curad[oa]s?|más madur[oa]s?",
@@ -184,7 +184,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"intensivste[nrs]?|kräftigste[nrs]?|(?:el|la|los|las|lo) más (?:fuerte|intens[oa])s?|最浓|最烈|最强", "strength", True),
     (r"strongest|(?:le|la|les) plus forte?s?|stärkste[nrs]?|(?:el|la|los|las|lo) más fuertes?|最强", "power", True),
     (r"mildest|least intense|(?:le|la|les) plus doux|(?:la|les) plus douces?|mildeste[nrs]?|"
-     r"(?:el|la|los|las|lo) más suaves?|最温和|最淡", "strength", False),
+     r"(?:el|la|los|las|lo) más suaves?|least spicy|(?:el|la|los|las|lo) menos picantes?|最温和|最淡|最不辣", "strength", False),
     (r"warmest|cosiest|coziest|(?:le|la|les) plus chaude?s?|wärmste[nrs]?|waermste[nrs]?|"
      r"(?:el|la|los|las|lo) más (?:calientes?|abrigad[oa]s?|cálid[oa]s?)|最暖和?|最保暖", "warmth", True),
     (r"coolest|(?:le|la|les) plus fra(?:is|îche)s?|kühlste[nrs]?|(?:el|la|los|las|lo) más fresc[oa]s?|最凉快?", "warmth", False),
@@ -193,8 +193,8 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
      r"最老|最陈", "maturity", True),
     (r"youngest|least aged|(?:le|la|les) plus jeunes?|jüngste[nrs]?|(?:el|la|los|las|lo) más (?:joven|jóvenes|tiern[oa]s?)|"
      r"最年轻|最嫩", "maturity", False),
-    (r"hottest|highest temperature|température la plus élevée|heißeste[nrs]?|höchste temperatur|temperatura más alta|最热|温度最高",
-     "temperature", True),  # not "le plus chaud": the warmest sleeping bag has the lowest comfort temperature
+    (r"spiciest|hottest|most spicy|(?:le|la|les) plus (?:piquante?s?|épicée?s?|relevée?s?)|schärfste[nrs]?|am schärfsten|"
+     r"(?:el|la|los|las|lo) más picantes?|最辣", "strength", True),  # with no temperature column: the sauces' heat
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快", "speed", True),
 )
 #: Spanish puts the article before the noun ("la mochila más ligera"): a superlative with one in
@@ -235,7 +235,7 @@ COLUMN_KINDS = {
               "magnification", "max_magnification", "zoom", "vergrosserung", "grossissement", "aumento", "aumentos", "功率",
               "额定功率", "瓦数"),
     "strength": ("strength", "abv", "alcohol", "alcohol_pct", "alc", "intensity", "proof", "heat", "heat_level",
-                 "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force",
+                 "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force", "schärfe", "schärfegrad", "scharfe", "scharfegrad", "piquant", "piquante", "picante", "picor", "辣度", "辣度等级", "辣味",
                  "intensité", "fuerza", "intensidad"),
     "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
     "temperature": ("temperature", "temp", "max_temp", "temp_max", "max_temperature", "température", "temperatur", "temperatura"),
@@ -317,15 +317,14 @@ DEMONYMS = {
     "morocco": "moroccan", "nepal": "nepalese", "norway": "norwegian", "peru": "peruvian", "poland": "polish",
     "portugal": "portuguese", "rwanda": "rwandan", "scotland": "scottish", "south africa": "south african",
     "spain": "spanish", "sri lanka": "sri lankan", "sweden": "swedish", "switzerland": "swiss",
-    "taiwan": "taiwanese", "thailand": "thai", "turkey": "turkish", "vietnam": "vietnamese", "wales": "welsh",
-    "new zealand": "new zealand"
-}
+    "taiwan": "taiwanese", "thailand": "thai", "turkey": "turkish", "vietnam": "vietnamese", "wales": "welsh", "new zealand": "new zealand"}
 #: Words that make a request "more like" something rather than this thing itself.
 LIKE = (r"like|similar to|in the style of|along the lines of|comme|dans le style d[eu]|dans le genre d[eu]|du genre d[eu]|"
         r"(?:dans le|du) même (?:genre|style) que|semblable à|proche d[eu]|wie|ähnlich wie|im stil (?:von|des|der)|"
         r"so ähnlich wie|im gleichen stil wie|como|parecid[oa] al?|al estilo de|del estilo de|del mismo estilo que|"
         r"similar al?|像|类似")
-
+#: Words of :data:`FILLER` that are English nouns ("hay": Spanish "there is"; "hat": German "has"): a kind in English words.
+ENGLISH_NOUNS = frozenset({"hay", "hat", "sea", "den", "ton", "dame"})
 #: Words that carry no subject: a request of only these (and a photo) is "like the photo".
 FILLER = frozenset("""
 something anything stuff thing things one ones like this that these those similar same kind sort bit which whichever whatever love mind matter

@@ -149,7 +149,7 @@ def category_of(words: str, facets: Facets) -> tuple[Facet, str] | None:
         plural = re.sub(r"(?<=[aeiou])s$", "", key) if len(key.rsplit(" ", 1)[-1]) >= 3 else key  # "gis": Karate gi
         for value in index.get(key, ()) or glued_values or index.get(stem_phrase(words.replace("-", " ")), ()) or (
                 index.get(plural, ()) if plural != key else ()):  # "hat in":
-            if words.strip().lower() in lx.FILLER and words.strip().lower() != value.lower():  # Hatinator; "in-person"
+            if words.strip().lower() in lx.FILLER - lx.ENGLISH_NOUNS and words.strip().lower() != value.lower():  # Hatinator
                 continue  # "with" is no "Withings"
             return facet, facet.canonical[value]
     single = " " not in words.strip() and not lx.has_cjk(words) and words.strip().lower() not in lx.FILLER

@@ -116,6 +116,11 @@ def has_subject(words: str, generic: frozenset[str] = frozenset()) -> bool:
 
 
 def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
+    for m in lx.pattern(lx.NEGATION, after=r"\s+(?:(?:in|en|à|a|im|de)\s+)?(\d[\w/.,:\-]*[\w/])").finditer(parse.scan):
+        if hit := category_of(m.group(1), facets):  # "anything but 1/72", "pas en 1:35": a value written with digits
+            parse.filters.append(Filter(column=hit[0].column, op="not_contains" if hit[0].kind == "list" else "!=", value=hit[1]))
+            parse.notes.append(f"{hit[0].column} not {hit[1]!r} from {m.group(0).strip()!r}")
+            parse.cut(m.span())
     paired = r"(?:and|or|nor|et|ni|und|oder|noch|y|o)\s+(?:no|not|pas|sans|ohne|keine?[nmrs]?|sin)\s+"  # "no X and no Y"
     latin = lx.pattern(lx.NEGATION, after=rf"\s+((?:(?!{paired})[^\W\d_][\w\-']*\s*){{1,5}}(?:{paired}(?:[^\W\d_][\w\-']*\s*){{1,3}})?)")
     cjk = re.compile(rf"(?:{lx.cjk_words(lx.NEGATION)})\s*(?:推荐|介绍|给我看|给我|考虑|买)?\s*([\u3400-\u9fff]{{1,6}}|[A-Za-z][\w\-&']*(?:\s[A-Z][\w\-&']*)?)"  # 不要Penn的
@@ -137,6 +142,9 @@ def _negatives(parse: Parse, facets: Facets, *, about: bool = True) -> None:
                 rf"(?<!\w){re.escape(words[0])}(?!\w)", parse.scan[:m.start()], re.IGNORECASE):  # relier": that one
             hit = None
         classed = class_values(words[0], facets) if len(words) == 1 else None  # "nicht aus Metall": 锡, 不锈钢
+        if hit and hit[0].column.lower() in kind_columns(facets) and any(  # "hay, not straw": Heu & Stroh is
+                f.column == hit[0].column and v == hit[1] for f, v, _ in said_values(blank(parse.scan, [span]), facets)):
+            hit = None  # wanted, the items titled straw left out
         if hit:
             facet, value = hit  # "not made of plastic": Kunststoff, nor Nylon
             kin = classed[1] if classed and classed[0].column == facet.column and value in classed[1] else []
@@ -331,8 +339,8 @@ def _titled(parse: Parse, facets: Facets, nouns: Mapping[str, Mapping[str, froze
 
 
 #: The last function word before an "-ing" word is a determiner: it is a thing ("the dearest painting").
-_DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$",
-                         re.IGNORECASE)
+_DETERMINED = re.compile(r"\b(?:a|an|the|this|that|these|those|any|some|one)\b(?:(?!\b(?:for|to|go|do|of|about|with)\b).)*$|"
+                         rf"\b(?:{'|'.join(lx.COLOURS)})\s+$", re.IGNORECASE)  # "white painting": paint, a colour
 
 
 def _goes_with(text: str, span: tuple[int, int], before: str, column: str) -> bool:

@@ -138,8 +138,8 @@ class Session:
         self._named(message, {str(r["id"]) for r in shown})
         self._update(critique, request, attachments)
         if any(f not in before for f in self.state.filters) and not ELSE.search(message):
-            # "under 100 euros", "an all-season one instead", "probably the 3/4 size": an item shown may meet it
-            critique.again += [i for i in self.state.last if i not in critique.again]
+            # "under 100 euros", "an all-season one instead", "not JR Farm though": an item shown may meet it
+            critique.again += [i for i in self.state.shown if i not in critique.again]
         if any(o is not None and o.mode == "sort" for o in (request.order if request else None, critique.order)):  # "the lightest"
             critique.again += [i for i in self.state.shown if i not in critique.again]
         if request is not None and request.queries and any(p.search(message) for p in (REFINE, ONE, AMEND, ASKED)) and not (

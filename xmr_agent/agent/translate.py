@@ -139,9 +139,11 @@ def with_translation(base: CrossModalQuery, other: CrossModalQuery, original: st
             named.setdefault(f.column, []).append(str(f.value))
     base = base.model_copy(update={"filters": tuple(  # "un casque de ski": "ski helmet" reads the ski as what
         f for f in base.filters if not (f.column in named and f.op in ("=", "contains") and str(f.value) not in named[f.column]
-                                        and (str(f.value) in other.context or len(named[f.column]) == 1 and _part_of(
-                                            stem_phrase(str(f.value)).split(), stem_phrase(named[f.column][0]).split()))))})
-    # "chaussures de ski" read as "ski boots": one kind of longer name than the original's word
+                                        and (str(f.value) in other.context or len(named[f.column]) == 1 and (_part_of(
+                                            stem_phrase(str(f.value)).split(), stem_phrase(named[f.column][0]).split())
+                                            or _narrows(f, named[f.column][0], base.filters)))))})
+    # "chaussures de ski" read as "ski boots": one kind of longer name than the original's word; "un kit de coche":
+    # "a car kit", of the kits the word "kit" named
     said = {f.column for f in base.filters}
     refused = {(f.column, str(f.value).lower()) for f in base.filters if f.op in _NEGATIVE}  # "que no sea azul": never blue
     stated = {f.column for f in base.filters if f.op not in _NEGATIVE}  # "un sombrero de paja que no sea panamá":
@@ -214,6 +216,14 @@ def _brand_made(flt: Filter, original: str) -> bool:
 
 #: How common (Zipf frequency) each word of a brand must be in English to be one a translation made ("ratio", not "Nike").
 COMMON_ZIPF = 4.0
+
+
+def _narrows(flt: Filter, value: str, filters: Sequence[Filter]) -> bool:
+    """Whether the translation's kind ``value`` is one of the kinds the original's words name on ``flt``'s column, all
+    of one head noun ("Car Kits" of the Aircraft, Armor, Car and Ship Kits "kit" names): that one alone is meant."""
+    same = {str(f.value) for f in filters if f.column == flt.column and f.op in ("=", "contains")}
+    heads = {stem_phrase(v).split()[-1] for v in same if stem_phrase(v)}
+    return value in same and len(same) > 1 and len(heads) == 1
 
 
 def _part_of(words: list[str], longer: list[str]) -> bool:

@@ -71,8 +71,8 @@ def _one_way(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def _singular_in_s(word: str) -> bool:
-    """Whether ``word`` is a singular that ends in "s" ("lens", "canvas", "gas"): the word without its
-    "s" is far rarer than the word (Zipf frequencies in :mod:`wordfreq`; without it, never)."""
+    """Whether ``word`` is a singular that ends in "s" ("lens", "canvas", "gas"): the word without its "s" is far rarer
+    than the word (Zipf frequencies in :mod:`wordfreq`; without it, never)."""
     try:
         from wordfreq import zipf_frequency
     except ImportError:  # the ``spelling`` extra is not installed
@@ -83,7 +83,6 @@ def _singular_in_s(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
     import snowballstemmer
-
     return snowballstemmer.stemmer("english")
 
 
@@ -167,12 +166,11 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
                  firsts: Mapping[str, dict[str, dict[str, int]]] | None = None) -> None:
         super().__init__(words)
         self.heads: dict[str, dict[str, frozenset[str]]] = dict(heads or {})
-        #: column → word stem → kind → how many items of that kind have the word in their titles (``firsts``: the
-        #: titles' first word, as written)
+        #: column → word stem → kind → how many items of that kind have it in their titles (``firsts``: first words)
         self.counts: dict[str, dict[str, dict[str, int]]] = dict(counts or {})
         self.firsts: dict[str, dict[str, dict[str, int]]] = dict(firsts or {})
         self._common: frozenset[str] | None = None
-        self.size = size  #: how many items were read
+        self.size, self.first = size, False  #: how many items were read; whether ``heads`` are titles' first words
 
     def common(self) -> frozenset[str]:
         """The head nouns of the titles of items of at least half the kinds of a column of three or
@@ -184,17 +182,16 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
             found: set[str] = set()
             named = {stem_phrase(k) for stems in self.counts.values() for counts in stems.values() for k in counts}
             for column, stems in self.counts.items():  # ("tank" where a kind is "Tank" names it)
-                kinds, heads = {k for counts in stems.values() for k in counts}, self.heads.get(column, {})
+                kinds, heads = {k for counts in stems.values() for k in counts}, {} if self.first else self.heads.get(column, {})
                 found |= {s for s, counts in stems.items() if len(kinds) >= 3 and 2 * len(heads.get(s, ())) >= len(kinds)
                           and s not in named and sum(counts.values()) * COMMON_SHARE >= self.size}
             self._common = frozenset(found)
         return self._common
 
     def headed(self, column: str, stem: str) -> frozenset[str]:
-        """The kinds of the items whose titles end in ``stem`` (``heads``), when at least
-        :data:`HEAD_SHARE` of the items with the word anywhere in their titles are of those kinds:
-        "champagne" (two bottles, one "Champagne Flutes"), not "game" (one "Logic Game", one
-        "Playmat for Card Games")."""
+        """The kinds of the items whose titles end in ``stem`` (``heads``), when at least :data:`HEAD_SHARE` of the items
+        with the word anywhere in their titles are of those kinds: "champagne" (two bottles, one "Champagne Flutes"),
+        not "game" (one "Logic Game", one "Playmat for Card Games")."""
         kinds = self.heads.get(column, {}).get(stem, frozenset())
         counts = self.counts.get(column, {}).get(stem, {})
         total = sum(counts.values())
@@ -202,10 +199,9 @@ class TitleNouns(dict[str, dict[str, frozenset[str]]]):
 
 
 def kinds_by_title(catalog: Any, facets: Facets) -> TitleNouns:
-    """For each column of kinds, the values (lower-cased) of the items whose titles have each word
-    stem: "knife" → {accessories} in a deli, "wine" → {red, white, sparkling, accessories}."""
+    """For each column of kinds, the values (lower-cased) of the items whose titles have each word stem: "knife" →
+    {accessories} in a deli, "wine" → {red, white, sparkling, accessories}."""
     from xmr_agent.agent.audience import audience_columns  # a title's noun says what it is, not for whom
-
     people = audience_columns(facets)
     columns = [c for c in facets if c.lower() in kind_columns(facets) and facets[c].categorical and c not in people]
     return title_kinds(catalog.rows(["title", *columns]) if columns else [], columns)
@@ -216,9 +212,10 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     heads: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     counts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
     firsts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
-    for row in rows:
-        title = str(row.get("title") or "")
-        stems, head, first = set(stem_phrase(title).split()), title_head(title), (title.lower().split() or [""])[0].strip(",.;:()")
+    romance = detect_closely(" ".join(str(r.get("title") or "") for r in rows[:HEAD_SAMPLE])) in _HEAD_FIRST
+    for row, title in ((r, str(r.get("title") or "")) for r in rows):
+        first = (title.lower().split() or [""])[0].strip(",.;:()")
+        stems, head = set(stem_phrase(title).split()), (stem_phrase(first) or None) if romance else title_head(title)
         first_stem = stem_phrase(first).split()  # (read once per title, not per word)
         for column in columns:
             cell = row.get(column)
@@ -230,14 +227,19 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
                         kind_counts[str(value).lower()] = kind_counts.get(str(value).lower(), 0) + 1
                 if head and value not in (None, ""):
                     heads[column].setdefault(head, set()).add(str(value).lower())
-    return TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
-                      {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts, len(rows), firsts)
+    nouns = TitleNouns({c: {s: frozenset(v) for s, v in stems.items()} for c, stems in found.items()},
+                       {c: {s: frozenset(v) for s, v in stems.items()} for c, stems in heads.items()}, counts, len(rows), firsts)
+    nouns.first = romance  # (a word most French titles begin with names no shop's every item: "Guitarra clásica …")
+    return nouns
+
+
+#: Languages whose titles put the noun first ("Réservoir d'eaux grises sur roulettes"); how many titles tell which.
+_HEAD_FIRST, HEAD_SAMPLE = frozenset({"fr", "es", "it", "pt"}), 60
 
 
 def title_head(title: str) -> str | None:
-    """The stem of a title's head noun: the last word of its first part, before a comma, a dash,
-    a bracket or "for"/"with"/"and", numbers ("28x28cm"), units and words for a pack left out ("Godox V1
-    Round Head Flash for Sony": flash; "Pastel Latex Balloons, Pack of 50": balloon)."""
+    """The stem of a title's head noun: the last word of its first part, before a comma, a dash, a bracket or "for"/
+    "with"/"and", numbers ("28x28cm"), units and packs left out ("Pastel Latex Balloons, Pack of 50": balloon)."""
     first = _TITLE_CUT.split(title, maxsplit=1)[0]
     words = [w for w in re.findall(r"(?<![\w'’])[^\W\d_][\w'’]*", first) if w.lower() not in _NOT_HEADS and len(w) > 2]
     if not words or words[-1].lower() in lexicon.FILLER:  # "Me Before You": a name, not a kind
@@ -390,8 +392,7 @@ ENGLISH_ZIPF = 1.5
 
 @lru_cache(maxsize=4096)
 def english_word(word: str) -> bool:
-    """Whether ``word`` is used in English ("baguette", not "Essig" nor "Deckelthermometer"); any
-    word, without :mod:`wordfreq` (the ``spelling`` extra)."""
+    """Whether ``word`` is used in English ("baguette", not "Essig"); any word, without :mod:`wordfreq` (``spelling``)."""
     try:
         from wordfreq import zipf_frequency
     except ImportError:
