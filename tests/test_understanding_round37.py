@@ -120,3 +120,31 @@ def test_titles_written_in_french_are_headed_by_their_first_word() -> None:
     heads = title_kinds(rows, ["rayon"]).heads["rayon"]
     assert heads["chais"] == heads["tabl"] == {"mobilier de camping"}
     assert "roulett" not in heads and heads["reservoir"] == {"eau et réservoirs"}  # not the title's last word
+
+
+PLUMBING = Facets({"section": _facet("section", {"Tapware", "Tools", "Pipe", "Shower heads"}),
+                   "origin": _facet("origin", {"China", "Italy", "Spain"}), "price": Facet("price", "number", lower=2, upper=400)})
+
+
+def test_a_kind_named_as_ware_is_named_by_its_thing() -> None:
+    assert "section = 'Tapware'" in {str(f) for f in rule_rewrite("a cheap tap for the kitchen", PLUMBING).filters}
+
+
+@pytest.mark.parametrize("text", ["tijeras que no sean hechas en China", "scissors not made in China",
+                                  "des ciseaux mais pas fabriqués en Chine"])
+def test_not_made_in_a_country_leaves_that_country_out(text: str) -> None:
+    facets = Facets({"cajon": _facet("cajon", {"Tijeras", "Hilo"}), "origen": _facet("origen", {"China", "España"})})
+    query = rule_rewrite(text, facets)
+    assert "origen != 'China'" in {str(f) for f in query.filters}
+    assert not any("hech" in w or "fabri" in w for w in query.exclude_words)  # "made" is no word the items are without
+
+
+def test_a_number_with_decimals_after_for_is_a_price_not_people() -> None:
+    facets = Facets({"sortiment": _facet("sortiment", {"Futter", "Snacks"}), "preis": Facet("preis", "number", lower=1, upper=90)})
+    assert "preis <= 5.5" in {str(f) for f in rule_rewrite("food for 5.50 or less, any animal", facets).filters}
+
+
+def test_a_colour_before_an_ing_word_makes_it_a_thing() -> None:
+    kinds = Facets({"aisle": _facet("aisle", {"Paints", "Airbrushes", "Tools"}), "colour": _facet("colour", {"White", "Red"})})
+    assert "aisle = 'Paints'" in {str(f) for f in rule_rewrite("some white painting", kinds).filters}
+

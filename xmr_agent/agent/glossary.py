@@ -183,8 +183,9 @@ def _compound_value(word: str, dictionary: Dictionary, columns: Sequence[Facet])
         lasts = [x for x in (last, *(last[:-len(e)] for e in ("n", "en", "e", "s") if last.endswith(e))) if x in dictionary]
         if not firsts or not lasts:  # "Münzmagie": Münze + Magie; "Münztricks": the trick's plural
             continue
-        for a in (m for f in firsts[:1] for m in dictionary.senses(f)[:COMPOUND_SENSES]):
-            for b in dictionary.senses(lasts[0])[:COMPOUND_SENSES]:
+        for a in dict.fromkeys(m for f in firsts[:2] for m in dictionary.senses(f)[:COMPOUND_SENSES]):  # "Schiffs": ship's, ship
+            for b in dict.fromkeys(x for s in dictionary.senses(lasts[0])[:COMPOUND_SENSES] for x in (s, s.split()[-1])):
+                # ("Bausatz": construction kit, a kit: "Schiffsbausatz", a Ship kit)
                 if (hit := values.get(stem_phrase(f"{a} {b}"))) is not None:
                     found.add(hit)
     return next(iter(found)) if len(found) == 1 else None

@@ -272,6 +272,8 @@ def named_kinds(text: str, query: CrossModalQuery, facets: Facets, language: str
     taken = {f.column for f in filters if (str(f) not in guessed or f.hard) and f.op in ("=", "contains")}  # (not "not aluminium")
     values = backward_values(masked, facets, language, taken, query.avoid) if said == ENGLISH else \
         _read_values(masked, said, facets, language, taken, query.avoid)  # "要不锈钢的": stainless steel, Inox
+    values = [v for v in values if not any(f.column == v.column and f.op in ("!=", "not_contains") and f.value == v.value
+                                           for f in filters)]  # "not made in China": no China beside it
     if filters == query.filters and not values and not unsaid:  # "stainless steel" → Edelstahl, of a column of finishes
         return query
     filters = tuple(f for f in filters if f.column not in {v.column for v in values} or f.op not in ("=", "contains"))  # in place of the meaning's guesses

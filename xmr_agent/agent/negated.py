@@ -12,7 +12,9 @@ from xmr_agent.agent import lexicon as lx
 _FOR = {"for", "pour", "für", "fuer", "para"}
 #: Words skipped at the start of a negated phrase ("nothing about a ...", "not too ...").
 _FILLER = set("too very a an any the about with of so really more overly that de d' des le la les un une einen eine zu allzu "
-           "ein el los las una uno unos unas ningún made out sea sean soit soient aus en containing including in mit avec con".split())
+           "ein el los las una uno unos unas ningún made out sea sean soit soient aus en containing including in mit avec con "
+           "hecho hecha hechos hechas fabricado fabricada fabricados fabricadas fait faite faits faites fabriqué fabriquée "
+           "fabriqués fabriquées fabrique hergestellt gemacht produced manufactured built".split())
 #: A negation followed by these is about the speaker, not the item ("no, I have not seen it").
 _NOT_A_THING = {"i", "i'm", "im", "you", "we", "they", "he", "she", "it", "have", "has", "had", "is", "was", "are",
                 "were", "do", "did", "seen", "been", "sure", "problem", "idea", "thanks", "way", "one", "worries",

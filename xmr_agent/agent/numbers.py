@@ -322,7 +322,7 @@ def people(parse: Parse, facets: Facets) -> None:
                       rf"|(\d{{1,2}}|[{_CHINESE_DIGITS}])\s*(?:个)?人"
                       rf"|\b(?:{_GROUP})\s+(?:of|de|von|aus)\s+(\d{{1,2}}|{words})\b(?:\s+(?:or more|ou plus|oder mehr|o más))?"
                       rf"|\b(\d{{1,2}}|{words})\s+(?:of us|de nous|von uns|de nosotros)\b"
-                      rf"|\b(?:for|pour|für|para)\s+(\d{{1,2}}|{words})(?=\s*(?:[,.;!?]|$)|\s+(?:with|avec|mit|con|and|et|und|y)\b)"
+                      rf"|\b(?:for|pour|für|para)\s+(\d{{1,2}}|{words})(?=\s*(?:[,.;!?](?!\d)|$)|\s+(?:with|avec|mit|con|and|et|und|y)\b)"
                       rf"|\b(?:we are|we're|nous sommes|on est|wir sind|somos|sleeps|accommodates|seats|serves|feeds)\s+"
                       rf"(?:at least\s+|up to\s+)?(\d{{1,2}}|{words})\b",
                       re.IGNORECASE)

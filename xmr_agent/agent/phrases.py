@@ -134,7 +134,9 @@ def described(query: CrossModalQuery) -> tuple[str, ...]:
     text = query.queries[0].text if query.queries else ""
     said = {w for f in query.filters for w in stem_phrase(str(f.value)).split()}
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in lexicon.FILLER]
-    kept = [w for w, after in zip(words, words[1:], strict=False) if _ADJECTIVE.search(w) and not _ADJECTIVE.search(after)]
+    told = {stem_phrase(v) for v in query.context if " " not in str(v).strip()}  # "the lightest pipe wrench": a kind's
+    kept = [w for w, after in zip(words, words[1:], strict=False) if _ADJECTIVE.search(w) and not _ADJECTIVE.search(after)
+            or stem_phrase(w) in told]  # word describing the thing wanted tells its items apart too
     return tuple(dict.fromkeys(s for w in kept for s in stem_phrase(w).split() if s not in said))
 
 

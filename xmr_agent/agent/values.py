@@ -212,7 +212,7 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     heads: dict[str, dict[str, set[str]]] = {c: {} for c in columns}
     counts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
     firsts: dict[str, dict[str, dict[str, int]]] = {c: {} for c in columns}
-    romance = detect_closely(" ".join(str(r.get("title") or "") for r in rows[:HEAD_SAMPLE])) in _HEAD_FIRST
+    romance = detect_closely(" ".join(str(r.get("title") or "") for r in rows[:HEAD_SAMPLE])) in HEAD_FIRST
     for row, title in ((r, str(r.get("title") or "")) for r in rows):
         first = (title.lower().split() or [""])[0].strip(",.;:()")
         stems, head = set(stem_phrase(title).split()), (stem_phrase(first) or None) if romance else title_head(title)
@@ -233,8 +233,8 @@ def title_kinds(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Ti
     return nouns
 
 
-#: Languages whose titles put the noun first ("Réservoir d'eaux grises sur roulettes"); how many titles tell which.
-_HEAD_FIRST, HEAD_SAMPLE = frozenset({"fr", "es", "it", "pt"}), 60
+#: How many titles tell whether they put the noun first (:data:`HEAD_FIRST`: "Réservoir d'eaux grises sur roulettes").
+HEAD_SAMPLE = 60
 
 
 def title_head(title: str) -> str | None:
@@ -254,12 +254,10 @@ _NOT_HEADS = frozenset("set sets kit kits pack packs pcs piece pieces pair pairs
                        "inch inches cm mm ml oz litre liter lbs pcs mini maxi large small medium xl xxl the".split())
 
 
-def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str]], value: str,
-              facets: Facets) -> str | None:
-    """The noun after the kind ``value`` at ``span`` that it describes, the thing wanted ("knife" in
-    "a cheese knife set"): a word of titles (``nouns``: its stem → the kinds of the items so
-    titled) of at most two kinds, not ``value`` ("red wine", "herbal tea" keep their kind), no
-    function word and no word of a value."""
+def modified(text: str, span: tuple[int, int], nouns: Mapping[str, frozenset[str]], value: str, facets: Facets) -> str | None:
+    """The noun after the kind ``value`` at ``span`` that it describes, the thing wanted ("knife" in "a cheese knife
+    set"): a word of titles (``nouns``: its stem → the kinds of the items so titled) of at most two kinds, not
+    ``value`` ("red wine", "herbal tea" keep their kind), no function word and no word of a value."""
     said = text[span[0]:span[1]].lower().split()
     if not said or said[-1] in lexicon.COLOURS or ADJECTIVE.search(said[-1]):
         return None  # "red wine", "herbal tea", "running shoes": a kind said by an adjective names the wine
@@ -349,14 +347,16 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     parts: dict[str, list[str]] = {}  # "BMX" for "BMX/Skate", "table" for "Table & station": names, not
     for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)
                   and not brand_column(column)):  # descriptions; "Light & Motion" is one name
-        pieces = re.split(r"/|\s(?:&|and|et|und|y)\s", value)  # "Soudure et flux"
-        for part in pieces if len(pieces) > 1 else ():
+        pieces = re.split(r"/|\s(?:&|and|et|und|y)\s", value)  # "Soudure et flux"; "tap": Tapware
+        for part in pieces if len(pieces) > 1 else [m.group(1)] if (m := _WARE.fullmatch(value)) else ():
             if len(part.strip()) >= 3 and part.strip().lower() not in values:  # ("Wool/nylon sock yarn that knits up …")
                 parts.setdefault(stem_phrase(part), []).append(value)
     index.update({part: group for part, group in parts.items() if part not in index})  # "down": the downs, not
     return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}  # only "Duck feather & down"
 
 
+#: A kind named as the ware of a thing ("Tapware", "Glassware"): the thing names it too.
+_WARE = re.compile(r"(?!hard|soft|firm|ware)([a-z]{3,})(?:ware|wear)", re.IGNORECASE)
 #: Languages whose names of kinds put the noun first ("Guitarra clásica", "Scie sauteuse").
 HEAD_FIRST = frozenset({"es", "fr", "it", "pt"})
 
