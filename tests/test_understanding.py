@@ -384,7 +384,7 @@ def test_start_over_in_other_languages(message: str) -> None:
                                   "fresh52", "fresh53", "fresh54", "fresh55", "fresh56",
                                   "fresh57", "fresh58", "fresh59", "fresh60",
                                   "fresh61", "fresh62", "fresh63", "fresh64",
-                                  "fresh65", "fresh66"])
+                                  "fresh65", "fresh66", "fresh67", "fresh68"])
 def test_the_bundled_suites_fit_their_catalogues(name: str) -> None:
     done = subprocess.run([sys.executable, str(SUITE / "check_suite.py"), str(SUITE / f"{name}.jsonl")],
                           capture_output=True, text=True, timeout=120)

@@ -148,3 +148,46 @@ def test_a_colour_before_an_ing_word_makes_it_a_thing() -> None:
     kinds = Facets({"aisle": _facet("aisle", {"Paints", "Airbrushes", "Tools"}), "colour": _facet("colour", {"White", "Red"})})
     assert "aisle = 'Paints'" in {str(f) for f in rule_rewrite("some white painting", kinds).filters}
 
+
+
+@pytest.mark.parametrize(("text", "bound"), [("火锅底料，二十块以内的", 20.0), ("不超过三十块的醋", 30.0), ("三十块钱以下的醋", 30.0),
+                                             ("两千五百元以内", 2500.0)])
+def test_a_chinese_number_before_a_currency_is_a_price(text: str, bound: float) -> None:
+    assert f"价格 <= {bound}" in {str(f) for f in Rewriter(SAUCES).rewrite(text).filters}
+
+
+def test_one_piece_is_no_price() -> None:
+    assert not [f for f in Rewriter(SAUCES).rewrite("要一块辣椒酱").filters if f.column == "价格"]  # 块: a piece, too
+
+
+@pytest.mark.parametrize(("text", "mode"), [("was richtig Scharfes, Chiliöl oder Chilisoße", "high"),
+                                            ("a chili oil that's only mildly hot", "low"), ("une sauce pas trop piquante", "low"),
+                                            ("很辣的辣椒酱", "high"), ("微辣的火锅底料", "low")])
+def test_words_of_heat_order_a_column_of_spiciness(text: str, mode: str) -> None:
+    order = rule_rewrite(text, SAUCES).order
+    assert order is not None and (order.column, order.mode) == ("辣度", mode)
+
+
+def test_a_brand_that_is_a_titles_only_chinese_word_names_no_item() -> None:
+    from xmr_agent.agent.mentions import TitleIndex, named_items
+
+    titles = TitleIndex([("TW-142", "李锦记XO酱 80克"), ("TW-140", "李锦记海鲜酱 240克"), ("TW-138", "六必居甜面酱 300克")],
+                        makers=["李锦记", "六必居"])
+    assert named_items(titles, "要李锦记的", (), seeds=False)[0] == []  # the maker's name, not the XO sauce's
+    facets = Facets({"品牌": _facet("品牌", {"李锦记", "六必居"}), "类目": _facet("类目", {"酱类", "醋"})})
+    assert "品牌 = '李锦记'" in {str(f) for f in rule_rewrite("李锦记的酱有哪些", facets).filters}
+
+
+def test_a_word_read_in_a_dictionary_names_a_kind_named_as_ware(dictd: Path) -> None:
+    from xmr_agent.agent import glossary
+
+    write_dictd(dictd, "deu-eng", [("wasserhahn", "Wasserhahn\nwater tap, faucet\n")])
+    assert [str(f) for f in glossary.kinds("ein Wasserhahn", "de", PLUMBING)] == ["section = 'Tapware'"]
+
+
+def test_a_word_of_heat_inside_a_kind_asks_for_no_heat() -> None:
+    facets = Facets({"tipo": _facet("tipo", {"Salsa picante", "Salsas frías", "Especias"}),
+                     "picor": Facet("picor", "number", lower=0, upper=5), "precio": Facet("precio", "number", lower=2, upper=12)})
+    query = rule_rewrite("una salsa picante barata", facets)
+    assert query.order is not None and query.order.column == "precio"  # the Salsa picante, cheapest first
+    assert "tipo = 'Salsa picante'" in {str(f) for f in query.filters}

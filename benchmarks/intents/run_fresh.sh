@@ -67,6 +67,8 @@
 #   fresh64:          fresh64.jsonl over huerto.csv, berceau.csv, arcade.csv
 #   fresh65:          fresh65.jsonl over umzug.csv, kouqiang.csv, slumber.csv
 #   fresh66:          fresh66.jsonl over merceria.csv, fourgon.csv, plumbing.csv
+#   fresh67:          fresh67.jsonl over kleintier.csv, tiaowei.csv, scalekits.csv
+#   fresh68:          fresh68.jsonl over cordonnerie.csv, electricista.csv, nutrition.csv
 # Extra options go to `xmr eval`; XMR, PYTHON, DB and OUT (default: reports/intents-FRESH) as for run.sh.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -138,7 +140,9 @@ case "$FRESH" in
   fresh64) TABLES="huerto berceau arcade" ;;
   fresh65) TABLES="umzug kouqiang slumber" ;;
   fresh66) TABLES="merceria fourgon plumbing" ;;
-  *) echo "FRESH must be fresh or fresh2 … fresh66" >&2; exit 2 ;;
+  fresh67) TABLES="kleintier tiaowei scalekits" ;;
+  fresh68) TABLES="cordonnerie electricista nutrition" ;;
+  *) echo "FRESH must be fresh or fresh2 … fresh68" >&2; exit 2 ;;
 esac
 "${PYTHON:-python}" "$HERE/check_suite.py" "$HERE/$FRESH.jsonl"
 SUITE="$FRESH.jsonl" TABLES="$TABLES" OUT="${OUT:-reports/intents-$FRESH}" exec "$HERE/run.sh" "$@"

@@ -71,7 +71,8 @@ def head_phrases(text: str, negated: tuple[str, ...]) -> Iterator[list[list[str]
                and not any(w.lower() in _FILLER or w.lower() in skip for w in words)]
 
 
-_FILLER = lexicon.FILLER - lexicon.ENGLISH_NOUNS  # (English words: "hay" is a noun)
+_FILLER = lexicon.FILLER - lexicon.ENGLISH_NOUNS | {"way", "lot", "lots", "bit", "time", "times", "day", "days", "week", "weeks",
+                                                    "ages", "while", "home"}  # ("hay" is a noun; "way too long" names none)
 
 
 def round_trip_kinds(text: str, glossed_facets: Facets, negated: tuple[str, ...] = ()) -> list[Filter]:
@@ -241,12 +242,12 @@ def _titled_kind(word: str, stems: Mapping[str, Mapping[str, int]], common: Cont
         stem = stem_phrase(said)
         if not stem or " " in stem or len(stem) < 3 or stem in common:
             return []
-        forms, found = {stem, stem.removesuffix("s"), stem + "s"}, dict[str, int]()
+        forms, found, whole = {stem, stem.removesuffix("s"), stem + "s"}, dict[str, int](), 0
         for title_stem, counts in stems.items():  # (German: stems of all the titles' words; else their first words)
-            if (title_stem if german is not None else stem_phrase(title_stem)) in forms \
+            if (exact := (title_stem if german is not None else stem_phrase(title_stem)) in forms) \
                     or german is not None and len(stem) >= MIN_PART and title_stem.endswith(stem):
                 for kind, n in counts.items():
-                    found[kind] = found.get(kind, 0) + n
-        if total := sum(found.values()):
+                    found[kind], whole = found.get(kind, 0) + n, whole + (n if exact else 0)
+        if (total := sum(found.values())) and (whole or total >= 2):  # (one "Nagerheim" says no "Heim" is a cage)
             return [k for k, n in found.items() if n >= HEAD_SHARE * total]
     return []

@@ -132,8 +132,9 @@ RELATIVE = (
     (r"recent|latest|récente?s?|neuere?[nrs]?|reciente?s?|新近|最近", "time", "high"),
     (r"warm|cosy|cozy|for (?:the )?winter|winter|chaude?s?|pour l'hiver|d'hiver|warme?[nrs]?|für den winter|"
      r"cálid[oa]s?|abrigad[oa]s?|calientes?|para el invierno|de invierno|暖和|保暖|冬天|冬季", "warmth", "high"),
-    (r"cool|for (?:the )?summer|summer|lightweight|fra(?:is|îche)s?|pour l'été|d'été|kühle?[nrs]?|für den sommer|"
-     r"sommer|fresc[oa]s?|para el verano|de verano|凉快|夏天|夏季", "warmth", "low"),
+    (r"cool|for (?:the )?summer|summer|lightweight|fra(?:is|îche)s?|pour l'été|d'été|kühle?[nrs]?|für den sommer|sommer|fresc[oa]s?|para el verano|de verano|凉快|夏天|夏季", "warmth", "low"),
+    (r"mild(?:ly)?(?: hot| spicy)?|not (?:too |very |so )?(?:spicy|hot)|pas (?:trop |très )?(?:piquante?s?|épicée?s?)|doux|douce|nicht (?:so |zu )?scharf|mild(?:e[nrs]?)?|poco picantes?|no (?:muy |tan )?picantes?|suaves?|不辣|微辣|不太辣|少辣", "heat", "low"),  # (before "piquante": "pas trop piquante")
+    (r"spicy|(?:really |very |extra )?hot(?= (?:sauce|chil+i|one|oil|paste|pepper|curry|stuff)s?\b)|piquante?s?|épicée?s?|relevée?s?|scharf(?:e[nrs]?)?|picantes?|picos[oa]s?|很辣|特辣|超辣|够辣|重辣", "heat", "high"),
 )
 
 #: Superlatives → a sort: (words, column kind, descending).
@@ -157,8 +158,7 @@ SUPERLATIVES: tuple[tuple[str, str, bool], ...] = (
     (r"widest|(?:le|la|les) plus larges?|breiteste[nrs]?|(?:el|la|los|las|lo) más anch[oa]s?|最宽", "width", True),
     (r"narrowest|(?:le|la|les) plus étroite?s?|schmalste[nrs]?|(?:el|la|los|las|lo) más estrech[oa]s?|最窄", "width", False),
     (r"tallest|(?:le|la|les) plus haute?s?|(?:el|la|los|las|lo) más alt[oa]s?", "height", True),
-    (r"hottest|highest temperature|température la plus élevée|heißeste[nrs]?|höchste temperatur|temperatura más alta|最热|温度最高",
-     "temperature", True),  # not "le plus chaud": the warmest sleeping bag has the lowest comfort temperature
+    (r"hottest|highest temperature|température la plus élevée|heißeste[nrs]?|höchste temperatur|temperatura más alta|最热|温度最高", "temperature", True),  # not "le plus chaud": the warmest sleeping bag has the lowest comfort temperature
     (r"quickest|fastest|(?:le|la|les) plus rapides?|schnellste[nrs]?|(?:el|la|los|las|lo) más rápid[oa]s?|最快", "length", False),
     (r"best[- ]rated|highest[- ]rated|top[- ]rated|best[- ]reviewed|(?:the )?best (?:reviews|ratings)|"
      r"highest (?:ratings|rating|score|reviews?)|(?:the )?(?:best|top|highest) (?:reviewed|rated)|top reviews|"
@@ -237,6 +237,7 @@ COLUMN_KINDS = {
     "strength": ("strength", "abv", "alcohol", "alcohol_pct", "alc", "intensity", "proof", "heat", "heat_level",
                  "scoville", "spiciness", "spice_level", "strength_rating", "intensity_rating", "stärke", "force", "schärfe", "schärfegrad", "scharfe", "scharfegrad", "piquant", "piquante", "picante", "picor", "辣度", "辣度等级", "辣味",
                  "intensité", "fuerza", "intensidad"),
+    "heat": ("spiciness", "spice_level", "scoville", "heat", "heat_level", "辣度", "辣度等级", "辣味", "schärfe", "schärfegrad", "scharfe", "scharfegrad", "piquant", "piquante", "picante", "picor", "nivel_picante"),
     "warmth": ("tog", "tog_rating", "warmth", "warmth_rating", "warmth_level", "insulation", "wärme", "chaleur"),
     "temperature": ("temperature", "temp", "max_temp", "temp_max", "max_temperature", "température", "temperatur", "temperatura"),
     "maturity": ("aged", "aged_months", "aged_years", "age_months", "age_years", "age", "maturity", "maturity_months", "ageing", "aging",

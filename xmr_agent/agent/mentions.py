@@ -108,7 +108,7 @@ class TitleIndex:
         self.cjk: dict[str, list[str]] = {}  # titles written in Chinese characters: matched as they are, when one
         for item_id, title in pairs:  # run is the title's Chinese ("活着"); not each word of a shop's title ("得力
             runs = _CJK_RUN.findall(title or "")  # 订书机 标准型": 订书机 names no one item)
-            for run in runs if len(runs) == 1 else ():
+            for run in runs if len(runs) == 1 and runs[0] not in self.makers else ():  # (a brand: "李锦记XO酱")
                 self.cjk.setdefault(run, []).append(str(item_id))
 
     @classmethod

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from xmr_agent.agent import phrases
-from xmr_agent.agent.values import stem_phrase
+from xmr_agent.agent.values import WARE, stem_phrase
 
 #: A sense longer than this (in words) is a paraphrase, not a name of a kind.
 MAX_SENSE_WORDS = 3
@@ -37,7 +37,7 @@ def named(sense: str, values: Iterable[str]) -> list[str]:
     return [v for v in values if any(  # each part of "olives & antipasti" names the value
         len(part) > 2 and (stems := stem_phrase(part).split()) and (all(s in said or base(s) in said for s in stems)
                                                   or len(stems) > 1 and "".join(stems) in said)
-        for part in _PARTS.split(v))] or [  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
+        for part in (*_PARTS.split(v), *WARE.findall(v)))] or [  # "tap": Tapware  # "beehive" where no value is spelled like it ("earring": Earrings, no Ring)
         v for v in values if phrases.closed(sense.lower().split()[-1], v.lower())
         and not any(stem_phrase(x).startswith(words[-1][:max(4, len(words[-1]) - 2)]) for x in values)]  # "paintbrush":
     # a brush, though Paints begins it

@@ -49,12 +49,12 @@ def in_digits(text: str, named: Sequence[tuple[int, int]], language: str) -> tup
     """``text`` with its numbers in words written in digits ("twenty-five pounds" → "25 pounds", "zwanzig Euro"), by
     text2num, outside the ``named`` spans (a title's words stay), and those spans moved along. Small numbers and
     ordinals alone stay words ("the one with two stages", "the third one"): text2num leaves them."""
-    if not _SCALED.search(text) and (language not in WORDED or not re.search(r"[^\W\d_]", text)):
+    if not _SCALED.search(text) and not _CJK_PRICE.search(text) and (language not in WORDED or not re.search(r"[^\W\d_]", text)):
         return text, list(named)
     from text_to_num import alpha2digit
 
     def read(part: str) -> str:
-        part = _SCALED.sub(lambda m: _scaled(m, language), part)
+        part = _CJK_PRICE.sub(_cjk_price, _SCALED.sub(lambda m: _scaled(m, language), part))
         if language not in WORDED:
             return part
         digits = alpha2digit(part, language) if part.strip() else part
@@ -68,6 +68,17 @@ def in_digits(text: str, named: Sequence[tuple[int, int]], language: str) -> tup
         out, at = out + text[start:end], end
     out += read(text[at:])
     return out, [moved[span] for span in named]
+
+
+#: A Chinese number before a currency ("二十块以内", "三十元"): in digits, as prices are read; before a bare 块 (also a
+#: piece: "一块肥皂") only from ten up.
+_CJK_PRICE = re.compile(rf"(?<![零一二两三四五六七八九十百千万])({lx.CJK_NUMBER}(?:[百千万][零一二两三四五六七八九十]{{0,2}}){{0,3}})"
+                        r"(?=\s*(元|美元|欧元|英镑|澳元|加元|刀|块(?:钱|以内|以下|之内|左右|上下)|块))")
+
+
+def _cjk_price(m: re.Match[str]) -> str:
+    value = cjk_value(m.group(1))
+    return m.group(0) if value is None or m.group(2) == "块" and value < 10 else f"{value:g}"
 
 
 #: Digits with a scale word after them, and a first number of a range before them that shares it ("50 to 120

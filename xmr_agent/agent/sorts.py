@@ -29,7 +29,7 @@ def relative(parse: Parse, facets: Facets, *, measures: bool = True) -> None:
         for words, kind, mode in table:
             column = column_of_kind(facets, kind)
             for m in lx.pattern(words).finditer(parse.scan) if column else ():
-                if _a_value(m.group(0), parse.scan[m.end():], facets):
+                if _a_value(m.group(0), parse.scan[m.end():], facets) or _in_value(parse.scan, m.span(), facets):
                     continue  # "light roast" where roasts are Light, Medium, Dark: a value, not a weight
                 middle = facets[column].middle if column is not None and column in facets else None
                 if parse.order is not None and column is not None and parse.order.column != column \
@@ -75,6 +75,15 @@ def _a_value(word: str, after: str, facets: Facets) -> bool:
         facet.categorical and word.lower() in facet.values
         and stem_phrase(following.group(1)) in stem_phrase(facet.column.replace("_", " ")).split()
         for facet in facets.values())
+
+
+def _in_value(text: str, span: tuple[int, int], facets: Facets) -> bool:
+    """Whether the words at ``span`` and the word before or after them are a value ("una salsa picante" where a kind is
+    `Salsa picante`: no heat asked for)."""
+    before, after = re.search(r"([^\W\d_]+)\s+$", text[:span[0]]), re.match(r"\s+([^\W\d_]+)", text[span[1]:])
+    said = {f"{before.group(1)} {text[slice(*span)]}" if before else "", f"{text[slice(*span)]} {after.group(1)}" if after else ""}
+    stems = {stem_phrase(s) for s in said if s}
+    return any(stem_phrase(v) in stems for f in facets.values() if f.categorical for v in f.values if " " in v)
 
 
 def superlatives(parse: Parse, facets: Facets) -> None:

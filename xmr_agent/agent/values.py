@@ -348,7 +348,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
     for value in (v for v in sorted(values) if len(v.split()) <= 4 and not re.search(r"[,.]", v)
                   and not brand_column(column)):  # descriptions; "Light & Motion" is one name
         pieces = re.split(r"/|\s(?:&|and|et|und|y)\s", value)  # "Soudure et flux"; "tap": Tapware
-        for part in pieces if len(pieces) > 1 else [m.group(1)] if (m := _WARE.fullmatch(value)) else ():
+        for part in pieces if len(pieces) > 1 else [m.group(1)] if (m := WARE.fullmatch(value)) else ():
             if len(part.strip()) >= 3 and part.strip().lower() not in values:  # ("Wool/nylon sock yarn that knits up …")
                 parts.setdefault(stem_phrase(part), []).append(value)
     index.update({part: group for part, group in parts.items() if part not in index})  # "down": the downs, not
@@ -356,7 +356,7 @@ def _stem_index_cached(column: str, values: frozenset[str]) -> dict[str, tuple[s
 
 
 #: A kind named as the ware of a thing ("Tapware", "Glassware"): the thing names it too.
-_WARE = re.compile(r"(?!hard|soft|firm|ware)([a-z]{3,})(?:ware|wear)", re.IGNORECASE)
+WARE = re.compile(r"\b(?!hard|soft|firm|ware)([a-z]{3,})(?:ware|wear)\b", re.IGNORECASE)
 #: Languages whose names of kinds put the noun first ("Guitarra clásica", "Scie sauteuse").
 HEAD_FIRST = frozenset({"es", "fr", "it", "pt"})
 
