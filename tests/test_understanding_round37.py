@@ -162,7 +162,8 @@ def test_one_piece_is_no_price() -> None:
 
 @pytest.mark.parametrize(("text", "mode"), [("was richtig Scharfes, Chiliöl oder Chilisoße", "high"),
                                             ("a chili oil that's only mildly hot", "low"), ("une sauce pas trop piquante", "low"),
-                                            ("很辣的辣椒酱", "high"), ("微辣的火锅底料", "low")])
+                                            ("很辣的辣椒酱", "high"), ("微辣的火锅底料", "low"),
+                                            ("hot pot soup base but nothing spicy, the kids are eating with us", "low")])
 def test_words_of_heat_order_a_column_of_spiciness(text: str, mode: str) -> None:
     order = rule_rewrite(text, SAUCES).order
     assert order is not None and (order.column, order.mode) == ("辣度", mode)

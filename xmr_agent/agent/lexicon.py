@@ -133,7 +133,7 @@ RELATIVE = (
     (r"warm|cosy|cozy|for (?:the )?winter|winter|chaude?s?|pour l'hiver|d'hiver|warme?[nrs]?|für den winter|"
      r"cálid[oa]s?|abrigad[oa]s?|calientes?|para el invierno|de invierno|暖和|保暖|冬天|冬季", "warmth", "high"),
     (r"cool|for (?:the )?summer|summer|lightweight|fra(?:is|îche)s?|pour l'été|d'été|kühle?[nrs]?|für den sommer|sommer|fresc[oa]s?|para el verano|de verano|凉快|夏天|夏季", "warmth", "low"),
-    (r"mild(?:ly)?(?: hot| spicy)?|not (?:too |very |so )?(?:spicy|hot)|pas (?:trop |très )?(?:piquante?s?|épicée?s?)|doux|douce|nicht (?:so |zu )?scharf|mild(?:e[nrs]?)?|poco picantes?|no (?:muy |tan )?picantes?|suaves?|不辣|微辣|不太辣|少辣", "heat", "low"),  # (before "piquante": "pas trop piquante")
+    (r"mild(?:ly)?(?: hot| spicy)?|(?:not|nothing|non)[- ](?:too |very |so )?(?:spicy|hot)|rien de (?:trop )?(?:piquant|épicé)|nichts scharfes|nada (?:de )?picante|不要辣|pas (?:trop |très )?(?:piquante?s?|épicée?s?)|doux|douce|nicht (?:so |zu )?scharf|mild(?:e[nrs]?)?|poco picantes?|no (?:muy |tan )?picantes?|suaves?|不辣|微辣|不太辣|少辣", "heat", "low"),  # (before "piquante": "pas trop piquante")
     (r"spicy|(?:really |very |extra )?hot(?= (?:sauce|chil+i|one|oil|paste|pepper|curry|stuff)s?\b)|piquante?s?|épicée?s?|relevée?s?|scharf(?:e[nrs]?)?|picantes?|picos[oa]s?|很辣|特辣|超辣|够辣|重辣", "heat", "high"),
 )
 
