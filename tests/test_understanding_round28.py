@@ -62,7 +62,7 @@ def test_numbers_in_words_are_read_as_digits_outside_named_titles() -> None:
     text, named = in_digits("like the Twenty Twenty Kit but under thirty dollars", [(9, 26)], "en")
     assert text == "like the Twenty Twenty Kit but under 30 dollars" and text[named[0][0]:named[0][1]] == "Twenty Twenty Kit"
     assert in_digits("the third one, the one with two stages", [], "en")[0] == "the third one, the one with two stages"
-    assert in_digits("二十元以下", [], "zh")[0] == "二十元以下"  # (Chinese numbers are read by the price rules)
+    assert in_digits("二十元以下", [], "zh")[0] == "20元以下"  # a Chinese number before a currency: a price in digits
     assert "price_usd < 20.0" in _filters(in_digits("rocket kit under twenty bucks?", [], "en")[0], ROCKETS)
 
 
