@@ -9,6 +9,7 @@ character names the kinds ending in it only where two or more do (杯, 壶); one
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from xmr_agent.agent import lexicon
 from xmr_agent.agent.columns import kind_columns
@@ -95,7 +96,7 @@ def _titled_end(facet: Facet, word: str) -> tuple[list[str], int]:
     """The one kind of ``facet`` whose items' titles have a run of characters ending as ``word`` does (at two
     characters or more, the longest end first), and how many characters of ``word`` name it."""
     core = word.rstrip(SUFFIXES) or word
-    ends = {v: {run for t in titles for run in _RUN.findall(t)} for v, titles in facet.titles.items()}
+    ends = _title_runs(tuple(facet.titles.items()))
     for size in range(min(MAX_HEAD, len(core)), 1, -1):
         kinds = [v for v, runs in ends.items() if any(run.endswith(core[-size:]) for run in runs)]
         if len(kinds) == 1 and kinds[0].lower() in facet.canonical:
@@ -103,6 +104,12 @@ def _titled_end(facet: Facet, word: str) -> tuple[list[str], int]:
         if kinds:  # a longer end several kinds' titles share: a shorter one names no single kind
             return [], 0
     return [], 0
+
+
+@lru_cache(maxsize=32)
+def _title_runs(titles: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, frozenset[str]]:
+    """Each kind's titles' runs of Chinese characters (read once per column, not for each word of each request)."""
+    return {v: frozenset(run for t in said for run in _RUN.findall(t)) for v, said in titles}
 
 
 #: A run of Chinese characters (a title's noun phrase ends its run).
